@@ -1,0 +1,178 @@
+//! The command line: arguments → a validated request → the library → an exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::Snapshot;
+use crate::source::{self, SourceSpec};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rolecall",
+    version,
+    about = "Weekly product, program and project status reports from GitHub and tracker exports"
+)]
+pub struct Cli {
+    /// Config file [default: ./rolecall.toml when present]
+    #[arg(short, long, global = true, env = "ROLECALL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// More detail on stderr (-v: progress, -vv: debug)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the normalised items of the given sources
+    Items(ItemsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// A source: jira:PATH, csv:PATH, snapshot:PATH (repeatable) [default: the config's sources]
+    #[arg(short, long = "source", value_name = "SOURCE")]
+    pub sources: Vec<String>,
+
+    /// Include the built-in demo organisation (no files, token or network needed)
+    #[arg(long)]
+    pub demo: bool,
+
+    /// The instant the data is taken at: a date (end of that day in the configured time
+    /// zone) or an RFC 3339 timestamp [default: now]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ItemsFormat {
+    Table,
+    Json,
+    Snapshot,
+}
+
+#[derive(Debug, Args)]
+pub struct ItemsArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ItemsFormat::Table)]
+    pub format: ItemsFormat,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return code;
+        }
+    };
+    init_logging(cli.verbose, cli.quiet);
+    match run(cli, &mut std::io::stdout().lock()) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => tracing::Level::ERROR,
+        (false, 0) => tracing::Level::WARN,
+        (false, 1) => tracing::Level::INFO,
+        (false, _) => tracing::Level::DEBUG,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Runs a parsed command, writing data to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Items(args) => {
+            let snapshot = load(&args.sources, &config)?;
+            let text = match args.format {
+                ItemsFormat::Table => crate::output::items_table(&snapshot.items),
+                ItemsFormat::Json => crate::output::to_json(&snapshot.items)?,
+                ItemsFormat::Snapshot => crate::output::to_json(&snapshot)?,
+            };
+            write_stdout(out, &text)
+        }
+    }
+}
+
+/// Loads the sources a command names (or the config's), plus the demo when asked.
+pub fn load(args: &SourceArgs, config: &Config) -> Result<Snapshot> {
+    let taken_at = match &args.as_of {
+        Some(s) => parse_as_of(s, config)?,
+        None => Utc::now(),
+    };
+    let raw: Vec<String> = if args.sources.is_empty() {
+        config.sources.iter().map(|s| s.spec.clone()).collect()
+    } else {
+        args.sources.clone()
+    };
+    if raw.is_empty() && !args.demo {
+        return Err(Error::Usage(
+            "no sources: give -s SOURCE (e.g. -s jira:export.csv), add [[source]] entries to rolecall.toml, or try --demo".into(),
+        ));
+    }
+    let specs = raw.iter().map(|s| SourceSpec::parse(s)).collect::<Result<Vec<_>>>()?;
+    let mut snapshot = Snapshot::empty(taken_at);
+    if args.demo {
+        // The demo first, then whatever else was given, merged by id.
+        let demo = crate::demo::snapshot()?;
+        source::add(&mut snapshot, demo.sources, demo.items, demo.milestones);
+    }
+    source::load_all(&mut snapshot, &specs, config)?;
+    Ok(snapshot)
+}
+
+/// `2026-11-27` (the end of that day in the configured zone) or an RFC 3339 instant.
+pub fn parse_as_of(s: &str, config: &Config) -> Result<DateTime<Utc>> {
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let end = d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN));
+        if let Some(t) = config.timezone.0.from_local_datetime(&end).earliest() {
+            return Ok(t.with_timezone(&Utc));
+        }
+    }
+    Err(Error::Usage(format!(
+        "--as-of `{s}` is not a date (YYYY-MM-DD) or an RFC 3339 timestamp (2026-11-27T17:00:00Z)"
+    )))
+}
+
+/// Writes to stdout; a closed pipe (`rolecall items | head`) is not an error.
+fn write_stdout(out: &mut dyn Write, text: &str) -> Result<()> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Run(format!("cannot write output: {e}"))),
+        Ok(()) => Ok(()),
+    }
+}

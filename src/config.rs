@@ -1,0 +1,285 @@
+//! `rolecall.toml`: one strict file, defaults built in, `ROLECALL_*` environment overrides.
+//!
+//! Strict means an unknown key is an error naming the file, the line and the nearest valid
+//! key: a typo in a config must never be silently ignored, or a report would quietly use a
+//! default the user thought they had changed.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::dates::DateOrder;
+use crate::error::{Error, Result};
+use crate::model::State;
+
+/// The file looked for in the current directory when `-c` is not given.
+pub const DEFAULT_FILE: &str = "rolecall.toml";
+
+/// Environment variables that are not config keys.
+const ENV_NOT_KEYS: &[&str] = &["ROLECALL_CONFIG", "ROLECALL_LOG"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// IANA time zone used for zone-less timestamps and for ISO weeks.
+    pub timezone: TimeZone,
+    /// Day/month order for numeric dates when a column's values do not decide it.
+    pub date_order: Option<DateOrder>,
+    /// Status name → state, for every source (a source's own map wins).
+    pub status_map: StatusMap,
+    /// Sources used when no `-s` is given, and per-source settings for those that are.
+    #[serde(rename = "source")]
+    pub sources: Vec<SourceConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            timezone: TimeZone(Tz::UTC),
+            date_order: None,
+            status_map: StatusMap::default(),
+            sources: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SourceConfig {
+    /// `jira:exports/proj.csv`, `snapshot:last.json`, …
+    pub spec: String,
+    pub date_order: Option<DateOrder>,
+    pub timezone: Option<TimeZone>,
+    pub status_map: StatusMap,
+    /// Tracker web address, to link items: `https://acme.atlassian.net` gives
+    /// `https://acme.atlassian.net/browse/PROJ-7`.
+    pub base_url: Option<String>,
+}
+
+/// An IANA zone name, checked when the config is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZone(pub Tz);
+
+impl Serialize for TimeZone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse::<Tz>().map(TimeZone).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown time zone `{name}` (use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`)"
+            ))
+        })
+    }
+}
+
+/// Status name (matched case-insensitively) → normalised state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusMap(pub BTreeMap<String, State>);
+
+impl StatusMap {
+    pub fn get(&self, status: &str) -> Option<State> {
+        self.0.get(&status.trim().to_lowercase()).copied()
+    }
+}
+
+impl Serialize for StatusMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = BTreeMap::<String, String>::deserialize(d)?;
+        let mut map = BTreeMap::new();
+        for (status, state) in raw {
+            let parsed = State::parse(&state).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "status `{status}` maps to unknown state `{state}` (expected open, in-progress, done or cancelled)"
+                ))
+            })?;
+            map.insert(status.trim().to_lowercase(), parsed);
+        }
+        Ok(StatusMap(map))
+    }
+}
+
+impl Config {
+    /// Reads the config: `explicit` (from `-c`) must exist; otherwise `rolecall.toml` in
+    /// the current directory is used when present. Environment overrides apply either way.
+    pub fn load(explicit: Option<&Path>) -> Result<Config> {
+        let env: Vec<(String, String)> =
+            std::env::vars().filter(|(k, _)| k.starts_with("ROLECALL_")).collect();
+        match explicit {
+            Some(path) => {
+                let shown = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|e| Error::read(&shown, &e))?;
+                Config::from_parts(&shown, &text, &env)
+            }
+            None if Path::new(DEFAULT_FILE).is_file() => {
+                let text = std::fs::read_to_string(DEFAULT_FILE)
+                    .map_err(|e| Error::read(DEFAULT_FILE, &e))?;
+                Config::from_parts(DEFAULT_FILE, &text, &env)
+            }
+            None => Config::from_parts("(defaults)", "", &env),
+        }
+    }
+
+    /// Parses `text` (named `origin` in errors), then applies `ROLECALL_*` overrides.
+    pub fn from_parts(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
+        // Typed parse of the file alone first: its errors carry spans into the file.
+        let config: Config = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let overrides: Vec<_> =
+            env.iter().filter(|(k, _)| !ENV_NOT_KEYS.contains(&k.as_str())).collect();
+        if overrides.is_empty() {
+            return Ok(config);
+        }
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        for (name, value) in &overrides {
+            apply_env(&mut table, name, value)?;
+            // Check each variable alone, so the error names the one that is wrong.
+            Config::deserialize(table.clone()).map_err(|e| Error::Config {
+                at: format!("environment variable {name}"),
+                message: explain_toml_message(e.message()),
+            })?;
+        }
+        Config::deserialize(table).map_err(|e| Error::Config {
+            at: "environment".into(),
+            message: explain_toml_message(e.message()),
+        })
+    }
+
+    /// Settings for a source given on the command line: its `[[source]]` entry if any.
+    pub fn source(&self, spec: &str) -> Option<&SourceConfig> {
+        self.sources.iter().find(|s| s.spec == spec)
+    }
+}
+
+/// `ROLECALL_DATE_ORDER=day-first` sets `date-order`; a double underscore goes one table
+/// deeper: `ROLECALL_STATUS_MAP__PARKED=cancelled` sets `status-map.parked`.
+fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<()> {
+    let path: Vec<String> = name["ROLECALL_".len()..]
+        .split("__")
+        .enumerate()
+        .map(|(i, part)| {
+            let lower = part.to_lowercase();
+            // Table keys are kebab-case; keys inside maps (status names) stay as written.
+            if i == 0 {
+                lower.replace('_', "-")
+            } else {
+                lower.replace('_', " ")
+            }
+        })
+        .collect();
+    // A value is read as TOML when it is one (`true`, `3`, `["a"]`), else as a string.
+    let parsed: toml::Value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(value.to_string()));
+    let (last, parents) = path.split_last().ok_or_else(|| Error::Config {
+        at: format!("environment variable {name}"),
+        message: "names no key".into(),
+    })?;
+    let mut cur = table;
+    for key in parents {
+        cur = cur
+            .entry(key.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| Error::Config {
+                at: format!("environment variable {name}"),
+                message: format!("`{key}` is not a table"),
+            })?;
+    }
+    cur.insert(last.clone(), parsed);
+    Ok(())
+}
+
+fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> Error {
+    let at = match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("{origin}:{line}:{col}")
+        }
+        None => origin.to_string(),
+    };
+    Error::Config { at, message: explain_toml_message(e.message()) }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into
+/// "unknown key `x` (did you mean `a`?)", and otherwise keeps the message.
+fn explain_toml_message(message: &str) -> String {
+    let message = message.trim();
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((unknown, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match crate::text::nearest(unknown, valid.iter().copied()) {
+        Some(near) => format!("unknown key `{unknown}` (did you mean `{near}`?)"),
+        None if valid.is_empty() => format!("unknown key `{unknown}` (this table takes no keys)"),
+        None => format!(
+            "unknown key `{unknown}` (valid keys: {})",
+            valid.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str, env: &[(&str, &str)]) -> String {
+        let env: Vec<_> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_parts("rolecall.toml", text, &env).expect_err("should fail").to_string()
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let c = Config::from_parts("(defaults)", "", &[]).expect("defaults load");
+        assert_eq!(c.timezone.0, Tz::UTC);
+        assert!(c.sources.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_nearest_key() {
+        let e = err("timezone = \"UTC\"\ndate-ordr = \"day-first\"\n", &[]);
+        assert_eq!(e, "rolecall.toml:2:1: unknown key `date-ordr` (did you mean `date-order`?)");
+        let e = err("[[source]]\nspec = \"jira:a.csv\"\nstatus_map = {}\n", &[]);
+        assert_eq!(e, "rolecall.toml:3:1: unknown key `status_map` (did you mean `status-map`?)");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = err("timezone = \"Mars/Olympus\"\n", &[]);
+        assert!(e.starts_with("rolecall.toml:1:12: unknown time zone `Mars/Olympus`"), "{e}");
+        let e = err("[status-map]\nParked = \"shelved\"\n", &[]);
+        assert!(e.contains("status `Parked` maps to unknown state `shelved`"), "{e}");
+    }
+
+    #[test]
+    fn environment_overrides() {
+        let env = vec![
+            ("ROLECALL_TIMEZONE".to_string(), "Europe/Berlin".to_string()),
+            ("ROLECALL_STATUS_MAP__ON_HOLD".to_string(), "cancelled".to_string()),
+            ("ROLECALL_CONFIG".to_string(), "ignored.toml".to_string()),
+        ];
+        let c = Config::from_parts("rolecall.toml", "timezone = \"UTC\"\n", &env).expect("loads");
+        assert_eq!(c.timezone.0.name(), "Europe/Berlin");
+        assert_eq!(c.status_map.get("On Hold"), Some(State::Cancelled));
+        let e = err("", &[("ROLECALL_TIMEZON", "UTC")]);
+        assert_eq!(e, "environment variable ROLECALL_TIMEZON: unknown key `timezon` (did you mean `timezone`?)");
+    }
+}

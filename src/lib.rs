@@ -1,0 +1,16 @@
+//! rolecall: weekly product, program and project status reports from tracker data.
+//!
+//! The pipeline, stage by stage, each an owned `serde` type that can be dumped and re-read:
+//! sources ([`source`]) → [`model::Snapshot`] → classify → analyse → render.
+
+pub mod cli;
+pub mod config;
+pub mod dates;
+pub mod demo;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod source;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,298 @@
+//! The normalised model every source feeds and every later stage reads.
+//!
+//! Instants (`created`, `updated`, …) are UTC. Calendar dates (`due`) are plain dates and
+//! are never shifted through a time zone: a milestone due on the 12th is due on the 12th
+//! wherever the report is read.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Version of every JSON document rolecall writes. Bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Normalised workflow state. The tracker's own status name is kept in `Item::status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Open,
+    InProgress,
+    Done,
+    Cancelled,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::InProgress => "in-progress",
+            State::Done => "done",
+            State::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the names a user writes in a `status-map` (`in progress`, `in-progress`, …).
+    pub fn parse(s: &str) -> Option<State> {
+        match s.trim().to_ascii_lowercase().replace(['_', ' '], "-").as_str() {
+            "open" | "todo" | "to-do" => Some(State::Open),
+            "in-progress" | "started" | "active" => Some(State::InProgress),
+            "done" | "closed" | "complete" | "completed" => Some(State::Done),
+            "cancelled" | "canceled" => Some(State::Cancelled),
+            _ => None,
+        }
+    }
+
+    /// Open or in progress: work that is still to be done.
+    pub fn is_active(self) -> bool {
+        matches!(self, State::Open | State::InProgress)
+    }
+}
+
+/// The kinds of link trackers record between items, from the point of view of the item
+/// that carries the link.
+pub mod link_kind {
+    pub const BLOCKS: &str = "blocks";
+    pub const BLOCKED_BY: &str = "blocked-by";
+    pub const RELATES_TO: &str = "relates-to";
+    pub const DUPLICATES: &str = "duplicates";
+    pub const DUPLICATED_BY: &str = "duplicated-by";
+    pub const CLONES: &str = "clones";
+    pub const CLONED_BY: &str = "cloned-by";
+}
+
+/// A typed edge to another item. `target` is the other item's `id` (it may not be in the
+/// snapshot: links often cross into projects that were not exported).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Link {
+    /// `blocks`, `blocked-by`, `relates-to`, `duplicates`, `duplicated-by`, `clones`,
+    /// `cloned-by`, or the tracker's own link name for anything else.
+    pub kind: String,
+    pub target: String,
+}
+
+/// A field value kept as the tracker wrote it: one value, or several for repeated columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl FieldValue {
+    pub fn values(&self) -> &[String] {
+        match self {
+            FieldValue::One(v) => std::slice::from_ref(v),
+            FieldValue::Many(v) => v,
+        }
+    }
+}
+
+/// One unit of tracked work: an issue, pull request, story, task, bug, epic…
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Item {
+    /// Stable across runs and sources: `jira:PROJ-7`, `github:owner/repo#12`.
+    pub id: String,
+    /// The key people use: `PROJ-7`, `owner/repo#12`.
+    pub key: String,
+    /// The source spec it came from, as given (`jira:exports/proj.csv`).
+    pub source: String,
+    /// Lower-case kebab: `story`, `task`, `bug`, `epic`, `sub-task`, `issue`, `pull-request`…
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub url: Option<String>,
+    pub state: State,
+    /// The tracker's own status name, untouched.
+    pub status: String,
+    pub labels: Vec<String>,
+    pub assignees: Vec<String>,
+    pub author: Option<String>,
+    pub project: Option<String>,
+    pub team: Option<String>,
+    pub components: Vec<String>,
+    /// The delivery target: GitHub milestone, Jira fix version, Linear project milestone.
+    pub milestone: Option<String>,
+    /// The time-box: Jira's latest sprint, Linear cycle, Projects iteration.
+    pub iteration: Option<String>,
+    /// The parent item's `id` (epic, parent issue).
+    pub parent: Option<String>,
+    pub links: Vec<Link>,
+    pub priority: Option<String>,
+    /// Story points or the tracker's own estimate unit.
+    pub estimate: Option<f64>,
+    /// Time estimate in seconds (Jira's `Original estimate`).
+    pub time_estimate: Option<u64>,
+    pub created: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub started: Option<DateTime<Utc>>,
+    pub closed: Option<DateTime<Utc>>,
+    pub due: Option<NaiveDate>,
+    pub votes: u32,
+    pub comments: u32,
+    /// Every other non-empty column, under its header as written.
+    pub fields: BTreeMap<String, FieldValue>,
+}
+
+impl Default for Item {
+    fn default() -> Self {
+        Item {
+            id: String::new(),
+            key: String::new(),
+            source: String::new(),
+            kind: String::new(),
+            title: String::new(),
+            body: String::new(),
+            url: None,
+            state: State::Open,
+            status: String::new(),
+            labels: Vec::new(),
+            assignees: Vec::new(),
+            author: None,
+            project: None,
+            team: None,
+            components: Vec::new(),
+            milestone: None,
+            iteration: None,
+            parent: None,
+            links: Vec::new(),
+            priority: None,
+            estimate: None,
+            time_estimate: None,
+            created: None,
+            updated: None,
+            started: None,
+            closed: None,
+            due: None,
+            votes: 0,
+            comments: 0,
+            fields: BTreeMap::new(),
+        }
+    }
+}
+
+impl Item {
+    /// Fills what this item lacks from `other` (the same item seen by another source).
+    /// Values already present win; lists are merged without duplicates.
+    pub fn merge_from(&mut self, other: Item) {
+        fn fill<T>(a: &mut Option<T>, b: Option<T>) {
+            if a.is_none() {
+                *a = b;
+            }
+        }
+        fn fill_str(a: &mut String, b: String) {
+            if a.is_empty() {
+                *a = b;
+            }
+        }
+        fn union<T: PartialEq>(a: &mut Vec<T>, b: Vec<T>) {
+            for v in b {
+                if !a.contains(&v) {
+                    a.push(v);
+                }
+            }
+        }
+        fill_str(&mut self.kind, other.kind);
+        fill_str(&mut self.title, other.title);
+        fill_str(&mut self.body, other.body);
+        fill_str(&mut self.status, other.status);
+        fill(&mut self.url, other.url);
+        fill(&mut self.author, other.author);
+        fill(&mut self.project, other.project);
+        fill(&mut self.team, other.team);
+        fill(&mut self.milestone, other.milestone);
+        fill(&mut self.iteration, other.iteration);
+        fill(&mut self.parent, other.parent);
+        fill(&mut self.priority, other.priority);
+        fill(&mut self.estimate, other.estimate);
+        fill(&mut self.time_estimate, other.time_estimate);
+        fill(&mut self.created, other.created);
+        fill(&mut self.updated, other.updated);
+        fill(&mut self.started, other.started);
+        fill(&mut self.closed, other.closed);
+        fill(&mut self.due, other.due);
+        union(&mut self.labels, other.labels);
+        union(&mut self.assignees, other.assignees);
+        union(&mut self.components, other.components);
+        union(&mut self.links, other.links);
+        self.votes = self.votes.max(other.votes);
+        self.comments = self.comments.max(other.comments);
+        for (k, v) in other.fields {
+            self.fields.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// A delivery target. Exports carry no milestone dates; the config can give them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Milestone {
+    /// `jira:PROJ/1.2`, `github:owner/repo/milestone/3`.
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub project: Option<String>,
+    pub team: Option<String>,
+    pub state: State,
+    pub due: Option<NaiveDate>,
+    pub created: Option<DateTime<Utc>>,
+    pub closed: Option<DateTime<Utc>>,
+    pub description: String,
+    pub url: Option<String>,
+}
+
+impl Default for Milestone {
+    fn default() -> Self {
+        Milestone {
+            id: String::new(),
+            title: String::new(),
+            source: String::new(),
+            project: None,
+            team: None,
+            state: State::Open,
+            due: None,
+            created: None,
+            closed: None,
+            description: String::new(),
+            url: None,
+        }
+    }
+}
+
+/// Where a snapshot's data came from and how fresh it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// The spec as given: `jira:exports/proj.csv`.
+    pub spec: String,
+    /// The detected format: `jira`, `snapshot`, `github`…
+    pub format: String,
+    /// The newest `updated` instant in the data: how fresh an export is, read from its
+    /// contents rather than the file's modification time so output stays reproducible.
+    pub data_as_of: Option<DateTime<Utc>>,
+    pub items: usize,
+    pub milestones: usize,
+}
+
+/// Everything the later stages need, from every source, at one instant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    pub taken_at: DateTime<Utc>,
+    pub sources: Vec<SourceInfo>,
+    pub items: Vec<Item>,
+    pub milestones: Vec<Milestone>,
+}
+
+impl Snapshot {
+    /// A snapshot with no sources yet, taken at `taken_at`.
+    pub fn empty(taken_at: DateTime<Utc>) -> Self {
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            taken_at,
+            sources: Vec::new(),
+            items: Vec::new(),
+            milestones: Vec::new(),
+        }
+    }
+}

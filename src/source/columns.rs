@@ -1,0 +1,83 @@
+//! Finding columns by name in a header where names repeat and spellings vary by version.
+
+use std::collections::HashMap;
+
+use super::table::{Row, Table};
+
+/// Header name (folded: lower case, single spaces) → every position it occupies.
+#[derive(Debug)]
+pub struct Columns {
+    by_name: HashMap<String, Vec<usize>>,
+    /// Positions claimed by a mapped field; the rest go to `Item::fields`.
+    used: Vec<bool>,
+}
+
+pub fn fold(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl Columns {
+    pub fn new(table: &Table) -> Self {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, h) in table.headers.iter().enumerate() {
+            by_name.entry(fold(h)).or_default().push(i);
+        }
+        Columns { by_name, used: vec![false; table.headers.len()] }
+    }
+
+    /// All positions of the first of `names` present in the header, marked as used.
+    pub fn all(&mut self, names: &[&str]) -> Vec<usize> {
+        for name in names {
+            if let Some(idx) = self.by_name.get(&fold(name)) {
+                for &i in idx {
+                    self.used[i] = true;
+                }
+                return idx.clone();
+            }
+        }
+        Vec::new()
+    }
+
+    /// The first position of the first of `names` present, marked as used.
+    pub fn one(&mut self, names: &[&str]) -> Option<usize> {
+        self.all(names).first().copied()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.by_name.contains_key(&fold(name))
+    }
+
+    /// Positions no mapped field claimed, in header order.
+    pub fn unused(&self) -> Vec<usize> {
+        (0..self.used.len()).filter(|i| !self.used[*i]).collect()
+    }
+
+    /// Every header (folded) that satisfies `pred`, with its positions.
+    pub fn matching(&self, pred: impl Fn(&str) -> bool) -> Vec<(String, Vec<usize>)> {
+        let mut out: Vec<_> = self
+            .by_name
+            .iter()
+            .filter(|(k, _)| pred(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        out.sort_by_key(|(_, v)| v[0]);
+        out
+    }
+
+    pub fn mark_used(&mut self, idx: &[usize]) {
+        for &i in idx {
+            self.used[i] = true;
+        }
+    }
+}
+
+/// The trimmed value at `idx`, if the column exists and the value is not blank.
+pub fn value(row: &Row, idx: Option<usize>) -> Option<&str> {
+    let v = row.get(idx?).trim();
+    (!v.is_empty()).then_some(v)
+}
+
+/// The non-blank trimmed values of a repeated column, in order.
+pub fn values<'r>(row: &'r Row, idx: &[usize]) -> Vec<&'r str> {
+    idx.iter().map(|&i| row.get(i).trim()).filter(|v| !v.is_empty()).collect()
+}

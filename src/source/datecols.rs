@@ -1,0 +1,104 @@
+//! Reading the date columns of an export, with the day/month order decided per column.
+//!
+//! Order of evidence for numeric dates (`04/05/2017`): the column's own values; then the
+//! other date columns of the same file (one spreadsheet wrote them all); then `date-order`
+//! from the config; else an error naming the column.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::table::{Row, Table};
+use crate::dates::{self, ColumnOrder, DateError, DateOrder, Parsed};
+use crate::error::{Error, Location, Result};
+use crate::text::quote;
+
+pub struct DateReader<'t> {
+    table: &'t Table,
+    orders: HashMap<usize, Option<DateOrder>>,
+    tz: Tz,
+}
+
+impl<'t> DateReader<'t> {
+    pub fn new(
+        table: &'t Table,
+        columns: &[usize],
+        configured: Option<DateOrder>,
+        tz: Tz,
+    ) -> Result<Self> {
+        let mut evidence: Vec<(usize, ColumnOrder)> = Vec::new();
+        for &col in columns {
+            let mut order = ColumnOrder::default();
+            for row in &table.rows {
+                order.observe(row.get(col), row.line);
+            }
+            evidence.push((col, order));
+        }
+        let mut file_order = None;
+        for (col, ev) in &evidence {
+            match ev.decided() {
+                Ok(Some(o)) => file_order = file_order.or(Some(o)),
+                Ok(None) => {}
+                Err((day_line, month_line)) => {
+                    return Err(Error::input(
+                        Location::file(&table.path).column(&table.headers[*col]),
+                        format!(
+                            "dates disagree on day/month order: line {day_line} is day-first, line {month_line} is month-first"
+                        ),
+                    ))
+                }
+            }
+        }
+        let mut orders = HashMap::new();
+        for (col, ev) in &evidence {
+            let order = ev.decided().ok().flatten().or(file_order).or(configured);
+            if ev.is_numeric() && order.is_none() {
+                let example = table
+                    .rows
+                    .iter()
+                    .map(|r| r.get(*col).trim())
+                    .find(|v| !v.is_empty())
+                    .unwrap_or("");
+                return Err(Error::input(
+                    Location::file(&table.path).column(&table.headers[*col]),
+                    format!(
+                        "dates like {} could be day-first or month-first; set date-order = \"day-first\" or \"month-first\" in rolecall.toml",
+                        quote(example)
+                    ),
+                ));
+            }
+            orders.insert(*col, order);
+        }
+        Ok(DateReader { table, orders, tz })
+    }
+
+    fn parse(&self, row: &Row, col: Option<usize>) -> Result<Option<Parsed>> {
+        let Some(col) = col else { return Ok(None) };
+        let raw = row.get(col).trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let order = self.orders.get(&col).copied().flatten();
+        dates::parse(raw, order).map(Some).map_err(|e| {
+            let hint = match e {
+                DateError::AmbiguousOrder => "set date-order in rolecall.toml",
+                DateError::Unrecognised => dates::EXPECTED,
+            };
+            Error::input(
+                Location::file(&self.table.path).line(row.line).column(&self.table.headers[col]),
+                format!("cannot parse date {} ({hint})", quote(raw)),
+            )
+        })
+    }
+
+    /// An instant; zone-less values are read in the source's time zone.
+    pub fn instant(&self, row: &Row, col: Option<usize>) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.parse(row, col)?.map(|p| p.instant(self.tz)))
+    }
+
+    /// A calendar date, as written (a time part, such as Jira's `12:00 AM`, is dropped).
+    pub fn date(&self, row: &Row, col: Option<usize>) -> Result<Option<NaiveDate>> {
+        Ok(self.parse(row, col)?.map(Parsed::date))
+    }
+}

@@ -1,0 +1,237 @@
+//! Sources: where items come from, each turned into the same [`Item`] model.
+//!
+//! A source is named by a spec, `FORMAT:TARGET` (`jira:exports/proj.csv`). `csv:PATH`
+//! detects the format from the header. Sources are loaded in the order given and merged by
+//! item `id`, so the same issue seen in two places is one item.
+
+mod columns;
+mod datecols;
+pub mod jira;
+pub mod snapshot;
+mod status;
+pub mod table;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono_tz::Tz;
+
+use crate::config::{Config, StatusMap};
+use crate::dates::DateOrder;
+use crate::error::{Error, Location, Result};
+use crate::model::{Item, Milestone, Snapshot, SourceInfo};
+
+/// The formats a spec can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jira,
+    /// Any CSV: the format is detected from the header.
+    Csv,
+    Snapshot,
+    Github,
+    Linear,
+    Asana,
+    GithubProjects,
+}
+
+const FORMATS: &[(&str, Format)] = &[
+    ("jira", Format::Jira),
+    ("csv", Format::Csv),
+    ("snapshot", Format::Snapshot),
+    ("github", Format::Github),
+    ("linear", Format::Linear),
+    ("asana", Format::Asana),
+    ("github-projects", Format::GithubProjects),
+];
+
+/// A parsed `-s` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpec {
+    /// As the user wrote it; this is how the source is named in output and errors.
+    pub raw: String,
+    pub format: Format,
+    pub target: String,
+}
+
+impl SourceSpec {
+    pub fn parse(raw: &str) -> Result<SourceSpec> {
+        let names = || FORMATS.iter().map(|(n, _)| format!("{n}:")).collect::<Vec<_>>().join(", ");
+        if let Some((prefix, target)) = raw.split_once(':') {
+            if let Some((_, format)) = FORMATS.iter().find(|(n, _)| *n == prefix) {
+                if target.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "source `{raw}` names no file or repository"
+                    )));
+                }
+                return Ok(SourceSpec {
+                    raw: raw.to_string(),
+                    format: *format,
+                    target: target.into(),
+                });
+            }
+            // A Windows drive (`C:\…`) is a path, not a format.
+            if prefix.len() > 1 {
+                let hint = crate::text::nearest(prefix, FORMATS.iter().map(|(n, _)| *n))
+                    .map(|n| format!(" (did you mean `{n}:`?)"))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "unknown source kind `{prefix}:` in `{raw}`{hint}; expected one of {}",
+                    names()
+                )));
+            }
+        }
+        // A bare path: a snapshot when it is JSON, else a CSV to detect.
+        let format = if raw.to_ascii_lowercase().ends_with(".json") {
+            Format::Snapshot
+        } else {
+            Format::Csv
+        };
+        Ok(SourceSpec { raw: raw.to_string(), format, target: raw.to_string() })
+    }
+}
+
+/// Everything an importer needs to know besides the file itself.
+#[derive(Debug, Clone)]
+pub struct SourceCtx {
+    pub spec: String,
+    pub tz: Tz,
+    pub date_order: Option<DateOrder>,
+    pub source_map: StatusMap,
+    pub global_map: StatusMap,
+    pub base_url: Option<String>,
+}
+
+impl SourceCtx {
+    pub fn new(spec: &SourceSpec, config: &Config) -> Self {
+        let own = config.source(&spec.raw);
+        SourceCtx {
+            spec: spec.raw.clone(),
+            tz: own.and_then(|s| s.timezone).unwrap_or(config.timezone).0,
+            date_order: own.and_then(|s| s.date_order).or(config.date_order),
+            source_map: own.map(|s| s.status_map.clone()).unwrap_or_default(),
+            global_map: config.status_map.clone(),
+            base_url: own.and_then(|s| s.base_url.clone()),
+        }
+    }
+
+    pub fn status_maps(&self) -> [&StatusMap; 2] {
+        [&self.source_map, &self.global_map]
+    }
+}
+
+/// What one importer produced.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub items: Vec<Item>,
+    pub milestones: Vec<Milestone>,
+}
+
+/// Loads every source in order and merges it into `snapshot`.
+pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) -> Result<()> {
+    for spec in specs {
+        let (info, imported) = load_one(spec, config)?;
+        tracing::info!(
+            "{}: {} items, {} milestones ({})",
+            spec.raw,
+            info.items,
+            info.milestones,
+            info.format
+        );
+        add(snapshot, vec![info], imported.items, imported.milestones);
+    }
+    Ok(())
+}
+
+/// Adds sources' data to a snapshot, merging items and milestones by id.
+pub fn add(
+    snapshot: &mut Snapshot,
+    sources: Vec<SourceInfo>,
+    items: Vec<Item>,
+    milestones: Vec<Milestone>,
+) {
+    let mut index: HashMap<String, usize> =
+        snapshot.items.iter().enumerate().map(|(i, it)| (it.id.clone(), i)).collect();
+    for item in items {
+        match index.get(&item.id) {
+            Some(&i) => snapshot.items[i].merge_from(item),
+            None => {
+                index.insert(item.id.clone(), snapshot.items.len());
+                snapshot.items.push(item);
+            }
+        }
+    }
+    for m in milestones {
+        if !snapshot.milestones.iter().any(|x| x.id == m.id) {
+            snapshot.milestones.push(m);
+        }
+    }
+    snapshot.sources.extend(sources);
+}
+
+fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)> {
+    let ctx = SourceCtx::new(spec, config);
+    let (format, imported) = match spec.format {
+        Format::Snapshot => {
+            let snap = snapshot::read(&spec.target)?;
+            ("snapshot", Imported { items: snap.items, milestones: snap.milestones })
+        }
+        Format::Jira => {
+            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
+            ("jira", jira::import(&table, &ctx)?)
+        }
+        Format::Csv => {
+            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
+            let format = detect(&table)?;
+            tracing::info!("{}: detected a {format} export", spec.target);
+            ("jira", jira::import(&table, &ctx)?)
+        }
+        Format::Github | Format::Linear | Format::Asana | Format::GithubProjects => {
+            return Err(Error::Usage(format!(
+                "source `{}`: this kind of source is not supported by this version of rolecall yet",
+                spec.raw
+            )))
+        }
+    };
+    let info = SourceInfo {
+        spec: spec.raw.clone(),
+        format: format.to_string(),
+        data_as_of: imported.items.iter().filter_map(|i| i.updated.or(i.created)).max(),
+        items: imported.items.len(),
+        milestones: imported.milestones.len(),
+    };
+    Ok((info, imported))
+}
+
+/// Which known export a CSV header belongs to.
+fn detect(table: &table::Table) -> Result<&'static str> {
+    let cols = columns::Columns::new(table);
+    if jira::detect(&cols) {
+        return Ok("jira");
+    }
+    Err(Error::input(
+        Location::file(&table.path),
+        format!(
+            "unrecognised export: tried Jira (needs columns {}); found columns: {}. \
+             Name the format with a prefix such as `jira:`",
+            jira::REQUIRED.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+            header_summary(&table.headers)
+        ),
+    ))
+}
+
+/// The first few distinct headers, for error messages.
+pub(crate) fn header_summary(headers: &[String]) -> String {
+    let mut seen = Vec::new();
+    for h in headers {
+        if !seen.contains(&h) {
+            seen.push(h);
+        }
+    }
+    let shown: Vec<String> =
+        seen.iter().take(8).map(|h| format!("`{}`", crate::text::truncate(h, 40))).collect();
+    if seen.len() > 8 {
+        format!("{} and {} more", shown.join(", "), seen.len() - 8)
+    } else {
+        shown.join(", ")
+    }
+}
