@@ -1,0 +1,139 @@
+//! The command line as a user meets it: the quick start, output formats, the demo.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary in the repository root; returns (exit code, stdout, stderr).
+fn rolecall(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("ROLECALL_CONFIG")
+        .env_remove("ROLECALL_TIMEZONE")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
+
+/// Compares `actual` with the golden file `tests/golden/NAME`; `UPDATE_SNAPSHOTS=1`
+/// rewrites it instead (review the diff like code).
+fn golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(name);
+    check_file(&path, actual);
+}
+
+fn check_file(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, actual).expect("golden file written");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!("{} is missing; run with UPDATE_SNAPSHOTS=1 to create it", path.display())
+    });
+    assert!(
+        expected == actual,
+        "{} differs from the output; run with UPDATE_SNAPSHOTS=1 to accept.\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+#[test]
+fn demo_snapshot_is_generated_from_the_demo_export() {
+    let (code, out, err) = rolecall(&[
+        "items",
+        "-s",
+        "jira:fixtures/demo/acme-jira.csv",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "snapshot",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    check_file(&root().join("fixtures/demo/snapshot.json"), &out);
+}
+
+#[test]
+fn quick_start_items_demo() {
+    let (code, out, err) = rolecall(&["items", "--demo"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "", "nothing on stderr at default verbosity");
+    golden("items-demo.txt", &out);
+}
+
+#[test]
+fn items_json_has_the_contract_fields() {
+    let (code, out, _) = rolecall(&["items", "--demo", "--format", "json"]);
+    assert_eq!(code, 0);
+    let items: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let items = items.as_array().expect("an array of items");
+    assert_eq!(items.len(), 19);
+    let first = &items[0];
+    assert_eq!(first["id"], "jira:ACME-1");
+    assert_eq!(first["key"], "ACME-1");
+    for field in ["kind", "title", "state", "status", "labels", "links", "milestone", "created"] {
+        assert!(first.get(field).is_some(), "items carry `{field}`");
+    }
+}
+
+#[test]
+fn snapshot_round_trips_through_the_snapshot_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("snap.json");
+    let (code, out, _) =
+        rolecall(&["items", "--demo", "--as-of", "2026-11-27", "--format", "snapshot"]);
+    assert_eq!(code, 0);
+    std::fs::write(&path, &out).expect("written");
+    let spec = format!("snapshot:{}", path.display());
+    let (code, again, err) =
+        rolecall(&["items", "-s", &spec, "--as-of", "2026-11-27", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, direct, _) = rolecall(&["items", "--demo", "--format", "json"]);
+    assert_eq!(again, direct, "a saved snapshot gives the same items");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let args = ["items", "--demo", "--as-of", "2026-11-27", "--format", "snapshot"];
+    assert_eq!(rolecall(&args).1, rolecall(&args).1);
+}
+
+#[test]
+fn the_same_item_from_two_sources_is_merged() {
+    let (code, out, _) = rolecall(&[
+        "items",
+        "--demo",
+        "-s",
+        "jira:fixtures/demo/acme-jira.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(items.len(), 19, "no duplicates after merging by id");
+}
+
+#[test]
+fn verbose_says_what_was_loaded_on_stderr() {
+    let (code, out, err) = rolecall(&["-v", "items", "-s", "csv:fixtures/demo/acme-jira.csv"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("detected a jira export"), "{err}");
+    assert!(err.contains("19 items"), "{err}");
+    assert!(out.ends_with("19 items\n"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, err) = rolecall(&["items", "--format", "yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid value 'yaml'"), "{err}");
+    let (code, _, _) = rolecall(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
