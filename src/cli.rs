@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::classify::{Classified, Classifier};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::Snapshot;
@@ -38,6 +39,55 @@ pub struct Cli {
 pub enum Command {
     /// Print the normalised items of the given sources
     Items(ItemsArgs),
+    /// Classify every item as a product, program or project concern
+    Classify(ClassifyArgs),
+    /// Explain, rule by rule, why an item got its concern
+    Explain(ExplainArgs),
+    /// Measure the rules against hand labels: accuracy, macro-F1, confusion matrix
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassifyFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ClassifyFormat::Table)]
+    pub format: ClassifyFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The item's key (`ACME-7`, `owner/repo#12`) or id (`jira:ACME-7`)
+    pub key: String,
+
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A `key,concern` CSV of hand labels
+    #[arg(long, value_name = "FILE")]
+    pub labels: String,
+
+    #[command(flatten)]
+    pub sources: SourceArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ClassifyFormat::Table)]
+    pub format: ClassifyFormat,
+
+    /// How many misclassified items to list
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub misses: usize,
 }
 
 #[derive(Debug, Args)]
@@ -122,7 +172,66 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             };
             write_stdout(out, &text)
         }
+        Command::Classify(args) => {
+            let classifier = Classifier::from_config(&config)?;
+            let snapshot = load(&args.sources, &config)?;
+            let classes = classifier.classify(&snapshot);
+            let text = match args.format {
+                ClassifyFormat::Table => crate::output::classify_table(&snapshot.items, &classes),
+                ClassifyFormat::Json => {
+                    let all: Vec<Classified> = snapshot
+                        .items
+                        .into_iter()
+                        .zip(classes)
+                        .map(|(item, classification)| Classified { item, classification })
+                        .collect();
+                    crate::output::to_json(&all)?
+                }
+            };
+            write_stdout(out, &text)
+        }
+        Command::Explain(args) => {
+            let classifier = Classifier::from_config(&config)?;
+            let snapshot = load(&args.sources, &config)?;
+            let i = find_item(&snapshot, &args.key)?;
+            let classes = classifier.classify(&snapshot);
+            let text = crate::output::explain(&snapshot.items[i], &classes[i]);
+            write_stdout(out, &text)
+        }
+        Command::Eval(args) => {
+            let classifier = Classifier::from_config(&config)?;
+            let labels = crate::classify::eval::read_labels(&args.labels)?;
+            let snapshot = load(&args.sources, &config)?;
+            let classes = classifier.classify(&snapshot);
+            let report = crate::classify::eval::evaluate(&labels, &snapshot.items, &classes);
+            if report.labelled == 0 {
+                return Err(Error::Usage(format!(
+                    "none of the {} keys in {} is in the sources",
+                    labels.len(),
+                    args.labels
+                )));
+            }
+            let text = match args.format {
+                ClassifyFormat::Table => report.to_text(args.misses),
+                ClassifyFormat::Json => crate::output::to_json(&report)?,
+            };
+            write_stdout(out, &text)
+        }
     }
+}
+
+/// The index of the item with this key or id, or an error suggesting a near key.
+fn find_item(snapshot: &Snapshot, key: &str) -> Result<usize> {
+    if let Some(i) = snapshot.items.iter().position(|it| it.key == key || it.id == key) {
+        return Ok(i);
+    }
+    let near = crate::text::nearest(key, snapshot.items.iter().map(|it| it.key.as_str()))
+        .map(|k| format!(" (did you mean {k}?)"))
+        .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "no item with key `{key}` in the {} loaded items{near}",
+        snapshot.items.len()
+    )))
 }
 
 /// Loads the sources a command names (or the config's), plus the demo when asked.

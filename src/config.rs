@@ -32,6 +32,14 @@ pub struct Config {
     /// Sources used when no `-s` is given, and per-source settings for those that are.
     #[serde(rename = "source")]
     pub sources: Vec<SourceConfig>,
+    /// Classification rules and settings.
+    pub classify: ClassifyConfig,
+    /// Where this config came from (`rolecall.toml`, `(defaults)`), for errors.
+    #[serde(skip)]
+    pub origin: String,
+    /// The file's text, so later checks (rules) can point at a line.
+    #[serde(skip)]
+    pub text: String,
 }
 
 impl Default for Config {
@@ -41,6 +49,40 @@ impl Default for Config {
             date_order: None,
             status_map: StatusMap::default(),
             sources: Vec::new(),
+            classify: ClassifyConfig::default(),
+            origin: "(defaults)".into(),
+            text: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClassifyConfig {
+    /// A label `<prefix><concern>` (`concern:program`) sets an item's concern outright.
+    pub override_prefix: String,
+    /// Start from the built-in rules (`false`: only the rules below).
+    pub default_rules: bool,
+    /// Confidence is high when the winning score is at least this…
+    pub high_confidence_score: f64,
+    /// …and leads the runner-up by at least this.
+    pub high_confidence_margin: f64,
+    /// Total weight an item's children add, shared by their concerns.
+    pub children_weight: f64,
+    /// Rules to add; a rule with a built-in rule's name changes only the keys it sets.
+    #[serde(rename = "rule")]
+    pub rules: Vec<crate::classify::RuleDef>,
+}
+
+impl Default for ClassifyConfig {
+    fn default() -> Self {
+        ClassifyConfig {
+            override_prefix: "concern:".into(),
+            default_rules: true,
+            high_confidence_score: 1.5,
+            high_confidence_margin: 1.0,
+            children_weight: 2.0,
+            rules: Vec::new(),
         }
     }
 }
@@ -151,10 +193,13 @@ impl Config {
                 message: explain_toml_message(e.message()),
             })?;
         }
-        Config::deserialize(table).map_err(|e| Error::Config {
+        let mut config = Config::deserialize(table).map_err(|e| Error::Config {
             at: "environment".into(),
             message: explain_toml_message(e.message()),
-        })
+        })?;
+        config.origin = origin.to_string();
+        config.text = text.to_string();
+        Ok(config)
     }
 
     /// Settings for a source given on the command line: its `[[source]]` entry if any.
@@ -203,7 +248,7 @@ fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> Error {
+pub(crate) fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> Error {
     let at = match e.span() {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];

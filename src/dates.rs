@@ -177,6 +177,57 @@ pub const EXPECTED: &str =
     "expected a date like 15/Feb/26 4:37 PM, 2026-02-15, 2026-02-15T16:37:00Z, \
      16/02/2026 16:37 or Tue May 14 2024 08:53:33 GMT+0000";
 
+/// Why a value shaped like a date is none (`31/Feb/26`: "February 2026 has no day 31"),
+/// for error messages; `None` when the shape itself is not one we read.
+pub fn why_invalid(value: &str, order: Option<DateOrder>) -> Option<String> {
+    let s = value.trim();
+    let mut sc = Scanner::new(s);
+    let (y, month, day) = if s.len() >= 10 && s.as_bytes()[4] == b'-' {
+        let y = sc.number(4, 4)?;
+        sc.expect(b'-')?;
+        let m = sc.number(2, 2)?;
+        sc.expect(b'-')?;
+        (y as i32, m, sc.number(2, 2)?)
+    } else {
+        let a = sc.number(1, 2)?;
+        let sep = sc.one_of(b"/.-")?;
+        let (day, month) = match sc.word() {
+            Some(name) => (a, month_from_name(name)?),
+            None => {
+                let b = sc.number(1, 2)?;
+                match order? {
+                    DateOrder::DayFirst => (a, b),
+                    DateOrder::MonthFirst => (b, a),
+                }
+            }
+        };
+        sc.expect(sep)?;
+        let (y, digits) = sc.number_len(2, 4)?;
+        (year(y, digits), month, day)
+    };
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    if NaiveDate::from_ymd_opt(y, month, day).is_some() {
+        return None;
+    }
+    let name = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][month as usize - 1];
+    Some(format!("{name} {y} has no day {day}"))
+}
+
 const MONTHS: [&str; 12] =
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -527,6 +578,26 @@ mod tests {
             "Tue May 14",
         ] {
             assert!(parse(bad, Some(DateOrder::DayFirst)).is_err(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn explains_impossible_dates() {
+        let day = Some(DateOrder::DayFirst);
+        assert_eq!(
+            why_invalid("31/Feb/26 5:00 PM", None).as_deref(),
+            Some("February 2026 has no day 31")
+        );
+        assert_eq!(why_invalid("29/02/2017", day).as_deref(), Some("February 2017 has no day 29"));
+        assert_eq!(
+            why_invalid("2/30/2024", Some(DateOrder::MonthFirst)).as_deref(),
+            Some("February 2024 has no day 30")
+        );
+        assert_eq!(why_invalid("2026-04-31", None).as_deref(), Some("April 2026 has no day 31"));
+        assert_eq!(why_invalid("13/13/2017", day).as_deref(), Some("there is no month 13"));
+        // Real dates, or no date shape at all: nothing to explain.
+        for fine in ["28/Feb/26", "yesterday", "15/Feb/26 25:00", "01/02/2017", ""] {
+            assert_eq!(why_invalid(fine, day), None, "{fine:?}");
         }
     }
 }

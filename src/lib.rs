@@ -3,6 +3,7 @@
 //! The pipeline, stage by stage, each an owned `serde` type that can be dumped and re-read:
 //! sources ([`source`]) → [`model::Snapshot`] → classify → analyse → render.
 
+pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod dates;

@@ -59,6 +59,8 @@ pub mod link_kind {
     pub const DUPLICATED_BY: &str = "duplicated-by";
     pub const CLONES: &str = "clones";
     pub const CLONED_BY: &str = "cloned-by";
+    /// A pull request closing an issue.
+    pub const CLOSES: &str = "closes";
 }
 
 /// A typed edge to another item. `target` is the other item's `id` (it may not be in the

@@ -81,13 +81,21 @@ impl<'t> DateReader<'t> {
         }
         let order = self.orders.get(&col).copied().flatten();
         dates::parse(raw, order).map(Some).map_err(|e| {
-            let hint = match e {
-                DateError::AmbiguousOrder => "set date-order in rolecall.toml",
-                DateError::Unrecognised => dates::EXPECTED,
+            let message = match (e, dates::why_invalid(raw, order)) {
+                // The shape is right but the day is not: say so, not which shapes we read.
+                (DateError::Unrecognised, Some(why)) => {
+                    format!("cannot parse date {}: {why}", quote(raw))
+                }
+                (DateError::Unrecognised, None) => {
+                    format!("cannot parse date {} ({})", quote(raw), dates::EXPECTED)
+                }
+                (DateError::AmbiguousOrder, _) => {
+                    format!("cannot parse date {} (set date-order in rolecall.toml)", quote(raw))
+                }
             };
             Error::input(
                 Location::file(&self.table.path).line(row.line).column(&self.table.headers[col]),
-                format!("cannot parse date {} ({hint})", quote(raw)),
+                message,
             )
         })
     }

@@ -65,6 +65,22 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let Some(key) = value(row, Some(c.key)) else {
             return Err(Error::input(at().column(&table.headers[c.key]), "issue key is empty"));
         };
+        if !looks_like_key(key) {
+            // A comma the writer did not quote shifts every later column one to the right,
+            // and the key column then holds a piece of the summary.
+            let hint = if c.key > 0 {
+                "; a value with an unquoted comma earlier in the row shifts the columns"
+            } else {
+                ""
+            };
+            return Err(Error::input(
+                at().column(&table.headers[c.key]),
+                format!(
+                    "issue key {} is not a Jira key like PROJ-123{hint}",
+                    crate::text::quote(key)
+                ),
+            ));
+        }
         if let Some(first) = seen.insert(key.to_string(), row.line) {
             return Err(Error::input(
                 at().column(&table.headers[c.key]),
@@ -141,24 +157,35 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
                 FieldValue::Many(fix_versions.iter().map(|s| s.to_string()).collect()),
             );
         }
-        let number = |idx: Option<usize>, what: &str| -> Result<Option<f64>> {
+        let number = |idx: Option<usize>, what: &str, hint: &str| -> Result<Option<f64>> {
             match value(row, idx) {
                 None => Ok(None),
-                Some(v) => v.replace(',', ".").parse::<f64>().map(Some).map_err(|_| {
-                    Error::input(
-                        at().column(&table.headers[idx.unwrap_or(0)]),
-                        format!("{what} {} is not a number", crate::text::quote(v)),
-                    )
-                }),
+                Some(v) => v
+                    .replace(',', ".")
+                    .parse::<f64>()
+                    .ok()
+                    // `NaN` and `inf` parse as floats but are no count of anything.
+                    .filter(|n| n.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| {
+                        Error::input(
+                            at().column(&table.headers[idx.unwrap_or(0)]),
+                            format!("{what} {} is not a number{hint}", crate::text::quote(v)),
+                        )
+                    }),
             }
         };
-        let estimate = match number(c.story_points, "story points")? {
+        let estimate = match number(c.story_points, "story points", "")? {
             Some(v) => Some(v),
-            None => number(c.story_point_estimate, "story point estimate")?,
+            None => number(c.story_point_estimate, "story point estimate", "")?,
         };
-        let time_estimate =
-            number(c.original_estimate, "estimate (seconds)")?.map(|s| s.max(0.0) as u64);
-        let votes = number(c.votes, "vote count")?.map_or(0, |v| v.max(0.0) as u32);
+        let time_estimate = number(
+            c.original_estimate,
+            "original estimate",
+            " (Jira exports estimates in seconds: 2h is 7200)",
+        )?
+        .map(|s| s.max(0.0) as u64);
+        let votes = number(c.votes, "vote count", "")?.map_or(0, |v| v.max(0.0) as u32);
         items.push(Item {
             id: format!("jira:{key}"),
             key: key.to_string(),
@@ -306,6 +333,15 @@ fn link_columns(cols: &mut Columns) -> Vec<(String, Vec<usize>)> {
         out.push((kind, idx));
     }
     out
+}
+
+/// `PROJ-123`: a project key (a letter, then letters, digits or `_`), a dash, a number.
+fn looks_like_key(key: &str) -> bool {
+    let Some((project, number)) = key.rsplit_once('-') else { return false };
+    project.starts_with(|c: char| c.is_ascii_alphabetic())
+        && project.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`.

@@ -51,9 +51,10 @@ impl Table {
     pub fn parse(shown: &str, text: &str, tsv: bool) -> Result<Table> {
         let at = || Location::file(shown);
         if text.trim().is_empty() {
+            let what = if text.is_empty() { "file is empty" } else { "file has only blank lines" };
             return Err(Error::input(
                 at(),
-                "file is empty; expected a CSV export with a header row",
+                format!("{what}; expected a CSV export with a header row"),
             ));
         }
         let first_line = text.lines().next().unwrap_or("");
@@ -199,17 +200,24 @@ pub fn decode(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
         }
         Err(e) => {
             let bad = e.valid_up_to();
-            let line = body[..bad].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            // Bytes Windows-1252 leaves undefined: such a file is neither encoding.
+            let line_at = |i: usize| body[..i].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let line = line_at(bad);
+            // Bytes Windows-1252 leaves undefined: such a file is neither encoding. Name
+            // that byte too, as the first non-UTF-8 byte may be fine in Windows-1252.
             const UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
-            if body.iter().any(|b| UNDEFINED.contains(b)) {
-                return Err(Error::input(
-                    at().line(line),
+            if let Some(undef) = body.iter().position(|b| UNDEFINED.contains(b)) {
+                let message = if undef == bad {
                     format!(
-                        "is not UTF-8 (byte 0x{:02X} is invalid) nor Windows-1252; re-export it as UTF-8 CSV",
+                        "is not UTF-8 (byte 0x{:02X} is invalid) nor Windows-1252 (where it maps to no character); re-export it as UTF-8 CSV",
                         body[bad]
-                    ),
-                ));
+                    )
+                } else {
+                    format!(
+                        "is not UTF-8 (byte 0x{:02X} on line {line} is invalid) nor Windows-1252 (byte 0x{:02X} maps to no character); re-export it as UTF-8 CSV",
+                        body[bad], body[undef]
+                    )
+                };
+                return Err(Error::input(at().line(line_at(undef)), message));
             }
             tracing::warn!("{shown}: not UTF-8 (first at line {line}); decoded as Windows-1252");
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(body);

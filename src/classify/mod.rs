@@ -1,0 +1,476 @@
+//! Classification: every item gets one concern — product, program or project — a score
+//! for each, a confidence, and the reasons, rule by rule.
+//!
+//! Rules, not magic: a weighted [`RuleSet`] (defaults embedded, the user's from
+//! `rolecall.toml` merged in) is applied to each item; the highest score wins. Then two
+//! structural passes: an item with children (an epic) adds its children's concerns, weighted
+//! by share, so an epic with no signal of its own takes their majority; and a pull request
+//! that closes an issue takes that issue's concern. An explicit `concern:<name>` label or a
+//! `Concern` field always wins.
+
+pub mod eval;
+pub mod rules;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ClassifyConfig;
+use crate::error::Result;
+use crate::model::{link_kind, Item, Snapshot};
+pub use rules::{Fact, RuleDef, RuleSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Concern {
+    Product,
+    Program,
+    Project,
+}
+
+impl Concern {
+    pub const ALL: [Concern; 3] = [Concern::Product, Concern::Program, Concern::Project];
+
+    /// When scores tie, the earlier concern here wins (and confidence is low). Program
+    /// first: a tie usually means user-facing or scheduled work that also crosses systems,
+    /// and cross-team risk is the costlier one to miss. Then project, then product.
+    pub const TIE_ORDER: [Concern; 3] = [Concern::Program, Concern::Project, Concern::Product];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Concern::Product => "product",
+            Concern::Program => "program",
+            Concern::Project => "project",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Concern> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "product" => Some(Concern::Product),
+            "program" | "programme" => Some(Concern::Program),
+            "project" => Some(Concern::Project),
+            _ => None,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Low,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    pub product: f64,
+    pub program: f64,
+    pub project: f64,
+}
+
+impl Scores {
+    pub fn get(&self, c: Concern) -> f64 {
+        match c {
+            Concern::Product => self.product,
+            Concern::Program => self.program,
+            Concern::Project => self.project,
+        }
+    }
+
+    fn add(&mut self, c: Concern, w: f64) {
+        match c {
+            Concern::Product => self.product += w,
+            Concern::Program => self.program += w,
+            Concern::Project => self.project += w,
+        }
+    }
+
+    fn rounded(self) -> Self {
+        let r = |v: f64| (v * 100.0).round() / 100.0;
+        Scores { product: r(self.product), program: r(self.program), project: r(self.project) }
+    }
+}
+
+/// One rule's contribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub rule: String,
+    pub concern: Concern,
+    pub weight: f64,
+    /// What matched: `label "ux"`, `title "migrate"`, `has a due date`.
+    pub matched: String,
+    /// Why the rule points where it does.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub concern: Concern,
+    pub scores: Scores,
+    pub confidence: Confidence,
+    pub reasons: Vec<Reason>,
+}
+
+/// An item with its classification, as `classify --format json` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classified {
+    #[serde(flatten)]
+    pub item: Item,
+    #[serde(flatten)]
+    pub classification: Classification,
+}
+
+/// A compiled classifier: rules plus the settings around them.
+#[derive(Debug)]
+pub struct Classifier {
+    pub rules: RuleSet,
+    pub settings: ClassifyConfig,
+}
+
+impl Classifier {
+    /// The default rules merged with the config's; a bad rule fails here, before any source
+    /// is read or any request made.
+    pub fn from_config(config: &crate::config::Config) -> Result<Classifier> {
+        let cc = &config.classify;
+        let defaults = if cc.default_rules { rules::default_defs()? } else { Vec::new() };
+        let defs = rules::merge(defaults, &cc.rules);
+        let origin = rules::Origin { name: &config.origin, text: &config.text };
+        Ok(Classifier { rules: RuleSet::compile(&defs, &origin)?, settings: cc.clone() })
+    }
+
+    /// Classifies every item of the snapshot, in order.
+    pub fn classify(&self, snapshot: &Snapshot) -> Vec<Classification> {
+        let ctx = Context::new(snapshot);
+        let mut raw: Vec<(Scores, Vec<Reason>)> =
+            snapshot.items.iter().map(|item| self.score(item, &ctx)).collect();
+
+        // Children vote for their parent, weighted by share. Children are scored on their
+        // own rules only, so the vote does not depend on order.
+        let own: Vec<Concern> = raw.iter().map(|(s, _)| decide(s).0).collect();
+        for (i, item) in snapshot.items.iter().enumerate() {
+            let Some(kids) = ctx.children.get(item.id.as_str()) else { continue };
+            let mut counts = [0usize; 3];
+            for &k in kids {
+                counts[own[k].index()] += 1;
+            }
+            let total = kids.len() as f64;
+            for c in Concern::ALL {
+                let n = counts[c.index()];
+                if n > 0 {
+                    let w = self.settings.children_weight * n as f64 / total;
+                    raw[i].0.add(c, w);
+                    raw[i].1.push(Reason {
+                        rule: "children".into(),
+                        concern: c,
+                        weight: round2(w),
+                        matched: format!("{n} of {} children are {}", kids.len(), c.as_str()),
+                        why: String::new(),
+                    });
+                }
+            }
+        }
+
+        let mut out: Vec<Classification> = raw
+            .into_iter()
+            .zip(&snapshot.items)
+            .map(|((scores, reasons), item)| match self.explicit(item) {
+                Some((concern, reason)) => Classification {
+                    concern,
+                    scores: scores.rounded(),
+                    confidence: Confidence::High,
+                    reasons: vec![reason],
+                },
+                None => self.finish(scores, reasons),
+            })
+            .collect();
+
+        // A pull request takes the concern of the issue it closes.
+        for (i, item) in snapshot.items.iter().enumerate() {
+            if self.explicit(item).is_some() {
+                continue;
+            }
+            let closes = item.links.iter().filter(|l| l.kind == link_kind::CLOSES);
+            if let Some(&t) = closes.filter_map(|l| ctx.index.get(l.target.as_str())).next() {
+                let target = out[t].clone();
+                let c = &mut out[i];
+                c.concern = target.concern;
+                c.confidence = target.confidence;
+                c.reasons.insert(
+                    0,
+                    Reason {
+                        rule: "closes".into(),
+                        concern: target.concern,
+                        weight: 0.0,
+                        matched: format!("closes {}", snapshot.items[t].key),
+                        why: "a pull request takes the concern of the issue it closes".into(),
+                    },
+                );
+            }
+        }
+        out
+    }
+
+    fn finish(&self, scores: Scores, reasons: Vec<Reason>) -> Classification {
+        let (concern, margin) = decide(&scores);
+        let top = scores.get(concern);
+        let confidence = if top >= self.settings.high_confidence_score
+            && margin >= self.settings.high_confidence_margin
+        {
+            Confidence::High
+        } else {
+            Confidence::Low
+        };
+        Classification { concern, scores: scores.rounded(), confidence, reasons }
+    }
+
+    /// `concern:program` label (prefix configurable) or a `Concern` field.
+    fn explicit(&self, item: &Item) -> Option<(Concern, Reason)> {
+        let prefix = self.settings.override_prefix.to_lowercase();
+        for label in &item.labels {
+            let lower = label.to_lowercase();
+            if let Some(c) = lower.strip_prefix(&prefix).and_then(Concern::parse) {
+                return Some((c, explicit_reason(c, format!("label \"{label}\""))));
+            }
+        }
+        for (name, value) in &item.fields {
+            if name.eq_ignore_ascii_case("concern")
+                || name.eq_ignore_ascii_case("custom field (concern)")
+            {
+                if let Some(c) = value.values().iter().find_map(|v| Concern::parse(v)) {
+                    return Some((c, explicit_reason(c, format!("field \"{name}\""))));
+                }
+            }
+        }
+        None
+    }
+
+    /// Every rule that matches `item`, summed per concern.
+    fn score(&self, item: &Item, ctx: &Context) -> (Scores, Vec<Reason>) {
+        let rs = &self.rules;
+        let mut title_hit = vec![false; rs.rules.len()];
+        let mut body_hit = vec![false; rs.rules.len()];
+        if !rs.title_rules.is_empty() {
+            for m in rs.title_set.matches(&item.title).iter() {
+                title_hit[rs.title_rules[m]] = true;
+            }
+        }
+        if !rs.body_rules.is_empty() && !item.body.is_empty() {
+            // Long bodies are mostly logs and templates; the first part says what it is.
+            let body = prefix_chars(&item.body, 4000);
+            for m in rs.body_set.matches(body).iter() {
+                body_hit[rs.body_rules[m]] = true;
+            }
+        }
+        let labels: Vec<String> = item.labels.iter().map(|l| l.to_lowercase()).collect();
+        let facts = ctx.facts(item);
+
+        let mut scores = Scores::default();
+        let mut reasons = Vec::new();
+        'rules: for (i, rule) in rs.rules.iter().enumerate() {
+            let mut matched: Vec<String> = Vec::new();
+            if !rule.labels.is_empty() {
+                match labels
+                    .iter()
+                    .zip(&item.labels)
+                    .find(|(l, _)| rule.labels.iter().any(|p| p.matches(l)))
+                {
+                    Some((_, original)) => matched.push(format!("label \"{original}\"")),
+                    None => continue,
+                }
+            }
+            if !rule.kinds.is_empty() {
+                if !rule.kinds.contains(&item.kind) {
+                    continue;
+                }
+                matched.push(format!("kind {}", item.kind));
+            }
+            if let Some(re) = &rule.title {
+                if !title_hit[i] {
+                    continue;
+                }
+                matched.push(found("title", re, &item.title));
+            }
+            if let Some(re) = &rule.body {
+                if !body_hit[i] {
+                    continue;
+                }
+                matched.push(found("body", re, &item.body));
+            }
+            let mut weight = rule.weight;
+            if let Some(re) = &rule.text {
+                if title_hit[i] {
+                    matched.push(found("title", re, &item.title));
+                } else if body_hit[i] {
+                    // A body mentions everything sooner or later; the title says what
+                    // the item is. A body-only match counts half.
+                    matched.push(found("body", re, &item.body));
+                    weight *= BODY_ONLY_FACTOR;
+                } else {
+                    continue;
+                }
+            }
+            for (name, re) in &rule.fields {
+                let values = field_values(item, name);
+                match values.iter().find(|v| re.is_match(v)) {
+                    Some(v) => matched.push(format!("{name} \"{}\"", crate::text::truncate(v, 40))),
+                    None => continue 'rules,
+                }
+            }
+            for fact in &rule.has {
+                if !facts.contains(fact) {
+                    continue 'rules;
+                }
+                matched.push(fact.describe().to_string());
+            }
+            scores.add(rule.concern, weight);
+            reasons.push(Reason {
+                rule: rule.name.clone(),
+                concern: rule.concern,
+                weight,
+                matched: matched.join(", "),
+                why: rule.why.clone(),
+            });
+        }
+        (scores, reasons)
+    }
+}
+
+/// How much a `text` rule counts when it matches the body but not the title.
+pub const BODY_ONLY_FACTOR: f64 = 0.5;
+
+fn explicit_reason(c: Concern, matched: String) -> Reason {
+    Reason {
+        rule: "explicit".into(),
+        concern: c,
+        weight: 0.0,
+        matched,
+        why: "an explicit concern always wins".into(),
+    }
+}
+
+/// The winning concern (ties by [`Concern::TIE_ORDER`]) and its margin over the runner-up.
+/// With no signal at all, project: every tracked item is at least work to schedule.
+fn decide(scores: &Scores) -> (Concern, f64) {
+    let mut order = Concern::TIE_ORDER;
+    order.sort_by(|a, b| scores.get(*b).total_cmp(&scores.get(*a)));
+    let (first, second) = (order[0], order[1]);
+    if scores.get(first) <= 0.0 {
+        return (Concern::Project, 0.0);
+    }
+    (first, scores.get(first) - scores.get(second))
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn prefix_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn found(what: &str, re: &regex::Regex, text: &str) -> String {
+    let m = re.find(text).map(|m| m.as_str()).unwrap_or("");
+    format!("{what} \"{}\"", crate::text::truncate(m, 40))
+}
+
+/// The values a `fields` condition looks at: the model's own fields by name, else the
+/// item's raw `fields` (any case).
+fn field_values<'a>(item: &'a Item, name: &str) -> Vec<&'a str> {
+    let one = |o: &'a Option<String>| o.as_deref().into_iter().collect::<Vec<_>>();
+    match name.to_lowercase().as_str() {
+        "components" | "component" => item.components.iter().map(String::as_str).collect(),
+        "team" => one(&item.team),
+        "iteration" | "sprint" | "cycle" => one(&item.iteration),
+        "milestone" | "fix-version" | "fix version" => one(&item.milestone),
+        "priority" => one(&item.priority),
+        "project" => one(&item.project),
+        "status" => vec![item.status.as_str()],
+        "kind" | "type" => vec![item.kind.as_str()],
+        "author" => one(&item.author),
+        _ => item
+            .fields
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .flat_map(|(_, v)| v.values().iter().map(String::as_str))
+            .collect(),
+    }
+}
+
+/// Snapshot-wide facts: who is whose child, which team an item belongs to.
+struct Context<'a> {
+    index: HashMap<&'a str, usize>,
+    children: HashMap<&'a str, Vec<usize>>,
+    items: &'a [Item],
+}
+
+impl<'a> Context<'a> {
+    fn new(snapshot: &'a Snapshot) -> Self {
+        let items = &snapshot.items;
+        let index = items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
+        let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, it) in items.iter().enumerate() {
+            if let Some(p) = &it.parent {
+                children.entry(p.as_str()).or_default().push(i);
+            }
+        }
+        Context { index, children, items }
+    }
+
+    fn facts(&self, item: &Item) -> Vec<Fact> {
+        let mut f = Vec::new();
+        let mut push = |cond: bool, fact| {
+            if cond {
+                f.push(fact)
+            }
+        };
+        push(item.due.is_some(), Fact::Due);
+        push(item.milestone.is_some(), Fact::Milestone);
+        push(item.iteration.is_some(), Fact::Iteration);
+        push(item.estimate.is_some() || item.time_estimate.is_some(), Fact::Estimate);
+        push(item.parent.is_some(), Fact::Parent);
+        push(self.children.contains_key(item.id.as_str()), Fact::Children);
+        push(item.links.iter().any(|l| l.kind == link_kind::BLOCKED_BY), Fact::BlockedBy);
+        push(item.links.iter().any(|l| l.kind == link_kind::BLOCKS), Fact::Blocks);
+        push(item.kind == "pull-request", Fact::PullRequest);
+        push(!item.assignees.is_empty(), Fact::Assignee);
+        push(self.has_cross_team_link(item), Fact::CrossTeamLink);
+        f
+    }
+
+    /// A blocking or related link to an item of another team (when both teams are known),
+    /// else of another project or repository.
+    fn has_cross_team_link(&self, item: &Item) -> bool {
+        item.links.iter().any(|l| {
+            if matches!(
+                l.kind.as_str(),
+                link_kind::DUPLICATES
+                    | link_kind::DUPLICATED_BY
+                    | link_kind::CLONES
+                    | link_kind::CLONED_BY
+            ) {
+                return false;
+            }
+            let target = self.index.get(l.target.as_str()).map(|&i| &self.items[i]);
+            match (target.and_then(|t| t.team.as_deref()), item.team.as_deref()) {
+                (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+                _ => scope(&l.target) != scope(&item.id),
+            }
+        })
+    }
+}
+
+/// `jira:NW-12` → `jira:NW`; `github:o/r#3` → `github:o/r`.
+fn scope(id: &str) -> &str {
+    match id.rfind(['#', '-']) {
+        Some(i) => &id[..i],
+        None => id,
+    }
+}

@@ -1,0 +1,380 @@
+//! Rules: how they are written in TOML, and compiled into a [`RuleSet`] that scores an
+//! item in one pass.
+//!
+//! A rule adds its `weight` to one concern when all of its conditions hold. Conditions:
+//! `labels` (any of; `area/*` matches a prefix), `kinds` (any of), `title`, `body` and `text`
+//! (title or body) regular expressions, `fields` (field name → regular expression), and
+//! `has` (structural facts, all of). Regexes are case-insensitive unless they say otherwise.
+
+use std::collections::BTreeMap;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use super::Concern;
+use crate::error::{Error, Result};
+
+/// The default rules, compiled into the binary.
+pub const DEFAULT_RULES: &str = include_str!("default_rules.toml");
+
+/// A rule as written in TOML; every condition optional, at least one required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleDef {
+    pub name: String,
+    pub concern: Option<Concern>,
+    pub weight: Option<f64>,
+    /// Why this rule points at its concern, shown by `explain`.
+    pub why: Option<String>,
+    pub labels: Vec<String>,
+    pub kinds: Vec<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub text: Option<String>,
+    pub fields: BTreeMap<String, String>,
+    pub has: Vec<Fact>,
+    /// Set to `false` to switch a default rule off.
+    pub enabled: Option<bool>,
+}
+
+/// Structural facts a rule can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fact {
+    Due,
+    Milestone,
+    Iteration,
+    Estimate,
+    Parent,
+    Children,
+    BlockedBy,
+    Blocks,
+    /// A link to an item of another team, project or repository.
+    CrossTeamLink,
+    PullRequest,
+    Assignee,
+}
+
+impl Fact {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Fact::Due => "has a due date",
+            Fact::Milestone => "has a milestone",
+            Fact::Iteration => "is in a sprint or cycle",
+            Fact::Estimate => "has an estimate",
+            Fact::Parent => "has a parent",
+            Fact::Children => "has children",
+            Fact::BlockedBy => "is blocked by another item",
+            Fact::Blocks => "blocks another item",
+            Fact::CrossTeamLink => "links to another team's work",
+            Fact::PullRequest => "is a pull request",
+            Fact::Assignee => "has an assignee",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rule: Vec<RuleDef>,
+}
+
+/// Parses the built-in rules.
+pub fn default_defs() -> Result<Vec<RuleDef>> {
+    let file: RuleFile = toml::from_str(DEFAULT_RULES)
+        .map_err(|e| crate::config::toml_error("built-in rules", DEFAULT_RULES, &e))?;
+    Ok(file.rule)
+}
+
+/// Combines the default rules with the user's: a user rule with a default rule's name
+/// changes only the keys it sets (so `weight = 0.5` reweights, `enabled = false` removes);
+/// a new name adds a rule.
+pub fn merge(defaults: Vec<RuleDef>, user: &[RuleDef]) -> Vec<RuleDef> {
+    let mut rules = defaults;
+    for u in user {
+        match rules.iter_mut().find(|r| r.name == u.name) {
+            Some(r) => {
+                macro_rules! take {
+                    ($($f:ident),*) => { $( if u.$f.is_some() { r.$f = u.$f.clone(); } )* };
+                }
+                take!(concern, weight, why, title, body, text, enabled);
+                if !u.labels.is_empty() {
+                    r.labels = u.labels.clone();
+                }
+                if !u.kinds.is_empty() {
+                    r.kinds = u.kinds.clone();
+                }
+                if !u.fields.is_empty() {
+                    r.fields = u.fields.clone();
+                }
+                if !u.has.is_empty() {
+                    r.has = u.has.clone();
+                }
+            }
+            None => rules.push(u.clone()),
+        }
+    }
+    rules.retain(|r| r.enabled != Some(false));
+    rules
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub name: String,
+    pub concern: Concern,
+    pub weight: f64,
+    pub why: String,
+    pub labels: Vec<LabelPattern>,
+    pub kinds: Vec<String>,
+    pub title: Option<Regex>,
+    pub body: Option<Regex>,
+    pub text: Option<Regex>,
+    pub fields: Vec<(String, Regex)>,
+    pub has: Vec<Fact>,
+}
+
+#[derive(Debug, Clone)]
+pub enum LabelPattern {
+    Exact(String),
+    Prefix(String),
+}
+
+impl LabelPattern {
+    fn parse(s: &str) -> Self {
+        let lower = s.trim().to_lowercase();
+        match lower.strip_suffix('*') {
+            Some(prefix) => LabelPattern::Prefix(prefix.to_string()),
+            None => LabelPattern::Exact(lower),
+        }
+    }
+
+    pub fn matches(&self, label: &str) -> bool {
+        match self {
+            LabelPattern::Exact(l) => l == label,
+            LabelPattern::Prefix(p) => label.starts_with(p.as_str()),
+        }
+    }
+}
+
+/// All rules, plus two regex sets that find every title and body rule matching an item in
+/// one scan each, so scoring 100k items stays linear in their text.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// Patterns run over the title: `title` and `text` rules. Index → rule index.
+    pub title_set: RegexSet,
+    pub title_rules: Vec<usize>,
+    /// Patterns run over the body: `body` and `text` rules.
+    pub body_set: RegexSet,
+    pub body_rules: Vec<usize>,
+}
+
+/// Where a rule came from, for errors: `rolecall.toml`, or "built-in rules".
+pub struct Origin<'a> {
+    pub name: &'a str,
+    /// The file's text, to find the line a rule starts on.
+    pub text: &'a str,
+}
+
+impl RuleSet {
+    pub fn compile(defs: &[RuleDef], origin: &Origin) -> Result<RuleSet> {
+        let mut rules = Vec::with_capacity(defs.len());
+        let (mut title_pats, mut title_rules, mut body_pats, mut body_rules) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for def in defs {
+            let err = |message: String| Error::Config {
+                at: rule_location(origin, &def.name),
+                message: format!("rule `{}`: {message}", def.name),
+            };
+            if def.name.trim().is_empty() {
+                return Err(Error::Config {
+                    at: origin.name.to_string(),
+                    message: "a rule has no `name`".into(),
+                });
+            }
+            let concern = def
+                .concern
+                .ok_or_else(|| err("has no `concern` (product, program or project)".into()))?;
+            let weight = def.weight.unwrap_or(1.0);
+            if !weight.is_finite() {
+                return Err(err("`weight` must be a number".into()));
+            }
+            let regex = |key: &str, pat: &Option<String>| -> Result<Option<Regex>> {
+                pat.as_deref()
+                    .map(|p| {
+                        compile_regex(p)
+                            .map_err(|e| err(format!("invalid regular expression in `{key}`: {e}")))
+                    })
+                    .transpose()
+            };
+            let title = regex("title", &def.title)?;
+            let body = regex("body", &def.body)?;
+            let text = regex("text", &def.text)?;
+            let mut fields = Vec::new();
+            for (name, pat) in &def.fields {
+                let re = compile_regex(pat).map_err(|e| {
+                    err(format!("invalid regular expression for field `{name}`: {e}"))
+                })?;
+                fields.push((name.clone(), re));
+            }
+            let conditions = def.labels.len()
+                + def.kinds.len()
+                + def.fields.len()
+                + def.has.len()
+                + usize::from(title.is_some())
+                + usize::from(body.is_some())
+                + usize::from(text.is_some());
+            if conditions == 0 {
+                return Err(err(
+                    "has no conditions (give labels, kinds, title, body, text, fields or has)"
+                        .into(),
+                ));
+            }
+            let index = rules.len();
+            for (pat, into_title, into_body) in
+                [(&def.title, true, false), (&def.body, false, true), (&def.text, true, true)]
+            {
+                if let Some(p) = pat {
+                    if into_title {
+                        title_pats.push(case_insensitive(p));
+                        title_rules.push(index);
+                    }
+                    if into_body {
+                        body_pats.push(case_insensitive(p));
+                        body_rules.push(index);
+                    }
+                }
+            }
+            rules.push(Rule {
+                name: def.name.clone(),
+                concern,
+                weight,
+                why: def.why.clone().unwrap_or_default(),
+                labels: def.labels.iter().map(|l| LabelPattern::parse(l)).collect(),
+                kinds: def.kinds.iter().map(|k| crate::source::jira::normalise_kind(k)).collect(),
+                title,
+                body,
+                text,
+                fields,
+                has: def.has.clone(),
+            });
+        }
+        let set = |pats: &[String]| {
+            RegexSetBuilder::new(pats)
+                .size_limit(64 << 20)
+                .build()
+                .map_err(|e| Error::Config { at: origin.name.to_string(), message: e.to_string() })
+        };
+        Ok(RuleSet {
+            title_set: set(&title_pats)?,
+            body_set: set(&body_pats)?,
+            rules,
+            title_rules,
+            body_rules,
+        })
+    }
+}
+
+fn case_insensitive(p: &str) -> String {
+    format!("(?i:{p})")
+}
+
+fn compile_regex(p: &str) -> std::result::Result<Regex, String> {
+    RegexBuilder::new(p).case_insensitive(true).build().map_err(|e| {
+        // The regex crate's messages span several lines with a caret diagram; keep the
+        // last line, which says what is wrong.
+        let s = e.to_string();
+        s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&s).trim().to_string()
+    })
+}
+
+/// `file:line` of the `name = "…"` line of a rule, or just the file.
+fn rule_location(origin: &Origin, name: &str) -> String {
+    let needle_dq = format!("\"{name}\"");
+    let needle_sq = format!("'{name}'");
+    for (i, line) in origin.text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("name") && (t.contains(&needle_dq) || t.contains(&needle_sq)) {
+            return format!("{}:{}", origin.name, i + 1);
+        }
+    }
+    origin.name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_rules_compile() {
+        let defs = default_defs().expect("default rules parse");
+        assert!(defs.len() > 30);
+        let origin = Origin { name: "built-in rules", text: DEFAULT_RULES };
+        RuleSet::compile(&defs, &origin).expect("default rules compile");
+        let mut names: Vec<_> = defs.iter().map(|d| &d.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), defs.len(), "rule names are unique");
+    }
+
+    #[test]
+    fn user_rules_reweight_disable_and_add() {
+        let defaults = vec![
+            RuleDef {
+                name: "a".into(),
+                concern: Some(Concern::Product),
+                weight: Some(1.0),
+                labels: vec!["x".into()],
+                ..Default::default()
+            },
+            RuleDef {
+                name: "b".into(),
+                concern: Some(Concern::Program),
+                labels: vec!["y".into()],
+                ..Default::default()
+            },
+        ];
+        let user = vec![
+            RuleDef { name: "a".into(), weight: Some(5.0), ..Default::default() },
+            RuleDef { name: "b".into(), enabled: Some(false), ..Default::default() },
+            RuleDef {
+                name: "c".into(),
+                concern: Some(Concern::Project),
+                labels: vec!["z".into()],
+                ..Default::default()
+            },
+        ];
+        let merged = merge(defaults, &user);
+        assert_eq!(merged.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(merged[0].weight, Some(5.0));
+        assert_eq!(merged[0].labels, ["x"]);
+    }
+
+    #[test]
+    fn bad_rules_name_the_line() {
+        let text =
+            "[[classify.rule]]\nname = \"mine\"\nconcern = \"program\"\ntitle = \"(unclosed\"\n";
+        let defs = vec![RuleDef {
+            name: "mine".into(),
+            concern: Some(Concern::Program),
+            title: Some("(unclosed".into()),
+            ..Default::default()
+        }];
+        let e = RuleSet::compile(&defs, &Origin { name: "rolecall.toml", text })
+            .expect_err("bad regex");
+        let e = e.to_string();
+        assert!(
+            e.starts_with("rolecall.toml:2: rule `mine`: invalid regular expression in `title`"),
+            "{e}"
+        );
+        let defs = vec![RuleDef {
+            name: "mine".into(),
+            concern: Some(Concern::Program),
+            ..Default::default()
+        }];
+        let e = RuleSet::compile(&defs, &Origin { name: "rolecall.toml", text })
+            .expect_err("no conditions");
+        assert!(e.to_string().contains("has no conditions"), "{e}");
+    }
+}
