@@ -177,7 +177,9 @@ impl Config {
     /// Parses `text` (named `origin` in errors), then applies `ROLECALL_*` overrides.
     pub fn from_parts(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
         // Typed parse of the file alone first: its errors carry spans into the file.
-        let config: Config = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        config.origin = origin.to_string();
+        config.text = text.to_string();
         let overrides: Vec<_> =
             env.iter().filter(|(k, _)| !ENV_NOT_KEYS.contains(&k.as_str())).collect();
         if overrides.is_empty() {
