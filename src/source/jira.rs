@@ -20,7 +20,7 @@ pub const REQUIRED: &[&str] = &["Issue key", "Summary"];
 
 /// Whether a header looks like a Jira export.
 pub fn detect(cols: &Columns) -> bool {
-    cols.has("Issue key") && (cols.has("Summary") || cols.has("Issue Type"))
+    REQUIRED.iter().all(|c| cols.has(c))
 }
 
 pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
@@ -63,7 +63,17 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     for row in &table.rows {
         let at = || Location::file(&table.path).line(row.line);
         let Some(key) = value(row, Some(c.key)) else {
-            return Err(Error::input(at().column(&table.headers[c.key]), "issue key is empty"));
+            let message = if row.record.len() <= c.key {
+                // The row stops before the key column: a line broken outside quotes.
+                format!(
+                    "issue key is empty: the row has only {} of {} fields (a line break outside quotes?)",
+                    row.record.len(),
+                    table.headers.len()
+                )
+            } else {
+                "issue key is empty".to_string()
+            };
+            return Err(Error::input(at().column(&table.headers[c.key]), message));
         };
         if !looks_like_key(key) {
             // A comma the writer did not quote shifts every later column one to the right,

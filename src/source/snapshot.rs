@@ -25,6 +25,19 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Snapshot> {
     struct Version {
         schema_version: Option<u32>,
     }
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if first == Some(b'[') {
+        return Err(Error::input(
+            at(),
+            "is a JSON array of items, not a snapshot; write one with `rolecall items --format snapshot`",
+        ));
+    }
+    if first != Some(b'{') {
+        return Err(Error::input(
+            at(),
+            "is not JSON; a snapshot is the JSON that `rolecall items --format snapshot` writes",
+        ));
+    }
     let version: Version = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
     match version.schema_version {
         Some(SCHEMA_VERSION) => {}

@@ -116,7 +116,7 @@ impl Table {
             }
             rows.push(Row { line: pos.0, record: std::mem::take(&mut record) });
         }
-        check_last_quote(shown, text, last_start)?;
+        check_last_quote(shown, text, last_start, delimiter)?;
         if rows.is_empty() {
             return Err(Error::input(at(), "has a header row but no data rows"));
         }
@@ -127,16 +127,30 @@ impl Table {
 /// The csv crate treats end-of-file inside quotes as the end of the field, so a truncated
 /// export would silently lose everything after its last opening quote. Scan the last
 /// record's bytes: if a quote is still open at the end, the file is cut or malformed.
-fn check_last_quote(shown: &str, text: &str, last_start: u64) -> Result<()> {
+/// As in the csv crate, only a quote at the start of a field opens one; elsewhere in an
+/// unquoted field (`27" monitor`) it is a plain character.
+fn check_last_quote(shown: &str, text: &str, last_start: u64, delimiter: u8) -> Result<()> {
     let tail = &text.as_bytes()[(last_start as usize).min(text.len())..];
     let mut open_at = None;
-    for (i, b) in tail.iter().enumerate() {
-        if *b == b'"' {
-            open_at = match open_at {
-                Some(_) => None,
-                None => Some(i),
-            };
+    let mut field_start = true;
+    let mut i = 0;
+    while i < tail.len() {
+        let b = tail[i];
+        if open_at.is_some() {
+            if b == b'"' {
+                if tail.get(i + 1) == Some(&b'"') {
+                    i += 1; // `""`: an escaped quote
+                } else {
+                    open_at = None;
+                }
+            }
+        } else {
+            if b == b'"' && field_start {
+                open_at = Some(i);
+            }
+            field_start = matches!(b, b'\n' | b'\r') || b == delimiter;
         }
+        i += 1;
     }
     if let Some(i) = open_at {
         let offset = last_start as usize + i;
@@ -185,6 +199,14 @@ pub fn decode(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if let Some(nul) = body.iter().take(8192).position(|b| *b == 0) {
+        let head = &body[..body.len().min(512)];
+        let odd_nuls = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        if head.len() >= 8 && odd_nuls * 2 >= head.len() / 2 - 1 {
+            return Err(Error::input(
+                at(),
+                "looks like UTF-16 text without a byte-order mark; save it as UTF-8 CSV",
+            ));
+        }
         return Err(Error::input(
             at(),
             format!("is not a text file (NUL byte at offset {nul}); expected a CSV export"),
@@ -258,6 +280,11 @@ mod tests {
         );
         let e = parse("a,b\n1,2\n3,\"open\n4,5\n").expect_err("open quote").to_string();
         assert_eq!(e, "t.csv:3: quoted field is never closed (the file may be truncated)");
+        // A quote inside an unquoted value is a plain character, in the last row too.
+        let t = parse("a,b\n1,27\" screen\n2,\"x\"\"y\"\"\"\n").expect("literal quotes");
+        assert_eq!(t.rows[0].get(1), "27\" screen");
+        let t = parse("a,b\n1,2\n3,27\" screen\n").expect("literal quote in the last row");
+        assert_eq!(t.rows[1].get(1), "27\" screen");
         // Trailing empty fields (a spreadsheet's extra commas) are fine.
         assert!(parse("a,b\n1,2,,\n").is_ok());
     }
