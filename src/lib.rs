@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod render;
 pub mod source;
 pub mod text;
 

@@ -75,7 +75,7 @@ pub fn classify_table(items: &[Item], classes: &[Classification]) -> String {
                 .iter()
                 .filter(|r| r.concern == c.concern)
                 .max_by(|a, b| a.weight.total_cmp(&b.weight))
-                .map(|r| r.rule.clone())
+                .map(|r| r.rule.to_string())
                 .unwrap_or_else(|| "(no signal)".into());
             vec![
                 i.key.clone(),
@@ -154,9 +154,9 @@ pub fn explain(item: &Item, c: &Classification) -> String {
                 vec![
                     format!("+{}", num(r.weight)),
                     r.concern.as_str().to_string(),
-                    r.rule.clone(),
+                    r.rule.to_string(),
                     r.matched.clone(),
-                    r.why.clone(),
+                    r.why.to_string(),
                 ]
             })
             .collect();

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod rules;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -98,14 +99,15 @@ impl Scores {
 /// One rule's contribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
-    pub rule: String,
+    /// Shared with the rule, so a reason costs no copy of the rule's name.
+    pub rule: Arc<str>,
     pub concern: Concern,
     pub weight: f64,
     /// What matched: `label "ux"`, `title "migrate"`, `has a due date`.
     pub matched: String,
     /// Why the rule points where it does.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub why: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub why: Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,8 +148,7 @@ impl Classifier {
     /// Classifies every item of the snapshot, in order.
     pub fn classify(&self, snapshot: &Snapshot) -> Vec<Classification> {
         let ctx = Context::new(snapshot);
-        let mut raw: Vec<(Scores, Vec<Reason>)> =
-            snapshot.items.iter().map(|item| self.score(item, &ctx)).collect();
+        let mut raw = self.score_all(&snapshot.items, &ctx);
 
         // Children vote for their parent, weighted by share. Children are scored on their
         // own rules only, so the vote does not depend on order.
@@ -169,7 +170,7 @@ impl Classifier {
                         concern: c,
                         weight: round2(w),
                         matched: format!("{n} of {} children are {}", kids.len(), c.as_str()),
-                        why: String::new(),
+                        why: "".into(),
                     });
                 }
             }
@@ -213,6 +214,30 @@ impl Classifier {
             }
         }
         out
+    }
+
+    /// Scores every item, on all cores for large snapshots; the order of the result is the
+    /// order of the items whatever the thread count.
+    fn score_all(&self, items: &[Item], ctx: &Context) -> Vec<(Scores, Vec<Reason>)> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        if threads < 2 || items.len() < 4096 {
+            return items.iter().map(|item| self.score(item, ctx)).collect();
+        }
+        let chunk = items.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter().map(|it| self.score(it, ctx)).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
     }
 
     fn finish(&self, scores: Scores, reasons: Vec<Reason>) -> Classification {
@@ -329,11 +354,11 @@ impl Classifier {
             }
             scores.add(rule.concern, weight);
             reasons.push(Reason {
-                rule: rule.name.clone(),
+                rule: Arc::clone(&rule.name),
                 concern: rule.concern,
                 weight,
                 matched: matched.join(", "),
-                why: rule.why.clone(),
+                why: Arc::clone(&rule.why),
             });
         }
         (scores, reasons)

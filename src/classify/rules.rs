@@ -121,10 +121,10 @@ pub fn merge(defaults: Vec<RuleDef>, user: &[RuleDef]) -> Vec<RuleDef> {
 /// A compiled rule.
 #[derive(Debug)]
 pub struct Rule {
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     pub concern: Concern,
     pub weight: f64,
-    pub why: String,
+    pub why: std::sync::Arc<str>,
     pub labels: Vec<LabelPattern>,
     pub kinds: Vec<String>,
     pub title: Option<Regex>,
@@ -247,10 +247,10 @@ impl RuleSet {
                 }
             }
             rules.push(Rule {
-                name: def.name.clone(),
+                name: def.name.as_str().into(),
                 concern,
                 weight,
-                why: def.why.clone().unwrap_or_default(),
+                why: def.why.as_deref().unwrap_or_default().into(),
                 labels: def.labels.iter().map(|l| LabelPattern::parse(l)).collect(),
                 kinds: def.kinds.iter().map(|k| crate::source::jira::normalise_kind(k)).collect(),
                 title,

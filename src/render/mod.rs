@@ -1,0 +1,2 @@
+//! Rendering: reports to Markdown (Handlebars templates), PDF (from that same Markdown)
+//! and JSON.
