@@ -45,6 +45,38 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Measure the rules against hand labels: accuracy, macro-F1, confusion matrix
     Eval(EvalArgs),
+    /// Write the week's product, program and project reports (the main job)
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+
+    /// The week: `2026-W48`, or `last` for the last complete week [default: the week of --as-of]
+    #[arg(long, value_name = "WEEK", conflicts_with = "as_of")]
+    pub week: Option<String>,
+
+    /// Roles to report on, comma-separated [default: product,program,project]
+    #[arg(long, value_delimiter = ',', value_name = "ROLES")]
+    pub roles: Vec<String>,
+
+    /// Formats to write, comma-separated: md, json [default: md,json]
+    #[arg(long = "format", value_delimiter = ',', value_name = "FORMATS")]
+    pub formats: Vec<String>,
+
+    /// Output folder; reports go in OUT/YYYY-Www/ [default: reports]
+    #[arg(short, long, value_name = "DIR", env = "ROLECALL_OUT")]
+    pub out: Option<PathBuf>,
+
+    /// A folder of templates overriding the built-in ones, file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// A folder of human notes: DIR/YYYY-Www/ROLE.md
+    #[arg(long, value_name = "DIR")]
+    pub notes: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -198,6 +230,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let text = crate::output::explain(&snapshot.items[i], &classes[i]);
             write_stdout(out, &text)
         }
+        Command::Report(args) => report(args, config, out),
         Command::Eval(args) => {
             let classifier = Classifier::from_config(&config)?;
             let labels = crate::classify::eval::read_labels(&args.labels)?;
@@ -218,6 +251,61 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             write_stdout(out, &text)
         }
     }
+}
+
+fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Result<()> {
+    if args.sources.demo {
+        crate::demo::merge_config(&mut config)?;
+        if args.sources.as_of.is_none() && args.week.is_none() {
+            args.sources.as_of = Some(crate::demo::AS_OF.to_string());
+        }
+    }
+    // A week without --as-of is reported as of its end.
+    let as_of = match (&args.sources.as_of, &args.week) {
+        (Some(s), _) => parse_as_of(s, &config)?,
+        (None, Some(w)) if !w.eq_ignore_ascii_case("last") && !w.eq_ignore_ascii_case("this") => {
+            let week = crate::report::week::Week::parse(w).ok_or_else(|| {
+                Error::Usage(format!("--week `{w}` is not an ISO week like 2026-W48, or `last`"))
+            })?;
+            week.end(config.timezone.0)
+        }
+        _ => Utc::now(),
+    };
+    let pick = |given: &[String], configured: &[String]| -> Vec<String> {
+        if given.is_empty() {
+            configured.to_vec()
+        } else {
+            given.iter().map(|s| s.trim().to_lowercase()).collect()
+        }
+    };
+    let roles = pick(&args.roles, &config.report.roles);
+    let formats = pick(&args.formats, &config.report.formats);
+    crate::report::validate(&roles, &formats)?;
+    let classifier = Classifier::from_config(&config)?;
+    let mut source_args = args.sources;
+    source_args.as_of = Some(as_of.to_rfc3339());
+    let snapshot = load(&source_args, &config)?;
+    let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
+    let request = crate::report::Request {
+        week: args.week,
+        as_of,
+        roles,
+        formats,
+        state_dir: crate::report::default_state_dir(&out_dir, &config),
+        out: out_dir,
+        templates: args.templates.or_else(|| config.report.templates.as_ref().map(PathBuf::from)),
+        notes: args.notes.or_else(|| config.report.notes.as_ref().map(PathBuf::from)),
+        fallback_baseline: if source_args.demo { Some(crate::demo::baseline()?) } else { None },
+    };
+    let outcome = crate::report::run(&config, &classifier, snapshot, &request)?;
+    let mut text = String::new();
+    for (role, status) in &outcome.statuses {
+        text.push_str(&format!("{role:<8} {}\n", status.badge()));
+    }
+    for f in &outcome.files {
+        text.push_str(&format!("wrote {}\n", f.display()));
+    }
+    write_stdout(out, &text)
 }
 
 /// The index of the item with this key or id, or an error suggesting a near key.

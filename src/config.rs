@@ -34,6 +34,18 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     /// Classification rules and settings.
     pub classify: ClassifyConfig,
+    /// The GitHub source: API URL, repository selection, retries and rate limits.
+    pub github: crate::source::github::GithubConfig,
+    /// What `rolecall report` writes, and the thresholds behind its statuses.
+    pub report: crate::report::settings::ReportConfig,
+    /// Which items the reports count.
+    pub scope: crate::report::settings::ScopeConfig,
+    /// Teams and workstreams.
+    #[serde(rename = "team")]
+    pub teams: Vec<crate::report::settings::TeamConfig>,
+    /// Milestone dates that exports lack.
+    #[serde(rename = "milestone")]
+    pub milestones: Vec<crate::report::settings::MilestoneConfig>,
     /// Where this config came from (`rolecall.toml`, `(defaults)`), for errors.
     #[serde(skip)]
     pub origin: String,
@@ -50,6 +62,11 @@ impl Default for Config {
             status_map: StatusMap::default(),
             sources: Vec::new(),
             classify: ClassifyConfig::default(),
+            github: Default::default(),
+            report: Default::default(),
+            scope: Default::default(),
+            teams: Vec::new(),
+            milestones: Vec::new(),
             origin: "(defaults)".into(),
             text: String::new(),
         }

@@ -3,6 +3,7 @@
 //! The pipeline, stage by stage, each an owned `serde` type that can be dumped and re-read:
 //! sources ([`source`]) → [`model::Snapshot`] → classify → analyse → render.
 
+pub mod analyse;
 pub mod classify;
 pub mod cli;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod text;
 

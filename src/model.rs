@@ -238,6 +238,8 @@ pub struct Milestone {
     pub team: Option<String>,
     pub state: State,
     pub due: Option<NaiveDate>,
+    /// When work towards it starts; exports have none, the config can give it.
+    pub start: Option<NaiveDate>,
     pub created: Option<DateTime<Utc>>,
     pub closed: Option<DateTime<Utc>>,
     pub description: String,
@@ -254,6 +256,7 @@ impl Default for Milestone {
             team: None,
             state: State::Open,
             due: None,
+            start: None,
             created: None,
             closed: None,
             description: String::new(),

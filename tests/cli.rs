@@ -74,7 +74,7 @@ fn items_json_has_the_contract_fields() {
     assert_eq!(code, 0);
     let items: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let items = items.as_array().expect("an array of items");
-    assert_eq!(items.len(), 19);
+    assert_eq!(items.len(), 20);
     let first = &items[0];
     assert_eq!(first["id"], "jira:ACME-1");
     assert_eq!(first["key"], "ACME-1");
@@ -117,7 +117,7 @@ fn the_same_item_from_two_sources_is_merged() {
     ]);
     assert_eq!(code, 0);
     let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(items.len(), 19, "no duplicates after merging by id");
+    assert_eq!(items.len(), 20, "no duplicates after merging by id");
 }
 
 #[test]
@@ -125,8 +125,8 @@ fn verbose_says_what_was_loaded_on_stderr() {
     let (code, out, err) = rolecall(&["-v", "items", "-s", "csv:fixtures/demo/acme-jira.csv"]);
     assert_eq!(code, 0);
     assert!(err.contains("detected a jira export"), "{err}");
-    assert!(err.contains("19 items"), "{err}");
-    assert!(out.ends_with("19 items\n"));
+    assert!(err.contains("20 items"), "{err}");
+    assert!(out.ends_with("20 items\n"));
 }
 
 #[test]
@@ -136,4 +136,26 @@ fn usage_errors_exit_2() {
     assert!(err.contains("invalid value 'yaml'"), "{err}");
     let (code, _, _) = rolecall(&["frobnicate"]);
     assert_eq!(code, 2);
+}
+
+/// The demo's baseline (2026-W47) is that week's export with that week's milestone dates.
+#[test]
+fn demo_baseline_is_generated_from_the_w47_export() {
+    use rolecall::config::Config;
+    use rolecall::model::Snapshot;
+    use rolecall::source::{self, SourceSpec};
+    let dir = root().join("fixtures/demo");
+    let text = std::fs::read_to_string(dir.join("rolecall-w47.toml")).expect("config");
+    let config = Config::from_parts("rolecall-w47.toml", &text, &[]).expect("valid");
+    let as_of = chrono::DateTime::parse_from_rfc3339("2026-11-22T23:59:59Z").expect("t").to_utc();
+    let mut snap = Snapshot::empty(as_of);
+    let spec = SourceSpec::parse("jira:fixtures/demo/acme-jira-w47.csv").expect("spec");
+    let cwd = std::env::current_dir().expect("cwd");
+    std::env::set_current_dir(root()).expect("cd");
+    let loaded = source::load_all(&mut snap, &[spec], &config);
+    std::env::set_current_dir(cwd).expect("cd back");
+    loaded.expect("loads");
+    rolecall::report::apply_milestone_config(&mut snap, &config);
+    let json = rolecall::output::to_json(&snap).expect("JSON");
+    check_file(&dir.join("baseline.json"), &json);
 }

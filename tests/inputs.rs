@@ -532,7 +532,7 @@ fn source_with_no_path() {
 
 #[test]
 fn source_kind_not_supported_yet() {
-    check(&import_error("github:acme/shop"), "source `github:acme/shop`", &["not supported"]);
+    check(&import_error("asana:tasks.csv"), "source `asana:tasks.csv`", &["not supported"]);
 }
 
 #[test]

@@ -1,2 +1,5 @@
 //! Rendering: reports to Markdown (Handlebars templates), PDF (from that same Markdown)
 //! and JSON.
+
+pub mod markdown;
+pub mod pdf;

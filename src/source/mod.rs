@@ -6,6 +6,7 @@
 
 mod columns;
 mod datecols;
+pub mod github;
 pub mod jira;
 pub mod snapshot;
 mod status;
@@ -185,7 +186,8 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)
             tracing::info!("{}: detected a {format} export", spec.target);
             ("jira", jira::import(&table, &ctx)?)
         }
-        Format::Github | Format::Linear | Format::Asana | Format::GithubProjects => {
+        Format::Github => ("github", github::import(spec, &ctx, config)?),
+        Format::Linear | Format::Asana | Format::GithubProjects => {
             return Err(Error::Usage(format!(
                 "source `{}`: this kind of source is not supported by this version of rolecall yet",
                 spec.raw

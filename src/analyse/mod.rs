@@ -1,0 +1,491 @@
+//! Analysis: from the classified snapshot (and last week's baseline) to one serde
+//! `RoleReport` per role. Plain functions over data; "now" is the period's `as_of`.
+
+pub mod product;
+pub mod program;
+pub mod project;
+pub mod status;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::classify::{Classification, Concern, Confidence};
+use crate::config::Config;
+use crate::model::{link_kind, Item, Milestone, Snapshot, SourceInfo, State, SCHEMA_VERSION};
+use crate::report::settings::{glob_match, Thresholds};
+use crate::report::week::Period;
+pub use status::Status;
+
+/// Everything the section builders read.
+pub struct Input<'a> {
+    pub snapshot: &'a Snapshot,
+    pub classes: &'a [Classification],
+    pub baseline: Option<&'a Snapshot>,
+    pub period: Period,
+    pub config: &'a Config,
+    /// Statuses of earlier weeks, newest first, for "held for N weeks".
+    pub history: &'a [crate::report::state::WeekSummary],
+}
+
+/// An item as reports show it: enough to list, link and sort, nothing more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRef {
+    pub key: String,
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub kind: String,
+    pub state: State,
+    pub status: String,
+    pub concern: Concern,
+    pub confidence: Confidence,
+    pub team: String,
+    pub milestone: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub priority: Option<String>,
+    pub labels: Vec<String>,
+    pub votes: u32,
+    pub comments: u32,
+    pub created: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub closed: Option<DateTime<Utc>>,
+}
+
+/// A red/amber/green status and the sentence that justifies it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub status: Status,
+    /// The role's core question answered in a line.
+    pub headline: String,
+    /// Why the status is what it is, one line each.
+    pub reasons: Vec<String>,
+}
+
+/// Progress of one milestone (or epic) against its dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneProgress {
+    pub title: String,
+    pub id: String,
+    pub url: Option<String>,
+    pub teams: Vec<String>,
+    /// Items counted: all but cancelled ones.
+    pub scope: usize,
+    pub done: usize,
+    pub open: usize,
+    pub pct_done: f64,
+    /// Share of the time from start to due that has passed, when both are known.
+    pub pct_time: Option<f64>,
+    pub start: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub status: Status,
+    pub reason: String,
+    /// The due date at the baseline, when it was different.
+    pub due_before: Option<NaiveDate>,
+    pub scope_added: usize,
+    pub scope_removed: usize,
+}
+
+/// Where the data came from, for the freshness line of every report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub schema_version: u32,
+    pub role: String,
+    pub title: String,
+    pub week: String,
+    pub period_start: DateTime<Utc>,
+    pub as_of: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub timezone: String,
+    pub sources: Vec<SourceInfo>,
+    /// The week whose snapshot deltas are measured against; none on a first run.
+    pub baseline: Option<String>,
+    pub thresholds: Thresholds,
+    pub items_in_scope: usize,
+    /// Counts of items per concern, for the concern mix.
+    pub concern_mix: BTreeMap<String, usize>,
+    /// What the data lacks, said plainly instead of printing zeros that look like facts.
+    pub missing: Vec<String>,
+}
+
+/// A section of human notes merged from `--notes`, or a placeholder for the owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub title: String,
+    /// Markdown as the owner wrote it; empty when not filled.
+    pub body: String,
+    pub filled: bool,
+}
+
+/// Shared state for the section builders.
+pub struct Ctx<'a> {
+    pub input: &'a Input<'a>,
+    pub items: &'a [Item],
+    pub classes: &'a [Classification],
+    pub teams: Vec<String>,
+    pub index: HashMap<&'a str, usize>,
+    /// Target id → the items whose `blocks` links point at it.
+    pub blocked_by: HashMap<&'a str, Vec<usize>>,
+    pub baseline: HashMap<&'a str, &'a Item>,
+    pub milestones: Vec<MilestoneInfo<'a>>,
+    pub tz: Tz,
+    pub today: NaiveDate,
+}
+
+/// A milestone with the dates from its source or the config.
+pub struct MilestoneInfo<'a> {
+    pub title: String,
+    pub id: String,
+    pub source: Option<&'a Milestone>,
+    pub due: Option<NaiveDate>,
+    pub start: Option<NaiveDate>,
+    pub team: Option<String>,
+    pub baseline_due: Option<NaiveDate>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(input: &'a Input<'a>) -> Ctx<'a> {
+        let items = &input.snapshot.items[..];
+        let tz = input.config.timezone.0;
+        let teams = items.iter().map(|i| team_of(i, input.config)).collect();
+        let index = items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
+        let mut blocked_by: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, it) in items.iter().enumerate() {
+            for l in it.links.iter().filter(|l| l.kind == link_kind::BLOCKS) {
+                blocked_by.entry(l.target.as_str()).or_default().push(i);
+            }
+        }
+        let baseline: HashMap<&str, &Item> = input
+            .baseline
+            .map(|b| b.items.iter().map(|i| (i.id.as_str(), i)).collect())
+            .unwrap_or_default();
+        let mut ctx = Ctx {
+            input,
+            items,
+            classes: input.classes,
+            teams,
+            index,
+            blocked_by,
+            baseline,
+            milestones: Vec::new(),
+            tz,
+            today: input.period.today,
+        };
+        ctx.milestones = ctx.collect_milestones();
+        ctx
+    }
+
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.input.config.report.thresholds
+    }
+
+    pub fn item_ref(&self, i: usize) -> ItemRef {
+        let it = &self.items[i];
+        let c = &self.classes[i];
+        ItemRef {
+            key: it.key.clone(),
+            id: it.id.clone(),
+            title: it.title.clone(),
+            url: it.url.clone(),
+            kind: it.kind.clone(),
+            state: it.state,
+            status: it.status.clone(),
+            concern: c.concern,
+            confidence: c.confidence,
+            team: self.teams[i].clone(),
+            milestone: it.milestone.clone(),
+            due: it.due,
+            priority: it.priority.clone(),
+            labels: it.labels.clone(),
+            votes: it.votes,
+            comments: it.comments,
+            created: it.created,
+            updated: it.updated,
+            closed: it.closed,
+        }
+    }
+
+    /// Indices of items of one concern.
+    pub fn of_concern(&self, c: Concern) -> Vec<usize> {
+        (0..self.items.len()).filter(|&i| self.classes[i].concern == c).collect()
+    }
+
+    /// Done within the report's week, up to `as_of`.
+    pub fn done_this_week(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        it.state == State::Done
+            && it
+                .closed
+                .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
+    }
+
+    pub fn created_this_week(&self, i: usize) -> bool {
+        self.items[i]
+            .created
+            .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
+    }
+
+    pub fn date_of(&self, t: DateTime<Utc>) -> NaiveDate {
+        t.with_timezone(&self.tz).date_naive()
+    }
+
+    /// Items blocked by an item that is not done: (blocked, blockers).
+    pub fn blockers(&self, i: usize) -> Vec<Blocker> {
+        let it = &self.items[i];
+        let mut out = Vec::new();
+        for l in &it.links {
+            if l.kind != link_kind::BLOCKED_BY {
+                continue;
+            }
+            match self.index.get(l.target.as_str()) {
+                Some(&b) if !self.items[b].state.is_active() => {}
+                Some(&b) => out.push(Blocker::Known(b)),
+                None => out.push(Blocker::Unknown(l.target.clone())),
+            }
+        }
+        // A `blocks` link on the other item says the same; count it once.
+        for &b in self.blocked_by.get(it.id.as_str()).map(Vec::as_slice).unwrap_or_default() {
+            if self.items[b].state.is_active()
+                && b != i
+                && !out.iter().any(|x| matches!(x, Blocker::Known(k) if *k == b))
+            {
+                out.push(Blocker::Known(b));
+            }
+        }
+        out
+    }
+
+    fn collect_milestones(&self) -> Vec<MilestoneInfo<'a>> {
+        let mut titles: Vec<&str> = Vec::new();
+        for it in self.items {
+            if let Some(m) = &it.milestone {
+                if !titles.contains(&m.as_str()) {
+                    titles.push(m);
+                }
+            }
+        }
+        let baseline_due = |title: &str| -> Option<NaiveDate> {
+            let b = self.input.baseline?;
+            b.milestones.iter().find(|m| m.title == title).and_then(|m| m.due)
+        };
+        titles
+            .into_iter()
+            .map(|title| {
+                let source = self.input.snapshot.milestones.iter().find(|m| m.title == title);
+                MilestoneInfo {
+                    id: source
+                        .map(|m| m.id.clone())
+                        .unwrap_or_else(|| format!("milestone:{title}")),
+                    due: source.and_then(|m| m.due),
+                    start: source
+                        .and_then(|m| m.start.or_else(|| m.created.map(|c| self.date_of(c)))),
+                    team: source.and_then(|m| m.team.clone()),
+                    baseline_due: baseline_due(title),
+                    source,
+                    title: title.to_string(),
+                }
+            })
+            .collect()
+    }
+
+    /// Progress of a milestone over every item in scope that carries it.
+    pub fn milestone_progress(&self, m: &MilestoneInfo) -> MilestoneProgress {
+        let members: Vec<usize> = (0..self.items.len())
+            .filter(|&i| self.items[i].milestone.as_deref() == Some(&m.title))
+            .collect();
+        let counted: Vec<usize> =
+            members.iter().copied().filter(|&i| self.items[i].state != State::Cancelled).collect();
+        let done = counted.iter().filter(|&&i| self.items[i].state == State::Done).count();
+        let scope = counted.len();
+        let mut teams: Vec<String> = counted.iter().map(|&i| self.teams[i].clone()).collect();
+        teams.sort();
+        teams.dedup();
+        let start = m.start.or_else(|| {
+            members.iter().filter_map(|&i| self.items[i].created).min().map(|c| self.date_of(c))
+        });
+        let eval = status::milestone(status::MilestoneFacts {
+            scope,
+            done,
+            start,
+            due: m.due,
+            today: self.today,
+            thresholds: self.thresholds(),
+        });
+        let (added, removed) = self.scope_change(&m.title);
+        MilestoneProgress {
+            title: m.title.clone(),
+            id: m.id.clone(),
+            url: m.source.and_then(|s| s.url.clone()),
+            teams,
+            scope,
+            done,
+            open: scope - done,
+            pct_done: eval.pct_done,
+            pct_time: eval.pct_time,
+            start,
+            due: m.due,
+            days_left: m.due.map(|d| (d - self.today).num_days()),
+            status: eval.status,
+            reason: eval.reason,
+            due_before: m.baseline_due.filter(|b| Some(*b) != m.due),
+            scope_added: added.len(),
+            scope_removed: removed.len(),
+        }
+    }
+
+    /// Items that joined and left a milestone since the baseline.
+    pub fn scope_change(&self, title: &str) -> (Vec<usize>, Vec<String>) {
+        let Some(b) = self.input.baseline else { return (Vec::new(), Vec::new()) };
+        let now_in = |i: usize| self.items[i].milestone.as_deref() == Some(title);
+        let added = (0..self.items.len())
+            .filter(|&i| now_in(i))
+            .filter(|&i| {
+                self.baseline
+                    .get(self.items[i].id.as_str())
+                    .is_none_or(|old| old.milestone.as_deref() != Some(title))
+            })
+            .collect();
+        let removed = b
+            .items
+            .iter()
+            .filter(|old| old.milestone.as_deref() == Some(title))
+            .filter(|old| match self.index.get(old.id.as_str()) {
+                Some(&i) => !now_in(i),
+                None => true,
+            })
+            .map(|old| old.id.clone())
+            .collect();
+        (added, removed)
+    }
+
+    pub fn meta(&self, role: &str) -> Meta {
+        let cfg = self.input.config;
+        let mut mix = BTreeMap::new();
+        for c in Concern::ALL {
+            mix.insert(
+                c.as_str().to_string(),
+                self.classes.iter().filter(|x| x.concern == c).count(),
+            );
+        }
+        Meta {
+            schema_version: SCHEMA_VERSION,
+            role: role.to_string(),
+            title: cfg.report.title.clone(),
+            week: self.input.period.week.to_string(),
+            period_start: self.input.period.start,
+            as_of: self.input.period.as_of,
+            today: self.today,
+            timezone: self.tz.name().to_string(),
+            sources: self.input.snapshot.sources.clone(),
+            baseline: self
+                .input
+                .baseline
+                .map(|b| crate::report::week::Week::of(self.date_of(b.taken_at)).to_string()),
+            thresholds: self.thresholds().clone(),
+            items_in_scope: self.items.len(),
+            concern_mix: mix,
+            missing: self.missing(),
+        }
+    }
+
+    /// What the data lacks that the reports would need.
+    fn missing(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.items.is_empty() {
+            out.push("No items in scope: check the sources and the [scope] settings.".into());
+            return out;
+        }
+        if self.milestones.is_empty() {
+            out.push("No item has a milestone (GitHub milestone, Jira fix version): progress and dates cannot be judged per milestone.".into());
+        } else if self.milestones.iter().all(|m| m.due.is_none()) {
+            out.push("No milestone has a due date: statuses are unknown. Give dates in rolecall.toml with [[milestone]] title = \"…\" due = 2026-12-11.".into());
+        }
+        if self.items.iter().all(|i| i.labels.is_empty()) {
+            out.push(
+                "No item has labels: classification relies on titles and structure alone.".into(),
+            );
+        }
+        if self.items.iter().all(|i| i.due.is_none()) {
+            out.push("No item has a due date: overdue and due-next-week lists are empty for that reason.".into());
+        }
+        if self.items.iter().all(|i| i.started.is_none()) {
+            out.push(
+                "No item has a start date: cycle time is measured as lead time (created → done)."
+                    .into(),
+            );
+        }
+        if self.input.baseline.is_none() {
+            out.push("No baseline yet: this is the first run, so there are no changes since last week to show.".into());
+        }
+        out
+    }
+
+    /// The low-confidence items of one concern, to triage.
+    pub fn triage(&self, c: Concern) -> Vec<ItemRef> {
+        (0..self.items.len())
+            .filter(|&i| {
+                self.classes[i].concern == c
+                    && self.classes[i].confidence == Confidence::Low
+                    && self.items[i].state.is_active()
+            })
+            .map(|i| self.item_ref(i))
+            .collect()
+    }
+}
+
+pub enum Blocker {
+    Known(usize),
+    Unknown(String),
+}
+
+/// The team an item belongs to: the first `[[team]]` that matches, else the tracker's own
+/// team field, else its project, else "Unassigned".
+pub fn team_of(item: &Item, config: &Config) -> String {
+    for t in &config.teams {
+        let project = item.project.as_deref().unwrap_or("");
+        let hit = t.repos.iter().any(|p| glob_match(p, project))
+            || t.components
+                .iter()
+                .any(|c| item.components.iter().any(|x| x.eq_ignore_ascii_case(c)))
+            || t.labels.iter().any(|l| item.labels.iter().any(|x| glob_match(l, x)))
+            || item.team.as_deref().is_some_and(|own| {
+                own.eq_ignore_ascii_case(&t.name)
+                    || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(own))
+            });
+        if hit {
+            return t.name.clone();
+        }
+    }
+    item.team.clone().or_else(|| item.project.clone()).unwrap_or_else(|| "Unassigned".into())
+}
+
+/// Median and 85th percentile of `values` (which get sorted).
+pub fn median_p85(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
+    if values.is_empty() {
+        return (None, None);
+    }
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let pos = q * (values.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        let v = values[lo] + (values[hi] - values[lo]) * (pos - lo as f64);
+        (v * 10.0).round() / 10.0
+    };
+    (Some(at(0.5)), Some(at(0.85)))
+}
+
+/// Priorities that make an overdue item a risk.
+pub fn is_high_priority(p: Option<&str>) -> bool {
+    matches!(
+        p.map(|s| s.trim().to_lowercase()).as_deref(),
+        Some("highest" | "high" | "critical" | "urgent" | "blocker" | "p0" | "p1" | "1" | "2")
+    )
+}
+
+/// `1 product item`, `3 product items`.
+pub fn plural_items(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}

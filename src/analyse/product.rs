@@ -1,0 +1,260 @@
+//! The product report: *are we building the right thing?*
+
+use serde::{Deserialize, Serialize};
+
+use super::{Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict};
+use crate::classify::Concern;
+use crate::model::State;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductReport {
+    pub meta: Meta,
+    pub verdict: Verdict,
+    /// Done product items this week, grouped by epic or milestone.
+    pub shipped: Vec<Group>,
+    pub shipped_count: usize,
+    pub in_progress: Vec<ItemRef>,
+    /// Product items created this week, most voted first.
+    pub new_requests: Vec<ItemRef>,
+    /// Open product items by votes and comments.
+    pub most_wanted: Vec<Wanted>,
+    /// Milestones and epics holding product work.
+    pub roadmap: Vec<MilestoneProgress>,
+    pub epics: Vec<EpicProgress>,
+    /// Items whose due date or milestone date moved later, or that are overdue.
+    pub slipped: Vec<Slipped>,
+    /// Open items waiting for a decision (needs-decision, RFC, question).
+    pub decisions: Vec<ItemRef>,
+    pub next_week: Vec<ItemRef>,
+    pub triage: Vec<ItemRef>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub name: String,
+    pub items: Vec<ItemRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wanted {
+    pub item: ItemRef,
+    /// Votes gained since the baseline; none without one.
+    pub new_votes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpicProgress {
+    pub item: ItemRef,
+    pub children: usize,
+    pub done: usize,
+    pub pct_done: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Slipped {
+    pub item: ItemRef,
+    pub why: String,
+}
+
+/// Labels that mean "a decision is needed".
+const DECISION_LABELS: &[&str] = &[
+    "needs-decision",
+    "needs decision",
+    "decision",
+    "rfc",
+    "question",
+    "needs-product",
+    "discussion",
+    "proposal",
+];
+
+pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProductReport {
+    let product = ctx.of_concern(Concern::Product);
+    let top = ctx.input.config.report.top;
+
+    let mut shipped_groups: Vec<Group> = Vec::new();
+    let mut shipped_count = 0;
+    for &i in product.iter().filter(|&&i| ctx.done_this_week(i)) {
+        shipped_count += 1;
+        let it = &ctx.items[i];
+        let group = it
+            .parent
+            .as_ref()
+            .and_then(|p| ctx.index.get(p.as_str()))
+            .map(|&p| ctx.items[p].title.clone())
+            .or_else(|| it.milestone.clone())
+            .unwrap_or_else(|| "Other".into());
+        match shipped_groups.iter_mut().find(|g| g.name == group) {
+            Some(g) => g.items.push(ctx.item_ref(i)),
+            None => shipped_groups.push(Group { name: group, items: vec![ctx.item_ref(i)] }),
+        }
+    }
+
+    // Epics have their own table; the lists are of work items.
+    let work: Vec<usize> =
+        product.iter().copied().filter(|&i| ctx.items[i].kind != "epic").collect();
+    let in_progress: Vec<ItemRef> = work
+        .iter()
+        .filter(|&&i| ctx.items[i].state == State::InProgress)
+        .map(|&i| ctx.item_ref(i))
+        .collect();
+
+    let mut new_requests: Vec<usize> =
+        product.iter().copied().filter(|&i| ctx.created_this_week(i)).collect();
+    new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
+
+    let mut wanted: Vec<usize> = product
+        .iter()
+        .copied()
+        .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].kind != "epic")
+        .collect();
+    wanted.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes * 2 + ctx.items[i].comments));
+    wanted.retain(|&i| ctx.items[i].votes + ctx.items[i].comments > 0);
+    let most_wanted = wanted
+        .iter()
+        .map(|&i| Wanted {
+            item: ctx.item_ref(i),
+            new_votes: ctx.input.baseline.map(|_| {
+                let before = ctx.baseline.get(ctx.items[i].id.as_str()).map_or(0, |b| b.votes);
+                i64::from(ctx.items[i].votes) - i64::from(before)
+            }),
+        })
+        .collect();
+
+    let roadmap: Vec<MilestoneProgress> = ctx
+        .milestones
+        .iter()
+        .filter(|m| product.iter().any(|&i| ctx.items[i].milestone.as_deref() == Some(&m.title)))
+        .map(|m| ctx.milestone_progress(m))
+        .collect();
+
+    let epics = product
+        .iter()
+        .filter(|&&i| ctx.items[i].kind == "epic" && ctx.items[i].state.is_active())
+        .map(|&i| {
+            let id = &ctx.items[i].id;
+            let kids: Vec<&crate::model::Item> = ctx
+                .items
+                .iter()
+                .filter(|c| c.parent.as_ref() == Some(id) && c.state != State::Cancelled)
+                .collect();
+            let done = kids.iter().filter(|c| c.state == State::Done).count();
+            EpicProgress {
+                item: ctx.item_ref(i),
+                children: kids.len(),
+                done,
+                pct_done: if kids.is_empty() { 0.0 } else { done as f64 / kids.len() as f64 },
+            }
+        })
+        .collect();
+
+    let slipped = work
+        .iter()
+        .filter(|&&i| ctx.items[i].state.is_active())
+        .filter_map(|&i| slip_reason(ctx, i).map(|why| Slipped { item: ctx.item_ref(i), why }))
+        .collect();
+
+    let decisions = (0..ctx.items.len())
+        .filter(|&i| ctx.items[i].state.is_active())
+        .filter(|&i| {
+            ctx.items[i].labels.iter().any(|l| DECISION_LABELS.contains(&l.to_lowercase().as_str()))
+        })
+        .map(|i| ctx.item_ref(i))
+        .collect();
+
+    let horizon = ctx.today + chrono::Duration::days(ctx.thresholds().lookahead_days);
+    let mut next: Vec<usize> = product
+        .iter()
+        .copied()
+        .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].kind != "epic")
+        .filter(|&i| {
+            ctx.items[i].due.is_some_and(|d| d <= horizon)
+                || ctx.items[i].state == State::InProgress
+        })
+        .collect();
+    next.sort_by_key(|&i| {
+        (ctx.items[i].due.is_none(), ctx.items[i].due, std::cmp::Reverse(ctx.items[i].votes))
+    });
+    next.truncate(top.max(1) * 2);
+
+    let verdict = verdict(ctx, &roadmap, shipped_count, &wanted);
+    ProductReport {
+        meta: ctx.meta("product"),
+        verdict,
+        shipped: shipped_groups,
+        shipped_count,
+        in_progress,
+        new_requests: new_requests.into_iter().map(|i| ctx.item_ref(i)).collect(),
+        most_wanted,
+        roadmap,
+        epics,
+        slipped,
+        decisions,
+        next_week: next.into_iter().map(|i| ctx.item_ref(i)).collect(),
+        triage: ctx.triage(Concern::Product),
+        notes,
+    }
+}
+
+/// Why an open item slipped: its due date (or its milestone's) moved later since the
+/// baseline, or it is past due.
+pub fn slip_reason(ctx: &Ctx, i: usize) -> Option<String> {
+    let it = &ctx.items[i];
+    if let (Some(now), Some(before)) =
+        (it.due, ctx.baseline.get(it.id.as_str()).and_then(|b| b.due))
+    {
+        if now > before {
+            return Some(format!("due date moved from {before} to {now}"));
+        }
+    }
+    if let Some(m) =
+        it.milestone.as_ref().and_then(|t| ctx.milestones.iter().find(|m| &m.title == t))
+    {
+        if let (Some(now), Some(before)) = (m.due, m.baseline_due) {
+            if now > before {
+                return Some(format!("milestone {} moved from {before} to {now}", m.title));
+            }
+        }
+    }
+    match it.due {
+        Some(d) if d < ctx.today => {
+            Some(format!("{} days overdue (due {d})", (ctx.today - d).num_days()))
+        }
+        _ => None,
+    }
+}
+
+fn verdict(ctx: &Ctx, roadmap: &[MilestoneProgress], shipped: usize, wanted: &[usize]) -> Verdict {
+    let known: Vec<&MilestoneProgress> =
+        roadmap.iter().filter(|m| m.status != Status::Unknown).collect();
+    let on_track = known.iter().filter(|m| m.status == Status::Green).count();
+    let status = if known.is_empty() {
+        Status::Unknown
+    } else {
+        known.iter().fold(Status::Green, |s, m| s.worst(m.status))
+    };
+    let mut headline = format!(
+        "{} shipped this week; {} of {} roadmap milestones on track",
+        super::plural_items(shipped, "product item"),
+        on_track,
+        known.len()
+    );
+    if let Some(&top) = wanted.first() {
+        let it = &ctx.items[top];
+        headline.push_str(&format!("; most wanted: {} ({} votes)", it.key, it.votes));
+    }
+    headline.push('.');
+    let mut reasons: Vec<String> = known
+        .iter()
+        .filter(|m| m.status != Status::Green)
+        .map(|m| format!("{}: {}", m.title, m.reason))
+        .collect();
+    if known.is_empty() {
+        reasons.push(
+            "No roadmap milestone has both items and a due date, so progress cannot be judged."
+                .into(),
+        );
+    }
+    Verdict { status, headline, reasons }
+}

@@ -1,0 +1,278 @@
+//! The program report: *how do we deliver this across teams, and what is blocking it?*
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    is_high_priority, Blocker, Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict,
+};
+use crate::classify::Concern;
+use crate::model::State;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgramReport {
+    pub meta: Meta,
+    pub verdict: Verdict,
+    /// How many weeks in a row the overall status has been what it is now.
+    pub weeks_held: usize,
+    pub workstreams: Vec<Workstream>,
+    /// Milestones whose items span more than one team.
+    pub cross_team_milestones: Vec<MilestoneProgress>,
+    pub blocked: Vec<Blocked>,
+    pub risks: Vec<Risk>,
+    /// Never omitted: an empty list means "None".
+    pub leadership_asks: Vec<String>,
+    pub program_items_open: usize,
+    pub triage: Vec<ItemRef>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workstream {
+    pub team: String,
+    pub status: Status,
+    pub reason: String,
+    pub items: usize,
+    pub done: usize,
+    pub pct_done: f64,
+    pub blocked: usize,
+    pub next_milestone: Option<String>,
+    pub next_due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Blocked {
+    pub item: ItemRef,
+    pub blockers: Vec<BlockerRef>,
+    /// Days since the later of the two items was created: trackers do not export when a
+    /// link was made, so this is how long the block can have existed at most.
+    pub days: i64,
+    pub cross_team: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockerRef {
+    pub key: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub team: String,
+    pub state: Option<State>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Risk {
+    pub item: ItemRef,
+    pub why: String,
+}
+
+const RISK_LABELS: &[&str] =
+    &["risk", "at-risk", "at risk", "blocker", "critical", "escalation", "red-flag"];
+
+pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProgramReport {
+    let t = ctx.thresholds();
+    let blocked = blocked_items(ctx);
+
+    // Workstreams: every team with items in scope.
+    let mut by_team: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for i in 0..ctx.items.len() {
+        by_team.entry(ctx.teams[i].as_str()).or_default().push(i);
+    }
+    let progress: Vec<MilestoneProgress> =
+        ctx.milestones.iter().map(|m| ctx.milestone_progress(m)).collect();
+    let mut workstreams = Vec::new();
+    for (team, idx) in &by_team {
+        let counted: Vec<usize> =
+            idx.iter().copied().filter(|&i| ctx.items[i].state != State::Cancelled).collect();
+        let done = counted.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
+        let mine: Vec<&MilestoneProgress> =
+            progress.iter().filter(|m| m.teams.iter().any(|x| x == team)).collect();
+        let mut status = Status::Unknown;
+        let mut reason = "no milestone with a due date".to_string();
+        if let Some(worst) =
+            mine.iter().filter(|m| m.status != Status::Unknown).max_by_key(|m| m.status)
+        {
+            status = worst.status;
+            reason = format!("{}: {}", worst.title, worst.reason);
+        }
+        let team_blocked: Vec<&Blocked> =
+            blocked.iter().filter(|b| b.item.team == *team && b.cross_team).collect();
+        if let Some(long) =
+            team_blocked.iter().filter(|b| b.days > t.blocker_days).max_by_key(|b| b.days)
+        {
+            if status < Status::Amber {
+                status = Status::Amber;
+                reason = format!(
+                    "{} blocked by {} ({}) for up to {} days",
+                    long.item.key,
+                    long.blockers.first().map_or("?", |b| b.key.as_str()),
+                    long.blockers.first().map_or("?", |b| b.team.as_str()),
+                    long.days
+                );
+            }
+        }
+        let next = mine.iter().filter(|m| m.open > 0 && m.due.is_some()).min_by_key(|m| m.due);
+        workstreams.push(Workstream {
+            team: team.to_string(),
+            status,
+            reason,
+            items: counted.len(),
+            done,
+            pct_done: if counted.is_empty() { 0.0 } else { done as f64 / counted.len() as f64 },
+            blocked: team_blocked.len(),
+            next_milestone: next.map(|m| m.title.clone()),
+            next_due: next.and_then(|m| m.due),
+        });
+    }
+
+    let cross_team_milestones: Vec<MilestoneProgress> =
+        progress.iter().filter(|m| m.teams.len() > 1).cloned().collect();
+
+    let risks = risks(ctx);
+    let overall = workstreams.iter().map(|w| w.status).filter(|s| *s != Status::Unknown).max();
+    let status = overall.unwrap_or(Status::Unknown);
+    let weeks_held = 1 + ctx.input.history.iter().take_while(|h| h.program == Some(status)).count();
+
+    let mut asks: Vec<String> = workstreams
+        .iter()
+        .filter(|w| w.status == Status::Red)
+        .map(|w| {
+            format!(
+                "{} is red ({}): agree a recovery plan — cut scope, add people or move the date.",
+                w.team, w.reason
+            )
+        })
+        .collect();
+    for b in blocked.iter().filter(|b| b.cross_team && b.days > t.blocker_days) {
+        let by = b.blockers.first();
+        asks.push(format!(
+            "Unblock {} ({}): waiting on {} from {} for up to {} days.",
+            b.item.key,
+            b.item.team,
+            by.map_or("?", |x| x.key.as_str()),
+            by.map_or("?", |x| x.team.as_str()),
+            b.days
+        ));
+    }
+
+    let worst = workstreams
+        .iter()
+        .filter(|w| w.status == status && status != Status::Unknown)
+        .collect::<Vec<_>>();
+    let headline = match status {
+        Status::Unknown => format!(
+            "{} workstreams; no milestone has a due date, so delivery cannot be judged.",
+            workstreams.len()
+        ),
+        _ => format!(
+            "{} of {} workstreams on track; {} blocked item{} ({} across teams).",
+            workstreams.iter().filter(|w| w.status == Status::Green).count(),
+            workstreams.len(),
+            blocked.len(),
+            if blocked.len() == 1 { "" } else { "s" },
+            blocked.iter().filter(|b| b.cross_team).count()
+        ),
+    };
+    let reasons = worst.iter().map(|w| format!("{}: {}", w.team, w.reason)).collect();
+
+    ProgramReport {
+        meta: ctx.meta("program"),
+        verdict: Verdict { status, headline, reasons },
+        weeks_held,
+        workstreams,
+        cross_team_milestones,
+        blocked,
+        risks,
+        leadership_asks: asks,
+        program_items_open: ctx
+            .of_concern(Concern::Program)
+            .into_iter()
+            .filter(|&i| ctx.items[i].state.is_active())
+            .count(),
+        triage: ctx.triage(Concern::Program),
+        notes,
+    }
+}
+
+fn blocked_items(ctx: &Ctx) -> Vec<Blocked> {
+    let mut out = Vec::new();
+    for i in 0..ctx.items.len() {
+        if !ctx.items[i].state.is_active() {
+            continue;
+        }
+        let blockers = ctx.blockers(i);
+        if blockers.is_empty() {
+            continue;
+        }
+        let mut refs = Vec::new();
+        let mut latest = ctx.items[i].created;
+        let mut cross = false;
+        for b in blockers {
+            match b {
+                Blocker::Known(k) => {
+                    let other = &ctx.items[k];
+                    latest = latest.max(other.created);
+                    cross |= ctx.teams[k] != ctx.teams[i];
+                    refs.push(BlockerRef {
+                        key: other.key.clone(),
+                        title: other.title.clone(),
+                        url: other.url.clone(),
+                        team: ctx.teams[k].clone(),
+                        state: Some(other.state),
+                    });
+                }
+                Blocker::Unknown(id) => {
+                    cross = true;
+                    let key = id.split_once(':').map_or(id.as_str(), |(_, k)| k).to_string();
+                    refs.push(BlockerRef {
+                        key,
+                        title: String::new(),
+                        url: None,
+                        team: "outside scope".into(),
+                        state: None,
+                    });
+                }
+            }
+        }
+        let days = latest.map_or(0, |c| (ctx.input.period.as_of - c).num_days().max(0));
+        out.push(Blocked { item: ctx.item_ref(i), blockers: refs, days, cross_team: cross });
+    }
+    out.sort_by(|a, b| {
+        b.cross_team.cmp(&a.cross_team).then(b.days.cmp(&a.days)).then(a.item.key.cmp(&b.item.key))
+    });
+    out
+}
+
+fn risks(ctx: &Ctx) -> Vec<Risk> {
+    let t = ctx.thresholds();
+    let mut out = Vec::new();
+    for (i, it) in ctx.items.iter().enumerate() {
+        if !it.state.is_active() {
+            continue;
+        }
+        let why = if let Some(l) =
+            it.labels.iter().find(|l| RISK_LABELS.contains(&l.to_lowercase().as_str()))
+        {
+            format!("labelled {l}")
+        } else if is_high_priority(it.priority.as_deref()) && it.due.is_some_and(|d| d < ctx.today)
+        {
+            format!(
+                "{} priority, {} days overdue",
+                it.priority.as_deref().unwrap_or(""),
+                it.due.map_or(0, |d| (ctx.today - d).num_days())
+            )
+        } else if it.state == State::InProgress
+            && it.updated.is_some_and(|u| (ctx.input.period.as_of - u).num_days() >= t.stale_days)
+        {
+            format!(
+                "in progress, untouched for {} days",
+                it.updated.map_or(0, |u| (ctx.input.period.as_of - u).num_days())
+            )
+        } else {
+            continue;
+        };
+        out.push(Risk { item: ctx.item_ref(i), why });
+    }
+    out
+}

@@ -1,0 +1,201 @@
+//! The project report: *are we delivering this defined work on schedule?*
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use super::{median_p85, Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict};
+use crate::classify::Concern;
+use crate::model::State;
+use crate::report::week::Week;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectReport {
+    pub meta: Meta,
+    pub verdict: Verdict,
+    pub milestones: Vec<MilestoneProgress>,
+    pub scope_added: Vec<ItemRef>,
+    pub scope_removed: Vec<String>,
+    pub planned: Planned,
+    pub overdue: Vec<ItemRef>,
+    pub due_next_week: Vec<ItemRef>,
+    pub throughput: Vec<WeekCount>,
+    pub cycle_time: CycleTime,
+    pub triage: Vec<ItemRef>,
+    pub notes: Vec<Note>,
+}
+
+/// What was open at the baseline, and what of it is done now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Planned {
+    /// False on a first run: there is no plan to compare with.
+    pub has_baseline: bool,
+    pub planned: usize,
+    pub done: usize,
+    /// Done this week but not open at the baseline (new or unplanned work).
+    pub unplanned_done: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekCount {
+    pub week: String,
+    pub done: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CycleTime {
+    /// `cycle` (started → done) or `lead` (created → done), whichever the data allows.
+    pub measure: String,
+    pub samples: usize,
+    pub median_days: Option<f64>,
+    pub p85_days: Option<f64>,
+    /// The weeks the samples come from.
+    pub weeks: usize,
+}
+
+pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProjectReport {
+    let t = ctx.thresholds();
+    let mut milestones: Vec<MilestoneProgress> =
+        ctx.milestones.iter().map(|m| ctx.milestone_progress(m)).collect();
+    milestones.sort_by(|a, b| {
+        (a.due.is_none(), a.due, &a.title).cmp(&(b.due.is_none(), b.due, &b.title))
+    });
+
+    let mut scope_added = Vec::new();
+    let mut scope_removed = Vec::new();
+    for m in &ctx.milestones {
+        let (added, removed) = ctx.scope_change(&m.title);
+        scope_added.extend(added.into_iter().map(|i| ctx.item_ref(i)));
+        scope_removed.extend(
+            removed
+                .into_iter()
+                .map(|id| id.split_once(':').map_or(id.clone(), |(_, k)| k.to_string())),
+        );
+    }
+
+    let planned = match ctx.input.baseline {
+        None => Planned { has_baseline: false, planned: 0, done: 0, unplanned_done: 0 },
+        Some(_) => {
+            let was_open = |i: usize| {
+                ctx.baseline.get(ctx.items[i].id.as_str()).is_some_and(|b| b.state.is_active())
+            };
+            let planned: Vec<usize> = (0..ctx.items.len()).filter(|&i| was_open(i)).collect();
+            let done = planned.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
+            let unplanned_done =
+                (0..ctx.items.len()).filter(|&i| ctx.done_this_week(i) && !was_open(i)).count();
+            Planned { has_baseline: true, planned: planned.len(), done, unplanned_done }
+        }
+    };
+
+    let active = |i: &usize| ctx.items[*i].state.is_active();
+    let mut overdue: Vec<usize> = (0..ctx.items.len())
+        .filter(active)
+        .filter(|&i| ctx.items[i].due.is_some_and(|d| d < ctx.today))
+        .collect();
+    overdue.sort_by_key(|&i| (ctx.items[i].due, ctx.items[i].key.clone()));
+    let horizon = ctx.today + Duration::days(t.lookahead_days);
+    let mut next: Vec<usize> = (0..ctx.items.len())
+        .filter(active)
+        .filter(|&i| ctx.items[i].due.is_some_and(|d| d >= ctx.today && d <= horizon))
+        .collect();
+    next.sort_by_key(|&i| (ctx.items[i].due, ctx.items[i].key.clone()));
+
+    let throughput = throughput(ctx, t.throughput_weeks.max(1));
+    let cycle_time = cycle_time(ctx);
+
+    let verdict = verdict(&milestones, &overdue, ctx);
+    ProjectReport {
+        meta: ctx.meta("project"),
+        verdict,
+        milestones,
+        scope_added,
+        scope_removed,
+        planned,
+        overdue: overdue.into_iter().map(|i| ctx.item_ref(i)).collect(),
+        due_next_week: next.into_iter().map(|i| ctx.item_ref(i)).collect(),
+        throughput,
+        cycle_time,
+        triage: ctx.triage(Concern::Project),
+        notes,
+    }
+}
+
+/// Items done per ISO week, the report's week last.
+fn throughput(ctx: &Ctx, weeks: usize) -> Vec<WeekCount> {
+    let mut list = vec![ctx.input.period.week];
+    while list.len() < weeks {
+        let prev = list[0].prev();
+        list.insert(0, prev);
+    }
+    let mut counts = vec![0usize; list.len()];
+    for it in ctx.items.iter().filter(|i| i.state == State::Done) {
+        let Some(c) = it.closed.filter(|c| *c <= ctx.input.period.as_of) else { continue };
+        let w = Week::of(ctx.date_of(c));
+        if let Some(pos) = list.iter().position(|x| *x == w) {
+            counts[pos] += 1;
+        }
+    }
+    list.iter().zip(counts).map(|(w, done)| WeekCount { week: w.to_string(), done }).collect()
+}
+
+/// Over the last four weeks: started → done where a start exists for every sample, else
+/// created → done (lead time), labelled as such.
+fn cycle_time(ctx: &Ctx) -> CycleTime {
+    let weeks = 4;
+    let since = ctx.input.period.start - Duration::weeks(weeks as i64 - 1);
+    let done: Vec<&crate::model::Item> = ctx
+        .items
+        .iter()
+        .filter(|i| {
+            i.state == State::Done
+                && i.closed.is_some_and(|c| c >= since && c <= ctx.input.period.as_of)
+        })
+        .collect();
+    let with_start = done.iter().filter(|i| i.started.is_some()).count();
+    let cycle = !done.is_empty() && with_start * 2 >= done.len();
+    let mut days: Vec<f64> = done
+        .iter()
+        .filter_map(|i| {
+            let from = if cycle { i.started? } else { i.created? };
+            Some(((i.closed? - from).num_minutes() as f64 / 1440.0).max(0.0))
+        })
+        .collect();
+    let (median, p85) = median_p85(&mut days);
+    CycleTime {
+        measure: if cycle { "cycle" } else { "lead" }.into(),
+        samples: days.len(),
+        median_days: median,
+        p85_days: p85,
+        weeks,
+    }
+}
+
+fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Verdict {
+    let known: Vec<&MilestoneProgress> =
+        milestones.iter().filter(|m| m.status != Status::Unknown && m.open > 0).collect();
+    let status = if known.is_empty() {
+        Status::Unknown
+    } else {
+        known.iter().fold(Status::Green, |s, m| s.worst(m.status))
+    };
+    let on_track = known.iter().filter(|m| m.status == Status::Green).count();
+    let mut headline = if known.is_empty() {
+        "No open milestone has a due date, so the schedule cannot be judged".to_string()
+    } else {
+        format!("{on_track} of {} open milestones on schedule", known.len())
+    };
+    headline.push_str(&format!("; {} overdue.", super::plural_items(overdue.len(), "item")));
+    let mut reasons: Vec<String> = known
+        .iter()
+        .filter(|m| m.status != Status::Green)
+        .map(|m| format!("{}: {}", m.title, m.reason))
+        .collect();
+    if let Some(&first) = overdue.first() {
+        let it = &ctx.items[first];
+        reasons.push(format!(
+            "Oldest overdue: {} (due {}).",
+            it.key,
+            it.due.map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
+    Verdict { status, headline, reasons }
+}

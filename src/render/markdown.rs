@@ -1,0 +1,343 @@
+//! Markdown through Handlebars: the built-in templates (compiled in from `templates/`),
+//! overridable file by file; every helper registered here, in one place; strict mode so a
+//! misspelt field fails loudly; and a Markdown escaper instead of the HTML default, so no
+//! issue title can inject Markdown, HTML, an image or a link.
+
+use std::path::Path;
+
+use handlebars::{
+    handlebars_helper, Context, Handlebars, Helper, HelperResult, Output, RenderContext,
+    RenderErrorReason,
+};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Built-in templates: (name, source). A file `NAME.hbs` in `--templates DIR` replaces one.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("product.md", include_str!("../../templates/product.md.hbs")),
+    ("program.md", include_str!("../../templates/program.md.hbs")),
+    ("project.md", include_str!("../../templates/project.md.hbs")),
+    ("index.md", include_str!("../../templates/index.md.hbs")),
+];
+
+/// Built-in partials, used as `{{> name}}`; `DIR/partials/NAME.hbs` replaces one.
+pub const PARTIALS: &[(&str, &str)] = &[
+    ("verdict", include_str!("../../templates/partials/verdict.md.hbs")),
+    ("items", include_str!("../../templates/partials/items.md.hbs")),
+    ("notes", include_str!("../../templates/partials/notes.md.hbs")),
+    ("about", include_str!("../../templates/partials/about.md.hbs")),
+];
+
+pub struct Renderer {
+    hb: Handlebars<'static>,
+}
+
+impl Renderer {
+    /// The built-in templates, each replaced by `dir/NAME.hbs` when that file exists.
+    pub fn new(dir: Option<&Path>) -> Result<Renderer> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(escape);
+        register_helpers(&mut hb);
+        for (name, builtin) in TEMPLATES {
+            let (origin, source) = pick(dir, &format!("{name}.hbs"), builtin)?;
+            hb.register_template_string(name, source)
+                .map_err(|e| template_error(&origin, &e.to_string()))?;
+        }
+        for (name, builtin) in PARTIALS {
+            let (origin, source) = pick(dir, &format!("partials/{name}.md.hbs"), builtin)?;
+            hb.register_partial(name, source)
+                .map_err(|e| template_error(&origin, &e.to_string()))?;
+        }
+        if let Some(d) = dir {
+            if !d.is_dir() {
+                return Err(Error::Read {
+                    path: d.display().to_string(),
+                    message: "templates folder not found".into(),
+                });
+            }
+        }
+        Ok(Renderer { hb })
+    }
+
+    pub fn render(&self, name: &str, data: &Value) -> Result<String> {
+        self.hb.render(name, data).map_err(|e| {
+            let mut msg = e.reason().to_string();
+            if let Some(line) = e.line_no {
+                msg = format!("line {line}: {msg}");
+            }
+            Error::Config { at: format!("template {name}.hbs"), message: msg }
+        })
+    }
+}
+
+fn pick(dir: Option<&Path>, file: &str, builtin: &'static str) -> Result<(String, String)> {
+    if let Some(d) = dir {
+        let path = d.join(file);
+        if path.is_file() {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&shown, &e))?;
+            tracing::info!("template {file}: using {shown}");
+            return Ok((shown, text));
+        }
+    }
+    Ok((format!("built-in {file}"), builtin.to_string()))
+}
+
+fn template_error(origin: &str, message: &str) -> Error {
+    Error::Config { at: origin.to_string(), message: format!("invalid template: {message}") }
+}
+
+/// Escapes untrusted text for GitHub-flavoured Markdown: punctuation that starts markup is
+/// backslash-escaped, `<` and `&` become entities, line breaks become spaces, and the
+/// `://` and `www.` of would-be autolinks get a zero-width space so they stay text.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            // Parentheses and `>` start nothing mid-line (a link needs the `]` escaped
+            // here, a quote needs a line start that values never have).
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' | '\n' | '\t' => out.push(' '),
+            ':' if chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/') => {
+                out.push(':');
+                out.push('\u{200B}');
+            }
+            '.' if i >= 3
+                && chars[i - 3..i].iter().collect::<String>().eq_ignore_ascii_case("www") =>
+            {
+                out.push('\u{200B}');
+                out.push('.');
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URL safe to put in a Markdown link target: http(s) only, no characters that end the
+/// target or start markup.
+pub fn safe_url(url: &str) -> Option<String> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '"' => out.push_str("%22"),
+            '\'' => out.push_str("%27"),
+            '[' => out.push_str("%5B"),
+            ']' => out.push_str("%5D"),
+            '`' => out.push_str("%60"),
+            c if c.is_control() || c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// A code span that holds any text: backticks inside get a longer fence.
+pub fn code_span(s: &str) -> String {
+    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in flat.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// `[KEY](url)` for an object with `key` and `url`, else the escaped key.
+fn link_of(v: &Value) -> String {
+    let key = v.get("key").and_then(Value::as_str).unwrap_or("");
+    match v.get("url").and_then(Value::as_str).and_then(safe_url) {
+        Some(url) => format!("[{}]({url})", escape(key)),
+        None => escape(key),
+    }
+}
+
+fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+handlebars_helper!(badge: |s: str| match s {
+    "red" => "🔴 Red",
+    "amber" => "🟠 Amber",
+    "green" => "🟢 Green",
+    _ => "⚪ Unknown",
+});
+handlebars_helper!(pct: |v: f64| format!("{:.0}%", v * 100.0));
+handlebars_helper!(num: |v: i64| thousands(v));
+handlebars_helper!(signed: |v: i64| if v > 0 { format!("+{v}") } else if v < 0 { format!("−{}", -v) } else { "0".into() });
+handlebars_helper!(date: |v: Value| match v.as_str() {
+    Some(s) => s.get(..10).unwrap_or(s).to_string(),
+    None => "—".to_string(),
+});
+handlebars_helper!(plural: |n: i64, noun: str| format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" }));
+handlebars_helper!(days: |n: i64| format!("{n} day{}", if n == 1 || n == -1 { "" } else { "s" }));
+handlebars_helper!(link: |v: Value| link_of(&v));
+handlebars_helper!(item: |v: Value| {
+    let title = v.get("title").and_then(Value::as_str).unwrap_or("");
+    format!("{} {}", link_of(&v), escape(title))
+});
+handlebars_helper!(take: |list: array, n: u64| Value::Array(list.iter().take(n as usize).cloned().collect()));
+handlebars_helper!(more: |list: array, n: u64| {
+    let extra = list.len().saturating_sub(n as usize);
+    if extra == 0 { String::new() } else { format!("…and {} more", thousands(extra as i64)) }
+});
+handlebars_helper!(esc: |v: str| escape(v));
+handlebars_helper!(code: |v: str| code_span(v));
+fn code_list(list: &[Value]) -> String {
+    let codes: Vec<String> = list
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|l| format!("`{}`", l.replace('`', "'")))
+        .collect();
+    codes.join(" ")
+}
+handlebars_helper!(labels: |list: array| code_list(list));
+
+/// ```mermaid xychart-beta``` of weekly counts: `{{{chart_bars list "week" "done" "Title"}}}`.
+fn chart_bars(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let list = h
+        .param(0)
+        .and_then(|p| p.value().as_array())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("chart_bars", 0))?;
+    let x = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("week");
+    let y = h.param(2).and_then(|p| p.value().as_str()).unwrap_or("done");
+    let title = h.param(3).and_then(|p| p.value().as_str()).unwrap_or("");
+    let line = h.param(4).and_then(|p| p.value().as_str());
+    let x_labels: Vec<String> = list
+        .iter()
+        .map(|v| {
+            format!("\"{}\"", v.get(x).and_then(Value::as_str).unwrap_or("").replace('"', "'"))
+        })
+        .collect();
+    let values = |key: &str| -> Vec<String> {
+        list.iter().map(|v| v.get(key).and_then(Value::as_f64).unwrap_or(0.0).to_string()).collect()
+    };
+    let bar = values(y);
+    let mut s = String::from("```mermaid\nxychart-beta\n");
+    s.push_str(&format!("    title \"{}\"\n", title.replace('"', "'")));
+    s.push_str(&format!("    x-axis [{}]\n", x_labels.join(", ")));
+    s.push_str(&format!("    bar [{}]\n", bar.join(", ")));
+    if let Some(l) = line {
+        s.push_str(&format!("    line [{}]\n", values(l).join(", ")));
+    }
+    s.push_str("```\n");
+    out.write(&s)?;
+    Ok(())
+}
+
+/// ```mermaid pie``` of an object's numeric values.
+fn chart_pie(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let map = h
+        .param(0)
+        .and_then(|p| p.value().as_object())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("chart_pie", 0))?;
+    let title = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
+    let mut s = format!("```mermaid\npie title {}\n", title.replace('"', "'"));
+    for (k, v) in map {
+        s.push_str(&format!("    \"{}\" : {}\n", k.replace('"', "'"), v.as_f64().unwrap_or(0.0)));
+    }
+    s.push_str("```\n");
+    out.write(&s)?;
+    Ok(())
+}
+
+/// Every helper, registered in one place.
+fn register_helpers(hb: &mut Handlebars) {
+    hb.register_helper("badge", Box::new(badge));
+    hb.register_helper("pct", Box::new(pct));
+    hb.register_helper("num", Box::new(num));
+    hb.register_helper("signed", Box::new(signed));
+    hb.register_helper("date", Box::new(date));
+    hb.register_helper("plural", Box::new(plural));
+    hb.register_helper("days", Box::new(days));
+    hb.register_helper("link", Box::new(link));
+    hb.register_helper("item", Box::new(item));
+    hb.register_helper("take", Box::new(take));
+    hb.register_helper("more", Box::new(more));
+    hb.register_helper("esc", Box::new(esc));
+    hb.register_helper("code", Box::new(code));
+    hb.register_helper("labels", Box::new(labels));
+    hb.register_helper("chart_bars", Box::new(chart_bars));
+    hb.register_helper("chart_pie", Box::new(chart_pie));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_defuses_markup() {
+        assert_eq!(
+            escape("**bold** [x](javascript:alert(1))"),
+            "\\*\\*bold\\*\\* \\[x\\](javascript:alert(1))"
+        );
+        assert_eq!(escape("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)>");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        assert_eq!(escape("a | b\nc"), "a \\| b c");
+        assert_eq!(escape("see https://evil.example"), "see https:\u{200B}//evil.example");
+        assert_eq!(escape("www.evil.example"), "www\u{200B}.evil.example");
+        assert_eq!(escape("![img](x)"), "\\!\\[img\\](x)");
+    }
+
+    #[test]
+    fn only_http_links() {
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url(" JAVASCRIPT:alert(1)"), None);
+        assert_eq!(safe_url("data:text/html,x"), None);
+        assert_eq!(safe_url("https://x.test/a b)"), Some("https://x.test/a%20b%29".into()));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(-1000), "-1,000");
+        assert_eq!(thousands(999), "999");
+    }
+}

@@ -1,0 +1,204 @@
+//! The report's configuration: `[report]`, `[report.thresholds]`, `[scope]`, `[[team]]`,
+//! `[[milestone]]`. Every threshold a status rule uses lives here and is printed in the
+//! report it shaped.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReportConfig {
+    /// Shown in every report's title: the organisation or programme name.
+    pub title: String,
+    /// Output folder; the week's reports go in `<out>/<YYYY-Www>/`.
+    pub out: String,
+    /// Where weekly snapshots and history live [default: `<out>/.rolecall`].
+    pub state_dir: Option<String>,
+    pub roles: Vec<String>,
+    pub formats: Vec<String>,
+    /// Lists longer than this are cut in Markdown ("and 12 more"); JSON has them all.
+    pub top: usize,
+    /// A folder of templates overriding the built-in ones file by file.
+    pub templates: Option<String>,
+    /// A folder of human notes: `<notes>/<YYYY-Www>/<role>.md`.
+    pub notes: Option<String>,
+    pub thresholds: Thresholds,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            title: String::new(),
+            out: "reports".into(),
+            state_dir: None,
+            roles: vec!["product".into(), "program".into(), "project".into()],
+            formats: vec!["md".into(), "json".into()],
+            top: 10,
+            templates: None,
+            notes: None,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+/// The numbers behind red, amber and green.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Thresholds {
+    /// A milestone due within this many days with more open than done items is red.
+    pub due_soon_days: i64,
+    /// Progress ÷ time elapsed below this is red…
+    pub red_below: f64,
+    /// …and below this amber.
+    pub amber_below: f64,
+    /// An item in progress and not updated for this many days is a risk.
+    pub stale_days: i64,
+    /// A blocker open this long goes to the leadership asks.
+    pub blocker_days: i64,
+    /// How many weeks of throughput to show.
+    pub throughput_weeks: usize,
+    /// How many days ahead "next week" looks.
+    pub lookahead_days: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            due_soon_days: 14,
+            red_below: 0.7,
+            amber_below: 0.9,
+            stale_days: 14,
+            blocker_days: 7,
+            throughput_weeks: 8,
+            lookahead_days: 7,
+        }
+    }
+}
+
+/// Which items a report counts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScopeConfig {
+    /// Globs on the item's project: `owner/repo` for GitHub, the project key for Jira.
+    pub include_repos: Vec<String>,
+    pub exclude_repos: Vec<String>,
+    pub include_labels: Vec<String>,
+    pub exclude_labels: Vec<String>,
+    pub include_milestones: Vec<String>,
+    pub exclude_milestones: Vec<String>,
+    pub include_components: Vec<String>,
+    pub exclude_components: Vec<String>,
+    /// Count items opened by bots (dependabot, renovate, `*[bot]`).
+    pub bots: bool,
+    /// Author names treated as bots, besides any ending in `[bot]`.
+    pub bot_authors: Vec<String>,
+}
+
+impl Default for ScopeConfig {
+    fn default() -> Self {
+        ScopeConfig {
+            include_repos: Vec::new(),
+            exclude_repos: Vec::new(),
+            include_labels: Vec::new(),
+            exclude_labels: Vec::new(),
+            include_milestones: Vec::new(),
+            exclude_milestones: Vec::new(),
+            include_components: Vec::new(),
+            exclude_components: Vec::new(),
+            bots: false,
+            bot_authors: vec!["dependabot".into(), "renovate".into(), "github-actions".into()],
+        }
+    }
+}
+
+/// A team or workstream, and what belongs to it. The first matching team wins; without a
+/// match, the item's own team field, else its project.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TeamConfig {
+    pub name: String,
+    /// Globs on the project (`acme/web*`, `ACME`).
+    pub repos: Vec<String>,
+    pub components: Vec<String>,
+    pub labels: Vec<String>,
+    /// Values of the tracker's own team field that mean this team.
+    pub aliases: Vec<String>,
+}
+
+/// Dates a milestone (or sprint) lacks in an export.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MilestoneConfig {
+    pub title: String,
+    pub due: Option<ConfigDate>,
+    pub start: Option<ConfigDate>,
+    pub team: Option<String>,
+}
+
+/// A date written either as a TOML date (`2026-12-11`) or a string (`"2026-12-11"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigDate(pub NaiveDate);
+
+impl Serialize for ConfigDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Toml(toml::value::Datetime),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Text(s) => s,
+            Raw::Toml(dt) => dt.to_string(),
+        };
+        NaiveDate::parse_from_str(text.get(..10).unwrap_or(&text), "%Y-%m-%d")
+            .map(ConfigDate)
+            .map_err(|_| {
+                serde::de::Error::custom(format!("`{text}` is not a date like 2026-12-11"))
+            })
+    }
+}
+
+/// `*` matches any run of characters; matching ignores case.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == t[ti] || p[pi] == '?') {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("acme/web*", "Acme/web-app"));
+        assert!(glob_match("*", "x"));
+        assert!(glob_match("a*c", "abbbc"));
+        assert!(!glob_match("acme/web*", "acme/api"));
+        assert!(glob_match("ACME", "acme"));
+    }
+}

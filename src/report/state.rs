@@ -1,0 +1,115 @@
+//! What rolecall remembers between runs, in `<out>/.rolecall/`: one snapshot per week
+//! (without bodies and raw fields, which deltas do not need) and one status summary per
+//! week. The baseline for a week's deltas is the latest snapshot of an earlier week, so
+//! re-running a week overwrites only its own files and gives the same output.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::week::Week;
+use crate::analyse::Status;
+use crate::error::{Error, Result};
+use crate::model::{Snapshot, SCHEMA_VERSION};
+
+/// The statuses a week ended with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekSummary {
+    pub schema_version: u32,
+    pub week: Week,
+    pub product: Option<Status>,
+    pub program: Option<Status>,
+    pub project: Option<Status>,
+}
+
+pub struct State {
+    dir: PathBuf,
+}
+
+impl State {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        State { dir: dir.into() }
+    }
+
+    fn snapshots(&self) -> PathBuf {
+        self.dir.join("snapshots")
+    }
+
+    fn history(&self) -> PathBuf {
+        self.dir.join("history")
+    }
+
+    /// The latest stored snapshot of a week before `week`, with its week.
+    pub fn baseline(&self, week: Week) -> Result<Option<(Week, Snapshot)>> {
+        let Some(found) = latest_before(&self.snapshots(), week)? else { return Ok(None) };
+        let path = self.snapshots().join(format!("{found}.json"));
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(&path).map_err(|e| Error::read(&shown, &e))?;
+        let snap = crate::source::snapshot::parse(&shown, &bytes)?;
+        Ok(Some((found, snap)))
+    }
+
+    /// Summaries of weeks before `week`, newest first, stopping at the first gap.
+    pub fn history_before(&self, week: Week) -> Result<Vec<WeekSummary>> {
+        let mut out = Vec::new();
+        let mut w = week.prev();
+        loop {
+            let path = self.history().join(format!("{w}.json"));
+            let Ok(bytes) = std::fs::read(&path) else { break };
+            let shown = path.display().to_string();
+            let s: WeekSummary = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::input(
+                    crate::error::Location::file(&shown),
+                    format!("invalid history file: {e}"),
+                )
+            })?;
+            out.push(s);
+            w = w.prev();
+        }
+        Ok(out)
+    }
+
+    /// Stores this week's snapshot (slimmed) and summary.
+    pub fn save(&self, week: Week, snapshot: &Snapshot, summary: &WeekSummary) -> Result<()> {
+        let mut slim = snapshot.clone();
+        for it in &mut slim.items {
+            it.body.clear();
+            it.fields.clear();
+        }
+        let json = crate::output::to_json(&slim)?;
+        super::write::atomic(&self.snapshots().join(format!("{week}.json")), json.as_bytes())?;
+        let json = crate::output::to_json(summary)?;
+        super::write::atomic(&self.history().join(format!("{week}.json")), json.as_bytes())
+    }
+}
+
+impl WeekSummary {
+    pub fn new(week: Week) -> Self {
+        WeekSummary {
+            schema_version: SCHEMA_VERSION,
+            week,
+            product: None,
+            program: None,
+            project: None,
+        }
+    }
+}
+
+fn latest_before(dir: &Path, week: Week) -> Result<Option<Week>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::read(&dir.display().to_string(), &e)),
+    };
+    let mut best: Option<Week> = None;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
+        if let Some(w) = Week::parse(stem) {
+            if w < week && best.is_none_or(|b| w > b) {
+                best = Some(w);
+            }
+        }
+    }
+    Ok(best)
+}

@@ -1,0 +1,578 @@
+//! One GET with every fault handled: the only place rolecall talks HTTP to GitHub.
+//!
+//! octocrab carries the requests (TLS, redirects, timeouts, the auth header) with its own
+//! retries off; [`Client::get`] is the one retry loop, so every request is counted and
+//! every wait is bounded by the config. Bodies are read as bytes and parsed here, into
+//! rolecall's own lenient payload types, because octocrab's typed models require fields
+//! that older GitHub Enterprise servers do not send.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::{HeaderMap, StatusCode};
+use http_body_util::BodyExt;
+use octocrab::service::middleware::retry::RetryConfig;
+use octocrab::Octocrab;
+use serde::de::DeserializeOwned;
+
+use super::config::Settings;
+
+/// Why a fetch stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The resource is missing or not readable with this token (403, 404, 410): the
+    /// config's `on-repo-error` decides whether the run goes on without it.
+    Access { status: u16, url: String, message: String },
+    /// Anything that stops the run: the token was rejected, the rate limit resets later
+    /// than we may wait, retries ran out.
+    Fatal(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Access { status, url, message } => {
+                write!(f, "GET {url}: {status} {message}")
+            }
+            FetchError::Fatal(message) => f.write_str(message),
+        }
+    }
+}
+
+/// One page of a list, or one object.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub data: T,
+    /// The `rel="next"` URL exactly as the server gave it.
+    pub next: Option<String>,
+    /// The page number in the `rel="last"` URL: how many pages there are.
+    pub last_page: Option<u32>,
+}
+
+/// The rate limit as the latest response told it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    /// Unix seconds.
+    pub reset: Option<u64>,
+}
+
+pub struct Client {
+    octo: Octocrab,
+    api_url: String,
+    token_origin: Option<&'static str>,
+    retries: u32,
+    retry_delay: Duration,
+    max_wait: Duration,
+    secondary_wait: Duration,
+    requests: AtomicU64,
+    rate: Mutex<RateLimit>,
+}
+
+/// What one attempt came to.
+enum Attempt<T> {
+    Done(Page<T>),
+    /// Worth another try: after `wait` when the server said how long, else after backoff.
+    Retry {
+        reason: String,
+        wait: Option<Duration>,
+    },
+    Stop(FetchError),
+}
+
+impl Client {
+    /// Builds the client. Must run inside a tokio runtime (octocrab spawns its worker).
+    pub fn new(settings: &Settings) -> Result<Client, FetchError> {
+        let c = &settings.config;
+        let api_url = settings.api_url.trim_end_matches('/').to_string();
+        let timeout = Some(Duration::from_secs(c.timeout_secs.max(1)));
+        let mut builder = Octocrab::builder()
+            .base_uri(api_url.as_str())
+            .map_err(|e| FetchError::Fatal(format!("API URL {}: {e}", redact_url(&api_url))))?
+            .add_retry_config(RetryConfig::None)
+            .set_connect_timeout(timeout)
+            .set_read_timeout(timeout);
+        if let Some(token) = &settings.token {
+            builder = builder.personal_token(token.expose().to_string());
+        }
+        let octo = builder
+            .build()
+            .map_err(|e| FetchError::Fatal(format!("cannot start the HTTP client: {e}")))?;
+        Ok(Client {
+            octo,
+            api_url,
+            token_origin: settings.token.as_ref().map(|_| settings.token_origin),
+            retries: c.retries,
+            retry_delay: Duration::from_millis(c.retry_delay_ms),
+            max_wait: Duration::from_secs(c.max_wait_secs),
+            secondary_wait: Duration::from_secs(c.secondary_wait_secs),
+            requests: AtomicU64::new(0),
+            rate: Mutex::new(RateLimit::default()),
+        })
+    }
+
+    /// `path` (`/repos/o/r`) under the API URL.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.api_url)
+    }
+
+    /// HTTP requests sent so far, retries included (a followed redirect counts once).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub fn rate_limit(&self) -> RateLimit {
+        *self.rate.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn authenticated(&self) -> bool {
+        self.token_origin.is_some()
+    }
+
+    /// GETs `url` and parses its JSON body as `T`, retrying what is worth retrying.
+    pub async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, FetchError> {
+        let shown = redact_url(url);
+        let mut attempt = 0u32;
+        loop {
+            self.wait_for_quota().await?;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let started = std::time::Instant::now();
+            let outcome = match self.send(url).await {
+                Ok((status, headers, body)) => {
+                    tracing::debug!(
+                        "GET {shown}: {} in {} ms",
+                        status.as_u16(),
+                        started.elapsed().as_millis()
+                    );
+                    self.note_rate(&headers);
+                    self.judge(&shown, status, &headers, body.as_ref(), attempt)
+                }
+                Err(reason) => Attempt::Retry { reason, wait: None },
+            };
+            match outcome {
+                Attempt::Done(page) => return Ok(page),
+                Attempt::Stop(e) => return Err(e),
+                Attempt::Retry { reason, wait } => {
+                    attempt += 1;
+                    if attempt > self.retries {
+                        return Err(FetchError::Fatal(format!(
+                            "GET {shown}: {reason} (gave up after {attempt} attempts)"
+                        )));
+                    }
+                    let delay = match wait {
+                        Some(w) if w > self.max_wait => {
+                            return Err(FetchError::Fatal(format!(
+                                "GET {shown}: {reason}; GitHub asks to wait {}, longer than \
+                                 [github] max-wait-secs = {}: retry later",
+                                words(w),
+                                self.max_wait.as_secs()
+                            )))
+                        }
+                        Some(w) => w,
+                        None => self.backoff(attempt),
+                    };
+                    if delay >= Duration::from_secs(10) {
+                        tracing::warn!("GET {shown}: {reason}; waiting {}", words(delay));
+                    } else {
+                        tracing::info!(
+                            "GET {shown}: {reason}; retry {attempt} of {} in {} ms",
+                            self.retries,
+                            delay.as_millis()
+                        );
+                    }
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// Sends one GET and reads the whole body; an `Err` is a transport failure.
+    async fn send(&self, url: &str) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::ACCEPT,
+            http::HeaderValue::from_static("application/vnd.github+json"),
+        );
+        let response = self
+            .octo
+            ._get_with_headers(url, Some(headers))
+            .await
+            // octocrab's own wrapper ("Service Error") says nothing: start at its cause.
+            .map_err(|e| {
+                let cause = std::error::Error::source(&e).unwrap_or(&e);
+                format!("request failed: {}", chain(cause))
+            })?;
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map_err(|e| format!("the response broke off: {}", chain(&e)))?
+            .to_bytes();
+        Ok((parts.status, parts.headers, body))
+    }
+
+    /// Decides what a response means.
+    fn judge<T: DeserializeOwned>(
+        &self,
+        shown: &str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        attempt: u32,
+    ) -> Attempt<T> {
+        if status.is_success() {
+            if looks_like_html(headers, body) {
+                return Attempt::Retry {
+                    reason: "the server sent an HTML page, not JSON".into(),
+                    wait: None,
+                };
+            }
+            return match serde_json::from_slice::<T>(body) {
+                Ok(data) => {
+                    let links = header(headers, "link").map(parse_link).unwrap_or_default();
+                    Attempt::Done(Page {
+                        data,
+                        next: links.next,
+                        last_page: links.last.as_deref().and_then(page_number),
+                    })
+                }
+                Err(e) if e.is_eof() || e.is_syntax() => Attempt::Retry {
+                    reason: format!(
+                        "the response is not complete JSON ({} bytes; {e})",
+                        body.len()
+                    ),
+                    wait: None,
+                },
+                Err(e) => Attempt::Stop(FetchError::Fatal(format!(
+                    "GET {shown}: unexpected JSON shape: {e}"
+                ))),
+            };
+        }
+        let message = error_message(body);
+        let code = status.as_u16();
+        match code {
+            401 => Attempt::Stop(FetchError::Fatal(match self.token_origin {
+                Some(origin) => format!(
+                    "GitHub rejected the token from {origin} (401 {message}) at {}: \
+                     check that it has not expired or been revoked",
+                    redact_url(&self.api_url)
+                ),
+                None => format!("GET {shown}: 401 {message}: this needs a token; set GITHUB_TOKEN"),
+            })),
+            403 | 429 => {
+                if header(headers, "x-ratelimit-remaining") == Some("0") {
+                    return match self.primary_wait() {
+                        Ok(wait) => Attempt::Retry {
+                            reason: format!("rate limit exhausted; it resets in {}", words(wait)),
+                            wait: Some(wait),
+                        },
+                        Err(e) => Attempt::Stop(e),
+                    };
+                }
+                if let Some(wait) = header(headers, "retry-after").and_then(retry_after) {
+                    return Attempt::Retry {
+                        reason: format!("secondary rate limit ({code} {message})"),
+                        wait: Some(wait),
+                    };
+                }
+                let lower = message.to_ascii_lowercase();
+                if code == 429 || lower.contains("secondary rate limit") || lower.contains("abuse")
+                {
+                    // GitHub's advice without a retry-after: wait at least a minute, longer
+                    // on every repeat.
+                    return Attempt::Retry {
+                        reason: format!("secondary rate limit ({code} {message})"),
+                        wait: Some(self.secondary_wait * 2u32.saturating_pow(attempt)),
+                    };
+                }
+                Attempt::Stop(FetchError::Access { status: code, url: shown.into(), message })
+            }
+            404 | 410 => {
+                Attempt::Stop(FetchError::Access { status: code, url: shown.into(), message })
+            }
+            500..=599 => Attempt::Retry { reason: format!("{code} {message}"), wait: None },
+            _ => Attempt::Stop(FetchError::Fatal(format!("GET {shown}: {code} {message}"))),
+        }
+    }
+
+    fn note_rate(&self, headers: &HeaderMap) {
+        let num = |name| header(headers, name).and_then(|v| v.trim().parse::<u64>().ok());
+        let Some(remaining) = num("x-ratelimit-remaining") else { return };
+        let mut rate = self.rate.lock().unwrap_or_else(|e| e.into_inner());
+        *rate = RateLimit {
+            limit: num("x-ratelimit-limit"),
+            remaining: Some(remaining),
+            reset: num("x-ratelimit-reset"),
+        };
+    }
+
+    /// Before a request: when the last response left no quota, wait for the reset (or
+    /// stop when that is too far off).
+    async fn wait_for_quota(&self) -> Result<(), FetchError> {
+        let rate = self.rate_limit();
+        if rate.remaining != Some(0) {
+            return Ok(());
+        }
+        let Some(reset) = rate.reset else { return Ok(()) };
+        let wait = until(reset);
+        if wait.is_zero() {
+            return Ok(());
+        }
+        if wait > self.max_wait {
+            return Err(self.exhausted(rate, wait));
+        }
+        tracing::warn!("GitHub rate limit used up; waiting {} for it to reset", words(wait));
+        tokio::time::sleep(wait).await;
+        let mut state = self.rate.lock().unwrap_or_else(|e| e.into_inner());
+        if state.reset == Some(reset) {
+            state.remaining = None;
+        }
+        Ok(())
+    }
+
+    /// How long until the primary limit resets, when we may wait that long.
+    fn primary_wait(&self) -> Result<Duration, FetchError> {
+        let rate = self.rate_limit();
+        let wait = match rate.reset {
+            Some(reset) => until(reset).max(Duration::from_secs(1)),
+            None => self.secondary_wait,
+        };
+        if wait > self.max_wait {
+            return Err(self.exhausted(rate, wait));
+        }
+        Ok(wait)
+    }
+
+    fn exhausted(&self, rate: RateLimit, wait: Duration) -> FetchError {
+        let when = rate
+            .reset
+            .and_then(|r| chrono::DateTime::from_timestamp(r as i64, 0))
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_else(|| "later".into());
+        let limit = rate.limit.map(|l| format!(" ({l} requests an hour)")).unwrap_or_default();
+        let hint = if self.authenticated() {
+            String::new()
+        } else {
+            "; without a token GitHub allows 60 requests an hour: set GITHUB_TOKEN".into()
+        };
+        FetchError::Fatal(format!(
+            "GitHub API rate limit used up{limit}; it resets at {when}, in {}, longer than \
+             [github] max-wait-secs = {}: retry after {when}{hint}",
+            words(wait),
+            self.max_wait.as_secs()
+        ))
+    }
+
+    /// Exponential backoff with jitter: base × 2^(n-1), scaled by a random 50–100 %.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.retry_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        let base = base.min(Duration::from_secs(60));
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(attempt);
+        let frac = 0.5 + (h.finish() % 1000) as f64 / 2000.0;
+        base.mul_f64(frac)
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn looks_like_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    let html_type = header(headers, "content-type").is_some_and(|t| t.contains("text/html"));
+    let starts = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+    html_type || starts
+}
+
+/// GitHub's `{"message": …}`, or a short description of whatever else the body is.
+fn error_message(body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        message: Option<String>,
+    }
+    if let Ok(Body { message: Some(m) }) = serde_json::from_slice::<Body>(body) {
+        return crate::text::truncate(m.trim(), 200);
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+        return "(an HTML page)".into();
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        "(empty body)".into()
+    } else {
+        crate::text::truncate(text, 200)
+    }
+}
+
+/// `retry-after`: seconds, or an HTTP date.
+fn retry_after(value: &str) -> Option<Duration> {
+    if let Ok(secs) = value.trim().parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
+    Some(until(at.timestamp().max(0) as u64))
+}
+
+/// From now until a Unix time; zero when it has passed.
+fn until(unix_secs: u64) -> Duration {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    Duration::from_secs(unix_secs).saturating_sub(now)
+}
+
+/// `45 s`, `12 min`, `1 h 5 min`.
+fn words(d: Duration) -> String {
+    let s = d.as_secs_f64().ceil() as u64;
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=3599 => format!("{} min", s.div_ceil(60)),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// An error and its causes, `a: b: c`, without repeats.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        let s = err.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = err.source();
+    }
+    parts.join(": ")
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Links {
+    next: Option<String>,
+    last: Option<String>,
+}
+
+/// `<url>; rel="next", <url>; rel="last"` → the next and last URLs, as given.
+fn parse_link(value: &str) -> Links {
+    let mut links = Links::default();
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else { break };
+        let url = &rest[open + 1..open + close];
+        let after = &rest[open + close + 1..];
+        let params_end = after.find('<').unwrap_or(after.len());
+        let params = &after[..params_end];
+        for param in params.split(';') {
+            let param = param.trim().trim_end_matches(',').trim();
+            if let Some(rel) = param.strip_prefix("rel=") {
+                for r in rel.trim_matches('"').split_whitespace() {
+                    match r {
+                        "next" => links.next = Some(url.to_string()),
+                        "last" => links.last = Some(url.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        rest = &after[params_end..];
+    }
+    links
+}
+
+/// The `page` query parameter of a URL.
+fn page_number(url: &str) -> Option<u32> {
+    let query = url.split_once('?')?.1;
+    query.split('&').find_map(|kv| kv.strip_prefix("page=")?.parse().ok())
+}
+
+/// A URL safe to print: no user or password, no token-like query parameters.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("***@{host}"),
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|kv| {
+                    let key = kv.split('=').next().unwrap_or("").to_ascii_lowercase();
+                    if ["access_token", "token", "client_secret", "client_id"]
+                        .contains(&key.as_str())
+                    {
+                        format!("{key}=***")
+                    } else {
+                        kv.to_string()
+                    }
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_headers() {
+        let v = r#"<https://api.github.com/repositories/11439734/issues?state=all&per_page=100&page=2>; rel="next", <https://api.github.com/repositories/11439734/issues?state=all&per_page=100&page=7>; rel="last""#;
+        let l = parse_link(v);
+        assert_eq!(
+            l.next.as_deref(),
+            Some(
+                "https://api.github.com/repositories/11439734/issues?state=all&per_page=100&page=2"
+            )
+        );
+        assert_eq!(l.last.as_deref().and_then(page_number), Some(7));
+        let v = r#"<https://x/a?page=1>; rel="first", <https://x/a?page=1>; rel="prev""#;
+        assert_eq!(parse_link(v), Links::default());
+        assert_eq!(parse_link(""), Links::default());
+        assert_eq!(
+            parse_link("<https://x/a?page=3>;rel=next").next.as_deref(),
+            Some("https://x/a?page=3")
+        );
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact_url("https://u:p@ghe.example.com/api/v3"),
+            "https://***@ghe.example.com/api/v3"
+        );
+        assert_eq!(
+            redact_url("https://h/x?access_token=abc&page=2"),
+            "https://h/x?access_token=***&page=2"
+        );
+        assert_eq!(redact_url("http://127.0.0.1:9/repos/o/r"), "http://127.0.0.1:9/repos/o/r");
+    }
+
+    #[test]
+    fn durations_in_words() {
+        assert_eq!(words(Duration::from_millis(1500)), "2 s");
+        assert_eq!(words(Duration::from_secs(600)), "10 min");
+        assert_eq!(words(Duration::from_secs(3900)), "1 h 5 min");
+        assert_eq!(retry_after("30"), Some(Duration::from_secs(30)));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(
+            error_message(br#"{"message":"Not Found","documentation_url":"x"}"#),
+            "Not Found"
+        );
+        assert_eq!(error_message(b"<html><body>502</body></html>"), "(an HTML page)");
+        assert_eq!(error_message(b""), "(empty body)");
+    }
+}

@@ -1,0 +1,259 @@
+//! The `[github]` table of `rolecall.toml`, and the settings a run resolves from it and
+//! the environment (API URL, token).
+
+use serde::{Deserialize, Serialize};
+
+use super::secret::Token;
+use crate::error::{Error, Result};
+
+/// The public API, used when neither the config nor `GITHUB_API_URL` names another.
+pub const PUBLIC_API: &str = "https://api.github.com";
+
+/// `[github]` in `rolecall.toml`. Every key has a default; see `docs/github-source.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GithubConfig {
+    /// API base URL, `https://ghe.example.com/api/v3` for Enterprise Server. When unset,
+    /// `GITHUB_API_URL` (set by GitHub Actions), else the public API.
+    pub api_url: Option<String>,
+    /// For `github:OWNER`: only repositories whose name matches one of these globs
+    /// (`*`, `?`; a pattern with a `/` is matched against `owner/name`). Empty: all.
+    pub include: Vec<String>,
+    /// For `github:OWNER`: skip repositories matching any of these globs.
+    pub exclude: Vec<String>,
+    /// For `github:OWNER`: also fetch archived repositories.
+    pub archived: bool,
+    /// For `github:OWNER`: also fetch forks.
+    pub forks: bool,
+    /// A repository that answers 403, 404 or 410: `warn` skips it and goes on, `fail`
+    /// stops the run. A source whose every repository failed is an error either way.
+    pub on_repo_error: OnRepoError,
+    /// Repositories fetched at the same time.
+    pub concurrency: usize,
+    /// Retries of one request after a server error, a dropped connection, or a body
+    /// that is not the JSON asked for.
+    pub retries: u32,
+    /// First retry delay; doubled on every further retry, with random jitter.
+    pub retry_delay_ms: u64,
+    /// The longest rate-limit wait rolecall sits through; a longer one stops the run
+    /// with the time to retry.
+    pub max_wait_secs: u64,
+    /// Wait after a secondary rate limit that gives no `retry-after`.
+    pub secondary_wait_secs: u64,
+    /// Connect and read timeout of one request.
+    pub timeout_secs: u64,
+    /// Ask the GitHub CLI (`gh auth token`) for a token when no variable holds one.
+    pub gh_cli: bool,
+}
+
+impl Default for GithubConfig {
+    fn default() -> Self {
+        GithubConfig {
+            api_url: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            archived: false,
+            forks: false,
+            on_repo_error: OnRepoError::Warn,
+            concurrency: 4,
+            retries: 4,
+            retry_delay_ms: 1000,
+            max_wait_secs: 600,
+            secondary_wait_secs: 60,
+            timeout_secs: 30,
+            gh_cli: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnRepoError {
+    Fail,
+    Warn,
+}
+
+/// What a fetch needs, resolved from the config and the environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Without a trailing slash: `https://api.github.com`, `https://ghe.example.com/api/v3`.
+    pub api_url: String,
+    pub token: Option<Token>,
+    /// Where the token came from (`GITHUB_TOKEN`, `GH_TOKEN`, `gh auth token`), for errors.
+    pub token_origin: &'static str,
+    pub config: GithubConfig,
+    /// Draw progress bars (stderr is a terminal, not quiet, not CI).
+    pub progress: bool,
+}
+
+/// The environment a run reads; a struct so tests can give their own.
+#[derive(Debug, Default, Clone)]
+pub struct Env {
+    pub github_api_url: Option<String>,
+    pub github_token: Option<String>,
+    pub gh_token: Option<String>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Env {
+            github_api_url: var("GITHUB_API_URL"),
+            github_token: var("GITHUB_TOKEN"),
+            gh_token: var("GH_TOKEN"),
+        }
+    }
+}
+
+impl Settings {
+    /// Checks `config` and resolves the API URL and token: `GITHUB_TOKEN`, `GH_TOKEN`, then
+    /// `gh auth token` for the API's host when `gh-cli` is on and the CLI is installed.
+    pub fn resolve(config: &GithubConfig, env: &Env, origin: &str) -> Result<Settings> {
+        let bad = |message: String| Error::Config { at: format!("{origin}: [github]"), message };
+        if config.concurrency == 0 || config.concurrency > 32 {
+            return Err(bad(format!(
+                "concurrency = {} is out of range (1 to 32)",
+                config.concurrency
+            )));
+        }
+        for pattern in config.include.iter().chain(&config.exclude) {
+            if pattern.trim().is_empty() {
+                return Err(bad("an include or exclude pattern is empty".into()));
+            }
+        }
+        let (api_url, from) = match (&config.api_url, &env.github_api_url) {
+            (Some(url), _) => (url.clone(), "api-url"),
+            (None, Some(url)) => (url.clone(), "GITHUB_API_URL"),
+            (None, None) => (PUBLIC_API.to_string(), ""),
+        };
+        let api_url = check_api_url(&api_url).map_err(|message| {
+            if from == "api-url" {
+                bad(format!("api-url: {message}"))
+            } else {
+                Error::Usage(format!("environment variable GITHUB_API_URL: {message}"))
+            }
+        })?;
+        let (token, token_origin) = if let Some(t) = &env.github_token {
+            (Some(Token::new(t.trim())), "GITHUB_TOKEN")
+        } else if let Some(t) = &env.gh_token {
+            (Some(Token::new(t.trim())), "GH_TOKEN")
+        } else if config.gh_cli {
+            match gh_auth_token(&api_url) {
+                Some(t) => (Some(t), "gh auth token"),
+                None => (None, ""),
+            }
+        } else {
+            (None, "")
+        };
+        Ok(Settings { api_url, token, token_origin, config: config.clone(), progress: false })
+    }
+}
+
+/// `https://host[:port][/path]` without a trailing slash, or why not.
+fn check_api_url(url: &str) -> std::result::Result<String, String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let shown = super::client::redact_url(trimmed);
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{shown}` is not an http(s) URL"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("`{shown}` names no host"));
+    }
+    if rest.contains('@') {
+        return Err(format!(
+            "`{shown}` carries credentials; give the token in GITHUB_TOKEN instead"
+        ));
+    }
+    if trimmed.contains(['?', '#', ' ']) {
+        return Err(format!("`{shown}` must be a plain base URL without query or fragment"));
+    }
+    http::Uri::try_from(trimmed).map_err(|e| format!("`{shown}`: {e}"))?;
+    Ok(trimmed.to_string())
+}
+
+/// The host `gh` knows the API by: `github.com` for the public API, else the API's host.
+fn gh_host(api_url: &str) -> String {
+    let rest = api_url.split_once("://").map_or(api_url, |(_, r)| r);
+    let host = rest.split(['/', ':']).next().unwrap_or(rest);
+    if host == "api.github.com" {
+        "github.com".into()
+    } else {
+        host.to_string()
+    }
+}
+
+/// `gh auth token --hostname HOST`, when the GitHub CLI is installed and logged in.
+fn gh_auth_token(api_url: &str) -> Option<Token> {
+    let out = std::process::Command::new("gh")
+        .args(["auth", "token", "--hostname", &gh_host(api_url)])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let token = String::from_utf8(out.stdout).ok()?;
+    let token = token.trim();
+    (out.status.success() && !token.is_empty()).then(|| Token::new(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(config: &GithubConfig, env: &Env) -> Result<Settings> {
+        Settings::resolve(config, env, "rolecall.toml")
+    }
+
+    #[test]
+    fn api_url_precedence_and_checks() {
+        let mut config = GithubConfig { gh_cli: false, ..GithubConfig::default() };
+        let env = Env {
+            github_api_url: Some("https://ghe.example.com/api/v3/".into()),
+            ..Env::default()
+        };
+        assert_eq!(settings(&config, &Env::default()).unwrap().api_url, PUBLIC_API);
+        assert_eq!(settings(&config, &env).unwrap().api_url, "https://ghe.example.com/api/v3");
+        config.api_url = Some("http://127.0.0.1:8080".into());
+        assert_eq!(settings(&config, &env).unwrap().api_url, "http://127.0.0.1:8080");
+        config.api_url = Some("ghe.example.com".into());
+        let e = settings(&config, &env).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "rolecall.toml: [github]: api-url: `ghe.example.com` is not an http(s) URL"
+        );
+        assert_eq!(e.exit_code(), 2);
+        config.api_url = Some("https://me:ghp_secret@ghe.example.com".into());
+        let e = settings(&config, &env).unwrap_err().to_string();
+        assert!(!e.contains("ghp_secret"), "{e}");
+    }
+
+    #[test]
+    fn token_precedence() {
+        let config = GithubConfig { gh_cli: false, ..GithubConfig::default() };
+        let env = Env {
+            github_token: Some("tok-a\n".into()),
+            gh_token: Some("tok-b".into()),
+            ..Env::default()
+        };
+        let s = settings(&config, &env).unwrap();
+        assert_eq!(s.token.as_ref().map(Token::expose), Some("tok-a"));
+        assert_eq!(s.token_origin, "GITHUB_TOKEN");
+        let s = settings(&config, &Env { github_token: None, ..env }).unwrap();
+        assert_eq!(s.token_origin, "GH_TOKEN");
+        assert!(settings(&config, &Env::default()).unwrap().token.is_none());
+    }
+
+    #[test]
+    fn gh_hosts() {
+        assert_eq!(gh_host("https://api.github.com"), "github.com");
+        assert_eq!(gh_host("https://ghe.example.com/api/v3"), "ghe.example.com");
+        assert_eq!(gh_host("http://127.0.0.1:9/api/v3"), "127.0.0.1");
+    }
+
+    #[test]
+    fn bad_concurrency() {
+        let config = GithubConfig { concurrency: 0, gh_cli: false, ..GithubConfig::default() };
+        let e = settings(&config, &Env::default()).unwrap_err().to_string();
+        assert_eq!(e, "rolecall.toml: [github]: concurrency = 0 is out of range (1 to 32)");
+    }
+}

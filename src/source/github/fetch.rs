@@ -1,0 +1,207 @@
+//! What is fetched for a repository, and for every repository of an owner.
+//!
+//! Per repository: the repository itself (which follows a rename), the issue list (issues
+//! and pull requests, every state) and the milestone list (every state), 100 to a page,
+//! following `rel="next"` exactly as given. That is 1 + max(1, ⌈issues/100⌉) +
+//! max(1, ⌈milestones/100⌉) requests; for `github:OWNER` the repository objects come from
+//! the owner's list instead, so the first 1 is replaced by ⌈repos/100⌉ for all of them.
+
+use std::collections::HashSet;
+
+use serde::de::DeserializeOwned;
+
+use super::client::{Client, FetchError};
+use super::config::GithubConfig;
+use super::payload;
+use super::progress::Bar;
+
+/// One repository's data, as GitHub sent it.
+#[derive(Debug)]
+pub struct RepoData {
+    /// `owner/name` as GitHub now names the repository (after any rename).
+    pub full_name: String,
+    pub issues: Vec<payload::Issue>,
+    pub milestones: Vec<payload::Milestone>,
+}
+
+/// Upper bound on pages of one list, against a server whose `next` never ends.
+const MAX_PAGES: usize = 10_000;
+
+/// `GET /repos/{owner}/{name}`; a renamed repository answers 301 and the client follows.
+pub async fn repo(client: &Client, owner: &str, name: &str) -> Result<payload::Repo, FetchError> {
+    Ok(client.get::<payload::Repo>(&client.url(&format!("/repos/{owner}/{name}"))).await?.data)
+}
+
+/// Issues, pull requests and milestones of `full_name`, in parallel.
+pub async fn repo_data(
+    client: &Client,
+    full_name: &str,
+    bar: &Bar,
+) -> Result<RepoData, FetchError> {
+    let issues_url = client.url(&format!("/repos/{full_name}/issues?state=all&per_page=100"));
+    let milestones_url =
+        client.url(&format!("/repos/{full_name}/milestones?state=all&per_page=100"));
+    let (issues, milestones) = futures_util::future::join(
+        all_pages::<payload::Issue>(client, &issues_url, Some(bar)),
+        all_pages::<payload::Milestone>(client, &milestones_url, None),
+    )
+    .await;
+    let mut issues = match issues {
+        Ok(issues) => issues,
+        // A repository with issues turned off answers 410 (its pull requests are then
+        // not listed either).
+        Err(FetchError::Access { status: 410, .. }) => {
+            tracing::info!("{full_name}: issues are turned off");
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    // Pages are sorted newest first: an issue opened while we page pushes one down a page,
+    // and it is seen twice. Keep the first.
+    let mut seen = HashSet::new();
+    issues.retain(|i| i.number.is_none_or(|n| seen.insert(n)));
+    let milestones = match milestones {
+        Ok(m) => m,
+        // Some old servers and repositories with issues off have no milestone list.
+        Err(FetchError::Access { status: 404 | 410, .. }) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    Ok(RepoData { full_name: full_name.to_string(), issues, milestones })
+}
+
+/// Every page of a list, following `rel="next"`.
+async fn all_pages<T: DeserializeOwned>(
+    client: &Client,
+    first: &str,
+    bar: Option<&Bar>,
+) -> Result<Vec<T>, FetchError> {
+    let mut out = Vec::new();
+    let mut url = first.to_string();
+    let mut visited = HashSet::new();
+    for page in 1.. {
+        let got = client.get::<Vec<T>>(&url).await?;
+        out.extend(got.data);
+        if let Some(bar) = bar {
+            bar.page(page, got.last_page, out.len());
+        }
+        match got.next {
+            None => break,
+            Some(next) => {
+                visited.insert(url);
+                if visited.contains(&next) || page >= MAX_PAGES {
+                    return Err(FetchError::Fatal(format!(
+                        "GET {}: the pages never end (next page {} seen before or over {MAX_PAGES} pages)",
+                        super::client::redact_url(first),
+                        super::client::redact_url(&next)
+                    )));
+                }
+                url = next;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every repository of an organisation, or of a user when `/orgs/{owner}` is not found,
+/// filtered by the config; sorted by name.
+pub async fn owner_repos(
+    client: &Client,
+    owner: &str,
+    config: &GithubConfig,
+) -> Result<Vec<payload::Repo>, FetchError> {
+    let org = client.url(&format!("/orgs/{owner}/repos?type=all&per_page=100"));
+    let repos = match all_pages::<payload::Repo>(client, &org, None).await {
+        Err(FetchError::Access { status: 404, .. }) => {
+            let user = client.url(&format!("/users/{owner}/repos?type=owner&per_page=100"));
+            all_pages::<payload::Repo>(client, &user, None).await?
+        }
+        other => other?,
+    };
+    let total = repos.len();
+    let mut kept: Vec<payload::Repo> = repos.into_iter().filter(|r| wanted(r, config)).collect();
+    kept.sort_by_key(|r| r.full_name().unwrap_or_default().to_lowercase());
+    tracing::info!("github:{owner}: {} of {total} repositories selected", kept.len());
+    Ok(kept)
+}
+
+/// Whether the config selects this repository.
+fn wanted(repo: &payload::Repo, config: &GithubConfig) -> bool {
+    let Some(full) = repo.full_name() else { return false };
+    let name = full.rsplit('/').next().unwrap_or(&full);
+    let matches = |pattern: &String| {
+        let target = if pattern.contains('/') { full.as_str() } else { name };
+        glob(&pattern.to_lowercase(), &target.to_lowercase())
+    };
+    if repo.disabled == Some(true)
+        || (repo.archived == Some(true) && !config.archived)
+        || (repo.fork == Some(true) && !config.forks)
+    {
+        return false;
+    }
+    (config.include.is_empty() || config.include.iter().any(matches))
+        && !config.exclude.iter().any(matches)
+}
+
+/// `*` (any run of characters) and `?` (one character); everything else literal.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob("*", "anything"));
+        assert!(glob("api-*", "api-gateway"));
+        assert!(!glob("api-*", "web-api"));
+        assert!(glob("*-svc", "billing-svc"));
+        assert!(glob("a?c", "abc"));
+        assert!(!glob("a?c", "ac"));
+        assert!(glob("*a*b*", "xxaxxbxx"));
+        assert!(glob("acme/*", "acme/web"));
+        assert!(glob("", ""));
+    }
+
+    #[test]
+    fn selection() {
+        let repo = |name: &str, archived: bool, fork: bool| payload::Repo {
+            full_name: Some(format!("acme/{name}")),
+            archived: Some(archived),
+            fork: Some(fork),
+            ..payload::Repo::default()
+        };
+        let mut config = GithubConfig::default();
+        assert!(wanted(&repo("web", false, false), &config));
+        assert!(!wanted(&repo("old", true, false), &config));
+        assert!(!wanted(&repo("fork", false, true), &config));
+        config.archived = true;
+        config.forks = true;
+        assert!(wanted(&repo("old", true, false), &config));
+        config.include = vec!["API-*".into(), "acme/web".into()];
+        config.exclude = vec!["*-legacy".into()];
+        assert!(wanted(&repo("api-gateway", false, false), &config));
+        assert!(wanted(&repo("web", false, false), &config));
+        assert!(!wanted(&repo("api-legacy", false, false), &config));
+        assert!(!wanted(&repo("docs", false, false), &config));
+    }
+}

@@ -1,0 +1,248 @@
+//! GitHub payloads → the normalised [`Item`] and [`Milestone`].
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use regex::Regex;
+
+use super::payload;
+use crate::model::{link_kind, FieldValue, Item, Link, Milestone, State};
+use crate::source::SourceCtx;
+
+/// An issue or pull request of `repo` (`owner/name`, as the server now names it).
+/// `None` for an entry without a number, which cannot be identified.
+pub fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<Item> {
+    let number = raw.number?;
+    let is_pr = raw.pull_request.is_some();
+    // Absent `merged_at` (servers before 2022) says nothing; `null` says "not merged".
+    let merged: Option<bool> =
+        raw.pull_request.as_ref().and_then(|p| p.merged_at.as_ref()).map(Option::is_some);
+    let open = raw.state.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("open"));
+    let reason = raw.state_reason.as_deref().filter(|r| !r.is_empty());
+    let status = match (is_pr, open) {
+        (true, true) if raw.draft == Some(true) => "open (draft)".to_string(),
+        (true, true) => "open".to_string(),
+        (true, false) => match merged {
+            Some(true) => "closed (merged)".to_string(),
+            Some(false) => "closed (not merged)".to_string(),
+            None => "closed".to_string(),
+        },
+        (false, _) => {
+            let state = raw.state.clone().unwrap_or_else(|| "open".into());
+            match reason {
+                Some(r) => format!("{state} ({r})"),
+                None => state,
+            }
+        }
+    };
+    let state = ctx.status_maps().iter().find_map(|m| m.get(&status)).unwrap_or(if open {
+        State::Open
+    } else if merged == Some(false) || matches!(reason, Some("not_planned" | "duplicate")) {
+        State::Cancelled
+    } else {
+        State::Done
+    });
+
+    let kind = if is_pr {
+        "pull-request".to_string()
+    } else {
+        raw.issue_type
+            .as_ref()
+            .and_then(|t| t.name.as_deref())
+            .map(kebab)
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| "issue".into())
+    };
+    let mut assignees: Vec<String> = raw.assignees.iter().filter_map(|u| u.login.clone()).collect();
+    if assignees.is_empty() {
+        // Servers before multiple assignees send only `assignee`.
+        assignees.extend(raw.assignee.as_ref().and_then(|u| u.login.clone()));
+    }
+    let body = raw.body.clone().unwrap_or_default();
+    let links = if is_pr { closing_links(&body, repo) } else { Vec::new() };
+
+    let mut fields = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        fields.insert(k.to_string(), FieldValue::One(v));
+    };
+    if let Some(a) = &raw.author_association {
+        put("author_association", a.clone());
+    }
+    if let Some(r) = reason {
+        put("state_reason", r.to_string());
+    }
+    if let Some(t) = raw.issue_type.as_ref().and_then(|t| t.name.clone()) {
+        put("type", t);
+    }
+    if raw.draft == Some(true) {
+        put("draft", "true".into());
+    }
+    if raw.locked == Some(true) {
+        put("locked", "true".into());
+    }
+    if let Some(Some(at)) = raw.pull_request.as_ref().and_then(|p| p.merged_at.clone()) {
+        put("merged_at", at);
+    }
+    if let Some(r) = &raw.reactions {
+        put("reactions", r.total_count.to_string());
+    }
+    for (name, summary) in [
+        ("sub_issues_summary", &raw.sub_issues_summary),
+        ("issue_dependencies_summary", &raw.issue_dependencies_summary),
+    ] {
+        for (k, v) in summary.iter().flatten() {
+            let v = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            put(&format!("{name}.{k}"), v);
+        }
+    }
+
+    Some(Item {
+        id: format!("github:{repo}#{number}"),
+        key: format!("{repo}#{number}"),
+        source: ctx.spec.clone(),
+        kind,
+        title: raw.title.clone().unwrap_or_default(),
+        body,
+        url: raw.html_url.clone(),
+        state,
+        status,
+        labels: raw.labels.iter().filter_map(|l| l.name().map(str::to_string)).collect(),
+        assignees,
+        author: raw.user.as_ref().and_then(|u| u.login.clone()),
+        project: Some(repo.to_string()),
+        milestone: raw.milestone.as_ref().and_then(|m| m.title.clone()),
+        parent: raw.parent_issue_url.as_deref().and_then(issue_id_from_api_url),
+        links,
+        created: instant(raw.created_at.as_deref()),
+        updated: instant(raw.updated_at.as_deref()),
+        closed: instant(raw.closed_at.as_deref()),
+        // 👍 ❤️ 🎉 🚀: the reactions that say "I want this"; 👎 😕 😄 👀 do not.
+        votes: raw.reactions.as_ref().map_or(0, |r| r.plus_one + r.heart + r.hooray + r.rocket),
+        comments: raw.comments.unwrap_or(0),
+        fields,
+        ..Item::default()
+    })
+}
+
+/// A milestone of `repo`; `None` without a number.
+pub fn milestone(raw: &payload::Milestone, repo: &str, spec: &str) -> Option<Milestone> {
+    let number = raw.number?;
+    let closed = raw.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("closed"));
+    Some(Milestone {
+        id: format!("github:{repo}/milestone/{number}"),
+        title: raw.title.clone().unwrap_or_default(),
+        source: spec.to_string(),
+        project: Some(repo.to_string()),
+        state: if closed { State::Done } else { State::Open },
+        due: raw.due_on.as_deref().and_then(calendar_date),
+        created: instant(raw.created_at.as_deref()),
+        closed: instant(raw.closed_at.as_deref()),
+        description: raw.description.clone().unwrap_or_default(),
+        url: raw.html_url.clone(),
+        ..Milestone::default()
+    })
+}
+
+fn instant(s: Option<&str>) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s?.trim()).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// A milestone's due date is a calendar date the user picked; GitHub sends it as an
+/// instant (midnight Pacific as `07:00Z`/`08:00Z`, or `00:00Z`). Its date part, as
+/// written, is the picked day: never shift it through a time zone.
+fn calendar_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim().get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// `Feature Request` → `feature-request`.
+fn kebab(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// `https://api.github.com/repos/o/r/issues/12` (any API prefix) → `github:o/r#12`.
+fn issue_id_from_api_url(url: &str) -> Option<String> {
+    let (_, rest) = url.rsplit_once("/repos/")?;
+    let mut parts = rest.split('/');
+    let (owner, repo, kind, number) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let number: u64 = number.parse().ok()?;
+    (kind == "issues" && !owner.is_empty() && !repo.is_empty())
+        .then(|| format!("github:{owner}/{repo}#{number}"))
+}
+
+/// The issues a pull request's description closes: `Closes #12`, `fixes: owner/repo#3`,
+/// `Resolves https://github.com/owner/repo/issues/4` (GitHub's keywords, any case).
+fn closing_links(body: &str, repo: &str) -> Vec<Link> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            Regex::new(
+                r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+(?:https?://[^\s/]+/([\w.-]+)/([\w.-]+)/issues/(\d+)|(?:([\w.-]+)/([\w.-]+))?#(\d+))\b",
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut links: Vec<Link> = Vec::new();
+    for c in re.captures_iter(body) {
+        let target = if let Some(n) = c.get(3) {
+            format!("github:{}/{}#{}", &c[1], &c[2], n.as_str())
+        } else {
+            match (c.get(4), c.get(5)) {
+                (Some(o), Some(r)) => format!("github:{}/{}#{}", o.as_str(), r.as_str(), &c[6]),
+                _ => format!("github:{repo}#{}", &c[6]),
+            }
+        };
+        let link = Link { kind: link_kind::CLOSES.into(), target };
+        if !links.contains(&link) {
+            links.push(link);
+        }
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(body: &str) -> Vec<String> {
+        closing_links(body, "o/r").into_iter().map(|l| l.target).collect()
+    }
+
+    #[test]
+    fn closing_keywords() {
+        assert_eq!(targets("Closes #12"), ["github:o/r#12"]);
+        assert_eq!(
+            targets("fixes: acme/api#3 and RESOLVED https://github.com/acme/web/issues/4."),
+            ["github:acme/api#3", "github:acme/web#4"]
+        );
+        assert_eq!(targets("Fixes #1, fixes #2, fixes #1"), ["github:o/r#1", "github:o/r#2"]);
+        assert!(targets("see #12; prefix#3; closesnot #4; fixed #x").is_empty());
+        assert!(targets("a fixture #3").is_empty());
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(kebab(" Feature  Request"), "feature-request");
+        assert_eq!(kebab("Bug"), "bug");
+        assert_eq!(
+            issue_id_from_api_url("https://ghe.example.com/api/v3/repos/o/r/issues/12").as_deref(),
+            Some("github:o/r#12")
+        );
+        assert_eq!(issue_id_from_api_url("https://x/repos/o/r/pulls/1"), None);
+        assert_eq!(calendar_date("2026-12-01T08:00:00Z"), NaiveDate::from_ymd_opt(2026, 12, 1));
+        assert_eq!(calendar_date("2026-12-01T00:00:00Z"), NaiveDate::from_ymd_opt(2026, 12, 1));
+        assert_eq!(calendar_date("soon"), None);
+    }
+}

@@ -1,0 +1,266 @@
+//! `github:OWNER/REPO` and `github:OWNER`: issues, pull requests and milestones, live
+//! from the GitHub REST API (github.com or Enterprise Server).
+//!
+//! The only async code of rolecall lives here: [`import`] is synchronous and runs a
+//! current-thread tokio runtime for the duration of one source. Layout:
+//! [`client`] sends one GET with every fault handled (retries, rate limits, bad bodies),
+//! `fetch` decides what to GET, `payload` is GitHub's JSON as we read it, `mapping`
+//! turns it into the model, `progress` draws bars on a terminal.
+
+mod client;
+mod config;
+mod fetch;
+mod mapping;
+mod payload;
+mod progress;
+mod secret;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::StreamExt;
+
+pub use client::{redact_url, FetchError, RateLimit};
+pub use config::{Env, GithubConfig, OnRepoError, Settings, PUBLIC_API};
+pub use fetch::glob;
+pub use secret::Token;
+
+use super::{Imported, SourceCtx, SourceSpec};
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// What a `github:` spec names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Repo { owner: String, name: String },
+    Owner(String),
+}
+
+impl Target {
+    /// `OWNER/REPO` or `OWNER`; anything else is a usage error.
+    pub fn parse(spec: &SourceSpec) -> Result<Target> {
+        let bad = |why: &str| {
+            Error::Usage(format!(
+                "source `{}`: {why}; expected github:OWNER/REPO (one repository) or \
+                 github:OWNER (every repository of an organisation or user)",
+                spec.raw
+            ))
+        };
+        let target = spec.target.trim().trim_end_matches('/');
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s != "."
+                && s != ".."
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        let parts: Vec<&str> = target.split('/').collect();
+        match parts.as_slice() {
+            [owner] if valid(owner) => Ok(Target::Owner(owner.to_string())),
+            [owner, name] if valid(owner) && valid(name) => Ok(Target::Repo {
+                owner: owner.to_string(),
+                name: name.strip_suffix(".git").unwrap_or(name).to_string(),
+            }),
+            [..] if target.contains("://") => Err(bad("give the owner and repository, not a URL")),
+            [_] | [_, _] => Err(bad("names may hold only letters, digits, `-`, `_` and `.`")),
+            _ => Err(bad("too many `/`")),
+        }
+    }
+}
+
+/// How a fetch went, besides the data.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Repositories fetched.
+    pub repos: usize,
+    /// Repositories skipped under `on-repo-error = "warn"`, each with the reason.
+    pub skipped: Vec<String>,
+    pub rate: RateLimit,
+}
+
+/// Loads a `github:` source: the synchronous entry point of the pipeline.
+pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imported> {
+    let target = Target::parse(spec)?;
+    let mut settings = Settings::resolve(&config.github, &Env::from_process(), &config.origin)?;
+    settings.progress = progress::wanted();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Run(format!("{}: cannot start the async runtime: {e}", spec.raw)))?;
+    let (imported, stats) = runtime.block_on(fetch(&target, ctx, &settings))?;
+    report(spec, &settings, &stats);
+    Ok(imported)
+}
+
+/// Warnings and the summary, once the data is in (so that on failure the error is the
+/// first line on stderr).
+fn report(spec: &SourceSpec, settings: &Settings, stats: &Stats) {
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    for s in &stats.skipped {
+        tracing::warn!("{}: skipped {s}", spec.raw);
+    }
+    if settings.token.is_none() && !WARNED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            "no GitHub token (GITHUB_TOKEN, GH_TOKEN or `gh auth login`): fetched without one, \
+             GitHub allows 60 requests an hour and shows no private repositories"
+        );
+    }
+    let left = match (stats.rate.remaining, stats.rate.limit) {
+        (Some(r), Some(l)) => format!("; rate limit: {r} of {l} left"),
+        _ => String::new(),
+    };
+    let count = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    tracing::info!(
+        "{}: {}, {}{left}",
+        spec.raw,
+        count(stats.repos as u64, "repository", "repositories"),
+        count(stats.requests, "request", "requests")
+    );
+}
+
+/// Fetches and maps a target. Runs in any tokio runtime (tests call it directly).
+pub async fn fetch(
+    target: &Target,
+    ctx: &SourceCtx,
+    settings: &Settings,
+) -> Result<(Imported, Stats)> {
+    let client =
+        client::Client::new(settings).map_err(|e| Error::Run(format!("{}: {e}", ctx.spec)))?;
+    let bars = progress::Progress::new(settings.progress);
+    let mut data = Vec::new();
+    let mut stats = Stats::default();
+    match target {
+        Target::Repo { owner, name } => {
+            let bar = bars.bar(&format!("{owner}/{name}"));
+            let got = async {
+                let repo = fetch::repo(&client, owner, name).await?;
+                let full = repo.full_name().unwrap_or_else(|| format!("{owner}/{name}"));
+                if !full.eq_ignore_ascii_case(&format!("{owner}/{name}")) {
+                    tracing::info!("{}: {owner}/{name} is now {full} (renamed)", ctx.spec);
+                }
+                fetch::repo_data(&client, &full, &bar).await
+            }
+            .await;
+            bar.finish();
+            // A source naming one repository has nothing without it: an error either way.
+            data.push(got.map_err(|e| fetch_error(ctx, None, &e, &client))?);
+        }
+        Target::Owner(owner) => {
+            let repos = fetch::owner_repos(&client, owner, &settings.config)
+                .await
+                .map_err(|e| fetch_error(ctx, None, &e, &client))?;
+            if repos.is_empty() {
+                tracing::warn!("{}: no repositories selected", ctx.spec);
+            }
+            let mut results =
+                futures_util::stream::iter(repos.iter().filter_map(|r| r.full_name()))
+                    .map(|full| {
+                        let client = &client;
+                        let bar = bars.bar(&full);
+                        async move {
+                            let got = fetch::repo_data(client, &full, &bar).await;
+                            bar.finish();
+                            (full, got)
+                        }
+                    })
+                    .buffered(settings.config.concurrency.max(1));
+            while let Some((full, got)) = results.next().await {
+                match got {
+                    Ok(d) => data.push(d),
+                    Err(e @ FetchError::Access { .. })
+                        if settings.config.on_repo_error == OnRepoError::Warn =>
+                    {
+                        stats.skipped.push(format!("{full}: {}", describe(&e, &client)));
+                    }
+                    Err(e) => return Err(fetch_error(ctx, Some(&full), &e, &client)),
+                }
+            }
+            if data.is_empty() && !stats.skipped.is_empty() {
+                return Err(Error::Run(format!(
+                    "{}: no repository could be read: {}",
+                    ctx.spec,
+                    stats.skipped.join("; ")
+                )));
+            }
+        }
+    }
+    stats.requests = client.requests();
+    stats.repos = data.len();
+    stats.rate = client.rate_limit();
+    let mut imported = Imported::default();
+    for repo in &data {
+        let mut items: Vec<(u64, crate::model::Item)> = repo
+            .issues
+            .iter()
+            .filter_map(|raw| Some((raw.number?, mapping::item(raw, &repo.full_name, ctx)?)))
+            .collect();
+        items.sort_by_key(|(n, _)| *n);
+        imported.items.extend(items.into_iter().map(|(_, item)| item));
+        let mut milestones: Vec<(u64, crate::model::Milestone)> = repo
+            .milestones
+            .iter()
+            .filter_map(|raw| {
+                Some((raw.number?, mapping::milestone(raw, &repo.full_name, &ctx.spec)?))
+            })
+            .collect();
+        milestones.sort_by_key(|(n, _)| *n);
+        imported.milestones.extend(milestones.into_iter().map(|(_, m)| m));
+    }
+    Ok((imported, stats))
+}
+
+/// The error for a failed fetch, naming the repository when the spec does not.
+fn fetch_error(
+    ctx: &SourceCtx,
+    repo: Option<&str>,
+    e: &FetchError,
+    client: &client::Client,
+) -> Error {
+    let repo = repo.map(|r| format!("{r}: ")).unwrap_or_default();
+    Error::Run(format!("{}: {repo}{}", ctx.spec, describe(e, client)))
+}
+
+/// An access error with what it most likely means.
+fn describe(e: &FetchError, client: &client::Client) -> String {
+    let FetchError::Access { status, .. } = e else { return e.to_string() };
+    let hint = match (status, client.authenticated()) {
+        (404, false) => " (no such repository or owner; without a token private ones look missing too: set GITHUB_TOKEN)",
+        (404, true) => " (no such repository or owner, or the token cannot see it)",
+        (403, _) => " (the token may lack access to it)",
+        _ => "",
+    };
+    format!("{e}{hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> Result<Target> {
+        Target::parse(&SourceSpec::parse(raw)?)
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(
+            parse("github:acme/web").unwrap(),
+            Target::Repo { owner: "acme".into(), name: "web".into() }
+        );
+        assert_eq!(
+            parse("github:acme/web.git").unwrap(),
+            Target::Repo { owner: "acme".into(), name: "web".into() }
+        );
+        assert_eq!(parse("github:acme").unwrap(), Target::Owner("acme".into()));
+        for bad in [
+            "github:a/b/c",
+            "github:a b",
+            "github:https://github.com/a/b",
+            "github:a/..",
+            "github:/x",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}: {e}");
+            assert!(e.to_string().contains("expected github:OWNER/REPO"), "{e}");
+        }
+    }
+}

@@ -1,0 +1,963 @@
+//! The GitHub source against a fake GitHub on 127.0.0.1 (wiremock): mapping, pagination,
+//! redirects, Enterprise paths, every fault, partial failure, token redaction and the
+//! exact number of requests. Never the internet.
+
+#[path = "github/fake.rs"]
+mod fake;
+
+#[path = "github/cassette.rs"]
+mod cassette;
+
+use std::time::{Duration, Instant};
+
+use fake::{error, fixture, limited, ok, Fake, TOKEN};
+use rolecall::model::{Item, State};
+use rolecall::source::github::OnRepoError;
+use serde_json::{json, Value};
+use wiremock::matchers::{any, method, path, path_regex};
+use wiremock::{Mock, ResponseTemplate};
+
+fn item<'a>(items: &'a [Item], key: &str) -> &'a Item {
+    items.iter().find(|i| i.key == key).unwrap_or_else(|| panic!("no item {key}"))
+}
+
+fn field<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.fields.get(name).map(|v| v.values()[0].as_str())
+}
+
+fn array(name: &str) -> Vec<Value> {
+    fixture(name).as_array().expect("a JSON array").clone()
+}
+
+// ---------------------------------------------------------------------------------------
+// Mapping
+
+#[tokio::test]
+async fn maps_issues_pull_requests_and_milestones() {
+    let fake = Fake::start().await;
+    fake.whole_repo("acme/widgets", 700100001, &array("issues.json"), &array("milestones.json"))
+        .await;
+    let (imported, stats) = fake::fetch("github:acme/widgets", &fake::settings(&fake.url()))
+        .await
+        .expect("fetch succeeds");
+    let items = &imported.items;
+    let keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, (1..=8).map(|n| format!("acme/widgets#{n}")).collect::<Vec<_>>());
+
+    // An issue with an organisation issue type, a parent, reactions and a milestone.
+    let bug = item(items, "acme/widgets#8");
+    assert_eq!(bug.id, "github:acme/widgets#8");
+    assert_eq!(bug.source, "github:acme/widgets");
+    assert_eq!(bug.kind, "bug");
+    assert_eq!((bug.state, bug.status.as_str()), (State::Open, "open"));
+    assert_eq!(bug.title, "Export button does nothing in Safari 18");
+    assert!(bug.body.starts_with("Clicking *Export*"));
+    assert_eq!(bug.url.as_deref(), Some("https://github.com/acme/widgets/issues/8"));
+    assert_eq!(bug.labels, ["bug"]);
+    assert_eq!(bug.assignees, ["lee"]);
+    assert_eq!(bug.author.as_deref(), Some("kim"));
+    assert_eq!(field(bug, "author_association"), Some("NONE"));
+    assert_eq!(bug.project.as_deref(), Some("acme/widgets"));
+    assert_eq!(bug.milestone.as_deref(), Some("v1.1"));
+    assert_eq!(bug.parent.as_deref(), Some("github:acme/widgets#5"));
+    assert_eq!(bug.votes, 6, "+1 (5) and heart (1); eyes and confused do not count");
+    assert_eq!(field(bug, "reactions"), Some("9"));
+    assert_eq!(bug.comments, 4);
+    assert_eq!(bug.created.map(|t| t.to_rfc3339()).as_deref(), Some("2026-11-24T08:15:00+00:00"));
+    assert_eq!(bug.updated.map(|t| t.to_rfc3339()).as_deref(), Some("2026-11-26T12:00:00+00:00"));
+    assert_eq!(bug.closed, None);
+    assert_eq!(field(bug, "type"), Some("Bug"));
+
+    // A merged pull request: done, with the issues its description closes.
+    let pr = item(items, "acme/widgets#7");
+    assert_eq!(pr.kind, "pull-request");
+    assert_eq!((pr.state, pr.status.as_str()), (State::Done, "closed (merged)"));
+    assert_eq!(pr.url.as_deref(), Some("https://github.com/acme/widgets/pull/7"));
+    let closes: Vec<(&str, &str)> =
+        pr.links.iter().map(|l| (l.kind.as_str(), l.target.as_str())).collect();
+    assert_eq!(
+        closes,
+        [
+            ("closes", "github:acme/widgets#8"),
+            ("closes", "github:acme/gadgets#31"),
+            ("closes", "github:acme/docs#4")
+        ]
+    );
+    assert_eq!(field(pr, "merged_at"), Some("2026-11-26T11:00:00Z"));
+    assert!(pr.closed.is_some());
+
+    // A pull request closed without merging is cancelled; a draft stays open.
+    let unmerged = item(items, "acme/widgets#6");
+    assert_eq!(
+        (unmerged.state, unmerged.status.as_str()),
+        (State::Cancelled, "closed (not merged)")
+    );
+    assert_eq!(unmerged.links.len(), 1);
+    let draft = item(items, "acme/widgets#3");
+    assert_eq!((draft.state, draft.status.as_str()), (State::Open, "open (draft)"));
+    assert_eq!(field(draft, "draft"), Some("true"));
+    assert!(draft.links.is_empty(), "\"Part of #5\" closes nothing");
+
+    // A feature with sub-issues and dependencies, two assignees and two labels.
+    let feature = item(items, "acme/widgets#5");
+    assert_eq!(feature.kind, "feature");
+    assert_eq!(feature.labels, ["area: exports", "customer-request"]);
+    assert_eq!(feature.assignees, ["dana", "sam"]);
+    assert_eq!(feature.votes, 15, "+1 12, hooray 2, rocket 1; laugh does not count");
+    assert_eq!(field(feature, "sub_issues_summary.total"), Some("3"));
+    assert_eq!(field(feature, "sub_issues_summary.completed"), Some("1"));
+    assert_eq!(field(feature, "sub_issues_summary.percent_completed"), Some("33"));
+    assert_eq!(field(feature, "issue_dependencies_summary.blocked_by"), Some("1"));
+
+    // Closed issues: not planned and duplicate are cancelled, completed is done.
+    let states: Vec<(State, &str)> = [4, 2, 1]
+        .iter()
+        .map(|n| {
+            let i = item(items, &format!("acme/widgets#{n}"));
+            (i.state, i.status.as_str())
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (State::Cancelled, "closed (not_planned)"),
+            (State::Done, "closed (completed)"),
+            (State::Cancelled, "closed (duplicate)")
+        ]
+    );
+    assert_eq!(item(items, "acme/widgets#2").kind, "task");
+    assert_eq!(item(items, "acme/widgets#4").kind, "issue");
+
+    // Milestones, every state, due dates as calendar dates.
+    let ms: Vec<(&str, &str, State, Option<String>)> = imported
+        .milestones
+        .iter()
+        .map(|m| (m.id.as_str(), m.title.as_str(), m.state, m.due.map(|d| d.to_string())))
+        .collect();
+    assert_eq!(
+        ms,
+        [
+            ("github:acme/widgets/milestone/1", "v1.0", State::Done, Some("2026-10-01".into())),
+            ("github:acme/widgets/milestone/2", "v1.1", State::Open, Some("2026-12-15".into())),
+            ("github:acme/widgets/milestone/3", "Someday", State::Open, None),
+        ]
+    );
+    let v10 = &imported.milestones[0];
+    assert_eq!(v10.description, "First public release");
+    assert_eq!(v10.url.as_deref(), Some("https://github.com/acme/widgets/milestone/1"));
+    assert_eq!(v10.project.as_deref(), Some("acme/widgets"));
+    assert!(v10.created.is_some() && v10.closed.is_some());
+
+    // 1 (repo) + 1 (issues) + 1 (milestones), with the token and the JSON media type.
+    assert_eq!(stats.requests, 3);
+    let requests = fake.requests().await;
+    assert_eq!(requests.len(), 3);
+    for r in &requests {
+        let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
+        assert_eq!(auth, Some(format!("Bearer {TOKEN}").as_str()));
+        let accept = r.headers.get("accept").and_then(|v| v.to_str().ok());
+        assert_eq!(accept, Some("application/vnd.github+json"));
+    }
+    assert_eq!(stats.rate.remaining, Some(4990));
+}
+
+#[tokio::test]
+async fn payloads_from_old_servers_map() {
+    let fake = Fake::start().await;
+    fake.whole_repo("acme/legacy", 11, &array("issues-old-server.json"), &[]).await;
+    let (imported, _) =
+        fake::fetch("github:acme/legacy", &fake::settings(&fake.url())).await.expect("fetch");
+    let old_pr = item(&imported.items, "acme/legacy#2");
+    // No `merged_at` at all: unknown, so a closed pull request counts as done.
+    assert_eq!(
+        (old_pr.kind.as_str(), old_pr.state, old_pr.status.as_str()),
+        ("pull-request", State::Done, "closed")
+    );
+    assert_eq!(old_pr.assignees, ["sam"], "the single `assignee` of old servers");
+    assert!(old_pr.labels.is_empty() && old_pr.body.is_empty());
+    let old = item(&imported.items, "acme/legacy#1");
+    assert_eq!((old.kind.as_str(), old.state), ("issue", State::Open));
+    assert_eq!(old.author, None);
+    assert_eq!(old.labels, ["bug"]);
+    assert_eq!(old.milestone.as_deref(), Some("2.0"));
+    assert_eq!((old.votes, old.comments), (0, 0));
+}
+
+// ---------------------------------------------------------------------------------------
+// Pagination, redirects, Enterprise
+
+#[tokio::test]
+async fn follows_link_headers_across_pages() {
+    let fake = Fake::start().await;
+    let issues = fake::many_issues("acme/big", 250);
+    let milestones = fake::many_milestones(150);
+    fake.whole_repo("acme/big", 4242, &issues, &milestones).await;
+    let (imported, stats) =
+        fake::fetch("github:acme/big", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.items.len(), 250);
+    assert_eq!(imported.milestones.len(), 150);
+    assert_eq!(imported.items[0].key, "acme/big#1");
+    assert_eq!(imported.items[249].key, "acme/big#250");
+    // 1 + ⌈250/100⌉ + ⌈150/100⌉.
+    assert_eq!(stats.requests, 1 + 3 + 2);
+    let mut lines = fake.request_lines().await;
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "GET /repos/acme/big",
+            "GET /repos/acme/big/issues?state=all&per_page=100",
+            "GET /repos/acme/big/milestones?state=all&per_page=100",
+            "GET /repositories/4242/issues?state=all&per_page=100&page=2",
+            "GET /repositories/4242/issues?state=all&per_page=100&page=3",
+            "GET /repositories/4242/milestones?state=all&per_page=100&page=2",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn request_count_is_one_plus_pages_for_every_size() {
+    for (issues, milestones, expected) in
+        [(0u64, 0u64, 3u64), (100, 1, 3), (101, 100, 4), (1000, 201, 1 + 10 + 3)]
+    {
+        let fake = Fake::start().await;
+        fake.whole_repo(
+            "acme/n",
+            1,
+            &fake::many_issues("acme/n", issues),
+            &fake::many_milestones(milestones),
+        )
+        .await;
+        let (imported, stats) =
+            fake::fetch("github:acme/n", &fake::settings(&fake.url())).await.expect("fetch");
+        assert_eq!(imported.items.len() as u64, issues);
+        assert_eq!(stats.requests, expected, "{issues} issues, {milestones} milestones");
+        assert_eq!(fake.requests().await.len() as u64, expected);
+    }
+}
+
+#[tokio::test]
+async fn follows_a_renamed_repository() {
+    let fake = Fake::start().await;
+    // The old name answers 301 to the repository's id, as github.com does.
+    Mock::given(method("GET"))
+        .and(path("/repos/old-owner/old-name"))
+        .respond_with(
+            error(301, "moved-permanently.json")
+                .insert_header("location", format!("{}/repositories/700100001", fake.url())),
+        )
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repositories/700100001"))
+        .respond_with(ok(&fake::repo_json("acme/widgets", 700100001)))
+        .mount(&fake.server)
+        .await;
+    fake.list("acme/widgets", 700100001, "issues", &array("issues.json")).await;
+    fake.list("acme/widgets", 700100001, "milestones", &array("milestones.json")).await;
+    let (imported, stats) = fake::fetch("github:old-owner/old-name", &fake::settings(&fake.url()))
+        .await
+        .expect("fetch");
+    assert_eq!(imported.items.len(), 8);
+    assert_eq!(imported.items[0].id, "github:acme/widgets#1", "ids use the current name");
+    // The redirect is followed inside the HTTP client: 3 counted, 4 on the wire.
+    assert_eq!(stats.requests, 3);
+    assert_eq!(
+        fake.request_lines().await[..2],
+        ["GET /repos/old-owner/old-name", "GET /repositories/700100001"]
+    );
+    assert_eq!(fake.requests().await.len(), 4);
+    let auth = fake.requests().await[1].headers.get("authorization").cloned();
+    assert!(auth.is_some(), "same-origin redirect keeps the token");
+}
+
+#[tokio::test]
+async fn enterprise_server_path_prefix() {
+    let fake = Fake::with_prefix("/api/v3").await;
+    let issues = fake::many_issues("corp/tool", 120);
+    fake.whole_repo("corp/tool", 77, &issues, &array("milestones.json")).await;
+    // Anything outside /api/v3 would be a bug.
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(418))
+        .with_priority(10)
+        .mount(&fake.server)
+        .await;
+    let (imported, stats) =
+        fake::fetch("github:corp/tool", &fake::settings(&format!("{}/", fake.url())))
+            .await
+            .expect("fetch");
+    assert_eq!(imported.items.len(), 120);
+    assert_eq!(stats.requests, 4);
+    for line in fake.request_lines().await {
+        assert!(line.starts_with("GET /api/v3/"), "{line}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Faults
+
+#[tokio::test]
+async fn server_errors_are_retried() {
+    let fake = Fake::start().await;
+    // The repository: a 502 HTML page, then a 503, then the answer.
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(error(502, "502.html"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    fake.whole_repo("acme/widgets", 1, &array("issues.json"), &[]).await;
+    let (imported, stats) =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.items.len(), 8);
+    assert_eq!(stats.requests, 5, "2 failed + 3");
+}
+
+#[tokio::test]
+async fn retries_are_bounded_and_the_error_names_the_url() {
+    let fake = Fake::start().await;
+    Mock::given(any()).respond_with(error(500, "502.html")).mount(&fake.server).await;
+    let err =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect_err("fails");
+    assert_eq!(err.exit_code(), 1);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "github:acme/widgets: GET {}/repos/acme/widgets: 500 (an HTML page) (gave up after 3 attempts)",
+            fake.url()
+        )
+    );
+    assert_eq!(fake.requests().await.len(), 3, "1 + retries = 2");
+}
+
+#[tokio::test]
+async fn html_and_truncated_bodies_are_retried() {
+    let fake = Fake::start().await;
+    let issues = serde_json::to_string(&array("issues.json")).expect("json");
+    let issues_path = "/repos/acme/widgets/issues";
+    // A 200 with a proxy's HTML page…
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .respond_with(
+            ok(&json!(null)).set_body_raw(fake::fixture_text("errors/502.html"), "text/html"),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    // …then JSON cut off half-way…
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(&issues[..issues.len() / 2], "application/json"),
+        )
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    // …then the real page.
+    fake.whole_repo("acme/widgets", 1, &array("issues.json"), &[]).await;
+    let (imported, stats) =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.items.len(), 8);
+    assert_eq!(stats.requests, 5);
+}
+
+#[tokio::test]
+async fn a_body_that_stays_broken_fails_naming_the_url() {
+    let fake = Fake::start().await;
+    fake.repo("acme/widgets", 1).await;
+    fake.list("acme/widgets", 1, "milestones", &[]).await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("[{\"number\": 1, \"ti", "application/json"),
+        )
+        .mount(&fake.server)
+        .await;
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&fake.url()))
+        .await
+        .expect_err("fails")
+        .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "github:acme/widgets: GET {}/repos/acme/widgets/issues?state=all&per_page=100: the response is not complete JSON (18 bytes; ",
+            fake.url()
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with("(gave up after 3 attempts)"), "{err}");
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/milestones"))
+        .respond_with_err(|_: &wiremock::Request| std::io::Error::other("connection reset"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    fake.whole_repo("acme/widgets", 1, &[], &array("milestones.json")).await;
+    let (imported, stats) =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.milestones.len(), 3);
+    assert_eq!(stats.requests, 5);
+}
+
+#[tokio::test]
+async fn connection_refused_fails_after_the_retries() {
+    // Bind and drop a listener: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&url)).await.expect_err("fails");
+    assert_eq!(err.exit_code(), 1);
+    let err = err.to_string();
+    assert!(
+        err.starts_with(&format!(
+            "github:acme/widgets: GET {url}/repos/acme/widgets: request failed: "
+        )),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("connect"), "{err}");
+    assert!(err.ends_with("(gave up after 3 attempts)"), "{err}");
+}
+
+#[tokio::test]
+async fn primary_rate_limit_waits_for_the_reset() {
+    let fake = Fake::start().await;
+    let reset = fake::now() + 1;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(
+            error(403, "rate-limit.json")
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    fake.whole_repo("acme/widgets", 1, &[], &[]).await;
+    let started = Instant::now();
+    let (_, stats) =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
+    assert!(started.elapsed() >= Duration::from_millis(900), "waited {:?}", started.elapsed());
+    assert_eq!(stats.requests, 4);
+}
+
+#[tokio::test]
+async fn primary_rate_limit_too_far_off_stops_with_the_time_to_retry() {
+    let fake = Fake::start().await;
+    let reset = fake::now() + 3000;
+    Mock::given(any())
+        .respond_with(
+            error(403, "rate-limit.json")
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string()),
+        )
+        .mount(&fake.server)
+        .await;
+    let started = Instant::now();
+    let err =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect_err("fails");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(err.exit_code(), 1);
+    let when = chrono::DateTime::from_timestamp(reset as i64, 0)
+        .expect("time")
+        .format("%Y-%m-%d %H:%M:%S UTC")
+        .to_string();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "github:acme/widgets: GitHub API rate limit used up (5000 requests an hour); it resets at {when}, in 50 min, longer than [github] max-wait-secs = 600: retry after {when}"
+        )
+    );
+    assert_eq!(fake.requests().await.len(), 1, "no retry while the limit is used up");
+}
+
+#[tokio::test]
+async fn a_used_up_limit_stops_before_the_next_request() {
+    // The last page left no quota and the reset is an hour away: stop before asking.
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(limited(
+            ResponseTemplate::new(200).set_body_json(fake::repo_json("acme/widgets", 1)),
+            0,
+        ))
+        .mount(&fake.server)
+        .await;
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&fake.url()))
+        .await
+        .expect_err("fails")
+        .to_string();
+    assert!(err.contains("rate limit used up"), "{err}");
+    assert_eq!(fake.requests().await.len(), 1);
+}
+
+#[tokio::test]
+async fn secondary_rate_limit_honours_retry_after() {
+    let fake = Fake::start().await;
+    for (status, priority) in [(403, 1), (429, 2)] {
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/widgets/issues"))
+            .respond_with(
+                error(status, "secondary-rate-limit.json").insert_header("retry-after", "1"),
+            )
+            .up_to_n_times(1)
+            .with_priority(priority)
+            .mount(&fake.server)
+            .await;
+    }
+    fake.whole_repo("acme/widgets", 1, &array("issues.json"), &[]).await;
+    let started = Instant::now();
+    let (imported, stats) =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
+    assert!(started.elapsed() >= Duration::from_secs(2), "waited {:?}", started.elapsed());
+    assert_eq!(imported.items.len(), 8);
+    assert_eq!(stats.requests, 5);
+}
+
+#[tokio::test]
+async fn secondary_rate_limit_without_retry_after() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(error(403, "secondary-rate-limit.json"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    fake.whole_repo("acme/widgets", 1, &array("issues.json"), &[]).await;
+    let (imported, stats) =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.items.len(), 8);
+    assert_eq!(stats.requests, 4);
+
+    // A retry-after beyond max-wait-secs stops at once.
+    let fake = Fake::start().await;
+    Mock::given(any())
+        .respond_with(error(429, "secondary-rate-limit.json").insert_header("retry-after", "3600"))
+        .mount(&fake.server)
+        .await;
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&fake.url()))
+        .await
+        .expect_err("fails")
+        .to_string();
+    assert!(
+        err.contains("GitHub asks to wait 1 h 0 min, longer than [github] max-wait-secs = 600"),
+        "{err}"
+    );
+    assert_eq!(fake.requests().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_said_clearly_and_not_retried() {
+    let fake = Fake::start().await;
+    Mock::given(any()).respond_with(error(401, "bad-credentials.json")).mount(&fake.server).await;
+    let err =
+        fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect_err("fails");
+    assert_eq!(err.exit_code(), 1);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "github:acme/widgets: GitHub rejected the token from GITHUB_TOKEN (401 Bad credentials) at {}: check that it has not expired or been revoked",
+            fake.url()
+        )
+    );
+    assert_eq!(fake.requests().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_missing_repository_is_an_error() {
+    let fake = Fake::start().await;
+    Mock::given(any()).respond_with(error(404, "not-found.json")).mount(&fake.server).await;
+    let err =
+        fake::fetch("github:acme/nope", &fake::settings(&fake.url())).await.expect_err("fails");
+    assert_eq!(err.exit_code(), 1);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "github:acme/nope: GET {}/repos/acme/nope: 404 Not Found (no such repository or owner, or the token cannot see it)",
+            fake.url()
+        )
+    );
+    // Even with on-repo-error = "warn": a source naming one repository has nothing without it.
+    let mut settings = fake::settings(&fake.url());
+    settings.config.on_repo_error = OnRepoError::Warn;
+    assert!(fake::fetch("github:acme/nope", &settings).await.is_err());
+}
+
+#[tokio::test]
+async fn a_repository_with_issues_turned_off_has_no_items() {
+    let fake = Fake::start().await;
+    fake.repo("acme/site", 3).await;
+    fake.list("acme/site", 3, "milestones", &[]).await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/site/issues"))
+        .respond_with(
+            ResponseTemplate::new(410)
+                .set_body_json(json!({"message": "Issues are disabled for this repo"})),
+        )
+        .mount(&fake.server)
+        .await;
+    let (imported, stats) =
+        fake::fetch("github:acme/site", &fake::settings(&fake.url())).await.expect("fetch");
+    assert!(imported.items.is_empty());
+    assert_eq!(stats.requests, 3);
+}
+
+// ---------------------------------------------------------------------------------------
+// Owners: many repositories
+
+/// `acme` with six repositories: widgets and gadgets readable, api-legacy answering 403
+/// on its issues, vault 404, old-site archived, widgets-fork a fork.
+async fn acme_org(fake: &Fake) {
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/repos"))
+        .respond_with(ok(&fixture("org-repos.json")))
+        .mount(&fake.server)
+        .await;
+    fake.list("acme/widgets", 700100001, "issues", &array("issues.json")).await;
+    fake.list("acme/widgets", 700100001, "milestones", &array("milestones.json")).await;
+    fake.list("acme/gadgets", 700100002, "issues", &fake::many_issues("acme/gadgets", 3)).await;
+    fake.list("acme/gadgets", 700100002, "milestones", &[]).await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/repos/acme/api-legacy/"))
+        .respond_with(error(403, "forbidden.json"))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/repos/acme/vault/"))
+        .respond_with(error(404, "not-found.json"))
+        .mount(&fake.server)
+        .await;
+}
+
+#[tokio::test]
+async fn an_owner_fetches_its_repositories_and_warns_about_unreadable_ones() {
+    let fake = Fake::start().await;
+    acme_org(&fake).await;
+    let (imported, stats) =
+        fake::fetch("github:acme", &fake::settings(&fake.url())).await.expect("fetch");
+    let projects: std::collections::BTreeSet<_> =
+        imported.items.iter().filter_map(|i| i.project.as_deref()).collect();
+    assert_eq!(projects.into_iter().collect::<Vec<_>>(), ["acme/gadgets", "acme/widgets"]);
+    assert_eq!(imported.items.len(), 8 + 3);
+    assert_eq!(stats.repos, 2);
+    assert_eq!(stats.skipped.len(), 2, "{:?}", stats.skipped);
+    assert!(stats.skipped[0].starts_with("acme/api-legacy: GET "), "{:?}", stats.skipped);
+    assert!(stats.skipped[0].contains("403 Resource not accessible by personal access token"));
+    assert!(stats.skipped[1].starts_with("acme/vault: GET "), "{:?}", stats.skipped);
+    let lines = fake.request_lines().await;
+    assert!(
+        !lines.iter().any(|l| l.contains("old-site") || l.contains("widgets-fork")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("GET /repos/acme/widgets ")),
+        "no repo request: the list has it"
+    );
+}
+
+#[tokio::test]
+async fn an_owner_under_on_repo_error_fail_stops() {
+    let fake = Fake::start().await;
+    acme_org(&fake).await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.on_repo_error = OnRepoError::Fail;
+    let err = fake::fetch("github:acme", &settings).await.expect_err("fails");
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.to_string().starts_with("github:acme: acme/api-legacy: GET "), "{err}");
+}
+
+#[tokio::test]
+async fn include_exclude_archived_and_forks() {
+    let fake = Fake::start().await;
+    acme_org(&fake).await;
+    fake.list("acme/old-site", 700100004, "issues", &fake::many_issues("acme/old-site", 2)).await;
+    fake.list("acme/old-site", 700100004, "milestones", &[]).await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.include = vec!["*s*".into()];
+    settings.config.exclude = vec!["acme/gadget?".into(), "vault".into()];
+    settings.config.archived = true;
+    let (imported, stats) = fake::fetch("github:acme", &settings).await.expect("fetch");
+    // *s*: widgets, gadgets, old-site, widgets-fork; minus gadgets; forks still off.
+    let projects: std::collections::BTreeSet<_> =
+        imported.items.iter().filter_map(|i| i.project.as_deref()).collect();
+    assert_eq!(projects.into_iter().collect::<Vec<_>>(), ["acme/old-site", "acme/widgets"]);
+    assert!(stats.skipped.is_empty());
+    // 1 (list) + 2 × (issues + milestones).
+    assert_eq!(stats.requests, 5);
+}
+
+#[tokio::test]
+async fn a_user_is_listed_when_the_org_is_not_found() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orgs/dana/repos"))
+        .respond_with(error(404, "not-found.json"))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/users/dana/repos"))
+        .respond_with(ok(&json!([fake::repo_json("dana/dotfiles", 5)])))
+        .mount(&fake.server)
+        .await;
+    fake.list("dana/dotfiles", 5, "issues", &fake::many_issues("dana/dotfiles", 2)).await;
+    fake.list("dana/dotfiles", 5, "milestones", &[]).await;
+    let (imported, stats) =
+        fake::fetch("github:dana", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.items.len(), 2);
+    assert_eq!(stats.requests, 4);
+}
+
+#[tokio::test]
+async fn every_repository_failing_is_an_error() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/repos"))
+        .respond_with(ok(&json!([fake::repo_json("acme/vault", 6)])))
+        .mount(&fake.server)
+        .await;
+    Mock::given(any())
+        .respond_with(error(404, "not-found.json"))
+        .with_priority(10)
+        .mount(&fake.server)
+        .await;
+    let err = fake::fetch("github:acme", &fake::settings(&fake.url())).await.expect_err("fails");
+    assert!(
+        err.to_string().starts_with("github:acme: no repository could be read: acme/vault: GET "),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn many_repositories_are_fetched_concurrently() {
+    let fake = Fake::start().await;
+    let repos: Vec<Value> = (1..=8).map(|i| fake::repo_json(&format!("acme/r{i}"), i)).collect();
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/repos"))
+        .respond_with(ok(&json!(repos)))
+        .mount(&fake.server)
+        .await;
+    // Every list answers after 200 ms: 8 repositories × 2 lists one after another would
+    // take 3.2 s; 4 at a time with both lists in parallel, about 0.4 s.
+    Mock::given(method("GET"))
+        .and(path_regex("^/repos/acme/r[0-9]+/(issues|milestones)$"))
+        .respond_with(ok(&json!([])).set_delay(Duration::from_millis(200)))
+        .mount(&fake.server)
+        .await;
+    let started = Instant::now();
+    let (_, stats) = fake::fetch("github:acme", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(stats.repos, 8);
+    assert_eq!(stats.requests, 1 + 16);
+    assert!(started.elapsed() < Duration::from_millis(1500), "took {:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------
+// The binary
+
+#[tokio::test]
+async fn the_binary_prints_items_from_the_fake() {
+    let fake = Fake::start().await;
+    fake.whole_repo("acme/widgets", 1, &array("issues.json"), &array("milestones.json")).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let url = fake.url();
+    let (code, stdout, stderr) = fake::run(
+        dir.path(),
+        &["-c", &config, "items", "-s", "github:acme/widgets", "--format", "json"],
+        &[("GITHUB_API_URL", &url), ("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "", "nothing on stderr at the default verbosity");
+    let items: Vec<Value> = serde_json::from_str(&stdout).expect("a JSON array");
+    assert_eq!(items.len(), 8);
+    assert_eq!(items[0]["id"], "github:acme/widgets#1");
+    assert_eq!(items[6]["key"], "acme/widgets#7");
+    assert_eq!(items[6]["kind"], "pull-request");
+    assert_eq!(items[7]["votes"], 6);
+
+    let (code, stdout, _) = fake::run(
+        dir.path(),
+        &["-c", &config, "items", "-s", "github:acme/widgets", "--format", "snapshot"],
+        &[("GITHUB_API_URL", &url), ("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(code, 0);
+    let snapshot: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(snapshot["sources"][0]["format"], "github");
+    assert_eq!(snapshot["sources"][0]["data_as_of"], "2026-11-26T12:00:00Z");
+    assert_eq!(snapshot["milestones"][1]["due"], "2026-12-15");
+}
+
+#[tokio::test]
+async fn the_binary_without_a_token_warns_after_fetching() {
+    let fake = Fake::start().await;
+    fake.whole_repo("acme/widgets", 1, &[], &[]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let (code, _, stderr) = fake::run(
+        dir.path(),
+        &["-c", &config, "items", "-s", "github:acme/widgets"],
+        &[("GITHUB_API_URL", &fake.url())],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("no GitHub token"), "{stderr}");
+    assert!(stderr.contains("60 requests an hour"), "{stderr}");
+    let requests = fake.requests().await;
+    assert!(requests.iter().all(|r| r.headers.get("authorization").is_none()));
+}
+
+#[tokio::test]
+async fn the_binary_exit_codes() {
+    let fake = Fake::start().await;
+    Mock::given(any()).respond_with(error(401, "bad-credentials.json")).mount(&fake.server).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let env = [("GITHUB_API_URL", fake.url()), ("GITHUB_TOKEN", TOKEN.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = |args: &[&str]| fake::run(dir.path(), args, &env);
+
+    let (code, _, stderr) = run(&["-c", &config, "items", "-s", "github:acme/widgets"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr
+            .starts_with("error: github:acme/widgets: GitHub rejected the token from GITHUB_TOKEN"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["-c", &config, "items", "-s", "github:acme/widgets/extra"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: source `github:acme/widgets/extra`: too many `/`"),
+        "{stderr}"
+    );
+    let bad = fake::config_file(dir.path(), "on-repo-eror = \"warn\"\n");
+    let (code, _, stderr) = run(&["-c", &bad, "items", "-s", "github:acme/widgets"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown key `on-repo-eror` (did you mean `on-repo-error`?)"),
+        "{stderr}"
+    );
+    let bad = fake::config_file(dir.path(), "api-url = \"ftp://x\"\n");
+    let (code, _, stderr) = run(&["-c", &bad, "items", "-s", "github:acme/widgets"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[github]: api-url: `ftp://x` is not an http(s) URL"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_token_is_never_printed() {
+    let fake = Fake::start().await;
+    // One repository that works (with a retry on the way), one that is rejected, one that
+    // fails for good, one rate-limited, one that 404s: every path that logs or errors.
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(error(502, "502.html"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    fake.whole_repo("acme/widgets", 1, &array("issues.json"), &array("milestones.json")).await;
+    for (repo, response) in [
+        ("rejected", error(401, "bad-credentials.json")),
+        ("broken", error(500, "502.html")),
+        (
+            "limited",
+            error(403, "rate-limit.json")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", (fake::now() + 7200).to_string()),
+        ),
+        ("missing", error(404, "not-found.json")),
+    ] {
+        Mock::given(any())
+            .and(path(format!("/repos/acme/{repo}")))
+            .respond_with(response)
+            .mount(&fake.server)
+            .await;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let mut all = String::new();
+    for repo in ["widgets", "rejected", "broken", "limited", "missing"] {
+        for verbosity in ["-q", "-v", "-vv"] {
+            for format in ["table", "json", "snapshot"] {
+                let spec = format!("github:acme/{repo}");
+                let (_, stdout, stderr) = fake::run(
+                    dir.path(),
+                    &[verbosity, "-c", &config, "items", "-s", &spec, "--format", format],
+                    &[("GITHUB_API_URL", &fake.url()), ("GITHUB_TOKEN", TOKEN)],
+                );
+                all.push_str(&stdout);
+                all.push_str(&stderr);
+            }
+        }
+    }
+    assert!(all.contains("GET http://127.0.0.1"), "-vv logs requests:\n{all}");
+    assert!(all.contains("GitHub rejected the token"));
+    for needle in [TOKEN, &TOKEN[4..], &TOKEN[..12]] {
+        assert!(!all.contains(needle), "the token leaked:\n{all}");
+    }
+    let requests = fake.requests().await;
+    assert!(requests.iter().all(|r| r.headers.get("authorization").is_some()));
+}
+
+// ---------------------------------------------------------------------------------------
+// A real recording
+
+#[tokio::test]
+async fn replays_the_recorded_betamax_cassettes() {
+    let Some(dir) = cassette::samples() else {
+        eprintln!("skipped: ../shared/samples/github/ is not here");
+        return;
+    };
+    let fake = Fake::start().await;
+    cassette::mount(&fake, &dir.join("betamax-issues-state-all.cassette.json")).await;
+    cassette::mount(&fake, &dir.join("betamax-milestones.cassette.json")).await;
+    // Lists the recordings do not hold: empty, at a lower priority.
+    Mock::given(method("GET"))
+        .and(path_regex("/(issues|milestones)$"))
+        .respond_with(ok(&json!([])))
+        .with_priority(10)
+        .mount(&fake.server)
+        .await;
+
+    // The old name answers 301, the repository is betamaxpy/betamax now, 150 issues and
+    // pull requests over 2 pages.
+    let (imported, stats) =
+        fake::fetch("github:sigmavirus24/betamax", &fake::settings(&fake.url()))
+            .await
+            .expect("fetch");
+    assert_eq!(imported.items.len(), 150);
+    assert_eq!(imported.items.iter().filter(|i| i.milestone.is_some()).count(), 19);
+    assert!(imported.items.iter().all(|i| i.id.starts_with("github:betamaxpy/betamax#")));
+    let prs = imported.items.iter().filter(|i| i.kind == "pull-request").count();
+    assert_eq!(prs, 67);
+    assert!(imported.items.iter().all(|i| i.author.is_some() && i.created.is_some()));
+    assert_eq!(stats.requests, 4, "repo (after its 301), 2 issue pages, milestones");
+
+    let (imported, _) = fake::fetch("github:sigmavirus24/github3.py", &fake::settings(&fake.url()))
+        .await
+        .expect("fetch");
+    assert!(!imported.milestones.is_empty());
+    assert!(imported
+        .milestones
+        .iter()
+        .all(|m| m.id.starts_with("github:sigmavirus24/github3.py/milestone/")));
+}

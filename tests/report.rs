@@ -1,0 +1,350 @@
+//! `rolecall report`: the demo week as golden files, determinism, deltas across two weeks,
+//! templates, notes, and titles that try to inject markup.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rolecall_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ROLECALL_CONFIG")
+        .env_remove("ROLECALL_OUT")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("UTF-8"),
+        String::from_utf8(out.stderr).expect("UTF-8"),
+    )
+}
+
+fn rolecall(args: &[&str]) -> (i32, String, String) {
+    rolecall_in(&root(), args)
+}
+
+fn fixture(p: &str) -> String {
+    root().join(p).display().to_string()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+const FILES: [&str; 7] = [
+    "index.md",
+    "product.md",
+    "product.json",
+    "program.md",
+    "program.json",
+    "project.md",
+    "project.json",
+];
+
+/// The demo week committed under `reports/` is exactly what `report --demo` writes today.
+/// `UPDATE_SNAPSHOTS=1 cargo test` refreshes it; review the diff like code.
+#[test]
+fn the_committed_demo_week_is_current() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().display().to_string();
+    let (code, stdout, err) = rolecall(&["report", "--demo", "-o", &out]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("program  🔴 Red"), "{stdout}");
+    let committed = root().join("reports/2026-W48");
+    for f in FILES {
+        let actual = read(&tmp.path().join("2026-W48").join(f));
+        let golden = committed.join(f);
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::create_dir_all(&committed).expect("reports dir");
+            std::fs::write(&golden, &actual).expect("written");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert!(
+            expected == actual,
+            "reports/2026-W48/{f} is stale: run UPDATE_SNAPSHOTS=1 cargo test\n{actual}"
+        );
+    }
+}
+
+#[test]
+fn reports_are_byte_identical_across_runs() {
+    let a = tempfile::tempdir().expect("temp dir");
+    let b = tempfile::tempdir().expect("temp dir");
+    for d in [&a, &b] {
+        let (code, _, err) = rolecall(&["report", "--demo", "-o", &d.path().display().to_string()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    for f in FILES {
+        assert_eq!(
+            read(&a.path().join("2026-W48").join(f)),
+            read(&b.path().join("2026-W48").join(f)),
+            "{f}"
+        );
+    }
+    // Re-running a week in the same folder is idempotent too.
+    let (code, _, _) = rolecall(&["report", "--demo", "-o", &a.path().display().to_string()]);
+    assert_eq!(code, 0);
+    for f in FILES {
+        assert_eq!(
+            read(&a.path().join("2026-W48").join(f)),
+            read(&b.path().join("2026-W48").join(f)),
+            "{f} after a re-run"
+        );
+    }
+    let snaps: Vec<_> =
+        std::fs::read_dir(a.path().join(".rolecall/snapshots")).expect("state").collect();
+    assert_eq!(snaps.len(), 1, "one snapshot per week");
+}
+
+#[test]
+fn each_report_leads_with_its_verdict_and_the_json_has_everything() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (code, _, _) = rolecall(&["report", "--demo", "-o", &tmp.path().display().to_string()]);
+    assert_eq!(code, 0);
+    let week = tmp.path().join("2026-W48");
+    for role in ["product", "program", "project"] {
+        let md = read(&week.join(format!("{role}.md")));
+        let verdict = md.lines().find(|l| l.starts_with("**")).expect("a verdict line");
+        assert!(
+            ["🔴 Red", "🟠 Amber", "🟢 Green", "⚪ Unknown"].iter().any(|b| verdict.contains(b)),
+            "{role}: {verdict}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&read(&week.join(format!("{role}.json")))).expect("JSON");
+        assert_eq!(json["meta"]["schema_version"], 1);
+        assert_eq!(json["meta"]["week"], "2026-W48");
+        assert!(json["verdict"]["headline"].as_str().is_some_and(|h| !h.is_empty()));
+        assert!(json["triage"].is_array(), "lists are always present");
+    }
+    let program: serde_json::Value =
+        serde_json::from_str(&read(&week.join("program.json"))).expect("JSON");
+    assert!(program["leadership_asks"].is_array());
+    let md = read(&week.join("program.md"));
+    assert!(md.contains("## Leadership asks"), "never omitted");
+    assert!(md.contains("Unblock ACME-21 (Mobile): waiting on ACME-12 from Platform"), "{md}");
+    let project = read(&week.join("project.md"));
+    assert!(
+        project.contains(
+            "| 2026.12 Checkout v2 | 🟠 Amber | 2/6 (33%) | 47% | 2027-01-15 (was 2027-01-08)"
+        ),
+        "{project}"
+    );
+    assert!(project.contains("```mermaid\nxychart-beta"), "throughput chart");
+    let index = read(&week.join("index.md"));
+    assert!(index.contains("[Product](product.md)") && index.contains("pie title"), "{index}");
+}
+
+/// Week 47 from its export, then week 48 from its own: the second run measures its
+/// changes against the first run's stored snapshot, not the built-in demo baseline.
+#[test]
+fn deltas_across_two_weeks_from_stored_state() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().display().to_string();
+    let w47 = format!("jira:{}", fixture("fixtures/demo/acme-jira-w47.csv"));
+    let w48 = format!("jira:{}", fixture("fixtures/demo/acme-jira.csv"));
+    let c47 = fixture("fixtures/demo/rolecall-w47.toml");
+    let c48 = fixture("fixtures/demo/rolecall.toml");
+    let (code, _, err) =
+        rolecall(&["report", "-c", &c47, "-s", &w47, "--week", "2026-W47", "-o", &out]);
+    assert_eq!(code, 0, "{err}");
+    let first = read(&tmp.path().join("2026-W47/project.md"));
+    assert!(first.contains("No baseline yet"), "the first run says so");
+    let (code, _, err) =
+        rolecall(&["report", "-c", &c48, "-s", &w48, "--as-of", "2026-11-27", "-o", &out]);
+    assert_eq!(code, 0, "{err}");
+    let project = read(&tmp.path().join("2026-W48/project.md"));
+    assert!(project.contains("Compared with** the snapshot of 2026-W47"), "{project}");
+    assert!(project.contains("(was 2027-01-08)"), "moved target date");
+    assert!(
+        project.contains("- ACME-4 Redesign the order summary panel → 2026.12 Checkout v2"),
+        "scope added: {project}"
+    );
+    assert!(
+        project.contains("2 of 14 items open at last week's snapshot are done"),
+        "planned vs done: {project}"
+    );
+    let product: serde_json::Value =
+        serde_json::from_str(&read(&tmp.path().join("2026-W48/product.json"))).expect("JSON");
+    let wanted = product["most_wanted"].as_array().expect("list");
+    let acme30 = wanted.iter().find(|w| w["item"]["key"] == "ACME-30").expect("ACME-30 is wanted");
+    assert_eq!(acme30["new_votes"], 19, "31 votes now, 12 a week ago");
+    let program = read(&tmp.path().join("2026-W48/program.md"));
+    assert!(program.contains("for 2 weeks"), "the red held since W47: {program}");
+}
+
+#[test]
+fn a_template_folder_overrides_file_by_file() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(templates.join("partials")).expect("dir");
+    std::fs::write(
+        templates.join("product.md.hbs"),
+        "Custom {{meta.week}}: {{{badge verdict.status}}}\n",
+    )
+    .expect("written");
+    std::fs::write(templates.join("partials/about.md.hbs"), "(about omitted)\n").expect("written");
+    let out = tmp.path().join("out");
+    let (code, _, err) = rolecall(&[
+        "report",
+        "--demo",
+        "-o",
+        &out.display().to_string(),
+        "--templates",
+        &templates.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(&out.join("2026-W48/product.md")), "Custom 2026-W48: 🟠 Amber\n");
+    let program = read(&out.join("2026-W48/program.md"));
+    assert!(program.starts_with("# Program report"), "other templates stay built in");
+    assert!(program.contains("(about omitted)"), "partials are overridden too");
+}
+
+#[test]
+fn strict_mode_names_the_template_and_the_missing_field() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(tmp.path().join("program.md.hbs"), "Week {{meta.wek}}\n").expect("written");
+    let out = tmp.path().join("out");
+    let (code, stdout, err) = rolecall(&[
+        "report",
+        "--demo",
+        "-o",
+        &out.display().to_string(),
+        "--templates",
+        &tmp.path().display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error: template program.md.hbs: "), "{first}");
+    assert!(first.contains("meta.wek"), "{first}");
+    assert!(!out.join("2026-W48").exists(), "nothing half-written");
+}
+
+#[test]
+fn notes_fill_their_sections_and_the_rest_say_owner_to_fill() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let notes = tmp.path().join("notes/2026-W48");
+    std::fs::create_dir_all(&notes).expect("dir");
+    std::fs::write(
+        notes.join("program.md"),
+        "# Program notes\n\n## Path to green\nMove two engineers from Web to Platform until 30 Nov.\n\n## Budget\n€40k left.\n",
+    )
+    .expect("written");
+    let out = tmp.path().join("out");
+    let (code, _, err) = rolecall(&[
+        "report",
+        "--demo",
+        "-o",
+        &out.display().to_string(),
+        "--notes",
+        &tmp.path().join("notes").display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let md = read(&out.join("2026-W48/program.md"));
+    assert!(
+        md.contains("### Path to green\n\nMove two engineers from Web to Platform until 30 Nov."),
+        "{md}"
+    );
+    assert!(md.contains("### Budget\n\n€40k left."), "extra sections are kept");
+    assert!(md.contains("### Why this status\n\n> _Owner to fill"), "unfilled slots are visible");
+    let product = read(&out.join("2026-W48/product.md"));
+    assert!(
+        product.contains("> _Owner to fill: add a `## Outcomes` section"),
+        "no notes file: placeholders"
+    );
+}
+
+/// Titles, labels, team names and milestones from the tracker are untrusted: none of them
+/// may become markup, HTML, an image or a link in the rendered Markdown.
+#[test]
+fn nasty_titles_inject_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let src = format!("jira:{}", fixture("fixtures/cases/nasty/nasty.csv"));
+    let (code, _, err) = rolecall(&[
+        "report",
+        "-s",
+        &src,
+        "--as-of",
+        "2026-11-27",
+        "-o",
+        &tmp.path().display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for role in ["product", "program", "project", "index"] {
+        let md = read(&tmp.path().join(format!("2026-W48/{role}.md")));
+        let mut html = String::new();
+        let opts =
+            pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&md, opts));
+        for bad in [
+            "<script",
+            "<img",
+            "<b>",
+            "<i>",
+            "href=\"javascript",
+            "href=\"https://evil",
+            "<del>",
+            "<h1>**",
+        ] {
+            assert!(!html.contains(bad), "{role}: `{bad}` got through:\n{md}");
+        }
+        assert_eq!(
+            md.matches("](javascript:").count(),
+            md.matches("\\](javascript:").count(),
+            "{role}: an unescaped link"
+        );
+        // Every table row keeps its column count: no `|` from a title split a cell.
+        for line in md.lines().filter(|l| l.starts_with('|')) {
+            let cells = line.matches(" | ").count() - line.matches("\\| ").count();
+            let header =
+                md.lines().find(|l| l.starts_with('|')).map_or(0, |h| h.matches(" | ").count());
+            assert!(cells <= header + 1, "{role}: {line}");
+        }
+    }
+}
+
+#[test]
+fn an_export_without_dates_or_milestones_says_what_is_missing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let src = format!("jira:{}", fixture("fixtures/jira/current-fields-bom.csv"));
+    let (code, _, err) = rolecall(&[
+        "report",
+        "-s",
+        &src,
+        "--as-of",
+        "2026-11-27",
+        "-o",
+        &tmp.path().display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let project = read(&tmp.path().join("2026-W48/project.md"));
+    assert!(project.contains("⚪ Unknown"), "{project}");
+    assert!(project.contains("No item has a milestone"), "{project}");
+    assert!(
+        project.contains("cycle time is measured as lead time")
+            || project.contains("No item was done"),
+        "{project}"
+    );
+}
+
+#[test]
+fn bad_report_arguments() {
+    let (code, _, err) = rolecall(&["report", "--demo", "--roles", "marketing"]);
+    assert_eq!(
+        (code, err.lines().next()),
+        (2, Some("error: unknown role `marketing`; expected product, program or project"))
+    );
+    let (code, _, err) = rolecall(&["report", "--demo", "--week", "2026-W60"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: --week `2026-W60` is not an ISO week"), "{err}");
+    let (code, _, err) = rolecall(&["report", "--demo", "--format", "docx"]);
+    assert_eq!(
+        (code, err.lines().next()),
+        (2, Some("error: unknown format `docx`; expected md, json"))
+    );
+}
