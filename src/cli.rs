@@ -284,7 +284,9 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     let classifier = Classifier::from_config(&config)?;
     let mut source_args = args.sources;
     source_args.as_of = Some(as_of.to_rfc3339());
+    let started = std::time::Instant::now();
     let snapshot = load(&source_args, &config)?;
+    tracing::debug!("sources loaded in {:.0?}", started.elapsed());
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
     let request = crate::report::Request {
         week: args.week,

@@ -230,16 +230,18 @@ impl Config {
 /// `ROLECALL_DATE_ORDER=day-first` sets `date-order`; a double underscore goes one table
 /// deeper: `ROLECALL_STATUS_MAP__PARKED=cancelled` sets `status-map.parked`.
 fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<()> {
-    let path: Vec<String> = name["ROLECALL_".len()..]
-        .split("__")
+    let raw: Vec<String> = name["ROLECALL_".len()..].split("__").map(str::to_lowercase).collect();
+    // Table keys are kebab-case; keys inside a status map are status names, whose words
+    // are separated by spaces (`ROLECALL_STATUS_MAP__ON_HOLD` maps "on hold").
+    let path: Vec<String> = raw
+        .iter()
         .enumerate()
         .map(|(i, part)| {
-            let lower = part.to_lowercase();
-            // Table keys are kebab-case; keys inside maps (status names) stay as written.
-            if i == 0 {
-                lower.replace('_', "-")
+            let in_status_map = i > 0 && raw[i - 1] == "status_map";
+            if in_status_map {
+                part.replace('_', " ")
             } else {
-                lower.replace('_', " ")
+                part.replace('_', "-")
             }
         })
         .collect();
@@ -343,6 +345,13 @@ mod tests {
         let c = Config::from_parts("rolecall.toml", "timezone = \"UTC\"\n", &env).expect("loads");
         assert_eq!(c.timezone.0.name(), "Europe/Berlin");
         assert_eq!(c.status_map.get("On Hold"), Some(State::Cancelled));
+        let c = Config::from_parts(
+            "rolecall.toml",
+            "",
+            &[("ROLECALL_REPORT__THRESHOLDS__DUE_SOON_DAYS".to_string(), "21".to_string())],
+        )
+        .expect("nested kebab keys");
+        assert_eq!(c.report.thresholds.due_soon_days, 21);
         let e = err("", &[("ROLECALL_TIMEZON", "UTC")]);
         assert_eq!(e, "environment variable ROLECALL_TIMEZON: unknown key `timezon` (did you mean `timezone`?)");
     }

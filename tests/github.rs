@@ -272,6 +272,31 @@ async fn follows_a_renamed_repository() {
 }
 
 #[tokio::test]
+async fn a_redirect_to_another_host_does_not_carry_the_token() {
+    let fake = Fake::start().await;
+    let elsewhere = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/moved"))
+        .respond_with(
+            error(301, "moved-permanently.json")
+                .insert_header("location", format!("{}/repositories/9", elsewhere.url())),
+        )
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repositories/9"))
+        .respond_with(ok(&fake::repo_json("acme/widgets", 9)))
+        .mount(&elsewhere.server)
+        .await;
+    fake.list("acme/widgets", 9, "issues", &[]).await;
+    fake.list("acme/widgets", 9, "milestones", &[]).await;
+    fake::fetch("github:acme/moved", &fake::settings(&fake.url())).await.expect("fetch");
+    let there = elsewhere.requests().await;
+    assert_eq!(there.len(), 1);
+    assert!(there[0].headers.get("authorization").is_none(), "the token went to another host");
+}
+
+#[tokio::test]
 async fn enterprise_server_path_prefix() {
     let fake = Fake::with_prefix("/api/v3").await;
     let issues = fake::many_issues("corp/tool", 120);
@@ -758,18 +783,18 @@ async fn many_repositories_are_fetched_concurrently() {
         .respond_with(ok(&json!(repos)))
         .mount(&fake.server)
         .await;
-    // Every list answers after 200 ms: 8 repositories × 2 lists one after another would
-    // take 3.2 s; 4 at a time with both lists in parallel, about 0.4 s.
+    // Every list answers after 500 ms: one repository at a time (its two lists in
+    // parallel) would take 8 × 0.5 = 4 s; 4 at a time, about 1 s.
     Mock::given(method("GET"))
         .and(path_regex("^/repos/acme/r[0-9]+/(issues|milestones)$"))
-        .respond_with(ok(&json!([])).set_delay(Duration::from_millis(200)))
+        .respond_with(ok(&json!([])).set_delay(Duration::from_millis(500)))
         .mount(&fake.server)
         .await;
     let started = Instant::now();
     let (_, stats) = fake::fetch("github:acme", &fake::settings(&fake.url())).await.expect("fetch");
     assert_eq!(stats.repos, 8);
     assert_eq!(stats.requests, 1 + 16);
-    assert!(started.elapsed() < Duration::from_millis(1500), "took {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_millis(3000), "took {:?}", started.elapsed());
 }
 
 // ---------------------------------------------------------------------------------------

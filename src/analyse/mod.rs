@@ -131,6 +131,12 @@ pub struct Ctx<'a> {
     pub blocked_by: HashMap<&'a str, Vec<usize>>,
     pub baseline: HashMap<&'a str, &'a Item>,
     pub milestones: Vec<MilestoneInfo<'a>>,
+    /// Progress of each milestone, in the order of `milestones`; computed once.
+    pub progress: Vec<MilestoneProgress>,
+    /// Parent id → indices of its children.
+    pub children: HashMap<&'a str, Vec<usize>>,
+    /// Milestone title → indices of its items.
+    pub by_milestone: HashMap<&'a str, Vec<usize>>,
     pub tz: Tz,
     pub today: NaiveDate,
 }
@@ -158,6 +164,16 @@ impl<'a> Ctx<'a> {
                 blocked_by.entry(l.target.as_str()).or_default().push(i);
             }
         }
+        let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_milestone: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, it) in items.iter().enumerate() {
+            if let Some(p) = &it.parent {
+                children.entry(p.as_str()).or_default().push(i);
+            }
+            if let Some(m) = &it.milestone {
+                by_milestone.entry(m.as_str()).or_default().push(i);
+            }
+        }
         let baseline: HashMap<&str, &Item> = input
             .baseline
             .map(|b| b.items.iter().map(|i| (i.id.as_str(), i)).collect())
@@ -171,10 +187,14 @@ impl<'a> Ctx<'a> {
             blocked_by,
             baseline,
             milestones: Vec::new(),
+            progress: Vec::new(),
+            children,
+            by_milestone,
             tz,
             today: input.period.today,
         };
         ctx.milestones = ctx.collect_milestones();
+        ctx.progress = ctx.milestones.iter().map(|m| ctx.milestone_progress(m)).collect();
         ctx
     }
 
@@ -259,14 +279,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn collect_milestones(&self) -> Vec<MilestoneInfo<'a>> {
-        let mut titles: Vec<&str> = Vec::new();
-        for it in self.items {
-            if let Some(m) = &it.milestone {
-                if !titles.contains(&m.as_str()) {
-                    titles.push(m);
-                }
-            }
-        }
+        let mut seen = std::collections::HashSet::new();
+        let titles: Vec<&str> = self
+            .items
+            .iter()
+            .filter_map(|it| it.milestone.as_deref())
+            .filter(|m| seen.insert(*m))
+            .collect();
         let baseline_due = |title: &str| -> Option<NaiveDate> {
             let b = self.input.baseline?;
             b.milestones.iter().find(|m| m.title == title).and_then(|m| m.due)
@@ -340,8 +359,10 @@ impl<'a> Ctx<'a> {
     pub fn scope_change(&self, title: &str) -> (Vec<usize>, Vec<String>) {
         let Some(b) = self.input.baseline else { return (Vec::new(), Vec::new()) };
         let now_in = |i: usize| self.items[i].milestone.as_deref() == Some(title);
-        let added = (0..self.items.len())
-            .filter(|&i| now_in(i))
+        let members: &[usize] = self.by_milestone.get(title).map_or(&[], Vec::as_slice);
+        let added = members
+            .iter()
+            .copied()
             .filter(|&i| {
                 self.baseline
                     .get(self.items[i].id.as_str())
@@ -488,4 +509,14 @@ pub fn is_high_priority(p: Option<&str>) -> bool {
 /// `1 product item`, `3 product items`.
 pub fn plural_items(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The full length of each list of a report, by field name.
+pub type Totals = BTreeMap<&'static str, usize>;
+
+/// The first `top` elements of `v` (at least one list's worth: milestones and the like
+/// are shown in full up to twice `top`), recording the full length under `name`.
+pub fn cap<T: Clone>(name: &'static str, v: &[T], top: usize, totals: &mut Totals) -> Vec<T> {
+    totals.insert(name, v.len());
+    v.iter().take(top.max(1)).cloned().collect()
 }

@@ -125,19 +125,26 @@ pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProductReport {
     let roadmap: Vec<MilestoneProgress> = ctx
         .milestones
         .iter()
-        .filter(|m| product.iter().any(|&i| ctx.items[i].milestone.as_deref() == Some(&m.title)))
-        .map(|m| ctx.milestone_progress(m))
+        .zip(&ctx.progress)
+        .filter(|(m, _)| {
+            ctx.by_milestone
+                .get(m.title.as_str())
+                .is_some_and(|idx| idx.iter().any(|&i| ctx.classes[i].concern == Concern::Product))
+        })
+        .map(|(_, p)| p.clone())
         .collect();
 
     let epics = product
         .iter()
         .filter(|&&i| ctx.items[i].kind == "epic" && ctx.items[i].state.is_active())
         .map(|&i| {
-            let id = &ctx.items[i].id;
             let kids: Vec<&crate::model::Item> = ctx
-                .items
+                .children
+                .get(ctx.items[i].id.as_str())
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
-                .filter(|c| c.parent.as_ref() == Some(id) && c.state != State::Cancelled)
+                .map(|&c| &ctx.items[c])
+                .filter(|c| c.state != State::Cancelled)
                 .collect();
             let done = kids.iter().filter(|c| c.state == State::Done).count();
             EpicProgress {
@@ -257,4 +264,38 @@ fn verdict(ctx: &Ctx, roadmap: &[MilestoneProgress], shipped: usize, wanted: &[u
         );
     }
     Verdict { status, headline, reasons }
+}
+
+impl ProductReport {
+    /// A copy with every list cut to `top` for the Markdown templates, and the full
+    /// length of each list (the JSON report keeps everything).
+    pub fn capped(&self, top: usize) -> (Self, super::Totals) {
+        let mut t = super::Totals::new();
+        macro_rules! c {
+            ($name:literal, $v:expr) => {
+                super::cap($name, &$v, top, &mut t)
+            };
+        }
+        let shipped = c!("shipped", self.shipped)
+            .into_iter()
+            .map(|g: Group| Group { items: g.items.into_iter().take(top).collect(), name: g.name })
+            .collect();
+        let r = ProductReport {
+            meta: self.meta.clone(),
+            verdict: self.verdict.clone(),
+            shipped,
+            shipped_count: self.shipped_count,
+            in_progress: c!("in_progress", self.in_progress),
+            new_requests: c!("new_requests", self.new_requests),
+            most_wanted: c!("most_wanted", self.most_wanted),
+            roadmap: c!("roadmap", self.roadmap),
+            epics: c!("epics", self.epics),
+            slipped: c!("slipped", self.slipped),
+            decisions: c!("decisions", self.decisions),
+            next_week: c!("next_week", self.next_week),
+            triage: c!("triage", self.triage),
+            notes: self.notes.clone(),
+        };
+        (r, t)
+    }
 }

@@ -79,8 +79,7 @@ pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProgramReport {
     for i in 0..ctx.items.len() {
         by_team.entry(ctx.teams[i].as_str()).or_default().push(i);
     }
-    let progress: Vec<MilestoneProgress> =
-        ctx.milestones.iter().map(|m| ctx.milestone_progress(m)).collect();
+    let progress: Vec<MilestoneProgress> = ctx.progress.clone();
     let mut workstreams = Vec::new();
     for (team, idx) in &by_team {
         let counted: Vec<usize> =
@@ -275,4 +274,31 @@ fn risks(ctx: &Ctx) -> Vec<Risk> {
         out.push(Risk { item: ctx.item_ref(i), why });
     }
     out
+}
+
+impl ProgramReport {
+    /// A copy with every list cut to `top` for the Markdown templates, and the full
+    /// length of each list (the JSON report keeps everything).
+    pub fn capped(&self, top: usize) -> (Self, super::Totals) {
+        let mut t = super::Totals::new();
+        macro_rules! c {
+            ($name:literal, $v:expr) => {
+                super::cap($name, &$v, top, &mut t)
+            };
+        }
+        let r = ProgramReport {
+            meta: self.meta.clone(),
+            verdict: self.verdict.clone(),
+            weeks_held: self.weeks_held,
+            workstreams: self.workstreams.clone(),
+            cross_team_milestones: c!("cross_team_milestones", self.cross_team_milestones),
+            blocked: c!("blocked", self.blocked),
+            risks: c!("risks", self.risks),
+            leadership_asks: c!("leadership_asks", self.leadership_asks),
+            program_items_open: self.program_items_open,
+            triage: c!("triage", self.triage),
+            notes: self.notes.clone(),
+        };
+        (r, t)
+    }
 }

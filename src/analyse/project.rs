@@ -54,8 +54,7 @@ pub struct CycleTime {
 
 pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProjectReport {
     let t = ctx.thresholds();
-    let mut milestones: Vec<MilestoneProgress> =
-        ctx.milestones.iter().map(|m| ctx.milestone_progress(m)).collect();
+    let mut milestones: Vec<MilestoneProgress> = ctx.progress.clone();
     milestones.sort_by(|a, b| {
         (a.due.is_none(), a.due, &a.title).cmp(&(b.due.is_none(), b.due, &b.title))
     });
@@ -198,4 +197,32 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
         ));
     }
     Verdict { status, headline, reasons }
+}
+
+impl ProjectReport {
+    /// A copy with every list cut to `top` for the Markdown templates, and the full
+    /// length of each list (the JSON report keeps everything).
+    pub fn capped(&self, top: usize) -> (Self, super::Totals) {
+        let mut t = super::Totals::new();
+        macro_rules! c {
+            ($name:literal, $v:expr) => {
+                super::cap($name, &$v, top, &mut t)
+            };
+        }
+        let r = ProjectReport {
+            meta: self.meta.clone(),
+            verdict: self.verdict.clone(),
+            milestones: c!("milestones", self.milestones),
+            scope_added: c!("scope_added", self.scope_added),
+            scope_removed: c!("scope_removed", self.scope_removed),
+            planned: self.planned.clone(),
+            overdue: c!("overdue", self.overdue),
+            due_next_week: c!("due_next_week", self.due_next_week),
+            throughput: self.throughput.clone(),
+            cycle_time: self.cycle_time.clone(),
+            triage: c!("triage", self.triage),
+            notes: self.notes.clone(),
+        };
+        (r, t)
+    }
 }

@@ -211,8 +211,10 @@ handlebars_helper!(item: |v: Value| {
     format!("{} {}", link_of(&v), escape(title))
 });
 handlebars_helper!(take: |list: array, n: u64| Value::Array(list.iter().take(n as usize).cloned().collect()));
-handlebars_helper!(more: |list: array, n: u64| {
-    let extra = list.len().saturating_sub(n as usize);
+// `{{more totals.blocked @root.top}}`: the full length of a list (or the list itself).
+handlebars_helper!(more: |total: Value, n: u64| {
+    let len = total.as_array().map_or_else(|| total.as_u64().unwrap_or(0) as usize, Vec::len);
+    let extra = len.saturating_sub(n as usize);
     if extra == 0 { String::new() } else { format!("…and {} more", thousands(extra as i64)) }
 });
 handlebars_helper!(esc: |v: str| escape(v));

@@ -47,7 +47,8 @@ pub struct Request {
 pub struct Rendered {
     pub role: String,
     pub verdict: Verdict,
-    pub json: Value,
+    /// The JSON report, every list in full.
+    pub json: String,
     pub markdown: String,
 }
 
@@ -87,10 +88,14 @@ pub fn run(
     validate(&req.roles, &req.formats)?;
     let renderer = Renderer::new(req.templates.as_deref())?;
     let period = Period::resolve(req.week.as_deref(), req.as_of, config.timezone.0)?;
+    let clock = std::time::Instant::now();
+    let lap =
+        |stage: &str| tracing::debug!("{stage}: {:.0?} since the report started", clock.elapsed());
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
-    let classes = classifier.classify(&snapshot);
+    let classes = classifier.concerns(&snapshot);
+    lap("scoped and classified");
 
     let state = State::new(&req.state_dir);
     let baseline = match state.baseline(period.week)? {
@@ -107,6 +112,7 @@ pub fn run(
         history: &history,
     };
     let ctx = Ctx::new(&input);
+    lap("baseline read, context built");
     let week = period.week.to_string();
     let notes_dir = req.notes.as_deref();
     let notes_path = |role: &str| match notes_dir {
@@ -117,20 +123,30 @@ pub fn run(
     let mut rendered = Vec::new();
     for role in &req.roles {
         let notes = notes::load(notes_dir, &week, role)?;
-        let (json, verdict) = match role.as_str() {
-            "product" => to_value(analyse::product::build(&ctx, notes), |r| r.verdict.clone())?,
-            "program" => to_value(analyse::program::build(&ctx, notes), |r| r.verdict.clone())?,
-            _ => to_value(analyse::project::build(&ctx, notes), |r| r.verdict.clone())?,
+        let top = config.report.top;
+        let (json, verdict, mut data) = match role.as_str() {
+            "product" => {
+                let r = analyse::product::build(&ctx, notes);
+                views(&r, &r.verdict, r.capped(top))?
+            }
+            "program" => {
+                let r = analyse::program::build(&ctx, notes);
+                views(&r, &r.verdict, r.capped(top))?
+            }
+            _ => {
+                let r = analyse::project::build(&ctx, notes);
+                views(&r, &r.verdict, r.capped(top))?
+            }
         };
-        let mut data = json.clone();
         if let Value::Object(map) = &mut data {
-            map.insert("top".into(), Value::from(config.report.top));
+            map.insert("top".into(), Value::from(top));
             map.insert("notes_path".into(), Value::from(notes_path(role)));
         }
         let markdown = renderer.render(&format!("{role}.md"), &data)?;
         rendered.push(Rendered { role: role.clone(), verdict, json, markdown });
     }
     let index = renderer.render("index.md", &index_data(&ctx, &rendered))?;
+    lap("analysed and rendered");
 
     let dir = req.out.join(&week);
     let mut files = Vec::new();
@@ -142,7 +158,7 @@ pub fn run(
         }
         if req.formats.iter().any(|f| f == "json") {
             let path = dir.join(format!("{}.json", r.role));
-            write::atomic(&path, crate::output::to_json(&r.json)?.as_bytes())?;
+            write::atomic(&path, r.json.as_bytes())?;
             files.push(path);
         }
     }
@@ -159,7 +175,9 @@ pub fn run(
             _ => summary.project = s,
         }
     }
+    lap("reports written");
     state.save(period.week, &snapshot, &summary)?;
+    lap("state saved");
     Ok(Outcome {
         week,
         files,
@@ -167,11 +185,20 @@ pub fn run(
     })
 }
 
-fn to_value<T: Serialize>(report: T, verdict: impl Fn(&T) -> Verdict) -> Result<(Value, Verdict)> {
-    let v = verdict(&report);
-    let json = serde_json::to_value(&report)
-        .map_err(|e| Error::Run(format!("cannot serialise the report: {e}")))?;
-    Ok((json, v))
+/// The JSON file's text (every item), the verdict, and the template's data: the report
+/// with lists cut to `top`, plus `totals`, the full length of each list.
+fn views<T: Serialize>(
+    full: &T,
+    verdict: &Verdict,
+    (capped, totals): (T, analyse::Totals),
+) -> Result<(String, Verdict, Value)> {
+    let fail = |e: serde_json::Error| Error::Run(format!("cannot serialise the report: {e}"));
+    let json = crate::output::to_json(full)?;
+    let mut data = serde_json::to_value(&capped).map_err(fail)?;
+    if let Value::Object(map) = &mut data {
+        map.insert("totals".into(), serde_json::to_value(&totals).map_err(fail)?);
+    }
+    Ok((json, verdict.clone(), data))
 }
 
 fn index_data(ctx: &Ctx, rendered: &[Rendered]) -> Value {

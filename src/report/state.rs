@@ -76,8 +76,11 @@ impl State {
             it.body.clear();
             it.fields.clear();
         }
-        let json = crate::output::to_json(&slim)?;
-        super::write::atomic(&self.snapshots().join(format!("{week}.json")), json.as_bytes())?;
+        // Compact: a 100k-item week is tens of megabytes pretty-printed, and only rolecall
+        // reads it back.
+        let json = serde_json::to_vec(&slim)
+            .map_err(|e| Error::Run(format!("cannot serialise the snapshot: {e}")))?;
+        super::write::atomic(&self.snapshots().join(format!("{week}.json")), &json)?;
         let json = crate::output::to_json(summary)?;
         super::write::atomic(&self.history().join(format!("{week}.json")), json.as_bytes())
     }
