@@ -10,6 +10,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rolecall::classify::Classifier;
+
+// The same allocator as the binary, so the numbers are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rolecall::config::Config;
 use rolecall::model::Snapshot;
 use rolecall::source::{self, jira, table::Table, SourceCtx, SourceSpec};

@@ -270,10 +270,13 @@ impl Classifier {
 
     /// `concern:program` label (prefix configurable) or a `Concern` field.
     fn explicit(&self, item: &Item) -> Option<(Concern, Reason)> {
-        let prefix = self.settings.override_prefix.to_lowercase();
+        let prefix = &self.settings.override_prefix;
         for label in &item.labels {
-            let lower = label.to_lowercase();
-            if let Some(c) = lower.strip_prefix(&prefix).and_then(Concern::parse) {
+            let rest = label
+                .get(..prefix.len())
+                .filter(|p| p.eq_ignore_ascii_case(prefix))
+                .map(|_| &label[prefix.len()..]);
+            if let Some(c) = rest.and_then(Concern::parse) {
                 return Some((c, explicit_reason(c, format!("label \"{label}\""))));
             }
         }

@@ -114,7 +114,8 @@ impl Table {
                 }
                 record.truncate(headers.len());
             }
-            rows.push(Row { line: pos.0, record: std::mem::take(&mut record) });
+            // A clone is sized exactly; the working record keeps its capacity for the next.
+            rows.push(Row { line: pos.0, record: record.clone() });
         }
         check_last_quote(shown, text, last_start, delimiter)?;
         if rows.is_empty() {
