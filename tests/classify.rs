@@ -1,29 +1,16 @@
 //! Classification: the rubric's worked cases, the measured accuracy on the frozen
 //! evaluation set, user rules, and the commands that show the reasons.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use rolecall::classify::{Classifier, Concern, Confidence};
 use rolecall::config::Config;
 use rolecall::model::{Item, Link, Snapshot};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
+/// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rolecall"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("ROLECALL_CONFIG")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("UTF-8"),
-        String::from_utf8(out.stderr).expect("UTF-8"),
-    )
+    common::run_in(&root(), args, &[])
 }
 
 fn item(key: &str, kind: &str, title: &str) -> Item {

@@ -1,30 +1,14 @@
 //! `rolecall report`: the demo week as golden files, determinism, deltas across two weeks,
 //! templates, notes, and titles that try to inject markup.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
-fn rolecall_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rolecall"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ROLECALL_CONFIG")
-        .env_remove("ROLECALL_OUT")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("UTF-8"),
-        String::from_utf8(out.stderr).expect("UTF-8"),
-    )
-}
-
+/// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {
-    rolecall_in(&root(), args)
+    common::run_in(&root(), args, &[])
 }
 
 fn fixture(p: &str) -> String {
