@@ -115,6 +115,83 @@ pub struct SourceConfig {
     /// Tracker web address, to link items: `https://acme.atlassian.net` gives
     /// `https://acme.atlassian.net/browse/PROJ-7`.
     pub base_url: Option<String>,
+    /// `csv:` only: read the file as this format (`jira`, `linear`, `asana`,
+    /// `github-projects`) instead of detecting it from the header.
+    pub format: Option<String>,
+    // A column mapping (`csv:` only): each value is a column name of the file. Setting
+    // `key` makes the mapping active; every column named must be in the header.
+    /// The column holding the item's key (required by a mapping).
+    pub key: Option<String>,
+    /// Items get the id `<id-prefix>:<key>`. Default: `csv`.
+    pub id_prefix: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub status: Option<String>,
+    /// The item type (`Bug`, `Story`…); `type` works too.
+    #[serde(alias = "type")]
+    pub kind: Option<String>,
+    pub labels: Option<String>,
+    /// What separates several labels in one cell. Default: `,`.
+    pub label_separator: Option<String>,
+    pub assignee: Option<String>,
+    pub author: Option<String>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub started: Option<String>,
+    pub closed: Option<String>,
+    pub due: Option<String>,
+    /// A chrono/strftime format for every mapped date column (`%d.%m.%Y %H:%M`); without
+    /// it the formats rolecall knows are read, day/month order decided per column.
+    pub date_format: Option<String>,
+    pub milestone: Option<String>,
+    pub iteration: Option<String>,
+    pub project: Option<String>,
+    pub team: Option<String>,
+    pub priority: Option<String>,
+    pub estimate: Option<String>,
+    pub url: Option<String>,
+    /// The parent's key, in the same file's key space.
+    pub parent: Option<String>,
+}
+
+impl SourceConfig {
+    /// Whether this entry maps columns (any mapping key set).
+    pub fn has_mapping(&self) -> bool {
+        self.mapping_keys().iter().any(|(_, v)| v.is_some())
+            || self.id_prefix.is_some()
+            || self.label_separator.is_some()
+            || self.date_format.is_some()
+    }
+
+    /// Every column-naming key with its value, in documentation order.
+    pub fn mapping_keys(&self) -> Vec<(&'static str, Option<&str>)> {
+        [
+            ("key", &self.key),
+            ("title", &self.title),
+            ("body", &self.body),
+            ("status", &self.status),
+            ("type", &self.kind),
+            ("labels", &self.labels),
+            ("assignee", &self.assignee),
+            ("author", &self.author),
+            ("created", &self.created),
+            ("updated", &self.updated),
+            ("started", &self.started),
+            ("closed", &self.closed),
+            ("due", &self.due),
+            ("milestone", &self.milestone),
+            ("iteration", &self.iteration),
+            ("project", &self.project),
+            ("team", &self.team),
+            ("priority", &self.priority),
+            ("estimate", &self.estimate),
+            ("url", &self.url),
+            ("parent", &self.parent),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.as_deref()))
+        .collect()
+    }
 }
 
 /// An IANA zone name, checked when the config is read.

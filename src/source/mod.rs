@@ -4,10 +4,16 @@
 //! detects the format from the header. Sources are loaded in the order given and merged by
 //! item `id`, so the same issue seen in two places is one item.
 
+pub mod asana;
 mod columns;
+mod common;
 mod datecols;
+pub mod detect;
 pub mod github;
+pub mod github_projects;
 pub mod jira;
+pub mod linear;
+pub mod mapped;
 pub mod snapshot;
 mod status;
 pub mod table;
@@ -19,7 +25,7 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, StatusMap};
 use crate::dates::DateOrder;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::model::{Item, Milestone, Snapshot, SourceInfo};
 
 /// The formats a spec can name.
@@ -171,6 +177,17 @@ pub fn add(
 
 fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)> {
     let ctx = SourceCtx::new(spec, config);
+    if let Some(own) = config.source(&spec.raw) {
+        if spec.format != Format::Csv && (own.has_mapping() || own.format.is_some()) {
+            return Err(Error::Config {
+                at: config.origin.clone(),
+                message: format!(
+                    "source `{}`: `format` and column mappings apply only to `csv:` sources",
+                    spec.raw
+                ),
+            });
+        }
+    }
     let (format, imported) = match spec.format {
         Format::Snapshot => {
             let snap = snapshot::read(&spec.target)?;
@@ -181,18 +198,51 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)
             ("jira", jira::import(&table, &ctx)?)
         }
         Format::Csv => {
+            let own = config.source(&spec.raw);
             let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
-            let format = detect(&table)?;
-            tracing::info!("{}: detected a {format} export", spec.target);
-            ("jira", jira::import(&table, &ctx)?)
+            if let Some(mapping) = own.filter(|s| s.has_mapping()) {
+                tracing::info!(
+                    "{}: read with the column mapping from {}",
+                    spec.target,
+                    config.origin
+                );
+                ("csv", mapped::import(&table, &ctx, mapping)?)
+            } else {
+                let format = match own.and_then(|s| s.format.as_deref()) {
+                    Some(name) => {
+                        detect::Detected::from_name(name).ok_or_else(|| Error::Config {
+                            at: config.origin.clone(),
+                            message: format!(
+                                "source `{}`: unknown format `{name}` (expected one of {})",
+                                spec.raw,
+                                detect::ORDER
+                                    .iter()
+                                    .map(|d| format!("`{}`", d.name()))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        })?
+                    }
+                    None => detect::detect(&table)?,
+                };
+                let article = if format.name().starts_with('a') { "an" } else { "a" };
+                tracing::info!("{}: detected {article} {} export", spec.target, format.name());
+                (format.name(), import_as(format, &table, &ctx)?)
+            }
+        }
+        Format::Linear => {
+            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
+            ("linear", linear::import(&table, &ctx)?)
+        }
+        Format::Asana => {
+            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
+            ("asana", asana::import(&table, &ctx)?)
+        }
+        Format::GithubProjects => {
+            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
+            ("github-projects", github_projects::import(&table, &ctx)?)
         }
         Format::Github => ("github", github::import(spec, &ctx, config)?),
-        Format::Linear | Format::Asana | Format::GithubProjects => {
-            return Err(Error::Usage(format!(
-                "source `{}`: this kind of source is not supported by this version of rolecall yet",
-                spec.raw
-            )))
-        }
     };
     let info = SourceInfo {
         spec: spec.raw.clone(),
@@ -204,21 +254,14 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)
     Ok((info, imported))
 }
 
-/// Which known export a CSV header belongs to.
-fn detect(table: &table::Table) -> Result<&'static str> {
-    let cols = columns::Columns::new(table);
-    if jira::detect(&cols) {
-        return Ok("jira");
+/// Imports a table whose format is known.
+fn import_as(format: detect::Detected, table: &table::Table, ctx: &SourceCtx) -> Result<Imported> {
+    match format {
+        detect::Detected::Jira => jira::import(table, ctx),
+        detect::Detected::Linear => linear::import(table, ctx),
+        detect::Detected::Asana => asana::import(table, ctx),
+        detect::Detected::GithubProjects => github_projects::import(table, ctx),
     }
-    Err(Error::input(
-        Location::file(&table.path),
-        format!(
-            "unrecognised export: tried Jira (needs columns {}); found columns: {}. \
-             Name the format with a prefix such as `jira:`",
-            jira::REQUIRED.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
-            header_summary(&table.headers)
-        ),
-    ))
 }
 
 /// The first few distinct headers, for error messages.

@@ -1,0 +1,222 @@
+//! Asana CSV exports (a project's *Export/Print → CSV*), old and new column sets.
+//!
+//! Newer files: `Task ID,Created At,Completed At,Last Modified,Name,Section/Column,
+//! Assignee,Assignee Email,Start Date,Due Date,Tags,Notes,Projects,Parent task,Blocked By
+//! (Dependencies),Blocking (Dependencies)`, then one column per custom field. Older files
+//! lack `Section/Column`, `Start Date` and the dependency columns. A file re-saved by a
+//! spreadsheet has its 16-digit task ids turned into numbers (`7.18656E+14`); those ids
+//! are gone, so the file is refused rather than given invented keys.
+
+use std::collections::HashMap;
+
+use super::columns::{value, Columns};
+use super::common::{self, at, Seen};
+use super::datecols::DateReader;
+use super::table::Table;
+use super::{status, Imported, SourceCtx};
+use crate::error::{Error, Result};
+use crate::model::{link_kind, FieldValue, Item, Link, State};
+use crate::text::quote;
+
+/// The columns without which a file is not an Asana export.
+pub const REQUIRED: &[&str] = &["Task ID", "Name"];
+
+/// Whether a header looks like an Asana export.
+pub fn detect(cols: &Columns) -> bool {
+    REQUIRED.iter().all(|c| cols.has(c))
+}
+
+/// Whether `v` is a number a spreadsheet wrote: `7.18656E+14`, `718656000000000.0`.
+fn spreadsheet_number(v: &str) -> bool {
+    let (mantissa, exponent) = match v.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (v, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once(['.', ',']) {
+        Some((a, b)) => digits(a) && digits(b),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent
+        .is_none_or(|e| digits(e.strip_prefix('+').or_else(|| e.strip_prefix('-')).unwrap_or(e)));
+    mantissa_ok && exponent_ok && (exponent.is_some() || mantissa.contains(['.', ',']))
+}
+
+pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+    let mut cols = Columns::new(table);
+    common::require(table, &cols, "an Asana", REQUIRED)?;
+    let c = AsanaColumns::find(&mut cols);
+    let date_cols: Vec<usize> =
+        [c.created, c.completed, c.modified, c.start, c.due].into_iter().flatten().collect();
+    let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
+    let rest = cols.unused();
+
+    // Parents and dependencies may be written as names: map unique names to ids.
+    let mut by_name: HashMap<&str, Option<&str>> = HashMap::new();
+    for row in &table.rows {
+        if let (Some(name), Some(id)) = (value(row, c.name), value(row, Some(c.id))) {
+            by_name.entry(name).and_modify(|v| *v = None).or_insert(Some(id));
+        }
+    }
+    let resolve = |v: &str| -> Option<String> {
+        if v.bytes().all(|b| b.is_ascii_digit()) {
+            Some(format!("asana:{v}"))
+        } else {
+            by_name.get(v).copied().flatten().map(|id| format!("asana:{id}"))
+        }
+    };
+
+    let mut seen = Seen::default();
+    let mut items = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let Some(id) = value(row, Some(c.id)) else {
+            return Err(Error::input(at(table, row, c.id), "task id is empty"));
+        };
+        if !id.bytes().all(|b| b.is_ascii_digit()) {
+            let message = if spreadsheet_number(id) {
+                format!(
+                    "task id {} is a rounded number; re-export from Asana: the spreadsheet turned task ids into numbers",
+                    quote(id)
+                )
+            } else {
+                format!("task id {} is not an Asana task id (digits only)", quote(id))
+            };
+            return Err(Error::input(at(table, row, c.id), message));
+        }
+        seen.check(table, row, c.id, id)?;
+
+        let section = value(row, c.section).unwrap_or("");
+        let closed = dates.instant(row, c.completed)?;
+        let state = match ctx.status_maps().iter().find_map(|m| m.get(section)) {
+            Some(s) => s,
+            None if closed.is_some() => State::Done,
+            None => status::normalise(section, None, None, &[]),
+        };
+        let mut fields = common::fields(table, row, &rest, |v| v);
+        let mut unresolved = |col: Option<usize>, v: &str| {
+            if let Some(col) = col {
+                let name = table.headers[col].clone();
+                match fields.entry(name) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(FieldValue::One(v.to_string()));
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        let mut list = e.get().values().to_vec();
+                        list.push(v.to_string());
+                        e.insert(FieldValue::Many(list));
+                    }
+                }
+            }
+        };
+        let parent_raw = value(row, c.parent);
+        let parent = parent_raw.and_then(resolve);
+        if let (Some(p), None) = (parent_raw, &parent) {
+            unresolved(c.parent, p);
+        }
+        let mut links = Vec::new();
+        for (kind, col) in [(link_kind::BLOCKED_BY, c.blocked_by), (link_kind::BLOCKS, c.blocking)]
+        {
+            for v in common::split(value(row, col), ",") {
+                match resolve(v) {
+                    Some(target) => links.push(Link { kind: kind.to_string(), target }),
+                    None => unresolved(col, v),
+                }
+            }
+        }
+        let projects = common::split(value(row, c.projects), ",");
+        if projects.len() > 1 {
+            if let Some(col) = c.projects {
+                fields.insert(
+                    table.headers[col].clone(),
+                    FieldValue::Many(projects.iter().map(|p| p.to_string()).collect()),
+                );
+            }
+        }
+        items.push(Item {
+            id: format!("asana:{id}"),
+            key: id.to_string(),
+            source: ctx.spec.clone(),
+            kind: if parent_raw.is_some() { "sub-task" } else { "task" }.into(),
+            title: value(row, c.name).unwrap_or("").to_string(),
+            body: value(row, c.notes).unwrap_or("").to_string(),
+            url: Some(format!("https://app.asana.com/0/0/{id}")),
+            state,
+            status: section.to_string(),
+            labels: common::split(value(row, c.tags), ",")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            assignees: value(row, c.assignee).map(str::to_string).into_iter().collect(),
+            project: projects.first().map(|p| p.to_string()),
+            priority: value(row, c.priority).map(str::to_string),
+            parent,
+            links,
+            created: dates.instant(row, c.created)?,
+            updated: dates.instant(row, c.modified)?,
+            started: dates.instant(row, c.start)?,
+            closed,
+            due: dates.date(row, c.due)?,
+            fields,
+            ..Item::default()
+        });
+    }
+    Ok(Imported { items, milestones: Vec::new() })
+}
+
+struct AsanaColumns {
+    id: usize,
+    name: Option<usize>,
+    created: Option<usize>,
+    completed: Option<usize>,
+    modified: Option<usize>,
+    section: Option<usize>,
+    assignee: Option<usize>,
+    start: Option<usize>,
+    due: Option<usize>,
+    tags: Option<usize>,
+    notes: Option<usize>,
+    projects: Option<usize>,
+    parent: Option<usize>,
+    blocked_by: Option<usize>,
+    blocking: Option<usize>,
+    priority: Option<usize>,
+}
+
+impl AsanaColumns {
+    fn find(cols: &mut Columns) -> Self {
+        AsanaColumns {
+            // `REQUIRED` was checked by the caller.
+            id: cols.one(&["Task ID"]).unwrap_or(0),
+            name: cols.one(&["Name"]),
+            created: cols.one(&["Created At"]),
+            completed: cols.one(&["Completed At"]),
+            modified: cols.one(&["Last Modified"]),
+            section: cols.one(&["Section/Column", "Section"]),
+            assignee: cols.one(&["Assignee"]),
+            start: cols.one(&["Start Date"]),
+            due: cols.one(&["Due Date"]),
+            tags: cols.one(&["Tags"]),
+            notes: cols.one(&["Notes"]),
+            projects: cols.one(&["Projects"]),
+            parent: cols.one(&["Parent task", "Parent Task"]),
+            blocked_by: cols.one(&["Blocked By (Dependencies)"]),
+            blocking: cols.one(&["Blocking (Dependencies)"]),
+            priority: cols.one(&["Priority"]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_number;
+
+    #[test]
+    fn spreadsheet_numbers() {
+        assert!(spreadsheet_number("7.18656E+14"));
+        assert!(spreadsheet_number("7,18656E+14"));
+        assert!(spreadsheet_number("718656000000000.0"));
+        assert!(!spreadsheet_number("1205512345678901"));
+        assert!(!spreadsheet_number("abc"));
+        assert!(!spreadsheet_number("E+14"));
+    }
+}

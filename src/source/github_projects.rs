@@ -1,0 +1,169 @@
+//! GitHub Projects *Export view data*: a tab-separated file whose columns are the view's
+//! visible fields (`Title`, `URL`, `Assignees`, `Status`, `Labels`, `Milestone`,
+//! `Repository`, `Iteration`, …, then custom fields).
+//!
+//! An item with an issue or pull request URL gets the id the GitHub source gives it
+//! (`github:owner/repo#12`), so a project export and `github:owner/repo` merge. A draft
+//! item has no URL: it gets `github-projects:<file stem>/<row>`, its data-row number.
+
+use std::path::Path;
+
+use super::columns::{value, Columns};
+use super::common::{self, at, Seen};
+use super::table::Table;
+use super::{status, Imported, SourceCtx};
+use crate::error::{Error, Result};
+use crate::model::Item;
+use crate::text::quote;
+
+/// The columns without which a file is not a Projects export…
+pub const REQUIRED: &[&str] = &["Title"];
+/// …and, for `csv:` detection, one of these (`github-projects:` needs only `Title`).
+pub const ONE_OF: &[&str] = &["URL", "Assignees", "Repository"];
+
+/// Whether a header looks like a Projects export.
+pub fn detect(cols: &Columns) -> bool {
+    REQUIRED.iter().all(|c| cols.has(c)) && ONE_OF.iter().any(|c| cols.has(c))
+}
+
+/// `https://github.com/o/r/issues/12` (any host, `/pull/` too) → (`o/r`, 12, pull?).
+pub fn parse_url(url: &str) -> Option<(String, u64, bool)> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = rest.split(['?', '#']).next()?.trim_end_matches('/');
+    let parts: Vec<&str> = rest.split('/').collect();
+    // host, owner, repo, issues|pull, number (an Enterprise host may add a path prefix).
+    if parts.len() < 5 {
+        return None;
+    }
+    let n = parts.len();
+    let (owner, repo, what, number) = (parts[n - 4], parts[n - 3], parts[n - 2], parts[n - 1]);
+    let pull = match what {
+        "issues" => false,
+        "pull" => true,
+        _ => return None,
+    };
+    let number: u64 = number.parse().ok()?;
+    if owner.is_empty() || repo.is_empty() {
+        return None;
+    }
+    Some((format!("{owner}/{repo}"), number, pull))
+}
+
+/// `o/r#12` or an issue URL → `github:o/r#12`.
+fn github_ref(v: &str) -> Option<String> {
+    if let Some((repo, n, _)) = parse_url(v) {
+        return Some(format!("github:{repo}#{n}"));
+    }
+    let (repo, n) = v.split_once('#')?;
+    (repo.split('/').count() == 2 && n.parse::<u64>().is_ok()).then(|| format!("github:{v}"))
+}
+
+pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+    let mut cols = Columns::new(table);
+    common::require(table, &cols, "a GitHub Projects", REQUIRED)?;
+    let title = cols.one(&["Title"]).unwrap_or(0);
+    let url = cols.one(&["URL"]);
+    let assignees = cols.one(&["Assignees"]);
+    let status_col = cols.one(&["Status"]);
+    let labels = cols.one(&["Labels"]);
+    let milestone = cols.one(&["Milestone"]);
+    let repository = cols.one(&["Repository"]);
+    let iteration = cols.one(&["Iteration"]);
+    let parent = cols.one(&["Parent issue"]);
+    let rest = cols.unused();
+    let stem = Path::new(&table.path)
+        .file_stem()
+        .map_or_else(|| "export".to_string(), |s| s.to_string_lossy().into_owned());
+
+    let mut seen = Seen::default();
+    let mut items = Vec::with_capacity(table.rows.len());
+    for (n, row) in table.rows.iter().enumerate() {
+        let mut fields = common::fields(table, row, &rest, |v| v);
+        let repo_name = value(row, repository)
+            .map(|r| r.trim_start_matches("https://github.com/").trim_end_matches('/').to_string());
+        let (id, key, kind, project, item_url) = match value(row, url) {
+            Some(u) => {
+                let Some((repo, number, pull)) = parse_url(u) else {
+                    return Err(Error::input(
+                        at(table, row, url.unwrap_or(0)),
+                        format!(
+                            "{} is not a GitHub issue or pull request URL (https://github.com/OWNER/REPO/issues/N)",
+                            quote(u)
+                        ),
+                    ));
+                };
+                let key = format!("{repo}#{number}");
+                let kind = if pull { "pull-request" } else { "issue" };
+                (format!("github:{key}"), key, kind, Some(repo), Some(u.to_string()))
+            }
+            None => {
+                let key = format!("{stem}/{}", n + 1);
+                (format!("github-projects:{key}"), key, "draft", repo_name, None)
+            }
+        };
+        seen.check(table, row, url.unwrap_or(title), &key)?;
+        if value(row, Some(title)).is_none() {
+            return Err(Error::input(at(table, row, title), "title is empty"));
+        }
+        let status_raw = value(row, status_col).unwrap_or("");
+        let parent_id = match value(row, parent) {
+            Some(p) => match github_ref(p) {
+                Some(id) => Some(id),
+                None => {
+                    // A parent shown by title only: keep it as written.
+                    fields.insert(
+                        table.headers[parent.unwrap_or(0)].clone(),
+                        crate::model::FieldValue::One(p.to_string()),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        items.push(Item {
+            id,
+            key,
+            source: ctx.spec.clone(),
+            kind: kind.into(),
+            title: value(row, Some(title)).unwrap_or("").to_string(),
+            url: item_url,
+            state: status::normalise(status_raw, None, None, &ctx.status_maps()),
+            status: status_raw.to_string(),
+            labels: common::split(value(row, labels), ",")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            assignees: common::split(value(row, assignees), ",")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            project,
+            milestone: value(row, milestone).map(str::to_string),
+            iteration: value(row, iteration).map(str::to_string),
+            parent: parent_id,
+            fields,
+            ..Item::default()
+        });
+    }
+    Ok(Imported { items, milestones: Vec::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_url;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            parse_url("https://github.com/acme/web/issues/12"),
+            Some(("acme/web".into(), 12, false))
+        );
+        assert_eq!(
+            parse_url("https://ghe.example.com/acme/web/pull/3/"),
+            Some(("acme/web".into(), 3, true))
+        );
+        assert_eq!(parse_url("https://github.com/acme/web"), None);
+        assert_eq!(parse_url("github.com/acme/web/issues/1"), None);
+        assert_eq!(parse_url("https://github.com/acme/web/issues/x"), None);
+    }
+}

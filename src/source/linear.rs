@@ -1,0 +1,235 @@
+//! Linear CSV exports (*Settings → Import/Export → Export CSV*, or a view's *Export*).
+//!
+//! What Linear writes: every header quoted; data rows often one field shorter than the
+//! header (the table pads them); JavaScript dates (`Tue May 14 2024 08:53:33 GMT+0000
+//! (GMT)`); labels joined with `", "`; and a `'` put before a value that starts with `=`,
+//! `+`, `-` or `@` so that spreadsheets do not run it as a formula, which we remove.
+
+use std::collections::BTreeMap;
+
+use super::columns::{value, Columns};
+use super::common::{self, at, looks_like_key, Seen};
+use super::datecols::DateReader;
+use super::table::Table;
+use super::{status, Imported, SourceCtx};
+use crate::error::{Error, Result};
+use crate::model::{link_kind, Item, Link, Milestone, State};
+use crate::text::quote;
+
+/// The columns without which a file is not a Linear export.
+pub const REQUIRED: &[&str] = &["ID", "Title", "Status", "Team"];
+
+/// Whether a header looks like a Linear export.
+pub fn detect(cols: &Columns) -> bool {
+    REQUIRED.iter().all(|c| cols.has(c))
+}
+
+/// Removes Linear's formula guard: `'=SUM(A1)` → `=SUM(A1)`, `'-1` → `-1`. A `'` before
+/// anything else is part of the text.
+pub fn unguard(v: &str) -> &str {
+    match v.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => v,
+    }
+}
+
+pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+    let mut cols = Columns::new(table);
+    common::require(table, &cols, "a Linear", REQUIRED)?;
+    let c = LinearColumns::find(&mut cols);
+    let date_cols: Vec<usize> = [c.created, c.updated, c.started, c.completed, c.canceled, c.due]
+        .into_iter()
+        .flatten()
+        .collect();
+    let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
+    let rest = cols.unused();
+
+    let mut seen = Seen::default();
+    let mut items = Vec::with_capacity(table.rows.len());
+    let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
+    for row in &table.rows {
+        // Every text value loses the formula guard.
+        let get = |idx: Option<usize>| value(row, idx).map(unguard).filter(|v| !v.is_empty());
+        let key = match get(Some(c.id)) {
+            None => return Err(Error::input(at(table, row, c.id), "issue ID is empty")),
+            Some(k) if !looks_like_key(k) => {
+                return Err(Error::input(
+                    at(table, row, c.id),
+                    format!("issue ID {} is not a Linear ID like ENG-123", quote(k)),
+                ))
+            }
+            Some(k) => k,
+        };
+        seen.check(table, row, c.id, key)?;
+        let target = |col: Option<usize>, v: &str| -> Result<String> {
+            if looks_like_key(v) {
+                Ok(format!("linear:{v}"))
+            } else {
+                Err(Error::input(
+                    at(table, row, col.unwrap_or(0)),
+                    format!("{} is not a Linear ID like ENG-123", quote(v)),
+                ))
+            }
+        };
+
+        let status_raw = get(c.status).unwrap_or("");
+        let canceled = dates.instant(row, c.canceled)?;
+        let completed = dates.instant(row, c.completed)?;
+        let started = dates.instant(row, c.started)?;
+        let mapped = ctx.status_maps().iter().find_map(|m| m.get(status_raw));
+        let state = match mapped {
+            Some(s) => s,
+            None if canceled.is_some() => State::Cancelled,
+            None if completed.is_some() => State::Done,
+            None if started.is_some() => State::InProgress,
+            None => status::normalise(status_raw, None, None, &ctx.status_maps()),
+        };
+
+        let project = get(c.project).map(str::to_string);
+        let milestone = get(c.milestone).map(str::to_string);
+        if let Some(title) = &milestone {
+            let project_name = project.clone().unwrap_or_default();
+            milestones.entry((project_name.clone(), title.clone())).or_insert_with(|| Milestone {
+                id: format!("linear:{project_name}/{title}"),
+                title: title.clone(),
+                source: ctx.spec.clone(),
+                project: project.clone(),
+                team: get(c.team).map(str::to_string),
+                ..Milestone::default()
+            });
+        }
+        let iteration = get(c.cycle_name)
+            .map(str::to_string)
+            .or_else(|| get(c.cycle_number).map(|n| format!("Cycle {n}")));
+        let parent = match get(c.parent) {
+            Some(p) => Some(target(c.parent, p)?),
+            None => None,
+        };
+        let mut links = Vec::new();
+        for (kind, col) in [
+            (link_kind::BLOCKED_BY, c.blocked_by),
+            (link_kind::BLOCKS, c.blocks),
+            (link_kind::RELATES_TO, c.related),
+            (link_kind::DUPLICATES, c.duplicate_of),
+        ] {
+            for v in common::split(get(col), ",") {
+                links.push(Link { kind: kind.to_string(), target: target(col, v)? });
+            }
+        }
+        let priority =
+            get(c.priority).filter(|p| !p.eq_ignore_ascii_case("no priority")).map(str::to_string);
+        let estimate = common::number(table, row, c.estimate, get(c.estimate), "estimate")?;
+        items.push(Item {
+            id: format!("linear:{key}"),
+            key: key.to_string(),
+            source: ctx.spec.clone(),
+            kind: "issue".into(),
+            title: get(c.title).unwrap_or("").to_string(),
+            body: get(c.description).unwrap_or("").to_string(),
+            url: ctx.base_url.as_ref().map(|b| format!("{}/issue/{key}", b.trim_end_matches('/'))),
+            state,
+            status: status_raw.to_string(),
+            labels: common::split(get(c.labels), ", ")
+                .into_iter()
+                .map(|l| unguard(l).to_string())
+                .collect(),
+            assignees: get(c.assignee).map(str::to_string).into_iter().collect(),
+            author: get(c.creator).map(str::to_string),
+            project,
+            team: get(c.team).map(str::to_string),
+            components: Vec::new(),
+            milestone,
+            iteration,
+            parent,
+            links,
+            priority,
+            estimate,
+            time_estimate: None,
+            created: dates.instant(row, c.created)?,
+            updated: dates.instant(row, c.updated)?,
+            started,
+            closed: canceled.or(completed),
+            due: dates.date(row, c.due)?,
+            votes: 0,
+            comments: 0,
+            fields: common::fields(table, row, &rest, unguard),
+        });
+    }
+    Ok(Imported { items, milestones: milestones.into_values().collect() })
+}
+
+struct LinearColumns {
+    id: usize,
+    title: Option<usize>,
+    description: Option<usize>,
+    status: Option<usize>,
+    team: Option<usize>,
+    estimate: Option<usize>,
+    priority: Option<usize>,
+    project: Option<usize>,
+    creator: Option<usize>,
+    assignee: Option<usize>,
+    labels: Option<usize>,
+    cycle_number: Option<usize>,
+    cycle_name: Option<usize>,
+    created: Option<usize>,
+    updated: Option<usize>,
+    started: Option<usize>,
+    completed: Option<usize>,
+    canceled: Option<usize>,
+    due: Option<usize>,
+    parent: Option<usize>,
+    milestone: Option<usize>,
+    blocked_by: Option<usize>,
+    blocks: Option<usize>,
+    related: Option<usize>,
+    duplicate_of: Option<usize>,
+}
+
+impl LinearColumns {
+    fn find(cols: &mut Columns) -> Self {
+        LinearColumns {
+            // `REQUIRED` was checked by the caller.
+            id: cols.one(&["ID"]).unwrap_or(0),
+            title: cols.one(&["Title"]),
+            description: cols.one(&["Description"]),
+            status: cols.one(&["Status"]),
+            team: cols.one(&["Team"]),
+            estimate: cols.one(&["Estimate"]),
+            priority: cols.one(&["Priority"]),
+            project: cols.one(&["Project"]),
+            creator: cols.one(&["Creator"]),
+            assignee: cols.one(&["Assignee"]),
+            labels: cols.one(&["Labels"]),
+            cycle_number: cols.one(&["Cycle Number"]),
+            cycle_name: cols.one(&["Cycle Name"]),
+            created: cols.one(&["Created"]),
+            updated: cols.one(&["Updated"]),
+            started: cols.one(&["Started"]),
+            completed: cols.one(&["Completed"]),
+            canceled: cols.one(&["Canceled", "Cancelled"]),
+            due: cols.one(&["Due Date"]),
+            parent: cols.one(&["Parent issue", "Parent"]),
+            milestone: cols.one(&["Project Milestone"]),
+            blocked_by: cols.one(&["Blocked by"]),
+            blocks: cols.one(&["Blocks"]),
+            related: cols.one(&["Related to"]),
+            duplicate_of: cols.one(&["Duplicate of"]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unguard;
+
+    #[test]
+    fn formula_guard() {
+        assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unguard("'-1"), "-1");
+        assert_eq!(unguard("'+x"), "+x");
+        assert_eq!(unguard("'@here"), "@here");
+        assert_eq!(unguard("'quoted'"), "'quoted'");
+        assert_eq!(unguard("'"), "'");
+    }
+}

@@ -1,0 +1,571 @@
+//! Linear, Asana, GitHub Projects and mapped-CSV exports through the binary: what a user
+//! sees in `rolecall items`, detection by `csv:`, and bad input (exit 2, the file, line,
+//! column and value in the first stderr line).
+//!
+//! Fixtures in `fixtures/{linear,asana,github-projects,mapped}/` are invented data in the
+//! shapes real exports have; `linear_real_sample` reads the real Linear export in
+//! `../shared/samples/` when present.
+
+mod common;
+
+use std::path::Path;
+
+use common::{fixture, item, items, items_in, run, run_in, strings, write};
+use serde_json::Value;
+
+fn spec(kind: &str, rel: &str) -> String {
+    format!("{kind}:{}", fixture(rel))
+}
+
+fn links(item: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = item["links"]
+        .as_array()
+        .expect("links is a list")
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].as_str().expect("link kind").to_string(),
+                l["target"].as_str().expect("link target").to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `rolecall ARGS` in `dir` must fail with exit 2 and nothing on stdout; returns the
+/// first stderr line.
+fn error_in(dir: &Path, args: &[&str]) -> String {
+    let (code, stdout, stderr) = run_in(dir, args, &[]);
+    assert_eq!(code, 2, "rolecall {args:?}: exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(stdout, "", "rolecall {args:?} wrote to stdout although it failed");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr.lines().next().unwrap_or_default().to_string()
+}
+
+/// `rolecall items -s SPEC` must fail; the first stderr line.
+fn import_error(spec: &str) -> String {
+    let (code, stdout, stderr) = run(&["items", "-s", spec]);
+    assert_eq!(code, 2, "{spec}: exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(stdout, "");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr.lines().next().unwrap_or_default().to_string()
+}
+
+fn bad(name: &str) -> String {
+    fixture(&format!("bad/{name}"))
+}
+
+/// The format `-v` says `csv:` detected for `path`, and the item count.
+fn detected(path: &str) -> (String, usize) {
+    let (code, stdout, stderr) =
+        run(&["-v", "items", "--format", "json", "-s", &format!("csv:{path}")]);
+    assert_eq!(code, 0, "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(": detected a"))
+        .unwrap_or_else(|| panic!("no detection line in:\n{stderr}"));
+    let rest = line.split(": detected a").nth(1).expect("text after the marker");
+    let format = rest.trim_start_matches('n').trim().trim_end_matches(" export").to_string();
+    let items: Vec<Value> = serde_json::from_str(&stdout).expect("JSON");
+    (format, items.len())
+}
+
+// ---------------------------------------------------------------- Linear
+
+#[test]
+fn linear_newer_export_fields() {
+    let s = spec("linear", "linear/export-2025.csv");
+    let items = items(&["-s", &s]);
+    assert_eq!(items.len(), 6);
+    let e1 = item(&items, "ENG-1");
+    assert_eq!(e1["id"], "linear:ENG-1");
+    assert_eq!(e1["source"], s);
+    assert_eq!(e1["kind"], "issue");
+    assert_eq!(e1["state"], "in-progress");
+    assert_eq!(e1["status"], "In Progress");
+    assert_eq!(strings(&e1["labels"]), ["Feature", "Billing"]);
+    assert_eq!(e1["project"], "Billing revamp");
+    assert_eq!(e1["team"], "Platform");
+    assert_eq!(e1["milestone"], "Beta");
+    assert_eq!(e1["iteration"], "Sprint Aurora");
+    assert_eq!(e1["priority"], "High");
+    assert_eq!(e1["estimate"], 8.0);
+    assert_eq!(e1["author"], "ana@example.com");
+    assert_eq!(strings(&e1["assignees"]), ["ana@example.com"]);
+    assert_eq!(e1["created"], "2025-01-06T09:00:00Z");
+    assert_eq!(e1["started"], "2025-01-07T11:30:00Z");
+    assert_eq!(e1["due"], "2025-02-28");
+    assert_eq!(e1["closed"], Value::Null);
+    assert_eq!(e1["fields"]["Project ID"], "p-1");
+    // Cycle without a name: its number.
+    assert_eq!(item(&items, "ENG-2")["iteration"], "Cycle 12");
+}
+
+#[test]
+fn linear_formula_guard_is_removed() {
+    let items = items(&["-s", &spec("linear", "linear/export-2025.csv")]);
+    let e2 = item(&items, "ENG-2");
+    assert_eq!(e2["title"], "=cost per seat");
+    assert!(e2["body"].as_str().unwrap().starts_with("-1 is not"), "{}", e2["body"]);
+    assert_eq!(strings(&e2["labels"]), ["Bug", "@oncall"]);
+    assert_eq!(e2["fields"]["SLA Status"], "+2 days");
+}
+
+#[test]
+fn linear_states_from_dates_then_status() {
+    let items = items(&["-s", &spec("linear", "linear/export-2025.csv")]);
+    let expect = [
+        ("ENG-1", "in-progress"), // Started
+        ("ENG-2", "done"),        // Completed
+        ("ENG-3", "open"),        // Todo, no dates
+        ("ENG-4", "cancelled"),   // Canceled
+        ("ENG-5", "in-progress"), // status name "In Review"
+        ("WEB-7", "open"),        // Backlog
+    ];
+    for (key, state) in expect {
+        assert_eq!(item(&items, key)["state"], state, "{key}");
+    }
+    assert_eq!(item(&items, "ENG-2")["closed"], "2025-01-15T16:06:19Z");
+    assert_eq!(item(&items, "ENG-4")["closed"], "2025-01-10T09:00:00Z");
+    // "No priority" is no priority.
+    assert_eq!(item(&items, "ENG-3")["priority"], Value::Null);
+}
+
+#[test]
+fn linear_status_map_wins_over_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = spec("linear", "linear/export-2025.csv");
+    let cfg = write(
+        dir.path(),
+        "rolecall.toml",
+        format!("[[source]]\nspec = \"{s}\"\nbase-url = \"https://linear.app/acme\"\nstatus-map = {{ \"In Review\" = \"done\", \"Duplicate\" = \"open\" }}\n"),
+    );
+    let items = items_in(dir.path(), &["-c", &cfg, "-s", &s]);
+    assert_eq!(item(&items, "ENG-5")["state"], "done");
+    assert_eq!(item(&items, "ENG-4")["state"], "open");
+    assert_eq!(item(&items, "ENG-5")["url"], "https://linear.app/acme/issue/ENG-5");
+}
+
+#[test]
+fn linear_parent_links_and_milestones() {
+    let s = spec("linear", "linear/export-2025.csv");
+    let items = items(&["-s", &s]);
+    assert_eq!(item(&items, "ENG-2")["parent"], "linear:ENG-1");
+    assert_eq!(
+        links(item(&items, "ENG-3")),
+        [
+            ("blocked-by".to_string(), "linear:ENG-2".to_string()),
+            ("blocked-by".to_string(), "linear:WEB-7".to_string()),
+            ("relates-to".to_string(), "linear:ENG-4".to_string()),
+        ]
+    );
+    assert_eq!(
+        links(item(&items, "ENG-4")),
+        [("duplicates".to_string(), "linear:ENG-3".to_string())]
+    );
+    let (code, stdout, stderr) = run(&["items", "--format", "snapshot", "-s", &s]);
+    assert_eq!(code, 0, "{stderr}");
+    let snap: Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> =
+        snap["milestones"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["linear:Billing revamp/Beta", "linear:Billing revamp/GA"]);
+}
+
+#[test]
+fn linear_rows_one_field_short() {
+    let items = items(&["-s", &spec("linear", "linear/export-2024-short-rows.csv")]);
+    assert_eq!(items.len(), 3);
+    assert_eq!(item(&items, "OPS-1")["state"], "done");
+    assert_eq!(item(&items, "OPS-2")["body"], "Multi-line\ndescription, with a comma");
+    // A due date written as a JS date is the calendar date.
+    assert_eq!(item(&items, "OPS-2")["due"], "2024-05-31");
+    assert_eq!(item(&items, "OPS-3")["state"], "cancelled");
+}
+
+#[test]
+fn linear_real_sample() {
+    let path = common::root().join("../shared/samples/linear/nordic-backlog.csv");
+    if !path.exists() {
+        eprintln!("skipped: {} is absent", path.display());
+        return;
+    }
+    let p = path.to_string_lossy().into_owned();
+    // Python's csv module counts 28 data rows (all but one a field short of the header).
+    let items = items(&["-s", &format!("linear:{p}")]);
+    assert_eq!(items.len(), 28);
+    assert_eq!(item(&items, "IN-37")["state"], "in-progress");
+    assert_eq!(item(&items, "IN-10")["state"], "done");
+    assert_eq!(strings(&item(&items, "IN-10")["labels"]), ["Improvement"]);
+    assert_eq!(item(&items, "IN-10")["created"], "2024-05-14T08:53:33Z");
+    assert_eq!(detected(&p), ("linear".to_string(), 28));
+}
+
+#[test]
+fn linear_detected_by_csv() {
+    assert_eq!(detected(&fixture("linear/export-2025.csv")), ("linear".to_string(), 6));
+    assert_eq!(detected(&fixture("linear/export-2024-short-rows.csv")), ("linear".to_string(), 3));
+}
+
+#[test]
+fn linear_bad_inputs() {
+    let p = bad("linear-duplicate-id.csv");
+    assert_eq!(
+        import_error(&format!("linear:{p}")),
+        format!("error: {p}:4: column \"ID\": duplicate key ENG-1 (first on line 2)")
+    );
+    let p = bad("linear-bad-date.csv");
+    let e = import_error(&format!("linear:{p}"));
+    assert!(
+        e.starts_with(&format!(
+            "error: {p}:3: column \"Created\": cannot parse date \"Tue May 32 2024 08:53:33 GMT+0000 (GMT)\""
+        )),
+        "{e}"
+    );
+    let p = bad("linear-bad-link.csv");
+    assert_eq!(
+        import_error(&format!("linear:{p}")),
+        format!("error: {p}:2: column \"Blocked by\": \"the login bug\" is not a Linear ID like ENG-123")
+    );
+    let p = bad("linear-estimate-not-number.csv");
+    assert_eq!(
+        import_error(&format!("linear:{p}")),
+        format!("error: {p}:2: column \"Estimate\": estimate \"M\" is not a number")
+    );
+    let p = bad("linear-missing-id.csv");
+    assert_eq!(
+        import_error(&format!("linear:{p}")),
+        format!("error: {p}: not a Linear export: missing column `ID` (found: `Identifier`, `Team`, `Title`, `Status`)")
+    );
+}
+
+// ---------------------------------------------------------------- detection
+
+#[test]
+fn unknown_header_lists_every_format_tried() {
+    let p = bad("linear-missing-id.csv");
+    let e = import_error(&format!("csv:{p}"));
+    assert_eq!(
+        e,
+        format!(
+            "error: {p}: unrecognised export: tried Jira (needs columns `Issue key`, `Summary`), \
+             Linear (needs columns `ID`, `Title`, `Status`, `Team`), Asana (needs columns `Task ID`, `Name`), \
+             GitHub Projects (needs columns `Title` and one of `URL`, `Assignees`, `Repository`); \
+             found columns: `Identifier`, `Team`, `Title`, `Status`. Name the format with a prefix such as \
+             `jira:`, `linear:`, `asana:` or `github-projects:`, or map the columns in a [[source]] entry of rolecall.toml"
+        )
+    );
+}
+
+#[test]
+fn jira_still_detected() {
+    assert_eq!(detected(&fixture("jira/cloud-all-fields.csv")).0, "jira");
+}
+
+// ---------------------------------------------------------------- Asana
+
+#[test]
+fn asana_new_column_set() {
+    let s = spec("asana", "asana/project-2024.csv");
+    let items = items(&["-s", &s]);
+    assert_eq!(items.len(), 4);
+    let a = item(&items, "1205512345678901");
+    assert_eq!(a["id"], "asana:1205512345678901");
+    assert_eq!(a["kind"], "task");
+    assert_eq!(a["title"], "Launch plan");
+    assert_eq!(a["body"], "Plan the launch, end to end");
+    assert_eq!(a["url"], "https://app.asana.com/0/0/1205512345678901");
+    assert_eq!(a["status"], "In Progress");
+    assert_eq!(a["state"], "in-progress");
+    assert_eq!(strings(&a["labels"]), ["marketing", "launch"]);
+    assert_eq!(strings(&a["assignees"]), ["Rosa Diaz"]);
+    assert_eq!(a["project"], "Launch");
+    assert_eq!(a["priority"], "High");
+    assert_eq!(a["created"], "2024-03-01T00:00:00Z");
+    assert_eq!(a["updated"], "2024-03-04T00:00:00Z");
+    assert_eq!(a["started"], "2024-03-02T00:00:00Z");
+    assert_eq!(a["due"], "2024-03-15");
+    // Custom fields and unmapped columns are kept.
+    assert_eq!(a["fields"]["Effort"], "5");
+    assert_eq!(a["fields"]["Assignee Email"], "rosa@example.com");
+    assert_eq!(links(a), [("blocks".to_string(), "asana:1205512345678903".to_string())]);
+}
+
+#[test]
+fn asana_completed_parents_dependencies_projects() {
+    let items = items(&["-s", &spec("asana", "asana/project-2024.csv")]);
+    let done = item(&items, "1205512345678902");
+    assert_eq!(done["state"], "done");
+    assert_eq!(done["closed"], "2024-03-05T00:00:00Z");
+    // The parent is written by name; it is found among the file's tasks.
+    assert_eq!(done["parent"], "asana:1205512345678901");
+    assert_eq!(done["kind"], "sub-task");
+    // Several projects: the first is `project`, all are in `fields`.
+    assert_eq!(done["project"], "Launch");
+    assert_eq!(strings(&done["fields"]["Projects"]), ["Launch", "Website"]);
+    // A dependency by id becomes a link; one that names no task here stays in `fields`.
+    let email = item(&items, "1205512345678903");
+    assert_eq!(links(email), [("blocked-by".to_string(), "asana:1205512345678901".to_string())]);
+    assert_eq!(email["fields"]["Blocked By (Dependencies)"], "Legal sign-off");
+    assert_eq!(email["body"], "Draft\nand review");
+    assert_eq!(item(&items, "1205512345678904")["state"], "open");
+}
+
+#[test]
+fn asana_old_column_set_resaved_with_us_dates() {
+    let items = items(&["-s", &spec("asana", "asana/legacy-2016-resaved.csv")]);
+    assert_eq!(items.len(), 2);
+    let a = item(&items, "17362540001");
+    assert_eq!(a["state"], "done");
+    assert_eq!(a["status"], "");
+    assert_eq!(a["created"], "2016-04-17T00:00:00Z");
+    assert_eq!(a["due"], "2016-04-18");
+    assert_eq!(strings(&item(&items, "17362540002")["labels"]), ["docs", "writing"]);
+    assert_eq!(item(&items, "17362540002")["parent"], "asana:17362540001");
+}
+
+#[test]
+fn asana_detected_by_csv() {
+    assert_eq!(detected(&fixture("asana/project-2024.csv")), ("asana".to_string(), 4));
+    assert_eq!(detected(&fixture("asana/legacy-2016-resaved.csv")), ("asana".to_string(), 2));
+}
+
+#[test]
+fn asana_bad_inputs() {
+    let p = bad("asana-scientific-ids.csv");
+    assert_eq!(
+        import_error(&format!("asana:{p}")),
+        format!("error: {p}:3: column \"Task ID\": task id \"7.18656E+14\" is a rounded number; re-export from Asana: the spreadsheet turned task ids into numbers")
+    );
+    let p = bad("asana-duplicate-id.csv");
+    assert_eq!(
+        import_error(&format!("asana:{p}")),
+        format!(
+            "error: {p}:3: column \"Task ID\": duplicate key 1205512345678901 (first on line 2)"
+        )
+    );
+    let p = bad("asana-bad-due-date.csv");
+    assert_eq!(
+        import_error(&format!("asana:{p}")),
+        format!("error: {p}:2: column \"Due Date\": cannot parse date \"2024-02-30\": February 2024 has no day 30")
+    );
+    let p = bad("asana-empty-id.csv");
+    assert_eq!(
+        import_error(&format!("asana:{p}")),
+        format!("error: {p}:3: column \"Task ID\": task id is empty")
+    );
+    // Detection reads the same file the same way.
+    let p = bad("asana-scientific-ids.csv");
+    assert!(import_error(&format!("csv:{p}")).contains("re-export from Asana"));
+    let p = bad("linear-missing-id.csv");
+    assert_eq!(
+        import_error(&format!("asana:{p}")),
+        format!("error: {p}: not an Asana export: missing columns `Task ID`, `Name` (found: `Identifier`, `Team`, `Title`, `Status`)")
+    );
+}
+
+// ---------------------------------------------------------------- GitHub Projects
+
+#[test]
+fn github_projects_items_get_github_ids() {
+    let s = spec("github-projects", "github-projects/roadmap-view.tsv");
+    let items = items(&["-s", &s]);
+    assert_eq!(items.len(), 5);
+    let i = item(&items, "acme/web#12");
+    assert_eq!(i["id"], "github:acme/web#12");
+    assert_eq!(i["kind"], "issue");
+    assert_eq!(i["url"], "https://github.com/acme/web/issues/12");
+    assert_eq!(i["status"], "In Progress");
+    assert_eq!(i["state"], "in-progress");
+    assert_eq!(strings(&i["assignees"]), ["ana", "bo"]);
+    assert_eq!(strings(&i["labels"]), ["feature", "ux"]);
+    assert_eq!(i["milestone"], "v2.0");
+    assert_eq!(i["iteration"], "Iteration 4");
+    assert_eq!(i["project"], "acme/web");
+    // Custom fields are kept under their names.
+    assert_eq!(i["fields"]["Priority"], "P1");
+    assert_eq!(i["fields"]["Estimate"], "5");
+    let pr = item(&items, "acme/web#15");
+    assert_eq!(pr["id"], "github:acme/web#15");
+    assert_eq!(pr["kind"], "pull-request");
+    assert_eq!(pr["state"], "done");
+    assert_eq!(pr["title"], "Fix cart total, rounding");
+    // A parent as `owner/repo#N` or as a URL.
+    assert_eq!(pr["parent"], "github:acme/web#12");
+    assert_eq!(item(&items, "acme/api#7")["parent"], "github:acme/web#12");
+    assert_eq!(item(&items, "acme/api#7")["state"], "in-progress");
+}
+
+#[test]
+fn github_projects_drafts_get_file_and_row_ids() {
+    let items = items(&["-s", &spec("github-projects", "github-projects/roadmap-view.tsv")]);
+    let d = item(&items, "roadmap-view/3");
+    assert_eq!(d["id"], "github-projects:roadmap-view/3");
+    assert_eq!(d["kind"], "draft");
+    assert_eq!(d["url"], Value::Null);
+    assert_eq!(d["state"], "open");
+    let d = item(&items, "roadmap-view/5");
+    // A parent shown by title only stays as written.
+    assert_eq!(d["parent"], Value::Null);
+    assert_eq!(d["fields"]["Parent issue"], "Checkout redesign");
+}
+
+#[test]
+fn github_projects_merge_with_the_same_issue_from_another_source() {
+    // Two exports of the same view: one item per URL, drafts stay apart (file stems differ).
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("github-projects/roadmap-view.tsv")).unwrap();
+    let other = write(dir.path(), "other.tsv", text);
+    let items = items(&[
+        "-s",
+        &spec("github-projects", "github-projects/roadmap-view.tsv"),
+        "-s",
+        &format!("github-projects:{other}"),
+    ]);
+    assert_eq!(items.len(), 7);
+    assert_eq!(items.iter().filter(|i| i["id"] == "github:acme/web#12").count(), 1);
+}
+
+#[test]
+fn github_projects_detected_by_csv() {
+    assert_eq!(
+        detected(&fixture("github-projects/roadmap-view.tsv")),
+        ("github-projects".to_string(), 5)
+    );
+}
+
+#[test]
+fn github_projects_bad_inputs() {
+    let p = bad("github-projects-bad-url.tsv");
+    assert_eq!(
+        import_error(&format!("github-projects:{p}")),
+        format!("error: {p}:3: column \"URL\": \"https://github.com/acme/web/discussions/9\" is not a GitHub issue or pull request URL (https://github.com/OWNER/REPO/issues/N)")
+    );
+    let p = bad("github-projects-duplicate-url.tsv");
+    assert_eq!(
+        import_error(&format!("github-projects:{p}")),
+        format!("error: {p}:3: column \"URL\": duplicate key acme/web#1 (first on line 2)")
+    );
+    let p = bad("github-projects-empty-title.tsv");
+    assert_eq!(
+        import_error(&format!("github-projects:{p}")),
+        format!("error: {p}:3: column \"Title\": title is empty")
+    );
+    let p = bad("github-projects-no-title.tsv");
+    assert_eq!(
+        import_error(&format!("github-projects:{p}")),
+        format!("error: {p}: not a GitHub Projects export: missing column `Title` (found: `Name`, `URL`, `Status`)")
+    );
+}
+
+// ---------------------------------------------------------------- any CSV by mapping
+
+/// A temp dir holding `tracker.csv` and `rolecall.toml` (the fixture's mapping, edited by
+/// `edit`).
+fn mapped_dir(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = std::fs::read_to_string(fixture("mapped/tracker.csv")).expect("fixture");
+    let toml = std::fs::read_to_string(fixture("mapped/tracker.toml")).expect("fixture");
+    write(dir.path(), "tracker.csv", csv);
+    write(dir.path(), "rolecall.toml", edit(toml));
+    dir
+}
+
+#[test]
+fn mapped_csv_reads_every_mapped_column() {
+    let dir = mapped_dir(|t| t);
+    let items = items_in(dir.path(), &["-s", "csv:tracker.csv"]);
+    assert_eq!(items.len(), 3);
+    let a = item(&items, "HD-1");
+    assert_eq!(a["id"], "helpdesk:HD-1");
+    assert_eq!(a["source"], "csv:tracker.csv");
+    assert_eq!(a["kind"], "bug");
+    assert_eq!(a["title"], "Printer on fire");
+    assert_eq!(a["state"], "in-progress");
+    assert_eq!(strings(&a["labels"]), ["hardware", "urgent"]);
+    assert_eq!(strings(&a["assignees"]), ["Sam"]);
+    assert_eq!(a["created"], "2025-02-03T09:15:00Z");
+    assert_eq!(a["due"], "2025-02-14");
+    assert_eq!(a["milestone"], "R1");
+    assert_eq!(a["estimate"], 3.0);
+    assert_eq!(a["fields"]["Severity"], "high");
+    // No status but a closed date: done.
+    let b = item(&items, "HD-2");
+    assert_eq!(b["state"], "done");
+    assert_eq!(b["closed"], "2025-02-05T16:30:00Z");
+    assert_eq!(b["parent"], "helpdesk:HD-1");
+    assert_eq!(item(&items, "HD-3")["state"], "cancelled");
+    // `-v` says the mapping was used.
+    let (code, _, stderr) = run_in(dir.path(), &["-v", "items", "-s", "csv:tracker.csv"], &[]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("tracker.csv: read with the column mapping from rolecall.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mapped_csv_defaults_without_id_prefix_or_date_format() {
+    let dir = mapped_dir(|t| {
+        t.replace("id-prefix = \"helpdesk\"\n", "")
+            .replace("date-format = \"%d.%m.%Y %H:%M\"\n", "")
+            .replace("created = \"Opened\"\n", "")
+            .replace("closed = \"Closed On\"\n", "")
+            .replace("due = \"Deadline\"\n", "")
+    });
+    let items = items_in(dir.path(), &["-s", "csv:tracker.csv"]);
+    assert_eq!(item(&items, "HD-1")["id"], "csv:HD-1");
+    assert_eq!(item(&items, "HD-1")["fields"]["Opened"], "03.02.2025 09:15");
+}
+
+#[test]
+fn csv_format_key_skips_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("linear/export-2025.csv")).unwrap();
+    write(dir.path(), "x.csv", text);
+    write(dir.path(), "rolecall.toml", "[[source]]\nspec = \"csv:x.csv\"\nformat = \"linear\"\n");
+    let items = items_in(dir.path(), &["-s", "csv:x.csv"]);
+    assert_eq!(items.len(), 6);
+    write(dir.path(), "rolecall.toml", "[[source]]\nspec = \"csv:x.csv\"\nformat = \"trello\"\n");
+    assert_eq!(
+        error_in(dir.path(), &["items", "-s", "csv:x.csv"]),
+        "error: rolecall.toml: source `csv:x.csv`: unknown format `trello` (expected one of `jira`, `linear`, `asana`, `github-projects`)"
+    );
+}
+
+#[test]
+fn mapped_csv_bad_inputs() {
+    let dir = mapped_dir(|t| t.replace("\"Subject\"", "\"Summary\""));
+    assert_eq!(
+        error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
+        "error: tracker.csv: mapping key `title` names column `Summary`, which is not in the header \
+         (columns: `Ticket`, `Subject`, `State`, `Kind`, `Tags`, `Owner`, `Opened`, `Closed On`, `Deadline`, \
+         `Release`, `Points`, `Epic`, `Severity`)"
+    );
+    let dir = mapped_dir(|t| t.replace("key = \"Ticket\"\n", ""));
+    assert_eq!(
+        error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
+        "error: tracker.csv: the [[source]] mapping for `csv:tracker.csv` has no `key`: name the column that holds each item's key"
+    );
+    let dir = mapped_dir(|t| t.replace("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"));
+    assert_eq!(
+        error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
+        "error: tracker.csv:2: column \"Opened\": cannot parse date \"03.02.2025 09:15\" with date-format \"%Y-%m-%d %H:%M\""
+    );
+    let dir = mapped_dir(|t| t.replace("estimate = \"Points\"", "estimate = \"Severity\""));
+    assert_eq!(
+        error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
+        "error: tracker.csv:2: column \"Severity\": estimate \"high\" is not a number"
+    );
+    let dir = mapped_dir(|t| t.replace("key = \"Ticket\"", "key = \"Release\""));
+    assert_eq!(
+        error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
+        "error: tracker.csv:3: column \"Release\": duplicate key R1 (first on line 2)"
+    );
+    let dir =
+        mapped_dir(|t| t.replace("spec = \"csv:tracker.csv\"", "spec = \"jira:tracker.csv\""));
+    assert_eq!(
+        error_in(dir.path(), &["items", "-s", "jira:tracker.csv"]),
+        "error: rolecall.toml: source `jira:tracker.csv`: `format` and column mappings apply only to `csv:` sources"
+    );
+}
