@@ -62,7 +62,7 @@ pub struct ReportArgs {
     #[arg(long, value_delimiter = ',', value_name = "ROLES")]
     pub roles: Vec<String>,
 
-    /// Formats to write, comma-separated: md, json [default: md,json]
+    /// Formats to write, comma-separated: md, json, pdf [default: md,json]
     #[arg(long = "format", value_delimiter = ',', value_name = "FORMATS")]
     pub formats: Vec<String>,
 

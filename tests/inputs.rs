@@ -820,3 +820,29 @@ fn good_fixtures_still_pass_through_the_library() {
         assert!(!jira::import(&table, &ctx).unwrap().items.is_empty());
     }
 }
+
+/// Large files are normalised on several threads; the error reported is still the first
+/// in the file, whichever thread met it.
+#[test]
+fn the_first_bad_row_is_reported_in_a_large_file() {
+    for (first, second) in [(3_000usize, 7_000usize), (7_000, 9_000)] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut csv = String::from("Issue key,Summary,Created\n");
+        for i in 1..=10_000usize {
+            let created =
+                if i == first || i == second { "31/Feb/26 9:00 AM" } else { "01/Feb/26 9:00 AM" };
+            csv.push_str(&format!("BIG-{i},Item {i},{created}\n"));
+        }
+        let path = dir.path().join("big.csv");
+        std::fs::write(&path, csv).expect("written");
+        let p = path.display().to_string();
+        check(
+            &import_error(&format!("jira:{p}")),
+            &format!(
+                "{p}:{}: column \"Created\": cannot parse date \"31/Feb/26 9:00 AM\"",
+                first + 1
+            ),
+            &[],
+        );
+    }
+}

@@ -329,6 +329,27 @@ fn bad_report_arguments() {
     let (code, _, err) = rolecall(&["report", "--demo", "--format", "docx"]);
     assert_eq!(
         (code, err.lines().next()),
-        (2, Some("error: unknown format `docx`; expected md, json"))
+        (2, Some("error: unknown format `docx`; expected md, json, pdf"))
     );
+}
+
+/// `--format pdf` renders each role's Markdown to a PDF, byte-identical run to run.
+#[test]
+fn pdf_reports_are_written_and_deterministic() {
+    let a = tempfile::tempdir().expect("temp dir");
+    let b = tempfile::tempdir().expect("temp dir");
+    for d in [&a, &b] {
+        let out = d.path().display().to_string();
+        let (code, stdout, err) = rolecall(&["report", "--demo", "--format", "md,pdf", "-o", &out]);
+        assert_eq!(code, 0, "{err}");
+        assert!(stdout.contains("program.pdf"), "{stdout}");
+    }
+    for role in ["product", "program", "project"] {
+        let pa = std::fs::read(a.path().join(format!("2026-W48/{role}.pdf"))).expect("pdf written");
+        let pb = std::fs::read(b.path().join(format!("2026-W48/{role}.pdf"))).expect("pdf written");
+        assert!(pa.starts_with(b"%PDF-"), "{role}");
+        assert!(pa.len() < 200_000, "{role}: {} bytes", pa.len());
+        assert!(pa == pb, "{role}.pdf differs between runs");
+    }
+    assert!(!a.path().join("2026-W48/program.json").exists(), "only the formats asked for");
 }

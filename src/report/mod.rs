@@ -26,7 +26,7 @@ use state::{State, WeekSummary};
 use week::Period;
 
 pub const ROLES: [&str; 3] = ["product", "program", "project"];
-pub const FORMATS: [&str; 2] = ["md", "json"];
+pub const FORMATS: [&str; 3] = ["md", "json", "pdf"];
 
 /// What to report on, resolved from flags and config.
 #[derive(Debug, Clone)]
@@ -161,6 +161,15 @@ pub fn run(
             write::atomic(&path, r.json.as_bytes())?;
             files.push(path);
         }
+        if req.formats.iter().any(|f| f == "pdf") {
+            let path = dir.join(format!("{}.pdf", r.role));
+            let pdf = crate::render::pdf::render(
+                &r.markdown,
+                &pdf_options(config, &r.role, &week, period.as_of),
+            )?;
+            write::atomic(&path, &pdf.bytes)?;
+            files.push(path);
+        }
     }
     let index_path = dir.join("index.md");
     write::atomic(&index_path, index.as_bytes())?;
@@ -183,6 +192,34 @@ pub fn run(
         files,
         statuses: rendered.iter().map(|r| (r.role.clone(), r.verdict.status)).collect(),
     })
+}
+
+/// Page setup and metadata of one role's PDF, from `[report.pdf]` and the week.
+fn pdf_options(
+    config: &Config,
+    role: &str,
+    week: &str,
+    as_of: DateTime<Utc>,
+) -> crate::render::pdf::PdfOptions {
+    use crate::render::pdf::{PageSize, PdfOptions};
+    let p = &config.report.pdf;
+    let mut title = format!("{role} report");
+    title[..1].make_ascii_uppercase();
+    let org = &config.report.title;
+    PdfOptions {
+        title,
+        subtitle: if org.is_empty() { week.to_string() } else { format!("{org} · {week}") },
+        author: "rolecall".into(),
+        subject: format!("Weekly {role} status, {week}"),
+        keywords: vec![role.to_string(), week.to_string(), "status report".into()],
+        as_of,
+        page: match p.page {
+            settings::PageName::A4 => PageSize::A4,
+            settings::PageName::Letter => PageSize::Letter,
+        },
+        margin_mm: p.margin_mm,
+        fallback_fonts: p.fallback_fonts.iter().map(PathBuf::from).collect(),
+    }
 }
 
 /// The JSON file's text (every item), the verdict, and the template's data: the report

@@ -23,6 +23,32 @@ pub struct ReportConfig {
     /// A folder of human notes: `<notes>/<YYYY-Www>/<role>.md`.
     pub notes: Option<String>,
     pub thresholds: Thresholds,
+    /// Page setup of the PDF reports.
+    pub pdf: PdfSettings,
+}
+
+/// `[report.pdf]`: page size, margins, and fonts for characters DejaVu lacks.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PdfSettings {
+    /// `a4` or `letter`.
+    pub page: PageName,
+    pub margin_mm: f32,
+    /// TrueType/OpenType fonts tried in order for missing glyphs (e.g. Noto Sans CJK).
+    pub fallback_fonts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageName {
+    A4,
+    Letter,
+}
+
+impl Default for PdfSettings {
+    fn default() -> Self {
+        PdfSettings { page: PageName::A4, margin_mm: 18.0, fallback_fonts: Vec::new() }
+    }
 }
 
 impl Default for ReportConfig {
@@ -37,6 +63,7 @@ impl Default for ReportConfig {
             templates: None,
             notes: None,
             thresholds: Thresholds::default(),
+            pdf: PdfSettings::default(),
         }
     }
 }

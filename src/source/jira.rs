@@ -57,9 +57,8 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         None => HashMap::new(),
     };
 
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut items = Vec::with_capacity(table.rows.len());
-    let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
+    // Keys first, in file order, so the first bad or duplicate key is the one reported.
+    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(table.rows.len());
     for row in &table.rows {
         let at = || Location::file(&table.path).line(row.line);
         let Some(key) = value(row, Some(c.key)) else {
@@ -91,12 +90,19 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
                 ),
             ));
         }
-        if let Some(first) = seen.insert(key.to_string(), row.line) {
+        if let Some(first) = seen.insert(key, row.line) {
             return Err(Error::input(
                 at().column(&table.headers[c.key]),
                 format!("duplicate key {key} (first on line {first})"),
             ));
         }
+    }
+    drop(seen);
+
+    // Then every row to an item, on all cores for large files; results keep file order.
+    let to_item = |row: &super::table::Row| -> Result<Item> {
+        let at = || Location::file(&table.path).line(row.line);
+        let key = value(row, Some(c.key)).unwrap_or("");
         let status_raw = value(row, c.status).unwrap_or("");
         let resolution = value(row, c.resolution);
         let state =
@@ -106,16 +112,6 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             .or_else(|| key.rsplit_once('-').map(|(p, _)| p.to_string()));
         let fix_versions = values(row, &c.fix_versions);
         let milestone = fix_versions.first().map(|v| v.to_string());
-        if let Some(title) = &milestone {
-            let project_key = project.clone().unwrap_or_default();
-            milestones.entry((project_key.clone(), title.clone())).or_insert_with(|| Milestone {
-                id: format!("jira:{project_key}/{title}"),
-                title: title.clone(),
-                source: ctx.spec.clone(),
-                project: project.clone(),
-                ..Milestone::default()
-            });
-        }
         let parent = value(row, c.parent_key)
             .or_else(|| value(row, c.epic_link))
             .or_else(|| {
@@ -196,7 +192,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         )?
         .map(|s| s.max(0.0) as u64);
         let votes = number(c.votes, "vote count", "")?.map_or(0, |v| v.max(0.0) as u32);
-        items.push(Item {
+        Ok(Item {
             id: format!("jira:{key}"),
             key: key.to_string(),
             source: ctx.spec.clone(),
@@ -231,9 +227,52 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             votes,
             comments: values(row, &c.comments).len() as u32,
             fields,
-        });
+        })
+    };
+    let items = parallel_rows(&table.rows, to_item)?;
+
+    let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
+    for it in &items {
+        if let Some(title) = &it.milestone {
+            let project_key = it.project.clone().unwrap_or_default();
+            milestones.entry((project_key.clone(), title.clone())).or_insert_with(|| Milestone {
+                id: format!("jira:{project_key}/{title}"),
+                title: title.clone(),
+                source: ctx.spec.clone(),
+                project: it.project.clone(),
+                ..Milestone::default()
+            });
+        }
     }
     Ok(Imported { items, milestones: milestones.into_values().collect() })
+}
+
+/// Maps every row with `f`, split across the machine's cores when there are enough rows
+/// to pay for the threads; the first error in file order wins, as in a sequential run.
+pub(crate) fn parallel_rows<T: Send>(
+    rows: &[super::table::Row],
+    f: impl Fn(&super::table::Row) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || rows.len() < 8192 {
+        return rows.iter().map(&f).collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Result<Vec<T>>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(rows.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
 }
 
 /// Positions of every field we map, under all the spellings Jira has used.
