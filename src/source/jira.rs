@@ -135,28 +135,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             // The moment the status category last changed is when work started.
             started = dates.instant(row, c.category_changed)?;
         }
-        let mut fields = BTreeMap::new();
-        for &i in &rest {
-            let v = row.get(i).trim();
-            if v.is_empty() {
-                continue;
-            }
-            let name = &table.headers[i];
-            match fields.entry(name.clone()) {
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(FieldValue::One(v.to_string()));
-                }
-                std::collections::btree_map::Entry::Occupied(mut e) => {
-                    let slot = e.get_mut();
-                    match slot {
-                        FieldValue::One(first) => {
-                            *slot = FieldValue::Many(vec![std::mem::take(first), v.to_string()])
-                        }
-                        FieldValue::Many(list) => list.push(v.to_string()),
-                    }
-                }
-            }
-        }
+        let mut fields = super::common::fields(table, row, &rest, |v| v);
         if fix_versions.len() > 1 {
             fields.insert(
                 table.headers[c.fix_versions[0]].clone(),
