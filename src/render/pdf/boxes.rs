@@ -47,12 +47,6 @@ pub enum Item {
         color: Rgb,
         width: f32,
     },
-    Dot {
-        cx: f32,
-        cy: f32,
-        r: f32,
-        color: Rgb,
-    },
     /// Characters no font has, drawn as hollow boxes and counted.
     Missing {
         x: f32,
@@ -102,10 +96,6 @@ impl Item {
                 *y1 += dy;
                 *y2 += dy;
             }
-            Item::Dot { cx, cy, .. } => {
-                *cx += dx;
-                *cy += dy;
-            }
             Item::Anchor { y, .. } => *y += dy,
         }
         self
@@ -145,8 +135,8 @@ pub fn baseline(h: f32, size: f32) -> f32 {
 }
 
 /// The items that draw `line` with its left edge at `x` and baseline at `y`: shaded
-/// backgrounds first, then text and shapes, then strike-throughs and link areas.
-pub fn line_items(line: &Line, x: f32, y: f32, links: &[Option<Target>], out: &mut Vec<Item>) {
+/// backgrounds first, then text, then strike-throughs and link areas.
+pub fn line_items(line: Line, x: f32, y: f32, links: &[Option<Target>], out: &mut Vec<Item>) {
     for f in &line.frags {
         if let Some(color) = f.style.background {
             let s = f.style.size;
@@ -159,52 +149,37 @@ pub fn line_items(line: &Line, x: f32, y: f32, links: &[Option<Target>], out: &m
             });
         }
     }
-    for f in &line.frags {
+    let areas = link_areas(&line, x, y, links);
+    for f in line.frags {
         let s = f.style.size;
-        match &f.kind {
-            FragKind::Text { face, text, gids } => out.push(Item::Text {
-                x: x + f.x,
-                y,
-                face: *face,
-                size: s,
-                color: f.style.color,
-                text: text.clone(),
-                gids: gids.clone(),
-            }),
-            FragKind::Dot(color) => out.push(Item::Dot {
-                cx: x + f.x + f.width / 2.0,
-                cy: y - 0.34 * s,
-                r: 0.36 * s,
-                color: *color,
-            }),
-            FragKind::Missing(chars) => {
-                out.push(Item::Missing { x: x + f.x, y, w: f.width, size: s, chars: chars.clone() })
+        let (fx, fw, style) = (x + f.x, f.width, f.style);
+        out.push(match f.kind {
+            FragKind::Text { face, text, gids } => {
+                Item::Text { x: fx, y, face, size: s, color: style.color, text, gids }
             }
-        }
-        if f.style.strike {
+            FragKind::Symbol { symbol, size } => Item::Text {
+                x: fx + (fw - symbol.advance * size) / 2.0,
+                y,
+                face: symbol.face,
+                size,
+                color: symbol.color,
+                text: symbol.glyph.into(),
+                gids: vec![symbol.gid],
+            },
+            FragKind::Missing(chars) => Item::Missing { x: fx, y, w: fw, size: s, chars },
+        });
+        if style.strike {
             let ys = y - 0.3 * s;
-            out.push(Item::Line {
-                x1: x + f.x,
-                y1: ys,
-                x2: x + f.x + f.width,
-                y2: ys,
-                color: f.style.color,
-                width: 0.06 * s,
-            });
-        }
-        if f.style.underline {
-            let yu = y + 0.12 * s;
-            out.push(Item::Line {
-                x1: x + f.x,
-                y1: yu,
-                x2: x + f.x + f.width,
-                y2: yu,
-                color: f.style.color,
-                width: 0.05 * s,
-            });
+            let (color, width) = (style.color, 0.06 * s);
+            out.push(Item::Line { x1: fx, y1: ys, x2: fx + fw, y2: ys, color, width });
         }
     }
-    // One link area per run of fragments with the same target.
+    out.extend(areas);
+}
+
+/// One link area per run of fragments with the same target.
+fn link_areas(line: &Line, x: f32, y: f32, links: &[Option<Target>]) -> Vec<Item> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i < line.frags.len() {
         let Some(link) = line.frags[i].style.link else {
@@ -228,4 +203,5 @@ pub fn line_items(line: &Line, x: f32, y: f32, links: &[Option<Target>], out: &m
         }
         i = j + 1;
     }
+    out
 }

@@ -1,17 +1,20 @@
 //! Pages of items → PDF bytes through printpdf, then lopdf for what printpdf does not do
 //! the way a report needs: a nested outline in reading order, a content-derived `/ID`.
 //!
-//! Everything that ends up in the file is a function of the input: fonts are registered
-//! under fixed names, dates come from `as_of`, the `/ID` is a hash of the document.
+//! Fonts are embedded by us (`embed`, `sfnt`): printpdf's path parses every face with
+//! azul and subsets it with allsorts, ten times the cost of the whole layout. Faces we
+//! cannot subset (CFF outlines) still go through printpdf.
+//!
+//! Everything that ends up in the file is a function of the input: fonts have names
+//! derived from their glyphs, dates come from `as_of`, the `/ID` is a hash of the input.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use lopdf::{Dictionary, Object, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, FontId, Line, LineDashPattern,
-    LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix,
-    WindingOrder,
+    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, DictItem, FontId, Line,
+    LineDashPattern, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 
 use super::boxes::{Item, Target};
@@ -56,30 +59,104 @@ pub fn write(
         }
     }
 
-    let mut used = BTreeSet::new();
-    let mut missing = Vec::new();
-    for page in &pages {
-        let mut painter = Painter::new(height);
-        for item in page {
-            painter.item(item, &slugs, &mut used, &mut missing);
+    // Each face the pages use, the glyphs it draws and the text they stand for.
+    let mut seen: BTreeMap<FaceId, Vec<(u16, char)>> = BTreeMap::new();
+    for item in pages.iter().flatten() {
+        if let Item::Text { face, gids, text, .. } = item {
+            seen.entry(*face).or_default().extend(gids.iter().copied().zip(text.chars()));
         }
-        doc.pages.push(PdfPage {
-            media_box: Rect::from_wh(Pt(width), Pt(height)),
-            trim_box: Rect::from_wh(Pt(width), Pt(height)),
-            crop_box: Rect::from_wh(Pt(width), Pt(height)),
-            ops: painter.finish(),
-        });
     }
-
-    // Only the faces a page uses are parsed and embedded (as subsets).
-    for face in used {
+    let used: BTreeMap<FaceId, BTreeMap<u16, char>> = seen
+        .into_iter()
+        .map(|(face, mut glyphs)| {
+            // The first character drawn with a glyph is the text it stands for.
+            glyphs.sort_by_key(|&(gid, _)| gid);
+            glyphs.dedup_by_key(|&mut (gid, _)| gid);
+            (face, glyphs.into_iter().collect())
+        })
+        .collect();
+    let names = font_names(&used);
+    // TrueType faces are subset here; others (CFF outlines, e.g. Noto Sans CJK) go
+    // through printpdf, which needs the text of each glyph to write their /ToUnicode.
+    let mut by_printpdf = BTreeSet::new();
+    for (&face, name) in &names {
         let f = fonts.face(face);
+        if super::sfnt::is_truetype(f.bytes, f.index) {
+            continue;
+        }
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(f.bytes, f.index as usize, &mut warnings)
             .ok_or_else(|| Error::Run(format!("font {} cannot be embedded", f.name)))?;
-        doc.resources.fonts.map.insert(FontId(f.name.clone()), PdfFont::new(parsed));
+        doc.resources.fonts.map.insert(FontId(name.clone()), PdfFont::new(parsed));
+        by_printpdf.insert(face);
     }
 
+    // Our own faces are subset and compressed on a second core while printpdf writes
+    // the pages; the objects join the document in a fixed order either way.
+    let prepare = || -> Vec<(String, super::embed::Prepared)> {
+        let mut deflater = super::embed::Deflater::new();
+        names
+            .iter()
+            .filter(|(face, _)| !by_printpdf.contains(face))
+            .filter_map(|(&face, name)| {
+                let prepared =
+                    super::embed::prepare(name, fonts.face(face), &used[&face], &mut deflater)?;
+                Some((name.clone(), prepared))
+            })
+            .collect()
+    };
+    std::thread::scope(|scope| {
+        let background = std::thread::Builder::new().spawn_scoped(scope, prepare).ok();
+
+        let mut missing = Vec::new();
+        for page in &pages {
+            let mut painter = Painter::new(height, &names, &by_printpdf);
+            for item in page {
+                painter.item(item, &slugs, &mut missing);
+            }
+            doc.pages.push(PdfPage {
+                media_box: Rect::from_wh(Pt(width), Pt(height)),
+                trim_box: Rect::from_wh(Pt(width), Pt(height)),
+                crop_box: Rect::from_wh(Pt(width), Pt(height)),
+                ops: painter.finish(),
+            });
+        }
+        metadata(&mut doc, opts)?;
+        // `secure: false` lets our `Tj` operators through (see `Painter::item`); every
+        // operator here is ours, none comes from input.
+        let save = PdfSaveOptions {
+            optimize: false,
+            subset_fonts: true,
+            secure: false,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        let mut lo = doc.to_lopdf_document(&save, &mut warnings);
+
+        let prepared = match background {
+            Some(handle) => {
+                handle.join().map_err(|_| Error::Run("font subsetting failed".into()))?
+            }
+            None => prepare(),
+        };
+        let own: Vec<(String, ObjectId)> =
+            prepared.into_iter().map(|(name, p)| (name, super::embed::add(&mut lo, p))).collect();
+        add_to_font_resources(&mut lo, own)?;
+        outline(&mut lo, &headings)?;
+        tidy(&mut lo);
+        let id_bytes =
+            [fingerprint.to_be_bytes(), (!fingerprint).rotate_left(17).to_be_bytes()].concat();
+        let id = Object::String(id_bytes, StringFormat::Hexadecimal);
+        lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+        compress(&mut lo);
+        let mut bytes = Vec::new();
+        lo.save_to(&mut bytes).map_err(|e| Error::Run(format!("cannot write the PDF: {e}")))?;
+        Ok(Written { bytes, missing })
+    })
+}
+
+/// Title, author, subject, keywords; creation and modification dates from `as_of`.
+fn metadata(doc: &mut PdfDocument, opts: &PdfOptions) -> Result<(), Error> {
     let info = &mut doc.metadata.info;
     let date = printpdf::OffsetDateTime::from_unix_timestamp(opts.as_of.timestamp())
         .map_err(|e| Error::Run(format!("as-of date out of range: {e}")))?;
@@ -92,29 +169,53 @@ pub fn write(
     info.keywords = opts.keywords.clone();
     info.creator = "rolecall".into();
     info.producer = concat!("rolecall ", env!("CARGO_PKG_VERSION"), " (printpdf)").into();
+    Ok(())
+}
 
-    let save = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
+/// printpdf points every page at one shared font dictionary; our own fonts join it.
+fn add_to_font_resources(
+    doc: &mut lopdf::Document,
+    fonts: Vec<(String, ObjectId)>,
+) -> Result<(), Error> {
+    let broken = || Error::Run("printpdf wrote pages without a font dictionary".into());
+    let page = doc.get_pages().into_values().next().ok_or_else(broken)?;
+    let resources =
+        doc.get_dictionary(page).and_then(|p| p.get(b"Resources")).map_err(|_| broken())?;
+    let resources = match resources {
+        Object::Reference(id) => doc.get_dictionary(*id).map_err(|_| broken())?,
+        Object::Dictionary(d) => d,
+        _ => return Err(broken()),
     };
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&save, &mut warnings);
-    outline(&mut lo, &headings)?;
-    let id_bytes =
-        [fingerprint.to_be_bytes(), (!fingerprint).rotate_left(17).to_be_bytes()].concat();
-    let id = Object::String(id_bytes, StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    lo.compress();
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| Error::Run(format!("cannot write the PDF: {e}")))?;
-    Ok(Written { bytes, missing })
+    let font_dict = resources.get(b"Font").and_then(Object::as_reference).map_err(|_| broken())?;
+    let Ok(Object::Dictionary(dict)) = doc.get_object_mut(font_dict) else {
+        return Err(broken());
+    };
+    for (name, id) in fonts {
+        dict.set(name, Object::Reference(id));
+    }
+    Ok(())
+}
+
+/// Deflate every stream not yet compressed (see [`super::embed::deflate`]).
+fn compress(doc: &mut lopdf::Document) {
+    let mut deflater = super::embed::Deflater::new();
+    for object in doc.objects.values_mut() {
+        let Object::Stream(stream) = object else { continue };
+        if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+            continue;
+        }
+        if let Some(bytes) = deflater.deflate(&stream.content) {
+            stream.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(bytes);
+        }
+    }
 }
 
 /// Turns items into content-stream operations, setting state only when it changes.
-struct Painter {
+struct Painter<'n> {
     height: f32,
+    names: &'n BTreeMap<FaceId, String>,
+    by_printpdf: &'n BTreeSet<FaceId>,
     ops: Vec<Op>,
     in_text: bool,
     font: Option<(FaceId, f32)>,
@@ -122,17 +223,37 @@ struct Painter {
     stroke: Option<(Rgb, f32)>,
 }
 
+/// Coordinates to a hundredth of a point and colour components to three digits: finer
+/// than any printer, and the content streams stay short.
+fn r2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
 fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+    let r3 = |v: f32| (v * 1000.0).round() / 1000.0;
+    Color::Rgb(printpdf::Rgb { r: r3(c.0), g: r3(c.1), b: r3(c.2), icc_profile: None })
 }
 
 fn point(x: f32, y: f32) -> LinePoint {
-    LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false }
+    LinePoint { p: Point { x: Pt(r2(x)), y: Pt(r2(y)) }, bezier: false }
 }
 
-impl Painter {
-    fn new(height: f32) -> Self {
-        Painter { height, ops: Vec::new(), in_text: false, font: None, fill: None, stroke: None }
+impl<'n> Painter<'n> {
+    fn new(
+        height: f32,
+        names: &'n BTreeMap<FaceId, String>,
+        by_printpdf: &'n BTreeSet<FaceId>,
+    ) -> Self {
+        Painter {
+            height,
+            names,
+            by_printpdf,
+            ops: Vec::new(),
+            in_text: false,
+            font: None,
+            fill: None,
+            stroke: None,
+        }
     }
 
     fn text_mode(&mut self, on: bool) {
@@ -152,13 +273,13 @@ impl Painter {
     fn stroke(&mut self, c: Rgb, width: f32) {
         if self.stroke != Some((c, width)) {
             self.ops.push(Op::SetOutlineColor { col: color(c) });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(r2(width)) });
             self.stroke = Some((c, width));
         }
     }
 
     fn rect(&mut self, x: f32, top: f32, w: f32, h: f32, mode: PaintMode) {
-        let mut r = Rect::from_xywh(Pt(x), Pt(self.height - top - h), Pt(w), Pt(h));
+        let mut r = Rect::from_xywh(Pt(r2(x)), Pt(r2(self.height - top - h)), Pt(r2(w)), Pt(r2(h)));
         r.mode = Some(mode);
         self.ops.push(Op::DrawRectangle { rectangle: r });
     }
@@ -167,7 +288,6 @@ impl Painter {
         &mut self,
         item: &Item,
         slugs: &HashMap<String, (usize, f32)>,
-        used: &mut BTreeSet<FaceId>,
         missing: &mut Vec<char>,
     ) {
         let h = self.height;
@@ -175,21 +295,29 @@ impl Painter {
             Item::Text { x, y, face, size, color: c, text, gids } => {
                 self.text_mode(true);
                 if self.font != Some((*face, *size)) {
-                    let name = FontId(face_name(*face));
-                    self.ops
-                        .push(Op::SetFont { font: PdfFontHandle::External(name), size: Pt(*size) });
+                    let name = FontId(self.names.get(face).cloned().unwrap_or_default());
+                    let font = PdfFontHandle::External(name);
+                    self.ops.push(Op::SetFont { font, size: Pt(r2(*size)) });
                     self.font = Some((*face, *size));
                 }
-                used.insert(*face);
                 self.fill(*c);
-                self.ops
-                    .push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(h - y)) });
-                let glyphs = text
-                    .chars()
-                    .zip(gids)
-                    .map(|(c, gid)| Codepoint { gid: *gid, offset: 0.0, cid: Some(c.to_string()) })
-                    .collect();
-                self.ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+                let at = TextMatrix::Translate(Pt(r2(*x)), Pt(r2(h - y)));
+                self.ops.push(Op::SetTextMatrix { matrix: at });
+                if self.by_printpdf.contains(face) {
+                    // printpdf renumbers these glyphs when it subsets the face.
+                    let glyphs = text
+                        .chars()
+                        .zip(gids)
+                        .map(|(c, gid)| Codepoint { gid: *gid, offset: 0.0, cid: Some(c.into()) })
+                        .collect();
+                    self.ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+                } else {
+                    // Our own subsets keep glyph ids: one `(…) Tj` per run, two raw bytes
+                    // a glyph (ShowText would write one hex string per glyph).
+                    let data = gids.iter().flat_map(|g| g.to_be_bytes()).collect();
+                    let value = vec![DictItem::String { data, literal: true }];
+                    self.ops.push(Op::Unknown { key: "Tj".into(), value });
+                }
             }
             Item::Fill { x, y, w, h: bh, color: c } => {
                 self.text_mode(false);
@@ -215,16 +343,6 @@ impl Painter {
                 let line =
                     Line { points: vec![point(*x1, h - y1), point(*x2, h - y2)], is_closed: false };
                 self.ops.push(Op::DrawLine { line });
-            }
-            Item::Dot { cx, cy, r, color: c } => {
-                self.text_mode(false);
-                self.fill(*c);
-                let polygon = Polygon {
-                    rings: vec![PolygonRing { points: circle(*cx, h - cy, *r) }],
-                    mode: PaintMode::Fill,
-                    winding_order: WindingOrder::NonZero,
-                };
-                self.ops.push(Op::DrawPolygon { polygon });
             }
             Item::Missing { x, y, w, size, chars } => {
                 self.text_mode(false);
@@ -270,37 +388,40 @@ impl Painter {
     }
 }
 
-pub fn face_name(face: FaceId) -> String {
-    match face {
-        0 => "R".into(),
-        1 => "B".into(),
-        2 => "I".into(),
-        3 => "BI".into(),
-        4 => "M".into(),
-        n => format!("X{}", n - 4),
+/// A name for each face the pages use. It doubles as the six-letter subset tag of the
+/// embedded font (`ABCDEF+DejaVuSans`), so it is derived from the face and the glyphs
+/// used: the same subset always gets the same tag, a different one (almost surely) not.
+fn font_names(used: &BTreeMap<FaceId, BTreeMap<u16, char>>) -> BTreeMap<FaceId, String> {
+    let mut names = BTreeMap::new();
+    let mut taken = BTreeSet::new();
+    for (&face, glyphs) in used {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(face);
+        for &g in glyphs.keys() {
+            for b in g.to_be_bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        loop {
+            let name: String =
+                (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect();
+            if taken.insert(name.clone()) {
+                names.insert(face, name);
+                break;
+            }
+            h = h.rotate_left(7).wrapping_add(1);
+        }
     }
+    names
 }
 
-/// A circle as four Bézier arcs.
-fn circle(cx: f32, cy: f32, r: f32) -> Vec<LinePoint> {
-    let k = 0.552_284_8 * r;
-    let on = |x: f32, y: f32| point(cx + x, cy + y);
-    let ctl = |x: f32, y: f32| LinePoint { bezier: true, ..point(cx + x, cy + y) };
-    vec![
-        on(r, 0.0),
-        ctl(r, k),
-        ctl(k, r),
-        on(0.0, r),
-        ctl(-k, r),
-        ctl(-r, k),
-        on(-r, 0.0),
-        ctl(-r, -k),
-        ctl(-k, -r),
-        on(0.0, -r),
-        ctl(k, -r),
-        ctl(r, -k),
-        on(r, 0.0),
-    ]
+/// What printpdf writes that a report should not carry: a PDF/X version key (this is
+/// no PDF/X file) and an empty identifier.
+fn tidy(doc: &mut lopdf::Document) {
+    let info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
+    if let Some(Ok(Object::Dictionary(info))) = info.map(|id| doc.get_object_mut(id)) {
+        info.remove(b"GTS_PDFXVersion");
+        info.remove(b"Identifier");
+    }
 }
 
 /// A nested outline in reading order (printpdf's is flat and sorted by title).

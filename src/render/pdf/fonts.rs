@@ -67,7 +67,7 @@ pub struct Face<'a> {
     pub name: String,
     pub bytes: &'a [u8],
     pub index: u32,
-    parsed: ttf_parser::Face<'a>,
+    pub parsed: ttf_parser::Face<'a>,
     units_per_em: f32,
 }
 

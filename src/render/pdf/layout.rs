@@ -24,6 +24,8 @@ pub struct Ctx<'f, 'a> {
 struct Inherit {
     color: Rgb,
     list_depth: usize,
+    /// Inside a list item: blocks follow each other closely.
+    tight: bool,
 }
 
 impl<'f, 'a> Ctx<'f, 'a> {
@@ -38,7 +40,7 @@ impl<'f, 'a> Ctx<'f, 'a> {
     }
 
     pub fn layout(&mut self, blocks: &[Block], width: f32) {
-        let inherit = Inherit { color: st::TEXT, list_depth: 0 };
+        let inherit = Inherit { color: st::TEXT, list_depth: 0, tight: false };
         self.blocks(blocks, 0.0, width, inherit);
     }
 
@@ -51,7 +53,8 @@ impl<'f, 'a> Ctx<'f, 'a> {
         for block in blocks {
             let before = space_before(block);
             if let Some(after) = space_after_prev {
-                self.push(Stripe::spacer(after.max(before)));
+                let space = after.max(before);
+                self.push(Stripe::spacer(if inh.tight { space.min(4.0) } else { space }));
             }
             self.block(block, x, width, inh);
             space_after_prev = Some(space_after(block));
@@ -68,7 +71,8 @@ impl<'f, 'a> Ctx<'f, 'a> {
             Block::Quote(blocks) => {
                 let first = self.flow.stripes.len();
                 let inner = Inherit { color: st::MUTED, ..inh };
-                self.blocks(blocks, x + st::QUOTE_INDENT, width - st::QUOTE_INDENT, inner);
+                let indent = st::QUOTE_INDENT.min(width / 4.0);
+                self.blocks(blocks, x + indent, width - indent, inner);
                 for stripe in &mut self.flow.stripes[first..] {
                     let bar =
                         Item::Fill { x, y: 0.0, w: 2.5, h: stripe.height, color: st::QUOTE_BAR };
@@ -115,7 +119,6 @@ impl<'f, 'a> Ctx<'f, 'a> {
                         size: if code { size * st::INLINE_CODE_SCALE } else { size },
                         color: if link.is_some() { st::LINK } else { color },
                         strike: s.style.strike,
-                        underline: false,
                         background: code.then_some(st::INLINE_CODE_BG),
                         link,
                     },
@@ -137,12 +140,16 @@ impl<'f, 'a> Ctx<'f, 'a> {
         let runs = self.runs(spans, size, color, base);
         let lines = shape(&runs, self.fonts).wrap(width);
         let n = lines.len();
-        for line in lines {
+        for (i, line) in lines.into_iter().enumerate() {
             let h = line.size.max(size) * st::LEADING;
             let y = baseline(h, line.size.max(size));
             let mut items = Vec::with_capacity(line.frags.len());
-            line_items(&line, x, y, &self.links, &mut items);
-            self.push(Stripe { height: h, items, baseline: Some(y), ..Stripe::default() });
+            line_items(line, x, y, &self.links, &mut items);
+            // No single first line at the foot of a page, no single last line at the top.
+            let keep_with_next = n >= 2 && (i == 0 || i + 2 == n);
+            let stripe =
+                Stripe { height: h, items, baseline: Some(y), keep_with_next, ..Stripe::default() };
+            self.push(stripe);
         }
         n
     }
@@ -211,7 +218,7 @@ impl<'f, 'a> Ctx<'f, 'a> {
         let widest =
             marker_runs.iter().map(|r| shape(r, self.fonts).max_width()).fold(0.0f32, f32::max);
         let indent = st::LIST_INDENT.max(widest + 6.0).min(width / 3.0);
-        let inner = Inherit { list_depth: depth + 1, ..inh };
+        let inner = Inherit { list_depth: depth + 1, tight: true, ..inh };
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.push(Stripe::spacer(st::LIST_ITEM_SPACE));
@@ -231,7 +238,7 @@ impl<'f, 'a> Ctx<'f, 'a> {
                 continue;
             }
             let line = shape(&marker_runs[i], self.fonts).wrap(f32::MAX);
-            if let Some(line) = line.first() {
+            if let Some(line) = line.into_iter().next() {
                 // Numbers end at the indent; bullets sit in its middle.
                 let mx = match start {
                     Some(_) => x + indent - 5.0 - line.width,
@@ -251,7 +258,6 @@ impl<'f, 'a> Ctx<'f, 'a> {
             size,
             color: st::TEXT,
             strike: false,
-            underline: false,
             background: None,
             link: None,
         };
@@ -266,7 +272,7 @@ impl<'f, 'a> Ctx<'f, 'a> {
             for line in lines {
                 let y = baseline(lh, size);
                 let mut items = vec![Item::Fill { x, y: 0.0, w: width, h: lh, color: st::CODE_BG }];
-                line_items(&line, x + pad, y, &[], &mut items);
+                line_items(line, x + pad, y, &[], &mut items);
                 self.push(Stripe { height: lh, items, baseline: Some(y), ..Stripe::default() });
             }
         }
@@ -312,18 +318,12 @@ impl<'f, 'a> Ctx<'f, 'a> {
             ),
         ];
         for (text, variant, size, color, y) in lines {
-            let style = RunStyle {
-                variant,
-                size,
-                color,
-                strike: false,
-                underline: false,
-                background: None,
-                link: None,
-            };
+            let style =
+                RunStyle { variant, size, color, strike: false, background: None, link: None };
             let wrapped = shape(&[Run { text, style }], self.fonts).wrap(width - 16.0);
-            if let Some(line) = wrapped.first() {
-                line_items(line, x + (width - line.width) / 2.0, y, &[], &mut items);
+            if let Some(line) = wrapped.into_iter().next() {
+                let lx = x + (width - line.width) / 2.0;
+                line_items(line, lx, y, &[], &mut items);
             }
         }
         self.push(Stripe { height: h, items, ..Stripe::default() });

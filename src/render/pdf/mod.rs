@@ -7,11 +7,13 @@
 //! Markdown and options give the same bytes on every run and every machine.
 
 mod boxes;
+mod embed;
 mod emit;
 mod fonts;
 mod layout;
 mod markdown;
 mod paginate;
+mod sfnt;
 mod style;
 mod table;
 mod text;
@@ -134,10 +136,10 @@ fn decorate(
     for (p, page) in pages.iter_mut().enumerate() {
         let mut items = Vec::new();
         if let Some(t) = &title {
-            line_items(t, margin, header_y, &[], &mut items);
+            line_items(t.clone(), margin, header_y, &[], &mut items);
         }
         if let Some(s) = &subtitle {
-            line_items(s, width - margin - s.width, header_y, &[], &mut items);
+            line_items(s.clone(), width - margin - s.width, header_y, &[], &mut items);
         }
         items.push(Item::Line {
             x1: margin,
@@ -148,11 +150,12 @@ fn decorate(
             width: 0.6,
         });
         if let Some(l) = &left {
-            line_items(l, margin, footer_y, &[], &mut items);
+            line_items(l.clone(), margin, footer_y, &[], &mut items);
         }
         let number = format!("Page {} of {}", p + 1, total);
         if let Some(r) = one_line(fonts, &number, Variant::Regular, 8.0, style::MUTED, body * 0.5) {
-            line_items(&r, width - margin - r.width, footer_y, &[], &mut items);
+            let rx = width - margin - r.width;
+            line_items(r, rx, footer_y, &[], &mut items);
         }
         page.extend(items);
     }
@@ -167,15 +170,7 @@ fn one_line(
     color: style::Rgb,
     max: f32,
 ) -> Option<text::Line> {
-    let style = RunStyle {
-        variant,
-        size,
-        color,
-        strike: false,
-        underline: false,
-        background: None,
-        link: None,
-    };
+    let style = RunStyle { variant, size, color, strike: false, background: None, link: None };
     let run = Run { text: text.replace('\n', " "), style };
     shape(&[run], fonts).wrap(max).into_iter().next()
 }

@@ -7,22 +7,22 @@ use super::boxes::{Flow, Item};
 /// Pages of items, in coordinates from the page's top-left corner.
 pub fn paginate(flow: Flow, left: f32, top: f32, body_height: f32) -> Vec<Vec<Item>> {
     let Flow { stripes, headers } = flow;
+    let shapes: Vec<(f32, bool, bool)> =
+        stripes.iter().map(|s| (s.height, s.keep_with_next, s.spacer)).collect();
     let mut pages: Vec<Vec<Item>> = vec![Vec::new()];
     let mut y = 0.0f32;
     // Whether anything but spacers is on the current page yet.
     let mut used = false;
-    for i in 0..stripes.len() {
-        let stripe = &stripes[i];
+    for (i, stripe) in stripes.into_iter().enumerate() {
+        let page = pages.last_mut().expect("there is always a page");
         if stripe.spacer {
             if used && y + stripe.height <= body_height {
-                if let Some(p) = pages.last_mut() {
-                    p.extend(shifted(&stripe.items, left, top + y));
-                }
+                page.extend(stripe.items.into_iter().map(|it| it.shifted(left, top + y)));
                 y += stripe.height;
             }
             continue;
         }
-        let needed = if stripe.keep_with_next { chain_height(&stripes, i) } else { stripe.height };
+        let needed = if stripe.keep_with_next { chain_height(&shapes, i) } else { stripe.height };
         // Keeping together what cannot fit on any page would only leave holes.
         let needed = if needed > body_height { stripe.height } else { needed };
         if used && y + needed > body_height + 0.01 {
@@ -31,14 +31,12 @@ pub fn paginate(flow: Flow, left: f32, top: f32, body_height: f32) -> Vec<Vec<It
             used = false;
         }
         let page = pages.last_mut().expect("there is always a page");
-        if !used {
-            let is_header = headers.get(stripe.header.unwrap_or(usize::MAX)) == Some(stripe);
-            if let (Some(h), false) = (stripe.header.and_then(|h| headers.get(h)), is_header) {
-                page.extend(shifted(&h.items, left, top + y));
-                y += h.height;
-            }
+        // A table row that starts a page brings its header row along.
+        if let (false, Some(header)) = (used, stripe.header.and_then(|h| headers.get(h))) {
+            page.extend(header.items.iter().map(|it| it.clone().shifted(left, top + y)));
+            y += header.height;
         }
-        page.extend(shifted(&stripe.items, left, top + y));
+        page.extend(stripe.items.into_iter().map(|it| it.shifted(left, top + y)));
         y += stripe.height;
         used = true;
     }
@@ -46,19 +44,15 @@ pub fn paginate(flow: Flow, left: f32, top: f32, body_height: f32) -> Vec<Vec<It
 }
 
 /// The height of a run of keep-with-next stripes and the stripe they keep with.
-fn chain_height(stripes: &[super::boxes::Stripe], from: usize) -> f32 {
+fn chain_height(shapes: &[(f32, bool, bool)], from: usize) -> f32 {
     let mut h = 0.0;
-    for s in &stripes[from..] {
-        h += s.height;
-        if !s.keep_with_next && !s.spacer {
+    for &(height, keep, spacer) in &shapes[from..] {
+        h += height;
+        if !keep && !spacer {
             break;
         }
     }
     h
-}
-
-fn shifted(items: &[Item], dx: f32, dy: f32) -> impl Iterator<Item = Item> + '_ {
-    items.iter().map(move |item| item.clone().shifted(dx, dy))
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub fn layout(
     let max_height = (ctx.body_height - head_height - 4.0).max(lh + 2.0 * st::CELL_PAD_Y);
 
     let header_index = ctx.flow.headers.len();
-    let mut header_stripe = row_stripe(ctx, &head, &head_lines, &widths, x, lh, None);
+    let mut header_stripe = row_stripe(ctx, &head, head_lines, &widths, x, lh, None);
     header_stripe.items.insert(
         0,
         Item::Fill {
@@ -75,7 +75,7 @@ pub fn layout(
         let lines = wrap_row(row, &widths);
         let zebra = (r % 2 == 1).then_some(st::TABLE_ZEBRA);
         for piece in split_tall(lines, lh, max_height) {
-            let mut stripe = row_stripe(ctx, row, &piece, &widths, x, lh, zebra);
+            let mut stripe = row_stripe(ctx, row, piece, &widths, x, lh, zebra);
             stripe.header = Some(header_index);
             ctx.flow.stripes.push(stripe);
         }
@@ -104,11 +104,30 @@ fn column_widths(head: &[Cell], body: &[Vec<Cell>], cols: usize, width: f32) -> 
     let pad = 2.0 * st::CELL_PAD_X;
     let mut min = vec![pad + 12.0; cols];
     let mut max = vec![pad + 12.0; cols];
-    for row in std::iter::once(head).chain(body.iter().map(Vec::as_slice)) {
+    for (c, cell) in head.iter().enumerate() {
+        // Header words stay on one line when they are short enough.
+        let whole = cell.shaped.max_width() + pad;
+        min[c] = min[c].max(whole.min(width * 0.2).max(cell.shaped.min_width() + pad));
+        max[c] = max[c].max(whole);
+    }
+    for row in body {
         for (c, cell) in row.iter().enumerate() {
             // A single enormous word (a URL) may not claim the whole table.
             min[c] = min[c].max((cell.shaped.min_width() + pad).min(width * 0.3));
             max[c] = max[c].max(cell.shaped.max_width() + pad);
+        }
+    }
+    for m in &mut min {
+        *m = m.min(width * 0.3);
+    }
+    // Short columns (numbers, dates, statuses) are never wrapped while the long ones can
+    // give way: a wrapped "1/4 (25%)" reads worse than a title on one more line.
+    let narrow: f32 = max.iter().filter(|m| **m <= width * 0.16).sum();
+    if narrow <= width * 0.6 {
+        for (m, x) in min.iter_mut().zip(&max) {
+            if *x <= width * 0.16 {
+                *m = *x;
+            }
         }
     }
     let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
@@ -151,13 +170,13 @@ fn split_tall(lines: Vec<Vec<Line>>, lh: f32, max_height: f32) -> Vec<Vec<Vec<Li
 fn row_stripe(
     ctx: &Ctx<'_, '_>,
     row: &[Cell],
-    lines: &[Vec<Line>],
+    lines: Vec<Vec<Line>>,
     widths: &[f32],
     x: f32,
     lh: f32,
     shade: Option<st::Rgb>,
 ) -> Stripe {
-    let height = row_height(lines, lh);
+    let height = row_height(&lines, lh);
     let mut items = Vec::new();
     if let Some(color) = shade {
         items.push(Item::Fill { x, y: 0.0, w: width_sum(widths), h: height, color });
@@ -165,7 +184,7 @@ fn row_stripe(
     let mut cx = x;
     for ((cell, cell_lines), w) in row.iter().zip(lines).zip(widths) {
         let inner = w - 2.0 * st::CELL_PAD_X;
-        for (k, line) in cell_lines.iter().enumerate() {
+        for (k, line) in cell_lines.into_iter().enumerate() {
             let slack = (inner - line.width).max(0.0);
             let dx = match cell.align {
                 Align::Left => 0.0,

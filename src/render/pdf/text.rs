@@ -15,7 +15,6 @@ pub struct RunStyle {
     pub size: f32,
     pub color: Rgb,
     pub strike: bool,
-    pub underline: bool,
     /// A shaded box behind the text (inline code).
     pub background: Option<Rgb>,
     pub link: Option<usize>,
@@ -27,6 +26,19 @@ pub struct Run {
     pub style: RunStyle,
 }
 
+/// An emoji drawn as a coloured DejaVu glyph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Symbol {
+    pub glyph: char,
+    pub color: Rgb,
+    pub face: FaceId,
+    pub gid: u16,
+    /// Size relative to the text.
+    pub scale: f32,
+    /// Advance of the glyph, in em.
+    pub advance: f32,
+}
+
 /// What a measured character becomes on the page.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -34,8 +46,8 @@ enum Kind {
         face: FaceId,
         gid: u16,
     },
-    /// 🔴 🟠 🟡 🟢 🔵 … drawn as a filled circle.
-    Dot(Rgb),
+    /// 🔴 🟠 🟢 ✅ … drawn as a coloured glyph (see [`symbol`]).
+    Symbol(Symbol),
     /// No font has it: a hollow box, counted as a missing glyph.
     Missing,
     /// Zero width and not drawn: joiners, variation selectors, controls.
@@ -62,8 +74,16 @@ pub struct Shaped {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FragKind {
-    Text { face: FaceId, text: String, gids: Vec<u16> },
-    Dot(Rgb),
+    Text {
+        face: FaceId,
+        text: String,
+        gids: Vec<u16>,
+    },
+    /// A coloured glyph of `size` points, centred in the fragment.
+    Symbol {
+        symbol: Symbol,
+        size: f32,
+    },
     Missing(String),
 }
 
@@ -84,20 +104,44 @@ pub struct Line {
     pub frags: Vec<Frag>,
 }
 
-/// The status colours of GitHub's round emoji, as they read on paper.
-fn dot_color(c: char) -> Option<Rgb> {
-    Some(match c {
-        '🔴' => Rgb::hex(0xd62d20),
-        '🟠' => Rgb::hex(0xf08c00),
-        '🟡' => Rgb::hex(0xf2c200),
-        '🟢' => Rgb::hex(0x2f9e44),
-        '🔵' => Rgb::hex(0x1c7ed6),
-        '🟣' => Rgb::hex(0x7048e8),
-        '🟤' => Rgb::hex(0x8d5524),
-        '⚫' => Rgb::hex(0x222222),
-        '⚪' => Rgb::hex(0xdddddd),
+/// Emoji that reports use as status marks, drawn as a coloured glyph DejaVu has: the
+/// round status dots (🔴 🟠 🟢 …) as ●, squares as ■, ✅ as ✔, ❌ as ✘, ⭐ as ★.
+/// Returns the glyph, its colour and its size relative to the text.
+fn symbol(c: char) -> Option<(char, Rgb, f32)> {
+    const RED: u32 = 0xd62d20;
+    const ORANGE: u32 = 0xf08c00;
+    const YELLOW: u32 = 0xf2c200;
+    const GREEN: u32 = 0x2f9e44;
+    const BLUE: u32 = 0x1c7ed6;
+    const PURPLE: u32 = 0x7048e8;
+    const BROWN: u32 = 0x8d5524;
+    const BLACK: u32 = 0x222222;
+    const WHITE: u32 = 0xdddddd;
+    let (glyph, color, scale) = match c {
+        '🔴' => ('●', RED, 0.95),
+        '🟠' => ('●', ORANGE, 0.95),
+        '🟡' => ('●', YELLOW, 0.95),
+        '🟢' => ('●', GREEN, 0.95),
+        '🔵' => ('●', BLUE, 0.95),
+        '🟣' => ('●', PURPLE, 0.95),
+        '🟤' => ('●', BROWN, 0.95),
+        '⚫' => ('●', BLACK, 0.95),
+        '⚪' => ('●', WHITE, 0.95),
+        '🟥' => ('■', RED, 0.9),
+        '🟧' => ('■', ORANGE, 0.9),
+        '🟨' => ('■', YELLOW, 0.9),
+        '🟩' => ('■', GREEN, 0.9),
+        '🟦' => ('■', BLUE, 0.9),
+        '🟪' => ('■', PURPLE, 0.9),
+        '🟫' => ('■', BROWN, 0.9),
+        '⬛' => ('■', BLACK, 0.9),
+        '⬜' => ('■', WHITE, 0.9),
+        '✅' => ('✔', GREEN, 1.0),
+        '❌' => ('✘', RED, 1.0),
+        '⭐' => ('★', ORANGE, 1.0),
         _ => return None,
-    })
+    };
+    Some((glyph, Rgb::hex(color), scale))
 }
 
 fn ignorable(c: char) -> bool {
@@ -119,10 +163,19 @@ pub fn shape(runs: &[Run], fonts: &mut Fonts<'_>) -> Shaped {
         for c in run.text.chars() {
             // A tab in running text is a space; code blocks expand tabs before this.
             let c = if c == '\t' || c == '\r' { ' ' } else { c };
+            // "🟠 Amber" is one token: no line break between the dot and its word.
+            let after_symbol = matches!(chars.last(), Some(Char { kind: Kind::Symbol(_), .. }));
+            let c = if c == ' ' && after_symbol { '\u{A0}' } else { c };
+            let drawn_as = symbol(c).and_then(|(glyph, color, scale)| {
+                let g = fonts.glyph(glyph, Variant::Regular)?;
+                let symbol =
+                    Symbol { glyph, color, face: g.face, gid: g.gid, scale, advance: g.advance };
+                Some((symbol, (g.advance * scale + 0.15) * size))
+            });
             let (kind, width) = if c == '\n' {
                 (Kind::Newline, 0.0)
-            } else if let Some(color) = dot_color(c) {
-                (Kind::Dot(color), 0.85 * size)
+            } else if let Some((symbol, width)) = drawn_as {
+                (Kind::Symbol(symbol), width)
             } else if ignorable(c) {
                 (Kind::Ignored, 0.0)
             } else if let Some(g) = fonts.glyph(c, run.style.variant) {
@@ -240,19 +293,24 @@ impl Shaped {
         lines
     }
 
-    fn line(&self, a: usize, mut b: usize) -> Line {
+    fn line(&self, mut a: usize, mut b: usize) -> Line {
         while b > a && is_space(&self.chars[b - 1]) {
             b -= 1;
         }
+        // Spaces after a hard break ("end<br> next") do not indent the next line.
+        while a > 0 && a < b && self.chars[a].c == ' ' {
+            a += 1;
+        }
         let mut line = Line::default();
         let mut x = 0.0;
-        for ch in &self.chars[a..b] {
+        for ch in visual_order(&self.chars[a..b]) {
             let style = self.styles[ch.run as usize];
             line.size = line.size.max(style.size);
             match ch.kind {
                 Kind::Ignored | Kind::Newline => continue,
-                Kind::Dot(color) => {
-                    line.frags.push(Frag { x, width: ch.width, kind: FragKind::Dot(color), style });
+                Kind::Symbol(symbol) => {
+                    let kind = FragKind::Symbol { symbol, size: symbol.scale * style.size };
+                    line.frags.push(Frag { x, width: ch.width, kind, style });
                 }
                 Kind::Missing => match line.frags.last_mut() {
                     Some(Frag { kind: FragKind::Missing(s), width, style: st, .. })
@@ -297,6 +355,36 @@ impl Shaped {
     }
 }
 
+/// Hebrew and Arabic are written right to left: each run of such words inside a line is
+/// drawn reversed. (Only the reordering of the Unicode bidi algorithm for a left-to-right
+/// paragraph; Arabic letters are not joined, which needs shaping.)
+fn visual_order(chars: &[Char]) -> Vec<&Char> {
+    let rtl = |c: &Char| {
+        matches!(c.c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+            && !matches!(c.kind, Kind::Ignored)
+    };
+    let mut out: Vec<&Char> = chars.iter().collect();
+    let mut i = 0;
+    while i < out.len() {
+        if !rtl(out[i]) {
+            i += 1;
+            continue;
+        }
+        // The run goes on over spaces and punctuation while more right-to-left text follows.
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < out.len() && (rtl(out[j]) || !out[j].c.is_alphanumeric()) {
+            if rtl(out[j]) {
+                end = j + 1;
+            }
+            j += 1;
+        }
+        out[i..end].reverse();
+        i = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fonts::FallbackFiles;
@@ -308,7 +396,6 @@ mod tests {
             size,
             color: Rgb::hex(0),
             strike: false,
-            underline: false,
             background: None,
             link: None,
         }
@@ -326,7 +413,7 @@ mod tests {
                     .iter()
                     .map(|f| match &f.kind {
                         FragKind::Text { text, .. } => text.clone(),
-                        FragKind::Dot(_) => "●".into(),
+                        FragKind::Symbol { symbol, .. } => symbol.glyph.into(),
                         FragKind::Missing(s) => format!("[{s}]"),
                     })
                     .collect()
@@ -355,7 +442,11 @@ mod tests {
         let none = FallbackFiles::read(&[]).unwrap();
         let mut fonts = Fonts::new(&none).unwrap();
         let shaped = shape(&[run("🔴 Red\nnext 東京\u{200D}")], &mut fonts);
-        assert_eq!(texts(&shaped.wrap(500.0)), vec!["● Red", "next [東京]"]);
+        assert_eq!(texts(&shaped.wrap(500.0)), vec!["●\u{a0}Red", "next [東京]"]);
+        let shaped = shape(&[run("a עברית, שלום b")], &mut fonts);
+        assert_eq!(texts(&shaped.wrap(500.0)), vec!["a םולש ,תירבע b"]);
+        let shaped = shape(&[run("✅ done ❌ failed 🟩<br>\n  after")], &mut fonts);
+        assert_eq!(texts(&shaped.wrap(500.0)), vec!["✔\u{a0}done ✘\u{a0}failed ■<br>", "after"]);
         assert!(shape(&[run("")], &mut fonts).wrap(100.0).is_empty());
         assert!(shape(&[run("  \n ")], &mut fonts).wrap(100.0).is_empty());
     }

@@ -1,0 +1,499 @@
+//! The PDF renderer, through the library: what a reader can extract from the pages, table
+//! headers repeated across page breaks, identical bytes within and across processes,
+//! fonts and missing glyphs, metadata, links, outline, and random Markdown that must never
+//! break it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use lopdf::{Document, Object};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rolecall::render::pdf::{render, PageSize, PdfOptions, PdfOutput};
+use rolecall::Error;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf").join(name)
+}
+
+fn options() -> PdfOptions {
+    PdfOptions {
+        title: "Program report".into(),
+        subtitle: "Acme Analytics · 2026-W48".into(),
+        author: "rolecall".into(),
+        subject: "Weekly program status".into(),
+        keywords: vec!["program".into(), "2026-W48".into()],
+        as_of: "2026-11-27T17:00:00Z".parse().expect("well-formed"),
+        ..PdfOptions::default()
+    }
+}
+
+fn load(pdf: &PdfOutput) -> Document {
+    let doc = Document::load_mem(&pdf.bytes).expect("lopdf loads the PDF");
+    assert_eq!(doc.get_pages().len(), pdf.pages);
+    doc
+}
+
+/// The text of each page, with all whitespace removed: extraction does not know where
+/// the spaces between separately drawn pieces (table cells, wrapped lines) were.
+fn page_texts(doc: &Document) -> Vec<String> {
+    doc.get_pages()
+        .keys()
+        .map(|&n| squash(&doc.extract_text(&[n]).expect("text extracts")))
+        .collect()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Headings and table cells of a Markdown document, as plain text.
+fn headings_and_cells(markdown: &str) -> (Vec<String>, Vec<String>) {
+    let (mut headings, mut cells) = (Vec::new(), Vec::new());
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Heading { .. } | Tag::TableCell) => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = &mut current {
+                    c.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+            Event::End(TagEnd::TableCell) => cells.extend(current.take()),
+            _ => {}
+        }
+    }
+    // The round status emoji are drawn as coloured ● glyphs.
+    let clean = |s: String| squash(&s.replace(['🔴', '🟠', '🟢'], "●"));
+    (headings.into_iter().map(clean).collect(), cells.into_iter().map(clean).collect())
+}
+
+#[test]
+fn every_heading_and_table_cell_of_the_fixture_report_is_in_the_text() {
+    let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+    let pdf = render(&markdown, &options()).unwrap();
+    assert_eq!(pdf.missing_glyphs, 0);
+    let doc = load(&pdf);
+    let text = page_texts(&doc).concat();
+    let (headings, cells) = headings_and_cells(&markdown);
+    assert!(headings.len() >= 9 && cells.len() >= 40, "{headings:?} {cells:?}");
+    for h in &headings {
+        assert!(text.contains(h.as_str()), "heading {h:?} missing from {text}");
+    }
+    for c in cells.iter().filter(|c| !c.is_empty()) {
+        assert!(text.contains(c.as_str()), "cell {c:?} missing from {text}");
+    }
+    for words in
+        ["Dataasof2026-11-27", "Page1of2", "Page2of2", "ProgramreportAcmeAnalytics·2026-W48"]
+    {
+        assert!(text.contains(words), "{words}");
+    }
+    assert!(text.contains("Ελληνικά") && text.contains("Кириллица") && text.contains("Zürich"));
+}
+
+/// Every annotation's action dictionary, as (kind, target) pairs.
+fn links(doc: &Document) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for page in doc.get_pages().values() {
+        let Ok(annots) = doc.get_dictionary(*page).and_then(|p| p.get(b"Annots")) else { continue };
+        for a in annots.as_array().expect("well-formed") {
+            let a = match a {
+                Object::Reference(id) => doc.get_dictionary(*id).expect("well-formed"),
+                Object::Dictionary(d) => d,
+                other => panic!("annotation {other:?}"),
+            };
+            let action = a.get(b"A").expect("well-formed").as_dict().expect("well-formed");
+            let kind = String::from_utf8_lossy(
+                action.get(b"S").expect("well-formed").as_name().expect("well-formed"),
+            );
+            let target = match action.get(b"URI") {
+                Ok(uri) => String::from_utf8_lossy(uri.as_str().expect("well-formed")).into_owned(),
+                Err(_) => format!("{:?}", action.get(b"D").expect("well-formed")),
+            };
+            out.push((kind.into_owned(), target));
+        }
+    }
+    out
+}
+
+#[test]
+fn links_are_clickable_except_javascript_and_fragments_jump_to_headings() {
+    let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+    let doc = load(&render(&markdown, &options()).unwrap());
+    let links = links(&doc);
+    let uris: Vec<&str> =
+        links.iter().filter(|(k, _)| k == "URI").map(|(_, t)| t.as_str()).collect();
+    assert!(uris.contains(&"https://acme.atlassian.net/browse/ACME-402"), "{uris:?}");
+    assert!(uris.iter().any(|u| u.starts_with("https://acme.atlassian.net/secure/RapidBoard")));
+    assert!(links.iter().all(|(_, t)| !t.to_lowercase().contains("javascript")), "{links:?}");
+    assert_eq!(links.iter().filter(|(k, _)| k == "GoTo").count(), 1, "{links:?}");
+}
+
+/// Titles of the outline, depth-first, with their depth.
+fn outline(doc: &Document) -> Vec<(usize, String)> {
+    fn walk(doc: &Document, first: Option<&Object>, depth: usize, out: &mut Vec<(usize, String)>) {
+        let mut next = first.and_then(|o| o.as_reference().ok());
+        while let Some(id) = next {
+            let item = doc.get_dictionary(id).expect("well-formed");
+            let title = item.get(b"Title").expect("well-formed").as_str().expect("well-formed");
+            let units: Vec<u16> =
+                title[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            out.push((depth, String::from_utf16(&units).expect("well-formed")));
+            walk(doc, item.get(b"First").ok(), depth + 1, out);
+            next = item.get(b"Next").ok().and_then(|o| o.as_reference().ok());
+        }
+    }
+    let catalog = doc.catalog().expect("well-formed");
+    let root = doc
+        .get_dictionary(
+            catalog.get(b"Outlines").expect("well-formed").as_reference().expect("well-formed"),
+        )
+        .expect("well-formed");
+    let mut out = Vec::new();
+    walk(doc, root.get(b"First").ok(), 0, &mut out);
+    out
+}
+
+#[test]
+fn the_outline_nests_headings_in_reading_order() {
+    let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+    let doc = load(&render(&markdown, &options()).unwrap());
+    let outline = outline(&doc);
+    assert_eq!(outline[0], (0, "Program report — Acme Analytics, 2026-W48".to_string()));
+    assert_eq!(outline[1], (1, "Summary".to_string()));
+    assert_eq!(outline[2], (1, "Milestones".to_string()));
+    assert_eq!(outline[3], (2, "Checkout v2 — 2026-12-18".to_string()));
+    assert!(outline.contains(&(3, "Decisions needed".to_string())), "{outline:?}");
+    assert_eq!(outline.len(), 9, "{outline:?}");
+}
+
+#[test]
+fn metadata_comes_from_the_options() {
+    let doc = load(&render("# Hi\n", &options()).unwrap());
+    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let info = doc.get_dictionary(info).unwrap();
+    let text = |key: &[u8]| {
+        let bytes = info.get(key).unwrap().as_str().unwrap();
+        match bytes.strip_prefix(&[0xfe, 0xff]) {
+            Some(utf16) => String::from_utf16(
+                &utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+            )
+            .unwrap(),
+            None => String::from_utf8_lossy(bytes).into_owned(),
+        }
+    };
+    assert_eq!(text(b"Title"), "Program report");
+    assert_eq!(text(b"Author"), "rolecall");
+    assert_eq!(text(b"Subject"), "Weekly program status");
+    assert_eq!(text(b"Keywords"), "program,2026-W48");
+    assert!(text(b"CreationDate").starts_with("D:20261127170000"), "{}", text(b"CreationDate"));
+    assert!(text(b"ModDate").starts_with("D:20261127170000"));
+    assert!(info.get(b"GTS_PDFXVersion").is_err());
+}
+
+#[test]
+fn page_size_and_margins_follow_the_options() {
+    let media = |opts: &PdfOptions| {
+        let doc = load(&render("text\n", opts).unwrap());
+        let page = *doc.get_pages().values().next().unwrap();
+        let media = doc.get_dictionary(page).unwrap().get(b"MediaBox").unwrap().as_array().unwrap();
+        media.iter().map(|o| o.as_float().unwrap().round() as i64).collect::<Vec<_>>()
+    };
+    assert_eq!(media(&options()), vec![0, 0, 595, 842]);
+    assert_eq!(media(&PdfOptions { page: PageSize::Letter, ..options() }), vec![0, 0, 612, 792]);
+    // Wider margins: the same text needs more pages.
+    let long = "word ".repeat(6000);
+    let narrow = render(&long, &PdfOptions { margin_mm: 10.0, ..options() }).unwrap().pages;
+    let wide = render(&long, &PdfOptions { margin_mm: 40.0, ..options() }).unwrap().pages;
+    assert!(wide > narrow, "{wide} > {narrow}");
+}
+
+fn long_table(rows: usize) -> String {
+    let mut md =
+        String::from("# Backlog\n\nAll open items.\n\n| Key | Title | Owner |\n|---|---|---|\n");
+    for i in 0..rows {
+        md.push_str(&format!("| ROW-{i:03} | Item number {i} with a title | person{} |\n", i % 7));
+    }
+    md
+}
+
+#[test]
+fn a_table_longer_than_a_page_repeats_its_header_on_every_page() {
+    let pdf = render(&long_table(150), &options()).unwrap();
+    assert!(pdf.pages >= 3, "{} pages", pdf.pages);
+    let pages = page_texts(&load(&pdf));
+    for (i, text) in pages.iter().enumerate() {
+        let at = text.find("KeyTitleOwner").unwrap_or_else(|| panic!("page {}: {text}", i + 1));
+        if i > 0 {
+            assert_eq!(at, 0, "the header starts page {}", i + 1);
+        }
+        assert_eq!(text.matches("KeyTitleOwner").count(), 1);
+    }
+    let all = pages.concat();
+    for i in 0..150 {
+        assert_eq!(all.matches(&format!("ROW-{i:03}")).count(), 1, "row {i}");
+    }
+}
+
+#[test]
+fn a_heading_never_ends_a_page() {
+    // Fill a page with paragraphs, then a heading right where the page ends.
+    for n in 30..46 {
+        let mut md = String::new();
+        for i in 0..n {
+            md.push_str(&format!("Paragraph {i}.\n\n"));
+        }
+        md.push_str("## Next section\n\nIts first paragraph.\n");
+        let pdf = render(&md, &options()).unwrap();
+        for text in page_texts(&load(&pdf)) {
+            let body = text.split("ProgramreportAcme").next().unwrap();
+            assert!(!body.ends_with("Nextsection"), "n = {n}: {text}");
+        }
+    }
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes_twice_in_one_process() {
+    let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+    let a = render(&markdown, &options()).unwrap();
+    let b = render(&markdown, &options()).unwrap();
+    assert!(a.bytes == b.bytes, "two renders differ");
+    let c = render(&markdown, &PdfOptions { subtitle: "other".into(), ..options() }).unwrap();
+    assert!(a.bytes != c.bytes);
+}
+
+/// Not a test of its own: the child half of the cross-process test below.
+#[test]
+fn child_process_render() {
+    if let Ok(out) = std::env::var("ROLECALL_PDF_CHILD_OUT") {
+        let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+        std::fs::write(out, render(&markdown, &options()).unwrap().bytes).unwrap();
+    }
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes_in_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("child.pdf");
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_process_render", "--test-threads", "1"])
+        .env("ROLECALL_PDF_CHILD_OUT", &out)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+    let here = render(&markdown, &options()).unwrap();
+    assert!(std::fs::read(&out).unwrap() == here.bytes, "the other process wrote other bytes");
+}
+
+const MIXED: &str = "Latin Déjà vu · Ελληνικά · Кириллица · 東京 · 🚀 · 🔴 Red";
+
+#[test]
+fn mixed_scripts_are_embedded_or_counted_as_missing() {
+    let pdf = render(MIXED, &options()).unwrap();
+    // 東, 京 and 🚀 have no glyph in DejaVu; the red dot is drawn, not missing.
+    assert_eq!(pdf.missing_glyphs, 3);
+    let text = page_texts(&load(&pdf)).concat();
+    assert!(text.contains("LatinDéjàvu·Ελληνικά·Кириллица···●Red"), "{text}");
+}
+
+#[test]
+fn fallback_fonts_supply_what_dejavu_lacks() {
+    // A subset of Noto Sans CJK (OFL) with a handful of characters, shipped as a fixture.
+    let opts = PdfOptions { fallback_fonts: vec![fixture("NotoSansCJK-subset.otf")], ..options() };
+    let pdf = render(MIXED, &opts).unwrap();
+    assert_eq!(pdf.missing_glyphs, 1, "only 🚀 is missing");
+    let text = page_texts(&load(&pdf)).concat();
+    assert!(text.contains("Кириллица·東京··●Red"), "{text}");
+}
+
+#[test]
+fn an_unreadable_or_invalid_font_is_a_read_error_naming_it() {
+    let missing = PdfOptions { fallback_fonts: vec!["/no/such/font.ttf".into()], ..options() };
+    match render("x", &missing) {
+        Err(Error::Read { path, message }) => {
+            assert_eq!(path, "/no/such/font.ttf");
+            assert_eq!(message, "no such file");
+        }
+        other => panic!("{other:?}"),
+    }
+    let not_font = PdfOptions { fallback_fonts: vec![fixture("report.md")], ..options() };
+    match render("x", &not_font) {
+        Err(Error::Read { path, message }) => {
+            assert!(path.ends_with("report.md"));
+            assert!(message.contains("not a TrueType or OpenType font"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("well-formed").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn missing_glyphs_give_one_warning_that_names_a_font() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::WARN)
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        render(&format!("{MIXED}\n\n| a |\n|---|\n| 東京 |\n"), &options()).unwrap();
+        render("all covered: Ελληνικά\n", &options()).unwrap();
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains("WARN"), "{log}");
+    assert!(log.contains("5 character(s)"), "{log}");
+    assert!(log.contains("東") && log.contains("Noto Sans CJK"), "{log}");
+}
+
+#[test]
+fn the_three_page_peer_report_fits_its_budget() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf/report-3pages.md");
+    let markdown = std::fs::read_to_string(path).unwrap();
+    let pdf = render(&markdown, &options()).unwrap();
+    assert_eq!(pdf.pages, 3);
+    assert!(pdf.bytes.len() <= 60_000, "{} bytes", pdf.bytes.len());
+}
+
+/// xorshift64*: a few lines instead of a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+        options[self.below(options.len())]
+    }
+}
+
+const NASTY: &[&str] = &[
+    "",
+    " ",
+    "plain words",
+    "\t",
+    "\u{0}",
+    "\u{202E}override",
+    "עברית",
+    "العربية",
+    "👨\u{200D}👩\u{200D}👧",
+    "🏳\u{FE0F}\u{200D}🌈",
+    "e\u{301}\u{301}\u{301}",
+    "\u{FEFF}",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "東京",
+    "ﷺ",
+    "\u{FFFD}",
+    "a\r\nb",
+    "\\|",
+    "`",
+    "*",
+    "<script>alert(1)</script>",
+    "&amp; &#0; &#x110000;",
+    "🔴 Red",
+    "🟠 Amber",
+    "🟢 Green",
+    "[link](javascript:alert(1))",
+    "[frag](#nowhere)",
+    "[ok](https://example.com/a_(b))",
+    "![img](x.png)",
+    "**bold *both* bold**",
+    "~~gone~~",
+    "`code with  spaces`",
+    "<br>",
+    "\u{1F}\u{7F}\u{85}",
+];
+
+fn word(rng: &mut Rng) -> String {
+    match rng.below(10) {
+        0 => "x".repeat(1 + rng.below(600)),
+        1 => format!("https://example.com/{}", "very/long/path/".repeat(rng.below(30))),
+        2 => rng.below(1_000_000_000).to_string(),
+        _ => rng.pick(NASTY).to_string(),
+    }
+}
+
+fn inline(rng: &mut Rng) -> String {
+    (0..rng.below(14)).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
+}
+
+fn block(rng: &mut Rng, depth: usize) -> String {
+    let line = inline(rng).replace('\n', " ");
+    match rng.below(if depth > 6 { 6 } else { 10 }) {
+        0 => format!("{} {line}\n", "#".repeat(1 + rng.below(7))),
+        1..=2 => format!("{}\n", inline(rng)),
+        3 => {
+            let cols = 1 + rng.below(12);
+            let many = rng.below(8) == 0;
+            let rows = rng.below(if many { 70 } else { 6 });
+            let mut t = format!("|{}\n|{}\n", " h |".repeat(cols), "---|".repeat(cols));
+            for _ in 0..rows {
+                let n = rng.below(cols + 3);
+                let cells: Vec<String> =
+                    (0..n).map(|_| inline(rng).replace(['|', '\n'], " ")).collect();
+                t.push_str(&format!("| {} |\n", cells.join(" | ")));
+            }
+            t
+        }
+        4 => format!("```{}\n{}\n```\n", rng.pick(&["", "mermaid", "rust"]), inline(rng)),
+        5 => "---\n".into(),
+        6..=7 => {
+            // Nested lists, down to a depth that squeezes the text column to nothing.
+            let marker = rng.pick(&["-", "*", "1.", "- [ ]", "- [x]", "99999."]);
+            let inner = block(rng, depth + 1);
+            let indent = " ".repeat(2 + marker.len());
+            let nested: String = inner.lines().map(|l| format!("{indent}{l}\n")).collect();
+            format!("{marker} {line}\n{nested}")
+        }
+        _ => {
+            let inner = block(rng, depth + 1);
+            inner.lines().map(|l| format!("> {l}\n")).collect()
+        }
+    }
+}
+
+#[test]
+fn random_markdown_never_panics_and_always_gives_a_valid_pdf() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for case in 0..300 {
+        let blocks = rng.below(16);
+        let markdown: String = (0..blocks).map(|_| block(&mut rng, 0) + "\n").collect();
+        let opts = PdfOptions {
+            page: if rng.below(2) == 0 { PageSize::A4 } else { PageSize::Letter },
+            margin_mm: [0.0, 5.0, 18.0, 60.0, 200.0][rng.below(5)],
+            title: inline(&mut rng),
+            subtitle: inline(&mut rng),
+            ..options()
+        };
+        let pdf = render(&markdown, &opts)
+            .unwrap_or_else(|e| panic!("case {case}: {e}\n---\n{markdown}"));
+        let doc = Document::load_mem(&pdf.bytes)
+            .unwrap_or_else(|e| panic!("case {case}: lopdf cannot load it: {e}\n---\n{markdown}"));
+        assert_eq!(doc.get_pages().len(), pdf.pages, "case {case}");
+        assert!(pdf.pages >= 1);
+        for page in doc.get_pages().keys() {
+            doc.extract_text(&[*page]).unwrap_or_else(|e| panic!("case {case}: {e}"));
+        }
+    }
+}
