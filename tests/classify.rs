@@ -213,7 +213,7 @@ fn classify_json_adds_concern_scores_confidence_and_reasons() {
     let (code, out, err) = rolecall(&["classify", "--demo", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON array");
-    assert_eq!(items.len(), 20);
+    assert_eq!(items.len(), 27);
     for it in &items {
         assert!(it["id"].is_string() && it["key"].is_string());
         assert!(["product", "program", "project"].contains(&it["concern"].as_str().unwrap_or("")));
@@ -257,7 +257,7 @@ fn explain_an_unknown_key_suggests_a_near_one() {
     assert_eq!(out, "");
     assert_eq!(
         err.lines().next(),
-        Some("error: no item with key `ACME-122` in the 20 loaded items (did you mean ACME-12?)")
+        Some("error: no item with key `ACME-122` in the 27 loaded items (did you mean ACME-12?)")
     );
 }
 

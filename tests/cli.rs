@@ -38,6 +38,8 @@ fn demo_snapshot_is_generated_from_the_demo_export() {
         "items",
         "-s",
         "jira:fixtures/demo/acme-jira.csv",
+        "-s",
+        "snapshot:fixtures/demo/acme-github.json",
         "--as-of",
         "2026-11-27",
         "--format",
@@ -61,7 +63,7 @@ fn items_json_has_the_contract_fields() {
     assert_eq!(code, 0);
     let items: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let items = items.as_array().expect("an array of items");
-    assert_eq!(items.len(), 20);
+    assert_eq!(items.len(), 27);
     let first = &items[0];
     assert_eq!(first["id"], "jira:ACME-1");
     assert_eq!(first["key"], "ACME-1");
@@ -104,7 +106,7 @@ fn the_same_item_from_two_sources_is_merged() {
     ]);
     assert_eq!(code, 0);
     let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(items.len(), 20, "no duplicates after merging by id");
+    assert_eq!(items.len(), 27, "no duplicates after merging by id");
 }
 
 #[test]
@@ -136,10 +138,13 @@ fn demo_baseline_is_generated_from_the_w47_export() {
     let config = Config::from_parts("rolecall-w47.toml", &text, &[]).expect("valid");
     let as_of = chrono::DateTime::parse_from_rfc3339("2026-11-22T23:59:59Z").expect("t").to_utc();
     let mut snap = Snapshot::empty(as_of);
-    let spec = SourceSpec::parse("jira:fixtures/demo/acme-jira-w47.csv").expect("spec");
+    let specs = [
+        SourceSpec::parse("jira:fixtures/demo/acme-jira-w47.csv").expect("spec"),
+        SourceSpec::parse("snapshot:fixtures/demo/acme-github-w47.json").expect("spec"),
+    ];
     let cwd = std::env::current_dir().expect("cwd");
     std::env::set_current_dir(root()).expect("cd");
-    let loaded = source::load_all(&mut snap, &[spec], &config);
+    let loaded = source::load_all(&mut snap, &specs, &config);
     std::env::set_current_dir(cwd).expect("cd back");
     loaded.expect("loads");
     rolecall::report::apply_milestone_config(&mut snap, &config);

@@ -136,15 +136,15 @@ pub struct Imported {
 /// Loads every source in order and merges it into `snapshot`.
 pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) -> Result<()> {
     for spec in specs {
-        let (info, imported) = load_one(spec, config)?;
+        let (infos, imported) = load_one(spec, config)?;
         tracing::info!(
             "{}: {} items, {} milestones ({})",
             spec.raw,
-            info.items,
-            info.milestones,
-            info.format
+            imported.items.len(),
+            imported.milestones.len(),
+            infos.iter().map(|i| i.format.as_str()).collect::<Vec<_>>().join(", ")
         );
-        add(snapshot, vec![info], imported.items, imported.milestones);
+        add(snapshot, infos, imported.items, imported.milestones);
     }
     Ok(())
 }
@@ -175,7 +175,7 @@ pub fn add(
     snapshot.sources.extend(sources);
 }
 
-fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)> {
+fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Imported)> {
     let ctx = SourceCtx::new(spec, config);
     if let Some(own) = config.source(&spec.raw) {
         if spec.format != Format::Csv && (own.has_mapping() || own.format.is_some()) {
@@ -190,7 +190,14 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)
     }
     let (format, imported) = match spec.format {
         Format::Snapshot => {
+            // A saved snapshot keeps the freshness of the sources it was taken from.
             let snap = snapshot::read(&spec.target)?;
+            if !snap.sources.is_empty() {
+                return Ok((
+                    snap.sources,
+                    Imported { items: snap.items, milestones: snap.milestones },
+                ));
+            }
             ("snapshot", Imported { items: snap.items, milestones: snap.milestones })
         }
         Format::Jira => {
@@ -251,7 +258,7 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(SourceInfo, Imported)
         items: imported.items.len(),
         milestones: imported.milestones.len(),
     };
-    Ok((info, imported))
+    Ok((vec![info], imported))
 }
 
 /// Imports a table whose format is known.
