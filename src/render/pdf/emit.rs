@@ -14,7 +14,7 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
     Actions, BorderArray, Codepoint, Color, ColorArray, Destination, DictItem, FontId, Line,
     LineDashPattern, LinePoint, LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 
 use super::boxes::{Item, Target};
@@ -218,6 +218,8 @@ struct Painter<'n> {
     by_printpdf: &'n BTreeSet<FaceId>,
     ops: Vec<Op>,
     in_text: bool,
+    /// Where the text line starts, as the viewer computes it from our `Td` moves.
+    line_start: (f32, f32),
     font: Option<(FaceId, f32)>,
     fill: Option<Rgb>,
     stroke: Option<(Rgb, f32)>,
@@ -250,6 +252,7 @@ impl<'n> Painter<'n> {
             by_printpdf,
             ops: Vec::new(),
             in_text: false,
+            line_start: (0.0, 0.0),
             font: None,
             fill: None,
             stroke: None,
@@ -260,6 +263,7 @@ impl<'n> Painter<'n> {
         if on != self.in_text {
             self.ops.push(if on { Op::StartTextSection } else { Op::EndTextSection });
             self.in_text = on;
+            self.line_start = (0.0, 0.0);
         }
     }
 
@@ -301,8 +305,12 @@ impl<'n> Painter<'n> {
                     self.font = Some((*face, *size));
                 }
                 self.fill(*c);
-                let at = TextMatrix::Translate(Pt(r2(*x)), Pt(r2(h - y)));
-                self.ops.push(Op::SetTextMatrix { matrix: at });
+                // `Td` moves relative to the last line start: two numbers instead of
+                // the six of `Tm`, on every piece of text.
+                let (sx, sy) = self.line_start;
+                let (dx, dy) = (r2(*x - sx), r2(h - y - sy));
+                self.ops.push(Op::SetTextCursor { pos: Point { x: Pt(dx), y: Pt(dy) } });
+                self.line_start = (sx + dx, sy + dy);
                 if self.by_printpdf.contains(face) {
                     // printpdf renumbers these glyphs when it subsets the face.
                     let glyphs = text

@@ -364,6 +364,9 @@ fn visual_order(chars: &[Char]) -> Vec<&Char> {
             && !matches!(c.kind, Kind::Ignored)
     };
     let mut out: Vec<&Char> = chars.iter().collect();
+    if !chars.iter().any(rtl) {
+        return out;
+    }
     let mut i = 0;
     while i < out.len() {
         if !rtl(out[i]) {
