@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod par;
 pub mod render;
 pub mod report;
 pub mod source;

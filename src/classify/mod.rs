@@ -186,36 +186,41 @@ impl Classifier {
             }
         }
 
+        let mut explicit = vec![false; snapshot.items.len()];
         let mut out: Vec<Classification> = raw
             .into_iter()
             .zip(&snapshot.items)
-            .map(|((scores, reasons), item)| match self.explicit(item) {
-                Some((concern, reason)) => Classification {
-                    concern,
-                    scores: scores.rounded(),
-                    confidence: Confidence::High,
-                    reasons: vec![reason],
-                },
+            .zip(&mut explicit)
+            .map(|(((scores, reasons), item), is_explicit)| match self.explicit(item) {
+                Some((concern, reason)) => {
+                    *is_explicit = true;
+                    Classification {
+                        concern,
+                        scores: scores.rounded(),
+                        confidence: Confidence::High,
+                        reasons: vec![reason],
+                    }
+                }
                 None => self.finish(scores, reasons),
             })
             .collect();
 
         // A pull request takes the concern of the issue it closes.
         for (i, item) in snapshot.items.iter().enumerate() {
-            if self.explicit(item).is_some() {
+            if explicit[i] {
                 continue;
             }
             let closes = item.links.iter().filter(|l| l.kind == link_kind::CLOSES);
             if let Some(&t) = closes.filter_map(|l| ctx.index.get(l.target.as_str())).next() {
-                let target = out[t].clone();
+                let (concern, confidence) = (out[t].concern, out[t].confidence);
                 let c = &mut out[i];
-                c.concern = target.concern;
-                c.confidence = target.confidence;
+                c.concern = concern;
+                c.confidence = confidence;
                 c.reasons.insert(
                     0,
                     Reason {
                         rule: "closes".into(),
-                        concern: target.concern,
+                        concern,
                         weight: 0.0,
                         matched: format!("closes {}", snapshot.items[t].key),
                         why: "a pull request takes the concern of the issue it closes".into(),
@@ -234,25 +239,7 @@ impl Classifier {
         ctx: &Context,
         reasons: bool,
     ) -> Vec<(Scores, Vec<Reason>)> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-        if threads < 2 || items.len() < 4096 {
-            return items.iter().map(|item| self.score(item, ctx, reasons)).collect();
-        }
-        let chunk = items.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = items
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter().map(|it| self.score(it, ctx, reasons)).collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+        crate::par::map(items, 4096, |item| self.score(item, ctx, reasons))
     }
 
     fn finish(&self, scores: Scores, reasons: Vec<Reason>) -> Classification {

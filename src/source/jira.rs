@@ -208,7 +208,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             fields,
         })
     };
-    let items = parallel_rows(&table.rows, to_item)?;
+    let items = crate::par::try_map(&table.rows, 8192, to_item)?;
 
     let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
     for it in &items {
@@ -224,34 +224,6 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         }
     }
     Ok(Imported { items, milestones: milestones.into_values().collect() })
-}
-
-/// Maps every row with `f`, split across the machine's cores when there are enough rows
-/// to pay for the threads; the first error in file order wins, as in a sequential run.
-pub(crate) fn parallel_rows<T: Send>(
-    rows: &[super::table::Row],
-    f: impl Fn(&super::table::Row) -> Result<T> + Sync,
-) -> Result<Vec<T>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if threads < 2 || rows.len() < 8192 {
-        return rows.iter().map(&f).collect();
-    }
-    let chunk = rows.len().div_ceil(threads);
-    let parts: Vec<Result<Vec<T>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = rows
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Result<Vec<T>>>()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    let mut out = Vec::with_capacity(rows.len());
-    for part in parts {
-        out.extend(part?);
-    }
-    Ok(out)
 }
 
 /// Positions of every field we map, under all the spellings Jira has used.

@@ -1,0 +1,50 @@
+//! Data parallelism for the two hot loops (normalising rows, scoring items), in one place.
+
+/// Maps `items` with `f`, split across the machine's cores (at most 8) when there are at
+/// least `min` of them; results keep the input's order, and the first error in input
+/// order wins, exactly as a sequential run would give.
+pub fn try_map<T: Sync, U: Send, E: Send>(
+    items: &[T],
+    min: usize,
+    f: impl Fn(&T) -> Result<U, E> + Sync,
+) -> Result<Vec<U>, E> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || items.len() < min.max(2) {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<U>, E>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Result<Vec<U>, E>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
+/// [`try_map`] for a function that cannot fail.
+pub fn map<T: Sync, U: Send>(items: &[T], min: usize, f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    match try_map(items, min, |x| Ok::<U, std::convert::Infallible>(f(x))) {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn order_and_first_error_are_kept() {
+        let v: Vec<u32> = (0..20_000).collect();
+        assert_eq!(super::map(&v, 10, |x| x * 2), v.iter().map(|x| x * 2).collect::<Vec<_>>());
+        let r = super::try_map(&v, 10, |&x| if x == 15_000 || x == 3 { Err(x) } else { Ok(x) });
+        assert_eq!(r, Err(3));
+    }
+}
