@@ -221,6 +221,9 @@ pub struct StatusMap(pub BTreeMap<String, State>);
 
 impl StatusMap {
     pub fn get(&self, status: &str) -> Option<State> {
+        if self.0.is_empty() {
+            return None; // the common case: no allocation per row
+        }
         self.0.get(&status.trim().to_lowercase()).copied()
     }
 }

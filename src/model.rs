@@ -5,6 +5,7 @@
 //! wherever the report is read.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -90,6 +91,97 @@ impl FieldValue {
     }
 }
 
+/// The columns an export has beyond the model's, by header as written: a small map kept
+/// as a list sorted by name. Most items have a handful of entries, where a `BTreeMap`
+/// allocates a node of some 600 bytes each; headers are shared between items.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields(Vec<(Arc<str>, FieldValue)>);
+
+impl Fields {
+    pub fn new() -> Self {
+        Fields(Vec::new())
+    }
+
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(name))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&FieldValue> {
+        self.find(name).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.find(name).is_ok()
+    }
+
+    /// Sets `name` to `value`, replacing what it held.
+    pub fn insert(&mut self, name: impl Into<Arc<str>>, value: FieldValue) {
+        let name = name.into();
+        match self.find(&name) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (name, value)),
+        }
+    }
+
+    /// Sets `name` to `value` unless it is already set.
+    pub fn insert_missing(&mut self, name: impl Into<Arc<str>>, value: FieldValue) {
+        let name = name.into();
+        if let Err(i) = self.find(&name) {
+            self.0.insert(i, (name, value));
+        }
+    }
+
+    /// Adds one value under `name`: the first is kept as one value, later ones (a header
+    /// repeated in the export) make it a list.
+    pub fn push(&mut self, name: &Arc<str>, value: String) {
+        match self.find(name) {
+            Err(i) => self.0.insert(i, (name.clone(), FieldValue::One(value))),
+            Ok(i) => {
+                let slot = &mut self.0[i].1;
+                match slot {
+                    FieldValue::One(first) => {
+                        *slot = FieldValue::Many(vec![std::mem::take(first), value])
+                    }
+                    FieldValue::Many(list) => list.push(value),
+                }
+            }
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &FieldValue)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k.as_ref(), v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, FieldValue>::deserialize(d)?;
+        Ok(Fields(map.into_iter().map(|(k, v)| (Arc::from(k), v)).collect()))
+    }
+}
+
 /// One unit of tracked work: an issue, pull request, story, task, bug, epic…
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -134,7 +226,7 @@ pub struct Item {
     pub votes: u32,
     pub comments: u32,
     /// Every other non-empty column, under its header as written.
-    pub fields: BTreeMap<String, FieldValue>,
+    pub fields: Fields,
 }
 
 impl Default for Item {
@@ -169,7 +261,7 @@ impl Default for Item {
             due: None,
             votes: 0,
             comments: 0,
-            fields: BTreeMap::new(),
+            fields: Fields::new(),
         }
     }
 }
@@ -220,8 +312,8 @@ impl Item {
         union(&mut self.links, other.links);
         self.votes = self.votes.max(other.votes);
         self.comments = self.comments.max(other.comments);
-        for (k, v) in other.fields {
-            self.fields.entry(k).or_insert(v);
+        for (k, v) in other.fields.0 {
+            self.fields.insert_missing(k, v);
         }
     }
 }

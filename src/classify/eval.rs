@@ -25,7 +25,8 @@ pub fn read_labels(path: &str) -> Result<Vec<(String, Concern, u64)>> {
             ));
         }
     }
-    for row in &table.rows {
+    for row in table.rows() {
+        let row = &row;
         rows.push((row.get(0).trim().to_string(), row.get(1).trim().to_string(), row.line));
     }
     let mut seen = HashMap::new();

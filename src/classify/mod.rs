@@ -267,7 +267,7 @@ impl Classifier {
                 return Some((c, explicit_reason(c, format!("label \"{label}\""))));
             }
         }
-        for (name, value) in &item.fields {
+        for (name, value) in item.fields.iter() {
             if name.eq_ignore_ascii_case("concern")
                 || name.eq_ignore_ascii_case("custom field (concern)")
             {

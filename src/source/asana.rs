@@ -8,6 +8,7 @@
 //! are gone, so the file is refused rather than given invented keys.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::columns::{value, Columns};
 use super::common::{self, at, Seen};
@@ -49,11 +50,12 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let date_cols: Vec<usize> =
         [c.created, c.completed, c.modified, c.start, c.due].into_iter().flatten().collect();
     let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
-    let rest = cols.unused();
+    let rest = common::Rest::new(table, &cols.unused());
 
     // Parents and dependencies may be written as names: map unique names to ids.
     let mut by_name: HashMap<&str, Option<&str>> = HashMap::new();
-    for row in &table.rows {
+    for row in table.rows() {
+        let row = &row;
         if let (Some(name), Some(id)) = (value(row, c.name), value(row, Some(c.id))) {
             by_name.entry(name).and_modify(|v| *v = None).or_insert(Some(id));
         }
@@ -67,8 +69,9 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     };
 
     let mut seen = Seen::default();
-    let mut items = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
+    let mut items = Vec::with_capacity(table.len());
+    for row in table.rows() {
+        let row = &row;
         let Some(id) = value(row, Some(c.id)) else {
             return Err(Error::input(at(table, row, c.id), "task id is empty"));
         };
@@ -92,20 +95,10 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             None if closed.is_some() => State::Done,
             None => status::normalise(section, None, None, &[]),
         };
-        let mut fields = common::fields(table, row, &rest, |v| v);
+        let mut fields = rest.fields(row, |v| v);
         let mut unresolved = |col: Option<usize>, v: &str| {
             if let Some(col) = col {
-                let name = table.headers[col].clone();
-                match fields.entry(name) {
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        e.insert(FieldValue::One(v.to_string()));
-                    }
-                    std::collections::btree_map::Entry::Occupied(mut e) => {
-                        let mut list = e.get().values().to_vec();
-                        list.push(v.to_string());
-                        e.insert(FieldValue::Many(list));
-                    }
-                }
+                fields.push(&Arc::from(table.headers[col].as_str()), v.to_string());
             }
         };
         let parent_raw = value(row, c.parent);

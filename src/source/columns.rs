@@ -72,12 +72,16 @@ impl Columns {
 }
 
 /// The trimmed value at `idx`, if the column exists and the value is not blank.
-pub fn value(row: &Row, idx: Option<usize>) -> Option<&str> {
+pub fn value<'a>(row: &Row<'a>, idx: Option<usize>) -> Option<&'a str> {
     let v = row.get(idx?).trim();
     (!v.is_empty()).then_some(v)
 }
 
 /// The non-blank trimmed values of a repeated column, in order.
-pub fn values<'r>(row: &'r Row, idx: &[usize]) -> Vec<&'r str> {
-    idx.iter().map(|&i| row.get(i).trim()).filter(|v| !v.is_empty()).collect()
+pub fn values<'a, 'i>(row: &Row<'a>, idx: &'i [usize]) -> impl Iterator<Item = &'a str> + 'i
+where
+    'a: 'i,
+{
+    let row = *row;
+    idx.iter().map(move |&i| row.get(i).trim()).filter(|v| !v.is_empty())
 }

@@ -1,12 +1,13 @@
 //! Helpers the CSV importers other than Jira's share: checking required columns, keys,
 //! numbers, and keeping unmapped columns in `Item::fields`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::columns::Columns;
 use super::table::{Row, Table};
 use crate::error::{Error, Location, Result};
-use crate::model::FieldValue;
+use crate::model::Fields;
 use crate::text::quote;
 
 /// `` `A`, `B` `` for messages.
@@ -78,37 +79,26 @@ pub fn number(
     })
 }
 
-/// Every non-blank value of the columns `rest` under its header (repeated headers become
-/// lists), each value passed through `clean`.
-pub fn fields(
-    table: &Table,
-    row: &Row,
-    rest: &[usize],
-    clean: impl Fn(&str) -> &str,
-) -> BTreeMap<String, FieldValue> {
-    let mut fields = BTreeMap::new();
-    for &i in rest {
-        let v = clean(row.get(i).trim());
-        if v.is_empty() {
-            continue;
-        }
-        let name = &table.headers[i];
-        match fields.entry(name.clone()) {
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(FieldValue::One(v.to_string()));
-            }
-            std::collections::btree_map::Entry::Occupied(mut e) => {
-                let slot = e.get_mut();
-                match slot {
-                    FieldValue::One(first) => {
-                        *slot = FieldValue::Many(vec![std::mem::take(first), v.to_string()])
-                    }
-                    FieldValue::Many(list) => list.push(v.to_string()),
-                }
-            }
-        }
+/// The columns an importer does not map, with their headers shared by every item.
+pub struct Rest(Vec<(usize, Arc<str>)>);
+
+impl Rest {
+    pub fn new(table: &Table, columns: &[usize]) -> Self {
+        Rest(columns.iter().map(|&i| (i, Arc::from(table.headers[i].as_str()))).collect())
     }
-    fields
+
+    /// Every non-blank value of these columns under its header (repeated headers become
+    /// lists), each value passed through `clean`.
+    pub fn fields(&self, row: &Row, clean: impl Fn(&str) -> &str) -> Fields {
+        let mut fields = Fields::new();
+        for (i, name) in &self.0 {
+            let v = clean(row.get(*i).trim());
+            if !v.is_empty() {
+                fields.push(name, v.to_string());
+            }
+        }
+        fields
+    }
 }
 
 /// Splits a list cell on `sep`, trimming and dropping empty parts.

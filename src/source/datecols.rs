@@ -4,8 +4,6 @@
 //! other date columns of the same file (one spreadsheet wrote them all); then `date-order`
 //! from the config; else an error naming the column.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -16,7 +14,8 @@ use crate::text::quote;
 
 pub struct DateReader<'t> {
     table: &'t Table,
-    orders: HashMap<usize, Option<DateOrder>>,
+    /// By column index; `None` where no order is known or the column is not a date.
+    orders: Vec<Option<DateOrder>>,
     tz: Tz,
 }
 
@@ -27,14 +26,14 @@ impl<'t> DateReader<'t> {
         configured: Option<DateOrder>,
         tz: Tz,
     ) -> Result<Self> {
-        let mut evidence: Vec<(usize, ColumnOrder)> = Vec::new();
-        for &col in columns {
+        // One column per core: each reads every row.
+        let evidence: Vec<(usize, ColumnOrder)> = crate::par::map(columns, 2, |&col| {
             let mut order = ColumnOrder::default();
-            for row in &table.rows {
+            for row in table.rows() {
                 order.observe(row.get(col), row.line);
             }
-            evidence.push((col, order));
-        }
+            (col, order)
+        });
         let mut file_order = None;
         for (col, ev) in &evidence {
             match ev.decided() {
@@ -50,16 +49,12 @@ impl<'t> DateReader<'t> {
                 }
             }
         }
-        let mut orders = HashMap::new();
+        let mut orders = vec![None; table.headers.len()];
         for (col, ev) in &evidence {
             let order = ev.decided().ok().flatten().or(file_order).or(configured);
             if ev.is_numeric() && order.is_none() {
-                let example = table
-                    .rows
-                    .iter()
-                    .map(|r| r.get(*col).trim())
-                    .find(|v| !v.is_empty())
-                    .unwrap_or("");
+                let example =
+                    table.rows().map(|r| r.get(*col).trim()).find(|v| !v.is_empty()).unwrap_or("");
                 return Err(Error::input(
                     Location::file(&table.path).column(&table.headers[*col]),
                     format!(
@@ -68,7 +63,7 @@ impl<'t> DateReader<'t> {
                     ),
                 ));
             }
-            orders.insert(*col, order);
+            orders[*col] = order;
         }
         Ok(DateReader { table, orders, tz })
     }
@@ -79,7 +74,7 @@ impl<'t> DateReader<'t> {
         if raw.is_empty() {
             return Ok(None);
         }
-        let order = self.orders.get(&col).copied().flatten();
+        let order = self.orders.get(col).copied().flatten();
         dates::parse(raw, order).map(Some).map_err(|e| {
             let message = match (e, dates::why_invalid(raw, order)) {
                 // The shape is right but the day is not: say so, not which shapes we read.

@@ -70,15 +70,16 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let repository = cols.one(&["Repository"]);
     let iteration = cols.one(&["Iteration"]);
     let parent = cols.one(&["Parent issue"]);
-    let rest = cols.unused();
+    let rest = common::Rest::new(table, &cols.unused());
     let stem = Path::new(&table.path)
         .file_stem()
         .map_or_else(|| "export".to_string(), |s| s.to_string_lossy().into_owned());
 
     let mut seen = Seen::default();
-    let mut items = Vec::with_capacity(table.rows.len());
-    for (n, row) in table.rows.iter().enumerate() {
-        let mut fields = common::fields(table, row, &rest, |v| v);
+    let mut items = Vec::with_capacity(table.len());
+    for (n, row) in table.rows().enumerate() {
+        let row = &row;
+        let mut fields = rest.fields(row, |v| v);
         let repo_name = value(row, repository)
             .map(|r| r.trim_start_matches("https://github.com/").trim_end_matches('/').to_string());
         let (id, key, kind, project, item_url) = match value(row, url) {

@@ -45,28 +45,28 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             .collect();
     let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
     let links = link_columns(&mut cols);
-    let rest = cols.unused();
+    let rest = super::common::Rest::new(table, &cols.unused());
 
     // Newer exports put the parent's numeric id in `Parent`; map ids back to keys.
     let id_to_key: HashMap<&str, &str> = match c.issue_id {
         Some(id) => table
-            .rows
-            .iter()
-            .filter_map(|r| Some((value(r, Some(id))?, value(r, Some(c.key))?)))
+            .rows()
+            .filter_map(|r| Some((value(&r, Some(id))?, value(&r, Some(c.key))?)))
             .collect(),
         None => HashMap::new(),
     };
 
     // Keys first, in file order, so the first bad or duplicate key is the one reported.
-    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(table.rows.len());
-    for row in &table.rows {
+    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(table.len());
+    for row in table.rows() {
+        let row = &row;
         let at = || Location::file(&table.path).line(row.line);
         let Some(key) = value(row, Some(c.key)) else {
-            let message = if row.record.len() <= c.key {
+            let message = if row.len() <= c.key {
                 // The row stops before the key column: a line broken outside quotes.
                 format!(
                     "issue key is empty: the row has only {} of {} fields (a line break outside quotes?)",
-                    row.record.len(),
+                    row.len(),
                     table.headers.len()
                 )
             } else {
@@ -100,7 +100,8 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     drop(seen);
 
     // Then every row to an item, on all cores for large files; results keep file order.
-    let to_item = |row: &super::table::Row| -> Result<Item> {
+    let to_item = |row: super::table::Row| -> Result<Item> {
+        let row = &row;
         let at = || Location::file(&table.path).line(row.line);
         let key = value(row, Some(c.key)).unwrap_or("");
         let status_raw = value(row, c.status).unwrap_or("");
@@ -110,8 +111,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let project = value(row, c.project)
             .map(str::to_string)
             .or_else(|| key.rsplit_once('-').map(|(p, _)| p.to_string()));
-        let fix_versions = values(row, &c.fix_versions);
-        let milestone = fix_versions.first().map(|v| v.to_string());
+        let milestone = values(row, &c.fix_versions).next().map(str::to_string);
         let parent = value(row, c.parent_key)
             .or_else(|| value(row, c.epic_link))
             .or_else(|| {
@@ -135,29 +135,31 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             // The moment the status category last changed is when work started.
             started = dates.instant(row, c.category_changed)?;
         }
-        let mut fields = super::common::fields(table, row, &rest, |v| v);
-        if fix_versions.len() > 1 {
+        let mut fields = rest.fields(row, |v| v);
+        if values(row, &c.fix_versions).nth(1).is_some() {
             fields.insert(
-                table.headers[c.fix_versions[0]].clone(),
-                FieldValue::Many(fix_versions.iter().map(|s| s.to_string()).collect()),
+                table.headers[c.fix_versions[0]].as_str(),
+                FieldValue::Many(values(row, &c.fix_versions).map(str::to_string).collect()),
             );
         }
         let number = |idx: Option<usize>, what: &str, hint: &str| -> Result<Option<f64>> {
             match value(row, idx) {
                 None => Ok(None),
-                Some(v) => v
-                    .replace(',', ".")
-                    .parse::<f64>()
-                    .ok()
-                    // `NaN` and `inf` parse as floats but are no count of anything.
-                    .filter(|n| n.is_finite())
-                    .map(Some)
-                    .ok_or_else(|| {
-                        Error::input(
-                            at().column(&table.headers[idx.unwrap_or(0)]),
-                            format!("{what} {} is not a number{hint}", crate::text::quote(v)),
-                        )
-                    }),
+                Some(v) => if v.contains(',') {
+                    v.replace(',', ".").parse::<f64>()
+                } else {
+                    v.parse::<f64>()
+                }
+                .ok()
+                // `NaN` and `inf` parse as floats but are no count of anything.
+                .filter(|n| n.is_finite())
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::input(
+                        at().column(&table.headers[idx.unwrap_or(0)]),
+                        format!("{what} {} is not a number{hint}", crate::text::quote(v)),
+                    )
+                }),
             }
         };
         let estimate = match number(c.story_points, "story points", "")? {
@@ -182,17 +184,16 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             state,
             status: status_raw.to_string(),
             labels: values(row, &c.labels)
-                .into_iter()
                 .flat_map(str::split_whitespace)
                 .map(str::to_string)
                 .collect(),
-            assignees: values(row, &c.assignee).into_iter().map(str::to_string).collect(),
+            assignees: values(row, &c.assignee).map(str::to_string).collect(),
             author: value(row, c.reporter).or_else(|| value(row, c.creator)).map(str::to_string),
             project,
             team: value(row, c.team).map(str::to_string),
-            components: values(row, &c.components).into_iter().map(str::to_string).collect(),
+            components: values(row, &c.components).map(str::to_string).collect(),
             milestone,
-            iteration: values(row, &c.sprints).last().map(|s| s.to_string()),
+            iteration: values(row, &c.sprints).last().map(str::to_string),
             parent,
             links: item_links,
             priority: value(row, c.priority).map(str::to_string),
@@ -204,11 +205,11 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             closed: dates.instant(row, c.resolved)?,
             due: dates.date(row, c.due)?,
             votes,
-            comments: values(row, &c.comments).len() as u32,
+            comments: values(row, &c.comments).count() as u32,
             fields,
         })
     };
-    let items = crate::par::try_map(&table.rows, 8192, to_item)?;
+    let items = table.try_map_rows(to_item)?;
 
     let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
     for it in &items {
@@ -346,7 +347,14 @@ fn looks_like_key(key: &str) -> bool {
 
 /// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`.
 pub fn normalise_kind(raw: &str) -> String {
-    let k = fold(raw).replace(' ', "-");
+    // `fold` and dashes for spaces, in one allocation (this runs once per row).
+    let mut k = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        if !k.is_empty() {
+            k.push('-');
+        }
+        k.extend(word.chars().flat_map(char::to_lowercase));
+    }
     match k.as_str() {
         "subtask" | "sub-task" | "sub-tasks" | "technical-sub-task" => "sub-task".into(),
         "new-feature" | "feature-request" => "feature".into(),

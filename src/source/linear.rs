@@ -42,12 +42,13 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         .flatten()
         .collect();
     let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
-    let rest = cols.unused();
+    let rest = common::Rest::new(table, &cols.unused());
 
     let mut seen = Seen::default();
-    let mut items = Vec::with_capacity(table.rows.len());
+    let mut items = Vec::with_capacity(table.len());
     let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
-    for row in &table.rows {
+    for row in table.rows() {
+        let row = &row;
         // Every text value loses the formula guard.
         let get = |idx: Option<usize>| value(row, idx).map(unguard).filter(|v| !v.is_empty());
         let key = match get(Some(c.id)) {
@@ -152,7 +153,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             due: dates.date(row, c.due)?,
             votes: 0,
             comments: 0,
-            fields: common::fields(table, row, &rest, unguard),
+            fields: rest.fields(row, unguard),
         });
     }
     Ok(Imported { items, milestones: milestones.into_values().collect() })

@@ -158,7 +158,7 @@ pub fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Import
         url: find("url", m.url.as_deref())?,
         parent: find("parent", m.parent.as_deref())?,
     };
-    let rest = cols.unused();
+    let rest = common::Rest::new(table, &cols.unused());
     let dates = match &m.date_format {
         Some(f) => Dates::Format(table, f.clone()),
         None => {
@@ -171,8 +171,9 @@ pub fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Import
     let separator = m.label_separator.as_deref().unwrap_or(",");
 
     let mut seen = Seen::default();
-    let mut items = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
+    let mut items = Vec::with_capacity(table.len());
+    for row in table.rows() {
+        let row = &row;
         let Some(k) = value(row, Some(c.key)) else {
             return Err(Error::input(at(table, row, c.key), "key is empty"));
         };
@@ -211,7 +212,7 @@ pub fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Import
             started: dates.instant(row, c.started, ctx.tz)?,
             closed,
             due: dates.date(row, c.due)?,
-            fields: common::fields(table, row, &rest, |v| v),
+            fields: rest.fields(row, |v| v),
             ..Item::default()
         });
     }

@@ -108,13 +108,14 @@ pub fn normalise(
     }
     let cancelled = is(CANCELLED, status) || resolution.is_some_and(|r| is(CANCELLED, r));
     if let Some(category) = category {
-        match category.trim().to_lowercase().as_str() {
-            "done" | "complete" | "completed" => {
-                return if cancelled { State::Cancelled } else { State::Done };
-            }
-            "in progress" | "indeterminate" => return State::InProgress,
-            "to do" | "new" | "open" => return State::Open,
-            _ => {}
+        if is(&["done", "complete", "completed"], category) {
+            return if cancelled { State::Cancelled } else { State::Done };
+        }
+        if is(&["in progress", "indeterminate"], category) {
+            return State::InProgress;
+        }
+        if is(&["to do", "new", "open"], category) {
+            return State::Open;
         }
     }
     if let Some(r) = resolution.filter(|r| !r.eq_ignore_ascii_case("unresolved")) {

@@ -1,13 +1,12 @@
 //! GitHub payloads → the normalised [`Item`] and [`Milestone`].
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
 use super::payload;
-use crate::model::{link_kind, FieldValue, Item, Link, Milestone, State};
+use crate::model::{link_kind, FieldValue, Fields, Item, Link, Milestone, State};
 use crate::source::SourceCtx;
 
 /// An issue or pull request of `repo` (`owner/name`, as the server now names it).
@@ -62,9 +61,9 @@ pub fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<Item> {
     let body = raw.body.clone().unwrap_or_default();
     let links = if is_pr { closing_links(&body, repo) } else { Vec::new() };
 
-    let mut fields = BTreeMap::new();
+    let mut fields = Fields::new();
     let mut put = |k: &str, v: String| {
-        fields.insert(k.to_string(), FieldValue::One(v));
+        fields.insert(k, FieldValue::One(v));
     };
     if let Some(a) = &raw.author_association {
         put("author_association", a.clone());
