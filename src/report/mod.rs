@@ -43,13 +43,10 @@ pub struct Request {
     pub fallback_baseline: Option<Snapshot>,
 }
 
-/// One role's report in every form it is written in.
+/// One role's verdict, once its files are written.
 pub struct Rendered {
     pub role: String,
     pub verdict: Verdict,
-    /// The JSON report, every list in full.
-    pub json: String,
-    pub markdown: String,
 }
 
 /// The files written, for the command's output.
@@ -89,12 +86,18 @@ pub fn run(
     let renderer = Renderer::new(req.templates.as_deref())?;
     let period = Period::resolve(req.week.as_deref(), req.as_of, config.timezone.0)?;
     let clock = std::time::Instant::now();
-    let lap =
-        |stage: &str| tracing::debug!("{stage}: {:.0?} since the report started", clock.elapsed());
+    let lap = |stage: &str| {
+        tracing::debug!("{stage}: {} ms since the report started", clock.elapsed().as_millis())
+    };
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
     let classes = classifier.concerns(&snapshot);
+    // Bodies and raw fields have done their work; reports and the stored week need neither.
+    for it in &mut snapshot.items {
+        it.body = String::new();
+        it.fields = crate::model::Fields::new();
+    }
     lap("scoped and classified");
 
     let state = State::new(&req.state_dir);
@@ -114,67 +117,52 @@ pub fn run(
     let ctx = Ctx::new(&input);
     lap("baseline read, context built");
     let week = period.week.to_string();
-    let notes_dir = req.notes.as_deref();
-    let notes_path = |role: &str| match notes_dir {
-        Some(d) => d.join(&week).join(format!("{role}.md")).display().to_string(),
-        None => format!("notes/{week}/{role}.md (pass --notes notes)"),
-    };
-
-    let mut rendered = Vec::new();
-    for role in &req.roles {
-        let notes = notes::load(notes_dir, &week, role)?;
-        let top = config.report.top;
-        let (json, verdict, mut data) = match role.as_str() {
-            "product" => {
-                let r = analyse::product::build(&ctx, notes);
-                views(&r, &r.verdict, r.capped(top))?
-            }
-            "program" => {
-                let r = analyse::program::build(&ctx, notes);
-                views(&r, &r.verdict, r.capped(top))?
-            }
-            _ => {
-                let r = analyse::project::build(&ctx, notes);
-                views(&r, &r.verdict, r.capped(top))?
-            }
-        };
-        if let Value::Object(map) = &mut data {
-            map.insert("top".into(), Value::from(top));
-            map.insert("notes_path".into(), Value::from(notes_path(role)));
-        }
-        let markdown = renderer.render(&format!("{role}.md"), &data)?;
-        rendered.push(Rendered { role: role.clone(), verdict, json, markdown });
-    }
-    let index = renderer.render("index.md", &index_data(&ctx, &rendered))?;
-    lap("analysed and rendered");
-
     let dir = req.out.join(&week);
-    let mut files = Vec::new();
-    for r in &rendered {
-        if req.formats.iter().any(|f| f == "md") {
-            let path = dir.join(format!("{}.md", r.role));
-            write::atomic(&path, r.markdown.as_bytes())?;
-            files.push(path);
-        }
-        if req.formats.iter().any(|f| f == "json") {
-            let path = dir.join(format!("{}.json", r.role));
-            write::atomic(&path, r.json.as_bytes())?;
-            files.push(path);
-        }
-        if req.formats.iter().any(|f| f == "pdf") {
-            let path = dir.join(format!("{}.pdf", r.role));
-            let pdf = crate::render::pdf::render(
-                &r.markdown,
-                &pdf_options(config, &r.role, &week, period.as_of),
-            )?;
-            write::atomic(&path, &pdf.bytes)?;
-            files.push(path);
-        }
-    }
-    let index_path = dir.join("index.md");
-    write::atomic(&index_path, index.as_bytes())?;
-    files.push(index_path);
 
+    // Every file is written under a temporary name first, the week's snapshot beside the
+    // reports on a thread of its own, each role on another; they are renamed into place
+    // only when all of them were written.
+    let prepared = (|| {
+        let (stored, roles) = std::thread::scope(|s| {
+            let stored = s.spawn(|| state.prepare_snapshot(period.week, &snapshot));
+            let roles: Vec<_> = req
+                .roles
+                .iter()
+                .map(|role| {
+                    let (ctx, renderer, dir, week) = (&ctx, &renderer, &dir, &week);
+                    s.spawn(move || role_files(ctx, renderer, req, role, dir, week))
+                })
+                .collect();
+            let roles: Vec<Result<(Rendered, Vec<write::Pending>)>> =
+                roles.into_iter().map(join).collect();
+            (join(stored), roles)
+        });
+        let mut rendered = Vec::new();
+        let mut pending = Vec::new();
+        for r in roles {
+            let (r, files) = r?;
+            rendered.push(r);
+            pending.extend(files);
+        }
+        let index = renderer.render("index.md", &index_data(&ctx, &rendered))?;
+        pending.push(write::prepare(&dir.join("index.md"), |w| w.write_all(index.as_bytes()))?);
+        Ok((rendered, pending, stored?))
+    })();
+    let (rendered, pending, stored) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            // The temporary files are gone; so is the week's folder if this run made it.
+            let _ = std::fs::remove_dir(&dir);
+            return Err(e);
+        }
+    };
+    lap("analysed, rendered and written");
+
+    let mut files = Vec::new();
+    for p in pending {
+        files.push(p.path().to_path_buf());
+        p.commit()?;
+    }
     let mut summary = WeekSummary::new(period.week);
     for r in &rendered {
         let s = Some(r.verdict.status);
@@ -184,14 +172,91 @@ pub fn run(
             _ => summary.project = s,
         }
     }
-    lap("reports written");
-    state.save(period.week, &snapshot, &summary)?;
-    lap("state saved");
-    Ok(Outcome {
+    state.commit(period.week, stored, &summary)?;
+    lap("reports renamed into place, state saved");
+    let outcome = Outcome {
         week,
         files,
         statuses: rendered.iter().map(|r| (r.role.clone(), r.verdict.status)).collect(),
-    })
+    };
+    // Freeing 100,000 items takes a while and nobody waits for it.
+    drop(ctx);
+    std::thread::spawn(move || drop((snapshot, classes, baseline)));
+    Ok(outcome)
+}
+
+/// The result of a scoped thread; its panic, if any, resumes here.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// One role: analysed, its template rendered, and its files written under temporary names.
+fn role_files(
+    ctx: &Ctx,
+    renderer: &Renderer,
+    req: &Request,
+    role: &str,
+    dir: &Path,
+    week: &str,
+) -> Result<(Rendered, Vec<write::Pending>)> {
+    let config = ctx.input.config;
+    let notes = notes::load(req.notes.as_deref(), week, role)?;
+    let top = config.report.top;
+    let (full, verdict, mut data) = match role {
+        "product" => {
+            let r = analyse::product::build(ctx, notes);
+            let (capped, totals) = r.capped(top);
+            (Full::Product(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
+        }
+        "program" => {
+            let r = analyse::program::build(ctx, notes);
+            let (capped, totals) = r.capped(top);
+            (Full::Program(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
+        }
+        _ => {
+            let r = analyse::project::build(ctx, notes);
+            let (capped, totals) = r.capped(top);
+            (Full::Project(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
+        }
+    };
+    let notes_path = match req.notes.as_deref() {
+        Some(d) => d.join(week).join(format!("{role}.md")).display().to_string(),
+        None => format!("notes/{week}/{role}.md (pass --notes notes)"),
+    };
+    if let Value::Object(map) = &mut data {
+        map.insert("top".into(), Value::from(top));
+        map.insert("notes_path".into(), Value::from(notes_path));
+    }
+    let markdown = renderer.render(&format!("{role}.md"), &data)?;
+    let wants = |f: &str| req.formats.iter().any(|x| x == f);
+    let mut files = Vec::new();
+    if wants("md") {
+        let path = dir.join(format!("{role}.md"));
+        files.push(write::prepare(&path, |w| w.write_all(markdown.as_bytes()))?);
+    }
+    if wants("json") {
+        // Every list in full: streamed to the file, one entry per line.
+        let path = dir.join(format!("{role}.json"));
+        files.push(write::prepare(&path, |w| crate::output::write_json_lines(w, &full, 2))?);
+    }
+    if wants("pdf") {
+        let path = dir.join(format!("{role}.pdf"));
+        let pdf = crate::render::pdf::render(
+            &markdown,
+            &pdf_options(config, role, week, ctx.input.period.as_of),
+        )?;
+        files.push(write::prepare(&path, |w| w.write_all(&pdf.bytes))?);
+    }
+    Ok((Rendered { role: role.to_string(), verdict }, files))
+}
+
+/// A role's full report, for its JSON file.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Full {
+    Product(Box<analyse::product::ProductReport>),
+    Program(Box<analyse::program::ProgramReport>),
+    Project(Box<analyse::project::ProjectReport>),
 }
 
 /// Page setup and metadata of one role's PDF, from `[report.pdf]` and the week.
@@ -222,20 +287,15 @@ fn pdf_options(
     }
 }
 
-/// The JSON file's text (every item), the verdict, and the template's data: the report
-/// with lists cut to `top`, plus `totals`, the full length of each list.
-fn views<T: Serialize>(
-    full: &T,
-    verdict: &Verdict,
-    (capped, totals): (T, analyse::Totals),
-) -> Result<(String, Verdict, Value)> {
+/// The template's data: the report with lists cut to `top`, plus `totals`, the full
+/// length of each list.
+fn view<T: Serialize>(capped: &T, totals: &analyse::Totals) -> Result<Value> {
     let fail = |e: serde_json::Error| Error::Run(format!("cannot serialise the report: {e}"));
-    let json = crate::output::to_json(full)?;
-    let mut data = serde_json::to_value(&capped).map_err(fail)?;
+    let mut data = serde_json::to_value(capped).map_err(fail)?;
     if let Value::Object(map) = &mut data {
-        map.insert("totals".into(), serde_json::to_value(&totals).map_err(fail)?);
+        map.insert("totals".into(), serde_json::to_value(totals).map_err(fail)?);
     }
-    Ok((json, verdict.clone(), data))
+    Ok(data)
 }
 
 fn index_data(ctx: &Ctx, rendered: &[Rendered]) -> Value {

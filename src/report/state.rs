@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::write::Pending;
+
 use super::week::Week;
 use crate::analyse::Status;
 use crate::error::{Error, Result};
@@ -69,18 +71,20 @@ impl State {
         Ok(out)
     }
 
-    /// Stores this week's snapshot (slimmed) and summary.
-    pub fn save(&self, week: Week, snapshot: &Snapshot, summary: &WeekSummary) -> Result<()> {
-        let mut slim = snapshot.clone();
-        for it in &mut slim.items {
-            it.body.clear();
-            it.fields.clear();
-        }
-        // Compact: a 100k-item week is tens of megabytes pretty-printed, and only rolecall
-        // reads it back.
-        let json = serde_json::to_vec(&slim)
-            .map_err(|e| Error::Run(format!("cannot serialise the snapshot: {e}")))?;
-        super::write::atomic(&self.snapshots().join(format!("{week}.json")), &json)?;
+    /// Writes this week's snapshot under a temporary name, for [`State::commit`]. The
+    /// caller has emptied bodies and raw fields (deltas need neither); absent values are
+    /// left out of the JSON, which is compact: only rolecall reads it back.
+    pub fn prepare_snapshot(&self, week: Week, snapshot: &Snapshot) -> Result<Pending> {
+        let path = self.snapshots().join(format!("{week}.json"));
+        super::write::prepare(&path, |w| {
+            serde_json::to_writer(&mut *w, snapshot).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })
+    }
+
+    /// Puts the week's snapshot in place and stores its summary.
+    pub fn commit(&self, week: Week, snapshot: Pending, summary: &WeekSummary) -> Result<()> {
+        snapshot.commit()?;
         let json = crate::output::to_json(summary)?;
         super::write::atomic(&self.history().join(format!("{week}.json")), json.as_bytes())
     }

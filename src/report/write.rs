@@ -1,27 +1,72 @@
 //! Atomic writes: a report is written to a temporary file beside its target and renamed
 //! over it, so a failed run never leaves a half-written report where the last good one was.
+//!
+//! Writing is split in two so that a run can prepare all of its files (on several
+//! threads) and rename them only once every one of them was written: a run that fails
+//! halfway changes nothing.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display().to_string();
-    let fail = |what: &str, e: std::io::Error| Error::Run(format!("cannot {what} {shown}: {e}"));
+/// A file written to its temporary name, waiting for [`Pending::commit`]. Dropped
+/// without a commit, it removes the temporary file.
+#[derive(Debug)]
+pub struct Pending {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+/// Writes `path`'s future contents, produced by `fill`, to a temporary file beside it and
+/// flushes them to disk.
+pub fn prepare(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Pending> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| fail("create the folder for", e))?;
+    std::fs::create_dir_all(dir).map_err(|e| fail("create the folder for", path, e))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // From here on, dropping `pending` removes the temporary file.
+    let pending = Pending { tmp, path: path.to_path_buf(), committed: false };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        let mut w = BufWriter::with_capacity(1 << 16, std::fs::File::create(&pending.tmp)?);
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail("write", e));
+    result.map_err(|e| fail("write", path, e))?;
+    Ok(pending)
+}
+
+impl Pending {
+    /// The file it will become.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
-    Ok(())
+
+    /// Renames the temporary file over the target.
+    pub fn commit(mut self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| fail("write", &self.path, e))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    prepare(path, |w| w.write_all(bytes))?.commit()
+}
+
+fn fail(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::Run(format!("cannot {what} {}: {e}", path.display()))
 }
