@@ -282,21 +282,31 @@ impl Classifier {
     /// Every rule that matches `item`, summed per concern.
     fn score(&self, item: &Item, ctx: &Context, explain: bool) -> (Scores, Vec<Reason>) {
         let rs = &self.rules;
-        let mut title_hit = vec![false; rs.rules.len()];
-        let mut body_hit = vec![false; rs.rules.len()];
+        // Per rule: which of its label, title and body conditions the item meets, each
+        // found for all rules at once (a label index, one regex scan per text).
+        let mut hits = vec![0u8; rs.rules.len()];
         if !rs.title_rules.is_empty() {
             for m in rs.title_set.matches(&item.title).iter() {
-                title_hit[rs.title_rules[m]] = true;
+                hits[rs.title_rules[m]] |= TITLE;
             }
         }
         if !rs.body_rules.is_empty() && !item.body.is_empty() {
             // Long bodies are mostly logs and templates; the first part says what it is.
             let body = prefix_chars(&item.body, 4000);
             for m in rs.body_set.matches(body).iter() {
-                body_hit[rs.body_rules[m]] = true;
+                hits[rs.body_rules[m]] |= BODY;
             }
         }
-        let labels: Vec<String> = item.labels.iter().map(|l| l.to_lowercase()).collect();
+        for label in &item.labels {
+            let lower;
+            let label = if label.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                lower = label.to_lowercase();
+                lower.as_str()
+            } else {
+                label.as_str()
+            };
+            rs.label_rules(label, |r| hits[r] |= LABEL);
+        }
         let facts = ctx.facts(item);
 
         let mut scores = Scores::default();
@@ -312,13 +322,15 @@ impl Classifier {
         'rules: for (i, rule) in rs.rules.iter().enumerate() {
             let mut matched: Vec<String> = Vec::new();
             if !rule.labels.is_empty() {
-                match labels
-                    .iter()
-                    .zip(&item.labels)
-                    .find(|(l, _)| rule.labels.iter().any(|p| p.matches(l)))
-                {
-                    Some((_, original)) => note!(matched, format!("label \"{original}\"")),
-                    None => continue,
+                if hits[i] & LABEL == 0 {
+                    continue;
+                }
+                if explain {
+                    let original = item.labels.iter().find(|l| {
+                        let l = l.to_lowercase();
+                        rule.labels.iter().any(|p| p.matches(&l))
+                    });
+                    note!(matched, format!("label \"{}\"", original.map_or("", String::as_str)));
                 }
             }
             if !rule.kinds.is_empty() {
@@ -328,22 +340,22 @@ impl Classifier {
                 note!(matched, format!("kind {}", item.kind));
             }
             if let Some(re) = &rule.title {
-                if !title_hit[i] {
+                if hits[i] & TITLE == 0 {
                     continue;
                 }
                 note!(matched, found("title", re, &item.title));
             }
             if let Some(re) = &rule.body {
-                if !body_hit[i] {
+                if hits[i] & BODY == 0 {
                     continue;
                 }
                 note!(matched, found("body", re, &item.body));
             }
             let mut weight = rule.weight;
             if let Some(re) = &rule.text {
-                if title_hit[i] {
+                if hits[i] & TITLE != 0 {
                     note!(matched, found("title", re, &item.title));
-                } else if body_hit[i] {
+                } else if hits[i] & BODY != 0 {
                     // A body mentions everything sooner or later; the title says what
                     // the item is. A body-only match counts half.
                     note!(matched, found("body", re, &item.body));
@@ -382,6 +394,11 @@ impl Classifier {
     }
 }
 
+/// Flags in `score`'s per-rule hits.
+const TITLE: u8 = 1;
+const BODY: u8 = 2;
+const LABEL: u8 = 4;
+
 /// How much a `text` rule counts when it matches the body but not the title.
 pub const BODY_ONLY_FACTOR: f64 = 0.5;
 
@@ -412,6 +429,9 @@ fn round2(v: f64) -> f64 {
 }
 
 fn prefix_chars(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s; // no more bytes than `max`, so no more characters
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
         None => s,

@@ -168,6 +168,25 @@ pub struct RuleSet {
     /// Patterns run over the body: `body` and `text` rules.
     pub body_set: RegexSet,
     pub body_rules: Vec<usize>,
+    /// Lower-case label → the rules naming it exactly; most labels are found here.
+    pub label_exact: std::collections::HashMap<String, Vec<usize>>,
+    /// `area/*` patterns: (prefix, rule index).
+    pub label_prefix: Vec<(String, usize)>,
+}
+
+impl RuleSet {
+    /// Marks in `hit` (indexed by rule) every rule with a label pattern matching `label`,
+    /// given in lower case.
+    pub fn label_rules(&self, label: &str, mut hit: impl FnMut(usize)) {
+        if let Some(rules) = self.label_exact.get(label) {
+            rules.iter().for_each(|&r| hit(r));
+        }
+        for (prefix, r) in &self.label_prefix {
+            if label.starts_with(prefix.as_str()) {
+                hit(*r);
+            }
+        }
+    }
 }
 
 /// Where a rule came from, for errors: `rolecall.toml`, or "built-in rules".
@@ -267,7 +286,19 @@ impl RuleSet {
                 .build()
                 .map_err(|e| Error::Config { at: origin.name.to_string(), message: e.to_string() })
         };
+        let mut label_exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut label_prefix = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for p in &rule.labels {
+                match p {
+                    LabelPattern::Exact(l) => label_exact.entry(l.clone()).or_default().push(i),
+                    LabelPattern::Prefix(l) => label_prefix.push((l.clone(), i)),
+                }
+            }
+        }
         Ok(RuleSet {
+            label_exact,
+            label_prefix,
             title_set: set(&title_pats)?,
             body_set: set(&body_pats)?,
             rules,
