@@ -362,32 +362,50 @@ pub fn apply_milestone_config(snapshot: &mut Snapshot, config: &Config) {
 /// pull request that closes an issue in the snapshot counted once, with the issue.
 pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
     let s = &config.scope;
-    let ids: std::collections::HashSet<String> =
-        snapshot.items.iter().map(|i| i.id.clone()).collect();
-    let any = |patterns: &[String], values: &[&str]| {
-        patterns.iter().any(|p| values.iter().any(|v| glob_match(p, v)))
+    // Pull requests that close an issue in the snapshot; the set of ids is built only
+    // when there are any.
+    let closing = |it: &crate::model::Item| {
+        it.kind == "pull-request" && it.links.iter().any(|l| l.kind == link_kind::CLOSES)
     };
-    snapshot.items.retain(|it| {
-        let project = [it.project.as_deref().unwrap_or("")];
-        let labels: Vec<&str> = it.labels.iter().map(String::as_str).collect();
-        let milestone: Vec<&str> = it.milestone.iter().map(String::as_str).collect();
-        let components: Vec<&str> = it.components.iter().map(String::as_str).collect();
-        let keep = (s.include_repos.is_empty() || any(&s.include_repos, &project))
-            && !any(&s.exclude_repos, &project)
-            && (s.include_labels.is_empty() || any(&s.include_labels, &labels))
-            && !any(&s.exclude_labels, &labels)
-            && (s.include_milestones.is_empty() || any(&s.include_milestones, &milestone))
-            && !any(&s.exclude_milestones, &milestone)
-            && (s.include_components.is_empty() || any(&s.include_components, &components))
-            && !any(&s.exclude_components, &components);
-        let bot = it.author.as_deref().is_some_and(|a| {
-            let a = a.to_lowercase();
-            a.ends_with("[bot]") || s.bot_authors.iter().any(|b| b.eq_ignore_ascii_case(&a))
-        });
-        let counted_with_issue = it.kind == "pull-request"
-            && it.links.iter().any(|l| l.kind == link_kind::CLOSES && ids.contains(&l.target));
-        keep && (s.bots || !bot) && !counted_with_issue
-    });
+    let ids: std::collections::HashSet<&str> = if snapshot.items.iter().any(closing) {
+        snapshot.items.iter().map(|i| i.id.as_str()).collect()
+    } else {
+        Default::default()
+    };
+    fn any<'v>(patterns: &[String], mut values: impl Iterator<Item = &'v str>) -> bool {
+        !patterns.is_empty() && values.any(|v| patterns.iter().any(|p| glob_match(p, v)))
+    }
+    let keep: Vec<bool> = snapshot
+        .items
+        .iter()
+        .map(|it| {
+            let project = || std::iter::once(it.project.as_deref().unwrap_or(""));
+            let labels = || it.labels.iter().map(String::as_str);
+            let milestone = || it.milestone.iter().map(String::as_str);
+            let components = || it.components.iter().map(String::as_str);
+            let keep = (s.include_repos.is_empty() || any(&s.include_repos, project()))
+                && !any(&s.exclude_repos, project())
+                && (s.include_labels.is_empty() || any(&s.include_labels, labels()))
+                && !any(&s.exclude_labels, labels())
+                && (s.include_milestones.is_empty() || any(&s.include_milestones, milestone()))
+                && !any(&s.exclude_milestones, milestone())
+                && (s.include_components.is_empty() || any(&s.include_components, components()))
+                && !any(&s.exclude_components, components());
+            let bot = it.author.as_deref().is_some_and(|a| {
+                let b = a.as_bytes();
+                (b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"[bot]"))
+                    || s.bot_authors.iter().any(|b| b.eq_ignore_ascii_case(a))
+            });
+            let counted_with_issue = closing(it)
+                && it
+                    .links
+                    .iter()
+                    .any(|l| l.kind == link_kind::CLOSES && ids.contains(l.target.as_str()));
+            keep && (s.bots || !bot) && !counted_with_issue
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    snapshot.items.retain(|_| keep.next().unwrap_or(true));
     snapshot
 }
 

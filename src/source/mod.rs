@@ -156,6 +156,13 @@ pub fn add(
     items: Vec<Item>,
     milestones: Vec<Milestone>,
 ) {
+    if snapshot.items.is_empty() {
+        // The first source: nothing to merge with (each importer refuses duplicate keys).
+        snapshot.items = items;
+        snapshot.milestones.extend(milestones);
+        snapshot.sources.extend(sources);
+        return;
+    }
     let mut index: HashMap<String, usize> =
         snapshot.items.iter().enumerate().map(|(i, it)| (it.id.clone(), i)).collect();
     for item in items {
