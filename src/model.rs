@@ -10,6 +10,11 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The short strings of the model (keys, ids, names, labels, statuses): up to 24 bytes are
+/// kept inline, without an allocation of their own. A 100k-item export has millions of
+/// them; as `String`s they were most of the import's allocations and of its memory.
+pub type Str = compact_str::CompactString;
+
 /// Version of every JSON document rolecall writes. Bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -70,8 +75,8 @@ pub mod link_kind {
 pub struct Link {
     /// `blocks`, `blocked-by`, `relates-to`, `duplicates`, `duplicated-by`, `clones`,
     /// `cloned-by`, or the tracker's own link name for anything else.
-    pub kind: String,
-    pub target: String,
+    pub kind: Str,
+    pub target: Str,
 }
 
 /// A field value kept as the tracker wrote it: one value, or several for repeated columns.
@@ -190,42 +195,42 @@ impl<'de> Deserialize<'de> for Fields {
 #[serde(default)]
 pub struct Item {
     /// Stable across runs and sources: `jira:PROJ-7`, `github:owner/repo#12`.
-    pub id: String,
+    pub id: Str,
     /// The key people use: `PROJ-7`, `owner/repo#12`.
-    pub key: String,
+    pub key: Str,
     /// The source spec it came from, as given (`jira:exports/proj.csv`).
-    pub source: String,
+    pub source: Str,
     /// Lower-case kebab: `story`, `task`, `bug`, `epic`, `sub-task`, `issue`, `pull-request`…
-    pub kind: String,
-    pub title: String,
+    pub kind: Str,
+    pub title: Str,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub body: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub state: State,
     /// The tracker's own status name, untouched.
-    pub status: String,
-    pub labels: Vec<String>,
-    pub assignees: Vec<String>,
+    pub status: Str,
+    pub labels: Vec<Str>,
+    pub assignees: Vec<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
+    pub author: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub project: Option<String>,
+    pub project: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    pub components: Vec<String>,
+    pub team: Option<Str>,
+    pub components: Vec<Str>,
     /// The delivery target: GitHub milestone, Jira fix version, Linear project milestone.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub milestone: Option<String>,
+    pub milestone: Option<Str>,
     /// The time-box: Jira's latest sprint, Linear cycle, Projects iteration.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub iteration: Option<String>,
+    pub iteration: Option<Str>,
     /// The parent item's `id` (epic, parent issue).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
+    pub parent: Option<Str>,
     pub links: Vec<Link>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<String>,
+    pub priority: Option<Str>,
     /// Story points or the tracker's own estimate unit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<f64>,
@@ -252,15 +257,15 @@ pub struct Item {
 impl Default for Item {
     fn default() -> Self {
         Item {
-            id: String::new(),
-            key: String::new(),
-            source: String::new(),
-            kind: String::new(),
-            title: String::new(),
+            id: Str::default(),
+            key: Str::default(),
+            source: Str::default(),
+            kind: Str::default(),
+            title: Str::default(),
             body: String::new(),
             url: None,
             state: State::Open,
-            status: String::new(),
+            status: Str::default(),
             labels: Vec::new(),
             assignees: Vec::new(),
             author: None,
@@ -295,7 +300,7 @@ impl Item {
                 *a = b;
             }
         }
-        fn fill_str(a: &mut String, b: String) {
+        fn fill_str<S: std::ops::Deref<Target = str>>(a: &mut S, b: S) {
             if a.is_empty() {
                 *a = b;
             }

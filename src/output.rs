@@ -21,8 +21,8 @@ pub fn items_table(items: &[Item]) -> String {
         .iter()
         .map(|i| {
             vec![
-                i.key.clone(),
-                i.kind.clone(),
+                i.key.to_string(),
+                i.kind.to_string(),
                 i.state.as_str().to_string(),
                 truncate(&i.title, 60),
                 i.milestone.as_deref().map(|m| truncate(m, 24)).unwrap_or_default(),
@@ -78,7 +78,7 @@ pub fn classify_table(items: &[Item], classes: &[Classification]) -> String {
                 .map(|r| r.rule.to_string())
                 .unwrap_or_else(|| "(no signal)".into());
             vec![
-                i.key.clone(),
+                i.key.to_string(),
                 c.concern.as_str().to_string(),
                 confidence(c.confidence).to_string(),
                 format!(

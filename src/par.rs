@@ -16,14 +16,27 @@ pub fn try_map<T: Sync, U: Send, E: Send>(
     let parts: Vec<Result<Vec<U>, E>> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Result<Vec<U>, E>>()))
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || {
+                    // Sized up front: collecting a `Result` would grow the vector by doubling.
+                    let mut out = Vec::with_capacity(part.len());
+                    for x in part {
+                        out.push(f(x)?);
+                    }
+                    Ok(out)
+                })
+            })
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut out = Vec::with_capacity(items.len());
+    // The first part becomes the result, so only the others are copied.
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_else(|| Ok(Vec::new()))?;
+    out.reserve_exact(items.len() - out.len());
     for part in parts {
         out.extend(part?);
     }

@@ -15,7 +15,7 @@ fn rolecall(args: &[&str]) -> (i32, String, String) {
 
 fn item(key: &str, kind: &str, title: &str) -> Item {
     Item {
-        id: format!("jira:{key}"),
+        id: format!("jira:{key}").into(),
         key: key.into(),
         kind: kind.into(),
         title: title.into(),
@@ -32,7 +32,7 @@ fn classify_with(config: &Config, items: Vec<Item>) -> Vec<(String, Concern, Con
     let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
     snap.items = items;
     let out = classifier.classify(&snap);
-    snap.items.iter().zip(out).map(|(i, c)| (i.key.clone(), c.concern, c.confidence)).collect()
+    snap.items.iter().zip(out).map(|(i, c)| (i.key.to_string(), c.concern, c.confidence)).collect()
 }
 
 fn concern_of(items: Vec<Item>, key: &str) -> Concern {

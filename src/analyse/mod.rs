@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::{Classification, Concern, Confidence};
 use crate::config::Config;
-use crate::model::{link_kind, Item, Milestone, Snapshot, SourceInfo, State, SCHEMA_VERSION};
+use crate::model::{link_kind, Item, Milestone, Snapshot, SourceInfo, State, Str, SCHEMA_VERSION};
 use crate::report::settings::{glob_match, Thresholds};
 use crate::report::week::Period;
 pub use status::Status;
@@ -33,20 +33,20 @@ pub struct Input<'a> {
 /// An item as reports show it: enough to list, link and sort, nothing more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemRef {
-    pub key: String,
-    pub id: String,
-    pub title: String,
+    pub key: Str,
+    pub id: Str,
+    pub title: Str,
     pub url: Option<String>,
-    pub kind: String,
+    pub kind: Str,
     pub state: State,
-    pub status: String,
+    pub status: Str,
     pub concern: Concern,
     pub confidence: Confidence,
-    pub team: String,
-    pub milestone: Option<String>,
+    pub team: Str,
+    pub milestone: Option<Str>,
     pub due: Option<NaiveDate>,
-    pub priority: Option<String>,
-    pub labels: Vec<String>,
+    pub priority: Option<Str>,
+    pub labels: Vec<Str>,
     pub votes: u32,
     pub comments: u32,
     pub created: Option<DateTime<Utc>>,
@@ -215,7 +215,7 @@ impl<'a> Ctx<'a> {
             status: it.status.clone(),
             concern: c.concern,
             confidence: c.confidence,
-            team: self.teams[i].clone(),
+            team: self.teams[i].clone().into(),
             milestone: it.milestone.clone(),
             due: it.due,
             priority: it.priority.clone(),
@@ -263,7 +263,7 @@ impl<'a> Ctx<'a> {
             match self.index.get(l.target.as_str()) {
                 Some(&b) if !self.items[b].state.is_active() => {}
                 Some(&b) => out.push(Blocker::Known(b)),
-                None => out.push(Blocker::Unknown(l.target.clone())),
+                None => out.push(Blocker::Unknown(l.target.to_string())),
             }
         }
         // A `blocks` link on the other item says the same; count it once.
@@ -377,7 +377,7 @@ impl<'a> Ctx<'a> {
                 Some(&i) => !now_in(i),
                 None => true,
             })
-            .map(|old| old.id.clone())
+            .map(|old| old.id.to_string())
             .collect();
         (added, removed)
     }
@@ -480,7 +480,11 @@ pub fn team_of(item: &Item, config: &Config) -> String {
             return t.name.clone();
         }
     }
-    item.team.clone().or_else(|| item.project.clone()).unwrap_or_else(|| "Unassigned".into())
+    item.team
+        .clone()
+        .or_else(|| item.project.clone())
+        .unwrap_or_else(|| "Unassigned".into())
+        .to_string()
 }
 
 /// Median and 85th percentile of `values` (which get sorted).

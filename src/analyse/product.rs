@@ -87,7 +87,9 @@ pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProductReport {
             .unwrap_or_else(|| "Other".into());
         match shipped_groups.iter_mut().find(|g| g.name == group) {
             Some(g) => g.items.push(ctx.item_ref(i)),
-            None => shipped_groups.push(Group { name: group, items: vec![ctx.item_ref(i)] }),
+            None => {
+                shipped_groups.push(Group { name: group.to_string(), items: vec![ctx.item_ref(i)] })
+            }
         }
     }
 
@@ -216,7 +218,7 @@ pub fn slip_reason(ctx: &Ctx, i: usize) -> Option<String> {
         }
     }
     if let Some(m) =
-        it.milestone.as_ref().and_then(|t| ctx.milestones.iter().find(|m| &m.title == t))
+        it.milestone.as_ref().and_then(|t| ctx.milestones.iter().find(|m| m.title == *t))
     {
         if let (Some(now), Some(before)) = (m.due, m.baseline_due) {
             if now > before {

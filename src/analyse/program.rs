@@ -214,8 +214,8 @@ fn blocked_items(ctx: &Ctx) -> Vec<Blocked> {
                     latest = latest.max(other.created);
                     cross |= ctx.teams[k] != ctx.teams[i];
                     refs.push(BlockerRef {
-                        key: other.key.clone(),
-                        title: other.title.clone(),
+                        key: other.key.to_string(),
+                        title: other.title.to_string(),
                         url: other.url.clone(),
                         team: ctx.teams[k].clone(),
                         state: Some(other.state),

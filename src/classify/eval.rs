@@ -108,7 +108,7 @@ pub fn evaluate(
                 key: key.clone(),
                 expected: *expected,
                 got,
-                title: items[i].title.clone(),
+                title: items[i].title.to_string(),
             });
         }
     }

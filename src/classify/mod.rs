@@ -330,11 +330,11 @@ impl Classifier {
                         let l = l.to_lowercase();
                         rule.labels.iter().any(|p| p.matches(&l))
                     });
-                    note!(matched, format!("label \"{}\"", original.map_or("", String::as_str)));
+                    note!(matched, format!("label \"{}\"", original.map_or("", |s| s.as_str())));
                 }
             }
             if !rule.kinds.is_empty() {
-                if !rule.kinds.contains(&item.kind) {
+                if !rule.kinds.iter().any(|k| *k == item.kind) {
                     continue;
                 }
                 note!(matched, format!("kind {}", item.kind));
@@ -446,9 +446,9 @@ fn found(what: &str, re: &regex::Regex, text: &str) -> String {
 /// The values a `fields` condition looks at: the model's own fields by name, else the
 /// item's raw `fields` (any case).
 fn field_values<'a>(item: &'a Item, name: &str) -> Vec<&'a str> {
-    let one = |o: &'a Option<String>| o.as_deref().into_iter().collect::<Vec<_>>();
+    let one = |o: &'a Option<crate::model::Str>| o.as_deref().into_iter().collect::<Vec<_>>();
     match name.to_lowercase().as_str() {
-        "components" | "component" => item.components.iter().map(String::as_str).collect(),
+        "components" | "component" => item.components.iter().map(|s| s.as_str()).collect(),
         "team" => one(&item.team),
         "iteration" | "sprint" | "cycle" => one(&item.iteration),
         "milestone" | "fix-version" | "fix version" => one(&item.milestone),
@@ -461,7 +461,7 @@ fn field_values<'a>(item: &'a Item, name: &str) -> Vec<&'a str> {
             .fields
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .flat_map(|(_, v)| v.values().iter().map(String::as_str))
+            .flat_map(|(_, v)| v.values().iter().map(|s| s.as_str()))
             .collect(),
     }
 }

@@ -380,9 +380,9 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
         .iter()
         .map(|it| {
             let project = || std::iter::once(it.project.as_deref().unwrap_or(""));
-            let labels = || it.labels.iter().map(String::as_str);
-            let milestone = || it.milestone.iter().map(String::as_str);
-            let components = || it.components.iter().map(String::as_str);
+            let labels = || it.labels.iter().map(|s| s.as_str());
+            let milestone = || it.milestone.iter().map(|s| s.as_str());
+            let components = || it.components.iter().map(|s| s.as_str());
             let keep = (s.include_repos.is_empty() || any(&s.include_repos, project()))
                 && !any(&s.exclude_repos, project())
                 && (s.include_labels.is_empty() || any(&s.include_labels, labels()))

@@ -16,7 +16,7 @@ use super::datecols::DateReader;
 use super::table::Table;
 use super::{status, Imported, SourceCtx};
 use crate::error::{Error, Result};
-use crate::model::{link_kind, FieldValue, Item, Link, State};
+use crate::model::{link_kind, FieldValue, Item, Link, State, Str};
 use crate::text::quote;
 
 /// The columns without which a file is not an Asana export.
@@ -111,7 +111,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         {
             for v in common::split(value(row, col), ",") {
                 match resolve(v) {
-                    Some(target) => links.push(Link { kind: kind.to_string(), target }),
+                    Some(target) => links.push(Link { kind: kind.into(), target: target.into() }),
                     None => unresolved(col, v),
                 }
             }
@@ -126,23 +126,20 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             }
         }
         items.push(Item {
-            id: format!("asana:{id}"),
-            key: id.to_string(),
-            source: ctx.spec.clone(),
+            id: format!("asana:{id}").into(),
+            key: id.into(),
+            source: ctx.spec.clone().into(),
             kind: if parent_raw.is_some() { "sub-task" } else { "task" }.into(),
-            title: value(row, c.name).unwrap_or("").to_string(),
+            title: value(row, c.name).unwrap_or("").into(),
             body: value(row, c.notes).unwrap_or("").to_string(),
             url: Some(format!("https://app.asana.com/0/0/{id}")),
             state,
-            status: section.to_string(),
-            labels: common::split(value(row, c.tags), ",")
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-            assignees: value(row, c.assignee).map(str::to_string).into_iter().collect(),
-            project: projects.first().map(|p| p.to_string()),
-            priority: value(row, c.priority).map(str::to_string),
-            parent,
+            status: section.into(),
+            labels: common::split(value(row, c.tags), ",").into_iter().map(Str::from).collect(),
+            assignees: value(row, c.assignee).map(Str::from).into_iter().collect(),
+            project: projects.first().map(|p| Str::from(*p)),
+            priority: value(row, c.priority).map(Str::from),
+            parent: parent.map(Str::from),
             links,
             created: dates.instant(row, c.created)?,
             updated: dates.instant(row, c.modified)?,

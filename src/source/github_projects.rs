@@ -13,7 +13,7 @@ use super::common::{self, at, Seen};
 use super::table::Table;
 use super::{status, Imported, SourceCtx};
 use crate::error::{Error, Result};
-use crate::model::Item;
+use crate::model::{Item, Str};
 use crate::text::quote;
 
 /// The columns without which a file is not a Projects export…
@@ -122,26 +122,23 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             None => None,
         };
         items.push(Item {
-            id,
-            key,
-            source: ctx.spec.clone(),
+            id: id.into(),
+            key: key.into(),
+            source: ctx.spec.clone().into(),
             kind: kind.into(),
-            title: value(row, Some(title)).unwrap_or("").to_string(),
+            title: value(row, Some(title)).unwrap_or("").into(),
             url: item_url,
             state: status::normalise(status_raw, None, None, &ctx.status_maps()),
-            status: status_raw.to_string(),
-            labels: common::split(value(row, labels), ",")
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+            status: status_raw.into(),
+            labels: common::split(value(row, labels), ",").into_iter().map(Str::from).collect(),
             assignees: common::split(value(row, assignees), ",")
                 .into_iter()
-                .map(str::to_string)
+                .map(Str::from)
                 .collect(),
-            project,
-            milestone: value(row, milestone).map(str::to_string),
-            iteration: value(row, iteration).map(str::to_string),
-            parent: parent_id,
+            project: project.map(Str::from),
+            milestone: value(row, milestone).map(Str::from),
+            iteration: value(row, iteration).map(Str::from),
+            parent: parent_id.map(Str::from),
             fields,
             ..Item::default()
         });

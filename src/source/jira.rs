@@ -13,7 +13,7 @@ use super::datecols::DateReader;
 use super::table::Table;
 use super::{status, Imported, SourceCtx};
 use crate::error::{Error, Location, Result};
-use crate::model::{link_kind, FieldValue, Item, Link, Milestone};
+use crate::model::{link_kind, FieldValue, Item, Link, Milestone, Str};
 
 /// The columns without which a file is not a Jira export.
 pub const REQUIRED: &[&str] = &["Issue key", "Summary"];
@@ -109,9 +109,9 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let state =
             status::normalise(status_raw, value(row, c.category), resolution, &ctx.status_maps());
         let project = value(row, c.project)
-            .map(str::to_string)
-            .or_else(|| key.rsplit_once('-').map(|(p, _)| p.to_string()));
-        let milestone = values(row, &c.fix_versions).next().map(str::to_string);
+            .map(Str::from)
+            .or_else(|| key.rsplit_once('-').map(|(p, _)| Str::from(p)));
+        let milestone = values(row, &c.fix_versions).next().map(Str::from);
         let parent = value(row, c.parent_key)
             .or_else(|| value(row, c.epic_link))
             .or_else(|| {
@@ -126,7 +126,10 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let mut item_links = Vec::new();
         for (kind, idx) in &links {
             for target in values(row, idx) {
-                item_links.push(Link { kind: kind.clone(), target: format!("jira:{target}") });
+                item_links.push(Link {
+                    kind: kind.clone().into(),
+                    target: format!("jira:{target}").into(),
+                });
             }
         }
         let created = dates.instant(row, c.created)?;
@@ -174,29 +177,26 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         .map(|s| s.max(0.0) as u64);
         let votes = number(c.votes, "vote count", "")?.map_or(0, |v| v.max(0.0) as u32);
         Ok(Item {
-            id: format!("jira:{key}"),
-            key: key.to_string(),
-            source: ctx.spec.clone(),
-            kind: normalise_kind(value(row, c.kind).unwrap_or("issue")),
-            title: value(row, c.summary).unwrap_or("").to_string(),
+            id: format!("jira:{key}").into(),
+            key: key.into(),
+            source: ctx.spec.clone().into(),
+            kind: normalise_kind(value(row, c.kind).unwrap_or("issue")).into(),
+            title: value(row, c.summary).unwrap_or("").into(),
             body: value(row, c.description).unwrap_or("").to_string(),
             url: ctx.base_url.as_ref().map(|b| format!("{}/browse/{key}", b.trim_end_matches('/'))),
             state,
-            status: status_raw.to_string(),
-            labels: values(row, &c.labels)
-                .flat_map(str::split_whitespace)
-                .map(str::to_string)
-                .collect(),
-            assignees: values(row, &c.assignee).map(str::to_string).collect(),
-            author: value(row, c.reporter).or_else(|| value(row, c.creator)).map(str::to_string),
+            status: status_raw.into(),
+            labels: values(row, &c.labels).flat_map(str::split_whitespace).map(Str::from).collect(),
+            assignees: values(row, &c.assignee).map(Str::from).collect(),
+            author: value(row, c.reporter).or_else(|| value(row, c.creator)).map(Str::from),
             project,
-            team: value(row, c.team).map(str::to_string),
-            components: values(row, &c.components).map(str::to_string).collect(),
+            team: value(row, c.team).map(Str::from),
+            components: values(row, &c.components).map(Str::from).collect(),
             milestone,
-            iteration: values(row, &c.sprints).last().map(str::to_string),
-            parent,
+            iteration: values(row, &c.sprints).last().map(Str::from),
+            parent: parent.map(Str::from),
             links: item_links,
-            priority: value(row, c.priority).map(str::to_string),
+            priority: value(row, c.priority).map(Str::from),
             estimate,
             time_estimate,
             created,
@@ -215,12 +215,14 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     for it in &items {
         if let Some(title) = &it.milestone {
             let project_key = it.project.clone().unwrap_or_default();
-            milestones.entry((project_key.clone(), title.clone())).or_insert_with(|| Milestone {
-                id: format!("jira:{project_key}/{title}"),
-                title: title.clone(),
-                source: ctx.spec.clone(),
-                project: it.project.clone(),
-                ..Milestone::default()
+            milestones.entry((project_key.to_string(), title.to_string())).or_insert_with(|| {
+                Milestone {
+                    id: format!("jira:{project_key}/{title}"),
+                    title: title.to_string(),
+                    source: ctx.spec.clone(),
+                    project: it.project.as_ref().map(Str::to_string),
+                    ..Milestone::default()
+                }
             });
         }
     }

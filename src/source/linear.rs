@@ -13,7 +13,7 @@ use super::datecols::DateReader;
 use super::table::Table;
 use super::{status, Imported, SourceCtx};
 use crate::error::{Error, Result};
-use crate::model::{link_kind, Item, Link, Milestone, State};
+use crate::model::{link_kind, Item, Link, Milestone, State, Str};
 use crate::text::quote;
 
 /// The columns without which a file is not a Linear export.
@@ -86,22 +86,24 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             None => status::normalise(status_raw, None, None, &ctx.status_maps()),
         };
 
-        let project = get(c.project).map(str::to_string);
-        let milestone = get(c.milestone).map(str::to_string);
+        let project = get(c.project).map(Str::from);
+        let milestone = get(c.milestone).map(Str::from);
         if let Some(title) = &milestone {
-            let project_name = project.clone().unwrap_or_default();
-            milestones.entry((project_name.clone(), title.clone())).or_insert_with(|| Milestone {
-                id: format!("linear:{project_name}/{title}"),
-                title: title.clone(),
-                source: ctx.spec.clone(),
-                project: project.clone(),
-                team: get(c.team).map(str::to_string),
-                ..Milestone::default()
+            let project_name = project.as_deref().unwrap_or_default().to_string();
+            milestones.entry((project_name.clone(), title.to_string())).or_insert_with(|| {
+                Milestone {
+                    id: format!("linear:{project_name}/{title}"),
+                    title: title.to_string(),
+                    source: ctx.spec.clone(),
+                    project: project.as_ref().map(Str::to_string),
+                    team: get(c.team).map(str::to_string),
+                    ..Milestone::default()
+                }
             });
         }
         let iteration = get(c.cycle_name)
-            .map(str::to_string)
-            .or_else(|| get(c.cycle_number).map(|n| format!("Cycle {n}")));
+            .map(Str::from)
+            .or_else(|| get(c.cycle_number).map(|n| compact_str::format_compact!("Cycle {n}")));
         let parent = match get(c.parent) {
             Some(p) => Some(target(c.parent, p)?),
             None => None,
@@ -114,34 +116,34 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             (link_kind::DUPLICATES, c.duplicate_of),
         ] {
             for v in common::split(get(col), ",") {
-                links.push(Link { kind: kind.to_string(), target: target(col, v)? });
+                links.push(Link { kind: kind.into(), target: target(col, v)?.into() });
             }
         }
         let priority =
-            get(c.priority).filter(|p| !p.eq_ignore_ascii_case("no priority")).map(str::to_string);
+            get(c.priority).filter(|p| !p.eq_ignore_ascii_case("no priority")).map(Str::from);
         let estimate = common::number(table, row, c.estimate, get(c.estimate), "estimate")?;
         items.push(Item {
-            id: format!("linear:{key}"),
-            key: key.to_string(),
-            source: ctx.spec.clone(),
+            id: format!("linear:{key}").into(),
+            key: key.into(),
+            source: ctx.spec.clone().into(),
             kind: "issue".into(),
-            title: get(c.title).unwrap_or("").to_string(),
+            title: get(c.title).unwrap_or("").into(),
             body: get(c.description).unwrap_or("").to_string(),
             url: ctx.base_url.as_ref().map(|b| format!("{}/issue/{key}", b.trim_end_matches('/'))),
             state,
-            status: status_raw.to_string(),
+            status: status_raw.into(),
             labels: common::split(get(c.labels), ", ")
                 .into_iter()
-                .map(|l| unguard(l).to_string())
+                .map(|l| Str::from(unguard(l)))
                 .collect(),
-            assignees: get(c.assignee).map(str::to_string).into_iter().collect(),
-            author: get(c.creator).map(str::to_string),
+            assignees: get(c.assignee).map(Str::from).into_iter().collect(),
+            author: get(c.creator).map(Str::from),
             project,
-            team: get(c.team).map(str::to_string),
+            team: get(c.team).map(Str::from),
             components: Vec::new(),
             milestone,
             iteration,
-            parent,
+            parent: parent.map(Str::from),
             links,
             priority,
             estimate,

@@ -23,7 +23,7 @@ use super::{status, Imported, SourceCtx};
 use crate::config::SourceConfig;
 use crate::dates::Parsed;
 use crate::error::{Error, Location, Result};
-use crate::model::{Item, State};
+use crate::model::{Item, State, Str};
 use crate::text::quote;
 
 /// Column positions of the mapped fields.
@@ -185,27 +185,27 @@ pub fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Import
             state = State::Done;
         }
         items.push(Item {
-            id: format!("{prefix}:{k}"),
-            key: k.to_string(),
-            source: ctx.spec.clone(),
-            kind: super::jira::normalise_kind(value(row, c.kind).unwrap_or("issue")),
-            title: value(row, c.title).unwrap_or("").to_string(),
+            id: format!("{prefix}:{k}").into(),
+            key: k.into(),
+            source: ctx.spec.clone().into(),
+            kind: super::jira::normalise_kind(value(row, c.kind).unwrap_or("issue")).into(),
+            title: value(row, c.title).unwrap_or("").into(),
             body: value(row, c.body).unwrap_or("").to_string(),
             url: value(row, c.url).map(str::to_string),
             state,
-            status: status_raw.to_string(),
+            status: status_raw.into(),
             labels: common::split(value(row, c.labels), separator)
                 .into_iter()
-                .map(str::to_string)
+                .map(Str::from)
                 .collect(),
-            assignees: value(row, c.assignee).map(str::to_string).into_iter().collect(),
-            author: value(row, c.author).map(str::to_string),
-            project: value(row, c.project).map(str::to_string),
-            team: value(row, c.team).map(str::to_string),
-            milestone: value(row, c.milestone).map(str::to_string),
-            iteration: value(row, c.iteration).map(str::to_string),
-            parent: value(row, c.parent).map(|p| format!("{prefix}:{p}")),
-            priority: value(row, c.priority).map(str::to_string),
+            assignees: value(row, c.assignee).map(Str::from).into_iter().collect(),
+            author: value(row, c.author).map(Str::from),
+            project: value(row, c.project).map(Str::from),
+            team: value(row, c.team).map(Str::from),
+            milestone: value(row, c.milestone).map(Str::from),
+            iteration: value(row, c.iteration).map(Str::from),
+            parent: value(row, c.parent).map(|p| compact_str::format_compact!("{prefix}:{p}")),
+            priority: value(row, c.priority).map(Str::from),
             estimate: common::number(table, row, c.estimate, value(row, c.estimate), "estimate")?,
             created: dates.instant(row, c.created, ctx.tz)?,
             updated: dates.instant(row, c.updated, ctx.tz)?,

@@ -163,7 +163,7 @@ pub fn add(
         snapshot.sources.extend(sources);
         return;
     }
-    let mut index: HashMap<String, usize> =
+    let mut index: HashMap<crate::model::Str, usize> =
         snapshot.items.iter().enumerate().map(|(i, it)| (it.id.clone(), i)).collect();
     for item in items {
         match index.get(&item.id) {

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
 use super::payload;
-use crate::model::{link_kind, FieldValue, Fields, Item, Link, Milestone, State};
+use crate::model::{link_kind, FieldValue, Fields, Item, Link, Milestone, State, Str};
 use crate::source::SourceCtx;
 
 /// An issue or pull request of `repo` (`owner/name`, as the server now names it).
@@ -101,21 +101,21 @@ pub fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<Item> {
     }
 
     Some(Item {
-        id: format!("github:{repo}#{number}"),
-        key: format!("{repo}#{number}"),
-        source: ctx.spec.clone(),
-        kind,
-        title: raw.title.clone().unwrap_or_default(),
+        id: format!("github:{repo}#{number}").into(),
+        key: format!("{repo}#{number}").into(),
+        source: ctx.spec.clone().into(),
+        kind: kind.into(),
+        title: raw.title.clone().unwrap_or_default().into(),
         body,
         url: raw.html_url.clone(),
         state,
-        status,
-        labels: raw.labels.iter().filter_map(|l| l.name().map(str::to_string)).collect(),
-        assignees,
-        author: raw.user.as_ref().and_then(|u| u.login.clone()),
-        project: Some(repo.to_string()),
-        milestone: raw.milestone.as_ref().and_then(|m| m.title.clone()),
-        parent: raw.parent_issue_url.as_deref().and_then(issue_id_from_api_url),
+        status: status.into(),
+        labels: raw.labels.iter().filter_map(|l| l.name().map(Str::from)).collect(),
+        assignees: assignees.into_iter().map(Str::from).collect(),
+        author: raw.user.as_ref().and_then(|u| u.login.as_deref()).map(Str::from),
+        project: Some(repo.into()),
+        milestone: raw.milestone.as_ref().and_then(|m| m.title.as_deref()).map(Str::from),
+        parent: raw.parent_issue_url.as_deref().and_then(issue_id_from_api_url).map(Str::from),
         links,
         created: instant(raw.created_at.as_deref()),
         updated: instant(raw.updated_at.as_deref()),
@@ -203,7 +203,7 @@ fn closing_links(body: &str, repo: &str) -> Vec<Link> {
                 _ => format!("github:{repo}#{}", &c[6]),
             }
         };
-        let link = Link { kind: link_kind::CLOSES.into(), target };
+        let link = Link { kind: link_kind::CLOSES.into(), target: target.into() };
         if !links.contains(&link) {
             links.push(link);
         }
@@ -216,7 +216,7 @@ mod tests {
     use super::*;
 
     fn targets(body: &str) -> Vec<String> {
-        closing_links(body, "o/r").into_iter().map(|l| l.target).collect()
+        closing_links(body, "o/r").into_iter().map(|l| l.target.to_string()).collect()
     }
 
     #[test]
