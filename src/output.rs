@@ -1,5 +1,7 @@
 //! Data printed to stdout by the inspection commands (`items`, …).
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::classify::{Classification, Concern, Confidence};
@@ -263,9 +265,13 @@ pub fn write_json_lines<T: Serialize + ?Sized>(
     value: &T,
     levels: usize,
 ) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *w, Lines::new(levels));
+    // A buffer of a known type in front of `w`: serde writes a few bytes at a time, and
+    // each write through `dyn Write` is a call that cannot be inlined.
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Lines::new(levels));
     value.serialize(&mut ser).map_err(std::io::Error::other)?;
-    w.write_all(b"\n")
+    buf.write_all(b"\n")?;
+    buf.flush()
 }
 
 #[cfg(test)]

@@ -343,22 +343,22 @@ impl Classifier {
                 if hits[i] & TITLE == 0 {
                     continue;
                 }
-                note!(matched, found("title", re, &item.title));
+                note!(matched, found("title", re.get(), &item.title));
             }
             if let Some(re) = &rule.body {
                 if hits[i] & BODY == 0 {
                     continue;
                 }
-                note!(matched, found("body", re, &item.body));
+                note!(matched, found("body", re.get(), &item.body));
             }
             let mut weight = rule.weight;
             if let Some(re) = &rule.text {
                 if hits[i] & TITLE != 0 {
-                    note!(matched, found("title", re, &item.title));
+                    note!(matched, found("title", re.get(), &item.title));
                 } else if hits[i] & BODY != 0 {
                     // A body mentions everything sooner or later; the title says what
                     // the item is. A body-only match counts half.
-                    note!(matched, found("body", re, &item.body));
+                    note!(matched, found("body", re.get(), &item.body));
                     weight *= BODY_ONLY_FACTOR;
                 } else {
                     continue;
@@ -438,8 +438,8 @@ fn prefix_chars(s: &str, max: usize) -> &str {
     }
 }
 
-fn found(what: &str, re: &regex::Regex, text: &str) -> String {
-    let m = re.find(text).map(|m| m.as_str()).unwrap_or("");
+fn found(what: &str, re: Option<&regex::Regex>, text: &str) -> String {
+    let m = re.and_then(|re| re.find(text)).map(|m| m.as_str()).unwrap_or("");
     format!("{what} \"{}\"", crate::text::truncate(m, 40))
 }
 

@@ -127,11 +127,29 @@ pub struct Rule {
     pub why: std::sync::Arc<str>,
     pub labels: Vec<LabelPattern>,
     pub kinds: Vec<String>,
-    pub title: Option<Regex>,
-    pub body: Option<Regex>,
-    pub text: Option<Regex>,
+    pub title: Option<LazyRegex>,
+    pub body: Option<LazyRegex>,
+    pub text: Option<LazyRegex>,
     pub fields: Vec<(String, Regex)>,
     pub has: Vec<Fact>,
+}
+
+/// A rule's own title, body or text pattern. Matching uses the rule set's combined
+/// `RegexSet`s; the pattern on its own is only needed to quote what matched when reasons
+/// are written out, so it is compiled then, once. (Compiling every pattern twice at
+/// start-up cost about as much as classifying 100k items.)
+#[derive(Debug)]
+pub struct LazyRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// The compiled pattern; `None` only if it fails to compile on its own, which the
+    /// combined set (built from the same pattern) rules out.
+    pub fn get(&self) -> Option<&Regex> {
+        self.compiled.get_or_init(|| compile_regex(&self.pattern).ok()).as_ref()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -219,11 +237,17 @@ impl RuleSet {
             if !weight.is_finite() {
                 return Err(err("`weight` must be a number".into()));
             }
-            let regex = |key: &str, pat: &Option<String>| -> Result<Option<Regex>> {
+            // Checked here for syntax, so that a bad pattern names its rule; compiled
+            // (into the sets below) once.
+            let regex = |key: &str, pat: &Option<String>| -> Result<Option<LazyRegex>> {
                 pat.as_deref()
                     .map(|p| {
-                        compile_regex(p)
+                        check_regex(p)
                             .map_err(|e| err(format!("invalid regular expression in `{key}`: {e}")))
+                            .map(|()| LazyRegex {
+                                pattern: p.to_string(),
+                                compiled: Default::default(),
+                            })
                     })
                     .transpose()
             };
@@ -340,12 +364,24 @@ fn ascii_boundaries(p: &str) -> String {
 }
 
 fn compile_regex(p: &str) -> std::result::Result<Regex, String> {
-    RegexBuilder::new(&ascii_boundaries(p)).case_insensitive(true).build().map_err(|e| {
-        // The regex crate's messages span several lines with a caret diagram; keep the
-        // last line, which says what is wrong.
-        let s = e.to_string();
-        s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&s).trim().to_string()
-    })
+    RegexBuilder::new(&ascii_boundaries(p)).case_insensitive(true).build().map_err(last_line)
+}
+
+/// Whether `p` is a valid pattern, without compiling it.
+fn check_regex(p: &str) -> std::result::Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(&ascii_boundaries(p))
+        .map(drop)
+        .map_err(last_line)
+}
+
+/// The regex crate's messages span several lines with a caret diagram; keep the last
+/// line, which says what is wrong.
+fn last_line(e: impl std::fmt::Display) -> String {
+    let s = e.to_string();
+    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&s).trim().to_string()
 }
 
 /// `file:line` of the `name = "…"` line of a rule, or just the file.

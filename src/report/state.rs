@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::Write;
+
 use serde::{Deserialize, Serialize};
 
 use super::write::Pending;
@@ -77,8 +79,11 @@ impl State {
     pub fn prepare_snapshot(&self, week: Week, snapshot: &Snapshot) -> Result<Pending> {
         let path = self.snapshots().join(format!("{week}.json"));
         super::write::prepare(&path, |w| {
-            serde_json::to_writer(&mut *w, snapshot).map_err(std::io::Error::other)?;
-            w.write_all(b"\n")
+            // See `output::write_json_lines` for the buffer.
+            let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
+            serde_json::to_writer(&mut buf, snapshot).map_err(std::io::Error::other)?;
+            buf.write_all(b"\n")?;
+            buf.flush()
         })
     }
 
