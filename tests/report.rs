@@ -353,3 +353,74 @@ fn pdf_reports_are_written_and_deterministic() {
     }
     assert!(!a.path().join("2026-W48/program.json").exists(), "only the formats asked for");
 }
+
+/// Fixture cases, each rendered for every role and compared with the golden files under
+/// `tests/golden/cases/<case>/` (`UPDATE_SNAPSHOTS=1 cargo test` refreshes them; review the
+/// diff like code). Paths are relative to the repository, so the files hold no machine's
+/// paths. Each case has something the demo has not: an export without dates or
+/// milestones, titles that try to inject markup, Linear's and Asana's exports, a GitHub
+/// Projects view, and a second week with the first as its baseline.
+#[test]
+fn fixture_cases_match_their_golden_files() {
+    let cases: &[(&str, &[&[&str]])] = &[
+        ("no-dates", &[&["-s", "jira:fixtures/jira/current-fields-bom.csv"]]),
+        ("nasty-titles", &[&["-s", "jira:fixtures/cases/nasty/nasty.csv"]]),
+        ("linear", &[&["-s", "linear:fixtures/linear/export-2025.csv"]]),
+        ("asana", &[&["-s", "asana:fixtures/asana/project-2024.csv"]]),
+        (
+            "github-projects",
+            &[&["-s", "github-projects:fixtures/github-projects/roadmap-view.tsv"]],
+        ),
+        (
+            "two-weeks",
+            &[
+                &[
+                    "-c",
+                    "fixtures/demo/rolecall-w47.toml",
+                    "-s",
+                    "jira:fixtures/demo/acme-jira-w47.csv",
+                    "--as-of",
+                    "2026-11-20",
+                ],
+                &[
+                    "-c",
+                    "fixtures/demo/rolecall.toml",
+                    "-s",
+                    "jira:fixtures/demo/acme-jira.csv",
+                    "--as-of",
+                    "2026-11-27",
+                ],
+            ],
+        ),
+    ];
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut stale = Vec::new();
+    for (case, runs) in cases {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().display().to_string();
+        for run in *runs {
+            let mut args = vec!["report", "-o", &out];
+            if !run.contains(&"--as-of") {
+                args.extend(["--as-of", "2026-11-27"]);
+            }
+            args.extend_from_slice(run);
+            let (code, _, err) = rolecall(&args);
+            assert_eq!(code, 0, "{case}: {err}");
+        }
+        let golden_dir = root().join("tests/golden/cases").join(case);
+        for f in FILES {
+            let actual = read(&tmp.path().join("2026-W48").join(f));
+            let golden = golden_dir.join(f);
+            if update {
+                std::fs::create_dir_all(&golden_dir).expect("golden dir");
+                std::fs::write(&golden, &actual).expect("written");
+            } else if std::fs::read_to_string(&golden).ok().as_deref() != Some(actual.as_str()) {
+                stale.push(format!("{case}/{f}"));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale golden files under tests/golden/cases (run UPDATE_SNAPSHOTS=1 cargo test and review the diff): {stale:?}"
+    );
+}
