@@ -17,6 +17,10 @@ use std::time::{Duration, Instant};
 
 use rolecall::classify::Classifier;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::generated;
+
 // The same allocator as the binary, so the numbers are the product's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -232,22 +236,4 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     }
     times.sort();
     (times[runs / 2], last.expect("at least one run"))
-}
-
-fn generated(rows: usize) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join(format!("target/bench/jira-{}k.csv", rows / 1000));
-    if out.exists() {
-        return out;
-    }
-    std::fs::create_dir_all(out.parent().expect("parent")).expect("bench dir");
-    let script = root.join("../shared/peers/gen_jira_csv.py");
-    let status = Command::new("python3")
-        .arg(&script)
-        .args(["--rows", &rows.to_string(), "--seed", "42", "--out"])
-        .arg(&out)
-        .status()
-        .expect("python3 runs the generator");
-    assert!(status.success(), "{} failed", script.display());
-    out
 }

@@ -300,6 +300,9 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         fallback_baseline: if source_args.demo { Some(crate::demo::baseline()?) } else { None },
     };
     let outcome = crate::report::run(&config, &classifier, snapshot, &request)?;
+    if let Some(mb) = peak_memory_mb() {
+        tracing::debug!("peak memory: {mb} MB");
+    }
     let mut text = String::new();
     for (role, status) in &outcome.statuses {
         text.push_str(&format!("{role:<8} {}\n", status.badge()));
@@ -349,6 +352,20 @@ pub fn load(args: &SourceArgs, config: &Config) -> Result<Snapshot> {
     }
     source::load_all(&mut snapshot, &specs, config)?;
     Ok(snapshot)
+}
+
+/// This process's peak resident memory (Linux: `VmHWM`), for `-vv` and the benchmarks.
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024 / 1_000_000)
 }
 
 /// `2026-11-27` (the end of that day in the configured zone) or an RFC 3339 instant.
