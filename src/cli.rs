@@ -284,9 +284,6 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     let classifier = Classifier::from_config(&config)?;
     let mut source_args = args.sources;
     source_args.as_of = Some(as_of.to_rfc3339());
-    let started = std::time::Instant::now();
-    let snapshot = load(&source_args, &config)?;
-    tracing::debug!("sources loaded in {:.0?}", started.elapsed());
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
     let request = crate::report::Request {
         week: args.week,
@@ -299,7 +296,8 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         notes: args.notes.or_else(|| config.report.notes.as_ref().map(PathBuf::from)),
         fallback_baseline: if source_args.demo { Some(crate::demo::baseline()?) } else { None },
     };
-    let outcome = crate::report::run(&config, &classifier, snapshot, &request)?;
+    let outcome =
+        crate::report::run(&config, &classifier, || load(&source_args, &config), &request)?;
     if let Some(mb) = peak_memory_mb() {
         tracing::debug!("peak memory: {mb} MB");
     }

@@ -75,11 +75,12 @@ pub fn validate(roles: &[String], formats: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Builds the week's reports from a loaded snapshot, writes them, and stores the week.
+/// Builds the week's reports from the snapshot `load` gives, writes them, and stores the
+/// week.
 pub fn run(
     config: &Config,
     classifier: &Classifier,
-    snapshot: Snapshot,
+    load: impl FnOnce() -> Result<Snapshot>,
     req: &Request,
 ) -> Result<Outcome> {
     validate(&req.roles, &req.formats)?;
@@ -89,6 +90,15 @@ pub fn run(
     let lap = |stage: &str| {
         tracing::debug!("{stage}: {} ms since the report started", clock.elapsed().as_millis())
     };
+    // Last week's snapshot is read while the sources load: for a large project both take
+    // a while, and neither needs the other.
+    let state = State::new(&req.state_dir);
+    let prior = {
+        let state = State::new(&req.state_dir);
+        std::thread::spawn(move || state.baseline(period.week))
+    };
+    let snapshot = load()?;
+    lap("sources loaded");
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
@@ -100,8 +110,7 @@ pub fn run(
     }
     lap("scoped and classified");
 
-    let state = State::new(&req.state_dir);
-    let baseline = match state.baseline(period.week)? {
+    let baseline = match prior.join().unwrap_or_else(|e| std::panic::resume_unwind(e))? {
         Some((_, snap)) => Some(snap),
         None => req.fallback_baseline.clone().map(|b| scope(b, config)),
     };
