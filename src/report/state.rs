@@ -1,12 +1,14 @@
 //! What rolecall remembers between runs, in `<out>/.rolecall/`: one snapshot per week
-//! (without bodies and raw fields, which deltas do not need) and one status summary per
-//! week. The baseline for a week's deltas is the latest snapshot of an earlier week, so
+//! and one status summary per week. A stored snapshot keeps, of each item, what next
+//! week's deltas compare (id, key, state, milestone, due date, votes), plus the sources and
+//! milestones in full: 6 MB for 100k items instead of 50, read back in a fraction of the
+//! time. It reads back as a `Snapshot` whose items have the other fields empty. The baseline for a week's deltas is the latest snapshot of an earlier week, so
 //! re-running a week overwrites only its own files and gives the same output.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use std::io::Write;
-
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::write::Pending;
@@ -73,15 +75,21 @@ impl State {
         Ok(out)
     }
 
-    /// Writes this week's snapshot under a temporary name, for [`State::commit`]. The
-    /// caller has emptied bodies and raw fields (deltas need neither); absent values are
-    /// left out of the JSON, which is compact: only rolecall reads it back.
+    /// Writes this week's snapshot (what deltas compare, see the module) under a
+    /// temporary name, for [`State::commit`]. Compact JSON: only rolecall reads it back.
     pub fn prepare_snapshot(&self, week: Week, snapshot: &Snapshot) -> Result<Pending> {
         let path = self.snapshots().join(format!("{week}.json"));
+        let stored = Stored {
+            schema_version: snapshot.schema_version,
+            taken_at: snapshot.taken_at,
+            sources: &snapshot.sources,
+            items: StoredItems(&snapshot.items),
+            milestones: &snapshot.milestones,
+        };
         super::write::prepare(&path, |w| {
             // See `output::write_json_lines` for the buffer.
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
-            serde_json::to_writer(&mut buf, snapshot).map_err(std::io::Error::other)?;
+            serde_json::to_writer(&mut buf, &stored).map_err(std::io::Error::other)?;
             buf.write_all(b"\n")?;
             buf.flush()
         })
@@ -93,6 +101,49 @@ impl State {
         let json = crate::output::to_json(summary)?;
         super::write::atomic(&self.history().join(format!("{week}.json")), json.as_bytes())
     }
+}
+
+/// A stored week: a `Snapshot` with slim items.
+#[derive(Serialize)]
+struct Stored<'a> {
+    schema_version: u32,
+    taken_at: chrono::DateTime<chrono::Utc>,
+    sources: &'a [crate::model::SourceInfo],
+    items: StoredItems<'a>,
+    milestones: &'a [crate::model::Milestone],
+}
+
+struct StoredItems<'a>(&'a [crate::model::Item]);
+
+impl Serialize for StoredItems<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|it| StoredItem {
+            id: &it.id,
+            key: &it.key,
+            state: it.state,
+            milestone: it.milestone.as_deref(),
+            due: it.due,
+            votes: it.votes,
+        }))
+    }
+}
+
+/// What next week compares of an item; the names are `Item`'s, so it reads back as one.
+#[derive(Serialize)]
+struct StoredItem<'a> {
+    id: &'a str,
+    key: &'a str,
+    state: crate::model::State,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    milestone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "is_zero")]
+    votes: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl WeekSummary {
