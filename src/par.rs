@@ -16,11 +16,14 @@ pub fn try_map<T: Sync, U: Send, E: Send>(
     let parts: Vec<Result<Vec<U>, E>> = std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
+            .enumerate()
+            .map(|(i, part)| {
                 let f = &f;
+                // Sized up front (collecting a `Result` would grow it by doubling); the
+                // first part's vector has room for all, as it becomes the result.
+                let capacity = if i == 0 { items.len() } else { part.len() };
                 scope.spawn(move || {
-                    // Sized up front: collecting a `Result` would grow the vector by doubling.
-                    let mut out = Vec::with_capacity(part.len());
+                    let mut out = Vec::with_capacity(capacity);
                     for x in part {
                         out.push(f(x)?);
                     }
@@ -33,10 +36,10 @@ pub fn try_map<T: Sync, U: Send, E: Send>(
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    // The first part becomes the result, so only the others are copied.
+    // The first part becomes the result, so only the others are copied, into room it
+    // already has.
     let mut parts = parts.into_iter();
     let mut out = parts.next().unwrap_or_else(|| Ok(Vec::new()))?;
-    out.reserve_exact(items.len() - out.len());
     for part in parts {
         out.extend(part?);
     }
