@@ -94,7 +94,7 @@ pub fn run(
     // a while, and neither needs the other.
     let state = State::new(&req.state_dir);
     let prior = {
-        let state = State::new(&req.state_dir);
+        let state = state.clone();
         std::thread::spawn(move || state.baseline(period.week))
     };
     let snapshot = load()?;

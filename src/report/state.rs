@@ -28,6 +28,7 @@ pub struct WeekSummary {
     pub project: Option<Status>,
 }
 
+#[derive(Debug, Clone)]
 pub struct State {
     dir: PathBuf,
 }

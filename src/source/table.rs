@@ -142,12 +142,12 @@ impl Table {
         let cuts =
             if text.len() >= PARALLEL_FROM { cuts(text.as_bytes(), threads) } else { vec![] };
         let mut parsed = if cuts.is_empty() {
-            vec![parse_part(text, 0, text.len(), delimiter)?]
+            vec![parse_part(text, 0, text.len(), delimiter)]
         } else {
             let mut bounds = vec![0];
             bounds.extend(&cuts);
             bounds.push(text.len());
-            let parts: Vec<Result<Parsed>> = std::thread::scope(|scope| {
+            let parts: Vec<Parsed> = std::thread::scope(|scope| {
                 let handles: Vec<_> = bounds
                     .windows(2)
                     .map(|w| scope.spawn(move || parse_part(text, w[0], w[1], delimiter)))
@@ -157,7 +157,6 @@ impl Table {
                     .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                     .collect()
             });
-            let parts = parts.into_iter().collect::<Result<Vec<Parsed>>>()?;
             let clean = parts[..parts.len() - 1]
                 .iter()
                 .all(|p| open_quote(&text.as_bytes()[p.last_start..p.end], delimiter).is_none());
@@ -165,7 +164,7 @@ impl Table {
                 parts
             } else {
                 tracing::debug!("{shown}: a cut fell inside a quoted field; parsing in one part");
-                vec![parse_part(text, 0, text.len(), delimiter)?]
+                vec![parse_part(text, 0, text.len(), delimiter)]
             }
         };
         let last = parsed.last().expect("at least one part");
@@ -245,7 +244,7 @@ struct Parsed {
 }
 
 /// Parses `text[start..end]`, keeping the non-blank records.
-fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) -> Result<Parsed> {
+fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) -> Parsed {
     let bytes = &text.as_bytes()[start..end];
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -282,10 +281,11 @@ fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) -> Result<Par
         rows.push(RowAt { line, part: 0, first, len: record.len() as u32 });
     }
     let lines = line - 1 + count_lines(&bytes[counted_to..]);
-    // Fields are cut from valid UTF-8 at ASCII delimiters and quotes, so this holds.
+    // Fields are cut from valid UTF-8 at ASCII delimiters and quotes, so this is valid
+    // and not copied; were it not, the lossy copy keeps the promise of never panicking.
     let text = String::from_utf8(buf)
-        .map_err(|_| Error::input(Location::file(""), "is not UTF-8 after parsing"))?;
-    Ok(Parsed { part: Part { text, spans }, rows, lines, last_start: start + last_start, end })
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Parsed { part: Part { text, spans }, rows, lines, last_start: start + last_start, end }
 }
 
 fn is_blank(field: &[u8]) -> bool {
@@ -477,7 +477,7 @@ mod tests {
             let text = big(stray);
             assert!(text.len() >= PARALLEL_FROM);
             let t = parse(&text).expect("parses");
-            let one = parse_part(&text, 0, text.len(), b',').expect("one part");
+            let one = parse_part(&text, 0, text.len(), b',');
             assert_eq!(t.len(), 30_000);
             // The same rows and lines as a single part read from the top.
             let mut single = Table {
