@@ -8,9 +8,21 @@ pub fn try_map<T: Sync, U: Send, E: Send>(
     min: usize,
     f: impl Fn(&T) -> Result<U, E> + Sync,
 ) -> Result<Vec<U>, E> {
+    try_map_with(items, min, || (), |(), x| f(x))
+}
+
+/// [`try_map`] with scratch state made by `init` once per thread (a regex cache, say)
+/// and lent to every call on that thread.
+pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
+    items: &[T],
+    min: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> Result<U, E> + Sync,
+) -> Result<Vec<U>, E> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads < 2 || items.len() < min.max(2) {
-        return items.iter().map(&f).collect();
+        let mut state = init();
+        return items.iter().map(|x| f(&mut state, x)).collect();
     }
     let chunk = items.len().div_ceil(threads);
     let parts: Vec<Result<Vec<U>, E>> = std::thread::scope(|scope| {
@@ -18,14 +30,15 @@ pub fn try_map<T: Sync, U: Send, E: Send>(
             .chunks(chunk)
             .enumerate()
             .map(|(i, part)| {
-                let f = &f;
+                let (f, init) = (&f, &init);
                 // Sized up front (collecting a `Result` would grow it by doubling); the
                 // first part's vector has room for all, as it becomes the result.
                 let capacity = if i == 0 { items.len() } else { part.len() };
                 scope.spawn(move || {
+                    let mut state = init();
                     let mut out = Vec::with_capacity(capacity);
                     for x in part {
-                        out.push(f(x)?);
+                        out.push(f(&mut state, x)?);
                     }
                     Ok(out)
                 })
@@ -44,6 +57,19 @@ pub fn try_map<T: Sync, U: Send, E: Send>(
         out.extend(part?);
     }
     Ok(out)
+}
+
+/// [`try_map_with`] for a function that cannot fail.
+pub fn map_with<T: Sync, U: Send, S>(
+    items: &[T],
+    min: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> U + Sync,
+) -> Vec<U> {
+    match try_map_with(items, min, init, |s, x| Ok::<U, std::convert::Infallible>(f(s, x))) {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }
 }
 
 /// [`try_map`] for a function that cannot fail.

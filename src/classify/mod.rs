@@ -239,7 +239,12 @@ impl Classifier {
         ctx: &Context,
         reasons: bool,
     ) -> Vec<(Scores, Vec<Reason>)> {
-        crate::par::map(items, 4096, |item| self.score(item, ctx, reasons))
+        crate::par::map_with(
+            items,
+            4096,
+            || self.rules.scratch(),
+            |scratch, item| self.score(item, ctx, reasons, scratch),
+        )
     }
 
     fn finish(&self, scores: Scores, reasons: Vec<Reason>) -> Classification {
@@ -280,22 +285,21 @@ impl Classifier {
     }
 
     /// Every rule that matches `item`, summed per concern.
-    fn score(&self, item: &Item, ctx: &Context, explain: bool) -> (Scores, Vec<Reason>) {
+    fn score(
+        &self,
+        item: &Item,
+        ctx: &Context,
+        explain: bool,
+        scratch: &mut rules::Scratch,
+    ) -> (Scores, Vec<Reason>) {
         let rs = &self.rules;
         // Per rule: which of its label, title and body conditions the item meets, each
         // found for all rules at once (a label index, one regex scan per text).
         let mut hits = vec![0u8; rs.rules.len()];
-        if !rs.title_rules.is_empty() {
-            for m in rs.title_set.matches(&item.title).iter() {
-                hits[rs.title_rules[m]] |= TITLE;
-            }
-        }
-        if !rs.body_rules.is_empty() && !item.body.is_empty() {
+        rs.match_title(scratch, &item.title, |r| hits[r] |= TITLE);
+        if !item.body.is_empty() {
             // Long bodies are mostly logs and templates; the first part says what it is.
-            let body = prefix_chars(&item.body, 4000);
-            for m in rs.body_set.matches(body).iter() {
-                hits[rs.body_rules[m]] |= BODY;
-            }
+            rs.match_body(scratch, prefix_chars(&item.body, 4000), |r| hits[r] |= BODY);
         }
         for label in &item.labels {
             let lower;

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::{Input, PatternSet};
 use serde::{Deserialize, Serialize};
 
 use super::Concern;
@@ -175,24 +177,61 @@ impl LabelPattern {
     }
 }
 
-/// All rules, plus two regex sets that find every title and body rule matching an item in
+/// All rules, plus two automata that find every title and body rule matching an item in
 /// one scan each, so scoring 100k items stays linear in their text.
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Patterns run over the title: `title` and `text` rules. Index → rule index.
-    pub title_set: RegexSet,
-    pub title_rules: Vec<usize>,
+    title_dfa: DFA,
+    title_rules: Vec<usize>,
     /// Patterns run over the body: `body` and `text` rules.
-    pub body_set: RegexSet,
-    pub body_rules: Vec<usize>,
+    body_dfa: DFA,
+    body_rules: Vec<usize>,
     /// Lower-case label → the rules naming it exactly; most labels are found here.
     pub label_exact: std::collections::HashMap<String, Vec<usize>>,
     /// `area/*` patterns: (prefix, rule index).
     pub label_prefix: Vec<(String, usize)>,
 }
 
+/// Scratch space for matching one item after another on one thread.
+pub struct Scratch {
+    title: Cache,
+    body: Cache,
+    title_hits: PatternSet,
+    body_hits: PatternSet,
+}
+
 impl RuleSet {
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            title: self.title_dfa.create_cache(),
+            body: self.body_dfa.create_cache(),
+            title_hits: PatternSet::new(self.title_dfa.pattern_len()),
+            body_hits: PatternSet::new(self.body_dfa.pattern_len()),
+        }
+    }
+
+    /// Calls `hit` with the index of every rule whose title pattern matches `title`.
+    pub fn match_title(&self, s: &mut Scratch, title: &str, hit: impl FnMut(usize)) {
+        which(
+            &self.title_dfa,
+            &mut s.title,
+            &mut s.title_hits,
+            title,
+            &self.title_rules,
+            hit,
+            |r| [self.rules[r].title.as_ref(), self.rules[r].text.as_ref()],
+        );
+    }
+
+    /// Calls `hit` with the index of every rule whose body pattern matches `body`.
+    pub fn match_body(&self, s: &mut Scratch, body: &str, hit: impl FnMut(usize)) {
+        which(&self.body_dfa, &mut s.body, &mut s.body_hits, body, &self.body_rules, hit, |r| {
+            [self.rules[r].body.as_ref(), self.rules[r].text.as_ref()]
+        });
+    }
+
     /// Marks in `hit` (indexed by rule) every rule with a label pattern matching `label`,
     /// given in lower case.
     pub fn label_rules(&self, label: &str, mut hit: impl FnMut(usize)) {
@@ -303,11 +342,22 @@ impl RuleSet {
                 has: def.has.clone(),
             });
         }
+        // Forward-only lazy DFAs reporting every pattern that matches: what a `RegexSet`
+        // does for `matches`, without the reverse automata it also compiles (half of a
+        // 100 ms start-up) and with caches owned by the caller instead of a shared pool.
         let set = |pats: &[String]| {
-            RegexSetBuilder::new(pats)
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
+            DFA::builder()
+                .configure(
+                    DFA::config()
+                        .match_kind(regex_automata::MatchKind::All)
+                        .cache_capacity(64 << 20),
+                )
+                .thompson(
+                    regex_automata::nfa::thompson::Config::new()
+                        .nfa_size_limit(Some(64 << 20))
+                        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+                )
+                .build_many(pats)
                 .map_err(|e| Error::Config { at: origin.name.to_string(), message: e.to_string() })
         };
         let mut label_exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
@@ -323,12 +373,43 @@ impl RuleSet {
         Ok(RuleSet {
             label_exact,
             label_prefix,
-            title_set: set(&title_pats)?,
-            body_set: set(&body_pats)?,
+            title_dfa: set(&title_pats)?,
+            body_dfa: set(&body_pats)?,
             rules,
             title_rules,
             body_rules,
         })
+    }
+}
+
+/// Every pattern of `dfa` matching `text`, as rule indices (`rules[pattern]`). Should the
+/// lazy DFA give up (it does not with these settings, but the API allows it), each
+/// rule's own regex answers instead: slower, same result.
+fn which<'r>(
+    dfa: &DFA,
+    cache: &mut Cache,
+    hits: &mut PatternSet,
+    text: &str,
+    rules: &[usize],
+    mut hit: impl FnMut(usize),
+    own: impl Fn(usize) -> [Option<&'r LazyRegex>; 2],
+) {
+    if rules.is_empty() {
+        return;
+    }
+    hits.clear();
+    match dfa.try_which_overlapping_matches(cache, &Input::new(text), hits) {
+        Ok(()) => hits.iter().for_each(|p| hit(rules[p.as_usize()])),
+        Err(_) => {
+            for &r in rules {
+                let matches = |re: Option<&LazyRegex>| {
+                    re.and_then(LazyRegex::get).is_some_and(|re| re.is_match(text))
+                };
+                if own(r).into_iter().any(matches) {
+                    hit(r);
+                }
+            }
+        }
     }
 }
 
