@@ -137,7 +137,7 @@ pub struct Rule {
 }
 
 /// A rule's own title, body or text pattern. Matching uses the rule set's combined
-/// `RegexSet`s; the pattern on its own is only needed to quote what matched when reasons
+/// automata; the pattern on its own is only needed to quote what matched when reasons
 /// are written out, so it is compiled then, once. (Compiling every pattern twice at
 /// start-up cost about as much as classifying 100k items.)
 #[derive(Debug)]
