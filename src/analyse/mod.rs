@@ -125,7 +125,7 @@ pub struct Ctx<'a> {
     pub input: &'a Input<'a>,
     pub items: &'a [Item],
     pub classes: &'a [Classification],
-    pub teams: Vec<String>,
+    pub teams: Vec<Str>,
     pub index: HashMap<&'a str, usize>,
     /// Target id → the items whose `blocks` links point at it.
     pub blocked_by: HashMap<&'a str, Vec<usize>>,
@@ -215,7 +215,7 @@ impl<'a> Ctx<'a> {
             status: it.status.clone(),
             concern: c.concern,
             confidence: c.confidence,
-            team: self.teams[i].clone().into(),
+            team: self.teams[i].clone(),
             milestone: it.milestone.clone(),
             due: it.due,
             priority: it.priority.clone(),
@@ -319,7 +319,7 @@ impl<'a> Ctx<'a> {
             members.iter().copied().filter(|&i| self.items[i].state != State::Cancelled).collect();
         let done = counted.iter().filter(|&&i| self.items[i].state == State::Done).count();
         let scope = counted.len();
-        let mut teams: Vec<String> = counted.iter().map(|&i| self.teams[i].clone()).collect();
+        let mut teams: Vec<String> = counted.iter().map(|&i| self.teams[i].to_string()).collect();
         teams.sort();
         teams.dedup();
         let start = m.start.or_else(|| {
@@ -464,7 +464,7 @@ pub enum Blocker {
 
 /// The team an item belongs to: the first `[[team]]` that matches, else the tracker's own
 /// team field, else its project, else "Unassigned".
-pub fn team_of(item: &Item, config: &Config) -> String {
+pub fn team_of(item: &Item, config: &Config) -> Str {
     for t in &config.teams {
         let project = item.project.as_deref().unwrap_or("");
         let hit = t.repos.iter().any(|p| glob_match(p, project))
@@ -477,14 +477,10 @@ pub fn team_of(item: &Item, config: &Config) -> String {
                     || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(own))
             });
         if hit {
-            return t.name.clone();
+            return Str::from(t.name.as_str());
         }
     }
-    item.team
-        .clone()
-        .or_else(|| item.project.clone())
-        .unwrap_or_else(|| "Unassigned".into())
-        .to_string()
+    item.team.clone().or_else(|| item.project.clone()).unwrap_or_else(|| "Unassigned".into())
 }
 
 /// Median and 85th percentile of `values` (which get sorted).

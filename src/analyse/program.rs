@@ -217,7 +217,7 @@ fn blocked_items(ctx: &Ctx) -> Vec<Blocked> {
                         key: other.key.to_string(),
                         title: other.title.to_string(),
                         url: other.url.clone(),
-                        team: ctx.teams[k].clone(),
+                        team: ctx.teams[k].to_string(),
                         state: Some(other.state),
                     });
                 }
