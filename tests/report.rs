@@ -424,3 +424,48 @@ fn fixture_cases_match_their_golden_files() {
         "stale golden files under tests/golden/cases (run UPDATE_SNAPSHOTS=1 cargo test and review the diff): {stale:?}"
     );
 }
+
+/// A run that fails halfway changes nothing: with the week's good reports in place, a
+/// second run whose program template is broken leaves every file as it was (the product
+/// report it could render is not swapped in either) and no temporary file behind.
+#[test]
+fn a_failed_run_leaves_the_last_good_reports_untouched() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out");
+    let out_s = out.display().to_string();
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &out_s]);
+    assert_eq!(code, 0, "{err}");
+    let week = out.join("2026-W48");
+    let before: Vec<(String, Vec<u8>)> = FILES
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(week.join(f)).expect("written")))
+        .collect();
+    let snapshot = out.join(".rolecall/snapshots/2026-W48.json");
+    let stored = std::fs::read(&snapshot).expect("stored week");
+
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(&templates).expect("dir");
+    std::fs::write(templates.join("product.md.hbs"), "Changed product report\n").expect("written");
+    std::fs::write(templates.join("program.md.hbs"), "{{meta.no_such_field}}\n").expect("written");
+    let (code, _, err) = rolecall(&[
+        "report",
+        "--demo",
+        "-o",
+        &out_s,
+        "--templates",
+        &templates.display().to_string(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    for (f, bytes) in &before {
+        assert!(std::fs::read(week.join(f)).expect("still there") == *bytes, "{f} changed");
+    }
+    assert_eq!(std::fs::read(&snapshot).expect("still there"), stored, "stored week changed");
+    let leftovers: Vec<_> = std::fs::read_dir(&week)
+        .expect("week dir")
+        .chain(std::fs::read_dir(snapshot.parent().expect("dir")).expect("snapshots dir"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
