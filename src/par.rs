@@ -44,10 +44,7 @@ pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        handles.into_iter().map(join).collect()
     });
     // The first part becomes the result, so only the others are copied, into room it
     // already has.
@@ -57,6 +54,11 @@ pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
         out.extend(part?);
     }
     Ok(out)
+}
+
+/// The result of a scoped thread; its panic, if any, resumes in the caller.
+pub fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// [`try_map_with`] for a function that cannot fail.

@@ -156,28 +156,38 @@ impl<'a> Ctx<'a> {
     pub fn new(input: &'a Input<'a>) -> Ctx<'a> {
         let items = &input.snapshot.items[..];
         let tz = input.config.timezone.0;
-        let teams = items.iter().map(|i| team_of(i, input.config)).collect();
-        let index = items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
-        let mut blocked_by: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, it) in items.iter().enumerate() {
-            for l in it.links.iter().filter(|l| l.kind == link_kind::BLOCKS) {
-                blocked_by.entry(l.target.as_str()).or_default().push(i);
-            }
-        }
-        let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_milestone: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, it) in items.iter().enumerate() {
-            if let Some(p) = &it.parent {
-                children.entry(p.as_str()).or_default().push(i);
-            }
-            if let Some(m) = &it.milestone {
-                by_milestone.entry(m.as_str()).or_default().push(i);
-            }
-        }
-        let baseline: HashMap<&str, &Item> = input
-            .baseline
-            .map(|b| b.items.iter().map(|i| (i.id.as_str(), i)).collect())
-            .unwrap_or_default();
+        // Five indexes over every item, independent of each other: built side by side.
+        let ((teams, index), (blocked_by, (children, by_milestone), baseline)) =
+            std::thread::scope(|s| {
+                let teams = s.spawn(|| -> Vec<Str> {
+                    items.iter().map(|i| team_of(i, input.config)).collect()
+                });
+                let index = s.spawn(|| -> HashMap<&str, usize> {
+                    items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
+                });
+                let baseline = s.spawn(|| -> HashMap<&str, &Item> {
+                    input
+                        .baseline
+                        .map(|b| b.items.iter().map(|i| (i.id.as_str(), i)).collect())
+                        .unwrap_or_default()
+                });
+                let mut blocked_by: HashMap<&str, Vec<usize>> = HashMap::new();
+                let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
+                let mut by_milestone: HashMap<&str, Vec<usize>> = HashMap::new();
+                for (i, it) in items.iter().enumerate() {
+                    for l in it.links.iter().filter(|l| l.kind == link_kind::BLOCKS) {
+                        blocked_by.entry(l.target.as_str()).or_default().push(i);
+                    }
+                    if let Some(p) = &it.parent {
+                        children.entry(p.as_str()).or_default().push(i);
+                    }
+                    if let Some(m) = &it.milestone {
+                        by_milestone.entry(m.as_str()).or_default().push(i);
+                    }
+                }
+                use crate::par::join;
+                ((join(teams), join(index)), (blocked_by, (children, by_milestone), join(baseline)))
+            });
         let mut ctx = Ctx {
             input,
             items,

@@ -143,8 +143,8 @@ pub fn run(
                 })
                 .collect();
             let roles: Vec<Result<(Rendered, Vec<write::Pending>)>> =
-                roles.into_iter().map(join).collect();
-            (join(stored), roles)
+                roles.into_iter().map(crate::par::join).collect();
+            (crate::par::join(stored), roles)
         });
         let mut rendered = Vec::new();
         let mut pending = Vec::new();
@@ -192,11 +192,6 @@ pub fn run(
     drop(ctx);
     std::thread::spawn(move || drop((snapshot, classes, baseline)));
     Ok(outcome)
-}
-
-/// The result of a scoped thread; its panic, if any, resumes here.
-fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// One role: analysed, its template rendered, and its files written under temporary names.

@@ -152,10 +152,7 @@ impl Table {
                     .windows(2)
                     .map(|w| scope.spawn(move || parse_part(text, w[0], w[1], delimiter)))
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
+                handles.into_iter().map(crate::par::join).collect()
             });
             let clean = parts[..parts.len() - 1]
                 .iter()
