@@ -43,61 +43,28 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             .into_iter()
             .flatten()
             .collect();
-    let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
+    // Three passes over every row, independent of each other, side by side: the date
+    // columns' day/month order, the keys, and (newer exports put the parent's numeric id
+    // in `Parent`) ids back to keys. A date-order error is reported before a key error,
+    // as when they ran one after the other.
+    let (dates, keys, id_to_key) = std::thread::scope(|s| {
+        let keys = s.spawn(|| check_keys(table, &c));
+        let id_to_key = s.spawn(|| -> HashMap<&str, &str> {
+            match (c.issue_id, c.parent) {
+                (Some(id), Some(_)) => table
+                    .rows()
+                    .filter_map(|r| Some((value(&r, Some(id))?, value(&r, Some(c.key))?)))
+                    .collect(),
+                _ => HashMap::new(),
+            }
+        });
+        let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz);
+        (dates, crate::par::join(keys), crate::par::join(id_to_key))
+    });
+    let dates = dates?;
+    keys?;
     let links = link_columns(&mut cols);
     let rest = super::common::Rest::new(table, &cols.unused());
-
-    // Newer exports put the parent's numeric id in `Parent`; map ids back to keys.
-    let id_to_key: HashMap<&str, &str> = match c.issue_id {
-        Some(id) => table
-            .rows()
-            .filter_map(|r| Some((value(&r, Some(id))?, value(&r, Some(c.key))?)))
-            .collect(),
-        None => HashMap::new(),
-    };
-
-    // Keys first, in file order, so the first bad or duplicate key is the one reported.
-    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(table.len());
-    for row in table.rows() {
-        let row = &row;
-        let at = || Location::file(&table.path).line(row.line);
-        let Some(key) = value(row, Some(c.key)) else {
-            let message = if row.len() <= c.key {
-                // The row stops before the key column: a line broken outside quotes.
-                format!(
-                    "issue key is empty: the row has only {} of {} fields (a line break outside quotes?)",
-                    row.len(),
-                    table.headers.len()
-                )
-            } else {
-                "issue key is empty".to_string()
-            };
-            return Err(Error::input(at().column(&table.headers[c.key]), message));
-        };
-        if !looks_like_key(key) {
-            // A comma the writer did not quote shifts every later column one to the right,
-            // and the key column then holds a piece of the summary.
-            let hint = if c.key > 0 {
-                "; a value with an unquoted comma earlier in the row shifts the columns"
-            } else {
-                ""
-            };
-            return Err(Error::input(
-                at().column(&table.headers[c.key]),
-                format!(
-                    "issue key {} is not a Jira key like PROJ-123{hint}",
-                    crate::text::quote(key)
-                ),
-            ));
-        }
-        if let Some(first) = seen.insert(key, row.line) {
-            return Err(Error::input(
-                at().column(&table.headers[c.key]),
-                format!("duplicate key {key} (first on line {first})"),
-            ));
-        }
-    }
-    drop(seen);
 
     // Then every row to an item, on all cores for large files; results keep file order.
     let to_item = |row: super::table::Row| -> Result<Item> {
@@ -227,6 +194,52 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         }
     }
     Ok(Imported { items, milestones: milestones.into_values().collect() })
+}
+
+/// Every row has a key like `PROJ-123`, and no key is there twice. Rows are checked in
+/// file order, so the first bad or duplicate key is the one reported.
+fn check_keys(table: &Table, c: &JiraColumns) -> Result<()> {
+    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(table.len());
+    for row in table.rows() {
+        let row = &row;
+        let at = || Location::file(&table.path).line(row.line);
+        let Some(key) = value(row, Some(c.key)) else {
+            let message = if row.len() <= c.key {
+                // The row stops before the key column: a line broken outside quotes.
+                format!(
+                    "issue key is empty: the row has only {} of {} fields (a line break outside quotes?)",
+                    row.len(),
+                    table.headers.len()
+                )
+            } else {
+                "issue key is empty".to_string()
+            };
+            return Err(Error::input(at().column(&table.headers[c.key]), message));
+        };
+        if !looks_like_key(key) {
+            // A comma the writer did not quote shifts every later column one to the right,
+            // and the key column then holds a piece of the summary.
+            let hint = if c.key > 0 {
+                "; a value with an unquoted comma earlier in the row shifts the columns"
+            } else {
+                ""
+            };
+            return Err(Error::input(
+                at().column(&table.headers[c.key]),
+                format!(
+                    "issue key {} is not a Jira key like PROJ-123{hint}",
+                    crate::text::quote(key)
+                ),
+            ));
+        }
+        if let Some(first) = seen.insert(key, row.line) {
+            return Err(Error::input(
+                at().column(&table.headers[c.key]),
+                format!("duplicate key {key} (first on line {first})"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Positions of every field we map, under all the spellings Jira has used.
