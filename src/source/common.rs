@@ -65,7 +65,14 @@ impl Seen {
     }
 }
 
-/// A finite number (`3`, `2.5`, `2,5`), or an error naming the value.
+/// A finite number (`3`, `2.5`, `2,5`: a comma is a decimal separator in European
+/// exports). `NaN` and `inf` parse as floats but are no count of anything.
+pub fn parse_number(v: &str) -> Option<f64> {
+    let n = if v.contains(',') { v.replace(',', ".").parse() } else { v.parse::<f64>() };
+    n.ok().filter(|n| n.is_finite())
+}
+
+/// A finite number (see [`parse_number`]), or an error naming the value.
 pub fn number(
     table: &Table,
     row: &Row,
@@ -74,7 +81,7 @@ pub fn number(
     what: &str,
 ) -> Result<Option<f64>> {
     let (Some(col), Some(v)) = (col, value) else { return Ok(None) };
-    v.replace(',', ".").parse::<f64>().ok().filter(|n| n.is_finite()).map(Some).ok_or_else(|| {
+    parse_number(v).map(Some).ok_or_else(|| {
         Error::input(at(table, row, col), format!("{what} {} is not a number", quote(v)))
     })
 }

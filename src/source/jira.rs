@@ -115,16 +115,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let number = |idx: Option<usize>, what: &str, hint: &str| -> Result<Option<f64>> {
             match value(row, idx) {
                 None => Ok(None),
-                Some(v) => if v.contains(',') {
-                    v.replace(',', ".").parse::<f64>()
-                } else {
-                    v.parse::<f64>()
-                }
-                .ok()
-                // `NaN` and `inf` parse as floats but are no count of anything.
-                .filter(|n| n.is_finite())
-                .map(Some)
-                .ok_or_else(|| {
+                Some(v) => super::common::parse_number(v).map(Some).ok_or_else(|| {
                     Error::input(
                         at().column(&table.headers[idx.unwrap_or(0)]),
                         format!("{what} {} is not a number{hint}", crate::text::quote(v)),
