@@ -107,6 +107,11 @@ impl Fields {
         Fields(Vec::new())
     }
 
+    /// Room for `n` names without growing: a first `push` onto an empty list reserves four.
+    pub fn with_capacity(n: usize) -> Self {
+        Fields(Vec::with_capacity(n))
+    }
+
     fn find(&self, name: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| k.as_ref().cmp(name))
     }
@@ -198,8 +203,9 @@ pub struct Item {
     pub id: Str,
     /// The key people use: `PROJ-7`, `owner/repo#12`.
     pub key: Str,
-    /// The source spec it came from, as given (`jira:exports/proj.csv`).
-    pub source: Str,
+    /// The source spec it came from, as given (`jira:exports/proj.csv`); one string shared
+    /// by every item of the source.
+    pub source: Arc<str>,
     /// Lower-case kebab: `story`, `task`, `bug`, `epic`, `sub-task`, `issue`, `pull-request`…
     pub kind: Str,
     pub title: Str,
@@ -259,7 +265,7 @@ impl Default for Item {
         Item {
             id: Str::default(),
             key: Str::default(),
-            source: Str::default(),
+            source: Arc::from(""),
             kind: Str::default(),
             title: Str::default(),
             body: String::new(),

@@ -47,7 +47,7 @@ async fn maps_issues_pull_requests_and_milestones() {
     // An issue with an organisation issue type, a parent, reactions and a milestone.
     let bug = item(items, "acme/widgets#8");
     assert_eq!(bug.id, "github:acme/widgets#8");
-    assert_eq!(bug.source, "github:acme/widgets");
+    assert_eq!(&*bug.source, "github:acme/widgets");
     assert_eq!(bug.kind, "bug");
     assert_eq!((bug.state, bug.status.as_str()), (State::Open, "open"));
     assert_eq!(bug.title, "Export button does nothing in Safari 18");

@@ -128,7 +128,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         items.push(Item {
             id: format!("asana:{id}").into(),
             key: id.into(),
-            source: ctx.spec.clone().into(),
+            source: ctx.source.clone(),
             kind: if parent_raw.is_some() { "sub-task" } else { "task" }.into(),
             title: value(row, c.name).unwrap_or("").into(),
             body: value(row, c.notes).unwrap_or("").to_string(),

@@ -77,8 +77,16 @@ pub fn value<'a>(row: &Row<'a>, idx: Option<usize>) -> Option<&'a str> {
     (!v.is_empty()).then_some(v)
 }
 
+/// The strings of `it` as a list of exactly their number: `collect` on a filtered
+/// iterator reserves room for four, which for 100,000 one-label items is 7 MB of nothing.
+pub fn list<'a>(it: impl Iterator<Item = &'a str> + Clone) -> Vec<crate::model::Str> {
+    let mut out = Vec::with_capacity(it.clone().count());
+    out.extend(it.map(crate::model::Str::from));
+    out
+}
+
 /// The non-blank trimmed values of a repeated column, in order.
-pub fn values<'a, 'i>(row: &Row<'a>, idx: &'i [usize]) -> impl Iterator<Item = &'a str> + 'i
+pub fn values<'a, 'i>(row: &Row<'a>, idx: &'i [usize]) -> impl Iterator<Item = &'a str> + Clone + 'i
 where
     'a: 'i,
 {

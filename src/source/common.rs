@@ -97,7 +97,8 @@ impl Rest {
     /// Every non-blank value of these columns under its header (repeated headers become
     /// lists), each value passed through `clean`.
     pub fn fields(&self, row: &Row, clean: impl Fn(&str) -> &str) -> Fields {
-        let mut fields = Fields::new();
+        let filled = self.0.iter().filter(|(i, _)| !clean(row.get(*i).trim()).is_empty()).count();
+        let mut fields = Fields::with_capacity(filled);
         for (i, name) in &self.0 {
             let v = clean(row.get(*i).trim());
             if !v.is_empty() {

@@ -124,7 +124,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         items.push(Item {
             id: id.into(),
             key: key.into(),
-            source: ctx.spec.clone().into(),
+            source: ctx.source.clone(),
             kind: kind.into(),
             title: value(row, Some(title)).unwrap_or("").into(),
             url: item_url,

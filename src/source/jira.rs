@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::columns::{fold, value, values, Columns};
+use super::columns::{fold, list, value, values, Columns};
 use super::datecols::DateReader;
 use super::table::Table;
 use super::{status, Imported, SourceCtx};
@@ -137,19 +137,19 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         Ok(Item {
             id: format!("jira:{key}").into(),
             key: key.into(),
-            source: ctx.spec.clone().into(),
+            source: ctx.source.clone(),
             kind: normalise_kind(value(row, c.kind).unwrap_or("issue")).into(),
             title: value(row, c.summary).unwrap_or("").into(),
             body: value(row, c.description).unwrap_or("").to_string(),
             url: ctx.base_url.as_ref().map(|b| format!("{}/browse/{key}", b.trim_end_matches('/'))),
             state,
             status: status_raw.into(),
-            labels: values(row, &c.labels).flat_map(str::split_whitespace).map(Str::from).collect(),
-            assignees: values(row, &c.assignee).map(Str::from).collect(),
+            labels: list(values(row, &c.labels).flat_map(str::split_whitespace)),
+            assignees: list(values(row, &c.assignee)),
             author: value(row, c.reporter).or_else(|| value(row, c.creator)).map(Str::from),
             project,
             team: value(row, c.team).map(Str::from),
-            components: values(row, &c.components).map(Str::from).collect(),
+            components: list(values(row, &c.components)),
             milestone,
             iteration: values(row, &c.sprints).last().map(Str::from),
             parent: parent.map(Str::from),

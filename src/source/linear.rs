@@ -125,7 +125,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         items.push(Item {
             id: format!("linear:{key}").into(),
             key: key.into(),
-            source: ctx.spec.clone().into(),
+            source: ctx.source.clone(),
             kind: "issue".into(),
             title: get(c.title).unwrap_or("").into(),
             body: get(c.description).unwrap_or("").to_string(),

@@ -101,6 +101,8 @@ impl SourceSpec {
 #[derive(Debug, Clone)]
 pub struct SourceCtx {
     pub spec: String,
+    /// `spec`, shared by every item of the source as its `Item::source`.
+    pub source: std::sync::Arc<str>,
     pub tz: Tz,
     pub date_order: Option<DateOrder>,
     pub source_map: StatusMap,
@@ -113,6 +115,7 @@ impl SourceCtx {
         let own = config.source(&spec.raw);
         SourceCtx {
             spec: spec.raw.clone(),
+            source: spec.raw.as_str().into(),
             tz: own.and_then(|s| s.timezone).unwrap_or(config.timezone).0,
             date_order: own.and_then(|s| s.date_order).or(config.date_order),
             source_map: own.map(|s| s.status_map.clone()).unwrap_or_default(),

@@ -103,7 +103,7 @@ pub fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<Item> {
     Some(Item {
         id: format!("github:{repo}#{number}").into(),
         key: format!("{repo}#{number}").into(),
-        source: ctx.spec.clone().into(),
+        source: ctx.source.clone(),
         kind: kind.into(),
         title: raw.title.clone().unwrap_or_default().into(),
         body,
