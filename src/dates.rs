@@ -91,10 +91,11 @@ pub struct ColumnOrder {
 }
 
 impl ColumnOrder {
-    /// Records one value (and the line it is on, for the error when evidence conflicts).
-    pub fn observe(&mut self, value: &str, line: u64) {
+    /// Records one value (and the line it is on, for the error when evidence conflicts);
+    /// true when it is a numeric date, which needs the column's order to be read.
+    pub fn observe(&mut self, value: &str, line: u64) -> bool {
         match evidence(value) {
-            Evidence::NotNumeric => {}
+            Evidence::NotNumeric => return false,
             Evidence::Either => self.numeric = true,
             Evidence::DayFirst => {
                 self.numeric = true;
@@ -105,6 +106,14 @@ impl ColumnOrder {
                 self.month_first.get_or_insert(line);
             }
         }
+        true
+    }
+
+    /// Adds the evidence of the rows after these (a later chunk of the same column).
+    pub fn merge(&mut self, later: &ColumnOrder) {
+        self.day_first = self.day_first.or(later.day_first);
+        self.month_first = self.month_first.or(later.month_first);
+        self.numeric |= later.numeric;
     }
 
     /// Whether any value was a numeric date, so that an order matters at all.

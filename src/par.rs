@@ -56,6 +56,57 @@ pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
     Ok(out)
 }
 
+/// Runs `work` on every job on all cores (job `i` on thread `i % threads`: jobs are
+/// meant to be of about one size), with state made by `init` once per thread, and hands each result to `merge` on the calling
+/// thread, in job order, as soon as the results before it are in. A result waits only
+/// for those before it, so the results held at once are few and the merged whole is
+/// never held twice.
+pub fn ordered<J: Send, R: Send, T>(
+    jobs: Vec<J>,
+    init: impl Fn() -> T + Sync,
+    work: impl Fn(&mut T, J) -> R + Sync,
+    mut merge: impl FnMut(R),
+) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || jobs.len() < 2 {
+        let mut state = init();
+        jobs.into_iter().for_each(|j| merge(work(&mut state, j)));
+        return;
+    }
+    let mut queues: Vec<Vec<(usize, J)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, job) in jobs.into_iter().enumerate() {
+        queues[i % threads].push((i, job));
+    }
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = queues
+            .into_iter()
+            .map(|queue| {
+                let (tx, init, work) = (tx.clone(), &init, &work);
+                scope.spawn(move || {
+                    let mut state = init();
+                    for (i, job) in queue {
+                        // The receiver lives until every sender is gone.
+                        let _ = tx.send((i, work(&mut state, job)));
+                    }
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut early = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (i, r) in rx {
+            early.insert(i, r);
+            while let Some(r) = early.remove(&next) {
+                merge(r);
+                next += 1;
+            }
+        }
+        // A worker that panicked stopped sending: its panic resumes here.
+        handles.into_iter().for_each(join);
+    });
+}
+
 /// The result of a scoped thread; its panic, if any, resumes in the caller.
 pub fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -90,5 +141,22 @@ mod tests {
         assert_eq!(super::map(&v, 10, |x| x * 2), v.iter().map(|x| x * 2).collect::<Vec<_>>());
         let r = super::try_map(&v, 10, |&x| if x == 15_000 || x == 3 { Err(x) } else { Ok(x) });
         assert_eq!(r, Err(3));
+    }
+
+    #[test]
+    fn ordered_merges_in_job_order() {
+        let jobs: Vec<u64> = (0..50).collect();
+        let mut seen = Vec::new();
+        // Early jobs take longest, so later results arrive first and must wait.
+        super::ordered(
+            jobs,
+            || (),
+            |(), j| {
+                std::thread::sleep(std::time::Duration::from_millis(50u64.saturating_sub(j)));
+                j * 10
+            },
+            |r| seen.push(r),
+        );
+        assert_eq!(seen, (0..50).map(|j| j * 10).collect::<Vec<_>>());
     }
 }

@@ -18,11 +18,15 @@ pub fn fold(name: &str) -> String {
 
 impl Columns {
     pub fn new(table: &Table) -> Self {
+        Columns::from_headers(&table.headers)
+    }
+
+    pub fn from_headers(headers: &[String]) -> Self {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, h) in table.headers.iter().enumerate() {
+        for (i, h) in headers.iter().enumerate() {
             by_name.entry(fold(h)).or_default().push(i);
         }
-        Columns { by_name, used: vec![false; table.headers.len()] }
+        Columns { by_name, used: vec![false; headers.len()] }
     }
 
     /// All positions of the first of `names` present in the header, marked as used.

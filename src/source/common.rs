@@ -91,7 +91,11 @@ pub struct Rest(Vec<(usize, Arc<str>)>);
 
 impl Rest {
     pub fn new(table: &Table, columns: &[usize]) -> Self {
-        Rest(columns.iter().map(|&i| (i, Arc::from(table.headers[i].as_str()))).collect())
+        Rest::from_headers(&table.headers, columns)
+    }
+
+    pub fn from_headers(headers: &[String], columns: &[usize]) -> Self {
+        Rest(columns.iter().map(|&i| (i, Arc::from(headers[i].as_str()))).collect())
     }
 
     /// Every non-blank value of these columns under its header (repeated headers become

@@ -34,37 +34,14 @@ impl<'t> DateReader<'t> {
             }
             (col, order)
         });
-        let mut file_order = None;
-        for (col, ev) in &evidence {
-            match ev.decided() {
-                Ok(Some(o)) => file_order = file_order.or(Some(o)),
-                Ok(None) => {}
-                Err((day_line, month_line)) => {
-                    return Err(Error::input(
-                        Location::file(&table.path).column(&table.headers[*col]),
-                        format!(
-                            "dates disagree on day/month order: line {day_line} is day-first, line {month_line} is month-first"
-                        ),
-                    ))
-                }
-            }
-        }
-        let mut orders = vec![None; table.headers.len()];
-        for (col, ev) in &evidence {
-            let order = ev.decided().ok().flatten().or(file_order).or(configured);
-            if ev.is_numeric() && order.is_none() {
-                let example =
-                    table.rows().map(|r| r.get(*col).trim()).find(|v| !v.is_empty()).unwrap_or("");
-                return Err(Error::input(
-                    Location::file(&table.path).column(&table.headers[*col]),
-                    format!(
-                        "dates like {} could be day-first or month-first; set date-order = \"day-first\" or \"month-first\" in rolecall.toml",
-                        quote(example)
-                    ),
-                ));
-            }
-            orders[*col] = order;
-        }
+        let orders = decide(&table.path, &table.headers, &evidence, configured, |col| {
+            table
+                .rows()
+                .map(|r| r.get(col).trim())
+                .find(|v| !v.is_empty())
+                .unwrap_or("")
+                .to_string()
+        })?;
         Ok(DateReader { table, orders, tz })
     }
 
@@ -76,22 +53,7 @@ impl<'t> DateReader<'t> {
         }
         let order = self.orders.get(col).copied().flatten();
         dates::parse(raw, order).map(Some).map_err(|e| {
-            let message = match (e, dates::why_invalid(raw, order)) {
-                // The shape is right but the day is not: say so, not which shapes we read.
-                (DateError::Unrecognised, Some(why)) => {
-                    format!("cannot parse date {}: {why}", quote(raw))
-                }
-                (DateError::Unrecognised, None) => {
-                    format!("cannot parse date {} ({})", quote(raw), dates::EXPECTED)
-                }
-                (DateError::AmbiguousOrder, _) => {
-                    format!("cannot parse date {} (set date-order in rolecall.toml)", quote(raw))
-                }
-            };
-            Error::input(
-                Location::file(&self.table.path).line(row.line).column(&self.table.headers[col]),
-                message,
-            )
+            invalid(&self.table.path, &self.table.headers, row.line, col, raw, order, e)
         })
     }
 
@@ -104,4 +66,69 @@ impl<'t> DateReader<'t> {
     pub fn date(&self, row: &Row, col: Option<usize>) -> Result<Option<NaiveDate>> {
         Ok(self.parse(row, col)?.map(Parsed::date))
     }
+}
+
+/// The day/month order of each date column (by column index), from each column's
+/// `evidence` in the order of the module's doc, or the error naming the column;
+/// `example(col)` gives a value to show when the order cannot be told.
+pub fn decide(
+    path: &str,
+    headers: &[String],
+    evidence: &[(usize, ColumnOrder)],
+    configured: Option<DateOrder>,
+    example: impl Fn(usize) -> String,
+) -> Result<Vec<Option<DateOrder>>> {
+    let mut file_order = None;
+    for (col, ev) in evidence {
+        match ev.decided() {
+            Ok(Some(o)) => file_order = file_order.or(Some(o)),
+            Ok(None) => {}
+            Err((day_line, month_line)) => {
+                return Err(Error::input(
+                    Location::file(path).column(&headers[*col]),
+                    format!(
+                        "dates disagree on day/month order: line {day_line} is day-first, line {month_line} is month-first"
+                    ),
+                ))
+            }
+        }
+    }
+    let mut orders = vec![None; headers.len()];
+    for (col, ev) in evidence {
+        let order = ev.decided().ok().flatten().or(file_order).or(configured);
+        if ev.is_numeric() && order.is_none() {
+            return Err(Error::input(
+                Location::file(path).column(&headers[*col]),
+                format!(
+                    "dates like {} could be day-first or month-first; set date-order = \"day-first\" or \"month-first\" in rolecall.toml",
+                    quote(&example(*col))
+                ),
+            ));
+        }
+        orders[*col] = order;
+    }
+    Ok(orders)
+}
+
+/// The error for a date value `raw` at `line`, column `col`, that `dates::parse` refused.
+pub fn invalid(
+    path: &str,
+    headers: &[String],
+    line: u64,
+    col: usize,
+    raw: &str,
+    order: Option<DateOrder>,
+    e: DateError,
+) -> Error {
+    let message = match (e, dates::why_invalid(raw, order)) {
+        // The shape is right but the day is not: say so, not which shapes we read.
+        (DateError::Unrecognised, Some(why)) => format!("cannot parse date {}: {why}", quote(raw)),
+        (DateError::Unrecognised, None) => {
+            format!("cannot parse date {} ({})", quote(raw), dates::EXPECTED)
+        }
+        (DateError::AmbiguousOrder, _) => {
+            format!("cannot parse date {} (set date-order in rolecall.toml)", quote(raw))
+        }
+    };
+    Error::input(Location::file(path).line(line).column(&headers[col]), message)
 }

@@ -7,13 +7,16 @@
 //! (Epic Link)` → `Parent`), so each field is looked up under every spelling.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
+use super::chunks::{self, Export, Folded, RowSource};
 use super::columns::{fold, list, value, values, Columns};
-use super::datecols::DateReader;
-use super::table::Table;
+use super::datecols;
+use super::table::{Row, Table};
 use super::{status, Imported, SourceCtx};
+use crate::dates::{self, ColumnOrder, DateError, Parsed};
 use crate::error::{Error, Location, Result};
-use crate::model::{link_kind, FieldValue, Item, Link, Milestone, Str};
+use crate::model::{link_kind, FieldValue, Item, Link, Milestone, State, Str};
 
 /// The columns without which a file is not a Jira export.
 pub const REQUIRED: &[&str] = &["Issue key", "Summary"];
@@ -23,17 +26,41 @@ pub fn detect(cols: &Columns) -> bool {
     REQUIRED.iter().all(|c| cols.has(c))
 }
 
+/// Imports the Jira export at `path` (shown as `shown`). A large file is read in chunks
+/// and made into items in one pass, so the whole file is never held parsed.
+pub fn import_file(shown: &str, path: &Path, ctx: &SourceCtx) -> Result<Imported> {
+    match chunks::read(shown, path)? {
+        Export::Whole(table) => import(&table, ctx),
+        Export::Chunked(chunks) => match import_rows(chunks, ctx)? {
+            Some(imported) => Ok(imported),
+            None => import(&Table::read(shown, path)?, ctx),
+        },
+    }
+}
+
+/// Imports a Jira export already read as a table.
 pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
-    let mut cols = Columns::new(table);
+    // A table's rows are never cut inside a field, so there is always a result.
+    Ok(import_rows(table, ctx)?.unwrap_or_default())
+}
+
+/// Every row to an item, in one pass. What needs all rows in view waits for the end:
+/// the day/month order of numeric dates (those values are kept as text until then),
+/// duplicate keys, and numeric `Parent` ids (newer exports), which become keys. Of
+/// several problems, a date-order conflict is reported first, then the one on the
+/// earliest line. `None` when the rows must be read again whole ([`Folded::Recut`]).
+fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>> {
+    let (path, headers) = (rows.path().to_string(), rows.headers().to_vec());
+    let mut cols = Columns::from_headers(&headers);
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !cols.has(c)).collect();
     if !missing.is_empty() {
         return Err(Error::input(
-            Location::file(&table.path),
+            Location::file(&path),
             format!(
                 "not a Jira export: missing column{} {} (found: {})",
                 if missing.len() == 1 { "" } else { "s" },
                 missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
-                super::header_summary(&table.headers)
+                super::header_summary(&headers)
             ),
         ));
     }
@@ -43,34 +70,183 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             .into_iter()
             .flatten()
             .collect();
-    // Three passes over every row, independent of each other, side by side: the date
-    // columns' day/month order, the keys, and (newer exports put the parent's numeric id
-    // in `Parent`) ids back to keys. A date-order error is reported before a key error,
-    // as when they ran one after the other.
-    let (dates, keys, id_to_key) = std::thread::scope(|s| {
-        let keys = s.spawn(|| check_keys(table, &c));
-        let id_to_key = s.spawn(|| -> HashMap<&str, &str> {
-            match (c.issue_id, c.parent) {
-                (Some(id), Some(_)) => table
-                    .rows()
-                    .filter_map(|r| Some((value(&r, Some(id))?, value(&r, Some(c.key))?)))
-                    .collect(),
-                _ => HashMap::new(),
-            }
-        });
-        let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz);
-        (dates, crate::par::join(keys), crate::par::join(id_to_key))
-    });
-    let dates = dates?;
-    keys?;
     let links = link_columns(&mut cols);
-    let rest = super::common::Rest::new(table, &cols.unused());
+    let rest = super::common::Rest::from_headers(&headers, &cols.unused());
+    let reader = Reader {
+        path: &path,
+        headers: &headers,
+        c: &c,
+        links: &links,
+        rest: &rest,
+        ctx,
+        date_cols: &date_cols,
+        need_ids: c.issue_id.is_some() && c.parent.is_some(),
+    };
+    let mut all = Batch::new(rows.size_hint(), date_cols.len());
+    let folded = rows.fold(
+        |n| Batch::new(n, date_cols.len()),
+        |batch, row| reader.row(batch, &row),
+        |batch| all.absorb(batch),
+    )?;
+    if folded == Folded::Recut {
+        return Ok(None);
+    }
+    let items = reader.finish(all)?;
 
-    // Then every row to an item, on all cores for large files; results keep file order.
-    let to_item = |row: super::table::Row| -> Result<Item> {
-        let row = &row;
-        let at = || Location::file(&table.path).line(row.line);
-        let key = value(row, Some(c.key)).unwrap_or("");
+    let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
+    for it in &items {
+        if let Some(title) = &it.milestone {
+            let project_key = it.project.clone().unwrap_or_default();
+            milestones.entry((project_key.to_string(), title.to_string())).or_insert_with(|| {
+                Milestone {
+                    id: format!("jira:{project_key}/{title}"),
+                    title: title.to_string(),
+                    source: ctx.spec.clone(),
+                    project: it.project.as_ref().map(Str::to_string),
+                    ..Milestone::default()
+                }
+            });
+        }
+    }
+    Ok(Some(Imported { items, milestones: milestones.into_values().collect() }))
+}
+
+/// Which date of an item a value is.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Created,
+    Updated,
+    Started,
+    Closed,
+    Due,
+}
+
+/// A numeric date (`04/05/2017`), read once its column's day/month order is known.
+struct Later {
+    item: usize,
+    slot: Slot,
+    col: usize,
+    raw: Str,
+    line: u64,
+}
+
+/// What a run of rows made, and what it leaves to be settled with all rows in view.
+struct Batch {
+    items: Vec<Item>,
+    /// The line of each item, for duplicate keys.
+    lines: Vec<u64>,
+    /// Each item's `Issue id`, when a numeric `Parent` needs ids turned into keys.
+    ids: Vec<Str>,
+    /// Day/month evidence of each date column, from every row (even after an error).
+    orders: Vec<ColumnOrder>,
+    /// Each date column's first numeric value, to show when no order can be told.
+    examples: Vec<Option<Str>>,
+    later: Vec<Later>,
+    /// Items whose `Parent` is a numeric id.
+    parents: Vec<(usize, Str)>,
+    /// The first error, with its line: no items are made after it.
+    error: Option<(u64, Error)>,
+}
+
+impl Batch {
+    fn new(rows: usize, date_cols: usize) -> Self {
+        Batch {
+            items: Vec::with_capacity(rows),
+            lines: Vec::with_capacity(rows),
+            ids: Vec::new(),
+            orders: vec![ColumnOrder::default(); date_cols],
+            examples: vec![None; date_cols],
+            later: Vec::new(),
+            parents: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Appends the batch of the rows after these.
+    fn absorb(&mut self, b: Batch) {
+        let offset = self.items.len();
+        self.later.extend(b.later.into_iter().map(|l| Later { item: l.item + offset, ..l }));
+        self.parents.extend(b.parents.into_iter().map(|(i, id)| (i + offset, id)));
+        self.items.extend(b.items);
+        self.lines.extend(b.lines);
+        self.ids.extend(b.ids);
+        for (k, o) in b.orders.iter().enumerate() {
+            self.orders[k].merge(o);
+        }
+        for (mine, theirs) in self.examples.iter_mut().zip(b.examples) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+        if self.error.is_none() {
+            self.error = b.error;
+        }
+    }
+}
+
+/// The columns found, and how to read a row with them.
+struct Reader<'a> {
+    path: &'a str,
+    headers: &'a [String],
+    c: &'a JiraColumns,
+    links: &'a [(String, Vec<usize>)],
+    rest: &'a super::common::Rest,
+    ctx: &'a SourceCtx,
+    date_cols: &'a [usize],
+    need_ids: bool,
+}
+
+impl Reader<'_> {
+    fn row(&self, b: &mut Batch, row: &Row) {
+        for (k, &col) in self.date_cols.iter().enumerate() {
+            let v = row.get(col).trim();
+            if !v.is_empty() && b.orders[k].observe(v, row.line) && b.examples[k].is_none() {
+                b.examples[k] = Some(v.into());
+            }
+        }
+        if b.error.is_some() {
+            return;
+        }
+        match self.item(b, row) {
+            Ok(item) => {
+                if self.need_ids {
+                    b.ids.push(value(row, self.c.issue_id).unwrap_or("").into());
+                }
+                b.items.push(item);
+                b.lines.push(row.line);
+            }
+            Err(e) => b.error = Some((row.line, e)),
+        }
+    }
+
+    fn at(&self, row: &Row, col: usize) -> Location {
+        Location::file(self.path).line(row.line).column(&self.headers[col])
+    }
+
+    /// A date, unless it is numeric: that one waits in `b.later` for its column's order.
+    fn date(
+        &self,
+        b: &mut Batch,
+        row: &Row,
+        col: Option<usize>,
+        slot: Slot,
+    ) -> Result<Option<Parsed>> {
+        let Some(raw) = value(row, col) else { return Ok(None) };
+        let col = col.unwrap_or(0);
+        match dates::parse(raw, None) {
+            Ok(p) => Ok(Some(p)),
+            Err(DateError::AmbiguousOrder) => {
+                let item = b.items.len();
+                b.later.push(Later { item, slot, col, raw: raw.into(), line: row.line });
+                Ok(None)
+            }
+            Err(e) => Err(datecols::invalid(self.path, self.headers, row.line, col, raw, None, e)),
+        }
+    }
+
+    fn item(&self, b: &mut Batch, row: &Row) -> Result<Item> {
+        let (c, ctx) = (self.c, self.ctx);
+        let key = check_key(self, row)?;
         let status_raw = value(row, c.status).unwrap_or("");
         let resolution = value(row, c.resolution);
         let state =
@@ -79,36 +255,41 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             .map(Str::from)
             .or_else(|| key.rsplit_once('-').map(|(p, _)| Str::from(p)));
         let milestone = values(row, &c.fix_versions).next().map(Str::from);
-        let parent = value(row, c.parent_key)
-            .or_else(|| value(row, c.epic_link))
-            .or_else(|| {
-                let p = value(row, c.parent)?;
-                if p.bytes().all(|b| b.is_ascii_digit()) {
-                    id_to_key.get(p).copied()
-                } else {
-                    Some(p)
+        let parent = match value(row, c.parent_key).or_else(|| value(row, c.epic_link)) {
+            Some(k) => Some(format!("jira:{k}")),
+            None => match value(row, c.parent) {
+                Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => {
+                    if self.need_ids {
+                        b.parents.push((b.items.len(), p.into()));
+                    }
+                    None
                 }
-            })
-            .map(|k| format!("jira:{k}"));
+                Some(p) => Some(format!("jira:{p}")),
+                None => None,
+            },
+        };
         let mut item_links = Vec::new();
-        for (kind, idx) in &links {
+        for (kind, idx) in self.links {
             for target in values(row, idx) {
                 item_links.push(Link {
-                    kind: kind.clone().into(),
+                    kind: kind.as_str().into(),
                     target: format!("jira:{target}").into(),
                 });
             }
         }
-        let created = dates.instant(row, c.created)?;
-        let mut started = dates.instant(row, c.actual_start)?;
-        if started.is_none() && state == crate::model::State::InProgress {
-            // The moment the status category last changed is when work started.
-            started = dates.instant(row, c.category_changed)?;
-        }
-        let mut fields = rest.fields(row, |v| v);
+        let tz = ctx.tz;
+        let created = self.date(b, row, c.created, Slot::Created)?.map(|p| p.instant(tz));
+        // Without an actual start, the moment the status category last changed is when
+        // work on an item in progress started.
+        let start_col = match value(row, c.actual_start) {
+            None if state == State::InProgress => c.category_changed,
+            _ => c.actual_start,
+        };
+        let started = self.date(b, row, start_col, Slot::Started)?.map(|p| p.instant(tz));
+        let mut fields = self.rest.fields(row, |v| v);
         if values(row, &c.fix_versions).nth(1).is_some() {
             fields.insert(
-                table.headers[c.fix_versions[0]].as_str(),
+                self.headers[c.fix_versions[0]].as_str(),
                 FieldValue::Many(values(row, &c.fix_versions).map(str::to_string).collect()),
             );
         }
@@ -117,7 +298,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
                 None => Ok(None),
                 Some(v) => super::common::parse_number(v).map(Some).ok_or_else(|| {
                     Error::input(
-                        at().column(&table.headers[idx.unwrap_or(0)]),
+                        self.at(row, idx.unwrap_or(0)),
                         format!("{what} {} is not a number{hint}", crate::text::quote(v)),
                     )
                 }),
@@ -134,6 +315,9 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         )?
         .map(|s| s.max(0.0) as u64);
         let votes = number(c.votes, "vote count", "")?.map_or(0, |v| v.max(0.0) as u32);
+        let updated = self.date(b, row, c.updated, Slot::Updated)?.map(|p| p.instant(tz));
+        let closed = self.date(b, row, c.resolved, Slot::Closed)?.map(|p| p.instant(tz));
+        let due = self.date(b, row, c.due, Slot::Due)?.map(Parsed::date);
         Ok(Item {
             id: format!("jira:{key}").into(),
             key: key.into(),
@@ -158,79 +342,121 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             estimate,
             time_estimate,
             created,
-            updated: dates.instant(row, c.updated)?,
+            updated,
             started,
-            closed: dates.instant(row, c.resolved)?,
-            due: dates.date(row, c.due)?,
+            closed,
+            due,
             votes,
             comments: values(row, &c.comments).count() as u32,
             fields,
         })
-    };
-    let items = table.try_map_rows(to_item)?;
-
-    let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
-    for it in &items {
-        if let Some(title) = &it.milestone {
-            let project_key = it.project.clone().unwrap_or_default();
-            milestones.entry((project_key.to_string(), title.to_string())).or_insert_with(|| {
-                Milestone {
-                    id: format!("jira:{project_key}/{title}"),
-                    title: title.to_string(),
-                    source: ctx.spec.clone(),
-                    project: it.project.as_ref().map(Str::to_string),
-                    ..Milestone::default()
-                }
-            });
-        }
     }
-    Ok(Imported { items, milestones: milestones.into_values().collect() })
+
+    /// Settles what needed every row: date order, numeric dates, duplicate keys, parent
+    /// ids. Errors: a date-order one first, then the one on the earliest line.
+    fn finish(&self, mut all: Batch) -> Result<Vec<Item>> {
+        let evidence: Vec<(usize, ColumnOrder)> =
+            self.date_cols.iter().copied().zip(all.orders.iter().copied()).collect();
+        let orders =
+            datecols::decide(self.path, self.headers, &evidence, self.ctx.date_order, |col| {
+                let k = self.date_cols.iter().position(|&c| c == col);
+                k.and_then(|k| all.examples[k].as_deref()).unwrap_or("").to_string()
+            })?;
+        let mut first: Option<(u64, Error)> = None;
+        let mut offer = |line: u64, e: Error| {
+            if first.as_ref().is_none_or(|(l, _)| line < *l) {
+                first = Some((line, e));
+            }
+        };
+        let mut seen: HashMap<&str, u64> = HashMap::with_capacity(all.items.len());
+        for (item, &line) in all.items.iter().zip(&all.lines) {
+            if let Some(earlier) = seen.insert(&item.key, line) {
+                let e = Error::input(
+                    Location::file(self.path).line(line).column(&self.headers[self.c.key]),
+                    format!("duplicate key {} (first on line {earlier})", item.key),
+                );
+                offer(line, e);
+                break;
+            }
+        }
+        drop(seen);
+        if let Some((line, e)) = all.error.take() {
+            offer(line, e);
+        }
+        for later in &all.later {
+            let order = orders[later.col];
+            let parsed = match dates::parse(&later.raw, order) {
+                Ok(p) => p,
+                Err(e) => {
+                    let (h, p) = (self.headers, self.path);
+                    offer(
+                        later.line,
+                        datecols::invalid(p, h, later.line, later.col, &later.raw, order, e),
+                    );
+                    break;
+                }
+            };
+            let Some(item) = all.items.get_mut(later.item) else { continue };
+            let tz = self.ctx.tz;
+            match later.slot {
+                Slot::Created => item.created = Some(parsed.instant(tz)),
+                Slot::Updated => item.updated = Some(parsed.instant(tz)),
+                Slot::Started => item.started = Some(parsed.instant(tz)),
+                Slot::Closed => item.closed = Some(parsed.instant(tz)),
+                Slot::Due => item.due = Some(parsed.date()),
+            }
+        }
+        if let Some((_, e)) = first {
+            return Err(e);
+        }
+        if !all.parents.is_empty() {
+            let keys: HashMap<&str, Str> = all
+                .ids
+                .iter()
+                .zip(&all.items)
+                .filter(|(id, _)| !id.is_empty())
+                .map(|(id, it)| (id.as_str(), format!("jira:{}", it.key).into()))
+                .collect();
+            let found: Vec<(usize, Option<Str>)> =
+                all.parents.iter().map(|(i, id)| (*i, keys.get(id.as_str()).cloned())).collect();
+            drop(keys);
+            for (i, parent) in found {
+                all.items[i].parent = parent;
+            }
+        }
+        Ok(all.items)
+    }
 }
 
-/// Every row has a key like `PROJ-123`, and no key is there twice. Rows are checked in
-/// file order, so the first bad or duplicate key is the one reported.
-fn check_keys(table: &Table, c: &JiraColumns) -> Result<()> {
-    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(table.len());
-    for row in table.rows() {
-        let row = &row;
-        let at = || Location::file(&table.path).line(row.line);
-        let Some(key) = value(row, Some(c.key)) else {
-            let message = if row.len() <= c.key {
-                // The row stops before the key column: a line broken outside quotes.
-                format!(
-                    "issue key is empty: the row has only {} of {} fields (a line break outside quotes?)",
-                    row.len(),
-                    table.headers.len()
-                )
-            } else {
-                "issue key is empty".to_string()
-            };
-            return Err(Error::input(at().column(&table.headers[c.key]), message));
+/// The row's key, which must look like `PROJ-123`.
+fn check_key<'a>(r: &Reader, row: &Row<'a>) -> Result<&'a str> {
+    let (c, table_width) = (r.c, r.headers.len());
+    let Some(key) = value(row, Some(c.key)) else {
+        let message = if row.len() <= c.key {
+            // The row stops before the key column: a line broken outside quotes.
+            format!(
+                "issue key is empty: the row has only {} of {table_width} fields (a line break outside quotes?)",
+                row.len(),
+            )
+        } else {
+            "issue key is empty".to_string()
         };
-        if !looks_like_key(key) {
-            // A comma the writer did not quote shifts every later column one to the right,
-            // and the key column then holds a piece of the summary.
-            let hint = if c.key > 0 {
-                "; a value with an unquoted comma earlier in the row shifts the columns"
-            } else {
-                ""
-            };
-            return Err(Error::input(
-                at().column(&table.headers[c.key]),
-                format!(
-                    "issue key {} is not a Jira key like PROJ-123{hint}",
-                    crate::text::quote(key)
-                ),
-            ));
-        }
-        if let Some(first) = seen.insert(key, row.line) {
-            return Err(Error::input(
-                at().column(&table.headers[c.key]),
-                format!("duplicate key {key} (first on line {first})"),
-            ));
-        }
+        return Err(Error::input(r.at(row, c.key), message));
+    };
+    if !looks_like_key(key) {
+        // A comma the writer did not quote shifts every later column one to the right,
+        // and the key column then holds a piece of the summary.
+        let hint = if c.key > 0 {
+            "; a value with an unquoted comma earlier in the row shifts the columns"
+        } else {
+            ""
+        };
+        return Err(Error::input(
+            r.at(row, c.key),
+            format!("issue key {} is not a Jira key like PROJ-123{hint}", crate::text::quote(key)),
+        ));
     }
-    Ok(())
+    Ok(key)
 }
 
 /// Positions of every field we map, under all the spellings Jira has used.
@@ -367,5 +593,99 @@ pub fn normalise_kind(raw: &str) -> String {
         "user-story" => "story".into(),
         "defect" => "bug".into(),
         _ => k,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::source::SourceSpec;
+
+    /// A 9 MB export with numeric dates (their order proven only near the end), numeric
+    /// parent ids, multi-line descriptions with quotes, and `edit` applied to its rows.
+    fn export(edit: impl Fn(usize, String) -> String) -> String {
+        let mut s = String::from(
+            "Summary,Issue key,Issue id,Parent,Status,Created,Due Date,Labels,Labels,Description\n",
+        );
+        let body = "y".repeat(150);
+        let mut i = 0;
+        while s.len() < 9 << 20 {
+            // Day and month both ≤ 12 until the last rows, which are day-first.
+            let day = if i > 40_000 { 13 + i % 15 } else { 1 + i % 12 };
+            let parent =
+                if i > 0 && i % 3 == 0 { format!("{}", 10_000 + i - 1) } else { String::new() };
+            let row = format!(
+                "Task {i},P-{i},{},{parent},Done,{day:02}/0{}/2024 10:{:02},{day}/Mar/25,a b,c,\"{body}\n\"\"q\"\" {i}\"\n",
+                10_000 + i,
+                1 + i % 9,
+                i % 60
+            );
+            s.push_str(&edit(i, row));
+            i += 1;
+        }
+        s
+    }
+
+    /// The result of both readings: in chunks (asserted to be chunks) and as a table.
+    fn both(text: &str) -> (Result<Imported>, Result<Imported>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("big.csv");
+        std::fs::write(&path, text).expect("written");
+        assert!(matches!(chunks::read("big.csv", &path), Ok(Export::Chunked(_))));
+        let config = Config::default();
+        let spec = SourceSpec::parse("jira:big.csv").expect("spec");
+        let ctx = SourceCtx::new(&spec, &config);
+        let chunked = import_file("big.csv", &path, &ctx);
+        let whole = Table::read("big.csv", &path).and_then(|t| import(&t, &ctx));
+        (chunked, whole)
+    }
+
+    fn err(r: Result<Imported>) -> String {
+        r.map(|i| i.items.len()).expect_err("an error").to_string()
+    }
+
+    #[test]
+    fn chunks_import_as_a_table_does() {
+        let (chunked, whole) = both(&export(|_, row| row));
+        let (chunked, whole) = (chunked.expect("imports"), whole.expect("imports"));
+        assert!(chunked.items.len() > 40_000, "{}", chunked.items.len());
+        assert_eq!(chunked.items, whole.items);
+        assert_eq!(chunked.milestones, whole.milestones);
+        // Numeric dates were read day-first, from evidence at the end of the file.
+        let it = &chunked.items[1];
+        assert_eq!(
+            it.created.map(|c| c.to_rfc3339()).as_deref(),
+            Some("2024-02-02T10:01:00+00:00")
+        );
+        assert_eq!(it.labels, ["a", "b", "c"]);
+        // A numeric parent id became the parent's key.
+        assert_eq!(chunked.items[3].parent.as_deref(), Some("jira:P-2"));
+    }
+
+    #[test]
+    fn chunk_errors_are_a_tables() {
+        // A duplicate key, a bad numeric date and an unquoted comma, each late in the file.
+        let cases: [(usize, &str, &str); 3] = [
+            (41_000, "Task x,P-7,", "duplicate key P-7 (first on line 16)"),
+            (40_601, "/2024 10:", "cannot parse date \"24/13/2024 10:41\": there is no month 13"),
+            (40_300, "P ", "issue key \"P 40300\" is not a Jira key"),
+        ];
+        for (at, from, expect) in cases {
+            let text = export(|i, row| {
+                if i != at {
+                    return row;
+                }
+                match from {
+                    "/2024 10:" => row.replacen("/0", "/1", 1),
+                    "P " => row.replacen("P-", "P ", 1),
+                    _ => row.replacen(&format!("Task {i},P-{i},"), from, 1),
+                }
+            });
+            let (chunked, whole) = both(&text);
+            let (c, w) = (err(chunked), err(whole));
+            assert_eq!(c, w);
+            assert!(c.contains(expect), "{c}");
+        }
     }
 }

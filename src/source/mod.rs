@@ -5,6 +5,7 @@
 //! item `id`, so the same issue seen in two places is one item.
 
 pub mod asana;
+pub mod chunks;
 mod columns;
 mod common;
 mod datecols;
@@ -210,10 +211,7 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
             }
             ("snapshot", Imported { items: snap.items, milestones: snap.milestones })
         }
-        Format::Jira => {
-            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
-            ("jira", jira::import(&table, &ctx)?)
-        }
+        Format::Jira => ("jira", jira::import_file(&spec.target, Path::new(&spec.target), &ctx)?),
         Format::Csv => {
             let own = config.source(&spec.raw);
             let table = table::Table::read(&spec.target, Path::new(&spec.target))?;

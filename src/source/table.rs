@@ -20,22 +20,22 @@ pub struct Table {
     pub path: String,
     pub headers: Vec<String>,
     parts: Vec<Part>,
-    rows: Vec<RowAt>,
+    pub(super) rows: Vec<RowAt>,
 }
 
 /// The fields of a run of rows: their text back to back, and each field's byte range.
 #[derive(Debug, Default)]
-struct Part {
-    text: String,
-    spans: Vec<(u32, u32)>,
+pub(super) struct Part {
+    pub(super) text: String,
+    pub(super) spans: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct RowAt {
-    line: u64,
+pub(super) struct RowAt {
+    pub(super) line: u64,
     part: u32,
-    first: u32,
-    len: u32,
+    pub(super) first: u32,
+    pub(super) len: u32,
 }
 
 /// One data row, borrowed from its [`Table`].
@@ -48,6 +48,10 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    pub(super) fn new(line: u64, text: &'a str, spans: &'a [(u32, u32)]) -> Self {
+        Row { line, text, spans }
+    }
+
     /// The field at `idx`, or "" when the row is shorter than the header (some trackers
     /// write rows one field short).
     pub fn get(&self, idx: usize) -> &'a str {
@@ -65,21 +69,13 @@ impl<'a> Row<'a> {
 }
 
 /// Files below this size are parsed in one part: threads cost more than they save.
-const PARALLEL_FROM: usize = 1 << 20;
+pub(super) const PARALLEL_FROM: usize = 1 << 20;
 
 impl Table {
     /// Reads and parses `path` (shown as `shown`). Tab-separated when the name ends in
     /// `.tsv` or the header has tabs and no commas.
     pub fn read(shown: &str, path: &std::path::Path) -> Result<Table> {
-        if path.is_dir() {
-            return Err(Error::Read {
-                path: shown.to_string(),
-                message: "is a directory; give the path of an exported file".into(),
-            });
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::read(shown, &e))?;
-        let text = decode(shown, bytes)?;
-        let tsv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+        let (text, tsv) = read_text(shown, path)?;
         Table::parse(shown, &text, tsv)
     }
 
@@ -106,7 +102,7 @@ impl Table {
         crate::par::try_map(&self.rows, 8192, |at| f(self.row_at(at)))
     }
 
-    fn row_at(&self, at: &RowAt) -> Row<'_> {
+    pub(super) fn row_at(&self, at: &RowAt) -> Row<'_> {
         let part = &self.parts[at.part as usize];
         let spans = &part.spans[at.first as usize..(at.first + at.len) as usize];
         Row { line: at.line, text: &part.text, spans }
@@ -121,22 +117,7 @@ impl Table {
     /// result is always that of a single sequential read.
     pub fn parse(shown: &str, text: &str, tsv: bool) -> Result<Table> {
         let at = || Location::file(shown);
-        if text.trim().is_empty() {
-            let what = if text.is_empty() { "file is empty" } else { "file has only blank lines" };
-            return Err(Error::input(
-                at(),
-                format!("{what}; expected a CSV export with a header row"),
-            ));
-        }
-        if text.len() > u32::MAX as usize {
-            return Err(Error::input(at(), "is larger than 4 GiB; export it in smaller files"));
-        }
-        let first_line = text.lines().next().unwrap_or("");
-        let delimiter = if tsv || (first_line.contains('\t') && !first_line.contains(',')) {
-            b'\t'
-        } else {
-            b','
-        };
+        let delimiter = delimiter(shown, text, tsv)?;
 
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         let cuts =
@@ -206,14 +187,7 @@ impl Table {
                         .iter()
                         .any(|&(s, e)| !p.part.text[s as usize..e as usize].trim().is_empty())
                     {
-                        return Err(Error::input(
-                            at().line(r.line),
-                            format!(
-                                "row has {} fields but the header has {} (a value with an unquoted delimiter?)",
-                                r.len,
-                                headers.len()
-                            ),
-                        ));
+                        return Err(too_long(shown, r.line, r.len as usize, headers.len()));
                     }
                     r.len = headers.len() as u32;
                 }
@@ -229,19 +203,57 @@ impl Table {
     }
 }
 
+/// The file's text, decoded (see [`decode`]), and whether its name says tab-separated.
+pub(super) fn read_text(shown: &str, path: &std::path::Path) -> Result<(Cow<'static, str>, bool)> {
+    if path.is_dir() {
+        return Err(Error::Read {
+            path: shown.to_string(),
+            message: "is a directory; give the path of an exported file".into(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::read(shown, &e))?;
+    let tsv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    Ok((decode(shown, bytes)?, tsv))
+}
+
+/// The delimiter: a tab when the name says so or the first line has tabs and no commas.
+/// Refuses blank files and files too large for 32-bit offsets.
+pub(super) fn delimiter(shown: &str, text: &str, tsv: bool) -> Result<u8> {
+    let at = || Location::file(shown);
+    if text.trim().is_empty() {
+        let what = if text.is_empty() { "file is empty" } else { "file has only blank lines" };
+        return Err(Error::input(at(), format!("{what}; expected a CSV export with a header row")));
+    }
+    if text.len() > u32::MAX as usize {
+        return Err(Error::input(at(), "is larger than 4 GiB; export it in smaller files"));
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    Ok(if tsv || (first_line.contains('\t') && !first_line.contains(',')) { b'\t' } else { b',' })
+}
+
+/// The error for a row with more non-blank fields than the header has names.
+pub(super) fn too_long(shown: &str, line: u64, fields: usize, header: usize) -> Error {
+    Error::input(
+        Location::file(shown).line(line),
+        format!(
+            "row has {fields} fields but the header has {header} (a value with an unquoted delimiter?)"
+        ),
+    )
+}
+
 /// What one part of the file parsed to; row lines count from 1 within the part.
-struct Parsed {
-    part: Part,
-    rows: Vec<RowAt>,
+pub(super) struct Parsed {
+    pub(super) part: Part,
+    pub(super) rows: Vec<RowAt>,
     /// Newlines in the part.
     lines: u64,
     /// Where the part's last record starts, and where the part ends (offsets in the file).
-    last_start: usize,
-    end: usize,
+    pub(super) last_start: usize,
+    pub(super) end: usize,
 }
 
 /// Parses `text[start..end]`, keeping the non-blank records.
-fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) -> Parsed {
+pub(super) fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) -> Parsed {
     let bytes = &text.as_bytes()[start..end];
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -285,20 +297,20 @@ fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) -> Parsed {
     Parsed { part: Part { text, spans }, rows, lines, last_start: start + last_start, end }
 }
 
-fn is_blank(field: &[u8]) -> bool {
+pub(super) fn is_blank(field: &[u8]) -> bool {
     let rest = field.trim_ascii();
     rest.is_empty()
         || (rest[0] >= 0x80 && std::str::from_utf8(rest).is_ok_and(|s| s.trim().is_empty()))
 }
 
-fn count_lines(bytes: &[u8]) -> u64 {
+pub(super) fn count_lines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Where to cut `bytes` into `n` parts: just after a newline near each n-th of the file
 /// that an even number of quotes precedes, i.e. outside any quoted field as far as quote
 /// counting can tell. Empty when no such cuts are found.
-fn cuts(bytes: &[u8], n: usize) -> Vec<usize> {
+pub(super) fn cuts(bytes: &[u8], n: usize) -> Vec<usize> {
     let mut cuts = Vec::new();
     let (mut from, mut quotes) = (0usize, 0usize);
     for k in 1..n {
@@ -334,7 +346,7 @@ fn cuts(bytes: &[u8], n: usize) -> Vec<usize> {
 /// one; elsewhere in an unquoted field (`27" monitor`) it is a plain character. The csv
 /// crate treats end-of-file inside quotes as the end of the field, so without this a
 /// truncated export would silently lose everything after its last opening quote.
-fn open_quote(tail: &[u8], delimiter: u8) -> Option<usize> {
+pub(super) fn open_quote(tail: &[u8], delimiter: u8) -> Option<usize> {
     let mut open_at = None;
     let mut field_start = true;
     let mut i = 0;
