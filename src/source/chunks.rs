@@ -2,10 +2,10 @@
 //!
 //! A [`Table`] holds every field of the file at once, for importers that read rows more
 //! than once. A 40 MB Jira export is 110 MB as a table, and the items made from it are
-//! another 90: the import's peak was the two together. [`Chunks`] cuts the text into
-//! chunks of a few MB that end at record boundaries (found as [`Table::parse`] finds its
-//! cuts), and [`RowSource::fold`] parses each chunk on whichever core is free, hands its
-//! rows to the importer and frees it: memory holds the items and the chunks in flight.
+//! another 90: the import's peak was the two together. [`read`] instead scans the file
+//! once for cut points, chunks of about 512 KiB that end at record boundaries, and
+//! [`RowSource::fold`] has each core read its own chunks, parse them, hand their rows to
+//! the importer and reuse the buffers: memory holds the items and a chunk per core.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
