@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::{Classification, Concern, Confidence};
 use crate::config::Config;
-use crate::model::{link_kind, Item, Milestone, Snapshot, SourceInfo, State, Str, SCHEMA_VERSION};
+use crate::model::{
+    link_kind, Baseline, Item, Milestone, Prior, Snapshot, SourceInfo, State, Str, SCHEMA_VERSION,
+};
 use crate::report::settings::{glob_match, Thresholds};
 use crate::report::week::Period;
 pub use status::Status;
@@ -23,7 +25,7 @@ pub use status::Status;
 pub struct Input<'a> {
     pub snapshot: &'a Snapshot,
     pub classes: &'a [Classification],
-    pub baseline: Option<&'a Snapshot>,
+    pub baseline: Option<&'a Baseline>,
     pub period: Period,
     pub config: &'a Config,
     /// Statuses of earlier weeks, newest first, for "held for N weeks".
@@ -129,7 +131,7 @@ pub struct Ctx<'a> {
     pub index: HashMap<&'a str, usize>,
     /// Target id → the items whose `blocks` links point at it.
     pub blocked_by: HashMap<&'a str, Vec<usize>>,
-    pub baseline: HashMap<&'a str, &'a Item>,
+    pub baseline: HashMap<&'a str, &'a Prior>,
     pub milestones: Vec<MilestoneInfo<'a>>,
     /// Progress of each milestone, in the order of `milestones`; computed once.
     pub progress: Vec<MilestoneProgress>,
@@ -165,7 +167,7 @@ impl<'a> Ctx<'a> {
                 let index = s.spawn(|| -> HashMap<&str, usize> {
                     items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
                 });
-                let baseline = s.spawn(|| -> HashMap<&str, &Item> {
+                let baseline = s.spawn(|| -> HashMap<&str, &Prior> {
                     input
                         .baseline
                         .map(|b| b.items.iter().map(|i| (i.id.as_str(), i)).collect())

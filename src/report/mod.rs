@@ -19,7 +19,7 @@ use crate::analyse::{self, Ctx, Input, Status, Verdict};
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::model::{link_kind, Snapshot};
+use crate::model::{link_kind, Baseline, Snapshot};
 use crate::render::markdown::Renderer;
 use settings::glob_match;
 use state::{State, WeekSummary};
@@ -112,7 +112,7 @@ pub fn run(
 
     let baseline = match prior.join().unwrap_or_else(|e| std::panic::resume_unwind(e))? {
         Some((_, snap)) => Some(snap),
-        None => req.fallback_baseline.clone().map(|b| scope(b, config)),
+        None => req.fallback_baseline.clone().map(|b| Baseline::of(&scope(b, config))),
     };
     let history = state.history_before(period.week)?;
     let input = Input {

@@ -16,6 +16,12 @@ pub fn read(path: &str) -> Result<Snapshot> {
 }
 
 pub fn parse(path: &str, bytes: &[u8]) -> Result<Snapshot> {
+    parse_as(path, bytes)
+}
+
+/// [`parse`], into any shape a snapshot reads as (a [`crate::model::Baseline`], say),
+/// with the same checks and messages.
+pub fn parse_as<T: serde::de::DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T> {
     let at = || Location::file(path);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::input(at(), "snapshot file is empty"));
