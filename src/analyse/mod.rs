@@ -132,6 +132,8 @@ pub struct Ctx<'a> {
     /// Target id → the items whose `blocks` links point at it.
     pub blocked_by: HashMap<&'a str, Vec<usize>>,
     pub baseline: HashMap<&'a str, &'a Prior>,
+    /// Milestone title → last week's items that carried it, in their order.
+    pub baseline_by_milestone: HashMap<&'a str, Vec<&'a Prior>>,
     pub milestones: Vec<MilestoneInfo<'a>>,
     /// Progress of each milestone, in the order of `milestones`; computed once.
     pub progress: Vec<MilestoneProgress>,
@@ -167,11 +169,16 @@ impl<'a> Ctx<'a> {
                 let index = s.spawn(|| -> HashMap<&str, usize> {
                     items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
                 });
-                let baseline = s.spawn(|| -> HashMap<&str, &Prior> {
-                    input
-                        .baseline
-                        .map(|b| b.items.iter().map(|i| (i.id.as_str(), i)).collect())
-                        .unwrap_or_default()
+                let baseline = s.spawn(|| {
+                    let mut by_id: HashMap<&str, &Prior> = HashMap::new();
+                    let mut by_milestone: HashMap<&str, Vec<&Prior>> = HashMap::new();
+                    for old in input.baseline.map_or(&[][..], |b| &b.items) {
+                        by_id.insert(old.id.as_str(), old);
+                        if let Some(m) = &old.milestone {
+                            by_milestone.entry(m.as_str()).or_default().push(old);
+                        }
+                    }
+                    (by_id, by_milestone)
                 });
                 let mut blocked_by: HashMap<&str, Vec<usize>> = HashMap::new();
                 let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -190,6 +197,7 @@ impl<'a> Ctx<'a> {
                 use crate::par::join;
                 ((join(teams), join(index)), (blocked_by, (children, by_milestone), join(baseline)))
             });
+        let (baseline, baseline_by_milestone) = baseline;
         let mut ctx = Ctx {
             input,
             items,
@@ -198,6 +206,7 @@ impl<'a> Ctx<'a> {
             index,
             blocked_by,
             baseline,
+            baseline_by_milestone,
             milestones: Vec::new(),
             progress: Vec::new(),
             children,
@@ -324,9 +333,7 @@ impl<'a> Ctx<'a> {
 
     /// Progress of a milestone over every item in scope that carries it.
     pub fn milestone_progress(&self, m: &MilestoneInfo) -> MilestoneProgress {
-        let members: Vec<usize> = (0..self.items.len())
-            .filter(|&i| self.items[i].milestone.as_deref() == Some(&m.title))
-            .collect();
+        let members: &[usize] = self.by_milestone.get(m.title.as_str()).map_or(&[], Vec::as_slice);
         let counted: Vec<usize> =
             members.iter().copied().filter(|&i| self.items[i].state != State::Cancelled).collect();
         let done = counted.iter().filter(|&&i| self.items[i].state == State::Done).count();
@@ -369,7 +376,9 @@ impl<'a> Ctx<'a> {
 
     /// Items that joined and left a milestone since the baseline.
     pub fn scope_change(&self, title: &str) -> (Vec<usize>, Vec<String>) {
-        let Some(b) = self.input.baseline else { return (Vec::new(), Vec::new()) };
+        if self.input.baseline.is_none() {
+            return (Vec::new(), Vec::new());
+        }
         let now_in = |i: usize| self.items[i].milestone.as_deref() == Some(title);
         let members: &[usize] = self.by_milestone.get(title).map_or(&[], Vec::as_slice);
         let added = members
@@ -381,10 +390,9 @@ impl<'a> Ctx<'a> {
                     .is_none_or(|old| old.milestone.as_deref() != Some(title))
             })
             .collect();
-        let removed = b
-            .items
+        let was_in: &[&Prior] = self.baseline_by_milestone.get(title).map_or(&[], Vec::as_slice);
+        let removed = was_in
             .iter()
-            .filter(|old| old.milestone.as_deref() == Some(title))
             .filter(|old| match self.index.get(old.id.as_str()) {
                 Some(&i) => !now_in(i),
                 None => true,
