@@ -241,8 +241,9 @@ const MONTHS: [&str; 12] =
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 fn month_from_name(name: &str) -> Option<u32> {
-    let lower = name.get(..3)?.to_ascii_lowercase();
-    let idx = MONTHS.iter().position(|m| *m == lower)?;
+    // Without allocating: this runs for every date of a Jira export.
+    let prefix = name.get(..3)?;
+    let idx = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(prefix))?;
     // Accept `Feb` and `February`, but not `Febxyz`.
     let full = [
         "january",
@@ -258,9 +259,12 @@ fn month_from_name(name: &str) -> Option<u32> {
         "november",
         "december",
     ][idx];
-    let l = name.to_ascii_lowercase();
-    (l.len() == 3 || full == l || (l.len() == 4 && full.starts_with(&l) || l == "sept"))
-        .then_some(idx as u32 + 1)
+    let n = name.len();
+    (n == 3
+        || full.eq_ignore_ascii_case(name)
+        || (n == 4 && full.get(..4).is_some_and(|f| f.eq_ignore_ascii_case(name)))
+        || name.eq_ignore_ascii_case("sept"))
+    .then_some(idx as u32 + 1)
 }
 
 fn year(y: u32, digits: usize) -> i32 {
@@ -510,6 +514,18 @@ mod tests {
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn month_names() {
+        for (name, month) in
+            [("Feb", 2), ("feb", 2), ("FEBRUARY", 2), ("Febr", 2), ("Sept", 9), ("dec", 12)]
+        {
+            assert_eq!(month_from_name(name), Some(month), "{name}");
+        }
+        for name in ["Febxyz", "Fe", "Febru", "Mai", "é"] {
+            assert_eq!(month_from_name(name), None, "{name}");
+        }
     }
 
     #[test]

@@ -77,8 +77,17 @@ impl Columns {
 
 /// The trimmed value at `idx`, if the column exists and the value is not blank.
 pub fn value<'a>(row: &Row<'a>, idx: Option<usize>) -> Option<&'a str> {
-    let v = row.get(idx?).trim();
+    let v = trim(row.get(idx?));
     (!v.is_empty()).then_some(v)
+}
+
+/// `str::trim`, quick for the usual value that has nothing to trim (it runs for every
+/// field of every row).
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// The strings of `it` as a list of exactly their number: `collect` on a filtered
@@ -95,5 +104,5 @@ where
     'a: 'i,
 {
     let row = *row;
-    idx.iter().map(move |&i| row.get(i).trim()).filter(|v| !v.is_empty())
+    idx.iter().map(move |&i| trim(row.get(i))).filter(|v| !v.is_empty())
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::chunks::{self, Export, Folded, RowSource};
-use super::columns::{fold, list, value, values, Columns};
+use super::columns::{fold, list, trim, value, values, Columns};
 use super::datecols;
 use super::table::{Row, Table};
 use super::{status, Imported, SourceCtx};
@@ -93,22 +93,23 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
     }
     let items = reader.finish(all)?;
 
-    let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
+    // One milestone per project and fix version, in that order; looked up without
+    // allocating, as nearly every item has one.
+    let mut milestones: BTreeMap<(&str, &str), Milestone> = BTreeMap::new();
     for it in &items {
         if let Some(title) = &it.milestone {
-            let project_key = it.project.clone().unwrap_or_default();
-            milestones.entry((project_key.to_string(), title.to_string())).or_insert_with(|| {
-                Milestone {
-                    id: format!("jira:{project_key}/{title}"),
-                    title: title.to_string(),
-                    source: ctx.spec.clone(),
-                    project: it.project.as_ref().map(Str::to_string),
-                    ..Milestone::default()
-                }
+            let project = it.project.as_deref().unwrap_or("");
+            milestones.entry((project, title)).or_insert_with(|| Milestone {
+                id: format!("jira:{project}/{title}"),
+                title: title.to_string(),
+                source: ctx.spec.clone(),
+                project: it.project.as_ref().map(Str::to_string),
+                ..Milestone::default()
             });
         }
     }
-    Ok(Some(Imported { items, milestones: milestones.into_values().collect() }))
+    let milestones = milestones.into_values().collect();
+    Ok(Some(Imported { items, milestones }))
 }
 
 /// Which date of an item a value is.
@@ -146,6 +147,14 @@ struct Batch {
     parents: Vec<(usize, Str)>,
     /// The first error, with its line: no items are made after it.
     error: Option<(u64, Error)>,
+    /// Keys seen so far, filled as batches are merged while the cores still parse: a
+    /// key's hash → its item (half the memory of a map of keys), and the rare key whose
+    /// hash another key already took.
+    keys: HashMap<u64, u32>,
+    collided: HashMap<Str, u64>,
+    hasher: std::hash::RandomState,
+    /// The first key seen twice: its line, the key, and the line it was first on.
+    duplicate: Option<(u64, Str, u64)>,
 }
 
 impl Batch {
@@ -159,12 +168,19 @@ impl Batch {
             later: Vec::new(),
             parents: Vec::new(),
             error: None,
+            keys: HashMap::new(),
+            collided: HashMap::new(),
+            hasher: std::hash::RandomState::new(),
+            duplicate: None,
         }
     }
 
     /// Appends the batch of the rows after these.
     fn absorb(&mut self, b: Batch) {
         let offset = self.items.len();
+        if self.duplicate.is_none() {
+            self.duplicate = self.find_duplicate(&b, offset);
+        }
         self.later.extend(b.later.into_iter().map(|l| Later { item: l.item + offset, ..l }));
         self.parents.extend(b.parents.into_iter().map(|(i, id)| (i + offset, id)));
         self.items.extend(b.items);
@@ -184,6 +200,39 @@ impl Batch {
     }
 }
 
+impl Batch {
+    /// The first key of `b` (whose items will follow this batch's `offset` items) that
+    /// an earlier item has: its line, the key, and the earlier line.
+    fn find_duplicate(&mut self, b: &Batch, offset: usize) -> Option<(u64, Str, u64)> {
+        use std::collections::hash_map::Entry;
+        use std::hash::BuildHasher;
+        self.keys.reserve(b.items.len());
+        for (j, (item, &line)) in b.items.iter().zip(&b.lines).enumerate() {
+            let earlier = match self.keys.entry(self.hasher.hash_one(&item.key)) {
+                Entry::Vacant(v) => {
+                    v.insert((offset + j) as u32);
+                    continue;
+                }
+                Entry::Occupied(o) => *o.get() as usize,
+            };
+            let (first, first_line) = match earlier.checked_sub(offset) {
+                Some(k) => (&b.items[k], b.lines[k]),
+                None => (&self.items[earlier], self.lines[earlier]),
+            };
+            let at = if first.key == item.key {
+                Some(first_line)
+            } else {
+                // Two keys, one hash: the later one is remembered by name.
+                self.collided.insert(item.key.clone(), line)
+            };
+            if let Some(at) = at {
+                return Some((line, item.key.clone(), at));
+            }
+        }
+        None
+    }
+}
+
 /// The columns found, and how to read a row with them.
 struct Reader<'a> {
     path: &'a str,
@@ -199,7 +248,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn row(&self, b: &mut Batch, row: &Row) {
         for (k, &col) in self.date_cols.iter().enumerate() {
-            let v = row.get(col).trim();
+            let v = trim(row.get(col));
             if !v.is_empty() && b.orders[k].observe(v, row.line) && b.examples[k].is_none() {
                 b.examples[k] = Some(v.into());
             }
@@ -368,18 +417,14 @@ impl Reader<'_> {
                 first = Some((line, e));
             }
         };
-        let mut seen: HashMap<&str, u64> = HashMap::with_capacity(all.items.len());
-        for (item, &line) in all.items.iter().zip(&all.lines) {
-            if let Some(earlier) = seen.insert(&item.key, line) {
-                let e = Error::input(
-                    Location::file(self.path).line(line).column(&self.headers[self.c.key]),
-                    format!("duplicate key {} (first on line {earlier})", item.key),
-                );
-                offer(line, e);
-                break;
-            }
+        (all.keys, all.collided) = (HashMap::new(), HashMap::new());
+        if let Some((line, key, earlier)) = all.duplicate.take() {
+            let e = Error::input(
+                Location::file(self.path).line(line).column(&self.headers[self.c.key]),
+                format!("duplicate key {key} (first on line {earlier})"),
+            );
+            offer(line, e);
         }
-        drop(seen);
         if let Some((line, e)) = all.error.take() {
             offer(line, e);
         }
