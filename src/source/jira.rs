@@ -692,7 +692,7 @@ mod tests {
 
     #[test]
     fn chunks_import_as_a_table_does() {
-        let (chunked, whole) = both(&export(|_, row| row));
+        let (chunked, whole) = both(export(|_, row| row));
         let (chunked, whole) = (chunked.expect("imports"), whole.expect("imports"));
         assert!(chunked.items.len() > 40_000, "{}", chunked.items.len());
         assert_eq!(chunked.items, whole.items);
