@@ -51,8 +51,11 @@ pub struct ItemRef {
     pub labels: Vec<Str>,
     pub votes: u32,
     pub comments: u32,
+    #[serde(serialize_with = "crate::output::instant")]
     pub created: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::output::instant")]
     pub updated: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::output::instant")]
     pub closed: Option<DateTime<Utc>>,
 }
 
