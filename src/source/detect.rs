@@ -74,18 +74,23 @@ pub const ORDER: &[Detected] =
 
 /// Which export `table` is, or an error listing what was tried.
 pub fn detect(table: &Table) -> Result<Detected> {
-    let cols = Columns::new(table);
+    detect_headers(&table.path, &table.headers)
+}
+
+/// [`detect`] from a header alone (a large file read in chunks has no table).
+pub fn detect_headers(path: &str, headers: &[String]) -> Result<Detected> {
+    let cols = Columns::from_headers(headers);
     if let Some(found) = ORDER.iter().copied().find(|d| d.matches(&cols)) {
         return Ok(found);
     }
     let tried: Vec<String> =
         ORDER.iter().map(|d| format!("{} (needs columns {})", d.title(), d.expects())).collect();
     Err(Error::input(
-        Location::file(&table.path),
+        Location::file(path),
         format!(
             "unrecognised export: tried {}; found columns: {}. Name the format with a prefix such as `jira:`, `linear:`, `asana:` or `github-projects:`, or map the columns in a [[source]] entry of rolecall.toml",
             tried.join(", "),
-            super::header_summary(&table.headers)
+            super::header_summary(headers)
         ),
     ))
 }

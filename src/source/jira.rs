@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::chunks::{self, Export, Folded, RowSource};
+use super::chunks::{self, Chunks, Export, Folded, RowSource};
 use super::columns::{fold, list, trim, value, values, Columns};
 use super::datecols;
 use super::table::{Row, Table};
@@ -31,10 +31,17 @@ pub fn detect(cols: &Columns) -> bool {
 pub fn import_file(shown: &str, path: &Path, ctx: &SourceCtx) -> Result<Imported> {
     match chunks::read(shown, path)? {
         Export::Whole(table) => import(&table, ctx),
-        Export::Chunked(chunks) => match import_rows(chunks, ctx)? {
-            Some(imported) => Ok(imported),
-            None => import(&Table::read(shown, path)?, ctx),
-        },
+        Export::Chunked(chunks) => import_chunks(chunks, ctx),
+    }
+}
+
+/// Imports a large Jira export in one pass over its chunks, or, when they cannot be
+/// read (see [`Folded::Recut`]), as a table.
+pub fn import_chunks(chunks: Chunks, ctx: &SourceCtx) -> Result<Imported> {
+    let (shown, file) = (chunks.path.clone(), chunks.file.clone());
+    match import_rows(chunks, ctx)? {
+        Some(imported) => Ok(imported),
+        None => import(&Table::read(&shown, &file)?, ctx),
     }
 }
 
@@ -727,6 +734,26 @@ mod tests {
                 .iter()
                 .any(|it| it.title == "27\" screen" || it.body.contains('é')));
         }
+    }
+
+    /// `csv:` tells a large Jira export from its header alone and reads it in chunks too.
+    #[test]
+    fn csv_detects_a_large_jira_export_from_its_header() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("big.csv");
+        std::fs::write(&path, export(|_, row| row)).expect("written");
+        let config = Config::default();
+        let load = |prefix: &str| {
+            let spec = SourceSpec::parse(&format!("{prefix}:{}", path.display())).expect("spec");
+            let mut snap = crate::model::Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+            crate::source::load_all(&mut snap, &[spec], &config).expect("loads");
+            snap.items.iter_mut().for_each(|it| it.source = "".into());
+            snap
+        };
+        let (csv, jira) = (load("csv"), load("jira"));
+        assert_eq!(csv.sources[0].format, "jira");
+        assert!(csv.items.len() > 40_000);
+        assert_eq!(csv.items, jira.items);
     }
 
     #[test]

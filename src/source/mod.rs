@@ -214,8 +214,9 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
         Format::Jira => ("jira", jira::import_file(&spec.target, Path::new(&spec.target), &ctx)?),
         Format::Csv => {
             let own = config.source(&spec.raw);
-            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
+            let path = Path::new(&spec.target);
             if let Some(mapping) = own.filter(|s| s.has_mapping()) {
+                let table = table::Table::read(&spec.target, path)?;
                 tracing::info!(
                     "{}: read with the column mapping from {}",
                     spec.target,
@@ -225,7 +226,7 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
             } else {
                 let format = match own.and_then(|s| s.format.as_deref()) {
                     Some(name) => {
-                        detect::Detected::from_name(name).ok_or_else(|| Error::Config {
+                        Some(detect::Detected::from_name(name).ok_or_else(|| Error::Config {
                             at: config.origin.clone(),
                             message: format!(
                                 "source `{}`: unknown format `{name}` (expected one of {})",
@@ -236,13 +237,32 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
                                     .collect::<Vec<_>>()
                                     .join(", ")
                             ),
-                        })?
+                        })?)
                     }
-                    None => detect::detect(&table)?,
+                    None => None,
+                };
+                // A large export is read in chunks; its header is enough to detect it.
+                let export = chunks::read(&spec.target, path)?;
+                let format = match (format, &export) {
+                    (Some(f), _) => f,
+                    (None, chunks::Export::Whole(t)) => detect::detect(t)?,
+                    (None, chunks::Export::Chunked(c)) => {
+                        detect::detect_headers(&c.path, &c.headers)?
+                    }
                 };
                 let article = if format.name().starts_with('a') { "an" } else { "a" };
                 tracing::info!("{}: detected {article} {} export", spec.target, format.name());
-                (format.name(), import_as(format, &table, &ctx)?)
+                let imported = match export {
+                    chunks::Export::Whole(t) => import_as(format, &t, &ctx)?,
+                    chunks::Export::Chunked(c) if format == detect::Detected::Jira => {
+                        jira::import_chunks(c, &ctx)?
+                    }
+                    // Only Jira's importer reads chunks; the others read the table.
+                    chunks::Export::Chunked(_) => {
+                        import_as(format, &table::Table::read(&spec.target, path)?, &ctx)?
+                    }
+                };
+                (format.name(), imported)
             }
         }
         Format::Linear => {
