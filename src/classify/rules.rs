@@ -370,11 +370,16 @@ impl RuleSet {
                 }
             }
         }
+        // The two automata are built side by side: they are most of the start-up.
+        let (title_dfa, body_dfa) = std::thread::scope(|s| {
+            let body = s.spawn(|| set(&body_pats));
+            (set(&title_pats), crate::par::join(body))
+        });
         Ok(RuleSet {
             label_exact,
             label_prefix,
-            title_dfa: set(&title_pats)?,
-            body_dfa: set(&body_pats)?,
+            title_dfa: title_dfa?,
+            body_dfa: body_dfa?,
             rules,
             title_rules,
             body_rules,
