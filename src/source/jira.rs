@@ -89,16 +89,16 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
         date_cols: &date_cols,
         need_ids: c.issue_id.is_some() && c.parent.is_some(),
     };
-    let mut all = Batch::new(rows.size_hint(), date_cols.len());
+    let mut merged = Merged::new(rows.size_hint(), date_cols.len());
     let folded = rows.fold(
         |n| Batch::new(n, date_cols.len()),
         |batch, row| reader.row(batch, &row),
-        |batch| all.absorb(batch),
+        |batch| merged.absorb(batch),
     )?;
     if folded == Folded::Recut {
         return Ok(None);
     }
-    let items = reader.finish(all)?;
+    let items = reader.finish(merged)?;
 
     // One milestone per project and fix version, in that order; looked up without
     // allocating, as nearly every item has one.
@@ -154,9 +154,14 @@ struct Batch {
     parents: Vec<(usize, Str)>,
     /// The first error, with its line: no items are made after it.
     error: Option<(u64, Error)>,
-    /// Keys seen so far, filled as batches are merged while the cores still parse: a
-    /// key's hash → its item (half the memory of a map of keys), and the rare key whose
-    /// hash another key already took.
+}
+
+/// The batches merged so far, in file order, and their keys: duplicates are looked for
+/// as batches arrive, while the cores still parse.
+struct Merged {
+    all: Batch,
+    /// A key's hash → its item (half the memory of a map of keys), and the rare key
+    /// whose hash another key already took.
     keys: HashMap<u64, u32>,
     collided: HashMap<Str, u64>,
     hasher: std::hash::RandomState,
@@ -175,19 +180,12 @@ impl Batch {
             later: Vec::new(),
             parents: Vec::new(),
             error: None,
-            keys: HashMap::new(),
-            collided: HashMap::new(),
-            hasher: std::hash::RandomState::new(),
-            duplicate: None,
         }
     }
 
     /// Appends the batch of the rows after these.
     fn absorb(&mut self, b: Batch) {
         let offset = self.items.len();
-        if self.duplicate.is_none() {
-            self.duplicate = self.find_duplicate(&b, offset);
-        }
         self.later.extend(b.later.into_iter().map(|l| Later { item: l.item + offset, ..l }));
         self.parents.extend(b.parents.into_iter().map(|(i, id)| (i + offset, id)));
         self.items.extend(b.items);
@@ -207,12 +205,31 @@ impl Batch {
     }
 }
 
-impl Batch {
-    /// The first key of `b` (whose items will follow this batch's `offset` items) that
-    /// an earlier item has: its line, the key, and the earlier line.
-    fn find_duplicate(&mut self, b: &Batch, offset: usize) -> Option<(u64, Str, u64)> {
+impl Merged {
+    fn new(rows: usize, date_cols: usize) -> Self {
+        Merged {
+            all: Batch::new(rows, date_cols),
+            keys: HashMap::new(),
+            collided: HashMap::new(),
+            hasher: std::hash::RandomState::new(),
+            duplicate: None,
+        }
+    }
+
+    /// Appends the batch of the rows after these, looking for a duplicate key first.
+    fn absorb(&mut self, b: Batch) {
+        if self.duplicate.is_none() {
+            self.duplicate = self.find_duplicate(&b);
+        }
+        self.all.absorb(b);
+    }
+
+    /// The first key of `b` (whose items follow those merged so far) that an earlier
+    /// item has: its line, the key, and the earlier line.
+    fn find_duplicate(&mut self, b: &Batch) -> Option<(u64, Str, u64)> {
         use std::collections::hash_map::Entry;
         use std::hash::BuildHasher;
+        let offset = self.all.items.len();
         self.keys.reserve(b.items.len());
         for (j, (item, &line)) in b.items.iter().zip(&b.lines).enumerate() {
             let earlier = match self.keys.entry(self.hasher.hash_one(&item.key)) {
@@ -224,7 +241,7 @@ impl Batch {
             };
             let (first, first_line) = match earlier.checked_sub(offset) {
                 Some(k) => (&b.items[k], b.lines[k]),
-                None => (&self.items[earlier], self.lines[earlier]),
+                None => (&self.all.items[earlier], self.all.lines[earlier]),
             };
             let at = if first.key == item.key {
                 Some(first_line)
@@ -302,7 +319,7 @@ impl Reader<'_> {
 
     fn item(&self, b: &mut Batch, row: &Row) -> Result<Item> {
         let (c, ctx) = (self.c, self.ctx);
-        let key = check_key(self, row)?;
+        let key = self.key(row)?;
         let status_raw = value(row, c.status).unwrap_or("");
         let resolution = value(row, c.resolution);
         let state =
@@ -410,7 +427,9 @@ impl Reader<'_> {
 
     /// Settles what needed every row: date order, numeric dates, duplicate keys, parent
     /// ids. Errors: a date-order one first, then the one on the earliest line.
-    fn finish(&self, mut all: Batch) -> Result<Vec<Item>> {
+    fn finish(&self, merged: Merged) -> Result<Vec<Item>> {
+        // The key index has done its work.
+        let Merged { mut all, duplicate, .. } = merged;
         let evidence: Vec<(usize, ColumnOrder)> =
             self.date_cols.iter().copied().zip(all.orders.iter().copied()).collect();
         let orders =
@@ -424,8 +443,7 @@ impl Reader<'_> {
                 first = Some((line, e));
             }
         };
-        (all.keys, all.collided) = (HashMap::new(), HashMap::new());
-        if let Some((line, key, earlier)) = all.duplicate.take() {
+        if let Some((line, key, earlier)) = duplicate {
             let e = Error::input(
                 Location::file(self.path).line(line).column(&self.headers[self.c.key]),
                 format!("duplicate key {key} (first on line {earlier})"),
@@ -469,46 +487,46 @@ impl Reader<'_> {
                 .filter(|(id, _)| !id.is_empty())
                 .map(|(id, it)| (id.as_str(), format!("jira:{}", it.key).into()))
                 .collect();
-            let found: Vec<(usize, Option<Str>)> =
-                all.parents.iter().map(|(i, id)| (*i, keys.get(id.as_str()).cloned())).collect();
-            drop(keys);
-            for (i, parent) in found {
-                all.items[i].parent = parent;
+            for (i, id) in &all.parents {
+                all.items[*i].parent = keys.get(id.as_str()).cloned();
             }
         }
         Ok(all.items)
     }
-}
 
-/// The row's key, which must look like `PROJ-123`.
-fn check_key<'a>(r: &Reader, row: &Row<'a>) -> Result<&'a str> {
-    let (c, table_width) = (r.c, r.headers.len());
-    let Some(key) = value(row, Some(c.key)) else {
-        let message = if row.len() <= c.key {
-            // The row stops before the key column: a line broken outside quotes.
-            format!(
-                "issue key is empty: the row has only {} of {table_width} fields (a line break outside quotes?)",
-                row.len(),
-            )
-        } else {
-            "issue key is empty".to_string()
+    /// The row's key, which must look like `PROJ-123`.
+    fn key<'a>(&self, row: &Row<'a>) -> Result<&'a str> {
+        let (c, table_width) = (self.c, self.headers.len());
+        let Some(key) = value(row, Some(c.key)) else {
+            let message = if row.len() <= c.key {
+                // The row stops before the key column: a line broken outside quotes.
+                format!(
+                    "issue key is empty: the row has only {} of {table_width} fields (a line break outside quotes?)",
+                    row.len(),
+                )
+            } else {
+                "issue key is empty".to_string()
+            };
+            return Err(Error::input(self.at(row, c.key), message));
         };
-        return Err(Error::input(r.at(row, c.key), message));
-    };
-    if !looks_like_key(key) {
-        // A comma the writer did not quote shifts every later column one to the right,
-        // and the key column then holds a piece of the summary.
-        let hint = if c.key > 0 {
-            "; a value with an unquoted comma earlier in the row shifts the columns"
-        } else {
-            ""
-        };
-        return Err(Error::input(
-            r.at(row, c.key),
-            format!("issue key {} is not a Jira key like PROJ-123{hint}", crate::text::quote(key)),
-        ));
+        if !super::common::looks_like_key(key) {
+            // A comma the writer did not quote shifts every later column one to the right,
+            // and the key column then holds a piece of the summary.
+            let hint = if c.key > 0 {
+                "; a value with an unquoted comma earlier in the row shifts the columns"
+            } else {
+                ""
+            };
+            return Err(Error::input(
+                self.at(row, c.key),
+                format!(
+                    "issue key {} is not a Jira key like PROJ-123{hint}",
+                    crate::text::quote(key)
+                ),
+            ));
+        }
+        Ok(key)
     }
-    Ok(key)
 }
 
 /// Positions of every field we map, under all the spellings Jira has used.
@@ -618,15 +636,6 @@ fn link_columns(cols: &mut Columns) -> Vec<(String, Vec<usize>)> {
         out.push((kind, idx));
     }
     out
-}
-
-/// `PROJ-123`: a project key (a letter, then letters, digits or `_`), a dash, a number.
-fn looks_like_key(key: &str) -> bool {
-    let Some((project, number)) = key.rsplit_once('-') else { return false };
-    project.starts_with(|c: char| c.is_ascii_alphabetic())
-        && project.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`.

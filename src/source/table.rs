@@ -204,7 +204,7 @@ impl Table {
 }
 
 /// The file's text, decoded (see [`decode`]), and whether its name says tab-separated.
-pub(super) fn read_text(shown: &str, path: &std::path::Path) -> Result<(Cow<'static, str>, bool)> {
+fn read_text(shown: &str, path: &std::path::Path) -> Result<(Cow<'static, str>, bool)> {
     if path.is_dir() {
         return Err(Error::Read {
             path: shown.to_string(),
