@@ -4,7 +4,6 @@
 //! break it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use lopdf::{Document, Object};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -326,39 +325,6 @@ fn an_unreadable_or_invalid_font_is_a_read_error_naming_it() {
         }
         other => panic!("{other:?}"),
     }
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("well-formed").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[test]
-fn missing_glyphs_give_one_warning_that_names_a_font() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::WARN)
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        render(&format!("{MIXED}\n\n| a |\n|---|\n| 東京 |\n"), &options()).unwrap();
-        render("all covered: Ελληνικά\n", &options()).unwrap();
-    });
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert_eq!(log.lines().count(), 1, "{log}");
-    assert!(log.contains("WARN"), "{log}");
-    assert!(log.contains("5 character(s)"), "{log}");
-    assert!(log.contains("東") && log.contains("Noto Sans CJK"), "{log}");
 }
 
 #[test]
