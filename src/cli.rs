@@ -157,6 +157,7 @@ pub struct ItemsArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
+    crate::usage::start();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -281,7 +282,8 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     let roles = pick(&args.roles, &config.report.roles);
     let formats = pick(&args.formats, &config.report.formats);
     crate::report::validate(&roles, &formats)?;
-    let classifier = Classifier::from_config(&config)?;
+    // Checked now; the automata are built while the sources load.
+    let classifier = Classifier::check(&config)?;
     let mut source_args = args.sources;
     source_args.as_of = Some(as_of.to_rfc3339());
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
@@ -296,9 +298,13 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         notes: args.notes.or_else(|| config.report.notes.as_ref().map(PathBuf::from)),
         fallback_baseline: if source_args.demo { Some(crate::demo::baseline()?) } else { None },
     };
-    let outcome =
-        crate::report::run(&config, &classifier, || load(&source_args, &config), &request)?;
-    if let Some(mb) = peak_memory_mb() {
+    let outcome = crate::report::run(
+        &config,
+        || classifier.build(),
+        || load(&source_args, &config),
+        &request,
+    )?;
+    if let Some(mb) = crate::usage::peak_memory_mb() {
         tracing::debug!("peak memory: {mb} MB");
     }
     let mut text = String::new();
@@ -350,20 +356,6 @@ pub fn load(args: &SourceArgs, config: &Config) -> Result<Snapshot> {
     }
     source::load_all(&mut snapshot, &specs, config)?;
     Ok(snapshot)
-}
-
-/// This process's peak resident memory (Linux: `VmHWM`), for `-vv` and the benchmarks.
-fn peak_memory_mb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
-        .trim()
-        .strip_suffix("kB")?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kb * 1024 / 1_000_000)
 }
 
 /// `2026-11-27` (the end of that day in the configured zone) or an RFC 3339 instant.

@@ -17,5 +17,6 @@ pub mod render;
 pub mod report;
 pub mod source;
 pub mod text;
+pub mod usage;
 
 pub use error::{Error, Result};

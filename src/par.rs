@@ -107,6 +107,38 @@ pub fn ordered<J: Send, R: Send, T>(
     });
 }
 
+/// Maps `items` by mutable reference with `f(index, item)`, split across the cores when
+/// there are at least `min` of them; results keep the input's order. For a pass that
+/// both reads and empties its items (scores into classifications, text that is done).
+pub fn map_mut<T: Send, U: Send>(
+    items: &mut [T],
+    min: usize,
+    f: impl Fn(usize, &mut T) -> U + Sync,
+) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || items.len() < min.max(2) {
+        return items.iter_mut().enumerate().map(|(i, x)| f(i, x)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let parts: Vec<Vec<U>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks_mut(chunk)
+            .enumerate()
+            .map(|(n, part)| {
+                let f = &f;
+                scope.spawn(move || {
+                    let start = n * chunk;
+                    part.iter_mut().enumerate().map(|(i, x)| f(start + i, x)).collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(join).collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    parts.into_iter().for_each(|p| out.extend(p));
+    out
+}
+
 /// The result of a scoped thread; its panic, if any, resumes in the caller.
 pub fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -135,6 +167,18 @@ pub fn map<T: Sync, U: Send>(items: &[T], min: usize, f: impl Fn(&T) -> U + Sync
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn map_mut_sees_every_index_once_and_keeps_order() {
+        let mut v: Vec<usize> = (0..10_001).collect();
+        let out = super::map_mut(&mut v, 100, |i, x| {
+            assert_eq!(*x, i);
+            *x = 0;
+            i * 2
+        });
+        assert_eq!(out, (0..10_001).map(|i| i * 2).collect::<Vec<_>>());
+        assert!(v.iter().all(|&x| x == 0));
+    }
+
     #[test]
     fn order_and_first_error_are_kept() {
         let v: Vec<u32> = (0..20_000).collect();

@@ -6,7 +6,9 @@ pub mod program;
 pub mod project;
 pub mod status;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -131,19 +133,19 @@ pub struct Ctx<'a> {
     pub items: &'a [Item],
     pub classes: &'a [Classification],
     pub teams: Vec<Str>,
-    pub index: HashMap<&'a str, usize>,
+    pub index: FxHashMap<&'a str, usize>,
     /// Target id → the items whose `blocks` links point at it.
-    pub blocked_by: HashMap<&'a str, Vec<usize>>,
-    pub baseline: HashMap<&'a str, &'a Prior>,
+    pub blocked_by: FxHashMap<&'a str, Vec<usize>>,
+    pub baseline: FxHashMap<&'a str, &'a Prior>,
     /// Milestone title → last week's items that carried it, in their order.
-    pub baseline_by_milestone: HashMap<&'a str, Vec<&'a Prior>>,
+    pub baseline_by_milestone: FxHashMap<&'a str, Vec<&'a Prior>>,
     pub milestones: Vec<MilestoneInfo<'a>>,
     /// Progress of each milestone, in the order of `milestones`; computed once.
     pub progress: Vec<MilestoneProgress>,
     /// Parent id → indices of its children.
-    pub children: HashMap<&'a str, Vec<usize>>,
+    pub children: FxHashMap<&'a str, Vec<usize>>,
     /// Milestone title → indices of its items.
-    pub by_milestone: HashMap<&'a str, Vec<usize>>,
+    pub by_milestone: FxHashMap<&'a str, Vec<usize>>,
     pub tz: Tz,
     pub today: NaiveDate,
 }
@@ -169,12 +171,12 @@ impl<'a> Ctx<'a> {
                 let teams = s.spawn(|| -> Vec<Str> {
                     items.iter().map(|i| team_of(i, input.config)).collect()
                 });
-                let index = s.spawn(|| -> HashMap<&str, usize> {
+                let index = s.spawn(|| -> FxHashMap<&str, usize> {
                     items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
                 });
                 let baseline = s.spawn(|| {
-                    let mut by_id: HashMap<&str, &Prior> = HashMap::new();
-                    let mut by_milestone: HashMap<&str, Vec<&Prior>> = HashMap::new();
+                    let mut by_id: FxHashMap<&str, &Prior> = FxHashMap::default();
+                    let mut by_milestone: FxHashMap<&str, Vec<&Prior>> = FxHashMap::default();
                     for old in input.baseline.map_or(&[][..], |b| &b.items) {
                         by_id.insert(old.id.as_str(), old);
                         if let Some(m) = &old.milestone {
@@ -183,9 +185,9 @@ impl<'a> Ctx<'a> {
                     }
                     (by_id, by_milestone)
                 });
-                let mut blocked_by: HashMap<&str, Vec<usize>> = HashMap::new();
-                let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
-                let mut by_milestone: HashMap<&str, Vec<usize>> = HashMap::new();
+                let mut blocked_by: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+                let mut children: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+                let mut by_milestone: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
                 for (i, it) in items.iter().enumerate() {
                     for l in it.links.iter().filter(|l| l.kind == link_kind::BLOCKS) {
                         blocked_by.entry(l.target.as_str()).or_default().push(i);

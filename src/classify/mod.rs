@@ -11,7 +11,7 @@
 pub mod eval;
 pub mod rules;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -134,15 +134,34 @@ pub struct Classifier {
     pub settings: ClassifyConfig,
 }
 
+/// A classifier whose rules are checked and whose automata are not built yet.
+pub struct CheckedClassifier {
+    rules: rules::CheckedRules,
+    settings: ClassifyConfig,
+}
+
+impl CheckedClassifier {
+    pub fn build(self) -> Result<Classifier> {
+        Ok(Classifier { rules: self.rules.build()?, settings: self.settings })
+    }
+}
+
 impl Classifier {
     /// The default rules merged with the config's; a bad rule fails here, before any source
     /// is read or any request made.
     pub fn from_config(config: &crate::config::Config) -> Result<Classifier> {
+        Self::check(config)?.build()
+    }
+
+    /// [`Classifier::from_config`] in two steps: every rule checked now (a bad rule fails
+    /// here), the automata built by [`CheckedClassifier::build`], which takes most of the
+    /// time and may run on another thread while the sources load.
+    pub fn check(config: &crate::config::Config) -> Result<CheckedClassifier> {
         let cc = &config.classify;
         let defaults = if cc.default_rules { rules::default_defs()? } else { Vec::new() };
         let defs = rules::merge(defaults, &cc.rules);
         let origin = rules::Origin { name: &config.origin, text: &config.text };
-        Ok(Classifier { rules: RuleSet::compile(&defs, &origin)?, settings: cc.clone() })
+        Ok(CheckedClassifier { rules: RuleSet::check(&defs, &origin)?, settings: cc.clone() })
     }
 
     /// Classifies every item of the snapshot, in order, with the reasons.
@@ -163,47 +182,26 @@ impl Classifier {
         // Children vote for their parent, weighted by share. Children are scored on their
         // own rules only, so the vote does not depend on order.
         let own: Vec<Concern> = raw.iter().map(|(s, _)| decide(s).0).collect();
-        for (i, item) in snapshot.items.iter().enumerate() {
-            let Some(kids) = ctx.children.get(item.id.as_str()) else { continue };
-            let mut counts = [0usize; 3];
-            for &k in kids {
-                counts[own[k].index()] += 1;
+        let decided = crate::par::map_mut(&mut raw, 4096, |i, (scores, reasons)| {
+            let item = &snapshot.items[i];
+            if let Some(kids) = ctx.children.get(item.id.as_str()) {
+                self.children_vote(kids, &own, scores, reasons);
             }
-            let total = kids.len() as f64;
-            for c in Concern::ALL {
-                let n = counts[c.index()];
-                if n > 0 {
-                    let w = self.settings.children_weight * n as f64 / total;
-                    raw[i].0.add(c, w);
-                    raw[i].1.push(Reason {
-                        rule: "children".into(),
-                        concern: c,
-                        weight: round2(w),
-                        matched: format!("{n} of {} children are {}", kids.len(), c.as_str()),
-                        why: "".into(),
-                    });
-                }
-            }
-        }
-
-        let mut explicit = vec![false; snapshot.items.len()];
-        let mut out: Vec<Classification> = raw
-            .into_iter()
-            .zip(&snapshot.items)
-            .zip(&mut explicit)
-            .map(|(((scores, reasons), item), is_explicit)| match self.explicit(item) {
-                Some((concern, reason)) => {
-                    *is_explicit = true;
+            match self.explicit(item) {
+                Some((concern, reason)) => (
                     Classification {
                         concern,
                         scores: scores.rounded(),
                         confidence: Confidence::High,
                         reasons: vec![reason],
-                    }
-                }
-                None => self.finish(scores, reasons),
-            })
-            .collect();
+                    },
+                    true,
+                ),
+                None => (self.finish(*scores, std::mem::take(reasons)), false),
+            }
+        });
+        drop(raw);
+        let (mut out, explicit): (Vec<Classification>, Vec<bool>) = decided.into_iter().unzip();
 
         // A pull request takes the concern of the issue it closes.
         for (i, item) in snapshot.items.iter().enumerate() {
@@ -229,6 +227,36 @@ impl Classifier {
             }
         }
         out
+    }
+
+    /// Adds the children's vote to their parent's scores: each concern weighted by its
+    /// share of the children.
+    fn children_vote(
+        &self,
+        kids: &[usize],
+        own: &[Concern],
+        scores: &mut Scores,
+        reasons: &mut Vec<Reason>,
+    ) {
+        let mut counts = [0usize; 3];
+        for &k in kids {
+            counts[own[k].index()] += 1;
+        }
+        let total = kids.len() as f64;
+        for c in Concern::ALL {
+            let n = counts[c.index()];
+            if n > 0 {
+                let w = self.settings.children_weight * n as f64 / total;
+                scores.add(c, w);
+                reasons.push(Reason {
+                    rule: "children".into(),
+                    concern: c,
+                    weight: round2(w),
+                    matched: format!("{n} of {} children are {}", kids.len(), c.as_str()),
+                    why: "".into(),
+                });
+            }
+        }
     }
 
     /// Scores every item, on all cores for large snapshots; the order of the result is the
@@ -472,21 +500,33 @@ fn field_values<'a>(item: &'a Item, name: &str) -> Vec<&'a str> {
 
 /// Snapshot-wide facts: who is whose child, which team an item belongs to.
 struct Context<'a> {
-    index: HashMap<&'a str, usize>,
-    children: HashMap<&'a str, Vec<usize>>,
+    index: FxHashMap<&'a str, usize>,
+    children: FxHashMap<&'a str, Vec<usize>>,
     items: &'a [Item],
 }
 
 impl<'a> Context<'a> {
     fn new(snapshot: &'a Snapshot) -> Self {
         let items = &snapshot.items;
-        let index = items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
-        let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, it) in items.iter().enumerate() {
-            if let Some(p) = &it.parent {
-                children.entry(p.as_str()).or_default().push(i);
+        let index = || items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
+        let children = || {
+            let mut children: FxHashMap<&str, Vec<usize>> = Default::default();
+            for (i, it) in items.iter().enumerate() {
+                if let Some(p) = &it.parent {
+                    children.entry(p.as_str()).or_default().push(i);
+                }
             }
-        }
+            children
+        };
+        // Side by side for a large snapshot.
+        let (index, children) = if items.len() < 4096 {
+            (index(), children())
+        } else {
+            std::thread::scope(|s| {
+                let index = s.spawn(index);
+                (crate::par::join(index), children())
+            })
+        };
         Context { index, children, items }
     }
 

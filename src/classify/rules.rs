@@ -255,6 +255,13 @@ pub struct Origin<'a> {
 
 impl RuleSet {
     pub fn compile(defs: &[RuleDef], origin: &Origin) -> Result<RuleSet> {
+        Self::check(defs, origin)?.build()
+    }
+
+    /// Every rule checked (names, concerns, weights, pattern syntax) without building the
+    /// automata: fast, so that a bad rule is reported before any source is read, while
+    /// the slow part, [`CheckedRules::build`], can run beside the loading.
+    pub fn check(defs: &[RuleDef], origin: &Origin) -> Result<CheckedRules> {
         let mut rules = Vec::with_capacity(defs.len());
         let (mut title_pats, mut title_rules, mut body_pats, mut body_rules) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -342,6 +349,45 @@ impl RuleSet {
                 has: def.has.clone(),
             });
         }
+        let mut label_exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut label_prefix = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for p in &rule.labels {
+                match p {
+                    LabelPattern::Exact(l) => label_exact.entry(l.clone()).or_default().push(i),
+                    LabelPattern::Prefix(l) => label_prefix.push((l.clone(), i)),
+                }
+            }
+        }
+        Ok(CheckedRules {
+            origin: origin.name.to_string(),
+            rules,
+            title_pats,
+            title_rules,
+            body_pats,
+            body_rules,
+            label_exact,
+            label_prefix,
+        })
+    }
+}
+
+/// Rules that passed [`RuleSet::check`], their automata not built yet.
+pub struct CheckedRules {
+    origin: String,
+    rules: Vec<Rule>,
+    title_pats: Vec<String>,
+    title_rules: Vec<usize>,
+    body_pats: Vec<String>,
+    body_rules: Vec<usize>,
+    label_exact: std::collections::HashMap<String, Vec<usize>>,
+    label_prefix: Vec<(String, usize)>,
+}
+
+impl CheckedRules {
+    /// Builds the two automata; fails only when the patterns together are too large.
+    pub fn build(self) -> Result<RuleSet> {
+        let origin = &self.origin;
         // Forward-only lazy DFAs reporting every pattern that matches: what a `RegexSet`
         // does for `matches`, without the reverse automata it also compiles (half of a
         // 100 ms start-up) and with caches owned by the caller instead of a shared pool.
@@ -358,31 +404,21 @@ impl RuleSet {
                         .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
                 )
                 .build_many(pats)
-                .map_err(|e| Error::Config { at: origin.name.to_string(), message: e.to_string() })
+                .map_err(|e| Error::Config { at: origin.clone(), message: e.to_string() })
         };
-        let mut label_exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
-        let mut label_prefix = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            for p in &rule.labels {
-                match p {
-                    LabelPattern::Exact(l) => label_exact.entry(l.clone()).or_default().push(i),
-                    LabelPattern::Prefix(l) => label_prefix.push((l.clone(), i)),
-                }
-            }
-        }
         // The two automata are built side by side: they are most of the start-up.
         let (title_dfa, body_dfa) = std::thread::scope(|s| {
-            let body = s.spawn(|| set(&body_pats));
-            (set(&title_pats), crate::par::join(body))
+            let body = s.spawn(|| set(&self.body_pats));
+            (set(&self.title_pats), crate::par::join(body))
         });
         Ok(RuleSet {
-            label_exact,
-            label_prefix,
+            label_exact: self.label_exact,
+            label_prefix: self.label_prefix,
             title_dfa: title_dfa?,
             body_dfa: body_dfa?,
-            rules,
-            title_rules,
-            body_rules,
+            rules: self.rules,
+            title_rules: self.title_rules,
+            body_rules: self.body_rules,
         })
     }
 }

@@ -75,21 +75,20 @@ pub fn validate(roles: &[String], formats: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Builds the week's reports from the snapshot `load` gives, writes them, and stores the
+/// Builds the week's reports from the snapshot `load` gives, classified by the classifier
+/// `classifier` builds (on another thread, while `load` runs), writes them, and stores the
 /// week.
 pub fn run(
     config: &Config,
-    classifier: &Classifier,
+    classifier: impl FnOnce() -> Result<Classifier> + Send,
     load: impl FnOnce() -> Result<Snapshot>,
     req: &Request,
 ) -> Result<Outcome> {
     validate(&req.roles, &req.formats)?;
     let renderer = Renderer::new(req.templates.as_deref())?;
     let period = Period::resolve(req.week.as_deref(), req.as_of, config.timezone.0)?;
-    let clock = std::time::Instant::now();
-    let lap = |stage: &str| {
-        tracing::debug!("{stage}: {} ms since the report started", clock.elapsed().as_millis())
-    };
+    let lap = crate::usage::lap;
+    lap("report started");
     // Last week's snapshot is read while the sources load: for a large project both take
     // a while, and neither needs the other.
     let state = State::new(&req.state_dir);
@@ -97,17 +96,30 @@ pub fn run(
         let state = state.clone();
         std::thread::spawn(move || state.baseline(period.week))
     };
-    let snapshot = load()?;
+    // So are the classifier's automata, built from rules that were checked before.
+    let (classifier, snapshot) = std::thread::scope(|s| {
+        let classifier = s.spawn(classifier);
+        let snapshot = load();
+        (crate::par::join(classifier), snapshot)
+    });
+    let (classifier, snapshot) = (classifier?, snapshot?);
     lap("sources loaded");
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
-    let classes = classifier.concerns(&snapshot);
+    // The week's snapshot is written (under a temporary name) while the items are
+    // classified: it needs nothing the classifier gives.
+    let (classes, stored) = std::thread::scope(|s| {
+        let stored = s.spawn(|| state.prepare_snapshot(period.week, &snapshot));
+        let classes = classifier.concerns(&snapshot);
+        (classes, crate::par::join(stored))
+    });
+    let stored = stored?;
     // Bodies and raw fields have done their work; reports and the stored week need neither.
-    for it in &mut snapshot.items {
+    crate::par::map_mut(&mut snapshot.items, 4096, |_, it| {
         it.body = String::new();
         it.fields = crate::model::Fields::new();
-    }
+    });
     lap("scoped and classified");
 
     let baseline = match prior.join().unwrap_or_else(|e| std::panic::resume_unwind(e))? {
@@ -128,12 +140,11 @@ pub fn run(
     let week = period.week.to_string();
     let dir = req.out.join(&week);
 
-    // Every file is written under a temporary name first, the week's snapshot beside the
-    // reports on a thread of its own, each role on another; they are renamed into place
-    // only when all of them were written.
+    // Every file is written under a temporary name first, each role on a thread of its
+    // own; they and the week's snapshot are renamed into place only when all of them
+    // were written.
     let prepared = (|| {
-        let (stored, roles) = std::thread::scope(|s| {
-            let stored = s.spawn(|| state.prepare_snapshot(period.week, &snapshot));
+        let roles = std::thread::scope(|s| {
             let roles: Vec<_> = req
                 .roles
                 .iter()
@@ -144,7 +155,7 @@ pub fn run(
                 .collect();
             let roles: Vec<Result<(Rendered, Vec<write::Pending>)>> =
                 roles.into_iter().map(crate::par::join).collect();
-            (crate::par::join(stored), roles)
+            roles
         });
         let mut rendered = Vec::new();
         let mut pending = Vec::new();
@@ -155,9 +166,9 @@ pub fn run(
         }
         let index = renderer.render("index.md", &index_data(&ctx, &rendered))?;
         pending.push(write::prepare(&dir.join("index.md"), |w| w.write_all(index.as_bytes()))?);
-        Ok((rendered, pending, stored?))
+        Ok((rendered, pending))
     })();
-    let (rendered, pending, stored) = match prepared {
+    let (rendered, pending) = match prepared {
         Ok(p) => p,
         Err(e) => {
             // The temporary files are gone; so is the week's folder if this run made it.

@@ -6,7 +6,7 @@
 //! the years (`Fix Version/s` → `Fix versions`, `Due Date` → `Due date`, `Custom field
 //! (Epic Link)` → `Parent`), so each field is looked up under every spelling.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::chunks::{self, Chunks, Export, Folded, RowSource};
@@ -98,24 +98,21 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
     if folded == Folded::Recut {
         return Ok(None);
     }
+    let milestone_keys = std::mem::take(&mut merged.all.milestones);
     let items = reader.finish(merged)?;
 
-    // One milestone per project and fix version, in that order; looked up without
-    // allocating, as nearly every item has one.
-    let mut milestones: BTreeMap<(&str, &str), Milestone> = BTreeMap::new();
-    for it in &items {
-        if let Some(title) = &it.milestone {
-            let project = it.project.as_deref().unwrap_or("");
-            milestones.entry((project, title)).or_insert_with(|| Milestone {
-                id: format!("jira:{project}/{title}"),
-                title: title.to_string(),
-                source: ctx.spec.clone(),
-                project: it.project.as_ref().map(Str::to_string),
-                ..Milestone::default()
-            });
-        }
-    }
-    let milestones = milestones.into_values().collect();
+    // One milestone per project and fix version, in that order, collected as the rows
+    // were read.
+    let milestones = milestone_keys
+        .into_iter()
+        .map(|(project, title)| Milestone {
+            id: format!("jira:{project}/{title}"),
+            title: title.to_string(),
+            source: ctx.spec.clone(),
+            project: (!project.is_empty()).then(|| project.to_string()),
+            ..Milestone::default()
+        })
+        .collect();
     Ok(Some(Imported { items, milestones }))
 }
 
@@ -154,6 +151,9 @@ struct Batch {
     parents: Vec<(usize, Str)>,
     /// The first error, with its line: no items are made after it.
     error: Option<(u64, Error)>,
+    /// Every (project, fix version) of the items, and the last one seen.
+    milestones: BTreeSet<(Str, Str)>,
+    last_milestone: Option<(Str, Str)>,
 }
 
 /// The batches merged so far, in file order, and their keys: duplicates are looked for
@@ -162,7 +162,7 @@ struct Merged {
     all: Batch,
     /// A key's hash → its item (half the memory of a map of keys), and the rare key
     /// whose hash another key already took.
-    keys: HashMap<u64, u32>,
+    keys: rustc_hash::FxHashMap<u64, u32>,
     collided: HashMap<Str, u64>,
     hasher: std::hash::RandomState,
     /// The first key seen twice: its line, the key, and the line it was first on.
@@ -180,6 +180,8 @@ impl Batch {
             later: Vec::new(),
             parents: Vec::new(),
             error: None,
+            milestones: BTreeSet::new(),
+            last_milestone: None,
         }
     }
 
@@ -202,6 +204,7 @@ impl Batch {
         if self.error.is_none() {
             self.error = b.error;
         }
+        self.milestones.extend(b.milestones);
     }
 }
 
@@ -209,7 +212,7 @@ impl Merged {
     fn new(rows: usize, date_cols: usize) -> Self {
         Merged {
             all: Batch::new(rows, date_cols),
-            keys: HashMap::new(),
+            keys: Default::default(),
             collided: HashMap::new(),
             hasher: std::hash::RandomState::new(),
             duplicate: None,
@@ -284,6 +287,15 @@ impl Reader<'_> {
             Ok(item) => {
                 if self.need_ids {
                     b.ids.push(value(row, self.c.issue_id).unwrap_or("").into());
+                }
+                if let Some(title) = &item.milestone {
+                    let project = item.project.as_deref().unwrap_or("");
+                    // Rows of a version come together; a set lookup only on a change.
+                    if b.last_milestone.as_ref().is_none_or(|(p, t)| p != project || t != title) {
+                        let pair = (Str::from(project), title.clone());
+                        b.milestones.insert(pair.clone());
+                        b.last_milestone = Some(pair);
+                    }
                 }
                 b.items.push(item);
                 b.lines.push(row.line);
