@@ -333,6 +333,41 @@ fn bad_report_arguments() {
     );
 }
 
+/// The rules' automata are built while the sources load, but the rules are checked
+/// before: a bad rule is the error even when a source would fail too (or would be a
+/// long GitHub fetch), and nothing is written.
+#[test]
+fn a_bad_rule_is_reported_before_any_source_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cfg = dir.path().join("rolecall.toml");
+    std::fs::write(
+        &cfg,
+        "[[classify.rule]]\nname = \"broken\"\nconcern = \"program\"\ntitle = \"(unclosed\"\n",
+    )
+    .expect("written");
+    let (cfg, out) = (cfg.display().to_string(), dir.path().join("out"));
+    let missing = dir.path().join("no-such-export.csv");
+    let (code, stdout, err) = rolecall(&[
+        "report",
+        "-c",
+        &cfg,
+        "-s",
+        &format!("jira:{}", missing.display()),
+        "--as-of",
+        "2026-11-27",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        err.starts_with(&format!(
+            "error: {cfg}:2: rule `broken`: invalid regular expression in `title`"
+        )),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
 /// `--format pdf` renders each role's Markdown to a PDF, byte-identical run to run.
 #[test]
 fn pdf_reports_are_written_and_deterministic() {
