@@ -6,7 +6,7 @@ pub mod program;
 pub mod project;
 pub mod status;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
 
@@ -142,6 +142,9 @@ pub struct Ctx<'a> {
     pub milestones: Vec<MilestoneInfo<'a>>,
     /// Progress of each milestone, in the order of `milestones`; computed once.
     pub progress: Vec<MilestoneProgress>,
+    /// Per milestone (in `milestones`' order), the items that joined it since the
+    /// baseline and the ids of those that left.
+    pub scope_changes: Vec<(Vec<usize>, Vec<String>)>,
     /// Parent id → indices of its children.
     pub children: FxHashMap<&'a str, Vec<usize>>,
     /// Milestone title → indices of its items.
@@ -214,13 +217,19 @@ impl<'a> Ctx<'a> {
             baseline_by_milestone,
             milestones: Vec::new(),
             progress: Vec::new(),
+            scope_changes: Vec::new(),
             children,
             by_milestone,
             tz,
             today: input.period.today,
         };
         ctx.milestones = ctx.collect_milestones();
-        ctx.progress = ctx.milestones.iter().map(|m| ctx.milestone_progress(m)).collect();
+        // Each milestone's scope change is found once, for its progress and the project
+        // report's lists.
+        // Milestones are few and large: split across the cores.
+        ctx.scope_changes = crate::par::map(&ctx.milestones, 4, |m| ctx.scope_change(&m.title));
+        let ks: Vec<usize> = (0..ctx.milestones.len()).collect();
+        ctx.progress = crate::par::map(&ks, 4, |&k| ctx.milestone_progress(k));
         ctx
     }
 
@@ -336,16 +345,16 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// Progress of a milestone over every item in scope that carries it.
-    pub fn milestone_progress(&self, m: &MilestoneInfo) -> MilestoneProgress {
+    /// Progress of milestone `k` (of `milestones`) over every item in scope that carries it.
+    fn milestone_progress(&self, k: usize) -> MilestoneProgress {
+        let m = &self.milestones[k];
         let members: &[usize] = self.by_milestone.get(m.title.as_str()).map_or(&[], Vec::as_slice);
         let counted: Vec<usize> =
             members.iter().copied().filter(|&i| self.items[i].state != State::Cancelled).collect();
         let done = counted.iter().filter(|&&i| self.items[i].state == State::Done).count();
         let scope = counted.len();
-        let mut teams: Vec<String> = counted.iter().map(|&i| self.teams[i].to_string()).collect();
-        teams.sort();
-        teams.dedup();
+        let teams: BTreeSet<&str> = counted.iter().map(|&i| self.teams[i].as_str()).collect();
+        let teams: Vec<String> = teams.into_iter().map(String::from).collect();
         let start = m.start.or_else(|| {
             members.iter().filter_map(|&i| self.items[i].created).min().map(|c| self.date_of(c))
         });
@@ -357,7 +366,7 @@ impl<'a> Ctx<'a> {
             today: self.today,
             thresholds: self.thresholds(),
         });
-        let (added, removed) = self.scope_change(&m.title);
+        let (added, removed) = &self.scope_changes[k];
         MilestoneProgress {
             title: m.title.clone(),
             id: m.id.clone(),
@@ -380,7 +389,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Items that joined and left a milestone since the baseline.
-    pub fn scope_change(&self, title: &str) -> (Vec<usize>, Vec<String>) {
+    fn scope_change(&self, title: &str) -> (Vec<usize>, Vec<String>) {
         if self.input.baseline.is_none() {
             return (Vec::new(), Vec::new());
         }

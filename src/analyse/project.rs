@@ -61,13 +61,10 @@ pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProjectReport {
 
     let mut scope_added = Vec::new();
     let mut scope_removed = Vec::new();
-    for m in &ctx.milestones {
-        let (added, removed) = ctx.scope_change(&m.title);
-        scope_added.extend(added.into_iter().map(|i| ctx.item_ref(i)));
+    for (added, removed) in &ctx.scope_changes {
+        scope_added.extend(added.iter().map(|&i| ctx.item_ref(i)));
         scope_removed.extend(
-            removed
-                .into_iter()
-                .map(|id| id.split_once(':').map_or(id.clone(), |(_, k)| k.to_string())),
+            removed.iter().map(|id| id.split_once(':').map_or(id.clone(), |(_, k)| k.to_string())),
         );
     }
 
