@@ -19,7 +19,7 @@ pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> Result<U, E> + Sync,
 ) -> Result<Vec<U>, E> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = threads();
     if threads < 2 || items.len() < min.max(2) {
         let mut state = init();
         return items.iter().map(|x| f(&mut state, x)).collect();
@@ -67,7 +67,7 @@ pub fn ordered<J: Send, R: Send, T>(
     work: impl Fn(&mut T, J) -> R + Sync,
     mut merge: impl FnMut(R),
 ) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = threads();
     if threads < 2 || jobs.len() < 2 {
         let mut state = init();
         jobs.into_iter().for_each(|j| merge(work(&mut state, j)));
@@ -115,7 +115,7 @@ pub fn map_mut<T: Send, U: Send>(
     min: usize,
     f: impl Fn(usize, &mut T) -> U + Sync,
 ) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = threads();
     if threads < 2 || items.len() < min.max(2) {
         return items.iter_mut().enumerate().map(|(i, x)| f(i, x)).collect();
     }
@@ -137,6 +137,11 @@ pub fn map_mut<T: Send, U: Send>(
     let mut out = Vec::with_capacity(items.len());
     parts.into_iter().for_each(|p| out.extend(p));
     out
+}
+
+/// The threads to split work across: the machine's cores, at most 8.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
 }
 
 /// The result of a scoped thread; its panic, if any, resumes in the caller.

@@ -225,11 +225,12 @@ impl<'a> Ctx<'a> {
         };
         ctx.milestones = ctx.collect_milestones();
         // Each milestone's scope change is found once, for its progress and the project
-        // report's lists.
-        // Milestones are few and large: split across the cores.
-        ctx.scope_changes = crate::par::map(&ctx.milestones, 4, |m| ctx.scope_change(&m.title));
-        let ks: Vec<usize> = (0..ctx.milestones.len()).collect();
-        ctx.progress = crate::par::map(&ks, 4, |&k| ctx.milestone_progress(k));
+        // report's lists; milestones are few and large, so they are split across cores.
+        let per_milestone = crate::par::map(&ctx.milestones, 4, |m| {
+            let change = ctx.scope_change(&m.title);
+            (ctx.milestone_progress(m, &change), change)
+        });
+        (ctx.progress, ctx.scope_changes) = per_milestone.into_iter().unzip();
         ctx
     }
 
@@ -345,9 +346,13 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// Progress of milestone `k` (of `milestones`) over every item in scope that carries it.
-    fn milestone_progress(&self, k: usize) -> MilestoneProgress {
-        let m = &self.milestones[k];
+    /// Progress of a milestone over every item in scope that carries it, given its scope
+    /// change since the baseline (items that joined, ids of those that left).
+    fn milestone_progress(
+        &self,
+        m: &MilestoneInfo,
+        (added, removed): &(Vec<usize>, Vec<String>),
+    ) -> MilestoneProgress {
         let members: &[usize] = self.by_milestone.get(m.title.as_str()).map_or(&[], Vec::as_slice);
         let counted: Vec<usize> =
             members.iter().copied().filter(|&i| self.items[i].state != State::Cancelled).collect();
@@ -366,7 +371,6 @@ impl<'a> Ctx<'a> {
             today: self.today,
             thresholds: self.thresholds(),
         });
-        let (added, removed) = &self.scope_changes[k];
         MilestoneProgress {
             title: m.title.clone(),
             id: m.id.clone(),

@@ -119,7 +119,7 @@ impl Table {
         let at = || Location::file(shown);
         let delimiter = delimiter(shown, text, tsv)?;
 
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let threads = crate::par::threads();
         let cuts =
             if text.len() >= PARALLEL_FROM { cuts(text.as_bytes(), threads) } else { vec![] };
         let mut parsed = if cuts.is_empty() {
