@@ -41,11 +41,13 @@ pub fn peak_memory_mb() -> Option<u64> {
     Some(kb * 1024 / 1_000_000)
 }
 
-/// Logs a stage at debug level: "sources loaded: 180 ms (CPU 310 ms)".
+/// Logs a stage at debug level: "sources loaded: 180 ms (CPU 310 ms, peak 120 MB)".
 pub fn lap(stage: &str) {
-    match cpu_ms() {
-        Some(cpu) => tracing::debug!("{stage}: {} ms (CPU {cpu} ms)", elapsed_ms()),
-        None => tracing::debug!("{stage}: {} ms", elapsed_ms()),
+    match (cpu_ms(), peak_memory_mb()) {
+        (Some(cpu), Some(mb)) => {
+            tracing::debug!("{stage}: {} ms (CPU {cpu} ms, peak {mb} MB)", elapsed_ms())
+        }
+        _ => tracing::debug!("{stage}: {} ms", elapsed_ms()),
     }
 }
 

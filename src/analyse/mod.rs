@@ -34,23 +34,25 @@ pub struct Input<'a> {
     pub history: &'a [crate::report::state::WeekSummary],
 }
 
-/// An item as reports show it: enough to list, link and sort, nothing more.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ItemRef {
-    pub key: Str,
-    pub id: Str,
-    pub title: Str,
-    pub url: Option<String>,
-    pub kind: Str,
+/// An item as reports show it: enough to list, link and sort, nothing more. It borrows
+/// from the items and the analysis context: a week of 100,000 items lists each of them in
+/// a report or two, and copying them cost more than writing them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ItemRef<'a> {
+    pub key: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+    pub kind: &'a str,
     pub state: State,
-    pub status: Str,
+    pub status: &'a str,
     pub concern: Concern,
     pub confidence: Confidence,
-    pub team: Str,
-    pub milestone: Option<Str>,
+    pub team: &'a str,
+    pub milestone: Option<&'a str>,
     pub due: Option<NaiveDate>,
-    pub priority: Option<Str>,
-    pub labels: Vec<Str>,
+    pub priority: Option<&'a str>,
+    pub labels: &'a [Str],
     pub votes: u32,
     pub comments: u32,
     #[serde(serialize_with = "crate::output::instant")]
@@ -238,24 +240,24 @@ impl<'a> Ctx<'a> {
         &self.input.config.report.thresholds
     }
 
-    pub fn item_ref(&self, i: usize) -> ItemRef {
+    pub fn item_ref(&self, i: usize) -> ItemRef<'_> {
         let it = &self.items[i];
         let c = &self.classes[i];
         ItemRef {
-            key: it.key.clone(),
-            id: it.id.clone(),
-            title: it.title.clone(),
-            url: it.url.clone(),
-            kind: it.kind.clone(),
+            key: &it.key,
+            id: &it.id,
+            title: &it.title,
+            url: it.url.as_deref(),
+            kind: &it.kind,
             state: it.state,
-            status: it.status.clone(),
+            status: &it.status,
             concern: c.concern,
             confidence: c.confidence,
-            team: self.teams[i].clone(),
-            milestone: it.milestone.clone(),
+            team: &self.teams[i],
+            milestone: it.milestone.as_deref(),
             due: it.due,
-            priority: it.priority.clone(),
-            labels: it.labels.clone(),
+            priority: it.priority.as_deref(),
+            labels: &it.labels,
             votes: it.votes,
             comments: it.comments,
             created: it.created,
@@ -483,7 +485,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The low-confidence items of one concern, to triage.
-    pub fn triage(&self, c: Concern) -> Vec<ItemRef> {
+    pub fn triage(&self, c: Concern) -> Vec<ItemRef<'_>> {
         (0..self.items.len())
             .filter(|&i| {
                 self.classes[i].concern == c

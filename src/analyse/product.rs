@@ -1,59 +1,59 @@
 //! The product report: *are we building the right thing?*
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict};
 use crate::classify::Concern;
 use crate::model::State;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProductReport {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductReport<'a> {
     pub meta: Meta,
     pub verdict: Verdict,
     /// Done product items this week, grouped by epic or milestone.
-    pub shipped: Vec<Group>,
+    pub shipped: Vec<Group<'a>>,
     pub shipped_count: usize,
-    pub in_progress: Vec<ItemRef>,
+    pub in_progress: Vec<ItemRef<'a>>,
     /// Product items created this week, most voted first.
-    pub new_requests: Vec<ItemRef>,
+    pub new_requests: Vec<ItemRef<'a>>,
     /// Open product items by votes and comments.
-    pub most_wanted: Vec<Wanted>,
+    pub most_wanted: Vec<Wanted<'a>>,
     /// Milestones and epics holding product work.
     pub roadmap: Vec<MilestoneProgress>,
-    pub epics: Vec<EpicProgress>,
+    pub epics: Vec<EpicProgress<'a>>,
     /// Items whose due date or milestone date moved later, or that are overdue.
-    pub slipped: Vec<Slipped>,
+    pub slipped: Vec<Slipped<'a>>,
     /// Open items waiting for a decision (needs-decision, RFC, question).
-    pub decisions: Vec<ItemRef>,
-    pub next_week: Vec<ItemRef>,
-    pub triage: Vec<ItemRef>,
+    pub decisions: Vec<ItemRef<'a>>,
+    pub next_week: Vec<ItemRef<'a>>,
+    pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Group {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group<'a> {
     pub name: String,
-    pub items: Vec<ItemRef>,
+    pub items: Vec<ItemRef<'a>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Wanted {
-    pub item: ItemRef,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Wanted<'a> {
+    pub item: ItemRef<'a>,
     /// Votes gained since the baseline; none without one.
     pub new_votes: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EpicProgress {
-    pub item: ItemRef,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EpicProgress<'a> {
+    pub item: ItemRef<'a>,
     pub children: usize,
     pub done: usize,
     pub pct_done: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Slipped {
-    pub item: ItemRef,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Slipped<'a> {
+    pub item: ItemRef<'a>,
     pub why: String,
 }
 
@@ -69,11 +69,11 @@ const DECISION_LABELS: &[&str] = &[
     "proposal",
 ];
 
-pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProductReport {
+pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let product = ctx.of_concern(Concern::Product);
     let top = ctx.input.config.report.top;
 
-    let mut shipped_groups: Vec<Group> = Vec::new();
+    let mut shipped_groups: Vec<Group<'a>> = Vec::new();
     let mut shipped_count = 0;
     for &i in product.iter().filter(|&&i| ctx.done_this_week(i)) {
         shipped_count += 1;
@@ -96,7 +96,7 @@ pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProductReport {
     // Epics have their own table; the lists are of work items.
     let work: Vec<usize> =
         product.iter().copied().filter(|&i| ctx.items[i].kind != "epic").collect();
-    let in_progress: Vec<ItemRef> = work
+    let in_progress: Vec<ItemRef<'a>> = work
         .iter()
         .filter(|&&i| ctx.items[i].state == State::InProgress)
         .map(|&i| ctx.item_ref(i))
@@ -268,7 +268,7 @@ fn verdict(ctx: &Ctx, roadmap: &[MilestoneProgress], shipped: usize, wanted: &[u
     Verdict { status, headline, reasons }
 }
 
-impl ProductReport {
+impl ProductReport<'_> {
     /// A copy with every list cut to `top` for the Markdown templates, and the full
     /// length of each list (the JSON report keeps everything).
     pub fn capped(&self, top: usize) -> (Self, super::Totals) {

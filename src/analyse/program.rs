@@ -11,8 +11,8 @@ use super::{
 use crate::classify::Concern;
 use crate::model::State;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProgramReport {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgramReport<'a> {
     pub meta: Meta,
     pub verdict: Verdict,
     /// How many weeks in a row the overall status has been what it is now.
@@ -20,12 +20,12 @@ pub struct ProgramReport {
     pub workstreams: Vec<Workstream>,
     /// Milestones whose items span more than one team.
     pub cross_team_milestones: Vec<MilestoneProgress>,
-    pub blocked: Vec<Blocked>,
-    pub risks: Vec<Risk>,
+    pub blocked: Vec<Blocked<'a>>,
+    pub risks: Vec<Risk<'a>>,
     /// Never omitted: an empty list means "None".
     pub leadership_asks: Vec<String>,
     pub program_items_open: usize,
-    pub triage: Vec<ItemRef>,
+    pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
 }
 
@@ -42,9 +42,9 @@ pub struct Workstream {
     pub next_due: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Blocked {
-    pub item: ItemRef,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Blocked<'a> {
+    pub item: ItemRef<'a>,
     pub blockers: Vec<BlockerRef>,
     /// Days since the later of the two items was created: trackers do not export when a
     /// link was made, so this is how long the block can have existed at most.
@@ -61,16 +61,16 @@ pub struct BlockerRef {
     pub state: Option<State>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Risk {
-    pub item: ItemRef,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk<'a> {
+    pub item: ItemRef<'a>,
     pub why: String,
 }
 
 const RISK_LABELS: &[&str] =
     &["risk", "at-risk", "at risk", "blocker", "critical", "escalation", "red-flag"];
 
-pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProgramReport {
+pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let t = ctx.thresholds();
     let blocked = blocked_items(ctx);
 
@@ -194,7 +194,7 @@ pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProgramReport {
     }
 }
 
-fn blocked_items(ctx: &Ctx) -> Vec<Blocked> {
+fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
     let mut out = Vec::new();
     for i in 0..ctx.items.len() {
         if !ctx.items[i].state.is_active() {
@@ -238,12 +238,12 @@ fn blocked_items(ctx: &Ctx) -> Vec<Blocked> {
         out.push(Blocked { item: ctx.item_ref(i), blockers: refs, days, cross_team: cross });
     }
     out.sort_by(|a, b| {
-        b.cross_team.cmp(&a.cross_team).then(b.days.cmp(&a.days)).then(a.item.key.cmp(&b.item.key))
+        b.cross_team.cmp(&a.cross_team).then(b.days.cmp(&a.days)).then(a.item.key.cmp(b.item.key))
     });
     out
 }
 
-fn risks(ctx: &Ctx) -> Vec<Risk> {
+fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
     let t = ctx.thresholds();
     let mut out = Vec::new();
     for (i, it) in ctx.items.iter().enumerate() {
@@ -276,7 +276,7 @@ fn risks(ctx: &Ctx) -> Vec<Risk> {
     out
 }
 
-impl ProgramReport {
+impl ProgramReport<'_> {
     /// A copy with every list cut to `top` for the Markdown templates, and the full
     /// length of each list (the JSON report keeps everything).
     pub fn capped(&self, top: usize) -> (Self, super::Totals) {

@@ -8,19 +8,19 @@ use crate::classify::Concern;
 use crate::model::State;
 use crate::report::week::Week;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProjectReport {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectReport<'a> {
     pub meta: Meta,
     pub verdict: Verdict,
     pub milestones: Vec<MilestoneProgress>,
-    pub scope_added: Vec<ItemRef>,
+    pub scope_added: Vec<ItemRef<'a>>,
     pub scope_removed: Vec<String>,
     pub planned: Planned,
-    pub overdue: Vec<ItemRef>,
-    pub due_next_week: Vec<ItemRef>,
+    pub overdue: Vec<ItemRef<'a>>,
+    pub due_next_week: Vec<ItemRef<'a>>,
     pub throughput: Vec<WeekCount>,
     pub cycle_time: CycleTime,
-    pub triage: Vec<ItemRef>,
+    pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
 }
 
@@ -52,7 +52,7 @@ pub struct CycleTime {
     pub weeks: usize,
 }
 
-pub fn build(ctx: &Ctx, notes: Vec<Note>) -> ProjectReport {
+pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let t = ctx.thresholds();
     let mut milestones: Vec<MilestoneProgress> = ctx.progress.clone();
     milestones.sort_by(|a, b| {
@@ -196,7 +196,7 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
     Verdict { status, headline, reasons }
 }
 
-impl ProjectReport {
+impl ProjectReport<'_> {
     /// A copy with every list cut to `top` for the Markdown templates, and the full
     /// length of each list (the JSON report keeps everything).
     pub fn capped(&self, top: usize) -> (Self, super::Totals) {

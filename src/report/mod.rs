@@ -268,10 +268,10 @@ fn role_files(
 /// A role's full report, for its JSON file.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Full {
-    Product(Box<analyse::product::ProductReport>),
-    Program(Box<analyse::program::ProgramReport>),
-    Project(Box<analyse::project::ProjectReport>),
+enum Full<'a> {
+    Product(Box<analyse::product::ProductReport<'a>>),
+    Program(Box<analyse::program::ProgramReport<'a>>),
+    Project(Box<analyse::project::ProjectReport<'a>>),
 }
 
 /// Page setup and metadata of one role's PDF, from `[report.pdf]` and the week.
