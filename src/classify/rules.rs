@@ -37,6 +37,10 @@ pub struct RuleDef {
     pub has: Vec<Fact>,
     /// Set to `false` to switch a default rule off.
     pub enabled: Option<bool>,
+    /// The patterns are the built-in ones, checked by this crate's tests: checking them
+    /// again at every start took 4 ms, before any source could start loading.
+    #[serde(skip)]
+    pub builtin_patterns: bool,
 }
 
 /// Structural facts a rule can require.
@@ -85,7 +89,11 @@ struct RuleFile {
 pub fn default_defs() -> Result<Vec<RuleDef>> {
     let file: RuleFile = toml::from_str(DEFAULT_RULES)
         .map_err(|e| crate::config::toml_error("built-in rules", DEFAULT_RULES, &e))?;
-    Ok(file.rule)
+    let mut rules = file.rule;
+    for r in &mut rules {
+        r.builtin_patterns = true;
+    }
+    Ok(rules)
 }
 
 /// Combines the default rules with the user's: a user rule with a default rule's name
@@ -100,6 +108,9 @@ pub fn merge(defaults: Vec<RuleDef>, user: &[RuleDef]) -> Vec<RuleDef> {
                     ($($f:ident),*) => { $( if u.$f.is_some() { r.$f = u.$f.clone(); } )* };
                 }
                 take!(concern, weight, why, title, body, text, enabled);
+                if u.title.is_some() || u.body.is_some() || u.text.is_some() {
+                    r.builtin_patterns = false;
+                }
                 if !u.labels.is_empty() {
                     r.labels = u.labels.clone();
                 }
@@ -288,7 +299,8 @@ impl RuleSet {
             let regex = |key: &str, pat: &Option<String>| -> Result<Option<LazyRegex>> {
                 pat.as_deref()
                     .map(|p| {
-                        check_regex(p)
+                        let checked = if def.builtin_patterns { Ok(()) } else { check_regex(p) };
+                        checked
                             .map_err(|e| err(format!("invalid regular expression in `{key}`: {e}")))
                             .map(|()| LazyRegex {
                                 pattern: p.to_string(),
@@ -529,10 +541,30 @@ mod tests {
         assert!(defs.len() > 30);
         let origin = Origin { name: "built-in rules", text: DEFAULT_RULES };
         RuleSet::compile(&defs, &origin).expect("default rules compile");
+        // Their patterns are not checked again at start-up: they are here.
+        for d in &defs {
+            assert!(d.builtin_patterns, "{}", d.name);
+            for p in [&d.title, &d.body, &d.text].into_iter().flatten() {
+                check_regex(p).unwrap_or_else(|e| panic!("rule {}: {e}", d.name));
+            }
+        }
         let mut names: Vec<_> = defs.iter().map(|d| &d.name).collect();
         names.sort();
         names.dedup();
         assert_eq!(names.len(), defs.len(), "rule names are unique");
+    }
+
+    #[test]
+    fn a_user_pattern_on_a_built_in_rule_is_checked() {
+        let defaults = default_defs().expect("default rules parse");
+        let name = defaults.iter().find(|d| d.title.is_some()).expect("a title rule").name.clone();
+        let user =
+            RuleDef { name: name.clone(), title: Some("(unclosed".into()), ..RuleDef::default() };
+        let merged = merge(defaults, &[user]);
+        let origin = Origin { name: "rolecall.toml", text: "" };
+        let Err(err) = RuleSet::check(&merged, &origin) else { panic!("a bad pattern fails") };
+        let err = err.to_string();
+        assert!(err.contains(&name) && err.contains("invalid regular expression"), "{err}");
     }
 
     #[test]
