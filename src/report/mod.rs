@@ -99,7 +99,15 @@ pub fn run(
     let state = State::new(&req.state_dir);
     let prior = {
         let state = state.clone();
-        std::thread::spawn(move || state.baseline(period.week))
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let prior = state.baseline(period.week);
+            if let Ok(Some((week, b))) = &prior {
+                let ms = started.elapsed().as_millis();
+                tracing::debug!("baseline {week}: {} items read in {ms} ms", b.items.len());
+            }
+            prior
+        })
     };
     // So are the classifier's automata, built from rules that were checked before.
     let (classifier, snapshot, renderer) = std::thread::scope(|s| {
