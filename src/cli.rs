@@ -298,12 +298,14 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         notes: args.notes.or_else(|| config.report.notes.as_ref().map(PathBuf::from)),
         fallback_baseline: if source_args.demo { Some(crate::demo::baseline()?) } else { None },
     };
-    let outcome = crate::report::run(
+    let mut outcome = crate::report::run(
         &config,
         || classifier.build(),
         || load(&source_args, &config),
         &request,
     )?;
+    // The process exits next.
+    outcome.leave_to_exit();
     if let Some(mb) = crate::usage::peak_memory_mb() {
         tracing::debug!("peak memory: {mb} MB");
     }

@@ -54,6 +54,19 @@ pub struct Outcome {
     pub week: String,
     pub files: Vec<PathBuf>,
     pub statuses: Vec<(String, Status)>,
+    /// The week's items, classes and baseline, handed back so that a command about to
+    /// exit can leave them to the exit (see [`Outcome::leave_to_exit`]) rather than
+    /// free them one by one. Dropped with the outcome otherwise.
+    week_data: Box<dyn std::any::Any + Send>,
+}
+
+impl Outcome {
+    /// Forgets the week's data instead of freeing it, for a process that exits next:
+    /// the exit returns the memory at once, where freeing 100,000 items one by one cost
+    /// 30 ms of CPU (10-20 ms of wall time on two cores) at the end of every 100k report.
+    pub fn leave_to_exit(&mut self) {
+        std::mem::forget(std::mem::replace(&mut self.week_data, Box::new(())));
+    }
 }
 
 pub fn validate(roles: &[String], formats: &[String]) -> Result<()> {
@@ -213,15 +226,9 @@ pub fn run(
     }
     state.commit(period.week, stored, &summary)?;
     lap("reports renamed into place, state saved");
-    let outcome = Outcome {
-        week,
-        files,
-        statuses: rendered.iter().map(|r| (r.role.clone(), r.verdict.status)).collect(),
-    };
-    // Freeing 100,000 items takes a while and nobody waits for it.
+    let statuses = rendered.iter().map(|r| (r.role.clone(), r.verdict.status)).collect();
     drop(ctx);
-    std::thread::spawn(move || drop((snapshot, classes, baseline)));
-    Ok(outcome)
+    Ok(Outcome { week, files, statuses, week_data: Box::new((snapshot, classes, baseline)) })
 }
 
 /// One role: analysed, its template rendered, and its files written under temporary names.
