@@ -540,10 +540,21 @@ pub fn median_p85(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
 
 /// Priorities that make an overdue item a risk.
 pub fn is_high_priority(p: Option<&str>) -> bool {
-    matches!(
-        p.map(|s| s.trim().to_lowercase()).as_deref(),
-        Some("highest" | "high" | "critical" | "urgent" | "blocker" | "p0" | "p1" | "1" | "2")
-    )
+    const HIGH: &[&str] =
+        &["highest", "high", "critical", "urgent", "blocker", "p0", "p1", "1", "2"];
+    p.is_some_and(|p| one_of(p.trim(), HIGH))
+}
+
+/// Whether `s`, in lower case, is one of `lowercase` (a list of lower-case words).
+/// Without a lower-cased copy for ASCII text: reports ask this of every label of every
+/// item.
+pub fn one_of(s: &str, lowercase: &[&str]) -> bool {
+    if s.is_ascii() {
+        lowercase.iter().any(|w| w.eq_ignore_ascii_case(s))
+    } else {
+        let lower = s.to_lowercase();
+        lowercase.contains(&lower.as_str())
+    }
 }
 
 /// `1 product item`, `3 product items`.
@@ -559,4 +570,21 @@ pub type Totals = BTreeMap<&'static str, usize>;
 pub fn cap<T: Clone>(name: &'static str, v: &[T], top: usize, totals: &mut Totals) -> Vec<T> {
     totals.insert(name, v.len());
     v.iter().take(top.max(1)).cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_high_priority, one_of};
+
+    #[test]
+    fn labels_and_priorities_match_in_any_case() {
+        let risk = &["risk", "at risk"];
+        assert!(one_of("Risk", risk) && one_of("AT RISK", risk) && one_of("risk", risk));
+        assert!(!one_of("risky", risk) && !one_of("", risk));
+        // Non-ASCII text is lower-cased as Unicode does: the Kelvin sign becomes `k`.
+        assert!(one_of("RIS\u{212A}", risk));
+        assert!(!one_of("rïsk", risk));
+        assert!(is_high_priority(Some(" Highest ")) && is_high_priority(Some("P1")));
+        assert!(!is_high_priority(Some("Medium")) && !is_high_priority(None));
+    }
 }

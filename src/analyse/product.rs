@@ -166,9 +166,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 
     let decisions = (0..ctx.items.len())
         .filter(|&i| ctx.items[i].state.is_active())
-        .filter(|&i| {
-            ctx.items[i].labels.iter().any(|l| DECISION_LABELS.contains(&l.to_lowercase().as_str()))
-        })
+        .filter(|&i| ctx.items[i].labels.iter().any(|l| super::one_of(l, DECISION_LABELS)))
         .map(|i| ctx.item_ref(i))
         .collect();
 

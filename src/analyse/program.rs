@@ -250,9 +250,7 @@ fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
         if !it.state.is_active() {
             continue;
         }
-        let why = if let Some(l) =
-            it.labels.iter().find(|l| RISK_LABELS.contains(&l.to_lowercase().as_str()))
-        {
+        let why = if let Some(l) = it.labels.iter().find(|l| super::one_of(l, RISK_LABELS)) {
             format!("labelled {l}")
         } else if is_high_priority(it.priority.as_deref()) && it.due.is_some_and(|d| d < ctx.today)
         {
