@@ -398,7 +398,7 @@ impl Classifier {
             }
             for (name, re) in &rule.fields {
                 let values = field_values(item, name);
-                match values.iter().find(|v| re.is_match(v)) {
+                match values.iter().find(|v| re.is_match(scratch, v)) {
                     Some(v) => {
                         note!(matched, format!("{name} \"{}\"", crate::text::truncate(v, 40)))
                     }

@@ -143,7 +143,8 @@ pub struct Rule {
     pub title: Option<LazyRegex>,
     pub body: Option<LazyRegex>,
     pub text: Option<LazyRegex>,
-    pub fields: Vec<(String, Regex)>,
+    /// Field name and pattern; the pattern's cache is `Scratch::fields[slot]`.
+    pub fields: Vec<(String, FieldRegex)>,
     pub has: Vec<Fact>,
 }
 
@@ -162,6 +163,22 @@ impl LazyRegex {
     /// combined set (built from the same pattern) rules out.
     pub fn get(&self) -> Option<&Regex> {
         self.compiled.get_or_init(|| compile_regex(&self.pattern).ok()).as_ref()
+    }
+}
+
+/// A `fields` pattern, matched with a cache the thread brings ([`Scratch`]): `regex`'s
+/// own cache pool made the second core wait for the first on every item.
+#[derive(Debug)]
+pub struct FieldRegex {
+    re: regex_automata::meta::Regex,
+    slot: usize,
+}
+
+impl FieldRegex {
+    pub fn is_match(&self, s: &mut Scratch, text: &str) -> bool {
+        self.re
+            .search_half_with(&mut s.fields[self.slot], &Input::new(text).earliest(true))
+            .is_some()
     }
 }
 
@@ -211,6 +228,7 @@ pub struct Scratch {
     body: Cache,
     title_hits: PatternSet,
     body_hits: PatternSet,
+    fields: Vec<regex_automata::meta::Cache>,
 }
 
 impl RuleSet {
@@ -220,6 +238,12 @@ impl RuleSet {
             body: self.body_dfa.create_cache(),
             title_hits: PatternSet::new(self.title_dfa.pattern_len()),
             body_hits: PatternSet::new(self.body_dfa.pattern_len()),
+            fields: self
+                .rules
+                .iter()
+                .flat_map(|r| &r.fields)
+                .map(|(_, f)| f.re.create_cache())
+                .collect(),
         }
     }
 
@@ -274,6 +298,7 @@ impl RuleSet {
     /// the slow part, [`CheckedRules::build`], can run beside the loading.
     pub fn check(defs: &[RuleDef], origin: &Origin) -> Result<CheckedRules> {
         let mut rules = Vec::with_capacity(defs.len());
+        let mut field_slots = 0;
         let (mut title_pats, mut title_rules, mut body_pats, mut body_rules) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for def in defs {
@@ -314,10 +339,11 @@ impl RuleSet {
             let text = regex("text", &def.text)?;
             let mut fields = Vec::new();
             for (name, pat) in &def.fields {
-                let re = compile_regex(pat).map_err(|e| {
+                let re = compile_field_regex(pat).map_err(|e| {
                     err(format!("invalid regular expression for field `{name}`: {e}"))
                 })?;
-                fields.push((name.clone(), re));
+                fields.push((name.clone(), FieldRegex { re, slot: field_slots }));
+                field_slots += 1;
             }
             let conditions = def.labels.len()
                 + def.kinds.len()
@@ -501,6 +527,16 @@ fn compile_regex(p: &str) -> std::result::Result<Regex, String> {
     RegexBuilder::new(&ascii_boundaries(p)).case_insensitive(true).build().map_err(last_line)
 }
 
+fn compile_field_regex(p: &str) -> std::result::Result<regex_automata::meta::Regex, String> {
+    regex_automata::meta::Builder::new()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .build(&ascii_boundaries(p))
+        .map_err(|e| match e.syntax_error() {
+            Some(syntax) => last_line(syntax),
+            None => last_line(e),
+        })
+}
+
 /// Whether `p` is a valid pattern, without compiling it.
 fn check_regex(p: &str) -> std::result::Result<(), String> {
     regex_syntax::ParserBuilder::new()
@@ -630,5 +666,33 @@ mod tests {
         let e = RuleSet::compile(&defs, &Origin { name: "rolecall.toml", text })
             .expect_err("no conditions");
         assert!(e.to_string().contains("has no conditions"), "{e}");
+    }
+
+    #[test]
+    fn field_patterns_match_any_case_on_every_thread_and_bad_ones_are_named() {
+        let field = |pat: &str| RuleDef {
+            name: "mine".into(),
+            concern: Some(Concern::Program),
+            fields: [("components".to_string(), pat.to_string())].into_iter().collect(),
+            ..Default::default()
+        };
+        let origin = Origin { name: "rolecall.toml", text: "" };
+        let set = RuleSet::compile(&[field(r"\bapi\b")], &origin).expect("compiles");
+        let (_, re) = &set.rules[0].fields[0];
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    let mut scratch = set.scratch();
+                    assert!(re.is_match(&mut scratch, "Public API"));
+                    assert!(!re.is_match(&mut scratch, "apis"));
+                });
+            }
+        });
+        let e = RuleSet::compile(&[field("(unclosed")], &origin).expect_err("bad regex");
+        assert_eq!(
+            e.to_string(),
+            "rolecall.toml: rule `mine`: invalid regular expression for field `components`: \
+             error: unclosed group"
+        );
     }
 }
