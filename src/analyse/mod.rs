@@ -138,7 +138,8 @@ pub struct Ctx<'a> {
     pub index: FxHashMap<&'a str, usize>,
     /// Target id → the items whose `blocks` links point at it.
     pub blocked_by: FxHashMap<&'a str, Vec<usize>>,
-    pub baseline: FxHashMap<&'a str, &'a Prior>,
+    /// Each item as it was at the baseline, by item index.
+    pub prior: Vec<Option<&'a Prior>>,
     /// Milestone title → last week's items that carried it, in their order.
     pub baseline_by_milestone: FxHashMap<&'a str, Vec<&'a Prior>>,
     pub milestones: Vec<MilestoneInfo<'a>>,
@@ -180,15 +181,14 @@ impl<'a> Ctx<'a> {
                     items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
                 });
                 let baseline = s.spawn(|| {
-                    let mut by_id: FxHashMap<&str, &Prior> = FxHashMap::default();
+                    let old = input.baseline.map_or(&[][..], |b| &b.items);
                     let mut by_milestone: FxHashMap<&str, Vec<&Prior>> = FxHashMap::default();
-                    for old in input.baseline.map_or(&[][..], |b| &b.items) {
-                        by_id.insert(old.id.as_str(), old);
-                        if let Some(m) = &old.milestone {
-                            by_milestone.entry(m.as_str()).or_default().push(old);
+                    for p in old {
+                        if let Some(m) = &p.milestone {
+                            by_milestone.entry(m.as_str()).or_default().push(p);
                         }
                     }
-                    (by_id, by_milestone)
+                    (priors(items, old), by_milestone)
                 });
                 let mut blocked_by: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
                 let mut children: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
@@ -207,7 +207,7 @@ impl<'a> Ctx<'a> {
                 use crate::par::join;
                 ((join(teams), join(index)), (blocked_by, (children, by_milestone), join(baseline)))
             });
-        let (baseline, baseline_by_milestone) = baseline;
+        let (prior, baseline_by_milestone) = baseline;
         let mut ctx = Ctx {
             input,
             items,
@@ -215,7 +215,7 @@ impl<'a> Ctx<'a> {
             teams,
             index,
             blocked_by,
-            baseline,
+            prior,
             baseline_by_milestone,
             milestones: Vec::new(),
             progress: Vec::new(),
@@ -404,11 +404,7 @@ impl<'a> Ctx<'a> {
         let added = members
             .iter()
             .copied()
-            .filter(|&i| {
-                self.baseline
-                    .get(self.items[i].id.as_str())
-                    .is_none_or(|old| old.milestone.as_deref() != Some(title))
-            })
+            .filter(|&i| self.prior[i].is_none_or(|old| old.milestone.as_deref() != Some(title)))
             .collect();
         let was_in: &[&Prior] = self.baseline_by_milestone.get(title).map_or(&[], Vec::as_slice);
         let removed = was_in
@@ -497,6 +493,24 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Each item's entry in last week's items (`old`), by item index: matched by position
+/// while the two lists agree (a week's export mostly lists the same items in the same
+/// order), by id after that. All `None` without a baseline.
+fn priors<'a>(items: &[Item], old: &'a [Prior]) -> Vec<Option<&'a Prior>> {
+    let mut by_id: Option<FxHashMap<&str, &Prior>> = None;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| match old.get(i) {
+            Some(p) if p.id == it.id => Some(p),
+            _ => by_id
+                .get_or_insert_with(|| old.iter().map(|p| (p.id.as_str(), p)).collect())
+                .get(it.id.as_str())
+                .copied(),
+        })
+        .collect()
+}
+
 pub enum Blocker {
     Known(usize),
     Unknown(String),
@@ -574,7 +588,21 @@ pub fn cap<T: Clone>(name: &'static str, v: &[T], top: usize, totals: &mut Total
 
 #[cfg(test)]
 mod tests {
-    use super::{is_high_priority, one_of};
+    use super::{is_high_priority, one_of, priors};
+    use crate::model::{Item, Prior};
+
+    #[test]
+    fn each_item_finds_itself_in_last_week_by_position_or_by_id() {
+        let item = |id: &str| Item { id: id.into(), ..Item::default() };
+        let prior = |id: &str, votes| Prior { id: id.into(), votes, ..Prior::default() };
+        let items = [item("a"), item("b"), item("new"), item("c")];
+        // Same order for two items, then one added this week, one gone, one moved.
+        let old = [prior("a", 1), prior("b", 2), prior("c", 3), prior("gone", 4)];
+        let found: Vec<Option<u32>> =
+            priors(&items, &old).iter().map(|p| p.map(|p| p.votes)).collect();
+        assert_eq!(found, [Some(1), Some(2), None, Some(3)]);
+        assert_eq!(priors(&items, &[]), [None; 4]);
+    }
 
     #[test]
     fn labels_and_priorities_match_in_any_case() {

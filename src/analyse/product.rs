@@ -118,7 +118,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|&i| Wanted {
             item: ctx.item_ref(i),
             new_votes: ctx.input.baseline.map(|_| {
-                let before = ctx.baseline.get(ctx.items[i].id.as_str()).map_or(0, |b| b.votes);
+                let before = ctx.prior[i].map_or(0, |b| b.votes);
                 i64::from(ctx.items[i].votes) - i64::from(before)
             }),
         })
@@ -208,9 +208,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 /// baseline, or it is past due.
 pub fn slip_reason(ctx: &Ctx, i: usize) -> Option<String> {
     let it = &ctx.items[i];
-    if let (Some(now), Some(before)) =
-        (it.due, ctx.baseline.get(it.id.as_str()).and_then(|b| b.due))
-    {
+    if let (Some(now), Some(before)) = (it.due, ctx.prior[i].and_then(|b| b.due)) {
         if now > before {
             return Some(format!("due date moved from {before} to {now}"));
         }

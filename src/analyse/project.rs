@@ -71,9 +71,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let planned = match ctx.input.baseline {
         None => Planned { has_baseline: false, planned: 0, done: 0, unplanned_done: 0 },
         Some(_) => {
-            let was_open = |i: usize| {
-                ctx.baseline.get(ctx.items[i].id.as_str()).is_some_and(|b| b.state.is_active())
-            };
+            let was_open = |i: usize| ctx.prior[i].is_some_and(|b| b.state.is_active());
             let planned: Vec<usize> = (0..ctx.items.len()).filter(|&i| was_open(i)).collect();
             let done = planned.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
             let unplanned_done =
