@@ -125,16 +125,15 @@ pub fn run(
     // So are the classifier's automata, built from rules that were checked before.
     let (classifier, snapshot, renderer) = std::thread::scope(|s| {
         let classifier = s.spawn(classifier);
-        let renderer = user_templates.is_none().then(|| s.spawn(|| Renderer::new(None)));
+        let renderer = s.spawn(|| match user_templates {
+            Some(checked) => Ok(checked),
+            None => Renderer::new(None),
+        });
         let snapshot = load();
-        (crate::par::join(classifier), snapshot, renderer.map(crate::par::join))
+        (crate::par::join(classifier), snapshot, crate::par::join(renderer))
     });
     let (classifier, snapshot) = (classifier?, snapshot?);
-    let renderer = match (user_templates, renderer) {
-        (Some(r), _) => r,
-        (None, Some(r)) => r?,
-        (None, None) => Renderer::new(None)?,
-    };
+    let renderer = renderer?;
     lap("sources loaded");
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
