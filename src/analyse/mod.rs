@@ -317,13 +317,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn collect_milestones(&self) -> Vec<MilestoneInfo<'a>> {
-        let mut seen = std::collections::HashSet::new();
-        let titles: Vec<&str> = self
-            .items
-            .iter()
-            .filter_map(|it| it.milestone.as_deref())
-            .filter(|m| seen.insert(*m))
-            .collect();
+        // In order of first appearance: each title's first member, from the index.
+        let mut firsts: Vec<(usize, &str)> =
+            self.by_milestone.iter().map(|(title, members)| (members[0], *title)).collect();
+        firsts.sort_unstable();
+        let titles: Vec<&str> = firsts.into_iter().map(|(_, title)| title).collect();
         let baseline_due = |title: &str| -> Option<NaiveDate> {
             let b = self.input.baseline?;
             b.milestones.iter().find(|m| m.title == title).and_then(|m| m.due)
