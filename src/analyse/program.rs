@@ -245,7 +245,8 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
 
 fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
     let t = ctx.thresholds();
-    let mut out = Vec::new();
+    // Reasons first, entries after, so that the list of entries is made at its size.
+    let mut found = Vec::new();
     for (i, it) in ctx.items.iter().enumerate() {
         if !it.state.is_active() {
             continue;
@@ -269,9 +270,9 @@ fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
         } else {
             continue;
         };
-        out.push(Risk { item: ctx.item_ref(i), why });
+        found.push((i, why));
     }
-    out
+    found.into_iter().map(|(i, why)| Risk { item: ctx.item_ref(i), why }).collect()
 }
 
 impl ProgramReport<'_> {
