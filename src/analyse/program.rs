@@ -104,7 +104,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
                 status = Status::Amber;
                 reason = format!(
                     "{} blocked by {} ({}) for up to {} days",
-                    long.item.key,
+                    long.item.key(),
                     long.blockers.first().map_or("?", |b| b.key.as_str()),
                     long.blockers.first().map_or("?", |b| b.team.as_str()),
                     long.days
@@ -147,7 +147,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         let by = b.blockers.first();
         asks.push(format!(
             "Unblock {} ({}): waiting on {} from {} for up to {} days.",
-            b.item.key,
+            b.item.key(),
             b.item.team,
             by.map_or("?", |x| x.key.as_str()),
             by.map_or("?", |x| x.team.as_str()),
@@ -238,7 +238,10 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
         out.push(Blocked { item: ctx.item_ref(i), blockers: refs, days, cross_team: cross });
     }
     out.sort_by(|a, b| {
-        b.cross_team.cmp(&a.cross_team).then(b.days.cmp(&a.days)).then(a.item.key.cmp(b.item.key))
+        b.cross_team
+            .cmp(&a.cross_team)
+            .then(b.days.cmp(&a.days))
+            .then(a.item.key().cmp(b.item.key()))
     });
     out
 }
