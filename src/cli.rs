@@ -198,19 +198,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Items(args) => {
             let snapshot = load(&args.sources, &config)?;
-            let text = match args.format {
-                ItemsFormat::Table => crate::output::items_table(&snapshot.items),
-                ItemsFormat::Json => crate::output::to_json(&snapshot.items)?,
-                ItemsFormat::Snapshot => crate::output::to_json(&snapshot)?,
-            };
-            write_stdout(out, &text)
+            match args.format {
+                ItemsFormat::Table => {
+                    write_stdout(out, &crate::output::items_table(&snapshot.items))
+                }
+                ItemsFormat::Json => write_json_stdout(out, &snapshot.items),
+                ItemsFormat::Snapshot => write_json_stdout(out, &snapshot),
+            }
         }
         Command::Classify(args) => {
             let classifier = Classifier::from_config(&config)?;
             let snapshot = load(&args.sources, &config)?;
             let classes = classifier.classify(&snapshot);
-            let text = match args.format {
-                ClassifyFormat::Table => crate::output::classify_table(&snapshot.items, &classes),
+            match args.format {
+                ClassifyFormat::Table => {
+                    write_stdout(out, &crate::output::classify_table(&snapshot.items, &classes))
+                }
                 ClassifyFormat::Json => {
                     let all: Vec<Classified> = snapshot
                         .items
@@ -218,10 +221,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                         .zip(classes)
                         .map(|(item, classification)| Classified { item, classification })
                         .collect();
-                    crate::output::to_json(&all)?
+                    write_json_stdout(out, &all)
                 }
-            };
-            write_stdout(out, &text)
+            }
         }
         Command::Explain(args) => {
             let classifier = Classifier::from_config(&config)?;
@@ -378,7 +380,23 @@ pub fn parse_as_of(s: &str, config: &Config) -> Result<DateTime<Utc>> {
 
 /// Writes to stdout; a closed pipe (`rolecall items | head`) is not an error.
 fn write_stdout(out: &mut dyn Write, text: &str) -> Result<()> {
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    stdout_result(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// Pretty JSON with a final newline, streamed: 100,000 items with their reasons are
+/// 200 MB of JSON, which a `String` held in full on top of the items.
+fn write_json_stdout<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+    let written = serde_json::to_writer_pretty(&mut buf, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| buf.write_all(b"\n"))
+        .and_then(|()| buf.flush());
+    stdout_result(written)
+}
+
+/// A closed pipe (`rolecall items | head`) is not an error; anything else is.
+fn stdout_result(r: std::io::Result<()>) -> Result<()> {
+    match r {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::Run(format!("cannot write output: {e}"))),
         Ok(()) => Ok(()),
