@@ -151,3 +151,23 @@ fn demo_baseline_is_generated_from_the_w47_export() {
     let json = rolecall::output::to_json(&snap).expect("JSON");
     check_file(&dir.join("baseline.json"), &json);
 }
+
+/// `rolecall classify --format json | head -c 0`: the reader is gone before rolecall
+/// writes (it takes milliseconds to load the demo), and rolecall stops quietly (exit 0,
+/// nothing on stderr) instead of reporting a broken pipe.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(["classify", "--demo", "--format", "json"])
+        .current_dir(root())
+        .env_remove("ROLECALL_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the rolecall binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("rolecall ends");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert!(out.status.success(), "{:?}", out.status);
+}
