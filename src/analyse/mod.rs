@@ -491,19 +491,14 @@ impl<'a> Ctx<'a> {
 
     /// The low-confidence items of one concern, to triage.
     pub fn triage(&self, c: Concern) -> Vec<ItemRef<'_>> {
-        self.item_refs((0..self.items.len()).filter(|&i| {
-            self.classes[i].concern == c
-                && self.classes[i].confidence == Confidence::Low
-                && self.items[i].state.is_active()
-        }))
-    }
-
-    /// The entries of the items `indices` picks, in a list made at its exact size: an
-    /// entry is some 200 bytes, and a list grown by doubling copied (and faulted in) twice
-    /// that for every one of a 100k week's 125,000 entries.
-    pub fn item_refs(&self, indices: impl Iterator<Item = usize>) -> Vec<ItemRef<'_>> {
-        let indices: Vec<usize> = indices.collect();
-        indices.into_iter().map(|i| self.item_ref(i)).collect()
+        (0..self.items.len())
+            .filter(|&i| {
+                self.classes[i].concern == c
+                    && self.classes[i].confidence == Confidence::Low
+                    && self.items[i].state.is_active()
+            })
+            .map(|i| self.item_ref(i))
+            .collect()
     }
 }
 

@@ -96,8 +96,11 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     // Epics have their own table; the lists are of work items.
     let work: Vec<usize> =
         product.iter().copied().filter(|&i| ctx.items[i].kind != "epic").collect();
-    let in_progress =
-        ctx.item_refs(work.iter().copied().filter(|&i| ctx.items[i].state == State::InProgress));
+    let in_progress: Vec<ItemRef<'a>> = work
+        .iter()
+        .filter(|&&i| ctx.items[i].state == State::InProgress)
+        .map(|&i| ctx.item_ref(i))
+        .collect();
 
     let mut new_requests: Vec<usize> =
         product.iter().copied().filter(|&i| ctx.created_this_week(i)).collect();
@@ -155,19 +158,17 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         })
         .collect();
 
-    // Reasons first, entries after, so that the list of entries is made at its size.
-    let slipped: Vec<(usize, String)> = work
+    let slipped = work
         .iter()
         .filter(|&&i| ctx.items[i].state.is_active())
-        .filter_map(|&i| slip_reason(ctx, i).map(|why| (i, why)))
+        .filter_map(|&i| slip_reason(ctx, i).map(|why| Slipped { item: ctx.item_ref(i), why }))
         .collect();
-    let slipped =
-        slipped.into_iter().map(|(i, why)| Slipped { item: ctx.item_ref(i), why }).collect();
 
-    let decisions = ctx.item_refs((0..ctx.items.len()).filter(|&i| {
-        ctx.items[i].state.is_active()
-            && ctx.items[i].labels.iter().any(|l| super::one_of(l, DECISION_LABELS))
-    }));
+    let decisions = (0..ctx.items.len())
+        .filter(|&i| ctx.items[i].state.is_active())
+        .filter(|&i| ctx.items[i].labels.iter().any(|l| super::one_of(l, DECISION_LABELS)))
+        .map(|i| ctx.item_ref(i))
+        .collect();
 
     let horizon = ctx.today + chrono::Duration::days(ctx.thresholds().lookahead_days);
     let mut next: Vec<usize> = product

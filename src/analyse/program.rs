@@ -248,8 +248,7 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
 
 fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
     let t = ctx.thresholds();
-    // Reasons first, entries after, so that the list of entries is made at its size.
-    let mut found = Vec::new();
+    let mut out = Vec::new();
     for (i, it) in ctx.items.iter().enumerate() {
         if !it.state.is_active() {
             continue;
@@ -273,9 +272,9 @@ fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
         } else {
             continue;
         };
-        found.push((i, why));
+        out.push(Risk { item: ctx.item_ref(i), why });
     }
-    found.into_iter().map(|(i, why)| Risk { item: ctx.item_ref(i), why }).collect()
+    out
 }
 
 impl ProgramReport<'_> {
