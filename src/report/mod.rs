@@ -238,6 +238,7 @@ fn role_files(
     week: &str,
 ) -> Result<(Rendered, Vec<write::Pending>)> {
     let config = ctx.input.config;
+    let started = std::time::Instant::now();
     let notes = notes::load(req.notes.as_deref(), week, role)?;
     let top = config.report.top;
     let (full, verdict, mut data) = match role {
@@ -265,6 +266,7 @@ fn role_files(
         map.insert("top".into(), Value::from(top));
         map.insert("notes_path".into(), Value::from(notes_path));
     }
+    let analysed = started.elapsed();
     let markdown = renderer.render(&format!("{role}.md"), &data)?;
     let wants = |f: &str| req.formats.iter().any(|x| x == f);
     let mut files = Vec::new();
@@ -285,6 +287,11 @@ fn role_files(
         )?;
         files.push(write::prepare(&path, |w| w.write_all(&pdf.bytes))?);
     }
+    tracing::debug!(
+        "{role}: analysed in {} ms, rendered and written in {} ms",
+        analysed.as_millis(),
+        (started.elapsed() - analysed).as_millis()
+    );
     Ok((Rendered { role: role.to_string(), verdict }, files))
 }
 
