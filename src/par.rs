@@ -56,42 +56,54 @@ pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
     Ok(out)
 }
 
-/// Runs `work` on every job on all cores (job `i` on thread `i % threads`: jobs are
-/// meant to be of about one size), with state made by `init` once per thread, and hands
-/// each result to `merge` on the calling thread, in job order, as soon as the results
-/// before it are in. A thread starts a job only while it is fewer than `4 × threads`
-/// jobs ahead of the merge, so the results waiting for an earlier one are few however
-/// the threads are scheduled (an import's peak memory varied by 10 % with it), and the
-/// merged whole is never held twice.
-pub fn ordered<J: Send, R: Send, T>(
-    jobs: Vec<J>,
+/// Runs `work` on every job on all cores, with state made by `init` once per thread, and
+/// hands each result to `merge` on the calling thread, in job order, as soon as the
+/// results before it are in. Jobs are taken from `jobs` one at a time, under a lock, by
+/// whichever thread is free: an iterator that reads a file as it goes (see
+/// `source::chunks`) is read by the cores in turn, each reading its next job while the
+/// other works on its own. A thread starts a job only while it is fewer than
+/// `4 × threads` jobs ahead of the merge, so the results waiting for an earlier one are
+/// few however the threads are scheduled (an import's peak memory varied by 10 % with
+/// it), and the merged whole is never held twice.
+pub fn ordered<I, R: Send, T>(
+    jobs: I,
     init: impl Fn() -> T + Sync,
-    work: impl Fn(&mut T, J) -> R + Sync,
+    work: impl Fn(&mut T, I::Item) -> R + Sync,
     mut merge: impl FnMut(R),
-) {
+) where
+    I: IntoIterator,
+    I::IntoIter: Send,
+    I::Item: Send,
+{
     let threads = threads();
-    if threads < 2 || jobs.len() < 2 {
+    let jobs = jobs.into_iter();
+    if threads < 2 || jobs.size_hint().1.is_some_and(|n| n < 2) {
         let mut state = init();
-        jobs.into_iter().for_each(|j| merge(work(&mut state, j)));
+        jobs.for_each(|j| merge(work(&mut state, j)));
         return;
     }
-    let mut queues: Vec<Vec<(usize, J)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, job) in jobs.into_iter().enumerate() {
-        queues[i % threads].push((i, job));
-    }
+    // The next job's index, and the jobs.
+    let source = std::sync::Mutex::new((0usize, jobs));
     let gate = Gate::new(4 * threads);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = queues
-            .into_iter()
-            .map(|queue| {
-                let (tx, init, work, gate) = (tx.clone(), &init, &work, &gate);
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (tx, init, work, gate, source) = (tx.clone(), &init, &work, &gate, &source);
                 scope.spawn(move || {
                     // A panic here opens the gate, so that no other thread waits for a
                     // merge that will not come; the panic resumes in the caller.
                     let _open_on_panic = OpenOnPanic(gate);
                     let mut state = init();
-                    for (i, job) in queue {
+                    loop {
+                        let (i, job) = {
+                            let mut s = source.lock().unwrap_or_else(|e| e.into_inner());
+                            let Some(job) = s.1.next() else { return };
+                            s.0 += 1;
+                            (s.0 - 1, job)
+                        };
+                        // Every job before `i` was taken already, and the one the merge
+                        // waits for is never held back here: no thread waits forever.
                         if !gate.wait_for(i) {
                             return;
                         }

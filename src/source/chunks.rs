@@ -2,10 +2,11 @@
 //!
 //! A [`Table`] holds every field of the file at once, for importers that read rows more
 //! than once. A 40 MB Jira export is 110 MB as a table, and the items made from it are
-//! another 90: the import's peak was the two together. [`read`] instead scans the file
-//! once for cut points, chunks of about 256 KiB that end at record boundaries, and
-//! [`RowSource::fold`] has each core read its own chunks, parse them, hand their rows to
-//! the importer and reuse the buffers: memory holds the items and a chunk per core.
+//! another 90: the import's peak was the two together. [`read`] instead reads the header,
+//! and [`RowSource::fold`] reads the rest once, from the top, in chunks of about 256 KiB
+//! that end at record boundaries: the cores take turns to read their next chunk, then
+//! parse it and hand its rows to the importer while the other core reads. Memory holds
+//! the items and a few chunks; nothing of the file is read twice or waited for whole.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -109,14 +110,19 @@ pub fn read(shown: &str, path: &Path) -> Result<Export> {
     }
     let body = (start + header_end) as u64;
     let first_line = count_lines(&text.as_bytes()[..header_end]) + 1;
-    let chunks = plan(&mut file, body, first_line).map_err(|e| Error::read(shown, &e))?;
+    // Rows are at most lines; the head's lines per byte, with some room, size the items
+    // once (room never filled costs address space, not memory).
+    let after = &text.as_bytes()[header_end..];
+    let per_byte = (count_lines(after) + 1) as f64 / after.len() as f64;
+    let rows_at_most = ((size - body) as f64 * per_byte * 1.25) as usize + 64;
     Ok(Export::Chunked(Chunks {
         path: shown.to_string(),
         file: path.to_path_buf(),
         headers,
         delimiter,
-        lines: chunks.last().map_or(0, |c| c.last_line - first_line + 1),
-        chunks,
+        body,
+        first_line,
+        rows_at_most,
     }))
 }
 
@@ -148,73 +154,109 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(got)
 }
 
-/// The chunks of the data after `body`, read once in blocks: each ends at the first
-/// newline after about [`CHUNK`] bytes that an even number of quotes precedes, i.e.
-/// outside any quoted field as far as quote counting can tell, as a table's parts are. The
-/// fold checks each cut, as [`Table::parse`] does.
-fn plan(file: &mut File, body: u64, first_line: u64) -> std::io::Result<Vec<Chunk>> {
-    file.seek(SeekFrom::Start(body))?;
-    let mut block = vec![0; 1 << 20];
-    let mut chunks = Vec::new();
-    let (mut start, mut line) = (body, first_line);
-    let (mut pos, mut quotes, mut lines) = (body, 0u64, first_line);
-    loop {
-        let n = read_full(file, &mut block)?;
-        if n == 0 {
-            break;
-        }
-        let bytes = &block[..n];
-        let mut i = 0;
-        while i < n {
-            let target = start + CHUNK as u64;
-            if pos + (i as u64) < target {
-                // Before the target: count and move on.
-                let upto = n.min((target - pos) as usize);
-                quotes += memchr::memchr_iter(b'"', &bytes[i..upto]).count() as u64;
-                lines += count_lines(&bytes[i..upto]);
-                i = upto;
-                continue;
-            }
-            let Some(nl) = memchr::memchr(b'\n', &bytes[i..]) else {
-                quotes += memchr::memchr_iter(b'"', &bytes[i..]).count() as u64;
-                break;
-            };
-            quotes += memchr::memchr_iter(b'"', &bytes[i..i + nl]).count() as u64;
-            lines += 1;
-            i += nl + 1;
-            if quotes % 2 == 0 {
-                let end = pos + i as u64;
-                chunks.push(Chunk { start, end, line, last_line: lines - 1 });
-                (start, line) = (end, lines);
-            }
-        }
-        pos += n as u64;
-    }
-    if pos > start || chunks.is_empty() {
-        chunks.push(Chunk { start, end: pos, line, last_line: lines });
-    }
-    Ok(chunks)
-}
-
-/// A large export: where its chunks are, the header read.
+/// A large export: its header read, the rest to be read in chunks.
 pub struct Chunks {
     pub path: String,
     /// Where it is read from.
     pub file: PathBuf,
     pub headers: Vec<String>,
     delimiter: u8,
-    /// Lines after the header's.
-    lines: u64,
-    chunks: Vec<Chunk>,
+    /// Where the data after the header starts, and on which line.
+    body: u64,
+    first_line: u64,
+    /// An estimate of the rows from the head's lines, on the high side.
+    rows_at_most: usize,
 }
 
-/// Bytes `start..end` of the file, which start on `line` and end on `last_line`.
-#[derive(Debug, Clone, Copy)]
-struct Chunk {
-    start: u64,
-    end: u64,
+/// The data after the header in chunks, read in file order: each ends at the first
+/// newline after about [`CHUNK`] bytes that an even number of quotes precedes, i.e.
+/// outside any quoted field as far as quote counting can tell, as a table's parts are.
+/// The fold checks each cut, as [`Table::parse`] does. Buffers come from `spare`, where
+/// the fold puts them back once parsed.
+struct Cutter<'a> {
+    file: File,
+    /// Bytes read past the last cut: the start of the next chunk.
+    carry: Vec<u8>,
+    /// The line the next chunk starts on.
     line: u64,
-    last_line: u64,
+    /// The file was read to its end; reading it failed.
+    eof: bool,
+    failed: bool,
+    spare: &'a std::sync::Mutex<Vec<Vec<u8>>>,
+}
+
+/// A chunk's text and the line it starts on, or why it could not be read.
+type Piece = std::io::Result<(u64, Vec<u8>)>;
+
+impl Iterator for Cutter<'_> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        if self.failed || (self.eof && self.carry.is_empty()) {
+            return None;
+        }
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut buf = spare.unwrap_or_default();
+        buf.clear();
+        buf.append(&mut self.carry);
+        match self.cut(&mut buf) {
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+            Ok(()) if buf.is_empty() => None,
+            Ok(()) => {
+                let line = self.line;
+                self.line += count_lines(&buf);
+                Some(Ok((line, buf)))
+            }
+        }
+    }
+}
+
+impl Cutter<'_> {
+    /// Reads into `buf` (which holds the carried bytes) up to the next cut, and moves
+    /// what was read past it to `carry`.
+    fn cut(&mut self, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        if buf.len() < CHUNK {
+            let want = CHUNK - buf.len();
+            self.read(buf, want)?;
+        }
+        let mut quotes = memchr::memchr_iter(b'"', &buf[..buf.len().min(CHUNK)]).count();
+        let mut at = buf.len().min(CHUNK);
+        loop {
+            match memchr::memchr(b'\n', &buf[at..]) {
+                Some(nl) => {
+                    quotes += memchr::memchr_iter(b'"', &buf[at..at + nl]).count();
+                    at += nl + 1;
+                    if quotes.is_multiple_of(2) {
+                        break;
+                    }
+                }
+                None => {
+                    quotes += memchr::memchr_iter(b'"', &buf[at..]).count();
+                    at = buf.len();
+                    if self.read(buf, 16 << 10)? == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        self.carry.extend_from_slice(&buf[at..]);
+        buf.truncate(at);
+        Ok(())
+    }
+
+    /// Appends up to `n` more bytes of the file to `buf`: how many (0 at its end).
+    fn read(&mut self, buf: &mut Vec<u8>, n: usize) -> std::io::Result<usize> {
+        if self.eof {
+            return Ok(0);
+        }
+        let got = (&mut self.file).take(n as u64).read_to_end(buf)?;
+        // Fewer than asked for only at the end of the file.
+        self.eof = got < n;
+        Ok(got)
+    }
 }
 
 /// What one chunk left after its rows were folded.
@@ -239,8 +281,7 @@ impl RowSource for Chunks {
     }
 
     fn size_hint(&self) -> usize {
-        // A record takes at least a line.
-        self.lines as usize
+        self.rows_at_most
     }
 
     fn fold<S: Send>(
@@ -250,29 +291,35 @@ impl RowSource for Chunks {
         mut merge: impl FnMut(S),
     ) -> Result<Folded> {
         let (path, width, delimiter) = (&self.path, self.headers.len(), self.delimiter);
-        let last = self.chunks.len() - 1;
+        let mut file = File::open(&self.file).map_err(|e| Error::read(path, &e))?;
+        file.seek(SeekFrom::Start(self.body)).map_err(|e| Error::read(path, &e))?;
+        let spare = std::sync::Mutex::new(Vec::new());
+        let cutter = Cutter {
+            file,
+            carry: Vec::new(),
+            line: self.first_line,
+            eof: false,
+            failed: false,
+            spare: &spare,
+        };
         let (mut rows, mut open, mut error, mut not_utf8) = (0, None, None, false);
         let mut index = 0;
-        // Each thread reads its own chunks into one buffer of its own.
-        let file = &self.file;
         crate::par::ordered(
-            self.chunks,
-            || (File::open(file), Vec::new()),
-            |(handle, buf), chunk| {
-                let read = match handle {
-                    Ok(h) => read_chunk(h, buf, chunk),
-                    Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
-                };
-                match read {
-                    Ok(()) => fold_chunk(buf, chunk, path, width, delimiter, &init, &f),
-                    Err(e) => Done {
-                        state: init(0),
-                        rows: 0,
-                        open: None,
-                        not_utf8: false,
-                        error: Some(Error::read(path, &e)),
-                    },
+            cutter,
+            || (),
+            |(), piece| match piece {
+                Ok((line, buf)) => {
+                    let done = fold_chunk(&buf, line, path, width, delimiter, &init, &f);
+                    spare.lock().unwrap_or_else(|e| e.into_inner()).push(buf);
+                    done
                 }
+                Err(e) => Done {
+                    state: init(0),
+                    rows: 0,
+                    open: None,
+                    not_utf8: false,
+                    error: Some(Error::read(path, &e)),
+                },
             },
             |done| {
                 rows += done.rows;
@@ -291,7 +338,7 @@ impl RowSource for Chunks {
             return Ok(Folded::Recut);
         }
         match open {
-            Some((i, _)) if i < last => {
+            Some((i, _)) if i + 1 < index => {
                 tracing::debug!("{path}: a cut fell inside a quoted field; reading it whole");
                 return Ok(Folded::Recut);
             }
@@ -313,15 +360,9 @@ impl RowSource for Chunks {
     }
 }
 
-fn read_chunk(file: &mut File, buf: &mut Vec<u8>, chunk: Chunk) -> std::io::Result<()> {
-    buf.resize((chunk.end - chunk.start) as usize, 0);
-    file.seek(SeekFrom::Start(chunk.start))?;
-    file.read_exact(buf)
-}
-
 fn fold_chunk<S>(
     buf: &[u8],
-    chunk: Chunk,
+    first_line: u64,
     path: &str,
     width: usize,
     delimiter: u8,
@@ -334,12 +375,12 @@ fn fold_chunk<S>(
     };
     let parsed = parse_part(text, 0, text.len(), delimiter);
     let open = open_quote(&buf[parsed.last_start..], delimiter)
-        .map(|i| chunk.line + count_lines(&buf[..parsed.last_start + i]));
+        .map(|i| first_line + count_lines(&buf[..parsed.last_start + i]));
     let mut state = init(parsed.rows.len());
     let mut error = None;
     let text = &parsed.part.text;
     for at in &parsed.rows {
-        let line = chunk.line + at.line - 1;
+        let line = first_line + at.line - 1;
         let mut spans = &parsed.part.spans[at.first as usize..(at.first + at.len) as usize];
         if spans.len() > width {
             if spans[width..].iter().any(|&(s, e)| !text[s as usize..e as usize].trim().is_empty())
@@ -401,15 +442,18 @@ mod tests {
     /// Rows as (line, fields).
     type Rows = Vec<(u64, Vec<String>)>;
 
-    /// Every row, by either source.
-    fn dump(rows: impl RowSource) -> Result<(Folded, Rows)> {
-        let mut all = Vec::new();
+    /// Every row, by either source, and how many parts they came in.
+    fn dump(rows: impl RowSource) -> Result<(Folded, Rows, usize)> {
+        let (mut all, mut parts) = (Vec::new(), 0);
         let folded = rows.fold(
             |_| Vec::new(),
             |out, r| out.push((r.line, (0..r.len()).map(|i| r.get(i).to_string()).collect())),
-            |part: Rows| all.extend(part),
+            |part: Rows| {
+                all.extend(part);
+                parts += 1;
+            },
         )?;
-        Ok((folded, all))
+        Ok((folded, all, parts))
     }
 
     fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
@@ -438,19 +482,24 @@ mod tests {
 
     #[test]
     fn chunks_give_the_rows_and_lines_of_a_table() {
-        for stray in [false, true] {
-            let text = big(stray);
+        for (stray, last_newline) in [(false, true), (false, false), (true, true)] {
+            let mut text = big(stray);
+            if !last_newline {
+                text.pop();
+            }
             let (_dir, path) = write("big.csv", &text);
             let table = Table::read("big.csv", &path).expect("reads");
             let Export::Chunked(chunks) = read("big.csv", &path).expect("reads") else {
                 panic!("a 9 MB file is read in chunks")
             };
-            assert!(chunks.chunks.len() >= 4, "{}", chunks.chunks.len());
             assert_eq!(chunks.headers, ["Key", "Title", "Body"]);
-            let (folded, rows) = dump(chunks).expect("folds");
+            // Rows are at most lines, and the estimate is on the high side.
+            assert!(chunks.size_hint() >= table.len(), "{} < {}", chunks.size_hint(), table.len());
+            let (folded, rows, parts) = dump(chunks).expect("folds");
             // A stray quote moves a cut into a description; the caller reads it whole.
             assert_eq!(folded, if stray { Folded::Recut } else { Folded::All });
             if !stray {
+                assert!(parts >= 30, "9 MB in chunks of 256 KiB, not {parts}");
                 assert_eq!(rows, dump(&table).expect("folds").1);
                 assert_eq!(rows.len(), table.len());
             }
