@@ -253,42 +253,76 @@ pub(super) struct Parsed {
 }
 
 /// Parses `text[start..end]`, keeping the non-blank records.
+///
+/// The csv crate's own parser (csv-core, with `csv::Reader`'s settings: `"` quotes,
+/// doubled to escape, any of `\r\n`, `\r`, `\n` ends a record, lines with nothing on them
+/// skipped) writes each field straight into the part's buffer: `csv::Reader` would copy
+/// the input into its buffer, then each record into a `ByteRecord`, then here.
 pub(super) fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) -> Parsed {
+    use csv_core::ReadRecordResult as R;
     let bytes = &text.as_bytes()[start..end];
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let mut buf = Vec::with_capacity(bytes.len());
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    // Unescaping only shortens: the fields of the part fit in its size. Room that is
+    // never touched costs address space, not memory.
+    let mut buf = vec![0u8; bytes.len()];
+    let mut filled = 0;
+    let mut ends = vec![0usize; 64];
     // Capacity that is never touched costs address space, not memory.
     let mut spans = Vec::with_capacity(bytes.len() / 8);
     let mut rows = Vec::with_capacity(bytes.len() / 64);
     let mut last_start = 0;
-    // csv's own line counter skips newlines inside quoted fields and blank lines, so
-    // lines are counted here from the byte offsets, incrementally.
+    // Lines are counted from the byte offsets, incrementally: a quoted field may span
+    // several, and blank lines are skipped.
     let (mut counted_to, mut line) = (0usize, 1u64);
-    // Reading from memory cannot fail: the text is valid UTF-8 and byte records take any.
-    while reader.read_byte_record(&mut record).unwrap_or(false) {
-        let mut at = record.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
-        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-            at += 1;
+    let mut at = 0;
+    loop {
+        // Where the record starts: after the line ends the reader will skip.
+        let mut first_byte = at;
+        while first_byte < bytes.len() && matches!(bytes[first_byte], b'\r' | b'\n') {
+            first_byte += 1;
         }
-        line += count_lines(&bytes[counted_to..at]);
-        counted_to = at;
-        last_start = at;
-        if record.iter().all(is_blank) {
+        let (mut out, mut nends) = (0, 0);
+        let result = loop {
+            let (res, nin, nout, nend) =
+                reader.read_record(&bytes[at..], &mut buf[filled + out..], &mut ends[nends..]);
+            at += nin;
+            out += nout;
+            nends += nend;
+            match res {
+                R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                // Cannot happen (the buffer holds the whole part), but never loop.
+                R::OutputFull => buf.resize(buf.len() + 64, 0),
+                // The input is all read: once more with none, to end the last record.
+                R::InputEmpty => {}
+                R::Record | R::End => break res,
+            }
+        };
+        if result == R::End {
+            break;
+        }
+        line += count_lines(&bytes[counted_to..first_byte]);
+        counted_to = first_byte;
+        last_start = first_byte;
+        let fields = &ends[..nends];
+        let mut from = 0;
+        let blank = fields.iter().all(|&e| {
+            let blank = is_blank(&buf[filled + from..filled + e]);
+            from = e;
+            blank
+        });
+        if blank {
             continue; // spreadsheet re-saves leave hundreds of these
         }
         let first = spans.len() as u32;
-        for field in record.iter() {
-            let s = buf.len() as u32;
-            buf.extend_from_slice(field);
-            spans.push((s, buf.len() as u32));
+        let mut from = filled;
+        for &e in fields {
+            spans.push((from as u32, (filled + e) as u32));
+            from = filled + e;
         }
-        rows.push(RowAt { line, part: 0, first, len: record.len() as u32 });
+        filled += out;
+        rows.push(RowAt { line, part: 0, first, len: nends as u32 });
     }
+    buf.truncate(filled);
     let lines = line - 1 + count_lines(&bytes[counted_to..]);
     // Fields are cut from valid UTF-8 at ASCII delimiters and quotes, so this is valid
     // and not copied; were it not, the lossy copy keeps the promise of never panicking.
@@ -478,6 +512,59 @@ mod tests {
             }
         }
         s
+    }
+
+    /// The fields and lines a `csv::Reader` gives, as `parse_part` keeps them: blank
+    /// records dropped, each record with the line its first byte is on.
+    fn by_csv_reader(text: &str) -> Vec<(u64, Vec<String>)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut out = Vec::new();
+        for record in reader.byte_records() {
+            let record = record.expect("reads from memory");
+            let mut at = record.position().expect("has one").byte() as usize;
+            while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                at += 1;
+            }
+            if record.iter().all(is_blank) {
+                continue;
+            }
+            let line = count_lines(&text.as_bytes()[..at]) + 1;
+            let fields = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+            out.push((line, fields));
+        }
+        out
+    }
+
+    #[test]
+    fn a_part_parses_as_the_csv_reader_does() {
+        let wide = (0..300).map(|i| format!("f{i}")).collect::<Vec<_>>().join(",");
+        let cases = [
+            "a,b,c\n1,2,3\n".to_string(),
+            "a,b\r\n1,2\r\n\r\n\r\n3,4".to_string(),
+            "a,b\r1,2\r3,4\r".to_string(),
+            "\n\n a , b \n,,\n  ,\t\n\"x\"\"y\",\"multi\nline\r\nfield\"\nlast,\"\"".to_string(),
+            "\u{feff}bom,first\nq\"mid,\"open \"\" \"tail\n".to_string(),
+            "only one field".to_string(),
+            format!("{wide}\n{wide}\n"),
+            "a,\"never closed\nb,c\n".to_string(),
+            "é,ü\n\"日本\",x\n".to_string(),
+            String::new(),
+            "\n\r\n".to_string(),
+        ];
+        for text in cases {
+            let parsed = parse_part(&text, 0, text.len(), b',');
+            let table = Table {
+                path: "t.csv".into(),
+                headers: vec![],
+                parts: vec![parsed.part],
+                rows: parsed.rows,
+            };
+            assert_eq!(dump(&table), by_csv_reader(&text), "{text:?}");
+            assert_eq!(parsed.lines, count_lines(text.as_bytes()), "{text:?}");
+        }
     }
 
     #[test]
