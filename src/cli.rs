@@ -198,13 +198,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Items(args) => {
             let snapshot = load(&args.sources, &config)?;
-            match args.format {
+            let written = match args.format {
                 ItemsFormat::Table => {
                     write_stdout(out, &crate::output::items_table(&snapshot.items))
                 }
                 ItemsFormat::Json => write_json_stdout(out, &snapshot.items),
                 ItemsFormat::Snapshot => write_json_stdout(out, &snapshot),
-            }
+            };
+            leave_to_exit(snapshot);
+            written
         }
         Command::Classify(args) => {
             let classifier = Classifier::from_config(&config)?;
@@ -212,7 +214,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let classes = classifier.classify(&snapshot);
             match args.format {
                 ClassifyFormat::Table => {
-                    write_stdout(out, &crate::output::classify_table(&snapshot.items, &classes))
+                    let written = write_stdout(
+                        out,
+                        &crate::output::classify_table(&snapshot.items, &classes),
+                    );
+                    leave_to_exit((snapshot, classes));
+                    written
                 }
                 ClassifyFormat::Json => {
                     let all: Vec<Classified> = snapshot
@@ -221,7 +228,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                         .zip(classes)
                         .map(|(item, classification)| Classified { item, classification })
                         .collect();
-                    write_json_stdout(out, &all)
+                    let written = write_json_stdout(out, &all);
+                    leave_to_exit(all);
+                    written
                 }
             }
         }
@@ -254,6 +263,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             write_stdout(out, &text)
         }
     }
+}
+
+/// Forgets what a command read instead of freeing it: the process exits next and returns
+/// the memory at once, where freeing 100,000 items one by one took 15-20 ms.
+fn leave_to_exit<T>(data: T) {
+    std::mem::forget(data);
 }
 
 fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Result<()> {
