@@ -158,13 +158,13 @@ struct Batch {
 
 /// The batches merged so far, in file order, and their keys: duplicates are looked for
 /// as batches arrive, while the cores still parse.
-struct Merged {
+struct Merged<H = std::hash::RandomState> {
     all: Batch,
     /// A key's hash → its item (half the memory of a map of keys), and the rare key
     /// whose hash another key already took.
     keys: rustc_hash::FxHashMap<u64, u32>,
     collided: HashMap<Str, u64>,
-    hasher: std::hash::RandomState,
+    hasher: H,
     /// The first key seen twice: its line, the key, and the line it was first on.
     duplicate: Option<(u64, Str, u64)>,
 }
@@ -210,11 +210,17 @@ impl Batch {
 
 impl Merged {
     fn new(rows: usize, date_cols: usize) -> Self {
+        Merged::with_hasher(rows, date_cols, std::hash::RandomState::new())
+    }
+}
+
+impl<H: std::hash::BuildHasher> Merged<H> {
+    fn with_hasher(rows: usize, date_cols: usize, hasher: H) -> Self {
         Merged {
             all: Batch::new(rows, date_cols),
             keys: Default::default(),
             collided: HashMap::new(),
-            hasher: std::hash::RandomState::new(),
+            hasher,
             duplicate: None,
         }
     }
@@ -231,7 +237,6 @@ impl Merged {
     /// item has: its line, the key, and the earlier line.
     fn find_duplicate(&mut self, b: &Batch) -> Option<(u64, Str, u64)> {
         use std::collections::hash_map::Entry;
-        use std::hash::BuildHasher;
         let offset = self.all.items.len();
         self.keys.reserve(b.items.len());
         for (j, (item, &line)) in b.items.iter().zip(&b.lines).enumerate() {
@@ -674,6 +679,40 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::source::SourceSpec;
+
+    /// Every key hashes alike: each lookup after the first is a collision.
+    #[derive(Default)]
+    struct Collide;
+
+    impl std::hash::Hasher for Collide {
+        fn finish(&self) -> u64 {
+            7
+        }
+        fn write(&mut self, _: &[u8]) {}
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_when_their_hashes_collide() {
+        let batch = |keys: &[&str], first_line: u64| {
+            let mut b = Batch::new(keys.len(), 0);
+            for (i, k) in keys.iter().enumerate() {
+                b.items.push(Item { key: (*k).into(), ..Item::default() });
+                b.lines.push(first_line + i as u64);
+            }
+            b
+        };
+        let hasher = std::hash::BuildHasherDefault::<Collide>::default();
+        // A key that collided with another, seen again in a later batch.
+        let mut m = Merged::with_hasher(8, 0, hasher.clone());
+        m.absorb(batch(&["A-1", "B-2", "C-3"], 2));
+        assert_eq!(m.duplicate, None, "colliding keys are not duplicates");
+        m.absorb(batch(&["D-4", "B-2"], 5));
+        assert_eq!(m.duplicate, Some((6, "B-2".into(), 3)));
+        // The key that took the hash first, seen again in the same batch.
+        let mut m = Merged::with_hasher(8, 0, hasher);
+        m.absorb(batch(&["A-1", "B-2", "A-1"], 2));
+        assert_eq!(m.duplicate, Some((4, "A-1".into(), 2)));
+    }
 
     /// A 9 MB export with numeric dates (their order proven only near the end), numeric
     /// parent ids, multi-line descriptions with quotes, and `edit` applied to its rows.
