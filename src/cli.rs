@@ -192,7 +192,8 @@ fn init_logging(verbose: u8, quiet: bool) {
         .try_init();
 }
 
-/// Runs a parsed command, writing data to `out`.
+/// Runs a parsed command, writing data to `out`. What the command read is left to the
+/// process exit rather than freed (see `leave_to_exit`): this is `main`'s one call.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {

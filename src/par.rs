@@ -114,6 +114,9 @@ pub fn ordered<I, R: Send, T>(
             })
             .collect();
         drop(tx);
+        // A panic in `merge` opens the gate too: the threads waiting at it stop, and the
+        // panic resumes once they have.
+        let _open_on_panic = OpenOnPanic(&gate);
         let mut early = std::collections::BTreeMap::new();
         let mut next = 0;
         for (i, r) in rx {
@@ -305,6 +308,14 @@ mod tests {
         if super::threads() > 1 {
             assert!(furthest_lead.load(Ordering::SeqCst) < 4 * super::threads());
         }
+    }
+
+    #[test]
+    fn a_panicking_merge_reaches_the_caller_without_a_hang() {
+        let result = std::panic::catch_unwind(|| {
+            super::ordered(0..1000u32, || (), |(), j| j, |r| assert_ne!(r, 0, "merge fails"))
+        });
+        assert!(result.is_err());
     }
 
     #[test]

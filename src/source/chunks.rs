@@ -110,11 +110,7 @@ pub fn read(shown: &str, path: &Path) -> Result<Export> {
     }
     let body = (start + header_end) as u64;
     let first_line = count_lines(&text.as_bytes()[..header_end]) + 1;
-    // Rows are at most lines; the head's lines per byte, with some room, size the items
-    // once (room never filled costs address space, not memory).
-    let after = &text.as_bytes()[header_end..];
-    let per_byte = (count_lines(after) + 1) as f64 / after.len() as f64;
-    let rows_at_most = ((size - body) as f64 * per_byte * 1.25) as usize + 64;
+    let rows_at_most = rows_estimate(&text.as_bytes()[header_end..], size - body, headers.len());
     Ok(Export::Chunked(Chunks {
         path: shown.to_string(),
         file: path.to_path_buf(),
@@ -124,6 +120,20 @@ pub fn read(shown: &str, path: &Path) -> Result<Export> {
         first_line,
         rows_at_most,
     }))
+}
+
+/// The rows of `rest` bytes of data, from `head`, the data's first bytes, to size the
+/// items once: each row starts a line that is not empty, so the head's non-empty lines
+/// per byte, with some room, are about enough (room never filled costs address space,
+/// not memory; too little, and the items grow). Never more than `rest` could hold if
+/// every row had its `width` fields, so that an odd head (blank lines, say) cannot ask
+/// for gigabytes.
+fn rows_estimate(head: &[u8], rest: u64, width: usize) -> usize {
+    let lines = head.split(|&b| b == b'\n').filter(|l| !matches!(l, [] | [b'\r'])).count();
+    let per_byte = (lines + 1) as f64 / head.len().max(1) as f64;
+    let estimate = (rest as f64 * per_byte * 1.25) as usize + 64;
+    // A row of `width` fields takes at least `width` bytes: delimiters and a line end.
+    estimate.min(rest as usize / width.max(2) + 64)
 }
 
 /// How much of the file is read to find the header.
@@ -504,6 +514,26 @@ mod tests {
                 assert_eq!(rows.len(), table.len());
             }
         }
+    }
+
+    #[test]
+    fn the_rows_are_estimated_from_the_head_and_never_wildly() {
+        let rows = "K-1,title,\"a body\nof two lines\"\n".repeat(1000);
+        let est = rows_estimate(rows.as_bytes(), 40 << 20, 3);
+        let real = (40 << 20) / (rows.len() / 1000);
+        assert!(est >= real && est <= real * 3, "{est} for {real}");
+        // A head of blank lines: the estimate is small and the items grow.
+        let blank = "\n".repeat(1 << 20);
+        assert!(rows_estimate(blank.as_bytes(), 40 << 20, 3) < 1000);
+        // A head of empty records: bounded by the bytes a row of three fields needs.
+        let empty = ",,\r\n".repeat(1 << 18);
+        assert!(rows_estimate(empty.as_bytes(), 40 << 20, 25) <= (40 << 20) / 25 + 64);
+        let (_dir, path) =
+            write("blank-head.csv", &format!("Key,Title,Body\n{blank}{}", rows.repeat(250)));
+        let Ok(Export::Chunked(chunks)) = read("blank-head.csv", &path) else { panic!("chunked") };
+        assert!(chunks.size_hint() < 1000);
+        let (_, all, _) = dump(chunks).expect("folds");
+        assert_eq!(all.len(), 250_000, "the items grew past the estimate");
     }
 
     #[test]
