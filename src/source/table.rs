@@ -262,8 +262,7 @@ pub(super) fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) ->
     use csv_core::ReadRecordResult as R;
     let bytes = &text.as_bytes()[start..end];
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    // Unescaping only shortens: the fields of the part fit in its size. Room that is
-    // never touched costs address space, not memory.
+    // Unescaping only shortens: the fields of the part fit in its size.
     let mut buf = vec![0u8; bytes.len()];
     let mut filled = 0;
     let mut ends = vec![0usize; 64];
