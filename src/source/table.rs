@@ -302,24 +302,18 @@ pub(super) fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) ->
         line += count_lines(&bytes[counted_to..first_byte]);
         counted_to = first_byte;
         last_start = first_byte;
-        let fields = &ends[..nends];
-        let mut from = 0;
-        let blank = fields.iter().all(|&e| {
-            let blank = is_blank(&buf[filled + from..filled + e]);
-            from = e;
-            blank
-        });
-        if blank {
-            continue; // spreadsheet re-saves leave hundreds of these
-        }
-        let first = spans.len() as u32;
+        let first = spans.len();
         let mut from = filled;
-        for &e in fields {
+        for &e in &ends[..nends] {
             spans.push((from as u32, (filled + e) as u32));
             from = filled + e;
         }
+        if spans[first..].iter().all(|&(s, e)| is_blank(&buf[s as usize..e as usize])) {
+            spans.truncate(first);
+            continue; // spreadsheet re-saves leave hundreds of these
+        }
         filled += out;
-        rows.push(RowAt { line, part: 0, first, len: nends as u32 });
+        rows.push(RowAt { line, part: 0, first: first as u32, len: nends as u32 });
     }
     buf.truncate(filled);
     let lines = line - 1 + count_lines(&bytes[counted_to..]);
