@@ -13,7 +13,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::table::{
-    count_lines, delimiter, is_blank, open_quote, parse_part, too_long, Row, Table,
+    count_lines, delimiter, even_line_end, is_blank, open_quote, parse_part, too_long, Row, Table,
 };
 use crate::error::{Error, Location, Result};
 
@@ -232,24 +232,16 @@ impl Cutter<'_> {
             let want = CHUNK - buf.len();
             self.read(buf, want)?;
         }
-        let mut quotes = memchr::memchr_iter(b'"', &buf[..buf.len().min(CHUNK)]).count();
         let mut at = buf.len().min(CHUNK);
+        let mut quotes = memchr::memchr_iter(b'"', &buf[..at]).count();
         loop {
-            match memchr::memchr(b'\n', &buf[at..]) {
-                Some(nl) => {
-                    quotes += memchr::memchr_iter(b'"', &buf[at..at + nl]).count();
-                    at += nl + 1;
-                    if quotes.is_multiple_of(2) {
-                        break;
-                    }
-                }
-                None => {
-                    quotes += memchr::memchr_iter(b'"', &buf[at..]).count();
-                    at = buf.len();
-                    if self.read(buf, 16 << 10)? == 0 {
-                        break;
-                    }
-                }
+            if let Some(n) = even_line_end(&buf[at..], &mut quotes) {
+                at += n;
+                break;
+            }
+            at = buf.len();
+            if self.read(buf, 16 << 10)? == 0 {
+                break;
             }
         }
         self.carry.extend_from_slice(&buf[at..]);

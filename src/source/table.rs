@@ -346,18 +346,7 @@ pub(super) fn cuts(bytes: &[u8], n: usize) -> Vec<usize> {
             continue;
         }
         quotes += memchr::memchr_iter(b'"', &bytes[from..target]).count();
-        let mut at = target;
-        // Newlines after the target, each with the quotes before it; take the first at
-        // an even count.
-        let cut = loop {
-            let Some(nl) = memchr::memchr(b'\n', &bytes[at..]) else { break None };
-            quotes += memchr::memchr_iter(b'"', &bytes[at..at + nl]).count();
-            at += nl + 1;
-            if quotes % 2 == 0 {
-                break Some(at);
-            }
-        };
-        match cut {
+        match even_line_end(&bytes[target..], &mut quotes).map(|n| target + n) {
             Some(c) if c < bytes.len() => {
                 cuts.push(c);
                 from = c;
@@ -366,6 +355,23 @@ pub(super) fn cuts(bytes: &[u8], n: usize) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// Just after the first newline in `bytes` that an even count of quotes precedes, given
+/// `quotes` counted before `bytes` (and counted on through what is scanned): a line end
+/// outside any quoted field, as far as quote counting can tell. `None` when there is no
+/// such newline, with every quote of `bytes` counted.
+pub(super) fn even_line_end(bytes: &[u8], quotes: &mut usize) -> Option<usize> {
+    let mut at = 0;
+    while let Some(nl) = memchr::memchr(b'\n', &bytes[at..]) {
+        *quotes += memchr::memchr_iter(b'"', &bytes[at..at + nl]).count();
+        at += nl + 1;
+        if quotes.is_multiple_of(2) {
+            return Some(at);
+        }
+    }
+    *quotes += memchr::memchr_iter(b'"', &bytes[at..]).count();
+    None
 }
 
 /// Where a quote opened in `tail` (the bytes of one or more records) is still open at
