@@ -148,7 +148,7 @@ fn demo_baseline_is_generated_from_the_w47_export() {
     std::env::set_current_dir(cwd).expect("cd back");
     loaded.expect("loads");
     rolecall::report::apply_milestone_config(&mut snap, &config);
-    let json = rolecall::output::to_json(&snap).expect("JSON");
+    let json = rolecall::render::json::to_json(&snap).expect("JSON");
     check_file(&dir.join("baseline.json"), &json);
 }
 

@@ -16,11 +16,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::{Classification, Concern, Confidence};
 use crate::config::Config;
+use crate::config::Thresholds;
+use crate::model::Period;
 use crate::model::{
     link_kind, Baseline, Item, Milestone, Prior, Snapshot, SourceInfo, State, Str, SCHEMA_VERSION,
 };
-use crate::report::settings::{glob_match, Thresholds};
-use crate::report::week::Period;
+use crate::text::glob_match;
 pub use status::Status;
 
 /// Everything the section builders read.
@@ -31,7 +32,7 @@ pub struct Input<'a> {
     pub period: Period,
     pub config: &'a Config,
     /// Statuses of earlier weeks, newest first, for "held for N weeks".
-    pub history: &'a [crate::report::state::WeekSummary],
+    pub history: &'a [crate::model::WeekSummary],
 }
 
 /// An item as reports show it: enough to list, link and sort, nothing more. It points at
@@ -55,14 +56,14 @@ impl<'a> ItemRef<'a> {
 impl Serialize for ItemRef<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        /// An instant as `output::instant` writes it.
+        /// An instant as `model::instant::serialize` writes it.
         struct Instant<'t>(&'t Option<DateTime<Utc>>);
         impl Serialize for Instant<'_> {
             fn serialize<S: serde::Serializer>(
                 &self,
                 s: S,
             ) -> std::result::Result<S::Ok, S::Error> {
-                crate::output::instant(self.0, s)
+                crate::model::instant::serialize(self.0, s)
             }
         }
         let it = self.item;
@@ -449,7 +450,7 @@ impl<'a> Ctx<'a> {
             baseline: self
                 .input
                 .baseline
-                .map(|b| crate::report::week::Week::of(self.date_of(b.taken_at)).to_string()),
+                .map(|b| crate::model::Week::of(self.date_of(b.taken_at)).to_string()),
             thresholds: self.thresholds().clone(),
             items_in_scope: self.items.len(),
             concern_mix: mix,

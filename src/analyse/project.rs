@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{median_p85, Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict};
 use crate::classify::Concern;
 use crate::model::State;
-use crate::report::week::Week;
+use crate::model::Week;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectReport<'a> {

@@ -10,36 +10,9 @@
 //!    amber, else green ("14 of 30 done (47%) with 60% of the time gone").
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
-use crate::report::settings::Thresholds;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Green,
-    Unknown,
-    Amber,
-    Red,
-}
-
-impl Status {
-    /// The fixed tokens templates print and the PDF renderer draws.
-    pub fn badge(self) -> &'static str {
-        match self {
-            Status::Red => "🔴 Red",
-            Status::Amber => "🟠 Amber",
-            Status::Green => "🟢 Green",
-            Status::Unknown => "⚪ Unknown",
-        }
-    }
-
-    /// The worse of two; unknown is worse than green (not knowing is not on track) and
-    /// better than amber.
-    pub fn worst(self, other: Status) -> Status {
-        self.max(other)
-    }
-}
+use crate::config::Thresholds;
+pub use crate::model::Status;
 
 pub struct MilestoneFacts<'a> {
     pub scope: usize,

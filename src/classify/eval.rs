@@ -167,7 +167,7 @@ impl Report {
                 ]
             })
             .collect();
-        s.push_str(&crate::output::aligned(
+        s.push_str(&crate::text::aligned(
             &["CONCERN", "PRECISION", "RECALL", "F1", "ITEMS"],
             &rows,
         ));
@@ -180,7 +180,7 @@ impl Report {
                 r
             })
             .collect();
-        s.push_str(&crate::output::aligned(&["", "product", "program", "project"], &rows));
+        s.push_str(&crate::text::aligned(&["", "product", "program", "project"], &rows));
         if !self.unmatched.is_empty() {
             s.push_str(&format!(
                 "\n{} labelled keys are in no source: {}\n",
@@ -203,7 +203,7 @@ impl Report {
                     ]
                 })
                 .collect();
-            s.push_str(&crate::output::aligned(&["KEY", "LABELLED", "GOT", "TITLE"], &rows));
+            s.push_str(&crate::text::aligned(&["KEY", "LABELLED", "GOT", "TITLE"], &rows));
         }
         s
     }

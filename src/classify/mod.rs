@@ -17,47 +17,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::config::ClassifyConfig;
+pub use crate::config::{Fact, RuleDef};
 use crate::error::Result;
+pub use crate::model::Concern;
 use crate::model::{link_kind, Item, Snapshot};
-pub use rules::{Fact, RuleDef, RuleSet};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Concern {
-    Product,
-    Program,
-    Project,
-}
-
-impl Concern {
-    pub const ALL: [Concern; 3] = [Concern::Product, Concern::Program, Concern::Project];
-
-    /// When scores tie, the earlier concern here wins (and confidence is low). Program
-    /// first: a tie usually means user-facing or scheduled work that also crosses systems,
-    /// and cross-team risk is the costlier one to miss. Then project, then product.
-    pub const TIE_ORDER: [Concern; 3] = [Concern::Program, Concern::Project, Concern::Product];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Concern::Product => "product",
-            Concern::Program => "program",
-            Concern::Project => "project",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Concern> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "product" => Some(Concern::Product),
-            "program" | "programme" => Some(Concern::Program),
-            "project" => Some(Concern::Project),
-            _ => None,
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
+pub use rules::RuleSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -6,78 +6,18 @@
 //! (title or body) regular expressions, `fields` (field name → regular expression), and
 //! `has` (structural facts, all of). Regexes are case-insensitive unless they say otherwise.
 
-use std::collections::BTreeMap;
-
 use regex::{Regex, RegexBuilder};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::{Input, PatternSet};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+
+use crate::config::{Fact, RuleDef};
 
 use super::Concern;
 use crate::error::{Error, Result};
 
 /// The default rules, compiled into the binary.
 pub const DEFAULT_RULES: &str = include_str!("default_rules.toml");
-
-/// A rule as written in TOML; every condition optional, at least one required.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RuleDef {
-    pub name: String,
-    pub concern: Option<Concern>,
-    pub weight: Option<f64>,
-    /// Why this rule points at its concern, shown by `explain`.
-    pub why: Option<String>,
-    pub labels: Vec<String>,
-    pub kinds: Vec<String>,
-    pub title: Option<String>,
-    pub body: Option<String>,
-    pub text: Option<String>,
-    pub fields: BTreeMap<String, String>,
-    pub has: Vec<Fact>,
-    /// Set to `false` to switch a default rule off.
-    pub enabled: Option<bool>,
-    /// The patterns are the built-in ones, checked by this crate's tests: checking them
-    /// again at every start took 4 ms, before any source could start loading.
-    #[serde(skip)]
-    pub builtin_patterns: bool,
-}
-
-/// Structural facts a rule can require.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fact {
-    Due,
-    Milestone,
-    Iteration,
-    Estimate,
-    Parent,
-    Children,
-    BlockedBy,
-    Blocks,
-    /// A link to an item of another team, project or repository.
-    CrossTeamLink,
-    PullRequest,
-    Assignee,
-}
-
-impl Fact {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Fact::Due => "has a due date",
-            Fact::Milestone => "has a milestone",
-            Fact::Iteration => "is in a sprint or cycle",
-            Fact::Estimate => "has an estimate",
-            Fact::Parent => "has a parent",
-            Fact::Children => "has children",
-            Fact::BlockedBy => "is blocked by another item",
-            Fact::Blocks => "blocks another item",
-            Fact::CrossTeamLink => "links to another team's work",
-            Fact::PullRequest => "is a pull request",
-            Fact::Assignee => "has an assignee",
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -379,7 +319,7 @@ impl RuleSet {
                 weight,
                 why: def.why.as_deref().unwrap_or_default().into(),
                 labels: def.labels.iter().map(|l| LabelPattern::parse(l)).collect(),
-                kinds: def.kinds.iter().map(|k| crate::source::jira::normalise_kind(k)).collect(),
+                kinds: def.kinds.iter().map(|k| crate::model::kind::normalise(k)).collect(),
                 title,
                 body,
                 text,

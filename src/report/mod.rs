@@ -4,9 +4,7 @@
 //! (Markdown through templates, JSON) → write atomically → remember this week.
 
 pub mod notes;
-pub mod settings;
 pub mod state;
-pub mod week;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -20,10 +18,10 @@ use crate::classify::Classifier;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{link_kind, Baseline, Snapshot};
+use crate::model::{Period, WeekSummary};
 use crate::render::markdown::Renderer;
-use settings::glob_match;
-use state::{State, WeekSummary};
-use week::Period;
+use crate::text::glob_match;
+use state::State;
 
 pub const ROLES: [&str; 3] = ["product", "program", "project"];
 pub const FORMATS: [&str; 3] = ["md", "json", "pdf"];
@@ -277,7 +275,7 @@ fn role_files(
     if wants("json") {
         // Every list in full: streamed to the file, one entry per line.
         let path = dir.join(format!("{role}.json"));
-        files.push(write::prepare(&path, |w| crate::output::write_json_lines(w, &full, 2))?);
+        files.push(write::prepare(&path, |w| crate::render::json::write_json_lines(w, &full, 2))?);
     }
     if wants("pdf") {
         let path = dir.join(format!("{role}.pdf"));
@@ -324,8 +322,8 @@ fn pdf_options(
         keywords: vec![role.to_string(), week.to_string(), "status report".into()],
         as_of,
         page: match p.page {
-            settings::PageName::A4 => PageSize::A4,
-            settings::PageName::Letter => PageSize::Letter,
+            crate::config::PageName::A4 => PageSize::A4,
+            crate::config::PageName::Letter => PageSize::Letter,
         },
         margin_mm: p.margin_mm,
         fallback_fonts: p.fallback_fonts.iter().map(PathBuf::from).collect(),

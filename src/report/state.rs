@@ -11,24 +11,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::write::Pending;
 
-use super::week::Week;
-use crate::analyse::Status;
 use crate::error::{Error, Result};
-use crate::model::{Baseline, Snapshot, SCHEMA_VERSION};
-
-/// The statuses a week ended with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WeekSummary {
-    pub schema_version: u32,
-    pub week: Week,
-    pub product: Option<Status>,
-    pub program: Option<Status>,
-    pub project: Option<Status>,
-}
+use crate::model::{Baseline, Snapshot, Week, WeekSummary};
 
 #[derive(Debug, Clone)]
 pub struct State {
@@ -90,7 +78,7 @@ impl State {
             milestones: &snapshot.milestones,
         };
         super::write::prepare(&path, |w| {
-            // See `output::write_json_lines` for the buffer.
+            // See `render::json::write_json_lines` for the buffer.
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
             serde_json::to_writer(&mut buf, &stored).map_err(std::io::Error::other)?;
             buf.write_all(b"\n")?;
@@ -101,7 +89,7 @@ impl State {
     /// Puts the week's snapshot in place and stores its summary.
     pub fn commit(&self, week: Week, snapshot: Pending, summary: &WeekSummary) -> Result<()> {
         snapshot.commit()?;
-        let json = crate::output::to_json(summary)?;
+        let json = crate::render::json::to_json(summary)?;
         super::write::atomic(&self.history().join(format!("{week}.json")), json.as_bytes())
     }
 }
@@ -149,18 +137,6 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-impl WeekSummary {
-    pub fn new(week: Week) -> Self {
-        WeekSummary {
-            schema_version: SCHEMA_VERSION,
-            week,
-            product: None,
-            program: None,
-            project: None,
-        }
-    }
-}
-
 fn latest_before(dir: &Path, week: Week) -> Result<Option<Week>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -188,7 +164,7 @@ mod tests {
     /// it (slim items) or it is a full snapshot from an older version.
     #[test]
     fn stored_and_full_weeks_read_back_as_one_baseline() {
-        let snap = crate::demo::baseline().expect("demo baseline");
+        let snap = crate::source::demo::baseline().expect("demo baseline");
         let expected = Baseline::of(&snap);
         assert!(expected.items.iter().any(|p| p.milestone.is_some() && p.votes > 0));
         let week = |s: &str| Week::parse(s).expect("week");

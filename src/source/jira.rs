@@ -412,7 +412,7 @@ impl Reader<'_> {
             id: format!("jira:{key}").into(),
             key: key.into(),
             source: ctx.source.clone(),
-            kind: normalise_kind(value(row, c.kind).unwrap_or("issue")).into(),
+            kind: crate::model::kind::normalise(value(row, c.kind).unwrap_or("issue")).into(),
             title: value(row, c.summary).unwrap_or("").into(),
             body: value(row, c.description).unwrap_or("").to_string(),
             url: ctx.base_url.as_ref().map(|b| format!("{}/browse/{key}", b.trim_end_matches('/'))),
@@ -653,25 +653,6 @@ fn link_columns(cols: &mut Columns) -> Vec<(String, Vec<usize>)> {
         out.push((kind, idx));
     }
     out
-}
-
-/// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`.
-pub fn normalise_kind(raw: &str) -> String {
-    // `fold` and dashes for spaces, in one allocation (this runs once per row).
-    let mut k = String::with_capacity(raw.len());
-    for word in raw.split_whitespace() {
-        if !k.is_empty() {
-            k.push('-');
-        }
-        k.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    match k.as_str() {
-        "subtask" | "sub-task" | "sub-tasks" | "technical-sub-task" => "sub-task".into(),
-        "new-feature" | "feature-request" => "feature".into(),
-        "user-story" => "story".into(),
-        "defect" => "bug".into(),
-        _ => k,
-    }
 }
 
 #[cfg(test)]

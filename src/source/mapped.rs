@@ -188,7 +188,7 @@ pub fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Import
             id: format!("{prefix}:{k}").into(),
             key: k.into(),
             source: ctx.source.clone(),
-            kind: super::jira::normalise_kind(value(row, c.kind).unwrap_or("issue")).into(),
+            kind: crate::model::kind::normalise(value(row, c.kind).unwrap_or("issue")).into(),
             title: value(row, c.title).unwrap_or("").into(),
             body: value(row, c.body).unwrap_or("").to_string(),
             url: value(row, c.url).map(str::to_string),

@@ -9,6 +9,7 @@ pub mod chunks;
 mod columns;
 mod common;
 mod datecols;
+pub mod demo;
 pub mod detect;
 pub mod github;
 pub mod github_projects;

@@ -7,11 +7,11 @@ use crate::error::Result;
 use crate::model::Snapshot;
 
 /// The demo snapshot (2026-W48) as JSON.
-pub const SNAPSHOT_JSON: &str = include_str!("../fixtures/demo/snapshot.json");
+pub const SNAPSHOT_JSON: &str = include_str!("../../fixtures/demo/snapshot.json");
 /// The demo's previous week (2026-W47), milestone dates applied: the baseline for deltas.
-pub const BASELINE_JSON: &str = include_str!("../fixtures/demo/baseline.json");
+pub const BASELINE_JSON: &str = include_str!("../../fixtures/demo/baseline.json");
 /// The demo's configuration: title, teams, milestone dates.
-pub const CONFIG_TOML: &str = include_str!("../fixtures/demo/rolecall.toml");
+pub const CONFIG_TOML: &str = include_str!("../../fixtures/demo/rolecall.toml");
 /// The instant `--demo` reports are taken at unless `--as-of` says otherwise.
 pub const AS_OF: &str = "2026-11-27";
 

@@ -1,5 +1,7 @@
 //! The command line: arguments → a validated request → the library → an exit code.
 
+mod print;
+
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -200,9 +202,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Items(args) => {
             let snapshot = load(&args.sources, &config)?;
             let written = match args.format {
-                ItemsFormat::Table => {
-                    write_stdout(out, &crate::output::items_table(&snapshot.items))
-                }
+                ItemsFormat::Table => write_stdout(out, &print::items_table(&snapshot.items)),
                 ItemsFormat::Json => write_json_stdout(out, &snapshot.items),
                 ItemsFormat::Snapshot => write_json_stdout(out, &snapshot),
             };
@@ -215,10 +215,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let classes = classifier.classify(&snapshot);
             match args.format {
                 ClassifyFormat::Table => {
-                    let written = write_stdout(
-                        out,
-                        &crate::output::classify_table(&snapshot.items, &classes),
-                    );
+                    let written =
+                        write_stdout(out, &print::classify_table(&snapshot.items, &classes));
                     leave_to_exit((snapshot, classes));
                     written
                 }
@@ -240,7 +238,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let snapshot = load(&args.sources, &config)?;
             let i = find_item(&snapshot, &args.key)?;
             let classes = classifier.classify(&snapshot);
-            let text = crate::output::explain(&snapshot.items[i], &classes[i]);
+            let text = print::explain(&snapshot.items[i], &classes[i]);
             write_stdout(out, &text)
         }
         Command::Report(args) => report(args, config, out),
@@ -259,7 +257,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
             let text = match args.format {
                 ClassifyFormat::Table => report.to_text(args.misses),
-                ClassifyFormat::Json => crate::output::to_json(&report)?,
+                ClassifyFormat::Json => crate::render::json::to_json(&report)?,
             };
             write_stdout(out, &text)
         }
@@ -274,16 +272,16 @@ fn leave_to_exit<T>(data: T) {
 
 fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Result<()> {
     if args.sources.demo {
-        crate::demo::merge_config(&mut config)?;
+        crate::source::demo::merge_config(&mut config)?;
         if args.sources.as_of.is_none() && args.week.is_none() {
-            args.sources.as_of = Some(crate::demo::AS_OF.to_string());
+            args.sources.as_of = Some(crate::source::demo::AS_OF.to_string());
         }
     }
     // A week without --as-of is reported as of its end.
     let as_of = match (&args.sources.as_of, &args.week) {
         (Some(s), _) => parse_as_of(s, &config)?,
         (None, Some(w)) if !w.eq_ignore_ascii_case("last") && !w.eq_ignore_ascii_case("this") => {
-            let week = crate::report::week::Week::parse(w).ok_or_else(|| {
+            let week = crate::model::Week::parse(w).ok_or_else(|| {
                 Error::Usage(format!("--week `{w}` is not an ISO week like 2026-W48, or `last`"))
             })?;
             week.end(config.timezone.0)
@@ -314,7 +312,11 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         out: out_dir,
         templates: args.templates.or_else(|| config.report.templates.as_ref().map(PathBuf::from)),
         notes: args.notes.or_else(|| config.report.notes.as_ref().map(PathBuf::from)),
-        fallback_baseline: if source_args.demo { Some(crate::demo::baseline()?) } else { None },
+        fallback_baseline: if source_args.demo {
+            Some(crate::source::demo::baseline()?)
+        } else {
+            None
+        },
     };
     let mut outcome = crate::report::run(
         &config,
@@ -371,7 +373,7 @@ pub fn load(args: &SourceArgs, config: &Config) -> Result<Snapshot> {
     let mut snapshot = Snapshot::empty(taken_at);
     if args.demo {
         // The demo first, then whatever else was given, merged by id.
-        let demo = crate::demo::snapshot()?;
+        let demo = crate::source::demo::snapshot()?;
         source::add(&mut snapshot, demo.sources, demo.items, demo.milestones);
     }
     source::load_all(&mut snapshot, &specs, config)?;

@@ -1,4 +1,4 @@
-//! The report's configuration: `[report]`, `[report.thresholds]`, `[scope]`, `[[team]]`,
+//! `[report]` and the tables the reports read: `[report]`, `[report.thresholds]`, `[scope]`, `[[team]]`,
 //! `[[milestone]]`. Every threshold a status rule uses lives here and is printed in the
 //! report it shaped.
 
@@ -189,43 +189,5 @@ impl<'de> Deserialize<'de> for ConfigDate {
             .map_err(|_| {
                 serde::de::Error::custom(format!("`{text}` is not a date like 2026-12-11"))
             })
-    }
-}
-
-/// `*` matches any run of characters; matching ignores case.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let t: Vec<char> = text.to_lowercase().chars().collect();
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == t[ti] || p[pi] == '?') {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("acme/web*", "Acme/web-app"));
-        assert!(glob_match("*", "x"));
-        assert!(glob_match("a*c", "abbbc"));
-        assert!(!glob_match("acme/web*", "acme/api"));
-        assert!(glob_match("ACME", "acme"));
     }
 }

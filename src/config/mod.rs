@@ -4,15 +4,26 @@
 //! key: a typo in a config must never be silently ignored, or a report would quietly use a
 //! default the user thought they had changed.
 
-use std::collections::BTreeMap;
+mod classify;
+mod github;
+mod report;
+mod source;
+
 use std::path::Path;
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+pub use classify::{ClassifyConfig, Fact, RuleDef};
+pub use github::{GithubConfig, OnRepoError, PUBLIC_API};
+pub use report::{
+    ConfigDate, MilestoneConfig, PageName, PdfSettings, ReportConfig, ScopeConfig, TeamConfig,
+    Thresholds,
+};
+pub use source::{SourceConfig, StatusMap, TimeZone};
+
 use crate::dates::DateOrder;
 use crate::error::{Error, Result};
-use crate::model::State;
 
 /// The file looked for in the current directory when `-c` is not given.
 pub const DEFAULT_FILE: &str = "rolecall.toml";
@@ -35,17 +46,17 @@ pub struct Config {
     /// Classification rules and settings.
     pub classify: ClassifyConfig,
     /// The GitHub source: API URL, repository selection, retries and rate limits.
-    pub github: crate::source::github::GithubConfig,
+    pub github: GithubConfig,
     /// What `rolecall report` writes, and the thresholds behind its statuses.
-    pub report: crate::report::settings::ReportConfig,
+    pub report: ReportConfig,
     /// Which items the reports count.
-    pub scope: crate::report::settings::ScopeConfig,
+    pub scope: ScopeConfig,
     /// Teams and workstreams.
     #[serde(rename = "team")]
-    pub teams: Vec<crate::report::settings::TeamConfig>,
+    pub teams: Vec<TeamConfig>,
     /// Milestone dates that exports lack.
     #[serde(rename = "milestone")]
-    pub milestones: Vec<crate::report::settings::MilestoneConfig>,
+    pub milestones: Vec<MilestoneConfig>,
     /// Where this config came from (`rolecall.toml`, `(defaults)`), for errors.
     #[serde(skip)]
     pub origin: String,
@@ -70,183 +81,6 @@ impl Default for Config {
             origin: "(defaults)".into(),
             text: String::new(),
         }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ClassifyConfig {
-    /// A label `<prefix><concern>` (`concern:program`) sets an item's concern outright.
-    pub override_prefix: String,
-    /// Start from the built-in rules (`false`: only the rules below).
-    pub default_rules: bool,
-    /// Confidence is high when the winning score is at least this…
-    pub high_confidence_score: f64,
-    /// …and leads the runner-up by at least this.
-    pub high_confidence_margin: f64,
-    /// Total weight an item's children add, shared by their concerns.
-    pub children_weight: f64,
-    /// Rules to add; a rule with a built-in rule's name changes only the keys it sets.
-    #[serde(rename = "rule")]
-    pub rules: Vec<crate::classify::RuleDef>,
-}
-
-impl Default for ClassifyConfig {
-    fn default() -> Self {
-        ClassifyConfig {
-            override_prefix: "concern:".into(),
-            default_rules: true,
-            high_confidence_score: 1.5,
-            high_confidence_margin: 1.0,
-            children_weight: 2.0,
-            rules: Vec::new(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct SourceConfig {
-    /// `jira:exports/proj.csv`, `snapshot:last.json`, …
-    pub spec: String,
-    pub date_order: Option<DateOrder>,
-    pub timezone: Option<TimeZone>,
-    pub status_map: StatusMap,
-    /// Tracker web address, to link items: `https://acme.atlassian.net` gives
-    /// `https://acme.atlassian.net/browse/PROJ-7`.
-    pub base_url: Option<String>,
-    /// `csv:` only: read the file as this format (`jira`, `linear`, `asana`,
-    /// `github-projects`) instead of detecting it from the header.
-    pub format: Option<String>,
-    // A column mapping (`csv:` only): each value is a column name of the file. Setting
-    // `key` makes the mapping active; every column named must be in the header.
-    /// The column holding the item's key (required by a mapping).
-    pub key: Option<String>,
-    /// Items get the id `<id-prefix>:<key>`. Default: `csv`.
-    pub id_prefix: Option<String>,
-    pub title: Option<String>,
-    pub body: Option<String>,
-    pub status: Option<String>,
-    /// The item type (`Bug`, `Story`…); `type` works too.
-    #[serde(alias = "type")]
-    pub kind: Option<String>,
-    pub labels: Option<String>,
-    /// What separates several labels in one cell. Default: `,`.
-    pub label_separator: Option<String>,
-    pub assignee: Option<String>,
-    pub author: Option<String>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub started: Option<String>,
-    pub closed: Option<String>,
-    pub due: Option<String>,
-    /// A chrono/strftime format for every mapped date column (`%d.%m.%Y %H:%M`); without
-    /// it the formats rolecall knows are read, day/month order decided per column.
-    pub date_format: Option<String>,
-    pub milestone: Option<String>,
-    pub iteration: Option<String>,
-    pub project: Option<String>,
-    pub team: Option<String>,
-    pub priority: Option<String>,
-    pub estimate: Option<String>,
-    pub url: Option<String>,
-    /// The parent's key, in the same file's key space.
-    pub parent: Option<String>,
-}
-
-impl SourceConfig {
-    /// Whether this entry maps columns (any mapping key set).
-    pub fn has_mapping(&self) -> bool {
-        self.mapping_keys().iter().any(|(_, v)| v.is_some())
-            || self.id_prefix.is_some()
-            || self.label_separator.is_some()
-            || self.date_format.is_some()
-    }
-
-    /// Every column-naming key with its value, in documentation order.
-    pub fn mapping_keys(&self) -> Vec<(&'static str, Option<&str>)> {
-        [
-            ("key", &self.key),
-            ("title", &self.title),
-            ("body", &self.body),
-            ("status", &self.status),
-            ("type", &self.kind),
-            ("labels", &self.labels),
-            ("assignee", &self.assignee),
-            ("author", &self.author),
-            ("created", &self.created),
-            ("updated", &self.updated),
-            ("started", &self.started),
-            ("closed", &self.closed),
-            ("due", &self.due),
-            ("milestone", &self.milestone),
-            ("iteration", &self.iteration),
-            ("project", &self.project),
-            ("team", &self.team),
-            ("priority", &self.priority),
-            ("estimate", &self.estimate),
-            ("url", &self.url),
-            ("parent", &self.parent),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k, v.as_deref()))
-        .collect()
-    }
-}
-
-/// An IANA zone name, checked when the config is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeZone(pub Tz);
-
-impl Serialize for TimeZone {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.0.name())
-    }
-}
-
-impl<'de> Deserialize<'de> for TimeZone {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        name.parse::<Tz>().map(TimeZone).map_err(|_| {
-            serde::de::Error::custom(format!(
-                "unknown time zone `{name}` (use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`)"
-            ))
-        })
-    }
-}
-
-/// Status name (matched case-insensitively) → normalised state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StatusMap(pub BTreeMap<String, State>);
-
-impl StatusMap {
-    pub fn get(&self, status: &str) -> Option<State> {
-        if self.0.is_empty() {
-            return None; // the common case: no allocation per row
-        }
-        self.0.get(&status.trim().to_lowercase()).copied()
-    }
-}
-
-impl Serialize for StatusMap {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for StatusMap {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = BTreeMap::<String, String>::deserialize(d)?;
-        let mut map = BTreeMap::new();
-        for (status, state) in raw {
-            let parsed = State::parse(&state).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "status `{status}` maps to unknown state `{state}` (expected open, in-progress, done or cancelled)"
-                ))
-            })?;
-            map.insert(status.trim().to_lowercase(), parsed);
-        }
-        Ok(StatusMap(map))
     }
 }
 
@@ -386,6 +220,7 @@ fn explain_toml_message(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::State;
 
     fn err(text: &str, env: &[(&str, &str)]) -> String {
         let env: Vec<_> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();

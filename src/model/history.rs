@@ -1,0 +1,27 @@
+//! What a stored week keeps of its reports, for "weeks at this colour" and trends.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Status, Week, SCHEMA_VERSION};
+
+/// The statuses a week ended with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekSummary {
+    pub schema_version: u32,
+    pub week: Week,
+    pub product: Option<Status>,
+    pub program: Option<Status>,
+    pub project: Option<Status>,
+}
+
+impl WeekSummary {
+    pub fn new(week: Week) -> Self {
+        WeekSummary {
+            schema_version: SCHEMA_VERSION,
+            week,
+            product: None,
+            program: None,
+            project: None,
+        }
+    }
+}

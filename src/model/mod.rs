@@ -1,0 +1,22 @@
+//! The normalised model every source feeds and every later stage reads: the bottom of
+//! the pipeline's layers (it imports nothing of the crate above `dates`).
+//!
+//! Instants (`created`, `updated`, …) are UTC. Calendar dates (`due`) are plain dates and
+//! are never shifted through a time zone: a milestone due on the 12th is due on the 12th
+//! wherever the report is read.
+
+mod history;
+pub mod instant;
+mod item;
+pub mod kind;
+mod role;
+mod snapshot;
+mod status;
+mod week;
+
+pub use history::WeekSummary;
+pub use item::{link_kind, FieldValue, Fields, Item, Link, State, Str, SCHEMA_VERSION};
+pub use role::{Concern, Role};
+pub use snapshot::{Baseline, Milestone, Prior, Snapshot, SourceInfo};
+pub use status::Status;
+pub use week::{Period, Week};

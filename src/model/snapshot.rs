@@ -1,0 +1,131 @@
+//! Snapshots: every item and milestone at one instant, and last week as deltas read it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Item, State, Str, SCHEMA_VERSION};
+
+/// A delivery target. Exports carry no milestone dates; the config can give them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Milestone {
+    /// `jira:PROJ/1.2`, `github:owner/repo/milestone/3`.
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub project: Option<String>,
+    pub team: Option<String>,
+    pub state: State,
+    pub due: Option<NaiveDate>,
+    /// When work towards it starts; exports have none, the config can give it.
+    pub start: Option<NaiveDate>,
+    pub created: Option<DateTime<Utc>>,
+    pub closed: Option<DateTime<Utc>>,
+    pub description: String,
+    pub url: Option<String>,
+}
+
+impl Default for Milestone {
+    fn default() -> Self {
+        Milestone {
+            id: String::new(),
+            title: String::new(),
+            source: String::new(),
+            project: None,
+            team: None,
+            state: State::Open,
+            due: None,
+            start: None,
+            created: None,
+            closed: None,
+            description: String::new(),
+            url: None,
+        }
+    }
+}
+
+/// Where a snapshot's data came from and how fresh it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// The spec as given: `jira:exports/proj.csv`.
+    pub spec: String,
+    /// The detected format: `jira`, `snapshot`, `github`…
+    pub format: String,
+    /// The newest `updated` instant in the data: how fresh an export is, read from its
+    /// contents rather than the file's modification time so output stays reproducible.
+    pub data_as_of: Option<DateTime<Utc>>,
+    pub items: usize,
+    pub milestones: usize,
+}
+
+/// Everything the later stages need, from every source, at one instant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    pub taken_at: DateTime<Utc>,
+    pub sources: Vec<SourceInfo>,
+    pub items: Vec<Item>,
+    pub milestones: Vec<Milestone>,
+}
+
+impl Snapshot {
+    /// A snapshot with no sources yet, taken at `taken_at`.
+    pub fn empty(taken_at: DateTime<Utc>) -> Self {
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            taken_at,
+            sources: Vec::new(),
+            items: Vec::new(),
+            milestones: Vec::new(),
+        }
+    }
+}
+
+/// Last week as the analysis compares it: of each item, what a stored week keeps (see
+/// `report::state`). Reads a stored week, or any full snapshot, whose other fields are
+/// skipped: 100k items of last week are 9 MB this way, 60 MB as `Item`s.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Baseline {
+    pub taken_at: DateTime<Utc>,
+    pub items: Vec<Prior>,
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+}
+
+/// An item as it was at the baseline.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Prior {
+    pub id: Str,
+    pub state: State,
+    pub milestone: Option<Str>,
+    pub due: Option<NaiveDate>,
+    pub votes: u32,
+}
+
+impl Default for Prior {
+    fn default() -> Self {
+        Prior { id: Str::default(), state: State::Open, milestone: None, due: None, votes: 0 }
+    }
+}
+
+impl Baseline {
+    /// The baseline a full snapshot gives (the demo's last week).
+    pub fn of(snapshot: &Snapshot) -> Self {
+        Baseline {
+            taken_at: snapshot.taken_at,
+            items: snapshot
+                .items
+                .iter()
+                .map(|it| Prior {
+                    id: it.id.clone(),
+                    state: it.state,
+                    milestone: it.milestone.clone(),
+                    due: it.due,
+                    votes: it.votes,
+                })
+                .collect(),
+            milestones: snapshot.milestones.clone(),
+        }
+    }
+}
