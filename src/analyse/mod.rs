@@ -428,7 +428,7 @@ impl<'a> Ctx<'a> {
         (added, removed)
     }
 
-    pub fn meta(&self, role: &str) -> Meta {
+    pub fn meta(&self, role: impl std::fmt::Display) -> Meta {
         let cfg = self.input.config;
         let mut mix = BTreeMap::new();
         for c in Concern::ALL {

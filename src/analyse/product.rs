@@ -187,7 +187,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 
     let verdict = verdict(ctx, &roadmap, shipped_count, &wanted);
     ProductReport {
-        meta: ctx.meta("product"),
+        meta: ctx.meta(crate::model::Role::Product),
         verdict,
         shipped: shipped_groups,
         shipped_count,

@@ -176,7 +176,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let reasons = worst.iter().map(|w| format!("{}: {}", w.team, w.reason)).collect();
 
     ProgramReport {
-        meta: ctx.meta("program"),
+        meta: ctx.meta(crate::model::Role::Program),
         verdict: Verdict { status, headline, reasons },
         weeks_held,
         workstreams,

@@ -98,7 +98,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
 
     let verdict = verdict(&milestones, &overdue, ctx);
     ProjectReport {
-        meta: ctx.meta("project"),
+        meta: ctx.meta(crate::model::Role::Project),
         verdict,
         milestones,
         scope_added,

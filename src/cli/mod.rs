@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::classify::{Classified, Classifier};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::model::Snapshot;
+use crate::model::{Format, Role, Snapshot, WeekChoice};
 use crate::source::{self, SourceSpec};
 
 #[derive(Debug, Parser)]
@@ -277,34 +277,38 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
             args.sources.as_of = Some(crate::source::demo::AS_OF.to_string());
         }
     }
+    // Every argument is resolved once, into the types the library takes.
+    let week = args.week.as_deref().map(WeekChoice::parse).transpose()?;
     // A week without --as-of is reported as of its end.
-    let as_of = match (&args.sources.as_of, &args.week) {
+    let as_of = match (&args.sources.as_of, week) {
         (Some(s), _) => parse_as_of(s, &config)?,
-        (None, Some(w)) if !w.eq_ignore_ascii_case("last") && !w.eq_ignore_ascii_case("this") => {
-            let week = crate::model::Week::parse(w).ok_or_else(|| {
-                Error::Usage(format!("--week `{w}` is not an ISO week like 2026-W48, or `last`"))
-            })?;
-            week.end(config.timezone.0)
-        }
+        (None, Some(WeekChoice::Given(w))) => w.end(config.timezone.0),
         _ => Utc::now(),
     };
-    let pick = |given: &[String], configured: &[String]| -> Vec<String> {
-        if given.is_empty() {
-            configured.to_vec()
-        } else {
-            given.iter().map(|s| s.trim().to_lowercase()).collect()
-        }
+    let roles = match args.roles.is_empty() {
+        true => config.report.roles.clone(),
+        false => args
+            .roles
+            .iter()
+            .map(|r| Role::from_name(r))
+            .collect::<Result<_, _>>()
+            .map_err(Error::Usage)?,
     };
-    let roles = pick(&args.roles, &config.report.roles);
-    let formats = pick(&args.formats, &config.report.formats);
-    crate::report::validate(&roles, &formats)?;
+    let formats = match args.formats.is_empty() {
+        true => config.report.formats.clone(),
+        false => args
+            .formats
+            .iter()
+            .map(|f| Format::from_name(f))
+            .collect::<Result<_, _>>()
+            .map_err(Error::Usage)?,
+    };
     // Checked now; the automata are built while the sources load.
     let classifier = Classifier::check(&config)?;
-    let mut source_args = args.sources;
-    source_args.as_of = Some(as_of.to_rfc3339());
+    let source_args = args.sources;
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
     let request = crate::report::Request {
-        week: args.week,
+        week,
         as_of,
         roles,
         formats,
@@ -321,7 +325,7 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     let mut outcome = crate::report::run(
         &config,
         || classifier.build(),
-        || load(&source_args, &config),
+        || load_at(&source_args, &config, as_of),
         &request,
     )?;
     // The process exits next.
@@ -331,7 +335,7 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     }
     let mut text = String::new();
     for (role, status) in &outcome.statuses {
-        text.push_str(&format!("{role:<8} {}\n", status.badge()));
+        text.push_str(&format!("{:<8} {}\n", role.as_str(), status.badge()));
     }
     for f in &outcome.files {
         text.push_str(&format!("wrote {}\n", f.display()));
@@ -353,12 +357,19 @@ fn find_item(snapshot: &Snapshot, key: &str) -> Result<usize> {
     )))
 }
 
-/// Loads the sources a command names (or the config's), plus the demo when asked.
+/// Loads the sources a command names (or the config's), plus the demo when asked, as of
+/// `--as-of` (default: now).
 pub fn load(args: &SourceArgs, config: &Config) -> Result<Snapshot> {
     let taken_at = match &args.as_of {
         Some(s) => parse_as_of(s, config)?,
         None => Utc::now(),
     };
+    load_at(args, config, taken_at)
+}
+
+/// Loads the sources a command names (or the config's), plus the demo when asked, as of
+/// `taken_at`.
+fn load_at(args: &SourceArgs, config: &Config, taken_at: DateTime<Utc>) -> Result<Snapshot> {
     let raw: Vec<String> = if args.sources.is_empty() {
         config.sources.iter().map(|s| s.spec.clone()).collect()
     } else {

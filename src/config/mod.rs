@@ -251,6 +251,20 @@ mod tests {
     }
 
     #[test]
+    fn roles_and_formats_are_checked_where_they_are_written() {
+        let e = err("[report]\nroles = [\"product\", \"marketing\"]\n", &[]);
+        assert_eq!(
+            e,
+            "rolecall.toml:2:9: unknown role `marketing`; expected product, program or project"
+        );
+        let e = err("[report]\nformats = [\"md\", \"docx\"]\n", &[]);
+        assert_eq!(e, "rolecall.toml:2:11: unknown format `docx`; expected md, json, pdf");
+        let c = Config::from_parts("rolecall.toml", "[report]\nroles = [\"Program\"]\n", &[])
+            .expect("loads");
+        assert_eq!(c.report.roles, vec![crate::model::Role::Program]);
+    }
+
+    #[test]
     fn environment_overrides() {
         let env = vec![
             ("ROLECALL_TIMEZONE".to_string(), "Europe/Berlin".to_string()),

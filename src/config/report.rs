@@ -3,7 +3,21 @@
 //! report it shaped.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::model::{Format, Role};
+
+/// `roles = ["product", "program"]`, with the command line's error for a wrong name.
+fn roles<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<Role>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    names.iter().map(|n| Role::from_name(n).map_err(serde::de::Error::custom)).collect()
+}
+
+/// `formats = ["md", "pdf"]`, with the command line's error for a wrong name.
+fn formats<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<Format>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    names.iter().map(|n| Format::from_name(n).map_err(serde::de::Error::custom)).collect()
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -14,8 +28,10 @@ pub struct ReportConfig {
     pub out: String,
     /// Where weekly snapshots and history live [default: `<out>/.rolecall`].
     pub state_dir: Option<String>,
-    pub roles: Vec<String>,
-    pub formats: Vec<String>,
+    #[serde(deserialize_with = "roles")]
+    pub roles: Vec<Role>,
+    #[serde(deserialize_with = "formats")]
+    pub formats: Vec<Format>,
     /// Lists longer than this are cut in Markdown ("and 12 more"); JSON has them all.
     pub top: usize,
     /// A folder of templates overriding the built-in ones file by file.
@@ -57,8 +73,8 @@ impl Default for ReportConfig {
             title: String::new(),
             out: "reports".into(),
             state_dir: None,
-            roles: vec!["product".into(), "program".into(), "project".into()],
-            formats: vec!["md".into(), "json".into()],
+            roles: Role::ALL.to_vec(),
+            formats: vec![Format::Md, Format::Json],
             top: 10,
             templates: None,
             notes: None,

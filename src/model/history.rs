@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Status, Week, SCHEMA_VERSION};
+use super::{Role, Status, Week, SCHEMA_VERSION};
 
 /// The statuses a week ended with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,5 +23,15 @@ impl WeekSummary {
             program: None,
             project: None,
         }
+    }
+
+    /// Records the status `role`'s report ended the week with.
+    pub fn set(&mut self, role: Role, status: Status) {
+        let slot = match role {
+            Role::Product => &mut self.product,
+            Role::Program => &mut self.program,
+            Role::Project => &mut self.project,
+        };
+        *slot = Some(status);
     }
 }

@@ -16,7 +16,7 @@ mod week;
 
 pub use history::WeekSummary;
 pub use item::{link_kind, FieldValue, Fields, Item, Link, State, Str, SCHEMA_VERSION};
-pub use role::{Concern, Role};
+pub use role::{Concern, Format, Role};
 pub use snapshot::{Baseline, Milestone, Prior, Snapshot, SourceInfo};
 pub use status::Status;
-pub use week::{Period, Week};
+pub use week::{Period, Week, WeekChoice};

@@ -100,24 +100,43 @@ pub struct Period {
 
 impl Period {
     /// The period for `--week` (a week, `last`) or, without it, the week of `as_of`.
-    pub fn resolve(week: Option<&str>, as_of: DateTime<Utc>, tz: Tz) -> Result<Period> {
+    pub fn resolve(week: Option<WeekChoice>, as_of: DateTime<Utc>, tz: Tz) -> Period {
         let today = as_of.with_timezone(&tz).date_naive();
-        let week = match week.map(str::trim) {
-            None => Week::of(today),
-            Some(w) if w.eq_ignore_ascii_case("last") => Week::of(today).prev(),
-            Some(w) if w.eq_ignore_ascii_case("this") => Week::of(today),
-            Some(w) => Week::parse(w).ok_or_else(|| {
-                Error::Usage(format!("--week `{w}` is not an ISO week like 2026-W48, or `last`"))
-            })?,
+        let week = match week {
+            None | Some(WeekChoice::This) => Week::of(today),
+            Some(WeekChoice::Last) => Week::of(today).prev(),
+            Some(WeekChoice::Given(w)) => w,
         };
         let end = week.end(tz);
         let as_of = if as_of < end { as_of } else { end - Duration::seconds(1) };
-        Ok(Period {
-            week,
-            start: week.start(tz),
-            as_of,
-            today: as_of.with_timezone(&tz).date_naive(),
-        })
+        Period { week, start: week.start(tz), as_of, today: as_of.with_timezone(&tz).date_naive() }
+    }
+}
+
+/// The week `--week` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeekChoice {
+    /// The week of `--as-of` (`this`, or no `--week`).
+    This,
+    /// The last complete week before it.
+    Last,
+    /// A given ISO week, `2026-W48`.
+    Given(Week),
+}
+
+impl WeekChoice {
+    /// `2026-W48`, `last` or `this`.
+    pub fn parse(s: &str) -> Result<WeekChoice> {
+        let w = s.trim();
+        if w.eq_ignore_ascii_case("last") {
+            Ok(WeekChoice::Last)
+        } else if w.eq_ignore_ascii_case("this") {
+            Ok(WeekChoice::This)
+        } else {
+            Week::parse(w).map(WeekChoice::Given).ok_or_else(|| {
+                Error::Usage(format!("--week `{w}` is not an ISO week like 2026-W48, or `last`"))
+            })
+        }
     }
 }
 
@@ -146,12 +165,12 @@ mod tests {
     #[test]
     fn periods() {
         let as_of = DateTime::parse_from_rfc3339("2026-11-27T17:00:00Z").expect("t").to_utc();
-        let p = Period::resolve(None, as_of, Tz::UTC).expect("period");
+        let p = Period::resolve(None, as_of, Tz::UTC);
         assert_eq!((p.week.to_string(), p.as_of), ("2026-W48".into(), as_of));
-        let last = Period::resolve(Some("last"), as_of, Tz::UTC).expect("period");
+        let last = Period::resolve(WeekChoice::parse("last").ok(), as_of, Tz::UTC);
         assert_eq!(last.week.to_string(), "2026-W47");
         assert_eq!(last.as_of.to_rfc3339(), "2026-11-22T23:59:59+00:00");
         assert_eq!(last.today.to_string(), "2026-11-22");
-        assert!(Period::resolve(Some("W48"), as_of, Tz::UTC).is_err());
+        assert!(WeekChoice::parse("W48").is_err());
     }
 }

@@ -18,21 +18,18 @@ use crate::classify::Classifier;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{link_kind, Baseline, Snapshot};
-use crate::model::{Period, WeekSummary};
+use crate::model::{Format, Period, Role, WeekChoice, WeekSummary};
 use crate::render::markdown::Renderer;
 use crate::text::glob_match;
 use state::State;
 
-pub const ROLES: [&str; 3] = ["product", "program", "project"];
-pub const FORMATS: [&str; 3] = ["md", "json", "pdf"];
-
 /// What to report on, resolved from flags and config.
 #[derive(Debug, Clone)]
 pub struct Request {
-    pub week: Option<String>,
+    pub week: Option<WeekChoice>,
     pub as_of: DateTime<Utc>,
-    pub roles: Vec<String>,
-    pub formats: Vec<String>,
+    pub roles: Vec<Role>,
+    pub formats: Vec<Format>,
     pub out: PathBuf,
     pub state_dir: PathBuf,
     pub templates: Option<PathBuf>,
@@ -43,7 +40,7 @@ pub struct Request {
 
 /// One role's verdict, once its files are written.
 pub struct Rendered {
-    pub role: String,
+    pub role: Role,
     pub verdict: Verdict,
 }
 
@@ -51,7 +48,7 @@ pub struct Rendered {
 pub struct Outcome {
     pub week: String,
     pub files: Vec<PathBuf>,
-    pub statuses: Vec<(String, Status)>,
+    pub statuses: Vec<(Role, Status)>,
     /// The week's items, classes and baseline, handed back so that a command about to
     /// exit can leave them to the exit (see [`Outcome::leave_to_exit`]) rather than
     /// free them one by one. Dropped with the outcome otherwise.
@@ -67,25 +64,6 @@ impl Outcome {
     }
 }
 
-pub fn validate(roles: &[String], formats: &[String]) -> Result<()> {
-    for r in roles {
-        if !ROLES.contains(&r.as_str()) {
-            return Err(Error::Usage(format!(
-                "unknown role `{r}`; expected product, program or project"
-            )));
-        }
-    }
-    for f in formats {
-        if !FORMATS.contains(&f.as_str()) {
-            return Err(Error::Usage(format!(
-                "unknown format `{f}`; expected {}",
-                FORMATS.join(", ")
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// Builds the week's reports from the snapshot `load` gives, classified by the classifier
 /// `classifier` builds (on another thread, while `load` runs), writes them, and stores the
 /// week.
@@ -95,14 +73,13 @@ pub fn run(
     load: impl FnOnce() -> Result<Snapshot>,
     req: &Request,
 ) -> Result<Outcome> {
-    validate(&req.roles, &req.formats)?;
     // The user's templates are checked before any source is read; the built-in ones
     // cannot fail and are compiled (2 ms) while the sources load.
     let user_templates = match req.templates.as_deref() {
         Some(dir) => Some(Renderer::new(Some(dir))?),
         None => None,
     };
-    let period = Period::resolve(req.week.as_deref(), req.as_of, config.timezone.0)?;
+    let period = Period::resolve(req.week, req.as_of, config.timezone.0);
     let lap = crate::usage::lap;
     lap("report started");
     // Last week's snapshot is read while the sources load: for a large project both take
@@ -175,7 +152,7 @@ pub fn run(
             let roles: Vec<_> = req
                 .roles
                 .iter()
-                .map(|role| {
+                .map(|&role| {
                     let (ctx, renderer, dir, week) = (&ctx, &renderer, &dir, &week);
                     s.spawn(move || role_files(ctx, renderer, req, role, dir, week))
                 })
@@ -212,16 +189,11 @@ pub fn run(
     }
     let mut summary = WeekSummary::new(period.week);
     for r in &rendered {
-        let s = Some(r.verdict.status);
-        match r.role.as_str() {
-            "product" => summary.product = s,
-            "program" => summary.program = s,
-            _ => summary.project = s,
-        }
+        summary.set(r.role, r.verdict.status);
     }
     state.commit(period.week, stored, &summary)?;
     lap("reports renamed into place, state saved");
-    let statuses = rendered.iter().map(|r| (r.role.clone(), r.verdict.status)).collect();
+    let statuses = rendered.iter().map(|r| (r.role, r.verdict.status)).collect();
     drop(ctx);
     Ok(Outcome { week, files, statuses, week_data: Box::new((snapshot, classes, baseline)) })
 }
@@ -231,7 +203,7 @@ fn role_files(
     ctx: &Ctx,
     renderer: &Renderer,
     req: &Request,
-    role: &str,
+    role: Role,
     dir: &Path,
     week: &str,
 ) -> Result<(Rendered, Vec<write::Pending>)> {
@@ -240,17 +212,17 @@ fn role_files(
     let notes = notes::load(req.notes.as_deref(), week, role)?;
     let top = config.report.top;
     let (full, verdict, mut data) = match role {
-        "product" => {
+        Role::Product => {
             let r = analyse::product::build(ctx, notes);
             let (capped, totals) = r.capped(top);
             (Full::Product(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
         }
-        "program" => {
+        Role::Program => {
             let r = analyse::program::build(ctx, notes);
             let (capped, totals) = r.capped(top);
             (Full::Program(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
         }
-        _ => {
+        Role::Project => {
             let r = analyse::project::build(ctx, notes);
             let (capped, totals) = r.capped(top);
             (Full::Project(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
@@ -266,18 +238,18 @@ fn role_files(
     }
     let analysed = started.elapsed();
     let markdown = renderer.render(&format!("{role}.md"), &data)?;
-    let wants = |f: &str| req.formats.iter().any(|x| x == f);
+    let wants = |f: Format| req.formats.contains(&f);
     let mut files = Vec::new();
-    if wants("md") {
+    if wants(Format::Md) {
         let path = dir.join(format!("{role}.md"));
         files.push(write::prepare(&path, |w| w.write_all(markdown.as_bytes()))?);
     }
-    if wants("json") {
+    if wants(Format::Json) {
         // Every list in full: streamed to the file, one entry per line.
         let path = dir.join(format!("{role}.json"));
         files.push(write::prepare(&path, |w| crate::render::json::write_json_lines(w, &full, 2))?);
     }
-    if wants("pdf") {
+    if wants(Format::Pdf) {
         let path = dir.join(format!("{role}.pdf"));
         let pdf = crate::render::pdf::render(
             &markdown,
@@ -290,7 +262,7 @@ fn role_files(
         analysed.as_millis(),
         (started.elapsed() - analysed).as_millis()
     );
-    Ok((Rendered { role: role.to_string(), verdict }, files))
+    Ok((Rendered { role, verdict }, files))
 }
 
 /// A role's full report, for its JSON file.
@@ -305,21 +277,20 @@ enum Full<'a> {
 /// Page setup and metadata of one role's PDF, from `[report.pdf]` and the week.
 fn pdf_options(
     config: &Config,
-    role: &str,
+    role: Role,
     week: &str,
     as_of: DateTime<Utc>,
 ) -> crate::render::pdf::PdfOptions {
     use crate::render::pdf::{PageSize, PdfOptions};
     let p = &config.report.pdf;
-    let mut title = format!("{role} report");
-    title[..1].make_ascii_uppercase();
+    let title = format!("{} report", role.title());
     let org = &config.report.title;
     PdfOptions {
         title,
         subtitle: if org.is_empty() { week.to_string() } else { format!("{org} · {week}") },
         author: "rolecall".into(),
-        subject: format!("Weekly {role} status, {week}"),
-        keywords: vec![role.to_string(), week.to_string(), "status report".into()],
+        subject: format!("Weekly {} status, {week}", role.as_str()),
+        keywords: vec![role.as_str().to_string(), week.to_string(), "status report".into()],
         as_of,
         page: match p.page {
             crate::config::PageName::A4 => PageSize::A4,
@@ -342,23 +313,16 @@ fn view<T: Serialize>(capped: &T, totals: &analyse::Totals) -> Result<Value> {
 }
 
 fn index_data(ctx: &Ctx, rendered: &[Rendered]) -> Value {
-    let question = |role: &str| match role {
-        "product" => "Are we building the right thing?",
-        "program" => "How do we deliver this across teams, and what is blocking it?",
-        _ => "Are we delivering this defined work on schedule?",
-    };
     let roles: Vec<Value> = rendered
         .iter()
         .map(|r| {
-            let mut name = r.role.clone();
-            name[..1].make_ascii_uppercase();
             serde_json::json!({
-                "name": name,
-                "file": format!("{}.md", r.role),
+                "name": r.role.title(),
+                "file": format!("{}.md", r.role.as_str()),
                 "status": r.verdict.status,
                 "headline": r.verdict.headline,
                 "reasons": r.verdict.reasons,
-                "question": question(&r.role),
+                "question": r.role.question(),
             })
         })
         .collect();

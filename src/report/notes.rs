@@ -7,18 +7,19 @@ use std::path::Path;
 
 use crate::analyse::Note;
 use crate::error::{Error, Result};
+use crate::model::Role;
 
 /// The note slots each role's report has, in order.
-pub fn slots(role: &str) -> &'static [&'static str] {
+pub fn slots(role: Role) -> &'static [&'static str] {
     match role {
-        "product" => &["Outcomes", "Decisions needed", "Notes"],
-        "program" => &["Why this status", "Path to green", "Leadership asks", "Notes"],
-        _ => &["Why this status", "Recovery plan", "Notes"],
+        Role::Product => &["Outcomes", "Decisions needed", "Notes"],
+        Role::Program => &["Why this status", "Path to green", "Leadership asks", "Notes"],
+        Role::Project => &["Why this status", "Recovery plan", "Notes"],
     }
 }
 
 /// Reads the notes of `role` for `week` from `dir` (when given) and fills the slots.
-pub fn load(dir: Option<&Path>, week: &str, role: &str) -> Result<Vec<Note>> {
+pub fn load(dir: Option<&Path>, week: &str, role: Role) -> Result<Vec<Note>> {
     let sections = match dir {
         None => Vec::new(),
         Some(d) => {
@@ -84,7 +85,7 @@ mod tests {
     #[test]
     fn sections_fill_slots_and_extras_follow() {
         let text = "# Program notes W48\n\n## Path to green\nHire a contractor.\n\n## Budget\n€40k left.\n";
-        let notes = merge(slots("program"), parse(text));
+        let notes = merge(slots(Role::Program), parse(text));
         let titles: Vec<_> = notes.iter().map(|n| (n.title.as_str(), n.filled)).collect();
         assert_eq!(
             titles,
