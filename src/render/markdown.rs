@@ -29,13 +29,14 @@ pub const PARTIALS: &[(&str, &str)] = &[
     ("about", include_str!("../../templates/partials/about.md.hbs")),
 ];
 
-pub struct Renderer {
+/// The templates, compiled: built-in ones, each replaceable by a file of the user's.
+pub struct Templates {
     hb: Handlebars<'static>,
 }
 
-impl Renderer {
+impl Templates {
     /// The built-in templates, each replaced by `dir/NAME.hbs` when that file exists.
-    pub fn new(dir: Option<&Path>) -> Result<Renderer> {
+    pub fn new(dir: Option<&Path>) -> Result<Templates> {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(escape);
@@ -58,10 +59,10 @@ impl Renderer {
                 });
             }
         }
-        Ok(Renderer { hb })
+        Ok(Templates { hb })
     }
 
-    pub fn render(&self, name: &str, data: &Value) -> Result<String> {
+    pub fn render(&self, name: &str, data: &impl serde::Serialize) -> Result<String> {
         self.hb.render(name, data).map_err(|e| {
             let mut msg = e.reason().to_string();
             if let Some(line) = e.line_no {

@@ -10,16 +10,14 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde_json::Value;
 
 use crate::analyse::{self, Ctx, Input, Status, Verdict};
 use crate::classify::Classifier;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{link_kind, Baseline, Snapshot};
 use crate::model::{Format, Period, Role, WeekChoice, WeekSummary};
-use crate::render::markdown::Renderer;
+use crate::render::{Document, IndexContext, RoleContext, RoleReport, Templates};
 use crate::text::glob_match;
 use state::State;
 
@@ -76,7 +74,7 @@ pub fn run(
     // The user's templates are checked before any source is read; the built-in ones
     // cannot fail and are compiled (2 ms) while the sources load.
     let user_templates = match req.templates.as_deref() {
-        Some(dir) => Some(Renderer::new(Some(dir))?),
+        Some(dir) => Some(Templates::new(Some(dir))?),
         None => None,
     };
     let period = Period::resolve(req.week, req.as_of, config.timezone.0);
@@ -102,7 +100,7 @@ pub fn run(
         let classifier = s.spawn(classifier);
         let renderer = s.spawn(|| match user_templates {
             Some(checked) => Ok(checked),
-            None => Renderer::new(None),
+            None => Templates::new(None),
         });
         let snapshot = load();
         (crate::par::join(classifier), snapshot, crate::par::join(renderer))
@@ -201,7 +199,7 @@ pub fn run(
 /// One role: analysed, its template rendered, and its files written under temporary names.
 fn role_files(
     ctx: &Ctx,
-    renderer: &Renderer,
+    renderer: &Templates,
     req: &Request,
     role: Role,
     dir: &Path,
@@ -211,51 +209,38 @@ fn role_files(
     let started = std::time::Instant::now();
     let notes = notes::load(req.notes.as_deref(), week, role)?;
     let top = config.report.top;
-    let (full, verdict, mut data) = match role {
+    let (full, context) = match role {
         Role::Product => {
             let r = analyse::product::build(ctx, notes);
             let (capped, totals) = r.capped(top);
-            (Full::Product(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
+            (RoleReport::Product(Box::new(r)), (RoleReport::Product(Box::new(capped)), totals))
         }
         Role::Program => {
             let r = analyse::program::build(ctx, notes);
             let (capped, totals) = r.capped(top);
-            (Full::Program(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
+            (RoleReport::Program(Box::new(r)), (RoleReport::Program(Box::new(capped)), totals))
         }
         Role::Project => {
             let r = analyse::project::build(ctx, notes);
             let (capped, totals) = r.capped(top);
-            (Full::Project(Box::new(r)), capped.verdict.clone(), view(&capped, &totals)?)
+            (RoleReport::Project(Box::new(r)), (RoleReport::Project(Box::new(capped)), totals))
         }
     };
     let notes_path = match req.notes.as_deref() {
         Some(d) => d.join(week).join(format!("{role}.md")).display().to_string(),
         None => format!("notes/{week}/{role}.md (pass --notes notes)"),
     };
-    if let Value::Object(map) = &mut data {
-        map.insert("top".into(), Value::from(top));
-        map.insert("notes_path".into(), Value::from(notes_path));
-    }
+    let context = RoleContext { report: context.0, totals: context.1, top, notes_path };
+    let verdict = context.report.verdict().clone();
     let analysed = started.elapsed();
-    let markdown = renderer.render(&format!("{role}.md"), &data)?;
-    let wants = |f: Format| req.formats.contains(&f);
+    let markdown = renderer.render(&format!("{role}.md"), &context)?;
+    let pdf = pdf_options(config, role, week, ctx.input.period.as_of);
+    let doc = Document { role, full: &full, markdown: &markdown, pdf: &pdf };
     let mut files = Vec::new();
-    if wants(Format::Md) {
-        let path = dir.join(format!("{role}.md"));
-        files.push(write::prepare(&path, |w| w.write_all(markdown.as_bytes()))?);
-    }
-    if wants(Format::Json) {
-        // Every list in full: streamed to the file, one entry per line.
-        let path = dir.join(format!("{role}.json"));
-        files.push(write::prepare(&path, |w| crate::render::json::write_json_lines(w, &full, 2))?);
-    }
-    if wants(Format::Pdf) {
-        let path = dir.join(format!("{role}.pdf"));
-        let pdf = crate::render::pdf::render(
-            &markdown,
-            &pdf_options(config, role, week, ctx.input.period.as_of),
-        )?;
-        files.push(write::prepare(&path, |w| w.write_all(&pdf.bytes))?);
+    for format in Format::ALL.into_iter().filter(|f| req.formats.contains(f)) {
+        let path = dir.join(format!("{role}.{}", format.as_str()));
+        let renderer = crate::render::renderer(format);
+        files.push(write::prepare(&path, |w| renderer.render(&doc, w))?);
     }
     tracing::debug!(
         "{role}: analysed in {} ms, rendered and written in {} ms",
@@ -263,15 +248,6 @@ fn role_files(
         (started.elapsed() - analysed).as_millis()
     );
     Ok((Rendered { role, verdict }, files))
-}
-
-/// A role's full report, for its JSON file.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Full<'a> {
-    Product(Box<analyse::product::ProductReport<'a>>),
-    Program(Box<analyse::program::ProgramReport<'a>>),
-    Project(Box<analyse::project::ProjectReport<'a>>),
 }
 
 /// Page setup and metadata of one role's PDF, from `[report.pdf]` and the week.
@@ -301,41 +277,27 @@ fn pdf_options(
     }
 }
 
-/// The template's data: the report with lists cut to `top`, plus `totals`, the full
-/// length of each list.
-fn view<T: Serialize>(capped: &T, totals: &analyse::Totals) -> Result<Value> {
-    let fail = |e: serde_json::Error| Error::Run(format!("cannot serialise the report: {e}"));
-    let mut data = serde_json::to_value(capped).map_err(fail)?;
-    if let Value::Object(map) = &mut data {
-        map.insert("totals".into(), serde_json::to_value(totals).map_err(fail)?);
-    }
-    Ok(data)
-}
-
-fn index_data(ctx: &Ctx, rendered: &[Rendered]) -> Value {
-    let roles: Vec<Value> = rendered
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "name": r.role.title(),
-                "file": format!("{}.md", r.role.as_str()),
-                "status": r.verdict.status,
-                "headline": r.verdict.headline,
-                "reasons": r.verdict.reasons,
-                "question": r.role.question(),
-            })
-        })
-        .collect();
+fn index_data<'a>(ctx: &Ctx, rendered: &'a [Rendered]) -> IndexContext<'a> {
     let meta = ctx.meta("index");
-    serde_json::json!({
-        "title": meta.title,
-        "week": meta.week,
-        "roles": roles,
-        "concern_mix": meta.concern_mix,
-        "as_of": meta.as_of,
-        "items": meta.items_in_scope,
-        "top": ctx.input.config.report.top,
-    })
+    IndexContext {
+        title: meta.title,
+        week: meta.week,
+        roles: rendered
+            .iter()
+            .map(|r| crate::render::context::IndexRole {
+                name: r.role.title(),
+                file: format!("{}.md", r.role),
+                status: r.verdict.status,
+                headline: &r.verdict.headline,
+                reasons: &r.verdict.reasons,
+                question: r.role.question(),
+            })
+            .collect(),
+        concern_mix: meta.concern_mix,
+        as_of: meta.as_of,
+        items: meta.items_in_scope,
+        top: ctx.input.config.report.top,
+    }
 }
 
 /// Gives milestones the dates and teams `[[milestone]]` sets (exports carry none); a

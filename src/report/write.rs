@@ -36,7 +36,7 @@ pub fn prepare(
         fill(&mut w)?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
-    result.map_err(|e| fail("write", path, e))?;
+    result.map_err(|e| fill_error(path, e))?;
     Ok(pending)
 }
 
@@ -65,6 +65,18 @@ impl Drop for Pending {
 /// Writes `bytes` to `path` atomically.
 pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     prepare(path, |w| w.write_all(bytes))?.commit()
+}
+
+/// What `fill` failed with: a renderer's own error (wrapped in an I/O error, see
+/// [`crate::render::Renderer`]) as it is, anything else as a failure to write `path`.
+fn fill_error(path: &Path, e: std::io::Error) -> Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+        if let Some(Ok(error)) = e.into_inner().map(|inner| inner.downcast::<Error>()) {
+            return *error;
+        }
+        return Error::Run(format!("cannot write {}", path.display()));
+    }
+    fail("write", path, e)
 }
 
 fn fail(what: &str, path: &Path, e: std::io::Error) -> Error {

@@ -1,0 +1,65 @@
+//! What the templates see: a typed context per report. `rolecall report` documents these
+//! fields in the README's Templates section; strict mode makes a misspelled one an error.
+
+use serde::Serialize;
+
+use crate::analyse::{self, Totals};
+use crate::model::Status;
+
+/// One role's report, for its JSON file (every list in full) and, cut to `top`, for its
+/// template.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum RoleReport<'a> {
+    Product(Box<analyse::product::ProductReport<'a>>),
+    Program(Box<analyse::program::ProgramReport<'a>>),
+    Project(Box<analyse::project::ProjectReport<'a>>),
+}
+
+impl RoleReport<'_> {
+    /// The role's status, headline and reasons.
+    pub fn verdict(&self) -> &analyse::Verdict {
+        match self {
+            RoleReport::Product(r) => &r.verdict,
+            RoleReport::Program(r) => &r.verdict,
+            RoleReport::Project(r) => &r.verdict,
+        }
+    }
+}
+
+/// A role template's data: the report with its lists cut to `top`, the full length of
+/// each list, and where the role's notes go.
+#[derive(Serialize)]
+pub struct RoleContext<'a> {
+    #[serde(flatten)]
+    pub report: RoleReport<'a>,
+    /// Each list's full length, by name, for "and 12 more".
+    pub totals: Totals,
+    /// How many entries a list shows.
+    pub top: usize,
+    /// Where the notes for this role and week are read from (a hint when none are).
+    pub notes_path: String,
+}
+
+/// `index.md`'s data: each role's verdict in a line, and the week's numbers.
+#[derive(Serialize)]
+pub struct IndexContext<'a> {
+    pub title: String,
+    pub week: String,
+    pub roles: Vec<IndexRole<'a>>,
+    pub concern_mix: std::collections::BTreeMap<String, usize>,
+    pub as_of: chrono::DateTime<chrono::Utc>,
+    pub items: usize,
+    pub top: usize,
+}
+
+/// One role's line in the index.
+#[derive(Serialize)]
+pub struct IndexRole<'a> {
+    pub name: &'static str,
+    pub file: String,
+    pub status: Status,
+    pub headline: &'a str,
+    pub reasons: &'a [String],
+    pub question: &'static str,
+}
