@@ -150,7 +150,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             ..Item::default()
         });
     }
-    Ok(Imported { items, milestones: Vec::new() })
+    Ok(Imported { items, ..Imported::default() })
 }
 
 struct AsanaColumns {

@@ -143,7 +143,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             ..Item::default()
         });
     }
-    Ok(Imported { items, milestones: Vec::new() })
+    Ok(Imported { items, ..Imported::default() })
 }
 
 #[cfg(test)]

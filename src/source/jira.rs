@@ -27,6 +27,24 @@ pub fn detect(cols: &Columns) -> bool {
 }
 
 /// Imports the Jira export at `path` (shown as `shown`). A large file is read in chunks
+/// `jira:PATH`: a Jira CSV export.
+pub struct Jira;
+
+impl super::Importer for Jira {
+    fn name(&self) -> &'static str {
+        "jira"
+    }
+
+    fn import(
+        &self,
+        spec: &super::SourceSpec,
+        ctx: &SourceCtx,
+        _: &crate::config::Config,
+    ) -> Result<Imported> {
+        import_file(&spec.target, Path::new(&spec.target), ctx)
+    }
+}
+
 /// and made into items in one pass, so the whole file is never held parsed.
 pub fn import_file(shown: &str, path: &Path, ctx: &SourceCtx) -> Result<Imported> {
     match chunks::read(shown, path)? {
@@ -113,7 +131,7 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
             ..Milestone::default()
         })
         .collect();
-    Ok(Some(Imported { items, milestones }))
+    Ok(Some(Imported { items, milestones, ..Imported::default() }))
 }
 
 /// Which date of an item a value is.

@@ -158,7 +158,7 @@ pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             fields: rest.fields(row, unguard),
         });
     }
-    Ok(Imported { items, milestones: milestones.into_values().collect() })
+    Ok(Imported { items, milestones: milestones.into_values().collect(), ..Imported::default() })
 }
 
 struct LinearColumns {

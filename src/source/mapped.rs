@@ -216,5 +216,5 @@ pub fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Import
             ..Item::default()
         });
     }
-    Ok(Imported { items, milestones: Vec::new() })
+    Ok(Imported { items, ..Imported::default() })
 }

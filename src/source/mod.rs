@@ -8,6 +8,7 @@ pub mod asana;
 pub mod chunks;
 mod columns;
 mod common;
+mod csv;
 mod datecols;
 pub mod demo;
 pub mod detect;
@@ -30,43 +31,69 @@ use crate::dates::DateOrder;
 use crate::error::{Error, Result};
 use crate::model::{Item, Milestone, Snapshot, SourceInfo};
 
-/// The formats a spec can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Jira,
-    /// Any CSV: the format is detected from the header.
-    Csv,
-    Snapshot,
-    Github,
-    Linear,
-    Asana,
-    GithubProjects,
+/// One kind of source rolecall reads. Each is named by the prefix of a spec
+/// (`jira:PATH`), which is also the format a snapshot records for it.
+pub trait Importer: Sync {
+    /// The spec prefix: `jira`, `csv`, `github`…
+    fn name(&self) -> &'static str;
+
+    /// Reads what `spec.target` names: a file, or repositories for `github:`.
+    fn import(&self, spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imported>;
 }
 
-const FORMATS: &[(&str, Format)] = &[
-    ("jira", Format::Jira),
-    ("csv", Format::Csv),
-    ("snapshot", Format::Snapshot),
-    ("github", Format::Github),
-    ("linear", Format::Linear),
-    ("asana", Format::Asana),
-    ("github-projects", Format::GithubProjects),
+/// Every importer, in the order error messages list them.
+pub static IMPORTERS: [&dyn Importer; 7] = [
+    &jira::Jira,
+    &csv::Csv,
+    &snapshot::SnapshotFile,
+    &github::Github,
+    &TableExport { name: "linear", import: linear::import },
+    &TableExport { name: "asana", import: asana::import },
+    &TableExport { name: "github-projects", import: github_projects::import },
 ];
+
+/// An export read whole, as a table.
+struct TableExport {
+    name: &'static str,
+    import: fn(&table::Table, &SourceCtx) -> Result<Imported>,
+}
+
+impl Importer for TableExport {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn import(&self, spec: &SourceSpec, ctx: &SourceCtx, _: &Config) -> Result<Imported> {
+        (self.import)(&table::Table::read(&spec.target, Path::new(&spec.target))?, ctx)
+    }
+}
+
+/// The importer a table of a detected format goes to: the CSV/TSV exports.
+fn table_importer(format: detect::Detected) -> fn(&table::Table, &SourceCtx) -> Result<Imported> {
+    match format {
+        detect::Detected::Jira => jira::import,
+        detect::Detected::Linear => linear::import,
+        detect::Detected::Asana => asana::import,
+        detect::Detected::GithubProjects => github_projects::import,
+    }
+}
 
 /// A parsed `-s` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceSpec {
     /// As the user wrote it; this is how the source is named in output and errors.
     pub raw: String,
-    pub format: Format,
+    /// The [`Importer`] that reads it, by name.
+    pub kind: &'static str,
     pub target: String,
 }
 
 impl SourceSpec {
     pub fn parse(raw: &str) -> Result<SourceSpec> {
-        let names = || FORMATS.iter().map(|(n, _)| format!("{n}:")).collect::<Vec<_>>().join(", ");
+        let names =
+            || IMPORTERS.iter().map(|i| format!("{}:", i.name())).collect::<Vec<_>>().join(", ");
         if let Some((prefix, target)) = raw.split_once(':') {
-            if let Some((_, format)) = FORMATS.iter().find(|(n, _)| *n == prefix) {
+            if let Some(importer) = IMPORTERS.iter().find(|i| i.name() == prefix) {
                 if target.is_empty() {
                     return Err(Error::Usage(format!(
                         "source `{raw}` names no file or repository"
@@ -74,13 +101,13 @@ impl SourceSpec {
                 }
                 return Ok(SourceSpec {
                     raw: raw.to_string(),
-                    format: *format,
+                    kind: importer.name(),
                     target: target.into(),
                 });
             }
             // A Windows drive (`C:\…`) is a path, not a format.
             if prefix.len() > 1 {
-                let hint = crate::text::nearest(prefix, FORMATS.iter().map(|(n, _)| *n))
+                let hint = crate::text::nearest(prefix, IMPORTERS.iter().map(|i| i.name()))
                     .map(|n| format!(" (did you mean `{n}:`?)"))
                     .unwrap_or_default();
                 return Err(Error::Usage(format!(
@@ -90,12 +117,13 @@ impl SourceSpec {
             }
         }
         // A bare path: a snapshot when it is JSON, else a CSV to detect.
-        let format = if raw.to_ascii_lowercase().ends_with(".json") {
-            Format::Snapshot
-        } else {
-            Format::Csv
-        };
-        Ok(SourceSpec { raw: raw.to_string(), format, target: raw.to_string() })
+        let kind = if raw.to_ascii_lowercase().ends_with(".json") { "snapshot" } else { "csv" };
+        Ok(SourceSpec { raw: raw.to_string(), kind, target: raw.to_string() })
+    }
+
+    /// The importer that reads it.
+    pub fn importer(&self) -> &'static dyn Importer {
+        *IMPORTERS.iter().find(|i| i.name() == self.kind).unwrap_or(&IMPORTERS[1])
     }
 }
 
@@ -136,6 +164,10 @@ impl SourceCtx {
 pub struct Imported {
     pub items: Vec<Item>,
     pub milestones: Vec<Milestone>,
+    /// The format read when it is not the importer's name (`csv:` detects one).
+    pub format: Option<&'static str>,
+    /// The sources a saved snapshot was taken from, which it stands for.
+    pub sources: Vec<SourceInfo>,
 }
 
 /// Loads every source in order and merges it into `snapshot`.
@@ -190,7 +222,7 @@ pub fn add(
 fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Imported)> {
     let ctx = SourceCtx::new(spec, config);
     if let Some(own) = config.source(&spec.raw) {
-        if spec.format != Format::Csv && (own.has_mapping() || own.format.is_some()) {
+        if spec.kind != "csv" && (own.has_mapping() || own.format.is_some()) {
             return Err(Error::Config {
                 at: config.origin.clone(),
                 message: format!(
@@ -200,104 +232,20 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
             });
         }
     }
-    let (format, imported) = match spec.format {
-        Format::Snapshot => {
-            // A saved snapshot keeps the freshness of the sources it was taken from.
-            let snap = snapshot::read(&spec.target)?;
-            if !snap.sources.is_empty() {
-                return Ok((
-                    snap.sources,
-                    Imported { items: snap.items, milestones: snap.milestones },
-                ));
-            }
-            ("snapshot", Imported { items: snap.items, milestones: snap.milestones })
-        }
-        Format::Jira => ("jira", jira::import_file(&spec.target, Path::new(&spec.target), &ctx)?),
-        Format::Csv => {
-            let own = config.source(&spec.raw);
-            let path = Path::new(&spec.target);
-            if let Some(mapping) = own.filter(|s| s.has_mapping()) {
-                let table = table::Table::read(&spec.target, path)?;
-                tracing::info!(
-                    "{}: read with the column mapping from {}",
-                    spec.target,
-                    config.origin
-                );
-                ("csv", mapped::import(&table, &ctx, mapping)?)
-            } else {
-                let format = match own.and_then(|s| s.format.as_deref()) {
-                    Some(name) => {
-                        Some(detect::Detected::from_name(name).ok_or_else(|| Error::Config {
-                            at: config.origin.clone(),
-                            message: format!(
-                                "source `{}`: unknown format `{name}` (expected one of {})",
-                                spec.raw,
-                                detect::ORDER
-                                    .iter()
-                                    .map(|d| format!("`{}`", d.name()))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        })?)
-                    }
-                    None => None,
-                };
-                // A large export is read in chunks; its header is enough to detect it.
-                let export = chunks::read(&spec.target, path)?;
-                let format = match (format, &export) {
-                    (Some(f), _) => f,
-                    (None, chunks::Export::Whole(t)) => detect::detect(t)?,
-                    (None, chunks::Export::Chunked(c)) => {
-                        detect::detect_headers(&c.path, &c.headers)?
-                    }
-                };
-                let article = if format.name().starts_with('a') { "an" } else { "a" };
-                tracing::info!("{}: detected {article} {} export", spec.target, format.name());
-                let imported = match export {
-                    chunks::Export::Whole(t) => import_as(format, &t, &ctx)?,
-                    chunks::Export::Chunked(c) if format == detect::Detected::Jira => {
-                        jira::import_chunks(c, &ctx)?
-                    }
-                    // Only Jira's importer reads chunks; the others read the table.
-                    chunks::Export::Chunked(_) => {
-                        import_as(format, &table::Table::read(&spec.target, path)?, &ctx)?
-                    }
-                };
-                (format.name(), imported)
-            }
-        }
-        Format::Linear => {
-            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
-            ("linear", linear::import(&table, &ctx)?)
-        }
-        Format::Asana => {
-            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
-            ("asana", asana::import(&table, &ctx)?)
-        }
-        Format::GithubProjects => {
-            let table = table::Table::read(&spec.target, Path::new(&spec.target))?;
-            ("github-projects", github_projects::import(&table, &ctx)?)
-        }
-        Format::Github => ("github", github::import(spec, &ctx, config)?),
-    };
+    let importer = spec.importer();
+    let mut imported = importer.import(spec, &ctx, config)?;
+    if !imported.sources.is_empty() {
+        // A saved snapshot keeps the freshness of the sources it was taken from.
+        return Ok((std::mem::take(&mut imported.sources), imported));
+    }
     let info = SourceInfo {
         spec: spec.raw.clone(),
-        format: format.to_string(),
+        format: imported.format.unwrap_or(importer.name()).to_string(),
         data_as_of: imported.items.iter().filter_map(|i| i.updated.or(i.created)).max(),
         items: imported.items.len(),
         milestones: imported.milestones.len(),
     };
     Ok((vec![info], imported))
-}
-
-/// Imports a table whose format is known.
-fn import_as(format: detect::Detected, table: &table::Table, ctx: &SourceCtx) -> Result<Imported> {
-    match format {
-        detect::Detected::Jira => jira::import(table, ctx),
-        detect::Detected::Linear => linear::import(table, ctx),
-        detect::Detected::Asana => asana::import(table, ctx),
-        detect::Detected::GithubProjects => github_projects::import(table, ctx),
-    }
 }
 
 /// The first few distinct headers, for error messages.

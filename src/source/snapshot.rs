@@ -4,6 +4,30 @@
 use crate::error::{Error, Location, Result};
 use crate::model::{Snapshot, SCHEMA_VERSION};
 
+/// `snapshot:PATH`: a snapshot as `rolecall items --format snapshot` writes it.
+pub struct SnapshotFile;
+
+impl super::Importer for SnapshotFile {
+    fn name(&self) -> &'static str {
+        "snapshot"
+    }
+
+    fn import(
+        &self,
+        spec: &super::SourceSpec,
+        _: &super::SourceCtx,
+        _: &crate::config::Config,
+    ) -> Result<super::Imported> {
+        let snap = read(&spec.target)?;
+        Ok(super::Imported {
+            items: snap.items,
+            milestones: snap.milestones,
+            format: None,
+            sources: snap.sources,
+        })
+    }
+}
+
 pub fn read(path: &str) -> Result<Snapshot> {
     if std::path::Path::new(path).is_dir() {
         return Err(Error::Read {

@@ -78,6 +78,19 @@ pub struct Stats {
     pub rate: RateLimit,
 }
 
+/// `github:OWNER/REPO` or `github:OWNER`: issues, pull requests and milestones.
+pub struct Github;
+
+impl super::Importer for Github {
+    fn name(&self) -> &'static str {
+        "github"
+    }
+
+    fn import(&self, spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imported> {
+        import(spec, ctx, config)
+    }
+}
+
 /// Loads a `github:` source: the synchronous entry point of the pipeline.
 pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imported> {
     let target = Target::parse(spec)?;
