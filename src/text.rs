@@ -1,40 +1,17 @@
 //! Small text helpers shared by error messages and table output.
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be what the
-/// user meant (at most a third of the word's length, and at least one edit allowed).
+/// user meant (at most a third of the word's length, and at least one edit allowed). A
+/// swap of two neighbours counts as one edit (optimal string alignment): `jria` is one
+/// edit from `jira`.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| (strsim::osa_distance(&word.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Edit distance over characters, counting a swap of two neighbours as one edit
-/// (optimal string alignment): `jria` is one edit from `jira`.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// `s` cut to at most `max` characters, with `…` when cut; newlines become spaces.
@@ -82,28 +59,58 @@ pub fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `*` matches any run of characters; matching ignores case.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let t: Vec<char> = text.to_lowercase().chars().collect();
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == t[ti] || p[pi] == '?') {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
+/// Glob patterns as the config writes them: `*` matches any run of characters (`/`
+/// included), `?` one character, everything else itself; case is ignored. Compiled once
+/// into one matcher for the whole list.
+#[derive(Debug, Clone)]
+pub struct Globs {
+    set: globset::GlobSet,
+}
+
+impl Globs {
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Globs {
+        let mut set = globset::GlobSetBuilder::new();
+        for p in patterns {
+            // Only `*` and `?` are special: globset's `[…]`, `{…}` and `\` are escaped.
+            // Lower-cased here and in `is_match`: globset ignores the case of ASCII only.
+            let mut escaped = String::with_capacity(p.as_ref().len());
+            for c in p.as_ref().to_lowercase().chars() {
+                if matches!(c, '[' | ']' | '{' | '}' | '\\' | '!') {
+                    escaped.push('\\');
+                }
+                escaped.push(c);
+            }
+            let glob = globset::GlobBuilder::new(&escaped)
+                .case_insensitive(true)
+                .literal_separator(false)
+                .backslash_escape(true)
+                .build();
+            match glob {
+                Ok(g) => {
+                    set.add(g);
+                }
+                // Cannot happen once escaped; a pattern that still fails matches nothing.
+                Err(e) => tracing::warn!("glob `{}` ignored: {e}", p.as_ref()),
+            }
+        }
+        Globs { set: set.build().unwrap_or_else(|_| globset::GlobSet::empty()) }
+    }
+
+    /// No patterns at all.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
+    /// Whether any pattern matches all of `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        if self.set.is_empty() {
+            false
+        } else if text.is_ascii() {
+            self.set.is_match(text)
         } else {
-            return false;
+            self.set.is_match(text.to_lowercase())
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
 }
 
 #[cfg(test)]
@@ -126,10 +133,27 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match("acme/web*", "Acme/web-app"));
-        assert!(glob_match("*", "x"));
-        assert!(glob_match("a*c", "abbbc"));
-        assert!(!glob_match("acme/web*", "acme/api"));
-        assert!(glob_match("ACME", "acme"));
+        let m = |p: &str, t: &str| Globs::new(&[p]).is_match(t);
+        assert!(m("acme/web*", "Acme/web-app"));
+        assert!(m("*", "x"));
+        assert!(m("*", "a/b/c"));
+        assert!(m("a*c", "abbbc"));
+        assert!(!m("acme/web*", "acme/api"));
+        assert!(m("ACME", "acme"));
+        assert!(m("api-*", "api-gateway"));
+        assert!(!m("api-*", "web-api"));
+        assert!(m("a?c", "abc"));
+        assert!(!m("a?c", "ac"));
+        assert!(m("*a*b*", "xxaxxbxx"));
+        assert!(m("Zürich*", "ZÜRICH-ops"));
+        // Only `*` and `?` are special.
+        assert!(m("[wip]*", "[WIP] login"));
+        assert!(!m("[wip]*", "w login"));
+        assert!(m("{a,b}", "{a,b}"));
+        assert!(m(r"c:\x*", r"C:\x1"));
+        assert!(m("", ""));
+        assert!(m("acme/*", "acme/web"));
+        assert!(!Globs::new::<&str>(&[]).is_match(""));
+        assert!(Globs::new(&["a", "b*"]).is_match("bee"));
     }
 }

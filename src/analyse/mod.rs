@@ -15,13 +15,12 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::{Classification, Concern, Confidence};
-use crate::config::Config;
-use crate::config::Thresholds;
+use crate::config::{Config, TeamConfig, Thresholds};
 use crate::model::Period;
 use crate::model::{
     link_kind, Baseline, Item, Milestone, Prior, Snapshot, SourceInfo, State, Str, SCHEMA_VERSION,
 };
-use crate::text::glob_match;
+use crate::text::Globs;
 pub use status::Status;
 
 /// Everything the section builders read.
@@ -203,7 +202,8 @@ impl<'a> Ctx<'a> {
         let ((teams, index), (blocked_by, (children, by_milestone), baseline)) =
             std::thread::scope(|s| {
                 let teams = s.spawn(|| -> Vec<Str> {
-                    items.iter().map(|i| team_of(i, input.config)).collect()
+                    let teams = Teams::new(&input.config.teams);
+                    items.iter().map(|i| teams.team_of(i)).collect()
                 });
                 let index = s.spawn(|| -> FxHashMap<&str, usize> {
                     items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
@@ -526,25 +526,41 @@ pub enum Blocker {
     Unknown(String),
 }
 
-/// The team an item belongs to: the first `[[team]]` that matches, else the tracker's own
-/// team field, else its project, else "Unassigned".
-pub fn team_of(item: &Item, config: &Config) -> Str {
-    for t in &config.teams {
-        let project = item.project.as_deref().unwrap_or("");
-        let hit = t.repos.iter().any(|p| glob_match(p, project))
-            || t.components
+/// The `[[team]]` tables, their globs compiled once.
+pub struct Teams<'a> {
+    teams: Vec<(&'a TeamConfig, Globs, Globs)>,
+}
+
+impl<'a> Teams<'a> {
+    pub fn new(config: &'a [TeamConfig]) -> Self {
+        Teams {
+            teams: config
                 .iter()
-                .any(|c| item.components.iter().any(|x| x.eq_ignore_ascii_case(c)))
-            || t.labels.iter().any(|l| item.labels.iter().any(|x| glob_match(l, x)))
-            || item.team.as_deref().is_some_and(|own| {
-                own.eq_ignore_ascii_case(&t.name)
-                    || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(own))
-            });
-        if hit {
-            return Str::from(t.name.as_str());
+                .map(|t| (t, Globs::new(&t.repos), Globs::new(&t.labels)))
+                .collect(),
         }
     }
-    item.team.clone().or_else(|| item.project.clone()).unwrap_or_else(|| "Unassigned".into())
+
+    /// The team an item belongs to: the first `[[team]]` that matches, else the tracker's
+    /// own team field, else its project, else "Unassigned".
+    pub fn team_of(&self, item: &Item) -> Str {
+        for (t, repos, labels) in &self.teams {
+            let project = item.project.as_deref().unwrap_or("");
+            let hit = repos.is_match(project)
+                || t.components
+                    .iter()
+                    .any(|c| item.components.iter().any(|x| x.eq_ignore_ascii_case(c)))
+                || item.labels.iter().any(|x| labels.is_match(x))
+                || item.team.as_deref().is_some_and(|own| {
+                    own.eq_ignore_ascii_case(&t.name)
+                        || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(own))
+                });
+            if hit {
+                return Str::from(t.name.as_str());
+            }
+        }
+        item.team.clone().or_else(|| item.project.clone()).unwrap_or_else(|| "Unassigned".into())
+    }
 }
 
 /// Median and 85th percentile of `values` (which get sorted).

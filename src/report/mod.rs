@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::model::{link_kind, Baseline, Snapshot};
 use crate::model::{Format, Period, Role, WeekChoice, WeekSummary};
 use crate::render::{Document, IndexContext, RoleContext, RoleReport, Templates};
-use crate::text::glob_match;
+use crate::text::Globs;
 use state::State;
 
 /// What to report on, resolved from flags and config.
@@ -341,8 +341,15 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
     } else {
         Default::default()
     };
-    fn any<'v>(patterns: &[String], mut values: impl Iterator<Item = &'v str>) -> bool {
-        !patterns.is_empty() && values.any(|v| patterns.iter().any(|p| glob_match(p, v)))
+    let globs = |patterns: &[String]| Globs::new(patterns);
+    let (include_repos, exclude_repos) = (globs(&s.include_repos), globs(&s.exclude_repos));
+    let (include_labels, exclude_labels) = (globs(&s.include_labels), globs(&s.exclude_labels));
+    let (include_milestones, exclude_milestones) =
+        (globs(&s.include_milestones), globs(&s.exclude_milestones));
+    let (include_components, exclude_components) =
+        (globs(&s.include_components), globs(&s.exclude_components));
+    fn any<'v>(globs: &Globs, mut values: impl Iterator<Item = &'v str>) -> bool {
+        !globs.is_empty() && values.any(|v| globs.is_match(v))
     }
     // On all cores: a pass over every item's fields in memory is most of its cost.
     let keep: Vec<bool> = crate::par::map(&snapshot.items, 4096, |it| {
@@ -350,14 +357,14 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
         let labels = || it.labels.iter().map(|s| s.as_str());
         let milestone = || it.milestone.iter().map(|s| s.as_str());
         let components = || it.components.iter().map(|s| s.as_str());
-        let keep = (s.include_repos.is_empty() || any(&s.include_repos, project()))
-            && !any(&s.exclude_repos, project())
-            && (s.include_labels.is_empty() || any(&s.include_labels, labels()))
-            && !any(&s.exclude_labels, labels())
-            && (s.include_milestones.is_empty() || any(&s.include_milestones, milestone()))
-            && !any(&s.exclude_milestones, milestone())
-            && (s.include_components.is_empty() || any(&s.include_components, components()))
-            && !any(&s.exclude_components, components());
+        let keep = (include_repos.is_empty() || any(&include_repos, project()))
+            && !any(&exclude_repos, project())
+            && (include_labels.is_empty() || any(&include_labels, labels()))
+            && !any(&exclude_labels, labels())
+            && (include_milestones.is_empty() || any(&include_milestones, milestone()))
+            && !any(&exclude_milestones, milestone())
+            && (include_components.is_empty() || any(&include_components, components()))
+            && !any(&exclude_components, components());
         let bot = it.author.as_deref().is_some_and(|a| {
             let b = a.as_bytes();
             (b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"[bot]"))

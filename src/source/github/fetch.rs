@@ -14,6 +14,7 @@ use super::client::{Client, FetchError};
 use super::config::GithubConfig;
 use super::payload;
 use super::progress::Bar;
+use crate::text::Globs;
 
 /// One repository's data, as GitHub sent it.
 #[derive(Debug)]
@@ -124,13 +125,15 @@ pub async fn owner_repos(
     Ok(kept)
 }
 
-/// Whether the config selects this repository.
+/// Whether the config selects this repository: a pattern with a `/` is matched against
+/// `owner/name`, any other against the name.
 fn wanted(repo: &payload::Repo, config: &GithubConfig) -> bool {
     let Some(full) = repo.full_name() else { return false };
     let name = full.rsplit('/').next().unwrap_or(&full);
-    let matches = |pattern: &String| {
-        let target = if pattern.contains('/') { full.as_str() } else { name };
-        glob(&pattern.to_lowercase(), &target.to_lowercase())
+    let matches = |patterns: &[String]| {
+        let (with_owner, names): (Vec<&String>, Vec<&String>) =
+            patterns.iter().partition(|p| p.contains('/'));
+        Globs::new(&with_owner).is_match(&full) || Globs::new(&names).is_match(name)
     };
     if repo.disabled == Some(true)
         || (repo.archived == Some(true) && !config.archived)
@@ -138,49 +141,12 @@ fn wanted(repo: &payload::Repo, config: &GithubConfig) -> bool {
     {
         return false;
     }
-    (config.include.is_empty() || config.include.iter().any(matches))
-        && !config.exclude.iter().any(matches)
-}
-
-/// `*` (any run of characters) and `?` (one character); everything else literal.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    (config.include.is_empty() || matches(&config.include)) && !matches(&config.exclude)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(glob("*", "anything"));
-        assert!(glob("api-*", "api-gateway"));
-        assert!(!glob("api-*", "web-api"));
-        assert!(glob("*-svc", "billing-svc"));
-        assert!(glob("a?c", "abc"));
-        assert!(!glob("a?c", "ac"));
-        assert!(glob("*a*b*", "xxaxxbxx"));
-        assert!(glob("acme/*", "acme/web"));
-        assert!(glob("", ""));
-    }
 
     #[test]
     fn selection() {

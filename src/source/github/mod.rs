@@ -21,7 +21,6 @@ use futures_util::StreamExt;
 
 pub use client::{redact_url, FetchError, RateLimit};
 pub use config::{Env, GithubConfig, OnRepoError, Settings, PUBLIC_API};
-pub use fetch::glob;
 pub use secret::Token;
 
 use super::{Imported, SourceCtx, SourceSpec};
