@@ -35,7 +35,7 @@ impl DateOrder {
 
 /// A parsed value, before time-zone resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     Date(NaiveDate),
     Local(NaiveDateTime),
     Exact(DateTime<FixedOffset>),
@@ -43,7 +43,7 @@ pub enum Parsed {
 
 impl Parsed {
     /// The instant this value denotes; zone-less values are read in `tz`.
-    pub fn instant(self, tz: Tz) -> DateTime<Utc> {
+    pub(crate) fn instant(self, tz: Tz) -> DateTime<Utc> {
         match self {
             Parsed::Exact(dt) => dt.with_timezone(&Utc),
             Parsed::Local(ndt) => local_to_utc(ndt, tz),
@@ -52,7 +52,7 @@ impl Parsed {
     }
 
     /// The calendar date as written, never shifted through a zone.
-    pub fn date(self) -> NaiveDate {
+    pub(crate) fn date(self) -> NaiveDate {
         match self {
             Parsed::Date(d) => d,
             Parsed::Local(ndt) => ndt.date(),
@@ -84,7 +84,7 @@ enum Evidence {
 
 /// The day/month order evidence of one column, gathered over all of its values.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ColumnOrder {
+pub(crate) struct ColumnOrder {
     day_first: Option<u64>,
     month_first: Option<u64>,
     numeric: bool,
@@ -93,7 +93,7 @@ pub struct ColumnOrder {
 impl ColumnOrder {
     /// Records one value (and the line it is on, for the error when evidence conflicts);
     /// true when it is a numeric date, which needs the column's order to be read.
-    pub fn observe(&mut self, value: &str, line: u64) -> bool {
+    pub(crate) fn observe(&mut self, value: &str, line: u64) -> bool {
         match evidence(value) {
             Evidence::NotNumeric => return false,
             Evidence::Either => self.numeric = true,
@@ -110,20 +110,20 @@ impl ColumnOrder {
     }
 
     /// Adds the evidence of the rows after these (a later chunk of the same column).
-    pub fn merge(&mut self, later: &ColumnOrder) {
+    pub(crate) fn merge(&mut self, later: &ColumnOrder) {
         self.day_first = self.day_first.or(later.day_first);
         self.month_first = self.month_first.or(later.month_first);
         self.numeric |= later.numeric;
     }
 
     /// Whether any value was a numeric date, so that an order matters at all.
-    pub fn is_numeric(&self) -> bool {
+    pub(crate) fn is_numeric(&self) -> bool {
         self.numeric
     }
 
     /// The order the values prove, `Ok(None)` when they prove none, or the two lines that
     /// contradict each other.
-    pub fn decided(&self) -> Result<Option<DateOrder>, (u64, u64)> {
+    pub(crate) fn decided(&self) -> Result<Option<DateOrder>, (u64, u64)> {
         match (self.day_first, self.month_first) {
             (Some(d), Some(m)) => Err((d, m)),
             (Some(_), None) => Ok(Some(DateOrder::DayFirst)),
@@ -157,7 +157,7 @@ fn numeric_prefix(s: &str) -> Option<(u32, u32)> {
 
 /// Parses one value. `order` is required only for numeric dates; `None` with a numeric
 /// date is an error the caller turns into "set date-order".
-pub fn parse(value: &str, order: Option<DateOrder>) -> Result<Parsed, DateError> {
+pub(crate) fn parse(value: &str, order: Option<DateOrder>) -> Result<Parsed, DateError> {
     let s = value.trim();
     let first = s.as_bytes().first().copied().unwrap_or(b' ');
     let parsed = if first.is_ascii_alphabetic() {
@@ -176,19 +176,19 @@ pub fn parse(value: &str, order: Option<DateOrder>) -> Result<Parsed, DateError>
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateError {
+pub(crate) enum DateError {
     Unrecognised,
     AmbiguousOrder,
 }
 
 /// The formats we read, for error messages.
-pub const EXPECTED: &str =
+pub(crate) const EXPECTED: &str =
     "expected a date like 15/Feb/26 4:37 PM, 2026-02-15, 2026-02-15T16:37:00Z, \
      16/02/2026 16:37 or Tue May 14 2024 08:53:33 GMT+0000";
 
 /// Why a value shaped like a date is none (`31/Feb/26`: "February 2026 has no day 31"),
 /// for error messages; `None` when the shape itself is not one we read.
-pub fn why_invalid(value: &str, order: Option<DateOrder>) -> Option<String> {
+pub(crate) fn why_invalid(value: &str, order: Option<DateOrder>) -> Option<String> {
     let s = value.trim();
     let mut sc = Scanner::new(s);
     let (y, month, day) = if s.len() >= 10 && s.as_bytes()[4] == b'-' {

@@ -3,7 +3,7 @@
 /// Maps `items` with `f`, split across the machine's cores (at most 8) when there are at
 /// least `min` of them; results keep the input's order, and the first error in input
 /// order wins, exactly as a sequential run would give.
-pub fn try_map<T: Sync, U: Send, E: Send>(
+pub(crate) fn try_map<T: Sync, U: Send, E: Send>(
     items: &[T],
     min: usize,
     f: impl Fn(&T) -> Result<U, E> + Sync,
@@ -13,7 +13,7 @@ pub fn try_map<T: Sync, U: Send, E: Send>(
 
 /// [`try_map`] with scratch state made by `init` once per thread (a regex cache, say)
 /// and lent to every call on that thread.
-pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
+pub(crate) fn try_map_with<T: Sync, U: Send, E: Send, S>(
     items: &[T],
     min: usize,
     init: impl Fn() -> S + Sync,
@@ -65,7 +65,7 @@ pub fn try_map_with<T: Sync, U: Send, E: Send, S>(
 /// `4 × threads` jobs ahead of the merge, so the results waiting for an earlier one are
 /// few however the threads are scheduled (an import's peak memory varied by 10 % with
 /// it), and the merged whole is never held twice.
-pub fn ordered<I, R: Send, T>(
+pub(crate) fn ordered<I, R: Send, T>(
     jobs: I,
     init: impl Fn() -> T + Sync,
     work: impl Fn(&mut T, I::Item) -> R + Sync,
@@ -182,7 +182,7 @@ impl Drop for OpenOnPanic<'_> {
 /// Maps `items` by mutable reference with `f(index, item)`, split across the cores when
 /// there are at least `min` of them; results keep the input's order. For a pass that
 /// both reads and empties its items (scores into classifications, text that is done).
-pub fn map_mut<T: Send, U: Send>(
+pub(crate) fn map_mut<T: Send, U: Send>(
     items: &mut [T],
     min: usize,
     f: impl Fn(usize, &mut T) -> U + Sync,
@@ -212,17 +212,17 @@ pub fn map_mut<T: Send, U: Send>(
 }
 
 /// The threads to split work across: the machine's cores, at most 8.
-pub fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
 }
 
 /// The result of a scoped thread; its panic, if any, resumes in the caller.
-pub fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+pub(crate) fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// [`try_map_with`] for a function that cannot fail.
-pub fn map_with<T: Sync, U: Send, S>(
+pub(crate) fn map_with<T: Sync, U: Send, S>(
     items: &[T],
     min: usize,
     init: impl Fn() -> S + Sync,
@@ -235,7 +235,7 @@ pub fn map_with<T: Sync, U: Send, S>(
 }
 
 /// [`try_map`] for a function that cannot fail.
-pub fn map<T: Sync, U: Send>(items: &[T], min: usize, f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+pub(crate) fn map<T: Sync, U: Send>(items: &[T], min: usize, f: impl Fn(&T) -> U + Sync) -> Vec<U> {
     match try_map(items, min, |x| Ok::<U, std::convert::Infallible>(f(x))) {
         Ok(v) => v,
         Err(never) => match never {},

@@ -4,7 +4,10 @@
 /// user meant (at most a third of the word's length, and at least one edit allowed). A
 /// swap of two neighbours counts as one edit (optimal string alignment): `jria` is one
 /// edit from `jira`.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -15,7 +18,7 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `s` cut to at most `max` characters, with `…` when cut; newlines become spaces.
-pub fn truncate(s: &str, max: usize) -> String {
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if flat.chars().count() <= max {
         return flat;
@@ -26,13 +29,13 @@ pub fn truncate(s: &str, max: usize) -> String {
 }
 
 /// A value for an error message: quoted, control characters escaped, long values cut.
-pub fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let shown = truncate(&s.escape_debug().to_string(), 60);
     format!("\"{shown}\"")
 }
 
 /// Left-aligned columns separated by two spaces; widths in characters.
-pub fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -63,12 +66,12 @@ pub fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
 /// included), `?` one character, everything else itself; case is ignored. Compiled once
 /// into one matcher for the whole list.
 #[derive(Debug, Clone)]
-pub struct Globs {
+pub(crate) struct Globs {
     set: globset::GlobSet,
 }
 
 impl Globs {
-    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Globs {
+    pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> Globs {
         let mut set = globset::GlobSetBuilder::new();
         for p in patterns {
             // Only `*` and `?` are special: globset's `[…]`, `{…}` and `\` are escaped.
@@ -97,12 +100,12 @@ impl Globs {
     }
 
     /// No patterns at all.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.set.is_empty()
     }
 
     /// Whether any pattern matches all of `text`.
-    pub fn is_match(&self, text: &str) -> bool {
+    pub(crate) fn is_match(&self, text: &str) -> bool {
         if self.set.is_empty() {
             false
         } else if text.is_ascii() {

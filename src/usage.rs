@@ -7,17 +7,17 @@ use std::time::Instant;
 static START: OnceLock<Instant> = OnceLock::new();
 
 /// Marks the start of the command; later calls keep the first mark.
-pub fn start() {
+pub(crate) fn start() {
     START.get_or_init(Instant::now);
 }
 
 /// Milliseconds since [`start`] (or since the first call, if `start` was never called).
-pub fn elapsed_ms() -> u128 {
+pub(crate) fn elapsed_ms() -> u128 {
     START.get_or_init(Instant::now).elapsed().as_millis()
 }
 
 /// CPU time of the process so far, user and system, in milliseconds (10 ms resolution).
-pub fn cpu_ms() -> Option<u64> {
+pub(crate) fn cpu_ms() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The command name (field 2) may hold spaces; fields after its `)` are plain.
     let rest = &stat[stat.rfind(')')? + 2..];
@@ -28,7 +28,7 @@ pub fn cpu_ms() -> Option<u64> {
 }
 
 /// Peak resident memory so far, in MB.
-pub fn peak_memory_mb() -> Option<u64> {
+pub(crate) fn peak_memory_mb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: u64 = status
         .lines()
@@ -42,7 +42,7 @@ pub fn peak_memory_mb() -> Option<u64> {
 }
 
 /// Logs a stage at debug level: "sources loaded: 180 ms (CPU 310 ms, peak 120 MB)".
-pub fn lap(stage: &str) {
+pub(crate) fn lap(stage: &str) {
     match (cpu_ms(), peak_memory_mb()) {
         (Some(cpu), Some(mb)) => {
             tracing::debug!("{stage}: {} ms (CPU {cpu} ms, peak {mb} MB)", elapsed_ms())

@@ -757,7 +757,7 @@ fn mutated_exports_never_panic_the_library() {
     for case in 0..500 {
         let base = &bases[case % bases.len()];
         let (bytes, edits) = mutate(&mut rng, base);
-        ctx.date_order = [None, Some(rolecall::dates::DateOrder::DayFirst)][case % 2];
+        ctx.date_order = [None, Some(rolecall::config::DateOrder::DayFirst)][case % 2];
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let text = decode("fuzz.csv", bytes.clone())?;
             let table = Table::parse("fuzz.csv", &text, false)?;

@@ -4,7 +4,7 @@
 pub mod product;
 pub mod program;
 pub mod project;
-pub mod status;
+pub(crate) mod status;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,12 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::{Classification, Concern, Confidence};
 use crate::config::{Config, TeamConfig, Thresholds};
-use crate::model::Period;
 use crate::model::{
     link_kind, Baseline, Item, Milestone, Prior, Snapshot, SourceInfo, State, Str, SCHEMA_VERSION,
 };
+use crate::model::{Period, Status};
 use crate::text::Globs;
-pub use status::Status;
 
 /// Everything the section builders read.
 pub struct Input<'a> {
@@ -158,39 +157,38 @@ pub struct Note {
 
 /// Shared state for the section builders.
 pub struct Ctx<'a> {
-    pub input: &'a Input<'a>,
-    pub items: &'a [Item],
-    pub classes: &'a [Classification],
-    pub teams: Vec<Str>,
-    pub index: FxHashMap<&'a str, usize>,
+    pub(crate) input: &'a Input<'a>,
+    pub(crate) items: &'a [Item],
+    pub(crate) classes: &'a [Classification],
+    pub(crate) teams: Vec<Str>,
+    pub(crate) index: FxHashMap<&'a str, usize>,
     /// Target id → the items whose `blocks` links point at it.
-    pub blocked_by: FxHashMap<&'a str, Vec<usize>>,
+    pub(crate) blocked_by: FxHashMap<&'a str, Vec<usize>>,
     /// Each item as it was at the baseline, by item index.
-    pub prior: Vec<Option<&'a Prior>>,
+    pub(crate) prior: Vec<Option<&'a Prior>>,
     /// Milestone title → last week's items that carried it, in their order.
-    pub baseline_by_milestone: FxHashMap<&'a str, Vec<&'a Prior>>,
-    pub milestones: Vec<MilestoneInfo<'a>>,
+    pub(crate) baseline_by_milestone: FxHashMap<&'a str, Vec<&'a Prior>>,
+    pub(crate) milestones: Vec<MilestoneInfo<'a>>,
     /// Progress of each milestone, in the order of `milestones`; computed once.
-    pub progress: Vec<MilestoneProgress>,
+    pub(crate) progress: Vec<MilestoneProgress>,
     /// Per milestone (in `milestones`' order), the items that joined it since the
     /// baseline and the ids of those that left.
-    pub scope_changes: Vec<(Vec<usize>, Vec<String>)>,
+    pub(crate) scope_changes: Vec<(Vec<usize>, Vec<String>)>,
     /// Parent id → indices of its children.
-    pub children: FxHashMap<&'a str, Vec<usize>>,
+    pub(crate) children: FxHashMap<&'a str, Vec<usize>>,
     /// Milestone title → indices of its items.
-    pub by_milestone: FxHashMap<&'a str, Vec<usize>>,
-    pub tz: Tz,
-    pub today: NaiveDate,
+    pub(crate) by_milestone: FxHashMap<&'a str, Vec<usize>>,
+    pub(crate) tz: Tz,
+    pub(crate) today: NaiveDate,
 }
 
 /// A milestone with the dates from its source or the config.
-pub struct MilestoneInfo<'a> {
+pub(crate) struct MilestoneInfo<'a> {
     pub title: String,
     pub id: String,
     pub source: Option<&'a Milestone>,
     pub due: Option<NaiveDate>,
     pub start: Option<NaiveDate>,
-    pub team: Option<String>,
     pub baseline_due: Option<NaiveDate>,
 }
 
@@ -264,11 +262,11 @@ impl<'a> Ctx<'a> {
         ctx
     }
 
-    pub fn thresholds(&self) -> &Thresholds {
+    pub(crate) fn thresholds(&self) -> &Thresholds {
         &self.input.config.report.thresholds
     }
 
-    pub fn item_ref(&self, i: usize) -> ItemRef<'_> {
+    pub(crate) fn item_ref(&self, i: usize) -> ItemRef<'_> {
         let c = &self.classes[i];
         ItemRef {
             item: &self.items[i],
@@ -279,12 +277,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Indices of items of one concern.
-    pub fn of_concern(&self, c: Concern) -> Vec<usize> {
+    pub(crate) fn of_concern(&self, c: Concern) -> Vec<usize> {
         (0..self.items.len()).filter(|&i| self.classes[i].concern == c).collect()
     }
 
     /// Done within the report's week, up to `as_of`.
-    pub fn done_this_week(&self, i: usize) -> bool {
+    pub(crate) fn done_this_week(&self, i: usize) -> bool {
         let it = &self.items[i];
         it.state == State::Done
             && it
@@ -292,18 +290,18 @@ impl<'a> Ctx<'a> {
                 .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
     }
 
-    pub fn created_this_week(&self, i: usize) -> bool {
+    pub(crate) fn created_this_week(&self, i: usize) -> bool {
         self.items[i]
             .created
             .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
     }
 
-    pub fn date_of(&self, t: DateTime<Utc>) -> NaiveDate {
+    pub(crate) fn date_of(&self, t: DateTime<Utc>) -> NaiveDate {
         t.with_timezone(&self.tz).date_naive()
     }
 
     /// Items blocked by an item that is not done: (blocked, blockers).
-    pub fn blockers(&self, i: usize) -> Vec<Blocker> {
+    pub(crate) fn blockers(&self, i: usize) -> Vec<Blocker> {
         let it = &self.items[i];
         let mut out = Vec::new();
         for l in &it.links {
@@ -349,7 +347,6 @@ impl<'a> Ctx<'a> {
                     due: source.and_then(|m| m.due),
                     start: source
                         .and_then(|m| m.start.or_else(|| m.created.map(|c| self.date_of(c)))),
-                    team: source.and_then(|m| m.team.clone()),
                     baseline_due: baseline_due(title),
                     source,
                     title: title.to_string(),
@@ -428,7 +425,7 @@ impl<'a> Ctx<'a> {
         (added, removed)
     }
 
-    pub fn meta(&self, role: impl std::fmt::Display) -> Meta {
+    pub(crate) fn meta(&self, role: impl std::fmt::Display) -> Meta {
         let cfg = self.input.config;
         let mut mix = BTreeMap::new();
         for c in Concern::ALL {
@@ -491,7 +488,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The low-confidence items of one concern, to triage.
-    pub fn triage(&self, c: Concern) -> Vec<ItemRef<'_>> {
+    pub(crate) fn triage(&self, c: Concern) -> Vec<ItemRef<'_>> {
         (0..self.items.len())
             .filter(|&i| {
                 self.classes[i].concern == c
@@ -521,18 +518,18 @@ fn priors<'a>(items: &[Item], old: &'a [Prior]) -> Vec<Option<&'a Prior>> {
         .collect()
 }
 
-pub enum Blocker {
+pub(crate) enum Blocker {
     Known(usize),
     Unknown(String),
 }
 
 /// The `[[team]]` tables, their globs compiled once.
-pub struct Teams<'a> {
+pub(crate) struct Teams<'a> {
     teams: Vec<(&'a TeamConfig, Globs, Globs)>,
 }
 
 impl<'a> Teams<'a> {
-    pub fn new(config: &'a [TeamConfig]) -> Self {
+    pub(crate) fn new(config: &'a [TeamConfig]) -> Self {
         Teams {
             teams: config
                 .iter()
@@ -543,7 +540,7 @@ impl<'a> Teams<'a> {
 
     /// The team an item belongs to: the first `[[team]]` that matches, else the tracker's
     /// own team field, else its project, else "Unassigned".
-    pub fn team_of(&self, item: &Item) -> Str {
+    pub(crate) fn team_of(&self, item: &Item) -> Str {
         for (t, repos, labels) in &self.teams {
             let project = item.project.as_deref().unwrap_or("");
             let hit = repos.is_match(project)
@@ -564,7 +561,7 @@ impl<'a> Teams<'a> {
 }
 
 /// Median and 85th percentile of `values` (which get sorted).
-pub fn median_p85(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
+pub(crate) fn median_p85(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
     if values.is_empty() {
         return (None, None);
     }
@@ -579,7 +576,7 @@ pub fn median_p85(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
 }
 
 /// Priorities that make an overdue item a risk.
-pub fn is_high_priority(p: Option<&str>) -> bool {
+pub(crate) fn is_high_priority(p: Option<&str>) -> bool {
     const HIGH: &[&str] =
         &["highest", "high", "critical", "urgent", "blocker", "p0", "p1", "1", "2"];
     p.is_some_and(|p| one_of(p.trim(), HIGH))
@@ -588,7 +585,7 @@ pub fn is_high_priority(p: Option<&str>) -> bool {
 /// Whether `s`, in lower case, is one of `lowercase` (a list of lower-case words).
 /// Without a lower-cased copy for ASCII text: reports ask this of every label of every
 /// item.
-pub fn one_of(s: &str, lowercase: &[&str]) -> bool {
+pub(crate) fn one_of(s: &str, lowercase: &[&str]) -> bool {
     if s.is_ascii() {
         lowercase.iter().any(|w| w.eq_ignore_ascii_case(s))
     } else {
@@ -598,7 +595,7 @@ pub fn one_of(s: &str, lowercase: &[&str]) -> bool {
 }
 
 /// `1 product item`, `3 product items`.
-pub fn plural_items(n: usize, noun: &str) -> String {
+pub(crate) fn plural_items(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
@@ -607,7 +604,12 @@ pub type Totals = BTreeMap<&'static str, usize>;
 
 /// The first `top` elements of `v` (at least one list's worth: milestones and the like
 /// are shown in full up to twice `top`), recording the full length under `name`.
-pub fn cap<T: Clone>(name: &'static str, v: &[T], top: usize, totals: &mut Totals) -> Vec<T> {
+pub(crate) fn cap<T: Clone>(
+    name: &'static str,
+    v: &[T],
+    top: usize,
+    totals: &mut Totals,
+) -> Vec<T> {
     totals.insert(name, v.len());
     v.iter().take(top.max(1)).cloned().collect()
 }

@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
-use super::{Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict};
+use super::{Ctx, ItemRef, Meta, MilestoneProgress, Note, Verdict};
 use crate::classify::Concern;
 use crate::model::State;
+use crate::model::Status;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProductReport<'a> {

@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    is_high_priority, Blocker, Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict,
-};
+use super::{is_high_priority, Blocker, Ctx, ItemRef, Meta, MilestoneProgress, Note, Verdict};
 use crate::classify::Concern;
 use crate::model::State;
+use crate::model::Status;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProgramReport<'a> {

@@ -3,9 +3,10 @@
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::{median_p85, Ctx, ItemRef, Meta, MilestoneProgress, Note, Status, Verdict};
+use super::{median_p85, Ctx, ItemRef, Meta, MilestoneProgress, Note, Verdict};
 use crate::classify::Concern;
 use crate::model::State;
+use crate::model::Status;
 use crate::model::Week;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

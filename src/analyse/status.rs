@@ -12,9 +12,9 @@
 use chrono::NaiveDate;
 
 use crate::config::Thresholds;
-pub use crate::model::Status;
+pub(crate) use crate::model::Status;
 
-pub struct MilestoneFacts<'a> {
+pub(crate) struct MilestoneFacts<'a> {
     pub scope: usize,
     pub done: usize,
     pub start: Option<NaiveDate>,
@@ -23,7 +23,7 @@ pub struct MilestoneFacts<'a> {
     pub thresholds: &'a Thresholds,
 }
 
-pub struct Evaluation {
+pub(crate) struct Evaluation {
     pub status: Status,
     pub reason: String,
     pub pct_done: f64,
@@ -34,7 +34,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn milestone(f: MilestoneFacts) -> Evaluation {
+pub(crate) fn milestone(f: MilestoneFacts) -> Evaluation {
     let pct_done = if f.scope == 0 { 0.0 } else { f.done as f64 / f.scope as f64 };
     let open = f.scope - f.done;
     let pct_time = match (f.start, f.due) {

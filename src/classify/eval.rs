@@ -10,7 +10,7 @@ use crate::error::{Error, Location, Result};
 use crate::model::Item;
 
 /// Reads a `key,concern` CSV (a header row is optional).
-pub fn read_labels(path: &str) -> Result<Vec<(String, Concern, u64)>> {
+pub(crate) fn read_labels(path: &str) -> Result<Vec<(String, Concern, u64)>> {
     let table = crate::source::table::Table::read(path, std::path::Path::new(path))?;
     let mut rows: Vec<(String, String, u64)> = Vec::new();
     let header_is_data = Concern::parse(table.headers.get(1).map_or("", String::as_str)).is_some();
@@ -57,7 +57,7 @@ pub fn read_labels(path: &str) -> Result<Vec<(String, Concern, u64)>> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PerConcern {
+pub(crate) struct PerConcern {
     pub concern: Concern,
     pub precision: f64,
     pub recall: f64,
@@ -66,7 +66,7 @@ pub struct PerConcern {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Miss {
+pub(crate) struct Miss {
     pub key: String,
     pub expected: Concern,
     pub got: Concern,
@@ -74,7 +74,7 @@ pub struct Miss {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub labelled: usize,
     /// Labels whose key is in none of the sources.
     pub unmatched: Vec<String>,
@@ -86,7 +86,7 @@ pub struct Report {
     pub misses: Vec<Miss>,
 }
 
-pub fn evaluate(
+pub(crate) fn evaluate(
     labels: &[(String, Concern, u64)],
     items: &[Item],
     classes: &[Classification],
@@ -149,7 +149,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 
 impl Report {
     /// The report as text for a terminal.
-    pub fn to_text(&self, show_misses: usize) -> String {
+    pub(crate) fn to_text(&self, show_misses: usize) -> String {
         let mut s = format!(
             "{} labelled items: accuracy {:.3}, macro-F1 {:.3}\n\n",
             self.labelled, self.accuracy, self.macro_f1

@@ -1,15 +1,15 @@
 //! Classification: every item gets one concern — product, program or project — a score
 //! for each, a confidence, and the reasons, rule by rule.
 //!
-//! Rules, not magic: a weighted [`RuleSet`] (defaults embedded, the user's from
+//! Rules, not magic: a weighted rule set (defaults embedded, the user's from
 //! `rolecall.toml` merged in) is applied to each item; the highest score wins. Then two
 //! structural passes: an item with children (an epic) adds its children's concerns, weighted
 //! by share, so an epic with no signal of its own takes their majority; and a pull request
 //! that closes an issue takes that issue's concern. An explicit `concern:<name>` label or a
 //! `Concern` field always wins.
 
-pub mod eval;
-pub mod rules;
+pub(crate) mod eval;
+pub(crate) mod rules;
 
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ pub use crate::config::{Fact, RuleDef};
 use crate::error::Result;
 pub use crate::model::Concern;
 use crate::model::{link_kind, Item, Snapshot};
-pub use rules::RuleSet;
+pub(crate) use rules::RuleSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -396,7 +396,7 @@ const BODY: u8 = 2;
 const LABEL: u8 = 4;
 
 /// How much a `text` rule counts when it matches the body but not the title.
-pub const BODY_ONLY_FACTOR: f64 = 0.5;
+pub(crate) const BODY_ONLY_FACTOR: f64 = 0.5;
 
 fn explicit_reason(c: Concern, matched: String) -> Reason {
     Reason {

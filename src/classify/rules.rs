@@ -17,7 +17,7 @@ use super::Concern;
 use crate::error::{Error, Result};
 
 /// The default rules, compiled into the binary.
-pub const DEFAULT_RULES: &str = include_str!("default_rules.toml");
+pub(crate) const DEFAULT_RULES: &str = include_str!("default_rules.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,7 +26,7 @@ struct RuleFile {
 }
 
 /// Parses the built-in rules.
-pub fn default_defs() -> Result<Vec<RuleDef>> {
+pub(crate) fn default_defs() -> Result<Vec<RuleDef>> {
     let file: RuleFile = toml::from_str(DEFAULT_RULES)
         .map_err(|e| crate::config::toml_error("built-in rules", DEFAULT_RULES, &e))?;
     let mut rules = file.rule;
@@ -39,7 +39,7 @@ pub fn default_defs() -> Result<Vec<RuleDef>> {
 /// Combines the default rules with the user's: a user rule with a default rule's name
 /// changes only the keys it sets (so `weight = 0.5` reweights, `enabled = false` removes);
 /// a new name adds a rule.
-pub fn merge(defaults: Vec<RuleDef>, user: &[RuleDef]) -> Vec<RuleDef> {
+pub(crate) fn merge(defaults: Vec<RuleDef>, user: &[RuleDef]) -> Vec<RuleDef> {
     let mut rules = defaults;
     for u in user {
         match rules.iter_mut().find(|r| r.name == u.name) {

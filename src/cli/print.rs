@@ -5,7 +5,7 @@ use crate::model::Item;
 use crate::text::{aligned, truncate};
 
 /// Items as an aligned text table, one line each.
-pub fn items_table(items: &[Item]) -> String {
+pub(super) fn items_table(items: &[Item]) -> String {
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|i| {
@@ -26,7 +26,7 @@ pub fn items_table(items: &[Item]) -> String {
 
 /// Classified items as a table: the concern, its confidence, the three scores, the title
 /// and the strongest reason.
-pub fn classify_table(items: &[Item], classes: &[Classification]) -> String {
+pub(super) fn classify_table(items: &[Item], classes: &[Classification]) -> String {
     let rows: Vec<Vec<String>> = items
         .iter()
         .zip(classes)
@@ -81,7 +81,7 @@ fn num(v: f64) -> String {
 }
 
 /// Why an item got its concern, rule by rule.
-pub fn explain(item: &Item, c: &Classification) -> String {
+pub(super) fn explain(item: &Item, c: &Classification) -> String {
     let mut s = format!("{}  {}\n", item.key, item.title);
     let mut facts = vec![format!("kind {}", item.kind), format!("state {}", item.state.as_str())];
     if !item.labels.is_empty() {

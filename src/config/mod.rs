@@ -22,7 +22,9 @@ pub use report::{
 };
 pub use source::{SourceConfig, StatusMap, TimeZone};
 
-use crate::dates::DateOrder;
+/// Day/month order of numeric dates such as `04/05/2017`.
+pub use crate::dates::DateOrder;
+
 use crate::error::{Error, Result};
 
 /// The file looked for in the current directory when `-c` is not given.

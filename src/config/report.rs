@@ -26,7 +26,7 @@ pub struct ReportConfig {
     pub title: String,
     /// Output folder; the week's reports go in `<out>/<YYYY-Www>/`.
     pub out: String,
-    /// Where weekly snapshots and history live [default: `<out>/.rolecall`].
+    /// Where weekly snapshots and history live (default: `<out>/.rolecall`).
     pub state_dir: Option<String>,
     #[serde(deserialize_with = "roles")]
     pub roles: Vec<Role>,

@@ -3,7 +3,7 @@
 /// Serializes an instant as chrono does (RFC 3339 in UTC, `Z`), writing the usual whole
 /// second of a year 0–9999 without the formatting machinery: a 100k-item week writes
 /// some 330,000 of them. Anything else goes through chrono.
-pub fn serialize<S: serde::Serializer>(
+pub(crate) fn serialize<S: serde::Serializer>(
     t: &Option<chrono::DateTime<chrono::Utc>>,
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {

@@ -1,7 +1,7 @@
 //! Item kinds as every tracker names them, in one vocabulary.
 
 /// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`.
-pub fn normalise(raw: &str) -> String {
+pub(crate) fn normalise(raw: &str) -> String {
     // `fold` and dashes for spaces, in one allocation (this runs once per row).
     let mut k = String::with_capacity(raw.len());
     for word in raw.split_whitespace() {

@@ -6,9 +6,9 @@
 //! wherever the report is read.
 
 mod history;
-pub mod instant;
+pub(crate) mod instant;
 mod item;
-pub mod kind;
+pub(crate) mod kind;
 mod role;
 mod snapshot;
 mod status;

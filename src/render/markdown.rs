@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 
 /// Built-in templates: (name, source). A file `NAME.hbs` in `--templates DIR` replaces one.
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("product.md", include_str!("../../templates/product.md.hbs")),
     ("program.md", include_str!("../../templates/program.md.hbs")),
     ("project.md", include_str!("../../templates/project.md.hbs")),
@@ -22,7 +22,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Built-in partials, used as `{{> name}}`; `DIR/partials/NAME.hbs` replaces one.
-pub const PARTIALS: &[(&str, &str)] = &[
+pub(crate) const PARTIALS: &[(&str, &str)] = &[
     ("verdict", include_str!("../../templates/partials/verdict.md.hbs")),
     ("items", include_str!("../../templates/partials/items.md.hbs")),
     ("notes", include_str!("../../templates/partials/notes.md.hbs")),
@@ -93,7 +93,7 @@ fn template_error(origin: &str, message: &str) -> Error {
 /// Escapes untrusted text for GitHub-flavoured Markdown: punctuation that starts markup is
 /// backslash-escaped, `<` and `&` become entities, line breaks become spaces, and the
 /// `://` and `www.` of would-be autolinks get a zero-width space so they stay text.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let chars: Vec<char> = s.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -126,7 +126,7 @@ pub fn escape(s: &str) -> String {
 
 /// A URL safe to put in a Markdown link target: http(s) only, no characters that end the
 /// target or start markup.
-pub fn safe_url(url: &str) -> Option<String> {
+pub(crate) fn safe_url(url: &str) -> Option<String> {
     let u = url.trim();
     let lower = u.to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
@@ -153,7 +153,7 @@ pub fn safe_url(url: &str) -> Option<String> {
 }
 
 /// A code span that holds any text: backticks inside get a longer fence.
-pub fn code_span(s: &str) -> String {
+pub(crate) fn code_span(s: &str) -> String {
     let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let mut longest = 0;
     let mut run = 0;

@@ -6,7 +6,7 @@
 
 pub mod context;
 pub mod json;
-pub mod markdown;
+pub(crate) mod markdown;
 pub mod pdf;
 
 use std::io::Write;

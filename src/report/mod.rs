@@ -3,20 +3,20 @@
 //! snapshot → scope → classify → baseline → analyse (one report per role) → render
 //! (Markdown through templates, JSON) → write atomically → remember this week.
 
-pub mod notes;
-pub mod state;
-pub mod write;
+pub(crate) mod notes;
+pub(crate) mod state;
+pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::analyse::{self, Ctx, Input, Status, Verdict};
+use crate::analyse::{self, Ctx, Input, Verdict};
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::{link_kind, Baseline, Snapshot};
-use crate::model::{Format, Period, Role, WeekChoice, WeekSummary};
+use crate::model::{Format, Period, Role, Status, WeekChoice, WeekSummary};
 use crate::render::{Document, IndexContext, RoleContext, RoleReport, Templates};
 use crate::text::Globs;
 use state::State;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::Role;
 
 /// The note slots each role's report has, in order.
-pub fn slots(role: Role) -> &'static [&'static str] {
+pub(crate) fn slots(role: Role) -> &'static [&'static str] {
     match role {
         Role::Product => &["Outcomes", "Decisions needed", "Notes"],
         Role::Program => &["Why this status", "Path to green", "Leadership asks", "Notes"],
@@ -19,7 +19,7 @@ pub fn slots(role: Role) -> &'static [&'static str] {
 }
 
 /// Reads the notes of `role` for `week` from `dir` (when given) and fills the slots.
-pub fn load(dir: Option<&Path>, week: &str, role: Role) -> Result<Vec<Note>> {
+pub(crate) fn load(dir: Option<&Path>, week: &str, role: Role) -> Result<Vec<Note>> {
     let sections = match dir {
         None => Vec::new(),
         Some(d) => {
@@ -38,7 +38,7 @@ pub fn load(dir: Option<&Path>, week: &str, role: Role) -> Result<Vec<Note>> {
 }
 
 /// `## Title` sections of a Markdown file (text before the first heading is "Notes").
-pub fn parse(text: &str) -> Vec<(String, String)> {
+pub(crate) fn parse(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut title = "Notes".to_string();
     let mut body = String::new();

@@ -19,12 +19,12 @@ use crate::error::{Error, Result};
 use crate::model::{Baseline, Snapshot, Week, WeekSummary};
 
 #[derive(Debug, Clone)]
-pub struct State {
+pub(crate) struct State {
     dir: PathBuf,
 }
 
 impl State {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(dir: impl Into<PathBuf>) -> Self {
         State { dir: dir.into() }
     }
 
@@ -37,7 +37,7 @@ impl State {
     }
 
     /// The latest stored snapshot of a week before `week`, with its week.
-    pub fn baseline(&self, week: Week) -> Result<Option<(Week, Baseline)>> {
+    pub(crate) fn baseline(&self, week: Week) -> Result<Option<(Week, Baseline)>> {
         let Some(found) = latest_before(&self.snapshots(), week)? else { return Ok(None) };
         let path = self.snapshots().join(format!("{found}.json"));
         let shown = path.display().to_string();
@@ -47,7 +47,7 @@ impl State {
     }
 
     /// Summaries of weeks before `week`, newest first, stopping at the first gap.
-    pub fn history_before(&self, week: Week) -> Result<Vec<WeekSummary>> {
+    pub(crate) fn history_before(&self, week: Week) -> Result<Vec<WeekSummary>> {
         let mut out = Vec::new();
         let mut w = week.prev();
         loop {
@@ -68,7 +68,7 @@ impl State {
 
     /// Writes this week's snapshot (what deltas compare, see the module) under a
     /// temporary name, for [`State::commit`]. Compact JSON: only rolecall reads it back.
-    pub fn prepare_snapshot(&self, week: Week, snapshot: &Snapshot) -> Result<Pending> {
+    pub(crate) fn prepare_snapshot(&self, week: Week, snapshot: &Snapshot) -> Result<Pending> {
         let path = self.snapshots().join(format!("{week}.json"));
         let stored = Stored {
             schema_version: snapshot.schema_version,
@@ -87,7 +87,12 @@ impl State {
     }
 
     /// Puts the week's snapshot in place and stores its summary.
-    pub fn commit(&self, week: Week, snapshot: Pending, summary: &WeekSummary) -> Result<()> {
+    pub(crate) fn commit(
+        &self,
+        week: Week,
+        snapshot: Pending,
+        summary: &WeekSummary,
+    ) -> Result<()> {
         snapshot.commit()?;
         let json = crate::render::json::to_json(summary)?;
         super::write::atomic(&self.history().join(format!("{week}.json")), json.as_bytes())

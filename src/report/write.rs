@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 /// A file written to its temporary name, waiting for [`Pending::commit`]. Dropped
 /// without a commit, it removes the temporary file.
 #[derive(Debug)]
-pub struct Pending {
+pub(crate) struct Pending {
     tmp: PathBuf,
     path: PathBuf,
     committed: bool,
@@ -21,7 +21,7 @@ pub struct Pending {
 
 /// Writes `path`'s future contents, produced by `fill`, to a temporary file beside it and
 /// flushes them to disk.
-pub fn prepare(
+pub(crate) fn prepare(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<Pending> {
@@ -42,12 +42,12 @@ pub fn prepare(
 
 impl Pending {
     /// The file it will become.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Renames the temporary file over the target.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         std::fs::rename(&self.tmp, &self.path).map_err(|e| fail("write", &self.path, e))?;
         self.committed = true;
         Ok(())
@@ -63,7 +63,7 @@ impl Drop for Pending {
 }
 
 /// Writes `bytes` to `path` atomically.
-pub fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     prepare(path, |w| w.write_all(bytes))?.commit()
 }
 

@@ -20,10 +20,10 @@ use crate::model::{link_kind, FieldValue, Item, Link, State, Str};
 use crate::text::quote;
 
 /// The columns without which a file is not an Asana export.
-pub const REQUIRED: &[&str] = &["Task ID", "Name"];
+pub(crate) const REQUIRED: &[&str] = &["Task ID", "Name"];
 
 /// Whether a header looks like an Asana export.
-pub fn detect(cols: &Columns) -> bool {
+pub(crate) fn detect(cols: &Columns) -> bool {
     REQUIRED.iter().all(|c| cols.has(c))
 }
 
@@ -43,7 +43,7 @@ fn spreadsheet_number(v: &str) -> bool {
     mantissa_ok && exponent_ok && (exponent.is_some() || mantissa.contains(['.', ',']))
 }
 
-pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "an Asana", REQUIRED)?;
     let c = AsanaColumns::find(&mut cols);

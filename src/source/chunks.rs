@@ -26,7 +26,7 @@ const CHUNKED_FROM: usize = 8 << 20;
 const CHUNK: usize = 256 << 10;
 
 /// Rows for an importer that reads each of them once.
-pub trait RowSource {
+pub(crate) trait RowSource {
     /// The file as the user gave it, for messages.
     fn path(&self) -> &str;
     fn headers(&self) -> &[String];
@@ -47,13 +47,13 @@ pub trait RowSource {
 
 /// How a [`RowSource::fold`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Folded {
+pub(crate) enum Folded {
     All,
     Recut,
 }
 
 /// What [`read`] found: a small file as a table, a large one in chunks.
-pub enum Export {
+pub(crate) enum Export {
     Whole(Table),
     Chunked(Chunks),
 }
@@ -61,7 +61,7 @@ pub enum Export {
 /// Reads `path` (shown as `shown`): as a [`Table`] below 8 MB or when it is anything
 /// but UTF-8 text with a header on its first lines, else in [`Chunks`]. The checks and
 /// errors are those of [`Table::read`]: what chunks cannot read, the table reads.
-pub fn read(shown: &str, path: &Path) -> Result<Export> {
+pub(crate) fn read(shown: &str, path: &Path) -> Result<Export> {
     let whole = || Table::read(shown, path).map(Export::Whole);
     let size = std::fs::metadata(path).map_or(0, |m| if m.is_file() { m.len() } else { 0 });
     if size < CHUNKED_FROM as u64 || size > u32::MAX as u64 {
@@ -165,7 +165,7 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// A large export: its header read, the rest to be read in chunks.
-pub struct Chunks {
+pub(crate) struct Chunks {
     pub path: String,
     /// Where it is read from.
     pub file: PathBuf,

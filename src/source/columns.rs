@@ -6,22 +6,22 @@ use super::table::{Row, Table};
 
 /// Header name (folded: lower case, single spaces) → every position it occupies.
 #[derive(Debug)]
-pub struct Columns {
+pub(crate) struct Columns {
     by_name: HashMap<String, Vec<usize>>,
     /// Positions claimed by a mapped field; the rest go to `Item::fields`.
     used: Vec<bool>,
 }
 
-pub fn fold(name: &str) -> String {
+pub(super) fn fold(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 impl Columns {
-    pub fn new(table: &Table) -> Self {
+    pub(crate) fn new(table: &Table) -> Self {
         Columns::from_headers(&table.headers)
     }
 
-    pub fn from_headers(headers: &[String]) -> Self {
+    pub(crate) fn from_headers(headers: &[String]) -> Self {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             by_name.entry(fold(h)).or_default().push(i);
@@ -30,7 +30,7 @@ impl Columns {
     }
 
     /// All positions of the first of `names` present in the header, marked as used.
-    pub fn all(&mut self, names: &[&str]) -> Vec<usize> {
+    pub(crate) fn all(&mut self, names: &[&str]) -> Vec<usize> {
         for name in names {
             if let Some(idx) = self.by_name.get(&fold(name)) {
                 for &i in idx {
@@ -43,21 +43,21 @@ impl Columns {
     }
 
     /// The first position of the first of `names` present, marked as used.
-    pub fn one(&mut self, names: &[&str]) -> Option<usize> {
+    pub(crate) fn one(&mut self, names: &[&str]) -> Option<usize> {
         self.all(names).first().copied()
     }
 
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.by_name.contains_key(&fold(name))
     }
 
     /// Positions no mapped field claimed, in header order.
-    pub fn unused(&self) -> Vec<usize> {
+    pub(crate) fn unused(&self) -> Vec<usize> {
         (0..self.used.len()).filter(|i| !self.used[*i]).collect()
     }
 
     /// Every header (folded) that satisfies `pred`, with its positions.
-    pub fn matching(&self, pred: impl Fn(&str) -> bool) -> Vec<(String, Vec<usize>)> {
+    pub(crate) fn matching(&self, pred: impl Fn(&str) -> bool) -> Vec<(String, Vec<usize>)> {
         let mut out: Vec<_> = self
             .by_name
             .iter()
@@ -68,7 +68,7 @@ impl Columns {
         out
     }
 
-    pub fn mark_used(&mut self, idx: &[usize]) {
+    pub(crate) fn mark_used(&mut self, idx: &[usize]) {
         for &i in idx {
             self.used[i] = true;
         }
@@ -76,14 +76,14 @@ impl Columns {
 }
 
 /// The trimmed value at `idx`, if the column exists and the value is not blank.
-pub fn value<'a>(row: &Row<'a>, idx: Option<usize>) -> Option<&'a str> {
+pub(super) fn value<'a>(row: &Row<'a>, idx: Option<usize>) -> Option<&'a str> {
     let v = trim(row.get(idx?));
     (!v.is_empty()).then_some(v)
 }
 
 /// `str::trim`, quick for the usual value that has nothing to trim (it runs for every
 /// field of every row).
-pub fn trim(s: &str) -> &str {
+pub(super) fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
         _ => s.trim(),
@@ -92,14 +92,17 @@ pub fn trim(s: &str) -> &str {
 
 /// The strings of `it` as a list of exactly their number: `collect` on a filtered
 /// iterator reserves room for four, which for 100,000 one-label items is 7 MB of nothing.
-pub fn list<'a>(it: impl Iterator<Item = &'a str> + Clone) -> Vec<crate::model::Str> {
+pub(super) fn list<'a>(it: impl Iterator<Item = &'a str> + Clone) -> Vec<crate::model::Str> {
     let mut out = Vec::with_capacity(it.clone().count());
     out.extend(it.map(crate::model::Str::from));
     out
 }
 
 /// The non-blank trimmed values of a repeated column, in order.
-pub fn values<'a, 'i>(row: &Row<'a>, idx: &'i [usize]) -> impl Iterator<Item = &'a str> + Clone + 'i
+pub(super) fn values<'a, 'i>(
+    row: &Row<'a>,
+    idx: &'i [usize],
+) -> impl Iterator<Item = &'a str> + Clone + 'i
 where
     'a: 'i,
 {

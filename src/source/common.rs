@@ -11,13 +11,18 @@ use crate::model::Fields;
 use crate::text::quote;
 
 /// `` `A`, `B` `` for messages.
-pub fn listed(names: &[&str]) -> String {
+pub(super) fn listed(names: &[&str]) -> String {
     names.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Fails unless every column in `required` is in the header: "not a Linear export: missing
 /// column `ID` (found: …)".
-pub fn require(table: &Table, cols: &Columns, format: &str, required: &[&str]) -> Result<()> {
+pub(super) fn require(
+    table: &Table,
+    cols: &Columns,
+    format: &str,
+    required: &[&str],
+) -> Result<()> {
     let missing: Vec<&str> = required.iter().copied().filter(|c| !cols.has(c)).collect();
     if missing.is_empty() {
         return Ok(());
@@ -34,14 +39,14 @@ pub fn require(table: &Table, cols: &Columns, format: &str, required: &[&str]) -
 }
 
 /// Where in the file a row's column is.
-pub fn at(table: &Table, row: &Row, col: usize) -> Location {
+pub(super) fn at(table: &Table, row: &Row, col: usize) -> Location {
     let name = table.headers.get(col).map_or("", String::as_str);
     Location::file(&table.path).line(row.line).column(name)
 }
 
 /// `PROJ-123` / `ENG-5`: a team or project key (a letter, then letters, digits or `_`), a
 /// dash, a number.
-pub fn looks_like_key(key: &str) -> bool {
+pub(super) fn looks_like_key(key: &str) -> bool {
     let Some((project, number)) = key.rsplit_once('-') else { return false };
     project.starts_with(|c: char| c.is_ascii_alphabetic())
         && project.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -51,10 +56,10 @@ pub fn looks_like_key(key: &str) -> bool {
 
 /// Remembers the line of every key, to refuse duplicates within one file.
 #[derive(Default)]
-pub struct Seen(HashMap<String, u64>);
+pub(super) struct Seen(HashMap<String, u64>);
 
 impl Seen {
-    pub fn check(&mut self, table: &Table, row: &Row, col: usize, key: &str) -> Result<()> {
+    pub(super) fn check(&mut self, table: &Table, row: &Row, col: usize, key: &str) -> Result<()> {
         match self.0.insert(key.to_string(), row.line) {
             Some(first) => Err(Error::input(
                 at(table, row, col),
@@ -67,13 +72,13 @@ impl Seen {
 
 /// A finite number (`3`, `2.5`, `2,5`: a comma is a decimal separator in European
 /// exports). `NaN` and `inf` parse as floats but are no count of anything.
-pub fn parse_number(v: &str) -> Option<f64> {
+pub(super) fn parse_number(v: &str) -> Option<f64> {
     let n = if v.contains(',') { v.replace(',', ".").parse() } else { v.parse::<f64>() };
     n.ok().filter(|n| n.is_finite())
 }
 
 /// A finite number (see [`parse_number`]), or an error naming the value.
-pub fn number(
+pub(super) fn number(
     table: &Table,
     row: &Row,
     col: Option<usize>,
@@ -87,20 +92,20 @@ pub fn number(
 }
 
 /// The columns an importer does not map, with their headers shared by every item.
-pub struct Rest(Vec<(usize, Arc<str>)>);
+pub(super) struct Rest(Vec<(usize, Arc<str>)>);
 
 impl Rest {
-    pub fn new(table: &Table, columns: &[usize]) -> Self {
+    pub(super) fn new(table: &Table, columns: &[usize]) -> Self {
         Rest::from_headers(&table.headers, columns)
     }
 
-    pub fn from_headers(headers: &[String], columns: &[usize]) -> Self {
+    pub(super) fn from_headers(headers: &[String], columns: &[usize]) -> Self {
         Rest(columns.iter().map(|&i| (i, Arc::from(headers[i].as_str()))).collect())
     }
 
     /// Every non-blank value of these columns under its header (repeated headers become
     /// lists), each value passed through `clean`.
-    pub fn fields(&self, row: &Row, clean: impl Fn(&str) -> &str) -> Fields {
+    pub(super) fn fields(&self, row: &Row, clean: impl Fn(&str) -> &str) -> Fields {
         let filled = self.0.iter().filter(|(i, _)| !clean(row.get(*i).trim()).is_empty()).count();
         let mut fields = Fields::with_capacity(filled);
         for (i, name) in &self.0 {
@@ -114,7 +119,7 @@ impl Rest {
 }
 
 /// Splits a list cell on `sep`, trimming and dropping empty parts.
-pub fn split<'a>(value: Option<&'a str>, sep: &str) -> Vec<&'a str> {
+pub(super) fn split<'a>(value: Option<&'a str>, sep: &str) -> Vec<&'a str> {
     match value {
         None => Vec::new(),
         Some(v) => v.split(sep).map(str::trim).filter(|s| !s.is_empty()).collect(),

@@ -8,7 +8,7 @@ use super::{chunks, detect, mapped, table, Imported, Importer, SourceCtx, Source
 use crate::config::Config;
 use crate::error::{Error, Result};
 
-pub struct Csv;
+pub(super) struct Csv;
 
 impl Importer for Csv {
     fn name(&self) -> &'static str {

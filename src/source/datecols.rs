@@ -12,7 +12,7 @@ use crate::dates::{self, ColumnOrder, DateError, DateOrder, Parsed};
 use crate::error::{Error, Location, Result};
 use crate::text::quote;
 
-pub struct DateReader<'t> {
+pub(super) struct DateReader<'t> {
     table: &'t Table,
     /// By column index; `None` where no order is known or the column is not a date.
     orders: Vec<Option<DateOrder>>,
@@ -20,7 +20,7 @@ pub struct DateReader<'t> {
 }
 
 impl<'t> DateReader<'t> {
-    pub fn new(
+    pub(super) fn new(
         table: &'t Table,
         columns: &[usize],
         configured: Option<DateOrder>,
@@ -58,12 +58,12 @@ impl<'t> DateReader<'t> {
     }
 
     /// An instant; zone-less values are read in the source's time zone.
-    pub fn instant(&self, row: &Row, col: Option<usize>) -> Result<Option<DateTime<Utc>>> {
+    pub(super) fn instant(&self, row: &Row, col: Option<usize>) -> Result<Option<DateTime<Utc>>> {
         Ok(self.parse(row, col)?.map(|p| p.instant(self.tz)))
     }
 
     /// A calendar date, as written (a time part, such as Jira's `12:00 AM`, is dropped).
-    pub fn date(&self, row: &Row, col: Option<usize>) -> Result<Option<NaiveDate>> {
+    pub(super) fn date(&self, row: &Row, col: Option<usize>) -> Result<Option<NaiveDate>> {
         Ok(self.parse(row, col)?.map(Parsed::date))
     }
 }
@@ -71,7 +71,7 @@ impl<'t> DateReader<'t> {
 /// The day/month order of each date column (by column index), from each column's
 /// `evidence` in the order of the module's doc, or the error naming the column;
 /// `example(col)` gives a value to show when the order cannot be told.
-pub fn decide(
+pub(super) fn decide(
     path: &str,
     headers: &[String],
     evidence: &[(usize, ColumnOrder)],
@@ -111,7 +111,7 @@ pub fn decide(
 }
 
 /// The error for a date value `raw` at `line`, column `col`, that `dates::parse` refused.
-pub fn invalid(
+pub(super) fn invalid(
     path: &str,
     headers: &[String],
     line: u64,

@@ -7,25 +7,25 @@ use crate::error::Result;
 use crate::model::Snapshot;
 
 /// The demo snapshot (2026-W48) as JSON.
-pub const SNAPSHOT_JSON: &str = include_str!("../../fixtures/demo/snapshot.json");
+pub(crate) const SNAPSHOT_JSON: &str = include_str!("../../fixtures/demo/snapshot.json");
 /// The demo's previous week (2026-W47), milestone dates applied: the baseline for deltas.
-pub const BASELINE_JSON: &str = include_str!("../../fixtures/demo/baseline.json");
+pub(crate) const BASELINE_JSON: &str = include_str!("../../fixtures/demo/baseline.json");
 /// The demo's configuration: title, teams, milestone dates.
-pub const CONFIG_TOML: &str = include_str!("../../fixtures/demo/rolecall.toml");
+pub(crate) const CONFIG_TOML: &str = include_str!("../../fixtures/demo/rolecall.toml");
 /// The instant `--demo` reports are taken at unless `--as-of` says otherwise.
-pub const AS_OF: &str = "2026-11-27";
+pub(crate) const AS_OF: &str = "2026-11-27";
 
-pub fn snapshot() -> Result<Snapshot> {
+pub(crate) fn snapshot() -> Result<Snapshot> {
     crate::source::snapshot::parse("(built-in demo)", SNAPSHOT_JSON.as_bytes())
 }
 
-pub fn baseline() -> Result<Snapshot> {
+pub(crate) fn baseline() -> Result<Snapshot> {
     crate::source::snapshot::parse("(built-in demo baseline)", BASELINE_JSON.as_bytes())
 }
 
 /// Adds the demo's settings under the user's: a title, teams and milestone dates the user
 /// has not set.
-pub fn merge_config(config: &mut Config) -> Result<()> {
+pub(crate) fn merge_config(config: &mut Config) -> Result<()> {
     let demo = Config::from_parts("(built-in demo config)", CONFIG_TOML, &[])?;
     if config.report.title.is_empty() {
         config.report.title = demo.report.title;

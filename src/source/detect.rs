@@ -12,7 +12,7 @@ use crate::error::{Error, Location, Result};
 
 /// A format `csv:` can recognise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detected {
+pub(crate) enum Detected {
     Jira,
     Linear,
     Asana,
@@ -21,7 +21,7 @@ pub enum Detected {
 
 impl Detected {
     /// The name used in `SourceInfo::format` and the spec prefix.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Detected::Jira => "jira",
             Detected::Linear => "linear",
@@ -31,7 +31,7 @@ impl Detected {
     }
 
     /// As people write it.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Detected::Jira => "Jira",
             Detected::Linear => "Linear",
@@ -41,7 +41,7 @@ impl Detected {
     }
 
     /// From a `format = "…"` in a `[[source]]` entry.
-    pub fn from_name(name: &str) -> Option<Detected> {
+    pub(crate) fn from_name(name: &str) -> Option<Detected> {
         ORDER.iter().copied().find(|d| d.name() == name)
     }
 
@@ -69,16 +69,16 @@ impl Detected {
 }
 
 /// The order formats are tried in.
-pub const ORDER: &[Detected] =
+pub(crate) const ORDER: &[Detected] =
     &[Detected::Jira, Detected::Linear, Detected::Asana, Detected::GithubProjects];
 
 /// Which export `table` is, or an error listing what was tried.
-pub fn detect(table: &Table) -> Result<Detected> {
+pub(crate) fn detect(table: &Table) -> Result<Detected> {
     detect_headers(&table.path, &table.headers)
 }
 
 /// [`detect`] from a header alone (a large file read in chunks has no table).
-pub fn detect_headers(path: &str, headers: &[String]) -> Result<Detected> {
+pub(crate) fn detect_headers(path: &str, headers: &[String]) -> Result<Detected> {
     let cols = Columns::from_headers(headers);
     if let Some(found) = ORDER.iter().copied().find(|d| d.matches(&cols)) {
         return Ok(found);

@@ -17,17 +17,17 @@ use crate::model::{Item, Str};
 use crate::text::quote;
 
 /// The columns without which a file is not a Projects export…
-pub const REQUIRED: &[&str] = &["Title"];
+pub(crate) const REQUIRED: &[&str] = &["Title"];
 /// …and, for `csv:` detection, one of these (`github-projects:` needs only `Title`).
-pub const ONE_OF: &[&str] = &["URL", "Assignees", "Repository"];
+pub(crate) const ONE_OF: &[&str] = &["URL", "Assignees", "Repository"];
 
 /// Whether a header looks like a Projects export.
-pub fn detect(cols: &Columns) -> bool {
+pub(crate) fn detect(cols: &Columns) -> bool {
     REQUIRED.iter().all(|c| cols.has(c)) && ONE_OF.iter().any(|c| cols.has(c))
 }
 
 /// `https://github.com/o/r/issues/12` (any host, `/pull/` too) → (`o/r`, 12, pull?).
-pub fn parse_url(url: &str) -> Option<(String, u64, bool)> {
+pub(crate) fn parse_url(url: &str) -> Option<(String, u64, bool)> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
     let rest = rest.split(['?', '#']).next()?.trim_end_matches('/');
     let parts: Vec<&str> = rest.split('/').collect();
@@ -58,7 +58,7 @@ fn github_ref(v: &str) -> Option<String> {
     (repo.split('/').count() == 2 && n.parse::<u64>().is_ok()).then(|| format!("github:{v}"))
 }
 
-pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "a GitHub Projects", REQUIRED)?;
     let title = cols.one(&["Title"]).unwrap_or(0);

@@ -19,10 +19,10 @@ use crate::error::{Error, Location, Result};
 use crate::model::{link_kind, FieldValue, Item, Link, Milestone, State, Str};
 
 /// The columns without which a file is not a Jira export.
-pub const REQUIRED: &[&str] = &["Issue key", "Summary"];
+pub(crate) const REQUIRED: &[&str] = &["Issue key", "Summary"];
 
 /// Whether a header looks like a Jira export.
-pub fn detect(cols: &Columns) -> bool {
+pub(crate) fn detect(cols: &Columns) -> bool {
     REQUIRED.iter().all(|c| cols.has(c))
 }
 
@@ -55,7 +55,7 @@ pub fn import_file(shown: &str, path: &Path, ctx: &SourceCtx) -> Result<Imported
 
 /// Imports a large Jira export in one pass over its chunks, or, when they cannot be
 /// read (see [`Folded::Recut`]), as a table.
-pub fn import_chunks(chunks: Chunks, ctx: &SourceCtx) -> Result<Imported> {
+pub(crate) fn import_chunks(chunks: Chunks, ctx: &SourceCtx) -> Result<Imported> {
     let (shown, file) = (chunks.path.clone(), chunks.file.clone());
     match import_rows(chunks, ctx)? {
         Some(imported) => Ok(imported),

@@ -17,23 +17,23 @@ use crate::model::{link_kind, Item, Link, Milestone, State, Str};
 use crate::text::quote;
 
 /// The columns without which a file is not a Linear export.
-pub const REQUIRED: &[&str] = &["ID", "Title", "Status", "Team"];
+pub(crate) const REQUIRED: &[&str] = &["ID", "Title", "Status", "Team"];
 
 /// Whether a header looks like a Linear export.
-pub fn detect(cols: &Columns) -> bool {
+pub(crate) fn detect(cols: &Columns) -> bool {
     REQUIRED.iter().all(|c| cols.has(c))
 }
 
 /// Removes Linear's formula guard: `'=SUM(A1)` → `=SUM(A1)`, `'-1` → `-1`. A `'` before
 /// anything else is part of the text.
-pub fn unguard(v: &str) -> &str {
+pub(crate) fn unguard(v: &str) -> &str {
     match v.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
         _ => v,
     }
 }
 
-pub fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "a Linear", REQUIRED)?;
     let c = LinearColumns::find(&mut cols);

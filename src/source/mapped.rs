@@ -106,7 +106,7 @@ impl Dates<'_> {
     }
 }
 
-pub fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Imported> {
+pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Imported> {
     let mut cols = Columns::new(table);
     let headers = table
         .headers

@@ -4,20 +4,20 @@
 //! detects the format from the header. Sources are loaded in the order given and merged by
 //! item `id`, so the same issue seen in two places is one item.
 
-pub mod asana;
-pub mod chunks;
+pub(crate) mod asana;
+pub(crate) mod chunks;
 mod columns;
 mod common;
 mod csv;
 mod datecols;
-pub mod demo;
-pub mod detect;
+pub(crate) mod demo;
+pub(crate) mod detect;
 pub mod github;
-pub mod github_projects;
+pub(crate) mod github_projects;
 pub mod jira;
-pub mod linear;
-pub mod mapped;
-pub mod snapshot;
+pub(crate) mod linear;
+pub(crate) mod mapped;
+pub(crate) mod snapshot;
 mod status;
 pub mod table;
 

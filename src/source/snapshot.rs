@@ -5,7 +5,7 @@ use crate::error::{Error, Location, Result};
 use crate::model::{Snapshot, SCHEMA_VERSION};
 
 /// `snapshot:PATH`: a snapshot as `rolecall items --format snapshot` writes it.
-pub struct SnapshotFile;
+pub(crate) struct SnapshotFile;
 
 impl super::Importer for SnapshotFile {
     fn name(&self) -> &'static str {
@@ -28,7 +28,7 @@ impl super::Importer for SnapshotFile {
     }
 }
 
-pub fn read(path: &str) -> Result<Snapshot> {
+pub(crate) fn read(path: &str) -> Result<Snapshot> {
     if std::path::Path::new(path).is_dir() {
         return Err(Error::Read {
             path: path.to_string(),
@@ -39,13 +39,13 @@ pub fn read(path: &str) -> Result<Snapshot> {
     parse(path, &bytes)
 }
 
-pub fn parse(path: &str, bytes: &[u8]) -> Result<Snapshot> {
+pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Snapshot> {
     parse_as(path, bytes)
 }
 
 /// [`parse`], into any shape a snapshot reads as (a [`crate::model::Baseline`], say),
 /// with the same checks and messages.
-pub fn parse_as<T: serde::de::DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T> {
+pub(crate) fn parse_as<T: serde::de::DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T> {
     let at = || Location::file(path);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::input(at(), "snapshot file is empty"));

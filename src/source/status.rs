@@ -84,7 +84,7 @@ fn is(list: &[&str], s: &str) -> bool {
 }
 
 /// The state a bare status name suggests, from the built-in table.
-pub fn from_name(status: &str) -> State {
+pub(super) fn from_name(status: &str) -> State {
     if is(CANCELLED, status) {
         State::Cancelled
     } else if is(DONE, status) {
@@ -97,7 +97,7 @@ pub fn from_name(status: &str) -> State {
 }
 
 /// The state of an item from what the tracker says about it.
-pub fn normalise(
+pub(super) fn normalise(
     status: &str,
     category: Option<&str>,
     resolution: Option<&str>,

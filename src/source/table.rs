@@ -93,15 +93,6 @@ impl Table {
         self.rows.is_empty()
     }
 
-    /// Maps every row with `f` on all cores for large tables (see [`crate::par::try_map`]):
-    /// results in file order, and the first error in file order wins.
-    pub fn try_map_rows<U: Send, E: Send>(
-        &self,
-        f: impl Fn(Row<'_>) -> std::result::Result<U, E> + Sync,
-    ) -> std::result::Result<Vec<U>, E> {
-        crate::par::try_map(&self.rows, 8192, |at| f(self.row_at(at)))
-    }
-
     pub(super) fn row_at(&self, at: &RowAt) -> Row<'_> {
         let part = &self.parts[at.part as usize];
         let spans = &part.spans[at.first as usize..(at.first + at.len) as usize];

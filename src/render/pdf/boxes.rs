@@ -13,7 +13,7 @@ use super::text::{FragKind, Line};
 /// Something drawn. Coordinates are points from the left and top edges of the stripe
 /// (after pagination: of the page); `y` is the top of a box or the baseline of text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
+pub(super) enum Item {
     Text {
         x: f32,
         y: f32,
@@ -72,7 +72,7 @@ pub enum Item {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Target {
+pub(super) enum Target {
     Uri(String),
     /// A heading's slug, resolved to a page once pages exist.
     Heading(String),
@@ -80,7 +80,7 @@ pub enum Target {
 
 impl Item {
     /// The same item moved down by `dy` and right by `dx`.
-    pub fn shifted(mut self, dx: f32, dy: f32) -> Item {
+    pub(super) fn shifted(mut self, dx: f32, dy: f32) -> Item {
         match &mut self {
             Item::Text { x, y, .. }
             | Item::Fill { x, y, .. }
@@ -103,7 +103,7 @@ impl Item {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Stripe {
+pub(super) struct Stripe {
     pub height: f32,
     pub items: Vec<Item>,
     /// Vertical space between blocks: dropped at the top of a page.
@@ -118,25 +118,31 @@ pub struct Stripe {
 }
 
 impl Stripe {
-    pub fn spacer(height: f32) -> Stripe {
+    pub(super) fn spacer(height: f32) -> Stripe {
         Stripe { height, spacer: true, ..Stripe::default() }
     }
 }
 
 #[derive(Debug, Default)]
-pub struct Flow {
+pub(super) struct Flow {
     pub stripes: Vec<Stripe>,
     pub headers: Vec<Stripe>,
 }
 
 /// Where a line's text baseline sits in a line box of height `h`.
-pub fn baseline(h: f32, size: f32) -> f32 {
+pub(super) fn baseline(h: f32, size: f32) -> f32 {
     h / 2.0 + 0.33 * size
 }
 
 /// The items that draw `line` with its left edge at `x` and baseline at `y`: shaded
 /// backgrounds first, then text, then strike-throughs and link areas.
-pub fn line_items(line: Line, x: f32, y: f32, links: &[Option<Target>], out: &mut Vec<Item>) {
+pub(super) fn line_items(
+    line: Line,
+    x: f32,
+    y: f32,
+    links: &[Option<Target>],
+    out: &mut Vec<Item>,
+) {
     for f in &line.frags {
         if let Some(color) = f.style.background {
             let s = f.style.size;

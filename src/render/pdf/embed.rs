@@ -11,7 +11,7 @@ use super::fonts::Face;
 
 /// A face's PDF objects, built without the document so that it can happen on another
 /// thread while printpdf writes the pages.
-pub struct Prepared {
+pub(super) struct Prepared {
     base_font: String,
     file: Stream,
     descriptor: Dictionary,
@@ -22,7 +22,7 @@ pub struct Prepared {
 /// The objects for face `face` with the glyphs in `used` (glyph id → the text it shows)
 /// as `/BaseFont /TAG+PostScriptName`, streams already compressed; `None` when the face
 /// has no TrueType outlines.
-pub fn prepare(
+pub(super) fn prepare(
     tag: &str,
     face: &Face<'_>,
     used: &BTreeMap<u16, char>,
@@ -87,7 +87,7 @@ pub fn prepare(
 }
 
 /// Adds a prepared face to `doc`; returns the Type 0 font's id.
-pub fn add(doc: &mut lopdf::Document, font: Prepared) -> ObjectId {
+pub(super) fn add(doc: &mut lopdf::Document, font: Prepared) -> ObjectId {
     let Prepared { base_font, file, mut descriptor, mut cid_font, to_unicode } = font;
     descriptor.set("FontFile2", Object::Reference(doc.add_object(file)));
     cid_font.set("FontDescriptor", Object::Reference(doc.add_object(descriptor)));
@@ -107,15 +107,15 @@ pub fn add(doc: &mut lopdf::Document, font: Prepared) -> ObjectId {
 /// Deflate at level 3. lopdf's own `compress` uses level 9: on the 3-page report that
 /// costs 2 ms more (a third of the whole run) for a 1 % smaller file. One state serves
 /// many streams: a fresh one is a quarter megabyte to allocate and clear.
-pub struct Deflater(flate2::Compress);
+pub(super) struct Deflater(flate2::Compress);
 
 impl Deflater {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Deflater(flate2::Compress::new(flate2::Compression::new(3), true))
     }
 
     /// A stream of `content`, deflated.
-    pub fn stream(&mut self, mut dict: Dictionary, content: &[u8]) -> Stream {
+    pub(super) fn stream(&mut self, mut dict: Dictionary, content: &[u8]) -> Stream {
         match self.deflate(content) {
             Some(bytes) => {
                 dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
@@ -125,7 +125,7 @@ impl Deflater {
         }
     }
 
-    pub fn deflate(&mut self, content: &[u8]) -> Option<Vec<u8>> {
+    pub(super) fn deflate(&mut self, content: &[u8]) -> Option<Vec<u8>> {
         self.0.reset();
         let mut out = Vec::with_capacity(content.len() / 2 + 64);
         loop {

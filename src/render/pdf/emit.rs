@@ -23,7 +23,7 @@ use super::style::{self as st, Rgb};
 use super::PdfOptions;
 use crate::error::Error;
 
-pub struct Written {
+pub(super) struct Written {
     pub bytes: Vec<u8>,
     /// The characters drawn as missing-glyph boxes, in order of appearance.
     pub missing: Vec<char>,
@@ -36,7 +36,7 @@ struct Heading {
     title: String,
 }
 
-pub fn write(
+pub(super) fn write(
     pages: Vec<Vec<Item>>,
     fonts: &Fonts<'_>,
     opts: &PdfOptions,

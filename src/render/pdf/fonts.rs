@@ -11,21 +11,21 @@ use std::path::PathBuf;
 use crate::error::Error;
 
 /// A face slot. The first five are DejaVu; fallbacks follow from [`FIRST_FALLBACK`].
-pub type FaceId = u8;
+pub(super) type FaceId = u8;
 
-pub const REGULAR: FaceId = 0;
-pub const BOLD: FaceId = 1;
-pub const ITALIC: FaceId = 2;
-pub const BOLD_ITALIC: FaceId = 3;
-pub const MONO: FaceId = 4;
-pub const FIRST_FALLBACK: FaceId = 5;
+pub(super) const REGULAR: FaceId = 0;
+pub(super) const BOLD: FaceId = 1;
+pub(super) const ITALIC: FaceId = 2;
+pub(super) const BOLD_ITALIC: FaceId = 3;
+pub(super) const MONO: FaceId = 4;
+pub(super) const FIRST_FALLBACK: FaceId = 5;
 
 /// Fixed resource names, so the bytes do not depend on printpdf's id counter.
 const BUILTIN_NAMES: [&str; 5] = ["R", "B", "I", "BI", "M"];
 
 /// Which DejaVu face a piece of text asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Variant {
+pub(super) enum Variant {
     Regular,
     Bold,
     Italic,
@@ -34,7 +34,7 @@ pub enum Variant {
 }
 
 impl Variant {
-    pub fn new(bold: bool, italic: bool, mono: bool) -> Self {
+    pub(super) fn new(bold: bool, italic: bool, mono: bool) -> Self {
         match (mono, bold, italic) {
             (true, _, _) => Variant::Mono,
             (false, true, true) => Variant::BoldItalic,
@@ -57,13 +57,13 @@ impl Variant {
 
 /// How one character is drawn: by which face, with which glyph, how wide (in em).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Glyph {
+pub(super) struct Glyph {
     pub face: FaceId,
     pub gid: u16,
     pub advance: f32,
 }
 
-pub struct Face<'a> {
+pub(super) struct Face<'a> {
     pub name: String,
     pub bytes: &'a [u8],
     pub index: u32,
@@ -83,12 +83,12 @@ impl Face<'_> {
 }
 
 /// The bytes of the configured fallback fonts, read once; [`Fonts`] borrows them.
-pub struct FallbackFiles {
+pub(super) struct FallbackFiles {
     files: Vec<(PathBuf, Vec<u8>)>,
 }
 
 impl FallbackFiles {
-    pub fn read(paths: &[PathBuf]) -> Result<Self, Error> {
+    pub(super) fn read(paths: &[PathBuf]) -> Result<Self, Error> {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let shown = path.display().to_string();
@@ -99,7 +99,7 @@ impl FallbackFiles {
     }
 }
 
-pub struct Fonts<'a> {
+pub(super) struct Fonts<'a> {
     faces: Vec<Face<'a>>,
     ascii: [[Option<Glyph>; 128]; 5],
     cache: HashMap<(char, Variant), Option<Glyph>>,
@@ -112,7 +112,7 @@ fn parse<'a>(name: String, bytes: &'a [u8]) -> Option<Face<'a>> {
 }
 
 impl<'a> Fonts<'a> {
-    pub fn new(fallbacks: &'a FallbackFiles) -> Result<Self, Error> {
+    pub(super) fn new(fallbacks: &'a FallbackFiles) -> Result<Self, Error> {
         let builtin: [&'static [u8]; 5] = [
             dejavu::sans::regular(),
             dejavu::sans::bold(),
@@ -136,13 +136,13 @@ impl<'a> Fonts<'a> {
         Ok(Fonts { faces, ascii: [[None; 128]; 5], cache: HashMap::new() })
     }
 
-    pub fn face(&self, id: FaceId) -> &Face<'a> {
+    pub(super) fn face(&self, id: FaceId) -> &Face<'a> {
         &self.faces[id as usize]
     }
 
     /// The glyph for `c` in the face `variant` asks for, else in DejaVu Sans, else in the
     /// first fallback font that has it; `None` when no font has it.
-    pub fn glyph(&mut self, c: char, variant: Variant) -> Option<Glyph> {
+    pub(super) fn glyph(&mut self, c: char, variant: Variant) -> Option<Glyph> {
         if c.is_ascii() {
             let slot = &mut self.ascii[variant.face() as usize][c as usize];
             if slot.is_none() {
@@ -168,7 +168,7 @@ impl<'a> Fonts<'a> {
 }
 
 /// Which font to suggest for characters none of the configured fonts has.
-pub fn suggest_font(c: char) -> &'static str {
+pub(super) fn suggest_font(c: char) -> &'static str {
     match c as u32 {
         0x1100..=0x11FF
         | 0x2E80..=0x9FFF

@@ -9,7 +9,7 @@ use super::markdown::{plain, Block, ListItem, Span};
 use super::style::{self as st, Rgb};
 use super::text::{shape, Run, RunStyle};
 
-pub struct Ctx<'f, 'a> {
+pub(super) struct Ctx<'f, 'a> {
     pub fonts: &'f mut Fonts<'a>,
     /// What each Markdown link becomes: `None` for links a PDF must not follow.
     pub links: Vec<Option<Target>>,
@@ -29,7 +29,7 @@ struct Inherit {
 }
 
 impl<'f, 'a> Ctx<'f, 'a> {
-    pub fn new(fonts: &'f mut Fonts<'a>, links: &[String], body_height: f32) -> Self {
+    pub(super) fn new(fonts: &'f mut Fonts<'a>, links: &[String], body_height: f32) -> Self {
         Ctx {
             fonts,
             links: links.iter().map(|l| link_target(l)).collect(),
@@ -39,7 +39,7 @@ impl<'f, 'a> Ctx<'f, 'a> {
         }
     }
 
-    pub fn layout(&mut self, blocks: &[Block], width: f32) {
+    pub(super) fn layout(&mut self, blocks: &[Block], width: f32) {
         let inherit = Inherit { color: st::TEXT, list_depth: 0, tight: false };
         self.blocks(blocks, 0.0, width, inherit);
     }
@@ -102,7 +102,7 @@ impl<'f, 'a> Ctx<'f, 'a> {
     }
 
     /// Runs for some spans at a base size, colour and face.
-    pub fn runs(&self, spans: &[Span], size: f32, color: Rgb, base: Variant) -> Vec<Run> {
+    pub(super) fn runs(&self, spans: &[Span], size: f32, color: Rgb, base: Variant) -> Vec<Run> {
         let base_bold = matches!(base, Variant::Bold | Variant::BoldItalic);
         let base_italic = matches!(base, Variant::Italic | Variant::BoldItalic);
         spans
@@ -378,7 +378,7 @@ fn expand_tabs(line: &str) -> String {
 }
 
 /// "Chart: Burn-up (xychart-beta)" from the chart's title and type, else its first line.
-pub fn chart_caption(source: &str) -> String {
+pub(super) fn chart_caption(source: &str) -> String {
     let mut lines = source.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("%%"));
     let mut first = lines.next().unwrap_or("");
     let mut title = None;

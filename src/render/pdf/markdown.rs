@@ -4,7 +4,7 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Par
 
 /// Inline style bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Style {
+pub(super) struct Style {
     pub bold: bool,
     pub italic: bool,
     pub code: bool,
@@ -13,21 +13,21 @@ pub struct Style {
 
 /// A run of text in one style, perhaps a link (an index into [`Doc::links`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Span {
+pub(super) struct Span {
     pub text: String,
     pub style: Style,
     pub link: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(super) enum Align {
     Left,
     Center,
     Right,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
+pub(super) enum Block {
     Heading {
         level: u8,
         spans: Vec<Span>,
@@ -52,14 +52,14 @@ pub enum Block {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListItem {
+pub(super) struct ListItem {
     /// `Some(checked)` for a task list item.
     pub task: Option<bool>,
     pub blocks: Vec<Block>,
 }
 
 #[derive(Debug, Default)]
-pub struct Doc {
+pub(super) struct Doc {
     pub blocks: Vec<Block>,
     /// Link targets as written; the writer decides which become annotations.
     pub links: Vec<String>,
@@ -87,7 +87,7 @@ struct Builder {
     image_depth: usize,
 }
 
-pub fn parse(markdown: &str) -> Doc {
+pub(super) fn parse(markdown: &str) -> Doc {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
@@ -357,7 +357,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// The plain text of some spans.
-pub fn plain(spans: &[Span]) -> String {
+pub(super) fn plain(spans: &[Span]) -> String {
     spans.iter().map(|s| s.text.as_str()).collect()
 }
 

@@ -5,7 +5,7 @@
 use super::boxes::{Flow, Item};
 
 /// Pages of items, in coordinates from the page's top-left corner.
-pub fn paginate(flow: Flow, left: f32, top: f32, body_height: f32) -> Vec<Vec<Item>> {
+pub(super) fn paginate(flow: Flow, left: f32, top: f32, body_height: f32) -> Vec<Vec<Item>> {
     let Flow { stripes, headers } = flow;
     let shapes: Vec<(f32, bool, bool)> =
         stripes.iter().map(|s| (s.height, s.keep_with_next, s.spacer)).collect();

@@ -51,14 +51,14 @@ impl<'a> Tables<'a> {
 }
 
 /// Whether face `index` of `data` has TrueType outlines this module can subset.
-pub fn is_truetype(data: &[u8], index: u32) -> bool {
+pub(super) fn is_truetype(data: &[u8], index: u32) -> bool {
     Tables::read(data, index).is_some_and(|t| t.get(b"glyf").is_some() && t.get(b"loca").is_some())
 }
 
 /// A TrueType program with only the glyphs in `used` (and the glyphs they are built
 /// from), every glyph at its original id. `None` if the font is not TrueType or is
 /// damaged; the caller then lets printpdf embed it.
-pub fn sparse_subset(data: &[u8], index: u32, used: &BTreeSet<u16>) -> Option<Vec<u8>> {
+pub(super) fn sparse_subset(data: &[u8], index: u32, used: &BTreeSet<u16>) -> Option<Vec<u8>> {
     let t = Tables::read(data, index)?;
     let (head, hhea, maxp) = (t.get(b"head")?, t.get(b"hhea")?, t.get(b"maxp")?);
     let (loca, glyf, hmtx) = (t.get(b"loca")?, t.get(b"glyf")?, t.get(b"hmtx")?);

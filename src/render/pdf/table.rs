@@ -13,7 +13,7 @@ struct Cell {
     align: Align,
 }
 
-pub fn layout(
+pub(super) fn layout(
     ctx: &mut Ctx<'_, '_>,
     aligns: &[Align],
     header: &[Vec<Span>],

@@ -10,7 +10,7 @@ use super::style::Rgb;
 
 /// How one run of text looks.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RunStyle {
+pub(super) struct RunStyle {
     pub variant: Variant,
     pub size: f32,
     pub color: Rgb,
@@ -21,14 +21,14 @@ pub struct RunStyle {
 }
 
 #[derive(Debug, Clone)]
-pub struct Run {
+pub(super) struct Run {
     pub text: String,
     pub style: RunStyle,
 }
 
 /// An emoji drawn as a coloured DejaVu glyph.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Symbol {
+pub(super) struct Symbol {
     pub glyph: char,
     pub color: Rgb,
     pub face: FaceId,
@@ -65,7 +65,7 @@ struct Char {
 
 /// A paragraph's characters, measured once and wrapped at any width (tables ask for
 /// their minimum and maximum widths before they choose one).
-pub struct Shaped {
+pub(super) struct Shaped {
     chars: Vec<Char>,
     styles: Vec<RunStyle>,
     /// Char index where a new line may start, and whether it must.
@@ -73,7 +73,7 @@ pub struct Shaped {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum FragKind {
+pub(super) enum FragKind {
     Text {
         face: FaceId,
         text: String,
@@ -89,7 +89,7 @@ pub enum FragKind {
 
 /// A piece of a line in one style, `x` from the line's start.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Frag {
+pub(super) struct Frag {
     pub x: f32,
     pub width: f32,
     pub kind: FragKind,
@@ -97,7 +97,7 @@ pub struct Frag {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Line {
+pub(super) struct Line {
     pub width: f32,
     /// The largest font size on the line.
     pub size: f32,
@@ -152,7 +152,7 @@ fn ignorable(c: char) -> bool {
         | 0xE0000..=0xE0FFF)
 }
 
-pub fn shape(runs: &[Run], fonts: &mut Fonts<'_>) -> Shaped {
+pub(super) fn shape(runs: &[Run], fonts: &mut Fonts<'_>) -> Shaped {
     let mut text = String::new();
     let mut chars = Vec::new();
     let mut byte_to_char = Vec::new();
@@ -205,7 +205,7 @@ fn is_space(c: &Char) -> bool {
 
 impl Shaped {
     /// The width of everything on one line (hard breaks still break).
-    pub fn max_width(&self) -> f32 {
+    pub(super) fn max_width(&self) -> f32 {
         self.segments()
             .fold((0.0f32, 0.0f32), |(best, line), (a, b, hard)| {
                 let line = line + self.width(a, b);
@@ -219,7 +219,7 @@ impl Shaped {
     }
 
     /// The widest word: no narrower width avoids breaking inside words.
-    pub fn min_width(&self) -> f32 {
+    pub(super) fn min_width(&self) -> f32 {
         self.segments().map(|(a, b, _)| self.width(a, b) - self.trailing(a, b)).fold(0.0, f32::max)
     }
 
@@ -244,7 +244,7 @@ impl Shaped {
     }
 
     /// Greedy line filling at `max` points.
-    pub fn wrap(&self, max: f32) -> Vec<Line> {
+    pub(super) fn wrap(&self, max: f32) -> Vec<Line> {
         let max = max.max(1.0);
         let mut lines = Vec::new();
         let mut start = 0;

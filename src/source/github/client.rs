@@ -43,7 +43,7 @@ impl std::fmt::Display for FetchError {
 
 /// One page of a list, or one object.
 #[derive(Debug)]
-pub struct Page<T> {
+pub(super) struct Page<T> {
     pub data: T,
     /// The `rel="next"` URL exactly as the server gave it.
     pub next: Option<String>,
@@ -60,7 +60,7 @@ pub struct RateLimit {
     pub reset: Option<u64>,
 }
 
-pub struct Client {
+pub(super) struct Client {
     octo: Octocrab,
     api_url: String,
     token_origin: Option<&'static str>,
@@ -85,7 +85,7 @@ enum Attempt<T> {
 
 impl Client {
     /// Builds the client. Must run inside a tokio runtime (octocrab spawns its worker).
-    pub fn new(settings: &Settings) -> Result<Client, FetchError> {
+    pub(super) fn new(settings: &Settings) -> Result<Client, FetchError> {
         let c = &settings.config;
         let api_url = settings.api_url.trim_end_matches('/').to_string();
         let timeout = Some(Duration::from_secs(c.timeout_secs.max(1)));
@@ -115,25 +115,25 @@ impl Client {
     }
 
     /// `path` (`/repos/o/r`) under the API URL.
-    pub fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.api_url)
     }
 
     /// HTTP requests sent so far, retries included (a followed redirect counts once).
-    pub fn requests(&self) -> u64 {
+    pub(super) fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
     }
 
-    pub fn rate_limit(&self) -> RateLimit {
+    pub(super) fn rate_limit(&self) -> RateLimit {
         *self.rate.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn authenticated(&self) -> bool {
+    pub(super) fn authenticated(&self) -> bool {
         self.token_origin.is_some()
     }
 
     /// GETs `url` and parses its JSON body as `T`, retrying what is worth retrying.
-    pub async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, FetchError> {
+    pub(super) async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, FetchError> {
         let shown = redact_url(url);
         let mut attempt = 0u32;
         loop {

@@ -18,7 +18,7 @@ use crate::text::Globs;
 
 /// One repository's data, as GitHub sent it.
 #[derive(Debug)]
-pub struct RepoData {
+pub(super) struct RepoData {
     /// `owner/name` as GitHub now names the repository (after any rename).
     pub full_name: String,
     pub issues: Vec<payload::Issue>,
@@ -29,12 +29,16 @@ pub struct RepoData {
 const MAX_PAGES: usize = 10_000;
 
 /// `GET /repos/{owner}/{name}`; a renamed repository answers 301 and the client follows.
-pub async fn repo(client: &Client, owner: &str, name: &str) -> Result<payload::Repo, FetchError> {
+pub(super) async fn repo(
+    client: &Client,
+    owner: &str,
+    name: &str,
+) -> Result<payload::Repo, FetchError> {
     Ok(client.get::<payload::Repo>(&client.url(&format!("/repos/{owner}/{name}"))).await?.data)
 }
 
 /// Issues, pull requests and milestones of `full_name`, in parallel.
-pub async fn repo_data(
+pub(super) async fn repo_data(
     client: &Client,
     full_name: &str,
     bar: &Bar,
@@ -105,7 +109,7 @@ async fn all_pages<T: DeserializeOwned>(
 
 /// Every repository of an organisation, or of a user when `/orgs/{owner}` is not found,
 /// filtered by the config; sorted by name.
-pub async fn owner_repos(
+pub(super) async fn owner_repos(
     client: &Client,
     owner: &str,
     config: &GithubConfig,

@@ -11,7 +11,7 @@ use crate::source::SourceCtx;
 
 /// An issue or pull request of `repo` (`owner/name`, as the server now names it).
 /// `None` for an entry without a number, which cannot be identified.
-pub fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<Item> {
+pub(super) fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<Item> {
     let number = raw.number?;
     let is_pr = raw.pull_request.is_some();
     // Absent `merged_at` (servers before 2022) says nothing; `null` says "not merged".
@@ -129,7 +129,7 @@ pub fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<Item> {
 }
 
 /// A milestone of `repo`; `None` without a number.
-pub fn milestone(raw: &payload::Milestone, repo: &str, spec: &str) -> Option<Milestone> {
+pub(super) fn milestone(raw: &payload::Milestone, repo: &str, spec: &str) -> Option<Milestone> {
     let number = raw.number?;
     let closed = raw.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("closed"));
     Some(Milestone {

@@ -3,7 +3,7 @@
 //!
 //! The only async code of rolecall lives here: [`import`] is synchronous and runs a
 //! current-thread tokio runtime for the duration of one source. Layout:
-//! [`client`] sends one GET with every fault handled (retries, rate limits, bad bodies),
+//! `client` sends one GET with every fault handled (retries, rate limits, bad bodies),
 //! `fetch` decides what to GET, `payload` is GitHub's JSON as we read it, `mapping`
 //! turns it into the model, `progress` draws bars on a terminal.
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct Repo {
+pub(super) struct Repo {
     pub name: Option<String>,
     pub full_name: Option<String>,
     pub owner: Option<User>,
@@ -20,7 +20,7 @@ pub struct Repo {
 
 impl Repo {
     /// `owner/name`, from `full_name` or its parts.
-    pub fn full_name(&self) -> Option<String> {
+    pub(super) fn full_name(&self) -> Option<String> {
         if let Some(f) = &self.full_name {
             return Some(f.clone());
         }
@@ -30,14 +30,14 @@ impl Repo {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct User {
+pub(super) struct User {
     pub login: Option<String>,
 }
 
 /// A label: an object on every current server, a bare name in some old payloads.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Label {
+pub(super) enum Label {
     Object {
         #[serde(default)]
         name: Option<String>,
@@ -46,7 +46,7 @@ pub enum Label {
 }
 
 impl Label {
-    pub fn name(&self) -> Option<&str> {
+    pub(super) fn name(&self) -> Option<&str> {
         match self {
             Label::Object { name } => name.as_deref(),
             Label::Name(n) => Some(n),
@@ -56,7 +56,7 @@ impl Label {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct Milestone {
+pub(super) struct Milestone {
     pub number: Option<u64>,
     pub title: Option<String>,
     pub description: Option<String>,
@@ -71,7 +71,7 @@ pub struct Milestone {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct PullRequestRef {
+pub(super) struct PullRequestRef {
     /// Absent on old servers (unknown), `null` when the pull request was not merged.
     #[serde(deserialize_with = "present")]
     pub merged_at: Option<Option<String>>,
@@ -79,7 +79,7 @@ pub struct PullRequestRef {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct Reactions {
+pub(super) struct Reactions {
     pub total_count: u32,
     #[serde(rename = "+1")]
     pub plus_one: u32,
@@ -90,13 +90,13 @@ pub struct Reactions {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct IssueType {
+pub(super) struct IssueType {
     pub name: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
-pub struct Issue {
+pub(super) struct Issue {
     pub number: Option<u64>,
     pub title: Option<String>,
     pub body: Option<String>,
