@@ -237,68 +237,15 @@ impl RuleSet {
     /// automata: fast, so that a bad rule is reported before any source is read, while
     /// the slow part, [`CheckedRules::build`], can run beside the loading.
     pub fn check(defs: &[RuleDef], origin: &Origin) -> Result<CheckedRules> {
-        let mut rules = Vec::with_capacity(defs.len());
         let mut field_slots = 0;
+        let rules = defs
+            .iter()
+            .map(|def| check_rule(def, origin, &mut field_slots))
+            .collect::<Result<Vec<Rule>>>()?;
+        // Each pattern goes into the title automaton, the body one, or both (`text`).
         let (mut title_pats, mut title_rules, mut body_pats, mut body_rules) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for def in defs {
-            let err = |message: String| Error::Config {
-                at: rule_location(origin, &def.name),
-                message: format!("rule `{}`: {message}", def.name),
-            };
-            if def.name.trim().is_empty() {
-                return Err(Error::Config {
-                    at: origin.name.to_string(),
-                    message: "a rule has no `name`".into(),
-                });
-            }
-            let concern = def
-                .concern
-                .ok_or_else(|| err("has no `concern` (product, program or project)".into()))?;
-            let weight = def.weight.unwrap_or(1.0);
-            if !weight.is_finite() {
-                return Err(err("`weight` must be a number".into()));
-            }
-            // Checked here for syntax, so that a bad pattern names its rule; compiled
-            // (into the sets below) once.
-            let regex = |key: &str, pat: &Option<String>| -> Result<Option<LazyRegex>> {
-                pat.as_deref()
-                    .map(|p| {
-                        let checked = if def.builtin_patterns { Ok(()) } else { check_regex(p) };
-                        checked
-                            .map_err(|e| err(format!("invalid regular expression in `{key}`: {e}")))
-                            .map(|()| LazyRegex {
-                                pattern: p.to_string(),
-                                compiled: Default::default(),
-                            })
-                    })
-                    .transpose()
-            };
-            let title = regex("title", &def.title)?;
-            let body = regex("body", &def.body)?;
-            let text = regex("text", &def.text)?;
-            let mut fields = Vec::new();
-            for (name, pat) in &def.fields {
-                let re = compile_field_regex(pat).map_err(|e| {
-                    err(format!("invalid regular expression for field `{name}`: {e}"))
-                })?;
-                fields.push((name.clone(), FieldRegex { re, slot: field_slots }));
-                field_slots += 1;
-            }
-            let conditions = def.labels.len()
-                + def.kinds.len()
-                + def.fields.len()
-                + def.has.len()
-                + usize::from(title.is_some())
-                + usize::from(body.is_some())
-                + usize::from(text.is_some());
-            if conditions == 0 {
-                return Err(err(
-                    "has no conditions (give labels, kinds, title, body, text, fields or has)"
-                        .into(),
-                ));
-            }
-            let index = rules.len();
+        for (index, def) in defs.iter().enumerate() {
             for (pat, into_title, into_body) in
                 [(&def.title, true, false), (&def.body, false, true), (&def.text, true, true)]
             {
@@ -313,19 +260,6 @@ impl RuleSet {
                     }
                 }
             }
-            rules.push(Rule {
-                name: def.name.as_str().into(),
-                concern,
-                weight,
-                why: def.why.as_deref().unwrap_or_default().into(),
-                labels: def.labels.iter().map(|l| LabelPattern::parse(l)).collect(),
-                kinds: def.kinds.iter().map(|k| crate::model::kind::normalise(k)).collect(),
-                title,
-                body,
-                text,
-                fields,
-                has: def.has.clone(),
-            });
         }
         let mut label_exact: std::collections::HashMap<String, Vec<usize>> = Default::default();
         let mut label_prefix = Vec::new();
@@ -348,6 +282,74 @@ impl RuleSet {
             label_prefix,
         })
     }
+}
+
+/// One rule as written, checked: a name, a concern, a finite weight, patterns that parse
+/// and at least one condition. Field patterns take the next `field_slots`.
+fn check_rule(def: &RuleDef, origin: &Origin, field_slots: &mut usize) -> Result<Rule> {
+    let err = |message: String| Error::Config {
+        at: rule_location(origin, &def.name),
+        message: format!("rule `{}`: {message}", def.name),
+    };
+    if def.name.trim().is_empty() {
+        return Err(Error::Config {
+            at: origin.name.to_string(),
+            message: "a rule has no `name`".into(),
+        });
+    }
+    let concern =
+        def.concern.ok_or_else(|| err("has no `concern` (product, program or project)".into()))?;
+    let weight = def.weight.unwrap_or(1.0);
+    if !weight.is_finite() {
+        return Err(err("`weight` must be a number".into()));
+    }
+    // Checked here for syntax, so that a bad pattern names its rule; compiled (into the
+    // rule set's automata) once.
+    let regex = |key: &str, pat: &Option<String>| -> Result<Option<LazyRegex>> {
+        pat.as_deref()
+            .map(|p| {
+                let checked = if def.builtin_patterns { Ok(()) } else { check_regex(p) };
+                checked
+                    .map_err(|e| err(format!("invalid regular expression in `{key}`: {e}")))
+                    .map(|()| LazyRegex { pattern: p.to_string(), compiled: Default::default() })
+            })
+            .transpose()
+    };
+    let title = regex("title", &def.title)?;
+    let body = regex("body", &def.body)?;
+    let text = regex("text", &def.text)?;
+    let mut fields = Vec::new();
+    for (name, pat) in &def.fields {
+        let re = compile_field_regex(pat)
+            .map_err(|e| err(format!("invalid regular expression for field `{name}`: {e}")))?;
+        fields.push((name.clone(), FieldRegex { re, slot: *field_slots }));
+        *field_slots += 1;
+    }
+    let conditions = def.labels.len()
+        + def.kinds.len()
+        + def.fields.len()
+        + def.has.len()
+        + usize::from(title.is_some())
+        + usize::from(body.is_some())
+        + usize::from(text.is_some());
+    if conditions == 0 {
+        return Err(err(
+            "has no conditions (give labels, kinds, title, body, text, fields or has)".into(),
+        ));
+    }
+    Ok(Rule {
+        name: def.name.as_str().into(),
+        concern,
+        weight,
+        why: def.why.as_deref().unwrap_or_default().into(),
+        labels: def.labels.iter().map(|l| LabelPattern::parse(l)).collect(),
+        kinds: def.kinds.iter().map(|k| crate::model::kind::normalise(k)).collect(),
+        title,
+        body,
+        text,
+        fields,
+        has: def.has.clone(),
+    })
 }
 
 /// Rules that passed [`RuleSet::check`], their automata not built yet.

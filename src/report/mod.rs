@@ -83,30 +83,8 @@ pub fn run(
     // Last week's snapshot is read while the sources load: for a large project both take
     // a while, and neither needs the other.
     let state = State::new(&req.state_dir);
-    let prior = {
-        let state = state.clone();
-        std::thread::spawn(move || {
-            let started = std::time::Instant::now();
-            let prior = state.baseline(period.week);
-            if let Ok(Some((week, b))) = &prior {
-                let ms = started.elapsed().as_millis();
-                tracing::debug!("baseline {week}: {} items read in {ms} ms", b.items.len());
-            }
-            prior
-        })
-    };
-    // So are the classifier's automata, built from rules that were checked before.
-    let (classifier, snapshot, renderer) = std::thread::scope(|s| {
-        let classifier = s.spawn(classifier);
-        let renderer = s.spawn(|| match user_templates {
-            Some(checked) => Ok(checked),
-            None => Templates::new(None),
-        });
-        let snapshot = load();
-        (crate::par::join(classifier), snapshot, crate::par::join(renderer))
-    });
-    let (classifier, snapshot) = (classifier?, snapshot?);
-    let renderer = renderer?;
+    let prior = read_baseline_aside(&state, period.week);
+    let (classifier, snapshot, renderer) = load_beside_tools(classifier, load, user_templates)?;
     lap("sources loaded");
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
@@ -142,35 +120,9 @@ pub fn run(
     let week = period.week.to_string();
     let dir = req.out.join(&week);
 
-    // Every file is written under a temporary name first, each role on a thread of its
-    // own; they and the week's snapshot are renamed into place only when all of them
-    // were written.
-    let prepared = (|| {
-        let roles = std::thread::scope(|s| {
-            let roles: Vec<_> = req
-                .roles
-                .iter()
-                .map(|&role| {
-                    let (ctx, renderer, dir, week) = (&ctx, &renderer, &dir, &week);
-                    s.spawn(move || role_files(ctx, renderer, req, role, dir, week))
-                })
-                .collect();
-            let roles: Vec<Result<(Rendered, Vec<write::Pending>)>> =
-                roles.into_iter().map(crate::par::join).collect();
-            roles
-        });
-        let mut rendered = Vec::new();
-        let mut pending = Vec::new();
-        for r in roles {
-            let (r, files) = r?;
-            rendered.push(r);
-            pending.extend(files);
-        }
-        let index = renderer.render("index.md", &index_data(&ctx, &rendered))?;
-        pending.push(write::prepare(&dir.join("index.md"), |w| w.write_all(index.as_bytes()))?);
-        Ok((rendered, pending))
-    })();
-    let (rendered, pending) = match prepared {
+    // Every file is written under a temporary name first; they and the week's snapshot
+    // are renamed into place only when all of them were written.
+    let (rendered, pending) = match prepare_week_files(&ctx, &renderer, req, &dir, &week) {
         Ok(p) => p,
         Err(e) => {
             // The temporary files are gone; so is the week's folder if this run made it.
@@ -194,6 +146,71 @@ pub fn run(
     let statuses = rendered.iter().map(|r| (r.role, r.verdict.status)).collect();
     drop(ctx);
     Ok(Outcome { week, files, statuses, week_data: Box::new((snapshot, classes, baseline)) })
+}
+
+/// Reads the stored week before `week` on a thread of its own.
+fn read_baseline_aside(
+    state: &State,
+    week: crate::model::Week,
+) -> std::thread::JoinHandle<Result<Option<(crate::model::Week, Baseline)>>> {
+    let state = state.clone();
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let prior = state.baseline(week);
+        if let Ok(Some((week, b))) = &prior {
+            let ms = started.elapsed().as_millis();
+            tracing::debug!("baseline {week}: {} items read in {ms} ms", b.items.len());
+        }
+        prior
+    })
+}
+
+/// Runs `load` while the classifier's automata (from rules checked before) and the
+/// built-in templates are built on other threads.
+fn load_beside_tools(
+    classifier: impl FnOnce() -> Result<Classifier> + Send,
+    load: impl FnOnce() -> Result<Snapshot>,
+    user_templates: Option<Templates>,
+) -> Result<(Classifier, Snapshot, Templates)> {
+    let (classifier, snapshot, templates) = std::thread::scope(|s| {
+        let classifier = s.spawn(classifier);
+        let templates = s.spawn(|| match user_templates {
+            Some(checked) => Ok(checked),
+            None => Templates::new(None),
+        });
+        let snapshot = load();
+        (crate::par::join(classifier), snapshot, crate::par::join(templates))
+    });
+    Ok((classifier?, snapshot?, templates?))
+}
+
+/// Every role's files and the index, written under temporary names, each role on a thread
+/// of its own.
+fn prepare_week_files(
+    ctx: &Ctx,
+    templates: &Templates,
+    req: &Request,
+    dir: &Path,
+    week: &str,
+) -> Result<(Vec<Rendered>, Vec<write::Pending>)> {
+    let roles: Vec<Result<(Rendered, Vec<write::Pending>)>> = std::thread::scope(|s| {
+        let roles: Vec<_> = req
+            .roles
+            .iter()
+            .map(|&role| s.spawn(move || role_files(ctx, templates, req, role, dir, week)))
+            .collect();
+        roles.into_iter().map(crate::par::join).collect()
+    });
+    let mut rendered = Vec::new();
+    let mut pending = Vec::new();
+    for r in roles {
+        let (r, files) = r?;
+        rendered.push(r);
+        pending.extend(files);
+    }
+    let index = templates.render("index.md", &index_data(ctx, &rendered))?;
+    pending.push(write::prepare(&dir.join("index.md"), |w| w.write_all(index.as_bytes()))?);
+    Ok((rendered, pending))
 }
 
 /// One role: analysed, its template rendered, and its files written under temporary names.
