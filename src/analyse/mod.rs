@@ -31,6 +31,8 @@ pub struct Input<'a> {
     pub config: &'a Config,
     /// Statuses of earlier weeks, newest first, for "held for N weeks".
     pub history: &'a [crate::model::WeekSummary],
+    /// What rebuilding the snapshot as of the period's end changed and could not.
+    pub rewind: crate::model::Rewind,
 }
 
 /// An item as reports show it: enough to list, link and sort, nothing more. It points at
@@ -144,6 +146,12 @@ pub struct Meta {
     pub concern_mix: BTreeMap<String, usize>,
     /// What the data lacks, said plainly instead of printing zeros that look like facts.
     pub missing: Vec<String>,
+    /// The export was taken later than the report's instant: what rebuilding the week as
+    /// it stood changed, and what it could not rebuild.
+    #[serde(default, skip_serializing_if = "crate::model::Rewind::is_empty")]
+    pub rewind: crate::model::Rewind,
+    /// The same in sentences, for the templates.
+    pub as_it_stood: Vec<String>,
 }
 
 /// A section of human notes merged from `--notes`, or a placeholder for the owner.
@@ -452,12 +460,22 @@ impl<'a> Ctx<'a> {
             items_in_scope: self.items.len(),
             concern_mix: mix,
             missing: self.missing(),
+            rewind: self.input.rewind.clone(),
+            as_it_stood: as_it_stood(&self.input.rewind),
         }
     }
 
     /// What the data lacks that the reports would need.
     fn missing(&self) -> Vec<String> {
         let mut out = Vec::new();
+        if self.items.is_empty() && self.input.rewind.not_yet_created > 0 {
+            out.push(format!(
+                "No item existed yet on {}: all {} were created later. Report a week inside the export's period (--week or --as-of).",
+                self.today,
+                plural_items(self.input.rewind.not_yet_created, "item")
+            ));
+            return out;
+        }
         if self.items.is_empty() {
             out.push("No items in scope: check the sources and the [scope] settings.".into());
             return out;
@@ -498,6 +516,48 @@ impl<'a> Ctx<'a> {
             .map(|i| self.item_ref(i))
             .collect()
     }
+}
+
+/// What rewinding the export to the report's instant did, in sentences; nothing when the
+/// export was taken at that instant.
+fn as_it_stood(r: &crate::model::Rewind) -> Vec<String> {
+    let mut out = Vec::new();
+    let n = |n: usize| plural_items(n, "item");
+    if r.not_yet_created > 0 {
+        out.push(format!("{} created later are left out.", n(r.not_yet_created)));
+    }
+    if r.reopened > 0 {
+        out.push(format!(
+            "{} done or cancelled later count as open, or in progress when started by then.",
+            n(r.reopened)
+        ));
+    }
+    if r.not_yet_started > 0 {
+        out.push(format!("{} started later count as not started.", n(r.not_yet_started)));
+    }
+    if r.milestones_rewound > 0 {
+        let m = plural_items(r.milestones_rewound, "milestone");
+        out.push(format!("{m} created or closed later are left out or open again."));
+    }
+    if r.changed_since > 0 {
+        out.push(format!(
+            "Not rewound: {} changed since; their status name, sprint, milestone, due date, labels, assignees and priority are as exported.",
+            n(r.changed_since)
+        ));
+    }
+    if r.closed_undated > 0 {
+        out.push(format!(
+            "Not rewound: {} done or cancelled with no resolution date count as they are now.",
+            n(r.closed_undated)
+        ));
+    }
+    if r.undated > 0 {
+        out.push(format!(
+            "Not rewound: {} with no creation date are counted as they are now.",
+            n(r.undated)
+        ));
+    }
+    out
 }
 
 /// Each item's entry in last week's items (`old`), by item index: matched by position

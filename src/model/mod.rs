@@ -9,6 +9,7 @@ mod history;
 pub(crate) mod instant;
 mod item;
 pub(crate) mod kind;
+mod rewind;
 mod role;
 mod snapshot;
 mod status;
@@ -16,6 +17,7 @@ mod week;
 
 pub use history::WeekSummary;
 pub use item::{link_kind, FieldValue, Fields, Item, Link, State, Str, SCHEMA_VERSION};
+pub use rewind::{rewind, Rewind};
 pub use role::{Concern, Format, Role};
 pub use snapshot::{Baseline, Milestone, Prior, Snapshot, SourceInfo};
 pub use status::Status;

@@ -86,6 +86,9 @@ pub fn run(
     let prior = read_baseline_aside(&state, period.week);
     let (classifier, snapshot, renderer) = load_beside_tools(classifier, load, user_templates)?;
     lap("sources loaded");
+    // The week as it stood at its instant: an export taken later knows the future.
+    let mut snapshot = snapshot;
+    let rewound = crate::model::rewind(&mut snapshot, period.as_of);
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
@@ -114,6 +117,7 @@ pub fn run(
         period,
         config,
         history: &history,
+        rewind: rewound,
     };
     let ctx = Ctx::new(&input);
     lap("baseline read, context built");
