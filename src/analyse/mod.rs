@@ -298,6 +298,27 @@ impl<'a> Ctx<'a> {
                 .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
     }
 
+    /// Open or in progress, and due before today.
+    pub(crate) fn overdue(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        it.state.is_active() && it.due.is_some_and(|d| d < self.today)
+    }
+
+    /// Open or in progress, and due from today to the report week's Sunday.
+    pub(crate) fn due_this_week(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        let sunday = self.input.period.week.last_day();
+        it.state.is_active() && it.due.is_some_and(|d| d >= self.today && d <= sunday)
+    }
+
+    /// Open or in progress, and due in the ISO week after the report's (Monday to Sunday).
+    pub(crate) fn due_next_week(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        let next = self.input.period.week.next();
+        it.state.is_active()
+            && it.due.is_some_and(|d| d >= next.first_day() && d <= next.last_day())
+    }
+
     pub(crate) fn created_this_week(&self, i: usize) -> bool {
         self.items[i]
             .created
@@ -676,7 +697,7 @@ pub(crate) fn cap<T: Clone>(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_high_priority, one_of, priors};
+    use super::{is_high_priority, one_of, priors, Ctx, Input};
     use crate::model::{Item, Prior};
 
     #[test]
@@ -690,6 +711,61 @@ mod tests {
             priors(&items, &old).iter().map(|p| p.map(|p| p.votes)).collect();
         assert_eq!(found, [Some(1), Some(2), None, Some(3)]);
         assert_eq!(priors(&items, &[]), [None; 4]);
+    }
+
+    /// Overdue, due this week and due next week never overlap: the report week's
+    /// remaining days, then the next ISO week, Monday to Sunday.
+    #[test]
+    fn due_windows_follow_iso_weeks() {
+        use crate::classify::Classification;
+        use crate::config::Config;
+        use crate::model::{Period, Snapshot, State, WeekChoice};
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(&format!("{s}T17:00:00Z")).expect("t").to_utc()
+        };
+        // Wednesday 25 Nov 2026, in 2026-W48 (23–29 Nov); W49 is 30 Nov – 6 Dec.
+        let as_of = at("2026-11-25");
+        let due = |key: &str, d: &str, state: State| Item {
+            id: key.into(),
+            key: key.into(),
+            state,
+            due: chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
+            ..Item::default()
+        };
+        let mut snap = Snapshot::empty(as_of);
+        snap.items = vec![
+            due("monday", "2026-11-23", State::Open),
+            due("today", "2026-11-25", State::Open),
+            due("sunday", "2026-11-29", State::InProgress),
+            due("next-monday", "2026-11-30", State::Open),
+            due("next-sunday", "2026-12-06", State::Open),
+            due("later", "2026-12-07", State::Open),
+            due("done", "2026-11-30", State::Done),
+        ];
+        let class = Classification {
+            concern: crate::model::Concern::Project,
+            scores: Default::default(),
+            confidence: crate::classify::Confidence::High,
+            reasons: Vec::new(),
+        };
+        let classes = vec![class; snap.items.len()];
+        let config = Config::default();
+        let input = Input {
+            snapshot: &snap,
+            classes: &classes,
+            baseline: None,
+            period: Period::resolve(Some(WeekChoice::This), as_of, chrono_tz::Tz::UTC),
+            config: &config,
+            history: &[],
+            rewind: Default::default(),
+        };
+        let ctx = Ctx::new(&input);
+        let keys = |f: &dyn Fn(usize) -> bool| -> Vec<&str> {
+            (0..snap.items.len()).filter(|&i| f(i)).map(|i| snap.items[i].key.as_str()).collect()
+        };
+        assert_eq!(keys(&|i| ctx.overdue(i)), ["monday"]);
+        assert_eq!(keys(&|i| ctx.due_this_week(i)), ["today", "sunday"]);
+        assert_eq!(keys(&|i| ctx.due_next_week(i)), ["next-monday", "next-sunday"]);
     }
 
     #[test]

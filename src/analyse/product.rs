@@ -171,14 +171,14 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|i| ctx.item_ref(i))
         .collect();
 
-    let horizon = ctx.today + chrono::Duration::days(ctx.thresholds().lookahead_days);
+    // Due before next week ends, or under way; never what is already overdue.
     let mut next: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].kind != "epic")
+        .filter(|&i| !ctx.overdue(i))
         .filter(|&i| {
-            ctx.items[i].due.is_some_and(|d| d <= horizon)
-                || ctx.items[i].state == State::InProgress
+            ctx.due_this_week(i) || ctx.due_next_week(i) || ctx.items[i].state == State::InProgress
         })
         .collect();
     next.sort_by_key(|&i| {

@@ -18,6 +18,9 @@ pub struct ProjectReport<'a> {
     pub scope_removed: Vec<String>,
     pub planned: Planned,
     pub overdue: Vec<ItemRef<'a>>,
+    /// Due from today to Sunday of the report's week.
+    pub due_this_week: Vec<ItemRef<'a>>,
+    /// Due in the next ISO week, Monday to Sunday.
     pub due_next_week: Vec<ItemRef<'a>>,
     pub throughput: Vec<WeekCount>,
     pub cycle_time: CycleTime,
@@ -81,18 +84,13 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         }
     };
 
-    let active = |i: &usize| ctx.items[*i].state.is_active();
-    let mut overdue: Vec<usize> = (0..ctx.items.len())
-        .filter(active)
-        .filter(|&i| ctx.items[i].due.is_some_and(|d| d < ctx.today))
-        .collect();
-    overdue.sort_by_key(|&i| (ctx.items[i].due, ctx.items[i].key.clone()));
-    let horizon = ctx.today + Duration::days(t.lookahead_days);
-    let mut next: Vec<usize> = (0..ctx.items.len())
-        .filter(active)
-        .filter(|&i| ctx.items[i].due.is_some_and(|d| d >= ctx.today && d <= horizon))
-        .collect();
-    next.sort_by_key(|&i| (ctx.items[i].due, ctx.items[i].key.clone()));
+    let by_due = |mut v: Vec<usize>| {
+        v.sort_by_key(|&i| (ctx.items[i].due, ctx.items[i].key.clone()));
+        v
+    };
+    let overdue = by_due((0..ctx.items.len()).filter(|&i| ctx.overdue(i)).collect());
+    let this_week = by_due((0..ctx.items.len()).filter(|&i| ctx.due_this_week(i)).collect());
+    let next = by_due((0..ctx.items.len()).filter(|&i| ctx.due_next_week(i)).collect());
 
     let throughput = throughput(ctx, t.throughput_weeks.max(1));
     let cycle_time = cycle_time(ctx);
@@ -106,6 +104,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         scope_removed,
         planned,
         overdue: overdue.into_iter().map(|i| ctx.item_ref(i)).collect(),
+        due_this_week: this_week.into_iter().map(|i| ctx.item_ref(i)).collect(),
         due_next_week: next.into_iter().map(|i| ctx.item_ref(i)).collect(),
         throughput,
         cycle_time,
@@ -213,6 +212,7 @@ impl ProjectReport<'_> {
             scope_removed: c!("scope_removed", self.scope_removed),
             planned: self.planned.clone(),
             overdue: c!("overdue", self.overdue),
+            due_this_week: c!("due_this_week", self.due_this_week),
             due_next_week: c!("due_next_week", self.due_next_week),
             throughput: self.throughput.clone(),
             cycle_time: self.cycle_time.clone(),

@@ -109,6 +109,16 @@ impl Config {
 
     /// Parses `text` (named `origin` in errors), then applies `ROLECALL_*` overrides.
     pub fn from_parts(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
+        let config = Config::parse(origin, text, env)?;
+        if config.report.thresholds.lookahead_days.is_some() {
+            tracing::warn!(
+                "{origin}: [report.thresholds] lookahead-days is no longer used: \"due next week\" is the ISO week after the report's"
+            );
+        }
+        Ok(config)
+    }
+
+    fn parse(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
         // Typed parse of the file alone first: its errors carry spans into the file.
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
         config.origin = origin.to_string();

@@ -100,8 +100,10 @@ pub struct Thresholds {
     pub blocker_days: i64,
     /// How many weeks of throughput to show.
     pub throughput_weeks: usize,
-    /// How many days ahead "next week" looks.
-    pub lookahead_days: i64,
+    /// No longer used: "due next week" is the ISO week after the report's. Accepted so
+    /// that older configs load, with a warning.
+    #[serde(skip_serializing)]
+    pub lookahead_days: Option<i64>,
 }
 
 impl Default for Thresholds {
@@ -113,7 +115,7 @@ impl Default for Thresholds {
             stale_days: 14,
             blocker_days: 7,
             throughput_weeks: 8,
-            lookahead_days: 7,
+            lookahead_days: None,
         }
     }
 }
