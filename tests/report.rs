@@ -293,7 +293,7 @@ fn nasty_titles_inject_nothing() {
 }
 
 #[test]
-fn an_export_without_dates_or_milestones_says_what_is_missing() {
+fn an_export_without_milestones_is_judged_on_its_due_dates_and_says_what_is_missing() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let src = format!("jira:{}", fixture("fixtures/jira/current-fields-bom.csv"));
     let (code, _, err) = rolecall(&[
@@ -307,7 +307,11 @@ fn an_export_without_dates_or_milestones_says_what_is_missing() {
     ]);
     assert_eq!(code, 0, "{err}");
     let project = read(&tmp.path().join("2026-W48/project.md"));
-    assert!(project.contains("⚪ Unknown"), "{project}");
+    // No milestone at all, but due dates: two open items, both overdue.
+    assert!(
+        project.contains("**🔴 Red** — No open milestone has a date; by due dates, 2 of 2 open items with a due date are overdue."),
+        "{project}"
+    );
     assert!(project.contains("No item has a milestone"), "{project}");
     assert!(
         project.contains("cycle time is measured as lead time")

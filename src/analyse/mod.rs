@@ -1,6 +1,7 @@
 //! Analysis: from the classified snapshot (and last week's baseline) to one serde
 //! `RoleReport` per role. Plain functions over data; "now" is the period's `as_of`.
 
+pub(crate) mod evidence;
 pub mod product;
 pub mod program;
 pub mod project;
@@ -120,6 +121,10 @@ pub struct MilestoneProgress {
     pub days_left: Option<i64>,
     pub status: Status,
     pub reason: String,
+    /// The due date is the latest due date of its items: neither the export nor the
+    /// config gave one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub due_derived: bool,
     /// The due date at the baseline, when it was different.
     pub due_before: Option<NaiveDate>,
     pub scope_added: usize,
@@ -196,6 +201,8 @@ pub(crate) struct MilestoneInfo<'a> {
     pub id: String,
     pub source: Option<&'a Milestone>,
     pub due: Option<NaiveDate>,
+    /// The due date is the latest of its items', for want of one of its own.
+    pub due_derived: bool,
     pub start: Option<NaiveDate>,
     pub baseline_due: Option<NaiveDate>,
 }
@@ -369,11 +376,18 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .map(|title| {
                 let source = self.input.snapshot.milestones.iter().find(|m| m.title == title);
+                let own_due = source.and_then(|m| m.due);
+                // For want of a date of its own, the latest of its items' due dates.
+                let derived = own_due.is_none().then(|| {
+                    let members = self.by_milestone.get(title).map_or(&[][..], Vec::as_slice);
+                    members.iter().filter_map(|&i| self.items[i].due).max()
+                });
                 MilestoneInfo {
+                    due_derived: derived.flatten().is_some(),
                     id: source
                         .map(|m| m.id.clone())
                         .unwrap_or_else(|| format!("milestone:{title}")),
-                    due: source.and_then(|m| m.due),
+                    due: own_due.or(derived.flatten()),
                     start: source
                         .and_then(|m| m.start.or_else(|| m.created.map(|c| self.date_of(c)))),
                     baseline_due: baseline_due(title),
@@ -421,9 +435,14 @@ impl<'a> Ctx<'a> {
             pct_time: eval.pct_time,
             start,
             due: m.due,
+            due_derived: m.due_derived,
             days_left: m.due.map(|d| (d - self.today).num_days()),
             status: eval.status,
-            reason: eval.reason,
+            reason: if m.due_derived && m.due.is_some() && eval.status != Status::Green {
+                format!("{} (due date: its latest item's)", eval.reason)
+            } else {
+                eval.reason
+            },
             due_before: m.baseline_due.filter(|b| Some(*b) != m.due),
             scope_added: added.len(),
             scope_removed: removed.len(),
@@ -676,6 +695,15 @@ pub(crate) fn one_of(s: &str, lowercase: &[&str]) -> bool {
 }
 
 /// `1 product item`, `3 product items`.
+/// `s` with its first letter upper-case.
+pub(crate) fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 pub(crate) fn plural_items(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -186,7 +186,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     });
     next.truncate(top.max(1) * 2);
 
-    let verdict = verdict(ctx, &roadmap, shipped_count, &wanted);
+    let product_work: Vec<usize> =
+        product.iter().copied().filter(|&i| ctx.items[i].state != State::Cancelled).collect();
+    let verdict = verdict(ctx, &roadmap, shipped_count, &wanted, &product_work);
     ProductReport {
         meta: ctx.meta(crate::model::Role::Product),
         verdict,
@@ -231,21 +233,33 @@ pub fn slip_reason(ctx: &Ctx, i: usize) -> Option<String> {
     }
 }
 
-fn verdict(ctx: &Ctx, roadmap: &[MilestoneProgress], shipped: usize, wanted: &[usize]) -> Verdict {
+fn verdict(
+    ctx: &Ctx,
+    roadmap: &[MilestoneProgress],
+    shipped: usize,
+    wanted: &[usize],
+    product: &[usize],
+) -> Verdict {
     let known: Vec<&MilestoneProgress> =
         roadmap.iter().filter(|m| m.status != Status::Unknown).collect();
     let on_track = known.iter().filter(|m| m.status == Status::Green).count();
-    let status = if known.is_empty() {
-        Status::Unknown
-    } else {
-        known.iter().fold(Status::Green, |s, m| s.worst(m.status))
+    let shipped_line = super::plural_items(shipped, "product item");
+    // Without a dated roadmap milestone, the product work's own due dates, else flow.
+    let fallback = known.is_empty().then(|| super::evidence::assess(ctx, product));
+    let status = match &fallback {
+        Some(a) => a.status,
+        None => known.iter().fold(Status::Green, |s, m| s.worst(m.status)),
     };
-    let mut headline = format!(
-        "{} shipped this week; {} of {} roadmap milestones on track",
-        super::plural_items(shipped, "product item"),
-        on_track,
-        known.len()
-    );
+    let mut headline = match &fallback {
+        Some(a) if a.status != Status::Unknown => {
+            format!("{shipped_line} shipped this week; by {}, {}", a.basis.words(), a.reason)
+        }
+        Some(_) => format!("{shipped_line} shipped this week; no roadmap milestone has a date"),
+        None => format!(
+            "{shipped_line} shipped this week; {on_track} of {} roadmap milestones on track",
+            known.len()
+        ),
+    };
     if let Some(&top) = wanted.first() {
         let it = &ctx.items[top];
         headline.push_str(&format!("; most wanted: {} ({} votes)", it.key, it.votes));
@@ -256,11 +270,9 @@ fn verdict(ctx: &Ctx, roadmap: &[MilestoneProgress], shipped: usize, wanted: &[u
         .filter(|m| m.status != Status::Green)
         .map(|m| format!("{}: {}", m.title, m.reason))
         .collect();
-    if known.is_empty() {
-        reasons.push(
-            "No roadmap milestone has both items and a due date, so progress cannot be judged."
-                .into(),
-        );
+    if let Some(a) = fallback.filter(|a| a.status == Status::Unknown) {
+        reasons.push(format!("{}.", super::capitalised(&a.reason)));
+        reasons.extend(a.fix);
     }
     Verdict { status, headline, reasons }
 }

@@ -86,14 +86,18 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         let done = counted.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
         let mine: Vec<&MilestoneProgress> =
             progress.iter().filter(|m| m.teams.iter().any(|x| x == team)).collect();
-        let mut status = Status::Unknown;
-        let mut reason = "no milestone with a due date".to_string();
-        if let Some(worst) =
-            mine.iter().filter(|m| m.status != Status::Unknown).max_by_key(|m| m.status)
+        // The worst of its dated milestones; without one, its items' due dates or flow.
+        let (mut status, mut reason) = match mine
+            .iter()
+            .filter(|m| m.status != Status::Unknown && m.open > 0)
+            .max_by_key(|m| m.status)
         {
-            status = worst.status;
-            reason = format!("{}: {}", worst.title, worst.reason);
-        }
+            Some(worst) => (worst.status, format!("{}: {}", worst.title, worst.reason)),
+            None => {
+                let a = super::evidence::assess(ctx, &counted);
+                (a.status, a.reason)
+            }
+        };
         let team_blocked: Vec<&Blocked> =
             blocked.iter().filter(|b| b.item.team == *team && b.cross_team).collect();
         if let Some(long) =
@@ -158,18 +162,24 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         .iter()
         .filter(|w| w.status == status && status != Status::Unknown)
         .collect::<Vec<_>>();
+    let n_blocked = blocked.len();
     let headline = match status {
         Status::Unknown => format!(
-            "{} workstreams; no milestone has a due date, so delivery cannot be judged.",
-            workstreams.len()
+            "{}; none can be judged from this data.",
+            super::plural_items(workstreams.len(), "workstream")
         ),
         _ => format!(
-            "{} of {} workstreams on track; {} blocked item{} ({} across teams).",
+            "{} of {} on track; {}.",
             workstreams.iter().filter(|w| w.status == Status::Green).count(),
-            workstreams.len(),
-            blocked.len(),
-            if blocked.len() == 1 { "" } else { "s" },
-            blocked.iter().filter(|b| b.cross_team).count()
+            super::plural_items(workstreams.len(), "workstream"),
+            match n_blocked {
+                0 => "nothing blocked".to_string(),
+                n => format!(
+                    "{} ({} across teams)",
+                    super::plural_items(n, "blocked item"),
+                    blocked.iter().filter(|b| b.cross_team).count()
+                ),
+            }
         ),
     };
     let reasons = worst.iter().map(|w| format!("{}: {}", w.team, w.reason)).collect();

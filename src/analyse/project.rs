@@ -166,23 +166,44 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
 fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Verdict {
     let known: Vec<&MilestoneProgress> =
         milestones.iter().filter(|m| m.status != Status::Unknown && m.open > 0).collect();
-    let status = if known.is_empty() {
-        Status::Unknown
-    } else {
-        known.iter().fold(Status::Green, |s, m| s.worst(m.status))
-    };
-    let on_track = known.iter().filter(|m| m.status == Status::Green).count();
-    let mut headline = if known.is_empty() {
-        "No open milestone has a due date, so the schedule cannot be judged".to_string()
-    } else {
-        format!("{on_track} of {} open milestones on schedule", known.len())
-    };
-    headline.push_str(&format!("; {} overdue.", super::plural_items(overdue.len(), "item")));
     let mut reasons: Vec<String> = known
         .iter()
         .filter(|m| m.status != Status::Green)
         .map(|m| format!("{}: {}", m.title, m.reason))
         .collect();
+    let on_track = known.iter().filter(|m| m.status == Status::Green).count();
+    let (status, headline) = if known.is_empty() {
+        // No open milestone with a date: the items' own due dates, else flow.
+        let all: Vec<usize> = (0..ctx.items.len())
+            .filter(|&i| ctx.items[i].state != crate::model::State::Cancelled)
+            .collect();
+        let a = super::evidence::assess(ctx, &all);
+        let headline = match a.status {
+            Status::Unknown => "The schedule cannot be judged from this data.".to_string(),
+            _ if a.basis == super::evidence::Basis::DueDates => {
+                format!("No open milestone has a date; by due dates, {}.", a.reason)
+            }
+            _ => format!(
+                "No open milestone has a date; by {}, {}; {} overdue.",
+                a.basis.words(),
+                a.reason,
+                super::plural_items(overdue.len(), "item")
+            ),
+        };
+        if a.status == Status::Unknown {
+            reasons.push(format!("{}.", super::capitalised(&a.reason)));
+            reasons.extend(a.fix);
+        }
+        (a.status, headline)
+    } else {
+        let status = known.iter().fold(Status::Green, |s, m| s.worst(m.status));
+        let headline = format!(
+            "{on_track} of {} open milestones on schedule; {} overdue.",
+            known.len(),
+            super::plural_items(overdue.len(), "item")
+        );
+        (status, headline)
+    };
     if let Some(&first) = overdue.first() {
         let it = &ctx.items[first];
         reasons.push(format!(

@@ -45,15 +45,16 @@ pub(crate) fn milestone(f: MilestoneFacts) -> Evaluation {
     };
     let done_of = format!("{} of {} done", f.done, f.scope);
     let eval = |status, reason: String| Evaluation { status, reason, pct_done, pct_time };
-    let Some(due) = f.due else {
-        return eval(Status::Unknown, format!("{done_of}; no due date"));
-    };
     if f.scope == 0 {
         return eval(Status::Unknown, "no items".into());
     }
+    // Done is done, dates or not.
     if open == 0 {
         return eval(Status::Green, format!("all {} done", f.scope));
     }
+    let Some(due) = f.due else {
+        return eval(Status::Unknown, format!("{done_of}; no due date"));
+    };
     let days_left = (due - f.today).num_days();
     if days_left < 0 {
         return eval(

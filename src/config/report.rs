@@ -100,6 +100,16 @@ pub struct Thresholds {
     pub blocker_days: i64,
     /// How many weeks of throughput to show.
     pub throughput_weeks: usize,
+    /// Without dated milestones: this share or more of the open items with a due date
+    /// overdue is red (any overdue is amber).
+    pub overdue_red_share: f64,
+    /// Weeks of finished work that make the cycle-time history flow is judged against.
+    pub flow_weeks: usize,
+    /// Without dates at all: this share or more of the work in progress older than 85 %
+    /// of finished work took is red…
+    pub ageing_red_share: f64,
+    /// …and this share amber.
+    pub ageing_amber_share: f64,
     /// No longer used: "due next week" is the ISO week after the report's. Accepted so
     /// that older configs load, with a warning.
     #[serde(skip_serializing)]
@@ -115,6 +125,10 @@ impl Default for Thresholds {
             stale_days: 14,
             blocker_days: 7,
             throughput_weeks: 8,
+            overdue_red_share: 0.25,
+            flow_weeks: 12,
+            ageing_red_share: 0.5,
+            ageing_amber_share: 0.25,
             lookahead_days: None,
         }
     }
