@@ -5,12 +5,15 @@
 //!
 //! 1. **due dates** of the open items: red when `overdue-red-share` or more of those with a
 //!    due date are overdue, amber when any is (or one fell overdue this week), else green;
-//! 2. **flow**, when finished work gives a cycle-time history (at least
-//!    [`MIN_SAMPLES`] items done in the last `flow-weeks` weeks): red when nothing was
-//!    finished in the last four weeks while work is in progress, or when
-//!    `ageing-red-share` of the work in progress is older than 85 % of finished items
-//!    took; amber from `ageing-amber-share`; else green;
-//! 3. otherwise **unknown**, with one line naming what is missing and the setting that
+//! 2. **sprints**, for teams that plan in sprints and set no due dates: red when
+//!    `overdue-red-share` or more of the open sprint work was left open in finished
+//!    sprints, amber when any was, else green (see [`super::sprints`]);
+//! 3. **flow**, when the export dates finished work: red when nothing was finished in
+//!    the last `flow-weeks` weeks (or in the last four with work in progress); amber when
+//!    fewer than [`MIN_SAMPLES`] items were; else, against the cycle-time history, red
+//!    when `ageing-red-share` of the work in progress is older than 85 % of finished
+//!    items took, amber from `ageing-amber-share`, else green;
+//! 4. otherwise **unknown**, with one line naming what is missing and the setting that
 //!    fixes it.
 
 use chrono::Duration;
@@ -30,6 +33,8 @@ pub(crate) enum Basis {
     Milestones,
     /// Due dates of open items.
     DueDates,
+    /// What finished sprints left open.
+    Sprints,
     /// Ageing work in progress against the cycle-time history.
     Flow,
     /// Nothing to judge by.
@@ -42,6 +47,7 @@ impl Basis {
         match self {
             Basis::Milestones => "milestone dates",
             Basis::DueDates => "due dates",
+            Basis::Sprints => "sprints",
             Basis::Flow => "flow",
             Basis::Nothing => "what is done",
         }
@@ -62,7 +68,16 @@ pub(crate) struct Assessment {
 /// The status of the work in `items` (indices into the context's items) from due dates,
 /// else flow, else unknown with what is missing.
 pub(crate) fn assess(ctx: &Ctx, items: &[usize]) -> Assessment {
-    due_dates(ctx, items).or_else(|| flow(ctx, items)).unwrap_or_else(|| nothing(ctx, items))
+    due_dates(ctx, items)
+        .or_else(|| sprints(ctx, items))
+        .or_else(|| flow(ctx, items))
+        .unwrap_or_else(|| nothing(ctx, items))
+}
+
+fn sprints(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
+    let s = super::sprints::sprints(ctx, Some(items));
+    let (status, reason) = super::sprints::status(ctx, &s)?;
+    Some(Assessment { status, basis: Basis::Sprints, reason, fix: None })
 }
 
 fn due_dates(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
@@ -103,59 +118,83 @@ fn due_dates(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     Some(Assessment { status, basis: Basis::DueDates, reason, fix: None })
 }
 
-/// Ages in days of finished work (lead or cycle time) over the last `flow-weeks` weeks,
-/// and of each item in progress.
+/// Flow: how long finished work took (lead or cycle time, over every item in scope: the
+/// team's history) against the age of the work in progress in `items`, and whether
+/// anything is finished at all. `None` when the export has no finished work with a date,
+/// or nothing in `items` is open.
 fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let t = ctx.thresholds();
     let as_of = ctx.input.period.as_of;
+    let finished = |i: usize| ctx.items[i].state == State::Done && ctx.items[i].closed.is_some();
+    if !(0..ctx.items.len()).any(finished) {
+        return None;
+    }
+    let open: Vec<usize> =
+        items.iter().copied().filter(|&i| ctx.items[i].state.is_active()).collect();
+    if open.is_empty() {
+        return None;
+    }
     let since = as_of - Duration::weeks(t.flow_weeks as i64);
-    let finished: Vec<usize> = items
-        .iter()
-        .copied()
-        .filter(|&i| {
-            let it = &ctx.items[i];
-            it.state == State::Done && it.closed.is_some_and(|c| c >= since && c <= as_of)
-        })
-        .collect();
+    let four_weeks = as_of - Duration::weeks(4);
+    let closed_since = |i: usize, from| ctx.items[i].closed.is_some_and(|c| c >= from);
     let age = |i: usize, until: chrono::DateTime<chrono::Utc>| -> Option<f64> {
         let it = &ctx.items[i];
         let from = it.started.or(it.created)?;
         Some(((until - from).num_minutes() as f64 / 1440.0).max(0.0))
     };
-    let mut took: Vec<f64> =
-        finished.iter().filter_map(|&i| age(i, ctx.items[i].closed.unwrap_or(as_of))).collect();
+    let mut took: Vec<f64> = (0..ctx.items.len())
+        .filter(|&i| finished(i) && closed_since(i, since))
+        .filter_map(|i| age(i, ctx.items[i].closed.unwrap_or(as_of)))
+        .collect();
+    let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
+    let (in_window, recent) = (mine(since), mine(four_weeks));
+    let wip: Vec<usize> =
+        open.iter().copied().filter(|&i| ctx.items[i].state == State::InProgress).collect();
+    let weeks = t.flow_weeks;
+    let flow =
+        |status, reason: String| Some(Assessment { status, basis: Basis::Flow, reason, fix: None });
+    if in_window == 0 {
+        return flow(
+            Status::Red,
+            format!(
+                "nothing finished in the last {weeks} weeks with {} open ({} in progress)",
+                plural_items(open.len(), "item"),
+                wip.len()
+            ),
+        );
+    }
     if took.len() < MIN_SAMPLES {
-        return None;
+        return flow(
+            Status::Amber,
+            format!(
+                "only {} finished in the last {weeks} weeks, with {} open: too little to call it on track",
+                plural_items(took.len(), "item"),
+                plural_items(open.len(), "item")
+            ),
+        );
     }
     let (_, p85) = median_p85(&mut took);
     let p85 = p85.unwrap_or(0.0);
-    let wip: Vec<usize> =
-        items.iter().copied().filter(|&i| ctx.items[i].state == State::InProgress).collect();
-    let four_weeks = as_of - Duration::weeks(4);
-    let recent =
-        finished.iter().filter(|&&i| ctx.items[i].closed.is_some_and(|c| c >= four_weeks)).count();
     if wip.is_empty() {
-        let open = items.iter().filter(|&&i| ctx.items[i].state == State::Open).count();
         let reason = format!(
-            "nothing in progress; {} finished in the last {} weeks, {} open",
-            plural_items(finished.len(), "item"),
-            t.flow_weeks,
-            open
+            "nothing in progress; {} finished in the last {weeks} weeks, {} open",
+            plural_items(in_window, "item"),
+            open.len()
         );
-        let status = if recent == 0 && open > 0 { Status::Amber } else { Status::Green };
-        return Some(Assessment { status, basis: Basis::Flow, reason, fix: None });
+        return flow(if recent == 0 { Status::Amber } else { Status::Green }, reason);
     }
     if recent == 0 {
         let reason = format!(
             "nothing finished in the last 4 weeks with {} in progress",
             plural_items(wip.len(), "item")
         );
-        return Some(Assessment { status: Status::Red, basis: Basis::Flow, reason, fix: None });
+        return flow(Status::Red, reason);
     }
     let old = wip.iter().filter(|&&i| age(i, as_of).is_some_and(|a| a > p85)).count();
     let share = old as f64 / wip.len() as f64;
+    let days = if p85 < 10.0 { format!("{p85:.1}") } else { format!("{p85:.0}") };
     let reason = format!(
-        "{old} of {} in progress {} older than 85% of finished work took ({p85:.0} days); {} finished in the last 4 weeks",
+        "{old} of {} in progress {} older than 85% of finished work took ({days} days); {} finished in the last 4 weeks",
         plural_items(wip.len(), "item"),
         if old == 1 { "is" } else { "are" },
         plural_items(recent, "item")
@@ -167,7 +206,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     } else {
         Status::Green
     };
-    Some(Assessment { status, basis: Basis::Flow, reason, fix: None })
+    flow(status, reason)
 }
 
 fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {

@@ -5,6 +5,7 @@ pub(crate) mod evidence;
 pub mod product;
 pub mod program;
 pub mod project;
+pub mod sprints;
 pub(crate) mod status;
 
 use std::collections::{BTreeMap, BTreeSet};

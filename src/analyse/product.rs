@@ -19,6 +19,8 @@ pub struct ProductReport<'a> {
     pub new_requests: Vec<ItemRef<'a>>,
     /// Open product items by votes and comments.
     pub most_wanted: Vec<Wanted<'a>>,
+    /// What `most_wanted` is ranked by: `votes`, or `comments` when no item has a vote.
+    pub most_wanted_by: &'static str,
     /// Milestones and epics holding product work.
     pub roadmap: Vec<MilestoneProgress>,
     pub epics: Vec<EpicProgress<'a>>,
@@ -112,8 +114,11 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .copied()
         .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].kind != "epic")
         .collect();
-    wanted.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes * 2 + ctx.items[i].comments));
+    // By votes, then comments; where no item has a vote (most exports), by comments.
+    wanted.sort_by_key(|&i| std::cmp::Reverse((ctx.items[i].votes, ctx.items[i].comments)));
     wanted.retain(|&i| ctx.items[i].votes + ctx.items[i].comments > 0);
+    let most_wanted_by =
+        if wanted.iter().any(|&i| ctx.items[i].votes > 0) { "votes" } else { "comments" };
     let most_wanted = wanted
         .iter()
         .map(|&i| Wanted {
@@ -197,6 +202,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         in_progress,
         new_requests: new_requests.into_iter().map(|i| ctx.item_ref(i)).collect(),
         most_wanted,
+        most_wanted_by,
         roadmap,
         epics,
         slipped,
@@ -262,7 +268,18 @@ fn verdict(
     };
     if let Some(&top) = wanted.first() {
         let it = &ctx.items[top];
-        headline.push_str(&format!("; most wanted: {} ({} votes)", it.key, it.votes));
+        match it.votes {
+            0 => headline.push_str(&format!(
+                "; most discussed: {} ({})",
+                it.key,
+                super::plural_items(it.comments as usize, "comment")
+            )),
+            v => headline.push_str(&format!(
+                "; most wanted: {} ({})",
+                it.key,
+                super::plural_items(v as usize, "vote")
+            )),
+        }
     }
     headline.push('.');
     let mut reasons: Vec<String> = known
@@ -299,6 +316,7 @@ impl ProductReport<'_> {
             in_progress: c!("in_progress", self.in_progress),
             new_requests: c!("new_requests", self.new_requests),
             most_wanted: c!("most_wanted", self.most_wanted),
+            most_wanted_by: self.most_wanted_by,
             roadmap: c!("roadmap", self.roadmap),
             epics: c!("epics", self.epics),
             slipped: c!("slipped", self.slipped),

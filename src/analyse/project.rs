@@ -24,6 +24,8 @@ pub struct ProjectReport<'a> {
     pub due_next_week: Vec<ItemRef<'a>>,
     pub throughput: Vec<WeekCount>,
     pub cycle_time: CycleTime,
+    /// Sprints, oldest first per board; what finished ones left open.
+    pub sprints: super::sprints::Sprints,
     pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
 }
@@ -108,6 +110,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         due_next_week: next.into_iter().map(|i| ctx.item_ref(i)).collect(),
         throughput,
         cycle_time,
+        sprints: super::sprints::sprints(ctx, None),
         triage: ctx.triage(Concern::Project),
         notes,
     }
@@ -237,6 +240,14 @@ impl ProjectReport<'_> {
             due_next_week: c!("due_next_week", self.due_next_week),
             throughput: self.throughput.clone(),
             cycle_time: self.cycle_time.clone(),
+            sprints: {
+                // The latest sprints: the list is oldest first.
+                let mut s = self.sprints.clone();
+                t.insert("sprints", s.list.len());
+                let drop = s.list.len().saturating_sub(top);
+                s.list.drain(..drop);
+                s
+            },
             triage: c!("triage", self.triage),
             notes: self.notes.clone(),
         };

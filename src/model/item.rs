@@ -227,6 +227,10 @@ pub struct Item {
     /// The time-box: Jira's latest sprint, Linear cycle, Projects iteration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iteration: Option<Str>,
+    /// Earlier sprints the item was in, oldest first (Jira lists every sprint an item
+    /// was carried through).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub past_iterations: Vec<Str>,
     /// The parent item's `id` (epic, parent issue).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Str>,
@@ -276,6 +280,7 @@ impl Default for Item {
             components: Vec::new(),
             milestone: None,
             iteration: None,
+            past_iterations: Vec::new(),
             parent: None,
             links: Vec::new(),
             priority: None,
@@ -336,6 +341,7 @@ impl Item {
         union(&mut self.labels, other.labels);
         union(&mut self.assignees, other.assignees);
         union(&mut self.components, other.components);
+        union(&mut self.past_iterations, other.past_iterations);
         union(&mut self.links, other.links);
         self.votes = self.votes.max(other.votes);
         self.comments = self.comments.max(other.comments);

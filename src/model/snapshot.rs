@@ -99,13 +99,22 @@ pub struct Prior {
     pub id: Str,
     pub state: State,
     pub milestone: Option<Str>,
+    /// Its sprint then (stored weeks from before sprints were kept have none).
+    pub iteration: Option<Str>,
     pub due: Option<NaiveDate>,
     pub votes: u32,
 }
 
 impl Default for Prior {
     fn default() -> Self {
-        Prior { id: Str::default(), state: State::Open, milestone: None, due: None, votes: 0 }
+        Prior {
+            id: Str::default(),
+            state: State::Open,
+            milestone: None,
+            iteration: None,
+            due: None,
+            votes: 0,
+        }
     }
 }
 
@@ -121,6 +130,7 @@ impl Baseline {
                     id: it.id.clone(),
                     state: it.state,
                     milestone: it.milestone.clone(),
+                    iteration: it.iteration.clone(),
                     due: it.due,
                     votes: it.votes,
                 })

@@ -1,6 +1,6 @@
 //! What rolecall remembers between runs, in `<out>/.rolecall/`: one snapshot per week
 //! and one status summary per week. A stored snapshot keeps, of each item, what next
-//! week's deltas compare (id, key, state, milestone, due date, votes), plus the sources and
+//! week's deltas compare (id, key, state, milestone, sprint, due date, votes), plus the sources and
 //! milestones in full: 6 MB for 100k items instead of 50, read back in a fraction of the
 //! time. It reads back as a [`Baseline`] (and, as `snapshot:PATH`, as a `Snapshot` whose
 //! items have the other fields empty). The baseline for a week's deltas is the latest
@@ -118,6 +118,7 @@ impl Serialize for StoredItems<'_> {
             key: &it.key,
             state: it.state,
             milestone: it.milestone.as_deref(),
+            iteration: it.iteration.as_deref(),
             due: it.due,
             votes: it.votes,
         }))
@@ -132,6 +133,8 @@ struct StoredItem<'a> {
     state: crate::model::State,
     #[serde(skip_serializing_if = "Option::is_none")]
     milestone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iteration: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "is_zero")]

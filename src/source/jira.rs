@@ -426,6 +426,14 @@ impl Reader<'_> {
         let updated = self.date(b, row, c.updated, Slot::Updated)?.map(|p| p.instant(tz));
         let closed = self.date(b, row, c.resolved, Slot::Closed)?.map(|p| p.instant(tz));
         let due = self.date(b, row, c.due, Slot::Due)?.map(Parsed::date);
+        // Every sprint the item was in, in the export's order: the last is its sprint now.
+        let mut sprints: Vec<Str> = Vec::new();
+        for s in values(row, &c.sprints) {
+            if !sprints.iter().any(|x| x == s) {
+                sprints.push(Str::from(s));
+            }
+        }
+        let iteration = sprints.pop();
         Ok(Item {
             id: format!("jira:{key}").into(),
             key: key.into(),
@@ -443,7 +451,8 @@ impl Reader<'_> {
             team: value(row, c.team).map(Str::from),
             components: list(values(row, &c.components)),
             milestone,
-            iteration: values(row, &c.sprints).last().map(Str::from),
+            iteration,
+            past_iterations: sprints,
             parent: parent.map(Str::from),
             links: item_links,
             priority: value(row, c.priority).map(Str::from),

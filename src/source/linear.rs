@@ -143,6 +143,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             components: Vec::new(),
             milestone,
             iteration,
+            past_iterations: Vec::new(),
             parent: parent.map(Str::from),
             links,
             priority,

@@ -1,0 +1,196 @@
+//! Sprints (Jira sprints, Linear cycles): the time-boxes teams that set no due dates plan
+//! with. Jira's export gives no sprint dates, so sprints are ordered by the number in
+//! their name within a board (`RETAIL Sprint 3` before `RETAIL Sprint 4`); a sprint with
+//! a later one on its board is finished. Dates from `[[milestone]]` entries titled like
+//! the sprint are used when given.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{plural_items, Ctx};
+use crate::model::{State, Status};
+
+/// One sprint as the project report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sprint {
+    pub title: String,
+    /// The board: the sprint's name without its number (`RETAIL Sprint`).
+    pub board: String,
+    /// Items whose sprint it is now (cancelled ones not counted).
+    pub items: usize,
+    pub done: usize,
+    pub open: usize,
+    /// The sprint is the latest of its board.
+    pub current: bool,
+    /// Items in it now that were in the board's sprint before it too: carried over.
+    pub carried_over: usize,
+    /// Items in it at last week's snapshot: the plan it was committed with, as far as a
+    /// weekly snapshot can tell. None without a baseline that knew the sprint.
+    pub committed: Option<usize>,
+    /// Items in it now that were not at last week's snapshot.
+    pub added: Option<usize>,
+    /// Items done this week.
+    pub done_this_week: usize,
+}
+
+/// Every sprint with items, oldest first per board, and what finished sprints left open.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sprints {
+    pub list: Vec<Sprint>,
+    /// The current sprint of the largest board.
+    pub current: Option<String>,
+    /// Open items whose last sprint is finished (a later one exists on its board) and
+    /// that no later sprint took up: left behind.
+    pub left_behind: usize,
+    /// The finished sprints that left them, with how many each.
+    pub left_behind_by: Vec<(String, usize)>,
+}
+
+/// `RETAIL Sprint 12` → (`RETAIL Sprint`, 12); a name without a number is its own board.
+fn board_and_number(title: &str) -> (String, Option<u64>) {
+    let start = title.find(|c: char| c.is_ascii_digit());
+    match start {
+        Some(s) => {
+            let digits: String = title[s..].chars().take_while(char::is_ascii_digit).collect();
+            (title[..s].trim().to_string(), digits.parse().ok())
+        }
+        None => (title.trim().to_string(), None),
+    }
+}
+
+/// The sprints of the items at `idx` (all items when `None`).
+pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
+    let all: Vec<usize>;
+    let idx = match idx {
+        Some(i) => i,
+        None => {
+            all = (0..ctx.items.len()).collect();
+            &all
+        }
+    };
+    // Sprint title → its items now.
+    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in idx {
+        let it = &ctx.items[i];
+        if it.state == State::Cancelled {
+            continue;
+        }
+        if let Some(s) = it.iteration.as_deref() {
+            members.entry(s).or_default().push(i);
+        }
+    }
+    if members.is_empty() {
+        return Sprints::default();
+    }
+    // Order within each board by number (then title); the last is the board's current.
+    let mut boards: BTreeMap<String, Vec<(Option<u64>, &str)>> = BTreeMap::new();
+    for title in members.keys() {
+        let (board, n) = board_and_number(title);
+        boards.entry(board).or_default().push((n, title));
+    }
+    for list in boards.values_mut() {
+        list.sort();
+    }
+    let previous_of = |title: &str| -> Option<&str> {
+        let (board, _) = board_and_number(title);
+        let list = &boards[&board];
+        let at = list.iter().position(|(_, t)| *t == title)?;
+        at.checked_sub(1).map(|p| list[p].1)
+    };
+    let current_of_board = |board: &str| boards[board].last().map(|(_, t)| *t);
+    let mut list = Vec::new();
+    let mut left_behind_by = Vec::new();
+    for (board, titles) in &boards {
+        for &(_, title) in titles {
+            let items = &members[title];
+            let done = items.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
+            let open = items.len() - done;
+            let current = current_of_board(board) == Some(title);
+            let prev = previous_of(title);
+            let carried_over = prev.map_or(0, |p| {
+                items
+                    .iter()
+                    .filter(|&&i| ctx.items[i].past_iterations.iter().any(|x| x == p))
+                    .count()
+            });
+            let (committed, added) = match ctx.input.baseline {
+                Some(_) => {
+                    let was_in = |i: usize| {
+                        ctx.prior[i].is_some_and(|p| p.iteration.as_deref() == Some(title))
+                    };
+                    let committed = items.iter().filter(|&&i| was_in(i)).count();
+                    let known = ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
+                    if known {
+                        (Some(committed), Some(items.len() - committed))
+                    } else {
+                        (None, None)
+                    }
+                }
+                None => (None, None),
+            };
+            let done_this_week = items.iter().filter(|&&i| ctx.done_this_week(i)).count();
+            if !current && open > 0 {
+                left_behind_by.push((title.to_string(), open));
+            }
+            list.push(Sprint {
+                title: title.to_string(),
+                board: board.clone(),
+                items: items.len(),
+                done,
+                open,
+                current,
+                carried_over,
+                committed,
+                added,
+                done_this_week,
+            });
+        }
+    }
+    let biggest = boards
+        .iter()
+        .max_by_key(|(_, titles)| titles.iter().map(|(_, t)| members[t].len()).sum::<usize>())
+        .and_then(|(b, _)| current_of_board(b));
+    Sprints {
+        current: biggest.map(str::to_string),
+        left_behind: left_behind_by.iter().map(|(_, n)| n).sum(),
+        left_behind_by,
+        list,
+    }
+}
+
+/// A status from sprints alone: what finished sprints left open, against the open work
+/// planned in sprints; `None` when no item is in a sprint, or no sprint has finished.
+pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
+    // With no finished sprint and no dates, sprints say nothing about the schedule yet.
+    if s.list.iter().all(|x| x.current) {
+        return None;
+    }
+    let current = s.list.iter().find(|x| Some(&x.title) == s.current.as_ref())?;
+    let open_in_sprints: usize = s.list.iter().map(|x| x.open).sum();
+    let now = format!("{}: {} of {} done", current.title, current.done, current.items);
+    if s.left_behind == 0 {
+        return Some((Status::Green, format!("nothing left open in finished sprints; {now}")));
+    }
+    let worst = s.left_behind_by.iter().max_by_key(|(_, n)| *n).map_or("", |(t, _)| t.as_str());
+    let reason = format!(
+        "{} left open in finished sprints (most in {worst}); {now}",
+        plural_items(s.left_behind, "item")
+    );
+    let share = s.left_behind as f64 / open_in_sprints.max(1) as f64;
+    let status =
+        if share >= ctx.thresholds().overdue_red_share { Status::Red } else { Status::Amber };
+    Some((status, reason))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::board_and_number;
+
+    #[test]
+    fn boards_and_numbers() {
+        assert_eq!(board_and_number("RETAIL Sprint 12"), ("RETAIL Sprint".into(), Some(12)));
+        assert_eq!(board_and_number("Sprint 3 — Content & Balancing"), ("Sprint".into(), Some(3)));
+        assert_eq!(board_and_number("Backlog grooming"), ("Backlog grooming".into(), None));
+    }
+}
