@@ -240,7 +240,63 @@ pub(crate) fn why_invalid(value: &str, order: Option<DateOrder>) -> Option<Strin
 const MONTHS: [&str; 12] =
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
+/// Month abbreviations of Jira exports in other languages (Java's locale data, old and
+/// new: `sep` and `sept`, `Dez` and `Dez.`), lower-case, without a trailing dot.
+const LOCALISED_MONTHS: &[(&str, u32)] = &[
+    // Spanish, Portuguese, Italian, French, German, Dutch, Polish (seen: es `ago`, `abr`,
+    // `sep`; pt `abr`, `mai`; fr `févr.`; de `Dez`; pl `lut`, `lip`).
+    ("ene", 1),
+    ("gen", 1),
+    ("janv", 1),
+    ("sty", 1),
+    ("fev", 2),
+    ("fév", 2),
+    ("févr", 2),
+    ("lut", 2),
+    ("mär", 3),
+    ("mrz", 3),
+    ("mars", 3),
+    ("mrt", 3),
+    ("abr", 4),
+    ("avr", 4),
+    ("kwi", 4),
+    ("mai", 5),
+    ("mag", 5),
+    ("mei", 5),
+    ("maj", 5),
+    ("giu", 6),
+    ("juin", 6),
+    ("cze", 6),
+    ("lug", 7),
+    ("juil", 7),
+    ("lip", 7),
+    ("ago", 8),
+    ("août", 8),
+    ("aou", 8),
+    ("sie", 8),
+    ("set", 9),
+    ("sept", 9),
+    ("wrz", 9),
+    ("okt", 10),
+    ("out", 10),
+    ("ott", 10),
+    ("paź", 10),
+    ("paz", 10),
+    ("lis", 11),
+    ("dic", 12),
+    ("dez", 12),
+    ("déc", 12),
+    ("gru", 12),
+];
+
 fn month_from_name(name: &str) -> Option<u32> {
+    english_month(name).or_else(|| {
+        let n = name.trim_end_matches('.').to_lowercase();
+        LOCALISED_MONTHS.iter().find(|(m, _)| *m == n).map(|(_, i)| *i)
+    })
+}
+
+fn english_month(name: &str) -> Option<u32> {
     // Without allocating: this runs for every date of a Jira export.
     let prefix = name.get(..3)?;
     let idx = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(prefix))?;
@@ -439,10 +495,18 @@ impl<'a> Scanner<'a> {
         (len >= min).then_some((n, len))
     }
 
+    /// Letters (any script: `févr`, `paź`), and a dot ending an abbreviation.
     fn word(&mut self) -> Option<&'a str> {
         let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+        while self.peek().is_some_and(|b| b.is_ascii_alphabetic() || b >= 0x80) {
             self.pos += 1;
+        }
+        if self.pos > start && self.peek() == Some(b'.') {
+            self.pos += 1;
+        }
+        // Never split a character: stop short of a partial one.
+        while self.pos > start && !self.s.is_char_boundary(self.pos) {
+            self.pos -= 1;
         }
         (self.pos > start).then(|| &self.s[start..self.pos])
     }
@@ -518,12 +582,18 @@ mod tests {
 
     #[test]
     fn month_names() {
-        for (name, month) in
-            [("Feb", 2), ("feb", 2), ("FEBRUARY", 2), ("Febr", 2), ("Sept", 9), ("dec", 12)]
-        {
+        for (name, month) in [
+            ("Feb", 2),
+            ("feb", 2),
+            ("FEBRUARY", 2),
+            ("Febr", 2),
+            ("Sept", 9),
+            ("dec", 12),
+            ("Mai", 5),
+        ] {
             assert_eq!(month_from_name(name), Some(month), "{name}");
         }
-        for name in ["Febxyz", "Fe", "Febru", "Mai", "é"] {
+        for name in ["Febxyz", "Fe", "Febru", "Maiz", "é"] {
             assert_eq!(month_from_name(name), None, "{name}");
         }
     }
@@ -540,6 +610,21 @@ mod tests {
         );
         assert_eq!(p("12/Dec/26"), Parsed::Date(ymd(2026, 12, 12)));
         assert_eq!(p("09/Mar/2026 12:00 PM").date(), ymd(2026, 3, 9));
+    }
+
+    /// Jira exports in other languages write their own month abbreviations.
+    #[test]
+    fn localised_jira_months() {
+        assert_eq!(p("04/ago/26 10:15 AM").date(), ymd(2026, 8, 4));
+        assert_eq!(p("19/févr./26 9:00 AM").date(), ymd(2026, 2, 19));
+        assert_eq!(p("15/Dez/21 6:57 PM").date(), ymd(2021, 12, 15));
+        assert_eq!(p("15/Dez./21").date(), ymd(2021, 12, 15));
+        assert_eq!(p("12/lut/21").date(), ymd(2021, 2, 12));
+        assert_eq!(p("03/mai/24").date(), ymd(2024, 5, 3));
+        assert_eq!(p("30/sept./24").date(), ymd(2024, 9, 30));
+        assert_eq!(p("7/paź/24").date(), ymd(2024, 10, 7));
+        assert_eq!(p("01/Okt/24").date(), ymd(2024, 10, 1));
+        assert!(parse("01/Foo/24", None).is_err());
     }
 
     #[test]

@@ -85,6 +85,16 @@ pub(crate) fn detect_headers(path: &str, headers: &[String]) -> Result<Detected>
     }
     let tried: Vec<String> =
         ORDER.iter().map(|d| format!("{} (needs columns {})", d.title(), d.expects())).collect();
+    if let Some(language) = super::jira_l10n::language_of(headers) {
+        return Err(Error::input(
+            Location::file(path),
+            format!(
+                "a Jira export in {language}, but rolecall does not know its names for {}; found columns: {}. Export it with your Jira profile in English, or map the columns in a [[source]] entry of rolecall.toml",
+                jira::REQUIRED.iter().filter(|c| !cols.has(c)).map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and "),
+                super::header_summary(headers)
+            ),
+        ));
+    }
     Err(Error::input(
         Location::file(path),
         format!(

@@ -26,7 +26,6 @@ pub(crate) fn detect(cols: &Columns) -> bool {
     REQUIRED.iter().all(|c| cols.has(c))
 }
 
-/// Imports the Jira export at `path` (shown as `shown`). A large file is read in chunks
 /// `jira:PATH`: a Jira CSV export.
 pub struct Jira;
 
@@ -45,6 +44,7 @@ impl super::Importer for Jira {
     }
 }
 
+/// Imports the Jira export at `path` (shown as `shown`). A large file is read in chunks
 /// and made into items in one pass, so the whole file is never held parsed.
 pub fn import_file(shown: &str, path: &Path, ctx: &SourceCtx) -> Result<Imported> {
     match chunks::read(shown, path)? {
@@ -357,8 +357,13 @@ impl Reader<'_> {
         let key = self.key(row)?;
         let status_raw = value(row, c.status).unwrap_or("");
         let resolution = value(row, c.resolution);
-        let state =
-            status::normalise(status_raw, value(row, c.category), resolution, &ctx.status_maps());
+        let state = status::normalise(
+            status_raw,
+            value(row, c.category),
+            resolution,
+            &ctx.status_maps(),
+            c.localised,
+        );
         let project = value(row, c.project)
             .map(Str::from)
             .or_else(|| key.rsplit_once('-').map(|(p, _)| Str::from(p)));
@@ -606,12 +611,15 @@ struct JiraColumns {
     epic_link: Option<usize>,
     story_points: Option<usize>,
     story_point_estimate: Option<usize>,
+    /// The header is in another language: so are statuses and resolutions.
+    localised: bool,
     original_estimate: Option<usize>,
 }
 
 impl JiraColumns {
     fn find(cols: &mut Columns) -> Self {
         JiraColumns {
+            localised: cols.localised(),
             // `REQUIRED` was checked by the caller.
             key: cols.one(&["Issue key"]).unwrap_or(0),
             issue_id: cols.one(&["Issue id"]),

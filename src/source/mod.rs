@@ -15,6 +15,7 @@ pub(crate) mod detect;
 pub mod github;
 pub(crate) mod github_projects;
 pub mod jira;
+mod jira_l10n;
 pub(crate) mod linear;
 pub(crate) mod mapped;
 pub(crate) mod snapshot;

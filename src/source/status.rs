@@ -83,13 +83,19 @@ fn is(list: &[&str], s: &str) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(t))
 }
 
+/// In `english` or, for a localised export (`l10n`), in `localised`.
+fn is_any(english: &[&str], localised: &[&str], s: &str, l10n: bool) -> bool {
+    is(english, s) || (l10n && super::jira_l10n::is(localised, s))
+}
+
 /// The state a bare status name suggests, from the built-in table.
-pub(super) fn from_name(status: &str) -> State {
-    if is(CANCELLED, status) {
+pub(super) fn from_name(status: &str, l10n: bool) -> State {
+    use super::jira_l10n as words;
+    if is_any(CANCELLED, words::CANCELLED, status, l10n) {
         State::Cancelled
-    } else if is(DONE, status) {
+    } else if is_any(DONE, words::DONE, status, l10n) {
         State::Done
-    } else if is(IN_PROGRESS, status) {
+    } else if is_any(IN_PROGRESS, words::IN_PROGRESS, status, l10n) {
         State::InProgress
     } else {
         State::Open
@@ -102,28 +108,31 @@ pub(super) fn normalise(
     category: Option<&str>,
     resolution: Option<&str>,
     maps: &[&StatusMap],
+    l10n: bool,
 ) -> State {
     if let Some(state) = maps.iter().find_map(|m| m.get(status)) {
         return state;
     }
-    let cancelled = is(CANCELLED, status) || resolution.is_some_and(|r| is(CANCELLED, r));
+    use super::jira_l10n as words;
+    let cancelled = is_any(CANCELLED, words::CANCELLED, status, l10n)
+        || resolution.is_some_and(|r| is_any(CANCELLED, words::CANCELLED, r, l10n));
     if let Some(category) = category {
-        if is(&["done", "complete", "completed"], category) {
+        if is_any(&["done", "complete", "completed"], words::DONE, category, l10n) {
             return if cancelled { State::Cancelled } else { State::Done };
         }
-        if is(&["in progress", "indeterminate"], category) {
+        if is_any(&["in progress", "indeterminate"], words::IN_PROGRESS, category, l10n) {
             return State::InProgress;
         }
-        if is(&["to do", "new", "open"], category) {
+        if is_any(&["to do", "new", "open"], words::TO_DO, category, l10n) {
             return State::Open;
         }
     }
-    if let Some(r) = resolution.filter(|r| !r.eq_ignore_ascii_case("unresolved")) {
+    if let Some(r) = resolution.filter(|r| !is_any(&["unresolved"], words::UNRESOLVED, r, l10n)) {
         if !r.trim().is_empty() {
             return if cancelled { State::Cancelled } else { State::Done };
         }
     }
-    from_name(status)
+    from_name(status, l10n)
 }
 
 #[cfg(test)]
@@ -133,16 +142,36 @@ mod tests {
     #[test]
     fn precedence() {
         let none: &[&StatusMap] = &[];
-        assert_eq!(normalise("Done", Some("Done"), Some("Done"), none), State::Done);
-        assert_eq!(normalise("Won't Do", Some("Done"), Some("Won't Do"), none), State::Cancelled);
-        assert_eq!(normalise("Closed", Some("Done"), Some("Duplicate"), none), State::Cancelled);
-        assert_eq!(normalise("Parked", Some("To Do"), None, none), State::Open);
-        assert_eq!(normalise("Closed", None, Some("Fixed"), none), State::Done);
-        assert_eq!(normalise("Closed", None, Some("Cannot Reproduce"), none), State::Cancelled);
-        assert_eq!(normalise("In Review", None, None, none), State::InProgress);
-        assert_eq!(normalise("Shiny New Status", None, None, none), State::Open);
+        assert_eq!(normalise("Done", Some("Done"), Some("Done"), none, false), State::Done);
+        assert_eq!(
+            normalise("Won't Do", Some("Done"), Some("Won't Do"), none, false),
+            State::Cancelled
+        );
+        assert_eq!(
+            normalise("Closed", Some("Done"), Some("Duplicate"), none, false),
+            State::Cancelled
+        );
+        assert_eq!(normalise("Parked", Some("To Do"), None, none, false), State::Open);
+        assert_eq!(normalise("Closed", None, Some("Fixed"), none, false), State::Done);
+        assert_eq!(
+            normalise("Closed", None, Some("Cannot Reproduce"), none, false),
+            State::Cancelled
+        );
+        assert_eq!(normalise("In Review", None, None, none, false), State::InProgress);
+        assert_eq!(normalise("Shiny New Status", None, None, none, false), State::Open);
         let mut map = StatusMap::default();
         map.0.insert("parked".into(), State::Cancelled);
-        assert_eq!(normalise("Parked", Some("To Do"), None, &[&map]), State::Cancelled);
+        assert_eq!(normalise("Parked", Some("To Do"), None, &[&map], false), State::Cancelled);
+        // Localised exports: the category, else the resolution, else the name.
+        assert_eq!(normalise("Finalizada", Some("Listo"), Some("Listo"), none, true), State::Done);
+        assert_eq!(normalise("Tareas por hacer", Some("Por hacer"), None, none, true), State::Open);
+        assert_eq!(normalise("En curso", Some("En curso"), None, none, true), State::InProgress);
+        assert_eq!(
+            normalise("Fertig", None, Some("Wird nicht erledigt"), none, true),
+            State::Cancelled
+        );
+        assert_eq!(normalise("À faire", Some("A faire"), None, none, true), State::Open);
+        assert_eq!(normalise("Offen", None, Some("Nicht erledigt"), none, true), State::Open);
+        assert_eq!(normalise("Concluído", None, None, none, true), State::Done);
     }
 }
