@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-mod common;
-use common::root;
+use crate::common::{self, root};
 
 /// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {

@@ -4,8 +4,6 @@
 //! client asks for no compression and does not decompress, so they are served decoded.
 //! URLs in `Location` and `Link` are moved from api.github.com to the fake.
 
-#![allow(dead_code)]
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

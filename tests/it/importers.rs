@@ -6,11 +6,9 @@
 //! shapes real exports have; `linear_real_sample` reads the real Linear export in
 //! `../shared/samples/` when present.
 
-mod common;
-
 use std::path::Path;
 
-use common::{fixture, item, items, items_in, run, run_in, strings, write};
+use crate::common::{self, fixture, item, items, items_in, run, run_in, strings, write};
 use serde_json::Value;
 
 fn spec(kind: &str, rel: &str) -> String {

@@ -2,15 +2,10 @@
 //! redirects, Enterprise paths, every fault, partial failure, token redaction and the
 //! exact number of requests. Never the internet.
 
-#[path = "github/fake.rs"]
-mod fake;
-
-#[path = "github/cassette.rs"]
-mod cassette;
-
 use std::time::{Duration, Instant};
 
-use fake::{error, fixture, limited, ok, Fake, TOKEN};
+use crate::common::cassette;
+use crate::common::fake::{self, error, fixture, limited, ok, Fake, TOKEN};
 use rolecall::model::{Item, State};
 use rolecall::source::github::OnRepoError;
 use serde_json::{json, Value};

@@ -3,9 +3,7 @@
 //! Fixtures in `fixtures/jira/` are invented data in the shapes real exports have (see
 //! `../shared/samples/README.md`); `real_samples_*` reads the real exports when present.
 
-mod common;
-
-use common::{fixture, item, items, items_in, run, run_in, strings, write};
+use crate::common::{self, fixture, item, items, items_in, run, run_in, strings, write};
 use serde_json::Value;
 
 fn jira(name: &str) -> String {

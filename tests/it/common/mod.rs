@@ -1,4 +1,6 @@
-//! Running the `rolecall` binary from integration tests.
+//! What the integration tests share: running the `rolecall` binary (here), a fake GitHub
+//! ([`fake`]) and its recorded traffic ([`cassette`]), and a re-run of this test binary as a
+//! child process ([`child`]).
 //!
 //! Every run is hermetic: `ROLECALL_CONFIG` and every other `ROLECALL_*` variable of the
 //! test process are removed (only the ones a test passes are set), and the working
@@ -6,7 +8,9 @@
 //! lying around changes the result. Fixture paths are therefore passed as absolute paths
 //! (see [`fixture`]); tests that care about a relative path copy the file into their dir.
 
-#![allow(dead_code)]
+pub mod cassette;
+pub mod child;
+pub mod fake;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

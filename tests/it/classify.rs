@@ -5,8 +5,7 @@ use rolecall::classify::{Classifier, Concern, Confidence};
 use rolecall::config::Config;
 use rolecall::model::{Item, Link, Snapshot};
 
-mod common;
-use common::root;
+use crate::common::{self, root};
 
 /// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {

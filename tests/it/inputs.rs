@@ -6,11 +6,9 @@
 //! end, mutated copies of good fixtures are fed to the library and the binary: whatever
 //! the bytes, rolecall must answer with items or an error, never a panic.
 
-mod common;
-
 use std::path::Path;
 
-use common::{fixture, item, items_in, run_in, write};
+use crate::common::{fixture, item, items_in, run_in, write};
 
 /// Runs `rolecall ARGS` in `dir` with `env`; asserts the failure contract and returns the
 /// first stderr line.
