@@ -11,6 +11,7 @@ use rolecall::render::pdf::{render, PageSize, PdfOptions, PdfOutput};
 use rolecall::Error;
 
 use crate::common::child;
+use crate::common::rng::Rng;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf").join(name)
@@ -330,24 +331,6 @@ fn the_three_page_peer_report_fits_its_budget() {
     let pdf = render(&markdown, &options()).unwrap();
     assert_eq!(pdf.pages, 3);
     assert!(pdf.bytes.len() <= 60_000, "{} bytes", pdf.bytes.len());
-}
-
-/// xorshift64*: a few lines instead of a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
-        options[self.below(options.len())]
-    }
 }
 
 const NASTY: &[&str] = &[
