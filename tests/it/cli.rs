@@ -137,15 +137,17 @@ fn demo_baseline_is_generated_from_the_w47_export() {
     let config = Config::from_parts("rolecall-w47.toml", &text, &[]).expect("valid");
     let as_of = chrono::DateTime::parse_from_rfc3339("2026-11-22T23:59:59Z").expect("t").to_utc();
     let mut snap = Snapshot::empty(as_of);
-    let specs = [
-        SourceSpec::parse("jira:fixtures/demo/acme-jira-w47.csv").expect("spec"),
-        SourceSpec::parse("snapshot:fixtures/demo/acme-github-w47.json").expect("spec"),
-    ];
-    let cwd = std::env::current_dir().expect("cwd");
-    std::env::set_current_dir(root()).expect("cd");
-    let loaded = source::load_all(&mut snap, &specs, &config);
-    std::env::set_current_dir(cwd).expect("cd back");
-    loaded.expect("loads");
+    // The sources keep the names they have relative to the repository (they are in the
+    // output), but read from absolute paths: changing the process's working directory
+    // would race with the tests on other threads.
+    let specs =
+        ["jira:fixtures/demo/acme-jira-w47.csv", "snapshot:fixtures/demo/acme-github-w47.json"]
+            .map(|raw| {
+                let mut spec = SourceSpec::parse(raw).expect("spec");
+                spec.target = root().join(&spec.target).to_string_lossy().into_owned();
+                spec
+            });
+    source::load_all(&mut snap, &specs, &config).expect("loads");
     rolecall::report::apply_milestone_config(&mut snap, &config);
     let json = rolecall::render::json::to_json(&snap).expect("JSON");
     check_file(&dir.join("baseline.json"), &json);
