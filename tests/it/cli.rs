@@ -1,34 +1,10 @@
 //! The command line as a user meets it: the quick start, output formats, the demo.
 
-use std::path::Path;
-
-use crate::common::{self, root};
+use crate::common::{self, golden, root};
 
 /// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {
     common::run_in(&root(), args, &[])
-}
-
-/// Compares `actual` with the golden file `tests/golden/NAME`; `UPDATE_SNAPSHOTS=1`
-/// rewrites it instead (review the diff like code).
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    check_file(&path, actual);
-}
-
-fn check_file(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(path, actual).expect("golden file written");
-        return;
-    }
-    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
-        panic!("{} is missing; run with UPDATE_SNAPSHOTS=1 to create it", path.display())
-    });
-    assert!(
-        expected == actual,
-        "{} differs from the output; run with UPDATE_SNAPSHOTS=1 to accept.\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
 }
 
 #[test]
@@ -45,7 +21,7 @@ fn demo_snapshot_is_generated_from_the_demo_export() {
         "snapshot",
     ]);
     assert_eq!(code, 0, "{err}");
-    check_file(&root().join("fixtures/demo/snapshot.json"), &out);
+    golden::check_file("fixtures/demo/snapshot.json", &out);
 }
 
 #[test]
@@ -53,7 +29,7 @@ fn quick_start_items_demo() {
     let (code, out, err) = rolecall(&["items", "--demo"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(err, "", "nothing on stderr at default verbosity");
-    golden("items-demo.txt", &out);
+    golden::TEXT.check([("items-demo.txt", &out)]);
 }
 
 #[test]
@@ -150,7 +126,7 @@ fn demo_baseline_is_generated_from_the_w47_export() {
     source::load_all(&mut snap, &specs, &config).expect("loads");
     rolecall::report::apply_milestone_config(&mut snap, &config);
     let json = rolecall::render::json::to_json(&snap).expect("JSON");
-    check_file(&dir.join("baseline.json"), &json);
+    golden::check_file("fixtures/demo/baseline.json", &json);
 }
 
 /// `rolecall classify --format json | head -c 0`: the reader is gone before rolecall

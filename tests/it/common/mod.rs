@@ -1,6 +1,6 @@
 //! What the integration tests share: running the `rolecall` binary (here), a fake GitHub
-//! ([`fake`]) and its recorded traffic ([`cassette`]), a re-run of this test binary as a
-//! child process ([`child`]) and a random generator ([`rng`]).
+//! ([`fake`]) and its recorded traffic ([`cassette`]), golden files ([`golden`]), a re-run
+//! of this test binary as a child process ([`child`]) and a random generator ([`rng`]).
 //!
 //! Every run is hermetic: `ROLECALL_CONFIG` and every other `ROLECALL_*` variable of the
 //! test process are removed (only the ones a test passes are set), and the working
@@ -11,6 +11,7 @@
 pub mod cassette;
 pub mod child;
 pub mod fake;
+pub mod golden;
 pub mod rng;
 
 use std::path::{Path, PathBuf};
