@@ -24,6 +24,18 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `rel` in `../shared/samples/` beside the repository (real exports and recordings that
+/// are not part of it), when it is there; else says on stderr that the test is skipped.
+pub fn sample(rel: &str) -> Option<PathBuf> {
+    let path = root().join("../shared/samples").join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is absent", path.display());
+        None
+    }
+}
+
 /// The absolute path of `fixtures/<rel>`, as a string to put on a command line.
 pub fn fixture(rel: &str) -> String {
     let path = root().join("fixtures").join(rel);
