@@ -5,8 +5,7 @@ use rolecall::classify::{Classifier, Concern, Confidence};
 use rolecall::config::Config;
 use rolecall::model::{Item, Link, Snapshot};
 
-mod common;
-use common::root;
+use crate::common::{self, golden, root};
 
 /// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {
@@ -238,16 +237,7 @@ fn classify_table_and_explain_golden() {
     assert_eq!(code, 0);
     let (code, explain, _) = rolecall(&["explain", "ACME-12", "--demo"]);
     assert_eq!(code, 0);
-    let path = root().join("tests/golden");
-    for (name, actual) in [("classify-demo.txt", &table), ("explain-ACME-12.txt", &explain)] {
-        let file = path.join(name);
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-            std::fs::write(&file, actual).expect("written");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&file).expect("golden file exists");
-        assert_eq!(&expected, actual, "{name}; UPDATE_SNAPSHOTS=1 to accept");
-    }
+    golden::TEXT.check([("classify-demo.txt", &table), ("explain-ACME-12.txt", &explain)]);
 }
 
 #[test]

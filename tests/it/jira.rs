@@ -3,10 +3,9 @@
 //! Fixtures in `fixtures/jira/` are invented data in the shapes real exports have (see
 //! `../shared/samples/README.md`); `real_samples_*` reads the real exports when present.
 
-mod common;
-
-use common::{fixture, item, items, items_in, run, run_in, strings, write};
 use serde_json::Value;
+
+use crate::common::{self, fixture, item, items, items_in, run, run_in, strings, write};
 
 fn jira(name: &str) -> String {
     format!("jira:{}", fixture(&format!("jira/{name}")))
@@ -571,16 +570,7 @@ fn relative_paths_with_spaces_are_named_as_given() {
 
 /// The real exports described in ../shared/samples/README.md, when that folder exists.
 fn samples() -> Option<std::path::PathBuf> {
-    let dir = common::root().join("../shared/samples/jira");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: {} is absent (real Jira exports are not in this checkout)",
-            dir.display()
-        );
-        None
-    }
+    common::sample("jira")
 }
 
 #[test]

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-mod common;
-use common::root;
+use crate::common::{self, golden, root};
 
 /// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {
@@ -38,21 +37,7 @@ fn the_committed_demo_week_is_current() {
     let (code, stdout, err) = rolecall(&["report", "--demo", "-o", &out]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("program  🔴 Red"), "{stdout}");
-    let committed = root().join("reports/2026-W48");
-    for f in FILES {
-        let actual = read(&tmp.path().join("2026-W48").join(f));
-        let golden = committed.join(f);
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-            std::fs::create_dir_all(&committed).expect("reports dir");
-            std::fs::write(&golden, &actual).expect("written");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-        assert!(
-            expected == actual,
-            "reports/2026-W48/{f} is stale: run UPDATE_SNAPSHOTS=1 cargo test\n{actual}"
-        );
-    }
+    golden::DEMO_WEEK.check(FILES.map(|f| (f, read(&tmp.path().join("2026-W48").join(f)))));
 }
 
 #[test]
@@ -432,8 +417,7 @@ fn fixture_cases_match_their_golden_files() {
             ],
         ),
     ];
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
-    let mut stale = Vec::new();
+    let mut files = Vec::new();
     for (case, runs) in cases {
         let tmp = tempfile::tempdir().expect("temp dir");
         let out = tmp.path().display().to_string();
@@ -446,22 +430,11 @@ fn fixture_cases_match_their_golden_files() {
             let (code, _, err) = rolecall(&args);
             assert_eq!(code, 0, "{case}: {err}");
         }
-        let golden_dir = root().join("tests/golden/cases").join(case);
         for f in FILES {
-            let actual = read(&tmp.path().join("2026-W48").join(f));
-            let golden = golden_dir.join(f);
-            if update {
-                std::fs::create_dir_all(&golden_dir).expect("golden dir");
-                std::fs::write(&golden, &actual).expect("written");
-            } else if std::fs::read_to_string(&golden).ok().as_deref() != Some(actual.as_str()) {
-                stale.push(format!("{case}/{f}"));
-            }
+            files.push((format!("{case}/{f}"), read(&tmp.path().join("2026-W48").join(f))));
         }
     }
-    assert!(
-        stale.is_empty(),
-        "stale golden files under tests/golden/cases (run UPDATE_SNAPSHOTS=1 cargo test and review the diff): {stale:?}"
-    );
+    golden::CASES.check(files);
 }
 
 /// A run that fails halfway changes nothing: with the week's good reports in place, a

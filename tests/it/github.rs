@@ -2,20 +2,16 @@
 //! redirects, Enterprise paths, every fault, partial failure, token redaction and the
 //! exact number of requests. Never the internet.
 
-#[path = "github/fake.rs"]
-mod fake;
-
-#[path = "github/cassette.rs"]
-mod cassette;
-
 use std::time::{Duration, Instant};
 
-use fake::{error, fixture, limited, ok, Fake, TOKEN};
 use rolecall::model::{Item, State};
 use rolecall::source::github::OnRepoError;
 use serde_json::{json, Value};
 use wiremock::matchers::{any, method, path, path_regex};
 use wiremock::{Mock, ResponseTemplate};
+
+use crate::common::fake::{self, error, fixture, limited, ok, Fake, TOKEN};
+use crate::common::{self, cassette};
 
 fn item<'a>(items: &'a [Item], key: &str) -> &'a Item {
     items.iter().find(|i| i.key == key).unwrap_or_else(|| panic!("no item {key}"))
@@ -948,12 +944,12 @@ async fn the_token_is_never_printed() {
 
 #[tokio::test]
 async fn replays_the_recorded_betamax_cassettes() {
-    let Some(dir) = cassette::samples() else {
-        eprintln!("skipped: ../shared/samples/github/ is not here");
+    let Some(issues) = common::sample("github/betamax-issues-state-all.cassette.json") else {
         return;
     };
+    let dir = issues.parent().expect("the samples folder");
     let fake = Fake::start().await;
-    cassette::mount(&fake, &dir.join("betamax-issues-state-all.cassette.json")).await;
+    cassette::mount(&fake, &issues).await;
     cassette::mount(&fake, &dir.join("betamax-milestones.cassette.json")).await;
     // Lists the recordings do not hold: empty, at a lower priority.
     Mock::given(method("GET"))

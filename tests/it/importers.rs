@@ -6,12 +6,11 @@
 //! shapes real exports have; `linear_real_sample` reads the real Linear export in
 //! `../shared/samples/` when present.
 
-mod common;
-
 use std::path::Path;
 
-use common::{fixture, item, items, items_in, run, run_in, strings, write};
 use serde_json::Value;
+
+use crate::common::{self, fixture, item, items, items_in, run, run_in, strings, write};
 
 fn spec(kind: &str, rel: &str) -> String {
     format!("{kind}:{}", fixture(rel))
@@ -185,11 +184,7 @@ fn linear_rows_one_field_short() {
 
 #[test]
 fn linear_real_sample() {
-    let path = common::root().join("../shared/samples/linear/nordic-backlog.csv");
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
-        return;
-    }
+    let Some(path) = common::sample("linear/nordic-backlog.csv") else { return };
     let p = path.to_string_lossy().into_owned();
     // Python's csv module counts 28 data rows (all but one a field short of the header).
     let items = items(&["-s", &format!("linear:{p}")]);

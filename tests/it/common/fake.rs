@@ -2,8 +2,6 @@
 //! does (100 to a page, `Link` headers in the `/repositories/{id}` form, rate-limit
 //! headers), plus helpers to run the library or the binary against it.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -1,35 +1,10 @@
 //! The command line as a user meets it: the quick start, output formats, the demo.
 
-use std::path::Path;
-
-mod common;
-use common::root;
+use crate::common::{self, golden, root};
 
 /// Runs the binary in the repository root, hermetically: (exit code, stdout, stderr).
 fn rolecall(args: &[&str]) -> (i32, String, String) {
     common::run_in(&root(), args, &[])
-}
-
-/// Compares `actual` with the golden file `tests/golden/NAME`; `UPDATE_SNAPSHOTS=1`
-/// rewrites it instead (review the diff like code).
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    check_file(&path, actual);
-}
-
-fn check_file(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(path, actual).expect("golden file written");
-        return;
-    }
-    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
-        panic!("{} is missing; run with UPDATE_SNAPSHOTS=1 to create it", path.display())
-    });
-    assert!(
-        expected == actual,
-        "{} differs from the output; run with UPDATE_SNAPSHOTS=1 to accept.\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
 }
 
 #[test]
@@ -46,7 +21,7 @@ fn demo_snapshot_is_generated_from_the_demo_export() {
         "snapshot",
     ]);
     assert_eq!(code, 0, "{err}");
-    check_file(&root().join("fixtures/demo/snapshot.json"), &out);
+    golden::check_file("fixtures/demo/snapshot.json", &out);
 }
 
 #[test]
@@ -54,7 +29,7 @@ fn quick_start_items_demo() {
     let (code, out, err) = rolecall(&["items", "--demo"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(err, "", "nothing on stderr at default verbosity");
-    golden("items-demo.txt", &out);
+    golden::TEXT.check([("items-demo.txt", &out)]);
 }
 
 #[test]
@@ -138,18 +113,20 @@ fn demo_baseline_is_generated_from_the_w47_export() {
     let config = Config::from_parts("rolecall-w47.toml", &text, &[]).expect("valid");
     let as_of = chrono::DateTime::parse_from_rfc3339("2026-11-22T23:59:59Z").expect("t").to_utc();
     let mut snap = Snapshot::empty(as_of);
-    let specs = [
-        SourceSpec::parse("jira:fixtures/demo/acme-jira-w47.csv").expect("spec"),
-        SourceSpec::parse("snapshot:fixtures/demo/acme-github-w47.json").expect("spec"),
-    ];
-    let cwd = std::env::current_dir().expect("cwd");
-    std::env::set_current_dir(root()).expect("cd");
-    let loaded = source::load_all(&mut snap, &specs, &config);
-    std::env::set_current_dir(cwd).expect("cd back");
-    loaded.expect("loads");
+    // The sources keep the names they have relative to the repository (they are in the
+    // output), but read from absolute paths: changing the process's working directory
+    // would race with the tests on other threads.
+    let specs =
+        ["jira:fixtures/demo/acme-jira-w47.csv", "snapshot:fixtures/demo/acme-github-w47.json"]
+            .map(|raw| {
+                let mut spec = SourceSpec::parse(raw).expect("spec");
+                spec.target = root().join(&spec.target).to_string_lossy().into_owned();
+                spec
+            });
+    source::load_all(&mut snap, &specs, &config).expect("loads");
     rolecall::report::apply_milestone_config(&mut snap, &config);
     let json = rolecall::render::json::to_json(&snap).expect("JSON");
-    check_file(&dir.join("baseline.json"), &json);
+    golden::check_file("fixtures/demo/baseline.json", &json);
 }
 
 /// `rolecall classify --format json | head -c 0`: the reader is gone before rolecall

@@ -10,6 +10,9 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rolecall::render::pdf::{render, PageSize, PdfOptions, PdfOutput};
 use rolecall::Error;
 
+use crate::common::child;
+use crate::common::rng::Rng;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf").join(name)
 }
@@ -261,32 +264,26 @@ fn the_same_input_gives_the_same_bytes_twice_in_one_process() {
     assert!(a.bytes != c.bytes);
 }
 
-/// Not a test of its own: the child half of the cross-process test below.
-#[test]
-fn child_process_render() {
-    if let Ok(out) = std::env::var("ROLECALL_PDF_CHILD_OUT") {
-        let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
-        std::fs::write(out, render(&markdown, &options()).unwrap().bytes).unwrap();
-    }
-}
-
+/// The test runs again in a child process (see [`child`]), which renders the fixture
+/// report to the file that `ROLECALL_PDF_CHILD_OUT` names; the bytes must be this
+/// process's.
 #[test]
 fn the_same_input_gives_the_same_bytes_in_another_process() {
+    const NAME: &str = "the_same_input_gives_the_same_bytes_in_another_process";
+    let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+    if child::is_child(module_path!(), NAME) {
+        let out = std::env::var_os("ROLECALL_PDF_CHILD_OUT").expect("set by the parent");
+        std::fs::write(out, render(&markdown, &options()).unwrap().bytes).unwrap();
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("child.pdf");
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_process_render", "--test-threads", "1"])
-        .env("ROLECALL_PDF_CHILD_OUT", &out)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let markdown = std::fs::read_to_string(fixture("report.md")).unwrap();
+    child::run(module_path!(), NAME, &[("ROLECALL_PDF_CHILD_OUT", out.as_os_str())]);
     let here = render(&markdown, &options()).unwrap();
     assert!(std::fs::read(&out).unwrap() == here.bytes, "the other process wrote other bytes");
 }
 
-const MIXED: &str = "Latin Déjà vu · Ελληνικά · Кириллица · 東京 · 🚀 · 🔴 Red";
+pub const MIXED: &str = "Latin Déjà vu · Ελληνικά · Кириллица · 東京 · 🚀 · 🔴 Red";
 
 #[test]
 fn mixed_scripts_are_embedded_or_counted_as_missing() {
@@ -334,24 +331,6 @@ fn the_three_page_peer_report_fits_its_budget() {
     let pdf = render(&markdown, &options()).unwrap();
     assert_eq!(pdf.pages, 3);
     assert!(pdf.bytes.len() <= 60_000, "{} bytes", pdf.bytes.len());
-}
-
-/// xorshift64*: a few lines instead of a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
-        options[self.below(options.len())]
-    }
 }
 
 const NASTY: &[&str] = &[

@@ -6,11 +6,10 @@
 //! end, mutated copies of good fixtures are fed to the library and the binary: whatever
 //! the bytes, rolecall must answer with items or an error, never a panic.
 
-mod common;
-
 use std::path::Path;
 
-use common::{fixture, item, items_in, run_in, write};
+use crate::common::rng::Rng;
+use crate::common::{fixture, item, items_in, run_in, write};
 
 /// Runs `rolecall ARGS` in `dir` with `env`; asserts the failure contract and returns the
 /// first stderr line.
@@ -637,22 +636,6 @@ fn items_json_read_as_a_snapshot_says_what_it_is() {
 }
 
 // ---------------------------------------------------------------- mutations
-
-/// xorshift64*: deterministic, no dependencies.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// One to four random edits of `base`, and a description of them for failure messages.
 fn mutate(rng: &mut Rng, base: &[u8]) -> (Vec<u8>, String) {

@@ -1,4 +1,6 @@
-//! Running the `rolecall` binary from integration tests.
+//! What the integration tests share: running the `rolecall` binary (here), a fake GitHub
+//! ([`fake`]) and its recorded traffic ([`cassette`]), golden files ([`golden`]), a re-run
+//! of this test binary as a child process ([`child`]) and a random generator ([`rng`]).
 //!
 //! Every run is hermetic: `ROLECALL_CONFIG` and every other `ROLECALL_*` variable of the
 //! test process are removed (only the ones a test passes are set), and the working
@@ -6,7 +8,11 @@
 //! lying around changes the result. Fixture paths are therefore passed as absolute paths
 //! (see [`fixture`]); tests that care about a relative path copy the file into their dir.
 
-#![allow(dead_code)]
+pub mod cassette;
+pub mod child;
+pub mod fake;
+pub mod golden;
+pub mod rng;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +22,18 @@ use serde_json::Value;
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `rel` in `../shared/samples/` beside the repository (real exports and recordings that
+/// are not part of it), when it is there; else says on stderr that the test is skipped.
+pub fn sample(rel: &str) -> Option<PathBuf> {
+    let path = root().join("../shared/samples").join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is absent", path.display());
+        None
+    }
 }
 
 /// The absolute path of `fixtures/<rel>`, as a string to put on a command line.

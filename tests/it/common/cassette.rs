@@ -4,22 +4,14 @@
 //! client asks for no compression and does not decompress, so they are served decoded.
 //! URLs in `Location` and `Link` are moved from api.github.com to the fake.
 
-#![allow(dead_code)]
-
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 use super::fake::Fake;
-
-/// `../shared/samples/github/` beside the repository, when it is there.
-pub fn samples() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/github");
-    dir.join("betamax-issues-state-all.cassette.json").is_file().then_some(dir)
-}
 
 /// Mounts every interaction of the cassette at `file`.
 pub async fn mount(fake: &Fake, file: &Path) {
