@@ -16,4 +16,5 @@ mod jira;
 mod layers;
 mod pdf;
 mod pdf_warning;
+mod real_samples;
 mod report;
