@@ -1,6 +1,7 @@
 //! Item kinds as every tracker names them, in one vocabulary.
 
-/// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`.
+/// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`; the issue types
+/// of Jira in other languages too (`Historia` → `story`, `Unteraufgabe` → `sub-task`).
 pub(crate) fn normalise(raw: &str) -> String {
     // `fold` and dashes for spaces, in one allocation (this runs once per row).
     let mut k = String::with_capacity(raw.len());
@@ -15,6 +16,17 @@ pub(crate) fn normalise(raw: &str) -> String {
         "new-feature" | "feature-request" => "feature".into(),
         "user-story" => "story".into(),
         "defect" => "bug".into(),
+        // Jira's default issue types in other languages.
+        "historia" | "história" | "storia" | "historyjka" | "verhaal" | "история"
+        | "ストーリー" => "story".into(),
+        "tarea" | "aufgabe" | "tâche" | "tarefa" | "attività" | "zadanie" | "taak" | "задача"
+        | "タスク" => "task".into(),
+        "subtarea" | "unteraufgabe" | "sous-tâche" | "subtarefa" | "sottoattività"
+        | "podzadanie" | "subtaak" | "подзадача" | "サブタスク" => "sub-task".into(),
+        "error" | "fehler" | "błąd" | "błąd-w-programie" | "баг" | "ошибка" | "バグ" => {
+            "bug".into()
+        }
+        "épica" | "épico" | "epik" | "эпик" | "エピック" => "epic".into(),
         _ => k,
     }
 }

@@ -13,6 +13,7 @@ mod github;
 mod importers;
 mod inputs;
 mod jira;
+mod l10n;
 mod layers;
 mod pdf;
 mod pdf_warning;

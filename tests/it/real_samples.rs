@@ -134,7 +134,8 @@ fn check_jira(file: &str, as_of: &str) {
     let instant = today.and_hms_opt(23, 59, 59).expect("t");
     let monday = today - Duration::days(today.weekday().num_days_from_monday() as i64);
     let next_monday = monday + Duration::days(7);
-    let existed: Vec<&Row> = rows.iter().filter(|r| r.created.is_none_or(|c| c <= instant)).collect();
+    let existed: Vec<&Row> =
+        rows.iter().filter(|r| r.created.is_none_or(|c| c <= instant)).collect();
     // Open at the instant: resolved later, or not done now and never resolved.
     let open_then = |r: &Row| match r.resolved {
         Some(res) => res > instant,
@@ -142,13 +143,17 @@ fn check_jira(file: &str, as_of: &str) {
     };
     let done_in_week = existed
         .iter()
-        .filter(|r| r.resolved.is_some_and(|res| res >= monday.and_time(NaiveTime::MIN) && res <= instant))
+        .filter(|r| {
+            r.resolved.is_some_and(|res| res >= monday.and_time(NaiveTime::MIN) && res <= instant)
+        })
         .count();
-    let overdue = existed.iter().filter(|r| open_then(r) && r.due.is_some_and(|d| d < today)).count();
+    let overdue =
+        existed.iter().filter(|r| open_then(r) && r.due.is_some_and(|d| d < today)).count();
     let next_week = existed
         .iter()
         .filter(|r| {
-            open_then(r) && r.due.is_some_and(|d| d >= next_monday && d < next_monday + Duration::days(7))
+            open_then(r)
+                && r.due.is_some_and(|d| d >= next_monday && d < next_monday + Duration::days(7))
         })
         .count();
     let mut sprints: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -165,10 +170,15 @@ fn check_jira(file: &str, as_of: &str) {
     let project = &reports["project"];
     let meta = &project["meta"];
     assert_eq!(meta["items_in_scope"], existed.len(), "{file}: items in scope at {as_of}");
-    let week_done = project["throughput"].as_array().and_then(|t| t.last()).expect("this week")["done"].clone();
+    let week_done =
+        project["throughput"].as_array().and_then(|t| t.last()).expect("this week")["done"].clone();
     assert_eq!(week_done, done_in_week, "{file}: done in the week of {as_of}");
     assert_eq!(project["overdue"].as_array().map(Vec::len), Some(overdue), "{file}: overdue");
-    assert_eq!(project["due_next_week"].as_array().map(Vec::len), Some(next_week), "{file}: due next week");
+    assert_eq!(
+        project["due_next_week"].as_array().map(Vec::len),
+        Some(next_week),
+        "{file}: due next week"
+    );
     let reported: BTreeMap<String, (usize, usize)> = project["sprints"]["list"]
         .as_array()
         .expect("sprints")
@@ -179,7 +189,8 @@ fn check_jira(file: &str, as_of: &str) {
         })
         .collect();
     assert_eq!(reported, sprints, "{file}: each sprint's items and done");
-    let has_evidence = rows.iter().any(|r| r.due.is_some() || r.resolved.is_some() || r.sprint.is_some());
+    let has_evidence =
+        rows.iter().any(|r| r.due.is_some() || r.resolved.is_some() || r.sprint.is_some());
     for (role, r) in &reports {
         let status = r["verdict"]["status"].as_str().expect("status");
         assert!(
@@ -189,10 +200,17 @@ fn check_jira(file: &str, as_of: &str) {
         );
     }
     // No item created after the instant is listed anywhere.
-    let later: Vec<&str> = rows.iter().filter(|r| r.created.is_some_and(|c| c > instant)).map(|r| r.key.as_str()).collect();
+    let later: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.created.is_some_and(|c| c > instant))
+        .map(|r| r.key.as_str())
+        .collect();
     let text = serde_json::to_string(&reports).expect("json");
     for key in later {
-        assert!(!text.contains(&format!("\"key\":\"{key}\"")), "{file}: {key} did not exist yet at {as_of}");
+        assert!(
+            !text.contains(&format!("\"key\":\"{key}\"")),
+            "{file}: {key} did not exist yet at {as_of}"
+        );
     }
 }
 
