@@ -332,11 +332,12 @@ fn year(y: u32, digits: usize) -> i32 {
     }
 }
 
-/// `15/Feb/26 4:37 PM`, `15/Feb/2026`, `15-Feb-2026 16:37`.
+/// `15/Feb/26 4:37 PM`, `15/Feb/2026`, `15-Feb-2026 16:37`, `07 May 2024` (a
+/// spreadsheet's re-save).
 fn parse_jira(s: &str) -> Option<Parsed> {
     let mut sc = Scanner::new(s);
     let day = sc.number(1, 2)?;
-    let sep = sc.one_of(b"/-")?;
+    let sep = sc.one_of(b"/- ")?;
     let month = month_from_name(sc.word()?)?;
     sc.expect(sep)?;
     let (y, digits) = sc.number_len(2, 4)?;
@@ -610,6 +611,8 @@ mod tests {
         );
         assert_eq!(p("12/Dec/26"), Parsed::Date(ymd(2026, 12, 12)));
         assert_eq!(p("09/Mar/2026 12:00 PM").date(), ymd(2026, 3, 9));
+        assert_eq!(p("07 May 2024"), Parsed::Date(ymd(2024, 5, 7)));
+        assert_eq!(p("07 May 2024 14:05").date(), ymd(2024, 5, 7));
     }
 
     /// Jira exports in other languages write their own month abbreviations.

@@ -210,6 +210,14 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
 }
 
 fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
+    if items.is_empty() {
+        return Assessment {
+            status: Status::Unknown,
+            basis: Basis::Nothing,
+            reason: "no items of this concern in scope".into(),
+            fix: None,
+        };
+    }
     let open = items.iter().filter(|&&i| ctx.items[i].state.is_active()).count();
     if open == 0 && !items.is_empty() {
         return Assessment {
@@ -222,10 +230,18 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
     Assessment {
         status: Status::Unknown,
         basis: Basis::Nothing,
-        reason: format!(
-            "nothing to judge the schedule by: no dated milestone or sprint, no due date on an open item, and fewer than {MIN_SAMPLES} items finished in the last {} weeks",
-            ctx.thresholds().flow_weeks
-        ),
+        reason: {
+            let finished = (0..ctx.items.len())
+                .filter(|&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_some())
+                .count();
+            let flow = match finished {
+                0 => "nothing finished with a date yet".to_string(),
+                n => format!("{} finished", plural_items(n, "item")),
+            };
+            format!(
+                "nothing to judge the schedule by: no dated milestone, no finished sprint, no due date on an open item, and {flow}"
+            )
+        },
         fix: Some("Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), or export the Due date and Resolved columns.".into()),
     }
 }

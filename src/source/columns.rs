@@ -35,6 +35,12 @@ impl Columns {
             }
             by_name.entry(folded).or_default().push(i);
         }
+        // Jira's timeline (plans) export heads its key column `Key`.
+        if !by_name.contains_key("issue key") {
+            if let Some(idx) = by_name.get("key").cloned() {
+                by_name.insert("issue key".into(), idx);
+            }
+        }
         Columns { by_name, used: vec![false; headers.len()], translated }
     }
 

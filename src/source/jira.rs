@@ -429,7 +429,13 @@ impl Reader<'_> {
         .map(|s| s.max(0.0) as u64);
         let votes = number(c.votes, "vote count", "")?.map_or(0, |v| v.max(0.0) as u32);
         let updated = self.date(b, row, c.updated, Slot::Updated)?.map(|p| p.instant(tz));
-        let closed = self.date(b, row, c.resolved, Slot::Closed)?.map(|p| p.instant(tz));
+        // Without a resolution date, a finished item finished when its status category
+        // last changed (to Done).
+        let closed_col = match value(row, c.resolved) {
+            None if matches!(state, State::Done | State::Cancelled) => c.category_changed,
+            _ => c.resolved,
+        };
+        let closed = self.date(b, row, closed_col, Slot::Closed)?.map(|p| p.instant(tz));
         let due = self.date(b, row, c.due, Slot::Due)?.map(Parsed::date);
         // Every sprint the item was in, in the export's order: the last is its sprint now.
         let mut sprints: Vec<Str> = Vec::new();

@@ -93,8 +93,7 @@ fn read_jira(path: &std::path::Path) -> Vec<Row> {
         let sprint = sprints
             .iter()
             .filter_map(|&i| rec.get(i))
-            .filter(|s| !s.trim().is_empty())
-            .next_back()
+            .rfind(|s| !s.trim().is_empty())
             .map(str::to_string);
         rows.push(Row {
             key: get(Some(key)),
