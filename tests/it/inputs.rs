@@ -120,9 +120,28 @@ fn jira_export_without_issue_key() {
     check(
         &import_error(&format!("jira:{p}")),
         &format!("{p}: "),
-        &["not a Jira export", "missing column `Issue key`", "`Key`"],
+        &["not a Jira export", "missing column `Issue key`", "`Ticket`"],
     );
-    check(&import_error(&format!("csv:{p}")), &format!("{p}: "), &["unrecognised export", "`Key`"]);
+    check(
+        &import_error(&format!("csv:{p}")),
+        &format!("{p}: "),
+        &["unrecognised export", "`Ticket`"],
+    );
+}
+
+/// Jira's timeline (plans) export heads its key column `Key`: it reads as `Issue key`.
+#[test]
+fn a_timeline_export_keyed_by_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = write(
+        dir.path(),
+        "timeline.csv",
+        "Key\tIssue Type\tSummary\tStatus\tSprint\tDue date\nCGQ-1\tEpic\tCombat system\tTo Do\tCGQ Sprint 5\t\nCGQ-2\tTask\tTurn based system\tDone\tCGQ Sprint 4\t\n",
+    );
+    let items = items_in(dir.path(), &["-s", &format!("csv:{p}")]);
+    let keys: Vec<&str> = items.iter().map(|i| i["key"].as_str().expect("key")).collect();
+    assert_eq!(keys, ["CGQ-1", "CGQ-2"]);
+    assert_eq!(item(&items, "CGQ-2")["iteration"], "CGQ Sprint 4");
 }
 
 // ---------------------------------------------------------------- bytes and encodings
