@@ -139,9 +139,40 @@ impl Classifier {
         self.classify_with(snapshot, false)
     }
 
+    /// What the rules' labels, titles and bodies say of each item: the costly part of
+    /// classifying, and the same for an item whatever else is in the snapshot. For
+    /// [`Classifier::concerns_given`], to classify several snapshots of the same items
+    /// (the weeks of a backfill) scanning each text once.
+    pub(crate) fn text_hits(&self, items: &[Item]) -> Vec<Box<[u8]>> {
+        crate::par::map_with(
+            items,
+            4096,
+            || self.rules.scratch(),
+            |scratch, item| self.hits(item, scratch).into_boxed_slice(),
+        )
+    }
+
+    /// [`Classifier::concerns`] with each item's text hits given, in item order.
+    pub(crate) fn concerns_given(
+        &self,
+        snapshot: &Snapshot,
+        hits: &[&[u8]],
+    ) -> Vec<Classification> {
+        self.classify_given(snapshot, false, Some(hits))
+    }
+
     fn classify_with(&self, snapshot: &Snapshot, reasons: bool) -> Vec<Classification> {
+        self.classify_given(snapshot, reasons, None)
+    }
+
+    fn classify_given(
+        &self,
+        snapshot: &Snapshot,
+        reasons: bool,
+        hits: Option<&[&[u8]]>,
+    ) -> Vec<Classification> {
         let ctx = Context::new(snapshot);
-        let mut raw = self.score_all(&snapshot.items, &ctx, reasons);
+        let mut raw = self.score_all(&snapshot.items, &ctx, reasons, hits);
 
         // Children vote for their parent, weighted by share. Children are scored on their
         // own rules only, so the vote does not depend on order.
@@ -230,12 +261,23 @@ impl Classifier {
         items: &[Item],
         ctx: &Context,
         reasons: bool,
+        hits: Option<&[&[u8]]>,
     ) -> Vec<(Scores, Vec<Reason>)> {
+        let indexed: Vec<usize> = (0..items.len()).collect();
         crate::par::map_with(
-            items,
+            &indexed,
             4096,
             || self.rules.scratch(),
-            |scratch, item| self.score(item, ctx, reasons, scratch),
+            |scratch, &i| {
+                let item = &items[i];
+                match hits.and_then(|h| h.get(i)).filter(|h| h.len() == self.rules.rules.len()) {
+                    Some(h) => self.score_from(item, h, ctx, reasons, scratch),
+                    None => {
+                        let h = self.hits(item, scratch);
+                        self.score_from(item, &h, ctx, reasons, scratch)
+                    }
+                }
+            },
         )
     }
 
@@ -277,16 +319,10 @@ impl Classifier {
     }
 
     /// Every rule that matches `item`, summed per concern.
-    fn score(
-        &self,
-        item: &Item,
-        ctx: &Context,
-        explain: bool,
-        scratch: &mut rules::Scratch,
-    ) -> (Scores, Vec<Reason>) {
+    /// Per rule: which of its label, title and body conditions the item meets, each found
+    /// for all rules at once (a label index, one regex scan per text).
+    fn hits(&self, item: &Item, scratch: &mut rules::Scratch) -> Vec<u8> {
         let rs = &self.rules;
-        // Per rule: which of its label, title and body conditions the item meets, each
-        // found for all rules at once (a label index, one regex scan per text).
         let mut hits = vec![0u8; rs.rules.len()];
         rs.match_title(scratch, &item.title, |r| hits[r] |= TITLE);
         if !item.body.is_empty() {
@@ -303,6 +339,19 @@ impl Classifier {
             };
             rs.label_rules(label, |r| hits[r] |= LABEL);
         }
+        hits
+    }
+
+    /// An item's scores from its text hits, its fields and its structural facts.
+    fn score_from(
+        &self,
+        item: &Item,
+        hits: &[u8],
+        ctx: &Context,
+        explain: bool,
+        scratch: &mut rules::Scratch,
+    ) -> (Scores, Vec<Reason>) {
+        let rs = &self.rules;
         let facts = ctx.facts(item);
 
         let mut scores = Scores::default();

@@ -79,6 +79,15 @@ pub struct ReportArgs {
     /// A folder of human notes: DIR/YYYY-Www/ROLE.md
     #[arg(long, value_name = "DIR")]
     pub notes: Option<PathBuf>,
+
+    /// First store the N weeks before this one, rebuilt from the same export, so that
+    /// this week has a baseline and a history (weeks taken live are kept)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub backfill: usize,
+
+    /// With --backfill: rebuild weeks that were taken live too
+    #[arg(long, requires = "backfill")]
+    pub backfill_overwrite: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -321,6 +330,8 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         } else {
             None
         },
+        backfill: args.backfill,
+        backfill_overwrite: args.backfill_overwrite,
     };
     let mut outcome = crate::report::run(
         &config,
@@ -334,6 +345,16 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         tracing::debug!("peak memory: {mb} MB");
     }
     let mut text = String::new();
+    if let (Some(first), Some(last)) = (outcome.backfilled.first(), outcome.backfilled.last()) {
+        text.push_str(&format!(
+            "backfilled {first} to {last} ({} week{})\n",
+            outcome.backfilled.len(),
+            if outcome.backfilled.len() == 1 { "" } else { "s" }
+        ));
+    }
+    for w in &outcome.kept_live {
+        text.push_str(&format!("kept {w}: taken live (--backfill-overwrite rebuilds it)\n"));
+    }
     for (role, status) in &outcome.statuses {
         text.push_str(&format!("{:<8} {}\n", role.as_str(), status.badge()));
     }

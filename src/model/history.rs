@@ -12,6 +12,9 @@ pub struct WeekSummary {
     pub product: Option<Status>,
     pub program: Option<Status>,
     pub project: Option<Status>,
+    /// Rebuilt from a later export by `report --backfill`, not taken in its own week.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backfilled: bool,
 }
 
 impl WeekSummary {
@@ -22,6 +25,7 @@ impl WeekSummary {
             product: None,
             program: None,
             project: None,
+            backfilled: false,
         }
     }
 

@@ -34,6 +34,10 @@ pub struct Request {
     pub notes: Option<PathBuf>,
     /// A baseline to use when the state folder has none (the demo's last week).
     pub fallback_baseline: Option<Snapshot>,
+    /// Weeks before this one to store first, rebuilt from the same export (`--backfill`).
+    pub backfill: usize,
+    /// Backfill over weeks that were taken live too.
+    pub backfill_overwrite: bool,
 }
 
 /// One role's verdict, once its files are written.
@@ -47,6 +51,10 @@ pub struct Outcome {
     pub week: String,
     pub files: Vec<PathBuf>,
     pub statuses: Vec<(Role, Status)>,
+    /// The weeks backfilled before this one, oldest first, and those kept because they
+    /// were taken live.
+    pub backfilled: Vec<crate::model::Week>,
+    pub kept_live: Vec<crate::model::Week>,
     /// The week's items, classes and baseline, handed back so that a command about to
     /// exit can leave them to the exit (see [`Outcome::leave_to_exit`]) rather than
     /// free them one by one. Dropped with the outcome otherwise.
@@ -83,9 +91,17 @@ pub fn run(
     // Last week's snapshot is read while the sources load: for a large project both take
     // a while, and neither needs the other.
     let state = State::new(&req.state_dir);
-    let prior = read_baseline_aside(&state, period.week);
+    // With a backfill, last week is one of the weeks about to be written: read after.
+    let prior = (req.backfill == 0).then(|| read_baseline_aside(&state, period.week));
     let (classifier, snapshot, renderer) = load_beside_tools(classifier, load, user_templates)?;
     lap("sources loaded");
+    let mut snapshot = snapshot;
+    let (backfilled, kept_live) =
+        backfill(config, &classifier, &state, &mut snapshot, req, period)?;
+    if !backfilled.is_empty() {
+        lap("weeks backfilled");
+    }
+    let prior = prior.unwrap_or_else(|| read_baseline_aside(&state, period.week));
     // The week as it stood at its instant: an export taken later knows the future.
     let mut snapshot = snapshot;
     let rewound = crate::model::rewind(&mut snapshot, period.as_of);
@@ -149,7 +165,166 @@ pub fn run(
     lap("reports renamed into place, state saved");
     let statuses = rendered.iter().map(|r| (r.role, r.verdict.status)).collect();
     drop(ctx);
-    Ok(Outcome { week, files, statuses, week_data: Box::new((snapshot, classes, baseline)) })
+    Ok(Outcome {
+        week,
+        files,
+        statuses,
+        backfilled,
+        kept_live,
+        week_data: Box::new((snapshot, classes, baseline)),
+    })
+}
+
+/// Stores the `req.backfill` weeks before `period`'s, oldest first, each rebuilt from the
+/// export as it stood at that week's end: its snapshot and its statuses, as if it had
+/// been reported live (no report files). A week already taken live is kept unless
+/// `backfill_overwrite`; a backfilled one is rebuilt (the same bytes for the same
+/// export). Returns the weeks written and the live ones kept.
+fn backfill(
+    config: &Config,
+    classifier: &Classifier,
+    state: &State,
+    snapshot: &mut Snapshot,
+    req: &Request,
+    period: Period,
+) -> Result<(Vec<crate::model::Week>, Vec<crate::model::Week>)> {
+    let (written, kept, bodies, done) =
+        backfill_weeks(config, classifier, state, snapshot, req, period);
+    for (it, body) in snapshot.items.iter_mut().zip(bodies) {
+        it.body = body;
+    }
+    done?;
+    Ok((written, kept))
+}
+
+/// [`backfill`]'s weeks, with the bodies it took out of `snapshot` to put back.
+#[allow(clippy::type_complexity)]
+fn backfill_weeks(
+    config: &Config,
+    classifier: &Classifier,
+    state: &State,
+    snapshot: &mut Snapshot,
+    req: &Request,
+    period: Period,
+) -> (Vec<crate::model::Week>, Vec<crate::model::Week>, Vec<String>, Result<()>) {
+    let tz = config.timezone.0;
+    let mut weeks = vec![];
+    let mut w = period.week;
+    for _ in 0..req.backfill {
+        w = w.prev();
+        weeks.push(w);
+    }
+    weeks.reverse();
+    let (mut written, mut kept) = (Vec::new(), Vec::new());
+    if weeks.is_empty() {
+        return (written, kept, Vec::new(), Ok(()));
+    }
+    // Each item's text is scanned once for all the weeks; last week is the week before,
+    // just stored, so it is taken from memory instead of read back; a week's snapshot is
+    // written while the next week is rebuilt and classified.
+    let text_hits = classifier.text_hits(&snapshot.items);
+    // Past weeks need no bodies once their text is scanned: each week's copy is smaller
+    // without them (they are put back for this week's report).
+    let bodies: Vec<String> =
+        snapshot.items.iter_mut().map(|it| std::mem::take(&mut it.body)).collect();
+    let snapshot = &*snapshot;
+    let mut last: Option<(crate::model::Week, Baseline)> = None;
+    let done = std::thread::scope(|s| -> Result<()> {
+        let mut storing: Option<std::thread::ScopedJoinHandle<'_, Result<()>>> = None;
+        for week in weeks {
+            let live = state.summary(week)?.is_some_and(|s| !s.backfilled);
+            if live && !req.backfill_overwrite {
+                kept.push(week);
+                continue;
+            }
+            let started = std::time::Instant::now();
+            let p = Period::resolve(Some(WeekChoice::Given(week)), week.end(tz), tz);
+            let mut snap = snapshot.clone();
+            let rewound = crate::model::rewind(&mut snap, p.as_of);
+            let mut snap = scope(snap, config);
+            apply_milestone_config(&mut snap, config);
+            snap.taken_at = p.as_of;
+            let hits = hits_of(&snap.items, &snapshot.items, &text_hits);
+            let classes = classifier.concerns_given(&snap, &hits);
+            // The week before must be stored before this one reads its history.
+            if let Some(h) = storing.take() {
+                crate::par::join(h)?;
+            }
+            let baseline = match last.take() {
+                Some((w, b)) if w == week.prev() => Some(b),
+                _ => state.baseline(week)?.map(|(_, b)| b),
+            };
+            let history = state.history_before(week)?;
+            let input = Input {
+                snapshot: &snap,
+                classes: &classes,
+                baseline: baseline.as_ref(),
+                period: p,
+                config,
+                history: &history,
+                rewind: rewound,
+            };
+            let summary = week_statuses(&Ctx::new(&input), week);
+            last = Some((week, Baseline::of(&snap)));
+            tracing::debug!(
+                "backfill {week}: {} items in {} ms",
+                snap.items.len(),
+                started.elapsed().as_millis()
+            );
+            storing = Some(s.spawn(move || {
+                let stored = state.prepare_snapshot(week, &snap)?;
+                state.commit(week, stored, &summary)
+            }));
+            written.push(week);
+        }
+        match storing {
+            Some(h) => crate::par::join(h),
+            None => Ok(()),
+        }
+    });
+    (written, kept, bodies, done)
+}
+
+/// The statuses a week's reports would have, each role analysed on a thread of its own.
+fn week_statuses(ctx: &Ctx, week: crate::model::Week) -> WeekSummary {
+    let mut summary = WeekSummary::new(week);
+    summary.backfilled = true;
+    let statuses = std::thread::scope(|s| {
+        let roles: Vec<_> = Role::ALL
+            .into_iter()
+            .map(|role| {
+                s.spawn(move || match role {
+                    Role::Product => analyse::product::build(ctx, Vec::new()).verdict.status,
+                    Role::Program => analyse::program::build(ctx, Vec::new()).verdict.status,
+                    Role::Project => analyse::project::build(ctx, Vec::new()).verdict.status,
+                })
+            })
+            .collect();
+        roles.into_iter().map(crate::par::join).collect::<Vec<_>>()
+    });
+    for (role, status) in Role::ALL.into_iter().zip(statuses) {
+        summary.set(role, status);
+    }
+    summary
+}
+
+/// The text hits of each of `kept`, a subsequence of `all` (rewinding and scope keep
+/// the order), from those of `all`.
+fn hits_of<'h>(
+    kept: &[crate::model::Item],
+    all: &[crate::model::Item],
+    hits: &'h [Box<[u8]>],
+) -> Vec<&'h [u8]> {
+    let mut out = Vec::with_capacity(kept.len());
+    let mut j = 0;
+    for it in kept {
+        while j < all.len() && all[j].id != it.id {
+            j += 1;
+        }
+        out.push(hits.get(j).map_or(&[][..], |h| &h[..]));
+        j += 1;
+    }
+    out
 }
 
 /// Reads the stored week before `week` on a thread of its own.

@@ -46,6 +46,20 @@ impl State {
         Ok(Some((found, snap)))
     }
 
+    /// The stored summary of `week`, when there is one.
+    pub(crate) fn summary(&self, week: Week) -> Result<Option<WeekSummary>> {
+        let path = self.history().join(format!("{week}.json"));
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::read(&path.display().to_string(), &e)),
+        };
+        let shown = path.display().to_string();
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            Error::input(crate::error::Location::file(&shown), format!("invalid history file: {e}"))
+        })
+    }
+
     /// Summaries of weeks before `week`, newest first, stopping at the first gap.
     pub(crate) fn history_before(&self, week: Week) -> Result<Vec<WeekSummary>> {
         let mut out = Vec::new();

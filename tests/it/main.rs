@@ -7,6 +7,7 @@
 
 mod common;
 
+mod backfill;
 mod classify;
 mod cli;
 mod github;

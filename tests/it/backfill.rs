@@ -1,0 +1,91 @@
+//! `report --backfill N`: the weeks before this one, rebuilt from the same export, so a
+//! team's first real report already has a baseline and a history.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::common::{fixture, run};
+
+/// The demo's Jira export, with its config: teams, milestone dates.
+fn demo(out: &Path, week: &str, extra: &[&str]) -> (i32, String, String) {
+    let config = fixture("demo/rolecall.toml");
+    let source = format!("jira:{}", fixture("demo/acme-jira.csv"));
+    let out = out.display().to_string();
+    let mut args = vec!["-c", &config, "report", "-s", &source, "--week", week, "-o", &out];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// Every file under `dir`, by path relative to it.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("readable") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("under").display().to_string();
+                out.insert(rel, std::fs::read(&p).expect("file"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_backfilled_week_reports_as_the_weeks_run_live_in_order() {
+    let live = tempfile::tempdir().expect("temp dir");
+    for week in ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"] {
+        let (code, _, err) = demo(live.path(), week, &[]);
+        assert_eq!(code, 0, "{week}: {err}");
+    }
+    let filled = tempfile::tempdir().expect("temp dir");
+    let (code, out, err) = demo(filled.path(), "2026-W48", &["--backfill", "4"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("backfilled 2026-W44 to 2026-W47 (4 weeks)\n"), "{out}");
+    let (live, filled) = (files(live.path()), files(filled.path()));
+    for role in ["index.md", "product.md", "program.md", "project.md", "program.json"] {
+        let name = format!("2026-W48/{role}");
+        assert!(live[&name] == filled[&name], "{name} differs from the weeks run live");
+    }
+    for week in ["2026-W44", "2026-W45", "2026-W46", "2026-W47"] {
+        let name = format!(".rolecall/snapshots/{week}.json");
+        assert!(live[&name] == filled[&name], "{name} differs");
+        // The week's own reports were not written: only what later weeks compare.
+        assert!(!filled.contains_key(&format!("{week}/index.md")));
+        let history = String::from_utf8(filled[&format!(".rolecall/history/{week}.json")].clone())
+            .expect("utf-8");
+        assert!(history.contains("\"backfilled\": true"), "{history}");
+    }
+}
+
+#[test]
+fn backfilling_again_changes_nothing_and_keeps_weeks_taken_live() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, _, err) = demo(dir.path(), "2026-W46", &[]);
+    assert_eq!(code, 0, "{err}");
+    let live_w46 = std::fs::read(dir.path().join(".rolecall/history/2026-W46.json")).expect("w46");
+    let (code, out, err) = demo(dir.path(), "2026-W48", &["--backfill", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("backfilled 2026-W45 to 2026-W47 (2 weeks)"), "{out}");
+    assert!(out.contains("kept 2026-W46: taken live"), "{out}");
+    assert_eq!(
+        std::fs::read(dir.path().join(".rolecall/history/2026-W46.json")).expect("w46"),
+        live_w46,
+        "a week taken live is never overwritten by a backfill"
+    );
+    let first = files(dir.path());
+    let (code, _, err) = demo(dir.path(), "2026-W48", &["--backfill", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(files(dir.path()) == first, "a second backfill of the same export changed files");
+    // Asked to, it rebuilds the live week too.
+    let (code, out, err) =
+        demo(dir.path(), "2026-W48", &["--backfill", "3", "--backfill-overwrite"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("backfilled 2026-W45 to 2026-W47 (3 weeks)"), "{out}");
+    let w46 =
+        std::fs::read_to_string(dir.path().join(".rolecall/history/2026-W46.json")).expect("w46");
+    assert!(w46.contains("\"backfilled\": true"), "{w46}");
+}
