@@ -20,7 +20,7 @@ pub use report::{
     ConfigDate, MilestoneConfig, PageName, PdfSettings, ReportConfig, ScopeConfig, TeamConfig,
     Thresholds,
 };
-pub use source::{SourceConfig, StatusMap, TimeZone};
+pub use source::{JiraConfig, SourceConfig, StatusMap, TimeZone};
 
 /// Day/month order of numeric dates such as `04/05/2017`.
 pub use crate::dates::DateOrder;
@@ -49,6 +49,8 @@ pub struct Config {
     pub classify: ClassifyConfig,
     /// The GitHub source: API URL, repository selection, retries and rate limits.
     pub github: GithubConfig,
+    /// Jira exports: the site they come from, to link their keys.
+    pub jira: JiraConfig,
     /// What `rolecall report` writes, and the thresholds behind its statuses.
     pub report: ReportConfig,
     /// Which items the reports count.
@@ -76,6 +78,7 @@ impl Default for Config {
             sources: Vec::new(),
             classify: ClassifyConfig::default(),
             github: Default::default(),
+            jira: Default::default(),
             report: Default::default(),
             scope: Default::default(),
             teams: Vec::new(),

@@ -52,6 +52,9 @@ pub struct PdfSettings {
     pub margin_mm: f32,
     /// TrueType/OpenType fonts tried in order for missing glyphs (e.g. Noto Sans CJK).
     pub fallback_fonts: Vec<String>,
+    /// Keep the "owner to fill" placeholders of unfilled notes in the PDF (they are for
+    /// the people who write the notes, not for the readers a PDF is sent to).
+    pub placeholders: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -63,7 +66,12 @@ pub enum PageName {
 
 impl Default for PdfSettings {
     fn default() -> Self {
-        PdfSettings { page: PageName::A4, margin_mm: 18.0, fallback_fonts: Vec::new() }
+        PdfSettings {
+            page: PageName::A4,
+            margin_mm: 18.0,
+            fallback_fonts: Vec::new(),
+            placeholders: false,
+        }
     }
 }
 

@@ -153,3 +153,12 @@ impl<'de> Deserialize<'de> for StatusMap {
         Ok(StatusMap(map))
     }
 }
+
+/// `[jira]`: settings for every Jira export.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct JiraConfig {
+    /// The Jira site (`https://acme.atlassian.net`): every Jira item links to
+    /// `<url>/browse/KEY` unless its source's `base-url` says otherwise.
+    pub url: Option<String>,
+}

@@ -39,6 +39,15 @@ pub struct RoleContext<'a> {
     pub top: usize,
     /// Where the notes for this role and week are read from (a hint when none are).
     pub notes_path: String,
+    /// Whether `--notes` (or `[report] notes`) names a notes folder.
+    pub notes_configured: bool,
+    /// Whether any note slot is filled.
+    pub has_notes: bool,
+    /// This rendering is for the PDF: no paths of the machine that ran it.
+    pub for_pdf: bool,
+    /// Show "owner to fill" placeholders for unfilled notes: in Markdown; in the PDF only
+    /// with `[report.pdf] placeholders = true`.
+    pub placeholders: bool,
 }
 
 /// `index.md`'s data: each role's verdict in a line, and the week's numbers.
@@ -49,8 +58,12 @@ pub struct IndexContext<'a> {
     pub roles: Vec<IndexRole<'a>>,
     pub concern_mix: std::collections::BTreeMap<String, usize>,
     pub as_of: chrono::DateTime<chrono::Utc>,
+    /// How fresh the data is: the newest change the sources know of, up to `as_of`.
+    pub data_as_of: chrono::DateTime<chrono::Utc>,
     pub items: usize,
     pub top: usize,
+    /// This rendering is for the PDF (links go to the PDFs).
+    pub for_pdf: bool,
 }
 
 /// One role's line in the index.

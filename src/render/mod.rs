@@ -23,6 +23,8 @@ pub struct Document<'a> {
     pub full: &'a RoleReport<'a>,
     /// The templates' output for this role.
     pub markdown: &'a str,
+    /// The templates' output for the PDF (without placeholders and machine paths).
+    pub pdf_markdown: &'a str,
     /// Page setup and metadata, for the PDF.
     pub pdf: &'a pdf::PdfOptions,
 }
@@ -81,7 +83,7 @@ impl Renderer for Pdf {
     }
 
     fn render(&self, doc: &Document, w: &mut dyn Write) -> std::io::Result<()> {
-        let pdf = pdf::render(doc.markdown, doc.pdf).map_err(std::io::Error::other)?;
+        let pdf = pdf::render(doc.pdf_markdown, doc.pdf).map_err(std::io::Error::other)?;
         w.write_all(&pdf.bytes)
     }
 }

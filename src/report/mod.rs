@@ -387,8 +387,16 @@ fn prepare_week_files(
         rendered.push(r);
         pending.extend(files);
     }
-    let index = templates.render("index.md", &index_data(ctx, &rendered))?;
+    let index = templates.render("index.md", &index_data(ctx, &rendered, false))?;
     pending.push(write::prepare(&dir.join("index.md"), |w| w.write_all(index.as_bytes()))?);
+    if req.formats.contains(&Format::Pdf) {
+        // The one-page brief a director opens: the three verdicts, their reasons.
+        let brief = templates.render("index.md", &index_data(ctx, &rendered, true))?;
+        let config = ctx.input.config;
+        let opts = pdf_options(config, "Weekly status", week, ctx);
+        let pdf = crate::render::pdf::render(&brief, &opts)?;
+        pending.push(write::prepare(&dir.join("index.pdf"), |w| w.write_all(&pdf.bytes))?);
+    }
     Ok((rendered, pending))
 }
 
@@ -424,14 +432,42 @@ fn role_files(
     };
     let notes_path = match req.notes.as_deref() {
         Some(d) => d.join(week).join(format!("{role}.md")).display().to_string(),
-        None => format!("notes/{week}/{role}.md (pass --notes notes)"),
+        None => format!("notes/{week}/{role}.md"),
     };
-    let context = RoleContext { report: context.0, totals: context.1, top, notes_path };
+    let has_notes = match &context.0 {
+        RoleReport::Product(r) => r.notes.iter().any(|n| n.filled),
+        RoleReport::Program(r) => r.notes.iter().any(|n| n.filled),
+        RoleReport::Project(r) => r.notes.iter().any(|n| n.filled),
+    };
+    let mut context = RoleContext {
+        report: context.0,
+        totals: context.1,
+        top,
+        notes_path,
+        notes_configured: req.notes.is_some(),
+        has_notes,
+        for_pdf: false,
+        placeholders: true,
+    };
     let verdict = context.report.verdict().clone();
     let analysed = started.elapsed();
-    let markdown = renderer.render(&format!("{role}.md"), &context)?;
-    let pdf = pdf_options(config, role, week, ctx.input.period.as_of);
-    let doc = Document { role, full: &full, markdown: &markdown, pdf: &pdf };
+    let template = format!("{role}.md");
+    let markdown = renderer.render(&template, &context)?;
+    // The PDF goes to readers: no placeholders for the note writers (unless asked), no
+    // paths of this machine.
+    let pdf_markdown = match req.formats.contains(&Format::Pdf) {
+        true => {
+            context.for_pdf = true;
+            context.placeholders = config.report.pdf.placeholders;
+            renderer.render(&template, &context)?
+        }
+        false => String::new(),
+    };
+    let mut pdf = pdf_options(config, &format!("{} report", role.title()), week, ctx);
+    pdf.subject = format!("Weekly {} status, {week}", role.as_str());
+    pdf.keywords = vec![role.as_str().to_string(), week.to_string(), "status report".into()];
+    let doc =
+        Document { role, full: &full, markdown: &markdown, pdf_markdown: &pdf_markdown, pdf: &pdf };
     let mut files = Vec::new();
     for format in Format::ALL.into_iter().filter(|f| req.formats.contains(f)) {
         let path = dir.join(format!("{role}.{}", format.as_str()));
@@ -449,21 +485,21 @@ fn role_files(
 /// Page setup and metadata of one role's PDF, from `[report.pdf]` and the week.
 fn pdf_options(
     config: &Config,
-    role: Role,
+    title: &str,
     week: &str,
-    as_of: DateTime<Utc>,
+    ctx: &Ctx,
 ) -> crate::render::pdf::PdfOptions {
     use crate::render::pdf::{PageSize, PdfOptions};
     let p = &config.report.pdf;
-    let title = format!("{} report", role.title());
     let org = &config.report.title;
     PdfOptions {
-        title,
+        title: title.to_string(),
         subtitle: if org.is_empty() { week.to_string() } else { format!("{org} · {week}") },
         author: "rolecall".into(),
-        subject: format!("Weekly {} status, {week}", role.as_str()),
-        keywords: vec![role.as_str().to_string(), week.to_string(), "status report".into()],
-        as_of,
+        subject: format!("Weekly status, {week}"),
+        keywords: vec![week.to_string(), "status report".into()],
+        as_of: ctx.input.period.as_of,
+        data_as_of: Some(data_as_of(ctx)),
         page: match p.page {
             crate::config::PageName::A4 => PageSize::A4,
             crate::config::PageName::Letter => PageSize::Letter,
@@ -473,8 +509,22 @@ fn pdf_options(
     }
 }
 
-fn index_data<'a>(ctx: &Ctx, rendered: &'a [Rendered]) -> IndexContext<'a> {
+/// How fresh the week's data is: the newest change its sources know of, up to the
+/// week's instant (the instant itself when no source says).
+fn data_as_of(ctx: &Ctx) -> DateTime<Utc> {
+    let as_of = ctx.input.period.as_of;
+    ctx.input
+        .snapshot
+        .sources
+        .iter()
+        .filter_map(|s| s.data_as_of)
+        .max()
+        .map_or(as_of, |t| t.min(as_of))
+}
+
+fn index_data<'a>(ctx: &Ctx, rendered: &'a [Rendered], for_pdf: bool) -> IndexContext<'a> {
     let meta = ctx.meta("index");
+    let ext = if for_pdf { "pdf" } else { "md" };
     IndexContext {
         title: meta.title,
         week: meta.week,
@@ -482,7 +532,7 @@ fn index_data<'a>(ctx: &Ctx, rendered: &'a [Rendered]) -> IndexContext<'a> {
             .iter()
             .map(|r| crate::render::context::IndexRole {
                 name: r.role.title(),
-                file: format!("{}.md", r.role),
+                file: format!("{}.{ext}", r.role),
                 status: r.verdict.status,
                 headline: &r.verdict.headline,
                 reasons: &r.verdict.reasons,
@@ -491,8 +541,10 @@ fn index_data<'a>(ctx: &Ctx, rendered: &'a [Rendered]) -> IndexContext<'a> {
             .collect(),
         concern_mix: meta.concern_mix,
         as_of: meta.as_of,
+        data_as_of: data_as_of(ctx),
         items: meta.items_in_scope,
         top: ctx.input.config.report.top,
+        for_pdf,
     }
 }
 

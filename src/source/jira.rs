@@ -452,7 +452,11 @@ impl Reader<'_> {
             kind: crate::model::kind::normalise(value(row, c.kind).unwrap_or("issue")).into(),
             title: value(row, c.summary).unwrap_or("").into(),
             body: value(row, c.description).unwrap_or("").to_string(),
-            url: ctx.base_url.as_ref().map(|b| format!("{}/browse/{key}", b.trim_end_matches('/'))),
+            url: ctx
+                .base_url
+                .as_ref()
+                .or(ctx.jira_url.as_ref())
+                .map(|b| format!("{}/browse/{key}", b.trim_end_matches('/'))),
             state,
             status: status_raw.into(),
             labels: list(values(row, &c.labels).flat_map(str::split_whitespace)),

@@ -139,6 +139,8 @@ pub struct SourceCtx {
     pub source_map: StatusMap,
     pub global_map: StatusMap,
     pub base_url: Option<String>,
+    /// `[jira] url`: the site Jira items link to when the source gives no `base-url`.
+    pub jira_url: Option<String>,
 }
 
 impl SourceCtx {
@@ -152,6 +154,7 @@ impl SourceCtx {
             source_map: own.map(|s| s.status_map.clone()).unwrap_or_default(),
             global_map: config.status_map.clone(),
             base_url: own.and_then(|s| s.base_url.clone()),
+            jira_url: config.jira.url.clone(),
         }
     }
 

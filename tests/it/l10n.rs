@@ -61,3 +61,24 @@ fn a_localised_export_without_a_required_column_names_its_language() {
         "{err}"
     );
 }
+
+/// `[jira] url` links every Jira item to its site; a source's own `base-url` wins.
+#[test]
+fn jira_keys_link_to_the_configured_site() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = crate::common::write(
+        dir.path(),
+        "rolecall.toml",
+        "[jira]\nurl = \"https://acme.atlassian.net/\"\n",
+    );
+    let spec = format!("jira:{}", fixture("jira/cloud-es.csv"));
+    let items = items(&["-c", &config, "-s", &spec]);
+    assert_eq!(items[0]["url"], "https://acme.atlassian.net/browse/TIE-1");
+    let own = crate::common::write(
+        dir.path(),
+        "own.toml",
+        format!("[jira]\nurl = \"https://acme.atlassian.net\"\n[[source]]\nspec = \"{spec}\"\nbase-url = \"https://jira.acme.test\"\n"),
+    );
+    let items = crate::common::items(&["-c", &own, "-s", &spec]);
+    assert_eq!(items[0]["url"], "https://jira.acme.test/browse/TIE-1");
+}

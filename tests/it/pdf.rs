@@ -442,3 +442,52 @@ fn random_markdown_never_panics_and_always_gives_a_valid_pdf() {
         }
     }
 }
+
+/// What a reader gets: the PDFs carry no "owner to fill" placeholders (the Markdown
+/// does), no path of the machine that ran rolecall, the data's own freshness in the
+/// footer; and a one-page brief, `index.pdf`, with the three verdicts.
+#[test]
+fn pdfs_for_readers_have_no_placeholders_or_machine_paths_and_come_with_a_brief() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = format!("jira:{}", crate::common::fixture("demo/acme-jira.csv"));
+    let config = crate::common::fixture("demo/rolecall.toml");
+    let out = dir.path().display().to_string();
+    let (code, _, err) = crate::common::run(&[
+        "-c",
+        &config,
+        "report",
+        "-s",
+        &source,
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "md,pdf",
+        "-o",
+        &out,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let week = dir.path().join("2026-W48");
+    let text = |name: &str| {
+        let doc = Document::load(week.join(name)).expect("a PDF");
+        page_texts(&doc).concat()
+    };
+    let program = text("program.pdf");
+    assert!(!program.contains("Ownertofill"), "placeholders in the PDF");
+    assert!(
+        !program.contains(&squash(&crate::common::root().display().to_string())),
+        "a machine path in the PDF"
+    );
+    assert!(program.contains("jira:acme-jira.csv"), "the source by its file name");
+    assert!(program.contains("Dataasof2026-11-26"), "the footer gives the data's freshness");
+    let md = std::fs::read_to_string(week.join("program.md")).expect("markdown");
+    assert!(
+        md.contains("Owner to fill"),
+        "the Markdown keeps the placeholders for the note writers"
+    );
+    let brief = Document::load(week.join("index.pdf")).expect("index.pdf");
+    assert_eq!(brief.get_pages().len(), 1, "the brief is one page");
+    let brief = page_texts(&brief).concat();
+    for role in ["Product", "Program", "Project"] {
+        assert!(brief.contains(&format!("{role}:")), "{role} in the brief");
+    }
+}
