@@ -158,6 +158,8 @@ pub struct Meta {
     pub rewind: crate::model::Rewind,
     /// The same in sentences, for the templates.
     pub as_it_stood: Vec<String>,
+    /// What in the data weakens the report, counted, with what to fix.
+    pub data_quality: Vec<String>,
 }
 
 /// A section of human notes merged from `--notes`, or a placeholder for the owner.
@@ -304,6 +306,21 @@ impl<'a> Ctx<'a> {
             && it
                 .closed
                 .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
+    }
+
+    /// Open or in progress, in a status the config calls blocked (`Blocked`, `On hold`…).
+    pub(crate) fn blocked_by_status(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        let status = it.status.trim();
+        it.state.is_active()
+            && !status.is_empty()
+            && self
+                .input
+                .config
+                .report
+                .blocked_statuses
+                .iter()
+                .any(|b| b.eq_ignore_ascii_case(status))
     }
 
     /// Open or in progress, and due before today.
@@ -503,7 +520,51 @@ impl<'a> Ctx<'a> {
             missing: self.missing(),
             rewind: self.input.rewind.clone(),
             as_it_stood: as_it_stood(&self.input.rewind),
+            data_quality: self.data_quality(),
         }
+    }
+
+    /// Counts of what weakens the report, each with what would fix it.
+    fn data_quality(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let n = |f: &dyn Fn(&Item) -> bool| self.items.iter().filter(|i| f(i)).count();
+        if self.items.is_empty() {
+            return out;
+        }
+        let done_undated = n(&|i| i.state == State::Done && i.closed.is_none());
+        if done_undated > 0 {
+            out.push(format!(
+                "{} done with no resolution date: it counts as done, but not in throughput, cycle time or flow. Export the Resolved (or Completed) column.",
+                plural_items(done_undated, "item")
+            ));
+        }
+        if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
+            out.push("No item is finished with a date: throughput, cycle time and flow cannot be measured.".into());
+        }
+        let months = self.input.period.as_of - chrono::Duration::days(90);
+        let stale = n(&|i| i.state == State::InProgress && i.updated.is_some_and(|u| u < months));
+        if stale > 0 {
+            out.push(format!(
+                "{} in progress and untouched for three months or more: finish them, or move them back to the backlog.",
+                plural_items(stale, "item")
+            ));
+        }
+        let undated = n(&|i| i.created.is_none());
+        if undated > 0 {
+            out.push(format!(
+                "{} with no creation date: they cannot be placed in time, and count in every week.",
+                plural_items(undated, "item")
+            ));
+        }
+        let open = n(&|i| i.state.is_active());
+        let open_dated = n(&|i| i.state.is_active() && i.due.is_some());
+        if open_dated > 0 && open_dated < open {
+            out.push(format!(
+                "{} of the {open} open items have no due date: they are never overdue.",
+                open - open_dated
+            ));
+        }
+        out
     }
 
     /// What the data lacks that the reports would need.

@@ -49,6 +49,9 @@ pub struct Blocked<'a> {
     /// link was made, so this is how long the block can have existed at most.
     pub days: i64,
     pub cross_team: bool,
+    /// Blocked by its status (`Blocked`, `On hold`…) rather than by a link: the status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,10 +101,12 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
                 (a.status, a.reason)
             }
         };
-        let team_blocked: Vec<&Blocked> =
-            blocked.iter().filter(|b| b.item.team == *team && b.cross_team).collect();
-        if let Some(long) =
-            team_blocked.iter().filter(|b| b.days > t.blocker_days).max_by_key(|b| b.days)
+        // Every blocked item counts; a long wait on another team makes it amber.
+        let team_blocked: Vec<&Blocked> = blocked.iter().filter(|b| b.item.team == *team).collect();
+        if let Some(long) = team_blocked
+            .iter()
+            .filter(|b| b.cross_team && b.days > t.blocker_days)
+            .max_by_key(|b| b.days)
         {
             if status < Status::Amber {
                 status = Status::Amber;
@@ -146,6 +151,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             )
         })
         .collect();
+    asks.extend(asks_from_data(ctx, status));
     for b in blocked.iter().filter(|b| b.cross_team && b.days > t.blocker_days) {
         let by = b.blockers.first();
         asks.push(format!(
@@ -203,6 +209,42 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     }
 }
 
+/// What leadership must decide that the data shows without a red workstream: a verdict
+/// that cannot be given, work gone overdue, work left in finished sprints. "None this
+/// week" is only ever said when none of these holds.
+fn asks_from_data(ctx: &Ctx, status: Status) -> Vec<String> {
+    let mut asks = Vec::new();
+    let overdue: Vec<usize> = (0..ctx.items.len()).filter(|&i| ctx.overdue(i)).collect();
+    let high =
+        overdue.iter().filter(|&&i| is_high_priority(ctx.items[i].priority.as_deref())).count();
+    let open = (0..ctx.items.len()).filter(|&i| ctx.items[i].state.is_active()).count();
+    if !overdue.is_empty() && (status != Status::Green || overdue.len() * 10 >= open.max(1)) {
+        let high = match (overdue.len(), high) {
+            (_, 0) => String::new(),
+            (1, _) => " (high priority)".to_string(),
+            (_, n) => format!(", {n} of them high priority"),
+        };
+        asks.push(match overdue.len() {
+            1 => format!(
+                "Re-plan the overdue item {}{high}: drop, move or staff it.",
+                ctx.items[overdue[0]].key
+            ),
+            n => format!("Re-plan the {n} overdue items{high}: drop, move or staff them."),
+        });
+    }
+    let sprints = super::sprints::sprints(ctx, None);
+    if sprints.left_behind > 0 {
+        asks.push(format!(
+            "Decide what happens to the {} left open in finished sprints: plan them into a sprint or close them.",
+            super::plural_items(sprints.left_behind, "item")
+        ));
+    }
+    if status == Status::Unknown {
+        asks.push("Decide how delivery is tracked: give milestones dates ([[milestone]] in rolecall.toml) or set due dates, so that it can be judged.".into());
+    }
+    asks
+}
+
 fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
     let mut out = Vec::new();
     for i in 0..ctx.items.len() {
@@ -210,7 +252,8 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
             continue;
         }
         let blockers = ctx.blockers(i);
-        if blockers.is_empty() {
+        let by_status = blockers.is_empty() && ctx.blocked_by_status(i);
+        if blockers.is_empty() && !by_status {
             continue;
         }
         let mut refs = Vec::new();
@@ -244,7 +287,13 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
             }
         }
         let days = latest.map_or(0, |c| (ctx.input.period.as_of - c).num_days().max(0));
-        out.push(Blocked { item: ctx.item_ref(i), blockers: refs, days, cross_team: cross });
+        out.push(Blocked {
+            item: ctx.item_ref(i),
+            blockers: refs,
+            days,
+            cross_team: cross,
+            by_status: by_status.then(|| ctx.items[i].status.to_string()),
+        });
     }
     out.sort_by(|a, b| {
         b.cross_team

@@ -90,7 +90,19 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         v.sort_by_key(|&i| (ctx.items[i].due, ctx.items[i].key.clone()));
         v
     };
-    let overdue = by_due((0..ctx.items.len()).filter(|&i| ctx.overdue(i)).collect());
+    // What changed this week first (fell overdue since Monday), then priority, then the
+    // longest overdue.
+    let week_start = ctx.input.period.week.first_day();
+    let mut overdue: Vec<usize> = (0..ctx.items.len()).filter(|&i| ctx.overdue(i)).collect();
+    overdue.sort_by_key(|&i| {
+        let it = &ctx.items[i];
+        (
+            it.due.is_none_or(|d| d < week_start),
+            !super::is_high_priority(it.priority.as_deref()),
+            it.due,
+            it.key.clone(),
+        )
+    });
     let this_week = by_due((0..ctx.items.len()).filter(|&i| ctx.due_this_week(i)).collect());
     let next = by_due((0..ctx.items.len()).filter(|&i| ctx.due_next_week(i)).collect());
 

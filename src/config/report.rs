@@ -39,6 +39,8 @@ pub struct ReportConfig {
     /// A folder of human notes: `<notes>/<YYYY-Www>/<role>.md`.
     pub notes: Option<String>,
     pub thresholds: Thresholds,
+    /// Status names (any case) that mean an item is blocked, link or not.
+    pub blocked_statuses: Vec<String>,
     /// Page setup of the PDF reports.
     pub pdf: PdfSettings,
 }
@@ -87,6 +89,17 @@ impl Default for ReportConfig {
             templates: None,
             notes: None,
             thresholds: Thresholds::default(),
+            blocked_statuses: [
+                "blocked",
+                "on hold",
+                "on-hold",
+                "impeded",
+                "waiting",
+                "bloqueado",
+                "blockiert",
+            ]
+            .map(String::from)
+            .to_vec(),
             pdf: PdfSettings::default(),
         }
     }

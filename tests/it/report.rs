@@ -481,3 +481,71 @@ fn a_failed_run_leaves_the_last_good_reports_untouched() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+/// A small Jira export written by the test: `rows` after the header.
+fn jira_export(dir: &Path, rows: &[&str]) -> String {
+    let mut text = String::from("Summary,Issue key,Issue id,Issue Type,Status,Status Category,Priority,Created,Updated,Resolved,Due date\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    let path = dir.join("export.csv");
+    std::fs::write(&path, text).expect("written");
+    format!("jira:{}", path.display())
+}
+
+/// Leadership asks never say "None this week" when the data shows something to decide:
+/// overdue work, or a verdict that cannot be given. An item in a Blocked or On hold
+/// status is blocked without a link; done items with no resolution date are counted in
+/// the data-quality list.
+#[test]
+fn asks_blocked_statuses_and_data_quality_from_a_plain_export() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let src = jira_export(
+        tmp.path(),
+        &[
+            "Checkout page,ACME-1,1,Task,In Progress,In Progress,High,02/Nov/26 9:00 AM,20/Nov/26 9:00 AM,,10/Nov/26",
+            "Receipts,ACME-2,2,Task,To Do,To Do,Medium,02/Nov/26 9:00 AM,02/Nov/26 9:00 AM,,12/Nov/26",
+            "Refunds,ACME-3,3,Task,On hold,In Progress,Medium,02/Nov/26 9:00 AM,02/Nov/26 9:00 AM,,",
+            "Invoices,ACME-4,4,Task,Done,Done,Medium,02/Nov/26 9:00 AM,02/Nov/26 9:00 AM,,",
+        ],
+    );
+    let out = tmp.path().join("out");
+    let (code, _, err) = rolecall(&[
+        "report",
+        "-s",
+        &src,
+        "--as-of",
+        "2026-11-27",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let program = read(&out.join("2026-W48/program.md"));
+    assert!(!program.contains("None this week"), "{program}");
+    assert!(program.contains("Re-plan the 2 overdue items, 1 of them high priority"), "{program}");
+    assert!(program.contains("ACME-3") && program.contains("its status: On hold"), "{program}");
+    assert!(program.contains("1 item done with no resolution date"), "{program}");
+
+    // Nothing dated at all: the verdict is unknown, and the ask says what to decide.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let src = jira_export(
+        tmp.path(),
+        &["Checkout page,ACME-1,1,Task,To Do,To Do,High,02/Nov/26 9:00 AM,20/Nov/26 9:00 AM,,"],
+    );
+    let out = tmp.path().join("out");
+    let (code, _, err) = rolecall(&[
+        "report",
+        "-s",
+        &src,
+        "--as-of",
+        "2026-11-27",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let program = read(&out.join("2026-W48/program.md"));
+    assert!(program.contains("⚪ Unknown"), "{program}");
+    assert!(program.contains("Decide how delivery is tracked"), "{program}");
+    assert!(!program.contains("None this week"), "{program}");
+}
