@@ -196,6 +196,10 @@ pub struct Ctx<'a> {
     pub(crate) by_milestone: FxHashMap<&'a str, Vec<usize>>,
     pub(crate) tz: Tz,
     pub(crate) today: NaiveDate,
+    /// The sprints of every item, found once for the roles that need them.
+    sprints: std::sync::OnceLock<sprints::Sprints>,
+    /// What the data lacks and its quality, the same in every role's report.
+    about_data: std::sync::OnceLock<(Vec<String>, Vec<String>)>,
 }
 
 /// A milestone with the dates from its source or the config.
@@ -268,6 +272,8 @@ impl<'a> Ctx<'a> {
             by_milestone,
             tz,
             today: input.period.today,
+            sprints: std::sync::OnceLock::new(),
+            about_data: std::sync::OnceLock::new(),
         };
         ctx.milestones = ctx.collect_milestones();
         // Each milestone's scope change is found once, for its progress and the project
@@ -306,6 +312,11 @@ impl<'a> Ctx<'a> {
             && it
                 .closed
                 .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
+    }
+
+    /// The sprints of every item in scope (see [`sprints::sprints`]), found once.
+    pub(crate) fn sprints(&self) -> &sprints::Sprints {
+        self.sprints.get_or_init(|| sprints::sprints(self, None))
     }
 
     /// Open or in progress, in a status the config calls blocked (`Blocked`, `On hold`…).
@@ -517,11 +528,15 @@ impl<'a> Ctx<'a> {
             thresholds: self.thresholds().clone(),
             items_in_scope: self.items.len(),
             concern_mix: mix,
-            missing: self.missing(),
+            missing: self.about_data().0.clone(),
             rewind: self.input.rewind.clone(),
             as_it_stood: as_it_stood(&self.input.rewind),
-            data_quality: self.data_quality(),
+            data_quality: self.about_data().1.clone(),
         }
+    }
+
+    fn about_data(&self) -> &(Vec<String>, Vec<String>) {
+        self.about_data.get_or_init(|| (self.missing(), self.data_quality()))
     }
 
     /// Counts of what weakens the report, each with what would fix it.

@@ -232,7 +232,7 @@ fn asks_from_data(ctx: &Ctx, status: Status) -> Vec<String> {
             n => format!("Re-plan the {n} overdue items{high}: drop, move or staff them."),
         });
     }
-    let sprints = super::sprints::sprints(ctx, None);
+    let sprints = ctx.sprints();
     if sprints.left_behind > 0 {
         asks.push(format!(
             "Decide what happens to the {} left open in finished sprints: plan them into a sprint or close them.",

@@ -94,7 +94,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     // longest overdue.
     let week_start = ctx.input.period.week.first_day();
     let mut overdue: Vec<usize> = (0..ctx.items.len()).filter(|&i| ctx.overdue(i)).collect();
-    overdue.sort_by_key(|&i| {
+    overdue.sort_by_cached_key(|&i| {
         let it = &ctx.items[i];
         (
             it.due.is_none_or(|d| d < week_start),
@@ -122,7 +122,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         due_next_week: next.into_iter().map(|i| ctx.item_ref(i)).collect(),
         throughput,
         cycle_time,
-        sprints: super::sprints::sprints(ctx, None),
+        sprints: ctx.sprints().clone(),
         triage: ctx.triage(Concern::Project),
         notes,
     }

@@ -101,6 +101,9 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     let current_of_board = |board: &str| boards[board].last().map(|(_, t)| *t);
     let mut list = Vec::new();
     let mut left_behind_by = Vec::new();
+    // Whether last week's snapshot knew sprints at all (older stored weeks did not).
+    let baseline_knows_sprints =
+        ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
     for (board, titles) in &boards {
         for &(_, title) in titles {
             let items = &members[title];
@@ -114,20 +117,13 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
                     .filter(|&&i| ctx.items[i].past_iterations.iter().any(|x| x == p))
                     .count()
             });
-            let (committed, added) = match ctx.input.baseline {
-                Some(_) => {
-                    let was_in = |i: usize| {
-                        ctx.prior[i].is_some_and(|p| p.iteration.as_deref() == Some(title))
-                    };
-                    let committed = items.iter().filter(|&&i| was_in(i)).count();
-                    let known = ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
-                    if known {
-                        (Some(committed), Some(items.len() - committed))
-                    } else {
-                        (None, None)
-                    }
-                }
-                None => (None, None),
+            let (committed, added) = if baseline_knows_sprints {
+                let was_in =
+                    |i: usize| ctx.prior[i].is_some_and(|p| p.iteration.as_deref() == Some(title));
+                let committed = items.iter().filter(|&&i| was_in(i)).count();
+                (Some(committed), Some(items.len() - committed))
+            } else {
+                (None, None)
             };
             let done_this_week = items.iter().filter(|&&i| ctx.done_this_week(i)).count();
             if !current && open > 0 {
