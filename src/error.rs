@@ -82,6 +82,21 @@ impl Error {
         Error::Read { path: path.to_string(), message }
     }
 
+    /// The same error with `f` applied to every text it holds: to take a secret out of
+    /// whatever a remote server put into it.
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> Self {
+        match self {
+            Error::Input { at, message } => Error::Input {
+                at: Location { path: f(&at.path), line: at.line, column: at.column.map(|c| f(&c)) },
+                message: f(&message),
+            },
+            Error::Read { path, message } => Error::Read { path: f(&path), message: f(&message) },
+            Error::Config { at, message } => Error::Config { at: f(&at), message: f(&message) },
+            Error::Usage(m) => Error::Usage(f(&m)),
+            Error::Run(m) => Error::Run(f(&m)),
+        }
+    }
+
     /// The process exit code for this error: 2 for anything the user can fix in their
     /// input, configuration or command line; 1 for failures while running.
     pub fn exit_code(&self) -> i32 {

@@ -35,6 +35,7 @@ pub mod cli;
 pub mod config;
 pub(crate) mod dates;
 pub mod error;
+pub(crate) mod files;
 pub mod model;
 pub(crate) mod par;
 pub mod render;

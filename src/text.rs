@@ -19,11 +19,12 @@ pub(crate) fn nearest<'a>(
 
 /// `s` cut to at most `max` characters, with `…` when cut; newlines become spaces.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
-    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if flat.chars().count() <= max {
-        return flat;
+    let flat = |c: char| if c.is_control() { ' ' } else { c };
+    // Only the first `max` characters are looked at: a title can be 50 MB.
+    if s.chars().take(max + 1).count() <= max {
+        return s.chars().map(flat).collect();
     }
-    let mut out: String = flat.chars().take(max.saturating_sub(1)).collect();
+    let mut out: String = s.chars().take(max.saturating_sub(1)).map(flat).collect();
     out.push('…');
     out
 }

@@ -5,7 +5,7 @@ mod print;
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::classify::{Classified, Classifier};
@@ -412,8 +412,17 @@ fn load_at(args: &SourceArgs, config: &Config, taken_at: DateTime<Utc>) -> Resul
     Ok(snapshot)
 }
 
-/// `2026-11-27` (the end of that day in the configured zone) or an RFC 3339 instant.
+/// `2026-11-27` (the end of that day in the configured zone) or an RFC 3339 instant, in
+/// the years 1000 to 9999.
 pub fn parse_as_of(s: &str, config: &Config) -> Result<DateTime<Utc>> {
+    let t = parse_instant(s, config)?;
+    if !(1000..=9999).contains(&t.year()) {
+        return Err(Error::Usage(format!("--as-of `{s}` is out of range (years 1000 to 9999)")));
+    }
+    Ok(t)
+}
+
+fn parse_instant(s: &str, config: &Config) -> Result<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt.with_timezone(&Utc));
     }

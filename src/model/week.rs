@@ -21,11 +21,15 @@ impl Week {
         Week { year: iso.year(), week: iso.week() }
     }
 
-    /// `2026-W48` (also `2026-w48`, `2026W48`).
+    /// `2026-W48` (also `2026-w48`, `2026W48`); years 1000 to 9999, which name a folder
+    /// and sort as text.
     pub fn parse(s: &str) -> Option<Week> {
         let up = s.trim().to_ascii_uppercase();
         let (y, w) = up.split_once('W')?;
         let year: i32 = y.trim_end_matches('-').parse().ok()?;
+        if !(1000..=9999).contains(&year) {
+            return None;
+        }
         let week: u32 = w.parse().ok()?;
         NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).map(|_| Week { year, week })
     }
@@ -133,9 +137,16 @@ impl WeekChoice {
         } else if w.eq_ignore_ascii_case("this") {
             Ok(WeekChoice::This)
         } else {
-            Week::parse(w).map(WeekChoice::Given).ok_or_else(|| {
-                Error::Usage(format!("--week `{w}` is not an ISO week like 2026-W48, or `last`"))
-            })
+            let week = Week::parse(w).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--week `{w}` is not an ISO week like 2026-W48 (years 1000 to 9999), or `last`"
+                ))
+            })?;
+            // A week whose end falls in the year 10000 cannot be reported as of its end.
+            if week.last_day().year() > 9999 {
+                return Err(Error::Usage(format!("--week `{w}` ends after the year 9999")));
+            }
+            Ok(WeekChoice::Given(week))
         }
     }
 }
@@ -160,6 +171,9 @@ mod tests {
             Some("2021-W01")
         );
         assert_eq!(Week::parse("2026-W54"), None);
+        for far in ["262143-W01", "999-W01", "0001-W01", "-1-W52", "10000-W01"] {
+            assert_eq!(Week::parse(far), None, "{far}");
+        }
     }
 
     #[test]

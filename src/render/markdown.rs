@@ -46,10 +46,17 @@ impl Templates {
             hb.register_template_string(name, source)
                 .map_err(|e| template_error(&origin, &e.to_string()))?;
         }
+        let mut partials = Vec::new();
         for (name, builtin) in PARTIALS {
             let (origin, source) = pick(dir, &format!("partials/{name}.md.hbs"), builtin)?;
+            let uses = included(&source);
             hb.register_partial(name, source)
                 .map_err(|e| template_error(&origin, &e.to_string()))?;
+            partials.push((*name, origin, uses));
+        }
+        // Partials that include each other would recurse until the stack overflows.
+        if let Some((origin, cycle)) = partial_cycle(&partials) {
+            return Err(template_error(&origin, &format!("partials include each other: {cycle}")));
         }
         if let Some(d) = dir {
             if !d.is_dir() {
@@ -75,15 +82,61 @@ impl Templates {
 
 fn pick(dir: Option<&Path>, file: &str, builtin: &'static str) -> Result<(String, String)> {
     if let Some(d) = dir {
-        let path = d.join(file);
-        if path.is_file() {
-            let shown = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&shown, &e))?;
+        // A regular file inside the folder, of a sane size (see `files`).
+        if let Some(text) = crate::files::read_inside(d, Path::new(file))? {
+            let shown = d.join(file).display().to_string();
             tracing::info!("template {file}: using {shown}");
             return Ok((shown, text));
         }
     }
     Ok((format!("built-in {file}"), builtin.to_string()))
+}
+
+/// The partials a template includes (`{{> name}}`, `{{#> name}}`).
+fn included(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in source.match_indices("{{") {
+        let rest = source[i + 2..].trim_start_matches(['~', '#']).trim_start();
+        if let Some(after) = rest.strip_prefix('>') {
+            let name: String = after
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// A cycle among partials (name, where it came from, what it includes): the first
+/// partial's origin and the cycle in words (`items → about → items`).
+fn partial_cycle(partials: &[(&str, String, Vec<String>)]) -> Option<(String, String)> {
+    fn walk<'a>(
+        at: &'a str,
+        partials: &'a [(&str, String, Vec<String>)],
+        path: &mut Vec<&'a str>,
+    ) -> Option<Vec<&'a str>> {
+        if let Some(start) = path.iter().position(|p| *p == at) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(at);
+            return Some(cycle);
+        }
+        let (_, _, uses) = partials.iter().find(|(n, _, _)| *n == at)?;
+        path.push(at);
+        for u in uses {
+            if let Some(c) = walk(u, partials, path) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        None
+    }
+    partials.iter().find_map(|(name, origin, _)| {
+        walk(name, partials, &mut Vec::new()).map(|c| (origin.clone(), c.join(" → ")))
+    })
 }
 
 fn template_error(origin: &str, message: &str) -> Error {
@@ -117,6 +170,17 @@ pub(crate) fn escape(s: &str) -> String {
                 out.push('\u{200B}');
                 out.push('.');
             }
+            // GitHub makes `name@host.org` a mailto link: a zero-width space keeps it text.
+            '@' if chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) => {
+                out.push('@');
+                out.push('\u{200B}');
+            }
+            // Bidirectional controls can make a title read differently than it is.
+            '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' => {}
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -145,6 +209,9 @@ pub(crate) fn safe_url(url: &str) -> Option<String> {
             '[' => out.push_str("%5B"),
             ']' => out.push_str("%5D"),
             '`' => out.push_str("%60"),
+            // A `|` would end a table cell; a trailing `\` would escape the link's `)`.
+            '|' => out.push_str("%7C"),
+            '\\' => out.push_str("%5C"),
             c if c.is_control() || c.is_whitespace() => {}
             c => out.push(c),
         }
@@ -207,9 +274,13 @@ handlebars_helper!(date: |v: Value| match v.as_str() {
 handlebars_helper!(plural: |n: i64, noun: str| format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" }));
 handlebars_helper!(days: |n: i64| format!("{n} day{}", if n == 1 || n == -1 { "" } else { "s" }));
 handlebars_helper!(link: |v: Value| link_of(&v));
+/// The longest title a report shows (the JSON keeps it whole): a 50 MB title made a
+/// 56,837-page PDF.
+const TITLE_MAX: usize = 1000;
+
 handlebars_helper!(item: |v: Value| {
     let title = v.get("title").and_then(Value::as_str).unwrap_or("");
-    format!("{} {}", link_of(&v), escape(title))
+    format!("{} {}", link_of(&v), escape(&crate::text::truncate(title, TITLE_MAX)))
 });
 handlebars_helper!(take: |list: array, n: u64| Value::Array(list.iter().take(n as usize).cloned().collect()));
 // `{{more totals.blocked @root.top}}`: the full length of a list (or the list itself).
@@ -328,6 +399,33 @@ fn register_helpers(hb: &mut Handlebars) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_gaps_closed() {
+        assert_eq!(escape("mail ops@acme.test"), "mail ops@\u{200B}acme.test");
+        assert_eq!(escape("a\u{202E}txt.exe\u{2066}b"), "atxt.exeb");
+        assert_eq!(safe_url("https://x.test/a|b\\").as_deref(), Some("https://x.test/a%7Cb%5C"));
+    }
+
+    #[test]
+    fn partials_that_include_each_other_are_found() {
+        let p = |n: &'static str, uses: &[&str]| {
+            (n, format!("{n}.md.hbs"), uses.iter().map(|u| u.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            included("a {{> items list=x}} b {{~> about}} {{#> notes}}x{{/notes}}"),
+            ["items", "about", "notes"]
+        );
+        assert_eq!(partial_cycle(&[p("items", &["about"]), p("about", &[])]), None);
+        assert_eq!(
+            partial_cycle(&[p("items", &["about"]), p("about", &["items"])]),
+            Some(("items.md.hbs".into(), "items → about → items".into()))
+        );
+        assert_eq!(
+            partial_cycle(&[p("notes", &["notes"])]).map(|(_, c)| c),
+            Some("notes → notes".into())
+        );
+    }
 
     #[test]
     fn specs_lose_their_folders() {

@@ -3,6 +3,7 @@
 //! snapshot → scope → classify → baseline → analyse (one report per role) → render
 //! (Markdown through templates, JSON) → write atomically → remember this week.
 
+mod lock;
 pub(crate) mod notes;
 pub(crate) mod state;
 pub(crate) mod write;
@@ -91,6 +92,17 @@ pub fn run(
     // Last week's snapshot is read while the sources load: for a large project both take
     // a while, and neither needs the other.
     let state = State::new(&req.state_dir);
+    // One run at a time writes this output folder; what killed runs left is removed.
+    let _lock = lock::Lock::take(&req.state_dir)?;
+    let week_dir = req.out.join(period.week.to_string());
+    let stale = lock::remove_stale_temporaries(&[
+        week_dir,
+        req.state_dir.join("snapshots"),
+        req.state_dir.join("history"),
+    ]);
+    if stale > 0 {
+        tracing::info!("removed {stale} temporary files left by an earlier run that was stopped");
+    }
     // With a backfill, last week is one of the weeks about to be written: read after.
     let prior = (req.backfill == 0).then(|| read_baseline_aside(&state, period.week));
     let (classifier, snapshot, renderer) = load_beside_tools(classifier, load, user_templates)?;
@@ -153,15 +165,19 @@ pub fn run(
     lap("analysed, rendered and written");
 
     let mut files = Vec::new();
-    for p in pending {
-        files.push(p.path().to_path_buf());
-        p.commit()?;
-    }
+    // Every file of the week, the state included, is written before any is renamed: a
+    // run that fails before this point leaves the week as it was.
     let mut summary = WeekSummary::new(period.week);
     for r in &rendered {
         summary.set(r.role, r.verdict.status);
     }
-    state.commit(period.week, stored, &summary)?;
+    let summary = state.prepare_summary(period.week, &summary)?;
+    for p in &pending {
+        files.push(p.path().to_path_buf());
+    }
+    for p in pending.into_iter().chain([stored, summary]) {
+        p.commit()?;
+    }
     lap("reports renamed into place, state saved");
     let statuses = rendered.iter().map(|r| (r.role, r.verdict.status)).collect();
     drop(ctx);

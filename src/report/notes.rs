@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::analyse::Note;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Role;
 
 /// The note slots each role's report has, in order.
@@ -23,14 +23,14 @@ pub(crate) fn load(dir: Option<&Path>, week: &str, role: Role) -> Result<Vec<Not
     let sections = match dir {
         None => Vec::new(),
         Some(d) => {
-            let path = d.join(week).join(format!("{role}.md"));
-            match std::fs::read_to_string(&path) {
-                Ok(text) => parse(&text),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    tracing::info!("no notes at {}", path.display());
+            // A regular file inside the notes folder, of a sane size (see `files`).
+            let rel = Path::new(week).join(format!("{role}.md"));
+            match crate::files::read_inside(d, &rel)? {
+                Some(text) => parse(&text),
+                None => {
+                    tracing::info!("no notes at {}", d.join(&rel).display());
                     Vec::new()
                 }
-                Err(e) => return Err(Error::read(&path.display().to_string(), &e)),
             }
         }
     };

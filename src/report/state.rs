@@ -100,16 +100,25 @@ impl State {
         })
     }
 
-    /// Puts the week's snapshot in place and stores its summary.
+    /// Writes the week's summary under a temporary name, for a commit with the rest.
+    pub(crate) fn prepare_summary(&self, week: Week, summary: &WeekSummary) -> Result<Pending> {
+        let json = crate::render::json::to_json(summary)?;
+        super::write::prepare(&self.history().join(format!("{week}.json")), |w| {
+            w.write_all(json.as_bytes())
+        })
+    }
+
+    /// Puts the week's snapshot and its summary in place, both written before either is
+    /// renamed.
     pub(crate) fn commit(
         &self,
         week: Week,
         snapshot: Pending,
         summary: &WeekSummary,
     ) -> Result<()> {
+        let summary = self.prepare_summary(week, summary)?;
         snapshot.commit()?;
-        let json = crate::render::json::to_json(summary)?;
-        super::write::atomic(&self.history().join(format!("{week}.json")), json.as_bytes())
+        summary.commit()
     }
 }
 

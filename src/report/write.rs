@@ -14,13 +14,14 @@ use crate::error::{Error, Result};
 /// without a commit, it removes the temporary file.
 #[derive(Debug)]
 pub(crate) struct Pending {
-    tmp: PathBuf,
+    tmp: tempfile::NamedTempFile,
     path: PathBuf,
-    committed: bool,
 }
 
 /// Writes `path`'s future contents, produced by `fill`, to a temporary file beside it and
-/// flushes them to disk.
+/// flushes them to disk. The temporary file has an unpredictable name and is created
+/// exclusively (`O_CREAT | O_EXCL`), so a link planted in the output folder under a
+/// name rolecall might use cannot make it write anywhere else.
 pub(crate) fn prepare(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -28,16 +29,19 @@ pub(crate) fn prepare(
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| fail("create the folder for", path, e))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    // From here on, dropping `pending` removes the temporary file.
-    let pending = Pending { tmp, path: path.to_path_buf(), committed: false };
+    // From here on, dropping the temporary file removes it.
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".rolecall-tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail("write", path, e))?;
     let result = (|| {
-        let mut w = BufWriter::with_capacity(1 << 16, std::fs::File::create(&pending.tmp)?);
+        let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
         fill(&mut w)?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
     result.map_err(|e| fill_error(path, e))?;
-    Ok(pending)
+    Ok(Pending { tmp, path: path.to_path_buf() })
 }
 
 impl Pending {
@@ -47,24 +51,11 @@ impl Pending {
     }
 
     /// Renames the temporary file over the target.
-    pub(crate) fn commit(mut self) -> Result<()> {
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| fail("write", &self.path, e))?;
-        self.committed = true;
+    pub(crate) fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp.persist(&path).map_err(|e| fail("write", &path, e.error))?;
         Ok(())
     }
-}
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
-/// Writes `bytes` to `path` atomically.
-pub(crate) fn atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    prepare(path, |w| w.write_all(bytes))?.commit()
 }
 
 /// What `fill` failed with: a renderer's own error (wrapped in an I/O error, see

@@ -465,6 +465,31 @@ pub fn decode(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
                 };
                 return Err(Error::input(at().line(line_at(undef)), message));
             }
+            // Decided by evidence: text with more well-formed UTF-8 characters than broken
+            // bytes is UTF-8 with a few bad bytes (one stray byte must not turn every
+            // `ü` into `Ã¼`); without any, it is Windows-1252.
+            let (mut good, mut broken, mut lines) = (0usize, 0usize, Vec::new());
+            let mut offset = 0;
+            for chunk in body.utf8_chunks() {
+                good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+                offset += chunk.valid().len();
+                if !chunk.invalid().is_empty() {
+                    broken += 1;
+                    if lines.len() < 5 {
+                        lines.push(line_at(offset).to_string());
+                    }
+                }
+                offset += chunk.invalid().len();
+            }
+            if good > broken {
+                tracing::warn!(
+                    "{shown}: {broken} byte sequence{} that {} not UTF-8 (line {}) replaced by �; the rest is UTF-8",
+                    if broken == 1 { "" } else { "s" },
+                    if broken == 1 { "is" } else { "are" },
+                    lines.join(", ")
+                );
+                return Ok(Cow::Owned(String::from_utf8_lossy(body).into_owned()));
+            }
             tracing::warn!("{shown}: not UTF-8 (first at line {line}); decoded as Windows-1252");
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(body);
             Ok(Cow::Owned(text.into_owned()))
@@ -621,6 +646,14 @@ mod tests {
         assert_eq!(row(&t, 1).get(1), "27\" screen");
         // Trailing empty fields (a spreadsheet's extra commas) are fine.
         assert!(parse("a,b\n1,2,,\n").is_ok());
+    }
+
+    #[test]
+    fn one_stray_byte_in_utf8_is_replaced_not_a_reason_to_redecode() {
+        let bytes = b"Summary,City\nA,Z\xC3\xBCrich\nB,K\xC3\xB6ln\nC,bad \xE9 byte\n".to_vec();
+        let decoded = decode("t.csv", bytes).expect("decodes");
+        assert!(decoded.contains("Zürich") && decoded.contains("Köln"), "{decoded}");
+        assert!(decoded.contains("bad \u{FFFD} byte"), "{decoded}");
     }
 
     #[test]

@@ -982,3 +982,53 @@ async fn replays_the_recorded_betamax_cassettes() {
         .iter()
         .all(|m| m.id.starts_with("github:sigmavirus24/github3.py/milestone/")));
 }
+
+/// A server (or a proxy in front of it) that echoes the Authorization header back in its
+/// error body must not get the token printed: not in the error, not in the logs of the
+/// retries, whatever the status.
+#[tokio::test]
+async fn a_token_echoed_back_by_the_server_is_never_printed() {
+    for status in [401, 403, 404, 500, 502] {
+        let fake = Fake::start().await;
+        let body = json!({ "message": format!("Bad request; you sent Authorization: Bearer {TOKEN} (token {TOKEN})") });
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+            .mount(&fake.server)
+            .await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = fake::config_file(dir.path(), "");
+        let url = fake.url();
+        let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
+        let (code, stdout, stderr) = fake::run(
+            dir.path(),
+            &["-vv", "-c", &config, "items", "-s", "github:acme/widgets"],
+            &env,
+        );
+        assert_ne!(code, 0, "{status}");
+        assert!(
+            !stderr.contains(TOKEN) && !stdout.contains(TOKEN),
+            "{status}: the token was printed:\n{stderr}"
+        );
+        assert!(stderr.contains("***"), "{status}: the echo is shown redacted:\n{stderr}");
+    }
+}
+
+/// A token with a control character in it (a stray newline pasted into a secret) is a
+/// clear error that does not print the token, not a panic.
+#[test]
+fn a_token_with_a_control_character_is_an_error_that_does_not_show_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let token = format!("{TOKEN}\u{1}x");
+    let env = [("GITHUB_API_URL", "http://127.0.0.1:9"), ("GITHUB_TOKEN", token.as_str())];
+    let (code, _, stderr) =
+        fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/widgets"], &env);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.lines().next(),
+        Some(
+            "error: the token in GITHUB_TOKEN holds a space or a control character: copy it again"
+        )
+    );
+    assert!(!stderr.contains(TOKEN));
+}

@@ -7,7 +7,8 @@ use std::path::Path;
 
 /// Bottom first. A module may use the modules before it in this list, never after.
 const LAYERS: &[&str] = &[
-    "error", "text", "usage", "par", "dates",    // helpers that know nothing of the pipeline
+    "error", "files", "text", "usage", "par",
+    "dates",    // helpers that know nothing of the pipeline
     "model",    // items, snapshots, weeks, statuses, roles
     "config",   // rolecall.toml: plain data, one section per stage
     "source",   // importers and the GitHub reader → a Snapshot

@@ -549,3 +549,174 @@ fn asks_blocked_statuses_and_data_quality_from_a_plain_export() {
     assert!(program.contains("Decide how delivery is tracked"), "{program}");
     assert!(!program.contains("None this week"), "{program}");
 }
+
+/// Notes and templates go into reports that get committed and emailed: a file that is a
+/// link out of its folder (here to a file holding a token) is refused with an error naming
+/// it, and nothing is written.
+#[cfg(unix)]
+#[test]
+fn notes_and_templates_that_link_out_of_their_folder_are_refused() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let secret = tmp.path().join("secret.env");
+    std::fs::write(&secret, "GITHUB_TOKEN=ghp_sekritValue0123456789").expect("written");
+    let notes = tmp.path().join("notes");
+    std::fs::create_dir_all(notes.join("2026-W48")).expect("dirs");
+    std::os::unix::fs::symlink(&secret, notes.join("2026-W48/program.md")).expect("link");
+    let out = tmp.path().join("out");
+    let (code, stdout, err) = rolecall(&[
+        "report",
+        "--demo",
+        "--notes",
+        &notes.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 2, "{stdout}{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("program.md: links to")
+            && err.contains("outside"),
+        "{err}"
+    );
+    assert!(!err.contains("ghp_sekrit") && !stdout.contains("ghp_sekrit"));
+    assert!(!out.join("2026-W48").exists(), "nothing is written");
+
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(&templates).expect("dir");
+    std::os::unix::fs::symlink(&secret, templates.join("index.md.hbs")).expect("link");
+    let (code, _, err) = rolecall(&[
+        "report",
+        "--demo",
+        "--templates",
+        &templates.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("index.md.hbs: links to"), "{err}");
+    assert!(!out.join("2026-W48").exists(), "nothing is written");
+}
+
+/// Whoever can write into the output folder cannot make a run overwrite another file by
+/// planting links under the temporary names it used to use (`.NAME.PID.tmp`).
+#[cfg(unix)]
+#[test]
+fn planted_links_at_old_temporary_names_write_nothing_elsewhere() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("written");
+    let week = tmp.path().join("out/2026-W48");
+    std::fs::create_dir_all(&week).expect("dirs");
+    let me = std::process::id();
+    for pid in me..me + 3000 {
+        for name in ["index.md", "program.md"] {
+            let _ = std::os::unix::fs::symlink(&victim, week.join(format!(".{name}.{pid}.tmp")));
+        }
+    }
+    let out = tmp.path().join("out");
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &out.display().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    assert!(std::fs::read_to_string(week.join("index.md"))
+        .expect("index")
+        .starts_with("# Weekly status"));
+}
+
+/// A run that cannot store the week's state changes nothing: the reports of the earlier
+/// run of the same week stay as they were (the state used to be written after the reports
+/// were renamed into place).
+#[test]
+fn a_run_that_cannot_store_its_state_leaves_the_week_as_it_was() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out");
+    let o = out.display().to_string();
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &o]);
+    assert_eq!(code, 0, "{err}");
+    let before = read(&out.join("2026-W48/program.md"));
+    // The history folder becomes a file: the state cannot be written.
+    let history = out.join(".rolecall/history");
+    std::fs::remove_dir_all(&history).expect("removed");
+    std::fs::write(&history, "not a folder").expect("written");
+    let (code, _, err) = rolecall(&["report", "--demo", "--as-of", "2026-11-26", "-o", &o]);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(read(&out.join("2026-W48/program.md")), before, "the week's report was replaced");
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("2026-W48"))
+        .expect("week")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// Inputs that used to panic or overflow the stack are clear errors with exit code 2.
+#[test]
+fn far_weeks_and_partials_that_include_each_other_are_errors_not_crashes() {
+    for week in ["262143-W01", "999-W01", "0001-W01"] {
+        let (code, _, err) = rolecall(&["report", "--demo", "--week", week]);
+        assert_eq!(code, 2, "{week}: {err}");
+        assert!(err.starts_with(&format!("error: --week `{week}` is not an ISO week")), "{err}");
+    }
+    let (code, _, err) = rolecall(&["report", "--demo", "--week", "9999-W52"]);
+    assert_eq!(
+        (code, err.lines().next()),
+        (2, Some("error: --week `9999-W52` ends after the year 9999"))
+    );
+    let (code, _, err) = rolecall(&["report", "--demo", "--as-of", "0001-01-01"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("error: --as-of `0001-01-01` is out of range"), "{err}");
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(templates.join("partials")).expect("dirs");
+    std::fs::write(templates.join("partials/items.md.hbs"), "{{> about}}").expect("written");
+    std::fs::write(templates.join("partials/about.md.hbs"), "{{> items}}").expect("written");
+    let out = tmp.path().join("out").display().to_string();
+    let (code, _, err) = rolecall(&[
+        "report",
+        "--demo",
+        "--templates",
+        &templates.display().to_string(),
+        "-o",
+        &out,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("partials include each other: about → items → about")
+            || err.contains("partials include each other: items → about → items"),
+        "{err}"
+    );
+}
+
+/// Two runs into one output folder would leave a mix of both weeks: the second waits for
+/// nothing and fails naming the first; a lock left by a run that died is taken over.
+#[test]
+fn a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(out.join(".rolecall")).expect("dirs");
+    // This test's own process stands for a run in progress.
+    std::fs::write(out.join(".rolecall/lock"), format!("{}\n", std::process::id())).expect("lock");
+    let o = out.display().to_string();
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &o]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: another rolecall (pid {}) is writing this output folder",
+            std::process::id()
+        )),
+        "{err}"
+    );
+    assert!(!out.join("2026-W48").exists());
+    // A lock whose run is gone, and a temporary file a killed run left behind.
+    std::fs::write(out.join(".rolecall/lock"), "4194999\n").expect("lock");
+    std::fs::create_dir_all(out.join("2026-W48")).expect("week");
+    std::fs::write(out.join("2026-W48/.program.md.k3Jq9z.rolecall-tmp"), "half").expect("left");
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &o]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.join("2026-W48/.program.md.k3Jq9z.rolecall-tmp").exists(),
+        "the leftover is removed"
+    );
+    assert!(!out.join(".rolecall/lock").exists(), "the lock is released");
+}

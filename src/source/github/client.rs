@@ -64,6 +64,8 @@ pub(super) struct Client {
     octo: Octocrab,
     api_url: String,
     token_origin: Option<&'static str>,
+    /// To redact from every string a response or the network gives.
+    token: Option<super::secret::Token>,
     retries: u32,
     retry_delay: Duration,
     max_wait: Duration,
@@ -105,6 +107,7 @@ impl Client {
             octo,
             api_url,
             token_origin: settings.token.as_ref().map(|_| settings.token_origin),
+            token: settings.token.clone(),
             retries: c.retries,
             retry_delay: Duration::from_millis(c.retry_delay_ms),
             max_wait: Duration::from_secs(c.max_wait_secs),
@@ -112,6 +115,23 @@ impl Client {
             requests: AtomicU64::new(0),
             rate: Mutex::new(RateLimit::default()),
         })
+    }
+
+    /// `text` without the token's value, wherever a server put it.
+    pub(super) fn redact(&self, text: &str) -> String {
+        match &self.token {
+            Some(t) => t.redact(text),
+            None => text.to_string(),
+        }
+    }
+
+    fn redact_error(&self, e: FetchError) -> FetchError {
+        match e {
+            FetchError::Access { status, url, message } => {
+                FetchError::Access { status, url, message: self.redact(&message) }
+            }
+            FetchError::Fatal(message) => FetchError::Fatal(self.redact(&message)),
+        }
     }
 
     /// `path` (`/repos/o/r`) under the API URL.
@@ -150,11 +170,11 @@ impl Client {
                     self.note_rate(&headers);
                     self.judge(&shown, status, &headers, body.as_ref(), attempt)
                 }
-                Err(reason) => Attempt::Retry { reason, wait: None },
+                Err(reason) => Attempt::Retry { reason: self.redact(&reason), wait: None },
             };
             match outcome {
                 Attempt::Done(page) => return Ok(page),
-                Attempt::Stop(e) => return Err(e),
+                Attempt::Stop(e) => return Err(self.redact_error(e)),
                 Attempt::Retry { reason, wait } => {
                     attempt += 1;
                     if attempt > self.retries {
@@ -251,7 +271,7 @@ impl Client {
                 ))),
             };
         }
-        let message = error_message(body);
+        let message = self.redact(&error_message(body));
         let code = status.as_u16();
         match code {
             401 => Attempt::Stop(FetchError::Fatal(match self.token_origin {

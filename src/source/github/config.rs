@@ -77,6 +77,16 @@ impl Settings {
         } else {
             (None, "")
         };
+        // A header value cannot hold control characters or spaces; said without the token.
+        if let Some(t) = &token {
+            if t.expose().is_empty()
+                || t.expose().chars().any(|c| c.is_control() || c.is_whitespace())
+            {
+                return Err(Error::Usage(format!(
+                    "the token in {token_origin} holds a space or a control character: copy it again"
+                )));
+            }
+        }
         Ok(Settings { api_url, token, token_origin, config: config.clone(), progress: false })
     }
 }

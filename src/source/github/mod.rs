@@ -99,7 +99,13 @@ pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imp
         .enable_all()
         .build()
         .map_err(|e| Error::Run(format!("{}: cannot start the async runtime: {e}", spec.raw)))?;
-    let (imported, stats) = runtime.block_on(fetch(&target, ctx, &settings))?;
+    // Whatever reached an error, the token's value never leaves: a last line of defence
+    // behind the client's own redaction.
+    let (imported, stats) =
+        runtime.block_on(fetch(&target, ctx, &settings)).map_err(|e| match &settings.token {
+            Some(t) => e.map_text(|s| t.redact(s)),
+            None => e,
+        })?;
     report(spec, &settings, &stats);
     Ok(imported)
 }

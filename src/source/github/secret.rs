@@ -15,6 +15,16 @@ impl Token {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// `text` with every occurrence of the token's value replaced by `***`: a server or
+    /// a proxy may echo the Authorization header back in an error body.
+    pub fn redact(&self, text: &str) -> String {
+        // A token shorter than this would match ordinary words; none is this short.
+        if self.0.len() < 8 || !text.contains(self.0.as_str()) {
+            return text.to_string();
+        }
+        text.replace(self.0.as_str(), "***")
+    }
 }
 
 impl fmt::Debug for Token {
@@ -39,5 +49,15 @@ mod tests {
         let shown = format!("{t} {t:?} {:?} {:#?}", Some(&t), vec![t.clone()]);
         assert!(!shown.contains("ghp_"), "{shown}");
         assert_eq!(t.expose(), "ghp_0123456789abcdef");
+    }
+
+    #[test]
+    fn redacted_by_value() {
+        let t = Token::new("ghp_0123456789abcdef");
+        assert_eq!(
+            t.redact("401: you sent Bearer ghp_0123456789abcdef, twice: ghp_0123456789abcdef"),
+            "401: you sent Bearer ***, twice: ***"
+        );
+        assert_eq!(Token::new("short").redact("a short word"), "a short word");
     }
 }

@@ -1,0 +1,101 @@
+//! Reading the user's own text files that end up in reports (notes, templates) safely:
+//! reports get committed, posted and emailed, so a file must not be a way to copy a
+//! secret (`/proc/self/environ`, a key file) into them, nor to stall a run.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The largest notes or template file read: far beyond any real one.
+pub(crate) const MAX_BYTES: u64 = 1 << 20;
+
+/// The text of `dir/rel`, or `None` when there is no such file. It must be a regular file
+/// (not a FIFO, a device or a folder), inside `dir` once every symbolic link is resolved,
+/// and at most [`MAX_BYTES`] long; anything else is an error naming the file.
+pub(crate) fn read_inside(dir: &Path, rel: &Path) -> Result<Option<String>> {
+    let path = dir.join(rel);
+    let shown = path.display().to_string();
+    let refuse = |message: String| Error::Read { path: shown.clone(), message };
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::read(&shown, &e)),
+        Ok(_) => {}
+    }
+    let real_dir = dir.canonicalize().map_err(|e| Error::read(&dir.display().to_string(), &e))?;
+    let real = match path.canonicalize() {
+        Ok(p) => p,
+        // A link to nothing: as if the file were not there would hide a mistake.
+        Err(e) => return Err(refuse(format!("a link to a file that cannot be read ({e})"))),
+    };
+    if !real.starts_with(&real_dir) {
+        return Err(refuse(format!(
+            "links to {}, outside {}: notes and templates must be files inside their folder",
+            real.display(),
+            dir.display()
+        )));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| Error::read(&shown, &e))?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file (a FIFO, a device or a folder)".into()));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(refuse(format!(
+            "{} bytes: larger than the {} bytes a notes or template file may be",
+            meta.len(),
+            MAX_BYTES
+        )));
+    }
+    let mut text = String::new();
+    let file = std::fs::File::open(&real).map_err(|e| Error::read(&shown, &e))?;
+    // Bounded even if the file grows while it is read.
+    file.take(MAX_BYTES + 1).read_to_string(&mut text).map_err(|e| Error::read(&shown, &e))?;
+    if text.len() as u64 > MAX_BYTES {
+        return Err(refuse("grew past the size a notes or template file may be".into()));
+    }
+    Ok(Some(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_inside_are_read_and_the_rest_refused() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let dir = root.path().join("notes");
+        std::fs::create_dir_all(dir.join("2026-W48")).expect("dirs");
+        std::fs::write(dir.join("2026-W48/program.md"), "## Notes\nfine\n").expect("written");
+        std::fs::write(root.path().join("secret.txt"), "GITHUB_TOKEN=ghp_x").expect("written");
+        let read = |rel: &str| read_inside(&dir, Path::new(rel));
+        assert_eq!(read("2026-W48/program.md").expect("ok").as_deref(), Some("## Notes\nfine\n"));
+        assert_eq!(read("2026-W48/missing.md").expect("ok"), None);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                root.path().join("secret.txt"),
+                dir.join("2026-W48/product.md"),
+            )
+            .expect("link");
+            let e = read("2026-W48/product.md").expect_err("a link out").to_string();
+            assert!(e.contains("outside") && !e.contains("ghp_x"), "{e}");
+            std::os::unix::fs::symlink("/proc/self/environ", dir.join("2026-W48/project.md"))
+                .expect("link");
+            assert!(read("2026-W48/project.md").is_err());
+            // A link inside the folder is fine.
+            std::os::unix::fs::symlink(
+                dir.join("2026-W48/program.md"),
+                dir.join("2026-W48/copy.md"),
+            )
+            .expect("link");
+            assert!(read("2026-W48/copy.md").expect("ok").is_some());
+        }
+        std::fs::create_dir(dir.join("2026-W48/folder.md")).expect("dir");
+        assert!(read("2026-W48/folder.md")
+            .expect_err("a folder")
+            .to_string()
+            .contains("not a regular file"));
+        std::fs::write(dir.join("big.md"), vec![b'a'; (MAX_BYTES + 1) as usize]).expect("written");
+        assert!(read("big.md").expect_err("too big").to_string().contains("larger than"));
+    }
+}
