@@ -196,6 +196,12 @@ pub struct Ctx<'a> {
     pub(crate) by_milestone: FxHashMap<&'a str, Vec<usize>>,
     pub(crate) tz: Tz,
     pub(crate) today: NaiveDate,
+    /// By item: since when it is blocked (see `Ctx::new`); `None` when it is not.
+    /// Stored with the week.
+    pub blocked_since: Vec<Option<NaiveDate>>,
+    /// By item: `blocked_since` is when a stored week first saw it blocked, not a bound
+    /// from the items' creation.
+    pub blocked_seen: Vec<bool>,
     /// The sprints of every item, found once for the roles that need them.
     sprints: std::sync::OnceLock<sprints::Sprints>,
     /// What the data lacks and its quality, the same in every role's report.
@@ -272,9 +278,39 @@ impl<'a> Ctx<'a> {
             by_milestone,
             tz,
             today: input.period.today,
+            blocked_since: Vec::new(),
+            blocked_seen: Vec::new(),
             sprints: std::sync::OnceLock::new(),
             about_data: std::sync::OnceLock::new(),
         };
+        // Since when each blocked item is blocked: a stored week that saw it blocked says
+        // (or, not blocked then, it became blocked since); without one, at most since the
+        // later of the two items was created (trackers do not export when a link was
+        // made), which is stored too, as a bound.
+        let tracked = input.baseline.filter(|b| b.blocked_tracked);
+        let seen: Vec<Option<(NaiveDate, bool)>> = (0..items.len())
+            .map(|i| {
+                let blockers = ctx.blockers(i);
+                if blockers.is_empty() && !ctx.blocked_by_status(i) {
+                    return None;
+                }
+                if let (Some(b), Some(p)) = (tracked, ctx.prior[i]) {
+                    return Some(match p.blocked_since {
+                        Some(d) => (d, !p.blocked_bound),
+                        None => (b.taken_at.with_timezone(&tz).date_naive(), true),
+                    });
+                }
+                let mut latest = ctx.items[i].created;
+                for b in &blockers {
+                    if let Blocker::Known(k) = b {
+                        latest = latest.max(ctx.items[*k].created);
+                    }
+                }
+                latest.map(|c| (c.with_timezone(&tz).date_naive(), false))
+            })
+            .collect();
+        ctx.blocked_since = seen.iter().map(|s| s.map(|(d, _)| d)).collect();
+        ctx.blocked_seen = seen.iter().map(|s| s.is_some_and(|(_, seen)| seen)).collect();
         ctx.milestones = ctx.collect_milestones();
         // Each milestone's scope change is found once, for its progress and the project
         // report's lists; milestones are few and large, so they are split across cores.

@@ -48,6 +48,9 @@ pub struct Blocked<'a> {
     /// Days since the later of the two items was created: trackers do not export when a
     /// link was made, so this is how long the block can have existed at most.
     pub days: i64,
+    /// When it was first seen blocked (from the stored weeks); `None` when `days` is the
+    /// upper bound from the items' creation.
+    pub since: Option<NaiveDate>,
     pub cross_team: bool,
     /// Blocked by its status (`Blocked`, `On hold`…) rather than by a link: the status.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -286,11 +289,17 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
                 }
             }
         }
-        let days = latest.map_or(0, |c| (ctx.input.period.as_of - c).num_days().max(0));
+        // Since it was first seen blocked when a stored week tells; else at most since the
+        // later of the two items was created (trackers do not export when a link was made).
+        let (days, since) = match ctx.blocked_since[i] {
+            Some(d) => ((ctx.today - d).num_days().max(0), ctx.blocked_seen[i].then_some(d)),
+            None => (latest.map_or(0, |c| (ctx.input.period.as_of - c).num_days().max(0)), None),
+        };
         out.push(Blocked {
             item: ctx.item_ref(i),
             blockers: refs,
             days,
+            since,
             cross_team: cross,
             by_status: by_status.then(|| ctx.items[i].status.to_string()),
         });

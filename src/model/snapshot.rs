@@ -90,6 +90,10 @@ pub struct Baseline {
     pub items: Vec<Prior>,
     #[serde(default)]
     pub milestones: Vec<Milestone>,
+    /// The week recorded which items were blocked (`blocked_since`); weeks stored by
+    /// earlier versions, and full snapshots, did not.
+    #[serde(default)]
+    pub blocked_tracked: bool,
 }
 
 /// An item as it was at the baseline.
@@ -101,6 +105,10 @@ pub struct Prior {
     pub milestone: Option<Str>,
     /// Its sprint then (stored weeks from before sprints were kept have none).
     pub iteration: Option<Str>,
+    /// Since when it was blocked, if it was blocked then.
+    pub blocked_since: Option<NaiveDate>,
+    /// `blocked_since` is only a bound (from the items' creation), not a sighting.
+    pub blocked_bound: bool,
     pub due: Option<NaiveDate>,
     pub votes: u32,
 }
@@ -112,6 +120,8 @@ impl Default for Prior {
             state: State::Open,
             milestone: None,
             iteration: None,
+            blocked_since: None,
+            blocked_bound: false,
             due: None,
             votes: 0,
         }
@@ -121,21 +131,36 @@ impl Default for Prior {
 impl Baseline {
     /// The baseline a full snapshot gives (the demo's last week).
     pub fn of(snapshot: &Snapshot) -> Self {
+        Self::of_with_blocked(snapshot, None)
+    }
+
+    /// The baseline of a week just stored, with since when each item was blocked and
+    /// whether that was seen (`true`) or only bounded.
+    pub fn of_with_blocked(
+        snapshot: &Snapshot,
+        blocked: Option<(&[Option<NaiveDate>], &[bool])>,
+    ) -> Self {
         Baseline {
             taken_at: snapshot.taken_at,
             items: snapshot
                 .items
                 .iter()
-                .map(|it| Prior {
+                .enumerate()
+                .map(|(i, it)| Prior {
                     id: it.id.clone(),
                     state: it.state,
                     milestone: it.milestone.clone(),
                     iteration: it.iteration.clone(),
+                    blocked_since: blocked.and_then(|(b, _)| b.get(i).copied().flatten()),
+                    blocked_bound: blocked.is_some_and(|(b, s)| {
+                        b.get(i).is_some_and(Option::is_some) && !s.get(i).copied().unwrap_or(false)
+                    }),
                     due: it.due,
                     votes: it.votes,
                 })
                 .collect(),
             milestones: snapshot.milestones.clone(),
+            blocked_tracked: blocked.is_some(),
         }
     }
 }

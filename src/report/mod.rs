@@ -120,14 +120,7 @@ pub fn run(
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
-    // The week's snapshot is written (under a temporary name) while the items are
-    // classified: it needs nothing the classifier gives.
-    let (classes, stored) = std::thread::scope(|s| {
-        let stored = s.spawn(|| state.prepare_snapshot(period.week, &snapshot));
-        let classes = classifier.concerns(&snapshot);
-        (classes, crate::par::join(stored))
-    });
-    let stored = stored?;
+    let classes = classifier.concerns(&snapshot);
     // Bodies and raw fields are not needed from here on, but freeing them (100,000
     // strings, on both cores) cost more than it saved: they are left to the exit with the
     // rest (peak memory +2 %).
@@ -153,8 +146,16 @@ pub fn run(
     let dir = req.out.join(&week);
 
     // Every file is written under a temporary name first; they and the week's snapshot
-    // are renamed into place only when all of them were written.
-    let (rendered, pending) = match prepare_week_files(&ctx, &renderer, req, &dir, &week) {
+    // (written beside them: it keeps when each blocked item was first seen blocked) are
+    // renamed into place only when all of them were written.
+    let (files_prepared, stored) = std::thread::scope(|s| {
+        let stored = s.spawn(|| {
+            state.prepare_snapshot(period.week, &snapshot, (&ctx.blocked_since, &ctx.blocked_seen))
+        });
+        (prepare_week_files(&ctx, &renderer, req, &dir, &week), crate::par::join(stored))
+    });
+    let stored = stored?;
+    let (rendered, pending) = match files_prepared {
         Ok(p) => p,
         Err(e) => {
             // The temporary files are gone; so is the week's folder if this run made it.
@@ -280,15 +281,23 @@ fn backfill_weeks(
                 history: &history,
                 rewind: rewound,
             };
-            let summary = week_statuses(&Ctx::new(&input), week);
-            last = Some((week, Baseline::of(&snap)));
+            let mut ctx = Ctx::new(&input);
+            let summary = week_statuses(&ctx, week);
+            let blocked_since = std::mem::take(&mut ctx.blocked_since);
+            let blocked_seen = std::mem::take(&mut ctx.blocked_seen);
+            drop(ctx);
+            last = Some((
+                week,
+                Baseline::of_with_blocked(&snap, Some((&blocked_since, &blocked_seen))),
+            ));
             tracing::debug!(
                 "backfill {week}: {} items in {} ms",
                 snap.items.len(),
                 started.elapsed().as_millis()
             );
             storing = Some(s.spawn(move || {
-                let stored = state.prepare_snapshot(week, &snap)?;
+                let stored =
+                    state.prepare_snapshot(week, &snap, (&blocked_since, &blocked_seen))?;
                 state.commit(week, stored, &summary)
             }));
             written.push(week);

@@ -82,14 +82,22 @@ impl State {
 
     /// Writes this week's snapshot (what deltas compare, see the module) under a
     /// temporary name, for [`State::commit`]. Compact JSON: only rolecall reads it back.
-    pub(crate) fn prepare_snapshot(&self, week: Week, snapshot: &Snapshot) -> Result<Pending> {
+    /// `blocked` is, by item, since when it is blocked and whether that was seen (see
+    /// `analyse::Ctx::blocked_since`); empty slices when not known.
+    pub(crate) fn prepare_snapshot(
+        &self,
+        week: Week,
+        snapshot: &Snapshot,
+        blocked: (&[Option<NaiveDate>], &[bool]),
+    ) -> Result<Pending> {
         let path = self.snapshots().join(format!("{week}.json"));
         let stored = Stored {
             schema_version: snapshot.schema_version,
             taken_at: snapshot.taken_at,
             sources: &snapshot.sources,
-            items: StoredItems(&snapshot.items),
+            items: StoredItems(&snapshot.items, blocked.0, blocked.1),
             milestones: &snapshot.milestones,
+            blocked_tracked: true,
         };
         super::write::prepare(&path, |w| {
             // See `render::json::write_json_lines` for the buffer.
@@ -130,18 +138,23 @@ struct Stored<'a> {
     sources: &'a [crate::model::SourceInfo],
     items: StoredItems<'a>,
     milestones: &'a [crate::model::Milestone],
+    /// Items carry `blocked_since` when they were blocked.
+    blocked_tracked: bool,
 }
 
-struct StoredItems<'a>(&'a [crate::model::Item]);
+struct StoredItems<'a>(&'a [crate::model::Item], &'a [Option<NaiveDate>], &'a [bool]);
 
 impl Serialize for StoredItems<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|it| StoredItem {
+        s.collect_seq(self.0.iter().enumerate().map(|(i, it)| StoredItem {
             id: &it.id,
             key: &it.key,
             state: it.state,
             milestone: it.milestone.as_deref(),
             iteration: it.iteration.as_deref(),
+            blocked_since: self.1.get(i).copied().flatten(),
+            blocked_bound: self.1.get(i).is_some_and(Option::is_some)
+                && !self.2.get(i).copied().unwrap_or(false),
             due: it.due,
             votes: it.votes,
         }))
@@ -158,6 +171,10 @@ struct StoredItem<'a> {
     milestone: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     iteration: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocked_since: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    blocked_bound: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "is_zero")]
@@ -196,14 +213,18 @@ mod tests {
     #[test]
     fn stored_and_full_weeks_read_back_as_one_baseline() {
         let snap = crate::source::demo::baseline().expect("demo baseline");
-        let expected = Baseline::of(&snap);
+        // One item blocked since a date, to see it stored and read back.
+        let mut blocked = vec![None; snap.items.len()];
+        blocked[1] = chrono::NaiveDate::from_ymd_opt(2026, 11, 2);
+        let seen = vec![true; snap.items.len()];
+        let expected = Baseline::of_with_blocked(&snap, Some((&blocked, &seen)));
         assert!(expected.items.iter().any(|p| p.milestone.is_some() && p.votes > 0));
         let week = |s: &str| Week::parse(s).expect("week");
 
         let dir = tempfile::tempdir().expect("temp dir");
         let state = State::new(dir.path());
         state
-            .prepare_snapshot(week("2026-W47"), &snap)
+            .prepare_snapshot(week("2026-W47"), &snap, (&blocked, &seen))
             .expect("written")
             .commit()
             .expect("committed");
@@ -216,6 +237,8 @@ mod tests {
         let full = serde_json::to_vec(&snap).expect("json");
         std::fs::write(state.snapshots().join("2026-W46.json"), full).expect("written");
         let (_, read) = state.baseline(week("2026-W48")).expect("reads").expect("found");
-        assert_eq!(read, expected);
+        // A full snapshot does not say who was blocked.
+        assert_eq!(read, Baseline::of(&snap));
+        assert!(!read.blocked_tracked);
     }
 }

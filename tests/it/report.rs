@@ -720,3 +720,46 @@ fn a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it() {
     );
     assert!(!out.join(".rolecall/lock").exists(), "the lock is released");
 }
+
+/// How long an item has been blocked: since the week its block was first seen, once the
+/// stored weeks tell; "at most" from the items' creation before that.
+#[test]
+fn blocked_days_count_from_the_week_the_block_was_first_seen() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let header =
+        "Summary,Issue key,Issue id,Issue Type,Status,Created,Inward issue link (Blocks)\n";
+    let unblocked = format!("{header}Checkout,ACME-1,1,Task,In Progress,01/Sep/26 9:00 AM,\nGateway,ACME-2,2,Task,In Progress,01/Sep/26 9:00 AM,\n");
+    let blocked = format!("{header}Checkout,ACME-1,1,Task,In Progress,01/Sep/26 9:00 AM,ACME-2\nGateway,ACME-2,2,Task,In Progress,01/Sep/26 9:00 AM,\n");
+    let (a, b) = (tmp.path().join("a.csv"), tmp.path().join("b.csv"));
+    std::fs::write(&a, unblocked).expect("a");
+    std::fs::write(&b, blocked).expect("b");
+    let out = tmp.path().join("out");
+    let o = out.display().to_string();
+    let run = |file: &Path, as_of: &str| {
+        let spec = format!("jira:{}", file.display());
+        let (code, _, err) = rolecall(&["report", "-s", &spec, "--as-of", as_of, "-o", &o]);
+        assert_eq!(code, 0, "{err}");
+    };
+    let row = |week: &str| {
+        let program = read(&out.join(format!("{week}/program.md")));
+        program.lines().find(|l| l.starts_with("| ACME-1 ")).map(str::to_string).unwrap_or_default()
+    };
+    run(&b, "2026-11-06");
+    assert!(row("2026-W45").ends_with("| 66 at most |"), "{}", row("2026-W45"));
+    let out2 = tmp.path().join("out2");
+    let o2 = out2.display().to_string();
+    let run2 = |file: &Path, as_of: &str| {
+        let spec = format!("jira:{}", file.display());
+        let (code, _, err) = rolecall(&["report", "-s", &spec, "--as-of", as_of, "-o", &o2]);
+        assert_eq!(code, 0, "{err}");
+    };
+    run2(&a, "2026-11-13");
+    run2(&b, "2026-11-20");
+    run2(&b, "2026-11-27");
+    let row2 = |week: &str| {
+        let program = read(&out2.join(format!("{week}/program.md")));
+        program.lines().find(|l| l.starts_with("| ACME-1 ")).map(str::to_string).unwrap_or_default()
+    };
+    assert!(row2("2026-W47").ends_with("| 7 |"), "{}", row2("2026-W47"));
+    assert!(row2("2026-W48").ends_with("| 14 |"), "{}", row2("2026-W48"));
+}
