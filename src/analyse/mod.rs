@@ -288,27 +288,26 @@ impl<'a> Ctx<'a> {
         // later of the two items was created (trackers do not export when a link was
         // made), which is stored too, as a bound.
         let tracked = input.baseline.filter(|b| b.blocked_tracked);
-        let seen: Vec<Option<(NaiveDate, bool)>> = (0..items.len())
-            .map(|i| {
-                let blockers = ctx.blockers(i);
-                if blockers.is_empty() && !ctx.blocked_by_status(i) {
-                    return None;
+        let indices: Vec<usize> = (0..items.len()).collect();
+        let seen: Vec<Option<(NaiveDate, bool)>> = crate::par::map(&indices, 4096, |&i| {
+            let blockers = ctx.blockers(i);
+            if blockers.is_empty() && !ctx.blocked_by_status(i) {
+                return None;
+            }
+            if let (Some(b), Some(p)) = (tracked, ctx.prior[i]) {
+                return Some(match p.blocked_since {
+                    Some(d) => (d, !p.blocked_bound),
+                    None => (b.taken_at.with_timezone(&tz).date_naive(), true),
+                });
+            }
+            let mut latest = ctx.items[i].created;
+            for b in &blockers {
+                if let Blocker::Known(k) = b {
+                    latest = latest.max(ctx.items[*k].created);
                 }
-                if let (Some(b), Some(p)) = (tracked, ctx.prior[i]) {
-                    return Some(match p.blocked_since {
-                        Some(d) => (d, !p.blocked_bound),
-                        None => (b.taken_at.with_timezone(&tz).date_naive(), true),
-                    });
-                }
-                let mut latest = ctx.items[i].created;
-                for b in &blockers {
-                    if let Blocker::Known(k) = b {
-                        latest = latest.max(ctx.items[*k].created);
-                    }
-                }
-                latest.map(|c| (c.with_timezone(&tz).date_naive(), false))
-            })
-            .collect();
+            }
+            latest.map(|c| (c.with_timezone(&tz).date_naive(), false))
+        });
         ctx.blocked_since = seen.iter().map(|s| s.map(|(d, _)| d)).collect();
         ctx.blocked_seen = seen.iter().map(|s| s.is_some_and(|(_, seen)| seen)).collect();
         ctx.milestones = ctx.collect_milestones();
