@@ -36,8 +36,12 @@ pub struct GithubConfig {
     pub max_wait_secs: u64,
     /// Wait after a secondary rate limit that gives no `retry-after`.
     pub secondary_wait_secs: u64,
-    /// Connect and read timeout of one request.
+    /// Connect and read timeout of one request: how long the server may stay silent.
     pub timeout_secs: u64,
+    /// The longest one request may take, however the server drips its answer.
+    pub request_deadline_secs: u64,
+    /// The longest a whole `github:` source may take to fetch.
+    pub deadline_secs: u64,
     /// Ask the GitHub CLI (`gh auth token`) for a token when no variable holds one.
     pub gh_cli: bool,
 }
@@ -57,6 +61,8 @@ impl Default for GithubConfig {
             max_wait_secs: 600,
             secondary_wait_secs: 60,
             timeout_secs: 30,
+            request_deadline_secs: 120,
+            deadline_secs: 3600,
             gh_cli: true,
         }
     }

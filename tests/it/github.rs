@@ -1032,3 +1032,110 @@ fn a_token_with_a_control_character_is_an_error_that_does_not_show_it() {
     );
     assert!(!stderr.contains(TOKEN));
 }
+
+/// A server that answers one byte at a time, never falling silent for long enough to trip
+/// the read timeout, is bounded by the request deadline and by the run's.
+#[test]
+fn a_server_that_drips_its_answer_is_cut_off_by_the_deadlines() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[";
+                if s.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for _ in 0..120 {
+                    std::thread::sleep(Duration::from_millis(500));
+                    if s.write_all(b" ").and_then(|()| s.flush()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
+    let config = fake::config_file(dir.path(), "timeout-secs = 5\nrequest-deadline-secs = 2\n");
+    let started = Instant::now();
+    let (code, _, stderr) =
+        fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/widgets"], &env);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("no complete answer within 2 s ([github] request-deadline-secs)"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+
+    let config = fake::config_file(
+        dir.path(),
+        "timeout-secs = 5\nrequest-deadline-secs = 60\ndeadline-secs = 2\n",
+    );
+    let started = Instant::now();
+    let (code, _, stderr) =
+        fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/widgets"], &env);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("took longer than 2 s ([github] deadline-secs)"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+}
+
+/// A server whose `next` links never end in empty pages is stopped after a few, not ten
+/// thousand requests; a `next` link to another host is refused, its data never merged.
+#[tokio::test]
+async fn endless_empty_pages_and_next_links_elsewhere_are_refused() {
+    struct Endless(String);
+    impl wiremock::Respond for Endless {
+        fn respond(&self, req: &wiremock::Request) -> ResponseTemplate {
+            let page: u64 = req
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            let next = format!(
+                "<{}/repos/acme/widgets/issues?state=all&per_page=100&page={}>; rel=\"next\"",
+                self.0,
+                page + 1
+            );
+            ok(&json!([])).insert_header("link", next.as_str())
+        }
+    }
+    let fake = Fake::start().await;
+    fake.repo("acme/widgets", 1).await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(Endless(fake.url()))
+        .mount(&fake.server)
+        .await;
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&fake.url()))
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("the server keeps sending pages"), "{err}");
+    let issue_requests =
+        fake.request_lines().await.iter().filter(|l| l.contains("/issues")).count();
+    assert!(issue_requests <= 4, "{issue_requests} requests");
+
+    let fake = Fake::start().await;
+    fake.repo("acme/widgets", 1).await;
+    let elsewhere = Fake::start().await;
+    let stolen = fake::many_issues("acme/widgets", 3);
+    Mock::given(any()).respond_with(ok(&json!(stolen))).mount(&elsewhere.server).await;
+    let next = format!("<{}/repos/acme/widgets/issues?page=2>; rel=\"next\"", elsewhere.url());
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(
+            ok(&json!(fake::many_issues("acme/widgets", 1))).insert_header("link", next.as_str()),
+        )
+        .mount(&fake.server)
+        .await;
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&fake.url()))
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("the next page is on another host"), "{err}");
+    assert!(elsewhere.requests().await.is_empty(), "another host was asked");
+}

@@ -67,6 +67,8 @@ pub(super) struct Client {
     /// To redact from every string a response or the network gives.
     token: Option<super::secret::Token>,
     retries: u32,
+    /// The longest one request may take in all.
+    request_deadline: Duration,
     retry_delay: Duration,
     max_wait: Duration,
     secondary_wait: Duration,
@@ -109,6 +111,7 @@ impl Client {
             token_origin: settings.token.as_ref().map(|_| settings.token_origin),
             token: settings.token.clone(),
             retries: c.retries,
+            request_deadline: Duration::from_secs(c.request_deadline_secs.max(1)),
             retry_delay: Duration::from_millis(c.retry_delay_ms),
             max_wait: Duration::from_secs(c.max_wait_secs),
             secondary_wait: Duration::from_secs(c.secondary_wait_secs),
@@ -160,7 +163,16 @@ impl Client {
             self.wait_for_quota().await?;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let started = std::time::Instant::now();
-            let outcome = match self.send(url).await {
+            // The read timeout bounds silence; a server that drips its answer a byte at a
+            // time is bounded by this deadline.
+            let sent = match tokio::time::timeout(self.request_deadline, self.send(url)).await {
+                Ok(sent) => sent,
+                Err(_) => Err(format!(
+                    "no complete answer within {} s ([github] request-deadline-secs)",
+                    self.request_deadline.as_secs()
+                )),
+            };
+            let outcome = match sent {
                 Ok((status, headers, body)) => {
                     tracing::debug!(
                         "GET {shown}: {} in {} ms",

@@ -83,8 +83,12 @@ async fn all_pages<T: DeserializeOwned>(
     let mut out = Vec::new();
     let mut url = first.to_string();
     let mut visited = HashSet::new();
+    let mut empty_in_a_row = 0;
+    let mut announced: Option<usize> = None;
     for page in 1.. {
         let got = client.get::<Vec<T>>(&url).await?;
+        empty_in_a_row = if got.data.is_empty() { empty_in_a_row + 1 } else { 0 };
+        announced = announced.or(got.last_page.map(|n| n as usize));
         out.extend(got.data);
         if let Some(bar) = bar {
             bar.page(page, got.last_page, out.len());
@@ -92,6 +96,25 @@ async fn all_pages<T: DeserializeOwned>(
         match got.next {
             None => break,
             Some(next) => {
+                let fail = |why: String| {
+                    Err(FetchError::Fatal(format!(
+                        "GET {}: {why}",
+                        super::client::redact_url(first)
+                    )))
+                };
+                // Pages from another host are not GitHub's answer, whatever they hold.
+                if host_of(&next) != host_of(first) {
+                    return fail(format!(
+                        "the next page is on another host ({}): refused",
+                        host_of(&next).unwrap_or("?")
+                    ));
+                }
+                if empty_in_a_row >= 3 || announced.is_some_and(|last| page >= last + 2) {
+                    return fail(format!(
+                        "the server keeps sending pages ({page} so far, {} announced, the last {empty_in_a_row} empty)",
+                        announced.map_or("none".to_string(), |n| n.to_string())
+                    ));
+                }
                 visited.insert(url);
                 if visited.contains(&next) || page >= MAX_PAGES {
                     return Err(FetchError::Fatal(format!(
@@ -105,6 +128,12 @@ async fn all_pages<T: DeserializeOwned>(
         }
     }
     Ok(out)
+}
+
+/// The host (and port) of a URL: `api.github.com`, `127.0.0.1:8080`.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest).rsplit('@').next().unwrap_or(""))
 }
 
 /// Every repository of an organisation, or of a user when `/orgs/{owner}` is not found,

@@ -102,7 +102,18 @@ pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imp
     // Whatever reached an error, the token's value never leaves: a last line of defence
     // behind the client's own redaction.
     let (imported, stats) =
-        runtime.block_on(fetch(&target, ctx, &settings)).map_err(|e| match &settings.token {
+        runtime.block_on(async {
+            let deadline = std::time::Duration::from_secs(settings.config.deadline_secs.max(1));
+            match tokio::time::timeout(deadline, fetch(&target, ctx, &settings)).await {
+                Ok(done) => done,
+                Err(_) => Err(Error::Run(format!(
+                    "{}: the fetch took longer than {} s ([github] deadline-secs); nothing was read",
+                    spec.raw,
+                    deadline.as_secs()
+                ))),
+            }
+        })
+        .map_err(|e| match &settings.token {
             Some(t) => e.map_text(|s| t.redact(s)),
             None => e,
         })?;
