@@ -304,9 +304,19 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
             by_status: by_status.then(|| ctx.items[i].status.to_string()),
         });
     }
+    // What changed this week first (blocked since last week's report), then across
+    // teams, then the longest blocked.
+    let new_this_week = |b: &Blocked| {
+        b.since.is_some_and(|d| {
+            ctx.input
+                .baseline
+                .is_some_and(|base| d >= base.taken_at.with_timezone(&ctx.tz).date_naive())
+        })
+    };
     out.sort_by(|a, b| {
-        b.cross_team
-            .cmp(&a.cross_team)
+        new_this_week(b)
+            .cmp(&new_this_week(a))
+            .then(b.cross_team.cmp(&a.cross_team))
             .then(b.days.cmp(&a.days))
             .then(a.item.key().cmp(b.item.key()))
     });

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use crate::analyse::{self, Ctx, Input, Verdict};
 use crate::classify::Classifier;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{link_kind, Baseline, Snapshot};
 use crate::model::{Format, Period, Role, Status, WeekChoice, WeekSummary};
 use crate::render::{Document, IndexContext, RoleContext, RoleReport, Templates};
@@ -92,9 +92,24 @@ pub fn run(
     // Last week's snapshot is read while the sources load: for a large project both take
     // a while, and neither needs the other.
     let state = State::new(&req.state_dir);
+    // Writes land only where they were asked for: a week or state folder that is a link
+    // (planted, or left by another tool) would carry them elsewhere.
+    let week_dir = req.out.join(period.week.to_string());
+    for dir in [
+        &week_dir,
+        &req.state_dir,
+        &req.state_dir.join("snapshots"),
+        &req.state_dir.join("history"),
+    ] {
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Run(format!(
+                "{} is a link to another place; rolecall writes only into real folders: remove it",
+                dir.display()
+            )));
+        }
+    }
     // One run at a time writes this output folder; what killed runs left is removed.
     let _lock = lock::Lock::take(&req.state_dir)?;
-    let week_dir = req.out.join(period.week.to_string());
     let stale = lock::remove_stale_temporaries(&[
         week_dir,
         req.state_dir.join("snapshots"),

@@ -763,3 +763,20 @@ fn blocked_days_count_from_the_week_the_block_was_first_seen() {
     assert!(row2("2026-W47").ends_with("| 7 |"), "{}", row2("2026-W47"));
     assert!(row2("2026-W48").ends_with("| 14 |"), "{}", row2("2026-W48"));
 }
+
+/// A week folder that is a link to somewhere else is refused: writes land only inside
+/// the output folder.
+#[cfg(unix)]
+#[test]
+fn a_week_folder_that_links_elsewhere_is_refused() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("dir");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).expect("dir");
+    std::os::unix::fs::symlink(&elsewhere, out.join("2026-W48")).expect("link");
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &out.display().to_string()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("2026-W48 is a link to another place"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).expect("dir").count(), 0, "written elsewhere");
+}
