@@ -196,6 +196,8 @@ pub struct Ctx<'a> {
     pub(crate) by_milestone: FxHashMap<&'a str, Vec<usize>>,
     pub(crate) tz: Tz,
     pub(crate) today: NaiveDate,
+    /// By item: blocked by an open item, or by its status.
+    pub(crate) blocked: Vec<bool>,
     /// By item: since when it is blocked (see `Ctx::new`); `None` when it is not.
     /// Stored with the week.
     pub blocked_since: Vec<Option<NaiveDate>>,
@@ -278,6 +280,7 @@ impl<'a> Ctx<'a> {
             by_milestone,
             tz,
             today: input.period.today,
+            blocked: Vec::new(),
             blocked_since: Vec::new(),
             blocked_seen: Vec::new(),
             sprints: std::sync::OnceLock::new(),
@@ -289,16 +292,17 @@ impl<'a> Ctx<'a> {
         // made), which is stored too, as a bound.
         let tracked = input.baseline.filter(|b| b.blocked_tracked);
         let indices: Vec<usize> = (0..items.len()).collect();
-        let seen: Vec<Option<(NaiveDate, bool)>> = crate::par::map(&indices, 4096, |&i| {
+        // (blocked, since, seen) by item.
+        let seen: Vec<(bool, Option<NaiveDate>, bool)> = crate::par::map(&indices, 4096, |&i| {
             let blockers = ctx.blockers(i);
             if blockers.is_empty() && !ctx.blocked_by_status(i) {
-                return None;
+                return (false, None, false);
             }
             if let (Some(b), Some(p)) = (tracked, ctx.prior[i]) {
-                return Some(match p.blocked_since {
-                    Some(d) => (d, !p.blocked_bound),
-                    None => (b.taken_at.with_timezone(&tz).date_naive(), true),
-                });
+                return match p.blocked_since {
+                    Some(d) => (true, Some(d), !p.blocked_bound),
+                    None => (true, Some(b.taken_at.with_timezone(&tz).date_naive()), true),
+                };
             }
             let mut latest = ctx.items[i].created;
             for b in &blockers {
@@ -306,10 +310,11 @@ impl<'a> Ctx<'a> {
                     latest = latest.max(ctx.items[*k].created);
                 }
             }
-            latest.map(|c| (c.with_timezone(&tz).date_naive(), false))
+            (true, latest.map(|c| c.with_timezone(&tz).date_naive()), false)
         });
-        ctx.blocked_since = seen.iter().map(|s| s.map(|(d, _)| d)).collect();
-        ctx.blocked_seen = seen.iter().map(|s| s.is_some_and(|(_, seen)| seen)).collect();
+        ctx.blocked = seen.iter().map(|s| s.0).collect();
+        ctx.blocked_since = seen.iter().map(|s| s.1).collect();
+        ctx.blocked_seen = seen.iter().map(|s| s.2).collect();
         ctx.milestones = ctx.collect_milestones();
         // Each milestone's scope change is found once, for its progress and the project
         // report's lists; milestones are few and large, so they are split across cores.

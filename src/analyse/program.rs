@@ -250,7 +250,8 @@ fn asks_from_data(ctx: &Ctx, status: Status) -> Vec<String> {
 
 fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
     let mut out = Vec::new();
-    for i in 0..ctx.items.len() {
+    // Only the items the context found blocked.
+    for i in (0..ctx.items.len()).filter(|&i| ctx.blocked[i]) {
         if !ctx.items[i].state.is_active() {
             continue;
         }
