@@ -10,6 +10,7 @@ mod common;
 mod backfill;
 mod classify;
 mod cli;
+mod crash;
 mod github;
 mod importers;
 mod inputs;

@@ -1,0 +1,99 @@
+//! A run killed at any moment (SIGKILL: nothing gets to clean up) leaves every file of
+//! the week as it was, and the next run succeeds and leaves no temporary file behind.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::common::rng::Rng;
+
+/// A Jira export of `rows` items, enough that a run takes a while to kill.
+fn export(dir: &Path, rows: usize) -> String {
+    let mut text = String::from("Summary,Issue key,Issue id,Issue Type,Status,Priority,Created,Updated,Resolved,Due date,Labels,Sprint,Description\n");
+    let mut rng = Rng(0x5eed);
+    for i in 1..=rows {
+        let status = rng.pick(&["To Do", "In Progress", "Done", "Blocked"]);
+        let resolved = if status == "Done" { "20/Nov/26 3:00 PM" } else { "" };
+        let due = rng.pick(&["", "12/Nov/26", "28/Nov/26", "03/Dec/26"]);
+        let label = rng.pick(&["ux", "api", "infra", "customer", ""]);
+        let sprint = format!("CRS Sprint {}", 1 + rng.below(4));
+        text.push_str(&format!(
+            "Item {i} of the crash test,CRS-{i},{i},Task,{status},Medium,0{}/Oct/26 9:00 AM,10/Nov/26 9:00 AM,{resolved},{due},{label},{sprint},\"A body, with a comma\"\n",
+            1 + i % 9
+        ));
+    }
+    let path = dir.join("export.csv");
+    std::fs::write(&path, text).expect("written");
+    format!("jira:{}", path.display())
+}
+
+/// Every file under `dir` (temporary ones included), by path relative to it.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("under").display().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_at_any_moment_changes_nothing_and_the_next_one_cleans_up() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let source = export(tmp.path(), 20_000);
+    let out = tmp.path().join("out");
+    let args = ["report", "-s", &source, "--as-of", "2026-11-27", "--format", "md,json", "-o"];
+    let run = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolecall"));
+        cmd.args(args).arg(&out).env_remove("ROLECALL_CONFIG");
+        cmd
+    };
+    // A good week first; the same input gives the same bytes, so after any kill every
+    // file must be exactly this.
+    let started = Instant::now();
+    let status = run().output().expect("runs");
+    let took = started.elapsed();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let good = files(&out);
+    assert!(good.contains_key("2026-W48/program.json"));
+    let mut rng = Rng(42);
+    for round in 0..20 {
+        let mut child = run()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawns");
+        let at = Duration::from_micros(rng.below(took.as_micros() as usize + 1) as u64);
+        std::thread::sleep(at);
+        let _ = child.kill();
+        let _ = child.wait();
+        for (name, bytes) in &good {
+            let now = std::fs::read(out.join(name)).unwrap_or_default();
+            assert!(
+                &now == bytes,
+                "round {round} (killed after {at:?}): {name} is not what it was"
+            );
+        }
+    }
+    // The next run takes over the dead run's lock, removes its temporaries, succeeds.
+    let status = run().output().expect("runs");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let after = files(&out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        good.keys().collect::<Vec<_>>(),
+        "files left behind or lost"
+    );
+    assert!(after == good);
+}
