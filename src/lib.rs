@@ -36,6 +36,8 @@ pub mod config;
 pub(crate) mod dates;
 pub mod error;
 pub(crate) mod files;
+#[cfg(test)]
+mod fuzz;
 pub mod model;
 pub(crate) mod par;
 pub mod render;

@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "render",   // Markdown, JSON, PDF
     "report",   // the weekly run: state, notes, atomic writes
     "cli",      // arguments, printing, exit codes
+    "fuzz",     // tests only: mutated input through every parser and renderer
 ];
 
 #[test]
