@@ -1,8 +1,9 @@
 //! The reports on real exports (`../shared/samples/`), at an instant inside each file's
 //! active period, against numbers recomputed here from the CSV alone (the `csv` crate and
 //! a few lines of date parsing, not rolecall's importer): items in scope at that instant,
-//! done in its week, overdue, due next week, each sprint's items and done; and no role's
-//! verdict Unknown where the file has due dates, sprints or resolutions.
+//! done in its week, overdue, due next week, each sprint's items and done, the median lead
+//! (or cycle) time; and no role's verdict Unknown where the file has due dates, sprints
+//! or resolutions.
 
 use std::collections::BTreeMap;
 
@@ -58,6 +59,7 @@ fn jira_date(s: &str) -> Option<NaiveDateTime> {
 struct Row {
     key: String,
     created: Option<NaiveDateTime>,
+    started: Option<NaiveDateTime>,
     resolved: Option<NaiveDateTime>,
     due: Option<NaiveDate>,
     /// Done now by its status category (or status), whatever the resolution date says.
@@ -82,6 +84,7 @@ fn read_jira(path: &std::path::Path) -> Vec<Row> {
     let (due, category, status) =
         (col(&["Due date", "Due Date"]), col(&["Status Category"]), col(&["Status"]));
     let sprints = all("Sprint");
+    let started = col(&["Custom field (Actual start)"]);
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec.expect("record");
@@ -98,6 +101,7 @@ fn read_jira(path: &std::path::Path) -> Vec<Row> {
         rows.push(Row {
             key: get(Some(key)),
             created: jira_date(&get(created)),
+            started: jira_date(&get(started)),
             resolved: jira_date(&get(resolved)),
             due: jira_date(&get(due)).map(|d| d.date()),
             done_now,
@@ -188,6 +192,36 @@ fn check_jira(file: &str, as_of: &str) {
         })
         .collect();
     assert_eq!(reported, sprints, "{file}: each sprint's items and done");
+    // Lead (or cycle) time over the last four weeks: median, as the report rounds it.
+    let since = monday - Duration::weeks(3);
+    let finished: Vec<&&Row> = existed
+        .iter()
+        .filter(|r| {
+            r.done_now
+                && r.resolved
+                    .is_some_and(|res| res >= since.and_time(NaiveTime::MIN) && res <= instant)
+        })
+        .collect();
+    let cycle = project["cycle_time"]["measure"] == "cycle";
+    let mut days: Vec<f64> = finished
+        .iter()
+        .filter_map(|r| {
+            let from = if cycle { r.started? } else { r.created? };
+            Some(((r.resolved? - from).num_minutes() as f64 / 1440.0).max(0.0))
+        })
+        .collect();
+    days.sort_by(f64::total_cmp);
+    let median = (!days.is_empty()).then(|| {
+        let pos = 0.5 * (days.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        ((days[lo] + (days[hi] - days[lo]) * (pos - lo as f64)) * 10.0).round() / 10.0
+    });
+    assert_eq!(
+        project["cycle_time"]["median_days"].as_f64(),
+        median,
+        "{file}: median {} time",
+        project["cycle_time"]["measure"]
+    );
     let has_evidence =
         rows.iter().any(|r| r.due.is_some() || r.resolved.is_some() || r.sprint.is_some());
     for (role, r) in &reports {
