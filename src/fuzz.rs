@@ -136,9 +136,18 @@ fn importers(rounds: usize) {
         let shown = format!("fuzz-{round}.csv");
         let spec = SourceSpec::parse(&format!("{kind}:{shown}")).expect("spec");
         let ctx = SourceCtx::new(&spec, &config);
-        let outcome = crate::source::table::decode(&shown, bytes.clone())
-            .and_then(|text| Table::parse(&shown, &text, file.ends_with(".tsv")))
-            .and_then(|t| import(&t, &ctx));
+        let attempt = std::panic::catch_unwind(|| {
+            crate::source::table::decode(&shown, bytes.clone())
+                .and_then(|text| Table::parse(&shown, &text, file.ends_with(".tsv")))
+                .and_then(|t| import(&t, &ctx))
+        });
+        let Ok(outcome) = attempt else {
+            panic!(
+                "seed {} round {round} ({file}): a panic on this input: {:?}",
+                seed(),
+                String::from_utf8_lossy(&bytes)
+            );
+        };
         if let Err(e) = outcome {
             let text = e.to_string();
             assert!(

@@ -154,12 +154,16 @@ impl Table {
             lines_before += p.lines;
         }
 
-        // The header is the first non-blank record.
-        let (hp, hr) = parsed
-            .iter()
-            .enumerate()
-            .find_map(|(i, p)| p.rows.first().map(|r| (i, *r)))
-            .expect("text is not blank, so some record is not blank");
+        // The header is the first non-blank record; text of only empty fields (`,,,`,
+        // `""`) has none.
+        let Some((hp, hr)) =
+            parsed.iter().enumerate().find_map(|(i, p)| p.rows.first().map(|r| (i, *r)))
+        else {
+            return Err(Error::input(
+                at(),
+                "has no header row: every line holds only empty fields; expected a CSV export",
+            ));
+        };
         let headers: Vec<String> = parsed[hp].part.spans
             [hr.first as usize..(hr.first + hr.len) as usize]
             .iter()
@@ -646,6 +650,15 @@ mod tests {
         assert_eq!(row(&t, 1).get(1), "27\" screen");
         // Trailing empty fields (a spreadsheet's extra commas) are fine.
         assert!(parse("a,b\n1,2,,\n").is_ok());
+    }
+
+    /// Found by the fuzzer: text of only empty fields has no header, and says so.
+    #[test]
+    fn only_empty_fields_is_an_error_not_a_panic() {
+        for text in [",,,", "\"\"\n", ",\n,\n", "\"\",\"\"\r\n"] {
+            let e = Table::parse("t.csv", text, false).expect_err("no header").to_string();
+            assert!(e.starts_with("t.csv: has no header row"), "{text:?}: {e}");
+        }
     }
 
     #[test]
