@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{plural_items, Ctx};
@@ -32,6 +33,13 @@ pub struct Sprint {
     pub added: Option<usize>,
     /// Items done this week.
     pub done_this_week: usize,
+    /// Its dates, when the export (Linear's cycles) or a `[[milestone]]` of its title
+    /// gives them.
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    /// With an end date: its status as a milestone's (see `status.rs`), and why.
+    pub status: Option<Status>,
+    pub reason: Option<String>,
 }
 
 /// Every sprint with items, oldest first per board, and what finished sprints left open.
@@ -98,7 +106,25 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         let at = list.iter().position(|(_, t)| *t == title)?;
         at.checked_sub(1).map(|p| list[p].1)
     };
-    let current_of_board = |board: &str| boards[board].last().map(|(_, t)| *t);
+    let dates_of = |title: &str| {
+        ctx.input
+            .snapshot
+            .iterations
+            .iter()
+            .find(|i| i.title == title)
+            .map_or((None, None), |i| (i.start, i.end))
+    };
+    // The board's current sprint: the one whose dates hold today, else its latest.
+    let current_of_board = |board: &str| {
+        let list = &boards[board];
+        list.iter()
+            .find(|(_, t)| {
+                let (s, e) = dates_of(t);
+                s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
+            })
+            .or(list.last())
+            .map(|(_, t)| *t)
+    };
     let mut list = Vec::new();
     let mut left_behind_by = Vec::new();
     // Whether last week's snapshot knew sprints at all (older stored weeks did not).
@@ -126,9 +152,24 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
                 (None, None)
             };
             let done_this_week = items.iter().filter(|&&i| ctx.done_this_week(i)).count();
-            if !current && open > 0 {
+            let (start, end) = dates_of(title);
+            // A sprint after the current one has not finished: what it holds is planned.
+            let later = boards[board].iter().position(|(_, t)| *t == title)
+                > current_of_board(board)
+                    .and_then(|c| boards[board].iter().position(|(_, t)| *t == c));
+            if !current && !later && open > 0 {
                 left_behind_by.push((title.to_string(), open));
             }
+            let eval = end.map(|due| {
+                super::status::milestone(super::status::MilestoneFacts {
+                    scope: items.len(),
+                    done,
+                    start,
+                    due: Some(due),
+                    today: ctx.today,
+                    thresholds: ctx.thresholds(),
+                })
+            });
             list.push(Sprint {
                 title: title.to_string(),
                 board: board.clone(),
@@ -140,6 +181,10 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
                 committed,
                 added,
                 done_this_week,
+                start,
+                end,
+                status: eval.as_ref().map(|e| e.status),
+                reason: eval.map(|e| e.reason),
             });
         }
     }
@@ -158,11 +203,16 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
 /// A status from sprints alone: what finished sprints left open, against the open work
 /// planned in sprints; `None` when no item is in a sprint, or no sprint has finished.
 pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
-    // With no finished sprint and no dates, sprints say nothing about the schedule yet.
-    if s.list.iter().all(|x| x.current) {
-        return None;
-    }
     let current = s.list.iter().find(|x| Some(&x.title) == s.current.as_ref())?;
+    // A current sprint with an end date is judged as a milestone is.
+    let dated = current
+        .status
+        .filter(|st| *st != Status::Unknown)
+        .map(|st| (st, format!("{}: {}", current.title, current.reason.as_deref().unwrap_or(""))));
+    // With no finished sprint and no dates, sprints say nothing about the schedule yet.
+    if s.list.iter().all(|x| x.current) || (s.left_behind == 0 && dated.is_some()) {
+        return dated;
+    }
     let open_in_sprints: usize = s.list.iter().map(|x| x.open).sum();
     let now = format!("{}: {} of {} done", current.title, current.done, current.items);
     if s.left_behind == 0 {
@@ -176,7 +226,10 @@ pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
     let share = s.left_behind as f64 / open_in_sprints.max(1) as f64;
     let status =
         if share >= ctx.thresholds().overdue_red_share { Status::Red } else { Status::Amber };
-    Some((status, reason))
+    match dated {
+        Some((st, why)) if st > status => Some((st, why)),
+        _ => Some((status, reason)),
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,6 @@ pub use history::WeekSummary;
 pub use item::{link_kind, FieldValue, Fields, Item, Link, State, Str, SCHEMA_VERSION};
 pub use rewind::{rewind, Rewind};
 pub use role::{Concern, Format, Role};
-pub use snapshot::{Baseline, Milestone, Prior, Snapshot, SourceInfo};
+pub use snapshot::{Baseline, Iteration, Milestone, Prior, Snapshot, SourceInfo};
 pub use status::Status;
 pub use week::{Period, Week, WeekChoice};

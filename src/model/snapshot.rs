@@ -66,6 +66,19 @@ pub struct Snapshot {
     pub sources: Vec<SourceInfo>,
     pub items: Vec<Item>,
     pub milestones: Vec<Milestone>,
+    /// Sprints (cycles, iterations) with the dates a source or the config gives them;
+    /// items name theirs in `Item::iteration`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub iterations: Vec<Iteration>,
+}
+
+/// A sprint's dates, where an export has them (Linear's cycles) or `[[milestone]]`
+/// entries titled like the sprint give them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Iteration {
+    pub title: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
 }
 
 impl Snapshot {
@@ -77,6 +90,7 @@ impl Snapshot {
             sources: Vec::new(),
             items: Vec::new(),
             milestones: Vec::new(),
+            iterations: Vec::new(),
         }
     }
 }

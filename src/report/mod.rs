@@ -601,6 +601,34 @@ pub fn apply_milestone_config(snapshot: &mut Snapshot, config: &Config) {
             m.start = mc.start.map(|d| d.0).or(m.start);
             m.team = mc.team.clone().or(m.team.take());
         }
+        // A title that is a sprint's gives the sprint its dates (its due date is its end).
+        let sprint = !found
+            && (snapshot.iterations.iter().any(|i| i.title.eq_ignore_ascii_case(&mc.title))
+                || snapshot.items.iter().any(|it| {
+                    it.iteration.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&mc.title))
+                }));
+        if sprint {
+            let (start, end) = (mc.start.map(|d| d.0), mc.due.map(|d| d.0));
+            match snapshot.iterations.iter_mut().find(|i| i.title.eq_ignore_ascii_case(&mc.title)) {
+                Some(i) => {
+                    i.start = start.or(i.start);
+                    i.end = end.or(i.end);
+                }
+                None => snapshot.iterations.push(crate::model::Iteration {
+                    title: snapshot
+                        .items
+                        .iter()
+                        .find_map(|it| {
+                            it.iteration.as_deref().filter(|s| s.eq_ignore_ascii_case(&mc.title))
+                        })
+                        .unwrap_or(&mc.title)
+                        .to_string(),
+                    start,
+                    end,
+                }),
+            }
+            continue;
+        }
         if !found {
             snapshot.milestones.push(crate::model::Milestone {
                 id: format!("config:{}", mc.title),

@@ -37,16 +37,26 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "a Linear", REQUIRED)?;
     let c = LinearColumns::find(&mut cols);
-    let date_cols: Vec<usize> = [c.created, c.updated, c.started, c.completed, c.canceled, c.due]
-        .into_iter()
-        .flatten()
-        .collect();
+    let date_cols: Vec<usize> = [
+        c.created,
+        c.updated,
+        c.started,
+        c.completed,
+        c.canceled,
+        c.due,
+        c.cycle_start,
+        c.cycle_end,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
     let rest = common::Rest::new(table, &cols.unused());
 
     let mut seen = Seen::default();
     let mut items = Vec::with_capacity(table.len());
     let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
+    let mut cycles: Vec<crate::model::Iteration> = Vec::new();
     for row in table.rows() {
         let row = &row;
         // Every text value loses the formula guard.
@@ -104,6 +114,12 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let iteration = get(c.cycle_name)
             .map(Str::from)
             .or_else(|| get(c.cycle_number).map(|n| compact_str::format_compact!("Cycle {n}")));
+        if let Some(name) = iteration.as_deref() {
+            let (start, end) = (dates.date(row, c.cycle_start)?, dates.date(row, c.cycle_end)?);
+            if (start.is_some() || end.is_some()) && !cycles.iter().any(|x| x.title == name) {
+                cycles.push(crate::model::Iteration { title: name.to_string(), start, end });
+            }
+        }
         let parent = match get(c.parent) {
             Some(p) => Some(target(c.parent, p)?),
             None => None,
@@ -159,7 +175,12 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             fields: rest.fields(row, unguard),
         });
     }
-    Ok(Imported { items, milestones: milestones.into_values().collect(), ..Imported::default() })
+    Ok(Imported {
+        items,
+        milestones: milestones.into_values().collect(),
+        iterations: cycles,
+        ..Imported::default()
+    })
 }
 
 struct LinearColumns {
@@ -176,6 +197,8 @@ struct LinearColumns {
     labels: Option<usize>,
     cycle_number: Option<usize>,
     cycle_name: Option<usize>,
+    cycle_start: Option<usize>,
+    cycle_end: Option<usize>,
     created: Option<usize>,
     updated: Option<usize>,
     started: Option<usize>,
@@ -207,6 +230,8 @@ impl LinearColumns {
             labels: cols.one(&["Labels"]),
             cycle_number: cols.one(&["Cycle Number"]),
             cycle_name: cols.one(&["Cycle Name"]),
+            cycle_start: cols.one(&["Cycle Start"]),
+            cycle_end: cols.one(&["Cycle End"]),
             created: cols.one(&["Created"]),
             updated: cols.one(&["Updated"]),
             started: cols.one(&["Started"]),

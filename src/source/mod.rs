@@ -172,6 +172,8 @@ pub struct Imported {
     pub format: Option<&'static str>,
     /// The sources a saved snapshot was taken from, which it stands for.
     pub sources: Vec<SourceInfo>,
+    /// Sprints with dates (Linear's cycles).
+    pub iterations: Vec<crate::model::Iteration>,
 }
 
 /// Loads every source in order and merges it into `snapshot`.
@@ -185,6 +187,11 @@ pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) 
             imported.milestones.len(),
             infos.iter().map(|i| i.format.as_str()).collect::<Vec<_>>().join(", ")
         );
+        for it in imported.iterations {
+            if !snapshot.iterations.iter().any(|x| x.title == it.title) {
+                snapshot.iterations.push(it);
+            }
+        }
         add(snapshot, infos, imported.items, imported.milestones);
     }
     Ok(())

@@ -24,6 +24,7 @@ impl super::Importer for SnapshotFile {
             milestones: snap.milestones,
             format: None,
             sources: snap.sources,
+            iterations: snap.iterations,
         })
     }
 }

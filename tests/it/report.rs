@@ -780,3 +780,91 @@ fn a_week_folder_that_links_elsewhere_is_refused() {
     assert!(err.contains("2026-W48 is a link to another place"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).expect("dir").count(), 0, "written elsewhere");
 }
+
+/// Sprints with dates — Linear's cycles, or a `[[milestone]]` titled like a Jira sprint —
+/// are judged as milestones are: the current one is the one whose dates hold today.
+#[test]
+fn dated_sprints_are_judged_like_milestones() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let header = "\"ID\",\"Team\",\"Title\",\"Status\",\"Cycle Number\",\"Cycle Name\",\"Cycle Start\",\"Cycle End\",\"Created\",\"Completed\"\n";
+    let d = |s: &str| format!("{s} 2026 09:00:00 GMT+0000 (GMT)");
+    let mut text = String::from(header);
+    for (id, status, cycle, start, end, done) in [
+        ("ENG-1", "Done", "3", "Mon Nov 02", "Sun Nov 15", "Tue Nov 10"),
+        ("ENG-2", "Done", "4", "Mon Nov 16", "Sun Nov 29", "Tue Nov 17"),
+        ("ENG-3", "Todo", "4", "Mon Nov 16", "Sun Nov 29", ""),
+        ("ENG-4", "Todo", "4", "Mon Nov 16", "Sun Nov 29", ""),
+        ("ENG-5", "In Progress", "4", "Mon Nov 16", "Sun Nov 29", ""),
+        ("ENG-6", "Todo", "5", "Mon Nov 30", "Sun Dec 13", ""),
+    ] {
+        let completed = if done.is_empty() { String::new() } else { d(done) };
+        text.push_str(&format!(
+            "{id},Platform,Work {id},{status},{cycle},Cycle {cycle},{},{},{},{completed}\n",
+            d(start),
+            d(end),
+            d("Mon Nov 02")
+        ));
+    }
+    let path = tmp.path().join("linear.csv");
+    std::fs::write(&path, text).expect("written");
+    let out = tmp.path().join("out");
+    let src = format!("linear:{}", path.display());
+    let (code, _, err) = rolecall(&[
+        "report",
+        "-s",
+        &src,
+        "--as-of",
+        "2026-11-27",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let project = read(&out.join("2026-W48/project.md"));
+    assert!(project.contains("Current sprint: **Cycle 4**"), "{project}");
+    assert!(
+        project.contains("by sprints, Cycle 4: 1 of 4 done with 2 days left"),
+        "the current cycle is red: {project}"
+    );
+    assert!(
+        project.contains("| Cycle 4 (current) · 2026-11-16 to 2026-11-29 🔴 Red |"),
+        "{project}"
+    );
+    // Cycle 5 is yet to come: its open item is planned, not left behind.
+    assert!(!project.contains("left open in finished sprints"), "{project}");
+
+    // A Jira sprint gets its dates from a [[milestone]] of its title.
+    let jira = tmp.path().join("jira.csv");
+    std::fs::write(
+        &jira,
+        "Summary,Issue key,Issue id,Issue Type,Status,Created,Sprint\n\
+         A,WEB-1,1,Task,Done,02/Nov/26 9:00 AM,WEB Sprint 7\n\
+         B,WEB-2,2,Task,To Do,02/Nov/26 9:00 AM,WEB Sprint 7\n",
+    )
+    .expect("written");
+    let config = tmp.path().join("rolecall.toml");
+    std::fs::write(
+        &config,
+        "[[milestone]]\ntitle = \"web sprint 7\"\nstart = 2026-11-16\ndue = 2026-12-04\n",
+    )
+    .expect("written");
+    let out = tmp.path().join("out-jira");
+    let src = format!("jira:{}", jira.display());
+    let (code, _, err) = rolecall(&[
+        "-c",
+        &config.display().to_string(),
+        "report",
+        "-s",
+        &src,
+        "--as-of",
+        "2026-11-27",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let project = read(&out.join("2026-W48/project.md"));
+    assert!(project.contains("| WEB Sprint 7 (current) · 2026-11-16 to 2026-12-04"), "{project}");
+    assert!(
+        !project.contains("| web sprint 7 |"),
+        "the sprint's dates made no milestone: {project}"
+    );
+}
