@@ -239,7 +239,41 @@ fn pdfs(rounds: usize) {
         let doc = lopdf::Document::load_mem(&pdf.bytes)
             .unwrap_or_else(|e| panic!("round {round}: the PDF does not load: {e}\n{md}"));
         assert_eq!(doc.get_pages().len(), pdf.pages, "round {round}");
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        let text: String = doc
+            .extract_text(&pages)
+            .unwrap_or_else(|e| panic!("round {round}: no text extracts: {e}\n{md}"))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        for word in words(&md) {
+            assert!(text.contains(&word), "round {round}: {word:?} is not in the PDF\n{md}");
+        }
     }
+}
+
+/// The words a reader sees in a Markdown text: ASCII letters and digits of its text and
+/// code spans, outside images (which a PDF shows by their link) and code blocks.
+fn words(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM;
+    let (mut hidden, mut words) = (0usize, Vec::new());
+    for event in Parser::new_ext(md, options) {
+        match event {
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => hidden += 1,
+            Event::End(TagEnd::Image | TagEnd::CodeBlock) => hidden = hidden.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if hidden == 0 => words.extend(
+                t.split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| w.len() >= 2)
+                    .map(str::to_string),
+            ),
+            _ => {}
+        }
+    }
+    words
 }
 
 #[test]
