@@ -21,7 +21,8 @@ impl Lock {
             .map_err(|e| Error::Run(format!("cannot create {}: {e}", state.display())))?;
         let path = state.join("lock");
         for _ in 0..2 {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            let open = || std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+            match super::interrupt::create(open, |_| path.clone()) {
                 Ok(mut f) => {
                     let _ = writeln!(f, "{}", std::process::id());
                     return Ok(Lock { path });
@@ -53,6 +54,7 @@ impl Lock {
 impl Drop for Lock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+        super::interrupt::untrack(&self.path);
     }
 }
 

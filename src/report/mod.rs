@@ -3,6 +3,7 @@
 //! snapshot → scope → classify → baseline → analyse (one report per role) → render
 //! (Markdown through templates, JSON) → write atomically → remember this week.
 
+mod interrupt;
 mod lock;
 pub(crate) mod notes;
 pub(crate) mod state;
@@ -109,6 +110,8 @@ pub fn run(
         }
     }
     // One run at a time writes this output folder; what killed runs left is removed.
+    // Stopped by SIGTERM or Ctrl-C, it removes its temporary files and the lock.
+    interrupt::install();
     let _lock = lock::Lock::take(&req.state_dir)?;
     let stale = lock::remove_stale_temporaries(&[
         week_dir,
@@ -191,9 +194,7 @@ pub fn run(
     for p in &pending {
         files.push(p.path().to_path_buf());
     }
-    for p in pending.into_iter().chain([stored, summary]) {
-        p.commit()?;
-    }
+    write::commit_all(pending.into_iter().chain([stored, summary]))?;
     lap("reports renamed into place, state saved");
     let statuses = rendered.iter().map(|r| (r.role, r.verdict.status)).collect();
     drop(ctx);

@@ -125,8 +125,7 @@ impl State {
         summary: &WeekSummary,
     ) -> Result<()> {
         let summary = self.prepare_summary(week, summary)?;
-        snapshot.commit()?;
-        summary.commit()
+        super::write::commit_all([snapshot, summary])
     }
 }
 
@@ -223,11 +222,9 @@ mod tests {
 
         let dir = tempfile::tempdir().expect("temp dir");
         let state = State::new(dir.path());
-        state
-            .prepare_snapshot(week("2026-W47"), &snap, (&blocked, &seen))
-            .expect("written")
-            .commit()
-            .expect("committed");
+        let stored =
+            state.prepare_snapshot(week("2026-W47"), &snap, (&blocked, &seen)).expect("written");
+        super::super::write::commit_all([stored]).expect("committed");
         let (found, read) = state.baseline(week("2026-W48")).expect("reads").expect("found");
         assert_eq!((found, &read), (week("2026-W47"), &expected));
 

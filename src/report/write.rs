@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 /// without a commit, it removes the temporary file.
 #[derive(Debug)]
 pub(crate) struct Pending {
-    tmp: tempfile::NamedTempFile,
+    /// `None` once renamed.
+    tmp: Option<tempfile::NamedTempFile>,
     path: PathBuf,
 }
 
@@ -30,18 +31,32 @@ pub(crate) fn prepare(
     std::fs::create_dir_all(dir).map_err(|e| fail("create the folder for", path, e))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     // From here on, dropping the temporary file removes it.
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".rolecall-tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail("write", path, e))?;
+    let tmp = super::interrupt::create(
+        || {
+            tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".rolecall-tmp")
+                .tempfile_in(dir)
+        },
+        |tmp| tmp.path().to_path_buf(),
+    )
+    .map_err(|e| fail("write", path, e))?;
     let result = (|| {
         let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
         fill(&mut w)?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
+    // Dropped on an error, it removes the temporary file and stops tracking it.
+    let pending = Pending { tmp: Some(tmp), path: path.to_path_buf() };
     result.map_err(|e| fill_error(path, e))?;
-    Ok(Pending { tmp, path: path.to_path_buf() })
+    Ok(pending)
+}
+
+/// Renames files that belong together into place, all of them before a signal that
+/// arrives meanwhile is handled (see [`super::interrupt`]).
+pub(crate) fn commit_all(pending: impl IntoIterator<Item = Pending>) -> Result<()> {
+    let _renaming = super::interrupt::renaming();
+    pending.into_iter().try_for_each(Pending::commit)
 }
 
 impl Pending {
@@ -51,10 +66,24 @@ impl Pending {
     }
 
     /// Renames the temporary file over the target.
-    pub(crate) fn commit(self) -> Result<()> {
-        let path = self.path;
-        self.tmp.persist(&path).map_err(|e| fail("write", &path, e.error))?;
+    fn commit(mut self) -> Result<()> {
+        let Some(tmp) = self.tmp.take() else { return Ok(()) };
+        let tmp_path = tmp.path().to_path_buf();
+        let renamed = tmp.persist(&self.path);
+        super::interrupt::untrack(&tmp_path);
+        renamed.map_err(|e| fail("write", &self.path, e.error))?;
         Ok(())
+    }
+}
+
+impl Drop for Pending {
+    /// Not renamed: the temporary file is removed.
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let tmp_path = tmp.path().to_path_buf();
+            drop(tmp);
+            super::interrupt::untrack(&tmp_path);
+        }
     }
 }
 

@@ -47,39 +47,61 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// A 20,000-item report: its folder, a command that runs it, the files of a good run
+/// and how long that run took.
+struct Setup {
+    _tmp: tempfile::TempDir,
+    out: std::path::PathBuf,
+    source: String,
+    good: BTreeMap<String, Vec<u8>>,
+    took: Duration,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let source = export(tmp.path(), 20_000);
+        let out = tmp.path().join("out");
+        let mut setup =
+            Setup { _tmp: tmp, out, source, good: BTreeMap::new(), took: Duration::ZERO };
+        // A good week first; the same input gives the same bytes, so after any stop
+        // every file must be exactly this.
+        let started = Instant::now();
+        let status = setup.run().output().expect("runs");
+        setup.took = started.elapsed();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        setup.good = files(&setup.out);
+        assert!(setup.good.contains_key("2026-W48/program.json"));
+        setup
+    }
+
+    fn run(&self) -> Command {
+        let args =
+            ["report", "-s", &self.source, "--as-of", "2026-11-27", "--format", "md,json", "-o"];
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolecall"));
+        cmd.args(args).arg(&self.out).env_remove("ROLECALL_CONFIG");
+        cmd
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_run_killed_at_any_moment_changes_nothing_and_the_next_one_cleans_up() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let source = export(tmp.path(), 20_000);
-    let out = tmp.path().join("out");
-    let args = ["report", "-s", &source, "--as-of", "2026-11-27", "--format", "md,json", "-o"];
-    let run = || {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolecall"));
-        cmd.args(args).arg(&out).env_remove("ROLECALL_CONFIG");
-        cmd
-    };
-    // A good week first; the same input gives the same bytes, so after any kill every
-    // file must be exactly this.
-    let started = Instant::now();
-    let status = run().output().expect("runs");
-    let took = started.elapsed();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let good = files(&out);
-    assert!(good.contains_key("2026-W48/program.json"));
+    let setup = Setup::new();
     let mut rng = Rng(42);
     for round in 0..20 {
-        let mut child = run()
+        let mut child = setup
+            .run()
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("spawns");
-        let at = Duration::from_micros(rng.below(took.as_micros() as usize + 1) as u64);
+        let at = Duration::from_micros(rng.below(setup.took.as_micros() as usize + 1) as u64);
         std::thread::sleep(at);
         let _ = child.kill();
         let _ = child.wait();
-        for (name, bytes) in &good {
-            let now = std::fs::read(out.join(name)).unwrap_or_default();
+        for (name, bytes) in &setup.good {
+            let now = std::fs::read(setup.out.join(name)).unwrap_or_default();
             assert!(
                 &now == bytes,
                 "round {round} (killed after {at:?}): {name} is not what it was"
@@ -87,13 +109,63 @@ fn a_run_killed_at_any_moment_changes_nothing_and_the_next_one_cleans_up() {
         }
     }
     // The next run takes over the dead run's lock, removes its temporaries, succeeds.
-    let status = run().output().expect("runs");
+    let status = setup.run().output().expect("runs");
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let after = files(&out);
+    let after = files(&setup.out);
     assert_eq!(
         after.keys().collect::<Vec<_>>(),
-        good.keys().collect::<Vec<_>>(),
+        setup.good.keys().collect::<Vec<_>>(),
         "files left behind or lost"
     );
-    assert!(after == good);
+    assert!(after == setup.good);
+}
+
+/// SIGTERM (a cancelled CI job) and Ctrl-C can be caught: the run removes its temporary
+/// files and its lock itself, finishes a rename under way, and says so.
+#[cfg(unix)]
+#[test]
+fn a_run_stopped_by_sigterm_or_ctrl_c_leaves_nothing_behind() {
+    use std::os::unix::process::ExitStatusExt;
+    let setup = Setup::new();
+    let mut rng = Rng(7);
+    let mut caught = 0;
+    for round in 0..12 {
+        let (signal, code) = if round % 2 == 0 { ("TERM", 143) } else { ("INT", 130) };
+        let child = setup
+            .run()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        let at = Duration::from_micros(rng.below(setup.took.as_micros() as usize + 1) as u64);
+        std::thread::sleep(at);
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        let output = child.wait_with_output().expect("waits");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        match (output.status.code(), output.status.signal()) {
+            // Finished before the signal came.
+            (Some(0), _) => {}
+            (Some(c), _) if c == code => {
+                assert!(stderr.contains("stopped by SIG"), "round {round}: {stderr}");
+                caught += 1;
+            }
+            // Stopped before it had installed its handler (and written anything).
+            (None, Some(_)) => {}
+            other => {
+                panic!("round {round}: SIG{signal} after {at:?} ({sent}): {other:?}\n{stderr}")
+            }
+        }
+        // No temporary file, no lock: exactly the good week, without a next run.
+        let now = files(&setup.out);
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            setup.good.keys().collect::<Vec<_>>(),
+            "round {round} (SIG{signal} after {at:?}): files left behind or lost"
+        );
+        assert!(now == setup.good, "round {round}: a file changed");
+    }
+    assert!(caught >= 6, "only {caught} of 12 runs were stopped while they ran");
 }
