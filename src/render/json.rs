@@ -116,7 +116,7 @@ pub fn write_json_lines<T: Serialize + ?Sized>(
     // each write through `dyn Write` is a call that cannot be inlined.
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, Lines::new(levels));
-    value.serialize(&mut ser).map_err(std::io::Error::other)?;
+    value.serialize(&mut ser).map_err(std::io::Error::from)?;
     buf.write_all(b"\n")?;
     buf.flush()
 }

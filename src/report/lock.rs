@@ -17,8 +17,7 @@ pub(crate) struct Lock {
 impl Lock {
     /// Takes the lock of the folder `state`, or fails naming the run that holds it.
     pub(crate) fn take(state: &Path) -> Result<Lock> {
-        std::fs::create_dir_all(state)
-            .map_err(|e| Error::Run(format!("cannot create {}: {e}", state.display())))?;
+        std::fs::create_dir_all(state).map_err(|e| super::write::fail("create", state, e))?;
         let path = state.join("lock");
         for _ in 0..2 {
             let open = || std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
@@ -44,7 +43,7 @@ impl Lock {
                     );
                     let _ = std::fs::remove_file(&path);
                 }
-                Err(e) => return Err(Error::Run(format!("cannot create {}: {e}", path.display()))),
+                Err(e) => return Err(super::write::fail("create", &path, e)),
             }
         }
         Err(Error::Run(format!("cannot take {}", path.display())))

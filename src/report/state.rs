@@ -102,7 +102,7 @@ impl State {
         super::write::prepare(&path, |w| {
             // See `render::json::write_json_lines` for the buffer.
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
-            serde_json::to_writer(&mut buf, &stored).map_err(std::io::Error::other)?;
+            serde_json::to_writer(&mut buf, &stored).map_err(std::io::Error::from)?;
             buf.write_all(b"\n")?;
             buf.flush()
         })

@@ -42,7 +42,10 @@ pub(crate) fn prepare(
     )
     .map_err(|e| fail("write", path, e))?;
     let result = (|| {
-        let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file());
+        let file = tmp.as_file();
+        #[cfg(test)]
+        let file = tests::Faulty(file, tests::FAIL_AFTER.get());
+        let mut w = BufWriter::with_capacity(1 << 16, file);
         fill(&mut w)?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
@@ -99,6 +102,86 @@ fn fill_error(path: &Path, e: std::io::Error) -> Error {
     fail("write", path, e)
 }
 
-fn fail(what: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::Run(format!("cannot {what} {}: {e}", path.display()))
+/// A failure to `what` `path`, with what to do about it when the cause is known.
+pub(crate) fn fail(what: &str, path: &Path, e: std::io::Error) -> Error {
+    use std::io::ErrorKind::{PermissionDenied, QuotaExceeded, ReadOnlyFilesystem, StorageFull};
+    let hint = match e.kind() {
+        StorageFull | QuotaExceeded => {
+            "; the disk is full: free some space and run again (no earlier file was changed)"
+        }
+        ReadOnlyFilesystem => {
+            "; the folder is on a read-only file system: give another with -o (no file was changed)"
+        }
+        PermissionDenied => {
+            "; this user may not write there: give another folder with -o (no file was changed)"
+        }
+        _ => "",
+    };
+    Error::Run(format!("cannot {what} {}: {e}{hint}", path.display()))
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Bytes a write may take before the disk is "full", in this thread's tests.
+        pub(super) static FAIL_AFTER: Cell<Option<u64>> = const { Cell::new(None) };
+    }
+
+    /// A file that fails like a full disk once `.1` bytes were written to it.
+    pub(super) struct Faulty<'f>(pub(super) &'f std::fs::File, pub(super) Option<u64>);
+
+    impl Faulty<'_> {
+        pub(super) fn sync_all(&self) -> std::io::Result<()> {
+            self.0.sync_all()
+        }
+    }
+
+    impl Write for Faulty<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            match &mut self.1 {
+                Some(0) => Err(std::io::Error::from_raw_os_error(28)),
+                Some(left) => {
+                    let n = buf.len().min(*left as usize);
+                    *left -= n as u64;
+                    self.0.write(&buf[..n])
+                }
+                None => self.0.write(buf),
+            }
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+    }
+
+    /// The disk fills up halfway through a report: the error names the file and says
+    /// what to do, the report that was there is untouched, no temporary file is left.
+    #[test]
+    fn a_full_disk_fails_naming_the_file_and_changes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("program.md");
+        let good = prepare(&path, |w| w.write_all(b"last week's report\n")).expect("written");
+        commit_all([good]).expect("renamed");
+
+        FAIL_AFTER.set(Some(100_000));
+        let big = vec![b'x'; 300_000];
+        let e = prepare(&path, |w| w.write_all(&big)).expect_err("the disk is full");
+        FAIL_AFTER.set(None);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot write {}: No space left on device (os error 28); the disk is full: free some space and run again (no earlier file was changed)",
+                path.display()
+            )
+        );
+        assert_eq!(std::fs::read(&path).expect("kept"), b"last week's report\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("listed")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["program.md"], "a temporary file was left");
+    }
 }

@@ -1,5 +1,7 @@
 //! A run killed at any moment (SIGKILL: nothing gets to clean up) leaves every file of
-//! the week as it was, and the next run succeeds and leaves no temporary file behind.
+//! the week as it was, and the next run succeeds and leaves no temporary file behind. A
+//! run stopped by SIGTERM or Ctrl-C cleans up itself; one that finds the disk full or
+//! read-only says so and changes nothing.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -168,4 +170,95 @@ fn a_run_stopped_by_sigterm_or_ctrl_c_leaves_nothing_behind() {
         assert!(now == setup.good, "round {round}: a file changed");
     }
     assert!(caught >= 6, "only {caught} of 12 runs were stopped while they ran");
+}
+
+/// A tmpfs mounted for one test (only root may mount one), unmounted when dropped.
+#[cfg(target_os = "linux")]
+struct Tmpfs(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Tmpfs {
+    fn mount(at: &Path, kib: u64) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).expect("mount point");
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(at.to_path_buf()))
+    }
+
+    fn remount(&self, options: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,{options}")])
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "cannot remount {} {options}", self.0.display());
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// A disk that fills up during a report, then one that turns read-only: each run fails
+/// with exit 1 and a sentence naming the file and what to do, and leaves last week's
+/// reports byte-identical, with no temporary file and no lock. Needs root (to mount a
+/// small tmpfs); the writer's own test fakes a full disk everywhere.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (small_dir, big_dir) = (tmp.path().join("small"), tmp.path().join("big"));
+    std::fs::create_dir_all(&small_dir).and_then(|()| std::fs::create_dir(&big_dir)).expect("made");
+    let small = export(&small_dir, 300);
+    let big = export(&big_dir, 20_000);
+    let out = tmp.path().join("out");
+    let Some(disk) = Tmpfs::mount(&out, 1024) else {
+        eprintln!("skipped: cannot mount a tmpfs (needs root); the writer's unit test fakes a full disk instead");
+        return;
+    };
+    let run = |source: &str| {
+        crate::common::run(&[
+            "report",
+            "-s",
+            source,
+            "--as-of",
+            "2026-11-27",
+            "--format",
+            "md,json,pdf",
+            "-o",
+            &out.display().to_string(),
+        ])
+    };
+    let (code, _, err) = run(&small);
+    assert_eq!(code, 0, "300 items fit in 1 MiB: {err}");
+    let good = files(&out);
+
+    let (code, _, err) = run(&big);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("cannot write {}", out.display()))
+            && err.contains("No space left on device")
+            && err.contains("the disk is full: free some space and run again"),
+        "{err}"
+    );
+    assert!(files(&out) == good, "a full disk changed the week or left files: {err}");
+
+    disk.remount("ro");
+    let (code, _, err) = run(&small);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&out.display().to_string())
+            && err.contains("Read-only file system")
+            && err.contains("give another with -o"),
+        "{err}"
+    );
+    disk.remount("rw");
+    assert!(files(&out) == good, "a read-only disk changed the week");
 }
