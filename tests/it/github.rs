@@ -256,8 +256,8 @@ async fn follows_a_renamed_repository() {
         .expect("fetch");
     assert_eq!(imported.items.len(), 8);
     assert_eq!(imported.items[0].id, "github:acme/widgets#1", "ids use the current name");
-    // The redirect is followed inside the HTTP client: 3 counted, 4 on the wire.
-    assert_eq!(stats.requests, 3);
+    // rolecall follows the redirect itself: every request on the wire is counted.
+    assert_eq!(stats.requests, 4);
     assert_eq!(
         fake.request_lines().await[..2],
         ["GET /repos/old-owner/old-name", "GET /repositories/700100001"]
@@ -267,8 +267,10 @@ async fn follows_a_renamed_repository() {
     assert!(auth.is_some(), "same-origin redirect keeps the token");
 }
 
+/// Data from another host is not GitHub's answer, whatever it holds: a redirect there is
+/// refused before anything is asked of it (so the token never goes there either).
 #[tokio::test]
-async fn a_redirect_to_another_host_does_not_carry_the_token() {
+async fn a_redirect_to_another_host_is_refused() {
     let fake = Fake::start().await;
     let elsewhere = Fake::start().await;
     Mock::given(method("GET"))
@@ -286,10 +288,38 @@ async fn a_redirect_to_another_host_does_not_carry_the_token() {
         .await;
     fake.list("acme/widgets", 9, "issues", &[]).await;
     fake.list("acme/widgets", 9, "milestones", &[]).await;
-    fake::fetch("github:acme/moved", &fake::settings(&fake.url())).await.expect("fetch");
-    let there = elsewhere.requests().await;
-    assert_eq!(there.len(), 1);
-    assert!(there[0].headers.get("authorization").is_none(), "the token went to another host");
+    let err = fake::fetch("github:acme/moved", &fake::settings(&fake.url()))
+        .await
+        .expect_err("refused")
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "github:acme/moved: GET {}/repos/acme/moved: redirected to another host ({}): refused; rolecall reads only from {}",
+            fake.url(),
+            elsewhere.url(),
+            fake.url()
+        )
+    );
+    assert!(elsewhere.requests().await.is_empty(), "another host was asked");
+}
+
+/// A redirect that leads back to itself (a relative Location, as servers may send)
+/// stops after five hops with a sentence, not after the retries or never.
+#[tokio::test]
+async fn a_redirect_loop_stops_after_five_hops() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/loop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/repos/acme/loop"))
+        .mount(&fake.server)
+        .await;
+    let err = fake::fetch("github:acme/loop", &fake::settings(&fake.url()))
+        .await
+        .expect_err("a loop")
+        .to_string();
+    assert!(err.ends_with("/repos/acme/loop: more than 5 redirects in a row"), "{err}");
+    assert_eq!(fake.requests().await.len(), 6);
 }
 
 #[tokio::test]
@@ -971,7 +1001,7 @@ async fn replays_the_recorded_betamax_cassettes() {
     let prs = imported.items.iter().filter(|i| i.kind == "pull-request").count();
     assert_eq!(prs, 67);
     assert!(imported.items.iter().all(|i| i.author.is_some() && i.created.is_some()));
-    assert_eq!(stats.requests, 4, "repo (after its 301), 2 issue pages, milestones");
+    assert_eq!(stats.requests, 5, "repo, its 301, 2 issue pages, milestones");
 
     let (imported, _) = fake::fetch("github:sigmavirus24/github3.py", &fake::settings(&fake.url()))
         .await

@@ -155,17 +155,19 @@ impl Client {
         self.token_origin.is_some()
     }
 
-    /// GETs `url` and parses its JSON body as `T`, retrying what is worth retrying.
+    /// GETs `url` and parses its JSON body as `T`, retrying what is worth retrying and
+    /// following redirects on the API's own host (a renamed repository answers 301).
     pub(super) async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, FetchError> {
-        let shown = redact_url(url);
-        let mut attempt = 0u32;
+        let mut url = url.to_string();
+        let mut shown = redact_url(&url);
+        let (mut attempt, mut hops) = (0u32, 0u32);
         loop {
             self.wait_for_quota().await?;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let started = std::time::Instant::now();
             // The read timeout bounds silence; a server that drips its answer a byte at a
             // time is bounded by this deadline.
-            let sent = match tokio::time::timeout(self.request_deadline, self.send(url)).await {
+            let sent = match tokio::time::timeout(self.request_deadline, self.send(&url)).await {
                 Ok(sent) => sent,
                 Err(_) => Err(format!(
                     "no complete answer within {} s ([github] request-deadline-secs)",
@@ -173,6 +175,18 @@ impl Client {
                 )),
             };
             let outcome = match sent {
+                Ok((status, headers, _)) if status.is_redirection() => {
+                    tracing::debug!("GET {shown}: {}", status.as_u16());
+                    hops += 1;
+                    match self.follow(&shown, &url, &headers, hops) {
+                        Ok(to) => {
+                            shown = redact_url(&to);
+                            url = to;
+                            continue;
+                        }
+                        Err(e) => return Err(self.redact_error(e)),
+                    }
+                }
                 Ok((status, headers, body)) => {
                     tracing::debug!(
                         "GET {shown}: {} in {} ms",
@@ -219,6 +233,39 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Where a redirect from `from` leads, when it stays on the API's host: data from
+    /// anywhere else is not GitHub's answer (and must not get the token).
+    fn follow(
+        &self,
+        shown: &str,
+        from: &str,
+        headers: &HeaderMap,
+        hops: u32,
+    ) -> Result<String, FetchError> {
+        let fail = |why: String| Err(FetchError::Fatal(format!("GET {shown}: {why}")));
+        let Some(location) = header(headers, "location") else {
+            return fail("a redirect without a Location".into());
+        };
+        let to = match location.split_once("://") {
+            Some(_) => location.to_string(),
+            None if location.starts_with('/') => {
+                format!("{}{location}", origin(from).unwrap_or_default())
+            }
+            None => return fail(format!("a redirect to {location:?}, not a URL")),
+        };
+        if !same_origin(&to, &self.api_url) {
+            return fail(format!(
+                "redirected to another host ({}): refused; rolecall reads only from {}",
+                origin(&to).unwrap_or("?"),
+                origin(&self.api_url).unwrap_or("?")
+            ));
+        }
+        if hops > MAX_REDIRECTS {
+            return fail(format!("more than {MAX_REDIRECTS} redirects in a row"));
+        }
+        Ok(to)
     }
 
     /// Sends one GET and reads the whole body; an `Err` is a transport failure.
@@ -409,6 +456,26 @@ impl Client {
     }
 }
 
+/// Redirects followed for one request before it fails.
+const MAX_REDIRECTS: u32 = 5;
+
+/// The scheme, host and port of a URL: `https://api.github.com`, `http://127.0.0.1:8080`.
+pub(super) fn origin(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let end = scheme.len() + 3 + authority.len();
+    // Without any `user@` part: only `scheme://` and the host follow.
+    match authority.rsplit_once('@') {
+        Some(_) => None,
+        None => url.get(..end),
+    }
+}
+
+/// Whether two URLs have the same scheme, host and port (and neither a `user@`).
+pub(super) fn same_origin(a: &str, b: &str) -> bool {
+    matches!((origin(a), origin(b)), (Some(x), Some(y)) if x.eq_ignore_ascii_case(y))
+}
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -554,6 +621,21 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn origins_are_scheme_host_and_port_and_nothing_with_a_user() {
+        assert_eq!(
+            origin("https://api.github.com/repos/a/b?page=2"),
+            Some("https://api.github.com")
+        );
+        assert_eq!(origin("http://127.0.0.1:8080"), Some("http://127.0.0.1:8080"));
+        assert_eq!(origin("https://evil.test@api.github.com/x"), None);
+        assert!(same_origin("https://API.github.com/a", "https://api.github.com/b"));
+        assert!(!same_origin("http://api.github.com/a", "https://api.github.com/a"));
+        assert!(!same_origin("https://api.github.com:444/a", "https://api.github.com/a"));
+        assert!(!same_origin("https://u@h/a", "https://u@h/a"), "no origin, never the same");
+    }
+
     use super::*;
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use serde::de::DeserializeOwned;
 
-use super::client::{Client, FetchError};
+use super::client::{origin, same_origin, Client, FetchError};
 use super::config::GithubConfig;
 use super::payload;
 use super::progress::Bar;
@@ -103,10 +103,10 @@ async fn all_pages<T: DeserializeOwned>(
                     )))
                 };
                 // Pages from another host are not GitHub's answer, whatever they hold.
-                if host_of(&next) != host_of(first) {
+                if !same_origin(&next, first) {
                     return fail(format!(
                         "the next page is on another host ({}): refused",
-                        host_of(&next).unwrap_or("?")
+                        origin(&next).unwrap_or("?")
                     ));
                 }
                 if empty_in_a_row >= 3 || announced.is_some_and(|last| page >= last + 2) {
@@ -128,12 +128,6 @@ async fn all_pages<T: DeserializeOwned>(
         }
     }
     Ok(out)
-}
-
-/// The host (and port) of a URL: `api.github.com`, `127.0.0.1:8080`.
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest).rsplit('@').next().unwrap_or(""))
 }
 
 /// Every repository of an organisation, or of a user when `/orgs/{owner}` is not found,
