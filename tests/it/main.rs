@@ -21,3 +21,4 @@ mod pdf;
 mod pdf_warning;
 mod real_samples;
 mod report;
+mod soak;
