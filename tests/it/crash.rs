@@ -49,8 +49,9 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// A 20,000-item report: its folder, a command that runs it, the files of a good run
-/// and how long that run took.
+/// A report of 20,000 items (`ROLECALL_CRASH_ITEMS` for another size: the long run
+/// takes 100,000): its folder, a command that runs it, the files of a good run and how
+/// long that run took.
 struct Setup {
     _tmp: tempfile::TempDir,
     out: std::path::PathBuf,
@@ -62,7 +63,8 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let source = export(tmp.path(), 20_000);
+        let items = std::env::var("ROLECALL_CRASH_ITEMS").ok().and_then(|n| n.parse().ok());
+        let source = export(tmp.path(), items.unwrap_or(20_000));
         let out = tmp.path().join("out");
         let mut setup =
             Setup { _tmp: tmp, out, source, good: BTreeMap::new(), took: Duration::ZERO };
