@@ -49,7 +49,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// A report of 20,000 items (`ROLECALL_CRASH_ITEMS` for another size: the long run
+/// A report of 20,000 items (`CRASH_TEST_ITEMS` for another size: the long run
 /// takes 100,000): its folder, a command that runs it, the files of a good run and how
 /// long that run took.
 struct Setup {
@@ -63,7 +63,7 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let items = std::env::var("ROLECALL_CRASH_ITEMS").ok().and_then(|n| n.parse().ok());
+        let items = std::env::var("CRASH_TEST_ITEMS").ok().and_then(|n| n.parse().ok());
         let source = export(tmp.path(), items.unwrap_or(20_000));
         let out = tmp.path().join("out");
         let mut setup =
