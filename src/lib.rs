@@ -6,7 +6,7 @@
 //! section per stage; [`cli`] is the command line.
 //!
 //! The modules are layered: each uses only those before it in this order — `model`,
-//! `config`, `source`, `classify`, `analyse`, `render`, `report`, `cli` (a test keeps
+//! `config`, `source`, `classify`, `analyse`, `render`, `report`, `publish`, `cli` (a test keeps
 //! it so).
 //!
 //! ```
@@ -40,6 +40,7 @@ pub(crate) mod files;
 mod fuzz;
 pub mod model;
 pub(crate) mod par;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod source;

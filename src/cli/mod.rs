@@ -49,6 +49,27 @@ pub enum Command {
     Eval(EvalArgs),
     /// Write the week's product, program and project reports (the main job)
     Report(ReportArgs),
+    /// Carry a week's written reports to where people read them (the Actions run page)
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Where: `step-summary` (the GitHub Actions run's page, $GITHUB_STEP_SUMMARY)
+    #[arg(long, value_name = "TARGET", required = true)]
+    pub to: String,
+
+    /// The week: `2026-W48` or `last` [default: the newest week in OUT]
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
+
+    /// The folder `report` wrote to [default: reports]
+    #[arg(short, long, value_name = "DIR", env = "ROLECALL_OUT")]
+    pub out: Option<PathBuf>,
+
+    /// Print what would be published instead of publishing it
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +272,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             write_stdout(out, &text)
         }
         Command::Report(args) => report(args, config, out),
+        Command::Publish(args) => publish(args, &config, out),
         Command::Eval(args) => {
             let classifier = Classifier::from_config(&config)?;
             let labels = crate::classify::eval::read_labels(&args.labels)?;
@@ -362,6 +384,46 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         text.push_str(&format!("wrote {}\n", f.display()));
     }
     write_stdout(out, &text)
+}
+
+fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
+    let target = crate::publish::Target::parse(&args.to)?;
+    let choice = args.week.as_deref().map(WeekChoice::parse).transpose()?;
+    let today = Utc::now().with_timezone(&config.timezone.0).date_naive();
+    let week = crate::publish::week_of(choice, today);
+    let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
+    let state = crate::report::default_state_dir(&out_dir, config);
+    let reports = crate::publish::WeekReports::read(&out_dir, &state, week)?;
+    match target {
+        crate::publish::Target::StepSummary => {
+            use crate::publish::step_summary;
+            let path = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
+            let room =
+                path.as_deref().map_or(step_summary::CAP, |p| step_summary::room(p.as_ref()));
+            let summary = step_summary::build(&reports, room);
+            for cut in &summary.left_out {
+                tracing::warn!("step summary: left out {cut}, to stay under GitHub's 1 MiB");
+            }
+            if args.dry_run {
+                return write_stdout(out, &summary.text);
+            }
+            let Some(path) = path else {
+                return Err(Error::Usage(
+                    "GITHUB_STEP_SUMMARY is not set: --to step-summary runs inside a GitHub Actions step (--dry-run shows what it would add)".into(),
+                ));
+            };
+            step_summary::append(path.as_ref(), &summary.text)?;
+            write_stdout(
+                out,
+                &format!(
+                    "published {} ({} report{}) to the step summary\n",
+                    reports.week,
+                    reports.roles.len(),
+                    if reports.roles.len() == 1 { "" } else { "s" }
+                ),
+            )
+        }
+    }
 }
 
 /// The index of the item with this key or id, or an error suggesting a near key.

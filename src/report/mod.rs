@@ -699,6 +699,11 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
     snapshot
 }
 
+/// The statuses `report` stored for `week` in the state folder `state_dir`, if any.
+pub fn stored_summary(state_dir: &Path, week: crate::model::Week) -> Result<Option<WeekSummary>> {
+    state::State::new(state_dir).summary(week)
+}
+
 /// `<out>/.rolecall` unless the config says otherwise.
 pub fn default_state_dir(out: &Path, config: &Config) -> PathBuf {
     match &config.report.state_dir {

@@ -16,6 +16,7 @@ const LAYERS: &[&str] = &[
     "analyse",  // per-role reports, over the model and history
     "render",   // Markdown, JSON, PDF
     "report",   // the weekly run: state, notes, atomic writes
+    "publish",  // carrying written reports to people: step summary, issues, email
     "cli",      // arguments, printing, exit codes
     "fuzz",     // tests only: mutated input through every parser and renderer
 ];

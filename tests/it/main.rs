@@ -19,6 +19,7 @@ mod l10n;
 mod layers;
 mod pdf;
 mod pdf_warning;
+mod publish;
 mod real_samples;
 mod report;
 mod soak;

@@ -25,10 +25,15 @@ pub struct Suite {
     pub producers: &'static [&'static str],
 }
 
-/// `tests/golden/*.txt`: the text output of `items`, `classify` and `explain` for the demo.
+/// `tests/golden/*`: the text output of `items`, `classify`, `explain` and `publish` for
+/// the demo.
 pub const TEXT: Suite = Suite {
     dir: "tests/golden",
-    producers: &["cli::quick_start_items_demo", "classify::classify_table_and_explain_golden"],
+    producers: &[
+        "cli::quick_start_items_demo",
+        "classify::classify_table_and_explain_golden",
+        "publish::step_summary_of_the_demo_week",
+    ],
 };
 
 /// `tests/golden/cases/<case>/`: each fixture case's week, every role, Markdown and JSON.

@@ -1,0 +1,143 @@
+//! Carrying a week's reports to where people read them. Publishing reads what `report`
+//! wrote under `OUT/YYYY-Www/` (and the week's statuses from the state folder); it never
+//! re-runs the analysis, so what is published is byte for byte what was reviewed.
+
+pub mod step_summary;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::{Role, Status, Week, WeekChoice};
+
+/// Where to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `$GITHUB_STEP_SUMMARY`: the page of the GitHub Actions run.
+    StepSummary,
+}
+
+impl Target {
+    /// `step-summary`.
+    pub fn parse(s: &str) -> Result<Target> {
+        match s.trim() {
+            "step-summary" => Ok(Target::StepSummary),
+            other => Err(Error::Usage(format!(
+                "--to `{other}`: expected step-summary (the GitHub Actions run's page)"
+            ))),
+        }
+    }
+}
+
+/// One role's report of the week, as written.
+#[derive(Debug)]
+pub struct RoleReport {
+    pub role: Role,
+    pub status: Option<Status>,
+    pub markdown: String,
+}
+
+/// A week's reports, as `report` wrote them.
+#[derive(Debug)]
+pub struct WeekReports {
+    pub week: Week,
+    /// `OUT/YYYY-Www`.
+    pub dir: PathBuf,
+    pub index: String,
+    pub roles: Vec<RoleReport>,
+}
+
+/// The largest Markdown file publishing reads (reports are far smaller).
+const MAX_FILE: u64 = 64 << 20;
+
+impl WeekReports {
+    /// Reads the week `choice` (the newest week in `out` when `None`) from `out`, with the
+    /// statuses stored in `state`.
+    pub fn read(out: &Path, state: &Path, choice: Option<Week>) -> Result<WeekReports> {
+        let week = match choice {
+            Some(w) => w,
+            None => newest_week(out)?,
+        };
+        let dir = out.join(week.to_string());
+        let index = read_md(&dir, "index.md")?.ok_or_else(|| {
+            Error::Run(format!(
+                "{} has no index.md: run `rolecall report --week {week} -o {}` first",
+                dir.display(),
+                out.display()
+            ))
+        })?;
+        let summary = crate::report::stored_summary(state, week)?;
+        let mut roles = Vec::new();
+        for role in Role::ALL {
+            if let Some(markdown) = read_md(&dir, &format!("{}.md", role.as_str()))? {
+                let status = summary.as_ref().and_then(|s| match role {
+                    Role::Product => s.product,
+                    Role::Program => s.program,
+                    Role::Project => s.project,
+                });
+                roles.push(RoleReport { role, status, markdown });
+            }
+        }
+        Ok(WeekReports { week, dir, index, roles })
+    }
+}
+
+/// Resolves `--week` for publishing: a given week, `last`, or (none, `this`) the newest
+/// week in `out`.
+pub fn week_of(choice: Option<WeekChoice>, now: chrono::NaiveDate) -> Option<Week> {
+    match choice {
+        Some(WeekChoice::Given(w)) => Some(w),
+        Some(WeekChoice::Last) => Some(Week::of(now).prev()),
+        Some(WeekChoice::This) | None => None,
+    }
+}
+
+/// The newest `YYYY-Www` folder in `out` that holds an `index.md`.
+fn newest_week(out: &Path) -> Result<Week> {
+    let entries = std::fs::read_dir(out).map_err(|e| {
+        Error::Run(format!(
+            "cannot read {}: {e}; run `rolecall report -o {}` first",
+            out.display(),
+            out.display()
+        ))
+    })?;
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(Week::parse))
+        .filter(|w| out.join(w.to_string()).join("index.md").is_file())
+        .max()
+        .ok_or_else(|| {
+            Error::Run(format!(
+                "{} holds no week's reports: run `rolecall report -o {}` first",
+                out.display(),
+                out.display()
+            ))
+        })
+}
+
+/// `dir/name` as text, `None` when it is not there; a regular file inside `dir` only.
+fn read_md(dir: &Path, name: &str) -> Result<Option<String>> {
+    let path = dir.join(name);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::Run(format!("cannot read {}: {e}", path.display()))),
+        Ok(m) if !m.is_file() => {
+            return Err(Error::Run(format!(
+                "{} is not a regular file (a link or a folder): publishing reads only the files `report` wrote",
+                path.display()
+            )))
+        }
+        Ok(m) if m.len() > MAX_FILE => {
+            return Err(Error::Run(format!(
+                "{} is {} MB, more than a report can be: not published",
+                path.display(),
+                m.len() >> 20
+            )))
+        }
+        Ok(_) => {}
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|e| Error::Run(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        Error::Run(format!("{} is not UTF-8: not a report rolecall wrote", path.display()))
+    })
+}

@@ -1,0 +1,105 @@
+//! `rolecall publish`: the week's written reports carried to the GitHub Actions step
+//! summary, within GitHub's size limit, and clear errors when there is nothing to carry.
+
+use std::path::Path;
+
+use crate::common::{self, golden};
+
+/// The demo week written into `dir/out`; returns that folder.
+fn demo_week(dir: &Path) -> String {
+    let out = dir.join("out").display().to_string();
+    let (code, _, err) = common::run(&["report", "--demo", "-o", &out]);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn step_summary_of_the_demo_week() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = demo_week(dir.path());
+    let summary = dir.path().join("summary.md");
+    // Earlier steps of the job wrote their own lines: kept, and ours follow.
+    std::fs::write(&summary, "## Tests\n\nAll passed.\n").expect("written");
+    let env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
+    let (code, stdout, err) =
+        common::run_in(dir.path(), &["publish", "--to", "step-summary", "-o", &out], &env);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stdout, "published 2026-W48 (3 reports) to the step summary\n");
+    let text = std::fs::read_to_string(&summary).expect("appended");
+    let ours = text.strip_prefix("## Tests\n\nAll passed.\n").expect("the earlier lines kept");
+    golden::TEXT.check([("step-summary-demo.md", ours)]);
+    // Folded reports with their verdicts; no link to a file that is not on the page.
+    for role in ["Product report</strong> · 🟠 Amber", "Program report</strong> · 🔴 Red"] {
+        assert!(ours.contains(&format!("<details><summary><strong>{role}</summary>")), "{role}");
+    }
+    assert!(!ours.contains("](product.md)") && !ours.contains("Read the Product report"));
+    // --dry-run prints the same text and appends nothing.
+    let (code, stdout, err) = common::run_in(
+        dir.path(),
+        &["publish", "--to", "step-summary", "-o", &out, "--dry-run", "--week", "2026-W48"],
+        &env,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stdout, ours);
+    assert_eq!(std::fs::read_to_string(&summary).expect("read"), text);
+}
+
+/// GitHub drops a step's whole summary past 1 MiB: with most of it used by earlier
+/// steps, the reports that do not fit are left out, saying so, and the file stays under.
+#[test]
+fn a_step_summary_near_githubs_limit_leaves_reports_out_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = demo_week(dir.path());
+    let summary = dir.path().join("summary.md");
+    let earlier = "x".repeat(900 * 1024 - 6_000) + "\n";
+    std::fs::write(&summary, &earlier).expect("written");
+    let env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
+    let (code, _, err) =
+        common::run_in(dir.path(), &["publish", "--to", "step-summary", "-o", &out], &env);
+    assert_eq!(code, 0, "{err}");
+    let size = std::fs::metadata(&summary).expect("there").len();
+    assert!(size <= 900 * 1024, "{size} bytes");
+    let ours = std::fs::read_to_string(&summary).expect("read")[earlier.len()..].to_string();
+    assert!(ours.starts_with("# Weekly status — Acme Analytics · 2026-W48"), "{ours}");
+    assert!(ours.contains("Left out: at "), "{ours}");
+    assert!(err.contains("step summary: left out the project report ("), "{err}");
+}
+
+#[test]
+fn publish_errors_say_what_to_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).expect("made");
+    let empty = empty.display().to_string();
+    let cases: &[(&[&str], i32, String)] = &[
+        (
+            &["publish", "--to", "step-summary", "-o", &empty],
+            1,
+            format!("error: {empty} holds no week's reports: run `rolecall report -o {empty}` first\n"),
+        ),
+        (
+            &["publish", "--to", "slack", "-o", &empty],
+            2,
+            "error: --to `slack`: expected step-summary (the GitHub Actions run's page)\n".into(),
+        ),
+        (
+            &["publish", "--to", "step-summary", "-o", &empty, "--week", "2026-W47"],
+            1,
+            format!(
+                "error: {empty}/2026-W47 has no index.md: run `rolecall report --week 2026-W47 -o {empty}` first\n"
+            ),
+        ),
+    ];
+    for (args, want_code, want) in cases {
+        let (code, _, err) = common::run(args);
+        assert_eq!((code, &err), (*want_code, want), "{args:?}");
+    }
+    // Outside GitHub Actions.
+    let out = demo_week(dir.path());
+    let (code, _, err) = common::run(&["publish", "--to", "step-summary", "-o", &out]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: GITHUB_STEP_SUMMARY is not set: --to step-summary runs inside a GitHub Actions step (--dry-run shows what it would add)\n"
+    );
+}
