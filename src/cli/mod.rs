@@ -55,7 +55,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
-    /// Where: `step-summary` (the GitHub Actions run's page, $GITHUB_STEP_SUMMARY)
+    /// Where: `step-summary` (the GitHub Actions run's page, $GITHUB_STEP_SUMMARY) or
+    /// `github-issue:OWNER/REPO` (one issue per week, a comment per role)
     #[arg(long, value_name = "TARGET", required = true)]
     pub to: String,
 
@@ -422,6 +423,22 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
                     if reports.roles.len() == 1 { "" } else { "s" }
                 ),
             )
+        }
+        crate::publish::Target::GithubIssue(repo) => {
+            use crate::publish::github_issue;
+            let plan = github_issue::plan(&reports);
+            if args.dry_run {
+                return write_stdout(out, &github_issue::dry_run(&repo, &plan));
+            }
+            let settings = crate::source::github::Settings::resolve(
+                &config.github,
+                &crate::source::github::Env::from_process(),
+                &config.origin,
+            )?;
+            let week = reports.week.to_string();
+            let done = github_issue::publish(&repo, &week, &plan, &settings)?;
+            tracing::info!("{repo}: {} requests", done.requests);
+            write_stdout(out, &format!("published {week}: {}\n", done.sentence(&repo)))
         }
     }
 }

@@ -2,6 +2,7 @@
 //! wrote under `OUT/YYYY-Www/` (and the week's statuses from the state folder); it never
 //! re-runs the analysis, so what is published is byte for byte what was reviewed.
 
+pub mod github_issue;
 pub mod step_summary;
 
 use std::path::{Path, PathBuf};
@@ -14,17 +15,28 @@ use crate::model::{Role, Status, Week, WeekChoice};
 pub enum Target {
     /// `$GITHUB_STEP_SUMMARY`: the page of the GitHub Actions run.
     StepSummary,
+    /// One issue per week in a GitHub repository.
+    GithubIssue(github_issue::Repo),
 }
 
 impl Target {
-    /// `step-summary`.
+    /// `step-summary` or `github-issue:OWNER/REPO`.
     pub fn parse(s: &str) -> Result<Target> {
-        match s.trim() {
-            "step-summary" => Ok(Target::StepSummary),
-            other => Err(Error::Usage(format!(
-                "--to `{other}`: expected step-summary (the GitHub Actions run's page)"
-            ))),
+        let s = s.trim();
+        if s == "step-summary" {
+            return Ok(Target::StepSummary);
         }
+        if let Some(repo) = s.strip_prefix("github-issue:") {
+            return github_issue::Repo::parse(repo).map(Target::GithubIssue).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--to `{s}`: expected github-issue:OWNER/REPO, e.g. github-issue:acme/status"
+                ))
+            });
+        }
+        Err(Error::Usage(format!(
+            "--to `{s}`: expected step-summary (the GitHub Actions run's page) or \
+             github-issue:OWNER/REPO (one issue per week)"
+        )))
     }
 }
 

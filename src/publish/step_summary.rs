@@ -80,7 +80,7 @@ pub fn room(path: &Path) -> usize {
 /// Markdown links to files beside the report (`[Product](product.md)`) become their text:
 /// on the run's page they lead nowhere. A line that was only such a link is dropped (the
 /// report it pointed to follows, folded). Web links stay.
-fn local_links_as_text(md: &str) -> String {
+pub(super) fn local_links_as_text(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     for line in md.lines() {
         let plain = unlink_local(line);

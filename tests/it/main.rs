@@ -20,6 +20,7 @@ mod layers;
 mod pdf;
 mod pdf_warning;
 mod publish;
+mod publish_github;
 mod real_samples;
 mod report;
 mod soak;

@@ -80,7 +80,7 @@ fn publish_errors_say_what_to_do() {
         (
             &["publish", "--to", "slack", "-o", &empty],
             2,
-            "error: --to `slack`: expected step-summary (the GitHub Actions run's page)\n".into(),
+            "error: --to `slack`: expected step-summary (the GitHub Actions run's page) or github-issue:OWNER/REPO (one issue per week)\n".into(),
         ),
         (
             &["publish", "--to", "step-summary", "-o", &empty, "--week", "2026-W47"],

@@ -28,6 +28,10 @@ pub enum FetchError {
     /// Anything that stops the run: the token was rejected, the rate limit resets later
     /// than we may wait, retries ran out.
     Fatal(String),
+    /// A request that changes something (POST) failed in a way that may or may not have
+    /// taken effect (a 5xx, a broken connection): not sent again blindly, the caller
+    /// looks whether it landed first.
+    Unsure(String),
 }
 
 impl std::fmt::Display for FetchError {
@@ -36,14 +40,14 @@ impl std::fmt::Display for FetchError {
             FetchError::Access { status, url, message } => {
                 write!(f, "GET {url}: {status} {message}")
             }
-            FetchError::Fatal(message) => f.write_str(message),
+            FetchError::Fatal(message) | FetchError::Unsure(message) => f.write_str(message),
         }
     }
 }
 
 /// One page of a list, or one object.
 #[derive(Debug)]
-pub(super) struct Page<T> {
+pub(crate) struct Page<T> {
     pub data: T,
     /// The `rel="next"` URL exactly as the server gave it.
     pub next: Option<String>,
@@ -60,7 +64,7 @@ pub struct RateLimit {
     pub reset: Option<u64>,
 }
 
-pub(super) struct Client {
+pub(crate) struct Client {
     octo: Octocrab,
     api_url: String,
     token_origin: Option<&'static str>,
@@ -89,7 +93,7 @@ enum Attempt<T> {
 
 impl Client {
     /// Builds the client. Must run inside a tokio runtime (octocrab spawns its worker).
-    pub(super) fn new(settings: &Settings) -> Result<Client, FetchError> {
+    pub(crate) fn new(settings: &Settings) -> Result<Client, FetchError> {
         let c = &settings.config;
         let api_url = settings.api_url.trim_end_matches('/').to_string();
         let timeout = Some(Duration::from_secs(c.timeout_secs.max(1)));
@@ -121,7 +125,7 @@ impl Client {
     }
 
     /// `text` without the token's value, wherever a server put it.
-    pub(super) fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         match &self.token {
             Some(t) => t.redact(text),
             None => text.to_string(),
@@ -134,16 +138,22 @@ impl Client {
                 FetchError::Access { status, url, message: self.redact(&message) }
             }
             FetchError::Fatal(message) => FetchError::Fatal(self.redact(&message)),
+            FetchError::Unsure(message) => FetchError::Unsure(self.redact(&message)),
         }
     }
 
     /// `path` (`/repos/o/r`) under the API URL.
-    pub(super) fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.api_url)
     }
 
+    /// How often a failed request is tried again (`[github] retries`).
+    pub(crate) fn retries(&self) -> u32 {
+        self.retries
+    }
+
     /// HTTP requests sent so far, retries included (a followed redirect counts once).
-    pub(super) fn requests(&self) -> u64 {
+    pub(crate) fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
     }
 
@@ -157,7 +167,22 @@ impl Client {
 
     /// GETs `url` and parses its JSON body as `T`, retrying what is worth retrying and
     /// following redirects on the API's own host (a renamed repository answers 301).
-    pub(super) async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, FetchError> {
+    pub(crate) async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, FetchError> {
+        self.request(http::Method::GET, url, None).await
+    }
+
+    /// Sends `method` to `url` with the JSON `body`, with [`Client::get`]'s retries and
+    /// redirects. A POST is sent once when its outcome is unknown (a 5xx, a broken
+    /// connection): that comes back as [`FetchError::Unsure`] for the caller to look
+    /// whether it landed; a rate limit (nothing done) is waited out and retried. A 204's
+    /// empty body reads as JSON `null`.
+    pub(crate) async fn request<T: DeserializeOwned>(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Page<T>, FetchError> {
+        let verb = method.as_str().to_string();
         let mut url = url.to_string();
         let mut shown = redact_url(&url);
         let (mut attempt, mut hops) = (0u32, 0u32);
@@ -167,7 +192,12 @@ impl Client {
             let started = std::time::Instant::now();
             // The read timeout bounds silence; a server that drips its answer a byte at a
             // time is bounded by this deadline.
-            let sent = match tokio::time::timeout(self.request_deadline, self.send(&url)).await {
+            let sent = match tokio::time::timeout(
+                self.request_deadline,
+                self.send(method.clone(), &url, body),
+            )
+            .await
+            {
                 Ok(sent) => sent,
                 Err(_) => Err(format!(
                     "no complete answer within {} s ([github] request-deadline-secs)",
@@ -176,9 +206,9 @@ impl Client {
             };
             let outcome = match sent {
                 Ok((status, headers, _)) if status.is_redirection() => {
-                    tracing::debug!("GET {shown}: {}", status.as_u16());
+                    tracing::debug!("{verb} {shown}: {}", status.as_u16());
                     hops += 1;
-                    match self.follow(&shown, &url, &headers, hops) {
+                    match self.follow(&verb, &shown, &url, &headers, hops) {
                         Ok(to) => {
                             shown = redact_url(&to);
                             url = to;
@@ -187,31 +217,34 @@ impl Client {
                         Err(e) => return Err(self.redact_error(e)),
                     }
                 }
-                Ok((status, headers, body)) => {
+                Ok((status, headers, got)) => {
                     tracing::debug!(
-                        "GET {shown}: {} in {} ms",
+                        "{verb} {shown}: {} in {} ms",
                         status.as_u16(),
                         started.elapsed().as_millis()
                     );
                     self.note_rate(&headers);
-                    self.judge(&shown, status, &headers, body.as_ref(), attempt)
+                    self.judge(&verb, &shown, status, &headers, got.as_ref(), attempt)
                 }
                 Err(reason) => Attempt::Retry { reason: self.redact(&reason), wait: None },
             };
             match outcome {
                 Attempt::Done(page) => return Ok(page),
                 Attempt::Stop(e) => return Err(self.redact_error(e)),
+                Attempt::Retry { reason, wait: None } if method == http::Method::POST => {
+                    return Err(FetchError::Unsure(format!("{verb} {shown}: {reason}")));
+                }
                 Attempt::Retry { reason, wait } => {
                     attempt += 1;
                     if attempt > self.retries {
                         return Err(FetchError::Fatal(format!(
-                            "GET {shown}: {reason} (gave up after {attempt} attempts)"
+                            "{verb} {shown}: {reason} (gave up after {attempt} attempts)"
                         )));
                     }
                     let delay = match wait {
                         Some(w) if w > self.max_wait => {
                             return Err(FetchError::Fatal(format!(
-                                "GET {shown}: {reason}; GitHub asks to wait {}, longer than \
+                                "{verb} {shown}: {reason}; GitHub asks to wait {}, longer than \
                                  [github] max-wait-secs = {}: retry later",
                                 words(w),
                                 self.max_wait.as_secs()
@@ -221,10 +254,10 @@ impl Client {
                         None => self.backoff(attempt),
                     };
                     if delay >= Duration::from_secs(10) {
-                        tracing::warn!("GET {shown}: {reason}; waiting {}", words(delay));
+                        tracing::warn!("{verb} {shown}: {reason}; waiting {}", words(delay));
                     } else {
                         tracing::info!(
-                            "GET {shown}: {reason}; retry {attempt} of {} in {} ms",
+                            "{verb} {shown}: {reason}; retry {attempt} of {} in {} ms",
                             self.retries,
                             delay.as_millis()
                         );
@@ -239,12 +272,13 @@ impl Client {
     /// anywhere else is not GitHub's answer (and must not get the token).
     fn follow(
         &self,
+        verb: &str,
         shown: &str,
         from: &str,
         headers: &HeaderMap,
         hops: u32,
     ) -> Result<String, FetchError> {
-        let fail = |why: String| Err(FetchError::Fatal(format!("GET {shown}: {why}")));
+        let fail = |why: String| Err(FetchError::Fatal(format!("{verb} {shown}: {why}")));
         let Some(location) = header(headers, "location") else {
             return fail("a redirect without a Location".into());
         };
@@ -268,16 +302,25 @@ impl Client {
         Ok(to)
     }
 
-    /// Sends one GET and reads the whole body; an `Err` is a transport failure.
-    async fn send(&self, url: &str) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), String> {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            http::header::ACCEPT,
-            http::HeaderValue::from_static("application/vnd.github+json"),
-        );
+    /// Sends one request and reads the whole body; an `Err` is a transport failure.
+    async fn send(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), String> {
+        let uri = http::Uri::try_from(url).map_err(|e| format!("a bad URL: {e}"))?;
+        let builder = http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(http::header::ACCEPT, "application/vnd.github+json");
+        let request = self
+            .octo
+            .build_request(builder, body)
+            .map_err(|e| format!("cannot build the request: {}", chain(&e)))?;
         let response = self
             .octo
-            ._get_with_headers(url, Some(headers))
+            .execute(request)
             .await
             // octocrab's own wrapper ("Service Error") says nothing: start at its cause.
             .map_err(|e| {
@@ -296,6 +339,7 @@ impl Client {
     /// Decides what a response means.
     fn judge<T: DeserializeOwned>(
         &self,
+        verb: &str,
         shown: &str,
         status: StatusCode,
         headers: &HeaderMap,
@@ -309,6 +353,8 @@ impl Client {
                     wait: None,
                 };
             }
+            // A 204 (a deletion) has no body.
+            let body: &[u8] = if status == StatusCode::NO_CONTENT { b"null" } else { body };
             return match serde_json::from_slice::<T>(body) {
                 Ok(data) => {
                     let links = header(headers, "link").map(parse_link).unwrap_or_default();
@@ -326,7 +372,7 @@ impl Client {
                     wait: None,
                 },
                 Err(e) => Attempt::Stop(FetchError::Fatal(format!(
-                    "GET {shown}: unexpected JSON shape: {e}"
+                    "{verb} {shown}: unexpected JSON shape: {e}"
                 ))),
             };
         }
@@ -339,7 +385,9 @@ impl Client {
                      check that it has not expired or been revoked",
                     redact_url(&self.api_url)
                 ),
-                None => format!("GET {shown}: 401 {message}: this needs a token; set GITHUB_TOKEN"),
+                None => {
+                    format!("{verb} {shown}: 401 {message}: this needs a token; set GITHUB_TOKEN")
+                }
             })),
             403 | 429 => {
                 if header(headers, "x-ratelimit-remaining") == Some("0") {
@@ -373,7 +421,7 @@ impl Client {
                 Attempt::Stop(FetchError::Access { status: code, url: shown.into(), message })
             }
             500..=599 => Attempt::Retry { reason: format!("{code} {message}"), wait: None },
-            _ => Attempt::Stop(FetchError::Fatal(format!("GET {shown}: {code} {message}"))),
+            _ => Attempt::Stop(FetchError::Fatal(format!("{verb} {shown}: {code} {message}"))),
         }
     }
 

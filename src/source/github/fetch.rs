@@ -74,6 +74,14 @@ pub(super) async fn repo_data(
     Ok(RepoData { full_name: full_name.to_string(), issues, milestones })
 }
 
+/// Every item of the list at `url` (every page).
+pub(crate) async fn list<T: DeserializeOwned>(
+    client: &Client,
+    url: &str,
+) -> Result<Vec<T>, FetchError> {
+    all_pages(client, url, None).await
+}
+
 /// Every page of a list, following `rel="next"`.
 async fn all_pages<T: DeserializeOwned>(
     client: &Client,

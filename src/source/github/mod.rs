@@ -7,9 +7,9 @@
 //! `fetch` decides what to GET, `payload` is GitHub's JSON as we read it, `mapping`
 //! turns it into the model, `progress` draws bars on a terminal.
 
-mod client;
+pub(crate) mod client;
 mod config;
-mod fetch;
+pub(crate) mod fetch;
 mod mapping;
 mod payload;
 mod progress;
