@@ -56,7 +56,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct PublishArgs {
     /// Where: `step-summary` (the GitHub Actions run's page, $GITHUB_STEP_SUMMARY) or
-    /// `github-issue:OWNER/REPO` (one issue per week, a comment per role)
+    /// `github-issue:OWNER/REPO` (one issue per week, a comment per role) or `slack`
+    /// (the three verdicts, to the incoming webhook in $SLACK_WEBHOOK_URL)
     #[arg(long, value_name = "TARGET", required = true)]
     pub to: String,
 
@@ -439,6 +440,19 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             let done = github_issue::publish(&repo, &week, &plan, &settings)?;
             tracing::info!("{repo}: {} requests", done.requests);
             write_stdout(out, &format!("published {week}: {}\n", done.sentence(&repo)))
+        }
+        crate::publish::Target::Slack => {
+            use crate::publish::{digest::Digest, slack};
+            let message = slack::message(&Digest::of(&reports), &config.publish);
+            let text = serde_json::to_string_pretty(&message).unwrap_or_default() + "\n";
+            if args.dry_run {
+                return write_stdout(out, &text);
+            }
+            let var = &config.publish.slack_webhook_env;
+            let url = slack::webhook(var)?;
+            let timeout = std::time::Duration::from_secs(config.github.timeout_secs.max(1));
+            slack::post(&url, &message, var, timeout)?;
+            write_stdout(out, &format!("published {} to Slack (${var})\n", reports.week))
         }
     }
 }

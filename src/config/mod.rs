@@ -5,6 +5,7 @@
 //! default the user thought they had changed.
 
 mod classify;
+mod delivery;
 mod github;
 mod report;
 mod source;
@@ -15,6 +16,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 pub use classify::{ClassifyConfig, Fact, RuleDef};
+pub use delivery::{EmailConfig, EmailTls, EmailTo, PublishConfig};
 pub use github::{GithubConfig, OnRepoError, PUBLIC_API};
 pub use report::{
     ConfigDate, MilestoneConfig, PageName, PdfSettings, ReportConfig, ScopeConfig, TeamConfig,
@@ -31,7 +33,13 @@ use crate::error::{Error, Result};
 pub const DEFAULT_FILE: &str = "rolecall.toml";
 
 /// Environment variables that are not config keys.
-const ENV_NOT_KEYS: &[&str] = &["ROLECALL_CONFIG", "ROLECALL_LOG"];
+const ENV_NOT_KEYS: &[&str] = &[
+    "ROLECALL_CONFIG",
+    "ROLECALL_LOG",
+    "ROLECALL_SMTP_URL",
+    "ROLECALL_SMTP_PASSWORD",
+    "ROLECALL_OUT",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -61,6 +69,10 @@ pub struct Config {
     /// Milestone dates that exports lack.
     #[serde(rename = "milestone")]
     pub milestones: Vec<MilestoneConfig>,
+    /// Where `rolecall publish` carries reports (links, the Slack webhook's variable).
+    pub publish: PublishConfig,
+    /// What `rolecall email` sends, to whom, through which server.
+    pub email: EmailConfig,
     /// Where this config came from (`rolecall.toml`, `(defaults)`), for errors.
     #[serde(skip)]
     pub origin: String,
@@ -83,6 +95,8 @@ impl Default for Config {
             scope: Default::default(),
             teams: Vec::new(),
             milestones: Vec::new(),
+            publish: PublishConfig::default(),
+            email: EmailConfig::default(),
             origin: "(defaults)".into(),
             text: String::new(),
         }
@@ -285,6 +299,11 @@ mod tests {
             ("ROLECALL_TIMEZONE".to_string(), "Europe/Berlin".to_string()),
             ("ROLECALL_STATUS_MAP__ON_HOLD".to_string(), "cancelled".to_string()),
             ("ROLECALL_CONFIG".to_string(), "ignored.toml".to_string()),
+            // Variables of the command line and secrets, not config keys (`ROLECALL_OUT`,
+            // the `-o` of `report`, used to stop every run with "unknown key `out`").
+            ("ROLECALL_OUT".to_string(), "reports".to_string()),
+            ("ROLECALL_SMTP_PASSWORD".to_string(), "hunter2".to_string()),
+            ("ROLECALL_SMTP_URL".to_string(), "smtps://me@mail.test".to_string()),
         ];
         let c = Config::from_parts("rolecall.toml", "timezone = \"UTC\"\n", &env).expect("loads");
         assert_eq!(c.timezone.0.name(), "Europe/Berlin");

@@ -2,7 +2,9 @@
 //! wrote under `OUT/YYYY-Www/` (and the week's statuses from the state folder); it never
 //! re-runs the analysis, so what is published is byte for byte what was reviewed.
 
+pub mod digest;
 pub mod github_issue;
+pub mod slack;
 pub mod step_summary;
 
 use std::path::{Path, PathBuf};
@@ -17,14 +19,18 @@ pub enum Target {
     StepSummary,
     /// One issue per week in a GitHub repository.
     GithubIssue(github_issue::Repo),
+    /// A Slack channel, through an incoming webhook.
+    Slack,
 }
 
 impl Target {
     /// `step-summary` or `github-issue:OWNER/REPO`.
     pub fn parse(s: &str) -> Result<Target> {
         let s = s.trim();
-        if s == "step-summary" {
-            return Ok(Target::StepSummary);
+        match s {
+            "step-summary" => return Ok(Target::StepSummary),
+            "slack" => return Ok(Target::Slack),
+            _ => {}
         }
         if let Some(repo) = s.strip_prefix("github-issue:") {
             return github_issue::Repo::parse(repo).map(Target::GithubIssue).ok_or_else(|| {
@@ -34,8 +40,8 @@ impl Target {
             });
         }
         Err(Error::Usage(format!(
-            "--to `{s}`: expected step-summary (the GitHub Actions run's page) or \
-             github-issue:OWNER/REPO (one issue per week)"
+            "--to `{s}`: expected step-summary (the GitHub Actions run's page), \
+             github-issue:OWNER/REPO (one issue per week) or slack (an incoming webhook)"
         )))
     }
 }
@@ -59,7 +65,7 @@ pub struct WeekReports {
 }
 
 /// The largest Markdown file publishing reads (reports are far smaller).
-const MAX_FILE: u64 = 64 << 20;
+pub(crate) const MAX_FILE: u64 = 64 << 20;
 
 impl WeekReports {
     /// Reads the week `choice` (the newest week in `out` when `None`) from `out`, with the

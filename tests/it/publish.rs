@@ -78,9 +78,9 @@ fn publish_errors_say_what_to_do() {
             format!("error: {empty} holds no week's reports: run `rolecall report -o {empty}` first\n"),
         ),
         (
-            &["publish", "--to", "slack", "-o", &empty],
+            &["publish", "--to", "teams", "-o", &empty],
             2,
-            "error: --to `slack`: expected step-summary (the GitHub Actions run's page) or github-issue:OWNER/REPO (one issue per week)\n".into(),
+            "error: --to `teams`: expected step-summary (the GitHub Actions run's page), github-issue:OWNER/REPO (one issue per week) or slack (an incoming webhook)\n".into(),
         ),
         (
             &["publish", "--to", "step-summary", "-o", &empty, "--week", "2026-W47"],

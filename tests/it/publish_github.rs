@@ -359,3 +359,78 @@ async fn dry_run_prints_the_issue_and_sends_nothing() {
     assert!(stdout.contains("----- comment `program` ("), "{stdout}");
     assert!(w.fake.requests().await.is_empty());
 }
+
+/// `--to slack`: the three verdicts in one message to the webhook, no GitHub token sent,
+/// the webhook URL (a secret) never printed.
+#[tokio::test]
+async fn slack_gets_the_three_verdicts_and_never_the_token() {
+    use wiremock::matchers::{method, path};
+    let w = World::new().await;
+    let hook_path = "/services/T000/B000/s3cretHookPart";
+    Mock::given(method("POST"))
+        .and(path(hook_path))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&w.fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(hook_path))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .with_priority(1)
+        .mount(&w.fake.server)
+        .await;
+    let config = fake::config_file(
+        w.dir.path(),
+        "[publish]\nreport-url = \"https://status.acme.test/{week}/{role}.pdf\"\n",
+    );
+    let hook = format!("{}{hook_path}", w.fake.server.uri());
+    let env = [("SLACK_WEBHOOK_URL", hook.as_str()), ("GITHUB_TOKEN", TOKEN)];
+    let args = ["-c", &config, "publish", "--to", "slack", "-o", &w.out];
+    let (code, stdout, err) = fake::run(w.dir.path(), &args, &env);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stdout, "published 2026-W48 to Slack ($SLACK_WEBHOOK_URL)\n");
+    let requests = w.fake.requests().await;
+    assert_eq!(requests.len(), 2, "the 429 was waited out and tried again");
+    let got = &requests[1];
+    assert!(got.headers.get("authorization").is_none(), "no token goes to Slack");
+    let message: Value = serde_json::from_slice(&got.body).expect("JSON");
+    assert_eq!(
+        message["text"],
+        "Weekly status — Acme Analytics · 2026-W48: Product 🟠 Amber, Program 🔴 Red, Project 🔴 Red"
+    );
+    let blocks = message["blocks"].as_array().expect("blocks");
+    assert_eq!(blocks[0]["text"]["text"], "Weekly status — Acme Analytics · 2026-W48");
+    // The verdicts as the reports say them, read back from the JSON reports.
+    for (block, role) in blocks[1..4].iter().zip(["product", "program", "project"]) {
+        let report: Value = serde_json::from_str(
+            &std::fs::read_to_string(w.week_file(&format!("{role}.json"))).expect("json"),
+        )
+        .expect("JSON");
+        let text = block["text"]["text"].as_str().expect("text");
+        let headline = report["verdict"]["headline"].as_str().expect("headline");
+        assert!(text.contains(headline), "{text}");
+        assert!(
+            text.contains(&format!("\n<https://status.acme.test/2026-W48/{role}.pdf|Read the ")),
+            "{text}"
+        );
+    }
+    assert!(blocks[2]["text"]["text"].as_str().expect("text").contains("*Asks:*"));
+
+    // A removed webhook: said what to do; the URL stays secret.
+    w.fake.server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("no_service"))
+        .mount(&w.fake.server)
+        .await;
+    let (code, stdout, err) = fake::run(w.dir.path(), &args, &env);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        "error: Slack (SLACK_WEBHOOK_URL) answered 404 no_service: the webhook is unknown or was removed: create a new one and update the secret\n"
+    );
+    // Without the variable.
+    let (code, _, err) = fake::run(w.dir.path(), &args, &[]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: --to slack needs the incoming-webhook URL in the environment variable SLACK_WEBHOOK_URL"), "{err}");
+}

@@ -508,7 +508,7 @@ impl Client {
 const MAX_REDIRECTS: u32 = 5;
 
 /// The scheme, host and port of a URL: `https://api.github.com`, `http://127.0.0.1:8080`.
-pub(super) fn origin(url: &str) -> Option<&str> {
+pub(crate) fn origin(url: &str) -> Option<&str> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let end = scheme.len() + 3 + authority.len();
@@ -520,7 +520,7 @@ pub(super) fn origin(url: &str) -> Option<&str> {
 }
 
 /// Whether two URLs have the same scheme, host and port (and neither a `user@`).
-pub(super) fn same_origin(a: &str, b: &str) -> bool {
+pub(crate) fn same_origin(a: &str, b: &str) -> bool {
     matches!((origin(a), origin(b)), (Some(x), Some(y)) if x.eq_ignore_ascii_case(y))
 }
 
@@ -581,7 +581,7 @@ fn words(d: Duration) -> String {
 }
 
 /// An error and its causes, `a: b: c`, without repeats.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = Some(e);
     while let Some(err) = cur {
