@@ -51,6 +51,35 @@ pub enum Command {
     Report(ReportArgs),
     /// Carry a week's written reports to where people read them (the Actions run page)
     Publish(PublishArgs),
+    /// E-mail a week's written reports: a summary in the body, the PDFs attached
+    Email(EmailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EmailArgs {
+    /// The week: `2026-W48` or `last` [default: the newest week in OUT]
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
+
+    /// The folder `report` wrote to [default: reports]
+    #[arg(short, long, value_name = "DIR", env = "ROLECALL_OUT")]
+    pub out: Option<PathBuf>,
+
+    /// Also send to this address (every message; repeatable)
+    #[arg(long = "to", value_name = "ADDRESS")]
+    pub to: Vec<String>,
+
+    /// One message with all three reports, to everyone
+    #[arg(long)]
+    pub digest: bool,
+
+    /// Write the messages as .eml files into OUT/WEEK/email/ and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Send again to those who already got this week's message
+    #[arg(long)]
+    pub resend: bool,
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +140,14 @@ pub struct ReportArgs {
     /// With --backfill: rebuild weeks that were taken live too
     #[arg(long, requires = "backfill")]
     pub backfill_overwrite: bool,
+
+    /// Then publish the week to TARGET (as `rolecall publish --to TARGET`; repeatable)
+    #[arg(long, value_name = "TARGET")]
+    pub publish: Vec<String>,
+
+    /// Then e-mail the week's reports (as `rolecall email`)
+    #[arg(long)]
+    pub email: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -275,6 +312,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Command::Report(args) => report(args, config, out),
         Command::Publish(args) => publish(args, &config, out),
+        Command::Email(args) => email(args, &config, out),
         Command::Eval(args) => {
             let classifier = Classifier::from_config(&config)?;
             let labels = crate::classify::eval::read_labels(&args.labels)?;
@@ -312,6 +350,10 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     }
     // Every argument is resolved once, into the types the library takes.
     let week = args.week.as_deref().map(WeekChoice::parse).transpose()?;
+    for to in &args.publish {
+        crate::publish::Target::parse(to)?;
+    }
+    let (publish_to, email_after) = (std::mem::take(&mut args.publish), args.email);
     // A week without --as-of is reported as of its end.
     let as_of = match (&args.sources.as_of, week) {
         (Some(s), _) => parse_as_of(s, &config)?,
@@ -346,7 +388,7 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         roles,
         formats,
         state_dir: crate::report::default_state_dir(&out_dir, &config),
-        out: out_dir,
+        out: out_dir.clone(),
         templates: args.templates.or_else(|| config.report.templates.as_ref().map(PathBuf::from)),
         notes: args.notes.or_else(|| config.report.notes.as_ref().map(PathBuf::from)),
         fallback_baseline: if source_args.demo {
@@ -385,7 +427,143 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     for f in &outcome.files {
         text.push_str(&format!("wrote {}\n", f.display()));
     }
-    write_stdout(out, &text)
+    write_stdout(out, &text)?;
+    // Then carry the week where it is read: what was just written, nothing re-run.
+    let week = Some(outcome.week.clone());
+    for to in publish_to {
+        let args =
+            PublishArgs { to, week: week.clone(), out: Some(out_dir.clone()), dry_run: false };
+        publish(args, &config, out)?;
+    }
+    if email_after {
+        let args = EmailArgs {
+            week,
+            out: Some(out_dir),
+            to: Vec::new(),
+            digest: false,
+            dry_run: false,
+            resend: false,
+        };
+        email(args, &config, out)?;
+    }
+    Ok(())
+}
+
+fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
+    use crate::publish::email;
+    let choice = args.week.as_deref().map(WeekChoice::parse).transpose()?;
+    let today = Utc::now().with_timezone(&config.timezone.0).date_naive();
+    let week = crate::publish::week_of(choice, today);
+    let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
+    let state = crate::report::default_state_dir(&out_dir, config);
+    // Checked before anything is read or rendered.
+    let addresses = email::Addresses::resolve(&config.email, &args.to, &config.origin)?;
+    let smtp = match args.dry_run {
+        true => None,
+        false => {
+            let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+            let mut smtp = email::Smtp::resolve(
+                &config.email,
+                var("ROLECALL_SMTP_URL"),
+                var("ROLECALL_SMTP_PASSWORD"),
+                &config.origin,
+            )?;
+            if let Some(ca) = &config.email.ca_file {
+                smtp.roots.push(std::fs::read(ca).map_err(|e| Error::Config {
+                    at: format!("{}: [email] ca-file", config.origin),
+                    message: format!("cannot read {ca}: {e}"),
+                })?);
+            }
+            Some(smtp)
+        }
+    };
+    let mut reports = crate::publish::WeekReports::read(&out_dir, &state, week)?;
+    let rendered = crate::publish::render_missing_pdfs(&reports, config, args.digest)?;
+    if !rendered.is_empty() {
+        reports = crate::publish::WeekReports::read(&out_dir, &state, Some(reports.week))?;
+    }
+    let composed = email::compose(
+        &reports,
+        &config.email,
+        &config.publish,
+        &addresses,
+        args.digest,
+        &config.origin,
+    )?;
+    if composed.is_empty() {
+        return Err(Error::Usage(
+            "nobody to send to: add addresses under [email.to] (product = [\"pm@acme.example\"], …) or give --to".into(),
+        ));
+    }
+    let max = config.email.max_message_mb as usize * 1_000_000;
+    let stamp = email::Stamp::now();
+    let week_name = reports.week.to_string();
+    let mut messages = Vec::new();
+    for o in composed {
+        let link = config.publish.url_for(&week_name, &o.kind);
+        let (o, bytes) = email::fit(o, &addresses, &stamp, max, link.as_deref())?;
+        for (name, size) in &o.left_out {
+            tracing::warn!(
+                "{}: {name} ({:.1} MB) left out to keep the message under {} MB; the message says so",
+                o.kind,
+                *size as f64 / 1e6,
+                config.email.max_message_mb
+            );
+        }
+        messages.push((o, bytes));
+    }
+    let mut text = String::new();
+    for f in &rendered {
+        text.push_str(&format!("rendered {}\n", f.display()));
+    }
+    let Some(smtp) = smtp else {
+        let files = email::write_eml(&reports.dir, &messages)?;
+        for ((o, bytes), path) in messages.iter().zip(&files) {
+            let to: Vec<String> = o.to.iter().map(|m| m.to_string()).collect();
+            text.push_str(&format!(
+                "would send {} to {}: \"{}\" ({:.1} MB{}) → {}\n",
+                o.kind,
+                to.join(", "),
+                o.subject,
+                bytes.len() as f64 / 1e6,
+                if o.attachments.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", {}",
+                        o.attachments.iter().map(|a| a.0.as_str()).collect::<Vec<_>>().join(", ")
+                    )
+                },
+                path.display()
+            ));
+        }
+        return write_stdout(out, &text);
+    };
+    let mut ledger = email::Ledger::load(&state, &week_name)?;
+    let results = email::send(&messages, &addresses, &smtp, &mut ledger, args.resend)?;
+    let mut failed = Vec::new();
+    for (kind, to, outcome) in &results {
+        match outcome {
+            email::Delivery::Sent => text.push_str(&format!("sent {kind} to {to}\n")),
+            email::Delivery::Skipped => text.push_str(&format!(
+                "skipped {kind} to {to}: sent by an earlier run (--resend sends again)\n"
+            )),
+            email::Delivery::Failed(why) => {
+                text.push_str(&format!("NOT sent {kind} to {to}: {why}\n"));
+                failed.push(format!("{kind} to {}", to.email));
+            }
+        }
+    }
+    write_stdout(out, &text)?;
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Run(smtp.redact(&format!(
+        "{} of {} messages not sent ({}): run again to send only those",
+        failed.len(),
+        results.len(),
+        failed.join(", ")
+    ))))
 }
 
 fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()> {

@@ -47,6 +47,8 @@ pub struct EmailConfig {
     /// `required` (default: implicit TLS for `smtps://`, STARTTLS for `smtp://`) or
     /// `none` (plaintext, for a relay on the same machine or network only).
     pub tls: EmailTls,
+    /// A PEM file of certificates to trust besides the system's (a company CA).
+    pub ca_file: Option<String>,
     /// How long the server may take to answer, in seconds.
     pub timeout_secs: u64,
     /// The largest encoded message, in MB: larger PDFs are linked instead of attached.
@@ -63,6 +65,7 @@ impl Default for EmailConfig {
             digest_subject: "Weekly status — {{org}} {{week}}: {{statuses}}".into(),
             smtp_url: None,
             tls: EmailTls::Required,
+            ca_file: None,
             timeout_secs: 30,
             max_message_mb: 20,
         }

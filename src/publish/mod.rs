@@ -3,6 +3,7 @@
 //! re-runs the analysis, so what is published is byte for byte what was reviewed.
 
 pub mod digest;
+pub mod email;
 pub mod github_issue;
 pub mod slack;
 pub mod step_summary;
@@ -158,4 +159,75 @@ fn read_md(dir: &Path, name: &str) -> Result<Option<String>> {
     String::from_utf8(bytes).map(Some).map_err(|_| {
         Error::Run(format!("{} is not UTF-8: not a report rolecall wrote", path.display()))
     })
+}
+
+/// Renders the PDFs a week's e-mail attaches when `report` did not write them (its
+/// formats left PDF out): each from the Markdown `report` wrote, so the PDF says what
+/// was reviewed, with the page setup of `[report.pdf]`. Nothing else in the week's
+/// folder or the state is touched. Returns the files written.
+pub fn render_missing_pdfs(
+    week: &WeekReports,
+    config: &crate::config::Config,
+    with_index: bool,
+) -> Result<Vec<PathBuf>> {
+    use crate::render::pdf::{PageSize, PdfOptions};
+    let name = week.week.to_string();
+    let org = digest::Digest::of(week).org;
+    let meta = week.roles.first().and_then(|r| {
+        let path = week.dir.join(format!("{}.json", r.role.as_str()));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        Some(v["meta"].clone())
+    });
+    let time = |v: Option<&serde_json::Value>| {
+        v.and_then(|t| t.as_str())
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let as_of = time(meta.as_ref().map(|m| &m["as_of"]))
+        .unwrap_or_else(|| week.week.end(config.timezone.0));
+    let data_as_of = meta
+        .as_ref()
+        .and_then(|m| m["sources"].as_array())
+        .and_then(|s| s.iter().filter_map(|s| time(Some(&s["data_as_of"]))).max())
+        .map(|t| t.min(as_of));
+    let p = &config.report.pdf;
+    let mut jobs: Vec<(String, String, &str)> = week
+        .roles
+        .iter()
+        .map(|r| {
+            (format!("{} report", r.role.title()), r.role.as_str().to_string(), r.markdown.as_str())
+        })
+        .collect();
+    if with_index {
+        jobs.push(("Weekly status".into(), "index".into(), week.index.as_str()));
+    }
+    let mut written = Vec::new();
+    for (title, file, markdown) in jobs {
+        let path = week.dir.join(format!("{file}.pdf"));
+        if std::fs::symlink_metadata(&path).is_ok() {
+            continue;
+        }
+        let opts = PdfOptions {
+            title,
+            subtitle: if org.is_empty() { name.clone() } else { format!("{org} · {name}") },
+            author: "rolecall".into(),
+            subject: format!("Weekly status, {name}"),
+            keywords: vec![name.clone(), "status report".into()],
+            as_of,
+            data_as_of,
+            page: match p.page {
+                crate::config::PageName::A4 => PageSize::A4,
+                crate::config::PageName::Letter => PageSize::Letter,
+            },
+            margin_mm: p.margin_mm,
+            fallback_fonts: p.fallback_fonts.iter().map(PathBuf::from).collect(),
+        };
+        let pdf = crate::render::pdf::render(markdown, &opts)?;
+        let fail = |e: std::io::Error| Error::Run(format!("cannot write {}: {e}", path.display()));
+        let mut tmp = tempfile::NamedTempFile::new_in(&week.dir).map_err(fail)?;
+        std::io::Write::write_all(&mut tmp, &pdf.bytes).map_err(fail)?;
+        tmp.persist_noclobber(&path).map_err(|e| fail(e.error))?;
+        written.push(path);
+    }
+    Ok(written)
 }

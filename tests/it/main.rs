@@ -11,6 +11,7 @@ mod backfill;
 mod classify;
 mod cli;
 mod crash;
+mod email;
 mod github;
 mod importers;
 mod inputs;

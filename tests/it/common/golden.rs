@@ -33,6 +33,7 @@ pub const TEXT: Suite = Suite {
         "cli::quick_start_items_demo",
         "classify::classify_table_and_explain_golden",
         "publish::step_summary_of_the_demo_week",
+        "email::golden_eml_files",
     ],
 };
 

@@ -13,6 +13,7 @@ pub mod child;
 pub mod fake;
 pub mod golden;
 pub mod rng;
+pub mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
