@@ -39,7 +39,8 @@ fn url_of(kind: &str, id: u64) -> String {
 impl Respond for Issues {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let mut t = self.0.lock().expect("lock");
-        let path = req.url.path().to_string();
+        // github.com serves /repos/…; Enterprise Server /api/v3/repos/….
+        let path = req.url.path().trim_start_matches("/api/v3").to_string();
         let Some(rest) = path.strip_prefix(REPO) else {
             return ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"}));
         };
@@ -150,7 +151,10 @@ struct World {
 
 impl World {
     async fn new() -> World {
-        let fake = Fake::start().await;
+        World::at(Fake::start().await).await
+    }
+
+    async fn at(fake: Fake) -> World {
         let issues = Issues::default();
         Mock::given(any()).respond_with(issues.clone()).mount(&fake.server).await;
         let dir = tempfile::tempdir().expect("temp dir");
@@ -258,6 +262,28 @@ async fn creates_the_weeks_issue_then_updates_it_in_place() {
     assert_eq!(t.issues[0]["title"], "Status 2026-W48");
     assert!(body(&t.comments[1].1).contains("Program report (revised)"));
     assert_eq!(body(&t.comments[3].1), "Looks good <!-- rolecall:2026-W48:program -->");
+}
+
+/// GitHub Enterprise Server: the same issue under `/api/v3`, from `GITHUB_API_URL`.
+#[tokio::test]
+async fn publishes_to_github_enterprise_server() {
+    let w = World::at(Fake::with_prefix("/api/v3").await).await;
+    let (code, stdout, err) = w.publish(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("created acme/status#1 (3 comments added)"), "{stdout}");
+    let lines = w.fake.request_lines().await;
+    assert!(
+        lines.iter().all(|l| l
+            .split(' ')
+            .nth(1)
+            .is_some_and(|p| p.starts_with("/api/v3/repos/acme/status/"))),
+        "{lines:?}"
+    );
+    let requests = w.fake.requests().await;
+    let auth = format!("Bearer {TOKEN}");
+    assert!(requests.iter().all(
+        |r| r.headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(auth.as_str())
+    ));
 }
 
 #[tokio::test]
