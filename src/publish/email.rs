@@ -699,15 +699,12 @@ pub fn send(
                 }
                 Err(e) => {
                     let (why, fatal) = explain(&e, smtp);
-                    broken_in_a_row = if fatal { broken_in_a_row } else { 0 };
-                    if fatal {
-                        broken_in_a_row += 1;
-                    }
+                    broken_in_a_row = if fatal { broken_in_a_row + 1 } else { 0 };
                     let why = smtp.redact(&why);
                     tracing::warn!("{} to {to}: {why}", o.kind);
                     results.push((o.kind.clone(), to.clone(), Delivery::Failed(why.clone())));
-                    if fatal && (is_unreachable(&e) || broken_in_a_row >= 2 || e.status().is_some())
-                    {
+                    let same_for_all = is_unreachable(&e) || timed_out(&e) || e.status().is_some();
+                    if fatal && (same_for_all || broken_in_a_row >= 2) {
                         stop = Some(format!("not tried after: {why}"));
                     }
                 }
@@ -737,7 +734,7 @@ fn explain(e: &lettre::transport::smtp::Error, smtp: &Smtp) -> (String, bool) {
         }
         return (format!("deferred by {server} (try again later): {detail}"), false);
     }
-    if e.is_timeout() {
+    if timed_out(e) {
         return (
             format!(
                 "{server} did not answer within {} s ([email] timeout-secs)",
@@ -759,6 +756,22 @@ fn explain(e: &lettre::transport::smtp::Error, smtp: &Smtp) -> (String, bool) {
         return (format!("TLS with {server} failed: {detail}"), true);
     }
     (format!("the connection to {server} broke off ({detail}): not delivered"), true)
+}
+
+/// A read that waited `timeout-secs`: `TimedOut`, or on Unix `WouldBlock` (a socket's
+/// read timeout is EAGAIN there, which lettre's own `is_timeout` does not count).
+fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            );
+        }
+        source = err.source();
+    }
+    false
 }
 
 fn is_unreachable(e: &lettre::transport::smtp::Error) -> bool {

@@ -456,3 +456,27 @@ fn report_then_publish_and_email_in_one_command() {
     assert_eq!(code, 2);
     assert!(err.starts_with("error: --to `fax`: expected step-summary"), "{err}");
 }
+
+/// A server that accepts the connection and never answers: stopped by `timeout-secs`.
+#[test]
+fn a_silent_server_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let held = std::thread::spawn(move || {
+        let conns: Vec<_> = listener.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        drop(conns);
+    });
+    let week = Week::new(port, "");
+    let config = std::fs::read_to_string(&week.config)
+        .expect("config")
+        .replace("timeout-secs = 5", "timeout-secs = 1");
+    std::fs::write(&week.config, config).expect("written");
+    let started = std::time::Instant::now();
+    let (code, stdout, _) = week.email(&[], PASSWORD);
+    assert_eq!(code, 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(stdout.starts_with(&format!("NOT sent product to pm@acme.example: smtp://bot@127.0.0.1:{port} did not answer within 1 s ([email] timeout-secs)\n")), "{stdout}");
+    assert!(stdout.lines().skip(1).all(|l| l.contains("not tried after")), "{stdout}");
+    held.join().expect("joined");
+}
