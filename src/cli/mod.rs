@@ -1,5 +1,6 @@
 //! The command line: arguments → a validated request → the library → an exit code.
 
+pub mod init;
 mod print;
 
 use std::io::Write;
@@ -53,6 +54,23 @@ pub enum Command {
     Publish(PublishArgs),
     /// E-mail a week's written reports: a summary in the body, the PDFs attached
     Email(EmailArgs),
+    /// Set up a repository: rolecall.toml and the weekly GitHub Actions workflow
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to set up [default: the current folder]
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Overwrite rolecall.toml and the workflow when they exist
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the files instead of writing them
+    #[arg(long)]
+    pub print: bool,
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +284,10 @@ fn init_logging(verbose: u8, quiet: bool) {
 /// Runs a parsed command, writing data to `out`. What the command read is left to the
 /// process exit rather than freed (see `leave_to_exit`): this is `main`'s one call.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    // `init` writes the config: it must work before there is one, and beside a broken one.
+    if let Command::Init(args) = &cli.command {
+        return write_stdout(out, &init::run(&args.dir, args.force, args.print)?);
+    }
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Items(args) => {
@@ -313,6 +335,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Report(args) => report(args, config, out),
         Command::Publish(args) => publish(args, &config, out),
         Command::Email(args) => email(args, &config, out),
+        Command::Init(_) => Ok(()),
         Command::Eval(args) => {
             let classifier = Classifier::from_config(&config)?;
             let labels = crate::classify::eval::read_labels(&args.labels)?;

@@ -8,6 +8,7 @@
 mod common;
 
 mod backfill;
+mod ci;
 mod classify;
 mod cli;
 mod crash;

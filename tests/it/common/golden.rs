@@ -34,6 +34,7 @@ pub const TEXT: Suite = Suite {
         "classify::classify_table_and_explain_golden",
         "publish::step_summary_of_the_demo_week",
         "email::golden_eml_files",
+        "ci::init_writes_a_config_and_a_workflow_and_keeps_what_exists",
     ],
 };
 

@@ -1,0 +1,195 @@
+//! `rolecall init`: a commented `rolecall.toml`, the weekly workflow
+//! `.github/workflows/rolecall.yml`, and `.gitignore` lines for what rolecall keeps that
+//! is private (reports and snapshots hold issue titles and bodies).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The project's home on GitHub: the action the workflow uses and where releases are.
+pub const HOME: &str = "rolecall/rolecall";
+
+const CONFIG: &str = include_str!("../../templates/init/rolecall.toml");
+const WORKFLOW: &str = include_str!("../../templates/init/rolecall.yml");
+
+/// `.gitignore` lines rolecall needs: local reports and snapshots, the data branch's
+/// working copy.
+const IGNORE: &[&str] = &["/reports/", "/.rolecall-data/"];
+
+/// What a remote URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    pub host: String,
+    pub owner: String,
+    pub repo: String,
+}
+
+/// `https://github.com/o/r.git`, `git@github.com:o/r.git`, `ssh://git@host/o/r`.
+pub fn parse_remote(url: &str) -> Option<Remote> {
+    let url = url.trim();
+    let rest = if let Some((_, rest)) = url.split_once("://") {
+        rest.rsplit_once('@').map_or(rest, |(_, r)| r).to_string()
+    } else {
+        // scp-like: git@host:owner/repo
+        let (user_host, path) = url.split_once(':')?;
+        let host = user_host.rsplit_once('@').map_or(user_host, |(_, h)| h);
+        format!("{host}/{path}")
+    };
+    let mut parts = rest.splitn(2, '/');
+    let host = parts.next()?.split(':').next()?.to_ascii_lowercase();
+    let path = parts.next()?.trim_end_matches('/').trim_end_matches(".git");
+    let (owner, repo) = path.split_once('/')?;
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    (ok(owner) && ok(repo) && !host.is_empty()).then(|| Remote {
+        host,
+        owner: owner.into(),
+        repo: repo.into(),
+    })
+}
+
+/// The `origin` remote of the git repository at `dir`, when there is one.
+fn origin(dir: &Path) -> Option<Remote> {
+    let out = std::process::Command::new("git")
+        .args(["remote", "get-url", "origin"])
+        .current_dir(dir)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then(|| parse_remote(&String::from_utf8_lossy(&out.stdout))).flatten()
+}
+
+/// The files `init` writes, with their text.
+pub fn files(dir: &Path, remote: Option<&Remote>) -> Vec<(PathBuf, String)> {
+    let sources = match remote {
+        Some(r) if r.host == "github.com" => format!(
+            "[[source]]\nspec = \"github:{}/{}\"          # guessed from the git remote\n",
+            r.owner, r.repo
+        ),
+        Some(r) => format!(
+            "# Guessed from the git remote; on GitHub Enterprise Server, set [github] api-url.\n\
+             [[source]]\nspec = \"github:{}/{}\"\n\n[github]\napi-url = \"https://{}/api/v3\"\n",
+            r.owner, r.repo, r.host
+        ),
+        None => "# No GitHub remote was found: an example for a Jira export (Filters → Export →\n\
+                 # CSV (all fields)). Uncomment and point it at your file.\n\
+                 # [[source]]\n\
+                 # spec = \"jira:exports/PROJ.csv\"\n\
+                 # base-url = \"https://acme.atlassian.net\"   # links keys to /browse/KEY\n"
+            .to_string(),
+    };
+    let repo = remote.map_or("OWNER/REPO".to_string(), |r| format!("{}/{}", r.owner, r.repo));
+    let title = remote.map(|r| r.repo.clone()).unwrap_or_else(|| {
+        dir.canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "Weekly status".into())
+    });
+    let config = CONFIG
+        .replace("@@SOURCES@@", &sources)
+        .replace("@@TITLE@@", &title.replace(['"', '\\'], ""))
+        .replace("@@REPO@@", &repo);
+    let action = format!("{HOME}@v{}", env!("CARGO_PKG_VERSION"));
+    let workflow = WORKFLOW.replace("@@ACTION@@", &action).replace("@@REPO@@", &repo);
+    vec![
+        (dir.join("rolecall.toml"), config),
+        (dir.join(".github/workflows/rolecall.yml"), workflow),
+    ]
+}
+
+/// Writes (or with `print`, returns) the files for the repository at `dir`. Refuses to
+/// overwrite an existing file unless `force`. Returns what to print.
+pub fn run(dir: &Path, force: bool, print: bool) -> Result<String> {
+    let remote = origin(dir);
+    let files = files(dir, remote.as_ref());
+    if print {
+        let mut out = String::new();
+        for (path, text) in &files {
+            let rel = path.strip_prefix(dir).unwrap_or(path);
+            out.push_str(&format!("==> {} <==\n{text}\n", rel.display()));
+        }
+        return Ok(out);
+    }
+    if !force {
+        for (path, _) in &files {
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(Error::Usage(format!(
+                    "{} already exists: rolecall init does not overwrite it (--force does; --print shows what it would write)",
+                    path.display()
+                )));
+            }
+        }
+    }
+    let mut out = String::new();
+    for (path, text) in &files {
+        write(path, text)?;
+        out.push_str(&format!("wrote {}\n", path.display()));
+    }
+    let gitignore = dir.join(".gitignore");
+    let existing = match std::fs::read_to_string(&gitignore) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::Run(format!("cannot read {}: {e}", gitignore.display()))),
+    };
+    let missing: Vec<&str> =
+        IGNORE.iter().copied().filter(|l| !existing.lines().any(|e| e.trim() == *l)).collect();
+    if !missing.is_empty() {
+        let mut text = existing.clone();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(
+            "# rolecall: local reports and snapshots hold issue titles and bodies; the weekly\n# workflow keeps them on the rolecall-data branch.\n",
+        );
+        for l in &missing {
+            text.push_str(l);
+            text.push('\n');
+        }
+        write(&gitignore, &text)?;
+        out.push_str(&format!("updated {}\n", gitignore.display()));
+    }
+    out.push_str(match remote {
+        Some(_) => "next: commit these files and push; the workflow runs every Monday (or now: Actions → Weekly status → Run workflow)\n",
+        None => "next: point [[source]] in rolecall.toml at your export, try `rolecall report`, then commit and push\n",
+    });
+    Ok(out)
+}
+
+/// Writes `text` to `path` through a temporary file in its folder.
+fn write(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| Error::Run(format!("cannot write {}: {e}", path.display()));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remotes() {
+        let want =
+            Some(Remote { host: "github.com".into(), owner: "acme".into(), repo: "web".into() });
+        for url in [
+            "https://github.com/acme/web.git",
+            "https://github.com/acme/web",
+            "git@github.com:acme/web.git",
+            "ssh://git@github.com/acme/web.git",
+            "https://x-access-token:tok@github.com/acme/web.git\n",
+        ] {
+            assert_eq!(parse_remote(url), want, "{url}");
+        }
+        assert_eq!(
+            parse_remote("https://ghe.acme.com:8443/team/api").map(|r| r.host),
+            Some("ghe.acme.com".into())
+        );
+        assert_eq!(parse_remote("/srv/git/repo.git"), None);
+        assert_eq!(parse_remote("https://github.com/acme"), None);
+    }
+}
