@@ -2,6 +2,7 @@
 //! `RoleReport` per role. Plain functions over data; "now" is the period's `as_of`.
 
 pub(crate) mod evidence;
+pub mod forecast;
 pub mod product;
 pub mod program;
 pub mod project;
@@ -130,6 +131,9 @@ pub struct MilestoneProgress {
     pub due_before: Option<NaiveDate>,
     pub scope_added: usize,
     pub scope_removed: usize,
+    /// When the open work will be done, from past throughput (none when all is done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<forecast::Forecast>,
 }
 
 /// Where the data came from, for the freshness line of every report.
@@ -204,10 +208,72 @@ pub struct Ctx<'a> {
     /// By item: `blocked_since` is when a stored week first saw it blocked, not a bound
     /// from the items' creation.
     pub blocked_seen: Vec<bool>,
+    /// Weekly throughput by team (and of everyone, under ""), for the forecasts.
+    pub(crate) throughput: Throughput,
     /// The sprints of every item, found once for the roles that need them.
     sprints: std::sync::OnceLock<sprints::Sprints>,
     /// What the data lacks and its quality, the same in every role's report.
     about_data: std::sync::OnceLock<(Vec<String>, Vec<String>)>,
+}
+
+/// Weekly throughput (items and points finished per week, oldest first) over the
+/// `forecast-weeks` weeks up to the report's instant, by team; [`Throughput::EVERYONE`]
+/// is everyone.
+#[derive(Debug, Default)]
+pub(crate) struct Throughput {
+    by_team: FxHashMap<Str, (Vec<f64>, Vec<f64>)>,
+}
+
+impl Throughput {
+    /// The key of everyone's throughput (no team is named this).
+    pub(crate) const EVERYONE: &'static str = "\0everyone";
+
+    fn new(ctx: &Ctx) -> Throughput {
+        let weeks = ctx.thresholds().forecast_weeks.clamp(4, 26);
+        let last_day = ctx.today;
+        let horizon = ctx.items.iter().filter_map(|i| i.created).min().map(|c| ctx.date_of(c));
+        type Days = Vec<(NaiveDate, f64)>;
+        let mut finished: FxHashMap<Str, (Days, Days)> = FxHashMap::default();
+        let since = last_day - chrono::Duration::days(7 * weeks as i64);
+        for (i, it) in ctx.items.iter().enumerate() {
+            if it.state != State::Done {
+                continue;
+            }
+            let Some(day) = it.closed.map(|c| ctx.date_of(c)).filter(|d| *d > since) else {
+                continue;
+            };
+            let points = it.estimate.unwrap_or(0.0);
+            for team in [Str::from(Self::EVERYONE), ctx.teams[i].clone()] {
+                let e = finished.entry(team).or_default();
+                e.0.push((day, 1.0));
+                e.1.push((day, points));
+            }
+        }
+        let mut by_team: FxHashMap<Str, (Vec<f64>, Vec<f64>)> = finished
+            .into_iter()
+            .map(|(team, (items, points))| {
+                (
+                    team,
+                    (
+                        forecast::weekly(items, last_day, weeks, horizon),
+                        forecast::weekly(points, last_day, weeks, horizon),
+                    ),
+                )
+            })
+            .collect();
+        // Everyone, and each team, even with nothing finished: weeks of zero are data.
+        let zero = forecast::weekly(std::iter::empty(), last_day, weeks, horizon);
+        let teams: BTreeSet<&str> = ctx.teams.iter().map(Str::as_str).collect();
+        for team in std::iter::once(Self::EVERYONE).chain(teams) {
+            by_team.entry(team.into()).or_insert_with(|| (zero.clone(), zero.clone()));
+        }
+        Throughput { by_team }
+    }
+
+    /// Items (or points) per week for `team` ([`Throughput::EVERYONE`]: everyone).
+    pub(crate) fn samples(&self, team: &str, points: bool) -> &[f64] {
+        self.by_team.get(team).map_or(&[][..], |(items, pts)| if points { pts } else { items })
+    }
 }
 
 /// A milestone with the dates from its source or the config.
@@ -283,6 +349,7 @@ impl<'a> Ctx<'a> {
             blocked: Vec::new(),
             blocked_since: Vec::new(),
             blocked_seen: Vec::new(),
+            throughput: Throughput::default(),
             sprints: std::sync::OnceLock::new(),
             about_data: std::sync::OnceLock::new(),
         };
@@ -316,6 +383,7 @@ impl<'a> Ctx<'a> {
         ctx.blocked_since = seen.iter().map(|s| s.1).collect();
         ctx.blocked_seen = seen.iter().map(|s| s.2).collect();
         ctx.milestones = ctx.collect_milestones();
+        ctx.throughput = Throughput::new(&ctx);
         // Each milestone's scope change is found once, for its progress and the project
         // report's lists; milestones are few and large, so they are split across cores.
         let per_milestone = crate::par::map(&ctx.milestones, 4, |m| {
@@ -484,7 +552,7 @@ impl<'a> Ctx<'a> {
         let start = m.start.or_else(|| {
             members.iter().filter_map(|&i| self.items[i].created).min().map(|c| self.date_of(c))
         });
-        let eval = status::milestone(status::MilestoneFacts {
+        let mut eval = status::milestone(status::MilestoneFacts {
             scope,
             done,
             start,
@@ -492,6 +560,30 @@ impl<'a> Ctx<'a> {
             today: self.today,
             thresholds: self.thresholds(),
         });
+        let forecast = (scope > done).then(|| self.forecast(m, &counted));
+        // The forecast can only make a milestone's status worse, and only while it is
+        // still ahead of its due date (past due is red already).
+        if let (Some(f), Some(due)) = (&forecast, m.due) {
+            let t = self.thresholds();
+            if let (Some(p), true) = (f.on_time, due >= self.today) {
+                let by = if p < t.forecast_red_below {
+                    Status::Red
+                } else if p < t.forecast_amber_below {
+                    Status::Amber
+                } else {
+                    Status::Green
+                };
+                if by > eval.status && eval.status != Status::Unknown {
+                    eval.status = by;
+                    eval.reason = format!(
+                        "{}; forecast: {:.0}% likely by the due date (85% by {})",
+                        eval.reason,
+                        p * 100.0,
+                        f.p85.map_or("—".to_string(), |d| d.format("%Y-%m-%d").to_string())
+                    );
+                }
+            }
+        }
         MilestoneProgress {
             title: m.title.clone(),
             id: m.id.clone(),
@@ -515,7 +607,30 @@ impl<'a> Ctx<'a> {
             due_before: m.baseline_due.filter(|b| Some(*b) != m.due),
             scope_added: added.len(),
             scope_removed: removed.len(),
+            forecast,
         }
+    }
+
+    /// The Monte Carlo forecast of a milestone's open work: in points when every item
+    /// counted has an estimate, else in items; from the throughput of its team when it
+    /// has one team and teams are configured, else of everyone.
+    fn forecast(&self, m: &MilestoneInfo, counted: &[usize]) -> forecast::Forecast {
+        let points = !counted.is_empty()
+            && counted.iter().all(|&i| self.items[i].estimate.is_some_and(|e| e > 0.0));
+        let open = counted.iter().filter(|&&i| self.items[i].state.is_active());
+        let remaining: f64 = if points {
+            open.map(|&i| self.items[i].estimate.unwrap_or(0.0)).sum()
+        } else {
+            open.count() as f64
+        };
+        let teams: BTreeSet<&str> = counted.iter().map(|&i| self.teams[i].as_str()).collect();
+        let team = match (teams.len(), self.input.config.teams.is_empty()) {
+            (1, false) => teams.into_iter().next().unwrap_or(Throughput::EVERYONE),
+            _ => Throughput::EVERYONE,
+        };
+        let samples = self.throughput.samples(team, points);
+        let basis = if points { forecast::Basis::Points } else { forecast::Basis::Items };
+        forecast::forecast(basis, remaining, samples, self.today, m.due, forecast::seed(&m.id))
     }
 
     /// Items that joined and left a milestone since the baseline.

@@ -127,6 +127,27 @@ impl Config {
     /// Parses `text` (named `origin` in errors), then applies `ROLECALL_*` overrides.
     pub fn from_parts(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
         let config = Config::parse(origin, text, env)?;
+        let t = &config.report.thresholds;
+        if !(4..=26).contains(&t.forecast_weeks) {
+            return Err(Error::Config {
+                at: format!("{origin}: [report.thresholds]"),
+                message: format!(
+                    "forecast-weeks = {} is out of range (4 to 26 weeks of throughput)",
+                    t.forecast_weeks
+                ),
+            });
+        }
+        for (key, v) in [
+            ("forecast-red-below", t.forecast_red_below),
+            ("forecast-amber-below", t.forecast_amber_below),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(Error::Config {
+                    at: format!("{origin}: [report.thresholds]"),
+                    message: format!("{key} = {v} is not a share between 0 and 1"),
+                });
+            }
+        }
         if config.report.thresholds.lookahead_days.is_some() {
             tracing::warn!(
                 "{origin}: [report.thresholds] lookahead-days is no longer used: \"due next week\" is the ISO week after the report's"

@@ -131,6 +131,12 @@ pub struct Thresholds {
     pub ageing_red_share: f64,
     /// …and this share amber.
     pub ageing_amber_share: f64,
+    /// Weeks of throughput the Monte Carlo forecast samples (4 to 26).
+    pub forecast_weeks: usize,
+    /// A milestone whose due date fewer than this share of forecast trials make is red…
+    pub forecast_red_below: f64,
+    /// …and below this share amber (0.85: amber when the 85th percentile is past due).
+    pub forecast_amber_below: f64,
     /// No longer used: "due next week" is the ISO week after the report's. Accepted so
     /// that older configs load, with a warning.
     #[serde(skip_serializing)]
@@ -150,6 +156,9 @@ impl Default for Thresholds {
             flow_weeks: 12,
             ageing_red_share: 0.5,
             ageing_amber_share: 0.25,
+            forecast_weeks: 12,
+            forecast_red_below: 0.5,
+            forecast_amber_below: 0.85,
             lookahead_days: None,
         }
     }

@@ -266,6 +266,7 @@ handlebars_helper!(badge: |s: str| match s {
 });
 handlebars_helper!(pct: |v: f64| format!("{:.0}%", v * 100.0));
 handlebars_helper!(num: |v: i64| thousands(v));
+handlebars_helper!(amount: |v: f64| if v.fract() == 0.0 { thousands(v as i64) } else { format!("{v:.1}") });
 handlebars_helper!(signed: |v: i64| if v > 0 { format!("+{v}") } else if v < 0 { format!("−{}", -v) } else { "0".into() });
 handlebars_helper!(date: |v: Value| match v.as_str() {
     Some(s) => s.get(..10).unwrap_or(s).to_string(),
@@ -380,6 +381,7 @@ fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("badge", Box::new(badge));
     hb.register_helper("pct", Box::new(pct));
     hb.register_helper("num", Box::new(num));
+    hb.register_helper("amount", Box::new(amount));
     hb.register_helper("signed", Box::new(signed));
     hb.register_helper("date", Box::new(date));
     hb.register_helper("plural", Box::new(plural));

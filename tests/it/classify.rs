@@ -212,7 +212,7 @@ fn classify_json_adds_concern_scores_confidence_and_reasons() {
     let (code, out, err) = rolecall(&["classify", "--demo", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON array");
-    assert_eq!(items.len(), 27);
+    assert_eq!(items.len(), 81);
     for it in &items {
         assert!(it["id"].is_string() && it["key"].is_string());
         assert!(["product", "program", "project"].contains(&it["concern"].as_str().unwrap_or("")));
@@ -242,12 +242,12 @@ fn classify_table_and_explain_golden() {
 
 #[test]
 fn explain_an_unknown_key_suggests_a_near_one() {
-    let (code, out, err) = rolecall(&["explain", "ACME-122", "--demo"]);
+    let (code, out, err) = rolecall(&["explain", "ACMF-12", "--demo"]);
     assert_eq!(code, 2);
     assert_eq!(out, "");
     assert_eq!(
         err.lines().next(),
-        Some("error: no item with key `ACME-122` in the 27 loaded items (did you mean ACME-12?)")
+        Some("error: no item with key `ACMF-12` in the 81 loaded items (did you mean ACME-12?)")
     );
 }
 

@@ -38,7 +38,7 @@ fn items_json_has_the_contract_fields() {
     assert_eq!(code, 0);
     let items: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let items = items.as_array().expect("an array of items");
-    assert_eq!(items.len(), 27);
+    assert_eq!(items.len(), 81);
     let first = &items[0];
     assert_eq!(first["id"], "jira:ACME-1");
     assert_eq!(first["key"], "ACME-1");
@@ -81,7 +81,7 @@ fn the_same_item_from_two_sources_is_merged() {
     ]);
     assert_eq!(code, 0);
     let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(items.len(), 27, "no duplicates after merging by id");
+    assert_eq!(items.len(), 81, "no duplicates after merging by id");
 }
 
 #[test]
@@ -89,8 +89,8 @@ fn verbose_says_what_was_loaded_on_stderr() {
     let (code, out, err) = rolecall(&["-v", "items", "-s", "csv:fixtures/demo/acme-jira.csv"]);
     assert_eq!(code, 0);
     assert!(err.to_lowercase().contains("detected a jira export"), "{err}");
-    assert!(err.contains("20 items"), "{err}");
-    assert!(out.ends_with("20 items\n"));
+    assert!(err.contains("74 items"), "{err}");
+    assert!(out.ends_with("74 items\n"));
 }
 
 #[test]
