@@ -1,6 +1,7 @@
 //! Analysis: from the classified snapshot (and last week's baseline) to one serde
 //! `RoleReport` per role. Plain functions over data; "now" is the period's `as_of`.
 
+pub mod deps;
 pub(crate) mod evidence;
 pub mod forecast;
 pub mod product;
@@ -210,6 +211,8 @@ pub struct Ctx<'a> {
     pub blocked_seen: Vec<bool>,
     /// Weekly throughput by team (and of everyone, under ""), for the forecasts.
     pub(crate) throughput: Throughput,
+    /// The dependency graph of the open work, built once for the roles that need it.
+    graph: std::sync::OnceLock<deps::Graph>,
     /// The sprints of every item, found once for the roles that need them.
     sprints: std::sync::OnceLock<sprints::Sprints>,
     /// What the data lacks and its quality, the same in every role's report.
@@ -350,6 +353,7 @@ impl<'a> Ctx<'a> {
             blocked_since: Vec::new(),
             blocked_seen: Vec::new(),
             throughput: Throughput::default(),
+            graph: std::sync::OnceLock::new(),
             sprints: std::sync::OnceLock::new(),
             about_data: std::sync::OnceLock::new(),
         };
@@ -420,6 +424,16 @@ impl<'a> Ctx<'a> {
             && it
                 .closed
                 .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
+    }
+
+    /// The dependency graph of the open work (see [`deps`]), built once.
+    pub(crate) fn graph(&self) -> &deps::Graph {
+        self.graph.get_or_init(|| {
+            let open: Vec<bool> = self.items.iter().map(|i| i.state.is_active()).collect();
+            deps::Graph::new(self.items.iter().map(|i| i.links.as_slice()), &open, |id| {
+                self.index.get(id).copied()
+            })
+        })
     }
 
     /// The sprints of every item in scope (see [`sprints::sprints`]), found once.

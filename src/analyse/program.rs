@@ -20,6 +20,8 @@ pub struct ProgramReport<'a> {
     /// Milestones whose items span more than one team.
     pub cross_team_milestones: Vec<MilestoneProgress>,
     pub blocked: Vec<Blocked<'a>>,
+    /// Who blocks whom: the top blockers, each milestone-at-risk's critical path, cycles.
+    pub dependencies: Dependencies<'a>,
     pub risks: Vec<Risk<'a>>,
     /// Never omitted: an empty list means "None".
     pub leadership_asks: Vec<String>,
@@ -64,6 +66,38 @@ pub struct BlockerRef {
     pub url: Option<String>,
     pub team: String,
     pub state: Option<State>,
+}
+
+/// The dependency graph as the program report shows it (see [`super::deps`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dependencies<'a> {
+    /// Open items that hold up the most open work, most first.
+    pub top_blockers: Vec<TopBlocker<'a>>,
+    /// Per milestone at risk (red or amber), the longest chain of open blockers ending at
+    /// one of its items, first blocker first.
+    pub critical_paths: Vec<CriticalPath<'a>>,
+    /// Items that block each other in a circle, by key: none of them can finish first.
+    pub cycles: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopBlocker<'a> {
+    pub item: ItemRef<'a>,
+    /// Open items it blocks itself…
+    pub direct: usize,
+    /// …and in all, through chains.
+    pub total: usize,
+    /// Teams other than its own among those it holds up.
+    pub other_teams: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriticalPath<'a> {
+    pub milestone: String,
+    pub status: Status,
+    pub chain: Vec<super::deps::ChainLink<'a>>,
+    /// The chain crosses from one team to another.
+    pub cross_team: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -136,8 +170,19 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         });
     }
 
-    let cross_team_milestones: Vec<MilestoneProgress> =
-        progress.iter().filter(|m| m.teams.len() > 1).cloned().collect();
+    let dependencies = dependencies(ctx, &progress);
+    // Cross-team: items of several teams, or waiting on another team's work.
+    let cross_team_milestones: Vec<MilestoneProgress> = progress
+        .iter()
+        .filter(|m| {
+            m.teams.len() > 1
+                || dependencies
+                    .critical_paths
+                    .iter()
+                    .any(|p| p.milestone == m.title && p.cross_team)
+        })
+        .cloned()
+        .collect();
 
     let risks = risks(ctx);
     let overall = workstreams.iter().map(|w| w.status).filter(|s| *s != Status::Unknown).max();
@@ -200,6 +245,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         workstreams,
         cross_team_milestones,
         blocked,
+        dependencies,
         risks,
         leadership_asks: asks,
         program_items_open: ctx
@@ -246,6 +292,65 @@ fn asks_from_data(ctx: &Ctx, status: Status) -> Vec<String> {
         asks.push("Decide how delivery is tracked: give milestones dates ([[milestone]] in rolecall.toml) or set due dates, so that it can be judged.".into());
     }
     asks
+}
+
+/// The dependency graph of the open work, as the report shows it.
+fn dependencies<'a>(ctx: &'a Ctx<'_>, progress: &[MilestoneProgress]) -> Dependencies<'a> {
+    let g = ctx.graph();
+    let key = |i: usize| ctx.items[i].key.to_string();
+    // Top blockers: every open item that blocks another, by how much it holds up.
+    let mut top: Vec<TopBlocker> = (0..ctx.items.len())
+        .filter(|&i| !g.out[i].is_empty())
+        .map(|i| {
+            let (direct, total) = g.reach(i);
+            let mut other: Vec<String> = g.out[i]
+                .iter()
+                .map(|&t| ctx.teams[t].to_string())
+                .filter(|t| t.as_str() != ctx.teams[i].as_str())
+                .collect();
+            other.sort();
+            other.dedup();
+            TopBlocker { item: ctx.item_ref(i), direct, total, other_teams: other }
+        })
+        .filter(|t| t.total > 0)
+        .collect();
+    top.sort_by(|a, b| {
+        (b.total, b.direct).cmp(&(a.total, a.direct)).then_with(|| a.item.key().cmp(b.item.key()))
+    });
+    let chains = g.longest_chains();
+    let mut critical_paths = Vec::new();
+    for m in progress.iter().filter(|m| matches!(m.status, Status::Red | Status::Amber)) {
+        let members = ctx.by_milestone.get(m.title.as_str()).map_or(&[][..], Vec::as_slice);
+        let best = members
+            .iter()
+            .filter(|&&i| ctx.items[i].state.is_active())
+            .map(|&i| &chains[i])
+            .filter(|c| c.len() > 1)
+            .max_by(|a, b| {
+                a.len().cmp(&b.len()).then_with(|| key(b[b.len() - 1]).cmp(&key(a[a.len() - 1])))
+            });
+        let Some(chain) = best else { continue };
+        let links = chain
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| super::deps::ChainLink {
+                item: ctx.item_ref(i),
+                days_blocked: (n > 0)
+                    .then(|| ctx.blocked_since[i].map(|d| (ctx.today - d).num_days()))
+                    .flatten(),
+                at_most: n > 0 && !ctx.blocked_seen[i],
+            })
+            .collect();
+        let cross_team = chain.windows(2).any(|w| ctx.teams[w[0]] != ctx.teams[w[1]]);
+        critical_paths.push(CriticalPath {
+            milestone: m.title.clone(),
+            status: m.status,
+            chain: links,
+            cross_team,
+        });
+    }
+    let cycles = g.cycles.iter().map(|c| c.iter().map(|&i| key(i)).collect()).collect();
+    Dependencies { top_blockers: top, critical_paths, cycles }
 }
 
 fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
@@ -372,6 +477,11 @@ impl ProgramReport<'_> {
             workstreams: self.workstreams.clone(),
             cross_team_milestones: c!("cross_team_milestones", self.cross_team_milestones),
             blocked: c!("blocked", self.blocked),
+            dependencies: Dependencies {
+                top_blockers: c!("top_blockers", self.dependencies.top_blockers),
+                critical_paths: c!("critical_paths", self.dependencies.critical_paths),
+                cycles: c!("cycles", self.dependencies.cycles),
+            },
             risks: c!("risks", self.risks),
             leadership_asks: c!("leadership_asks", self.leadership_asks),
             program_items_open: self.program_items_open,
