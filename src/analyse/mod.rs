@@ -3,6 +3,7 @@
 
 pub mod deps;
 pub(crate) mod evidence;
+pub mod flow;
 pub mod forecast;
 pub mod product;
 pub mod program;

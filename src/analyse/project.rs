@@ -24,6 +24,8 @@ pub struct ProjectReport<'a> {
     pub due_next_week: Vec<ItemRef<'a>>,
     pub throughput: Vec<WeekCount>,
     pub cycle_time: CycleTime,
+    /// Ageing work in progress, arrivals against departures, work in progress per team.
+    pub flow: super::flow::Flow<'a>,
     /// Sprints, oldest first per board; what finished ones left open.
     pub sprints: super::sprints::Sprints,
     pub triage: Vec<ItemRef<'a>>,
@@ -108,6 +110,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
 
     let throughput = throughput(ctx, t.throughput_weeks.max(1));
     let cycle_time = cycle_time(ctx);
+    let flow = super::flow::flow(ctx, t.throughput_weeks.max(1));
 
     let verdict = verdict(&milestones, &overdue, ctx);
     ProjectReport {
@@ -122,6 +125,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         due_next_week: next.into_iter().map(|i| ctx.item_ref(i)).collect(),
         throughput,
         cycle_time,
+        flow,
         sprints: ctx.sprints().clone(),
         triage: ctx.triage(Concern::Project),
         notes,
@@ -252,6 +256,7 @@ impl ProjectReport<'_> {
             due_next_week: c!("due_next_week", self.due_next_week),
             throughput: self.throughput.clone(),
             cycle_time: self.cycle_time.clone(),
+            flow: super::flow::Flow { ageing: c!("ageing", self.flow.ageing), ..self.flow.clone() },
             sprints: {
                 // The latest sprints: the list is oldest first.
                 let mut s = self.sprints.clone();

@@ -266,6 +266,11 @@ handlebars_helper!(badge: |s: str| match s {
 });
 handlebars_helper!(pct: |v: f64| format!("{:.0}%", v * 100.0));
 handlebars_helper!(num: |v: i64| thousands(v));
+handlebars_helper!(days_f: |v: Value| match v.as_f64() {
+    Some(d) if d < 10.0 => format!("{d:.1} days"),
+    Some(d) => format!("{d:.0} days"),
+    None => "—".into(),
+});
 handlebars_helper!(amount: |v: f64| if v.fract() == 0.0 { thousands(v as i64) } else { format!("{v:.1}") });
 handlebars_helper!(signed: |v: i64| if v > 0 { format!("+{v}") } else if v < 0 { format!("−{}", -v) } else { "0".into() });
 handlebars_helper!(date: |v: Value| match v.as_str() {
@@ -382,6 +387,7 @@ fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("pct", Box::new(pct));
     hb.register_helper("num", Box::new(num));
     hb.register_helper("amount", Box::new(amount));
+    hb.register_helper("days_f", Box::new(days_f));
     hb.register_helper("signed", Box::new(signed));
     hb.register_helper("date", Box::new(date));
     hb.register_helper("plural", Box::new(plural));

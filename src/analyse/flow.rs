@@ -1,0 +1,160 @@
+//! Flow: how work moves, not where it stands — the ageing of work in progress against
+//! how long finished work took, arrivals against departures per week, and work in
+//! progress per team.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{median_p85, Ctx, ItemRef};
+use crate::model::{State, Week};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flow<'a> {
+    /// `cycle` (started → done) or `lead` (created → done): what the ages are measured as.
+    pub measure: String,
+    /// Finished items over the last `flow-weeks` weeks the percentiles come from.
+    pub samples: usize,
+    pub weeks: usize,
+    pub p50_days: Option<f64>,
+    pub p85_days: Option<f64>,
+    /// Items in progress, and of them older than the 50th and 85th percentiles.
+    pub wip: usize,
+    pub wip_beyond_p50: usize,
+    pub wip_beyond_p85: usize,
+    /// In-progress items older than P85, oldest first.
+    pub ageing: Vec<Ageing<'a>>,
+    pub by_team: Vec<TeamWip>,
+    /// Per week, oldest first: items that arrived (created) and that finished.
+    pub net_flow: Vec<NetFlow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ageing<'a> {
+    pub item: ItemRef<'a>,
+    pub age_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamWip {
+    pub team: String,
+    pub wip: usize,
+    pub beyond_p85: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetFlow {
+    pub week: String,
+    pub arrived: usize,
+    pub done: usize,
+    /// Done minus arrived: above zero the backlog shrank.
+    pub net: i64,
+}
+
+/// The flow of the week's items; `weeks` of net flow (the throughput's), percentiles
+/// over `flow-weeks`.
+pub fn flow<'a>(ctx: &'a Ctx<'_>, weeks: usize) -> Flow<'a> {
+    let as_of = ctx.input.period.as_of;
+    let flow_weeks = ctx.thresholds().flow_weeks.max(1);
+    let since = as_of - chrono::Duration::weeks(flow_weeks as i64);
+    let done: Vec<usize> = (0..ctx.items.len())
+        .filter(|&i| {
+            let it = &ctx.items[i];
+            it.state == State::Done && it.closed.is_some_and(|c| c > since && c <= as_of)
+        })
+        .collect();
+    let with_start = done.iter().filter(|&&i| ctx.items[i].started.is_some()).count();
+    let cycle = !done.is_empty() && with_start * 2 >= done.len();
+    let start_of = |i: usize| -> Option<DateTime<Utc>> {
+        let it = &ctx.items[i];
+        if cycle {
+            it.started
+        } else {
+            it.created
+        }
+    };
+    let mut took: Vec<f64> = done
+        .iter()
+        .filter_map(|&i| {
+            let closed = ctx.items[i].closed?;
+            Some(((closed - start_of(i)?).num_minutes() as f64 / 1440.0).max(0.0))
+        })
+        .collect();
+    let samples = took.len();
+    let (p50, p85) = median_p85(&mut took);
+
+    // Work in progress: in progress now; its age from when it started (or was created).
+    let wip: Vec<(usize, i64)> = (0..ctx.items.len())
+        .filter(|&i| ctx.items[i].state == State::InProgress)
+        .map(|i| {
+            let it = &ctx.items[i];
+            let from = it.started.or(it.created);
+            (i, from.map_or(0, |f| (as_of - f).num_days().max(0)))
+        })
+        .collect();
+    let beyond = |limit: Option<f64>, age: i64| limit.is_some_and(|l| age as f64 > l);
+    let mut ageing: Vec<(usize, i64)> =
+        wip.iter().copied().filter(|&(_, a)| beyond(p85, a)).collect();
+    ageing.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| ctx.items[a.0].key.cmp(&ctx.items[b.0].key)));
+    let mut teams: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for &(i, age) in &wip {
+        let e = teams.entry(ctx.teams[i].as_str()).or_default();
+        e.0 += 1;
+        if beyond(p85, age) {
+            e.1 += 1;
+        }
+    }
+
+    // Net flow per ISO week, the report's week last.
+    let mut list = vec![ctx.input.period.week];
+    while list.len() < weeks.max(1) {
+        let prev = list[0].prev();
+        list.insert(0, prev);
+    }
+    let mut arrived = vec![0usize; list.len()];
+    let mut finished = vec![0usize; list.len()];
+    let slot = |t: DateTime<Utc>| -> Option<usize> {
+        (t <= as_of)
+            .then(|| Week::of(ctx.date_of(t)))
+            .and_then(|w| list.iter().position(|x| *x == w))
+    };
+    for it in ctx.items {
+        if let Some(s) = it.created.and_then(slot) {
+            arrived[s] += 1;
+        }
+        if it.state == State::Done {
+            if let Some(s) = it.closed.and_then(slot) {
+                finished[s] += 1;
+            }
+        }
+    }
+    let net_flow = list
+        .iter()
+        .enumerate()
+        .map(|(k, w)| NetFlow {
+            week: w.to_string(),
+            arrived: arrived[k],
+            done: finished[k],
+            net: finished[k] as i64 - arrived[k] as i64,
+        })
+        .collect();
+
+    Flow {
+        measure: if cycle { "cycle" } else { "lead" }.into(),
+        samples,
+        weeks: flow_weeks,
+        p50_days: p50,
+        p85_days: p85,
+        wip: wip.len(),
+        wip_beyond_p50: wip.iter().filter(|&&(_, a)| beyond(p50, a)).count(),
+        wip_beyond_p85: wip.iter().filter(|&&(_, a)| beyond(p85, a)).count(),
+        ageing: ageing
+            .into_iter()
+            .map(|(i, age_days)| Ageing { item: ctx.item_ref(i), age_days })
+            .collect(),
+        by_team: teams
+            .into_iter()
+            .map(|(team, (wip, beyond_p85))| TeamWip { team: team.to_string(), wip, beyond_p85 })
+            .collect(),
+        net_flow,
+    }
+}
