@@ -23,6 +23,8 @@ pub struct ProgramReport<'a> {
     /// Who blocks whom: the top blockers, each milestone-at-risk's critical path, cycles.
     pub dependencies: Dependencies<'a>,
     pub risks: Vec<Risk<'a>>,
+    /// Risks, assumptions, issues and decisions, open ones, by label or issue type.
+    pub raid: Raid<'a>,
     /// Never omitted: an empty list means "None".
     pub leadership_asks: Vec<String>,
     pub program_items_open: usize,
@@ -98,6 +100,26 @@ pub struct CriticalPath<'a> {
     pub chain: Vec<super::deps::ChainLink<'a>>,
     /// The chain crosses from one team to another.
     pub cross_team: bool,
+}
+
+/// The RAID log ([`crate::config::RaidConfig`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Raid<'a> {
+    pub risks: Vec<RaidEntry<'a>>,
+    pub assumptions: Vec<RaidEntry<'a>>,
+    pub issues: Vec<RaidEntry<'a>>,
+    pub decisions: Vec<RaidEntry<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RaidEntry<'a> {
+    pub item: ItemRef<'a>,
+    /// The assignee, else the reporter.
+    pub owner: Option<String>,
+    /// Days since it was raised.
+    pub age_days: i64,
+    /// Keys of the items it is linked to (blocks, relates to…), as exported.
+    pub linked: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -185,6 +207,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         .collect();
 
     let risks = risks(ctx);
+    let raid = raid(ctx);
     let overall = workstreams.iter().map(|w| w.status).filter(|s| *s != Status::Unknown).max();
     let status = overall.unwrap_or(Status::Unknown);
     let weeks_held = 1 + ctx.input.history.iter().take_while(|h| h.program == Some(status)).count();
@@ -200,6 +223,16 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         })
         .collect();
     asks.extend(asks_from_data(ctx, status));
+    let waiting = ctx.input.config.report.raid.decision_days;
+    for d in raid.decisions.iter().filter(|d| d.age_days > waiting) {
+        asks.push(format!(
+            "Decide {} ({}): open for {} days{}.",
+            d.item.key(),
+            d.item.item.title,
+            d.age_days,
+            d.owner.as_ref().map(|o| format!(", with {o}")).unwrap_or_default()
+        ));
+    }
     for b in blocked.iter().filter(|b| b.cross_team && b.days > t.blocker_days) {
         let by = b.blockers.first();
         asks.push(format!(
@@ -247,6 +280,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         blocked,
         dependencies,
         risks,
+        raid,
         leadership_asks: asks,
         program_items_open: ctx
             .of_concern(Concern::Program)
@@ -429,6 +463,56 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
     out
 }
 
+/// The open items of each RAID category, oldest first.
+fn raid<'a>(ctx: &'a Ctx<'_>) -> Raid<'a> {
+    let cfg = &ctx.input.config.report.raid;
+    let of = |class: &crate::config::RaidClass| -> Vec<RaidEntry<'a>> {
+        let mut out: Vec<RaidEntry<'a>> = (0..ctx.items.len())
+            .filter(|&i| {
+                let it = &ctx.items[i];
+                it.state.is_active()
+                    && (it
+                        .labels
+                        .iter()
+                        .any(|l| class.labels.iter().any(|c| c.eq_ignore_ascii_case(l)))
+                        || class.types.iter().any(|t| t.eq_ignore_ascii_case(&it.kind)))
+            })
+            .map(|i| {
+                let it = &ctx.items[i];
+                let linked = it
+                    .links
+                    .iter()
+                    .map(|l| match ctx.index.get(l.target.as_str()) {
+                        Some(&t) => ctx.items[t].key.to_string(),
+                        None => l
+                            .target
+                            .split_once(':')
+                            .map_or(l.target.to_string(), |(_, k)| k.to_string()),
+                    })
+                    .collect();
+                RaidEntry {
+                    item: ctx.item_ref(i),
+                    owner: it.assignees.first().or(it.author.as_ref()).map(|s| s.to_string()),
+                    age_days: it
+                        .created
+                        .map_or(0, |c| (ctx.input.period.as_of - c).num_days().max(0)),
+                    linked,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.age_days.cmp(&a.age_days).then_with(|| a.item.key().cmp(b.item.key()))
+        });
+        out
+    };
+    Raid {
+        risks: of(&cfg.risks),
+        assumptions: of(&cfg.assumptions),
+        issues: of(&cfg.issues),
+        decisions: of(&cfg.decisions),
+    }
+}
+
 fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
     let t = ctx.thresholds();
     let mut out = Vec::new();
@@ -483,6 +567,12 @@ impl ProgramReport<'_> {
                 cycles: c!("cycles", self.dependencies.cycles),
             },
             risks: c!("risks", self.risks),
+            raid: Raid {
+                risks: c!("raid_risks", self.raid.risks),
+                assumptions: c!("raid_assumptions", self.raid.assumptions),
+                issues: c!("raid_issues", self.raid.issues),
+                decisions: c!("raid_decisions", self.raid.decisions),
+            },
             leadership_asks: c!("leadership_asks", self.leadership_asks),
             program_items_open: self.program_items_open,
             triage: c!("triage", self.triage),

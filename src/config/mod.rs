@@ -19,8 +19,8 @@ pub use classify::{ClassifyConfig, Fact, RuleDef};
 pub use delivery::{EmailConfig, EmailTls, EmailTo, PublishConfig};
 pub use github::{GithubConfig, OnRepoError, PUBLIC_API};
 pub use report::{
-    ConfigDate, MilestoneConfig, PageName, PdfSettings, ReportConfig, ScopeConfig, TeamConfig,
-    Thresholds,
+    ConfigDate, MilestoneConfig, PageName, PdfSettings, RaidClass, RaidConfig, ReportConfig,
+    ScopeConfig, TeamConfig, Thresholds,
 };
 pub use source::{JiraConfig, SourceConfig, StatusMap, TimeZone};
 

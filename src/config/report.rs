@@ -41,6 +41,9 @@ pub struct ReportConfig {
     pub thresholds: Thresholds,
     /// Status names (any case) that mean an item is blocked, link or not.
     pub blocked_statuses: Vec<String>,
+    /// The program report's RAID log: which labels and issue types make an item a risk,
+    /// an assumption, an issue or a decision.
+    pub raid: RaidConfig,
     /// Page setup of the PDF reports.
     pub pdf: PdfSettings,
 }
@@ -101,6 +104,7 @@ impl Default for ReportConfig {
             .map(String::from)
             .to_vec(),
             pdf: PdfSettings::default(),
+            raid: RaidConfig::default(),
         }
     }
 }
@@ -251,5 +255,49 @@ impl<'de> Deserialize<'de> for ConfigDate {
             .map_err(|_| {
                 serde::de::Error::custom(format!("`{text}` is not a date like 2026-12-11"))
             })
+    }
+}
+
+/// `[report.raid]`: the RAID log's categories, each by label or issue type (any case).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RaidConfig {
+    pub risks: RaidClass,
+    pub assumptions: RaidClass,
+    pub issues: RaidClass,
+    pub decisions: RaidClass,
+    /// A decision open longer than this many days goes to the leadership asks.
+    pub decision_days: i64,
+}
+
+/// Labels and issue types of one RAID category.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RaidClass {
+    pub labels: Vec<String>,
+    pub types: Vec<String>,
+}
+
+impl RaidClass {
+    fn of(labels: &[&str], types: &[&str]) -> RaidClass {
+        RaidClass {
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            types: types.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl Default for RaidConfig {
+    fn default() -> Self {
+        RaidConfig {
+            risks: RaidClass::of(&["risk", "at-risk"], &["risk"]),
+            assumptions: RaidClass::of(&["assumption"], &["assumption"]),
+            issues: RaidClass::of(
+                &["incident", "problem", "impediment"],
+                &["incident", "problem", "impediment"],
+            ),
+            decisions: RaidClass::of(&["decision", "needs-decision", "adr"], &["decision"]),
+            decision_days: 14,
+        }
     }
 }
