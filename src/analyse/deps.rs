@@ -87,15 +87,28 @@ impl Graph {
 
     /// How many open items `i` holds up: (directly, in all, through chains).
     pub fn reach(&self, i: usize) -> (usize, usize) {
+        self.reach_with(i, &mut Visited::new(self.out.len()))
+    }
+
+    /// [`Graph::reach`] of every item that blocks something, by item: one visited list
+    /// for all of them (a fresh one per item cost a 100k-item week 50 ms).
+    pub fn reach_all(&self) -> Vec<(usize, (usize, usize))> {
+        let mut visited = Visited::new(self.out.len());
+        (0..self.out.len())
+            .filter(|&i| !self.out[i].is_empty())
+            .map(|i| (i, self.reach_with(i, &mut visited)))
+            .collect()
+    }
+
+    fn reach_with(&self, i: usize, visited: &mut Visited) -> (usize, usize) {
         let direct = self.out[i].iter().filter(|&&t| t != i).count();
-        let mut seen = vec![false; self.out.len()];
-        seen[i] = true;
+        visited.clear();
+        visited.insert(i);
         let mut stack = vec![i];
         let mut all = 0;
         while let Some(x) = stack.pop() {
             for &y in &self.out[x] {
-                if !seen[y] {
-                    seen[y] = true;
+                if visited.insert(y) {
                     all += 1;
                     stack.push(y);
                 }
@@ -151,6 +164,33 @@ impl Graph {
                 chain
             })
             .collect()
+    }
+}
+
+/// A set of item indices cleared in O(1): a stamp per item, the current one marks members.
+struct Visited {
+    stamp: Vec<u32>,
+    now: u32,
+}
+
+impl Visited {
+    fn new(n: usize) -> Visited {
+        Visited { stamp: vec![0; n], now: 0 }
+    }
+
+    fn clear(&mut self) {
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.now = 1;
+        }
+    }
+
+    /// Adds `i`; whether it was new.
+    fn insert(&mut self, i: usize) -> bool {
+        let fresh = self.stamp[i] != self.now;
+        self.stamp[i] = self.now;
+        fresh
     }
 }
 

@@ -333,10 +333,10 @@ fn dependencies<'a>(ctx: &'a Ctx<'_>, progress: &[MilestoneProgress]) -> Depende
     let g = ctx.graph();
     let key = |i: usize| ctx.items[i].key.to_string();
     // Top blockers: every open item that blocks another, by how much it holds up.
-    let mut top: Vec<TopBlocker> = (0..ctx.items.len())
-        .filter(|&i| !g.out[i].is_empty())
-        .map(|i| {
-            let (direct, total) = g.reach(i);
+    let mut top: Vec<TopBlocker> = g
+        .reach_all()
+        .into_iter()
+        .map(|(i, (direct, total))| {
             let mut other: Vec<String> = g.out[i]
                 .iter()
                 .map(|&t| ctx.teams[t].to_string())
