@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use crate::classify::{Classification, Concern, Confidence};
 use crate::config::{Config, TeamConfig, Thresholds};
 use crate::model::{
-    link_kind, Baseline, Item, Milestone, Prior, Snapshot, SourceInfo, State, Str, SCHEMA_VERSION,
+    link_kind, Baseline, Item, Milestone, Prior, Snapshot, SourceInfo, State, Str,
+    REPORT_SCHEMA_VERSION,
 };
 use crate::model::{Period, Status};
 use crate::text::Globs;
@@ -136,6 +137,31 @@ pub struct MilestoneProgress {
     /// When the open work will be done, from past throughput (none when all is done).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forecast: Option<forecast::Forecast>,
+    /// The first forecast stored for this milestone, and how far the current one moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast_baseline: Option<ForecastBaseline>,
+    /// Weeks in a row, this one included, at this status (from the stored weeks).
+    pub weeks_held: usize,
+    /// Done and total scope at the end of each of the last weeks, oldest first, rebuilt
+    /// from the items' dates (items that joined or left it in between are not known).
+    pub burn_up: Vec<BurnUp>,
+}
+
+/// The forecast a milestone had the first week one was stored, against today's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastBaseline {
+    pub week: String,
+    pub p85: NaiveDate,
+    /// Today's P85 minus the baseline's, in days: above zero it slipped.
+    pub variance_days: Option<i64>,
+}
+
+/// One week of a burn-up chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BurnUp {
+    pub week: String,
+    pub done: usize,
+    pub scope: usize,
 }
 
 /// Where the data came from, for the freshness line of every report.
@@ -622,8 +648,59 @@ impl<'a> Ctx<'a> {
             due_before: m.baseline_due.filter(|b| Some(*b) != m.due),
             scope_added: added.len(),
             scope_removed: removed.len(),
+            forecast_baseline: self.forecast_baseline(&m.title, forecast.as_ref()),
+            weeks_held: 1 + self
+                .input
+                .history
+                .iter()
+                .take_while(|h| h.milestones.get(&m.title).is_some_and(|w| w.status == eval.status))
+                .count(),
+            burn_up: self.burn_up(&counted),
             forecast,
         }
+    }
+
+    /// The earliest stored week's forecast of milestone `title`, against `now`'s P85.
+    fn forecast_baseline(
+        &self,
+        title: &str,
+        now: Option<&forecast::Forecast>,
+    ) -> Option<ForecastBaseline> {
+        // History is newest first: the last with a forecast is the first stored.
+        let (week, p85) = self
+            .input
+            .history
+            .iter()
+            .rev()
+            .find_map(|h| h.milestones.get(title).and_then(|m| m.p85).map(|p| (h.week, p)))?;
+        let variance_days = now.and_then(|f| f.p85).map(|d| (d - p85).num_days());
+        Some(ForecastBaseline { week: week.to_string(), p85, variance_days })
+    }
+
+    /// Done and scope of `counted` at the end of each of the last `throughput-weeks`
+    /// weeks: an item counts from its creation and as done from its resolution.
+    fn burn_up(&self, counted: &[usize]) -> Vec<BurnUp> {
+        let weeks = self.thresholds().throughput_weeks.max(1);
+        let mut week = self.input.period.week;
+        let mut out = Vec::with_capacity(weeks);
+        for k in 0..weeks {
+            if k > 0 {
+                week = week.prev();
+            }
+            let end = if k == 0 { self.input.period.as_of } else { week.end(self.tz) };
+            let scope =
+                counted.iter().filter(|&&i| self.items[i].created.is_none_or(|c| c <= end)).count();
+            let done = counted
+                .iter()
+                .filter(|&&i| {
+                    let it = &self.items[i];
+                    it.state == State::Done && it.closed.is_some_and(|c| c <= end)
+                })
+                .count();
+            out.push(BurnUp { week: week.to_string(), done, scope });
+        }
+        out.reverse();
+        out
     }
 
     /// The Monte Carlo forecast of a milestone's open work: in points when every item
@@ -682,7 +759,7 @@ impl<'a> Ctx<'a> {
             );
         }
         Meta {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             role: role.to_string(),
             title: cfg.report.title.clone(),
             week: self.input.period.week.to_string(),

@@ -43,6 +43,8 @@ pub struct Workstream {
     pub blocked: usize,
     pub next_milestone: Option<String>,
     pub next_due: Option<NaiveDate>,
+    /// Weeks in a row, this one included, at this status (from the stored weeks).
+    pub weeks_held: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,6 +191,12 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             blocked: team_blocked.len(),
             next_milestone: next.map(|m| m.title.clone()),
             next_due: next.and_then(|m| m.due),
+            weeks_held: 1 + ctx
+                .input
+                .history
+                .iter()
+                .take_while(|h| h.workstreams.get(*team) == Some(&status))
+                .count(),
         });
     }
 

@@ -1,5 +1,8 @@
 //! What a stored week keeps of its reports, for "weeks at this colour" and trends.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Role, Status, Week, SCHEMA_VERSION};
@@ -15,6 +18,21 @@ pub struct WeekSummary {
     /// Rebuilt from a later export by `report --backfill`, not taken in its own week.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub backfilled: bool,
+    /// Each workstream's status that week, by team.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub workstreams: BTreeMap<String, Status>,
+    /// Each milestone's status and forecast that week, by title.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub milestones: BTreeMap<String, MilestoneWeek>,
+}
+
+/// What a stored week keeps of one milestone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneWeek {
+    pub status: Status,
+    /// The forecast's 85th percentile that week, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p85: Option<NaiveDate>,
 }
 
 impl WeekSummary {
@@ -26,6 +44,8 @@ impl WeekSummary {
             program: None,
             project: None,
             backfilled: false,
+            workstreams: BTreeMap::new(),
+            milestones: BTreeMap::new(),
         }
     }
 

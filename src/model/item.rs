@@ -11,8 +11,13 @@ use serde::{Deserialize, Serialize};
 /// them; as `String`s they were most of the import's allocations and of its memory.
 pub type Str = compact_str::CompactString;
 
-/// Version of every JSON document rolecall writes. Bumped on any incompatible change.
+/// Version of the snapshots and stored weeks rolecall writes and reads back. Bumped on
+/// any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// Version of the JSON reports (`<role>.json`): 2 added forecasts, burn-up, dependencies,
+/// flow, the RAID log and weeks at a colour per workstream and milestone.
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// Normalised workflow state. The tracker's own status name is kept in `Item::status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -15,8 +15,10 @@ mod snapshot;
 mod status;
 mod week;
 
-pub use history::WeekSummary;
-pub use item::{link_kind, FieldValue, Fields, Item, Link, State, Str, SCHEMA_VERSION};
+pub use history::{MilestoneWeek, WeekSummary};
+pub use item::{
+    link_kind, FieldValue, Fields, Item, Link, State, Str, REPORT_SCHEMA_VERSION, SCHEMA_VERSION,
+};
 pub use rewind::{rewind, Rewind};
 pub use role::{Concern, Format, Role};
 pub use snapshot::{Baseline, Iteration, Milestone, Prior, Snapshot, SourceInfo};

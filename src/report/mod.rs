@@ -46,6 +46,8 @@ pub struct Request {
 pub struct Rendered {
     pub role: Role,
     pub verdict: Verdict,
+    /// The program report's workstreams and their statuses, kept with the week.
+    pub workstreams: Vec<(String, Status)>,
 }
 
 /// The files written, for the command's output.
@@ -189,7 +191,9 @@ pub fn run(
     let mut summary = WeekSummary::new(period.week);
     for r in &rendered {
         summary.set(r.role, r.verdict.status);
+        summary.workstreams.extend(r.workstreams.iter().cloned());
     }
+    summary.milestones = milestone_weeks(&ctx);
     let summary = state.prepare_summary(period.week, &summary)?;
     for p in &pending {
         files.push(p.path().to_path_buf());
@@ -335,17 +339,27 @@ fn week_statuses(ctx: &Ctx, week: crate::model::Week) -> WeekSummary {
             .into_iter()
             .map(|role| {
                 s.spawn(move || match role {
-                    Role::Product => analyse::product::build(ctx, Vec::new()).verdict.status,
-                    Role::Program => analyse::program::build(ctx, Vec::new()).verdict.status,
-                    Role::Project => analyse::project::build(ctx, Vec::new()).verdict.status,
+                    Role::Product => {
+                        (analyse::product::build(ctx, Vec::new()).verdict.status, Vec::new())
+                    }
+                    Role::Program => {
+                        let r = analyse::program::build(ctx, Vec::new());
+                        let ws = r.workstreams.iter().map(|w| (w.team.clone(), w.status)).collect();
+                        (r.verdict.status, ws)
+                    }
+                    Role::Project => {
+                        (analyse::project::build(ctx, Vec::new()).verdict.status, Vec::new())
+                    }
                 })
             })
             .collect();
         roles.into_iter().map(crate::par::join).collect::<Vec<_>>()
     });
-    for (role, status) in Role::ALL.into_iter().zip(statuses) {
+    for (role, (status, workstreams)) in Role::ALL.into_iter().zip(statuses) {
         summary.set(role, status);
+        summary.workstreams.extend(workstreams);
     }
+    summary.milestones = milestone_weeks(ctx);
     summary
 }
 
@@ -491,6 +505,12 @@ fn role_files(
         placeholders: true,
     };
     let verdict = context.report.verdict().clone();
+    let workstreams = match &full {
+        RoleReport::Program(r) => {
+            r.workstreams.iter().map(|w| (w.team.clone(), w.status)).collect()
+        }
+        _ => Vec::new(),
+    };
     let analysed = started.elapsed();
     let template = format!("{role}.md");
     let markdown = renderer.render(&template, &context)?;
@@ -520,7 +540,21 @@ fn role_files(
         analysed.as_millis(),
         (started.elapsed() - analysed).as_millis()
     );
-    Ok((Rendered { role, verdict }, files))
+    Ok((Rendered { role, verdict, workstreams }, files))
+}
+
+/// What a stored week keeps of each milestone: its status and forecast.
+fn milestone_weeks(ctx: &Ctx) -> std::collections::BTreeMap<String, crate::model::MilestoneWeek> {
+    ctx.progress
+        .iter()
+        .map(|m| {
+            let week = crate::model::MilestoneWeek {
+                status: m.status,
+                p85: m.forecast.as_ref().and_then(|f| f.p85),
+            };
+            (m.title.clone(), week)
+        })
+        .collect()
 }
 
 /// Page setup and metadata of one role's PDF, from `[report.pdf]` and the week.

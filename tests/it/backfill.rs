@@ -89,3 +89,60 @@ fn backfilling_again_changes_nothing_and_keeps_weeks_taken_live() {
         std::fs::read_to_string(dir.path().join(".rolecall/history/2026-W46.json")).expect("w46");
     assert!(w46.contains("\"backfilled\": true"), "{w46}");
 }
+
+/// Stored weeks keep each workstream's and milestone's status and forecast: the next
+/// report says how many weeks each has been at its colour and how far each forecast
+/// moved since the first one.
+#[test]
+fn weeks_at_a_colour_and_forecast_baselines_come_from_the_stored_weeks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, _, err) = demo(dir.path(), "2026-W48", &["--backfill", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.path().join(name)).expect(name)).expect("JSON")
+    };
+    let w47 = read(".rolecall/history/2026-W47.json");
+    let program = read("2026-W48/program.json");
+    let project = read("2026-W48/project.json");
+    // Independently: the consecutive stored weeks (newest first) at the same status.
+    let weeks =
+        ["2026-W47", "2026-W46", "2026-W45"].map(|w| read(&format!(".rolecall/history/{w}.json")));
+    for ws in program["workstreams"].as_array().expect("workstreams") {
+        let team = ws["team"].as_str().expect("team");
+        let same = weeks.iter().take_while(|h| h["workstreams"][team] == ws["status"]).count();
+        assert_eq!(ws["weeks_held"], 1 + same, "{team}");
+    }
+    for m in project["milestones"].as_array().expect("milestones") {
+        let title = m["title"].as_str().expect("title");
+        assert!(w47["milestones"][title]["status"].is_string(), "{title} stored");
+        let first = weeks.iter().rev().find(|h| h["milestones"][title]["p85"].is_string());
+        let baseline = &m["forecast_baseline"];
+        match first {
+            Some(h) => {
+                assert_eq!(baseline["week"], h["week"], "{title}");
+                assert_eq!(baseline["p85"], h["milestones"][title]["p85"], "{title}");
+                let (now, then) = (m["forecast"]["p85"].as_str(), baseline["p85"].as_str());
+                let days =
+                    |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+                if let (Some(now), Some(then)) = (now, then) {
+                    assert_eq!(
+                        baseline["variance_days"],
+                        (days(now) - days(then)).num_days(),
+                        "{title}"
+                    );
+                }
+            }
+            None => assert!(baseline.is_null(), "{title}"),
+        }
+        // Burn-up: as many weeks as the throughput's, scope never below done.
+        let burn = m["burn_up"].as_array().expect("burn-up");
+        assert_eq!(burn.len(), 8);
+        assert_eq!(burn.last().expect("this week")["done"], m["done"], "{title}");
+        assert!(burn.iter().all(|b| b["done"].as_u64() <= b["scope"].as_u64()));
+    }
+    assert!(program["workstreams"]
+        .as_array()
+        .expect("ws")
+        .iter()
+        .any(|w| w["weeks_held"].as_u64() > Some(1)));
+}
