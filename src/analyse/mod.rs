@@ -722,7 +722,31 @@ impl<'a> Ctx<'a> {
         };
         let samples = self.throughput.samples(team, points);
         let basis = if points { forecast::Basis::Points } else { forecast::Basis::Items };
-        forecast::forecast(basis, remaining, samples, self.today, m.due, forecast::seed(&m.id))
+        let mut f =
+            forecast::forecast(basis, remaining, samples, self.today, m.due, forecast::seed(&m.id));
+        // Scope that grows faster than work finishes: no date holds while that lasts.
+        // Over the last four weeks: over longer ones the milestone's planning (its items
+        // being written) would count as growth.
+        let weeks = samples.len().min(4);
+        if weeks > 0 {
+            let since = self.input.period.as_of - chrono::Duration::weeks(weeks as i64);
+            let within = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t > since);
+            let added = counted.iter().filter(|&&i| within(self.items[i].created)).count();
+            let done = counted
+                .iter()
+                .filter(|&&i| self.items[i].state == State::Done && within(self.items[i].closed))
+                .count();
+            if added > done && added >= 2 {
+                let grew = format!(
+                    "its scope grew faster than work on it finished ({added} added, {done} done in the last {weeks} weeks): the dates move out while that lasts"
+                );
+                f.note = Some(match f.note.take() {
+                    Some(n) => format!("{n}; {grew}"),
+                    None => grew,
+                });
+            }
+        }
+        f
     }
 
     /// Items that joined and left a milestone since the baseline.

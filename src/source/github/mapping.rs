@@ -59,7 +59,12 @@ pub(super) fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<
         assignees.extend(raw.assignee.as_ref().and_then(|u| u.login.clone()));
     }
     let body = raw.body.clone().unwrap_or_default();
-    let links = if is_pr { closing_links(&body, repo) } else { Vec::new() };
+    let mut links = if is_pr { closing_links(&body, repo) } else { Vec::new() };
+    for l in dependency_links(&body, repo) {
+        if !links.contains(&l) {
+            links.push(l);
+        }
+    }
 
     let mut fields = Fields::new();
     let mut put = |k: &str, v: String| {
@@ -211,9 +216,78 @@ fn closing_links(body: &str, repo: &str) -> Vec<Link> {
     links
 }
 
+/// Dependencies written in a description, as GitHub users write them: `Blocked by #12`,
+/// `depends on acme/api#3`, `blocks https://github.com/acme/web/issues/4` (any case, a
+/// colon allowed; a list after the keyword: `blocked by #1, #2`).
+fn dependency_links(body: &str, repo: &str) -> Vec<Link> {
+    static RE: OnceLock<Option<(Regex, Regex)>> = OnceLock::new();
+    let Some((phrase, reference)) = RE
+        .get_or_init(|| {
+            let phrase = Regex::new(
+                r"(?i)\b(blocked\s+by|depends\s+on|blocks)\s*:?\s+((?:(?:https?://[^\s/]+/[\w.-]+/[\w.-]+/issues/\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*(?:,|and)\s*)?)+)",
+            )
+            .ok()?;
+            let reference = Regex::new(
+                r"(?:https?://[^\s/]+/([\w.-]+)/([\w.-]+)/issues/(\d+)|(?:([\w.-]+)/([\w.-]+))?#(\d+))",
+            )
+            .ok()?;
+            Some((phrase, reference))
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut links: Vec<Link> = Vec::new();
+    for c in phrase.captures_iter(body) {
+        let kind = if c[1].to_ascii_lowercase().starts_with("blocks") {
+            link_kind::BLOCKS
+        } else {
+            link_kind::BLOCKED_BY
+        };
+        for r in reference.captures_iter(&c[2]) {
+            let target = if let Some(n) = r.get(3) {
+                format!("github:{}/{}#{}", &r[1], &r[2], n.as_str())
+            } else {
+                match (r.get(4), r.get(5)) {
+                    (Some(o), Some(rp)) => {
+                        format!("github:{}/{}#{}", o.as_str(), rp.as_str(), &r[6])
+                    }
+                    _ => format!("github:{repo}#{}", &r[6]),
+                }
+            };
+            let link = Link { kind: kind.into(), target: target.into() };
+            if !links.contains(&link) {
+                links.push(link);
+            }
+        }
+    }
+    links
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn deps(body: &str) -> Vec<String> {
+        dependency_links(body, "o/r")
+            .into_iter()
+            .map(|l| format!("{} {}", l.kind, l.target))
+            .collect()
+    }
+
+    #[test]
+    fn dependencies_written_in_descriptions() {
+        assert_eq!(deps("Blocked by #12"), ["blocked-by github:o/r#12"]);
+        assert_eq!(
+            deps("depends on: acme/api#3 and https://github.com/acme/web/issues/4.\nBlocks #9"),
+            ["blocked-by github:acme/api#3", "blocked-by github:acme/web#4", "blocks github:o/r#9"]
+        );
+        assert_eq!(
+            deps("blocked by #1, #2"),
+            ["blocked-by github:o/r#1", "blocked-by github:o/r#2"]
+        );
+        assert!(deps("unblocked by #3; this blocks nothing; depends on luck").is_empty());
+    }
 
     fn targets(body: &str) -> Vec<String> {
         closing_links(body, "o/r").into_iter().map(|l| l.target.to_string()).collect()
