@@ -601,7 +601,7 @@ impl<'a> Ctx<'a> {
             today: self.today,
             thresholds: self.thresholds(),
         });
-        let forecast = (scope > done).then(|| self.forecast(m, &counted));
+        let forecast = (scope > done).then(|| self.forecast(&m.id, m.due, &counted));
         // The forecast can only make a milestone's status worse, and only while it is
         // still ahead of its due date (past due is red already).
         if let (Some(f), Some(due)) = (&forecast, m.due) {
@@ -706,7 +706,12 @@ impl<'a> Ctx<'a> {
     /// The Monte Carlo forecast of a milestone's open work: in points when every item
     /// counted has an estimate, else in items; from the throughput of its team when it
     /// has one team and teams are configured, else of everyone.
-    fn forecast(&self, m: &MilestoneInfo, counted: &[usize]) -> forecast::Forecast {
+    pub(crate) fn forecast(
+        &self,
+        id: &str,
+        due: Option<NaiveDate>,
+        counted: &[usize],
+    ) -> forecast::Forecast {
         let points = !counted.is_empty()
             && counted.iter().all(|&i| self.items[i].estimate.is_some_and(|e| e > 0.0));
         let open = counted.iter().filter(|&&i| self.items[i].state.is_active());
@@ -723,7 +728,7 @@ impl<'a> Ctx<'a> {
         let samples = self.throughput.samples(team, points);
         let basis = if points { forecast::Basis::Points } else { forecast::Basis::Items };
         let mut f =
-            forecast::forecast(basis, remaining, samples, self.today, m.due, forecast::seed(&m.id));
+            forecast::forecast(basis, remaining, samples, self.today, due, forecast::seed(id));
         // Scope that grows faster than work finishes: no date holds while that lasts.
         // Over the last four weeks: over longer ones the milestone's planning (its items
         // being written) would count as growth.

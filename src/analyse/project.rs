@@ -26,6 +26,8 @@ pub struct ProjectReport<'a> {
     pub cycle_time: CycleTime,
     /// Ageing work in progress, arrivals against departures, work in progress per team.
     pub flow: super::flow::Flow<'a>,
+    /// Forecasts of the current sprints and the open epics (milestones carry their own).
+    pub forecasts: Vec<ScopeForecast>,
     /// Sprints, oldest first per board; what finished ones left open.
     pub sprints: super::sprints::Sprints,
     pub triage: Vec<ItemRef<'a>>,
@@ -41,6 +43,20 @@ pub struct Planned {
     pub done: usize,
     /// Done this week but not open at the baseline (new or unplanned work).
     pub unplanned_done: usize,
+}
+
+/// The forecast of a sprint or an epic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeForecast {
+    /// `sprint` or `epic`.
+    pub kind: String,
+    pub title: String,
+    pub key: Option<String>,
+    pub url: Option<String>,
+    /// The sprint's end, the epic's due date.
+    pub due: Option<chrono::NaiveDate>,
+    pub open: usize,
+    pub forecast: super::forecast::Forecast,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,6 +127,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let throughput = throughput(ctx, t.throughput_weeks.max(1));
     let cycle_time = cycle_time(ctx);
     let flow = super::flow::flow(ctx, t.throughput_weeks.max(1));
+    let forecasts = scope_forecasts(ctx);
 
     let verdict = verdict(&milestones, &overdue, ctx);
     ProjectReport {
@@ -126,6 +143,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         throughput,
         cycle_time,
         flow,
+        forecasts,
         sprints: ctx.sprints().clone(),
         triage: ctx.triage(Concern::Project),
         notes,
@@ -152,6 +170,70 @@ fn throughput(ctx: &Ctx, weeks: usize) -> Vec<WeekCount> {
 
 /// Over the last four weeks: started → done where a start exists for every sample, else
 /// created → done (lead time), labelled as such.
+/// Forecasts of each current sprint (to its end) and each open epic with open children
+/// (to its due date).
+fn scope_forecasts(ctx: &Ctx) -> Vec<ScopeForecast> {
+    let mut out = Vec::new();
+    for sp in ctx.sprints().list.iter().filter(|s| s.current && s.open > 0) {
+        let counted: Vec<usize> = (0..ctx.items.len())
+            .filter(|&i| {
+                let it = &ctx.items[i];
+                it.state != State::Cancelled && it.iteration.as_deref() == Some(sp.title.as_str())
+            })
+            .collect();
+        let open = counted.iter().filter(|&&i| ctx.items[i].state.is_active()).count();
+        if open == 0 {
+            continue;
+        }
+        out.push(ScopeForecast {
+            kind: "sprint".into(),
+            title: sp.title.clone(),
+            key: None,
+            url: None,
+            due: sp.end,
+            open,
+            forecast: ctx.forecast(&format!("sprint:{}", sp.title), sp.end, &counted),
+        });
+    }
+    let mut epics: Vec<usize> = (0..ctx.items.len())
+        .filter(|&i| {
+            ctx.items[i].state.is_active() && ctx.items[i].kind.eq_ignore_ascii_case("epic")
+        })
+        .collect();
+    epics.sort_by(|&a, &b| {
+        (ctx.items[a].due.is_none(), ctx.items[a].due, &ctx.items[a].key).cmp(&(
+            ctx.items[b].due.is_none(),
+            ctx.items[b].due,
+            &ctx.items[b].key,
+        ))
+    });
+    for e in epics {
+        let it = &ctx.items[e];
+        let counted: Vec<usize> = ctx
+            .children
+            .get(it.id.as_str())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(|&i| ctx.items[i].state != State::Cancelled)
+            .collect();
+        let open = counted.iter().filter(|&&i| ctx.items[i].state.is_active()).count();
+        if open == 0 {
+            continue;
+        }
+        out.push(ScopeForecast {
+            kind: "epic".into(),
+            title: it.title.to_string(),
+            key: Some(it.key.to_string()),
+            url: it.url.clone(),
+            due: it.due,
+            open,
+            forecast: ctx.forecast(&it.id, it.due, &counted),
+        });
+    }
+    out
+}
+
 fn cycle_time(ctx: &Ctx) -> CycleTime {
     let weeks = 4;
     let since = ctx.input.period.start - Duration::weeks(weeks as i64 - 1);
@@ -256,6 +338,7 @@ impl ProjectReport<'_> {
             due_next_week: c!("due_next_week", self.due_next_week),
             throughput: self.throughput.clone(),
             cycle_time: self.cycle_time.clone(),
+            forecasts: c!("forecasts", self.forecasts),
             flow: super::flow::Flow { ageing: c!("ageing", self.flow.ageing), ..self.flow.clone() },
             sprints: {
                 // The latest sprints: the list is oldest first.
