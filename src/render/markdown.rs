@@ -271,6 +271,7 @@ handlebars_helper!(days_f: |v: Value| match v.as_f64() {
     Some(d) => format!("{d:.0} days"),
     None => "—".into(),
 });
+handlebars_helper!(concat: |a: str, b: str| format!("{a}{b}"));
 handlebars_helper!(amount: |v: f64| if v.fract() == 0.0 { thousands(v as i64) } else { format!("{v:.1}") });
 handlebars_helper!(signed: |v: i64| if v > 0 { format!("+{v}") } else if v < 0 { format!("−{}", -v) } else { "0".into() });
 handlebars_helper!(date: |v: Value| match v.as_str() {
@@ -345,6 +346,48 @@ fn chart_bars(
     Ok(())
 }
 
+/// ```mermaid xychart-beta``` with one line per field named in the comma list `fields`
+/// (a burn-up: `"done,scope"`); the names go in a `%% lines:` comment for the PDF's legend.
+fn chart_lines(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let list = h
+        .param(0)
+        .and_then(|p| p.value().as_array())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("chart_lines", 0))?;
+    let x = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("week");
+    let fields = h.param(2).and_then(|p| p.value().as_str()).unwrap_or("done");
+    let title = h.param(3).and_then(|p| p.value().as_str()).unwrap_or("");
+    if list.is_empty() {
+        return Ok(());
+    }
+    let x_labels: Vec<String> = list
+        .iter()
+        .map(|v| {
+            format!("\"{}\"", v.get(x).and_then(Value::as_str).unwrap_or("").replace('"', "'"))
+        })
+        .collect();
+    let names: Vec<&str> = fields.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
+    let mut s = String::from("```mermaid\nxychart-beta\n");
+    s.push_str(&format!("    title \"{}\"\n", title.replace('"', "'")));
+    s.push_str(&format!("    %% lines: {}\n", names.join(", ")));
+    s.push_str(&format!("    x-axis [{}]\n", x_labels.join(", ")));
+    for f in &names {
+        let values: Vec<String> = list
+            .iter()
+            .map(|v| v.get(*f).and_then(Value::as_f64).unwrap_or(0.0).to_string())
+            .collect();
+        s.push_str(&format!("    line [{}]\n", values.join(", ")));
+    }
+    s.push_str("```\n");
+    out.write(&s)?;
+    Ok(())
+}
+
 /// ```mermaid pie``` of an object's numeric values.
 fn chart_pie(
     h: &Helper,
@@ -387,6 +430,7 @@ fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("pct", Box::new(pct));
     hb.register_helper("num", Box::new(num));
     hb.register_helper("amount", Box::new(amount));
+    hb.register_helper("concat", Box::new(concat));
     hb.register_helper("days_f", Box::new(days_f));
     hb.register_helper("signed", Box::new(signed));
     hb.register_helper("date", Box::new(date));
@@ -402,6 +446,7 @@ fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("labels", Box::new(labels));
     hb.register_helper("chart_bars", Box::new(chart_bars));
     hb.register_helper("chart_pie", Box::new(chart_pie));
+    hb.register_helper("chart_lines", Box::new(chart_lines));
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! Each format is a [`Renderer`]; [`renderer`] gives the one for a [`Format`]. They all
 //! read the same [`Document`], so a new format is one more implementation.
 
+pub mod chart;
 pub mod context;
 pub mod json;
 pub(crate) mod markdown;

@@ -491,3 +491,53 @@ fn pdfs_for_readers_have_no_placeholders_or_machine_paths_and_come_with_a_brief(
         assert!(brief.contains(&format!("{role}:")), "{role} in the brief");
     }
 }
+
+/// The demo's charts are drawn in its PDFs: each chart's title, axis labels and legend
+/// entries are text in the page, with the same numbers as the Markdown's Mermaid blocks.
+#[test]
+fn the_demos_charts_are_drawn_with_their_titles_axes_and_legends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().display().to_string();
+    let (code, _, err) =
+        crate::common::run(&["report", "--demo", "--format", "md,json,pdf", "-o", &out]);
+    assert_eq!(code, 0, "{err}");
+    let week = dir.path().join("2026-W48");
+    let text = |name: &str| page_texts(&Document::load(week.join(name)).expect("a PDF")).concat();
+    let project = text("project.pdf");
+    let index = text("index.pdf");
+    for pdf in [&project, &index] {
+        assert!(
+            !pdf.contains("notdrawn") && !pdf.contains("drawnintheMarkdownreportonly"),
+            "a placeholder"
+        );
+    }
+    let md = std::fs::read_to_string(week.join("project.md")).expect("md");
+    // Every chart title and every x-axis label of the Markdown is in the PDF.
+    for line in md.lines().map(str::trim) {
+        if let Some(t) = line.strip_prefix("title \"") {
+            assert!(project.contains(&squash(t.trim_end_matches('"'))), "title {t}");
+        }
+        if let Some(x) = line.strip_prefix("x-axis [") {
+            for label in x.trim_end_matches(']').split(", ") {
+                assert!(project.contains(&squash(label.trim_matches('"'))), "label {label}");
+            }
+        }
+    }
+    for want in
+        ["Itemsdoneperweek", "Burn-up:2026.11Gatewaymigration", "done", "scope", "Netflowperweek"]
+    {
+        assert!(project.contains(want), "{want}");
+    }
+    // The concern mix: legend entries with the Markdown's numbers.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(week.join("product.json")).expect("json"))
+            .expect("JSON");
+    let mix = &json["meta"]["concern_mix"];
+    let total: f64 =
+        ["product", "program", "project"].iter().map(|k| mix[k].as_f64().unwrap_or(0.0)).sum();
+    for k in ["product", "program", "project"] {
+        let n = mix[k].as_f64().expect("a count");
+        let want = format!("{k}:{n:.0}({:.0}%)", n / total * 100.0);
+        assert!(index.contains(&want), "{want} in the brief");
+    }
+}

@@ -7,6 +7,7 @@
 //! Markdown and options give the same bytes on every run and every machine.
 
 mod boxes;
+mod chart;
 mod embed;
 mod emit;
 mod fonts;

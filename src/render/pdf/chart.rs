@@ -1,0 +1,455 @@
+//! Charts drawn in the PDF as vector graphics: rectangles, lines and text in the
+//! document's fonts, no images. Bars for counts per week, lines for burn-ups, one stacked
+//! bar for parts of a whole. Every series is named in a legend or labelled with its
+//! value, so a chart printed in grey still reads.
+
+use super::boxes::{line_items, Item, Stripe};
+use super::fonts::{Fonts, Variant};
+use super::style::{self as st, Rgb};
+use super::text::{shape, Run, RunStyle};
+use crate::render::chart::{label_stride, ticks, Chart};
+
+const TITLE_SIZE: f32 = 9.5;
+const LABEL_SIZE: f32 = 7.0;
+const PLOT_HEIGHT: f32 = 110.0;
+const BAR: Rgb = Rgb::hex(0x4c78a8);
+const SERIES: [Rgb; 4] =
+    [Rgb::hex(0x1f2328), Rgb::hex(0xe45756), Rgb::hex(0x54a24b), Rgb::hex(0xb279a2)];
+const SHARE: [Rgb; 6] = [
+    Rgb::hex(0x4c78a8),
+    Rgb::hex(0xf58518),
+    Rgb::hex(0x54a24b),
+    Rgb::hex(0xb279a2),
+    Rgb::hex(0x9d755d),
+    Rgb::hex(0x72b7b2),
+];
+const GRID: Rgb = Rgb::hex(0xe3e6ea);
+
+/// The stripe a chart takes: all of it on one page.
+pub(super) fn stripe(chart: &Chart, fonts: &mut Fonts<'_>, x: f32, width: f32) -> Stripe {
+    let mut items = Vec::new();
+    let height = match chart {
+        Chart::Xy { title, labels, bars, lines, line_names } => {
+            xy(fonts, &mut items, x, width, title, labels, bars.as_deref(), lines, line_names)
+        }
+        Chart::Share { title, parts } => share(fonts, &mut items, x, width, title, parts),
+    };
+    Stripe { height, items, ..Stripe::default() }
+}
+
+/// Text at (`x`, baseline `y`); returns its width.
+fn text(
+    fonts: &mut Fonts<'_>,
+    items: &mut Vec<Item>,
+    s: &str,
+    (x, y): (f32, f32),
+    (size, color, variant): (f32, Rgb, Variant),
+) -> f32 {
+    let style = RunStyle { variant, size, color, strike: false, background: None, link: None };
+    let Some(line) =
+        shape(&[Run { text: s.to_string(), style }], fonts).wrap(f32::INFINITY).into_iter().next()
+    else {
+        return 0.0;
+    };
+    let w = line.width;
+    line_items(line, x, y, &[], items);
+    w
+}
+
+fn width_of(fonts: &mut Fonts<'_>, s: &str, size: f32) -> f32 {
+    let style = RunStyle {
+        variant: Variant::Regular,
+        size,
+        color: st::TEXT,
+        strike: false,
+        background: None,
+        link: None,
+    };
+    shape(&[Run { text: s.to_string(), style }], fonts)
+        .wrap(f32::INFINITY)
+        .first()
+        .map_or(0.0, |l| l.width)
+}
+
+fn number(v: f64) -> String {
+    let v = if v == 0.0 { 0.0 } else { v }; // no "-0"
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn xy(
+    fonts: &mut Fonts<'_>,
+    items: &mut Vec<Item>,
+    x: f32,
+    width: f32,
+    title: &str,
+    labels: &[String],
+    bars: Option<&[f64]>,
+    lines: &[Vec<f64>],
+    names: &[String],
+) -> f32 {
+    let mut y = TITLE_SIZE + 2.0;
+    text(fonts, items, title, (x, y), (TITLE_SIZE, st::HEADING, Variant::Bold));
+    y += 6.0;
+    // Legend for lines (bars are named by the title).
+    if !lines.is_empty() {
+        let mut lx = x;
+        for (k, _) in lines.iter().enumerate() {
+            let name = names.get(k).cloned().unwrap_or_else(|| format!("series {}", k + 1));
+            let color = SERIES[k % SERIES.len()];
+            items.push(Item::Line {
+                x1: lx,
+                y1: y + 4.0,
+                x2: lx + 14.0,
+                y2: y + 4.0,
+                color,
+                width: line_width(k),
+            });
+            lx += 18.0;
+            lx +=
+                text(fonts, items, &name, (lx, y + 6.5), (LABEL_SIZE, st::TEXT, Variant::Regular))
+                    + 12.0;
+        }
+        y += 12.0;
+    }
+    let max = bars
+        .into_iter()
+        .flatten()
+        .chain(lines.iter().flatten())
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let min =
+        bars.into_iter().flatten().chain(lines.iter().flatten()).copied().fold(0.0f64, f64::min);
+    let (step, top) = ticks(max);
+    // Below zero (net flow), the same step down to a round floor.
+    let bottom = if min < 0.0 { -((-min / step).ceil() * step) } else { 0.0 };
+    // The y axis: tick labels right-aligned in a gutter.
+    let tick_labels: Vec<(f64, String)> = {
+        let mut v = Vec::new();
+        let mut t = bottom;
+        while t <= top + step * 1e-6 {
+            v.push((t, number(t)));
+            t += step;
+        }
+        v
+    };
+    let gutter =
+        tick_labels.iter().map(|(_, s)| width_of(fonts, s, LABEL_SIZE)).fold(0.0, f32::max) + 6.0;
+    let plot_x = x + gutter;
+    let plot_w = (width - gutter).max(10.0);
+    let plot_top = y + 4.0;
+    let plot_h = PLOT_HEIGHT;
+    let span = (top - bottom).max(f64::MIN_POSITIVE);
+    let y_of = |v: f64| plot_top + plot_h - ((v - bottom) / span) as f32 * plot_h;
+    for (t, s) in &tick_labels {
+        let ty = y_of(*t);
+        items.push(Item::Line {
+            x1: plot_x,
+            y1: ty,
+            x2: plot_x + plot_w,
+            y2: ty,
+            color: GRID,
+            width: 0.5,
+        });
+        let w = width_of(fonts, s, LABEL_SIZE);
+        text(
+            fonts,
+            items,
+            s,
+            (plot_x - 4.0 - w, ty + 2.4),
+            (LABEL_SIZE, st::MUTED, Variant::Regular),
+        );
+    }
+    let n = labels.len().max(1);
+    let slot = plot_w / n as f32;
+    if let Some(bars) = bars {
+        let bw = (slot * 0.7).min(28.0);
+        let zero = y_of(0.0);
+        for (i, v) in bars.iter().enumerate() {
+            let cx = plot_x + slot * (i as f32 + 0.5);
+            let vy = y_of(*v);
+            let (top_y, h) = if vy <= zero { (vy, zero - vy) } else { (zero, vy - zero) };
+            if h > 0.0 {
+                items.push(Item::Fill { x: cx - bw / 2.0, y: top_y, w: bw, h, color: BAR });
+            }
+            // The value on the bar, when there is room for it.
+            let label = number(*v);
+            let lw = width_of(fonts, &label, LABEL_SIZE - 0.5);
+            if lw <= slot - 2.0 {
+                let ly = if *v >= 0.0 { top_y - 2.0 } else { top_y + h + LABEL_SIZE };
+                text(
+                    fonts,
+                    items,
+                    &label,
+                    (cx - lw / 2.0, ly),
+                    (LABEL_SIZE - 0.5, st::TEXT, Variant::Regular),
+                );
+            }
+        }
+    }
+    for (k, series) in lines.iter().enumerate() {
+        let color = SERIES[k % SERIES.len()];
+        let pts: Vec<(f32, f32)> = series
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (plot_x + slot * (i as f32 + 0.5), y_of(*v)))
+            .collect();
+        for w in pts.windows(2) {
+            items.push(Item::Line {
+                x1: w[0].0,
+                y1: w[0].1,
+                x2: w[1].0,
+                y2: w[1].1,
+                color,
+                width: line_width(k),
+            });
+        }
+        // Point marks: squares for the first series, none for the others (grey print).
+        if k == 0 {
+            for (px, py) in &pts {
+                items.push(Item::Fill { x: px - 1.6, y: py - 1.6, w: 3.2, h: 3.2, color });
+            }
+        }
+    }
+    // The axis line at zero, then x labels: every k-th so that none overlaps.
+    let zero = y_of(0.0);
+    items.push(Item::Line {
+        x1: plot_x,
+        y1: zero,
+        x2: plot_x + plot_w,
+        y2: zero,
+        color: st::CHART_BORDER,
+        width: 0.8,
+    });
+    let widths: Vec<f32> = labels.iter().map(|l| width_of(fonts, l, LABEL_SIZE)).collect();
+    let stride = label_stride(&widths, slot, 4.0);
+    let base = plot_top + plot_h + LABEL_SIZE + 4.0;
+    for (i, l) in labels.iter().enumerate() {
+        if i % stride != 0 {
+            continue;
+        }
+        let cx = plot_x + slot * (i as f32 + 0.5);
+        text(
+            fonts,
+            items,
+            l,
+            (cx - widths[i] / 2.0, base),
+            (LABEL_SIZE, st::MUTED, Variant::Regular),
+        );
+    }
+    base + 6.0
+}
+
+fn line_width(k: usize) -> f32 {
+    if k == 0 {
+        1.8
+    } else {
+        1.0
+    }
+}
+
+fn share(
+    fonts: &mut Fonts<'_>,
+    items: &mut Vec<Item>,
+    x: f32,
+    width: f32,
+    title: &str,
+    parts: &[(String, f64)],
+) -> f32 {
+    let mut y = TITLE_SIZE + 2.0;
+    text(fonts, items, title, (x, y), (TITLE_SIZE, st::HEADING, Variant::Bold));
+    y += 6.0;
+    let total: f64 = parts.iter().map(|p| p.1.max(0.0)).sum();
+    let bar_h = 16.0;
+    if total <= 0.0 {
+        text(
+            fonts,
+            items,
+            "Nothing to show: every part is zero.",
+            (x, y + 10.0),
+            (LABEL_SIZE + 1.0, st::MUTED, Variant::Italic),
+        );
+        return y + 16.0;
+    }
+    let mut bx = x;
+    for (k, (_, v)) in parts.iter().enumerate() {
+        let w = (v.max(0.0) / total) as f32 * width;
+        if w <= 0.0 {
+            continue;
+        }
+        items.push(Item::Fill { x: bx, y, w, h: bar_h, color: SHARE[k % SHARE.len()] });
+        // White separators keep parts apart in grey print.
+        if bx > x {
+            items.push(Item::Line {
+                x1: bx,
+                y1: y,
+                x2: bx,
+                y2: y + bar_h,
+                color: Rgb(1.0, 1.0, 1.0),
+                width: 1.2,
+            });
+        }
+        let pct = format!("{:.0}%", v / total * 100.0);
+        let pw = width_of(fonts, &pct, LABEL_SIZE);
+        if pw + 4.0 <= w {
+            text(
+                fonts,
+                items,
+                &pct,
+                (bx + (w - pw) / 2.0, y + bar_h / 2.0 + 2.5),
+                (LABEL_SIZE, Rgb(1.0, 1.0, 1.0), Variant::Bold),
+            );
+        }
+        bx += w;
+    }
+    // Legend: swatch, name, value, share; one row per part.
+    let mut ly = y + bar_h + 6.0;
+    for (k, (name, v)) in parts.iter().enumerate() {
+        items.push(Item::Fill { x, y: ly, w: 8.0, h: 8.0, color: SHARE[k % SHARE.len()] });
+        let label = format!("{name}: {} ({:.0}%)", number(*v), v.max(0.0) / total * 100.0);
+        text(
+            fonts,
+            items,
+            &label,
+            (x + 12.0, ly + 7.0),
+            (LABEL_SIZE + 0.5, st::TEXT, Variant::Regular),
+        );
+        ly += 11.0;
+    }
+    ly + 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::pdf::fonts::FallbackFiles;
+
+    fn draw(chart: &Chart) -> (f32, Vec<Item>) {
+        let none = FallbackFiles::read(&[]).expect("no fallbacks");
+        let mut fonts = Fonts::new(&none).expect("fonts");
+        let s = stripe(chart, &mut fonts, 0.0, 480.0);
+        (s.height, s.items)
+    }
+
+    fn bars_chart(values: &[f64]) -> Chart {
+        Chart::Xy {
+            title: "Items done per week".into(),
+            labels: (0..values.len()).map(|i| format!("2026-W{:02}", i + 1)).collect(),
+            bars: Some(values.to_vec()),
+            lines: vec![],
+            line_names: vec![],
+        }
+    }
+
+    fn fills(items: &[Item]) -> Vec<(f32, f32, f32, f32)> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Fill { x, y, w, h, color } if *color == BAR => Some((*x, *y, *w, *h)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Texts drawn with their x position and baseline, in drawing order.
+    fn texts(items: &[Item]) -> Vec<(String, f32, f32)> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { x, y, text, .. } => Some((text.clone(), *x, *y)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bars_stand_in_the_plot_with_heights_proportional_to_values() {
+        let values = [6.0, 3.0, 0.0, 12.0, 9.0];
+        let (height, items) = draw(&bars_chart(&values));
+        let bars = fills(&items);
+        assert_eq!(bars.len(), 4, "a zero draws no bar");
+        // Heights proportional: 12 is twice 6 and four times 3.
+        let h: Vec<f32> = bars.iter().map(|b| b.3).collect();
+        assert!((h[0] / h[1] - 2.0).abs() < 1e-3 && (h[2] / h[0] - 2.0).abs() < 1e-3, "{h:?}");
+        // All bars end on the same baseline, inside the chart.
+        let bottoms: Vec<f32> = bars.iter().map(|b| b.1 + b.3).collect();
+        assert!(bottoms.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-3));
+        assert!(bars
+            .iter()
+            .all(|b| b.0 >= 0.0 && b.0 + b.2 <= 480.0 && b.1 >= 0.0 && b.1 + b.3 <= height));
+        // The title, the axis labels and the values are text a reader (and extraction) finds.
+        let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
+        for want in ["Items done per week", "2026-W01", "2026-W05", "12", "0"] {
+            assert!(t.iter().any(|x| x == want), "{want} in {t:?}");
+        }
+    }
+
+    /// One week, all zeros, an outlier, 52 weeks: something readable, never two x labels
+    /// on top of each other.
+    #[test]
+    fn degenerate_series_stay_readable() {
+        let mut outlier = vec![2.0; 12];
+        outlier[5] = 900.0;
+        for values in [vec![4.0], vec![0.0; 8], outlier, (0..52).map(f64::from).collect::<Vec<_>>()]
+        {
+            let (_, items) = draw(&bars_chart(&values));
+            let labels: Vec<(String, f32, f32)> =
+                texts(&items).into_iter().filter(|t| t.0.starts_with("2026-W")).collect();
+            assert!(!labels.is_empty());
+            let none = FallbackFiles::read(&[]).expect("no fallbacks");
+            let mut fonts = Fonts::new(&none).expect("fonts");
+            for w in labels.windows(2) {
+                let end = w[0].1 + width_of(&mut fonts, &w[0].0, LABEL_SIZE);
+                assert!(
+                    end + 2.0 <= w[1].1,
+                    "{} overlaps {} ({} labels)",
+                    w[0].0,
+                    w[1].0,
+                    labels.len()
+                );
+            }
+            for b in fills(&items) {
+                assert!(b.3.is_finite() && b.3 >= 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn net_flow_below_zero_hangs_from_the_axis() {
+        let (_, items) = draw(&bars_chart(&[3.0, -2.0]));
+        let bars = fills(&items);
+        assert_eq!(bars.len(), 2);
+        // The positive bar ends where the negative one starts: the zero line.
+        assert!((bars[0].1 + bars[0].3 - bars[1].1).abs() < 1e-3, "{bars:?}");
+        let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
+        assert!(t.contains(&"-2".to_string()) && !t.contains(&"-0".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn shares_and_lines_are_labelled_for_grey_print() {
+        let (_, items) = draw(&Chart::Share {
+            title: "Items by concern".into(),
+            parts: vec![("product".into(), 11.0), ("program".into(), 9.0), ("project".into(), 5.0)],
+        });
+        let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
+        for want in
+            ["Items by concern", "product: 11 (44%)", "program: 9 (36%)", "project: 5 (20%)", "44%"]
+        {
+            assert!(t.iter().any(|x| x == want), "{want} in {t:?}");
+        }
+        let (_, items) = draw(&Chart::Xy {
+            title: "Burn-up".into(),
+            labels: vec!["W1".into(), "W2".into()],
+            bars: None,
+            lines: vec![vec![1.0, 2.0], vec![5.0, 6.0]],
+            line_names: vec!["done".into(), "scope".into()],
+        });
+        let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
+        assert!(t.contains(&"done".to_string()) && t.contains(&"scope".to_string()), "{t:?}");
+    }
+}
