@@ -541,3 +541,24 @@ fn the_demos_charts_are_drawn_with_their_titles_axes_and_legends() {
         assert!(index.contains(&want), "{want} in the brief");
     }
 }
+
+/// A chart costs at most 8 KB of PDF: a document with one of each kind against the same
+/// document without them.
+#[test]
+fn a_chart_adds_at_most_8_kb_and_the_bytes_are_deterministic() {
+    let weeks: Vec<String> = (1..=12).map(|w| format!("\"2026-W{w:02}\"")).collect();
+    let charts = format!(
+        "```mermaid\nxychart-beta\n    title \"Items done per week\"\n    x-axis [{}]\n    bar [4, 6, 4, 5, 5, 5, 5, 3, 7, 2, 0, 9]\n```\n\n\
+         ```mermaid\nxychart-beta\n    title \"Burn-up: Checkout v2\"\n    %% lines: done, scope\n    x-axis [{}]\n    line [0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6]\n    line [4, 5, 6, 7, 7, 8, 8, 9, 9, 9, 10, 10]\n```\n\n\
+         ```mermaid\npie title Items by concern\n    \"product\" : 26\n    \"program\" : 26\n    \"project\" : 27\n```\n",
+        weeks.join(", "),
+        weeks.join(", ")
+    );
+    let plain = "# Charts\n\nSome text.\n".to_string();
+    let with = format!("{plain}\n{charts}");
+    let a = render(&plain, &options()).expect("renders");
+    let b = render(&with, &options()).expect("renders");
+    let per_chart = (b.bytes.len() - a.bytes.len()) / 3;
+    assert!(per_chart <= 8 * 1024, "{per_chart} bytes a chart");
+    assert_eq!(render(&with, &options()).expect("renders").bytes, b.bytes);
+}
