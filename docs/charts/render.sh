@@ -22,4 +22,5 @@ shot() { # pdf, text on the page, name
 shot "$week/project.pdf" "Burn-up:" burn-up
 shot "$week/project.pdf" "Items done per week" bars
 shot "$week/index.pdf" "Items by concern" share
+shot "$week/program.pdf" "who blocks whom" dependencies
 ls -la docs/charts/*.png

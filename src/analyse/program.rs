@@ -45,6 +45,16 @@ pub struct Workstream {
     pub next_due: Option<NaiveDate>,
     /// Weeks in a row, this one included, at this status (from the stored weeks).
     pub weeks_held: usize,
+    /// Its status in each of the last weeks (up to `throughput-weeks`), oldest first,
+    /// this one last: a status strip. `None` for a stored week that did not list it.
+    pub history: Vec<WeekStatus>,
+}
+
+/// A status of a week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekStatus {
+    pub week: String,
+    pub status: Option<Status>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -197,6 +207,25 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
                 .iter()
                 .take_while(|h| h.workstreams.get(*team) == Some(&status))
                 .count(),
+            history: {
+                let n = t.throughput_weeks.max(1) - 1;
+                let mut h: Vec<WeekStatus> = ctx
+                    .input
+                    .history
+                    .iter()
+                    .take(n)
+                    .map(|w| WeekStatus {
+                        week: w.week.to_string(),
+                        status: w.workstreams.get(*team).copied(),
+                    })
+                    .collect();
+                h.reverse();
+                h.push(WeekStatus {
+                    week: ctx.input.period.week.to_string(),
+                    status: Some(status),
+                });
+                h
+            },
         });
     }
 

@@ -17,12 +17,21 @@ pub enum Chart {
     },
     /// Parts of a whole (Mermaid's `pie`), drawn in the PDF as one stacked bar.
     Share { title: String, parts: Vec<(String, f64)> },
+    /// Who blocks whom (Mermaid's `flowchart LR`): labelled nodes, edges from blocker to
+    /// blocked.
+    Graph { title: String, nodes: Vec<String>, edges: Vec<(usize, usize)> },
 }
+
+/// Diagrams with more nodes than this are not drawn in the PDF: the table beside them
+/// reads better.
+pub const GRAPH_MAX_NODES: usize = 25;
 
 impl Chart {
     pub fn title(&self) -> &str {
         match self {
-            Chart::Xy { title, .. } | Chart::Share { title, .. } => title,
+            Chart::Xy { title, .. } | Chart::Share { title, .. } | Chart::Graph { title, .. } => {
+                title
+            }
         }
     }
 }
@@ -45,6 +54,9 @@ pub fn parse_mermaid(src: &str) -> Option<Chart> {
             parts.push((label, value.trim().parse::<f64>().ok()?));
         }
         return Some(Chart::Share { title, parts });
+    }
+    if first == "flowchart LR" {
+        return graph(lines);
     }
     if first != "xychart-beta" {
         return None;
@@ -70,6 +82,26 @@ pub fn parse_mermaid(src: &str) -> Option<Chart> {
         return None;
     }
     Some(Chart::Xy { title, labels, bars, lines: series, line_names: names })
+}
+
+/// `%% title: …`, `nK["label"]` and `nA --> nB` lines, as the `chart_deps` helper writes.
+fn graph<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Chart> {
+    let mut title = String::new();
+    let mut ids: Vec<&str> = Vec::new();
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for l in lines {
+        if let Some(t) = l.strip_prefix("%% title:") {
+            title = t.trim().to_string();
+        } else if let Some((a, b)) = l.split_once("-->") {
+            let find = |id: &str| ids.iter().position(|x| *x == id.trim());
+            edges.push((find(a)?, find(b)?));
+        } else if let Some((id, rest)) = l.split_once("[\"") {
+            ids.push(id.trim());
+            nodes.push(rest.strip_suffix("\"]")?.to_string());
+        }
+    }
+    Some(Chart::Graph { title, nodes, edges })
 }
 
 fn unquote(s: &str) -> String {
@@ -157,7 +189,15 @@ mod tests {
                 parts: vec![("product".into(), 11.0), ("program".into(), 9.5)]
             })
         );
-        assert_eq!(parse_mermaid("flowchart LR\n  a --> b\n"), None);
+        assert_eq!(parse_mermaid("flowchart TD\n  a --> b\n"), None);
+        assert_eq!(
+            parse_mermaid("flowchart LR\n    %% title: Critical paths\n    n0[\"ACME-12 · Platform\"]\n    n1[\"ACME-3 · Web\"]\n    n0 --> n1\n"),
+            Some(Chart::Graph {
+                title: "Critical paths".into(),
+                nodes: vec!["ACME-12 · Platform".into(), "ACME-3 · Web".into()],
+                edges: vec![(0, 1)]
+            })
+        );
         assert_eq!(
             parse_mermaid("xychart-beta\n x-axis [\"a\"]\n bar [1, 2]\n"),
             None,

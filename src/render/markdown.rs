@@ -388,6 +388,62 @@ fn chart_lines(
     Ok(())
 }
 
+/// ```mermaid flowchart LR``` of the program report's critical paths: each item once,
+/// labelled with its key and team, an arrow from each blocker to what it blocks.
+fn chart_deps(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let paths = h
+        .param(0)
+        .and_then(|p| p.value().as_array())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("chart_deps", 0))?;
+    let title = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
+    let mut keys: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for p in paths {
+        let mut prev: Option<usize> = None;
+        for step in p.get("chain").and_then(Value::as_array).into_iter().flatten() {
+            let node = &step["item"];
+            let key = node["key"].as_str().unwrap_or("?").to_string();
+            let id = match keys.iter().position(|k| *k == key) {
+                Some(i) => i,
+                None => {
+                    let team = node["team"].as_str().unwrap_or("");
+                    let label = format!("{key} · {team}").replace(['"', '[', ']'], "'");
+                    keys.push(key);
+                    names.push(label);
+                    keys.len() - 1
+                }
+            };
+            if let Some(a) = prev {
+                if !edges.contains(&(a, id)) {
+                    edges.push((a, id));
+                }
+            }
+            prev = Some(id);
+        }
+    }
+    if edges.is_empty() {
+        return Ok(());
+    }
+    let mut s = String::from("```mermaid\nflowchart LR\n");
+    s.push_str(&format!("    %% title: {}\n", title.replace('\n', " ")));
+    for (i, l) in names.iter().enumerate() {
+        s.push_str(&format!("    n{i}[\"{l}\"]\n"));
+    }
+    for (a, b) in &edges {
+        s.push_str(&format!("    n{a} --> n{b}\n"));
+    }
+    s.push_str("```\n");
+    out.write(&s)?;
+    Ok(())
+}
+
 /// ```mermaid pie``` of an object's numeric values.
 fn chart_pie(
     h: &Helper,
@@ -447,6 +503,7 @@ fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("chart_bars", Box::new(chart_bars));
     hb.register_helper("chart_pie", Box::new(chart_pie));
     hb.register_helper("chart_lines", Box::new(chart_lines));
+    hb.register_helper("chart_deps", Box::new(chart_deps));
 }
 
 #[cfg(test)]

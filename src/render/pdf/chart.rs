@@ -33,6 +33,9 @@ pub(super) fn stripe(chart: &Chart, fonts: &mut Fonts<'_>, x: f32, width: f32) -
             xy(fonts, &mut items, x, width, title, labels, bars.as_deref(), lines, line_names)
         }
         Chart::Share { title, parts } => share(fonts, &mut items, x, width, title, parts),
+        Chart::Graph { title, nodes, edges } => {
+            graph(fonts, &mut items, x, width, title, nodes, edges)
+        }
     };
     Stripe { height, items, ..Stripe::default() }
 }
@@ -245,6 +248,121 @@ fn xy(
     base + 6.0
 }
 
+/// A left-to-right layered diagram: each node in the column of its longest chain of
+/// blockers, boxes labelled, arrows from blocker to blocked. Over
+/// [`GRAPH_MAX_NODES`](crate::render::chart::GRAPH_MAX_NODES) nodes, a sentence instead.
+fn graph(
+    fonts: &mut Fonts<'_>,
+    items: &mut Vec<Item>,
+    x: f32,
+    width: f32,
+    title: &str,
+    nodes: &[String],
+    edges: &[(usize, usize)],
+) -> f32 {
+    let mut y = TITLE_SIZE + 2.0;
+    text(fonts, items, title, (x, y), (TITLE_SIZE, st::HEADING, Variant::Bold));
+    y += 8.0;
+    let n = nodes.len();
+    if n > crate::render::chart::GRAPH_MAX_NODES {
+        let note = format!("{n} items: too many to draw; the list below has every chain.");
+        text(fonts, items, &note, (x, y + 8.0), (LABEL_SIZE + 1.0, st::MUTED, Variant::Italic));
+        return y + 14.0;
+    }
+    // Layer: the longest chain of blockers before a node (edges within bounds only; a
+    // cycle cannot lengthen a chain past n).
+    let mut layer = vec![0usize; n];
+    for _ in 0..n {
+        let mut changed = false;
+        for &(a, b) in edges.iter().filter(|(a, b)| *a < n && *b < n) {
+            if layer[b] < layer[a] + 1 && layer[a] + 1 < n {
+                layer[b] = layer[a] + 1;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let columns = layer.iter().copied().max().unwrap_or(0) + 1;
+    let mut rows = vec![0usize; columns];
+    let mut pos = vec![(0usize, 0usize); n];
+    for i in 0..n {
+        pos[i] = (layer[i], rows[layer[i]]);
+        rows[layer[i]] += 1;
+    }
+    let col_w = width / columns as f32;
+    let gap = (col_w * 0.18).clamp(10.0, 28.0);
+    let box_w = col_w - gap;
+    let box_h = 26.0;
+    let row_h = box_h + 10.0;
+    let top = y;
+    let at = |i: usize| {
+        let (c, r) = pos[i];
+        (x + c as f32 * col_w, top + r as f32 * row_h)
+    };
+    for (i, label) in nodes.iter().enumerate() {
+        let (bx, by) = at(i);
+        items.push(Item::Fill { x: bx, y: by, w: box_w, h: box_h, color: st::CHART_BG });
+        items.push(Item::Frame {
+            x: bx,
+            y: by,
+            w: box_w,
+            h: box_h,
+            color: st::CHART_BORDER,
+            width: 0.8,
+            dashed: false,
+        });
+        // The key on the first line, the team on the second; cut to fit the box.
+        let (key, team) = label.split_once(" · ").unwrap_or((label.as_str(), ""));
+        for (k, (s, variant)) in
+            [(key, Variant::Bold), (team, Variant::Regular)].into_iter().enumerate()
+        {
+            let fitted = fit(fonts, s, LABEL_SIZE, box_w - 8.0);
+            text(
+                fonts,
+                items,
+                &fitted,
+                (bx + 4.0, by + 10.5 + 9.5 * k as f32),
+                (LABEL_SIZE, st::TEXT, variant),
+            );
+        }
+    }
+    for &(a, b) in edges.iter().filter(|(a, b)| *a < n && *b < n && a != b) {
+        let (ax, ay) = at(a);
+        let (bx, by) = at(b);
+        let (x1, y1) = (ax + box_w, ay + box_h / 2.0);
+        let (x2, y2) = (bx, by + box_h / 2.0);
+        items.push(Item::Line { x1, y1, x2, y2, color: st::TEXT, width: 0.9 });
+        // The arrowhead, along the edge's direction.
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt().max(1e-3);
+        let (ux, uy) = (dx / len, dy / len);
+        for side in [1.0f32, -1.0] {
+            let hx = x2 - 5.0 * ux + side * 2.8 * uy;
+            let hy = y2 - 5.0 * uy - side * 2.8 * ux;
+            items.push(Item::Line { x1: x2, y1: y2, x2: hx, y2: hy, color: st::TEXT, width: 0.9 });
+        }
+    }
+    let tallest = rows.iter().copied().max().unwrap_or(1);
+    top + tallest as f32 * row_h + 2.0
+}
+
+/// `s` cut with an ellipsis to fit `max` points.
+fn fit(fonts: &mut Fonts<'_>, s: &str, size: f32, max: f32) -> String {
+    if width_of(fonts, s, size) <= max {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    for keep in (1..chars.len()).rev() {
+        let cut: String = chars[..keep].iter().collect::<String>() + "…";
+        if width_of(fonts, &cut, size) <= max {
+            return cut;
+        }
+    }
+    "…".into()
+}
+
 fn line_width(k: usize) -> f32 {
     if k == 0 {
         1.8
@@ -451,5 +569,42 @@ mod tests {
         });
         let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
         assert!(t.contains(&"done".to_string()) && t.contains(&"scope".to_string()), "{t:?}");
+    }
+    #[test]
+    fn dependency_diagrams_lay_out_left_to_right_and_say_when_too_big() {
+        // a → b → c, d → c, and a cycle e ⇄ f that must not loop.
+        let nodes: Vec<String> =
+            ["A-1 · Web", "B-2 · Platform", "C-3 · Web", "D-4 · Mobile", "E-5 · Web", "F-6 · Web"]
+                .map(String::from)
+                .to_vec();
+        let edges = vec![(0, 1), (1, 2), (3, 2), (4, 5), (5, 4)];
+        let (height, items) =
+            draw(&Chart::Graph { title: "Critical paths".into(), nodes: nodes.clone(), edges });
+        let frames: Vec<(f32, f32)> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Frame { x, y, .. } => Some((*x, *y)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(frames.len(), 6);
+        // Blockers left of what they block.
+        assert!(
+            frames[0].0 < frames[1].0 && frames[1].0 < frames[2].0 && frames[3].0 < frames[2].0
+        );
+        // No two boxes in the same place, all inside the chart.
+        for (k, a) in frames.iter().enumerate() {
+            assert!(frames[k + 1..].iter().all(|b| a != b), "{frames:?}");
+            assert!(a.0 >= 0.0 && a.0 < 480.0 && a.1 < height);
+        }
+        let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
+        for want in ["Critical paths", "A-1", "Platform", "F-6"] {
+            assert!(t.iter().any(|x| x == want), "{want} in {t:?}");
+        }
+        let many: Vec<String> = (0..30).map(|i| format!("K-{i} · T")).collect();
+        let edges = (0..29).map(|i| (i, i + 1)).collect();
+        let (_, items) = draw(&Chart::Graph { title: "Critical paths".into(), nodes: many, edges });
+        let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
+        assert!(t.iter().any(|x| x.starts_with("30 items: too many to draw")), "{t:?}");
     }
 }
