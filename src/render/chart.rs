@@ -14,6 +14,10 @@ pub enum Chart {
         lines: Vec<Vec<f64>>,
         /// Names of the lines, for the legend (`%% lines: done, scope`).
         line_names: Vec<String>,
+        /// A due date to mark (`%% due: 2026-11-30`).
+        due: Option<String>,
+        /// The forecast's 50th and 85th percentile dates (`%% forecast: P50 P85`).
+        forecast: Option<(String, String)>,
     },
     /// Parts of a whole (Mermaid's `pie`), drawn in the PDF as one stacked bar.
     Share { title: String, parts: Vec<(String, f64)> },
@@ -63,6 +67,7 @@ pub fn parse_mermaid(src: &str) -> Option<Chart> {
     }
     let (mut title, mut labels, mut bars, mut series, mut names) =
         (String::new(), Vec::new(), None, Vec::new(), Vec::new());
+    let (mut due, mut forecast) = (None, None);
     for l in lines {
         if let Some(t) = l.strip_prefix("title") {
             title = unquote(t.trim());
@@ -74,6 +79,13 @@ pub fn parse_mermaid(src: &str) -> Option<Chart> {
             series.push(numbers(v.trim())?);
         } else if let Some(n) = l.strip_prefix("%% lines:") {
             names = n.split(',').map(|s| s.trim().to_string()).collect();
+        } else if let Some(d) = l.strip_prefix("%% due:") {
+            due = Some(d.trim().to_string());
+        } else if let Some(f) = l.strip_prefix("%% forecast:") {
+            let mut parts = f.split_whitespace();
+            if let (Some(a), Some(b)) = (parts.next(), parts.next()) {
+                forecast = Some((a.to_string(), b.to_string()));
+            }
         }
     }
     let n = labels.len();
@@ -81,7 +93,7 @@ pub fn parse_mermaid(src: &str) -> Option<Chart> {
     {
         return None;
     }
-    Some(Chart::Xy { title, labels, bars, lines: series, line_names: names })
+    Some(Chart::Xy { title, labels, bars, lines: series, line_names: names, due, forecast })
 }
 
 /// `%% title: …`, `nK["label"]` and `nA --> nB` lines, as the `chart_deps` helper writes.
@@ -179,6 +191,8 @@ mod tests {
                 bars: Some(vec![5.0, 3.0]),
                 lines: vec![],
                 line_names: vec![],
+                due: None,
+                forecast: None,
             })
         );
         let pie = "pie title Items by concern\n    \"product\" : 11\n    \"program\" : 9.5\n";

@@ -375,6 +375,17 @@ fn chart_lines(
     let mut s = String::from("```mermaid\nxychart-beta\n");
     s.push_str(&format!("    title \"{}\"\n", title.replace('"', "'")));
     s.push_str(&format!("    %% lines: {}\n", names.join(", ")));
+    // A milestone (param 4): its due date and forecast, for the PDF's rule and note
+    // (Mermaid has no marks; the Markdown's forecast table has the same dates).
+    if let Some(m) = h.param(4).map(|p| p.value()) {
+        let day = |v: &Value| v.as_str().filter(|d| d.len() == 10).map(str::to_string);
+        if let Some(due) = day(&m["due"]) {
+            s.push_str(&format!("    %% due: {due}\n"));
+        }
+        if let (Some(p50), Some(p85)) = (day(&m["forecast"]["p50"]), day(&m["forecast"]["p85"])) {
+            s.push_str(&format!("    %% forecast: {p50} {p85}\n"));
+        }
+    }
     s.push_str(&format!("    x-axis [{}]\n", x_labels.join(", ")));
     for f in &names {
         let values: Vec<String> = list

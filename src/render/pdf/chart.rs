@@ -24,13 +24,24 @@ const SHARE: [Rgb; 6] = [
     Rgb::hex(0x72b7b2),
 ];
 const GRID: Rgb = Rgb::hex(0xe3e6ea);
+const DUE: Rgb = Rgb::hex(0xc2255c);
 
 /// The stripe a chart takes: all of it on one page.
 pub(super) fn stripe(chart: &Chart, fonts: &mut Fonts<'_>, x: f32, width: f32) -> Stripe {
     let mut items = Vec::new();
     let height = match chart {
-        Chart::Xy { title, labels, bars, lines, line_names } => {
-            xy(fonts, &mut items, x, width, title, labels, bars.as_deref(), lines, line_names)
+        Chart::Xy { title, labels, bars, lines, line_names, due, forecast } => {
+            let marks = Marks { due: due.as_deref(), forecast: forecast.as_ref() };
+            xy(
+                fonts,
+                &mut items,
+                (x, width),
+                title,
+                labels,
+                bars.as_deref(),
+                (lines, line_names),
+                marks,
+            )
         }
         Chart::Share { title, parts } => share(fonts, &mut items, x, width, title, parts),
         Chart::Graph { title, nodes, edges } => {
@@ -83,17 +94,29 @@ fn number(v: f64) -> String {
     }
 }
 
+/// A due date and forecast dates to mark on a burn-up.
+struct Marks<'c> {
+    due: Option<&'c str>,
+    forecast: Option<&'c (String, String)>,
+}
+
+/// The ISO week label (`2026-W49`) of a `YYYY-MM-DD` date.
+fn week_of(date: &str) -> Option<String> {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let w = chrono::Datelike::iso_week(&d);
+    Some(format!("{}-W{:02}", w.year(), w.week()))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn xy(
     fonts: &mut Fonts<'_>,
     items: &mut Vec<Item>,
-    x: f32,
-    width: f32,
+    (x, width): (f32, f32),
     title: &str,
     labels: &[String],
     bars: Option<&[f64]>,
-    lines: &[Vec<f64>],
-    names: &[String],
+    (lines, names): (&[Vec<f64>], &[String]),
+    marks: Marks,
 ) -> f32 {
     let mut y = TITLE_SIZE + 2.0;
     text(fonts, items, title, (x, y), (TITLE_SIZE, st::HEADING, Variant::Bold));
@@ -245,7 +268,42 @@ fn xy(
             (LABEL_SIZE, st::MUTED, Variant::Regular),
         );
     }
-    base + 6.0
+    // The due date: a dashed rule in its week when the chart shows that week.
+    let mut bottom = base + 6.0;
+    if let Some(due) = marks.due {
+        if let Some(i) = week_of(due).and_then(|w| labels.iter().position(|l| *l == w)) {
+            let cx = plot_x + slot * (i as f32 + 0.5);
+            let mut dy = plot_top;
+            while dy < plot_top + plot_h {
+                let end = (dy + 3.0).min(plot_top + plot_h);
+                items.push(Item::Line { x1: cx, y1: dy, x2: cx, y2: end, color: DUE, width: 1.0 });
+                dy += 5.0;
+            }
+            text(fonts, items, "due", (cx + 2.0, plot_top + 7.0), (LABEL_SIZE, DUE, Variant::Bold));
+        }
+    }
+    // In words, for what lies beyond the chart's last week.
+    let note = match (marks.due, marks.forecast) {
+        (Some(d), Some((p50, p85))) => {
+            Some(format!("Due {d}; forecast: half of the trials done by {p50}, 85% by {p85}."))
+        }
+        (Some(d), None) => Some(format!("Due {d}.")),
+        (None, Some((p50, p85))) => {
+            Some(format!("Forecast: half of the trials done by {p50}, 85% by {p85}."))
+        }
+        (None, None) => None,
+    };
+    if let Some(note) = note {
+        text(
+            fonts,
+            items,
+            &note,
+            (plot_x, bottom + 4.0),
+            (LABEL_SIZE + 0.5, st::MUTED, Variant::Italic),
+        );
+        bottom += 12.0;
+    }
+    bottom
 }
 
 /// A left-to-right layered diagram: each node in the column of its longest chain of
@@ -461,6 +519,8 @@ mod tests {
             bars: Some(values.to_vec()),
             lines: vec![],
             line_names: vec![],
+            due: None,
+            forecast: None,
         }
     }
 
@@ -566,9 +626,14 @@ mod tests {
             bars: None,
             lines: vec![vec![1.0, 2.0], vec![5.0, 6.0]],
             line_names: vec!["done".into(), "scope".into()],
+            due: Some("2026-11-30".into()),
+            forecast: Some(("2026-12-18".into(), "2026-12-25".into())),
         });
         let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
         assert!(t.contains(&"done".to_string()) && t.contains(&"scope".to_string()), "{t:?}");
+        let note =
+            "Due 2026-11-30; forecast: half of the trials done by 2026-12-18, 85% by 2026-12-25.";
+        assert!(t.iter().any(|x| x == note), "{t:?}");
     }
     #[test]
     fn dependency_diagrams_lay_out_left_to_right_and_say_when_too_big() {
