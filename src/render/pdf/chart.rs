@@ -25,6 +25,7 @@ const SHARE: [Rgb; 6] = [
 ];
 const GRID: Rgb = Rgb::hex(0xe3e6ea);
 const DUE: Rgb = Rgb::hex(0xc2255c);
+const BAND: Rgb = Rgb::hex(0xdbe7f5);
 
 /// The stripe a chart takes: all of it on one page.
 pub(super) fn stripe(chart: &Chart, fonts: &mut Fonts<'_>, x: f32, width: f32) -> Stripe {
@@ -98,6 +99,25 @@ fn number(v: f64) -> String {
 struct Marks<'c> {
     due: Option<&'c str>,
     forecast: Option<&'c (String, String)>,
+}
+
+/// Week labels after the last of `labels` up to the later of the due date and the
+/// forecast's P85, at most 16; none when the labels are not ISO weeks or nothing is marked.
+fn future_weeks(labels: &[String], marks: &Marks) -> Vec<String> {
+    use crate::model::Week;
+    let Some(last) = labels.last().and_then(|l| Week::parse(l)) else { return Vec::new() };
+    let target = [marks.due, marks.forecast.map(|f| f.1.as_str())]
+        .into_iter()
+        .flatten()
+        .filter_map(|d| week_of(d).and_then(|w| Week::parse(&w)))
+        .max();
+    let mut out = Vec::new();
+    let mut w = last;
+    while target.is_some_and(|t| w < t) && out.len() < 16 {
+        w = w.next();
+        out.push(w.to_string());
+    }
+    out
 }
 
 /// The ISO week label (`2026-W49`) of a `YYYY-MM-DD` date.
@@ -191,8 +211,28 @@ fn xy(
             (LABEL_SIZE, st::MUTED, Variant::Regular),
         );
     }
+    // Weeks after the data, up to the due date and the forecast's 85th percentile (16 at
+    // most), so that both can be drawn where they fall.
+    let future = future_weeks(labels, &marks);
+    let all: Vec<String> = labels.iter().cloned().chain(future).collect();
+    let labels = &all[..];
     let n = labels.len().max(1);
     let slot = plot_w / n as f32;
+    let slot_of = |date: &str| week_of(date).and_then(|w| labels.iter().position(|l| *l == w));
+    if let Some((p50, p85)) = marks.forecast {
+        if let (Some(a), Some(b)) = (slot_of(p50), slot_of(p85)) {
+            let x1 = plot_x + slot * a as f32;
+            let x2 = plot_x + slot * (b as f32 + 1.0);
+            items.push(Item::Fill { x: x1, y: plot_top, w: x2 - x1, h: plot_h, color: BAND });
+            text(
+                fonts,
+                items,
+                "forecast 50–85%",
+                (x1 + 2.0, plot_top + 16.0),
+                (LABEL_SIZE - 0.5, st::MUTED, Variant::Italic),
+            );
+        }
+    }
     if let Some(bars) = bars {
         let bw = (slot * 0.7).min(28.0);
         let zero = y_of(0.0);
@@ -271,7 +311,7 @@ fn xy(
     // The due date: a dashed rule in its week when the chart shows that week.
     let mut bottom = base + 6.0;
     if let Some(due) = marks.due {
-        if let Some(i) = week_of(due).and_then(|w| labels.iter().position(|l| *l == w)) {
+        if let Some(i) = slot_of(due) {
             let cx = plot_x + slot * (i as f32 + 0.5);
             let mut dy = plot_top;
             while dy < plot_top + plot_h {
