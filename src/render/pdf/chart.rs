@@ -712,4 +712,39 @@ mod tests {
         let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
         assert!(t.iter().any(|x| x.starts_with("30 items: too many to draw")), "{t:?}");
     }
+    #[test]
+    fn burn_ups_run_on_to_the_due_date_and_shade_the_forecast() {
+        let (height, items) = draw(&Chart::Xy {
+            title: "Burn-up".into(),
+            labels: vec!["2026-W47".into(), "2026-W48".into()],
+            bars: None,
+            lines: vec![vec![1.0, 2.0], vec![5.0, 6.0]],
+            line_names: vec!["done".into(), "scope".into()],
+            due: Some("2026-12-10".into()), // W50
+            forecast: Some(("2026-12-03".into(), "2026-12-17".into())), // W49, W51
+        });
+        let t: Vec<(String, f32, f32)> = texts(&items);
+        let x_of = |label: &str| t.iter().find(|x| x.0 == label).map(|x| x.1);
+        assert!(x_of("2026-W51").is_some(), "the weeks run on to the forecast: {t:?}");
+        assert!(x_of("2026-W52").is_none(), "and no further");
+        let band = items
+            .iter()
+            .find_map(|i| match i {
+                Item::Fill { x, w, h, color, .. } if *color == BAND => Some((*x, *w, *h)),
+                _ => None,
+            })
+            .expect("a band");
+        let due = items
+            .iter()
+            .find_map(|i| match i {
+                Item::Line { x1, color, .. } if *color == DUE => Some(*x1),
+                _ => None,
+            })
+            .expect("a due rule");
+        // The band covers W49 to W51; the due rule stands inside it, in W50.
+        let (w49, w51) = (x_of("2026-W49").expect("W49"), x_of("2026-W51").expect("W51"));
+        assert!(band.0 <= w49 && band.0 + band.1 >= w51, "{band:?} {w49} {w51}");
+        assert!(due > band.0 && due < band.0 + band.1);
+        assert!(band.2 > 0.0 && band.2 < height);
+    }
 }
