@@ -144,10 +144,11 @@ async fn maps_issues_pull_requests_and_milestones() {
     assert_eq!(v10.project.as_deref(), Some("acme/widgets"));
     assert!(v10.created.is_some() && v10.closed.is_some());
 
-    // 1 (repo) + 1 (issues) + 1 (milestones), with the token and the JSON media type.
-    assert_eq!(stats.requests, 3);
+    // 1 (repo) + 1 (issues) + 1 (milestones) + 1 (the blockers of the one issue whose
+    // summary counts one), with the token and the JSON media type.
+    assert_eq!(stats.requests, 3 + 1, "+ 1: the recorded issue whose summary counts a blocker");
     let requests = fake.requests().await;
-    assert_eq!(requests.len(), 3);
+    assert_eq!(requests.len(), 4);
     for r in &requests {
         let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
         assert_eq!(auth, Some(format!("Bearer {TOKEN}").as_str()));
@@ -257,12 +258,12 @@ async fn follows_a_renamed_repository() {
     assert_eq!(imported.items.len(), 8);
     assert_eq!(imported.items[0].id, "github:acme/widgets#1", "ids use the current name");
     // rolecall follows the redirect itself: every request on the wire is counted.
-    assert_eq!(stats.requests, 4);
+    assert_eq!(stats.requests, 4 + 1, "+ 1: the blockers of the recorded issue that has one");
     assert_eq!(
         fake.request_lines().await[..2],
         ["GET /repos/old-owner/old-name", "GET /repositories/700100001"]
     );
-    assert_eq!(fake.requests().await.len(), 4);
+    assert_eq!(fake.requests().await.len(), 5);
     let auth = fake.requests().await[1].headers.get("authorization").cloned();
     assert!(auth.is_some(), "same-origin redirect keeps the token");
 }
@@ -369,7 +370,7 @@ async fn server_errors_are_retried() {
     let (imported, stats) =
         fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
     assert_eq!(imported.items.len(), 8);
-    assert_eq!(stats.requests, 5, "2 failed + 3");
+    assert_eq!(stats.requests, 5 + 1, "2 failed + 3 + the recorded issue's blockers");
 }
 
 #[tokio::test]
@@ -420,7 +421,7 @@ async fn html_and_truncated_bodies_are_retried() {
     let (imported, stats) =
         fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
     assert_eq!(imported.items.len(), 8);
-    assert_eq!(stats.requests, 5);
+    assert_eq!(stats.requests, 5 + 1, "+ 1: the recorded issue's blockers");
 }
 
 #[tokio::test]
@@ -583,7 +584,7 @@ async fn secondary_rate_limit_honours_retry_after() {
         fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
     assert!(started.elapsed() >= Duration::from_secs(2), "waited {:?}", started.elapsed());
     assert_eq!(imported.items.len(), 8);
-    assert_eq!(stats.requests, 5);
+    assert_eq!(stats.requests, 5 + 1, "+ 1: the recorded issue's blockers");
 }
 
 #[tokio::test]
@@ -600,7 +601,7 @@ async fn secondary_rate_limit_without_retry_after() {
     let (imported, stats) =
         fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect("fetch");
     assert_eq!(imported.items.len(), 8);
-    assert_eq!(stats.requests, 4);
+    assert_eq!(stats.requests, 4 + 1, "+ 1: the recorded issue's blockers");
 
     // A retry-after beyond max-wait-secs stops at once.
     let fake = Fake::start().await;
@@ -756,7 +757,7 @@ async fn include_exclude_archived_and_forks() {
     assert_eq!(projects.into_iter().collect::<Vec<_>>(), ["acme/old-site", "acme/widgets"]);
     assert!(stats.skipped.is_empty());
     // 1 (list) + 2 × (issues + milestones).
-    assert_eq!(stats.requests, 5);
+    assert_eq!(stats.requests, 5 + 1, "+ 1: the recorded issue's blockers");
 }
 
 #[tokio::test]
@@ -1168,4 +1169,58 @@ async fn endless_empty_pages_and_next_links_elsewhere_are_refused() {
         .expect_err("refused");
     assert!(err.to_string().contains("the next page is on another host"), "{err}");
     assert!(elsewhere.requests().await.is_empty(), "another host was asked");
+}
+
+/// GitHub's native relationships: blockers are asked for only where an issue's
+/// dependencies summary counts one (one request each), become `blocked-by` links across
+/// repositories, and a server without the endpoint (older Enterprise Server) has none;
+/// sub-issues need no request, each child naming its parent.
+#[tokio::test]
+async fn native_dependencies_are_fetched_only_where_the_summary_says() {
+    let fake = Fake::start().await;
+    let mut issues = fake::many_issues("acme/app", 4);
+    // many_issues lists newest first: #4, #3, #2, #1.
+    let api = |repo: &str, n: u64| format!("{}/repos/{repo}/issues/{n}", fake.url());
+    issues[0]["issue_dependencies_summary"] =
+        json!({"blocked_by": 2, "total_blocked_by": 2, "blocking": 0});
+    issues[1]["issue_dependencies_summary"] =
+        json!({"blocked_by": 0, "total_blocked_by": 0, "blocking": 1});
+    issues[2]["issue_dependencies_summary"] =
+        json!({"blocked_by": 1, "total_blocked_by": 1, "blocking": 0});
+    issues[3]["parent_issue_url"] = json!(api("acme/app", 4));
+    fake.whole_repo("acme/app", 77, &issues, &[]).await;
+    let blocker = |repo: &str, n: u64| json!({"number": n, "url": api(repo, n), "html_url": format!("https://github.com/{repo}/issues/{n}")});
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/app/issues/4/dependencies/blocked_by"))
+        .respond_with(ok(&json!([blocker("acme/app", 3), blocker("acme/platform", 12)])))
+        .mount(&fake.server)
+        .await;
+    // #2's server has no such endpoint: nothing, and no failure.
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/app/issues/2/dependencies/blocked_by"))
+        .respond_with(error(404, "not-found.json"))
+        .mount(&fake.server)
+        .await;
+    let (imported, stats) =
+        fake::fetch("github:acme/app", &fake::settings(&fake.url())).await.expect("fetch");
+    let item = |key: &str| imported.items.iter().find(|i| i.key == key).expect(key);
+    let links: Vec<(String, String)> = item("acme/app#4")
+        .links
+        .iter()
+        .map(|l| (l.kind.to_string(), l.target.to_string()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("blocked-by".to_string(), "github:acme/app#3".to_string()),
+            ("blocked-by".to_string(), "github:acme/platform#12".to_string())
+        ]
+    );
+    assert!(item("acme/app#2").links.is_empty());
+    assert_eq!(item("acme/app#1").parent.as_deref(), Some("github:acme/app#4"));
+    // The repository, its two lists, and one request for each issue that has blockers.
+    assert_eq!(stats.requests, 3 + 2);
+    let asked: Vec<String> =
+        fake.request_lines().await.into_iter().filter(|l| l.contains("/dependencies/")).collect();
+    assert_eq!(asked.len(), 2, "{asked:?}");
 }

@@ -3,8 +3,10 @@
 //! Per repository: the repository itself (which follows a rename), the issue list (issues
 //! and pull requests, every state) and the milestone list (every state), 100 to a page,
 //! following `rel="next"` exactly as given. That is 1 + max(1, ⌈issues/100⌉) +
-//! max(1, ⌈milestones/100⌉) requests; for `github:OWNER` the repository objects come from
-//! the owner's list instead, so the first 1 is replaced by ⌈repos/100⌉ for all of them.
+//! max(1, ⌈milestones/100⌉) requests, plus one for each issue whose dependencies summary
+//! counts a blocker (GitHub's native dependencies); for `github:OWNER` the repository
+//! objects come from the owner's list instead, so the first 1 is replaced by ⌈repos/100⌉
+//! for all of them.
 
 use std::collections::HashSet;
 
@@ -71,7 +73,50 @@ pub(super) async fn repo_data(
         Err(FetchError::Access { status: 404 | 410, .. }) => Vec::new(),
         Err(e) => return Err(e),
     };
+    blockers(client, full_name, &mut issues).await?;
     Ok(RepoData { full_name: full_name.to_string(), issues, milestones })
+}
+
+/// GitHub's native dependencies: `GET …/issues/{n}/dependencies/blocked_by`, only for the
+/// issues whose summary counts a blocker (the reverse edges follow from these; asking
+/// for `blocking` too would double the requests). A server without the endpoint (older
+/// Enterprise Server: 404) or without access to it simply has none. Sub-issues need no
+/// request: each child names its parent (`parent_issue_url`).
+async fn blockers(
+    client: &Client,
+    full_name: &str,
+    issues: &mut [payload::Issue],
+) -> Result<(), FetchError> {
+    use futures_util::StreamExt;
+    let wanted: Vec<(usize, u64)> = issues
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.pull_request.is_none() && i.blocked_by_count() > 0)
+        .filter_map(|(k, i)| Some((k, i.number?)))
+        .collect();
+    let fetched: Vec<(usize, Result<Vec<payload::Issue>, FetchError>)> =
+        futures_util::stream::iter(wanted)
+            .map(|(k, n)| async move {
+                let url = client.url(&format!(
+                    "/repos/{full_name}/issues/{n}/dependencies/blocked_by?per_page=100"
+                ));
+                (k, all_pages::<payload::Issue>(client, &url, None).await)
+            })
+            .buffered(4)
+            .collect()
+            .await;
+    for (k, got) in fetched {
+        match got {
+            Ok(list) => {
+                issues[k].blocked_by = list.into_iter().filter_map(|b| b.url).collect();
+            }
+            Err(FetchError::Access { status, .. }) => {
+                tracing::debug!("{full_name}: no native dependencies ({status})");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Every item of the list at `url` (every page).

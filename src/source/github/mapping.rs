@@ -60,7 +60,12 @@ pub(super) fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<
     }
     let body = raw.body.clone().unwrap_or_default();
     let mut links = if is_pr { closing_links(&body, repo) } else { Vec::new() };
-    for l in dependency_links(&body, repo) {
+    let native = raw
+        .blocked_by
+        .iter()
+        .filter_map(|u| issue_id_from_api_url(u))
+        .map(|target| Link { kind: link_kind::BLOCKED_BY.into(), target: target.into() });
+    for l in native.chain(dependency_links(&body, repo)) {
         if !links.contains(&l) {
             links.push(l);
         }

@@ -124,6 +124,24 @@ pub(super) struct Issue {
     pub parent_issue_url: Option<String>,
     pub sub_issues_summary: Option<serde_json::Map<String, serde_json::Value>>,
     pub issue_dependencies_summary: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The API URL of the issue (`https://api.github.com/repos/o/r/issues/5`).
+    pub url: Option<String>,
+    /// Filled by the fetch, not GitHub's issue payload: the API URLs of the issues that
+    /// block this one (GitHub's native dependencies).
+    #[serde(skip)]
+    pub blocked_by: Vec<String>,
+}
+
+impl Issue {
+    /// How many issues block this one, by its dependencies summary (0 when absent).
+    pub(super) fn blocked_by_count(&self) -> u64 {
+        let s = self.issue_dependencies_summary.as_ref();
+        ["total_blocked_by", "blocked_by"]
+            .iter()
+            .filter_map(|k| s.and_then(|m| m.get(*k)).and_then(serde_json::Value::as_u64))
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// A list that may be `null`.
