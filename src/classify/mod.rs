@@ -564,23 +564,21 @@ impl<'a> Context<'a> {
         f
     }
 
-    /// A blocking or related link to an item of another team (when both teams are known),
-    /// else of another project or repository.
+    /// A blocking link to an item of another team (when both teams are known), else of
+    /// another GitHub repository.
     fn has_cross_team_link(&self, item: &Item) -> bool {
         item.links.iter().any(|l| {
-            if matches!(
-                l.kind.as_str(),
-                link_kind::DUPLICATES
-                    | link_kind::DUPLICATED_BY
-                    | link_kind::CLONES
-                    | link_kind::CLONED_BY
-            ) {
+            // Only a dependency crosses teams: "relates to", duplicates and clones say
+            // nothing of who waits on whom.
+            if !matches!(l.kind.as_str(), link_kind::BLOCKS | link_kind::BLOCKED_BY) {
                 return false;
             }
             let target = self.index.get(l.target.as_str()).map(|&i| &self.items[i]);
             match (target.and_then(|t| t.team.as_deref()), item.team.as_deref()) {
                 (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
-                _ => scope(&l.target) != scope(&item.id),
+                // Without teams, another GitHub repository is another team's; another Jira
+                // project of the same site is not (a project key is not a team).
+                _ => l.target.starts_with("github:") && scope(&l.target) != scope(&item.id),
             }
         })
     }
