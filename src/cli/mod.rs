@@ -50,7 +50,7 @@ pub enum Command {
     Eval(EvalArgs),
     /// Write the week's product, program and project reports (the main job)
     Report(ReportArgs),
-    /// Carry a week's written reports to where people read them (the Actions run page)
+    /// Carry a week's written reports to where people read them: the Actions run page, a GitHub issue, Slack
     Publish(PublishArgs),
     /// E-mail a week's written reports: a summary in the body, the PDFs attached
     Email(EmailArgs),
