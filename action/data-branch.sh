@@ -44,6 +44,10 @@ save)
   week=${RC_WEEK:?RC_WEEK: the week reported}
   [ -d "$out" ] || fail "$out is not there: restore first"
   cd "$out"
+  # The GitHub cache holds issue bodies, private ones included: never on the branch.
+  if ! grep -qx '/.rolecall/cache/' .gitignore 2>/dev/null; then
+    printf '/.rolecall/cache/\n' >>.gitignore
+  fi
   git add -A .
   msg="rolecall: $week"
   if git rev-parse -q --verify HEAD >/dev/null && git diff --cached --quiet; then

@@ -59,6 +59,8 @@ async fn measure(n: u64, runs: usize, latency: Duration) -> (u64, usize, Duratio
         token_origin: "GITHUB_TOKEN",
         config: GithubConfig { gh_cli: false, ..GithubConfig::default() },
         progress: false,
+        cache: None,
+        full: false,
     };
     let spec = SourceSpec::parse("github:acme/bench").expect("spec");
     let ctx = SourceCtx::new(&spec, &Config::default());

@@ -166,6 +166,10 @@ pub struct ReportArgs {
     /// Then e-mail the week's reports (as `rolecall email`)
     #[arg(long)]
     pub email: bool,
+
+    /// Fetch every GitHub issue again instead of only what changed since the last run
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -405,6 +409,10 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     let classifier = Classifier::check(&config)?;
     let source_args = args.sources;
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
+    // GitHub sources sync incrementally through a cache beside the stored weeks.
+    config.github.cache_dir =
+        Some(crate::report::default_state_dir(&out_dir, &config).join("cache").join("github"));
+    config.github.full = args.full;
     let request = crate::report::Request {
         week,
         as_of,

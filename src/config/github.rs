@@ -44,6 +44,15 @@ pub struct GithubConfig {
     pub deadline_secs: u64,
     /// Ask the GitHub CLI (`gh auth token`) for a token when no variable holds one.
     pub gh_cli: bool,
+    /// `report` keeps an incremental-sync cache in the state folder (`cache/github/`):
+    /// later runs ask only for what changed, with ETags.
+    pub cache: bool,
+    /// Where that cache is, set by `report` from its output folder (not a config key).
+    #[serde(skip)]
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// `--full`: fetch everything again and refresh the cache (not a config key).
+    #[serde(skip)]
+    pub full: bool,
 }
 
 impl Default for GithubConfig {
@@ -64,6 +73,9 @@ impl Default for GithubConfig {
             request_deadline_secs: 120,
             deadline_secs: 3600,
             gh_cli: true,
+            cache: true,
+            cache_dir: None,
+            full: false,
         }
     }
 }

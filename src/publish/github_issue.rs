@@ -472,6 +472,7 @@ impl Publisher<'_> {
             FetchError::Access { status, message, .. } => {
                 Error::Run(format!("{verb} {shown}: {status} {message}"))
             }
+            FetchError::NotModified => Error::Run(format!("{verb} {shown}: an unexpected 304")),
             FetchError::Fatal(m) | FetchError::Unsure(m) => Error::Run(format!(
                 "{m} (run again: what was published is found and updated, not duplicated)"
             )),

@@ -1224,3 +1224,162 @@ async fn native_dependencies_are_fetched_only_where_the_summary_says() {
         fake.request_lines().await.into_iter().filter(|l| l.contains("/dependencies/")).collect();
     assert_eq!(asked.len(), 2, "{asked:?}");
 }
+
+/// Incremental sync: the first run fetches everything and stores it; later runs ask only
+/// for issues updated since (a few minutes' overlap) and send each list's ETag, so an
+/// unchanged repository answers 304s; changes merge into what was cached; a failed run
+/// leaves the cache as it was; `full` fetches everything again.
+#[tokio::test]
+async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure() {
+    use wiremock::matchers::{header, query_param, query_param_is_missing};
+    let fake = Fake::start().await;
+    let issues = fake::many_issues("acme/app", 3);
+    fake.repo("acme/app", 88).await;
+    let issues_path = "/repos/acme/app/issues";
+    let milestones_path = "/repos/acme/app/milestones";
+    // Full list, first run.
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .and(query_param_is_missing("since"))
+        .respond_with(ok(&Value::Array(issues.clone())).insert_header("etag", "\"full\""))
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    // Changes since: none, until the ETag of that answer comes back.
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .and(header("if-none-match", "\"none-since\""))
+        .respond_with(limited(ResponseTemplate::new(304), 4990))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .and(query_param("state", "all"))
+        .respond_with(ok(&json!([])).insert_header("etag", "\"none-since\""))
+        .with_priority(3)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(milestones_path))
+        .and(header("if-none-match", "\"m1\""))
+        .respond_with(limited(ResponseTemplate::new(304), 4990))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(milestones_path))
+        .respond_with(ok(&json!([])).insert_header("etag", "\"m1\""))
+        .with_priority(3)
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = fake::settings(&fake.url());
+    settings.cache = Some(rolecall::source::github::Cache::new(dir.path()));
+    let keys = |items: &[Item]| items.iter().map(|i| i.key.to_string()).collect::<Vec<_>>();
+    let cache_file = dir.path().join("acme~app.json");
+
+    // 1: everything, stored.
+    let (first, stats) = fake::fetch("github:acme/app", &settings).await.expect("first");
+    assert_eq!(keys(&first.items), ["acme/app#1", "acme/app#2", "acme/app#3"]);
+    assert_eq!(stats.requests, 3);
+    let stored: Value =
+        serde_json::from_slice(&std::fs::read(&cache_file).expect("cache")).expect("JSON");
+    assert!(
+        stored["since"].is_string() && stored["issues"].as_object().map(|o| o.len()) == Some(3)
+    );
+    // 2: issues since then (an empty 200: the URL is new), milestones 304.
+    fake.server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/app"))
+        .respond_with(ok(&fake::repo_json("acme/app", 88)))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .and(header("if-none-match", "\"none-since\""))
+        .respond_with(limited(ResponseTemplate::new(304), 4990))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .and(query_param("state", "all"))
+        .respond_with(ok(&json!([])).insert_header("etag", "\"none-since\""))
+        .with_priority(3)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(milestones_path))
+        .and(header("if-none-match", "\"m1\""))
+        .respond_with(limited(ResponseTemplate::new(304), 4990))
+        .mount(&fake.server)
+        .await;
+    let (second, _) = fake::fetch("github:acme/app", &settings).await.expect("second");
+    assert_eq!(second.items, first.items, "the cache gives the same items");
+    let lines = fake.request_lines().await;
+    assert!(lines.iter().any(|l| l.contains("/issues?") && l.contains("since=")), "{lines:?}");
+    // 3: nothing changed: the same request, its ETag, a 304; only the repository is a 200.
+    let (third, _) = fake::fetch("github:acme/app", &settings).await.expect("third");
+    assert_eq!(third.items, first.items);
+    let third_requests: Vec<_> = fake.requests().await.into_iter().skip(lines.len()).collect();
+    assert_eq!(third_requests.len(), 3, "repository, issues, milestones");
+    let etag_of = |r: &wiremock::Request| {
+        r.headers.get("if-none-match").and_then(|v| v.to_str().ok()).map(str::to_string)
+    };
+    assert_eq!(etag_of(&third_requests[1]).as_deref(), Some("\"none-since\""), "issues: 304");
+    assert_eq!(etag_of(&third_requests[2]).as_deref(), Some("\"m1\""), "milestones: 304");
+    // 4: a change: issue 2 was edited; merged into the rest.
+    let mut edited = issues[1].clone();
+    edited["title"] = json!("Edited title");
+    fake.server.reset().await;
+    fake.repo("acme/app", 88).await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .respond_with(ok(&json!([edited])).insert_header("etag", "\"after-edit\""))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(milestones_path))
+        .respond_with(limited(ResponseTemplate::new(304), 4990))
+        .mount(&fake.server)
+        .await;
+    let (fourth, _) = fake::fetch("github:acme/app", &settings).await.expect("fourth");
+    assert_eq!(keys(&fourth.items), ["acme/app#1", "acme/app#2", "acme/app#3"]);
+    let two = fourth.items.iter().find(|i| i.key == "acme/app#2").expect("#2");
+    assert_eq!(two.title, "Edited title");
+    // 5: a failure half-way (milestones keep failing) leaves the cache byte for byte.
+    let before = std::fs::read(&cache_file).expect("cache");
+    fake.server.reset().await;
+    fake.repo("acme/app", 88).await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .respond_with(ok(&json!([])))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(milestones_path))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&fake.server)
+        .await;
+    assert!(fake::fetch("github:acme/app", &settings).await.is_err());
+    assert_eq!(std::fs::read(&cache_file).expect("cache"), before, "a failed run changes no cache");
+    // 6: `full` asks for the whole list again (no `since`).
+    fake.server.reset().await;
+    fake.repo("acme/app", 88).await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .and(query_param_is_missing("since"))
+        .respond_with(ok(&Value::Array(issues.clone())).insert_header("etag", "\"full\""))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(milestones_path))
+        .respond_with(ok(&json!([])))
+        .mount(&fake.server)
+        .await;
+    settings.full = true;
+    let (again, _) = fake::fetch("github:acme/app", &settings).await.expect("full");
+    assert_eq!(again.items, first.items);
+    assert!(fake.request_lines().await.iter().all(|l| !l.contains("since=")));
+}

@@ -32,6 +32,8 @@ pub enum FetchError {
     /// taken effect (a 5xx, a broken connection): not sent again blindly, the caller
     /// looks whether it landed first.
     Unsure(String),
+    /// A conditional GET answered 304 (see [`Client::get_if_changed`]).
+    NotModified,
 }
 
 impl std::fmt::Display for FetchError {
@@ -41,6 +43,7 @@ impl std::fmt::Display for FetchError {
                 write!(f, "GET {url}: {status} {message}")
             }
             FetchError::Fatal(message) | FetchError::Unsure(message) => f.write_str(message),
+            FetchError::NotModified => f.write_str("not modified"),
         }
     }
 }
@@ -53,6 +56,16 @@ pub(crate) struct Page<T> {
     pub next: Option<String>,
     /// The page number in the `rel="last"` URL: how many pages there are.
     pub last_page: Option<u32>,
+    /// The response's `ETag`, for a conditional request next time.
+    pub etag: Option<String>,
+}
+
+/// The answer to a conditional GET.
+#[derive(Debug)]
+pub(crate) enum Conditional<T> {
+    /// 304: what was cached under that ETag still holds (no primary rate limit spent).
+    NotModified,
+    Fresh(Page<T>),
 }
 
 /// The rate limit as the latest response told it.
@@ -139,6 +152,7 @@ impl Client {
             }
             FetchError::Fatal(message) => FetchError::Fatal(self.redact(&message)),
             FetchError::Unsure(message) => FetchError::Unsure(self.redact(&message)),
+            FetchError::NotModified => FetchError::NotModified,
         }
     }
 
@@ -171,6 +185,22 @@ impl Client {
         self.request(http::Method::GET, url, None).await
     }
 
+    /// A GET with `If-None-Match: etag`: a 304 says the cached answer still holds.
+    pub(crate) async fn get_if_changed<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+    ) -> Result<Conditional<T>, FetchError> {
+        let Some(etag) = etag else {
+            return self.get(url).await.map(Conditional::Fresh);
+        };
+        match self.request_with(http::Method::GET, url, None, Some(etag)).await {
+            Ok(page) => Ok(Conditional::Fresh(page)),
+            Err(FetchError::NotModified) => Ok(Conditional::NotModified),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Sends `method` to `url` with the JSON `body`, with [`Client::get`]'s retries and
     /// redirects. A POST is sent once when its outcome is unknown (a 5xx, a broken
     /// connection): that comes back as [`FetchError::Unsure`] for the caller to look
@@ -181,6 +211,16 @@ impl Client {
         method: http::Method,
         url: &str,
         body: Option<&serde_json::Value>,
+    ) -> Result<Page<T>, FetchError> {
+        self.request_with(method, url, body, None).await
+    }
+
+    async fn request_with<T: DeserializeOwned>(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<&serde_json::Value>,
+        etag: Option<&str>,
     ) -> Result<Page<T>, FetchError> {
         let verb = method.as_str().to_string();
         let mut url = url.to_string();
@@ -194,7 +234,7 @@ impl Client {
             // time is bounded by this deadline.
             let sent = match tokio::time::timeout(
                 self.request_deadline,
-                self.send(method.clone(), &url, body),
+                self.send(method.clone(), &url, body, etag),
             )
             .await
             {
@@ -205,6 +245,11 @@ impl Client {
                 )),
             };
             let outcome = match sent {
+                Ok((status, headers, _)) if status == StatusCode::NOT_MODIFIED => {
+                    tracing::debug!("{verb} {shown}: 304 (unchanged)");
+                    self.note_rate(&headers);
+                    return Err(FetchError::NotModified);
+                }
                 Ok((status, headers, _)) if status.is_redirection() => {
                     tracing::debug!("{verb} {shown}: {}", status.as_u16());
                     hops += 1;
@@ -308,12 +353,16 @@ impl Client {
         method: http::Method,
         url: &str,
         body: Option<&serde_json::Value>,
+        etag: Option<&str>,
     ) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), String> {
         let uri = http::Uri::try_from(url).map_err(|e| format!("a bad URL: {e}"))?;
-        let builder = http::Request::builder()
+        let mut builder = http::Request::builder()
             .method(method)
             .uri(uri)
             .header(http::header::ACCEPT, "application/vnd.github+json");
+        if let Some(etag) = etag {
+            builder = builder.header(http::header::IF_NONE_MATCH, etag);
+        }
         let request = self
             .octo
             .build_request(builder, body)
@@ -362,6 +411,7 @@ impl Client {
                         data,
                         next: links.next,
                         last_page: links.last.as_deref().and_then(page_number),
+                        etag: header(headers, "etag").map(str::to_string),
                     })
                 }
                 Err(e) if e.is_eof() || e.is_syntax() => Attempt::Retry {

@@ -16,6 +16,10 @@ pub struct Settings {
     pub config: GithubConfig,
     /// Draw progress bars (stderr is a terminal, not quiet, not CI).
     pub progress: bool,
+    /// Where the incremental-sync cache lives; `None`: every fetch is a full one.
+    pub cache: Option<super::Cache>,
+    /// Fetch everything again (`--full`), then refresh the cache.
+    pub full: bool,
 }
 
 /// The environment a run reads; a struct so tests can give their own.
@@ -87,7 +91,15 @@ impl Settings {
                 )));
             }
         }
-        Ok(Settings { api_url, token, token_origin, config: config.clone(), progress: false })
+        Ok(Settings {
+            api_url,
+            token,
+            token_origin,
+            config: config.clone(),
+            progress: false,
+            cache: None,
+            full: false,
+        })
     }
 }
 

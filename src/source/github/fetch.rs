@@ -77,6 +77,115 @@ pub(super) async fn repo_data(
     Ok(RepoData { full_name: full_name.to_string(), issues, milestones })
 }
 
+/// What an incremental fetch of a repository leaves to store once the whole source is in.
+pub(super) type Pending = super::cache::RepoCache;
+
+/// [`repo_data`] through the cache: only issues updated since the last complete fetch
+/// (a few minutes' overlap), each list's first page asked with its ETag — an unchanged
+/// repository answers 304s — merged into what was cached. Returns the data and the cache
+/// to store when the whole source succeeded.
+pub(super) async fn repo_data_cached(
+    client: &Client,
+    full_name: &str,
+    bar: &Bar,
+    cache: &super::cache::Cache,
+    full: bool,
+) -> Result<(RepoData, Pending), FetchError> {
+    use super::client::Conditional;
+    use serde_json::Value;
+    let old = if full { None } else { cache.load(full_name) };
+    let started = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let base = format!("/repos/{full_name}/issues?state=all&per_page=100");
+    let issues_url = match old.as_ref().and_then(|o| o.since.as_deref()) {
+        Some(since) => client.url(&format!("{base}&since={since}")),
+        None => client.url(&base),
+    };
+    let etag = old.as_ref().filter(|o| o.issues_url.as_deref() == Some(issues_url.as_str()));
+    let etag = etag.and_then(|o| o.issues_etag.as_deref());
+    let mut new = old
+        .clone()
+        .unwrap_or_else(|| Pending { repo: full_name.to_string(), ..Pending::default() });
+    let changed: Vec<Value> = match client.get_if_changed::<Vec<Value>>(&issues_url, etag).await {
+        Ok(Conditional::NotModified) => Vec::new(),
+        Ok(Conditional::Fresh(page)) => {
+            new.issues_etag = page.etag.clone();
+            pages_from(client, &issues_url, Some(page), Some(bar)).await?
+        }
+        // A repository with issues turned off answers 410.
+        Err(FetchError::Access { status: 410, .. }) => {
+            tracing::info!("{full_name}: issues are turned off");
+            new.issues.clear();
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    new.issues_url = Some(issues_url);
+    let mut touched = Vec::new();
+    for v in changed {
+        if let Some(n) = v.get("number").and_then(Value::as_u64) {
+            touched.push(n);
+            new.issues.insert(n, v);
+        }
+    }
+    // Move `since` on only when something arrived: the same request next week is then
+    // answered 304 while nothing changes.
+    if old.is_none() || !touched.is_empty() {
+        new.since = Some(started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    }
+    let milestones_url =
+        client.url(&format!("/repos/{full_name}/milestones?state=all&per_page=100"));
+    let etag = old.as_ref().and_then(|o| o.milestones_etag.as_deref());
+    match client.get_if_changed::<Vec<Value>>(&milestones_url, etag).await {
+        Ok(Conditional::NotModified) => {}
+        Ok(Conditional::Fresh(page)) => {
+            new.milestones_etag = page.etag.clone();
+            new.milestones = pages_from(client, &milestones_url, Some(page), None).await?;
+        }
+        Err(FetchError::Access { status: 404 | 410, .. }) => new.milestones.clear(),
+        Err(e) => return Err(e),
+    }
+    // The typed issues, with native blockers asked again only for the issues that changed.
+    let mut issues: Vec<payload::Issue> = Vec::with_capacity(new.issues.len());
+    let mut numbers = Vec::with_capacity(new.issues.len());
+    for (n, v) in &new.issues {
+        match serde_json::from_value::<payload::Issue>(v.clone()) {
+            Ok(i) => {
+                issues.push(i);
+                numbers.push(*n);
+            }
+            Err(e) => tracing::warn!("{full_name}#{n}: cached issue unreadable ({e}); skipped"),
+        }
+    }
+    let mut fresh: Vec<payload::Issue> = Vec::new();
+    let mut fresh_at = Vec::new();
+    for (k, n) in numbers.iter().enumerate() {
+        if touched.contains(n) || old.is_none() {
+            fresh.push(issues[k].clone());
+            fresh_at.push(k);
+        } else if let Some(b) = new.blocked_by.get(n) {
+            issues[k].blocked_by = b.clone();
+        }
+    }
+    blockers(client, full_name, &mut fresh).await?;
+    for (f, k) in fresh.into_iter().zip(fresh_at) {
+        let n = numbers[k];
+        if f.blocked_by.is_empty() {
+            new.blocked_by.remove(&n);
+        } else {
+            new.blocked_by.insert(n, f.blocked_by.clone());
+        }
+        issues[k].blocked_by = f.blocked_by;
+    }
+    let milestones = new
+        .milestones
+        .iter()
+        .filter_map(|v| serde_json::from_value::<payload::Milestone>(v.clone()).ok())
+        .collect();
+    // Newest first, as the list is without a cache.
+    issues.reverse();
+    Ok((RepoData { full_name: full_name.to_string(), issues, milestones }, new))
+}
+
 /// GitHub's native dependencies: `GET …/issues/{n}/dependencies/blocked_by`, only for the
 /// issues whose summary counts a blocker (the reverse edges follow from these; asking
 /// for `blocking` too would double the requests). A server without the endpoint (older
@@ -133,13 +242,26 @@ async fn all_pages<T: DeserializeOwned>(
     first: &str,
     bar: Option<&Bar>,
 ) -> Result<Vec<T>, FetchError> {
+    pages_from(client, first, None, bar).await
+}
+
+/// [`all_pages`], its first page already fetched when `fetched` is given.
+async fn pages_from<T: DeserializeOwned>(
+    client: &Client,
+    first: &str,
+    mut fetched: Option<super::client::Page<Vec<T>>>,
+    bar: Option<&Bar>,
+) -> Result<Vec<T>, FetchError> {
     let mut out = Vec::new();
     let mut url = first.to_string();
     let mut visited = HashSet::new();
     let mut empty_in_a_row = 0;
     let mut announced: Option<usize> = None;
     for page in 1.. {
-        let got = client.get::<Vec<T>>(&url).await?;
+        let got = match fetched.take() {
+            Some(p) => p,
+            None => client.get::<Vec<T>>(&url).await?,
+        };
         empty_in_a_row = if got.data.is_empty() { empty_in_a_row + 1 } else { 0 };
         announced = announced.or(got.last_page.map(|n| n as usize));
         out.extend(got.data);

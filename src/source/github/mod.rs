@@ -7,6 +7,7 @@
 //! `fetch` decides what to GET, `payload` is GitHub's JSON as we read it, `mapping`
 //! turns it into the model, `progress` draws bars on a terminal.
 
+mod cache;
 pub(crate) mod client;
 mod config;
 pub(crate) mod fetch;
@@ -19,6 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt;
 
+pub use cache::Cache;
 pub use client::{redact_url, FetchError, RateLimit};
 pub use config::{Env, GithubConfig, OnRepoError, Settings, PUBLIC_API};
 pub use secret::Token;
@@ -95,6 +97,10 @@ pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imp
     let target = Target::parse(spec)?;
     let mut settings = Settings::resolve(&config.github, &Env::from_process(), &config.origin)?;
     settings.progress = progress::wanted();
+    if config.github.cache {
+        settings.cache = config.github.cache_dir.clone().map(Cache::new);
+    }
+    settings.full = config.github.full;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -157,6 +163,7 @@ pub async fn fetch(
         client::Client::new(settings).map_err(|e| Error::Run(format!("{}: {e}", ctx.spec)))?;
     let bars = progress::Progress::new(settings.progress);
     let mut data = Vec::new();
+    let mut pending: Vec<fetch::Pending> = Vec::new();
     let mut stats = Stats::default();
     match target {
         Target::Repo { owner, name } => {
@@ -167,12 +174,21 @@ pub async fn fetch(
                 if !full.eq_ignore_ascii_case(&format!("{owner}/{name}")) {
                     tracing::info!("{}: {owner}/{name} is now {full} (renamed)", ctx.spec);
                 }
-                fetch::repo_data(&client, &full, &bar).await
+                match &settings.cache {
+                    Some(cache) => {
+                        fetch::repo_data_cached(&client, &full, &bar, cache, settings.full)
+                            .await
+                            .map(|(d, p)| (d, Some(p)))
+                    }
+                    None => fetch::repo_data(&client, &full, &bar).await.map(|d| (d, None)),
+                }
             }
             .await;
             bar.finish();
             // A source naming one repository has nothing without it: an error either way.
-            data.push(got.map_err(|e| fetch_error(ctx, None, &e, &client))?);
+            let (d, p) = got.map_err(|e| fetch_error(ctx, None, &e, &client))?;
+            data.push(d);
+            pending.extend(p);
         }
         Target::Owner(owner) => {
             let repos = fetch::owner_repos(&client, owner, &settings.config)
@@ -187,7 +203,20 @@ pub async fn fetch(
                         let client = &client;
                         let bar = bars.bar(&full);
                         async move {
-                            let got = fetch::repo_data(client, &full, &bar).await;
+                            let got = match &settings.cache {
+                                Some(cache) => fetch::repo_data_cached(
+                                    client,
+                                    &full,
+                                    &bar,
+                                    cache,
+                                    settings.full,
+                                )
+                                .await
+                                .map(|(d, p)| (d, Some(p))),
+                                None => {
+                                    fetch::repo_data(client, &full, &bar).await.map(|d| (d, None))
+                                }
+                            };
                             bar.finish();
                             (full, got)
                         }
@@ -195,7 +224,10 @@ pub async fn fetch(
                     .buffered(settings.config.concurrency.max(1));
             while let Some((full, got)) = results.next().await {
                 match got {
-                    Ok(d) => data.push(d),
+                    Ok((d, p)) => {
+                        data.push(d);
+                        pending.extend(p);
+                    }
                     Err(e @ FetchError::Access { .. })
                         if settings.config.on_repo_error == OnRepoError::Warn =>
                     {
@@ -210,6 +242,14 @@ pub async fn fetch(
                     ctx.spec,
                     stats.skipped.join("; ")
                 )));
+            }
+        }
+    }
+    // The whole source is in: now, and only now, the cache moves on.
+    if let Some(cache) = &settings.cache {
+        for p in &pending {
+            if let Err(e) = cache.save(p) {
+                tracing::warn!("{}: cannot store the cache of {}: {e}", ctx.spec, p.repo);
             }
         }
     }

@@ -208,6 +208,8 @@ pub fn settings(api_url: &str) -> Settings {
             ..GithubConfig::default()
         },
         progress: false,
+        cache: None,
+        full: false,
     }
 }
 
