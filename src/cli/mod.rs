@@ -170,6 +170,10 @@ pub struct ReportArgs {
     /// Fetch every GitHub issue again instead of only what changed since the last run
     #[arg(long)]
     pub full: bool,
+
+    /// Stop a GitHub source safely before it makes more than N requests
+    #[arg(long, value_name = "N")]
+    pub max_requests: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -413,6 +417,9 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     config.github.cache_dir =
         Some(crate::report::default_state_dir(&out_dir, &config).join("cache").join("github"));
     config.github.full = args.full;
+    if args.max_requests.is_some() {
+        config.github.max_requests = args.max_requests;
+    }
     let request = crate::report::Request {
         week,
         as_of,

@@ -53,6 +53,9 @@ pub struct GithubConfig {
     /// `--full`: fetch everything again and refresh the cache (not a config key).
     #[serde(skip)]
     pub full: bool,
+    /// The most requests one source may make; past it the fetch stops with an error and
+    /// nothing is written (`--max-requests`; none by default).
+    pub max_requests: Option<u64>,
 }
 
 impl Default for GithubConfig {
@@ -76,6 +79,7 @@ impl Default for GithubConfig {
             cache: true,
             cache_dir: None,
             full: false,
+            max_requests: None,
         }
     }
 }

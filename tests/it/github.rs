@@ -1383,3 +1383,19 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     assert_eq!(again.items, first.items);
     assert!(fake.request_lines().await.iter().all(|l| !l.contains("since=")));
 }
+
+/// `--max-requests`: a source stops safely before going past the bound, saying so.
+#[tokio::test]
+async fn a_source_stops_before_max_requests() {
+    let fake = Fake::start().await;
+    fake.whole_repo("acme/app", 9, &fake::many_issues("acme/app", 2), &[]).await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.max_requests = Some(2);
+    let err = fake::fetch("github:acme/app", &settings).await.expect_err("stopped").to_string();
+    assert!(err.contains("stopped before request 3 ("), "{err}");
+    assert!(err.contains("max-requests is 2; nothing was written"), "{err}");
+    assert_eq!(fake.requests().await.len(), 2, "the bound holds on the wire");
+    settings.config.max_requests = Some(3);
+    let (imported, stats) = fake::fetch("github:acme/app", &settings).await.expect("within");
+    assert_eq!((imported.items.len(), stats.requests), (2, 3));
+}

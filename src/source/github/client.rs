@@ -90,6 +90,8 @@ pub(crate) struct Client {
     max_wait: Duration,
     secondary_wait: Duration,
     requests: AtomicU64,
+    /// `[github] max-requests`: the fetch stops before going past it.
+    max_requests: Option<u64>,
     rate: Mutex<RateLimit>,
 }
 
@@ -133,6 +135,7 @@ impl Client {
             max_wait: Duration::from_secs(c.max_wait_secs),
             secondary_wait: Duration::from_secs(c.secondary_wait_secs),
             requests: AtomicU64::new(0),
+            max_requests: c.max_requests,
             rate: Mutex::new(RateLimit::default()),
         })
     }
@@ -228,7 +231,14 @@ impl Client {
         let (mut attempt, mut hops) = (0u32, 0u32);
         loop {
             self.wait_for_quota().await?;
-            self.requests.fetch_add(1, Ordering::Relaxed);
+            let sent = self.requests.fetch_add(1, Ordering::Relaxed);
+            if let Some(max) = self.max_requests.filter(|&m| sent >= m) {
+                self.requests.fetch_sub(1, Ordering::Relaxed);
+                return Err(FetchError::Fatal(format!(
+                    "stopped before request {} ({verb} {shown}): max-requests is {max}; nothing was written (raise it, or narrow [github] include)",
+                    sent + 1
+                )));
+            }
             let started = std::time::Instant::now();
             // The read timeout bounds silence; a server that drips its answer a byte at a
             // time is bounded by this deadline.

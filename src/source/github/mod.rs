@@ -197,6 +197,19 @@ pub async fn fetch(
             if repos.is_empty() {
                 tracing::warn!("{}: no repositories selected", ctx.spec);
             }
+            // An estimate before the work: two lists a repository (more for long ones).
+            let rate = client.rate_limit();
+            let estimate = client.requests() + 2 * repos.len() as u64;
+            tracing::info!(
+                "{}: {} repositories; about {} requests{}",
+                ctx.spec,
+                repos.len(),
+                estimate,
+                match (rate.remaining, rate.limit) {
+                    (Some(r), Some(l)) => format!("; {r} of {l} left this hour"),
+                    _ => String::new(),
+                }
+            );
             let mut results =
                 futures_util::stream::iter(repos.iter().filter_map(|r| r.full_name()))
                     .map(|full| {
