@@ -78,10 +78,13 @@ impl Cache {
     pub(crate) fn save(&self, c: &RepoCache) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         let path = self.path(&c.repo);
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        let tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         let mut c = c.clone();
         c.schema = SCHEMA;
-        serde_json::to_writer(&mut tmp, &c).map_err(std::io::Error::other)?;
+        // Buffered: unbuffered, serde writes every token with a syscall of its own.
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+        serde_json::to_writer(&mut w, &c).map_err(std::io::Error::other)?;
+        let tmp = w.into_inner().map_err(|e| e.into_error())?;
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(())
     }

@@ -90,7 +90,7 @@ pub(super) async fn repo_data_cached(
     bar: &Bar,
     cache: &super::cache::Cache,
     full: bool,
-) -> Result<(RepoData, Pending), FetchError> {
+) -> Result<(RepoData, Option<Pending>), FetchError> {
     use super::client::Conditional;
     use serde_json::Value;
     let old = if full { None } else { cache.load(full_name) };
@@ -183,7 +183,16 @@ pub(super) async fn repo_data_cached(
         .collect();
     // Newest first, as the list is without a cache.
     issues.reverse();
-    Ok((RepoData { full_name: full_name.to_string(), issues, milestones }, new))
+    // Unchanged (every answer a 304): nothing to write back.
+    let unchanged = old.as_ref().is_some_and(|o| {
+        touched.is_empty()
+            && o.issues_url == new.issues_url
+            && o.issues_etag == new.issues_etag
+            && o.milestones_etag == new.milestones_etag
+            && o.since == new.since
+    });
+    let pending = (!unchanged).then_some(new);
+    Ok((RepoData { full_name: full_name.to_string(), issues, milestones }, pending))
 }
 
 /// GitHub's native dependencies: `GET …/issues/{n}/dependencies/blocked_by`, only for the

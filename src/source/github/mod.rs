@@ -176,9 +176,7 @@ pub async fn fetch(
                 }
                 match &settings.cache {
                     Some(cache) => {
-                        fetch::repo_data_cached(&client, &full, &bar, cache, settings.full)
-                            .await
-                            .map(|(d, p)| (d, Some(p)))
+                        fetch::repo_data_cached(&client, &full, &bar, cache, settings.full).await
                     }
                     None => fetch::repo_data(&client, &full, &bar).await.map(|d| (d, None)),
                 }
@@ -217,15 +215,16 @@ pub async fn fetch(
                         let bar = bars.bar(&full);
                         async move {
                             let got = match &settings.cache {
-                                Some(cache) => fetch::repo_data_cached(
-                                    client,
-                                    &full,
-                                    &bar,
-                                    cache,
-                                    settings.full,
-                                )
-                                .await
-                                .map(|(d, p)| (d, Some(p))),
+                                Some(cache) => {
+                                    fetch::repo_data_cached(
+                                        client,
+                                        &full,
+                                        &bar,
+                                        cache,
+                                        settings.full,
+                                    )
+                                    .await
+                                }
                                 None => {
                                     fetch::repo_data(client, &full, &bar).await.map(|d| (d, None))
                                 }
