@@ -234,7 +234,21 @@ pub async fn fetch(
                         }
                     })
                     .buffered(settings.config.concurrency.max(1));
+            let (total, mut done) = (repos.len(), 0usize);
+            let step = (total / 10).max(25);
             while let Some((full, got)) = results.next().await {
+                // A line every tenth of the way (at least 25 repositories) for CI logs,
+                // where there are no progress bars.
+                done += 1;
+                if done % step == 0 && done < total {
+                    let rate = client.rate_limit();
+                    tracing::info!(
+                        "{}: {done} of {total} repositories, {} requests{}",
+                        ctx.spec,
+                        client.requests(),
+                        rate.remaining.map(|r| format!(", {r} left")).unwrap_or_default()
+                    );
+                }
                 match got {
                     Ok((d, p)) => {
                         data.push(d);
