@@ -43,11 +43,12 @@ pub trait Importer: Sync {
 }
 
 /// Every importer, in the order error messages list them.
-pub static IMPORTERS: [&dyn Importer; 7] = [
+pub static IMPORTERS: [&dyn Importer; 8] = [
     &jira::Jira,
     &csv::Csv,
     &snapshot::SnapshotFile,
     &github::Github,
+    &github::project::Project,
     &TableExport { name: "linear", import: linear::import },
     &TableExport { name: "asana", import: asana::import },
     &TableExport { name: "github-projects", import: github_projects::import },

@@ -1399,3 +1399,96 @@ async fn a_source_stops_before_max_requests() {
     let (imported, stats) = fake::fetch("github:acme/app", &settings).await.expect("within");
     assert_eq!((imported.items.len(), stats.requests), (2, 3));
 }
+
+/// `github-project:OWNER/NUMBER`: a Projects (v2) board through GraphQL, page by page:
+/// Status, Iteration (with dates), a target date and an estimate become the item's
+/// status, sprint, due date and estimate; issues keep the `github:` source's ids; a
+/// user's project is found when the owner is not an organisation; a token without
+/// `read:project` is told so.
+#[tokio::test]
+async fn github_projects_v2_items_through_graphql() {
+    use wiremock::matchers::body_string_contains;
+    let fake = Fake::start().await;
+    let field = |name: &str| json!({"name": name});
+    let issue = json!({
+        "id": "PVTI_1", "updatedAt": "2026-11-25T10:00:00Z",
+        "fieldValues": {"nodes": [
+            {"__typename": "ProjectV2ItemFieldSingleSelectValue", "name": "In Progress", "field": field("Status")},
+            {"__typename": "ProjectV2ItemFieldIterationValue", "title": "Sprint 7", "startDate": "2026-11-23", "duration": 14, "field": field("Iteration")},
+            {"__typename": "ProjectV2ItemFieldDateValue", "date": "2026-12-01", "field": field("Target date")},
+            {"__typename": "ProjectV2ItemFieldNumberValue", "number": 3.0, "field": field("Estimate")},
+            {"__typename": "ProjectV2ItemFieldTextValue", "text": "payments", "field": field("Area")}
+        ]},
+        "content": {"__typename": "Issue", "number": 12, "title": "Tokenise cards", "url": "https://github.com/acme/api/issues/12",
+            "state": "OPEN", "createdAt": "2026-11-01T09:00:00Z", "updatedAt": "2026-11-25T10:00:00Z", "closedAt": null,
+            "body": "", "repository": {"nameWithOwner": "acme/api"}}
+    });
+    let draft = json!({"id": "PVTI_2", "fieldValues": {"nodes": [
+            {"__typename": "ProjectV2ItemFieldSingleSelectValue", "name": "Done", "field": field("Status")}]},
+        "content": {"__typename": "DraftIssue", "title": "Write the launch post", "body": "", "createdAt": "2026-11-02T09:00:00Z", "updatedAt": "2026-11-20T09:00:00Z"}});
+    let pr = json!({"id": "PVTI_3", "fieldValues": {"nodes": []},
+        "content": {"__typename": "PullRequest", "number": 40, "title": "Add tokeniser", "url": "https://github.com/acme/api/pull/40",
+            "state": "MERGED", "createdAt": "2026-11-03T09:00:00Z", "updatedAt": "2026-11-21T09:00:00Z", "closedAt": "2026-11-21T09:00:00Z",
+            "repository": {"nameWithOwner": "acme/api"}}});
+    let redacted = json!({"id": "PVTI_4", "fieldValues": {"nodes": []}, "content": null});
+    let page = |nodes: Value, next: Option<&str>| {
+        ok(
+            &json!({"data": {"organization": {"projectV2": {"title": "Roadmap", "url": "https://github.com/orgs/acme/projects/5",
+            "items": {"pageInfo": {"hasNextPage": next.is_some(), "endCursor": next}, "nodes": nodes}}}}}),
+        )
+    };
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .and(body_string_contains("\"cursor\":null"))
+        .respond_with(page(json!([issue, draft]), Some("c1")))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .and(body_string_contains("\"cursor\":\"c1\""))
+        .respond_with(page(json!([pr, redacted]), None))
+        .mount(&fake.server)
+        .await;
+    let settings = fake::settings(&fake.url());
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/5").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let imported =
+        rolecall::source::github::project::fetch("acme", 5, &ctx, &settings).await.expect("fetch");
+    let keys: Vec<&str> = imported.items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, ["acme/api#12", "PVTI_2", "acme/api#40"], "redacted content is left out");
+    let i = &imported.items[0];
+    assert_eq!(i.id, "github:acme/api#12", "the github: source's id, so the two merge");
+    assert_eq!((i.state, i.status.as_str()), (State::InProgress, "In Progress"));
+    assert_eq!(i.iteration.as_deref(), Some("Sprint 7"));
+    assert_eq!(i.due.map(|d| d.to_string()).as_deref(), Some("2026-12-01"));
+    assert_eq!(i.estimate, Some(3.0));
+    assert!(i.fields.get("Area").is_some());
+    assert_eq!(imported.iterations.len(), 1);
+    assert_eq!(imported.iterations[0].end.map(|d| d.to_string()).as_deref(), Some("2026-12-06"));
+    assert_eq!(imported.items[1].state, State::Done, "the Status column decides");
+    assert_eq!(imported.items[2].state, State::Done, "merged, no Status");
+    let requests = fake.requests().await;
+    assert_eq!(requests.len(), 2, "two pages");
+    assert!(requests.iter().all(|r| r.headers.get("authorization").is_some()));
+
+    // Not an organisation: the user's project; a token without read:project: said so.
+    fake.server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .and(body_string_contains("\"org\":true"))
+        .respond_with(ok(&json!({"data": {"organization": null}, "errors": [{"type": "NOT_FOUND", "message": "Could not resolve to an Organization with the login of 'octocat'."}]})))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .and(body_string_contains("\"org\":false"))
+        .respond_with(ok(&json!({"errors": [{"type": "INSUFFICIENT_SCOPES", "message": "Your token has not been granted the required scopes to execute this query. The 'projectV2' field requires one of the following scopes: ['read:project']"}]})))
+        .mount(&fake.server)
+        .await;
+    let err = rolecall::source::github::project::fetch("octocat", 1, &ctx, &settings)
+        .await
+        .expect_err("scopes")
+        .to_string();
+    assert!(err.contains("it needs the read:project scope (a classic token) or Projects: read (a fine-grained one)"), "{err}");
+    assert_eq!(fake.requests().await.len(), 2, "organisation first, then the user");
+}

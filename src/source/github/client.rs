@@ -286,7 +286,10 @@ impl Client {
             match outcome {
                 Attempt::Done(page) => return Ok(page),
                 Attempt::Stop(e) => return Err(self.redact_error(e)),
-                Attempt::Retry { reason, wait: None } if method == http::Method::POST => {
+                // A GraphQL query is a POST that changes nothing: retried like a GET.
+                Attempt::Retry { reason, wait: None }
+                    if method == http::Method::POST && !url.ends_with("/graphql") =>
+                {
                     return Err(FetchError::Unsure(format!("{verb} {shown}: {reason}")));
                 }
                 Attempt::Retry { reason, wait } => {

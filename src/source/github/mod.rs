@@ -14,6 +14,7 @@ pub(crate) mod fetch;
 mod mapping;
 mod payload;
 mod progress;
+pub mod project;
 mod secret;
 
 use std::sync::atomic::{AtomicBool, Ordering};
