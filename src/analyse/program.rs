@@ -25,6 +25,9 @@ pub struct ProgramReport<'a> {
     pub risks: Vec<Risk<'a>>,
     /// Risks, assumptions, issues and decisions, open ones, by label or issue type.
     pub raid: Raid<'a>,
+    /// What teams said of their own projects (GitHub Projects' status updates), beside
+    /// the data's verdict.
+    pub team_says: Vec<TeamSays>,
     /// Never omitted: an empty list means "None".
     pub leadership_asks: Vec<String>,
     pub program_items_open: usize,
@@ -112,6 +115,23 @@ pub struct CriticalPath<'a> {
     pub chain: Vec<super::deps::ChainLink<'a>>,
     /// The chain crosses from one team to another.
     pub cross_team: bool,
+}
+
+/// A team's own status update, and whether the data agrees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamSays {
+    pub project: String,
+    pub url: Option<String>,
+    /// `On track`, `At risk`, `Off track`, `Complete`, `Inactive`.
+    pub status: String,
+    /// The colour that status means (On track green, At risk amber, Off track red).
+    pub colour: Option<Status>,
+    pub date: Option<NaiveDate>,
+    pub target_date: Option<NaiveDate>,
+    /// The update's text, its first 300 characters.
+    pub body: String,
+    /// The team's colour differs from the program verdict's.
+    pub differs: bool,
 }
 
 /// The RAID log ([`crate::config::RaidConfig`]).
@@ -308,6 +328,30 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     };
     let reasons = worst.iter().map(|w| format!("{}: {}", w.team, w.reason)).collect();
 
+    let team_says = ctx
+        .input
+        .snapshot
+        .status_updates
+        .iter()
+        .map(|u| {
+            let colour = match u.status.to_ascii_lowercase().as_str() {
+                "on track" | "complete" => Some(Status::Green),
+                "at risk" => Some(Status::Amber),
+                "off track" => Some(Status::Red),
+                _ => None,
+            };
+            TeamSays {
+                project: u.project.clone(),
+                url: u.url.clone(),
+                status: u.status.clone(),
+                colour,
+                date: u.created.map(|c| ctx.date_of(c)),
+                target_date: u.target_date,
+                body: crate::text::truncate(&u.body, 300).to_string(),
+                differs: colour.is_some_and(|c| c != status && status != Status::Unknown),
+            }
+        })
+        .collect();
     ProgramReport {
         meta: ctx.meta(crate::model::Role::Program),
         verdict: Verdict { status, headline, reasons },
@@ -318,6 +362,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         dependencies,
         risks,
         raid,
+        team_says,
         leadership_asks: asks,
         program_items_open: ctx
             .of_concern(Concern::Program)
@@ -610,6 +655,7 @@ impl ProgramReport<'_> {
                 issues: c!("raid_issues", self.raid.issues),
                 decisions: c!("raid_decisions", self.raid.decisions),
             },
+            team_says: self.team_says.clone(),
             leadership_asks: c!("leadership_asks", self.leadership_asks),
             program_items_open: self.program_items_open,
             triage: c!("triage", self.triage),

@@ -70,6 +70,23 @@ pub struct Snapshot {
     /// items name theirs in `Item::iteration`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub iterations: Vec<Iteration>,
+    /// What teams said of their own projects (GitHub Projects' status updates), newest
+    /// of each project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_updates: Vec<StatusUpdate>,
+}
+
+/// A team's own word on a project: GitHub Projects' "On track", "At risk", "Off track".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    /// The project's title.
+    pub project: String,
+    pub url: Option<String>,
+    /// `On track`, `At risk`, `Off track`, `Complete`, `Inactive`.
+    pub status: String,
+    pub body: String,
+    pub created: Option<DateTime<Utc>>,
+    pub target_date: Option<NaiveDate>,
 }
 
 /// A sprint's dates, where an export has them (Linear's cycles) or `[[milestone]]`
@@ -91,6 +108,7 @@ impl Snapshot {
             items: Vec::new(),
             milestones: Vec::new(),
             iterations: Vec::new(),
+            status_updates: Vec::new(),
         }
     }
 }

@@ -175,6 +175,8 @@ pub struct Imported {
     pub sources: Vec<SourceInfo>,
     /// Sprints with dates (Linear's cycles).
     pub iterations: Vec<crate::model::Iteration>,
+    /// Teams' own status updates (GitHub Projects).
+    pub status_updates: Vec<crate::model::StatusUpdate>,
 }
 
 /// Loads every source in order and merges it into `snapshot`.
@@ -193,6 +195,7 @@ pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) 
                 snapshot.iterations.push(it);
             }
         }
+        snapshot.status_updates.extend(imported.status_updates);
         add(snapshot, infos, imported.items, imported.milestones);
     }
     Ok(())

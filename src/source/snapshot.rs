@@ -25,6 +25,7 @@ impl super::Importer for SnapshotFile {
             format: None,
             sources: snap.sources,
             iterations: snap.iterations,
+            status_updates: snap.status_updates,
         })
     }
 }

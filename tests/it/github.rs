@@ -1434,6 +1434,7 @@ async fn github_projects_v2_items_through_graphql() {
     let page = |nodes: Value, next: Option<&str>| {
         ok(
             &json!({"data": {"organization": {"projectV2": {"title": "Roadmap", "url": "https://github.com/orgs/acme/projects/5",
+            "statusUpdates": {"nodes": [{"status": "AT_RISK", "body": "Tokenising slips a week.", "createdAt": "2026-11-25T09:00:00Z", "targetDate": "2026-12-20"}]},
             "items": {"pageInfo": {"hasNextPage": next.is_some(), "endCursor": next}, "nodes": nodes}}}}}),
         )
     };
@@ -1467,6 +1468,9 @@ async fn github_projects_v2_items_through_graphql() {
     assert_eq!(imported.iterations[0].end.map(|d| d.to_string()).as_deref(), Some("2026-12-06"));
     assert_eq!(imported.items[1].state, State::Done, "the Status column decides");
     assert_eq!(imported.items[2].state, State::Done, "merged, no Status");
+    assert_eq!(imported.status_updates.len(), 1, "the newest update, once");
+    assert_eq!(imported.status_updates[0].status, "At risk");
+    assert_eq!(imported.status_updates[0].project, "Roadmap");
     let requests = fake.requests().await;
     assert_eq!(requests.len(), 2, "two pages");
     assert!(requests.iter().all(|r| r.headers.get("authorization").is_some()));

@@ -875,3 +875,38 @@ fn dated_sprints_are_judged_like_milestones() {
         "the sprint's dates made no milestone: {project}"
     );
 }
+
+/// A team's own status update (GitHub Projects) is shown beside the data's verdict, and
+/// says when the two differ.
+#[test]
+fn the_teams_own_status_is_shown_beside_the_datas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, snapshot, err) = common::run(&["items", "--demo", "--format", "snapshot"]);
+    assert_eq!(code, 0, "{err}");
+    let mut snap: serde_json::Value = serde_json::from_str(&snapshot).expect("JSON");
+    snap["status_updates"] = serde_json::json!([{
+        "project": "Checkout roadmap", "url": "https://github.com/orgs/acme/projects/5",
+        "status": "On track", "body": "Apple Pay lands next sprint.",
+        "created": "2026-11-25T09:00:00Z", "target_date": "2027-01-15"
+    }]);
+    let path = dir.path().join("week.json");
+    std::fs::write(&path, serde_json::to_string(&snap).expect("JSON")).expect("written");
+    let out = dir.path().join("out").display().to_string();
+    let source = format!("snapshot:{}", path.display());
+    let (code, _, err) =
+        common::run(&["report", "-s", &source, "--as-of", "2026-11-27", "-o", &out]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.path().join("out/2026-W48/program.md")).expect("md");
+    let line = md.lines().find(|l| l.contains("Checkout roadmap")).expect("the team's word");
+    assert!(
+        line.contains("**On track** (2026-11-25), target 2027-01-15 — the data says 🔴 Red: "),
+        "{line}"
+    );
+    assert!(line.ends_with(". Apple Pay lands next sprint."), "{line}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/2026-W48/program.json")).expect("json"),
+    )
+    .expect("JSON");
+    assert_eq!(json["team_says"][0]["differs"], true);
+    assert_eq!(json["team_says"][0]["colour"], "green");
+}

@@ -39,6 +39,9 @@ const QUERY: &str = r#"query($owner: String!, $number: Int!, $cursor: String, $o
 fragment project on ProjectV2 {
   title
   url
+  statusUpdates(first: 1, orderBy: {field: CREATED_AT, direction: DESC}) {
+    nodes { status body createdAt targetDate }
+  }
   items(first: 100, after: $cursor) {
     pageInfo { hasNextPage endCursor }
     nodes {
@@ -119,6 +122,7 @@ pub async fn fetch(
     let url = graphql_url(&settings.api_url);
     let mut cursor: Option<String> = None;
     let mut nodes: Vec<Value> = Vec::new();
+    let mut status_update = None;
     // An organisation's project, else a user's.
     let mut org = true;
     for _page in 0..10_000 {
@@ -156,6 +160,18 @@ pub async fn fetch(
                 ctx.spec
             )));
         }
+        if cursor.is_none() {
+            if let Some(u) = project["statusUpdates"]["nodes"].as_array().and_then(|n| n.first()) {
+                status_update = Some(crate::model::StatusUpdate {
+                    project: project["title"].as_str().unwrap_or("").to_string(),
+                    url: project["url"].as_str().map(str::to_string),
+                    status: words(u["status"].as_str().unwrap_or("")),
+                    body: u["body"].as_str().unwrap_or("").to_string(),
+                    created: time(&u["createdAt"]),
+                    target_date: date(&u["targetDate"]),
+                });
+            }
+        }
         let items = &project["items"];
         nodes.extend(items["nodes"].as_array().cloned().unwrap_or_default());
         if items["pageInfo"]["hasNextPage"].as_bool() != Some(true) {
@@ -168,6 +184,7 @@ pub async fn fetch(
     }
     tracing::info!("{}: {} items, {} requests", ctx.spec, nodes.len(), client.requests());
     let mut imported = Imported::default();
+    imported.status_updates.extend(status_update);
     for node in &nodes {
         if let Some((item, iteration)) = map(node, ctx) {
             if let Some(it) = iteration {
@@ -301,6 +318,13 @@ fn map(node: &Value, ctx: &SourceCtx) -> Option<(Item, Option<Iteration>)> {
         ..Item::default()
     };
     Some((item, iteration))
+}
+
+/// `AT_RISK` → `At risk`.
+fn words(status: &str) -> String {
+    let lower = status.replace('_', " ").to_ascii_lowercase();
+    let mut c = lower.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// The usual column names of a project board.
