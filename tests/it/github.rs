@@ -1292,7 +1292,15 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     fake.server.reset().await;
     Mock::given(method("GET"))
         .and(path("/repos/acme/app"))
-        .respond_with(ok(&fake::repo_json("acme/app", 88)))
+        .and(header("if-none-match", "\"r1\""))
+        .respond_with(limited(ResponseTemplate::new(304), 4990))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/app"))
+        .respond_with(ok(&fake::repo_json("acme/app", 88)).insert_header("etag", "\"r1\""))
+        .with_priority(3)
         .mount(&fake.server)
         .await;
     Mock::given(method("GET"))
@@ -1327,6 +1335,7 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     let etag_of = |r: &wiremock::Request| {
         r.headers.get("if-none-match").and_then(|v| v.to_str().ok()).map(str::to_string)
     };
+    assert_eq!(etag_of(&third_requests[0]).as_deref(), Some("\"r1\""), "repository: 304");
     assert_eq!(etag_of(&third_requests[1]).as_deref(), Some("\"none-since\""), "issues: 304");
     assert_eq!(etag_of(&third_requests[2]).as_deref(), Some("\"m1\""), "milestones: 304");
     // 4: a change: issue 2 was edited; merged into the rest.

@@ -36,6 +36,14 @@ pub(crate) struct RepoCache {
     pub milestones: Vec<Value>,
 }
 
+/// The repository object a `github:OWNER/REPO` source asked for (by the name given),
+/// with its ETag: asked again with it, an unchanged repository answers 304.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub(crate) struct RepoObject {
+    pub etag: Option<String>,
+    pub json: Value,
+}
+
 /// The cache folder.
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -85,6 +93,30 @@ impl Cache {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
         serde_json::to_writer(&mut w, &c).map_err(std::io::Error::other)?;
         let tmp = w.into_inner().map_err(|e| e.into_error())?;
+        tmp.persist(&path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    fn object_path(&self, asked: &str) -> PathBuf {
+        let safe: String = asked
+            .chars()
+            .map(
+                |c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '~' },
+            )
+            .collect();
+        self.dir.join("repos").join(format!("{safe}.json"))
+    }
+
+    pub(crate) fn load_object(&self, asked: &str) -> Option<RepoObject> {
+        serde_json::from_slice(&std::fs::read(self.object_path(asked)).ok()?).ok()
+    }
+
+    pub(crate) fn save_object(&self, asked: &str, o: &RepoObject) -> std::io::Result<()> {
+        let path = self.object_path(asked);
+        let dir = path.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        serde_json::to_writer(&mut tmp, o).map_err(std::io::Error::other)?;
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(())
     }

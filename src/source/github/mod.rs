@@ -165,12 +165,36 @@ pub async fn fetch(
     let bars = progress::Progress::new(settings.progress);
     let mut data = Vec::new();
     let mut pending: Vec<fetch::Pending> = Vec::new();
+    let mut repo_object: Option<cache::RepoObject> = None;
     let mut stats = Stats::default();
     match target {
         Target::Repo { owner, name } => {
             let bar = bars.bar(&format!("{owner}/{name}"));
+            let asked = format!("{owner}/{name}");
+            let mut object: Option<cache::RepoObject> = None;
             let got = async {
-                let repo = fetch::repo(&client, owner, name).await?;
+                let repo = match &settings.cache {
+                    // With the cache: asked with the last ETag; a 304 reuses the object.
+                    Some(cache) => {
+                        let old = (!settings.full).then(|| cache.load_object(&asked)).flatten();
+                        let url = client.url(&format!("/repos/{owner}/{name}"));
+                        let etag = old.as_ref().and_then(|o| o.etag.as_deref());
+                        match client.get_if_changed::<serde_json::Value>(&url, etag).await? {
+                            client::Conditional::NotModified => {
+                                let json = old.map(|o| o.json).unwrap_or_default();
+                                serde_json::from_value(json).unwrap_or_default()
+                            }
+                            client::Conditional::Fresh(page) => {
+                                let repo =
+                                    serde_json::from_value(page.data.clone()).unwrap_or_default();
+                                object =
+                                    Some(cache::RepoObject { etag: page.etag, json: page.data });
+                                repo
+                            }
+                        }
+                    }
+                    None => fetch::repo(&client, owner, name).await?,
+                };
                 let full = repo.full_name().unwrap_or_else(|| format!("{owner}/{name}"));
                 if !full.eq_ignore_ascii_case(&format!("{owner}/{name}")) {
                     tracing::info!("{}: {owner}/{name} is now {full} (renamed)", ctx.spec);
@@ -184,6 +208,7 @@ pub async fn fetch(
             }
             .await;
             bar.finish();
+            repo_object = object;
             // A source naming one repository has nothing without it: an error either way.
             let (d, p) = got.map_err(|e| fetch_error(ctx, None, &e, &client))?;
             data.push(d);
@@ -274,6 +299,11 @@ pub async fn fetch(
     }
     // The whole source is in: now, and only now, the cache moves on.
     if let Some(cache) = &settings.cache {
+        if let (Target::Repo { owner, name }, Some(o)) = (target, &repo_object) {
+            if let Err(e) = cache.save_object(&format!("{owner}/{name}"), o) {
+                tracing::warn!("{}: cannot store the cache: {e}", ctx.spec);
+            }
+        }
         for p in &pending {
             if let Err(e) = cache.save(p) {
                 tracing::warn!("{}: cannot store the cache of {}: {e}", ctx.spec, p.repo);
