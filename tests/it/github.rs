@@ -1234,7 +1234,15 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     use wiremock::matchers::{header, query_param, query_param_is_missing};
     let fake = Fake::start().await;
     let issues = fake::many_issues("acme/app", 3);
-    fake.repo("acme/app", 88).await;
+    let repo = |open: u64| {
+        let mut r = fake::repo_json("acme/app", 88);
+        r["open_issues_count"] = open.into();
+        r
+    };
+    let mount_repo = |open: u64| {
+        Mock::given(method("GET")).and(path("/repos/acme/app")).respond_with(ok(&repo(open)))
+    };
+    mount_repo(3).mount(&fake.server).await;
     let issues_path = "/repos/acme/app/issues";
     let milestones_path = "/repos/acme/app/milestones";
     // Full list, first run.
@@ -1299,7 +1307,7 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
         .await;
     Mock::given(method("GET"))
         .and(path("/repos/acme/app"))
-        .respond_with(ok(&fake::repo_json("acme/app", 88)).insert_header("etag", "\"r1\""))
+        .respond_with(ok(&repo(3)).insert_header("etag", "\"r1\""))
         .with_priority(3)
         .mount(&fake.server)
         .await;
@@ -1342,7 +1350,7 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     let mut edited = issues[1].clone();
     edited["title"] = json!("Edited title");
     fake.server.reset().await;
-    fake.repo("acme/app", 88).await;
+    mount_repo(3).mount(&fake.server).await;
     Mock::given(method("GET"))
         .and(path(issues_path))
         .respond_with(ok(&json!([edited])).insert_header("etag", "\"after-edit\""))
@@ -1360,7 +1368,7 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     // 5: a failure half-way (milestones keep failing) leaves the cache byte for byte.
     let before = std::fs::read(&cache_file).expect("cache");
     fake.server.reset().await;
-    fake.repo("acme/app", 88).await;
+    mount_repo(3).mount(&fake.server).await;
     Mock::given(method("GET"))
         .and(path(issues_path))
         .respond_with(ok(&json!([])))
@@ -1373,9 +1381,32 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
         .await;
     assert!(fake::fetch("github:acme/app", &settings).await.is_err());
     assert_eq!(std::fs::read(&cache_file).expect("cache"), before, "a failed run changes no cache");
-    // 6: `full` asks for the whole list again (no `since`).
+    // 6: GitHub counts 2 open where the cache has 3 (one was deleted or transferred):
+    // the repository is fetched in full, and the lost issue is gone.
     fake.server.reset().await;
-    fake.repo("acme/app", 88).await;
+    mount_repo(2).mount(&fake.server).await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .and(query_param_is_missing("since"))
+        .respond_with(ok(&Value::Array(issues[1..].to_vec())))
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(issues_path))
+        .respond_with(ok(&json!([])))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(milestones_path))
+        .respond_with(ok(&json!([])))
+        .mount(&fake.server)
+        .await;
+    let (healed, _) = fake::fetch("github:acme/app", &settings).await.expect("healed");
+    assert_eq!(keys(&healed.items), ["acme/app#1", "acme/app#2"], "#3 is gone");
+    // 7: `full` asks for the whole list again (no `since`).
+    fake.server.reset().await;
+    mount_repo(3).mount(&fake.server).await;
     Mock::given(method("GET"))
         .and(path(issues_path))
         .and(query_param_is_missing("since"))

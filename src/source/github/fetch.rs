@@ -90,6 +90,30 @@ pub(super) async fn repo_data_cached(
     bar: &Bar,
     cache: &super::cache::Cache,
     full: bool,
+    open_count: Option<u64>,
+) -> Result<(RepoData, Option<Pending>), FetchError> {
+    let got = repo_data_cached_once(client, full_name, bar, cache, full).await?;
+    // Deleted and transferred issues never show in a `since` list: when the cached open
+    // issues do not add up to GitHub's count, this repository is fetched in full.
+    if let (false, Some(expected)) = (full, open_count) {
+        let open =
+            got.0.issues.iter().filter(|i| i.state.as_deref() == Some("open")).count() as u64;
+        if open != expected {
+            tracing::info!(
+                "{full_name}: {open} open in the cache, {expected} on GitHub: fetching it in full"
+            );
+            return repo_data_cached_once(client, full_name, bar, cache, true).await;
+        }
+    }
+    Ok(got)
+}
+
+async fn repo_data_cached_once(
+    client: &Client,
+    full_name: &str,
+    bar: &Bar,
+    cache: &super::cache::Cache,
+    full: bool,
 ) -> Result<(RepoData, Option<Pending>), FetchError> {
     use super::client::Conditional;
     use serde_json::Value;

@@ -201,7 +201,9 @@ pub async fn fetch(
                 }
                 match &settings.cache {
                     Some(cache) => {
-                        fetch::repo_data_cached(&client, &full, &bar, cache, settings.full).await
+                        let open = repo.open_issues_count;
+                        fetch::repo_data_cached(&client, &full, &bar, cache, settings.full, open)
+                            .await
                     }
                     None => fetch::repo_data(&client, &full, &bar).await.map(|d| (d, None)),
                 }
@@ -234,32 +236,25 @@ pub async fn fetch(
                     _ => String::new(),
                 }
             );
-            let mut results =
-                futures_util::stream::iter(repos.iter().filter_map(|r| r.full_name()))
-                    .map(|full| {
-                        let client = &client;
-                        let bar = bars.bar(&full);
-                        async move {
-                            let got = match &settings.cache {
-                                Some(cache) => {
-                                    fetch::repo_data_cached(
-                                        client,
-                                        &full,
-                                        &bar,
-                                        cache,
-                                        settings.full,
-                                    )
-                                    .await
-                                }
-                                None => {
-                                    fetch::repo_data(client, &full, &bar).await.map(|d| (d, None))
-                                }
-                            };
-                            bar.finish();
-                            (full, got)
+            let mut results = futures_util::stream::iter(
+                repos.iter().filter_map(|r| Some((r.full_name()?, r.open_issues_count))),
+            )
+            .map(|(full, open)| {
+                let client = &client;
+                let bar = bars.bar(&full);
+                async move {
+                    let got = match &settings.cache {
+                        Some(cache) => {
+                            fetch::repo_data_cached(client, &full, &bar, cache, settings.full, open)
+                                .await
                         }
-                    })
-                    .buffered(settings.config.concurrency.max(1));
+                        None => fetch::repo_data(client, &full, &bar).await.map(|d| (d, None)),
+                    };
+                    bar.finish();
+                    (full, got)
+                }
+            })
+            .buffered(settings.config.concurrency.max(1));
             let (total, mut done) = (repos.len(), 0usize);
             let step = (total / 10).max(25);
             while let Some((full, got)) = results.next().await {

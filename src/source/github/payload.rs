@@ -16,6 +16,9 @@ pub(super) struct Repo {
     pub disabled: Option<bool>,
     pub fork: Option<bool>,
     pub has_issues: Option<bool>,
+    /// Open issues and pull requests: a cached repository that counts otherwise lost
+    /// some (deleted or transferred) and is fetched in full.
+    pub open_issues_count: Option<u64>,
 }
 
 impl Repo {
