@@ -182,7 +182,17 @@ pub async fn fetch(
             break;
         }
     }
-    tracing::info!("{}: {} items, {} requests", ctx.spec, nodes.len(), client.requests());
+    let rate = client.rate_limit();
+    tracing::info!(
+        "{}: {} items, {} requests{}",
+        ctx.spec,
+        nodes.len(),
+        client.requests(),
+        match (rate.remaining, rate.limit) {
+            (Some(r), Some(l)) => format!("; GraphQL rate limit: {r} of {l} points left"),
+            _ => String::new(),
+        }
+    );
     let mut imported = Imported::default();
     imported.status_updates.extend(status_update);
     for node in &nodes {
