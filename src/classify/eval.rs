@@ -83,7 +83,19 @@ pub(crate) struct Report {
     pub per_concern: Vec<PerConcern>,
     /// `confusion[expected][got]`, in product, program, project order.
     pub confusion: [[usize; 3]; 3],
+    /// How right each confidence level is, and how many items it covers: does "high"
+    /// mean something?
+    pub calibration: Vec<Calibration>,
     pub misses: Vec<Miss>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Calibration {
+    pub confidence: super::Confidence,
+    pub items: usize,
+    /// Its share of the labelled items.
+    pub coverage: f64,
+    pub accuracy: f64,
 }
 
 pub(crate) fn evaluate(
@@ -96,12 +108,17 @@ pub(crate) fn evaluate(
     let mut confusion = [[0usize; 3]; 3];
     let mut unmatched = Vec::new();
     let mut misses = Vec::new();
+    // (items, right) for high and low confidence.
+    let mut levels = [(0usize, 0usize); 2];
     for (key, expected, _) in labels {
         let Some(&i) = by_key.get(key.as_str()) else {
             unmatched.push(key.clone());
             continue;
         };
         let got = classes[i].concern;
+        let level = &mut levels[usize::from(classes[i].confidence == super::Confidence::Low)];
+        level.0 += 1;
+        level.1 += usize::from(got == *expected);
         confusion[*expected as usize][got as usize] += 1;
         if got != *expected {
             misses.push(Miss {
@@ -128,6 +145,16 @@ pub(crate) fn evaluate(
         })
         .collect();
     let macro_f1 = per_concern.iter().map(|p| p.f1).sum::<f64>() / 3.0;
+    let calibration = [super::Confidence::High, super::Confidence::Low]
+        .into_iter()
+        .zip(levels)
+        .map(|(confidence, (items, right))| Calibration {
+            confidence,
+            items,
+            coverage: ratio(items as f64, total as f64),
+            accuracy: ratio(right as f64, items as f64),
+        })
+        .collect();
     Report {
         labelled: total,
         unmatched,
@@ -135,6 +162,7 @@ pub(crate) fn evaluate(
         macro_f1,
         per_concern,
         confusion,
+        calibration,
         misses,
     }
 }
@@ -171,6 +199,20 @@ impl Report {
             &["CONCERN", "PRECISION", "RECALL", "F1", "ITEMS"],
             &rows,
         ));
+        let rows: Vec<Vec<String>> = self
+            .calibration
+            .iter()
+            .map(|c| {
+                vec![
+                    format!("{:?}", c.confidence).to_lowercase(),
+                    c.items.to_string(),
+                    format!("{:.0}%", c.coverage * 100.0),
+                    format!("{:.3}", c.accuracy),
+                ]
+            })
+            .collect();
+        s.push('\n');
+        s.push_str(&crate::text::aligned(&["CONFIDENCE", "ITEMS", "COVERAGE", "ACCURACY"], &rows));
         s.push_str("\nconfusion (rows: labelled, columns: classified)\n");
         let rows: Vec<Vec<String>> = Concern::ALL
             .iter()

@@ -204,6 +204,15 @@ fn accuracy_on_the_evaluation_set() {
             "every label has an item"
         );
         assert!(acc >= min_acc && f1 >= min_f1, "{labels}: accuracy {acc:.3}, macro-F1 {f1:.3}");
+        // Calibration: both levels reported, covering every labelled item, and "high"
+        // right more often than "low".
+        let cal = report["calibration"].as_array().expect("calibration");
+        assert_eq!(cal.len(), 2);
+        let share: f64 = cal.iter().map(|c| c["coverage"].as_f64().unwrap_or(0.0)).sum();
+        assert!((share - 1.0).abs() < 1e-9, "{labels}: coverage sums to {share}");
+        let (high, low) = (cal[0]["accuracy"].as_f64(), cal[1]["accuracy"].as_f64());
+        assert_eq!(cal[0]["confidence"], "high");
+        assert!(high > low, "{labels}: high {high:?} vs low {low:?}");
     }
 }
 
