@@ -17,6 +17,12 @@ use serde::Serialize;
 
 use crate::model::link_kind;
 
+/// How far [`Graph::reach`] counts before it stops ("at least").
+pub const REACH_MAX: usize = 1_000;
+
+/// Chain links a report shows (the last ones, nearest the milestone).
+pub const CHAIN_MAX: usize = 25;
+
 /// The graph over item indices, open items only.
 #[derive(Debug, Default)]
 pub struct Graph {
@@ -106,10 +112,15 @@ impl Graph {
         visited.insert(i);
         let mut stack = vec![i];
         let mut all = 0;
+        // Counted up to REACH_MAX: past it an item holds up "at least" that many, and a
+        // chain of 100,000 items costs REACH_MAX steps an item, not 100,000.
         while let Some(x) = stack.pop() {
             for &y in &self.out[x] {
                 if visited.insert(y) {
                     all += 1;
+                    if all >= REACH_MAX {
+                        return (direct, all);
+                    }
                     stack.push(y);
                 }
             }
@@ -117,9 +128,11 @@ impl Graph {
         (direct, all)
     }
 
-    /// For every item, the longest chain of blockers ending at it (its own index last),
-    /// cycles' inner edges left out. Computed once for the whole graph.
-    pub fn longest_chains(&self) -> Vec<Vec<usize>> {
+    /// For every item, the longest chain of blockers ending at it, cycles' inner edges
+    /// left out: its length and the blocker before it. Computed once for the whole graph;
+    /// a chain is spelled out only for the items asked ([`Chains::chain`]) — spelled out
+    /// for every item, a long chain would be quadratic in memory.
+    pub fn longest_chains(&self) -> Chains {
         let n = self.out.len();
         // Length of the longest chain ending at each item, and its predecessor in it.
         let mut len: Vec<Option<usize>> = vec![None; n];
@@ -152,18 +165,32 @@ impl Graph {
                 stack.pop();
             }
         }
-        (0..n)
-            .map(|i| {
-                let mut chain = vec![i];
-                let mut cur = i;
-                while let Some(p) = prev[cur] {
-                    chain.push(p);
-                    cur = p;
-                }
-                chain.reverse();
-                chain
-            })
-            .collect()
+        Chains { len: len.into_iter().map(|l| l.unwrap_or(1)).collect(), prev }
+    }
+}
+
+/// The longest chains of blockers, by item (see [`Graph::longest_chains`]).
+#[derive(Debug)]
+pub struct Chains {
+    /// Items in the longest chain ending at each item, itself included.
+    pub len: Vec<usize>,
+    prev: Vec<Option<usize>>,
+}
+
+impl Chains {
+    /// The longest chain ending at `i`, first blocker first, its last `max` items.
+    pub fn chain(&self, i: usize, max: usize) -> Vec<usize> {
+        let mut chain = vec![i];
+        let mut cur = i;
+        while let Some(p) = self.prev[cur] {
+            if chain.len() >= max.max(1) {
+                break;
+            }
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
     }
 }
 
@@ -305,11 +332,13 @@ mod tests {
         assert_eq!(g.cycles, vec![vec![8, 9, 10]]);
         let chains = g.longest_chains();
         // The longest chain to 3: 0 → 1 → 2 → 3 (the cycle's way in is one edge long).
-        assert_eq!(chains[3], vec![0, 1, 2, 3]);
-        assert_eq!(chains[6], vec![5, 6], "the done blocker does not count");
-        assert_eq!(chains[0], vec![0]);
+        assert_eq!(chains.chain(3, 100), vec![0, 1, 2, 3]);
+        assert_eq!(chains.len[3], 4);
+        assert_eq!(chains.chain(3, 2), vec![2, 3], "the last links of a long chain");
+        assert_eq!(chains.chain(6, 100), vec![5, 6], "the done blocker does not count");
+        assert_eq!(chains.chain(0, 100), vec![0]);
         // Inside the cycle, no inner edge is used.
-        assert_eq!(chains[9], vec![9]);
+        assert_eq!(chains.chain(9, 100), vec![9]);
     }
 
     #[test]
@@ -319,5 +348,26 @@ mod tests {
         assert_eq!(g.reach(8), (1, 3)); // 9, 10, and through 10: 3 (8 itself not counted)
         assert_eq!(g.reach(3), (0, 0));
         assert_eq!(g.reach(11), (0, 0), "done: no edges");
+    }
+    /// A chain of 20,000 items (one blocks the next): counted and measured without
+    /// quadratic time or memory.
+    #[test]
+    fn a_very_long_chain_is_bounded() {
+        let n = 20_000;
+        let links: Vec<Vec<Link>> = (0..n)
+            .map(|i| if i + 1 < n { vec![link("blocks", i + 1)] } else { Vec::new() })
+            .collect();
+        let open = vec![true; n];
+        let g = Graph::new(links.iter().map(Vec::as_slice), &open, |id| {
+            id.strip_prefix('i').and_then(|x| x.parse().ok()).filter(|&x: &usize| x < n)
+        });
+        assert_eq!(g.reach(0), (1, REACH_MAX));
+        assert_eq!(g.reach(n - 2), (1, 1));
+        let chains = g.longest_chains();
+        assert_eq!(chains.len[n - 1], n);
+        let shown = chains.chain(n - 1, CHAIN_MAX);
+        assert_eq!(shown.len(), CHAIN_MAX);
+        assert_eq!(shown.last(), Some(&(n - 1)));
+        assert_eq!(g.reach_all().len(), n - 1);
     }
 }

@@ -439,13 +439,11 @@ fn dependencies<'a>(ctx: &'a Ctx<'_>, progress: &[MilestoneProgress]) -> Depende
         let members = ctx.by_milestone.get(m.title.as_str()).map_or(&[][..], Vec::as_slice);
         let best = members
             .iter()
-            .filter(|&&i| ctx.items[i].state.is_active())
-            .map(|&i| &chains[i])
-            .filter(|c| c.len() > 1)
-            .max_by(|a, b| {
-                a.len().cmp(&b.len()).then_with(|| key(b[b.len() - 1]).cmp(&key(a[a.len() - 1])))
-            });
-        let Some(chain) = best else { continue };
+            .copied()
+            .filter(|&i| ctx.items[i].state.is_active() && chains.len[i] > 1)
+            .max_by(|&a, &b| chains.len[a].cmp(&chains.len[b]).then_with(|| key(b).cmp(&key(a))));
+        let Some(end) = best else { continue };
+        let chain = chains.chain(end, super::deps::CHAIN_MAX);
         let links = chain
             .iter()
             .enumerate()
