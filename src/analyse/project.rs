@@ -28,6 +28,8 @@ pub struct ProjectReport<'a> {
     pub flow: super::flow::Flow<'a>,
     /// Forecasts of the current sprints and the open epics (milestones carry their own).
     pub forecasts: Vec<ScopeForecast>,
+    /// Milestones whose forecast has a date (the others say why not, in words).
+    pub forecast_dates: usize,
     /// Sprints, oldest first per board; what finished ones left open.
     pub sprints: super::sprints::Sprints,
     pub triage: Vec<ItemRef<'a>>,
@@ -128,6 +130,8 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let cycle_time = cycle_time(ctx);
     let flow = super::flow::flow(ctx, t.throughput_weeks.max(1));
     let forecasts = scope_forecasts(ctx);
+    let forecast_dates =
+        milestones.iter().filter(|m| m.forecast.as_ref().is_some_and(|f| f.p50.is_some())).count();
 
     let verdict = verdict(&milestones, &overdue, ctx);
     ProjectReport {
@@ -144,6 +148,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         cycle_time,
         flow,
         forecasts,
+        forecast_dates,
         sprints: ctx.sprints().clone(),
         triage: ctx.triage(Concern::Project),
         notes,
@@ -171,7 +176,7 @@ fn throughput(ctx: &Ctx, weeks: usize) -> Vec<WeekCount> {
 /// Over the last four weeks: started → done where a start exists for every sample, else
 /// created → done (lead time), labelled as such.
 /// Forecasts of each current sprint (to its end) and each open epic with open children
-/// (to its due date).
+/// (to its due date), those with a date only: the milestones say why a forecast has none.
 fn scope_forecasts(ctx: &Ctx) -> Vec<ScopeForecast> {
     let mut out = Vec::new();
     for sp in ctx.sprints().list.iter().filter(|s| s.current && s.open > 0) {
@@ -231,6 +236,7 @@ fn scope_forecasts(ctx: &Ctx) -> Vec<ScopeForecast> {
             forecast: ctx.forecast(&it.id, it.due, &counted),
         });
     }
+    out.retain(|f| f.forecast.p50.is_some());
     out
 }
 
@@ -339,6 +345,7 @@ impl ProjectReport<'_> {
             throughput: self.throughput.clone(),
             cycle_time: self.cycle_time.clone(),
             forecasts: c!("forecasts", self.forecasts),
+            forecast_dates: self.forecast_dates,
             flow: super::flow::Flow { ageing: c!("ageing", self.flow.ageing), ..self.flow.clone() },
             sprints: {
                 // The latest sprints: the list is oldest first.
