@@ -1,11 +1,33 @@
 //! Reading the user's own text files that end up in reports (notes, templates) safely:
 //! reports get committed, posted and emailed, so a file must not be a way to copy a
-//! secret (`/proc/self/environ`, a key file) into them, nor to stall a run.
+//! secret (`/proc/self/environ`, a key file) into them, nor to stall a run. And writing
+//! a single file whole or not at all ([`write_atomic`]).
 
 use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+
+/// Writes `path` whole or not at all: its folder made when missing, the bytes written
+/// buffered to an unpredictable temporary name beside it, then renamed over it. For
+/// single files outside a report week (caches, ledgers, `init`'s files, `.eml`); a week's
+/// files go through `report::write`, which also commits them together.
+pub(crate) fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    write(&mut w)?;
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
 
 /// The largest notes or template file read: far beyond any real one.
 pub(crate) const MAX_BYTES: u64 = 1 << 20;

@@ -50,9 +50,9 @@ pub struct NetFlow {
     pub net: i64,
 }
 
-/// The flow of the week's items; `weeks` of net flow (the throughput's), percentiles
-/// over `flow-weeks`.
-pub fn flow<'a>(ctx: &'a Ctx<'_>, weeks: usize) -> Flow<'a> {
+/// The flow of the week's items: net flow over the weeks of `throughput` (whose done
+/// counts it takes), percentiles over `flow-weeks`.
+pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> Flow<'a> {
     let as_of = ctx.input.period.as_of;
     let flow_weeks = ctx.thresholds().flow_weeks.max(1);
     let since = as_of - chrono::Duration::weeks(flow_weeks as i64);
@@ -104,37 +104,24 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, weeks: usize) -> Flow<'a> {
         }
     }
 
-    // Net flow per ISO week, the report's week last.
-    let mut list = vec![ctx.input.period.week];
-    while list.len() < weeks.max(1) {
-        let prev = list[0].prev();
-        list.insert(0, prev);
-    }
-    let mut arrived = vec![0usize; list.len()];
-    let mut finished = vec![0usize; list.len()];
-    let slot = |t: DateTime<Utc>| -> Option<usize> {
-        (t <= as_of)
-            .then(|| Week::of(ctx.date_of(t)))
-            .and_then(|w| list.iter().position(|x| *x == w))
-    };
+    // Net flow per ISO week: the throughput's weeks and done counts, with arrivals.
+    let weeks: Vec<Option<Week>> = throughput.iter().map(|w| Week::parse(&w.week)).collect();
+    let mut arrived = vec![0usize; throughput.len()];
     for it in ctx.items {
-        if let Some(s) = it.created.and_then(slot) {
-            arrived[s] += 1;
-        }
-        if it.state == State::Done {
-            if let Some(s) = it.closed.and_then(slot) {
-                finished[s] += 1;
-            }
+        let Some(c) = it.created.filter(|c| *c <= as_of) else { continue };
+        let week = Some(Week::of(ctx.date_of(c)));
+        if let Some(k) = weeks.iter().position(|w| *w == week) {
+            arrived[k] += 1;
         }
     }
-    let net_flow = list
+    let net_flow = throughput
         .iter()
-        .enumerate()
-        .map(|(k, w)| NetFlow {
-            week: w.to_string(),
-            arrived: arrived[k],
-            done: finished[k],
-            net: finished[k] as i64 - arrived[k] as i64,
+        .zip(arrived)
+        .map(|(w, arrived)| NetFlow {
+            week: w.week.clone(),
+            arrived,
+            done: w.done,
+            net: w.done as i64 - arrived as i64,
         })
         .collect();
 

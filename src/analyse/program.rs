@@ -625,6 +625,11 @@ fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
 }
 
 impl ProgramReport<'_> {
+    /// Each workstream's status, as a stored week keeps them.
+    pub fn workstream_statuses(&self) -> Vec<(String, Status)> {
+        self.workstreams.iter().map(|w| (w.team.clone(), w.status)).collect()
+    }
+
     /// A copy with every list cut to `top` for the Markdown templates, and the full
     /// length of each list (the JSON report keeps everything).
     pub fn capped(&self, top: usize) -> (Self, super::Totals) {

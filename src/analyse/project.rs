@@ -128,7 +128,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
 
     let throughput = throughput(ctx, t.throughput_weeks.max(1));
     let cycle_time = cycle_time(ctx);
-    let flow = super::flow::flow(ctx, t.throughput_weeks.max(1));
+    let flow = super::flow::flow(ctx, &throughput);
     let forecasts = scope_forecasts(ctx);
     let forecast_dates =
         milestones.iter().filter(|m| m.forecast.as_ref().is_some_and(|f| f.p50.is_some())).count();

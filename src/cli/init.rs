@@ -159,13 +159,8 @@ pub fn run(dir: &Path, force: bool, print: bool) -> Result<String> {
 
 /// Writes `text` to `path` through a temporary file in its folder.
 fn write(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| Error::Run(format!("cannot write {}: {e}", path.display()));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    crate::files::write_atomic(path, |w| w.write_all(text.as_bytes()))
+        .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use super::WeekReports;
 use crate::config::{EmailConfig, EmailTls, PublishConfig};
 use crate::error::{Error, Result};
 use crate::model::{Role, Status};
+use crate::source::github::client::chain;
 
 /// Mail clients clip larger HTML bodies (Gmail at 102 KB).
 const HTML_MAX: usize = 100 * 1024;
@@ -642,15 +643,10 @@ impl Ledger {
     /// so a run stopped half-way still knows who got theirs.
     pub fn record(&mut self, kind: &str, to: &Mailbox) -> Result<()> {
         self.sent.entry(kind.to_string()).or_default().insert(to.email.to_string().to_lowercase());
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let fail =
-            |e: std::io::Error| Error::Run(format!("cannot store {}: {e}", self.path.display()));
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-        let json = serde_json::to_vec_pretty(self).map_err(|e| fail(std::io::Error::other(e)))?;
-        std::io::Write::write_all(&mut tmp, &json).map_err(fail)?;
-        tmp.persist(&self.path).map_err(|e| fail(e.error))?;
-        Ok(())
+        crate::files::write_atomic(&self.path, |w| {
+            serde_json::to_writer_pretty(w, self).map_err(std::io::Error::other)
+        })
+        .map_err(|e| Error::Run(format!("cannot store {}: {e}", self.path.display())))
     }
 }
 
@@ -791,22 +787,14 @@ fn is_unreachable(e: &lettre::transport::smtp::Error) -> bool {
     false
 }
 
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    crate::source::github::client::chain(e)
-}
-
 /// Writes each message as `OUT/WEEK/email/<kind>.eml` (for `--dry-run`).
 pub fn write_eml(dir: &Path, messages: &[(Outgoing, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     let dir = dir.join("email");
-    let fail =
-        |p: &Path, e: std::io::Error| Error::Run(format!("cannot write {}: {e}", p.display()));
-    std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
     let mut written = Vec::new();
     for (o, bytes) in messages {
         let path = dir.join(format!("{}.eml", o.kind));
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| fail(&path, e))?;
-        std::io::Write::write_all(&mut tmp, bytes).map_err(|e| fail(&path, e))?;
-        tmp.persist(&path).map_err(|e| fail(&path, e.error))?;
+        crate::files::write_atomic(&path, |w| w.write_all(bytes))
+            .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
         written.push(path);
     }
     Ok(written)

@@ -95,9 +95,9 @@ pub fn plan(week: &WeekReports) -> Plan {
             parts.push(Part { id: pid, body });
         }
     };
-    add("index", &super::step_summary::local_links_as_text(&week.index));
+    add("index", &super::local_links_as_text(&week.index));
     for r in &week.roles {
-        let text = super::step_summary::local_links_as_text(&r.markdown);
+        let text = super::local_links_as_text(&r.markdown);
         add(r.role.as_str(), &text);
     }
     Plan { title: format!("Status {name}"), parts }

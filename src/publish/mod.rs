@@ -223,11 +223,63 @@ pub fn render_missing_pdfs(
             fallback_fonts: p.fallback_fonts.iter().map(PathBuf::from).collect(),
         };
         let pdf = crate::render::pdf::render(markdown, &opts)?;
-        let fail = |e: std::io::Error| Error::Run(format!("cannot write {}: {e}", path.display()));
-        let mut tmp = tempfile::NamedTempFile::new_in(&week.dir).map_err(fail)?;
-        std::io::Write::write_all(&mut tmp, &pdf.bytes).map_err(fail)?;
-        tmp.persist_noclobber(&path).map_err(|e| fail(e.error))?;
+        crate::files::write_atomic(&path, |w| w.write_all(&pdf.bytes))
+            .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Markdown links to files beside the report (`[Product](product.md)`) become their text:
+/// on the run's page they lead nowhere. A line that was only such a link is dropped (the
+/// report it pointed to follows, folded). Web links stay.
+pub(crate) fn local_links_as_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for line in md.lines() {
+        let plain = unlink_local(line);
+        if plain == line || !is_one_link(line.trim()) {
+            out.push_str(&plain);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Whether `s` is exactly one `[text](target)`.
+fn is_one_link(s: &str) -> bool {
+    s.strip_prefix('[').and_then(|rest| rest.split_once("](")).is_some_and(|(text, target)| {
+        !text.contains(']') && target.ends_with(')') && !target[..target.len() - 1].contains(')')
+    })
+}
+
+/// `line` with each `[text](local-file)` replaced by `text`.
+fn unlink_local(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        // `\[` is a bracket in the text, not a link.
+        if rest[..open].ends_with('\\') {
+            out.push_str(&rest[..=open]);
+            rest = &rest[open + 1..];
+            continue;
+        }
+        let after = &rest[open + 1..];
+        let Some((text, tail)) = after.split_once("](") else { break };
+        let Some(close) = tail.find(')') else { break };
+        let target = &tail[..close];
+        let local = !text.contains('[')
+            && !target.contains("://")
+            && !target.starts_with('#')
+            && !target.starts_with("mailto:")
+            && !target.contains(char::is_whitespace);
+        if local {
+            out.push_str(&rest[..open]);
+            out.push_str(text);
+        } else {
+            out.push_str(&rest[..open + 1 + text.len() + 2 + close + 1]);
+        }
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }

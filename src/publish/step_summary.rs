@@ -21,7 +21,7 @@ pub struct Summary {
 /// Builds the summary of `week`, to fit in `room` bytes.
 pub fn build(week: &WeekReports, room: usize) -> Summary {
     let mut left_out = Vec::new();
-    let mut text = local_links_as_text(&week.index);
+    let mut text = super::local_links_as_text(&week.index);
     if text.len() > room {
         let cut = cut_at_line(&text, room.saturating_sub(200));
         left_out.push(format!(
@@ -37,7 +37,7 @@ pub fn build(week: &WeekReports, room: usize) -> Summary {
             "\n<details><summary><strong>{} report</strong>{badge}</summary>\n\n",
             r.role.title()
         );
-        let body = local_links_as_text(&r.markdown);
+        let body = super::local_links_as_text(&r.markdown);
         let block = format!("{head}{}\n\n</details>\n", body.trim_end());
         if text.len() + block.len() <= room {
             text.push_str(&block);
@@ -77,60 +77,6 @@ pub fn room(path: &Path) -> usize {
     CAP.saturating_sub(usize::try_from(used).unwrap_or(usize::MAX))
 }
 
-/// Markdown links to files beside the report (`[Product](product.md)`) become their text:
-/// on the run's page they lead nowhere. A line that was only such a link is dropped (the
-/// report it pointed to follows, folded). Web links stay.
-pub(super) fn local_links_as_text(md: &str) -> String {
-    let mut out = String::with_capacity(md.len());
-    for line in md.lines() {
-        let plain = unlink_local(line);
-        if plain == line || !is_one_link(line.trim()) {
-            out.push_str(&plain);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// Whether `s` is exactly one `[text](target)`.
-fn is_one_link(s: &str) -> bool {
-    s.strip_prefix('[').and_then(|rest| rest.split_once("](")).is_some_and(|(text, target)| {
-        !text.contains(']') && target.ends_with(')') && !target[..target.len() - 1].contains(')')
-    })
-}
-
-/// `line` with each `[text](local-file)` replaced by `text`.
-fn unlink_local(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(open) = rest.find('[') {
-        // `\[` is a bracket in the text, not a link.
-        if rest[..open].ends_with('\\') {
-            out.push_str(&rest[..=open]);
-            rest = &rest[open + 1..];
-            continue;
-        }
-        let after = &rest[open + 1..];
-        let Some((text, tail)) = after.split_once("](") else { break };
-        let Some(close) = tail.find(')') else { break };
-        let target = &tail[..close];
-        let local = !text.contains('[')
-            && !target.contains("://")
-            && !target.starts_with('#')
-            && !target.starts_with("mailto:")
-            && !target.contains(char::is_whitespace);
-        if local {
-            out.push_str(&rest[..open]);
-            out.push_str(text);
-        } else {
-            out.push_str(&rest[..open + 1 + text.len() + 2 + close + 1]);
-        }
-        rest = &tail[close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The longest prefix of `text` ending at a line end, at most `max` bytes.
 fn cut_at_line(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -154,12 +100,12 @@ mod tests {
     fn links_to_files_beside_the_report_become_text() {
         let md = "| [Product](product.md) | 🟠 Amber |\n\n[Read the Product report →](product.md)\n\nSee [ACME-7](https://acme.test/browse/ACME-7) and [top](#top).\n";
         assert_eq!(
-            local_links_as_text(md),
+            crate::publish::local_links_as_text(md),
             "| Product | 🟠 Amber |\n\n\nSee [ACME-7](https://acme.test/browse/ACME-7) and [top](#top).\n"
         );
         // Escaped brackets in a title are text.
         let title = "Fix \\[login\\](x.md) [a](b.md)";
-        assert_eq!(unlink_local(title), "Fix \\[login\\](x.md) a");
+        assert_eq!(crate::publish::unlink_local(title), "Fix \\[login\\](x.md) a");
     }
 
     #[test]

@@ -308,6 +308,26 @@ fn code_list(list: &[Value]) -> String {
 }
 handlebars_helper!(labels: |list: array| code_list(list));
 
+/// The x-axis labels of an xychart: field `x` of each entry, quoted.
+fn axis_labels(list: &[Value], x: &str) -> String {
+    let quoted: Vec<String> = list
+        .iter()
+        .map(|v| {
+            format!("\"{}\"", v.get(x).and_then(Value::as_str).unwrap_or("").replace('"', "'"))
+        })
+        .collect();
+    quoted.join(", ")
+}
+
+/// One series of an xychart: field `key` of each entry (0 when absent).
+fn series(list: &[Value], key: &str) -> String {
+    let values: Vec<String> = list
+        .iter()
+        .map(|v| v.get(key).and_then(Value::as_f64).unwrap_or(0.0).to_string())
+        .collect();
+    values.join(", ")
+}
+
 /// ```mermaid xychart-beta``` of weekly counts: `{{{chart_bars list "week" "done" "Title"}}}`.
 fn chart_bars(
     h: &Helper,
@@ -324,22 +344,12 @@ fn chart_bars(
     let y = h.param(2).and_then(|p| p.value().as_str()).unwrap_or("done");
     let title = h.param(3).and_then(|p| p.value().as_str()).unwrap_or("");
     let line = h.param(4).and_then(|p| p.value().as_str());
-    let x_labels: Vec<String> = list
-        .iter()
-        .map(|v| {
-            format!("\"{}\"", v.get(x).and_then(Value::as_str).unwrap_or("").replace('"', "'"))
-        })
-        .collect();
-    let values = |key: &str| -> Vec<String> {
-        list.iter().map(|v| v.get(key).and_then(Value::as_f64).unwrap_or(0.0).to_string()).collect()
-    };
-    let bar = values(y);
     let mut s = String::from("```mermaid\nxychart-beta\n");
     s.push_str(&format!("    title \"{}\"\n", title.replace('"', "'")));
-    s.push_str(&format!("    x-axis [{}]\n", x_labels.join(", ")));
-    s.push_str(&format!("    bar [{}]\n", bar.join(", ")));
+    s.push_str(&format!("    x-axis [{}]\n", axis_labels(list, x)));
+    s.push_str(&format!("    bar [{}]\n", series(list, y)));
     if let Some(l) = line {
-        s.push_str(&format!("    line [{}]\n", values(l).join(", ")));
+        s.push_str(&format!("    line [{}]\n", series(list, l)));
     }
     s.push_str("```\n");
     out.write(&s)?;
@@ -365,12 +375,6 @@ fn chart_lines(
     if list.is_empty() {
         return Ok(());
     }
-    let x_labels: Vec<String> = list
-        .iter()
-        .map(|v| {
-            format!("\"{}\"", v.get(x).and_then(Value::as_str).unwrap_or("").replace('"', "'"))
-        })
-        .collect();
     let names: Vec<&str> = fields.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
     let mut s = String::from("```mermaid\nxychart-beta\n");
     s.push_str(&format!("    title \"{}\"\n", title.replace('"', "'")));
@@ -386,13 +390,9 @@ fn chart_lines(
             s.push_str(&format!("    %% forecast: {p50} {p85}\n"));
         }
     }
-    s.push_str(&format!("    x-axis [{}]\n", x_labels.join(", ")));
+    s.push_str(&format!("    x-axis [{}]\n", axis_labels(list, x)));
     for f in &names {
-        let values: Vec<String> = list
-            .iter()
-            .map(|v| v.get(*f).and_then(Value::as_f64).unwrap_or(0.0).to_string())
-            .collect();
-        s.push_str(&format!("    line [{}]\n", values.join(", ")));
+        s.push_str(&format!("    line [{}]\n", series(list, f)));
     }
     s.push_str("```\n");
     out.write(&s)?;

@@ -344,7 +344,7 @@ fn week_statuses(ctx: &Ctx, week: crate::model::Week) -> WeekSummary {
                     }
                     Role::Program => {
                         let r = analyse::program::build(ctx, Vec::new());
-                        let ws = r.workstreams.iter().map(|w| (w.team.clone(), w.status)).collect();
+                        let ws = r.workstream_statuses();
                         (r.verdict.status, ws)
                     }
                     Role::Project => {
@@ -506,9 +506,7 @@ fn role_files(
     };
     let verdict = context.report.verdict().clone();
     let workstreams = match &full {
-        RoleReport::Program(r) => {
-            r.workstreams.iter().map(|w| (w.team.clone(), w.status)).collect()
-        }
+        RoleReport::Program(r) => r.workstream_statuses(),
         _ => Vec::new(),
     };
     let analysed = started.elapsed();

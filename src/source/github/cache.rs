@@ -84,17 +84,11 @@ impl Cache {
 
     /// Writes a repository's cache (temporary file, then rename).
     pub(crate) fn save(&self, c: &RepoCache) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        let path = self.path(&c.repo);
-        let tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         let mut c = c.clone();
         c.schema = SCHEMA;
-        // Buffered: unbuffered, serde writes every token with a syscall of its own.
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
-        serde_json::to_writer(&mut w, &c).map_err(std::io::Error::other)?;
-        let tmp = w.into_inner().map_err(|e| e.into_error())?;
-        tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+        crate::files::write_atomic(&self.path(&c.repo), |w| {
+            serde_json::to_writer(w, &c).map_err(std::io::Error::other)
+        })
     }
 
     fn object_path(&self, asked: &str) -> PathBuf {
@@ -112,13 +106,9 @@ impl Cache {
     }
 
     pub(crate) fn save_object(&self, asked: &str, o: &RepoObject) -> std::io::Result<()> {
-        let path = self.object_path(asked);
-        let dir = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        serde_json::to_writer(&mut tmp, o).map_err(std::io::Error::other)?;
-        tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+        crate::files::write_atomic(&self.object_path(asked), |w| {
+            serde_json::to_writer(w, o).map_err(std::io::Error::other)
+        })
     }
 
     pub fn dir(&self) -> &Path {
