@@ -1127,6 +1127,7 @@ mod tests {
             concern: crate::model::Concern::Project,
             scores: Default::default(),
             confidence: crate::classify::Confidence::High,
+            runner_up: None,
             reasons: Vec::new(),
         };
         let classes = vec![class; snap.items.len()];

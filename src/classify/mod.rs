@@ -8,7 +8,9 @@
 //! that closes an issue takes that issue's concern. An explicit `concern:<name>` label or a
 //! `Concern` field always wins.
 
+pub(crate) mod corpus;
 pub(crate) mod eval;
+pub(crate) mod model;
 pub(crate) mod rules;
 
 use rustc_hash::FxHashMap;
@@ -18,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ClassifyConfig;
 pub use crate::config::{Fact, RuleDef};
-use crate::error::Result;
+use crate::error::{Error, Result};
 pub use crate::model::Concern;
 use crate::model::{link_kind, Item, Snapshot};
 pub(crate) use rules::RuleSet;
@@ -79,6 +81,10 @@ pub struct Classification {
     pub concern: Concern,
     pub scores: Scores,
     pub confidence: Confidence,
+    /// The close second when the decision is a toss-up (the top two nearly level, or
+    /// nothing but the issue type to go on): the item is one to triage, with both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<Concern>,
     pub reasons: Vec<Reason>,
 }
 
@@ -96,18 +102,58 @@ pub struct Classified {
 pub struct Classifier {
     pub rules: RuleSet,
     pub settings: ClassifyConfig,
+    /// The learned decision; `None` decides by the rules' sum alone.
+    pub(crate) model: Option<Arc<model::Model>>,
+    /// Per rule: one the user added (it overrides the model when it matches), not a
+    /// built-in one (evidence for the model).
+    user_rule: Vec<bool>,
 }
 
 /// A classifier whose rules are checked and whose automata are not built yet.
 pub struct CheckedClassifier {
     rules: rules::CheckedRules,
     settings: ClassifyConfig,
+    model: Option<Arc<model::Model>>,
+    user_rule: Vec<bool>,
 }
 
 impl CheckedClassifier {
     pub fn build(self) -> Result<Classifier> {
-        Ok(Classifier { rules: self.rules.build()?, settings: self.settings })
+        Ok(Classifier {
+            rules: self.rules.build()?,
+            settings: self.settings,
+            model: self.model,
+            user_rule: self.user_rule,
+        })
     }
+}
+
+/// The model `[classify] model` names, read from beside the config file.
+fn load_model(config: &crate::config::Config) -> Result<Option<Arc<model::Model>>> {
+    let dir = std::path::Path::new(&config.origin)
+        .parent()
+        .filter(|_| config.origin != "(defaults)")
+        .unwrap_or(std::path::Path::new(""));
+    let path = match config.classify.model.trim() {
+        "rules" => return Ok(None),
+        "builtin" => return Ok(Some(Arc::new(model::Model::builtin().clone()))),
+        "" => {
+            let beside = dir.join(model::ORG_MODEL_FILE);
+            if !beside.is_file() {
+                return Ok(None);
+            }
+            beside
+        }
+        p => dir.join(p),
+    };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::input(
+            crate::error::Location::file(&shown),
+            format!("cannot read the model ([classify] model): {e}"),
+        )
+    })?;
+    Ok(Some(Arc::new(model::Model::parse(&text, &shown)?)))
 }
 
 impl Classifier {
@@ -123,9 +169,17 @@ impl Classifier {
     pub fn check(config: &crate::config::Config) -> Result<CheckedClassifier> {
         let cc = &config.classify;
         let defaults = if cc.default_rules { rules::default_defs()? } else { Vec::new() };
+        let builtin: std::collections::HashSet<String> =
+            defaults.iter().map(|r| r.name.clone()).collect();
         let defs = rules::merge(defaults, &cc.rules);
+        let user_rule = defs.iter().map(|d| !builtin.contains(&d.name)).collect();
         let origin = rules::Origin { name: &config.origin, text: &config.text };
-        Ok(CheckedClassifier { rules: RuleSet::check(&defs, &origin)?, settings: cc.clone() })
+        Ok(CheckedClassifier {
+            rules: RuleSet::check(&defs, &origin)?,
+            settings: cc.clone(),
+            model: load_model(config)?,
+            user_rule,
+        })
     }
 
     /// Classifies every item of the snapshot, in order, with the reasons.
@@ -172,8 +226,23 @@ impl Classifier {
         hits: Option<&[&[u8]]>,
     ) -> Vec<Classification> {
         let ctx = Context::new(snapshot);
-        let mut raw = self.score_all(&snapshot.items, &ctx, reasons, hits);
+        let raw = self.score_all(&snapshot.items, &ctx, reasons, hits);
+        let mut out = match &self.model {
+            Some(m) => self.decide_by_model(m, snapshot, &ctx, raw, reasons),
+            None => self.decide_by_rules(snapshot, &ctx, raw),
+        };
+        self.pull_requests_follow(snapshot, &ctx, &mut out);
+        out
+    }
 
+    /// The rules' weighted sum decides (`[classify] model = "rules"`).
+    fn decide_by_rules(
+        &self,
+        snapshot: &Snapshot,
+        ctx: &Context,
+        raw: Vec<Scored>,
+    ) -> Vec<Classification> {
+        let mut raw: Vec<(Scores, Vec<Reason>)> = raw.into_iter().map(|(s, r, _)| (s, r)).collect();
         // Children vote for their parent, weighted by share. Children are scored on their
         // own rules only, so the vote does not depend on order.
         let own: Vec<Concern> = raw.iter().map(|(s, _)| decide(s).0).collect();
@@ -188,6 +257,7 @@ impl Classifier {
                         concern,
                         scores: scores.rounded(),
                         confidence: Confidence::High,
+                        runner_up: None,
                         reasons: vec![reason],
                     },
                     true,
@@ -196,11 +266,185 @@ impl Classifier {
             }
         });
         drop(raw);
-        let (mut out, explicit): (Vec<Classification>, Vec<bool>) = decided.into_iter().unzip();
+        decided.into_iter().map(|(c, _)| c).collect()
+    }
 
-        // A pull request takes the concern of the issue it closes.
+    /// What the model reads of an item.
+    pub(crate) fn model_input<'a>(
+        &'a self,
+        item: &'a Item,
+        ctx: &'a Context,
+        rules: &'a [&'a str],
+        rule_scores: &Scores,
+    ) -> model::Input<'a> {
+        model::Input {
+            title: &item.title,
+            body: &item.body,
+            kind: &item.kind,
+            labels: &item.labels,
+            skip_prefix: &self.settings.override_prefix,
+            components: &item.components,
+            parent_title: item
+                .parent
+                .as_deref()
+                .and_then(|p| ctx.index.get(p))
+                .map(|&j| ctx.items[j].title.as_str()),
+            links: &item.links,
+            children: ctx.children.contains_key(item.id.as_str()),
+            rules,
+            rule_scores: [
+                rule_scores.product as f32,
+                rule_scores.program as f32,
+                rule_scores.project as f32,
+            ],
+        }
+    }
+
+    /// What the built-in rules among `fired` add up to.
+    pub(crate) fn builtin_scores(&self, fired: &[u16]) -> Scores {
+        let mut s = Scores::default();
+        for &r in fired {
+            if !self.user_rule[r as usize] {
+                let rule = &self.rules.rules[r as usize];
+                s.add(rule.concern, rule.weight);
+            }
+        }
+        s
+    }
+
+    /// Names of the built-in rules among `fired`.
+    pub(crate) fn builtin_fired<'a>(&'a self, fired: &[u16]) -> Vec<&'a str> {
+        fired
+            .iter()
+            .filter(|&&r| !self.user_rule[r as usize])
+            .map(|&r| &*self.rules.rules[r as usize].name)
+            .collect()
+    }
+
+    /// The model decides; an explicit concern and the user's own rules still win.
+    fn decide_by_model(
+        &self,
+        m: &model::Model,
+        snapshot: &Snapshot,
+        ctx: &Context,
+        mut raw: Vec<Scored>,
+        explain: bool,
+    ) -> Vec<Classification> {
+        let items = &snapshot.items;
+        let own: Vec<model::Scored> = crate::par::map_mut(&mut raw, 4096, |i, (_, _, fired)| {
+            let names = self.builtin_fired(fired);
+            m.score(self.model_input(&items[i], ctx, &names, &self.builtin_scores(fired)))
+        });
+        let top = |p: &[f32; 3]| {
+            let mut order = Concern::TIE_ORDER;
+            order.sort_by(|a, b| p[b.index()].total_cmp(&p[a.index()]));
+            (order[0], order[1])
+        };
+        crate::par::map_mut(&mut raw, 4096, |i, (rule_scores, rule_reasons, fired)| {
+            let item = &items[i];
+            let probs_of = |p: [f32; 3]| Scores {
+                product: p[0] as f64,
+                program: p[1] as f64,
+                project: p[2] as f64,
+            };
+            if let Some((concern, reason)) = self.explicit(item) {
+                return Classification {
+                    concern,
+                    scores: probs_of(own[i].probs).rounded(),
+                    confidence: Confidence::High,
+                    runner_up: None,
+                    reasons: vec![reason],
+                };
+            }
+            // The user's own rules override the model where they match.
+            let mut user = Scores::default();
+            let mut any_user = false;
+            for &r in fired.iter() {
+                if self.user_rule[r as usize] {
+                    let rule = &self.rules.rules[r as usize];
+                    user.add(rule.concern, rule.weight);
+                    any_user = true;
+                }
+            }
+            if any_user {
+                let (concern, _) = decide(&user);
+                let reasons = std::mem::take(rule_reasons)
+                    .into_iter()
+                    .filter(|r| {
+                        self.rules
+                            .rules
+                            .iter()
+                            .zip(&self.user_rule)
+                            .any(|(x, &u)| u && x.name == r.rule)
+                    })
+                    .collect();
+                let _ = rule_scores;
+                return Classification {
+                    concern,
+                    scores: user.rounded(),
+                    confidence: Confidence::High,
+                    runner_up: None,
+                    reasons,
+                };
+            }
+            let mut probs = own[i].probs;
+            let mut reasons = Vec::new();
+            // An epic that says little of itself takes after its children.
+            if let Some(kids) = ctx.children.get(item.id.as_str()) {
+                if probs.iter().copied().fold(0.0, f32::max) < CHILDREN_BELOW {
+                    let mut share = [0f32; 3];
+                    for &k in kids {
+                        share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
+                    }
+                    for c in 0..3 {
+                        probs[c] = 0.5 * probs[c] + 0.5 * share[c];
+                    }
+                    if explain {
+                        let (c, _) = top(&share);
+                        reasons.push(Reason {
+                            rule: "children".into(),
+                            concern: c,
+                            weight: round2(share[c.index()] as f64),
+                            matched: format!(
+                                "{:.0} of {} children are {}",
+                                share[c.index()] * kids.len() as f32,
+                                kids.len(),
+                                c.as_str()
+                            ),
+                            why: "an item that says little of itself takes after its children"
+                                .into(),
+                        });
+                    }
+                }
+            }
+            let (first, second) = top(&probs);
+            let margin = probs[first.index()] - probs[second.index()];
+            let triage = margin < m.triage_margin || !own[i].text_evidence;
+            let high = probs[first.index()] >= m.high && !triage;
+            if explain {
+                let names = self.builtin_fired(fired);
+                let bs = self.builtin_scores(fired);
+                reasons.extend(model_reasons(
+                    m,
+                    self.model_input(item, ctx, &names, &bs),
+                    first,
+                    second,
+                ));
+            }
+            Classification {
+                concern: first,
+                scores: probs_of(probs).rounded(),
+                confidence: if high { Confidence::High } else { Confidence::Low },
+                runner_up: triage.then_some(second),
+                reasons,
+            }
+        })
+    }
+
+    /// A pull request takes the concern of the issue it closes.
+    fn pull_requests_follow(&self, snapshot: &Snapshot, ctx: &Context, out: &mut [Classification]) {
         for (i, item) in snapshot.items.iter().enumerate() {
-            if explicit[i] {
+            if out[i].reasons.first().is_some_and(|r| &*r.rule == "explicit") {
                 continue;
             }
             let closes = item.links.iter().filter(|l| l.kind == link_kind::CLOSES);
@@ -221,7 +465,6 @@ impl Classifier {
                 );
             }
         }
-        out
     }
 
     /// Adds the children's vote to their parent's scores: each concern weighted by its
@@ -256,13 +499,13 @@ impl Classifier {
 
     /// Scores every item, on all cores for large snapshots; the order of the result is the
     /// order of the items whatever the thread count.
-    fn score_all(
+    pub(crate) fn score_all(
         &self,
         items: &[Item],
         ctx: &Context,
         reasons: bool,
         hits: Option<&[&[u8]]>,
-    ) -> Vec<(Scores, Vec<Reason>)> {
+    ) -> Vec<Scored> {
         let indexed: Vec<usize> = (0..items.len()).collect();
         crate::par::map_with(
             &indexed,
@@ -291,11 +534,11 @@ impl Classifier {
         } else {
             Confidence::Low
         };
-        Classification { concern, scores: scores.rounded(), confidence, reasons }
+        Classification { concern, scores: scores.rounded(), confidence, runner_up: None, reasons }
     }
 
     /// `concern:program` label (prefix configurable) or a `Concern` field.
-    fn explicit(&self, item: &Item) -> Option<(Concern, Reason)> {
+    pub(crate) fn explicit(&self, item: &Item) -> Option<(Concern, Reason)> {
         let prefix = &self.settings.override_prefix;
         for label in &item.labels {
             let rest = label
@@ -350,9 +593,10 @@ impl Classifier {
         ctx: &Context,
         explain: bool,
         scratch: &mut rules::Scratch,
-    ) -> (Scores, Vec<Reason>) {
+    ) -> Scored {
         let rs = &self.rules;
         let facts = ctx.facts(item);
+        let mut fired: Vec<u16> = Vec::new();
 
         let mut scores = Scores::default();
         let mut reasons = Vec::new();
@@ -425,6 +669,7 @@ impl Classifier {
                 note!(matched, fact.describe().to_string());
             }
             scores.add(rule.concern, weight);
+            fired.push(i as u16);
             if explain {
                 reasons.push(Reason {
                     rule: Arc::clone(&rule.name),
@@ -435,8 +680,46 @@ impl Classifier {
                 });
             }
         }
-        (scores, reasons)
+        (scores, reasons, fired)
     }
+}
+
+/// An item's rule scores, the reasons behind them, and which rules matched.
+type Scored = (Scores, Vec<Reason>, Vec<u16>);
+
+/// An item whose own top probability is below this takes after its children.
+const CHILDREN_BELOW: f32 = 0.6;
+
+/// The features that weighed most for the winner against the runner-up, and against it.
+fn model_reasons(
+    m: &model::Model,
+    input: model::Input<'_>,
+    win: Concern,
+    second: Concern,
+) -> Vec<Reason> {
+    let (w, r) = (win.index(), second.index());
+    let mut parts: Vec<(f32, String)> = m
+        .contributions(input)
+        .into_iter()
+        .map(|c| ((c.weights[w] - c.weights[r]) * c.value, c.feature))
+        .filter(|(d, _)| d.abs() >= 0.01)
+        .collect();
+    parts.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let against: Vec<(f32, String)> =
+        parts.iter().rev().take_while(|(d, _)| *d < 0.0).take(3).cloned().collect();
+    parts
+        .into_iter()
+        .take_while(|(d, _)| *d > 0.0)
+        .take(6)
+        .chain(against)
+        .map(|(d, f)| Reason {
+            rule: "model".into(),
+            concern: if d > 0.0 { win } else { second },
+            weight: round2(d.abs() as f64),
+            matched: model::describe(&f),
+            why: "".into(),
+        })
+        .collect()
 }
 
 /// Flags in `score`'s per-rule hits.
@@ -459,7 +742,7 @@ fn explicit_reason(c: Concern, matched: String) -> Reason {
 
 /// The winning concern (ties by [`Concern::TIE_ORDER`]) and its margin over the runner-up.
 /// With no signal at all, project: every tracked item is at least work to schedule.
-fn decide(scores: &Scores) -> (Concern, f64) {
+pub(crate) fn decide(scores: &Scores) -> (Concern, f64) {
     let mut order = Concern::TIE_ORDER;
     order.sort_by(|a, b| scores.get(*b).total_cmp(&scores.get(*a)));
     let (first, second) = (order[0], order[1]);
@@ -512,7 +795,7 @@ fn field_values<'a>(item: &'a Item, name: &str) -> Vec<&'a str> {
 }
 
 /// Snapshot-wide facts: who is whose child, which team an item belongs to.
-struct Context<'a> {
+pub(crate) struct Context<'a> {
     index: FxHashMap<&'a str, usize>,
     children: FxHashMap<&'a str, Vec<usize>>,
     items: &'a [Item],
@@ -520,7 +803,10 @@ struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn new(snapshot: &'a Snapshot) -> Self {
-        let items = &snapshot.items;
+        Self::of(&snapshot.items)
+    }
+
+    fn of(items: &'a [Item]) -> Self {
         let index = || items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
         let children = || {
             let mut children: FxHashMap<&str, Vec<usize>> = Default::default();

@@ -46,8 +46,12 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Explain, rule by rule, why an item got its concern
     Explain(ExplainArgs),
-    /// Measure the rules against hand labels: accuracy, macro-F1, confusion matrix
+    /// Measure the classifier against hand labels (accuracy, macro-F1, confusion matrix),
+    /// or cross-validate on a labelled corpus
     Eval(EvalArgs),
+    /// Train the classification model: adapt it to your tracker's labelled items (written
+    /// beside the config), or train the built-in one from a labelled corpus
+    Train(TrainArgs),
     /// Write the week's product, program and project reports (the main job)
     Report(ReportArgs),
     /// Carry a week's written reports to where people read them: the Actions run page, a GitHub issue, Slack
@@ -204,8 +208,17 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// A `key,concern` CSV of hand labels
-    #[arg(long, value_name = "FILE")]
-    pub labels: String,
+    #[arg(long, value_name = "FILE", required_unless_present = "corpus")]
+    pub labels: Option<String>,
+
+    /// Leave-one-tracker-out cross-validation on a labelled corpus folder (one CSV per
+    /// tracker, as in fixtures/corpus) instead
+    #[arg(long, value_name = "DIR", conflicts_with = "labels")]
+    pub corpus: Option<String>,
+
+    /// The learner for --corpus
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Logistic)]
+    pub algorithm: AlgorithmArg,
 
     #[command(flatten)]
     pub sources: SourceArgs,
@@ -217,6 +230,45 @@ pub struct EvalArgs {
     /// How many misclassified items to list
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub misses: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Train the base model from scratch on this labelled corpus folder (as in
+    /// fixtures/corpus), instead of adapting the current one to your items
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<String>,
+
+    /// A `key,concern` CSV of your own labels, besides the items labelled `concern:*`
+    #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
+    pub labels: Option<String>,
+
+    #[command(flatten)]
+    pub sources: SourceArgs,
+
+    /// Where to write the model [default: rolecall-model.tsv beside the config]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// The learner (with --corpus)
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Logistic)]
+    pub algorithm: AlgorithmArg,
+}
+
+/// Which learner: logistic regression, or naive Bayes for comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlgorithmArg {
+    Logistic,
+    Bayes,
+}
+
+impl From<AlgorithmArg> for crate::classify::corpus::Algorithm {
+    fn from(a: AlgorithmArg) -> Self {
+        match a {
+            AlgorithmArg::Logistic => Self::Logistic,
+            AlgorithmArg::Bayes => Self::Bayes,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -344,9 +396,29 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Publish(args) => publish(args, &config, out),
         Command::Email(args) => email(args, &config, out),
         Command::Init(_) => Ok(()),
+        Command::Train(args) => train(args, &config, out),
         Command::Eval(args) => {
             let classifier = Classifier::from_config(&config)?;
-            let labels = crate::classify::eval::read_labels(&args.labels)?;
+            if let Some(dir) = &args.corpus {
+                use crate::classify::corpus;
+                let rows = corpus::read_dir(std::path::Path::new(dir))?;
+                let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
+                let (cv, _) = corpus::cross_validate(
+                    &rows,
+                    &examples,
+                    &classifier,
+                    &by_rules,
+                    args.algorithm.into(),
+                    Default::default(),
+                );
+                let text = match args.format {
+                    ClassifyFormat::Table => cv.to_text(),
+                    ClassifyFormat::Json => crate::render::json::to_json(&cv)?,
+                };
+                return write_stdout(out, &text);
+            }
+            let labels_path = args.labels.clone().unwrap_or_default();
+            let labels = crate::classify::eval::read_labels(&labels_path)?;
             let snapshot = load(&args.sources, &config)?;
             let classes = classifier.classify(&snapshot);
             let report = crate::classify::eval::evaluate(&labels, &snapshot.items, &classes);
@@ -354,7 +426,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 return Err(Error::Usage(format!(
                     "none of the {} keys in {} is in the sources",
                     labels.len(),
-                    args.labels
+                    labels_path
                 )));
             }
             let text = match args.format {
@@ -364,6 +436,73 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             write_stdout(out, &text)
         }
     }
+}
+
+/// `rolecall train`: the base model from a corpus, or the organisation's own model.
+fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
+    use crate::classify::corpus;
+    let classifier = Classifier::from_config(config)?;
+    let (model, summary) = if let Some(dir) = &args.corpus {
+        let rows = corpus::read_dir(std::path::Path::new(dir))?;
+        let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
+        let algorithm: corpus::Algorithm = args.algorithm.into();
+        let o = Default::default();
+        let (cv, _) =
+            corpus::cross_validate(&rows, &examples, &classifier, &by_rules, algorithm, o);
+        let mut m = corpus::train(&examples, algorithm, o);
+        m.high = cv.high_confidence;
+        m.triage_margin = cv.triage_margin;
+        m.notes = vec![
+            format!(
+                "trained by `rolecall train --corpus` ({:?}) on {} items from {} trackers",
+                algorithm, cv.items, cv.trackers
+            ),
+            format!(
+                "leave-one-tracker-out: mean accuracy {:.3}, macro-F1 {:.3}; high confidence {:.0}% of items, {:.3} right",
+                cv.mean_accuracy, cv.macro_f1, cv.high_coverage * 100.0, cv.high_accuracy
+            ),
+        ];
+        (m, cv.to_text())
+    } else {
+        let labels = match &args.labels {
+            Some(p) => crate::classify::eval::read_labels(p)?,
+            None => Vec::new(),
+        };
+        let snapshot = load(&args.sources, config)?;
+        let (m, n) = corpus::adapt(&classifier, &snapshot.items, &labels)?;
+        let text = format!(
+            "learnt from {} labelled items: {} product, {} program, {} project\n",
+            n.iter().sum::<usize>(),
+            n[0],
+            n[1],
+            n[2]
+        );
+        (m, text)
+    };
+    let path = match &args.out {
+        Some(p) => p.clone(),
+        None => {
+            let origin = std::path::Path::new(&config.origin);
+            let dir = origin.parent().filter(|_| config.origin != "(defaults)");
+            dir.unwrap_or(std::path::Path::new("")).join(crate::classify::model::ORG_MODEL_FILE)
+        }
+    };
+    let text = model.to_text();
+    crate::files::write_atomic(&path, |w| w.write_all(text.as_bytes())).map_err(|e| {
+        Error::input(
+            crate::error::Location::file(path.display().to_string()),
+            format!("cannot write the model: {e}"),
+        )
+    })?;
+    write_stdout(
+        out,
+        &format!(
+            "{summary}wrote {} ({} weights, {} bytes)\n",
+            path.display(),
+            model.weights.len(),
+            text.len()
+        ),
+    )
 }
 
 /// Forgets what a command read instead of freeing it: the process exits next and returns

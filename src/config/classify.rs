@@ -19,6 +19,11 @@ pub struct ClassifyConfig {
     pub high_confidence_margin: f64,
     /// Total weight an item's children add, shared by their concerns.
     pub children_weight: f64,
+    /// What decides: `rules` (the rules' weighted sum), `builtin` (the learned model
+    /// trained on real trackers, compiled in), or the path of a model written by
+    /// `rolecall train` (relative to this file). Empty: `rolecall-model.tsv` beside this
+    /// file when it exists, else `rules`.
+    pub model: String,
     /// Rules to add; a rule with a built-in rule's name changes only the keys it sets.
     #[serde(rename = "rule")]
     pub rules: Vec<RuleDef>,
@@ -32,6 +37,7 @@ impl Default for ClassifyConfig {
             high_confidence_score: 1.5,
             high_confidence_margin: 1.0,
             children_weight: 2.0,
+            model: String::new(),
             rules: Vec::new(),
         }
     }

@@ -1,0 +1,520 @@
+//! The labelled corpus of real tracker items (`fixtures/corpus/`): reading it, turning it
+//! into training examples, and leave-one-tracker-out cross-validation.
+//!
+//! One CSV per tracker, columns `key,title,type,labels,components,parent,links,body,concern`
+//! (labels, components and link kinds joined by `; `; `parent` is the parent's title).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::model::{self, Example, Model, TrainOptions};
+use super::{Classifier, Concern, Context};
+use crate::error::{Error, Location, Result};
+use crate::model::{link_kind, Item, Link, Str};
+
+/// One labelled item of the corpus.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    /// The tracker: the file's name without `.csv`.
+    pub tracker: String,
+    pub item: Item,
+    pub parent: String,
+    pub concern: Concern,
+}
+
+const COLUMNS: [&str; 9] =
+    ["key", "title", "type", "labels", "components", "parent", "links", "body", "concern"];
+
+/// Every `*.csv` in `dir`, in name order.
+pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Row>> {
+    let shown = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Error::input(Location::file(&shown), format!("cannot read the corpus: {e}"))
+    })?;
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::input(Location::file(&shown), "no .csv files in the corpus folder"));
+    }
+    let mut rows = Vec::new();
+    for f in &files {
+        read_file(f, &mut rows)?;
+    }
+    Ok(rows)
+}
+
+fn read_file(path: &Path, rows: &mut Vec<Row>) -> Result<()> {
+    let shown = path.display().to_string();
+    let tracker = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut r = csv::ReaderBuilder::new()
+        .from_path(path)
+        .map_err(|e| Error::input(Location::file(&shown), e.to_string()))?;
+    let headers =
+        r.headers().map_err(|e| Error::input(Location::file(&shown).line(1), e.to_string()))?;
+    if headers.iter().collect::<Vec<_>>() != COLUMNS {
+        return Err(Error::input(
+            Location::file(&shown).line(1),
+            format!("expected the header `{}`", COLUMNS.join(",")),
+        ));
+    }
+    for rec in r.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::input(Location::file(&shown).line(line), e.to_string())
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |i: usize| rec.get(i).unwrap_or("").trim();
+        let concern = Concern::parse(get(8)).ok_or_else(|| {
+            Error::input(
+                Location::file(&shown).line(line).column("concern"),
+                format!(
+                    "unknown concern {} (expected product, program or project)",
+                    crate::text::quote(get(8))
+                ),
+            )
+        })?;
+        let list = |s: &str| -> Vec<Str> {
+            s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(Str::from).collect()
+        };
+        let links = list(get(6))
+            .iter()
+            .map(|k| Link { kind: Str::from(link_of(k)), target: Str::from("corpus:other") })
+            .collect();
+        let key = get(0);
+        let item = Item {
+            id: format!("corpus:{tracker}:{key}").into(),
+            key: key.into(),
+            kind: crate::model::kind::normalise(get(2)).into(),
+            title: get(1).into(),
+            body: get(7).to_string(),
+            labels: list(get(3)),
+            components: list(get(4)),
+            links,
+            ..Item::default()
+        };
+        rows.push(Row { tracker: tracker.clone(), item, parent: get(5).to_string(), concern });
+    }
+    Ok(())
+}
+
+/// A corpus link kind (`blocks (outward)`, `blocked by`, `relates (inward)`) in the
+/// model's words.
+fn link_of(k: &str) -> &'static str {
+    let k = k.to_lowercase();
+    if k.contains("block") {
+        if k.contains("inward") || k.contains("blocked by") {
+            link_kind::BLOCKED_BY
+        } else {
+            link_kind::BLOCKS
+        }
+    } else if k.contains("relat") {
+        link_kind::RELATES_TO
+    } else {
+        "other"
+    }
+}
+
+/// The features of every row (with the built-in rules that match it), and what the
+/// rules alone decide for each row.
+pub(crate) fn examples_and_rules(
+    rows: &[Row],
+    classifier: &Classifier,
+) -> (Vec<Example>, Vec<Concern>) {
+    let items: Vec<Item> = rows.iter().map(|r| r.item.clone()).collect();
+    let ctx = Context::of(&items);
+    let scored = classifier.score_all(&items, &ctx, false, None);
+    let by_rules = scored.iter().map(|(s, _, _)| super::decide(s).0).collect();
+    let examples = rows
+        .iter()
+        .zip(scored)
+        .map(|(row, (_, _, fired))| {
+            let names = classifier.builtin_fired(&fired);
+            let mut features = Vec::new();
+            let bs = classifier.builtin_scores(&fired);
+            model::features(input(classifier, row, &names, &bs), &mut |f, v| {
+                features.push((Box::from(f), v))
+            });
+            Example { features, concern: row.concern, weight: 1.0 }
+        })
+        .collect();
+    (examples, by_rules)
+}
+
+fn input<'a>(
+    c: &'a Classifier,
+    row: &'a Row,
+    rules: &'a [&'a str],
+    bs: &super::Scores,
+) -> model::Input<'a> {
+    model::Input {
+        title: &row.item.title,
+        body: &row.item.body,
+        kind: &row.item.kind,
+        labels: &row.item.labels,
+        skip_prefix: &c.settings.override_prefix,
+        components: &row.item.components,
+        parent_title: Some(row.parent.as_str()).filter(|p| !p.is_empty()),
+        links: &row.item.links,
+        children: false,
+        rules,
+        rule_scores: [bs.product as f32, bs.program as f32, bs.project as f32],
+    }
+}
+
+/// Which learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Algorithm {
+    Logistic,
+    Bayes,
+}
+
+pub(crate) fn train(examples: &[Example], algorithm: Algorithm, o: TrainOptions) -> Model {
+    match algorithm {
+        Algorithm::Logistic => model::train_logistic(examples, None, o),
+        Algorithm::Bayes => model::train_bayes(examples, o),
+    }
+}
+
+/// One held-out prediction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prediction {
+    pub expected: Concern,
+    pub probs: [f32; 3],
+    pub text_evidence: bool,
+}
+
+impl Prediction {
+    fn top(&self) -> (Concern, f32) {
+        let mut order = Concern::TIE_ORDER;
+        order.sort_by(|a, b| self.probs[b.index()].total_cmp(&self.probs[a.index()]));
+        let m = self.probs[order[0].index()] - self.probs[order[1].index()];
+        (order[0], m)
+    }
+
+    fn right(&self) -> bool {
+        self.top().0 == self.expected
+    }
+
+    /// High confidence under these thresholds.
+    fn high(&self, high: f32, margin: f32) -> bool {
+        let (c, m) = self.top();
+        self.text_evidence && m >= margin && self.probs[c.index()] >= high
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TrackerScore {
+    pub tracker: String,
+    pub items: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct CvReport {
+    pub algorithm: Algorithm,
+    pub items: usize,
+    pub trackers: usize,
+    /// Mean over trackers of each tracker's accuracy.
+    pub mean_accuracy: f64,
+    /// Over all held-out predictions.
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub f1: [f64; 3],
+    /// The worst tracker with at least 20 items.
+    pub worst: Option<(String, f64)>,
+    pub per_tracker: Vec<TrackerScore>,
+    /// The probability and top-two margin chosen for high confidence, what high then
+    /// covers and how right it is.
+    pub high_confidence: f32,
+    pub triage_margin: f32,
+    pub high_coverage: f64,
+    pub high_accuracy: f64,
+    pub low_accuracy: f64,
+    /// Items sent to triage (top two close, or no text evidence).
+    pub triage_share: f64,
+    /// The rules alone on the same items, for comparison.
+    pub rules_mean_accuracy: f64,
+    pub rules_macro_f1: f64,
+}
+
+/// Leave-one-tracker-out: for each tracker, train on the others and predict it.
+pub(crate) fn cross_validate(
+    rows: &[Row],
+    examples: &[Example],
+    classifier: &Classifier,
+    by_rules: &[Concern],
+    algorithm: Algorithm,
+    o: TrainOptions,
+) -> (CvReport, Vec<Prediction>) {
+    let mut trackers: Vec<&str> = rows.iter().map(|r| r.tracker.as_str()).collect();
+    trackers.dedup();
+    let folds: Vec<&str> = trackers.clone();
+    let per_fold = crate::par::map_with(
+        &folds,
+        1,
+        || (),
+        |_, held| {
+            let train: Vec<&Example> = rows
+                .iter()
+                .zip(examples)
+                .filter(|(r, _)| r.tracker != *held)
+                .map(|(_, e)| e)
+                .collect();
+            let train: Vec<Example> = train
+                .into_iter()
+                .map(|e| Example {
+                    features: e.features.clone(),
+                    concern: e.concern,
+                    weight: e.weight,
+                })
+                .collect();
+            let m = self::train(&train, algorithm, o);
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| r.tracker == *held)
+                .map(|(i, r)| (i, predict(&m, classifier, r, &examples[i])))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut preds: Vec<Option<Prediction>> = vec![None; rows.len()];
+    for fold in per_fold {
+        for (i, p) in fold {
+            preds[i] = Some(p);
+        }
+    }
+    let preds: Vec<Prediction> = preds.into_iter().flatten().collect();
+    let mut r = report(rows, &preds, algorithm, None);
+    let rule_preds: Vec<Prediction> = by_rules
+        .iter()
+        .zip(rows)
+        .map(|(c, row)| {
+            let mut probs = [0.0; 3];
+            probs[c.index()] = 1.0;
+            Prediction { expected: row.concern, probs, text_evidence: true }
+        })
+        .collect();
+    let rules = report(rows, &rule_preds, algorithm, Some((1.0, 0.0)));
+    r.rules_mean_accuracy = rules.mean_accuracy;
+    r.rules_macro_f1 = rules.macro_f1;
+    (r, preds)
+}
+
+fn predict(m: &Model, _c: &Classifier, row: &Row, e: &Example) -> Prediction {
+    // The example's features are the row's features: score them directly.
+    let mut sum = m.bias;
+    let mut body = [0f32; 3];
+    let mut text = false;
+    for (f, v) in &e.features {
+        if let Some(w) = m.weights.get(f) {
+            let is_body = f.starts_with("b:");
+            let t = if is_body { &mut body } else { &mut sum };
+            for c in 0..3 {
+                t[c] += w[c] * v;
+            }
+            text |= !(f.starts_with("t:") || f.starts_with("s:"));
+        }
+    }
+    for c in 0..3 {
+        sum[c] += body[c].clamp(-model::BODY_CAP, model::BODY_CAP);
+    }
+    Prediction { expected: row.concern, probs: model::softmax(sum), text_evidence: text }
+}
+
+/// The lowest probability threshold at which high-confidence predictions are at least
+/// `target` right, with the triage margin given.
+pub(crate) fn calibrate(preds: &[Prediction], margin: f32, target: f64) -> f32 {
+    for step in 34..100 {
+        let t = step as f32 / 100.0;
+        let (n, right) = preds
+            .iter()
+            .filter(|p| p.high(t, margin))
+            .fold((0usize, 0usize), |(n, r), p| (n + 1, r + usize::from(p.right())));
+        if n > 0 && right as f64 / n as f64 >= target {
+            return t;
+        }
+    }
+    0.99
+}
+
+pub(crate) fn report(
+    rows: &[Row],
+    preds: &[Prediction],
+    algorithm: Algorithm,
+    thresholds: Option<(f32, f32)>,
+) -> CvReport {
+    let (high, margin) = thresholds.unwrap_or_else(|| {
+        let margin = TRIAGE_MARGIN;
+        (calibrate(preds, margin, TARGET_HIGH_ACCURACY), margin)
+    });
+    let mut per_tracker: Vec<TrackerScore> = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let t = &rows[start].tracker;
+        let end = start + rows[start..].iter().take_while(|r| &r.tracker == t).count();
+        let (acc, f1) = scores(&preds[start..end]);
+        per_tracker.push(TrackerScore {
+            tracker: t.clone(),
+            items: end - start,
+            accuracy: acc,
+            macro_f1: f1.iter().sum::<f64>() / 3.0,
+        });
+        start = end;
+    }
+    let (accuracy, f1) = scores(preds);
+    let worst = per_tracker
+        .iter()
+        .filter(|t| t.items >= 20)
+        .min_by(|a, b| a.accuracy.total_cmp(&b.accuracy))
+        .map(|t| (t.tracker.clone(), t.accuracy));
+    let hi: Vec<&Prediction> = preds.iter().filter(|p| p.high(high, margin)).collect();
+    let lo: Vec<&Prediction> = preds.iter().filter(|p| !p.high(high, margin)).collect();
+    let acc_of = |v: &[&Prediction]| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().filter(|p| p.right()).count() as f64 / v.len() as f64
+        }
+    };
+    let triage = preds.iter().filter(|p| !p.text_evidence || p.top().1 < margin).count();
+    let n = preds.len().max(1) as f64;
+    CvReport {
+        algorithm,
+        items: preds.len(),
+        trackers: per_tracker.len(),
+        mean_accuracy: per_tracker.iter().map(|t| t.accuracy).sum::<f64>()
+            / per_tracker.len().max(1) as f64,
+        accuracy,
+        macro_f1: f1.iter().sum::<f64>() / 3.0,
+        f1,
+        worst,
+        per_tracker,
+        high_confidence: high,
+        triage_margin: margin,
+        high_coverage: hi.len() as f64 / n,
+        high_accuracy: acc_of(&hi),
+        low_accuracy: acc_of(&lo),
+        triage_share: triage as f64 / n,
+        rules_mean_accuracy: 0.0,
+        rules_macro_f1: 0.0,
+    }
+}
+
+/// The accuracy high confidence aims at.
+pub(crate) const TARGET_HIGH_ACCURACY: f64 = 0.92;
+/// Top two probabilities closer than this: triage.
+pub(crate) const TRIAGE_MARGIN: f32 = 0.1;
+
+fn scores(preds: &[Prediction]) -> (f64, [f64; 3]) {
+    let mut conf = [[0usize; 3]; 3];
+    for p in preds {
+        conf[p.expected.index()][p.top().0.index()] += 1;
+    }
+    let total: usize = conf.iter().flatten().sum();
+    let right: usize = (0..3).map(|i| conf[i][i]).sum();
+    let ratio = |a: f64, b: f64| if b == 0.0 { 0.0 } else { a / b };
+    let f1 = [0, 1, 2].map(|i| {
+        let tp = conf[i][i] as f64;
+        let p = ratio(tp, (0..3).map(|e| conf[e][i]).sum::<usize>() as f64);
+        let r = ratio(tp, conf[i].iter().sum::<usize>() as f64);
+        ratio(2.0 * p * r, p + r)
+    });
+    (ratio(right as f64, total as f64), f1)
+}
+
+impl CvReport {
+    pub(crate) fn to_text(&self) -> String {
+        let mut s = format!(
+            "leave-one-tracker-out, {:?}: {} items from {} trackers\n\
+             mean accuracy {:.3} (pooled {:.3}), macro-F1 {:.3}; F1 product {:.3}, program {:.3}, project {:.3}\n",
+            self.algorithm, self.items, self.trackers, self.mean_accuracy, self.accuracy,
+            self.macro_f1, self.f1[0], self.f1[1], self.f1[2]
+        );
+        s.push_str(&format!(
+            "the rules alone: mean accuracy {:.3}, macro-F1 {:.3}\n",
+            self.rules_mean_accuracy, self.rules_macro_f1
+        ));
+        if let Some((t, a)) = &self.worst {
+            s.push_str(&format!("worst tracker with 20 items or more: {t} {a:.3}\n"));
+        }
+        s.push_str(&format!(
+            "high confidence (probability >= {:.2}, margin >= {:.2}): {:.0}% of items, {:.3} right; the rest {:.3} right; triage {:.0}%\n\n",
+            self.high_confidence, self.triage_margin, self.high_coverage * 100.0,
+            self.high_accuracy, self.low_accuracy, self.triage_share * 100.0
+        ));
+        let rows: Vec<Vec<String>> = self
+            .per_tracker
+            .iter()
+            .map(|t| {
+                vec![
+                    t.tracker.clone(),
+                    t.items.to_string(),
+                    format!("{:.3}", t.accuracy),
+                    format!("{:.3}", t.macro_f1),
+                ]
+            })
+            .collect();
+        s.push_str(&crate::text::aligned(&["TRACKER", "ITEMS", "ACCURACY", "MACRO-F1"], &rows));
+        s
+    }
+}
+
+/// An organisation's own model: the current model moved towards the items this tracker has
+/// labelled (`concern:*` labels, or `extra` hand labels by key). Returns the model and how
+/// many labelled items it learnt from.
+pub(crate) fn adapt(
+    classifier: &Classifier,
+    items: &[Item],
+    extra: &[(String, Concern, u64)],
+) -> Result<(Model, [usize; 3])> {
+    let prior = classifier.model.as_deref().cloned().unwrap_or_else(|| Model::builtin().clone());
+    let by_key: std::collections::HashMap<&str, Concern> =
+        extra.iter().map(|(k, c, _)| (k.as_str(), *c)).collect();
+    let ctx = Context::of(items);
+    let scored = classifier.score_all(items, &ctx, false, None);
+    let mut examples = Vec::new();
+    let mut counts = [0usize; 3];
+    for (item, (_, _, fired)) in items.iter().zip(scored) {
+        let concern = match classifier.explicit(item) {
+            Some((c, _)) => c,
+            None => match by_key.get(item.key.as_str()) {
+                Some(&c) => c,
+                None => continue,
+            },
+        };
+        counts[concern.index()] += 1;
+        let names = classifier.builtin_fired(&fired);
+        let mut features = Vec::new();
+        let bs = classifier.builtin_scores(&fired);
+        model::features(classifier.model_input(item, &ctx, &names, &bs), &mut |f, v| {
+            features.push((Box::from(f), v))
+        });
+        examples.push(Example { features, concern, weight: 1.0 });
+    }
+    if examples.is_empty() {
+        return Err(Error::Usage(format!(
+            "no labelled items to learn from: label some items `{}product`, `{}program` or `{}project` in the tracker, or pass --labels FILE (key,concern)",
+            classifier.settings.override_prefix, classifier.settings.override_prefix, classifier.settings.override_prefix
+        )));
+    }
+    let o = TrainOptions { l2: ADAPT_L2, ..TrainOptions::default() };
+    let mut m = model::train_logistic(&examples, Some(&prior), o);
+    m.notes = prior.notes.clone();
+    m.notes.push(format!(
+        "adapted to {} labelled items of this organisation ({} product, {} program, {} project)",
+        examples.len(),
+        counts[0],
+        counts[1],
+        counts[2]
+    ));
+    Ok((m, counts))
+}
+
+/// How strongly adaptation holds the built-in weights: strong enough that a few dozen
+/// labels move them, not replace them.
+pub(crate) const ADAPT_L2: f32 = 0.01;

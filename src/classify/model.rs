@@ -1,0 +1,569 @@
+//! The learned decision: a linear model over what an item says and how it sits in the
+//! tracker, trained offline on a labelled corpus of real tracker items
+//! (`fixtures/corpus/`) and compiled into the binary as a small weight table.
+//!
+//! Features, each a name and a value:
+//! - `w:` title words (lower-cased, lightly stemmed) and `ww:` title word pairs;
+//! - `b:` body words of the first [`BODY_CHARS`] characters, and `p:` parent title words,
+//!   each group scaled by 1/√n so a long text counts no more than a short one;
+//! - `t:` the issue type, `l:` labels, `c:` components;
+//! - `r:` the built-in rules that matched (the rules stay, as evidence);
+//! - `s:` structure: has a parent, has children, blocks or is blocked.
+//!
+//! The model scores each concern by the sum of its weights, turns the three sums into
+//! probabilities (softmax), and the body's part of each sum is held within
+//! ±[`BODY_CAP`] so a long description cannot outvote the title.
+//!
+//! Weights are written as text (`feature<TAB>product<TAB>program<TAB>project`), one
+//! feature a line, so a diff shows what training changed. The same text format holds an
+//! organisation's own model (`rolecall train`), which starts from the built-in weights
+//! and moves them towards the organisation's labelled items.
+
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
+
+use super::Concern;
+use crate::error::{Error, Location, Result};
+use crate::model::{link_kind, Str};
+
+/// The file `rolecall train` writes beside the config, and classification then uses.
+pub(crate) const ORG_MODEL_FILE: &str = "rolecall-model.tsv";
+
+/// The built-in weights.
+pub(crate) const BUILTIN: &str = include_str!("model.tsv");
+
+/// How much of a body the model reads: the corpus keeps the first 300 characters.
+pub(crate) const BODY_CHARS: usize = 300;
+
+/// The most the body can add to or take from one concern's score.
+pub(crate) const BODY_CAP: f32 = 1.0;
+
+/// Kinds of feature, for the body cap and for explaining in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Group {
+    Title,
+    Body,
+    Parent,
+    Type,
+    Label,
+    Component,
+    Rule,
+    Structure,
+}
+
+impl Group {
+    fn of(name: &str) -> Group {
+        match name.split_once(':').map_or("", |(p, _)| p) {
+            "w" | "ww" => Group::Title,
+            "b" => Group::Body,
+            "p" => Group::Parent,
+            "t" => Group::Type,
+            "l" => Group::Label,
+            "c" => Group::Component,
+            "r" | "rs" => Group::Rule,
+            _ => Group::Structure,
+        }
+    }
+}
+
+/// What the model reads of one item.
+pub(crate) struct Input<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub kind: &'a str,
+    pub labels: &'a [Str],
+    /// Labels with this prefix (`concern:`) are the answer, not evidence.
+    pub skip_prefix: &'a str,
+    pub components: &'a [Str],
+    pub parent_title: Option<&'a str>,
+    pub links: &'a [crate::model::Link],
+    pub children: bool,
+    /// Names of the built-in rules that matched.
+    pub rules: &'a [&'a str],
+    /// What the rules' weights add up to, per concern.
+    pub rule_scores: [f32; 3],
+}
+
+/// Calls `f(name, value)` for every feature of the item. `name` lives in a buffer reused
+/// from call to call: copy it to keep it.
+pub(crate) fn features(input: Input<'_>, f: &mut dyn FnMut(&str, f32)) {
+    let mut buf = String::with_capacity(64);
+    fn emit(buf: &mut String, parts: &[&str], v: f32, f: &mut dyn FnMut(&str, f32)) {
+        buf.clear();
+        for p in parts {
+            buf.push_str(p);
+        }
+        f(buf, v);
+    }
+    let mut words: Vec<String> = Vec::with_capacity(16);
+    tokens(input.title, &mut words);
+    let mut prev: Option<&str> = None;
+    for w in &words {
+        emit(&mut buf, &["w:", w], 1.0, f);
+        if let Some(p) = prev {
+            emit(&mut buf, &["ww:", p, "_", w], 1.0, f);
+        }
+        prev = Some(w);
+    }
+    for (prefix, text) in
+        [("b:", prefix_chars(input.body, BODY_CHARS)), ("p:", input.parent_title.unwrap_or(""))]
+    {
+        let mut ws: Vec<String> = Vec::new();
+        tokens(text, &mut ws);
+        ws.sort_unstable();
+        ws.dedup();
+        if !ws.is_empty() {
+            let v = 1.0 / (ws.len() as f32).sqrt();
+            for w in &ws {
+                emit(&mut buf, &[prefix, w], v, f);
+            }
+        }
+    }
+    if !input.kind.is_empty() {
+        emit(&mut buf, &["t:", input.kind], 1.0, f);
+    }
+    for l in input.labels {
+        if l.len() >= input.skip_prefix.len()
+            && l.is_char_boundary(input.skip_prefix.len())
+            && l[..input.skip_prefix.len()].eq_ignore_ascii_case(input.skip_prefix)
+            && !input.skip_prefix.is_empty()
+        {
+            continue;
+        }
+        emit(&mut buf, &["l:", &l.to_lowercase()], 1.0, f);
+    }
+    for c in input.components {
+        emit(&mut buf, &["c:", &c.to_lowercase()], 0.5, f);
+    }
+    for r in input.rules {
+        emit(&mut buf, &["r:", r], 1.0, f);
+    }
+    for (name, v) in ["rs:product", "rs:program", "rs:project"].iter().zip(input.rule_scores) {
+        if v != 0.0 {
+            f(name, v.min(6.0));
+        }
+    }
+    let (mut blocks, mut blocked) = (false, false);
+    for l in input.links {
+        blocks |= l.kind == link_kind::BLOCKS;
+        blocked |= l.kind == link_kind::BLOCKED_BY;
+    }
+    for (on, name) in [
+        (input.parent_title.is_some(), "s:parent"),
+        (input.children, "s:children"),
+        (blocks, "s:blocks"),
+        (blocked, "s:blocked"),
+        (input.body.trim().is_empty(), "s:no-body"),
+    ] {
+        if on {
+            f(name, 1.0);
+        }
+    }
+}
+
+/// Lower-cased words of letters and digits (numbers dropped), lightly stemmed so that
+/// `tests`/`test` and `deployed`/`deploying`/`deploy` meet.
+pub(crate) fn tokens(text: &str, out: &mut Vec<String>) {
+    out.clear();
+    for raw in text.split(|c: char| !c.is_alphanumeric()) {
+        if raw.chars().count() < 2 || raw.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        out.push(stem(&raw.to_lowercase()));
+    }
+}
+
+fn stem(w: &str) -> String {
+    let n = w.chars().count();
+    let mut s = w;
+    if n > 5 && s.ends_with("ing") {
+        s = &s[..s.len() - 3];
+    } else if n > 4 && s.ends_with("ed") {
+        s = &s[..s.len() - 2];
+    } else if n > 3 && s.ends_with('s') && !s.ends_with("ss") {
+        s = &s[..s.len() - 1];
+    }
+    if s.chars().count() > 4 && s.ends_with('e') {
+        s = &s[..s.len() - 1];
+    }
+    s.to_string()
+}
+
+fn prefix_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// A trained model: weights per feature, the bias, and the calibrated thresholds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Model {
+    pub weights: FxHashMap<Box<str>, [f32; 3]>,
+    pub bias: [f32; 3],
+    /// Confidence is high when the winner's probability is at least this…
+    pub high: f32,
+    /// …and an item goes to triage when the top two probabilities are closer than this.
+    pub triage_margin: f32,
+    /// Free-text provenance lines (`# …`), kept when the model is written again.
+    pub notes: Vec<String>,
+}
+
+/// One feature's part in a decision, for `explain`.
+#[derive(Debug, Clone)]
+pub(crate) struct Contribution {
+    pub feature: String,
+    pub weights: [f32; 3],
+    pub value: f32,
+}
+
+/// What the model concludes for one item.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scored {
+    pub probs: [f32; 3],
+    /// Whether any text (title, body, parent, labels, rules) carried known weight; without
+    /// it the decision rests on type and structure alone.
+    pub text_evidence: bool,
+}
+
+impl Model {
+    /// Parses the text format; `origin` names the file in errors.
+    pub(crate) fn parse(text: &str, origin: &str) -> Result<Model> {
+        let mut m = Model { high: 0.8, triage_margin: 0.1, ..Model::default() };
+        for (n, line) in text.lines().enumerate() {
+            let at = || Location::file(origin).line(n as u64 + 1);
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(note) = line.strip_prefix('#') {
+                let note = note.trim();
+                if let Some(v) = note.strip_prefix("high-confidence ") {
+                    m.high = v.trim().parse().map_err(|_| {
+                        Error::input(at(), "expected a number after `# high-confidence`")
+                    })?;
+                } else if let Some(v) = note.strip_prefix("triage-margin ") {
+                    m.triage_margin = v.trim().parse().map_err(|_| {
+                        Error::input(at(), "expected a number after `# triage-margin`")
+                    })?;
+                } else {
+                    m.notes.push(note.to_string());
+                }
+                continue;
+            }
+            let mut parts = line.split('\t');
+            let name = parts.next().unwrap_or("");
+            let mut w = [0f32; 3];
+            for (i, slot) in w.iter_mut().enumerate() {
+                let v = parts.next().ok_or_else(|| {
+                    Error::input(at(), format!("expected 4 tab-separated fields, found {}", i + 1))
+                })?;
+                *slot = v.trim().parse().map_err(|_| {
+                    Error::input(at(), format!("`{v}` is not a number (feature {name})"))
+                })?;
+            }
+            if name == "bias" {
+                m.bias = w;
+            } else {
+                m.weights.insert(name.into(), w);
+            }
+        }
+        Ok(m)
+    }
+
+    /// The built-in model, parsed once.
+    pub(crate) fn builtin() -> &'static Model {
+        static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+        MODEL.get_or_init(|| {
+            Model::parse(BUILTIN, "built-in model").expect("the built-in model parses")
+        })
+    }
+
+    /// The text format, features sorted by name: the same model gives the same bytes.
+    pub(crate) fn to_text(&self) -> String {
+        let mut s = String::from("# rolecall model: feature\tproduct\tprogram\tproject\n");
+        for n in &self.notes {
+            if !n.starts_with("rolecall model") {
+                let _ = writeln!(s, "# {n}");
+            }
+        }
+        let _ = writeln!(s, "# high-confidence {}", self.high);
+        let _ = writeln!(s, "# triage-margin {}", self.triage_margin);
+        let row = |s: &mut String, name: &str, w: &[f32; 3]| {
+            let _ = writeln!(s, "{name}\t{}\t{}\t{}", num(w[0]), num(w[1]), num(w[2]));
+        };
+        row(&mut s, "bias", &self.bias);
+        let mut names: Vec<&Box<str>> = self.weights.keys().collect();
+        names.sort();
+        for n in names {
+            row(&mut s, n, &self.weights[n]);
+        }
+        s
+    }
+
+    /// Scores one item from its features.
+    pub(crate) fn score(&self, input: Input<'_>) -> Scored {
+        let mut sum = self.bias;
+        let mut body = [0f32; 3];
+        let mut text_evidence = false;
+        features(input, &mut |name, v| {
+            if let Some(w) = self.weights.get(name) {
+                let g = Group::of(name);
+                let target = if g == Group::Body { &mut body } else { &mut sum };
+                for c in 0..3 {
+                    target[c] += w[c] * v;
+                }
+                text_evidence |= !matches!(g, Group::Type | Group::Structure);
+            }
+        });
+        for c in 0..3 {
+            sum[c] += body[c].clamp(-BODY_CAP, BODY_CAP);
+        }
+        Scored { probs: softmax(sum), text_evidence }
+    }
+
+    /// Every known feature of the item with its weights, for `explain`.
+    pub(crate) fn contributions(&self, input: Input<'_>) -> Vec<Contribution> {
+        let mut out = Vec::new();
+        features(input, &mut |name, v| {
+            if let Some(w) = self.weights.get(name) {
+                out.push(Contribution { feature: name.to_string(), weights: *w, value: v });
+            }
+        });
+        out
+    }
+}
+
+fn num(v: f32) -> String {
+    let r = (v * 10_000.0).round() / 10_000.0;
+    if r == 0.0 {
+        "0".into()
+    } else {
+        format!("{r}")
+    }
+}
+
+pub(crate) fn softmax(z: [f32; 3]) -> [f32; 3] {
+    let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let e = z.map(|v| (v - m).exp());
+    let s: f32 = e.iter().sum();
+    e.map(|v| v / s)
+}
+
+/// A feature in words: `title word "deploy"`, `rule migration`, `type bug`.
+pub(crate) fn describe(feature: &str) -> String {
+    let (p, rest) = feature.split_once(':').unwrap_or(("", feature));
+    match p {
+        "w" => format!("title word \"{rest}\""),
+        "ww" => format!("title words \"{}\"", rest.replace('_', " ")),
+        "b" => format!("body word \"{rest}\""),
+        "p" => format!("parent title word \"{rest}\""),
+        "t" => format!("type {rest}"),
+        "l" => format!("label \"{rest}\""),
+        "c" => format!("component \"{rest}\""),
+        "r" => format!("rule {rest}"),
+        "rs" => format!("the rules' score for {rest}"),
+        _ => match rest {
+            "parent" => "has a parent".into(),
+            "children" => "has children".into(),
+            "blocks" => "blocks another item".into(),
+            "blocked" => "is blocked by another item".into(),
+            "no-body" => "has no description".into(),
+            other => other.into(),
+        },
+    }
+}
+
+/// The index of a concern in a weight triple.
+pub(crate) fn idx(c: Concern) -> usize {
+    c.index()
+}
+
+/// Training settings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TrainOptions {
+    /// Features seen in fewer items are left out.
+    pub min_count: usize,
+    /// L2 pull towards the prior (zero, or the model being adapted).
+    pub l2: f32,
+    pub epochs: usize,
+    pub rate: f32,
+    /// Weigh each concern's examples so the three count alike.
+    pub balance: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { min_count: 2, l2: 0.002, epochs: 150, rate: 0.5, balance: true }
+    }
+}
+
+/// One labelled example: its features, concern and weight.
+pub(crate) struct Example {
+    pub features: Vec<(Box<str>, f32)>,
+    pub concern: Concern,
+    pub weight: f32,
+}
+
+/// Multinomial logistic regression by full-batch AdaGrad, in a fixed order: the same
+/// examples give the same weights on every machine and thread count. With a prior, the
+/// weights start there and are pulled back towards it (adaptation); features the examples
+/// do not have keep the prior's weights.
+pub(crate) fn train_logistic(
+    examples: &[Example],
+    prior: Option<&Model>,
+    o: TrainOptions,
+) -> Model {
+    // Feature index, in first-seen order (deterministic), of features seen often enough.
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut order: Vec<&str> = Vec::new();
+    for e in examples {
+        for (f, _) in &e.features {
+            let n = counts.entry(f).or_insert(0);
+            if *n == 0 {
+                order.push(f);
+            }
+            *n += 1;
+        }
+    }
+    let min = if prior.is_some() { 1 } else { o.min_count };
+    let names: Vec<&str> = order.into_iter().filter(|f| counts[f] >= min).collect();
+    let index: FxHashMap<&str, usize> = names.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let rows: Vec<Vec<(usize, f32)>> = examples
+        .iter()
+        .map(|e| e.features.iter().filter_map(|(f, v)| index.get(&**f).map(|&i| (i, *v))).collect())
+        .collect();
+    let prior_of = |f: &str| prior.and_then(|p| p.weights.get(f)).copied().unwrap_or([0.0; 3]);
+    let prior_w: Vec<[f32; 3]> = names.iter().map(|f| prior_of(f)).collect();
+    let prior_b = prior.map_or([0.0; 3], |p| p.bias);
+    let mut w = prior_w.clone();
+    let mut b = prior_b;
+    let mut gw = vec![[0f32; 3]; names.len()];
+    let mut gsq = vec![[1e-6f32; 3]; names.len()];
+    let mut bsq = [1e-6f32; 3];
+    let mut per_class = [0f32; 3];
+    for e in examples {
+        per_class[idx(e.concern)] += e.weight;
+    }
+    let n_all: f32 = per_class.iter().sum();
+    let class_w = per_class.map(|n| if o.balance && n > 0.0 { n_all / (3.0 * n) } else { 1.0 });
+    let total: f32 =
+        examples.iter().map(|e| e.weight * class_w[idx(e.concern)]).sum::<f32>().max(1.0);
+    for _ in 0..o.epochs {
+        for g in gw.iter_mut() {
+            *g = [0.0; 3];
+        }
+        let mut gb = [0f32; 3];
+        for (e, row) in examples.iter().zip(&rows) {
+            let mut z = b;
+            for &(i, v) in row {
+                for c in 0..3 {
+                    z[c] += w[i][c] * v;
+                }
+            }
+            let p = softmax(z);
+            for c in 0..3 {
+                let y = if idx(e.concern) == c { 1.0 } else { 0.0 };
+                let d = (p[c] - y) * e.weight * class_w[idx(e.concern)] / total;
+                gb[c] += d;
+                for &(i, v) in row {
+                    gw[i][c] += d * v;
+                }
+            }
+        }
+        for c in 0..3 {
+            bsq[c] += gb[c] * gb[c];
+            b[c] -= o.rate * gb[c] / bsq[c].sqrt();
+        }
+        for i in 0..names.len() {
+            for c in 0..3 {
+                let g = gw[i][c] + o.l2 * (w[i][c] - prior_w[i][c]);
+                gsq[i][c] += g * g;
+                w[i][c] -= o.rate * g / gsq[i][c].sqrt();
+            }
+        }
+    }
+    let mut weights: FxHashMap<Box<str>, [f32; 3]> =
+        prior.map(|p| p.weights.clone()).unwrap_or_default();
+    for (i, f) in names.iter().enumerate() {
+        // Centre each triple (softmax ignores a shared offset) and drop the negligible.
+        let m = (w[i][0] + w[i][1] + w[i][2]) / 3.0;
+        let c = w[i].map(|v| v - m);
+        if c.iter().any(|v| v.abs() >= 0.005) {
+            weights.insert((*f).into(), c);
+        } else {
+            weights.remove(*f);
+        }
+    }
+    let m = (b[0] + b[1] + b[2]) / 3.0;
+    Model {
+        weights,
+        bias: b.map(|v| v - m),
+        high: prior.map_or(0.8, |p| p.high),
+        triage_margin: prior.map_or(0.1, |p| p.triage_margin),
+        notes: Vec::new(),
+    }
+}
+
+/// Multinomial naive Bayes with add-one smoothing, as the same kind of weight table
+/// (log-probabilities centred per feature), for comparison with logistic regression.
+pub(crate) fn train_bayes(examples: &[Example], o: TrainOptions) -> Model {
+    let mut counts: FxHashMap<&str, ([f32; 3], usize)> = FxHashMap::default();
+    let mut class_n = [0f32; 3];
+    for e in examples {
+        let c = idx(e.concern);
+        class_n[c] += e.weight;
+        for (f, v) in &e.features {
+            let entry = counts.entry(f).or_insert(([0.0; 3], 0));
+            entry.0[c] += v * e.weight;
+            entry.1 += 1;
+        }
+    }
+    counts.retain(|_, (_, n)| *n >= o.min_count);
+    let vocab = counts.len() as f32;
+    let mut totals = [0f32; 3];
+    for (w, _) in counts.values() {
+        for c in 0..3 {
+            totals[c] += w[c];
+        }
+    }
+    let mut weights = FxHashMap::default();
+    for (f, (w, _)) in &counts {
+        let lp = [0, 1, 2].map(|c| ((w[c] + 1.0) / (totals[c] + vocab)).ln());
+        let m = (lp[0] + lp[1] + lp[2]) / 3.0;
+        weights.insert((*f).into(), lp.map(|v| v - m));
+    }
+    let n: f32 = class_n.iter().sum();
+    let prior = class_n.map(|v| ((v + 1.0) / (n + 3.0)).ln());
+    let m = (prior[0] + prior[1] + prior[2]) / 3.0;
+    Model { weights, bias: prior.map(|v| v - m), high: 0.8, triage_margin: 0.1, notes: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet() {
+        let mut a = Vec::new();
+        tokens("Deploying tests: deployed test, deploy; pages 2024 x", &mut a);
+        assert_eq!(a, ["deploy", "test", "deploy", "test", "deploy", "page"]);
+    }
+
+    #[test]
+    fn the_text_format_round_trips() {
+        let mut m =
+            Model { high: 0.75, triage_margin: 0.2, bias: [0.1, -0.05, -0.05], ..Model::default() };
+        m.weights.insert("w:deploy".into(), [-0.5, 1.0, -0.5]);
+        let text = m.to_text();
+        let back = Model::parse(&text, "m.tsv").unwrap();
+        assert_eq!(back.to_text(), text);
+        assert_eq!(back.high, 0.75);
+    }
+
+    #[test]
+    fn a_bad_weight_names_the_line() {
+        let e = Model::parse("bias\t0\t0\t0\nw:x\t1\tnope\t0\n", "org.tsv").unwrap_err();
+        assert!(e.to_string().contains("org.tsv:2"), "{e}");
+    }
+}
