@@ -62,6 +62,12 @@ fn main() {
     snapshot.items = imported.items;
     let (t_classify, classes) = time(runs, || classifier.classify(&snapshot));
     assert_eq!(classes.len(), items);
+    // The learned model (`[classify] model = "builtin"`) over the same items.
+    let mut with_model = Config::default();
+    with_model.classify.model = "builtin".into();
+    let learned = Classifier::from_config(&with_model).expect("model");
+    let (t_learned, classes) = time(runs, || learned.classify(&snapshot));
+    assert_eq!(classes.len(), items);
 
     println!("items: {items}");
     println!("{:<34} {:>10}", "stage (median of 7)", "time");
@@ -71,6 +77,7 @@ fn main() {
         ("normalise (records → items)", t_import),
         ("import total (file → items)", t_read_all),
         ("classify (items → concerns)", t_classify),
+        ("classify, learned model", t_learned),
     ] {
         println!("{name:<34} {:>8.1} ms", t.as_secs_f64() * 1e3);
     }

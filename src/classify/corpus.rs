@@ -472,7 +472,9 @@ pub(crate) fn adapt(
     items: &[Item],
     extra: &[(String, Concern, u64)],
 ) -> Result<(Model, [usize; 3])> {
-    let prior = classifier.model.as_deref().cloned().unwrap_or_else(|| Model::builtin().clone());
+    // Always from the built-in weights, so training again on the same labels gives the
+    // same model rather than adapting the adapted one.
+    let prior = Model::builtin();
     let by_key: std::collections::HashMap<&str, Concern> =
         extra.iter().map(|(k, c, _)| (k.as_str(), *c)).collect();
     let ctx = Context::of(items);
@@ -503,7 +505,7 @@ pub(crate) fn adapt(
         )));
     }
     let o = TrainOptions { l2: ADAPT_L2, ..TrainOptions::default() };
-    let mut m = model::train_logistic(&examples, Some(&prior), o);
+    let mut m = model::train_logistic(&examples, Some(prior), o);
     m.notes = prior.notes.clone();
     m.notes.push(format!(
         "adapted to {} labelled items of this organisation ({} product, {} program, {} project)",

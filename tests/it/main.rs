@@ -11,6 +11,7 @@ mod backfill;
 mod ci;
 mod classify;
 mod cli;
+mod corpus;
 mod crash;
 mod email;
 mod github;
