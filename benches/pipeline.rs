@@ -68,6 +68,7 @@ fn main() {
     let learned = Classifier::from_config(&with_model).expect("model");
     let (t_learned, classes) = time(runs, || learned.classify(&snapshot));
     assert_eq!(classes.len(), items);
+    let (t_learned_bare, _) = time(runs, || learned.concerns(&snapshot));
 
     println!("items: {items}");
     println!("{:<34} {:>10}", "stage (median of 7)", "time");
@@ -78,6 +79,7 @@ fn main() {
         ("import total (file → items)", t_read_all),
         ("classify (items → concerns)", t_classify),
         ("classify, learned model", t_learned),
+        ("classify, learned, no reasons", t_learned_bare),
     ] {
         println!("{name:<34} {:>8.1} ms", t.as_secs_f64() * 1e3);
     }

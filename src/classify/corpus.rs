@@ -241,6 +241,19 @@ pub(crate) struct CvReport {
     /// The rules alone on the same items, for comparison.
     pub rules_mean_accuracy: f64,
     pub rules_macro_f1: f64,
+    /// The held-out items the model got wrong.
+    pub misses: Vec<CvMiss>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct CvMiss {
+    pub tracker: String,
+    pub key: String,
+    pub expected: Concern,
+    pub got: Concern,
+    pub probability: f32,
+    pub kind: String,
+    pub title: String,
 }
 
 /// Leave-one-tracker-out: for each tracker, train on the others and predict it.
@@ -402,6 +415,23 @@ pub(crate) fn report(
         triage_share: triage as f64 / n,
         rules_mean_accuracy: 0.0,
         rules_macro_f1: 0.0,
+        misses: rows
+            .iter()
+            .zip(preds)
+            .filter(|(_, p)| !p.right())
+            .map(|(r, p)| {
+                let (got, _) = p.top();
+                CvMiss {
+                    tracker: r.tracker.clone(),
+                    key: r.item.key.to_string(),
+                    expected: p.expected,
+                    got,
+                    probability: (p.probs[got.index()] * 100.0).round() / 100.0,
+                    kind: r.item.kind.to_string(),
+                    title: r.item.title.to_string(),
+                }
+            })
+            .collect(),
     }
 }
 
@@ -428,7 +458,7 @@ fn scores(preds: &[Prediction]) -> (f64, [f64; 3]) {
 }
 
 impl CvReport {
-    pub(crate) fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self, show_misses: usize) -> String {
         let mut s = format!(
             "leave-one-tracker-out, {:?}: {} items from {} trackers\n\
              mean accuracy {:.3} (pooled {:.3}), macro-F1 {:.3}; F1 product {:.3}, program {:.3}, project {:.3}\n",
@@ -460,6 +490,27 @@ impl CvReport {
             })
             .collect();
         s.push_str(&crate::text::aligned(&["TRACKER", "ITEMS", "ACCURACY", "MACRO-F1"], &rows));
+        if show_misses > 0 && !self.misses.is_empty() {
+            s.push_str(&format!("\nmisclassified when held out ({}):\n", self.misses.len()));
+            let rows: Vec<Vec<String>> = self
+                .misses
+                .iter()
+                .take(show_misses)
+                .map(|m| {
+                    vec![
+                        m.tracker.clone(),
+                        m.key.clone(),
+                        m.expected.as_str().to_string(),
+                        format!("{} {:.2}", m.got.as_str(), m.probability),
+                        crate::text::truncate(&m.title, 60),
+                    ]
+                })
+                .collect();
+            s.push_str(&crate::text::aligned(
+                &["TRACKER", "KEY", "LABELLED", "GOT", "TITLE"],
+                &rows,
+            ));
+        }
         s
     }
 }

@@ -226,7 +226,9 @@ impl Classifier {
         hits: Option<&[&[u8]]>,
     ) -> Vec<Classification> {
         let ctx = Context::new(snapshot);
-        let raw = self.score_all(&snapshot.items, &ctx, reasons, hits);
+        // With the model, the rules' own reasons are only shown for the user's rules.
+        let rule_reasons = reasons && (self.model.is_none() || self.user_rule.contains(&true));
+        let raw = self.score_all(&snapshot.items, &ctx, rule_reasons, hits);
         let mut out = match &self.model {
             Some(m) => self.decide_by_model(m, snapshot, &ctx, raw, reasons),
             None => self.decide_by_rules(snapshot, &ctx, raw),
@@ -331,16 +333,26 @@ impl Classifier {
         explain: bool,
     ) -> Vec<Classification> {
         let items = &snapshot.items;
-        let own: Vec<model::Scored> = crate::par::map_mut(&mut raw, 4096, |i, (_, _, fired)| {
-            let names = self.builtin_fired(fired);
-            m.score(self.model_input(&items[i], ctx, &names, &self.builtin_scores(fired)))
-        });
-        let top = |p: &[f32; 3]| {
-            let mut order = Concern::TIE_ORDER;
-            order.sort_by(|a, b| p[b.index()].total_cmp(&p[a.index()]));
-            (order[0], order[1])
-        };
-        crate::par::map_mut(&mut raw, 4096, |i, (rule_scores, rule_reasons, fired)| {
+        // Each item's own probabilities, and (when asked) the features that weighed most
+        // between its top two, found in the same pass over its features.
+        let scored: Vec<(model::Scored, Vec<Reason>)> =
+            crate::par::map_mut(&mut raw, 4096, |i, (_, _, fired)| {
+                let names = self.builtin_fired(fired);
+                let bs = self.builtin_scores(fired);
+                let input = self.model_input(&items[i], ctx, &names, &bs);
+                if !explain {
+                    return (m.score(input), Vec::new());
+                }
+                let mut kept = Vec::new();
+                let s = m.score_keeping(input, Some(&mut kept));
+                let (first, second) = top_two(&s.probs);
+                (s, model_reasons(&kept, first, second))
+            });
+        let (own, mut own_reasons): (Vec<model::Scored>, Vec<Vec<Reason>>) =
+            scored.into_iter().unzip();
+        let top = top_two;
+        let mut both: Vec<_> = raw.iter_mut().zip(own_reasons.iter_mut()).collect();
+        crate::par::map_mut(&mut both, 4096, |i, ((rule_scores, rule_reasons, fired), mine)| {
             let item = &items[i];
             let probs_of = |p: [f32; 3]| Scores {
                 product: p[0] as f64,
@@ -422,14 +434,16 @@ impl Classifier {
             let triage = margin < m.triage_margin || !own[i].text_evidence;
             let high = probs[first.index()] >= m.high && !triage;
             if explain {
-                let names = self.builtin_fired(fired);
-                let bs = self.builtin_scores(fired);
-                reasons.extend(model_reasons(
-                    m,
-                    self.model_input(item, ctx, &names, &bs),
-                    first,
-                    second,
-                ));
+                if (first, second) == top(&own[i].probs) {
+                    reasons.append(mine);
+                } else {
+                    // The children changed the top two: weigh the features between these.
+                    let names = self.builtin_fired(fired);
+                    let bs = self.builtin_scores(fired);
+                    let mut kept = Vec::new();
+                    m.score_keeping(self.model_input(item, ctx, &names, &bs), Some(&mut kept));
+                    reasons.extend(model_reasons(&kept, first, second));
+                }
             }
             Classification {
                 concern: first,
@@ -690,22 +704,24 @@ type Scored = (Scores, Vec<Reason>, Vec<u16>);
 /// An item whose own top probability is below this takes after its children.
 const CHILDREN_BELOW: f32 = 0.6;
 
+/// The top concern of three probabilities and the runner-up (ties by
+/// [`Concern::TIE_ORDER`]).
+fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
+    let mut order = Concern::TIE_ORDER;
+    order.sort_by(|a, b| p[b.index()].total_cmp(&p[a.index()]));
+    (order[0], order[1])
+}
+
 /// The features that weighed most for the winner against the runner-up, and against it.
-fn model_reasons(
-    m: &model::Model,
-    input: model::Input<'_>,
-    win: Concern,
-    second: Concern,
-) -> Vec<Reason> {
+fn model_reasons(kept: &[(&str, [f32; 3], f32)], win: Concern, second: Concern) -> Vec<Reason> {
     let (w, r) = (win.index(), second.index());
-    let mut parts: Vec<(f32, String)> = m
-        .contributions(input)
-        .into_iter()
-        .map(|c| ((c.weights[w] - c.weights[r]) * c.value, c.feature))
+    let mut parts: Vec<(f32, &str)> = kept
+        .iter()
+        .map(|&(f, weights, v)| ((weights[w] - weights[r]) * v, f))
         .filter(|(d, _)| d.abs() >= 0.01)
         .collect();
-    parts.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let against: Vec<(f32, String)> =
+    parts.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let against: Vec<(f32, &str)> =
         parts.iter().rev().take_while(|(d, _)| *d < 0.0).take(3).cloned().collect();
     parts
         .into_iter()
@@ -716,7 +732,7 @@ fn model_reasons(
             rule: "model".into(),
             concern: if d > 0.0 { win } else { second },
             weight: round2(d.abs() as f64),
-            matched: model::describe(&f),
+            matched: model::describe(f),
             why: "".into(),
         })
         .collect()

@@ -85,43 +85,84 @@ pub(crate) struct Input<'a> {
     pub rule_scores: [f32; 3],
 }
 
+/// Where features go: a feature's name comes in parts (`["ww:", "api", "_", "key"]`), so
+/// scoring can hash it without writing it out.
+trait Sink {
+    fn feature(&mut self, parts: &[&str], v: f32);
+}
+
 /// Calls `f(name, value)` for every feature of the item. `name` lives in a buffer reused
 /// from call to call: copy it to keep it.
 pub(crate) fn features(input: Input<'_>, f: &mut dyn FnMut(&str, f32)) {
-    let mut buf = String::with_capacity(64);
-    fn emit(buf: &mut String, parts: &[&str], v: f32, f: &mut dyn FnMut(&str, f32)) {
-        buf.clear();
-        for p in parts {
-            buf.push_str(p);
-        }
-        f(buf, v);
+    struct Names<'f> {
+        buf: String,
+        f: &'f mut dyn FnMut(&str, f32),
     }
-    let mut words: Vec<String> = Vec::with_capacity(16);
-    tokens(input.title, &mut words);
-    let mut prev: Option<&str> = None;
-    for w in &words {
-        emit(&mut buf, &["w:", w], 1.0, f);
-        if let Some(p) = prev {
-            emit(&mut buf, &["ww:", p, "_", w], 1.0, f);
+    impl Sink for Names<'_> {
+        fn feature(&mut self, parts: &[&str], v: f32) {
+            self.buf.clear();
+            for p in parts {
+                self.buf.push_str(p);
+            }
+            (self.f)(&self.buf, v);
         }
-        prev = Some(w);
     }
+    each_feature(input, &mut Names { buf: String::with_capacity(64), f });
+}
+
+/// FNV-1a over the parts of a name: the same as over the whole name, so a feature can be
+/// hashed where it is made.
+pub(crate) fn hash_parts(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in p.as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
+    // Title words and word pairs, one buffer for the word and one for the one before.
+    let (mut word, mut prev) = (String::with_capacity(32), String::with_capacity(32));
+    each_token(input.title, &mut word, &mut |w| {
+        sink.feature(&["w:", w], 1.0);
+        if !prev.is_empty() {
+            sink.feature(&["ww:", &prev, "_", w], 1.0);
+        }
+        prev.clear();
+        prev.push_str(w);
+    });
+    // Body and parent words: each distinct word once, all of them in one arena.
+    let mut arena = String::new();
+    let mut spans: Vec<(u32, u32)> = Vec::new();
     for (prefix, text) in
         [("b:", prefix_chars(input.body, BODY_CHARS)), ("p:", input.parent_title.unwrap_or(""))]
     {
-        let mut ws: Vec<String> = Vec::new();
-        tokens(text, &mut ws);
-        ws.sort_unstable();
-        ws.dedup();
-        if !ws.is_empty() {
-            let v = 1.0 / (ws.len() as f32).sqrt();
-            for w in &ws {
-                emit(&mut buf, &[prefix, w], v, f);
+        arena.clear();
+        spans.clear();
+        each_token(text, &mut word, &mut |w| {
+            let at = arena.len() as u32;
+            arena.push_str(w);
+            spans.push((at, arena.len() as u32));
+        });
+        let at = |&(a, b): &(u32, u32)| &arena[a as usize..b as usize];
+        // Each distinct word once, in the order of their hashes (cheaper than comparing
+        // the words).
+        let mut keyed: Vec<(u64, (u32, u32))> =
+            spans.iter().map(|sp| (hash_parts(&[at(sp)]), *sp)).collect();
+        keyed.sort_unstable_by_key(|k| k.0);
+        keyed.dedup_by_key(|k| k.0);
+        if !keyed.is_empty() {
+            let v = 1.0 / (keyed.len() as f32).sqrt();
+            for (_, sp) in &keyed {
+                sink.feature(&[prefix, at(sp)], v);
             }
         }
     }
     if !input.kind.is_empty() {
-        emit(&mut buf, &["t:", input.kind], 1.0, f);
+        sink.feature(&["t:", input.kind], 1.0);
     }
     for l in input.labels {
         if l.len() >= input.skip_prefix.len()
@@ -131,17 +172,17 @@ pub(crate) fn features(input: Input<'_>, f: &mut dyn FnMut(&str, f32)) {
         {
             continue;
         }
-        emit(&mut buf, &["l:", &l.to_lowercase()], 1.0, f);
+        sink.feature(&["l:", &l.to_lowercase()], 1.0);
     }
     for c in input.components {
-        emit(&mut buf, &["c:", &c.to_lowercase()], 0.5, f);
+        sink.feature(&["c:", &c.to_lowercase()], 0.5);
     }
     for r in input.rules {
-        emit(&mut buf, &["r:", r], 1.0, f);
+        sink.feature(&["r:", r], 1.0);
     }
     for (name, v) in ["rs:product", "rs:program", "rs:project"].iter().zip(input.rule_scores) {
         if v != 0.0 {
-            f(name, v.min(6.0));
+            sink.feature(&[name], v.min(6.0));
         }
     }
     let (mut blocks, mut blocked) = (false, false);
@@ -157,25 +198,44 @@ pub(crate) fn features(input: Input<'_>, f: &mut dyn FnMut(&str, f32)) {
         (input.body.trim().is_empty(), "s:no-body"),
     ] {
         if on {
-            f(name, 1.0);
+            sink.feature(&[name], 1.0);
         }
     }
 }
 
 /// Lower-cased words of letters and digits (numbers dropped), lightly stemmed so that
 /// `tests`/`test` and `deployed`/`deploying`/`deploy` meet.
+#[cfg(test)]
 pub(crate) fn tokens(text: &str, out: &mut Vec<String>) {
     out.clear();
+    let mut word = String::new();
+    each_token(text, &mut word, &mut |w| out.push(w.to_string()));
+}
+
+/// Calls `f` with each word of [`tokens`], lower-cased and stemmed in `word` (reused).
+fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
     for raw in text.split(|c: char| !c.is_alphanumeric()) {
-        if raw.chars().count() < 2 || raw.chars().all(|c| c.is_ascii_digit()) {
+        if raw.is_empty() || raw.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        out.push(stem(&raw.to_lowercase()));
+        word.clear();
+        if raw.is_ascii() {
+            word.extend(raw.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            word.extend(raw.chars().flat_map(char::to_lowercase));
+        }
+        if word.chars().nth(1).is_none() {
+            continue;
+        }
+        let n = stem_len(word);
+        f(&word[..n]);
     }
 }
 
-fn stem(w: &str) -> String {
-    let n = w.chars().count();
+/// The length of the stem of `w`: `ing`, `ed` or a plural `s` off, then a final `e`.
+fn stem_len(w: &str) -> usize {
+    let chars = |s: &str| s.chars().count();
+    let n = chars(w);
     let mut s = w;
     if n > 5 && s.ends_with("ing") {
         s = &s[..s.len() - 3];
@@ -184,10 +244,10 @@ fn stem(w: &str) -> String {
     } else if n > 3 && s.ends_with('s') && !s.ends_with("ss") {
         s = &s[..s.len() - 1];
     }
-    if s.chars().count() > 4 && s.ends_with('e') {
+    if chars(s) > 4 && s.ends_with('e') {
         s = &s[..s.len() - 1];
     }
-    s.to_string()
+    s.len()
 }
 
 fn prefix_chars(s: &str, max: usize) -> &str {
@@ -208,14 +268,10 @@ pub(crate) struct Model {
     pub triage_margin: f32,
     /// Free-text provenance lines (`# …`), kept when the model is written again.
     pub notes: Vec<String>,
-}
-
-/// One feature's part in a decision, for `explain`.
-#[derive(Debug, Clone)]
-pub(crate) struct Contribution {
-    pub feature: String,
-    pub weights: [f32; 3],
-    pub value: f32,
+    /// The weights by the hash of their feature's name, for scoring ([`Model::reindex`]).
+    index: FxHashMap<u64, u32>,
+    names: Vec<Box<str>>,
+    by_index: Vec<[f32; 3]>,
 }
 
 /// What the model concludes for one item.
@@ -228,6 +284,16 @@ pub(crate) struct Scored {
 }
 
 impl Model {
+    /// Builds the scoring index from `weights`; after any change to them.
+    pub(crate) fn reindex(&mut self) {
+        let mut names: Vec<&Box<str>> = self.weights.keys().collect();
+        names.sort();
+        self.names = names.iter().map(|n| (*n).clone()).collect();
+        self.by_index = self.names.iter().map(|n| self.weights[n]).collect();
+        self.index =
+            self.names.iter().enumerate().map(|(i, n)| (hash_parts(&[n]), i as u32)).collect();
+    }
+
     /// Parses the text format; `origin` names the file in errors.
     pub(crate) fn parse(text: &str, origin: &str) -> Result<Model> {
         let mut m = Model { high: 0.8, triage_margin: 0.1, ..Model::default() };
@@ -268,6 +334,7 @@ impl Model {
                 m.weights.insert(name.into(), w);
             }
         }
+        m.reindex();
         Ok(m)
     }
 
@@ -303,34 +370,48 @@ impl Model {
 
     /// Scores one item from its features.
     pub(crate) fn score(&self, input: Input<'_>) -> Scored {
-        let mut sum = self.bias;
-        let mut body = [0f32; 3];
-        let mut text_evidence = false;
-        features(input, &mut |name, v| {
-            if let Some(w) = self.weights.get(name) {
-                let g = Group::of(name);
-                let target = if g == Group::Body { &mut body } else { &mut sum };
+        self.score_keeping(input, None)
+    }
+
+    /// [`Model::score`], and each known feature with its weights and value into `keep`
+    /// (for `explain`: the names are the model's own, nothing is copied).
+    pub(crate) fn score_keeping<'m>(
+        &'m self,
+        input: Input<'_>,
+        mut keep: Option<&mut Vec<(&'m str, [f32; 3], f32)>>,
+    ) -> Scored {
+        struct Scoring<'m, 'k> {
+            model: &'m Model,
+            sum: [f32; 3],
+            body: [f32; 3],
+            text: bool,
+            keep: Option<&'k mut Vec<(&'m str, [f32; 3], f32)>>,
+        }
+        impl<'m> Sink for Scoring<'m, '_> {
+            fn feature(&mut self, parts: &[&str], v: f32) {
+                let Some(&i) = self.model.index.get(&hash_parts(parts)) else {
+                    return;
+                };
+                let w = self.model.by_index[i as usize];
+                if let Some(keep) = self.keep.as_deref_mut() {
+                    keep.push((&self.model.names[i as usize], w, v));
+                }
+                let g = Group::of(parts[0]);
+                let target = if g == Group::Body { &mut self.body } else { &mut self.sum };
                 for c in 0..3 {
                     target[c] += w[c] * v;
                 }
-                text_evidence |= !matches!(g, Group::Type | Group::Structure);
+                self.text |= !matches!(g, Group::Type | Group::Structure);
             }
-        });
+        }
+        let mut s =
+            Scoring { model: self, sum: self.bias, body: [0.0; 3], text: false, keep: keep.take() };
+        each_feature(input, &mut s);
+        let (mut sum, body, text_evidence) = (s.sum, s.body, s.text);
         for c in 0..3 {
             sum[c] += body[c].clamp(-BODY_CAP, BODY_CAP);
         }
         Scored { probs: softmax(sum), text_evidence }
-    }
-
-    /// Every known feature of the item with its weights, for `explain`.
-    pub(crate) fn contributions(&self, input: Input<'_>) -> Vec<Contribution> {
-        let mut out = Vec::new();
-        features(input, &mut |name, v| {
-            if let Some(w) = self.weights.get(name) {
-                out.push(Contribution { feature: name.to_string(), weights: *w, value: v });
-            }
-        });
-        out
     }
 }
 
@@ -496,13 +577,15 @@ pub(crate) fn train_logistic(
         }
     }
     let m = (b[0] + b[1] + b[2]) / 3.0;
-    Model {
+    let mut model = Model {
         weights,
         bias: b.map(|v| v - m),
         high: prior.map_or(0.8, |p| p.high),
         triage_margin: prior.map_or(0.1, |p| p.triage_margin),
-        notes: Vec::new(),
-    }
+        ..Model::default()
+    };
+    model.reindex();
+    model
 }
 
 /// Multinomial naive Bayes with add-one smoothing, as the same kind of weight table
@@ -536,7 +619,15 @@ pub(crate) fn train_bayes(examples: &[Example], o: TrainOptions) -> Model {
     let n: f32 = class_n.iter().sum();
     let prior = class_n.map(|v| ((v + 1.0) / (n + 3.0)).ln());
     let m = (prior[0] + prior[1] + prior[2]) / 3.0;
-    Model { weights, bias: prior.map(|v| v - m), high: 0.8, triage_margin: 0.1, notes: Vec::new() }
+    let mut model = Model {
+        weights,
+        bias: prior.map(|v| v - m),
+        high: 0.8,
+        triage_margin: 0.1,
+        ..Model::default()
+    };
+    model.reindex();
+    model
 }
 
 #[cfg(test)]

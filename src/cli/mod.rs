@@ -412,7 +412,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     Default::default(),
                 );
                 let text = match args.format {
-                    ClassifyFormat::Table => cv.to_text(),
+                    ClassifyFormat::Table => cv.to_text(args.misses),
                     ClassifyFormat::Json => crate::render::json::to_json(&cv)?,
                 };
                 return write_stdout(out, &text);
@@ -462,7 +462,7 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
                 cv.mean_accuracy, cv.macro_f1, cv.high_coverage * 100.0, cv.high_accuracy
             ),
         ];
-        (m, cv.to_text())
+        (m, cv.to_text(0))
     } else {
         let labels = match &args.labels {
             Some(p) => crate::classify::eval::read_labels(p)?,

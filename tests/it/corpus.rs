@@ -84,12 +84,9 @@ fn two_blind_labellings_agree() {
     for row in r.deserialize::<BTreeMap<String, String>>() {
         let row = row.expect("row");
         let key = (row["file"].clone(), row["key"].clone());
-        let labels = first.get(&key).unwrap_or_else(|| panic!("{key:?} is not in the corpus"));
-        assert!(
-            labels.contains(&row["first"]),
-            "{key:?}: first label {} is not the corpus's",
-            row["first"]
-        );
+        // The first labels are those of the blind study; rules 15-21 of the rubric changed
+        // a few since (agreement/sharpening-changes.csv).
+        assert!(first.contains_key(&key), "{key:?} is not in the corpus");
         pairs.push((row["first"].clone(), row["second"].clone()));
     }
     let n = pairs.len() as f64;
