@@ -521,13 +521,15 @@ impl CvReport {
 pub(crate) fn adapt(
     classifier: &Classifier,
     items: &[Item],
-    extra: &[(String, Concern, u64)],
+    extra: &[super::eval::Label],
 ) -> Result<(Model, [usize; 3])> {
     // Always from the built-in weights, so training again on the same labels gives the
     // same model rather than adapting the adapted one.
     let prior = Model::builtin();
-    let by_key: std::collections::HashMap<&str, Concern> =
-        extra.iter().map(|(k, c, _)| (k.as_str(), *c)).collect();
+    let mut by_key: std::collections::HashMap<&str, Vec<&super::eval::Label>> = Default::default();
+    for l in extra {
+        by_key.entry(l.key.as_str()).or_default().push(l);
+    }
     let ctx = Context::of(items);
     let scored = classifier.score_all(items, &ctx, false, None);
     let mut examples = Vec::new();
@@ -535,10 +537,16 @@ pub(crate) fn adapt(
     for (item, (_, _, fired)) in items.iter().zip(scored) {
         let concern = match classifier.explicit(item) {
             Some((c, _)) => c,
-            None => match by_key.get(item.key.as_str()) {
-                Some(&c) => c,
-                None => continue,
-            },
+            None => {
+                let labels = by_key.get(item.key.as_str()).map_or(&[][..], Vec::as_slice);
+                let of_item = labels.iter().find(|l| {
+                    l.file.as_deref().is_none_or(|f| super::eval::from_file(&item.source, f))
+                });
+                match of_item {
+                    Some(l) => l.concern,
+                    None => continue,
+                }
+            }
         };
         counts[concern.index()] += 1;
         let names = classifier.builtin_fired(&fired);

@@ -9,29 +9,56 @@ use super::{Classification, Concern};
 use crate::error::{Error, Location, Result};
 use crate::model::Item;
 
-/// Reads a `key,concern` CSV (a header row is optional).
-pub(crate) fn read_labels(path: &str) -> Result<Vec<(String, Concern, u64)>> {
+/// One hand label: the item's key, its concern, and what else the labels file said of it.
+#[derive(Debug, Clone)]
+pub(crate) struct Label {
+    pub key: String,
+    pub concern: Concern,
+    /// The `file` column: which source the key is from (keys repeat across exports).
+    pub file: Option<String>,
+    /// The `confidence` column: how sure the labeller was, in their own words.
+    pub confidence: Option<String>,
+}
+
+/// Reads a labels CSV: `key,concern` (a header row is optional), or with a header naming
+/// `key` and `concern` among other columns, of which `file` and `confidence` are used and
+/// the rest ignored.
+pub(crate) fn read_labels(path: &str) -> Result<Vec<Label>> {
     let table = crate::source::table::Table::read(path, std::path::Path::new(path))?;
-    let mut rows: Vec<(String, String, u64)> = Vec::new();
-    let header_is_data = Concern::parse(table.headers.get(1).map_or("", String::as_str)).is_some();
-    if header_is_data {
-        rows.push((table.headers[0].clone(), table.headers[1].clone(), 1));
+    let h = &table.headers;
+    let header_is_data =
+        h.len() == 2 && Concern::parse(h.get(1).map_or("", String::as_str)).is_some();
+    let col = |name: &str| h.iter().position(|x| x.trim().eq_ignore_ascii_case(name));
+    let (key_col, concern_col, file_col, conf_col) = if header_is_data {
+        (0, 1, None, None)
     } else {
-        let (k, c) = (&table.headers[0], table.headers.get(1).map_or("", String::as_str));
-        if !k.eq_ignore_ascii_case("key") || !c.eq_ignore_ascii_case("concern") {
-            return Err(Error::input(
-                Location::file(path).line(1),
-                format!("expected the header `key,concern`, found `{}`", table.headers.join(",")),
-            ));
+        match (col("key"), col("concern")) {
+            (Some(k), Some(c)) => (k, c, col("file"), col("confidence")),
+            _ => {
+                return Err(Error::input(
+                    Location::file(path).line(1),
+                    format!(
+                        "expected a header with the columns `key` and `concern` (and optionally `file`, `confidence`), found `{}`",
+                        h.join(",")
+                    ),
+                ))
+            }
         }
+    };
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    let mut lines = Vec::new();
+    if header_is_data {
+        rows.push([h[0].clone(), h[1].clone(), String::new(), String::new()]);
+        lines.push(1);
     }
     for row in table.rows() {
-        let row = &row;
-        rows.push((row.get(0).trim().to_string(), row.get(1).trim().to_string(), row.line));
+        let get = |c: Option<usize>| c.map_or(String::new(), |c| row.get(c).trim().to_string());
+        rows.push([get(Some(key_col)), get(Some(concern_col)), get(file_col), get(conf_col)]);
+        lines.push(row.line);
     }
     let mut seen = HashMap::new();
     let mut out = Vec::new();
-    for (key, concern, line) in rows {
+    for ([key, concern, file, confidence], line) in rows.into_iter().zip(lines) {
         let at = || Location::file(path).line(line);
         if key.is_empty() {
             return Err(Error::input(at().column("key"), "key is empty"));
@@ -45,15 +72,25 @@ pub(crate) fn read_labels(path: &str) -> Result<Vec<(String, Concern, u64)>> {
                 ),
             )
         })?;
-        if let Some(first) = seen.insert(key.clone(), line) {
+        if let Some(first) = seen.insert((file.clone(), key.clone()), line) {
             return Err(Error::input(
                 at().column("key"),
                 format!("duplicate key {key} (first on line {first})"),
             ));
         }
-        out.push((key, c, line));
+        let some = |s: String| (!s.is_empty()).then_some(s);
+        out.push(Label { key, concern: c, file: some(file), confidence: some(confidence) });
     }
     Ok(out)
+}
+
+/// Whether an item from `source` (a source spec, `jira:exports/a.csv`) is from the labels'
+/// `file`: the same path, or the same path's tail (`a.csv`, `exports/a.csv`).
+pub(crate) fn from_file(source: &str, file: &str) -> bool {
+    let path = source.split_once(':').map_or(source, |(_, p)| p);
+    let norm = |s: &str| s.replace('\\', "/");
+    let (path, file) = (norm(path), norm(file.trim_start_matches("./")));
+    path == file || path.ends_with(&format!("/{file}")) || source == file
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +115,9 @@ pub(crate) struct Report {
     pub labelled: usize,
     /// Labels whose key is in none of the sources.
     pub unmatched: Vec<String>,
+    /// Keys found in more than one source with no `file` column to tell which: the first
+    /// source's item was taken.
+    pub ambiguous: Vec<String>,
     pub accuracy: f64,
     pub macro_f1: f64,
     pub per_concern: Vec<PerConcern>,
@@ -86,6 +126,10 @@ pub(crate) struct Report {
     /// How right each confidence level is, and how many items it covers: does "high"
     /// mean something?
     pub calibration: Vec<Calibration>,
+    /// Per source file the labelled items are from.
+    pub per_file: Vec<Group>,
+    /// Per level of the labeller's own `confidence` column, when the labels have one.
+    pub per_stated_confidence: Vec<Group>,
     pub misses: Vec<Miss>,
 }
 
@@ -98,53 +142,116 @@ pub(crate) struct Calibration {
     pub accuracy: f64,
 }
 
-pub(crate) fn evaluate(
-    labels: &[(String, Concern, u64)],
-    items: &[Item],
-    classes: &[Classification],
-) -> Report {
-    let by_key: HashMap<&str, usize> =
-        items.iter().enumerate().map(|(i, it)| (it.key.as_str(), i)).collect();
-    let mut confusion = [[0usize; 3]; 3];
+/// Accuracy and macro-F1 of one part of the labelled items.
+#[derive(Debug, Serialize)]
+pub(crate) struct Group {
+    pub name: String,
+    pub items: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+}
+
+/// Counts of one part: `confusion[expected][got]`.
+#[derive(Default)]
+struct Tally([[usize; 3]; 3]);
+
+impl Tally {
+    fn add(&mut self, expected: Concern, got: Concern) {
+        self.0[expected as usize][got as usize] += 1;
+    }
+
+    fn total(&self) -> usize {
+        self.0.iter().flatten().sum()
+    }
+
+    fn per_concern(&self) -> Vec<PerConcern> {
+        let m = &self.0;
+        Concern::ALL
+            .iter()
+            .map(|&c| {
+                let i = c as usize;
+                let tp = m[i][i] as f64;
+                let predicted: usize = (0..3).map(|e| m[e][i]).sum();
+                let actual: usize = m[i].iter().sum();
+                let precision = ratio(tp, predicted as f64);
+                let recall = ratio(tp, actual as f64);
+                let f1 = ratio(2.0 * precision * recall, precision + recall);
+                PerConcern { concern: c, precision, recall, f1, support: actual }
+            })
+            .collect()
+    }
+
+    fn accuracy(&self) -> f64 {
+        ratio((0..3).map(|i| self.0[i][i]).sum::<usize>() as f64, self.total() as f64)
+    }
+
+    /// Macro-F1 over the concerns that occur (labelled or classified) in this part.
+    fn macro_f1(&self) -> f64 {
+        let pc = self.per_concern();
+        let seen: Vec<&PerConcern> = pc
+            .iter()
+            .filter(|p| p.support > 0 || (0..3).any(|e| self.0[e][p.concern as usize] > 0))
+            .collect();
+        ratio(seen.iter().map(|p| p.f1).sum(), seen.len() as f64)
+    }
+
+    fn group(&self, name: String) -> Group {
+        Group { name, items: self.total(), accuracy: self.accuracy(), macro_f1: self.macro_f1() }
+    }
+}
+
+pub(crate) fn evaluate(labels: &[Label], items: &[Item], classes: &[Classification]) -> Report {
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, it) in items.iter().enumerate() {
+        by_key.entry(it.key.as_str()).or_default().push(i);
+    }
+    let mut all = Tally::default();
+    let mut files: std::collections::BTreeMap<String, Tally> = Default::default();
+    let mut stated: std::collections::BTreeMap<String, Tally> = Default::default();
     let mut unmatched = Vec::new();
+    let mut ambiguous = Vec::new();
     let mut misses = Vec::new();
     // (items, right) for high and low confidence.
     let mut levels = [(0usize, 0usize); 2];
-    for (key, expected, _) in labels {
-        let Some(&i) = by_key.get(key.as_str()) else {
-            unmatched.push(key.clone());
+    for label in labels {
+        let candidates = by_key.get(label.key.as_str()).map_or(&[][..], Vec::as_slice);
+        let found = match &label.file {
+            Some(f) => candidates.iter().find(|&&i| from_file(&items[i].source, f)),
+            None => {
+                if candidates.len() > 1 {
+                    ambiguous.push(label.key.clone());
+                }
+                candidates.first()
+            }
+        };
+        let Some(&i) = found else {
+            unmatched.push(match &label.file {
+                Some(f) => format!("{} ({f})", label.key),
+                None => label.key.clone(),
+            });
             continue;
         };
-        let got = classes[i].concern;
+        let (expected, got) = (label.concern, classes[i].concern);
         let level = &mut levels[usize::from(classes[i].confidence == super::Confidence::Low)];
         level.0 += 1;
-        level.1 += usize::from(got == *expected);
-        confusion[*expected as usize][got as usize] += 1;
-        if got != *expected {
+        level.1 += usize::from(got == expected);
+        all.add(expected, got);
+        let source = &*items[i].source;
+        let file = source.split_once(':').map_or(source, |(_, p)| p).to_string();
+        files.entry(file).or_default().add(expected, got);
+        if let Some(c) = &label.confidence {
+            stated.entry(c.to_lowercase()).or_default().add(expected, got);
+        }
+        if got != expected {
             misses.push(Miss {
-                key: key.clone(),
-                expected: *expected,
+                key: label.key.clone(),
+                expected,
                 got,
                 title: items[i].title.to_string(),
             });
         }
     }
-    let total: usize = confusion.iter().flatten().sum();
-    let correct: usize = (0..3).map(|i| confusion[i][i]).sum();
-    let per_concern: Vec<PerConcern> = Concern::ALL
-        .iter()
-        .map(|&c| {
-            let i = c as usize;
-            let tp = confusion[i][i] as f64;
-            let predicted: usize = (0..3).map(|e| confusion[e][i]).sum();
-            let actual: usize = confusion[i].iter().sum();
-            let precision = ratio(tp, predicted as f64);
-            let recall = ratio(tp, actual as f64);
-            let f1 = ratio(2.0 * precision * recall, precision + recall);
-            PerConcern { concern: c, precision, recall, f1, support: actual }
-        })
-        .collect();
-    let macro_f1 = per_concern.iter().map(|p| p.f1).sum::<f64>() / 3.0;
+    let total = all.total();
     let calibration = [super::Confidence::High, super::Confidence::Low]
         .into_iter()
         .zip(levels)
@@ -158,11 +265,14 @@ pub(crate) fn evaluate(
     Report {
         labelled: total,
         unmatched,
-        accuracy: ratio(correct as f64, total as f64),
-        macro_f1,
-        per_concern,
-        confusion,
+        ambiguous,
+        accuracy: all.accuracy(),
+        macro_f1: ratio(all.per_concern().iter().map(|p| p.f1).sum(), 3.0),
+        per_concern: all.per_concern(),
+        confusion: all.0,
         calibration,
+        per_file: files.into_iter().map(|(n, t)| t.group(n)).collect(),
+        per_stated_confidence: stated.into_iter().map(|(n, t)| t.group(n)).collect(),
         misses,
     }
 }
@@ -223,6 +333,33 @@ impl Report {
             })
             .collect();
         s.push_str(&crate::text::aligned(&["", "product", "program", "project"], &rows));
+        let groups = |title: &str, gs: &[Group]| {
+            let rows: Vec<Vec<String>> = gs
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.name.clone(),
+                        g.items.to_string(),
+                        format!("{:.3}", g.accuracy),
+                        format!("{:.3}", g.macro_f1),
+                    ]
+                })
+                .collect();
+            format!("\n{}", crate::text::aligned(&[title, "ITEMS", "ACCURACY", "MACRO-F1"], &rows))
+        };
+        if self.per_file.len() > 1 {
+            s.push_str(&groups("FILE", &self.per_file));
+        }
+        if !self.per_stated_confidence.is_empty() {
+            s.push_str(&groups("LABELLER'S CONFIDENCE", &self.per_stated_confidence));
+        }
+        if !self.ambiguous.is_empty() {
+            s.push_str(&format!(
+                "\n{} labelled keys are in several sources (add a `file` column to say which): {}\n",
+                self.ambiguous.len(),
+                self.ambiguous.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
         if !self.unmatched.is_empty() {
             s.push_str(&format!(
                 "\n{} labelled keys are in no source: {}\n",

@@ -419,9 +419,34 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
             let labels_path = args.labels.clone().unwrap_or_default();
             let labels = crate::classify::eval::read_labels(&labels_path)?;
-            let snapshot = load(&args.sources, &config)?;
-            let classes = classifier.classify(&snapshot);
-            let report = crate::classify::eval::evaluate(&labels, &snapshot.items, &classes);
+            let (items, classes) = if labels.iter().any(|l| l.file.is_some()) {
+                // A `file` column: each source is its own tracker, classified on its own
+                // (keys repeat across trackers, and merging by key would mix them up).
+                let raw = if args.sources.sources.is_empty() {
+                    config.sources.iter().map(|s| s.spec.clone()).collect()
+                } else {
+                    args.sources.sources.clone()
+                };
+                let mut items = Vec::new();
+                let mut classes = Vec::new();
+                let mut each = |snapshot: Snapshot| {
+                    classes.extend(classifier.classify(&snapshot));
+                    items.extend(snapshot.items);
+                };
+                if args.sources.demo {
+                    each(crate::source::demo::snapshot()?);
+                }
+                for spec in raw {
+                    let as_of = args.sources.as_of.clone();
+                    each(load(&SourceArgs { sources: vec![spec], demo: false, as_of }, &config)?);
+                }
+                (items, classes)
+            } else {
+                let snapshot = load(&args.sources, &config)?;
+                let classes = classifier.classify(&snapshot);
+                (snapshot.items, classes)
+            };
+            let report = crate::classify::eval::evaluate(&labels, &items, &classes);
             if report.labelled == 0 {
                 return Err(Error::Usage(format!(
                     "none of the {} keys in {} is in the sources",

@@ -273,3 +273,90 @@ fn eval_rejects_a_bad_labels_file() {
         Some(format!("error: {l}:3: column \"concern\": unknown concern \"marketing\" (expected product, program or project)").as_str())
     );
 }
+
+/// Labels may carry more columns: `file` tells apart keys that repeat across exports, and
+/// the report gives accuracy per file and per level of the labeller's own `confidence`.
+#[test]
+fn eval_labels_with_file_and_confidence_columns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("written");
+        p.display().to_string()
+    };
+    // The same keys in two exports of two teams, meaning different things.
+    let a = write(
+        "team-a.csv",
+        "Summary,Issue key,Issue Type,Status\n\
+         As a customer I want to export my invoices to PDF,X-1,Story,To Do\n\
+         Upgrade the shared Kafka cluster that team B's ingestion depends on,X-2,Task,To Do\n",
+    );
+    let b = write(
+        "team-b.csv",
+        "Summary,Issue key,Issue Type,Status\n\
+         Upgrade the shared Kafka cluster that team A's billing depends on,X-1,Task,To Do\n\
+         As a customer I want to export my invoices to PDF,X-2,Story,To Do\n",
+    );
+    let labels = write(
+        "labels.csv",
+        "file,key,concern,confidence,note\n\
+         team-a.csv,X-1,product,sure,anything\n\
+         team-a.csv,X-2,program,Sure,\n\
+         team-b.csv,X-1,program,unsure,\n\
+         team-b.csv,X-2,product,sure,\n",
+    );
+    let args =
+        ["eval", "--labels", &labels, "-s", &format!("jira:{a}"), "-s", &format!("jira:{b}")];
+    let (code, out, err) = rolecall(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(r["labelled"], 4);
+    assert_eq!(r["accuracy"], 1.0, "each label met its own file's item: {r}");
+    assert!(r["ambiguous"].as_array().is_some_and(Vec::is_empty));
+    let files: Vec<(String, u64)> = r["per_file"]
+        .as_array()
+        .expect("per_file")
+        .iter()
+        .map(|g| (g["name"].as_str().unwrap_or("").to_string(), g["items"].as_u64().unwrap_or(0)))
+        .collect();
+    assert_eq!(files, vec![(a.clone(), 2), (b.clone(), 2)]);
+    let stated: Vec<(&str, u64)> = r["per_stated_confidence"]
+        .as_array()
+        .expect("per_stated_confidence")
+        .iter()
+        .map(|g| (g["name"].as_str().unwrap_or(""), g["items"].as_u64().unwrap_or(0)))
+        .collect();
+    assert_eq!(stated, vec![("sure", 3), ("unsure", 1)]);
+    let (code, text, _) = rolecall(&args);
+    assert_eq!(code, 0);
+    assert!(text.contains("LABELLER'S CONFIDENCE"), "{text}");
+    assert!(text.contains("FILE "), "{text}");
+
+    // A label without its file, among labels with one, is named as ambiguous.
+    let plain = write("plain.csv", "file,key,concern\n,X-1,product\nteam-b.csv,X-2,product\n");
+    let (code, text, _) = rolecall(&[
+        "eval",
+        "--labels",
+        &plain,
+        "-s",
+        &format!("jira:{a}"),
+        "-s",
+        &format!("jira:{b}"),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains(
+            "1 labelled keys are in several sources (add a `file` column to say which): X-1"
+        ),
+        "{text}"
+    );
+
+    // A header without `concern` is refused, naming what it expects.
+    let bad = write("bad.csv", "file,key,label\na.csv,X-1,product\n");
+    let (code, _, err) = rolecall(&["eval", "--labels", &bad, "-s", &format!("jira:{a}")]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.lines().next(),
+        Some(format!("error: {bad}:1: expected a header with the columns `key` and `concern` (and optionally `file`, `confidence`), found `file,key,label`").as_str())
+    );
+}
