@@ -51,6 +51,8 @@ pub struct ItemRef<'a> {
     pub team: &'a str,
     pub concern: Concern,
     pub confidence: Confidence,
+    /// The other candidate of a toss-up (see [`crate::classify::Classification::runner_up`]).
+    pub runner_up: Option<Concern>,
 }
 
 impl<'a> ItemRef<'a> {
@@ -73,7 +75,7 @@ impl Serialize for ItemRef<'_> {
             }
         }
         let it = self.item;
-        let mut r = s.serialize_struct("ItemRef", 19)?;
+        let mut r = s.serialize_struct("ItemRef", 20)?;
         r.serialize_field("key", &it.key)?;
         r.serialize_field("id", &it.id)?;
         r.serialize_field("title", &it.title)?;
@@ -83,6 +85,10 @@ impl Serialize for ItemRef<'_> {
         r.serialize_field("status", &it.status)?;
         r.serialize_field("concern", &self.concern)?;
         r.serialize_field("confidence", &self.confidence)?;
+        match self.runner_up {
+            Some(c) => r.serialize_field("runner_up", &c)?,
+            None => r.skip_field("runner_up")?,
+        }
         r.serialize_field("team", self.team)?;
         r.serialize_field("milestone", &it.milestone)?;
         r.serialize_field("due", &it.due)?;
@@ -436,6 +442,7 @@ impl<'a> Ctx<'a> {
             team: &self.teams[i],
             concern: c.concern,
             confidence: c.confidence,
+            runner_up: c.runner_up,
         }
     }
 

@@ -548,7 +548,15 @@ impl Classifier {
         } else {
             Confidence::Low
         };
-        Classification { concern, scores: scores.rounded(), confidence, runner_up: None, reasons }
+        // A low-confidence call between two concerns that both have evidence: triage, with both.
+        let mut order = Concern::TIE_ORDER;
+        order.sort_by(|a, b| scores.get(*b).total_cmp(&scores.get(*a)));
+        let second = order[if order[0] == concern { 1 } else { 0 }];
+        let runner_up = (confidence == Confidence::Low
+            && scores.get(second) > 0.0
+            && margin < self.settings.high_confidence_margin)
+            .then_some(second);
+        Classification { concern, scores: scores.rounded(), confidence, runner_up, reasons }
     }
 
     /// `concern:program` label (prefix configurable) or a `Concern` field.

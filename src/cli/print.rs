@@ -96,9 +96,14 @@ pub(super) fn explain(item: &Item, c: &Classification) -> String {
     s.push_str(&facts.join(" · "));
     s.push_str("\n\n");
     s.push_str(&format!(
-        "concern: {} ({} confidence)\nscores:  product {} · program {} · project {}\n\n",
+        "concern: {} ({} confidence{})\nscores:  product {} · program {} · project {}\n\n",
         c.concern.as_str(),
         confidence(c.confidence),
+        c.runner_up.map_or(String::new(), |r| format!(
+            "; to triage: {} or {}?",
+            c.concern.as_str(),
+            r.as_str()
+        )),
         num(c.scores.product),
         num(c.scores.program),
         num(c.scores.project)

@@ -360,3 +360,25 @@ fn eval_labels_with_file_and_confidence_columns() {
         Some(format!("error: {bad}:1: expected a header with the columns `key` and `concern` (and optionally `file`, `confidence`), found `file,key,label`").as_str())
     );
 }
+
+/// A toss-up names both candidates, in `explain` and in the JSON, so whoever triages it
+/// knows which two to choose between.
+#[test]
+fn a_toss_up_names_both_candidates() {
+    let (code, out, err) = rolecall(&["explain", "ACME-20", "--demo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("concern: project (low confidence; to triage: project or product?)"),
+        "{out}"
+    );
+    let (code, out, _) = rolecall(&["classify", "--demo", "--format", "json"]);
+    assert_eq!(code, 0);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON array");
+    let it = items.iter().find(|i| i["key"] == "ACME-20").expect("ACME-20");
+    assert_eq!(it["runner_up"], "product");
+    // High-confidence items have no runner-up.
+    assert!(items
+        .iter()
+        .filter(|i| i["confidence"] == "high")
+        .all(|i| i.get("runner_up").is_none()));
+}
