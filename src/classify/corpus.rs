@@ -120,14 +120,30 @@ fn link_of(k: &str) -> &'static str {
 
 /// The features of every row (with the built-in rules that match it), and what the
 /// rules alone decide for each row.
+/// What the rules alone decide of an item, and whether they are sure of it (their own
+/// high confidence).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RulesCall {
+    pub concern: Concern,
+    pub sure: bool,
+}
+
 pub(crate) fn examples_and_rules(
     rows: &[Row],
     classifier: &Classifier,
-) -> (Vec<Example>, Vec<Concern>) {
+) -> (Vec<Example>, Vec<RulesCall>) {
     let items: Vec<Item> = rows.iter().map(|r| r.item.clone()).collect();
     let ctx = Context::of(&items);
     let scored = classifier.score_all(&items, &ctx, false, None);
-    let by_rules = scored.iter().map(|(s, _, _)| super::decide(s).0).collect();
+    let by_rules = scored
+        .iter()
+        .map(|(s, _, _)| {
+            let (concern, margin) = super::decide(s);
+            let sure = s.get(concern) >= classifier.settings.high_confidence_score
+                && margin >= classifier.settings.high_confidence_margin;
+            RulesCall { concern, sure }
+        })
+        .collect();
     let examples = rows
         .iter()
         .zip(scored)
@@ -238,6 +254,9 @@ pub(crate) struct CvReport {
     pub low_accuracy: f64,
     /// Items sent to triage (top two close, or no text evidence).
     pub triage_share: f64,
+    /// The model alone (without the rules' sure calls), for comparison.
+    pub model_mean_accuracy: f64,
+    pub model_macro_f1: f64,
     /// The rules alone on the same items, for comparison.
     pub rules_mean_accuracy: f64,
     pub rules_macro_f1: f64,
@@ -261,7 +280,7 @@ pub(crate) fn cross_validate(
     rows: &[Row],
     examples: &[Example],
     classifier: &Classifier,
-    by_rules: &[Concern],
+    by_rules: &[RulesCall],
     algorithm: Algorithm,
     o: TrainOptions,
 ) -> (CvReport, Vec<Prediction>) {
@@ -302,20 +321,35 @@ pub(crate) fn cross_validate(
         }
     }
     let preds: Vec<Prediction> = preds.into_iter().flatten().collect();
-    let mut r = report(rows, &preds, algorithm, None);
-    let rule_preds: Vec<Prediction> = by_rules
+    let model_alone = report(rows, &preds, algorithm, None);
+    let thresholds = (model_alone.high_confidence, model_alone.triage_margin);
+    let one_hot = |c: Concern, expected: Concern, text_evidence: bool| {
+        let mut probs = [0.0; 3];
+        probs[c.index()] = 1.0;
+        Prediction { expected, probs, text_evidence }
+    };
+    // As `classify` decides: where the model is unsure and the rules are sure of another
+    // concern, the rules' concern, sent to triage.
+    let decided: Vec<Prediction> = preds
         .iter()
-        .zip(rows)
-        .map(|(c, row)| {
-            let mut probs = [0.0; 3];
-            probs[c.index()] = 1.0;
-            Prediction { expected: row.concern, probs, text_evidence: true }
+        .zip(by_rules)
+        .map(|(p, rc)| {
+            if !p.high(thresholds.0, thresholds.1) && rc.sure && rc.concern != p.top().0 {
+                one_hot(rc.concern, p.expected, false)
+            } else {
+                *p
+            }
         })
         .collect();
+    let mut r = report(rows, &decided, algorithm, Some(thresholds));
+    r.model_mean_accuracy = model_alone.mean_accuracy;
+    r.model_macro_f1 = model_alone.macro_f1;
+    let rule_preds: Vec<Prediction> =
+        by_rules.iter().zip(rows).map(|(c, row)| one_hot(c.concern, row.concern, true)).collect();
     let rules = report(rows, &rule_preds, algorithm, Some((1.0, 0.0)));
     r.rules_mean_accuracy = rules.mean_accuracy;
     r.rules_macro_f1 = rules.macro_f1;
-    (r, preds)
+    (r, decided)
 }
 
 fn predict(m: &Model, _c: &Classifier, row: &Row, e: &Example) -> Prediction {
@@ -413,6 +447,8 @@ pub(crate) fn report(
         high_accuracy: acc_of(&hi),
         low_accuracy: acc_of(&lo),
         triage_share: triage as f64 / n,
+        model_mean_accuracy: 0.0,
+        model_macro_f1: 0.0,
         rules_mean_accuracy: 0.0,
         rules_macro_f1: 0.0,
         misses: rows
@@ -466,8 +502,11 @@ impl CvReport {
             self.macro_f1, self.f1[0], self.f1[1], self.f1[2]
         );
         s.push_str(&format!(
-            "the rules alone: mean accuracy {:.3}, macro-F1 {:.3}\n",
-            self.rules_mean_accuracy, self.rules_macro_f1
+            "the model alone: mean accuracy {:.3}, macro-F1 {:.3}; the rules alone: {:.3}, {:.3}\n",
+            self.model_mean_accuracy,
+            self.model_macro_f1,
+            self.rules_mean_accuracy,
+            self.rules_macro_f1
         ));
         if let Some((t, a)) = &self.worst {
             s.push_str(&format!("worst tracker with 20 items or more: {t} {a:.3}\n"));

@@ -140,7 +140,7 @@ fn load_model(config: &crate::config::Config) -> Result<Option<Arc<model::Model>
         "" => {
             let beside = dir.join(model::ORG_MODEL_FILE);
             if !beside.is_file() {
-                return Ok(None);
+                return Ok(Some(Arc::new(model::Model::builtin().clone())));
             }
             beside
         }
@@ -390,7 +390,6 @@ impl Classifier {
                             .any(|(x, &u)| u && x.name == r.rule)
                     })
                     .collect();
-                let _ = rule_scores;
                 return Classification {
                     concern,
                     scores: user.rounded(),
@@ -433,6 +432,37 @@ impl Classifier {
             let margin = probs[first.index()] - probs[second.index()];
             let triage = margin < m.triage_margin || !own[i].text_evidence;
             let high = probs[first.index()] >= m.high && !triage;
+            // Where the model is unsure and the rules are sure of something else (a label
+            // they know, a phrase that says it outright), the rules decide, and the item
+            // goes to triage with the model's choice as the other candidate.
+            let (by_rules, rules_margin) = decide(rule_scores);
+            if !high
+                && by_rules != first
+                && rule_scores.get(by_rules) >= self.settings.high_confidence_score
+                && rules_margin >= self.settings.high_confidence_margin
+            {
+                if explain {
+                    reasons = self.rule_reasons(item, ctx);
+                    reasons.push(Reason {
+                        rule: "model".into(),
+                        concern: first,
+                        weight: round2(probs[first.index()] as f64),
+                        matched: format!(
+                            "the model leaned {} ({:.0}%), short of sure",
+                            first.as_str(),
+                            probs[first.index()] * 100.0
+                        ),
+                        why: "the rules are sure where the model is not".into(),
+                    });
+                }
+                return Classification {
+                    concern: by_rules,
+                    scores: rule_scores.rounded(),
+                    confidence: Confidence::Low,
+                    runner_up: Some(first),
+                    reasons,
+                };
+            }
             if explain {
                 if (first, second) == top(&own[i].probs) {
                     reasons.append(mine);
@@ -453,6 +483,13 @@ impl Classifier {
                 reasons,
             }
         })
+    }
+
+    /// The rules' own reasons for one item, scored again with them written out.
+    fn rule_reasons(&self, item: &Item, ctx: &Context) -> Vec<Reason> {
+        let mut scratch = self.rules.scratch();
+        let hits = self.hits(item, &mut scratch);
+        self.score_from(item, &hits, ctx, true, &mut scratch).1
     }
 
     /// A pull request takes the concern of the issue it closes.
@@ -722,9 +759,14 @@ fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
 
 /// The features that weighed most for the winner against the runner-up, and against it.
 fn model_reasons(kept: &[(&str, [f32; 3], f32)], win: Concern, second: Concern) -> Vec<Reason> {
+    // One shared name for every model reason, rather than two allocations per reason.
+    static NAMES: std::sync::LazyLock<(Arc<str>, Arc<str>)> =
+        std::sync::LazyLock::new(|| ("model".into(), "".into()));
+    let names = &*NAMES;
     let (w, r) = (win.index(), second.index());
     let mut parts: Vec<(f32, &str)> = kept
         .iter()
+        .filter(|(f, _, _)| !model::is_filler(f))
         .map(|&(f, weights, v)| ((weights[w] - weights[r]) * v, f))
         .filter(|(d, _)| d.abs() >= 0.01)
         .collect();
@@ -737,11 +779,11 @@ fn model_reasons(kept: &[(&str, [f32; 3], f32)], win: Concern, second: Concern) 
         .take(6)
         .chain(against)
         .map(|(d, f)| Reason {
-            rule: "model".into(),
+            rule: names.0.clone(),
             concern: if d > 0.0 { win } else { second },
             weight: round2(d.abs() as f64),
             matched: model::describe(f),
-            why: "".into(),
+            why: names.1.clone(),
         })
         .collect()
 }

@@ -68,6 +68,7 @@ impl Group {
 }
 
 /// What the model reads of one item.
+#[derive(Clone, Copy)]
 pub(crate) struct Input<'a> {
     pub title: &'a str,
     pub body: &'a str,
@@ -134,15 +135,36 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
         prev.clear();
         prev.push_str(w);
     });
-    // Body and parent words: each distinct word once, all of them in one arena.
-    let mut arena = String::new();
-    let mut spans: Vec<(u32, u32)> = Vec::new();
+    // Body and parent words: each distinct word once, all of them in one arena (kept per
+    // thread, so an item allocates nothing here).
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+    }
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => distinct_words(input, &mut word, &mut s, sink),
+        Err(_) => distinct_words(input, &mut word, &mut Scratch::default(), sink),
+    });
+    other_features(input, sink);
+}
+
+/// Buffers for [`distinct_words`].
+#[derive(Default)]
+struct Scratch {
+    arena: String,
+    spans: Vec<(u32, u32)>,
+    keyed: Vec<(u64, (u32, u32))>,
+}
+
+/// The body's and the parent's words, each distinct word once, weighted by one over the
+/// square root of their number.
+fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, sink: &mut dyn Sink) {
+    let Scratch { arena, spans, keyed } = scratch;
     for (prefix, text) in
         [("b:", prefix_chars(input.body, BODY_CHARS)), ("p:", input.parent_title.unwrap_or(""))]
     {
         arena.clear();
         spans.clear();
-        each_token(text, &mut word, &mut |w| {
+        each_token(text, word, &mut |w| {
             let at = arena.len() as u32;
             arena.push_str(w);
             spans.push((at, arena.len() as u32));
@@ -150,17 +172,21 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
         let at = |&(a, b): &(u32, u32)| &arena[a as usize..b as usize];
         // Each distinct word once, in the order of their hashes (cheaper than comparing
         // the words).
-        let mut keyed: Vec<(u64, (u32, u32))> =
-            spans.iter().map(|sp| (hash_parts(&[at(sp)]), *sp)).collect();
+        keyed.clear();
+        keyed.extend(spans.iter().map(|sp| (hash_parts(&[at(sp)]), *sp)));
         keyed.sort_unstable_by_key(|k| k.0);
         keyed.dedup_by_key(|k| k.0);
         if !keyed.is_empty() {
             let v = 1.0 / (keyed.len() as f32).sqrt();
-            for (_, sp) in &keyed {
+            for (_, sp) in keyed.iter() {
                 sink.feature(&[prefix, at(sp)], v);
             }
         }
     }
+}
+
+/// Type, labels, components, rule hits and structure.
+fn other_features(input: Input<'_>, sink: &mut dyn Sink) {
     if !input.kind.is_empty() {
         sink.feature(&["t:", input.kind], 1.0);
     }
@@ -234,7 +260,8 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
 
 /// The length of the stem of `w`: `ing`, `ed` or a plural `s` off, then a final `e`.
 fn stem_len(w: &str) -> usize {
-    let chars = |s: &str| s.chars().count();
+    let ascii = w.is_ascii();
+    let chars = |s: &str| if ascii { s.len() } else { s.chars().count() };
     let n = chars(w);
     let mut s = w;
     if n > 5 && s.ends_with("ing") {
@@ -452,6 +479,22 @@ pub(crate) fn describe(feature: &str) -> String {
             "no-body" => "has no description".into(),
             other => other.into(),
         },
+    }
+}
+
+/// Whether a feature is a function word (`the`, `to`, `de`, `und`…): it weighs in the
+/// model, but says nothing to a reader as a reason.
+pub(crate) fn is_filler(feature: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+        "into", "is", "it", "its", "of", "on", "or", "that", "the", "thi", "this", "to", "was",
+        "we", "when", "which", "will", "with", "de", "del", "el", "en", "la", "las", "lo", "los",
+        "para", "por", "que", "un", "una", "der", "die", "das", "den", "dem", "und", "mit", "von",
+        "zu", "im", "ein", "eine", "le", "les", "du", "des", "et", "pour", "da", "do", "os",
+    ];
+    match feature.split_once(':') {
+        Some(("w" | "b" | "p", word)) => FILLER.contains(&word),
+        _ => false,
     }
 }
 

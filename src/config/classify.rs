@@ -22,7 +22,7 @@ pub struct ClassifyConfig {
     /// What decides: `rules` (the rules' weighted sum), `builtin` (the learned model
     /// trained on real trackers, compiled in), or the path of a model written by
     /// `rolecall train` (relative to this file). Empty: `rolecall-model.tsv` beside this
-    /// file when it exists, else `rules`.
+    /// file when it exists, else `builtin`.
     pub model: String,
     /// Rules to add; a rule with a built-in rule's name changes only the keys it sets.
     #[serde(rename = "rule")]
