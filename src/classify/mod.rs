@@ -335,161 +335,197 @@ impl Classifier {
         let items = &snapshot.items;
         // Each item's own probabilities, and (when asked) the features that weighed most
         // between its top two, found in the same pass over its features.
-        let scored: Vec<(model::Scored, Vec<Reason>)> =
-            crate::par::map_mut(&mut raw, 4096, |i, (_, _, fired)| {
+        // The buffers for the features and their weighing are kept per thread.
+        let indexed: Vec<usize> = (0..raw.len()).collect();
+        let scored: Vec<(model::Scored, Vec<Reason>)> = crate::par::map_with(
+            &indexed,
+            4096,
+            || (Vec::new(), Vec::new()),
+            |(kept, parts), &i| {
+                let fired = &raw[i].2;
                 let names = self.builtin_fired(fired);
                 let bs = self.builtin_scores(fired);
                 let input = self.model_input(&items[i], ctx, &names, &bs);
                 if !explain {
                     return (m.score(input), Vec::new());
                 }
-                let mut kept = Vec::new();
-                let s = m.score_keeping(input, Some(&mut kept));
+                kept.clear();
+                let s = m.score_keeping(input, Some(kept));
                 let (first, second) = top_two(&s.probs);
-                (s, model_reasons(&kept, first, second))
-            });
+                (s, model_reasons(kept, parts, first, second))
+            },
+        );
         let (own, mut own_reasons): (Vec<model::Scored>, Vec<Vec<Reason>>) =
             scored.into_iter().unzip();
         let top = top_two;
         let mut both: Vec<_> = raw.iter_mut().zip(own_reasons.iter_mut()).collect();
-        crate::par::map_mut(&mut both, 4096, |i, ((rule_scores, rule_reasons, fired), mine)| {
-            let item = &items[i];
-            let probs_of = |p: [f32; 3]| Scores {
-                product: p[0] as f64,
-                program: p[1] as f64,
-                project: p[2] as f64,
-            };
-            if let Some((concern, reason)) = self.explicit(item) {
-                return Classification {
-                    concern,
-                    scores: probs_of(own[i].probs).rounded(),
-                    confidence: Confidence::High,
-                    runner_up: None,
-                    reasons: vec![reason],
+        let decided = crate::par::map_mut(
+            &mut both,
+            4096,
+            |i, ((rule_scores, rule_reasons, fired), mine)| {
+                let item = &items[i];
+                let probs_of = |p: [f32; 3]| Scores {
+                    product: p[0] as f64,
+                    program: p[1] as f64,
+                    project: p[2] as f64,
                 };
-            }
-            // The user's own rules override the model where they match.
-            let mut user = Scores::default();
-            let mut any_user = false;
-            for &r in fired.iter() {
-                if self.user_rule[r as usize] {
-                    let rule = &self.rules.rules[r as usize];
-                    user.add(rule.concern, rule.weight);
-                    any_user = true;
+                if let Some((concern, reason)) = self.explicit(item) {
+                    return (
+                        Classification {
+                            concern,
+                            scores: probs_of(own[i].probs).rounded(),
+                            confidence: Confidence::High,
+                            runner_up: None,
+                            reasons: vec![reason],
+                        },
+                        false,
+                    );
                 }
-            }
-            if any_user {
-                let (concern, _) = decide(&user);
-                let reasons = std::mem::take(rule_reasons)
-                    .into_iter()
-                    .filter(|r| {
-                        self.rules
-                            .rules
-                            .iter()
-                            .zip(&self.user_rule)
-                            .any(|(x, &u)| u && x.name == r.rule)
-                    })
-                    .collect();
-                return Classification {
-                    concern,
-                    scores: user.rounded(),
-                    confidence: Confidence::High,
-                    runner_up: None,
-                    reasons,
-                };
-            }
-            let mut probs = own[i].probs;
-            let mut reasons = Vec::new();
-            // An epic that says little of itself takes after its children.
-            if let Some(kids) = ctx.children.get(item.id.as_str()) {
-                if probs.iter().copied().fold(0.0, f32::max) < CHILDREN_BELOW {
-                    let mut share = [0f32; 3];
-                    for &k in kids {
-                        share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
+                // The user's own rules override the model where they match.
+                let mut user = Scores::default();
+                let mut any_user = false;
+                for &r in fired.iter() {
+                    if self.user_rule[r as usize] {
+                        let rule = &self.rules.rules[r as usize];
+                        user.add(rule.concern, rule.weight);
+                        any_user = true;
                     }
-                    for c in 0..3 {
-                        probs[c] = 0.5 * probs[c] + 0.5 * share[c];
+                }
+                if any_user {
+                    let (concern, _) = decide(&user);
+                    let reasons = std::mem::take(rule_reasons)
+                        .into_iter()
+                        .filter(|r| {
+                            self.rules
+                                .rules
+                                .iter()
+                                .zip(&self.user_rule)
+                                .any(|(x, &u)| u && x.name == r.rule)
+                        })
+                        .collect();
+                    return (
+                        Classification {
+                            concern,
+                            scores: user.rounded(),
+                            confidence: Confidence::High,
+                            runner_up: None,
+                            reasons,
+                        },
+                        false,
+                    );
+                }
+                let mut probs = own[i].probs;
+                let mut reasons = Vec::new();
+                // An epic that says little of itself takes after its children.
+                if let Some(kids) = ctx.children.get(item.id.as_str()) {
+                    if probs.iter().copied().fold(0.0, f32::max) < CHILDREN_BELOW {
+                        let mut share = [0f32; 3];
+                        for &k in kids {
+                            share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
+                        }
+                        for c in 0..3 {
+                            probs[c] = 0.5 * probs[c] + 0.5 * share[c];
+                        }
+                        if explain {
+                            let (c, _) = top(&share);
+                            reasons.push(Reason {
+                                rule: "children".into(),
+                                concern: c,
+                                weight: round2(share[c.index()] as f64),
+                                matched: format!(
+                                    "{:.0} of {} children are {}",
+                                    share[c.index()] * kids.len() as f32,
+                                    kids.len(),
+                                    c.as_str()
+                                ),
+                                why: "an item that says little of itself takes after its children"
+                                    .into(),
+                            });
+                        }
                     }
+                }
+                let (first, second) = top(&probs);
+                let margin = probs[first.index()] - probs[second.index()];
+                let triage = margin < m.triage_margin || !own[i].text_evidence;
+                let high = probs[first.index()] >= m.high && !triage;
+                // Where the model is unsure and the rules are sure of something else (a label
+                // they know, a phrase that says it outright), the rules decide, and the item
+                // goes to triage with the model's choice as the other candidate.
+                let (by_rules, rules_margin) = decide(rule_scores);
+                if !high
+                    && by_rules != first
+                    && rule_scores.get(by_rules) >= self.settings.high_confidence_score
+                    && rules_margin >= self.settings.high_confidence_margin
+                {
                     if explain {
-                        let (c, _) = top(&share);
+                        // The rules' own reasons go before this one, written out below.
                         reasons.push(Reason {
-                            rule: "children".into(),
-                            concern: c,
-                            weight: round2(share[c.index()] as f64),
+                            rule: "model".into(),
+                            concern: first,
+                            weight: round2(probs[first.index()] as f64),
                             matched: format!(
-                                "{:.0} of {} children are {}",
-                                share[c.index()] * kids.len() as f32,
-                                kids.len(),
-                                c.as_str()
+                                "the model leaned {} ({:.0}%), short of sure",
+                                first.as_str(),
+                                probs[first.index()] * 100.0
                             ),
-                            why: "an item that says little of itself takes after its children"
-                                .into(),
+                            why: "the rules are sure where the model is not".into(),
                         });
                     }
+                    return (
+                        Classification {
+                            concern: by_rules,
+                            scores: rule_scores.rounded(),
+                            confidence: Confidence::Low,
+                            runner_up: Some(first),
+                            reasons,
+                        },
+                        true,
+                    );
                 }
-            }
-            let (first, second) = top(&probs);
-            let margin = probs[first.index()] - probs[second.index()];
-            let triage = margin < m.triage_margin || !own[i].text_evidence;
-            let high = probs[first.index()] >= m.high && !triage;
-            // Where the model is unsure and the rules are sure of something else (a label
-            // they know, a phrase that says it outright), the rules decide, and the item
-            // goes to triage with the model's choice as the other candidate.
-            let (by_rules, rules_margin) = decide(rule_scores);
-            if !high
-                && by_rules != first
-                && rule_scores.get(by_rules) >= self.settings.high_confidence_score
-                && rules_margin >= self.settings.high_confidence_margin
-            {
                 if explain {
-                    reasons = self.rule_reasons(item, ctx);
-                    reasons.push(Reason {
-                        rule: "model".into(),
+                    if (first, second) == top(&own[i].probs) {
+                        reasons.append(mine);
+                    } else {
+                        // The children changed the top two: weigh the features between these.
+                        let names = self.builtin_fired(fired);
+                        let bs = self.builtin_scores(fired);
+                        let mut kept = Vec::new();
+                        m.score_keeping(self.model_input(item, ctx, &names, &bs), Some(&mut kept));
+                        reasons.extend(model_reasons(&kept, &mut Vec::new(), first, second));
+                    }
+                }
+                (
+                    Classification {
                         concern: first,
-                        weight: round2(probs[first.index()] as f64),
-                        matched: format!(
-                            "the model leaned {} ({:.0}%), short of sure",
-                            first.as_str(),
-                            probs[first.index()] * 100.0
-                        ),
-                        why: "the rules are sure where the model is not".into(),
-                    });
-                }
-                return Classification {
-                    concern: by_rules,
-                    scores: rule_scores.rounded(),
-                    confidence: Confidence::Low,
-                    runner_up: Some(first),
-                    reasons,
-                };
+                        scores: probs_of(probs).rounded(),
+                        confidence: if high { Confidence::High } else { Confidence::Low },
+                        runner_up: triage.then_some(second),
+                        reasons,
+                    },
+                    false,
+                )
+            },
+        );
+        let (mut out, by_rules): (Vec<Classification>, Vec<bool>) = decided.into_iter().unzip();
+        if explain {
+            // The rules' own reasons where they decided, scored again with reasons written
+            // out (only these items: formatting every item's is a third of the time).
+            let ruled: Vec<usize> = (0..out.len()).filter(|&i| by_rules[i]).collect();
+            let written = crate::par::map_with(
+                &ruled,
+                256,
+                || self.rules.scratch(),
+                |scratch, &i| {
+                    let hits = self.hits(&items[i], scratch);
+                    self.score_from(&items[i], &hits, ctx, true, scratch).1
+                },
+            );
+            for (&i, mut reasons) in ruled.iter().zip(written) {
+                reasons.append(&mut out[i].reasons);
+                out[i].reasons = reasons;
             }
-            if explain {
-                if (first, second) == top(&own[i].probs) {
-                    reasons.append(mine);
-                } else {
-                    // The children changed the top two: weigh the features between these.
-                    let names = self.builtin_fired(fired);
-                    let bs = self.builtin_scores(fired);
-                    let mut kept = Vec::new();
-                    m.score_keeping(self.model_input(item, ctx, &names, &bs), Some(&mut kept));
-                    reasons.extend(model_reasons(&kept, first, second));
-                }
-            }
-            Classification {
-                concern: first,
-                scores: probs_of(probs).rounded(),
-                confidence: if high { Confidence::High } else { Confidence::Low },
-                runner_up: triage.then_some(second),
-                reasons,
-            }
-        })
-    }
-
-    /// The rules' own reasons for one item, scored again with them written out.
-    fn rule_reasons(&self, item: &Item, ctx: &Context) -> Vec<Reason> {
-        let mut scratch = self.rules.scratch();
-        let hits = self.hits(item, &mut scratch);
-        self.score_from(item, &hits, ctx, true, &mut scratch).1
+        }
+        out
     }
 
     /// A pull request takes the concern of the issue it closes.
@@ -758,25 +794,33 @@ fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
 }
 
 /// The features that weighed most for the winner against the runner-up, and against it.
-fn model_reasons(kept: &[(&str, [f32; 3], f32)], win: Concern, second: Concern) -> Vec<Reason> {
+fn model_reasons<'m>(
+    kept: &[(&'m str, [f32; 3], f32)],
+    parts: &mut Vec<(f32, &'m str)>,
+    win: Concern,
+    second: Concern,
+) -> Vec<Reason> {
     // One shared name for every model reason, rather than two allocations per reason.
     static NAMES: std::sync::LazyLock<(Arc<str>, Arc<str>)> =
         std::sync::LazyLock::new(|| ("model".into(), "".into()));
     let names = &*NAMES;
     let (w, r) = (win.index(), second.index());
-    let mut parts: Vec<(f32, &str)> = kept
-        .iter()
-        .filter(|(f, _, _)| !model::is_filler(f))
-        .map(|&(f, weights, v)| ((weights[w] - weights[r]) * v, f))
-        .filter(|(d, _)| d.abs() >= 0.01)
-        .collect();
+    parts.clear();
+    parts.extend(
+        kept.iter()
+            .map(|&(f, weights, v)| ((weights[w] - weights[r]) * v, f))
+            .filter(|(d, _)| d.abs() >= 0.01),
+    );
     parts.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let said = |(_, f): &&(f32, &str)| !model::is_filler(f);
     let against: Vec<(f32, &str)> =
-        parts.iter().rev().take_while(|(d, _)| *d < 0.0).take(3).cloned().collect();
+        parts.iter().rev().take_while(|(d, _)| *d < 0.0).filter(said).take(3).cloned().collect();
     parts
-        .into_iter()
+        .iter()
         .take_while(|(d, _)| *d > 0.0)
+        .filter(said)
         .take(6)
+        .cloned()
         .chain(against)
         .map(|(d, f)| Reason {
             rule: names.0.clone(),

@@ -493,7 +493,7 @@ pub(crate) fn is_filler(feature: &str) -> bool {
         "zu", "im", "ein", "eine", "le", "les", "du", "des", "et", "pour", "da", "do", "os",
     ];
     match feature.split_once(':') {
-        Some(("w" | "b" | "p", word)) => FILLER.contains(&word),
+        Some(("w" | "b" | "p", word)) => word.len() <= 5 && FILLER.contains(&word),
         _ => false,
     }
 }
