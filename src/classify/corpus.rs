@@ -516,19 +516,9 @@ impl CvReport {
             self.high_confidence, self.triage_margin, self.high_coverage * 100.0,
             self.high_accuracy, self.low_accuracy, self.triage_share * 100.0
         ));
-        let rows: Vec<Vec<String>> = self
-            .per_tracker
-            .iter()
-            .map(|t| {
-                vec![
-                    t.tracker.clone(),
-                    t.items.to_string(),
-                    format!("{:.3}", t.accuracy),
-                    format!("{:.3}", t.macro_f1),
-                ]
-            })
-            .collect();
-        s.push_str(&crate::text::aligned(&["TRACKER", "ITEMS", "ACCURACY", "MACRO-F1"], &rows));
+        let rows =
+            self.per_tracker.iter().map(|t| (t.tracker.as_str(), t.items, t.accuracy, t.macro_f1));
+        s.push_str(&super::eval::accuracy_table("TRACKER", rows));
         if show_misses > 0 && !self.misses.is_empty() {
             s.push_str(&format!("\nmisclassified when held out ({}):\n", self.misses.len()));
             let rows: Vec<Vec<String>> = self

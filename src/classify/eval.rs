@@ -277,6 +277,19 @@ pub(crate) fn evaluate(labels: &[Label], items: &[Item], classes: &[Classificati
     }
 }
 
+/// A table of parts (trackers, files…) with their item counts, accuracy and macro-F1.
+pub(crate) fn accuracy_table<'a>(
+    title: &str,
+    rows: impl Iterator<Item = (&'a str, usize, f64, f64)>,
+) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .map(|(name, items, accuracy, f1)| {
+            vec![name.to_string(), items.to_string(), format!("{accuracy:.3}"), format!("{f1:.3}")]
+        })
+        .collect();
+    crate::text::aligned(&[title, "ITEMS", "ACCURACY", "MACRO-F1"], &rows)
+}
+
 fn ratio(a: f64, b: f64) -> f64 {
     if b == 0.0 {
         0.0
@@ -334,18 +347,8 @@ impl Report {
             .collect();
         s.push_str(&crate::text::aligned(&["", "product", "program", "project"], &rows));
         let groups = |title: &str, gs: &[Group]| {
-            let rows: Vec<Vec<String>> = gs
-                .iter()
-                .map(|g| {
-                    vec![
-                        g.name.clone(),
-                        g.items.to_string(),
-                        format!("{:.3}", g.accuracy),
-                        format!("{:.3}", g.macro_f1),
-                    ]
-                })
-                .collect();
-            format!("\n{}", crate::text::aligned(&[title, "ITEMS", "ACCURACY", "MACRO-F1"], &rows))
+            let rows = gs.iter().map(|g| (g.name.as_str(), g.items, g.accuracy, g.macro_f1));
+            format!("\n{}", accuracy_table(title, rows))
         };
         if self.per_file.len() > 1 {
             s.push_str(&groups("FILE", &self.per_file));

@@ -444,6 +444,27 @@ impl Classifier {
                         }
                     }
                 }
+                // A sub-task unsure of itself takes after its parent's own call.
+                let parent = item.parent.as_deref().and_then(|p| ctx.index.get(p));
+                if let Some(&j) = parent.filter(|_| is_sub_task(&item.kind)) {
+                    if probs.iter().copied().fold(0.0, f32::max) < PARENT_BELOW {
+                        let theirs = own[j].probs;
+                        for c in 0..3 {
+                            probs[c] = 0.5 * probs[c] + 0.5 * theirs[c];
+                        }
+                        if explain {
+                            let (c, _) = top(&theirs);
+                            reasons.push(Reason {
+                                rule: "parent".into(),
+                                concern: c,
+                                weight: round2(0.5 * theirs[c.index()] as f64),
+                                matched: format!("sub-task of {} ({})", items[j].key, c.as_str()),
+                                why: "a sub-task that says little of itself is part of its parent's work"
+                                    .into(),
+                            });
+                        }
+                    }
+                }
                 let (first, second) = top(&probs);
                 let margin = probs[first.index()] - probs[second.index()];
                 let triage = margin < m.triage_margin || !own[i].text_evidence;
@@ -784,6 +805,14 @@ type Scored = (Scores, Vec<Reason>, Vec<u16>);
 
 /// An item whose own top probability is below this takes after its children.
 const CHILDREN_BELOW: f32 = 0.6;
+
+/// A sub-task whose own top probability is below this takes half its parent's.
+const PARENT_BELOW: f32 = 0.6;
+
+/// `sub-task`, `subtask`, `sub-bug`… as trackers name them (kinds are lower-case kebab).
+fn is_sub_task(kind: &str) -> bool {
+    kind.starts_with("sub-") || kind.starts_with("subtask") || kind == "subtarea"
+}
 
 /// The top concern of three probabilities and the runner-up (ties by
 /// [`Concern::TIE_ORDER`]).

@@ -407,3 +407,26 @@ fn a_toss_up_names_both_candidates() {
         .filter(|i| i["confidence"] == "high")
         .all(|i| i.get("runner_up").is_none()));
 }
+
+/// A sub-task that says little of itself takes after its parent (issue 20).
+#[test]
+fn a_vague_sub_task_takes_after_its_parent() {
+    let mut parent = item("A-1", "story", "As a shopper, I want to save my basket for later");
+    parent.body = "Customers asked for this in the feedback survey.".into();
+    let mut sub = item("A-2", "sub-task", "Part 2");
+    sub.parent = Some("jira:A-1".into());
+    let classifier = Classifier::from_config(&Config::default()).expect("model");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = vec![parent, sub];
+    let out = classifier.classify(&snap);
+    assert_eq!(out[0].concern, Concern::Product);
+    assert_eq!(out[1].concern, Concern::Product, "{:?}", out[1]);
+    assert!(
+        out[1]
+            .reasons
+            .iter()
+            .any(|r| &*r.rule == "parent" && r.matched == "sub-task of A-1 (product)"),
+        "{:?}",
+        out[1].reasons
+    );
+}
