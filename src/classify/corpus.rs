@@ -138,9 +138,7 @@ pub(crate) fn examples_and_rules(
     let by_rules = scored
         .iter()
         .map(|(s, _, _)| {
-            let (concern, margin) = super::decide(s);
-            let sure = s.get(concern) >= classifier.settings.high_confidence_score
-                && margin >= classifier.settings.high_confidence_margin;
+            let (concern, sure) = classifier.rules_call(s);
             RulesCall { concern, sure }
         })
         .collect();

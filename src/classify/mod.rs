@@ -136,11 +136,11 @@ fn load_model(config: &crate::config::Config) -> Result<Option<Arc<model::Model>
         .unwrap_or(std::path::Path::new(""));
     let path = match config.classify.model.trim() {
         "rules" => return Ok(None),
-        "builtin" => return Ok(Some(Arc::new(model::Model::builtin().clone()))),
+        "builtin" => return Ok(Some(model::Model::builtin().clone())),
         "" => {
             let beside = dir.join(model::ORG_MODEL_FILE);
             if !beside.is_file() {
-                return Ok(Some(Arc::new(model::Model::builtin().clone())));
+                return Ok(Some(model::Model::builtin().clone()));
             }
             beside
         }
@@ -423,9 +423,7 @@ impl Classifier {
                         for &k in kids {
                             share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
                         }
-                        for c in 0..3 {
-                            probs[c] = 0.5 * probs[c] + 0.5 * share[c];
-                        }
+                        lean_halfway(&mut probs, share);
                         if explain {
                             let (c, _) = top(&share);
                             reasons.push(Reason {
@@ -449,9 +447,7 @@ impl Classifier {
                 if let Some(&j) = parent.filter(|_| is_sub_task(&item.kind)) {
                     if probs.iter().copied().fold(0.0, f32::max) < PARENT_BELOW {
                         let theirs = own[j].probs;
-                        for c in 0..3 {
-                            probs[c] = 0.5 * probs[c] + 0.5 * theirs[c];
-                        }
+                        lean_halfway(&mut probs, theirs);
                         if explain {
                             let (c, _) = top(&theirs);
                             reasons.push(Reason {
@@ -472,12 +468,8 @@ impl Classifier {
                 // Where the model is unsure and the rules are sure of something else (a label
                 // they know, a phrase that says it outright), the rules decide, and the item
                 // goes to triage with the model's choice as the other candidate.
-                let (by_rules, rules_margin) = decide(rule_scores);
-                if !high
-                    && by_rules != first
-                    && rule_scores.get(by_rules) >= self.settings.high_confidence_score
-                    && rules_margin >= self.settings.high_confidence_margin
-                {
+                let (by_rules, rules_sure) = self.rules_call(rule_scores);
+                if !high && rules_sure && by_rules != first {
                     if explain {
                         // The rules' own reasons go before this one, written out below.
                         reasons.push(Reason {
@@ -632,16 +624,19 @@ impl Classifier {
         )
     }
 
+    /// What the rules decide from these scores, and whether they are sure of it (the
+    /// winner at least `high-confidence-score`, leading by `high-confidence-margin`).
+    pub(crate) fn rules_call(&self, scores: &Scores) -> (Concern, bool) {
+        let (concern, margin) = decide(scores);
+        let sure = scores.get(concern) >= self.settings.high_confidence_score
+            && margin >= self.settings.high_confidence_margin;
+        (concern, sure)
+    }
+
     fn finish(&self, scores: Scores, reasons: Vec<Reason>) -> Classification {
         let (concern, margin) = decide(&scores);
-        let top = scores.get(concern);
-        let confidence = if top >= self.settings.high_confidence_score
-            && margin >= self.settings.high_confidence_margin
-        {
-            Confidence::High
-        } else {
-            Confidence::Low
-        };
+        let confidence =
+            if self.rules_call(&scores).1 { Confidence::High } else { Confidence::Low };
         // A low-confidence call between two concerns that both have evidence: triage, with both.
         let mut order = Concern::TIE_ORDER;
         order.sort_by(|a, b| scores.get(*b).total_cmp(&scores.get(*a)));
@@ -805,6 +800,13 @@ type Scored = (Scores, Vec<Reason>, Vec<u16>);
 
 /// An item whose own top probability is below this takes after its children.
 const CHILDREN_BELOW: f32 = 0.6;
+
+/// Moves probabilities halfway towards `other`'s.
+fn lean_halfway(probs: &mut [f32; 3], other: [f32; 3]) {
+    for (p, o) in probs.iter_mut().zip(other) {
+        *p = 0.5 * *p + 0.5 * o;
+    }
+}
 
 /// A sub-task whose own top probability is below this takes half its parent's.
 const PARENT_BELOW: f32 = 0.6;

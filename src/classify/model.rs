@@ -366,10 +366,12 @@ impl Model {
     }
 
     /// The built-in model, parsed once.
-    pub(crate) fn builtin() -> &'static Model {
-        static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    pub(crate) fn builtin() -> &'static std::sync::Arc<Model> {
+        static MODEL: std::sync::OnceLock<std::sync::Arc<Model>> = std::sync::OnceLock::new();
         MODEL.get_or_init(|| {
-            Model::parse(BUILTIN, "built-in model").expect("the built-in model parses")
+            std::sync::Arc::new(
+                Model::parse(BUILTIN, "built-in model").expect("the built-in model parses"),
+            )
         })
     }
 
