@@ -51,9 +51,14 @@ fn a_step_summary_near_githubs_limit_leaves_reports_out_and_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = demo_week(dir.path());
     let summary = dir.path().join("summary.md");
-    let earlier = "x".repeat(900 * 1024 - 6_000) + "\n";
-    std::fs::write(&summary, &earlier).expect("written");
     let env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
+    // The whole week's summary on an empty page, to leave it a little short of that.
+    let (code, _, err) =
+        common::run_in(dir.path(), &["publish", "--to", "step-summary", "-o", &out], &env);
+    assert_eq!(code, 0, "{err}");
+    let full = std::fs::metadata(&summary).expect("there").len() as usize;
+    let earlier = "x".repeat(900 * 1024 - full + 1_000) + "\n";
+    std::fs::write(&summary, &earlier).expect("written");
     let (code, _, err) =
         common::run_in(dir.path(), &["publish", "--to", "step-summary", "-o", &out], &env);
     assert_eq!(code, 0, "{err}");
