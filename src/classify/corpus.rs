@@ -118,16 +118,16 @@ fn link_of(k: &str) -> &'static str {
     }
 }
 
-/// The features of every row (with the built-in rules that match it), and what the
-/// rules alone decide for each row.
-/// What the rules alone decide of an item, and whether they are sure of it (their own
-/// high confidence).
+/// What the rules alone decide of an item, and whether they are sure enough of it to
+/// overrule an unsure model ([`Classifier::rules_overrule`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RulesCall {
     pub concern: Concern,
     pub sure: bool,
 }
 
+/// The features of every row (with the built-in rules that match it), and what the
+/// rules alone decide for each row.
 pub(crate) fn examples_and_rules(
     rows: &[Row],
     classifier: &Classifier,
@@ -138,7 +138,7 @@ pub(crate) fn examples_and_rules(
     let by_rules = scored
         .iter()
         .map(|(s, _, _)| {
-            let (concern, sure) = classifier.rules_call(s);
+            let (concern, sure) = classifier.rules_overrule(s);
             RulesCall { concern, sure }
         })
         .collect();
@@ -327,12 +327,14 @@ pub(crate) fn cross_validate(
         Prediction { expected, probs, text_evidence }
     };
     // As `classify` decides: where the model is unsure and the rules are sure of another
-    // concern, the rules' concern, sent to triage.
+    // concern, or the model has nothing but type and structure to go on, the rules'
+    // concern, sent to triage.
     let decided: Vec<Prediction> = preds
         .iter()
         .zip(by_rules)
         .map(|(p, rc)| {
-            if !p.high(thresholds.0, thresholds.1) && rc.sure && rc.concern != p.top().0 {
+            let overrule = !p.high(thresholds.0, thresholds.1) && rc.sure || !p.text_evidence;
+            if overrule && rc.concern != p.top().0 {
                 one_hot(rc.concern, p.expected, false)
             } else {
                 *p

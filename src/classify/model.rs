@@ -520,7 +520,7 @@ pub(crate) struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { min_count: 2, l2: 0.002, epochs: 150, rate: 0.5, balance: true }
+        TrainOptions { min_count: 2, l2: 0.0005, epochs: 150, rate: 0.5, balance: true }
     }
 }
 

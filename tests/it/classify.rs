@@ -388,7 +388,7 @@ fn eval_labels_with_file_and_confidence_columns() {
 /// knows which two to choose between.
 #[test]
 fn a_toss_up_names_both_candidates() {
-    let (code, out, err) = rolecall(&["explain", "ACME-23", "--demo"]);
+    let (code, out, err) = rolecall(&["explain", "ACME-105", "--demo"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("concern: project (low confidence; to triage: project or product?)"),
@@ -399,7 +399,7 @@ fn a_toss_up_names_both_candidates() {
     let (code, out, _) = rolecall(&["classify", "--demo", "--format", "json"]);
     assert_eq!(code, 0);
     let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON array");
-    let it = items.iter().find(|i| i["key"] == "ACME-23").expect("ACME-23");
+    let it = items.iter().find(|i| i["key"] == "ACME-105").expect("ACME-105");
     assert_eq!(it["runner_up"], "product");
     // High-confidence items have no runner-up.
     assert!(items
