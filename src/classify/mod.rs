@@ -863,23 +863,44 @@ fn model_reasons<'m>(
         std::sync::LazyLock::new(|| ("model".into(), "".into()));
     let names = &*NAMES;
     let (w, r) = (win.index(), second.index());
-    parts.clear();
-    parts.extend(
-        kept.iter()
-            .map(|&(f, weights, v)| ((weights[w] - weights[r]) * v, f))
-            .filter(|(d, _)| d.abs() >= 0.01),
-    );
-    parts.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let said = |(_, f): &&(f32, &str)| !model::is_filler(f);
-    let against: Vec<(f32, &str)> =
-        parts.iter().rev().take_while(|(d, _)| *d < 0.0).filter(said).take(3).cloned().collect();
-    parts
-        .iter()
-        .take_while(|(d, _)| *d > 0.0)
-        .filter(said)
-        .take(6)
-        .cloned()
-        .chain(against)
+    type Part<'m> = (f32, &'m str);
+    // The features for the winner, strongest first (by name on a tie), then those against
+    // it, strongest first: the first few that are not function words of each.
+    let best = |parts: &mut Vec<Part<'m>>, sign: f32, n: usize| -> Vec<Part<'m>> {
+        parts.clear();
+        parts.extend(
+            kept.iter()
+                .map(|&(f, weights, v)| ((weights[w] - weights[r]) * v, f))
+                .filter(|(d, _)| d * sign >= 0.01),
+        );
+        let order = |a: &Part, b: &Part| {
+            (b.0 * sign).total_cmp(&(a.0 * sign)).then_with(|| {
+                if sign > 0.0 {
+                    a.1.cmp(b.1)
+                } else {
+                    b.1.cmp(a.1)
+                }
+            })
+        };
+        // Sort only the strongest few (twice as many as needed, for function words),
+        // and all of them only when that was not enough.
+        let mut k = (2 * n).min(parts.len());
+        loop {
+            if k < parts.len() {
+                parts.select_nth_unstable_by(k, order);
+            }
+            parts[..k].sort_unstable_by(order);
+            let said: Vec<Part> =
+                parts[..k].iter().filter(|(_, f)| !model::is_filler(f)).take(n).copied().collect();
+            if said.len() == n || k == parts.len() {
+                return said;
+            }
+            k = parts.len();
+        }
+    };
+    let mut said = best(parts, 1.0, 6);
+    said.extend(best(parts, -1.0, 3));
+    said.into_iter()
         .map(|(d, f)| Reason {
             rule: names.0.clone(),
             concern: if d > 0.0 { win } else { second },

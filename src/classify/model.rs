@@ -52,21 +52,6 @@ pub(crate) enum Group {
     Structure,
 }
 
-impl Group {
-    fn of(name: &str) -> Group {
-        match name.split_once(':').map_or("", |(p, _)| p) {
-            "w" | "ww" => Group::Title,
-            "b" => Group::Body,
-            "p" => Group::Parent,
-            "t" => Group::Type,
-            "l" => Group::Label,
-            "c" => Group::Component,
-            "r" | "rs" => Group::Rule,
-            _ => Group::Structure,
-        }
-    }
-}
-
 /// What the model reads of one item.
 #[derive(Clone, Copy)]
 pub(crate) struct Input<'a> {
@@ -87,9 +72,13 @@ pub(crate) struct Input<'a> {
 }
 
 /// Where features go: a feature's name comes in parts (`["ww:", "api", "_", "key"]`), so
-/// scoring can hash it without writing it out.
+/// scoring can hash it without writing it out, with its group.
 trait Sink {
-    fn feature(&mut self, parts: &[&str], v: f32);
+    fn feature(&mut self, g: Group, parts: &[&str], v: f32);
+    /// [`Sink::feature`] when the caller has the name's hash already ([`hash_parts`]).
+    fn feature_hashed(&mut self, g: Group, _hash: u64, parts: &[&str], v: f32) {
+        self.feature(g, parts, v);
+    }
 }
 
 /// Calls `f(name, value)` for every feature of the item. `name` lives in a buffer reused
@@ -100,7 +89,7 @@ pub(crate) fn features(input: Input<'_>, f: &mut dyn FnMut(&str, f32)) {
         f: &'f mut dyn FnMut(&str, f32),
     }
     impl Sink for Names<'_> {
-        fn feature(&mut self, parts: &[&str], v: f32) {
+        fn feature(&mut self, _: Group, parts: &[&str], v: f32) {
             self.buf.clear();
             for p in parts {
                 self.buf.push_str(p);
@@ -128,9 +117,9 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
     // Title words and word pairs, one buffer for the word and one for the one before.
     let (mut word, mut prev) = (String::with_capacity(32), String::with_capacity(32));
     each_token(input.title, &mut word, &mut |w| {
-        sink.feature(&["w:", w], 1.0);
+        sink.feature(Group::Title, &["w:", w], 1.0);
         if !prev.is_empty() {
-            sink.feature(&["ww:", &prev, "_", w], 1.0);
+            sink.feature(Group::Title, &["ww:", &prev, "_", w], 1.0);
         }
         prev.clear();
         prev.push_str(w);
@@ -144,7 +133,7 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
         Ok(mut s) => distinct_words(input, &mut word, &mut s, sink),
         Err(_) => distinct_words(input, &mut word, &mut Scratch::default(), sink),
     });
-    other_features(input, sink);
+    other_features(input, &mut word, sink);
 }
 
 /// Buffers for [`distinct_words`].
@@ -159,9 +148,10 @@ struct Scratch {
 /// square root of their number.
 fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, sink: &mut dyn Sink) {
     let Scratch { arena, spans, keyed } = scratch;
-    for (prefix, text) in
-        [("b:", prefix_chars(input.body, BODY_CHARS)), ("p:", input.parent_title.unwrap_or(""))]
-    {
+    for (prefix, group, text) in [
+        ("b:", Group::Body, prefix_chars(input.body, BODY_CHARS)),
+        ("p:", Group::Parent, input.parent_title.unwrap_or("")),
+    ] {
         arena.clear();
         spans.clear();
         each_token(text, word, &mut |w| {
@@ -170,25 +160,26 @@ fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, si
             spans.push((at, arena.len() as u32));
         });
         let at = |&(a, b): &(u32, u32)| &arena[a as usize..b as usize];
-        // Each distinct word once, in the order of their hashes (cheaper than comparing
-        // the words).
+        // Each distinct word once, in the order of their features' hashes (cheaper than
+        // comparing the words, and the hash is the one scoring looks up).
         keyed.clear();
-        keyed.extend(spans.iter().map(|sp| (hash_parts(&[at(sp)]), *sp)));
+        keyed.extend(spans.iter().map(|sp| (hash_parts(&[prefix, at(sp)]), *sp)));
         keyed.sort_unstable_by_key(|k| k.0);
         keyed.dedup_by_key(|k| k.0);
         if !keyed.is_empty() {
             let v = 1.0 / (keyed.len() as f32).sqrt();
-            for (_, sp) in keyed.iter() {
-                sink.feature(&[prefix, at(sp)], v);
+            for &(h, sp) in keyed.iter() {
+                sink.feature_hashed(group, h, &[prefix, at(&sp)], v);
             }
         }
     }
 }
 
-/// Type, labels, components, rule hits and structure.
-fn other_features(input: Input<'_>, sink: &mut dyn Sink) {
+/// Type, labels, components, rule hits and structure; `lower` is a buffer for
+/// lower-casing.
+fn other_features(input: Input<'_>, lower: &mut String, sink: &mut dyn Sink) {
     if !input.kind.is_empty() {
-        sink.feature(&["t:", input.kind], 1.0);
+        sink.feature(Group::Type, &["t:", input.kind], 1.0);
     }
     for l in input.labels {
         if l.len() >= input.skip_prefix.len()
@@ -198,17 +189,17 @@ fn other_features(input: Input<'_>, sink: &mut dyn Sink) {
         {
             continue;
         }
-        sink.feature(&["l:", &l.to_lowercase()], 1.0);
+        sink.feature(Group::Label, &["l:", lowered(lower, l)], 1.0);
     }
     for c in input.components {
-        sink.feature(&["c:", &c.to_lowercase()], 0.5);
+        sink.feature(Group::Component, &["c:", lowered(lower, c)], 0.5);
     }
     for r in input.rules {
-        sink.feature(&["r:", r], 1.0);
+        sink.feature(Group::Rule, &["r:", r], 1.0);
     }
     for (name, v) in ["rs:product", "rs:program", "rs:project"].iter().zip(input.rule_scores) {
         if v != 0.0 {
-            sink.feature(&[name], v.min(6.0));
+            sink.feature(Group::Rule, &[name], v.min(6.0));
         }
     }
     let (mut blocks, mut blocked) = (false, false);
@@ -224,9 +215,21 @@ fn other_features(input: Input<'_>, sink: &mut dyn Sink) {
         (input.body.trim().is_empty(), "s:no-body"),
     ] {
         if on {
-            sink.feature(&[name], 1.0);
+            sink.feature(Group::Structure, &[name], 1.0);
         }
     }
+}
+
+/// `s` lower-cased in `buf`.
+fn lowered<'b>(buf: &'b mut String, s: &str) -> &'b str {
+    buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(s.chars().flat_map(char::to_lowercase));
+    }
+    buf
 }
 
 /// Lower-cased words of letters and digits (numbers dropped), lightly stemmed so that
@@ -417,15 +420,17 @@ impl Model {
             keep: Option<&'k mut Vec<(&'m str, [f32; 3], f32)>>,
         }
         impl<'m> Sink for Scoring<'m, '_> {
-            fn feature(&mut self, parts: &[&str], v: f32) {
-                let Some(&i) = self.model.index.get(&hash_parts(parts)) else {
+            fn feature(&mut self, g: Group, parts: &[&str], v: f32) {
+                self.feature_hashed(g, hash_parts(parts), parts, v);
+            }
+            fn feature_hashed(&mut self, g: Group, hash: u64, _: &[&str], v: f32) {
+                let Some(&i) = self.model.index.get(&hash) else {
                     return;
                 };
                 let w = self.model.by_index[i as usize];
                 if let Some(keep) = self.keep.as_deref_mut() {
                     keep.push((&self.model.names[i as usize], w, v));
                 }
-                let g = Group::of(parts[0]);
                 let target = if g == Group::Body { &mut self.body } else { &mut self.sum };
                 for c in 0..3 {
                     target[c] += w[c] * v;
@@ -463,16 +468,32 @@ pub(crate) fn softmax(z: [f32; 3]) -> [f32; 3] {
 /// A feature in words: `title word "deploy"`, `rule migration`, `type bug`.
 pub(crate) fn describe(feature: &str) -> String {
     let (p, rest) = feature.split_once(':').unwrap_or(("", feature));
+    let quoted = |what: &str, word: &str| {
+        let mut s = String::with_capacity(what.len() + word.len() + 3);
+        s.push_str(what);
+        s.push_str(" \"");
+        s.push_str(word);
+        s.push('"');
+        s
+    };
+    let plain = |what: &str| {
+        let mut s = String::with_capacity(what.len() + rest.len() + 1);
+        s.push_str(what);
+        s.push(' ');
+        s.push_str(rest);
+        s
+    };
     match p {
-        "w" => format!("title word \"{rest}\""),
-        "ww" => format!("title words \"{}\"", rest.replace('_', " ")),
-        "b" => format!("body word \"{rest}\""),
-        "p" => format!("parent title word \"{rest}\""),
-        "t" => format!("type {rest}"),
-        "l" => format!("label \"{rest}\""),
-        "c" => format!("component \"{rest}\""),
-        "r" => format!("rule {rest}"),
-        "rs" => format!("the rules' score for {rest}"),
+        "w" => quoted("title word", rest),
+        // `ww:want_to` is the pair "want to" (words never hold a `_`).
+        "ww" => quoted("title words", rest).replace('_', " "),
+        "b" => quoted("body word", rest),
+        "p" => quoted("parent title word", rest),
+        "t" => plain("type"),
+        "l" => quoted("label", rest),
+        "c" => quoted("component", rest),
+        "r" => plain("rule"),
+        "rs" => plain("the rules' score for"),
         _ => match rest {
             "parent" => "has a parent".into(),
             "children" => "has children".into(),
@@ -487,17 +508,77 @@ pub(crate) fn describe(feature: &str) -> String {
 /// Whether a feature is a function word (`the`, `to`, `de`, `und`…): it weighs in the
 /// model, but says nothing to a reader as a reason.
 pub(crate) fn is_filler(feature: &str) -> bool {
-    const FILLER: &[&str] = &[
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
-        "into", "is", "it", "its", "of", "on", "or", "that", "the", "thi", "this", "to", "was",
-        "we", "when", "which", "will", "with", "de", "del", "el", "en", "la", "las", "lo", "los",
-        "para", "por", "que", "un", "una", "der", "die", "das", "den", "dem", "und", "mit", "von",
-        "zu", "im", "ein", "eine", "le", "les", "du", "des", "et", "pour", "da", "do", "os",
-    ];
-    match feature.split_once(':') {
-        Some(("w" | "b" | "p", word)) => word.len() <= 5 && FILLER.contains(&word),
-        _ => false,
-    }
+    let word = match feature.as_bytes() {
+        [b'w' | b'b' | b'p', b':', ..] => &feature[2..],
+        _ => return false,
+    };
+    matches!(
+        word,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "by"
+            | "for"
+            | "from"
+            | "has"
+            | "have"
+            | "in"
+            | "into"
+            | "is"
+            | "it"
+            | "its"
+            | "of"
+            | "on"
+            | "or"
+            | "that"
+            | "the"
+            | "thi"
+            | "this"
+            | "to"
+            | "was"
+            | "we"
+            | "when"
+            | "which"
+            | "will"
+            | "with"
+            | "de"
+            | "del"
+            | "el"
+            | "en"
+            | "la"
+            | "las"
+            | "lo"
+            | "los"
+            | "para"
+            | "por"
+            | "que"
+            | "un"
+            | "una"
+            | "der"
+            | "die"
+            | "das"
+            | "den"
+            | "dem"
+            | "und"
+            | "mit"
+            | "von"
+            | "zu"
+            | "im"
+            | "ein"
+            | "eine"
+            | "le"
+            | "les"
+            | "du"
+            | "des"
+            | "et"
+            | "pour"
+            | "da"
+            | "do"
+            | "os"
+    )
 }
 
 /// The index of a concern in a weight triple.
