@@ -243,6 +243,9 @@ pub(crate) fn tokens(text: &str, out: &mut Vec<String>) {
 
 /// Calls `f` with each word of [`tokens`], lower-cased and stemmed in `word` (reused).
 fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
+    if text.is_ascii() {
+        return each_ascii_token(text, word, f);
+    }
     for raw in text.split(|c: char| !c.is_alphanumeric()) {
         if raw.is_empty() || raw.bytes().all(|b| b.is_ascii_digit()) {
             continue;
@@ -256,6 +259,30 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
         if word.chars().nth(1).is_none() {
             continue;
         }
+        let n = stem_len(word);
+        f(&word[..n]);
+    }
+}
+
+/// [`each_token`] for ASCII text: the same words, split and lower-cased byte by byte.
+fn each_ascii_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        let raw = &text[start..at];
+        if raw.len() < 2 || raw.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        word.clear();
+        word.push_str(raw);
+        word.make_ascii_lowercase();
         let n = stem_len(word);
         f(&word[..n]);
     }
