@@ -404,16 +404,16 @@ pub(crate) fn report(
     while start < rows.len() {
         let t = &rows[start].tracker;
         let end = start + rows[start..].iter().take_while(|r| &r.tracker == t).count();
-        let (acc, f1) = scores(&preds[start..end]);
+        let (acc, _, macro_f1) = scores(&preds[start..end]);
         per_tracker.push(TrackerScore {
             tracker: t.clone(),
             items: end - start,
             accuracy: acc,
-            macro_f1: f1.iter().sum::<f64>() / 3.0,
+            macro_f1,
         });
         start = end;
     }
-    let (accuracy, f1) = scores(preds);
+    let (accuracy, f1, _) = scores(preds);
     let worst = per_tracker
         .iter()
         .filter(|t| t.items >= 20)
@@ -476,7 +476,9 @@ pub(crate) const TARGET_HIGH_ACCURACY: f64 = 0.92;
 /// Top two probabilities closer than this: triage.
 pub(crate) const TRIAGE_MARGIN: f32 = 0.1;
 
-fn scores(preds: &[Prediction]) -> (f64, [f64; 3]) {
+/// Accuracy, F1 per concern, and macro-F1 over the concerns that occur (labelled or
+/// predicted): a tracker with one concern is not marked down for the two it lacks.
+fn scores(preds: &[Prediction]) -> (f64, [f64; 3], f64) {
     let mut conf = [[0usize; 3]; 3];
     for p in preds {
         conf[p.expected.index()][p.top().0.index()] += 1;
@@ -490,7 +492,10 @@ fn scores(preds: &[Prediction]) -> (f64, [f64; 3]) {
         let r = ratio(tp, conf[i].iter().sum::<usize>() as f64);
         ratio(2.0 * p * r, p + r)
     });
-    (ratio(right as f64, total as f64), f1)
+    let seen: Vec<usize> =
+        (0..3).filter(|&i| (0..3).any(|j| conf[i][j] > 0 || conf[j][i] > 0)).collect();
+    let macro_f1 = ratio(seen.iter().map(|&i| f1[i]).sum(), seen.len() as f64);
+    (ratio(right as f64, total as f64), f1, macro_f1)
 }
 
 impl CvReport {
@@ -608,3 +613,30 @@ pub(crate) fn adapt(
 /// How strongly adaptation holds the built-in weights: strong enough that a few dozen
 /// labels move them, not replace them.
 pub(crate) const ADAPT_L2: f32 = 0.01;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(expected: Concern, got: Concern) -> Prediction {
+        let mut probs = [0.0; 3];
+        probs[got.index()] = 1.0;
+        Prediction { expected, probs, text_evidence: true }
+    }
+
+    /// A tracker's macro-F1 averages the concerns it has (labelled or predicted): one that
+    /// is all product and all right scores 1, not a third.
+    #[test]
+    fn macro_f1_counts_only_the_concerns_that_occur() {
+        let all_right = vec![said(Concern::Product, Concern::Product); 4];
+        assert_eq!(scores(&all_right).2, 1.0);
+        // One product item called program: product F1 0.889, program F1 0 (it was
+        // predicted), project absent.
+        let mut one_wrong = all_right.clone();
+        one_wrong.push(said(Concern::Product, Concern::Program));
+        let (acc, f1, macro_f1) = scores(&one_wrong);
+        assert_eq!(acc, 0.8);
+        assert!((f1[0] - 0.888_9).abs() < 1e-3, "{f1:?}");
+        assert!((macro_f1 - f1[0] / 2.0).abs() < 1e-9, "{macro_f1}");
+    }
+}
