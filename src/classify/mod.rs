@@ -505,7 +505,12 @@ impl Classifier {
                 }
                 if explain {
                     if (first, second) == top(&own[i].probs) {
-                        reasons.append(mine);
+                        if reasons.is_empty() {
+                            // Most items: the model's own reasons as they are, not copied.
+                            reasons = std::mem::take(mine);
+                        } else {
+                            reasons.append(mine);
+                        }
                     } else {
                         // The children changed the top two: weigh the features between these.
                         let names = self.builtin_fired(fired);
