@@ -124,6 +124,10 @@ fn link_of(k: &str) -> &'static str {
 pub(crate) struct RulesCall {
     pub concern: Concern,
     pub sure: bool,
+    /// Whether any rule that matched reads what the item says (not only its type).
+    pub reads_text: bool,
+    /// Whether any built-in rule matched at all.
+    pub any_fired: bool,
 }
 
 /// The features of every row (with the built-in rules that match it), and what the
@@ -137,9 +141,14 @@ pub(crate) fn examples_and_rules(
     let scored = classifier.score_all(&items, &ctx, false, None);
     let by_rules = scored
         .iter()
-        .map(|(s, _, _)| {
+        .map(|(s, _, fired)| {
             let (concern, sure) = classifier.rules_overrule(s);
-            RulesCall { concern, sure }
+            RulesCall {
+                concern,
+                sure,
+                reads_text: classifier.builtin_reads_text(fired),
+                any_fired: !classifier.builtin_fired(fired).is_empty(),
+            }
         })
         .collect();
     let examples = rows
@@ -149,7 +158,8 @@ pub(crate) fn examples_and_rules(
             let names = classifier.builtin_fired(&fired);
             let mut features = Vec::new();
             let bs = classifier.builtin_scores(&fired);
-            model::features(input(classifier, row, &names, &bs), &mut |f, v| {
+            let text = classifier.builtin_reads_text(&fired);
+            model::features(input(classifier, row, &names, &bs, text), &mut |f, v| {
                 features.push((Box::from(f), v))
             });
             Example { features, concern: row.concern, weight: 1.0 }
@@ -163,6 +173,7 @@ fn input<'a>(
     row: &'a Row,
     rules: &'a [&'a str],
     bs: &super::Scores,
+    rule_text: bool,
 ) -> model::Input<'a> {
     model::Input {
         title: &row.item.title,
@@ -176,6 +187,7 @@ fn input<'a>(
         children: false,
         rules,
         rule_scores: [bs.product as f32, bs.program as f32, bs.project as f32],
+        rule_text,
     }
 }
 
@@ -277,7 +289,6 @@ pub(crate) struct CvMiss {
 pub(crate) fn cross_validate(
     rows: &[Row],
     examples: &[Example],
-    classifier: &Classifier,
     by_rules: &[RulesCall],
     algorithm: Algorithm,
     o: TrainOptions,
@@ -308,7 +319,7 @@ pub(crate) fn cross_validate(
             rows.iter()
                 .enumerate()
                 .filter(|(_, r)| r.tracker == *held)
-                .map(|(i, r)| (i, predict(&m, classifier, r, &examples[i])))
+                .map(|(i, r)| (i, predict(&m, r, &examples[i], by_rules[i].reads_text)))
                 .collect::<Vec<_>>()
         },
     );
@@ -327,13 +338,14 @@ pub(crate) fn cross_validate(
         Prediction { expected, probs, text_evidence }
     };
     // As `classify` decides: where the model is unsure and the rules are sure of another
-    // concern, or the model has nothing but type and structure to go on, the rules'
-    // concern, sent to triage.
+    // concern, or the model knows none of the item's words and no rule matched, the
+    // rules' concern, sent to triage.
     let decided: Vec<Prediction> = preds
         .iter()
         .zip(by_rules)
         .map(|(p, rc)| {
-            let overrule = !p.high(thresholds.0, thresholds.1) && rc.sure || !p.text_evidence;
+            let blind = !p.text_evidence && !rc.any_fired;
+            let overrule = !p.high(thresholds.0, thresholds.1) && rc.sure || blind;
             if overrule && rc.concern != p.top().0 {
                 one_hot(rc.concern, p.expected, false)
             } else {
@@ -352,7 +364,7 @@ pub(crate) fn cross_validate(
     (r, decided)
 }
 
-fn predict(m: &Model, _c: &Classifier, row: &Row, e: &Example) -> Prediction {
+fn predict(m: &Model, row: &Row, e: &Example, rule_text: bool) -> Prediction {
     // The example's features are the row's features: score them directly.
     let mut sum = m.bias;
     let mut body = [0f32; 3];
@@ -364,7 +376,9 @@ fn predict(m: &Model, _c: &Classifier, row: &Row, e: &Example) -> Prediction {
             for c in 0..3 {
                 t[c] += w[c] * v;
             }
-            text |= !(f.starts_with("t:") || f.starts_with("s:"));
+            // As scoring counts evidence: rule features only when a rule read the text.
+            let rule = f.starts_with("r:") || f.starts_with("rs:");
+            text |= !(f.starts_with("t:") || f.starts_with("s:") || rule && !rule_text);
         }
     }
     for c in 0..3 {
@@ -586,7 +600,8 @@ pub(crate) fn adapt(
         let names = classifier.builtin_fired(&fired);
         let mut features = Vec::new();
         let bs = classifier.builtin_scores(&fired);
-        model::features(classifier.model_input(item, &ctx, &names, &bs), &mut |f, v| {
+        let text = classifier.builtin_reads_text(&fired);
+        model::features(classifier.model_input(item, &ctx, &names, &bs, text), &mut |f, v| {
             features.push((Box::from(f), v))
         });
         examples.push(Example { features, concern, weight: 1.0 });

@@ -278,6 +278,7 @@ impl Classifier {
         ctx: &'a Context,
         rules: &'a [&'a str],
         rule_scores: &Scores,
+        rule_text: bool,
     ) -> model::Input<'a> {
         model::Input {
             title: &item.title,
@@ -299,6 +300,7 @@ impl Classifier {
                 rule_scores.program as f32,
                 rule_scores.project as f32,
             ],
+            rule_text,
         }
     }
 
@@ -312,6 +314,13 @@ impl Classifier {
             }
         }
         s
+    }
+
+    /// Whether any built-in rule among `fired` reads what the item says.
+    pub(crate) fn builtin_reads_text(&self, fired: &[u16]) -> bool {
+        fired
+            .iter()
+            .any(|&r| !self.user_rule[r as usize] && self.rules.rules[r as usize].reads_text())
     }
 
     /// Names of the built-in rules among `fired`.
@@ -345,7 +354,8 @@ impl Classifier {
                 let fired = &raw[i].2;
                 let names = self.builtin_fired(fired);
                 let bs = self.builtin_scores(fired);
-                let input = self.model_input(&items[i], ctx, &names, &bs);
+                let input =
+                    self.model_input(&items[i], ctx, &names, &bs, self.builtin_reads_text(fired));
                 if !explain {
                     return (m.score(input), Vec::new());
                 }
@@ -468,10 +478,11 @@ impl Classifier {
                 // Where the model is unsure and the rules are sure of something else (a label
                 // they know, a phrase that says it outright), the rules decide, and the item
                 // goes to triage with the model's choice as the other candidate.
-                // Where the model has nothing but type and structure to go on, the rules
-                // decide too (with no signal at all, a low-confidence project item).
+                // Where the model knows none of the item's words and no rule matched, the
+                // rules decide too: with no signal at all, a low-confidence project item.
                 let (by_rules, rules_sure) = self.rules_overrule(rule_scores);
-                let blind = !own[i].text_evidence;
+                let blind =
+                    !own[i].text_evidence && !fired.iter().any(|&r| !self.user_rule[r as usize]);
                 if (!high && rules_sure || blind) && by_rules != first {
                     if explain {
                         // The rules' own reasons go before this one, written out below.
@@ -485,7 +496,7 @@ impl Classifier {
                                 probs[first.index()] * 100.0
                             ),
                             why: if blind {
-                                "the model knows none of its words: only its type and structure"
+                                "the model knows none of its words, and no rule matched"
                             } else {
                                 "the rules are sure where the model is not"
                             }
@@ -516,7 +527,9 @@ impl Classifier {
                         let names = self.builtin_fired(fired);
                         let bs = self.builtin_scores(fired);
                         let mut kept = Vec::new();
-                        m.score_keeping(self.model_input(item, ctx, &names, &bs), Some(&mut kept));
+                        let text = self.builtin_reads_text(fired);
+                        let input = self.model_input(item, ctx, &names, &bs, text);
+                        m.score_keeping(input, Some(&mut kept));
                         reasons.extend(model_reasons(&kept, &mut Vec::new(), first, second));
                     }
                 }

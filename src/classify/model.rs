@@ -69,6 +69,9 @@ pub(crate) struct Input<'a> {
     pub rules: &'a [&'a str],
     /// What the rules' weights add up to, per concern.
     pub rule_scores: [f32; 3],
+    /// Whether any of those rules read what the item says; rules on its type or
+    /// structure alone are not evidence of what it is about.
+    pub rule_text: bool,
 }
 
 /// Where features go: a feature's name comes in parts (`["ww:", "api", "_", "key"]`), so
@@ -194,12 +197,13 @@ fn other_features(input: Input<'_>, lower: &mut String, sink: &mut dyn Sink) {
     for c in input.components {
         sink.feature(Group::Component, &["c:", lowered(lower, c)], 0.5);
     }
+    let rules = if input.rule_text { Group::Rule } else { Group::Structure };
     for r in input.rules {
-        sink.feature(Group::Rule, &["r:", r], 1.0);
+        sink.feature(rules, &["r:", r], 1.0);
     }
     for (name, v) in ["rs:product", "rs:program", "rs:project"].iter().zip(input.rule_scores) {
         if v != 0.0 {
-            sink.feature(Group::Rule, &[name], v.min(6.0));
+            sink.feature(rules, &[name], v.min(6.0));
         }
     }
     let (mut blocks, mut blocked) = (false, false);
@@ -335,8 +339,9 @@ pub(crate) struct Model {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Scored {
     pub probs: [f32; 3],
-    /// Whether any text (title, body, parent, labels, rules) carried known weight; without
-    /// it the decision rests on type and structure alone.
+    /// Whether any text (title, body, parent, labels, components, rules that read them)
+    /// carried known weight; without it the decision rests on type and structure alone,
+    /// and the item goes to triage.
     pub text_evidence: bool,
 }
 

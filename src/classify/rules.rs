@@ -88,6 +88,18 @@ pub struct Rule {
     pub has: Vec<Fact>,
 }
 
+impl Rule {
+    /// Whether the rule reads what an item says (labels, title, body, fields), not only
+    /// its type or structure.
+    pub fn reads_text(&self) -> bool {
+        !self.labels.is_empty()
+            || self.title.is_some()
+            || self.body.is_some()
+            || self.text.is_some()
+            || !self.fields.is_empty()
+    }
+}
+
 /// A rule's own title, body or text pattern. Matching uses the rule set's combined
 /// automata; the pattern on its own is only needed to quote what matched when reasons
 /// are written out, so it is compiled then, once. (Compiling every pattern twice at

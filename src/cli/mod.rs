@@ -406,7 +406,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 let (cv, _) = corpus::cross_validate(
                     &rows,
                     &examples,
-                    &classifier,
                     &by_rules,
                     args.algorithm.into(),
                     Default::default(),
@@ -472,8 +471,7 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
         let algorithm: corpus::Algorithm = args.algorithm.into();
         let o = Default::default();
-        let (cv, _) =
-            corpus::cross_validate(&rows, &examples, &classifier, &by_rules, algorithm, o);
+        let (cv, _) = corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o);
         let mut m = corpus::train(&examples, algorithm, o);
         m.high = cv.high_confidence;
         m.triage_margin = cv.triage_margin;

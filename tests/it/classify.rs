@@ -430,3 +430,22 @@ fn a_vague_sub_task_takes_after_its_parent() {
         out[1].reasons
     );
 }
+
+/// An item whose only evidence is its type (a rule on the kind, no word the model knows)
+/// goes to triage with both candidates; one with nothing at all is the rules' no-signal
+/// project item, saying why (issue 20).
+#[test]
+fn only_a_type_to_go_on_is_a_toss_up() {
+    let classifier = Classifier::from_config(&Config::default()).expect("model");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = vec![item("A-1", "story", "Zorblax"), item("A-2", "issue", "Qwxz")];
+    let out = classifier.classify(&snap);
+    assert_eq!(out[0].confidence, Confidence::Low);
+    assert!(out[0].runner_up.is_some(), "{:?}", out[0]);
+    assert_eq!((out[1].concern, out[1].confidence), (Concern::Project, Confidence::Low));
+    // The model leant elsewhere on the type alone: the rules' call, with the model's
+    // lean named beside it.
+    assert!(out[1].runner_up.is_some(), "{:?}", out[1]);
+    let why = "the model knows none of its words, and no rule matched";
+    assert!(out[1].reasons.iter().any(|r| &*r.why == why), "{:?}", out[1].reasons);
+}
