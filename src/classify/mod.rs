@@ -426,6 +426,9 @@ impl Classifier {
                 }
                 let mut probs = own[i].probs;
                 let mut reasons = Vec::new();
+                // Whether the item took after its children or its parent (then it has a
+                // signal, even when it says nothing the model knows).
+                let mut leaned = false;
                 // An epic that says little of itself takes after its children.
                 if let Some(kids) = ctx.children.get(item.id.as_str()) {
                     if probs.iter().copied().fold(0.0, f32::max) < CHILDREN_BELOW {
@@ -434,6 +437,7 @@ impl Classifier {
                             share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
                         }
                         lean(&mut probs, share, CHILDREN_SHARE);
+                        leaned = true;
                         if explain {
                             let (c, _) = top(&share);
                             reasons.push(Reason {
@@ -458,6 +462,7 @@ impl Classifier {
                     if probs.iter().copied().fold(0.0, f32::max) < PARENT_BELOW {
                         let theirs = own[j].probs;
                         lean(&mut probs, theirs, PARENT_SHARE);
+                        leaned = true;
                         if explain {
                             let (c, _) = top(&theirs);
                             reasons.push(Reason {
@@ -478,11 +483,13 @@ impl Classifier {
                 // Where the model is unsure and the rules are sure of something else (a label
                 // they know, a phrase that says it outright), the rules decide, and the item
                 // goes to triage with the model's choice as the other candidate.
-                // Where the model knows none of the item's words and no rule matched, the
-                // rules decide too: with no signal at all, a low-confidence project item.
+                // Where the model knows none of the item's words, no rule matched and no
+                // child or parent spoke, the rules decide too: with no signal at all, a
+                // low-confidence project item.
                 let (by_rules, rules_sure) = self.rules_overrule(rule_scores);
-                let blind =
-                    !own[i].text_evidence && !fired.iter().any(|&r| !self.user_rule[r as usize]);
+                let blind = !leaned
+                    && !own[i].text_evidence
+                    && !fired.iter().any(|&r| !self.user_rule[r as usize]);
                 if (!high && rules_sure || blind) && by_rules != first {
                     if explain {
                         // The rules' own reasons go before this one, written out below.

@@ -449,3 +449,20 @@ fn only_a_type_to_go_on_is_a_toss_up() {
     let why = "the model knows none of its words, and no rule matched";
     assert!(out[1].reasons.iter().any(|r| &*r.why == why), "{:?}", out[1].reasons);
 }
+
+/// An item that says nothing the model knows still takes after its children: the rules'
+/// no-signal call does not overrule what they say (review of issue 20).
+#[test]
+fn a_wordless_parent_still_takes_after_its_children() {
+    let mut items = vec![item("A-1", "issue", "Qwxz")];
+    for (key, title) in [
+        ("A-2", "As a user, I want dark mode in the settings page"),
+        ("A-3", "As a shopper, I want to save my basket for later"),
+        ("A-4", "As an admin, I want to export the user list as CSV"),
+    ] {
+        let mut kid = item(key, "story", title);
+        kid.parent = Some("jira:A-1".into());
+        items.push(kid);
+    }
+    assert_eq!(concern_of(items, "A-1"), Concern::Product);
+}
