@@ -147,7 +147,7 @@ pub(crate) fn examples_and_rules(
                 concern,
                 sure,
                 reads_text: classifier.builtin_reads_text(fired),
-                any_fired: !classifier.builtin_fired(fired).is_empty(),
+                any_fired: classifier.any_builtin(fired),
             }
         })
         .collect();

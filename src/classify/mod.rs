@@ -316,6 +316,11 @@ impl Classifier {
         s
     }
 
+    /// Whether any rule among `fired` is a built-in one.
+    pub(crate) fn any_builtin(&self, fired: &[u16]) -> bool {
+        fired.iter().any(|&r| !self.user_rule[r as usize])
+    }
+
     /// Whether any built-in rule among `fired` reads what the item says.
     pub(crate) fn builtin_reads_text(&self, fired: &[u16]) -> bool {
         fired
@@ -431,48 +436,41 @@ impl Classifier {
                 let mut leaned = false;
                 // An epic that says little of itself takes after its children.
                 if let Some(kids) = ctx.children.get(item.id.as_str()) {
-                    if probs.iter().copied().fold(0.0, f32::max) < CHILDREN_BELOW {
-                        let mut share = [0f32; 3];
-                        for &k in kids {
-                            share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
-                        }
-                        lean(&mut probs, share, CHILDREN_SHARE);
+                    let mut share = [0f32; 3];
+                    for &k in kids {
+                        share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
+                    }
+                    if lean_if_unsure(&mut probs, share, CHILDREN_SHARE, CHILDREN_BELOW) {
                         leaned = true;
                         if explain {
                             let (c, _) = top(&share);
-                            reasons.push(Reason {
-                                rule: "children".into(),
-                                concern: c,
-                                weight: round2(share[c.index()] as f64),
-                                matched: format!(
-                                    "{:.0} of {} children are {}",
-                                    share[c.index()] * kids.len() as f32,
-                                    kids.len(),
-                                    c.as_str()
-                                ),
-                                why: "an item that says little of itself takes after its children"
-                                    .into(),
-                            });
+                            let n = kids.len();
+                            let of = share[c.index()] * n as f32;
+                            reasons.push(reason(
+                                "children",
+                                c,
+                                round2(share[c.index()] as f64),
+                                format!("{of:.0} of {n} children are {}", c.as_str()),
+                                "an item that says little of itself takes after its children",
+                            ));
                         }
                     }
                 }
                 // A sub-task unsure of itself takes after its parent's own call.
                 let parent = item.parent.as_deref().and_then(|p| ctx.index.get(p));
                 if let Some(&j) = parent.filter(|_| is_sub_task(&item.kind)) {
-                    if probs.iter().copied().fold(0.0, f32::max) < PARENT_BELOW {
-                        let theirs = own[j].probs;
-                        lean(&mut probs, theirs, PARENT_SHARE);
+                    let theirs = own[j].probs;
+                    if lean_if_unsure(&mut probs, theirs, PARENT_SHARE, PARENT_BELOW) {
                         leaned = true;
                         if explain {
                             let (c, _) = top(&theirs);
-                            reasons.push(Reason {
-                                rule: "parent".into(),
-                                concern: c,
-                                weight: round2(0.5 * theirs[c.index()] as f64),
-                                matched: format!("sub-task of {} ({})", items[j].key, c.as_str()),
-                                why: "a sub-task that says little of itself is part of its parent's work"
-                                    .into(),
-                            });
+                            reasons.push(reason(
+                                "parent",
+                                c,
+                                round2((PARENT_SHARE * theirs[c.index()]) as f64),
+                                format!("sub-task of {} ({})", items[j].key, c.as_str()),
+                                "a sub-task that says little of itself is part of its parent's work",
+                            ));
                         }
                     }
                 }
@@ -487,9 +485,7 @@ impl Classifier {
                 // child or parent spoke, the rules decide too: with no signal at all, a
                 // low-confidence project item.
                 let (by_rules, rules_sure) = self.rules_overrule(rule_scores);
-                let blind = !leaned
-                    && !own[i].text_evidence
-                    && !fired.iter().any(|&r| !self.user_rule[r as usize]);
+                let blind = !leaned && !own[i].text_evidence && !self.any_builtin(fired);
                 if (!high && rules_sure || blind) && by_rules != first {
                     if explain {
                         // The rules' own reasons go before this one, written out below.
@@ -660,10 +656,11 @@ impl Classifier {
     /// What the rules decide from these scores, and whether they are sure of it (the
     /// winner at least `high-confidence-score`, leading by `high-confidence-margin`).
     pub(crate) fn rules_call(&self, scores: &Scores) -> (Concern, bool) {
-        let (concern, margin) = decide(scores);
-        let sure = scores.get(concern) >= self.settings.high_confidence_score
-            && margin >= self.settings.high_confidence_margin;
-        (concern, sure)
+        rules_sure(
+            scores,
+            self.settings.high_confidence_score,
+            self.settings.high_confidence_margin,
+        )
     }
 
     /// Whether the rules overrule an unsure model: they must be surer than for their own
@@ -673,10 +670,11 @@ impl Classifier {
     /// they add 0.001, and on the written examples' frozen set 0.067 (80 trackers: 0.002
     /// and 0.050).
     pub(crate) fn rules_overrule(&self, scores: &Scores) -> (Concern, bool) {
-        let (concern, margin) = decide(scores);
-        let sure = scores.get(concern) >= self.settings.high_confidence_score.max(OVERRULE_SCORE)
-            && margin >= self.settings.high_confidence_margin.max(OVERRULE_MARGIN);
-        (concern, sure)
+        rules_sure(
+            scores,
+            self.settings.high_confidence_score.max(OVERRULE_SCORE),
+            self.settings.high_confidence_margin.max(OVERRULE_MARGIN),
+        )
     }
 
     fn finish(&self, scores: Scores, reasons: Vec<Reason>) -> Classification {
@@ -847,11 +845,16 @@ type Scored = (Scores, Vec<Reason>, Vec<u16>);
 /// An item whose own top probability is below this takes after its children.
 const CHILDREN_BELOW: f32 = 0.6;
 
-/// Moves probabilities `share` of the way towards `other`'s.
-fn lean(probs: &mut [f32; 3], other: [f32; 3], share: f32) {
+/// Moves probabilities `share` of the way towards `other`'s when none of them reaches
+/// `below`; whether it did.
+fn lean_if_unsure(probs: &mut [f32; 3], other: [f32; 3], share: f32, below: f32) -> bool {
+    if probs.iter().copied().fold(0.0, f32::max) >= below {
+        return false;
+    }
     for (p, o) in probs.iter_mut().zip(other) {
         *p = (1.0 - share) * *p + share * o;
     }
+    true
 }
 
 /// How far an unsure epic leans towards its children's majority: two thirds, so that a
@@ -951,13 +954,19 @@ const LABEL: u8 = 4;
 pub(crate) const BODY_ONLY_FACTOR: f64 = 0.5;
 
 fn explicit_reason(c: Concern, matched: String) -> Reason {
-    Reason {
-        rule: "explicit".into(),
-        concern: c,
-        weight: 0.0,
-        matched,
-        why: "an explicit concern always wins".into(),
-    }
+    reason("explicit", c, 0.0, matched, "an explicit concern always wins")
+}
+
+/// A reason that is not a rule's: an explicit concern, the children's or parent's call.
+fn reason(rule: &str, concern: Concern, weight: f64, matched: String, why: &str) -> Reason {
+    Reason { rule: rule.into(), concern, weight, matched, why: why.into() }
+}
+
+/// What the rules decide from `scores`, and whether the winner scores at least
+/// `min_score` and leads by at least `min_margin`.
+fn rules_sure(scores: &Scores, min_score: f64, min_margin: f64) -> (Concern, bool) {
+    let (concern, margin) = decide(scores);
+    (concern, scores.get(concern) >= min_score && margin >= min_margin)
 }
 
 /// The winning concern (ties by [`Concern::TIE_ORDER`]) and its margin over the runner-up.
