@@ -334,7 +334,14 @@ pub(crate) struct Model {
     index: FxHashMap<u64, u32>,
     names: Vec<Box<str>>,
     by_index: Vec<[f32; 3]>,
+    /// Whether each feature (by index) is a function word ([`is_filler`]).
+    filler: Vec<bool>,
+    /// Each feature in words ([`describe`]), written when first asked for.
+    words: Box<[std::sync::OnceLock<std::sync::Arc<str>>]>,
 }
+
+/// A feature an item has, as [`Model::score_keeping`] keeps it: its index and value.
+pub(crate) type Kept = (u32, f32);
 
 /// What the model concludes for one item.
 #[derive(Debug, Clone, Copy)]
@@ -353,6 +360,8 @@ impl Model {
         names.sort();
         self.names = names.iter().map(|n| (*n).clone()).collect();
         self.by_index = self.names.iter().map(|n| self.weights[n]).collect();
+        self.filler = self.names.iter().map(|n| is_filler(n)).collect();
+        self.words = self.names.iter().map(|_| Default::default()).collect();
         self.index =
             self.names.iter().enumerate().map(|(i, n)| (hash_parts(&[n]), i as u32)).collect();
     }
@@ -438,21 +447,33 @@ impl Model {
         self.score_keeping(input, None)
     }
 
-    /// [`Model::score`], and each known feature with its weights and value into `keep`
-    /// (for `explain`: the names are the model's own, nothing is copied).
-    pub(crate) fn score_keeping<'m>(
-        &'m self,
+    /// A feature's name, weights and whether it is a function word, by its index.
+    pub(crate) fn feature(&self, i: u32) -> (&str, [f32; 3], bool) {
+        let i = i as usize;
+        (&self.names[i], self.by_index[i], self.filler[i])
+    }
+
+    /// A feature in words ([`describe`]), by its index: written once, then shared.
+    pub(crate) fn described(&self, i: u32) -> &std::sync::Arc<str> {
+        let i = i as usize;
+        self.words[i].get_or_init(|| describe(&self.names[i]).into())
+    }
+
+    /// [`Model::score`], and each known feature's index and value into `keep` (for
+    /// `explain`: [`Model::feature`] gives the rest).
+    pub(crate) fn score_keeping(
+        &self,
         input: Input<'_>,
-        mut keep: Option<&mut Vec<(&'m str, [f32; 3], f32)>>,
+        mut keep: Option<&mut Vec<Kept>>,
     ) -> Scored {
         struct Scoring<'m, 'k> {
             model: &'m Model,
             sum: [f32; 3],
             body: [f32; 3],
             text: bool,
-            keep: Option<&'k mut Vec<(&'m str, [f32; 3], f32)>>,
+            keep: Option<&'k mut Vec<Kept>>,
         }
-        impl<'m> Sink for Scoring<'m, '_> {
+        impl Sink for Scoring<'_, '_> {
             fn feature(&mut self, g: Group, parts: &[&str], v: f32) {
                 self.feature_hashed(g, hash_parts(parts), parts, v);
             }
@@ -462,7 +483,7 @@ impl Model {
                 };
                 let w = self.model.by_index[i as usize];
                 if let Some(keep) = self.keep.as_deref_mut() {
-                    keep.push((&self.model.names[i as usize], w, v));
+                    keep.push((i, v));
                 }
                 let target = if g == Group::Body { &mut self.body } else { &mut self.sum };
                 for c in 0..3 {

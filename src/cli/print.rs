@@ -121,7 +121,7 @@ pub(super) fn explain(item: &Item, c: &Classification) -> String {
                     format!("+{}", num(r.weight)),
                     r.concern.as_str().to_string(),
                     r.rule.to_string(),
-                    r.matched.clone(),
+                    r.matched.to_string(),
                     r.why.to_string(),
                 ]
             })
