@@ -255,6 +255,10 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
         if raw.is_empty() || raw.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
+        if raw.chars().any(is_cjk) {
+            each_cjk_token(raw, word, f);
+            continue;
+        }
         word.clear();
         if raw.is_ascii() {
             word.extend(raw.bytes().map(|b| b.to_ascii_lowercase() as char));
@@ -267,6 +271,44 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
         let n = stem_len(word);
         f(&word[..n]);
     }
+}
+
+/// Chinese and Japanese write words without spaces between them: a run of their
+/// characters is read as its overlapping pairs of characters (a lone one as itself), the
+/// usual way to index such text without a dictionary; the letters and digits around a run
+/// are words as anywhere else (`DB接続エラー` is `db`, `接続`, `続エ`, `エラ`, `ラー`).
+fn each_cjk_token(raw: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        let cjk = is_cjk(c);
+        let end = rest.find(|c: char| is_cjk(c) != cjk).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        if !cjk {
+            each_token(run, word, f);
+            continue;
+        }
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        if chars.len() == 1 {
+            f(run);
+        }
+        for pair in chars.windows(2) {
+            let (at, second) = (pair[0].0, pair[1]);
+            f(&run[at..second.0 + second.1.len_utf8()]);
+        }
+    }
+}
+
+/// Han ideographs, hiragana and katakana (not Hangul: Korean puts spaces between words).
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // hiragana, katakana
+        | 0x31F0..=0x31FF // katakana extensions
+        | 0x3400..=0x4DBF // Han extension A
+        | 0x4E00..=0x9FFF // Han
+        | 0xF900..=0xFAFF // Han compatibility
+        | 0xFF66..=0xFF9F // half-width katakana
+        | 0x20000..=0x2FFFF) // Han extensions B-F
 }
 
 /// [`each_token`] for ASCII text: the same words, split and lower-cased byte by byte.
@@ -813,6 +855,21 @@ pub(crate) fn train_bayes(examples: &[Example], o: TrainOptions) -> Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chinese and Japanese titles are read as pairs of characters, so that two items
+    /// sharing a word share features (a whole title used to be one "word").
+    #[test]
+    fn chinese_and_japanese_are_read_in_pairs_of_characters() {
+        let mut out = Vec::new();
+        tokens("DB接続エラーの調査", &mut out);
+        assert_eq!(out, ["db", "接続", "続エ", "エラ", "ラー", "ーの", "の調", "調査"]);
+        tokens("修复 登录 bug", &mut out);
+        assert_eq!(out, ["修复", "登录", "bug"]);
+        tokens("表 (table) 2024年", &mut out);
+        assert_eq!(out, ["表", "tabl", "年"]);
+        tokens("로그인 오류 수정", &mut out);
+        assert_eq!(out, ["로그인", "오류", "수정"]);
+    }
 
     #[test]
     fn stems_meet() {
