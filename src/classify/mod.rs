@@ -665,7 +665,10 @@ impl Classifier {
                 &ruled,
                 256,
                 || self.rules.scratch(),
-                |scratch, &i| match hits.and_then(|h| h.get(i)) {
+                |scratch, &i| match hits
+                    .and_then(|h| h.get(i))
+                    .filter(|h| h.len() == self.rules.rules.len())
+                {
                     Some(h) => self.score_from(&items[i], h, ctx, true, scratch).1,
                     None => {
                         let h = self.hits(&items[i], scratch);
@@ -1070,12 +1073,13 @@ impl<const N: usize> Strongest<N> {
 /// A model feature in words, as a reason says it: borrowed from the built-in model,
 /// shared with any other (each feature is put in words once per model).
 fn feature_words(m: &model::Model, feature: u32) -> Text {
-    let builtin: &'static model::Model = model::Model::builtin();
-    if std::ptr::eq(m, builtin) {
-        let words: &'static str = builtin.described(feature);
-        words.into()
-    } else {
-        Arc::clone(m.described(feature)).into()
+    // Only compared with, never parsed here: a user's own model does not need it.
+    match model::Model::builtin_if_parsed() {
+        Some(builtin) if std::ptr::eq(m, &**builtin) => {
+            let words: &'static str = builtin.described(feature);
+            words.into()
+        }
+        _ => Arc::clone(m.described(feature)).into(),
     }
 }
 

@@ -252,7 +252,8 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
         return each_ascii_token(text, word, f);
     }
     for raw in text.split(|c: char| !c.is_alphanumeric()) {
-        if raw.is_empty() || raw.bytes().all(|b| b.is_ascii_digit()) {
+        if raw.is_empty() || raw.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        {
             continue;
         }
         if raw.chars().any(is_cjk) {
@@ -302,7 +303,8 @@ fn each_cjk_token(raw: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
 /// Han ideographs, hiragana and katakana (not Hangul: Korean puts spaces between words).
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x3040..=0x30FF // hiragana, katakana
+        0x3005..=0x3007 | 0x303B // 々 〆 〇 〻 (iteration and other ideographic marks)
+        | 0x3040..=0x30FF // hiragana, katakana
         | 0x31F0..=0x31FF // katakana extensions
         | 0x3400..=0x4DBF // Han extension A
         | 0x4E00..=0x9FFF // Han
@@ -360,6 +362,8 @@ fn prefix_chars(s: &str, max: usize) -> &str {
         None => s,
     }
 }
+
+static BUILTIN_MODEL: std::sync::OnceLock<std::sync::Arc<Model>> = std::sync::OnceLock::new();
 
 /// A trained model: weights per feature, the bias, and the calibrated thresholds.
 #[derive(Debug, Clone, Default)]
@@ -454,12 +458,16 @@ impl Model {
 
     /// The built-in model, parsed once.
     pub(crate) fn builtin() -> &'static std::sync::Arc<Model> {
-        static MODEL: std::sync::OnceLock<std::sync::Arc<Model>> = std::sync::OnceLock::new();
-        MODEL.get_or_init(|| {
+        BUILTIN_MODEL.get_or_init(|| {
             std::sync::Arc::new(
                 Model::parse(BUILTIN, "built-in model").expect("the built-in model parses"),
             )
         })
+    }
+
+    /// The built-in model if it has been parsed already (without parsing it).
+    pub(crate) fn builtin_if_parsed() -> Option<&'static std::sync::Arc<Model>> {
+        BUILTIN_MODEL.get()
     }
 
     /// The text format, features sorted by name: the same model gives the same bytes.
@@ -869,6 +877,9 @@ mod tests {
         assert_eq!(out, ["表", "tabl", "年"]);
         tokens("로그인 오류 수정", &mut out);
         assert_eq!(out, ["로그인", "오류", "수정"]);
+        // The iteration mark belongs to the word; full-width numbers are numbers.
+        tokens("色々な不具合 ２０２４年", &mut out);
+        assert_eq!(out, ["色々", "々な", "な不", "不具", "具合", "年"]);
     }
 
     #[test]
