@@ -155,10 +155,8 @@ pub(crate) fn examples_and_rules(
         .iter()
         .zip(scored)
         .map(|(row, (_, _, fired))| {
-            let names = classifier.builtin_fired(&fired);
+            let (names, bs, text) = classifier.rule_evidence(&fired);
             let mut features = Vec::new();
-            let bs = classifier.builtin_scores(&fired);
-            let text = classifier.builtin_reads_text(&fired);
             model::features(input(classifier, row, &names, &bs, text), &mut |f, v| {
                 features.push((Box::from(f), v))
             });
@@ -597,10 +595,8 @@ pub(crate) fn adapt(
             }
         };
         counts[concern.index()] += 1;
-        let names = classifier.builtin_fired(&fired);
+        let (names, bs, text) = classifier.rule_evidence(&fired);
         let mut features = Vec::new();
-        let bs = classifier.builtin_scores(&fired);
-        let text = classifier.builtin_reads_text(&fired);
         model::features(classifier.model_input(item, &ctx, &names, &bs, text), &mut |f, v| {
             features.push((Box::from(f), v))
         });

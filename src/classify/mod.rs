@@ -438,6 +438,12 @@ impl Classifier {
             .any(|&r| !self.user_rule[r as usize] && self.rules.rules[r as usize].reads_text())
     }
 
+    /// What the built-in rules among `fired` tell the model: their names, what they add
+    /// up to, and whether any of them reads what the item says.
+    pub(crate) fn rule_evidence<'a>(&'a self, fired: &[u16]) -> (Vec<&'a str>, Scores, bool) {
+        (self.builtin_fired(fired), self.builtin_scores(fired), self.builtin_reads_text(fired))
+    }
+
     /// Names of the built-in rules among `fired`.
     pub(crate) fn builtin_fired<'a>(&'a self, fired: &[u16]) -> Vec<&'a str> {
         fired
@@ -464,11 +470,8 @@ impl Classifier {
         let indexed: Vec<usize> = (0..raw.len()).collect();
         let scored: Vec<(model::Scored, Vec<Reason>)> =
             crate::par::map_with(&indexed, 4096, Vec::new, |kept, &i| {
-                let fired = &raw[i].2;
-                let names = self.builtin_fired(fired);
-                let bs = self.builtin_scores(fired);
-                let input =
-                    self.model_input(&items[i], ctx, &names, &bs, self.builtin_reads_text(fired));
+                let (names, bs, text) = self.rule_evidence(&raw[i].2);
+                let input = self.model_input(&items[i], ctx, &names, &bs, text);
                 if !explain {
                     return (m.score(input), Vec::new());
                 }
@@ -635,10 +638,8 @@ impl Classifier {
                         }
                     } else {
                         // The children changed the top two: weigh the features between these.
-                        let names = self.builtin_fired(fired);
-                        let bs = self.builtin_scores(fired);
+                        let (names, bs, text) = self.rule_evidence(fired);
                         let mut kept = Vec::new();
-                        let text = self.builtin_reads_text(fired);
                         let input = self.model_input(item, ctx, &names, &bs, text);
                         m.score_keeping(input, Some(&mut kept));
                         reasons.extend(model_reasons(m, &kept, first, second));
@@ -665,16 +666,7 @@ impl Classifier {
                 &ruled,
                 256,
                 || self.rules.scratch(),
-                |scratch, &i| match hits
-                    .and_then(|h| h.get(i))
-                    .filter(|h| h.len() == self.rules.rules.len())
-                {
-                    Some(h) => self.score_from(&items[i], h, ctx, true, scratch).1,
-                    None => {
-                        let h = self.hits(&items[i], scratch);
-                        self.score_from(&items[i], &h, ctx, true, scratch).1
-                    }
-                },
+                |scratch, &i| self.score_item(items, i, hits, ctx, true, scratch).1,
             );
             for (&i, mut reasons) in ruled.iter().zip(written) {
                 reasons.append(&mut out[i].reasons);
@@ -754,17 +746,29 @@ impl Classifier {
             &indexed,
             4096,
             || self.rules.scratch(),
-            |scratch, &i| {
-                let item = &items[i];
-                match hits.and_then(|h| h.get(i)).filter(|h| h.len() == self.rules.rules.len()) {
-                    Some(h) => self.score_from(item, h, ctx, reasons, scratch),
-                    None => {
-                        let h = self.hits(item, scratch);
-                        self.score_from(item, &h, ctx, reasons, scratch)
-                    }
-                }
-            },
+            |scratch, &i| self.score_item(items, i, hits, ctx, reasons, scratch),
         )
+    }
+
+    /// Item `i`'s rule scores, from its text hits when given (for this rule set), else
+    /// from a scan of its text.
+    fn score_item(
+        &self,
+        items: &[Item],
+        i: usize,
+        hits: Option<&[&[u8]]>,
+        ctx: &Context,
+        explain: bool,
+        scratch: &mut rules::Scratch,
+    ) -> Scored {
+        let item = &items[i];
+        match hits.and_then(|h| h.get(i)).filter(|h| h.len() == self.rules.rules.len()) {
+            Some(h) => self.score_from(item, h, ctx, explain, scratch),
+            None => {
+                let h = self.hits(item, scratch);
+                self.score_from(item, &h, ctx, explain, scratch)
+            }
+        }
     }
 
     /// What the rules decide from these scores, and whether they are sure of it (the
@@ -1007,7 +1011,7 @@ fn model_reasons(
     let mut for_win = Strongest::<6>::new(true);
     let mut against = Strongest::<3>::new(false);
     for &(i, v) in kept {
-        let (_, weights, filler) = m.feature(i);
+        let (weights, filler) = m.weighing(i);
         if filler {
             continue;
         }

@@ -497,10 +497,10 @@ impl Model {
         self.score_keeping(input, None)
     }
 
-    /// A feature's name, weights and whether it is a function word, by its index.
-    pub(crate) fn feature(&self, i: u32) -> (&str, [f32; 3], bool) {
+    /// A feature's weights and whether it is a function word, by its index.
+    pub(crate) fn weighing(&self, i: u32) -> ([f32; 3], bool) {
         let i = i as usize;
-        (&self.names[i], self.by_index[i], self.filler[i])
+        (self.by_index[i], self.filler[i])
     }
 
     /// A feature in words ([`describe`]), by its index: written once, then shared.
@@ -510,7 +510,7 @@ impl Model {
     }
 
     /// [`Model::score`], and each known feature's index and value into `keep` (for
-    /// `explain`: [`Model::feature`] gives the rest).
+    /// `explain`: [`Model::weighing`] and [`Model::described`] give the rest).
     pub(crate) fn score_keeping(
         &self,
         input: Input<'_>,
