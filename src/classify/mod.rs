@@ -1010,16 +1010,12 @@ fn model_reasons(
     let (w, r) = (win.index(), second.index());
     let mut for_win = Strongest::<6>::new(true);
     let mut against = Strongest::<3>::new(false);
-    for &(i, v) in kept {
-        let (weights, filler) = m.weighing(i);
-        if filler {
-            continue;
-        }
-        let d = (weights[w] - weights[r]) * v;
+    for k in kept {
+        let d = (k.weights[w] - k.weights[r]) * k.value;
         if d >= 0.01 {
-            for_win.offer(d, i);
+            for_win.offer(d, k.index);
         } else if -d >= 0.01 {
-            against.offer(-d, i);
+            against.offer(-d, k.index);
         }
     }
     let mut out = Vec::with_capacity(for_win.len + against.len);

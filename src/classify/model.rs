@@ -82,6 +82,16 @@ trait Sink {
     fn feature_hashed(&mut self, g: Group, _hash: u64, parts: &[&str], v: f32) {
         self.feature(g, parts, v);
     }
+    /// Where a feature of this hash is in the model, when the sink scores with one (`Some(0)`
+    /// for any other sink): scoring skips what the model does not know before spending
+    /// anything on it, and finds what it does know once.
+    fn index_of(&self, _hash: u64) -> Option<u32> {
+        Some(0)
+    }
+    /// [`Sink::feature_hashed`] with the feature's [`Sink::index_of`].
+    fn feature_at(&mut self, g: Group, hash: u64, _index: u32, parts: &[&str], v: f32) {
+        self.feature_hashed(g, hash, parts, v);
+    }
 }
 
 /// Calls `f(name, value)` for every feature of the item. `name` lives in a buffer reused
@@ -142,37 +152,70 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
 /// Buffers for [`distinct_words`].
 #[derive(Default)]
 struct Scratch {
+    /// The words the sink knows, one after another.
     arena: String,
-    spans: Vec<(u32, u32)>,
-    keyed: Vec<(u64, (u32, u32))>,
+    /// Their hashes, places in the model ([`Sink::index_of`]) and in `arena`.
+    keyed: Vec<(u64, u32, (u32, u32))>,
+    /// Open addressing on the hashes seen (0: free), to count the distinct words without
+    /// sorting them all; `used` lists the slots taken, to free them after.
+    seen: Vec<u64>,
+    used: Vec<u32>,
 }
 
 /// The body's and the parent's words, each distinct word once, weighted by one over the
 /// square root of their number.
 fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, sink: &mut dyn Sink) {
-    let Scratch { arena, spans, keyed } = scratch;
+    let Scratch { arena, keyed, seen, used } = scratch;
     for (prefix, group, text) in [
         ("b:", Group::Body, prefix_chars(input.body, BODY_CHARS)),
         ("p:", Group::Parent, input.parent_title.unwrap_or("")),
     ] {
         arena.clear();
-        spans.clear();
-        each_token(text, word, &mut |w| {
-            let at = arena.len() as u32;
-            arena.push_str(w);
-            spans.push((at, arena.len() as u32));
-        });
-        let at = |&(a, b): &(u32, u32)| &arena[a as usize..b as usize];
-        // Each distinct word once, in the order of their features' hashes (cheaper than
-        // comparing the words, and the hash is the one scoring looks up).
         keyed.clear();
-        keyed.extend(spans.iter().map(|sp| (hash_parts(&[prefix, at(sp)]), *sp)));
+        // A text of n bytes has at most n words: the table stays at most half full.
+        let slots = (2 * text.len()).next_power_of_two().max(64);
+        if seen.len() < slots {
+            *seen = vec![0; slots];
+        }
+        let mask = slots - 1;
+        let (mut distinct, mut zero) = (0usize, false);
+        each_token(text, word, &mut |w| {
+            let h = hash_parts(&[prefix, w]);
+            let new = if h == 0 {
+                !std::mem::replace(&mut zero, true)
+            } else {
+                let mut at = (h ^ (h >> 29)) as usize & mask;
+                loop {
+                    match seen[at] {
+                        0 => {
+                            seen[at] = h;
+                            used.push(at as u32);
+                            break true;
+                        }
+                        x if x == h => break false,
+                        _ => at = (at + 1) & mask,
+                    }
+                }
+            };
+            if new {
+                distinct += 1;
+                if let Some(i) = sink.index_of(h) {
+                    let at = arena.len() as u32;
+                    arena.push_str(w);
+                    keyed.push((h, i, (at, arena.len() as u32)));
+                }
+            }
+        });
+        for &at in used.iter() {
+            seen[at as usize] = 0;
+        }
+        used.clear();
+        // In the order of their features' hashes, as the model was trained.
         keyed.sort_unstable_by_key(|k| k.0);
-        keyed.dedup_by_key(|k| k.0);
-        if !keyed.is_empty() {
-            let v = 1.0 / (keyed.len() as f32).sqrt();
-            for &(h, sp) in keyed.iter() {
-                sink.feature_hashed(group, h, &[prefix, at(&sp)], v);
+        if distinct > 0 {
+            let v = 1.0 / (distinct as f32).sqrt();
+            for &(h, i, (a, b)) in keyed.iter() {
+                sink.feature_at(group, h, i, &[prefix, &arena[a as usize..b as usize]], v);
             }
         }
     }
@@ -247,27 +290,60 @@ pub(crate) fn tokens(text: &str, out: &mut Vec<String>) {
 }
 
 /// Calls `f` with each word of [`tokens`], lower-cased and stemmed in `word` (reused).
+/// Words are split on what is not a letter or digit in any script; a word of ASCII
+/// letters and digits (most words, even in text with accents or emoji elsewhere) is
+/// lower-cased byte by byte.
 fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
-    if text.is_ascii() {
-        return each_ascii_token(text, word, f);
-    }
-    for raw in text.split(|c: char| !c.is_alphanumeric()) {
-        if raw.is_empty() || raw.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-        {
-            continue;
-        }
-        if raw.chars().any(is_cjk) {
-            each_cjk_token(raw, word, f);
-            continue;
-        }
-        word.clear();
-        if raw.is_ascii() {
-            word.extend(raw.bytes().map(|b| b.to_ascii_lowercase() as char));
+    let bytes = text.as_bytes();
+    // The char at `at` (a char boundary), whether it is a letter or digit, and its length.
+    let at_char = |at: usize| -> (bool, usize) {
+        let b = bytes[at];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
         } else {
-            word.extend(raw.chars().flat_map(char::to_lowercase));
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
         }
-        if word.chars().nth(1).is_none() {
-            continue;
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        while at < bytes.len() {
+            let (alnum, len) = at_char(at);
+            if alnum {
+                break;
+            }
+            at += len;
+        }
+        let (start, mut ascii) = (at, true);
+        while at < bytes.len() {
+            let (alnum, len) = at_char(at);
+            if !alnum {
+                break;
+            }
+            ascii &= len == 1;
+            at += len;
+        }
+        let raw = &text[start..at];
+        if ascii {
+            if raw.len() < 2 || raw.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            word.clear();
+            word.push_str(raw);
+            word.make_ascii_lowercase();
+        } else {
+            if raw.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+                continue;
+            }
+            if raw.chars().any(is_cjk) {
+                each_cjk_token(raw, word, f);
+                continue;
+            }
+            word.clear();
+            word.extend(raw.chars().flat_map(char::to_lowercase));
+            if word.chars().nth(1).is_none() {
+                continue;
+            }
         }
         let n = stem_len(word);
         f(&word[..n]);
@@ -311,30 +387,6 @@ fn is_cjk(c: char) -> bool {
         | 0xF900..=0xFAFF // Han compatibility
         | 0xFF66..=0xFF9F // half-width katakana
         | 0x20000..=0x2FFFF) // Han extensions B-F
-}
-
-/// [`each_token`] for ASCII text: the same words, split and lower-cased byte by byte.
-fn each_ascii_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
-        let start = at;
-        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
-        let raw = &text[start..at];
-        if raw.len() < 2 || raw.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        word.clear();
-        word.push_str(raw);
-        word.make_ascii_lowercase();
-        let n = stem_len(word);
-        f(&word[..n]);
-    }
 }
 
 /// The length of the stem of `w`: `ing`, `ed` or a plural `s` off, then a final `e`.
@@ -386,8 +438,14 @@ pub(crate) struct Model {
     words: Box<[std::sync::OnceLock<std::sync::Arc<str>>]>,
 }
 
-/// A feature an item has, as [`Model::score_keeping`] keeps it: its index and value.
-pub(crate) type Kept = (u32, f32);
+/// A feature an item has, as [`Model::score_keeping`] keeps it for `explain`: its index
+/// (for [`Model::described`]), its value and its weights.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kept {
+    pub index: u32,
+    pub value: f32,
+    pub weights: [f32; 3],
+}
 
 /// What the model concludes for one item.
 #[derive(Debug, Clone, Copy)]
@@ -497,20 +555,14 @@ impl Model {
         self.score_keeping(input, None)
     }
 
-    /// A feature's weights and whether it is a function word, by its index.
-    pub(crate) fn weighing(&self, i: u32) -> ([f32; 3], bool) {
-        let i = i as usize;
-        (self.by_index[i], self.filler[i])
-    }
-
     /// A feature in words ([`describe`]), by its index: written once, then shared.
     pub(crate) fn described(&self, i: u32) -> &std::sync::Arc<str> {
         let i = i as usize;
         self.words[i].get_or_init(|| describe(&self.names[i]).into())
     }
 
-    /// [`Model::score`], and each known feature's index and value into `keep` (for
-    /// `explain`: [`Model::weighing`] and [`Model::described`] give the rest).
+    /// [`Model::score`], and each known feature that is not a function word into `keep`
+    /// (for `explain`; [`Model::described`] puts it in words).
     pub(crate) fn score_keeping(
         &self,
         input: Input<'_>,
@@ -527,13 +579,20 @@ impl Model {
             fn feature(&mut self, g: Group, parts: &[&str], v: f32) {
                 self.feature_hashed(g, hash_parts(parts), parts, v);
             }
-            fn feature_hashed(&mut self, g: Group, hash: u64, _: &[&str], v: f32) {
-                let Some(&i) = self.model.index.get(&hash) else {
-                    return;
-                };
+            fn index_of(&self, hash: u64) -> Option<u32> {
+                self.model.index.get(&hash).copied()
+            }
+            fn feature_hashed(&mut self, g: Group, hash: u64, parts: &[&str], v: f32) {
+                if let Some(i) = self.index_of(hash) {
+                    self.feature_at(g, hash, i, parts, v);
+                }
+            }
+            fn feature_at(&mut self, g: Group, _: u64, i: u32, _: &[&str], v: f32) {
                 let w = self.model.by_index[i as usize];
                 if let Some(keep) = self.keep.as_deref_mut() {
-                    keep.push((i, v));
+                    if !self.model.filler[i as usize] {
+                        keep.push(Kept { index: i, value: v, weights: w });
+                    }
                 }
                 let target = if g == Group::Body { &mut self.body } else { &mut self.sum };
                 for c in 0..3 {
@@ -880,6 +939,47 @@ mod tests {
         // The iteration mark belongs to the word; full-width numbers are numbers.
         tokens("色々な不具合 ２０２４年", &mut out);
         assert_eq!(out, ["色々", "々な", "な不", "不具", "具合", "年"]);
+    }
+
+    /// Text with a few accents or symbols is split as text without them: ASCII words stay
+    /// whole next to non-ASCII ones, letters of any script make words, the rest splits.
+    #[test]
+    fn mixed_scripts_split_where_letters_end() {
+        let mut out = Vec::new();
+        tokens("Déjà vu — Zürich’s naïve café ✓ API-Keys, Größe 12% x2 ÉTÉ", &mut out);
+        assert_eq!(
+            out,
+            ["déjà", "vu", "zürich", "naïv", "café", "api", "key", "größ", "x2", "été"]
+        );
+        tokens("ÉCOLE résumé", &mut out);
+        assert_eq!(out, ["écol", "résumé"]);
+    }
+
+    /// A body's words count once each, however often they repeat, and each weighs one
+    /// over the square root of the number of distinct words (here 4: api, key, rotat, fail).
+    #[test]
+    fn body_words_count_once_each() {
+        let input = Input {
+            title: "",
+            body: "API key rotated; api keys rotated. API KEY failed",
+            kind: "",
+            labels: &[],
+            skip_prefix: "",
+            components: &[],
+            parent_title: None,
+            links: &[],
+            children: false,
+            rules: &[],
+            rule_scores: [0.0; 3],
+            rule_text: false,
+        };
+        let mut seen = Vec::new();
+        features(input, &mut |name, v| seen.push((name.to_string(), v)));
+        let body: Vec<_> = seen.iter().filter(|(n, _)| n.starts_with("b:")).collect();
+        let mut names: Vec<&str> = body.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["b:api", "b:fail", "b:key", "b:rotat"]);
+        assert!(body.iter().all(|(_, v)| (*v - 0.5).abs() < 1e-6));
     }
 
     #[test]
