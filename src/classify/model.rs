@@ -355,6 +355,15 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
 /// usual way to index such text without a dictionary; the letters and digits around a run
 /// are words as anywhere else (`DB接続エラー` is `db`, `接続`, `続エ`, `エラ`, `ラー`).
 fn each_cjk_token(raw: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
+    // Half-width katakana (`ﾃﾞｰﾀ`, still written by older Japanese systems) is read as
+    // the full-width it stands for (`データ`), so the two meet.
+    let full;
+    let raw = if raw.chars().any(|c| ('\u{FF66}'..='\u{FF9F}').contains(&c)) {
+        full = full_width_kana(raw);
+        full.as_str()
+    } else {
+        raw
+    };
     let mut rest = raw;
     while let Some(c) = rest.chars().next() {
         let cjk = is_cjk(c);
@@ -374,6 +383,56 @@ fn each_cjk_token(raw: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
             f(&run[at..second.0 + second.1.len_utf8()]);
         }
     }
+}
+
+/// `s` with its half-width katakana made full-width, a voicing mark joined to the kana
+/// before it (`ｶﾞ` is `ガ`), as Unicode's compatibility normalisation (NFKC) does.
+fn full_width_kana(s: &str) -> String {
+    // U+FF66 to U+FF9D, in order: ｦ ｧ ｨ ｩ ｪ ｫ ｬ ｭ ｮ ｯ ｰ ｱ … ﾜ ﾝ.
+    const KANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let mark = match c {
+            '\u{FF9E}' => 1, // ﾞ voiced
+            '\u{FF9F}' => 2, // ﾟ semi-voiced
+            '\u{FF66}'..='\u{FF9D}' => {
+                let i = c as usize - 0xFF66;
+                out.extend(KANA.chars().nth(i));
+                continue;
+            }
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        // Kana that take the mark are followed by their voiced (+1) and, for ハ to ホ,
+        // semi-voiced (+2) forms; ウ, ワ and ヲ voiced are ヴ, ヷ and ヺ. Elsewhere the
+        // mark stays, as its combining form.
+        let prev = out.chars().next_back();
+        let joined = prev.and_then(|p| {
+            let p = p as u32;
+            let ha = matches!(p, 0x30CF..=0x30DB) && (p - 0x30CF).is_multiple_of(3);
+            let voiced = matches!(p, 0x30AB..=0x30C2) && p % 2 == 1
+                || matches!(p, 0x30C4 | 0x30C6 | 0x30C8)
+                || ha;
+            match (mark, p) {
+                (1, 0x30A6) => char::from_u32(0x30F4), // ヴ
+                (1, 0x30EF) => char::from_u32(0x30F7), // ヷ
+                (1, 0x30F2) => char::from_u32(0x30FA), // ヺ
+                (1, _) if voiced => char::from_u32(p + 1),
+                (2, _) if ha => char::from_u32(p + 2),
+                _ => None,
+            }
+        });
+        match joined {
+            Some(j) => {
+                out.pop();
+                out.push(j);
+            }
+            None => out.push(if mark == 1 { '\u{3099}' } else { '\u{309A}' }),
+        }
+    }
+    out
 }
 
 /// Han ideographs, hiragana and katakana (not Hangul: Korean puts spaces between words).
@@ -939,6 +998,28 @@ mod tests {
         // The iteration mark belongs to the word; full-width numbers are numbers.
         tokens("色々な不具合 ２０２４年", &mut out);
         assert_eq!(out, ["色々", "々な", "な不", "不具", "具合", "年"]);
+    }
+
+    /// Half-width katakana meets its full-width form, as NFKC makes it (the expected
+    /// strings are Python's `unicodedata.normalize("NFKC", …)`).
+    #[test]
+    fn half_width_katakana_is_read_as_full_width() {
+        for (half, full) in [
+            ("ﾃﾞｰﾀ", "データ"),
+            ("ｶﾞｷﾞｸﾞｹﾞｺﾞ", "ガギグゲゴ"),
+            ("ｻﾞｼﾞｽﾞｾﾞｿﾞﾀﾞﾁﾞﾂﾞﾃﾞﾄﾞ", "ザジズゼゾダヂヅデド"),
+            ("ﾊﾞﾊﾟﾋﾞﾋﾟﾌﾞﾌﾟﾍﾞﾍﾟﾎﾞﾎﾟ", "バパビピブプベペボポ"),
+            ("ｳﾞﾜﾞｦﾞ", "ヴヷヺ"),
+            ("ｱﾞﾏﾟﾝﾟ", "ア\u{3099}マ\u{309A}ン\u{309A}"),
+            ("ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ", "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"),
+        ] {
+            assert_eq!(full_width_kana(half), full, "{half}");
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        tokens("ﾃﾞｰﾀ移行ｴﾗｰ", &mut a);
+        tokens("データ移行エラー", &mut b);
+        assert_eq!(a, b);
+        assert_eq!(b, ["デー", "ータ", "タ移", "移行", "行エ", "エラ", "ラー"]);
     }
 
     /// Text with a few accents or symbols is split as text without them: ASCII words stay
