@@ -1029,6 +1029,24 @@ pub(crate) fn train_bayes(examples: &[Example], o: TrainOptions) -> Model {
 mod tests {
     use super::*;
 
+    /// What the model reads of an item with this title and body and nothing else.
+    fn text_input<'a>(title: &'a str, body: &'a str) -> Input<'a> {
+        Input {
+            title,
+            body,
+            kind: "",
+            labels: &[],
+            skip_prefix: "",
+            components: &[],
+            parent_title: None,
+            links: &[],
+            children: false,
+            rules: &[],
+            rule_scores: [0.0; 3],
+            rule_text: false,
+        }
+    }
+
     /// Chinese and Japanese titles are read as pairs of characters, so that two items
     /// sharing a word share features (a whole title used to be one "word").
     #[test]
@@ -1087,20 +1105,7 @@ mod tests {
     /// over the square root of the number of distinct words (here 4: api, key, rotat, fail).
     #[test]
     fn body_words_count_once_each() {
-        let input = Input {
-            title: "",
-            body: "API key rotated; api keys rotated. API KEY failed",
-            kind: "",
-            labels: &[],
-            skip_prefix: "",
-            components: &[],
-            parent_title: None,
-            links: &[],
-            children: false,
-            rules: &[],
-            rule_scores: [0.0; 3],
-            rule_text: false,
-        };
+        let input = text_input("", "API key rotated; api keys rotated. API KEY failed");
         let mut seen = Vec::new();
         features(input, &mut |name, v| seen.push((name.to_string(), v)));
         let body: Vec<_> = seen.iter().filter(|(n, _)| n.starts_with("b:")).collect();
@@ -1116,20 +1121,7 @@ mod tests {
     #[test]
     fn long_title_words_give_their_parts() {
         let grams = |title: &str| {
-            let input = Input {
-                title,
-                body: "",
-                kind: "",
-                labels: &[],
-                skip_prefix: "",
-                components: &[],
-                parent_title: None,
-                links: &[],
-                children: false,
-                rules: &[],
-                rule_scores: [0.0; 3],
-                rule_text: false,
-            };
+            let input = text_input(title, "");
             let mut out = Vec::new();
             features(input, &mut |name, v| {
                 if let Some(g) = name.strip_prefix("g:") {
@@ -1156,20 +1148,7 @@ mod tests {
     /// Title word pairs are of words, not of Chinese or Japanese character pairs.
     #[test]
     fn no_word_pairs_of_character_pairs() {
-        let input = Input {
-            title: "Fix login: DB接続エラー",
-            body: "",
-            kind: "",
-            labels: &[],
-            skip_prefix: "",
-            components: &[],
-            parent_title: None,
-            links: &[],
-            children: false,
-            rules: &[],
-            rule_scores: [0.0; 3],
-            rule_text: false,
-        };
+        let input = text_input("Fix login: DB接続エラー", "");
         let mut pairs = Vec::new();
         features(input, &mut |name, _| {
             if let Some(p) = name.strip_prefix("ww:") {
