@@ -146,8 +146,8 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
         prev.clear();
         prev.push_str(w);
     });
-    // Body and parent words: each distinct word once, all of them in one arena (kept per
-    // thread, so an item allocates nothing here).
+    // Body and parent words: each distinct word once, those the model knows in one arena
+    // (buffers kept per thread, so an item allocates nothing here).
     thread_local! {
         static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
     }
@@ -196,48 +196,83 @@ struct Scratch {
     arena: String,
     /// Their hashes, places in the model ([`Sink::index_of`]) and in `arena`.
     keyed: Vec<(u64, u32, (u32, u32))>,
-    /// Open addressing on the hashes seen (0: free), to count the distinct words without
-    /// sorting them all; `used` lists the slots taken, to free them after.
-    seen: Vec<u64>,
+    /// The words seen so far, to count the distinct ones without sorting them all.
+    seen: Seen,
+}
+
+/// The hashes of the words seen so far in one text: open addressing (0 is a free slot;
+/// a hash of 0 is kept aside), grown to stay at most half full, emptied slot by slot.
+#[derive(Default)]
+struct Seen {
+    slots: Vec<u64>,
+    /// The slots taken, to empty them for the next text.
     used: Vec<u32>,
+    zero: bool,
+}
+
+impl Seen {
+    /// Forgets every hash. Done before each text, so a text abandoned half-way (a panic
+    /// caught above) leaves nothing behind; a table grown large for one huge text is let go.
+    fn clear(&mut self) {
+        if self.slots.len() > 1 << 16 {
+            self.slots = Vec::new();
+        } else {
+            for &at in &self.used {
+                self.slots[at as usize] = 0;
+            }
+        }
+        self.used.clear();
+        self.zero = false;
+    }
+
+    /// Whether `h` is new, now seen.
+    fn insert(&mut self, h: u64) -> bool {
+        if h == 0 {
+            return !std::mem::replace(&mut self.zero, true);
+        }
+        if (self.used.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = (h ^ (h >> 29)) as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    self.slots[at] = h;
+                    self.used.push(at as u32);
+                    return true;
+                }
+                x if x == h => return false,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let old: Vec<u64> = self.used.iter().map(|&at| self.slots[at as usize]).collect();
+        self.slots = vec![0; (self.slots.len() * 2).max(256)];
+        self.used.clear();
+        for h in old {
+            self.insert(h);
+        }
+    }
 }
 
 /// The body's and the parent's words, each distinct word once, weighted by one over the
 /// square root of their number.
 fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, sink: &mut dyn Sink) {
-    let Scratch { arena, keyed, seen, used } = scratch;
+    let Scratch { arena, keyed, seen } = scratch;
     for (prefix, group, text) in [
         ("b:", Group::Body, prefix_chars(input.body, BODY_CHARS)),
         ("p:", Group::Parent, input.parent_title.unwrap_or("")),
     ] {
         arena.clear();
         keyed.clear();
-        // A text of n bytes has at most n words: the table stays at most half full.
-        let slots = (2 * text.len()).next_power_of_two().max(64);
-        if seen.len() < slots {
-            *seen = vec![0; slots];
-        }
-        let mask = slots - 1;
-        let (mut distinct, mut zero) = (0usize, false);
+        seen.clear();
+        let mut distinct = 0usize;
         each_token(text, word, &mut |w| {
             let h = hash_parts(&[prefix, w]);
-            let new = if h == 0 {
-                !std::mem::replace(&mut zero, true)
-            } else {
-                let mut at = (h ^ (h >> 29)) as usize & mask;
-                loop {
-                    match seen[at] {
-                        0 => {
-                            seen[at] = h;
-                            used.push(at as u32);
-                            break true;
-                        }
-                        x if x == h => break false,
-                        _ => at = (at + 1) & mask,
-                    }
-                }
-            };
-            if new {
+            if seen.insert(h) {
                 distinct += 1;
                 if let Some(i) = sink.index_of(h) {
                     let at = arena.len() as u32;
@@ -246,10 +281,6 @@ fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, si
                 }
             }
         });
-        for &at in used.iter() {
-            seen[at as usize] = 0;
-        }
-        used.clear();
         // In the order of their features' hashes, as the model was trained.
         keyed.sort_unstable_by_key(|k| k.0);
         if distinct > 0 {
@@ -451,18 +482,23 @@ fn full_width_kana(s: &str) -> String {
         let prev = out.chars().next_back();
         let joined = prev.and_then(|p| {
             let p = p as u32;
-            let ha = matches!(p, 0x30CF..=0x30DB) && (p - 0x30CF).is_multiple_of(3);
-            let voiced = matches!(p, 0x30AB..=0x30C2) && p % 2 == 1
-                || matches!(p, 0x30C4 | 0x30C6 | 0x30C8)
+            // Hiragana is laid out as katakana, 0x60 lower (a full-width kana can precede a
+            // half-width mark too).
+            let hiragana = matches!(p, 0x3041..=0x3096 | 0x309D);
+            let k = if hiragana { p + 0x60 } else { p };
+            let ha = matches!(k, 0x30CF..=0x30DB) && (k - 0x30CF).is_multiple_of(3);
+            let voiced = matches!(k, 0x30AB..=0x30C2) && k % 2 == 1
+                || matches!(k, 0x30C4 | 0x30C6 | 0x30C8)
                 || ha;
-            match (mark, p) {
-                (1, 0x30A6) => char::from_u32(0x30F4), // ヴ
-                (1, 0x30EF) => char::from_u32(0x30F7), // ヷ
-                (1, 0x30F2) => char::from_u32(0x30FA), // ヺ
-                (1, _) if voiced => char::from_u32(p + 1),
-                (2, _) if ha => char::from_u32(p + 2),
-                _ => None,
-            }
+            let j = match (mark, k) {
+                (1, 0x30A6) => 0x30F4,                      // ヴ (ゔ)
+                (1, 0x30FD) => 0x30FE,                      // ヾ (ゞ)
+                (1, 0x30EF..=0x30F2) if !hiragana => k + 8, // ヷ ヸ ヹ ヺ
+                (1, _) if voiced => k + 1,
+                (2, _) if ha => k + 2,
+                _ => return None,
+            };
+            char::from_u32(if hiragana { j - 0x60 } else { j })
         });
         match joined {
             Some(j) => {
@@ -1075,6 +1111,10 @@ mod tests {
             ("ｻﾞｼﾞｽﾞｾﾞｿﾞﾀﾞﾁﾞﾂﾞﾃﾞﾄﾞ", "ザジズゼゾダヂヅデド"),
             ("ﾊﾞﾊﾟﾋﾞﾋﾟﾌﾞﾌﾟﾍﾞﾍﾟﾎﾞﾎﾟ", "バパビピブプベペボポ"),
             ("ｳﾞﾜﾞｦﾞ", "ヴヷヺ"),
+            // Full-width kana before a half-width mark.
+            ("かﾞはﾟうﾞゝﾞ", "がぱゔゞ"),
+            ("カﾞハﾟヽﾞヰﾞヱﾞ", "ガパヾヸヹ"),
+            ("わﾞをﾞ", "わ\u{3099}を\u{3099}"),
             ("ｱﾞﾏﾟﾝﾟ", "ア\u{3099}マ\u{309A}ン\u{309A}"),
             ("ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ", "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"),
         ] {
@@ -1156,6 +1196,24 @@ mod tests {
             }
         });
         assert_eq!(pairs, ["fix_login", "login_db"]);
+    }
+
+    /// The set counting distinct words: every hash once (0 too), grown as it fills, empty
+    /// after `clear`, and a table grown for a huge text let go.
+    #[test]
+    fn seen_words_are_counted_once() {
+        let mut seen = Seen::default();
+        for round in 0..2 {
+            let new = (0..200_000u64).filter(|&i| seen.insert(i % 100_000 * 7919)).count();
+            assert_eq!(new, 100_000, "round {round}");
+            assert!(seen.slots.len() >= 200_000);
+            seen.clear();
+            assert!(seen.slots.is_empty() && seen.used.is_empty());
+        }
+        assert!(seen.insert(5) && !seen.insert(5) && seen.insert(6));
+        seen.clear();
+        assert!(seen.insert(5), "forgotten after clear");
+        assert_eq!(seen.slots.len(), 256);
     }
 
     #[test]
