@@ -80,19 +80,15 @@ pub(crate) struct Input<'a> {
 /// scoring can hash it without writing it out, with its group.
 trait Sink {
     fn feature(&mut self, g: Group, parts: &[&str], v: f32);
-    /// [`Sink::feature`] when the caller has the name's hash already ([`hash_parts`]).
-    fn feature_hashed(&mut self, g: Group, _hash: u64, parts: &[&str], v: f32) {
-        self.feature(g, parts, v);
-    }
-    /// Where a feature of this hash is in the model, when the sink scores with one (`Some(0)`
-    /// for any other sink): scoring skips what the model does not know before spending
-    /// anything on it, and finds what it does know once.
+    /// Where the feature of this name's hash ([`hash_parts`]) is in the model, when the
+    /// sink scores with one (`Some(0)` for any other sink): scoring skips what the model
+    /// does not know before spending anything on it, and finds what it does know once.
     fn index_of(&self, _hash: u64) -> Option<u32> {
         Some(0)
     }
-    /// [`Sink::feature_hashed`] with the feature's [`Sink::index_of`].
-    fn feature_at(&mut self, g: Group, hash: u64, _index: u32, parts: &[&str], v: f32) {
-        self.feature_hashed(g, hash, parts, v);
+    /// [`Sink::feature`] with the feature's [`Sink::index_of`].
+    fn feature_at(&mut self, g: Group, _index: u32, parts: &[&str], v: f32) {
+        self.feature(g, parts, v);
     }
 }
 
@@ -134,11 +130,13 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
     let (mut pad, mut prev_cjk) = (String::new(), false);
     each_token(input.title, &mut word, &mut |w| {
         sink.feature(Group::Title, &["w:", w], 1.0);
-        title_grams(w, &mut pad, sink);
+        let cjk = w.chars().any(is_cjk);
+        if !cjk {
+            title_grams(w, &mut pad, sink);
+        }
         // Not next to Chinese or Japanese: their words are already overlapping pairs of
         // characters, and a pair of pairs (`接続 続エ`) adds nothing but an unreadable
         // reason (leave-one-tracker-out: 0.672 / 0.628 either way).
-        let cjk = w.chars().any(is_cjk);
         if !prev.is_empty() && !cjk && !prev_cjk {
             sink.feature(Group::Title, &["ww:", &prev, "_", w], 1.0);
         }
@@ -165,13 +163,13 @@ const GRAM_CHARS: usize = 6;
 /// …each counting this much.
 const GRAM_VALUE: f32 = 0.5;
 
-/// The character n-grams of a long title word: parts a word shares with its other forms
+/// The character n-grams of a long title word (not Chinese or Japanese): parts a word shares with its other forms
 /// and languages (`integración`, `integration`, `Integrationstest` all hold `ntegra`), and
 /// a compound with its parts (`benutzeroberfläche`). Measured leave-one-tracker-out on
 /// 119 trackers: mean accuracy 0.660 → 0.672, macro-F1 0.621 → 0.628 (words of 5 or
 /// more characters, 4- to 6-grams, values 0.3 to 1.0: 0.654 to 0.672).
 fn title_grams(w: &str, pad: &mut String, sink: &mut dyn Sink) {
-    if w.chars().nth(GRAM_MIN_CHARS - 1).is_none() || w.chars().any(is_cjk) {
+    if w.chars().nth(GRAM_MIN_CHARS - 1).is_none() {
         return;
     }
     pad.clear();
@@ -285,8 +283,8 @@ fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, si
         keyed.sort_unstable_by_key(|k| k.0);
         if distinct > 0 {
             let v = 1.0 / (distinct as f32).sqrt();
-            for &(h, i, (a, b)) in keyed.iter() {
-                sink.feature_at(group, h, i, &[prefix, &arena[a as usize..b as usize]], v);
+            for &(_, i, (a, b)) in keyed.iter() {
+                sink.feature_at(group, i, &[prefix, &arena[a as usize..b as usize]], v);
             }
         }
     }
@@ -712,17 +710,14 @@ impl Model {
         }
         impl Sink for Scoring<'_, '_> {
             fn feature(&mut self, g: Group, parts: &[&str], v: f32) {
-                self.feature_hashed(g, hash_parts(parts), parts, v);
+                if let Some(i) = self.index_of(hash_parts(parts)) {
+                    self.feature_at(g, i, parts, v);
+                }
             }
             fn index_of(&self, hash: u64) -> Option<u32> {
                 self.model.index.get(&hash).copied()
             }
-            fn feature_hashed(&mut self, g: Group, hash: u64, parts: &[&str], v: f32) {
-                if let Some(i) = self.index_of(hash) {
-                    self.feature_at(g, hash, i, parts, v);
-                }
-            }
-            fn feature_at(&mut self, g: Group, _: u64, i: u32, _: &[&str], v: f32) {
+            fn feature_at(&mut self, g: Group, i: u32, _: &[&str], v: f32) {
                 let w = self.model.by_index[i as usize];
                 if let Some(keep) = self.keep.as_deref_mut() {
                     if !self.model.filler[i as usize] {
