@@ -199,7 +199,11 @@ pub(crate) enum Algorithm {
 
 pub(crate) fn train(examples: &[Example], algorithm: Algorithm, o: TrainOptions) -> Model {
     match algorithm {
-        Algorithm::Logistic => model::train_logistic(examples, None, o),
+        Algorithm::Logistic => {
+            let mut m = model::train_logistic(examples, None, o);
+            model::blend_bayes(&mut m, examples, o);
+            m
+        }
         Algorithm::Bayes => model::train_bayes(examples, o),
     }
 }

@@ -544,13 +544,16 @@ impl Classifier {
                 // Whether the item took after its children or its parent (then it has a
                 // signal, even when it says nothing the model knows).
                 let mut leaned = false;
+                // Saying little of itself: unsure, or nothing but its type and structure
+                // to go on (an epic named "Phoenix" is not product because epics lean so).
+                let below = |b: f32| if own[i].text_evidence { b } else { f32::INFINITY };
                 // An epic that says little of itself takes after its children.
                 if let Some(kids) = ctx.children.get(item.id.as_str()) {
                     let mut share = [0f32; 3];
                     for &k in kids {
                         share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
                     }
-                    if lean_if_unsure(&mut probs, share, CHILDREN_SHARE, CHILDREN_BELOW) {
+                    if lean_if_unsure(&mut probs, share, CHILDREN_SHARE, below(CHILDREN_BELOW)) {
                         leaned = true;
                         if explain {
                             let (c, _) = top(&share);
@@ -570,7 +573,7 @@ impl Classifier {
                 let parent = item.parent.as_deref().and_then(|p| ctx.index.get(p));
                 if let Some(&j) = parent.filter(|_| is_sub_task(&item.kind)) {
                     let theirs = own[j].probs;
-                    if lean_if_unsure(&mut probs, theirs, PARENT_SHARE, PARENT_BELOW) {
+                    if lean_if_unsure(&mut probs, theirs, PARENT_SHARE, below(PARENT_BELOW)) {
                         leaned = true;
                         if explain {
                             let (c, _) = top(&theirs);
