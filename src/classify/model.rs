@@ -130,7 +130,7 @@ fn each_feature(input: Input<'_>, sink: &mut dyn Sink) {
     let (mut pad, mut prev_cjk) = (String::new(), false);
     each_token(input.title, &mut word, &mut |w| {
         sink.feature(Group::Title, &["w:", w], 1.0);
-        let cjk = w.chars().any(is_cjk);
+        let cjk = !w.is_ascii() && w.chars().any(is_cjk);
         if !cjk {
             title_grams(w, &mut pad, sink);
         }
@@ -192,8 +192,9 @@ fn title_grams(w: &str, pad: &mut String, sink: &mut dyn Sink) {
 struct Scratch {
     /// The words the sink knows, one after another.
     arena: String,
-    /// Their hashes, places in the model ([`Sink::index_of`]) and in `arena`.
-    keyed: Vec<(u64, u32, (u32, u32))>,
+    /// Their places in the model ([`Sink::index_of`]) and in `arena`, in the order first
+    /// seen (the same order in training and scoring).
+    keyed: Vec<(u32, (u32, u32))>,
     /// The words seen so far, to count the distinct ones without sorting them all.
     seen: Seen,
 }
@@ -275,15 +276,13 @@ fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, si
                 if let Some(i) = sink.index_of(h) {
                     let at = arena.len() as u32;
                     arena.push_str(w);
-                    keyed.push((h, i, (at, arena.len() as u32)));
+                    keyed.push((i, (at, arena.len() as u32)));
                 }
             }
         });
-        // In the order of their features' hashes, as the model was trained.
-        keyed.sort_unstable_by_key(|k| k.0);
         if distinct > 0 {
             let v = 1.0 / (distinct as f32).sqrt();
-            for &(_, i, (a, b)) in keyed.iter() {
+            for &(i, (a, b)) in keyed.iter() {
                 sink.feature_at(group, i, &[prefix, &arena[a as usize..b as usize]], v);
             }
         }
@@ -384,6 +383,10 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
             at += len;
         }
         let (start, mut ascii) = (at, true);
+        // ASCII letters and digits byte by byte (most words end there), then any others.
+        while at < bytes.len() && ASCII_ALNUM[bytes[at] as usize] {
+            at += 1;
+        }
         while at < bytes.len() {
             let (alnum, len) = at_char(at);
             if !alnum {
@@ -414,10 +417,21 @@ fn each_token(text: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
                 continue;
             }
         }
-        let n = stem_len(word);
+        let n = stem_len(word, ascii);
         f(&word[..n]);
     }
 }
+
+/// Which bytes are ASCII letters and digits.
+const ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
 /// Chinese and Japanese write words without spaces between them: a run of their
 /// characters is read as its overlapping pairs of characters (a lone one as itself), the
@@ -523,8 +537,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// The length of the stem of `w`: `ing`, `ed` or a plural `s` off, then a final `e`.
-fn stem_len(w: &str) -> usize {
-    let ascii = w.is_ascii();
+fn stem_len(w: &str, ascii: bool) -> usize {
     let chars = |s: &str| if ascii { s.len() } else { s.chars().count() };
     let n = chars(w);
     let mut s = w;
@@ -1255,6 +1268,24 @@ mod tests {
         seen.clear();
         assert!(seen.insert(5), "forgotten after clear");
         assert_eq!(seen.slots.len(), 256);
+    }
+
+    /// A name hashes the same however it is cut into parts (scoring hashes `["w:", word]`,
+    /// the model its whole names), and names that differ hash differently.
+    #[test]
+    fn a_name_hashes_the_same_in_parts() {
+        let name = "ww:integración_über-long-words";
+        let whole = hash_parts(&[name]);
+        for i in (0..=name.len()).filter(|&i| name.is_char_boundary(i)) {
+            for j in (i..=name.len()).filter(|&j| name.is_char_boundary(j)) {
+                let parts = [&name[..i], &name[i..j], "", &name[j..]];
+                assert_eq!(hash_parts(&parts), whole, "cut at {i} and {j}");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for n in ["", "a", "a\0", "ab", "ba", "w:api", "w:apis", "b:api", "12345678", "123456789"] {
+            assert!(seen.insert(hash_parts(&[n])), "{n:?} collides");
+        }
     }
 
     #[test]
