@@ -117,6 +117,20 @@ impl Globs {
     }
 }
 
+/// The first `max` characters of `s` (all of it when shorter).
+pub(crate) fn prefix_chars(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s; // no more bytes than `max`, so no more characters
+    }
+    if s.as_bytes()[..max].is_ascii() {
+        return &s[..max]; // `max` ASCII characters, and a character starts after them
+    }
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +173,15 @@ mod tests {
         assert!(m("acme/*", "acme/web"));
         assert!(!Globs::new::<&str>(&[]).is_match(""));
         assert!(Globs::new(&["a", "b*"]).is_match("bee"));
+    }
+
+    #[test]
+    fn prefix_chars_counts_characters_not_bytes() {
+        assert_eq!(prefix_chars("short", 10), "short");
+        assert_eq!(prefix_chars("abcdef", 3), "abc");
+        assert_eq!(prefix_chars("ñandú über", 4), "ñand");
+        assert_eq!(prefix_chars("abcñdef", 5), "abcñd");
+        assert_eq!(prefix_chars("接続エラー", 2), "接続");
+        assert_eq!(prefix_chars("ab", 0), "");
     }
 }

@@ -846,7 +846,9 @@ impl Classifier {
         rs.match_title(scratch, &item.title, |r| hits[r] |= TITLE);
         if !item.body.is_empty() {
             // Long bodies are mostly logs and templates; the first part says what it is.
-            rs.match_body(scratch, prefix_chars(&item.body, 4000), |r| hits[r] |= BODY);
+            rs.match_body(scratch, crate::text::prefix_chars(&item.body, 4000), |r| {
+                hits[r] |= BODY
+            });
         }
         for label in &item.labels {
             let lower;
@@ -1135,16 +1137,6 @@ pub(crate) fn decide(scores: &Scores) -> (Concern, f64) {
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
-}
-
-fn prefix_chars(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s; // no more bytes than `max`, so no more characters
-    }
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 fn found(what: &str, re: Option<&regex::Regex>, text: &str) -> String {

@@ -262,7 +262,7 @@ impl Seen {
 fn distinct_words(input: Input<'_>, word: &mut String, scratch: &mut Scratch, sink: &mut dyn Sink) {
     let Scratch { arena, keyed, seen } = scratch;
     for (prefix, group, text) in [
-        ("b:", Group::Body, prefix_chars(input.body, BODY_CHARS)),
+        ("b:", Group::Body, crate::text::prefix_chars(input.body, BODY_CHARS)),
         ("p:", Group::Parent, input.parent_title.unwrap_or("")),
     ] {
         arena.clear();
@@ -552,13 +552,6 @@ fn stem_len(w: &str, ascii: bool) -> usize {
         s = &s[..s.len() - 1];
     }
     s.len()
-}
-
-fn prefix_chars(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 static BUILTIN_MODEL: std::sync::OnceLock<std::sync::Arc<Model>> = std::sync::OnceLock::new();
