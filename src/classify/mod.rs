@@ -547,31 +547,45 @@ impl Classifier {
                 // Saying little of itself: unsure, or nothing but its type and structure
                 // to go on (an epic named "Phoenix" is not product because epics lean so).
                 let below = |b: f32| if own[i].text_evidence { b } else { f32::INFINITY };
-                // An epic that says little of itself takes after its children.
+                // An epic that says little of itself takes after its children: those with
+                // something of their own to go on (the model's call for one without is
+                // its type and structure again, and the rules decide it).
                 if let Some(kids) = ctx.children.get(item.id.as_str()) {
+                    let n = kids.iter().filter(|&&k| own[k].text_evidence).count();
                     let mut share = [0f32; 3];
-                    for &k in kids {
-                        share[top(&own[k].probs).0.index()] += 1.0 / kids.len() as f32;
+                    for &k in kids.iter().filter(|&&k| own[k].text_evidence) {
+                        share[top(&own[k].probs).0.index()] += 1.0 / n as f32;
                     }
-                    if lean_if_unsure(&mut probs, share, CHILDREN_SHARE, below(CHILDREN_BELOW)) {
+                    if n > 0
+                        && lean_if_unsure(&mut probs, share, CHILDREN_SHARE, below(CHILDREN_BELOW))
+                    {
                         leaned = true;
                         if explain {
                             let (c, _) = top(&share);
-                            let n = kids.len();
                             let of = share[c.index()] * n as f32;
+                            let silent = kids.len() - n;
                             reasons.push(reason(
                                 "children",
                                 c,
                                 round2(share[c.index()] as f64),
-                                format!("{of:.0} of {n} children are {}", c.as_str()),
+                                if silent == 0 {
+                                    format!("{of:.0} of {n} children are {}", c.as_str())
+                                } else {
+                                    format!(
+                                        "{of:.0} of {n} children are {} ({silent} more say nothing the model knows)",
+                                        c.as_str()
+                                    )
+                                },
                                 "an item that says little of itself takes after its children",
                             ));
                         }
                     }
                 }
-                // A sub-task unsure of itself takes after its parent's own call.
+                // A sub-task unsure of itself takes after its parent's own call, when the
+                // parent has something of its own to go on.
                 let parent = item.parent.as_deref().and_then(|p| ctx.index.get(p));
-                if let Some(&j) = parent.filter(|_| is_sub_task(&item.kind)) {
+                let parent = parent.filter(|&&j| is_sub_task(&item.kind) && own[j].text_evidence);
+                if let Some(&j) = parent {
                     let theirs = own[j].probs;
                     if lean_if_unsure(&mut probs, theirs, PARENT_SHARE, below(PARENT_BELOW)) {
                         leaned = true;

@@ -121,6 +121,46 @@ fn an_epic_without_signal_takes_its_childrens_majority() {
     assert_eq!(concern_of(all, "A-1"), Concern::Program);
 }
 
+/// Only children with words of their own speak for an epic: one titled "Qux" is its type
+/// again, and the explanation says how many said nothing.
+#[test]
+fn an_epic_takes_after_only_the_children_that_say_something() {
+    let epic = item("A-1", "epic", "Phoenix");
+    let mut kids = vec![
+        item("A-2", "task", "Migrate the session store to Redis Cluster"),
+        item("A-3", "task", "Move cron jobs from EC2 to Kubernetes CronJobs"),
+        item("A-4", "story", "Qux"),
+        item("A-5", "story", "Quux"),
+        item("A-6", "story", "Zork"),
+    ];
+    for k in &mut kids {
+        k.parent = Some("jira:A-1".into());
+    }
+    let mut items = vec![epic];
+    items.extend(kids);
+    let classifier = Classifier::from_config(&Config::default()).expect("model");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = items;
+    let out = classifier.classify(&snap);
+    assert_eq!(out[0].concern, Concern::Program, "two infrastructure tasks, three silent stories");
+    let said: Vec<&str> = out[0].reasons.iter().map(|r| &*r.matched).collect();
+    assert!(
+        said.contains(&"2 of 2 children are program (3 more say nothing the model knows)"),
+        "{said:?}"
+    );
+
+    // With no child saying anything, an epic does not take after them.
+    let mut silent = vec![item("B-1", "epic", "Phoenix")];
+    for key in ["B-2", "B-3"] {
+        let mut k = item(key, "story", "Qux");
+        k.parent = Some("jira:B-1".into());
+        silent.push(k);
+    }
+    snap.items = silent;
+    let out = classifier.classify(&snap);
+    assert!(out[0].reasons.iter().all(|r| &*r.rule != "children"), "{:?}", out[0].reasons);
+}
+
 #[test]
 fn an_explicit_concern_always_wins() {
     let mut it = item("A-1", "story", "As a user, I want dark mode");
