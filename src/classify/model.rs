@@ -1082,8 +1082,11 @@ pub(crate) fn train_bayes(examples: &[Example], o: TrainOptions) -> Model {
     }
     counts.retain(|_, (_, n)| *n >= o.min_count);
     let vocab = counts.len() as f32;
+    // Summed in name order, not the map's: the same on every platform.
+    let mut names: Vec<&&str> = counts.keys().collect();
+    names.sort();
     let mut totals = [0f32; 3];
-    for (w, _) in counts.values() {
+    for (w, _) in names.iter().map(|n| &counts[*n]) {
         for c in 0..3 {
             totals[c] += w[c];
         }
