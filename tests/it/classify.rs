@@ -105,42 +105,38 @@ fn a_pull_request_takes_the_concern_of_the_issue_it_closes() {
     assert_eq!(out[1].1, Concern::Product, "the PR follows its issue, not its own title");
 }
 
+/// An epic `key` titled "Phoenix" and its children, `(key, kind, title)`.
+fn epic_of(key: &str, kids: &[(&str, &str, &str)]) -> Vec<Item> {
+    let mut items = vec![item(key, "epic", "Phoenix")];
+    for &(k, kind, title) in kids {
+        let mut kid = item(k, kind, title);
+        kid.parent = Some(format!("jira:{key}").into());
+        items.push(kid);
+    }
+    items
+}
+
+const INFRA_TASKS: [(&str, &str, &str); 2] = [
+    ("A-2", "task", "Migrate the session store to Redis Cluster"),
+    ("A-3", "task", "Move cron jobs from EC2 to Kubernetes CronJobs"),
+];
+
 #[test]
 fn an_epic_without_signal_takes_its_childrens_majority() {
-    let epic = item("A-1", "epic", "Phoenix");
-    let mut kids = vec![
-        item("A-2", "task", "Migrate the session store to Redis Cluster"),
-        item("A-3", "task", "Move cron jobs from EC2 to Kubernetes CronJobs"),
-        item("A-4", "story", "As a user, I want to reset my password"),
-    ];
-    for k in &mut kids {
-        k.parent = Some("jira:A-1".into());
-    }
-    let mut all = vec![epic];
-    all.extend(kids);
-    assert_eq!(concern_of(all, "A-1"), Concern::Program);
+    let mut kids = INFRA_TASKS.to_vec();
+    kids.push(("A-4", "story", "As a user, I want to reset my password"));
+    assert_eq!(concern_of(epic_of("A-1", &kids), "A-1"), Concern::Program);
 }
 
 /// Only children with words of their own speak for an epic: one titled "Qux" is its type
 /// again, and the explanation says how many said nothing.
 #[test]
 fn an_epic_takes_after_only_the_children_that_say_something() {
-    let epic = item("A-1", "epic", "Phoenix");
-    let mut kids = vec![
-        item("A-2", "task", "Migrate the session store to Redis Cluster"),
-        item("A-3", "task", "Move cron jobs from EC2 to Kubernetes CronJobs"),
-        item("A-4", "story", "Qux"),
-        item("A-5", "story", "Quux"),
-        item("A-6", "story", "Zork"),
-    ];
-    for k in &mut kids {
-        k.parent = Some("jira:A-1".into());
-    }
-    let mut items = vec![epic];
-    items.extend(kids);
+    let mut kids = INFRA_TASKS.to_vec();
+    kids.extend([("A-4", "story", "Qux"), ("A-5", "story", "Quux"), ("A-6", "story", "Zork")]);
     let classifier = Classifier::from_config(&Config::default()).expect("model");
     let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
-    snap.items = items;
+    snap.items = epic_of("A-1", &kids);
     let out = classifier.classify(&snap);
     assert_eq!(out[0].concern, Concern::Program, "two infrastructure tasks, three silent stories");
     let said: Vec<&str> = out[0].reasons.iter().map(|r| &*r.matched).collect();
@@ -150,13 +146,7 @@ fn an_epic_takes_after_only_the_children_that_say_something() {
     );
 
     // With no child saying anything, an epic does not take after them.
-    let mut silent = vec![item("B-1", "epic", "Phoenix")];
-    for key in ["B-2", "B-3"] {
-        let mut k = item(key, "story", "Qux");
-        k.parent = Some("jira:B-1".into());
-        silent.push(k);
-    }
-    snap.items = silent;
+    snap.items = epic_of("B-1", &[("B-2", "story", "Qux"), ("B-3", "story", "Qux")]);
     let out = classifier.classify(&snap);
     assert!(out[0].reasons.iter().all(|r| &*r.rule != "children"), "{:?}", out[0].reasons);
 }
