@@ -1332,6 +1332,17 @@ mod tests {
         assert_eq!(blended.weights["w:kafka"], want);
         assert!(blended.weights["w:kafka"][1] > lr.weights["w:kafka"][1], "program gains");
         assert_eq!(blended.bias, lr.bias);
+
+        // A feature the regression left out joins only when naive Bayes' share is strong:
+        // `w:kafka` (program's alone) does, `w:the` (in every concern alike) does not.
+        let mut empty = Model::default();
+        let mut with_the = examples;
+        for e in &mut with_the {
+            e.features.push(("w:the".into(), 1.0));
+        }
+        blend_bayes(&mut empty, &with_the, TrainOptions::default());
+        assert!(empty.weights["w:kafka"][1] >= BLEND_FLOOR, "{:?}", empty.weights);
+        assert!(!empty.weights.contains_key("w:the"), "{:?}", empty.weights);
     }
 
     #[test]
