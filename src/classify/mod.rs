@@ -563,19 +563,15 @@ impl Classifier {
                         if explain {
                             let (c, _) = top(&share);
                             let of = share[c.index()] * n as f32;
-                            let silent = kids.len() - n;
+                            let more = match kids.len() - n {
+                                0 => String::new(),
+                                silent => format!(" ({silent} more say nothing the model knows)"),
+                            };
                             reasons.push(reason(
                                 "children",
                                 c,
                                 round2(share[c.index()] as f64),
-                                if silent == 0 {
-                                    format!("{of:.0} of {n} children are {}", c.as_str())
-                                } else {
-                                    format!(
-                                        "{of:.0} of {n} children are {} ({silent} more say nothing the model knows)",
-                                        c.as_str()
-                                    )
-                                },
+                                format!("{of:.0} of {n} children are {}{more}", c.as_str()),
                                 "an item that says little of itself takes after its children",
                             ));
                         }

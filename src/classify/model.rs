@@ -937,11 +937,9 @@ pub(crate) fn blend_bayes(m: &mut Model, examples: &[Example], o: TrainOptions) 
     }
     let nb = train_bayes(examples, o);
     let share = o.bayes_share;
-    // In name order, so the sums are the same on every run.
-    let mut names: Vec<&Box<str>> = nb.weights.keys().collect();
-    names.sort();
-    for f in names {
-        let add = nb.weights[f].map(|v| share * v);
+    // Each feature's sum is its own, so the map's order does not matter.
+    for (f, w) in &nb.weights {
+        let add = w.map(|v| share * v);
         match m.weights.get_mut(f) {
             Some(w) => {
                 for c in 0..3 {
