@@ -1015,7 +1015,7 @@ fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
 
 /// The features that weighed most for the winner against the runner-up (six), and
 /// against it (three), strongest first; function words left out. Found in one pass over
-/// the item's features, each kept only while it is among the strongest.
+/// the item's features a side, each kept only while it is among the strongest.
 fn model_reasons(
     m: &model::Model,
     kept: &[model::Kept],
@@ -1023,65 +1023,65 @@ fn model_reasons(
     second: Concern,
 ) -> Vec<Reason> {
     let (w, r) = (win.index(), second.index());
-    let mut for_win = Strongest::<6>::new(true);
-    let mut against = Strongest::<3>::new(false);
-    for k in kept {
-        let d = (k.weights[w] - k.weights[r]) * k.value;
-        if d >= 0.01 {
-            for_win.offer(d, k.index);
-        } else if -d >= 0.01 {
-            against.offer(-d, k.index);
-        }
-    }
-    let mut out = Vec::with_capacity(for_win.len + against.len);
-    for (top, concern) in [(&for_win.at[..for_win.len], win), (&against.at[..against.len], second)]
-    {
-        for &(d, i) in top {
-            out.push(Reason {
-                rule: "model".into(),
-                concern,
-                weight: round2(d as f64),
-                matched: feature_words(m, i),
-                why: Text::default(),
-            });
-        }
+    let for_win = Strongest::<6>::of(kept, w, r, true);
+    let against = Strongest::<3>::of(kept, r, w, false);
+    let mut out = Vec::with_capacity(for_win.iter().count() + against.iter().count());
+    let for_win = for_win.iter().map(|f| (f, win));
+    for ((d, i), concern) in for_win.chain(against.iter().map(|f| (f, second))) {
+        out.push(Reason {
+            rule: "model".into(),
+            concern,
+            weight: round2(d as f64),
+            matched: feature_words(m, i),
+            why: Text::default(),
+        });
     }
     out
 }
 
-/// The `N` strongest of the features offered, strongest first; on a tie, by name (the
-/// model's features are indexed in name order): A to Z for the winner, Z to A against.
+/// The `N` strongest of the features offered (of at least 0.01), strongest first; on a
+/// tie, by name (the model's features are indexed in name order): A to Z for the winner,
+/// Z to A against. Each is kept as one number, its strength's bits above its tie-break, so
+/// keeping the strongest is a row of min/max with no branch to guess (which features make
+/// the cut is data the processor cannot predict).
 struct Strongest<const N: usize> {
-    at: [(f32, u32); N],
-    len: usize,
+    at: [u64; N],
     a_to_z: bool,
 }
 
 impl<const N: usize> Strongest<N> {
     fn new(a_to_z: bool) -> Self {
-        Strongest { at: [(0.0, 0); N], len: 0, a_to_z }
+        Strongest { at: [0; N], a_to_z }
     }
 
-    fn before(&self, a: (f32, u32), b: (f32, u32)) -> bool {
-        match a.0.total_cmp(&b.0) {
-            std::cmp::Ordering::Greater => true,
-            std::cmp::Ordering::Less => false,
-            std::cmp::Ordering::Equal => (a.1 < b.1) == self.a_to_z,
+    /// The strongest of `kept` for concern `a` over `b`: `(weight of a − weight of b) ×
+    /// value`.
+    fn of(kept: &[model::Kept], a: usize, b: usize, a_to_z: bool) -> Self {
+        let mut top = Strongest::new(a_to_z);
+        for k in kept {
+            top.offer((k.weights[a] - k.weights[b]) * k.value, k.index);
         }
+        top
     }
 
     fn offer(&mut self, strength: f32, feature: u32) {
-        let x = (strength, feature);
-        if self.len == N && !self.before(x, self.at[N - 1]) {
-            return;
+        // A positive float's bits order as the float does; 0 is an empty place.
+        let tie = if self.a_to_z { !feature } else { feature };
+        let key = (u64::from(strength.to_bits()) << 32) | u64::from(tie);
+        let mut k = if strength >= 0.01 { key } else { 0 };
+        for place in &mut self.at {
+            let kept = (*place).max(k);
+            k = (*place).min(k);
+            *place = kept;
         }
-        let mut j = self.len.min(N - 1);
-        self.len = (self.len + 1).min(N);
-        while j > 0 && self.before(x, self.at[j - 1]) {
-            self.at[j] = self.at[j - 1];
-            j -= 1;
-        }
-        self.at[j] = x;
+    }
+
+    /// Strength and feature, strongest first.
+    fn iter(&self) -> impl Iterator<Item = (f32, u32)> + '_ {
+        self.at.iter().take_while(|&&k| k != 0).map(|&k| {
+            let tie = k as u32;
+            (f32::from_bits((k >> 32) as u32), if self.a_to_z { !tie } else { tie })
+        })
     }
 }
 
@@ -1286,18 +1286,20 @@ mod tests {
             let a_to_z = round % 2 == 0;
             let n = (next() % 40) as usize;
             // Few distinct strengths, so that ties are common.
-            let offered: Vec<(f32, u32)> =
-                (0..n).map(|_| ((next() % 8) as f32 * 0.25, (next() % 30) as u32)).collect();
+            // and some too weak to count (below 0.01).
+            let offered: Vec<(f32, u32)> = (0..n)
+                .map(|_| ((next() % 8) as f32 * 0.25 + 0.005, (next() % 30) as u32))
+                .collect();
             let mut top = Strongest::<6>::new(a_to_z);
             for &(s, i) in &offered {
                 top.offer(s, i);
             }
-            let mut sorted = offered.clone();
+            let mut sorted: Vec<_> = offered.iter().copied().filter(|o| o.0 >= 0.01).collect();
             sorted.sort_by(|a, b| {
                 b.0.total_cmp(&a.0).then(if a_to_z { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) })
             });
             sorted.truncate(6);
-            assert_eq!(&top.at[..top.len], &sorted[..], "offered {offered:?}");
+            assert_eq!(top.iter().collect::<Vec<_>>(), sorted, "offered {offered:?}");
         }
     }
 
