@@ -906,6 +906,9 @@ pub(crate) struct TrainOptions {
     /// How much of naive Bayes' log-count ratios is added to logistic regression's
     /// weights ([`blend_bayes`]); 0 for logistic regression alone.
     pub bayes_share: f32,
+    /// L2 pull of the bias towards the prior's: none when training from scratch; when
+    /// adapting, what keeps a few labels from swinging the whole tracker to one concern.
+    pub bias_l2: f32,
 }
 
 impl Default for TrainOptions {
@@ -917,6 +920,7 @@ impl Default for TrainOptions {
             rate: 0.5,
             balance: true,
             bayes_share: 0.1,
+            bias_l2: 0.0,
         }
     }
 }
@@ -956,6 +960,7 @@ pub(crate) fn blend_bayes(m: &mut Model, examples: &[Example], o: TrainOptions) 
 }
 
 /// One labelled example: its features, concern and weight.
+#[derive(Clone)]
 pub(crate) struct Example {
     pub features: Vec<(Box<str>, f32)>,
     pub concern: Concern,
@@ -1029,8 +1034,9 @@ pub(crate) fn train_logistic(
             }
         }
         for c in 0..3 {
-            bsq[c] += gb[c] * gb[c];
-            b[c] -= o.rate * gb[c] / bsq[c].sqrt();
+            let g = gb[c] + o.bias_l2 * (b[c] - prior_b[c]);
+            bsq[c] += g * g;
+            b[c] -= o.rate * g / bsq[c].sqrt();
         }
         for i in 0..names.len() {
             for c in 0..3 {

@@ -220,6 +220,11 @@ pub struct EvalArgs {
     #[arg(long, value_enum, default_value_t = AlgorithmArg::Logistic)]
     pub algorithm: AlgorithmArg,
 
+    /// With --corpus: also adapt each held-out tracker's model with N of its own
+    /// labelled items, as `rolecall train` does, and measure both on its other items
+    #[arg(long, value_name = "N", requires = "corpus")]
+    pub adapt: Option<usize>,
+
     #[command(flatten)]
     pub sources: SourceArgs,
 
@@ -403,16 +408,27 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 use crate::classify::corpus;
                 let rows = corpus::read_dir(std::path::Path::new(dir))?;
                 let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
-                let (cv, _) = corpus::cross_validate(
-                    &rows,
-                    &examples,
-                    &by_rules,
-                    args.algorithm.into(),
-                    Default::default(),
-                );
-                let text = match args.format {
-                    ClassifyFormat::Table => cv.to_text(args.misses),
-                    ClassifyFormat::Json => crate::render::json::to_json(&cv)?,
+                let algorithm = args.algorithm.into();
+                let o = Default::default();
+                let (cv, _) = corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o);
+                let adapted =
+                    args.adapt.map(|n| corpus::adapt_each(&rows, &examples, n, algorithm, o));
+                if let Some(a) = adapted.as_ref().filter(|a| a.trackers == 0) {
+                    return Err(Error::Usage(format!(
+                        "no tracker in {dir} has {} items or more to adapt with {} of them and measure on the rest: pass a smaller --adapt",
+                        a.labels + corpus::ADAPT_MIN_REST,
+                        a.labels
+                    )));
+                }
+                let text = match (args.format, &adapted) {
+                    (ClassifyFormat::Table, None) => cv.to_text(args.misses),
+                    (ClassifyFormat::Table, Some(a)) => {
+                        format!("{}\n{}", a.to_text(), cv.to_text(args.misses))
+                    }
+                    (ClassifyFormat::Json, None) => crate::render::json::to_json(&cv)?,
+                    (ClassifyFormat::Json, Some(a)) => crate::render::json::to_json(
+                        &serde_json::json!({ "cross_validation": cv, "adapted": a }),
+                    )?,
                 };
                 return write_stdout(out, &text);
             }

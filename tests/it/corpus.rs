@@ -125,6 +125,42 @@ fn cross_validation_measures_the_model_against_the_rules() {
     }
 }
 
+/// Adapting to a tracker's own labels (what `rolecall train` does) must pay on that
+/// tracker's other items: ten real trackers, each held out in turn, the model trained on
+/// the other nine, then adapted with 20 of the held-out tracker's labelled items.
+#[test]
+fn adapting_to_a_trackers_own_labels_pays_on_its_other_items() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let large = corpus().into_iter().filter(|(_, rows)| rows.len() >= 100).take(10);
+    let mut items = 0;
+    for (name, rows) in large {
+        items += rows.len() - 20;
+        let from = root().join("fixtures/corpus").join(&name);
+        std::fs::copy(from, dir.path().join(&name)).expect("copied");
+    }
+    let d = dir.path().display().to_string();
+    let args = ["eval", "--corpus", &d, "--adapt", "20", "--format", "json"];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let a = &r["adapted"];
+    assert_eq!((a["labels"].as_u64(), a["trackers"].as_u64()), (Some(20), Some(10)), "{a}");
+    assert_eq!(a["items"].as_u64(), Some(items as u64), "measured on the other items only");
+    let f = |k: &str| a[k].as_f64().unwrap_or_else(|| panic!("{k}"));
+    assert!(f("after_mean_accuracy") >= f("before_mean_accuracy") + 0.05, "{a}");
+    assert!(f("after_macro_f1") >= f("before_macro_f1") + 0.05, "{a}");
+    assert!(r["cross_validation"]["mean_accuracy"].is_f64(), "{out}");
+
+    // More labels than a tracker can spare is an error that says what to do.
+    let args = ["eval", "--corpus", &d, "--adapt", "500"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.lines().next(),
+        Some(format!("error: no tracker in {d} has 520 items or more to adapt with 500 of them and measure on the rest: pass a smaller --adapt").as_str())
+    );
+}
+
 fn org_export(dir: &std::path::Path) -> String {
     let mut csv = String::from("Summary,Issue key,Issue Type,Status,Labels,Labels\n");
     for i in 1..=8 {
