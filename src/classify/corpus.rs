@@ -375,7 +375,8 @@ pub(crate) struct AdaptReport {
     pub trackers: usize,
     /// Their other items, on which both models are measured.
     pub items: usize,
-    /// The model trained on the other trackers, alone (no rules), on those items.
+    /// The model trained on the other trackers, alone (no rules), on those items: the
+    /// mean of each tracker's accuracy, and macro-F1 over all of them together.
     pub before_mean_accuracy: f64,
     pub before_macro_f1: f64,
     /// The same model adapted with the tracker's labelled items, as `rolecall train` does.
@@ -386,6 +387,15 @@ pub(crate) struct AdaptReport {
 /// Items a tracker must have beyond the labels to be measured.
 pub(crate) const ADAPT_MIN_REST: usize = 20;
 
+/// The trackers of `rows` (in order) with enough items to adapt with `labels` of them
+/// and measure on the rest.
+pub(crate) fn adaptable(rows: &[Row], labels: usize) -> Vec<&str> {
+    let mut trackers: Vec<&str> = rows.iter().map(|r| r.tracker.as_str()).collect();
+    trackers.dedup();
+    let size = |t: &str| rows.iter().filter(|r| r.tracker == t).count();
+    trackers.into_iter().filter(|t| size(t) >= labels + ADAPT_MIN_REST).collect()
+}
+
 /// Leave-one-tracker-out, then, for each held-out tracker, the fold's model adapted with
 /// `labels` of the tracker's own labelled items (as `rolecall train` adapts the built-in
 /// model: pulled towards the prior with [`ADAPT_L2`]) and both measured on the tracker's
@@ -395,15 +405,9 @@ pub(crate) fn adapt_each(
     rows: &[Row],
     examples: &[Example],
     labels: usize,
-    algorithm: Algorithm,
     o: TrainOptions,
 ) -> AdaptReport {
-    let mut trackers: Vec<&str> = rows.iter().map(|r| r.tracker.as_str()).collect();
-    trackers.dedup();
-    let folds: Vec<&str> = trackers
-        .into_iter()
-        .filter(|t| rows.iter().filter(|r| r.tracker == *t).count() >= labels + ADAPT_MIN_REST)
-        .collect();
+    let folds = adaptable(rows, labels);
     let per_fold = crate::par::map_with(
         &folds,
         1,
@@ -415,7 +419,8 @@ pub(crate) fn adapt_each(
                 .filter(|(r, _)| r.tracker != *held)
                 .map(|(_, e)| e.clone())
                 .collect();
-            let base = self::train(&train, algorithm, o);
+            // The shipped learner, which `rolecall train` adapts.
+            let base = self::train(&train, Algorithm::Logistic, o);
             let mut own: Vec<usize> =
                 (0..rows.len()).filter(|&i| rows[i].tracker == *held).collect();
             own.sort_by_key(|&i| (model::hash_parts(&[&rows[i].item.key]), i));
@@ -434,30 +439,26 @@ pub(crate) fn adapt_each(
             (predict_with(&base), predict_with(adapted))
         },
     );
-    // Each tracker's accuracy and macro-F1, before and after, then their means.
+    // Accuracy: each tracker's, averaged (as the headline's mean accuracy). Macro-F1:
+    // over all the trackers' items together (as the headline's).
     let n = per_fold.len().max(1) as f64;
-    let mut sum = [0f64; 4];
-    for (before, after) in &per_fold {
-        let ((a0, _, f0), (a1, _, f1)) = (scores(before), scores(after));
-        for (s, v) in sum.iter_mut().zip([a0, f0, a1, f1]) {
-            *s += v / n;
-        }
-    }
-    let pooled = |second: bool| {
+    let mean_accuracy = |after: bool| {
+        let of = |f: &(Vec<Prediction>, Vec<Prediction>)| scores(if after { &f.1 } else { &f.0 }).0;
+        per_fold.iter().map(of).sum::<f64>() / n
+    };
+    let pooled_macro_f1 = |after: bool| {
         let all: Vec<Prediction> =
-            per_fold.iter().flat_map(|f| if second { &f.1 } else { &f.0 }).copied().collect();
+            per_fold.iter().flat_map(|f| if after { &f.1 } else { &f.0 }).copied().collect();
         scores(&all).2
     };
-    sum[1] = pooled(false);
-    sum[3] = pooled(true);
     AdaptReport {
         labels,
         trackers: per_fold.len(),
         items: per_fold.iter().map(|f| f.0.len()).sum(),
-        before_mean_accuracy: sum[0],
-        before_macro_f1: sum[1],
-        after_mean_accuracy: sum[2],
-        after_macro_f1: sum[3],
+        before_mean_accuracy: mean_accuracy(false),
+        before_macro_f1: pooled_macro_f1(false),
+        after_mean_accuracy: mean_accuracy(true),
+        after_macro_f1: pooled_macro_f1(true),
     }
 }
 
@@ -466,7 +467,7 @@ impl AdaptReport {
         format!(
             "adapted with {} labelled items of each tracker (as `rolecall train` adapts), {} trackers \
              with {} items or more: on their other {} items, the model alone\n\
-             mean accuracy {:.3} -> {:.3}, macro-F1 {:.3} -> {:.3}\n",
+             mean accuracy {:.3} -> {:.3}, macro-F1 (pooled) {:.3} -> {:.3}\n",
             self.labels,
             self.trackers,
             self.labels + ADAPT_MIN_REST,

@@ -1287,8 +1287,10 @@ mod tests {
             let n = (next() % 40) as usize;
             // Few distinct strengths, so that ties are common.
             // and some too weak to count (below 0.01).
+            // Feature numbers near the top of the range too (the tie-break is inverted).
+            let base = if round % 3 == 0 { u32::MAX - 40 } else { 0 };
             let offered: Vec<(f32, u32)> = (0..n)
-                .map(|_| ((next() % 8) as f32 * 0.25 + 0.005, (next() % 30) as u32))
+                .map(|_| ((next() % 8) as f32 * 0.25 + 0.005, base + (next() % 30) as u32))
                 .collect();
             let mut top = Strongest::<6>::new(a_to_z);
             for &(s, i) in &offered {

@@ -220,8 +220,9 @@ pub struct EvalArgs {
     #[arg(long, value_enum, default_value_t = AlgorithmArg::Logistic)]
     pub algorithm: AlgorithmArg,
 
-    /// With --corpus: also adapt each held-out tracker's model with N of its own
-    /// labelled items, as `rolecall train` does, and measure both on its other items
+    /// With --corpus: also adapt each held-out tracker's model (logistic, as shipped) with
+    /// N of its own labelled items, as `rolecall train` does, and measure both on its
+    /// other items
     #[arg(long, value_name = "N", requires = "corpus")]
     pub adapt: Option<usize>,
 
@@ -407,19 +408,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             if let Some(dir) = &args.corpus {
                 use crate::classify::corpus;
                 let rows = corpus::read_dir(std::path::Path::new(dir))?;
+                // Checked before the (slow) cross-validation runs.
+                if let Some(n) = args.adapt.filter(|&n| corpus::adaptable(&rows, n).is_empty()) {
+                    return Err(Error::Usage(format!(
+                        "no tracker in {dir} has {} items or more to adapt with {n} of them and measure on the rest: pass a smaller --adapt",
+                        n + corpus::ADAPT_MIN_REST
+                    )));
+                }
                 let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
                 let algorithm = args.algorithm.into();
                 let o = Default::default();
                 let (cv, _) = corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o);
-                let adapted =
-                    args.adapt.map(|n| corpus::adapt_each(&rows, &examples, n, algorithm, o));
-                if let Some(a) = adapted.as_ref().filter(|a| a.trackers == 0) {
-                    return Err(Error::Usage(format!(
-                        "no tracker in {dir} has {} items or more to adapt with {} of them and measure on the rest: pass a smaller --adapt",
-                        a.labels + corpus::ADAPT_MIN_REST,
-                        a.labels
-                    )));
-                }
+                let adapted = args.adapt.map(|n| corpus::adapt_each(&rows, &examples, n, o));
                 let text = match (args.format, &adapted) {
                     (ClassifyFormat::Table, None) => cv.to_text(args.misses),
                     (ClassifyFormat::Table, Some(a)) => {
