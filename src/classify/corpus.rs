@@ -287,6 +287,18 @@ pub(crate) struct CvMiss {
     pub title: String,
 }
 
+/// The trackers of `rows`, in order (a tracker's rows are together).
+fn trackers(rows: &[Row]) -> Vec<&str> {
+    let mut trackers: Vec<&str> = rows.iter().map(|r| r.tracker.as_str()).collect();
+    trackers.dedup();
+    trackers
+}
+
+/// The examples of every tracker but `held`: a fold's training set.
+fn all_but(rows: &[Row], examples: &[Example], held: &str) -> Vec<Example> {
+    rows.iter().zip(examples).filter(|(r, _)| r.tracker != held).map(|(_, e)| e.clone()).collect()
+}
+
 /// Leave-one-tracker-out: for each tracker, train on the others and predict it.
 pub(crate) fn cross_validate(
     rows: &[Row],
@@ -295,29 +307,13 @@ pub(crate) fn cross_validate(
     algorithm: Algorithm,
     o: TrainOptions,
 ) -> (CvReport, Vec<Prediction>) {
-    let mut trackers: Vec<&str> = rows.iter().map(|r| r.tracker.as_str()).collect();
-    trackers.dedup();
-    let folds: Vec<&str> = trackers.clone();
+    let folds = trackers(rows);
     let per_fold = crate::par::map_with(
         &folds,
         1,
         || (),
         |_, held| {
-            let train: Vec<&Example> = rows
-                .iter()
-                .zip(examples)
-                .filter(|(r, _)| r.tracker != *held)
-                .map(|(_, e)| e)
-                .collect();
-            let train: Vec<Example> = train
-                .into_iter()
-                .map(|e| Example {
-                    features: e.features.clone(),
-                    concern: e.concern,
-                    weight: e.weight,
-                })
-                .collect();
-            let m = self::train(&train, algorithm, o);
+            let m = self::train(&all_but(rows, examples, held), algorithm, o);
             rows.iter()
                 .enumerate()
                 .filter(|(_, r)| r.tracker == *held)
@@ -390,10 +386,8 @@ pub(crate) const ADAPT_MIN_REST: usize = 20;
 /// The trackers of `rows` (in order) with enough items to adapt with `labels` of them
 /// and measure on the rest.
 pub(crate) fn adaptable(rows: &[Row], labels: usize) -> Vec<&str> {
-    let mut trackers: Vec<&str> = rows.iter().map(|r| r.tracker.as_str()).collect();
-    trackers.dedup();
     let size = |t: &str| rows.iter().filter(|r| r.tracker == t).count();
-    trackers.into_iter().filter(|t| size(t) >= labels + ADAPT_MIN_REST).collect()
+    trackers(rows).into_iter().filter(|t| size(t) >= labels + ADAPT_MIN_REST).collect()
 }
 
 /// Leave-one-tracker-out, then, for each held-out tracker, the fold's model adapted with
@@ -413,14 +407,8 @@ pub(crate) fn adapt_each(
         1,
         || (),
         |_, held| {
-            let train: Vec<Example> = rows
-                .iter()
-                .zip(examples)
-                .filter(|(r, _)| r.tracker != *held)
-                .map(|(_, e)| e.clone())
-                .collect();
             // The shipped learner, which `rolecall train` adapts.
-            let base = self::train(&train, Algorithm::Logistic, o);
+            let base = self::train(&all_but(rows, examples, held), Algorithm::Logistic, o);
             let mut own: Vec<usize> =
                 (0..rows.len()).filter(|&i| rows[i].tracker == *held).collect();
             own.sort_by_key(|&i| (model::hash_parts(&[&rows[i].item.key]), i));
@@ -442,13 +430,17 @@ pub(crate) fn adapt_each(
     // Accuracy: each tracker's, averaged (as the headline's mean accuracy). Macro-F1:
     // over all the trackers' items together (as the headline's).
     let n = per_fold.len().max(1) as f64;
-    let mean_accuracy = |after: bool| {
-        let of = |f: &(Vec<Prediction>, Vec<Prediction>)| scores(if after { &f.1 } else { &f.0 }).0;
-        per_fold.iter().map(of).sum::<f64>() / n
-    };
+    fn side(f: &(Vec<Prediction>, Vec<Prediction>), after: bool) -> &[Prediction] {
+        if after {
+            &f.1
+        } else {
+            &f.0
+        }
+    }
+    let mean_accuracy =
+        |after: bool| per_fold.iter().map(|f| scores(side(f, after)).0).sum::<f64>() / n;
     let pooled_macro_f1 = |after: bool| {
-        let all: Vec<Prediction> =
-            per_fold.iter().flat_map(|f| if after { &f.1 } else { &f.0 }).copied().collect();
+        let all: Vec<Prediction> = per_fold.iter().flat_map(|f| side(f, after)).copied().collect();
         scores(&all).2
     };
     AdaptReport {

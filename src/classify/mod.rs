@@ -1285,9 +1285,9 @@ mod tests {
         for round in 0..2000 {
             let a_to_z = round % 2 == 0;
             let n = (next() % 40) as usize;
-            // Few distinct strengths, so that ties are common.
-            // and some too weak to count (below 0.01).
-            // Feature numbers near the top of the range too (the tie-break is inverted).
+            // Few distinct strengths, so that ties are common, and some too weak to count
+            // (below 0.01); feature numbers near the top of the range too (the tie-break
+            // is inverted).
             let base = if round % 3 == 0 { u32::MAX - 40 } else { 0 };
             let offered: Vec<(f32, u32)> = (0..n)
                 .map(|_| ((next() % 8) as f32 * 0.25 + 0.005, base + (next() % 30) as u32))
