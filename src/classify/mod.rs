@@ -295,12 +295,18 @@ impl Classifier {
     /// [`Classifier::concerns_given`], to classify several snapshots of the same items
     /// (the weeks of a backfill) scanning each text once.
     pub(crate) fn text_hits(&self, items: &[Item]) -> Vec<Box<[u8]>> {
-        crate::par::map_with(
-            items,
-            4096,
+        let n = self.rules.rules.len();
+        let batches: Vec<&[Item]> = items.chunks(BATCH).collect();
+        let hits = crate::par::map_with(
+            &batches,
+            4096 / BATCH,
             || self.rules.scratch(),
-            |scratch, item| self.hits(item, scratch).into_boxed_slice(),
-        )
+            |scratch, batch| {
+                let hits = self.hits(batch, scratch);
+                (0..batch.len()).map(|k| Box::from(&hits[k * n..(k + 1) * n])).collect::<Vec<_>>()
+            },
+        );
+        hits.into_iter().flatten().collect()
     }
 
     /// [`Classifier::concerns`] with each item's text hits given, in item order.
@@ -754,13 +760,26 @@ impl Classifier {
         reasons: bool,
         hits: Option<&[&[u8]]>,
     ) -> Vec<Scored> {
-        let indexed: Vec<usize> = (0..items.len()).collect();
-        crate::par::map_with(
-            &indexed,
-            4096,
+        let n = self.rules.rules.len();
+        let given = |i: usize| hits.and_then(|h| h.get(i)).copied().filter(|h| h.len() == n);
+        let batches: Vec<(usize, &[Item])> =
+            items.chunks(BATCH).enumerate().map(|(b, batch)| (b * BATCH, batch)).collect();
+        let scored = crate::par::map_with(
+            &batches,
+            4096 / BATCH,
             || self.rules.scratch(),
-            |scratch, &i| self.score_item(items, i, hits, ctx, reasons, scratch),
-        )
+            |scratch, &(start, batch)| {
+                let all_given = (start..start + batch.len()).all(|i| given(i).is_some());
+                let scanned = if all_given { Vec::new() } else { self.hits(batch, scratch) };
+                let mut out = Vec::with_capacity(batch.len());
+                for (k, item) in batch.iter().enumerate() {
+                    let h = given(start + k).unwrap_or_else(|| &scanned[k * n..(k + 1) * n]);
+                    out.push(self.score_from(item, h, ctx, reasons, scratch));
+                }
+                out
+            },
+        );
+        scored.into_iter().flatten().collect()
     }
 
     /// Item `i`'s rule scores, from its text hits when given (for this rule set), else
@@ -778,7 +797,7 @@ impl Classifier {
         match hits.and_then(|h| h.get(i)).filter(|h| h.len() == self.rules.rules.len()) {
             Some(h) => self.score_from(item, h, ctx, explain, scratch),
             None => {
-                let h = self.hits(item, scratch);
+                let h = self.hits(std::slice::from_ref(item), scratch);
                 self.score_from(item, &h, ctx, explain, scratch)
             }
         }
@@ -847,28 +866,35 @@ impl Classifier {
         None
     }
 
-    /// Every rule that matches `item`, summed per concern.
-    /// Per rule: which of its label, title and body conditions the item meets, each found
-    /// for all rules at once (a label index, one regex scan per text).
-    fn hits(&self, item: &Item, scratch: &mut rules::Scratch) -> Vec<u8> {
+    /// Per item of `items`, per rule: which of the rule's label, title and body
+    /// conditions the item meets, `rules.len()` bytes an item one after another. Each is
+    /// found for all rules at once: labels through an index, texts by the rules' automata,
+    /// several texts side by side.
+    fn hits(&self, items: &[Item], scratch: &mut rules::Scratch) -> Vec<u8> {
         let rs = &self.rules;
-        let mut hits = vec![0u8; rs.rules.len()];
-        rs.match_title(scratch, &item.title, |r| hits[r] |= TITLE);
-        if !item.body.is_empty() {
-            // Long bodies are mostly logs and templates; the first part says what it is.
-            rs.match_body(scratch, crate::text::prefix_chars(&item.body, 4000), |r| {
-                hits[r] |= BODY
-            });
-        }
-        for label in &item.labels {
-            let lower;
-            let label = if label.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
-                lower = label.to_lowercase();
-                lower.as_str()
-            } else {
-                label.as_str()
-            };
-            rs.label_rules(label, |r| hits[r] |= LABEL);
+        let n = rs.rules.len();
+        let mut hits = vec![0u8; n * items.len()];
+        let titles: Vec<&str> = items.iter().map(|item| item.title.as_str()).collect();
+        rs.match_titles(scratch, &titles, |k, r| hits[k * n + r] |= TITLE);
+        // Long bodies are mostly logs and templates; the first part says what it is.
+        let (with_body, bodies): (Vec<usize>, Vec<&str>) = items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| !item.body.is_empty())
+            .map(|(k, item)| (k, crate::text::prefix_chars(&item.body, 4000)))
+            .unzip();
+        rs.match_bodies(scratch, &bodies, |k, r| hits[with_body[k] * n + r] |= BODY);
+        for (k, item) in items.iter().enumerate() {
+            for label in &item.labels {
+                let lower;
+                let label = if label.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                    lower = label.to_lowercase();
+                    lower.as_str()
+                } else {
+                    label.as_str()
+                };
+                rs.label_rules(label, |r| hits[k * n + r] |= LABEL);
+            }
         }
         hits
     }
@@ -971,6 +997,10 @@ impl Classifier {
         (scores, reasons, fired)
     }
 }
+
+/// Items scanned together ([`Classifier::hits`]): enough to keep the automata's lanes
+/// full, few enough that their texts stay in cache.
+const BATCH: usize = 64;
 
 /// An item's rule scores, the reasons behind them, and which rules matched.
 type Scored = (Scores, Vec<Reason>, Vec<u16>);
