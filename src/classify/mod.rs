@@ -909,7 +909,8 @@ impl Classifier {
         scratch: &mut rules::Scratch,
     ) -> Scored {
         let rs = &self.rules;
-        let facts = ctx.facts(item);
+        // The item's structural facts, found when a rule first asks.
+        let mut facts = None;
         let mut fired: Vec<u16> = Vec::new();
 
         let mut scores = Scores::default();
@@ -923,18 +924,23 @@ impl Classifier {
             };
         }
         'rules: for (i, rule) in rs.rules.iter().enumerate() {
+            // Most rules fail on a label, title or body they did not find: passed over
+            // before anything else about them is checked.
+            let h = hits[i];
+            if (!rule.labels.is_empty() && h & LABEL == 0)
+                || (rule.title.is_some() && h & TITLE == 0)
+                || (rule.body.is_some() && h & BODY == 0)
+                || (rule.text.is_some() && h & (TITLE | BODY) == 0)
+            {
+                continue;
+            }
             let mut matched: Vec<String> = Vec::new();
-            if !rule.labels.is_empty() {
-                if hits[i] & LABEL == 0 {
-                    continue;
-                }
-                if explain {
-                    let original = item.labels.iter().find(|l| {
-                        let l = l.to_lowercase();
-                        rule.labels.iter().any(|p| p.matches(&l))
-                    });
-                    note!(matched, format!("label \"{}\"", original.map_or("", |s| s.as_str())));
-                }
+            if !rule.labels.is_empty() && explain {
+                let original = item.labels.iter().find(|l| {
+                    let l = l.to_lowercase();
+                    rule.labels.iter().any(|p| p.matches(&l))
+                });
+                note!(matched, format!("label \"{}\"", original.map_or("", |s| s.as_str())));
             }
             if !rule.kinds.is_empty() {
                 if !rule.kinds.iter().any(|k| *k == item.kind) {
@@ -943,28 +949,20 @@ impl Classifier {
                 note!(matched, format!("kind {}", item.kind));
             }
             if let Some(re) = &rule.title {
-                if hits[i] & TITLE == 0 {
-                    continue;
-                }
                 note!(matched, found("title", re.get(), &item.title));
             }
             if let Some(re) = &rule.body {
-                if hits[i] & BODY == 0 {
-                    continue;
-                }
                 note!(matched, found("body", re.get(), &item.body));
             }
             let mut weight = rule.weight;
             if let Some(re) = &rule.text {
-                if hits[i] & TITLE != 0 {
+                if h & TITLE != 0 {
                     note!(matched, found("title", re.get(), &item.title));
-                } else if hits[i] & BODY != 0 {
+                } else {
                     // A body mentions everything sooner or later; the title says what
                     // the item is. A body-only match counts half.
                     note!(matched, found("body", re.get(), &item.body));
                     weight *= BODY_ONLY_FACTOR;
-                } else {
-                    continue;
                 }
             }
             for (name, re) in &rule.fields {
@@ -976,8 +974,8 @@ impl Classifier {
                     None => continue 'rules,
                 }
             }
-            for fact in &rule.has {
-                if !facts.contains(fact) {
+            for &fact in &rule.has {
+                if *facts.get_or_insert_with(|| ctx.facts(item)) & fact_bit(fact) == 0 {
                     continue 'rules;
                 }
                 note!(matched, fact.describe().to_string());
@@ -1001,6 +999,11 @@ impl Classifier {
 /// Items scanned together ([`Classifier::hits`]): enough to keep the automata's lanes
 /// full, few enough that their texts stay in cache.
 const BATCH: usize = 64;
+
+/// A structural fact's bit in [`Context::facts`].
+fn fact_bit(fact: Fact) -> u16 {
+    1 << fact as u16
+}
 
 /// An item's rule scores, the reasons behind them, and which rules matched.
 type Scored = (Scores, Vec<Reason>, Vec<u16>);
@@ -1247,11 +1250,12 @@ impl<'a> Context<'a> {
         Context { index, children, items }
     }
 
-    fn facts(&self, item: &Item) -> Vec<Fact> {
-        let mut f = Vec::new();
+    /// The item's structural facts, one bit each ([`fact_bit`]).
+    fn facts(&self, item: &Item) -> u16 {
+        let mut f = 0;
         let mut push = |cond: bool, fact| {
             if cond {
-                f.push(fact)
+                f |= fact_bit(fact);
             }
         };
         push(item.due.is_some(), Fact::Due);
