@@ -79,22 +79,25 @@ pub struct Reason {
 /// The text of a [`Reason`], read as a `str`: written once and shared by every reason
 /// that says it (a rule's name, a model feature in words). The built-in model's words
 /// are borrowed for the life of the program, so most reasons cost neither an allocation
-/// nor a reference count: 100k items have some 860,000 reasons.
+/// nor a reference count: 100k items have some 860,000 reasons. Two words wide (a
+/// shared text is one pointer, to its boxed `str`), so a reason is 64 bytes, not 88.
 #[derive(Clone)]
 pub struct Text(TextRepr);
 
 #[derive(Clone)]
 enum TextRepr {
     Static(&'static str),
-    Shared(Arc<str>),
+    Shared(Arc<Box<str>>),
 }
+
+const _: () = assert!(std::mem::size_of::<Text>() == 16 && std::mem::size_of::<Reason>() <= 64);
 
 impl std::ops::Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
         match &self.0 {
             TextRepr::Static(s) => s,
-            TextRepr::Shared(s) => s,
+            TextRepr::Shared(s) => &s[..],
         }
     }
 }
@@ -144,14 +147,15 @@ impl From<&'static str> for Text {
 }
 
 impl From<Arc<str>> for Text {
+    /// Copies the text (a shared text is held as one pointer).
     fn from(s: Arc<str>) -> Text {
-        Text(TextRepr::Shared(s))
+        Text::from(String::from(&*s))
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(TextRepr::Shared(s.into()))
+        Text(TextRepr::Shared(Arc::new(s.into_boxed_str())))
     }
 }
 
@@ -984,11 +988,11 @@ impl Classifier {
             fired.push(i as u16);
             if explain {
                 reasons.push(Reason {
-                    rule: Arc::clone(&rule.name).into(),
+                    rule: rule.name.clone(),
                     concern: rule.concern,
                     weight,
                     matched: matched.join(", ").into(),
-                    why: Arc::clone(&rule.why).into(),
+                    why: rule.why.clone(),
                 });
             }
         }
@@ -1127,7 +1131,7 @@ fn feature_words(m: &model::Model, feature: u32) -> Text {
             let words: &'static str = builtin.described(feature);
             words.into()
         }
-        _ => Arc::clone(m.described(feature)).into(),
+        _ => m.described(feature).clone(),
     }
 }
 

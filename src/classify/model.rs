@@ -574,7 +574,7 @@ pub(crate) struct Model {
     /// Whether each feature (by index) is a function word ([`is_filler`]).
     filler: Vec<bool>,
     /// Each feature in words ([`describe`]), written when first asked for.
-    words: Box<[std::sync::OnceLock<std::sync::Arc<str>>]>,
+    words: Box<[std::sync::OnceLock<super::Text>]>,
 }
 
 /// A feature an item has, as [`Model::score_keeping`] keeps it for `explain`: its index
@@ -695,7 +695,7 @@ impl Model {
     }
 
     /// A feature in words ([`describe`]), by its index: written once, then shared.
-    pub(crate) fn described(&self, i: u32) -> &std::sync::Arc<str> {
+    pub(crate) fn described(&self, i: u32) -> &super::Text {
         let i = i as usize;
         self.words[i].get_or_init(|| describe(&self.names[i]).into())
     }

@@ -75,10 +75,10 @@ pub(crate) fn merge(defaults: Vec<RuleDef>, user: &[RuleDef]) -> Vec<RuleDef> {
 /// A compiled rule.
 #[derive(Debug)]
 pub struct Rule {
-    pub name: std::sync::Arc<str>,
+    pub name: super::Text,
     pub concern: Concern,
     pub weight: f64,
-    pub why: std::sync::Arc<str>,
+    pub why: super::Text,
     pub labels: Vec<LabelPattern>,
     pub kinds: Vec<String>,
     pub title: Option<LazyRegex>,
@@ -341,10 +341,10 @@ fn check_rule(def: &RuleDef, origin: &Origin, field_slots: &mut usize) -> Result
         ));
     }
     Ok(Rule {
-        name: def.name.as_str().into(),
+        name: def.name.clone().into(),
         concern,
         weight,
-        why: def.why.as_deref().unwrap_or_default().into(),
+        why: def.why.clone().unwrap_or_default().into(),
         labels: def.labels.iter().map(|l| LabelPattern::parse(l)).collect(),
         kinds: def.kinds.iter().map(|k| crate::model::kind::normalise(k)).collect(),
         title,
