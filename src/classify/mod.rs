@@ -146,6 +146,28 @@ impl From<&'static str> for Text {
     }
 }
 
+impl Text {
+    /// The text kept for the life of the program, once for each distinct text: for the
+    /// few dozen names and explanations of a configuration's rules, which every reason
+    /// they give repeats. A reason then costs no reference count; two cores counting
+    /// references to the same rule names was a quarter of writing rules' reasons.
+    pub(crate) fn interned(s: &str) -> Text {
+        static KEPT: std::sync::Mutex<Option<rustc_hash::FxHashSet<&'static str>>> =
+            std::sync::Mutex::new(None);
+        let mut kept = KEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let kept = kept.get_or_insert_with(Default::default);
+        let s = match kept.get(s) {
+            Some(&k) => k,
+            None => {
+                let k: &'static str = Box::leak(Box::from(s));
+                kept.insert(k);
+                k
+            }
+        };
+        Text(TextRepr::Static(s))
+    }
+}
+
 impl From<Arc<str>> for Text {
     /// Copies the text (a shared text is held as one pointer).
     fn from(s: Arc<str>) -> Text {

@@ -341,10 +341,10 @@ fn check_rule(def: &RuleDef, origin: &Origin, field_slots: &mut usize) -> Result
         ));
     }
     Ok(Rule {
-        name: def.name.clone().into(),
+        name: super::Text::interned(&def.name),
         concern,
         weight,
-        why: def.why.clone().unwrap_or_default().into(),
+        why: super::Text::interned(def.why.as_deref().unwrap_or_default()),
         labels: def.labels.iter().map(|l| LabelPattern::parse(l)).collect(),
         kinds: def.kinds.iter().map(|k| crate::model::kind::normalise(k)).collect(),
         title,
