@@ -320,19 +320,15 @@ impl Classifier {
     /// classifying, and the same for an item whatever else is in the snapshot. For
     /// [`Classifier::concerns_given`], to classify several snapshots of the same items
     /// (the weeks of a backfill) scanning each text once.
-    pub(crate) fn text_hits(&self, items: &[Item]) -> Vec<Box<[u8]>> {
-        let n = self.rules.rules.len();
+    pub(crate) fn text_hits(&self, items: &[Item]) -> TextHits {
         let batches: Vec<&[Item]> = items.chunks(BATCH).collect();
         let hits = crate::par::map_with(
             &batches,
             4096 / BATCH,
             || self.rules.scratch(),
-            |scratch, batch| {
-                let hits = self.hits(batch, scratch);
-                (0..batch.len()).map(|k| Box::from(&hits[k * n..(k + 1) * n])).collect::<Vec<_>>()
-            },
+            |scratch, batch| self.hits(batch, scratch),
         );
-        hits.into_iter().flatten().collect()
+        TextHits { per_item: self.rules.rules.len(), flat: hits.concat() }
     }
 
     /// [`Classifier::concerns`] with each item's text hits given, in item order.
@@ -360,12 +356,12 @@ impl Classifier {
         // With reasons, each item's text hits are kept: the items the rules decide are
         // scored again with reasons written out, from the same hits (scanning their text
         // again cost as much as a tenth of the whole).
-        let own: Vec<Box<[u8]>>;
+        let own: TextHits;
         let refs: Vec<&[u8]>;
         let hits = match hits {
             None if reasons => {
                 own = self.text_hits(&snapshot.items);
-                refs = own.iter().map(|h| &**h).collect();
+                refs = (0..snapshot.items.len()).map(|i| own.get(i)).collect();
                 Some(&refs[..])
             }
             hits => hits,
@@ -1019,6 +1015,19 @@ impl Classifier {
             }
         }
         (scores, reasons, fired)
+    }
+}
+
+/// Each item's text hits ([`Classifier::text_hits`]), one after another in one buffer.
+pub(crate) struct TextHits {
+    per_item: usize,
+    flat: Vec<u8>,
+}
+
+impl TextHits {
+    /// Item `i`'s hits, one byte a rule (empty past the last item).
+    pub(crate) fn get(&self, i: usize) -> &[u8] {
+        self.flat.get(i * self.per_item..(i + 1) * self.per_item).unwrap_or_default()
     }
 }
 

@@ -368,7 +368,7 @@ fn week_statuses(ctx: &Ctx, week: crate::model::Week) -> WeekSummary {
 fn hits_of<'h>(
     kept: &[crate::model::Item],
     all: &[crate::model::Item],
-    hits: &'h [Box<[u8]>],
+    hits: &'h crate::classify::TextHits,
 ) -> Vec<&'h [u8]> {
     let mut out = Vec::with_capacity(kept.len());
     let mut j = 0;
@@ -376,7 +376,7 @@ fn hits_of<'h>(
         while j < all.len() && all[j].id != it.id {
             j += 1;
         }
-        out.push(hits.get(j).map_or(&[][..], |h| &h[..]));
+        out.push(hits.get(j));
         j += 1;
     }
     out
