@@ -150,7 +150,8 @@ impl Text {
     /// The text kept for the life of the program, once for each distinct text: for the
     /// few dozen names and explanations of a configuration's rules, which every reason
     /// they give repeats. A reason then costs no reference count; two cores counting
-    /// references to the same rule names was a quarter of writing rules' reasons.
+    /// references to the same rule names was a quarter of writing rules' reasons. A
+    /// program that loads many different configurations keeps each one's texts.
     pub(crate) fn interned(s: &str) -> Text {
         static KEPT: std::sync::Mutex<Option<rustc_hash::FxHashSet<&'static str>>> =
             std::sync::Mutex::new(None);

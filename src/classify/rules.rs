@@ -434,10 +434,27 @@ fn side_by_side<'r>(
         return;
     }
     let mut failed = Vec::new();
+    // A pattern that can match nothing matches between any two bytes, and the library
+    // leaves out the places inside a character, which this scan does not: such rules
+    // (rare, a user's) are matched by the library's own search, one text at a time.
+    if dfa.get_nfa().has_empty() {
+        let mut set = regex_automata::PatternSet::new(dfa.pattern_len());
+        for (k, text) in texts.iter().enumerate() {
+            set.clear();
+            match dfa.try_which_overlapping_matches(cache, &Input::new(text), &mut set) {
+                Ok(()) => set.iter().for_each(|p| hit(k, rules[p.as_usize()])),
+                Err(_) => failed.push(k),
+            }
+        }
+        return answer_alone(texts, rules, &failed, hit, own);
+    }
     // Texts of about the same length side by side: by length, then by place.
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&k| (texts[k].len(), k));
     for group in order.chunks(LANES) {
+        // A state is known by its place in the cache, which is emptied when full: after
+        // that, the states held for the other lanes mean nothing, and they start over.
+        let clears = cache.clear_count();
         let mut sids = [LazyStateID::default(); LANES];
         let mut bytes: [&[u8]; LANES] = [&[]; LANES];
         let mut started = true;
@@ -448,6 +465,7 @@ fn side_by_side<'r>(
                 Err(_) => started = false,
             }
         }
+        started &= cache.clear_count() == clears;
         // The shortest first: all lanes step together over its length.
         let common = if started && group.len() == LANES { bytes[0].len() } else { 0 };
         let mut at = 0;
@@ -456,8 +474,8 @@ fn side_by_side<'r>(
             let mut next = [LazyStateID::default(); LANES];
             for lane in 0..LANES {
                 match dfa.next_state(cache, sids[lane], bytes[lane][at]) {
-                    Ok(sid) => next[lane] = sid,
-                    Err(_) => {
+                    Ok(sid) if cache.clear_count() == clears => next[lane] = sid,
+                    _ => {
                         steady = false;
                         break 'steps;
                     }
@@ -477,7 +495,7 @@ fn side_by_side<'r>(
         }
         for (lane, &k) in group.iter().enumerate() {
             // Rarely (a text the automaton ended or gave up on), each from its start alone.
-            let from = if started && steady {
+            let from = if started && steady && cache.clear_count() == clears {
                 Some((sids[lane], at))
             } else {
                 dfa.start_state_forward(cache, &Input::new(bytes[lane])).ok().map(|s| (s, 0))
@@ -490,7 +508,18 @@ fn side_by_side<'r>(
             }
         }
     }
-    for k in failed {
+    answer_alone(texts, rules, &failed, hit, own);
+}
+
+/// Each rule's own regex over each text of `failed`.
+fn answer_alone<'r>(
+    texts: &[&str],
+    rules: &[usize],
+    failed: &[usize],
+    mut hit: impl FnMut(usize, usize),
+    own: impl Fn(usize) -> [Option<&'r LazyRegex>; 2],
+) {
+    for &k in failed {
         for &r in rules {
             let matches = |re: Option<&LazyRegex>| {
                 re.and_then(LazyRegex::get).is_some_and(|re| re.is_match(texts[k]))
@@ -649,20 +678,12 @@ mod tests {
         assert!(err.contains(&name) && err.contains("invalid regular expression"), "{err}");
     }
 
-    #[test]
-    fn texts_scanned_side_by_side_find_what_each_rule_finds_alone() {
-        // Real titles and bodies (every length, accents, CJK, matches at either end),
-        // in a count that leaves lanes part-filled, against each rule's own regex.
-        let defs = default_defs().expect("default rules parse");
-        let origin = Origin { name: "built-in rules", text: DEFAULT_RULES };
-        let set = RuleSet::compile(&defs, &origin).expect("compiles");
-        let mut texts: Vec<String> = vec![
-            String::new(),
-            "x".into(),
-            "API".into(),
-            "migrate the api".into(),
-            "ロードマップ roadmap".into(),
-        ];
+    /// Real titles and bodies (every length, accents, CJK, matches at either end), in a
+    /// count that leaves lanes part-filled.
+    fn real_texts() -> Vec<String> {
+        let mut texts: Vec<String> =
+            vec![String::new(), "x".into(), "API".into(), "migrate the api".into()];
+        texts.push("ロードマップ roadmap".into());
         for file in ["abhinaitamang-ibm-jiraproject.csv", "aditechgh-defect-analysis.csv"] {
             let path = format!("{}/fixtures/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
             let mut csv = csv::Reader::from_path(&path).expect("corpus file");
@@ -672,31 +693,97 @@ mod tests {
                 texts.push(record[7].to_string());
             }
         }
-        let texts: Vec<&str> = texts.iter().map(String::as_str).take(303).collect();
+        texts.truncate(303);
+        texts
+    }
+
+    /// `(text, rule)` for every rule whose own regex (of those `own` names) matches.
+    fn found_alone(
+        set: &RuleSet,
+        texts: &[&str],
+        own: &dyn Fn(&Rule) -> [Option<&LazyRegex>; 2],
+    ) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        for (k, text) in texts.iter().enumerate() {
+            for (r, rule) in set.rules.iter().enumerate() {
+                let mut re = own(rule).into_iter().flatten().filter_map(LazyRegex::get);
+                if re.any(|re| re.is_match(text)) {
+                    found.push((k, r));
+                }
+            }
+        }
+        found
+    }
+
+    fn sorted(mut found: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    #[test]
+    fn texts_scanned_side_by_side_find_what_each_rule_finds_alone() {
+        let defs = default_defs().expect("default rules parse");
+        let origin = Origin { name: "built-in rules", text: DEFAULT_RULES };
+        let set = RuleSet::compile(&defs, &origin).expect("compiles");
+        let texts = real_texts();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let mut scratch = set.scratch();
         let (mut in_title, mut in_body) = (Vec::new(), Vec::new());
         set.match_titles(&mut scratch, &texts, |k, r| in_title.push((k, r)));
         set.match_bodies(&mut scratch, &texts, |k, r| in_body.push((k, r)));
-        for found in [&mut in_title, &mut in_body] {
-            found.sort_unstable();
-            found.dedup();
-        }
-        let alone = |own: &dyn Fn(&Rule) -> [Option<&LazyRegex>; 2]| {
-            let mut found = Vec::new();
-            for (k, text) in texts.iter().enumerate() {
-                for (r, rule) in set.rules.iter().enumerate() {
-                    let re = own(rule).into_iter().flatten().filter_map(LazyRegex::get);
-                    if re.into_iter().any(|re| re.is_match(text)) {
-                        found.push((k, r));
-                    }
-                }
-            }
-            found
-        };
-        let title_alone = alone(&|r| [r.title.as_ref(), r.text.as_ref()]);
+        let title_alone = found_alone(&set, &texts, &|r| [r.title.as_ref(), r.text.as_ref()]);
         assert!(title_alone.len() > 100, "the texts exercise the rules: {}", title_alone.len());
-        assert_eq!(in_title, title_alone);
-        assert_eq!(in_body, alone(&|r| [r.body.as_ref(), r.text.as_ref()]));
+        assert_eq!(sorted(in_title), title_alone);
+        let body_alone = found_alone(&set, &texts, &|r| [r.body.as_ref(), r.text.as_ref()]);
+        assert_eq!(sorted(in_body), body_alone);
+    }
+
+    #[test]
+    fn a_scan_whose_cache_is_emptied_mid_way_finds_the_same() {
+        // The smallest cache the automaton allows is emptied again and again while four
+        // texts are held side by side: the lanes must start over, not read stale states.
+        let defs = default_defs().expect("default rules parse");
+        let origin = Origin { name: "built-in rules", text: DEFAULT_RULES };
+        let set = RuleSet::compile(&defs, &origin).expect("compiles");
+        let mut pats = Vec::new();
+        for rule in &set.rules {
+            pats.extend([&rule.title, &rule.text].into_iter().flatten().map(|re| &re.pattern));
+        }
+        let pats: Vec<String> = pats.iter().map(|p| case_insensitive(p)).collect();
+        let config = DFA::config()
+            .match_kind(regex_automata::MatchKind::All)
+            .cache_capacity(0)
+            .skip_cache_capacity_check(true);
+        let dfa = DFA::builder().configure(config).build_many(&pats).expect("builds");
+        let mut cache = dfa.create_cache();
+        let texts = real_texts();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut found = Vec::new();
+        let own = |r: usize| [set.rules[r].title.as_ref(), set.rules[r].text.as_ref()];
+        side_by_side(&dfa, &mut cache, &texts, &set.title_rules, |k, r| found.push((k, r)), own);
+        assert!(cache.clear_count() >= 2, "the cache was emptied: {}", cache.clear_count());
+        let alone = found_alone(&set, &texts, &|r| [r.title.as_ref(), r.text.as_ref()]);
+        assert_eq!(sorted(found), alone);
+    }
+
+    #[test]
+    fn a_pattern_matching_nothing_is_not_found_inside_a_character() {
+        // In `aéa`, `\B` matches only between the two bytes of `é`: the library, and each
+        // rule's own regex, leave such places out.
+        let rule = RuleDef {
+            name: "mine".into(),
+            concern: Some(Concern::Project),
+            title: Some(r"\B".into()),
+            ..RuleDef::default()
+        };
+        let origin = Origin { name: "rolecall.toml", text: "" };
+        let set = RuleSet::compile(&[rule], &origin).expect("compiles");
+        let texts = ["aéa", "é", "ab", "a b", ""];
+        let mut found = Vec::new();
+        set.match_titles(&mut set.scratch(), &texts, |k, r| found.push((k, r)));
+        let alone = found_alone(&set, &texts, &|r| [r.title.as_ref(), None]);
+        assert_eq!(sorted(found), alone);
     }
 
     #[test]
