@@ -784,7 +784,7 @@ impl Classifier {
         hits: Option<&[&[u8]]>,
     ) -> Vec<Scored> {
         let n = self.rules.rules.len();
-        let given = |i: usize| hits.and_then(|h| h.get(i)).copied().filter(|h| h.len() == n);
+        let given = |i: usize| self.given_hits(hits, i);
         let batches: Vec<(usize, &[Item])> =
             items.chunks(BATCH).enumerate().map(|(b, batch)| (b * BATCH, batch)).collect();
         let scored = crate::par::map_with(
@@ -805,6 +805,11 @@ impl Classifier {
         scored.into_iter().flatten().collect()
     }
 
+    /// Item `i`'s text hits among those given, if they are for this rule set.
+    fn given_hits<'h>(&self, hits: Option<&[&'h [u8]]>, i: usize) -> Option<&'h [u8]> {
+        hits.and_then(|h| h.get(i)).copied().filter(|h| h.len() == self.rules.rules.len())
+    }
+
     /// Item `i`'s rule scores, from its text hits when given (for this rule set), else
     /// from a scan of its text.
     fn score_item(
@@ -817,7 +822,7 @@ impl Classifier {
         scratch: &mut rules::Scratch,
     ) -> Scored {
         let item = &items[i];
-        match hits.and_then(|h| h.get(i)).filter(|h| h.len() == self.rules.rules.len()) {
+        match self.given_hits(hits, i) {
             Some(h) => self.score_from(item, h, ctx, explain, scratch),
             None => {
                 let h = self.hits(std::slice::from_ref(item), scratch);

@@ -681,9 +681,8 @@ mod tests {
     /// Real titles and bodies (every length, accents, CJK, matches at either end), in a
     /// count that leaves lanes part-filled.
     fn real_texts() -> Vec<String> {
-        let mut texts: Vec<String> =
-            vec![String::new(), "x".into(), "API".into(), "migrate the api".into()];
-        texts.push("ロードマップ roadmap".into());
+        let edges = ["", "x", "API", "migrate the api", "ロードマップ roadmap"];
+        let mut texts: Vec<String> = edges.iter().map(|t| t.to_string()).collect();
         for file in ["abhinaitamang-ibm-jiraproject.csv", "aditechgh-defect-analysis.csv"] {
             let path = format!("{}/fixtures/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
             let mut csv = csv::Reader::from_path(&path).expect("corpus file");
