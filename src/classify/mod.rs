@@ -1097,8 +1097,13 @@ fn model_reasons(
     second: Concern,
 ) -> Vec<Reason> {
     let (w, r) = (win.index(), second.index());
-    let for_win = Strongest::<6>::of(kept, w, r, true);
-    let against = Strongest::<3>::of(kept, r, w, false);
+    // One pass: what weighs against the winner is what weighs for the runner-up.
+    let (mut for_win, mut against) = (Strongest::<6>::new(true), Strongest::<3>::new(false));
+    for k in kept {
+        let strength = (k.weights[w] - k.weights[r]) * k.value;
+        for_win.offer(strength, k.index);
+        against.offer(-strength, k.index);
+    }
     let mut out = Vec::with_capacity(for_win.iter().count() + against.iter().count());
     let for_win = for_win.iter().map(|f| (f, win));
     for ((d, i), concern) in for_win.chain(against.iter().map(|f| (f, second))) {
@@ -1113,36 +1118,40 @@ fn model_reasons(
     out
 }
 
-/// The `N` strongest of the features offered (of at least 0.01), strongest first; on a
-/// tie, by name (the model's features are indexed in name order): A to Z for the winner,
-/// Z to A against. Each is kept as one number, its strength's bits above its tie-break, so
-/// keeping the strongest is a row of min/max with no branch to guess (which features make
-/// the cut is data the processor cannot predict).
+/// The `N` strongest of the features offered (of at least [`LEAST_SHOWN`]), strongest
+/// first; on a tie, by name (the model's features are indexed in name order): A to Z for
+/// the winner, Z to A against. Each is kept as one number, its strength's [`rank`] above
+/// its tie-break, so keeping the strongest is a row of min/max with no branch to guess:
+/// which features make the cut, and which are strong enough to show at all, is data the
+/// processor cannot predict (a branch on either cost more than all the rest).
 struct Strongest<const N: usize> {
     at: [u64; N],
     a_to_z: bool,
 }
 
+/// The least strength a model reason shows.
+const LEAST_SHOWN: f32 = 0.01;
+/// What [`rank`] subtracts: the bits of +infinity, and one.
+const RANK_FROM: u32 = f32::INFINITY.to_bits() + 1;
+
+/// A strength's bits, turned (by a subtraction that wraps) so that those from
+/// [`LEAST_SHOWN`] to +infinity come last, in their order, and all others (negative,
+/// weaker, not a number) before: the strongest to show are the greatest numbers, with no
+/// test (positive floats' bits order as the floats do).
+fn rank(strength: f32) -> u32 {
+    strength.to_bits().wrapping_sub(RANK_FROM)
+}
+
 impl<const N: usize> Strongest<N> {
     fn new(a_to_z: bool) -> Self {
+        // 0 is the rank of a NaN: an empty place is one not shown.
         Strongest { at: [0; N], a_to_z }
     }
 
-    /// The strongest of `kept` for concern `a` over `b`: `(weight of a − weight of b) ×
-    /// value`.
-    fn of(kept: &[model::Kept], a: usize, b: usize, a_to_z: bool) -> Self {
-        let mut top = Strongest::new(a_to_z);
-        for k in kept {
-            top.offer((k.weights[a] - k.weights[b]) * k.value, k.index);
-        }
-        top
-    }
-
+    #[inline]
     fn offer(&mut self, strength: f32, feature: u32) {
-        // A positive float's bits order as the float does; 0 is an empty place.
         let tie = if self.a_to_z { !feature } else { feature };
-        let key = (u64::from(strength.to_bits()) << 32) | u64::from(tie);
-        let mut k = if strength >= 0.01 { key } else { 0 };
+        let mut k = (u64::from(rank(strength)) << 32) | u64::from(tie);
         for place in &mut self.at {
             let kept = (*place).max(k);
             k = (*place).min(k);
@@ -1152,9 +1161,10 @@ impl<const N: usize> Strongest<N> {
 
     /// Strength and feature, strongest first.
     fn iter(&self) -> impl Iterator<Item = (f32, u32)> + '_ {
-        self.at.iter().take_while(|&&k| k != 0).map(|&k| {
-            let tie = k as u32;
-            (f32::from_bits((k >> 32) as u32), if self.a_to_z { !tie } else { tie })
+        let least = rank(LEAST_SHOWN);
+        self.at.iter().take_while(move |&&k| (k >> 32) as u32 >= least).map(|&k| {
+            let (r, tie) = ((k >> 32) as u32, k as u32);
+            (f32::from_bits(r.wrapping_add(RANK_FROM)), if self.a_to_z { !tie } else { tie })
         })
     }
 }
@@ -1361,11 +1371,21 @@ mod tests {
             let a_to_z = round % 2 == 0;
             let n = (next() % 40) as usize;
             // Few distinct strengths, so that ties are common, and some too weak to count
-            // (below 0.01); feature numbers near the top of the range too (the tie-break
+            // (below 0.01, negative, zero either way, not a number); the least shown and
+            // the greatest; feature numbers near the top of the range too (the tie-break
             // is inverted).
             let base = if round % 3 == 0 { u32::MAX - 40 } else { 0 };
+            let edges = [0.01, 0.0099, 0.0, -0.0, -0.5, -f32::INFINITY, f32::INFINITY, f32::NAN];
+            let with_edges = round % 4 < 2;
             let offered: Vec<(f32, u32)> = (0..n)
-                .map(|_| ((next() % 8) as f32 * 0.25 + 0.005, base + (next() % 30) as u32))
+                .map(|_| {
+                    let r = next();
+                    let s = match r % 12 {
+                        e if e < 8 && with_edges => edges[e as usize],
+                        _ => (r % 8) as f32 * 0.25 + 0.005,
+                    };
+                    (s, base + (next() % 30) as u32)
+                })
                 .collect();
             let mut top = Strongest::<6>::new(a_to_z);
             for &(s, i) in &offered {
