@@ -1089,7 +1089,7 @@ fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
 
 /// The features that weighed most for the winner against the runner-up (six), and
 /// against it (three), strongest first; function words left out. Found in one pass over
-/// the item's features a side, each kept only while it is among the strongest.
+/// the item's features for both, each kept only while it is among the strongest.
 fn model_reasons(
     m: &model::Model,
     kept: &[model::Kept],
@@ -1367,36 +1367,109 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for round in 0..2000 {
+        // Strengths too weak to count (below 0.01 by one step, negative, zero either way,
+        // the smallest, not a number of either sign and any payload), the least shown,
+        // the greatest finite and infinite.
+        let least = LEAST_SHOWN.to_bits();
+        let edges = [
+            LEAST_SHOWN,
+            f32::from_bits(least - 1),
+            f32::from_bits(least + 1),
+            0.0,
+            -0.0,
+            f32::from_bits(1),
+            -0.5,
+            -f32::INFINITY,
+            f32::INFINITY,
+            f32::MAX,
+            f32::NAN,
+            -f32::NAN,
+            f32::from_bits(0x7f80_0001),
+            f32::from_bits(0x7fbf_ffff),
+            f32::from_bits(0xff80_0001),
+        ];
+        for round in 0..4000 {
             let a_to_z = round % 2 == 0;
             let n = (next() % 40) as usize;
-            // Few distinct strengths, so that ties are common, and some too weak to count
-            // (below 0.01, negative, zero either way, not a number); the least shown and
-            // the greatest; feature numbers near the top of the range too (the tie-break
-            // is inverted).
+            // Few distinct strengths otherwise, so that ties are common; feature numbers
+            // near the top of the range too (the tie-break is inverted).
             let base = if round % 3 == 0 { u32::MAX - 40 } else { 0 };
-            let edges = [0.01, 0.0099, 0.0, -0.0, -0.5, -f32::INFINITY, f32::INFINITY, f32::NAN];
             let with_edges = round % 4 < 2;
             let offered: Vec<(f32, u32)> = (0..n)
                 .map(|_| {
                     let r = next();
-                    let s = match r % 12 {
-                        e if e < 8 && with_edges => edges[e as usize],
+                    let s = match (r % 24) as usize {
+                        e if e < edges.len() && with_edges => edges[e],
                         _ => (r % 8) as f32 * 0.25 + 0.005,
                     };
                     (s, base + (next() % 30) as u32)
                 })
                 .collect();
-            let mut top = Strongest::<6>::new(a_to_z);
-            for &(s, i) in &offered {
-                top.offer(s, i);
-            }
             let mut sorted: Vec<_> = offered.iter().copied().filter(|o| o.0 >= 0.01).collect();
             sorted.sort_by(|a, b| {
                 b.0.total_cmp(&a.0).then(if a_to_z { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) })
             });
-            sorted.truncate(6);
-            assert_eq!(top.iter().collect::<Vec<_>>(), sorted, "offered {offered:?}");
+            let (mut six, mut three) = (Strongest::<6>::new(a_to_z), Strongest::<3>::new(a_to_z));
+            for &(s, i) in &offered {
+                six.offer(s, i);
+                three.offer(s, i);
+            }
+            let first = |k: usize| sorted.iter().copied().take(k).collect::<Vec<_>>();
+            assert_eq!(six.iter().collect::<Vec<_>>(), first(6), "offered {offered:?}");
+            assert_eq!(three.iter().collect::<Vec<_>>(), first(3), "offered {offered:?}");
+        }
+    }
+
+    /// The model's reasons are the six features that weigh most for the winner over the
+    /// runner-up and the three that weigh most the other way, as sorting every feature
+    /// each way would pick them (ties A to Z for the winner, Z to A against), in words.
+    #[test]
+    fn model_reasons_weigh_each_way() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let names: Vec<String> = (0..30).map(|i| format!("w:word{i:02}")).collect();
+        let mut text = String::from("bias\t0\t0\t0\n");
+        for n in &names {
+            // Weights in quarters, so that ties are common.
+            let w = [(); 3].map(|()| ((next() % 9) as f32 - 4.0) * 0.25);
+            text += &format!("{n}\t{}\t{}\t{}\n", w[0], w[1], w[2]);
+        }
+        let m = model::Model::parse(&text, "test model").unwrap();
+        for round in 0..200 {
+            let kept: Vec<model::Kept> = (0..(next() % 30) as u32)
+                .map(|_| {
+                    let index = (next() % 30) as u32;
+                    let weights = m.weights[names[index as usize].as_str()];
+                    let value = if round % 2 == 0 { 1.0 } else { 0.5 };
+                    model::Kept { index, value, weights }
+                })
+                .collect();
+            let (win, second) = (Concern::ALL[round % 3], Concern::ALL[(round + 1) % 3]);
+            let side = |a: Concern, b: Concern, a_to_z: bool, k: usize| {
+                let mut all: Vec<(f32, u32)> = (kept.iter())
+                    .map(|f| ((f.weights[a.index()] - f.weights[b.index()]) * f.value, f.index))
+                    .filter(|f| f.0 >= 0.01)
+                    .collect();
+                all.sort_by(|x, y| {
+                    y.0.total_cmp(&x.0).then(if a_to_z { x.1.cmp(&y.1) } else { y.1.cmp(&x.1) })
+                });
+                all.truncate(k);
+                all.into_iter().map(move |(d, i)| (a, round2(d as f64), i))
+            };
+            let expected: Vec<(Concern, f64, String)> = (side(win, second, true, 6))
+                .chain(side(second, win, false, 3))
+                .map(|(c, d, i)| (c, d, model::describe(&names[i as usize])))
+                .collect();
+            let got: Vec<(Concern, f64, String)> = model_reasons(&m, &kept, win, second)
+                .into_iter()
+                .map(|r| (r.concern, r.weight, r.matched.to_string()))
+                .collect();
+            assert_eq!(got, expected, "round {round}");
         }
     }
 
