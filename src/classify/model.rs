@@ -726,9 +726,10 @@ impl Model {
             fn feature_at(&mut self, g: Group, i: u32, _: &[&str], v: f32) {
                 let w = self.model.by_index[i as usize];
                 if let Some(keep) = self.keep.as_deref_mut() {
-                    if !self.model.filler[i as usize] {
-                        keep.push(Kept { index: i, value: v, weights: w });
-                    }
+                    // Kept, then let go if a function word: no branch on which it is (a
+                    // known word in eight is, in no order to guess).
+                    keep.push(Kept { index: i, value: v, weights: w });
+                    keep.truncate(keep.len() - usize::from(self.model.filler[i as usize]));
                 }
                 let target = if g == Group::Body { &mut self.body } else { &mut self.sum };
                 for c in 0..3 {
