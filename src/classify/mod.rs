@@ -1355,18 +1355,22 @@ fn scope(id: &str) -> &str {
 mod tests {
     use super::*;
 
+    /// A fixed sequence of pseudo-random numbers from `seed` (not 0).
+    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
+
     /// `Strongest` keeps what sorting them all and taking the first `N` keeps: strongest
     /// first, ties by name (index) A to Z for the winner, Z to A against it. Ties and
     /// near-ties are frequent (weights rounded to four places times a shared value).
     #[test]
     fn the_strongest_features_are_those_a_full_sort_would_pick() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
         // Strengths too weak to count (below 0.01 by one step, negative, zero either way,
         // the smallest, not a number of either sign and any payload), the least shown,
         // the greatest finite and infinite.
@@ -1425,13 +1429,7 @@ mod tests {
     /// each way would pick them (ties A to Z for the winner, Z to A against), in words.
     #[test]
     fn model_reasons_weigh_each_way() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let names: Vec<String> = (0..30).map(|i| format!("w:word{i:02}")).collect();
         let mut text = String::from("bias\t0\t0\t0\n");
         for n in &names {
