@@ -1356,7 +1356,7 @@ mod tests {
     use super::*;
 
     /// A fixed sequence of pseudo-random numbers from `seed` (not 0).
-    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
         move || {
             seed ^= seed << 13;
             seed ^= seed >> 7;
