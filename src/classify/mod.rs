@@ -1409,7 +1409,8 @@ mod tests {
                     (s, base + (next() % 30) as u32)
                 })
                 .collect();
-            let mut sorted: Vec<_> = offered.iter().copied().filter(|o| o.0 >= 0.01).collect();
+            let mut sorted: Vec<_> =
+                offered.iter().copied().filter(|o| o.0 >= LEAST_SHOWN).collect();
             sorted.sort_by(|a, b| {
                 b.0.total_cmp(&a.0).then(if a_to_z { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) })
             });
@@ -1451,7 +1452,7 @@ mod tests {
             let side = |a: Concern, b: Concern, a_to_z: bool, k: usize| {
                 let mut all: Vec<(f32, u32)> = (kept.iter())
                     .map(|f| ((f.weights[a.index()] - f.weights[b.index()]) * f.value, f.index))
-                    .filter(|f| f.0 >= 0.01)
+                    .filter(|f| f.0 >= LEAST_SHOWN)
                     .collect();
                 all.sort_by(|x, y| {
                     y.0.total_cmp(&x.0).then(if a_to_z { x.1.cmp(&y.1) } else { y.1.cmp(&x.1) })

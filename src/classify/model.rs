@@ -420,7 +420,7 @@ fn next_word(text: &str, mut at: usize, word: &mut String, f: &mut dyn FnMut(&st
     }
     let (start, mut ascii) = (at, true);
     // ASCII letters and digits byte by byte (most words end there), then any others.
-    while at < bytes.len() && ASCII_ALNUM[bytes[at] as usize] {
+    while at < bytes.len() && ASCII_CLASS[bytes[at] as usize] & (DIGIT | LETTER) != 0 {
         at += 1;
     }
     while at < bytes.len() {
@@ -467,7 +467,7 @@ const LETTER: u8 = 2;
 /// …or part of a character beyond ASCII.
 const BEYOND: u8 = 4;
 
-/// What each byte is, for [`each_token`].
+/// What each byte is, for [`each_token`] and [`next_word`].
 const ASCII_CLASS: [u8; 256] = {
     let mut t = [BEYOND; 256];
     let mut b = 0;
@@ -480,17 +480,6 @@ const ASCII_CLASS: [u8; 256] = {
         } else {
             SEPARATOR
         };
-        b += 1;
-    }
-    t
-};
-
-/// Which bytes are ASCII letters and digits.
-const ASCII_ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
         b += 1;
     }
     t
@@ -1280,7 +1269,7 @@ mod tests {
                 .map(|_| {
                     let k = (next() as usize) % pieces.len();
                     if ascii_only {
-                        pieces[k % 12]
+                        pieces[k % ascii]
                     } else {
                         pieces[k]
                     }
