@@ -378,6 +378,26 @@ pub(crate) struct AdaptReport {
     /// The same model adapted with the tracker's labelled items, as `rolecall train` does.
     pub after_mean_accuracy: f64,
     pub after_macro_f1: f64,
+    /// Which items to label: the ones the model is least sure of, against a sample.
+    pub least_sure_first: PickReport,
+}
+
+/// [`adapt_each`]'s second measure: each tracker's items in two halves (by a hash of
+/// their keys), `labels` of the first half labelled — a sample, or the items the model
+/// trained on the other trackers is least sure of (the smallest lead of its top concern
+/// over the second, as `rolecall train --suggest` lists them) — and both adapted models
+/// measured on the second half. Trackers whose first half holds at least twice `labels`
+/// items (a choice to make).
+#[derive(Debug, Serialize)]
+pub(crate) struct PickReport {
+    pub trackers: usize,
+    pub items: usize,
+    pub before_mean_accuracy: f64,
+    pub sample_mean_accuracy: f64,
+    pub least_sure_mean_accuracy: f64,
+    pub before_macro_f1: f64,
+    pub sample_macro_f1: f64,
+    pub least_sure_macro_f1: f64,
 }
 
 /// Items a tracker must have beyond the labels to be measured.
@@ -413,20 +433,56 @@ pub(crate) fn adapt_each(
                 (0..rows.len()).filter(|&i| rows[i].tracker == *held).collect();
             own.sort_by_key(|&i| (model::hash_parts(&[&rows[i].item.key]), i));
             let (taught, rest) = own.split_at(labels);
-            let teach: Vec<Example> = taught.iter().map(|&i| examples[i].clone()).collect();
-            let adapted = if teach.is_empty() {
-                None
-            } else {
-                let ao = adapt_options(o);
-                Some(model::train_logistic(&teach, Some(&base), ao))
+            let adapt_with = |taught: &[usize]| {
+                let teach: Vec<Example> = taught.iter().map(|&i| examples[i].clone()).collect();
+                (!teach.is_empty())
+                    .then(|| model::train_logistic(&teach, Some(&base), adapt_options(o)))
             };
-            let adapted = adapted.as_ref().unwrap_or(&base);
-            let predict_with = |m: &Model| -> Vec<Prediction> {
-                rest.iter().map(|&i| predict(m, &rows[i], &examples[i], true)).collect()
+            let predict_with = |m: &Model, on: &[usize]| -> Vec<Prediction> {
+                on.iter().map(|&i| predict(m, &rows[i], &examples[i], true)).collect()
             };
-            (predict_with(&base), predict_with(adapted))
+            let adapted = adapt_with(taught);
+            let measured =
+                (predict_with(&base, rest), predict_with(adapted.as_ref().unwrap_or(&base), rest));
+            // Which to label: from the first half (every other item in hash order), a
+            // sample or the least sure; measured on the second half.
+            let pool: Vec<usize> = own.iter().step_by(2).copied().collect();
+            let test: Vec<usize> = own.iter().skip(1).step_by(2).copied().collect();
+            let picked = (labels > 0 && pool.len() >= 2 * labels).then(|| {
+                let mut by_lead: Vec<(f32, usize)> = pool
+                    .iter()
+                    .map(|&i| (predict(&base, &rows[i], &examples[i], true).top().1, i))
+                    .collect();
+                by_lead.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let least_sure: Vec<usize> = by_lead.iter().take(labels).map(|p| p.1).collect();
+                let by = |taught: &[usize]| {
+                    predict_with(adapt_with(taught).as_ref().unwrap_or(&base), &test)
+                };
+                [predict_with(&base, &test), by(&pool[..labels]), by(&least_sure)]
+            });
+            (measured, picked)
         },
     );
+    let picked: Vec<&[Vec<Prediction>; 3]> =
+        per_fold.iter().filter_map(|(_, p)| p.as_ref()).collect();
+    let pick_mean =
+        |k: usize| picked.iter().map(|p| scores(&p[k]).0).sum::<f64>() / picked.len().max(1) as f64;
+    let pick_f1 = |k: usize| {
+        let all: Vec<Prediction> = picked.iter().flat_map(|p| &p[k]).copied().collect();
+        scores(&all).2
+    };
+    let least_sure_first = PickReport {
+        trackers: picked.len(),
+        items: picked.iter().map(|p| p[0].len()).sum(),
+        before_mean_accuracy: pick_mean(0),
+        sample_mean_accuracy: pick_mean(1),
+        least_sure_mean_accuracy: pick_mean(2),
+        before_macro_f1: pick_f1(0),
+        sample_macro_f1: pick_f1(1),
+        least_sure_macro_f1: pick_f1(2),
+    };
+    let per_fold: Vec<&(Vec<Prediction>, Vec<Prediction>)> =
+        per_fold.iter().map(|(m, _)| m).collect();
     // Accuracy: each tracker's, averaged (as the headline's mean accuracy). Macro-F1:
     // over all the trackers' items together (as the headline's).
     let n = per_fold.len().max(1) as f64;
@@ -451,6 +507,7 @@ pub(crate) fn adapt_each(
         before_macro_f1: pooled_macro_f1(false),
         after_mean_accuracy: mean_accuracy(true),
         after_macro_f1: pooled_macro_f1(true),
+        least_sure_first,
     }
 }
 
@@ -468,6 +525,34 @@ impl AdaptReport {
             self.after_mean_accuracy,
             self.before_macro_f1,
             self.after_macro_f1
+        ) + &self.least_sure_first.to_text(self.labels)
+    }
+}
+
+impl PickReport {
+    fn to_text(&self, labels: usize) -> String {
+        if labels == 0 {
+            return String::new();
+        }
+        if self.trackers == 0 {
+            return format!(
+                "which {labels} to label: no tracker has {} items or more, to choose them from \
+                 half and measure on the other half\n",
+                4 * labels - 1
+            );
+        }
+        format!(
+            "which {labels} to label, chosen from half of each tracker's items and measured on the \
+             other half ({} trackers, {} items): none, a sample, the least sure first\n\
+             mean accuracy {:.3}, {:.3}, {:.3}; macro-F1 (pooled) {:.3}, {:.3}, {:.3}\n",
+            self.trackers,
+            self.items,
+            self.before_mean_accuracy,
+            self.sample_mean_accuracy,
+            self.least_sure_mean_accuracy,
+            self.before_macro_f1,
+            self.sample_macro_f1,
+            self.least_sure_macro_f1
         )
     }
 }

@@ -24,6 +24,16 @@ pub(crate) struct Label {
 /// `key` and `concern` among other columns, of which `file` and `confidence` are used and
 /// the rest ignored.
 pub(crate) fn read_labels(path: &str) -> Result<Vec<Label>> {
+    read(path, false).map(|(labels, _)| labels)
+}
+
+/// [`read_labels`] for training, where a file of items to label (`train --suggest`) may
+/// be partly filled in: rows with an empty concern are skipped, and counted.
+pub(crate) fn read_labels_to_fill(path: &str) -> Result<(Vec<Label>, usize)> {
+    read(path, true)
+}
+
+fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
     let table = crate::source::table::Table::read(path, std::path::Path::new(path))?;
     let h = &table.headers;
     let header_is_data =
@@ -57,11 +67,15 @@ pub(crate) fn read_labels(path: &str) -> Result<Vec<Label>> {
         lines.push(row.line);
     }
     let mut seen = HashMap::new();
-    let mut out = Vec::new();
+    let (mut out, mut blank) = (Vec::new(), 0);
     for ([key, concern, file, confidence], line) in rows.into_iter().zip(lines) {
         let at = || Location::file(path).line(line);
         if key.is_empty() {
             return Err(Error::input(at().column("key"), "key is empty"));
+        }
+        if skip_blank && concern.is_empty() {
+            blank += 1;
+            continue;
         }
         let c = Concern::parse(&concern).ok_or_else(|| {
             Error::input(
@@ -81,7 +95,7 @@ pub(crate) fn read_labels(path: &str) -> Result<Vec<Label>> {
         let some = |s: String| (!s.is_empty()).then_some(s);
         out.push(Label { key, concern: c, file: some(file), confidence: some(confidence) });
     }
-    Ok(out)
+    Ok((out, blank))
 }
 
 /// Whether an item from `source` (a source spec, `jira:exports/a.csv`) is from the labels'

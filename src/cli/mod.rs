@@ -246,8 +246,14 @@ pub struct TrainArgs {
     pub corpus: Option<String>,
 
     /// A `key,concern` CSV of your own labels, besides the items labelled `concern:*`
+    /// (rows with no concern yet are skipped)
     #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
     pub labels: Option<String>,
+
+    /// Instead of training, list the N items the classifier is least sure of and that
+    /// have no label yet: a `key,concern` CSV to fill in for --labels
+    #[arg(long, value_name = "N", conflicts_with_all = ["corpus", "out"])]
+    pub suggest: Option<usize>,
 
     #[command(flatten)]
     pub sources: SourceArgs,
@@ -503,19 +509,27 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         ];
         (m, cv.to_text(0))
     } else {
-        let labels = match &args.labels {
-            Some(p) => crate::classify::eval::read_labels(p)?,
-            None => Vec::new(),
+        let (labels, blank) = match &args.labels {
+            Some(p) => crate::classify::eval::read_labels_to_fill(p)?,
+            None => (Vec::new(), 0),
         };
         let snapshot = load(&args.sources, config)?;
+        if let Some(n) = args.suggest {
+            let csv = to_label(&classifier, &snapshot, &labels, n)?;
+            return write_stdout(out, &csv);
+        }
         let (m, n) = corpus::adapt(&classifier, &snapshot.items, &labels)?;
-        let text = format!(
+        let mut text = format!(
             "learnt from {} labelled items: {} product, {} program, {} project\n",
             n.iter().sum::<usize>(),
             n[0],
             n[1],
             n[2]
         );
+        if blank > 0 {
+            let rows = if blank == 1 { "row" } else { "rows" };
+            text += &format!("skipped {blank} {rows} with no concern yet\n");
+        }
         (m, text)
     };
     let path = match &args.out {
@@ -542,6 +556,52 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             text.len()
         ),
     )
+}
+
+/// `train --suggest`: the `n` items without a label (a `concern:` label in the tracker,
+/// or a row of `labels`) whose classification leads least over the runner-up, least sure
+/// first, as a CSV with an empty `concern` column to fill in. Labelling these first
+/// taught the model more than labelling a sample did (README, "Which items to label").
+fn to_label(
+    classifier: &Classifier,
+    snapshot: &crate::model::Snapshot,
+    labels: &[crate::classify::eval::Label],
+    n: usize,
+) -> Result<String> {
+    let labelled: std::collections::HashSet<&str> = labels.iter().map(|l| l.key.as_str()).collect();
+    let classes = classifier.concerns(snapshot);
+    let mut open: Vec<(f64, usize)> = Vec::new();
+    for (i, (item, c)) in snapshot.items.iter().zip(&classes).enumerate() {
+        if labelled.contains(item.key.as_str()) || classifier.explicit(item).is_some() {
+            continue;
+        }
+        let s = &c.scores;
+        let mut v = [s.product, s.program, s.project];
+        v.sort_by(|a, b| b.total_cmp(a));
+        open.push((v[0] - v[1], i));
+    }
+    open.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_error = |e: csv::Error| Error::Usage(format!("cannot write the CSV: {e}"));
+    w.write_record(["key", "concern", "guess", "second", "lead", "title"]).map_err(csv_error)?;
+    for &(lead, i) in open.iter().take(n) {
+        let (item, c) = (&snapshot.items[i], &classes[i]);
+        let s = &c.scores;
+        // The runner-up: the classifier's own when it named one, else the next highest
+        // score (ties in the usual order).
+        let mut next: Option<crate::classify::Concern> = None;
+        for k in crate::classify::Concern::TIE_ORDER {
+            if k != c.concern && next.is_none_or(|b| s.get(k) > s.get(b)) {
+                next = Some(k);
+            }
+        }
+        let second = c.runner_up.or(next).unwrap_or(c.concern);
+        let lead = format!("{lead:.2}");
+        let row = [&item.key, "", c.concern.as_str(), second.as_str(), &lead, &item.title];
+        w.write_record(row).map_err(csv_error)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Usage(format!("cannot write the CSV: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Forgets what a command read instead of freeing it: the process exits next and returns

@@ -150,6 +150,20 @@ fn adapting_to_a_trackers_own_labels_pays_on_its_other_items() {
     assert!(f("after_mean_accuracy") >= f("before_mean_accuracy") + 0.05, "{a}");
     assert!(f("after_macro_f1") >= f("before_macro_f1") + 0.05, "{a}");
     assert!(r["cross_validation"]["mean_accuracy"].is_f64(), "{out}");
+    // Which to label: each of the ten has at least 80 items, so 20 are chosen from the
+    // first half (every other item by a hash of the keys) and all are measured on the
+    // other half.
+    let p = &r["adapted"]["least_sure_first"];
+    let halves: usize = corpus()
+        .into_iter()
+        .filter(|(_, rows)| rows.len() >= 100)
+        .take(10)
+        .map(|(_, rows)| rows.len() / 2)
+        .sum();
+    assert_eq!((p["trackers"].as_u64(), p["items"].as_u64()), (Some(10), Some(halves as u64)));
+    let g = |k: &str| p[k].as_f64().unwrap_or_else(|| panic!("{k}"));
+    assert!(g("sample_mean_accuracy") > g("before_mean_accuracy"), "{p}");
+    assert!(g("least_sure_mean_accuracy") > g("before_mean_accuracy"), "{p}");
 
     // More labels than a tracker can spare is an error that says what to do.
     let args = ["eval", "--corpus", &d, "--adapt", "500"];
@@ -261,4 +275,61 @@ fn a_model_that_cannot_be_read_is_an_error_naming_it() {
     let (code, _, err) = common::run_in(dir.path(), &["classify", "--demo"], &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.starts_with("error: org.tsv:2: `nope` is not a number (feature w:x)"), "{err}");
+}
+
+/// `train --suggest N` lists the items without a label that the classifier is least sure
+/// of, as a CSV to fill in; filled in part, it trains on the rows with a concern.
+#[test]
+fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = org_export(dir.path());
+    let src = format!("jira:{export}");
+    // Labelled in the tracker (ORG-1..16) or in a labels file (ORG-99): not suggested.
+    let done = dir.path().join("done.csv");
+    std::fs::write(&done, "key,concern\nORG-99,program\n").expect("w");
+    let done = done.display().to_string();
+    let args = ["train", "-s", &src, "--labels", &done, "--suggest", "5"];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let mut rows = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = rows.headers().expect("header").iter().map(String::from).collect();
+    assert_eq!(header, ["key", "concern", "guess", "second", "lead", "title"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
+    let keys: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(keys, ["ORG-98"], "only the one item with no label: {out}");
+    assert_eq!(&rows[0][1], "", "the concern is left to fill in");
+    assert_eq!(&rows[0][5], "Quillon tidy-up round 99");
+    assert_ne!(&rows[0][2], &rows[0][3], "guess and second differ: {out}");
+
+    // On the demo, least sure first: leads never fall, and the count is what was asked.
+    let (code, out, err) = common::run_in(dir.path(), &["train", "--demo", "--suggest", "12"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 12, "{out}");
+    let leads: Vec<f64> = rows.iter().map(|r| r[4].parse().expect("a lead")).collect();
+    assert!(leads.windows(2).all(|w| w[0] <= w[1]), "{leads:?}");
+    assert!(rows.iter().all(|r| r[1].is_empty()), "{out}");
+
+    // Filled in part (one row left empty), the file trains on the rows with a concern.
+    let fill = dir.path().join("fill.csv");
+    std::fs::write(
+        &fill,
+        "key,concern,guess,second,lead,title\nORG-98,product,,,,\nORG-99,program,,,,\nORG-7,,,,,\n",
+    )
+    .expect("w");
+    let fill = fill.display().to_string();
+    let (code, out, err) =
+        common::run_in(dir.path(), &["train", "-s", &src, "--labels", &fill], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("learnt from 18 labelled items: 9 product, 9 program, 0 project"),
+        "{out}"
+    );
+    assert!(out.contains("skipped 1 row with no concern yet"), "{out}");
+    // `eval --labels` still wants every row filled in, and names the row.
+    let args = ["eval", "-s", &src, "--labels", &fill];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("fill.csv:4") && err.contains("unknown concern"), "{err}");
 }
