@@ -597,7 +597,14 @@ fn to_label(
         }
         let second = c.runner_up.or(next).unwrap_or(c.concern);
         let lead = format!("{lead:.2}");
-        let row = [&item.key, "", c.concern.as_str(), second.as_str(), &lead, &item.title];
+        // A title that a spreadsheet would run as a formula gets the guard Linear's
+        // exports use (a leading `'`); the title is only there to read.
+        let title = if item.title.starts_with(['=', '+', '-', '@']) {
+            format!("'{}", item.title)
+        } else {
+            item.title.to_string()
+        };
+        let row = [&item.key, "", c.concern.as_str(), second.as_str(), &lead, &title];
         w.write_record(row).map_err(csv_error)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Usage(format!("cannot write the CSV: {e}")))?;

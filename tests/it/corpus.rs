@@ -332,4 +332,19 @@ fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
     let (code, _, err) = common::run_in(dir.path(), &args, &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("fill.csv:4") && err.contains("unknown concern"), "{err}");
+
+    // A title a spreadsheet would run as a formula is guarded; the key is left as it is.
+    let path = dir.path().join("formula.csv");
+    std::fs::write(
+        &path,
+        "Summary,Issue key,Issue Type,Status\n\"=HYPERLINK(\"\"x\"\")\",F-1,Task,To Do\n",
+    )
+    .expect("w");
+    let src = format!("jira:{}", path.display());
+    let (code, out, err) =
+        common::run_in(dir.path(), &["train", "-s", &src, "--suggest", "3"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.expect("row")).collect();
+    assert_eq!((&rows[0][0], &rows[0][5]), ("F-1", "'=HYPERLINK(\"x\")"), "{out}");
 }
