@@ -224,6 +224,13 @@ impl Prediction {
         (order[0], m)
     }
 
+    /// The runner-up concern (ties in [`Concern::TIE_ORDER`]).
+    fn second(&self) -> Concern {
+        let mut order = Concern::TIE_ORDER;
+        order.sort_by(|a, b| self.probs[b.index()].total_cmp(&self.probs[a.index()]));
+        order[1]
+    }
+
     fn right(&self) -> bool {
         self.top().0 == self.expected
     }
@@ -398,6 +405,34 @@ pub(crate) struct PickReport {
     pub before_macro_f1: f64,
     pub sample_macro_f1: f64,
     pub least_sure_macro_f1: f64,
+}
+
+/// Every item by how little the model (the classifier's, else the built-in one) leads
+/// with its top concern over the second, least sure first (ties in item order): the lead,
+/// the item's index, and the two concerns. What [`adapt_each`] measures as "the least
+/// sure first", and `train --suggest` lists.
+pub(crate) fn least_sure(
+    classifier: &Classifier,
+    items: &[Item],
+) -> Vec<(f32, usize, [Concern; 2])> {
+    let m = classifier.model.clone().unwrap_or_else(|| Model::builtin().clone());
+    let ctx = Context::of(items);
+    let scored = classifier.score_all(items, &ctx, false, None);
+    let mut out: Vec<(f32, usize, [Concern; 2])> = items
+        .iter()
+        .zip(scored)
+        .enumerate()
+        .map(|(i, (item, (_, _, fired)))| {
+            let (names, bs, text) = classifier.rule_evidence(&fired);
+            let probs = m.score(classifier.model_input(item, &ctx, &names, &bs, text)).probs;
+            let p = Prediction { expected: Concern::Product, probs, text_evidence: true };
+            let (first, lead) = p.top();
+            let second = p.second();
+            (lead, i, [first, second])
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    out
 }
 
 /// Items a tracker must have beyond the labels to be measured.

@@ -246,14 +246,15 @@ pub struct TrainArgs {
     pub corpus: Option<String>,
 
     /// A `key,concern` CSV of your own labels, besides the items labelled `concern:*`
-    /// (rows with no concern yet are skipped)
+    /// (rows with no concern yet are skipped); repeat it for several files
     #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
-    pub labels: Option<String>,
+    pub labels: Vec<String>,
 
-    /// Instead of training, list the N items the classifier is least sure of and that
-    /// have no label yet: a `key,concern` CSV to fill in for --labels
-    #[arg(long, value_name = "N", conflicts_with_all = ["corpus", "out"])]
-    pub suggest: Option<usize>,
+    /// Instead of training, list the N items without a label that the model is least
+    /// sure of: a `key,concern` CSV to fill in for --labels
+    #[arg(long, value_name = "N", conflicts_with_all = ["corpus", "out"],
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub suggest: Option<u64>,
 
     #[command(flatten)]
     pub sources: SourceArgs,
@@ -509,12 +510,15 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         ];
         (m, cv.to_text(0))
     } else {
-        let (labels, blank) = match &args.labels {
-            Some(p) => crate::classify::eval::read_labels_to_fill(p)?,
-            None => (Vec::new(), 0),
-        };
+        let (mut labels, mut blank) = (Vec::new(), 0);
+        for path in &args.labels {
+            let (more, empty) = crate::classify::eval::read_labels_to_fill(path)?;
+            labels.extend(more);
+            blank += empty;
+        }
         let snapshot = load(&args.sources, config)?;
         if let Some(n) = args.suggest {
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
             let csv = to_label(&classifier, &snapshot, &labels, n)?;
             return write_stdout(out, &csv);
         }
@@ -529,6 +533,17 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         if blank > 0 {
             let rows = if blank == 1 { "row" } else { "rows" };
             text += &format!("skipped {blank} {rows} with no concern yet\n");
+        }
+        // A key no item has (a typo, or a spreadsheet that turned `MAR-12` into a date)
+        // teaches nothing: say so rather than learn less in silence.
+        let keys: std::collections::HashSet<&str> =
+            snapshot.items.iter().map(|i| i.key.as_str()).collect();
+        let unknown: Vec<&str> =
+            labels.iter().map(|l| l.key.as_str()).filter(|k| !keys.contains(k)).collect();
+        if let Some(first) = unknown.first() {
+            let (n, verb) =
+                if unknown.len() == 1 { ("label", "matches") } else { ("labels", "match") };
+            text += &format!("{} {n} {verb} no item (the first: {first})\n", unknown.len());
         }
         (m, text)
     };
@@ -559,55 +574,49 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
 }
 
 /// `train --suggest`: the `n` items without a label (a `concern:` label in the tracker,
-/// or a row of `labels`) whose classification leads least over the runner-up, least sure
-/// first, as a CSV with an empty `concern` column to fill in. Labelling these first
-/// taught the model more than labelling a sample did (README, "Which items to label").
+/// or a row of `labels` for the item's key and file) whose top concern the model leads
+/// least over the second, least sure first, as a CSV with an empty `concern` column to
+/// fill in. Ranked as `eval --corpus --adapt` measures it: labelling these first taught
+/// the model more than labelling a sample did (README, "Which items to label?").
 fn to_label(
     classifier: &Classifier,
     snapshot: &crate::model::Snapshot,
     labels: &[crate::classify::eval::Label],
     n: usize,
 ) -> Result<String> {
-    let labelled: std::collections::HashSet<&str> = labels.iter().map(|l| l.key.as_str()).collect();
-    let classes = classifier.concerns(snapshot);
-    let mut open: Vec<(f64, usize)> = Vec::new();
-    for (i, (item, c)) in snapshot.items.iter().zip(&classes).enumerate() {
-        if labelled.contains(item.key.as_str()) || classifier.explicit(item).is_some() {
-            continue;
-        }
-        let s = &c.scores;
-        let mut v = [s.product, s.program, s.project];
-        v.sort_by(|a, b| b.total_cmp(a));
-        open.push((v[0] - v[1], i));
-    }
-    open.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    use crate::classify::eval::from_file;
+    let items = &snapshot.items;
+    let labelled = |item: &crate::model::Item| {
+        classifier.explicit(item).is_some()
+            || labels.iter().any(|l| {
+                l.key == item.key.as_str()
+                    && l.file.as_deref().is_none_or(|f| from_file(&item.source, f))
+            })
+    };
+    let unsure = crate::classify::corpus::least_sure(classifier, items);
+    let open: Vec<&(f32, usize, [crate::classify::Concern; 2])> =
+        unsure.iter().filter(|(_, i, _)| !labelled(&items[*i])).take(n).collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_error = |e: csv::Error| Error::Usage(format!("cannot write the CSV: {e}"));
-    w.write_record(["key", "concern", "guess", "second", "lead", "title"]).map_err(csv_error)?;
-    for &(lead, i) in open.iter().take(n) {
-        let (item, c) = (&snapshot.items[i], &classes[i]);
-        let s = &c.scores;
-        // The runner-up: the classifier's own when it named one, else the next highest
-        // score (ties in the usual order).
-        let mut next: Option<crate::classify::Concern> = None;
-        for k in crate::classify::Concern::TIE_ORDER {
-            if k != c.concern && next.is_none_or(|b| s.get(k) > s.get(b)) {
-                next = Some(k);
-            }
-        }
-        let second = c.runner_up.or(next).unwrap_or(c.concern);
+    let header = ["key", "concern", "guess", "second", "lead", "title", "file"];
+    w.write_record(header).map_err(csv_error)?;
+    for &&(lead, i, [guess, second]) in &open {
+        let item = &items[i];
         let lead = format!("{lead:.2}");
         // A title that a spreadsheet would run as a formula gets the guard Linear's
         // exports use (a leading `'`); the title is only there to read.
-        let title = if item.title.starts_with(['=', '+', '-', '@']) {
+        let title = if item.title.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             format!("'{}", item.title)
         } else {
             item.title.to_string()
         };
-        let row = [&item.key, "", c.concern.as_str(), second.as_str(), &lead, &title];
+        let row = [&item.key, "", guess.as_str(), second.as_str(), &lead, &title, &item.source];
         w.write_record(row).map_err(csv_error)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Usage(format!("cannot write the CSV: {e}")))?;
+    if open.len() < n {
+        eprintln!("note: {} items without a label to suggest, not {n}", open.len());
+    }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -293,13 +293,15 @@ fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
     assert_eq!(code, 0, "{err}");
     let mut rows = csv::Reader::from_reader(out.as_bytes());
     let header: Vec<String> = rows.headers().expect("header").iter().map(String::from).collect();
-    assert_eq!(header, ["key", "concern", "guess", "second", "lead", "title"]);
+    assert_eq!(header, ["key", "concern", "guess", "second", "lead", "title", "file"]);
     let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
     let keys: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(keys, ["ORG-98"], "only the one item with no label: {out}");
     assert_eq!(&rows[0][1], "", "the concern is left to fill in");
     assert_eq!(&rows[0][5], "Quillon tidy-up round 99");
+    assert_eq!(&rows[0][6], src, "the source, for keys that repeat across sources");
     assert_ne!(&rows[0][2], &rows[0][3], "guess and second differ: {out}");
+    assert!(!dir.path().join("rolecall-model.tsv").exists(), "--suggest trains nothing");
 
     // On the demo, least sure first: leads never fall, and the count is what was asked.
     let (code, out, err) = common::run_in(dir.path(), &["train", "--demo", "--suggest", "12"], &[]);
@@ -310,6 +312,22 @@ fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
     let leads: Vec<f64> = rows.iter().map(|r| r[4].parse().expect("a lead")).collect();
     assert!(leads.windows(2).all(|w| w[0] <= w[1]), "{leads:?}");
     assert!(rows.iter().all(|r| r[1].is_empty()), "{out}");
+    // The first twelve of every item without a label, in the same order: the cut is the
+    // least sure, not any twelve.
+    let (code, all, err) =
+        common::run_in(dir.path(), &["train", "--demo", "--suggest", "100000"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("items without a label to suggest, not 100000"), "{err}");
+    let mut r = csv::Reader::from_reader(all.as_bytes());
+    let every: Vec<csv::StringRecord> = r.records().map(|r| r.expect("row")).collect();
+    assert!(every.len() > 50, "{}", every.len());
+    assert_eq!(&every[..12], &rows[..], "{out}");
+    let leads: Vec<f64> = every.iter().map(|r| r[4].parse().expect("a lead")).collect();
+    assert!(leads.windows(2).all(|w| w[0] <= w[1]), "{leads:?}");
+    assert!(leads[0] < 0.2 && leads[leads.len() - 1] > 0.8, "{leads:?}");
+    // Asking for none is a usage error.
+    let (code, _, err) = common::run_in(dir.path(), &["train", "--demo", "--suggest", "0"], &[]);
+    assert_eq!(code, 2, "{err}");
 
     // Filled in part (one row left empty), the file trains on the rows with a concern.
     let fill = dir.path().join("fill.csv");
@@ -327,6 +345,21 @@ fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
         "{out}"
     );
     assert!(out.contains("skipped 1 row with no concern yet"), "{out}");
+    // A second batch in its own file: both files count.
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, "key,concern\nORG-98,product\n").expect("w");
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "key,concern\nORG-99,program\nMAR-12,product\n").expect("w");
+    let (first, second) = (first.display().to_string(), second.display().to_string());
+    let args = ["train", "-s", &src, "--labels", &first, "--labels", &second];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("learnt from 18 labelled items: 9 product, 9 program, 0 project"),
+        "{out}"
+    );
+    assert!(!out.contains("skipped"), "{out}");
+    assert!(out.contains("1 label matches no item (the first: MAR-12)"), "{out}");
     // `eval --labels` still wants every row filled in, and names the row.
     let args = ["eval", "-s", &src, "--labels", &fill];
     let (code, _, err) = common::run_in(dir.path(), &args, &[]);
