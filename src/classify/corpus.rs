@@ -405,6 +405,8 @@ pub(crate) struct PickReport {
     pub before_macro_f1: f64,
     pub sample_macro_f1: f64,
     pub least_sure_macro_f1: f64,
+    /// Trackers where the least sure first did better than the sample, as well, worse.
+    pub least_sure_better_same_worse: [usize; 3],
 }
 
 /// Every item by how little the model (the classifier's, else the built-in one) leads
@@ -515,6 +517,17 @@ pub(crate) fn adapt_each(
         before_macro_f1: pick_f1(0),
         sample_macro_f1: pick_f1(1),
         least_sure_macro_f1: pick_f1(2),
+        least_sure_better_same_worse: picked.iter().fold([0; 3], |mut n, p| {
+            let (sample, least_sure) = (scores(&p[1]).0, scores(&p[2]).0);
+            n[if least_sure > sample {
+                0
+            } else if least_sure == sample {
+                1
+            } else {
+                2
+            }] += 1;
+            n
+        }),
     };
     let per_fold: Vec<&(Vec<Prediction>, Vec<Prediction>)> =
         per_fold.iter().map(|(m, _)| m).collect();
@@ -579,7 +592,9 @@ impl PickReport {
         format!(
             "which {labels} to label, chosen from half of each tracker's items and measured on the \
              other half ({} trackers, {} items): none, a sample, the least sure first\n\
-             mean accuracy {:.3}, {:.3}, {:.3}; macro-F1 (pooled) {:.3}, {:.3}, {:.3}\n",
+             mean accuracy {:.3}, {:.3}, {:.3}; macro-F1 (pooled) {:.3}, {:.3}, {:.3}\n\
+             the least sure first against the sample: better on {} trackers, the same on {}, \
+             worse on {}\n",
             self.trackers,
             self.items,
             self.before_mean_accuracy,
@@ -587,7 +602,10 @@ impl PickReport {
             self.least_sure_mean_accuracy,
             self.before_macro_f1,
             self.sample_macro_f1,
-            self.least_sure_macro_f1
+            self.least_sure_macro_f1,
+            self.least_sure_better_same_worse[0],
+            self.least_sure_better_same_worse[1],
+            self.least_sure_better_same_worse[2]
         )
     }
 }

@@ -164,6 +164,9 @@ fn adapting_to_a_trackers_own_labels_pays_on_its_other_items() {
     let g = |k: &str| p[k].as_f64().unwrap_or_else(|| panic!("{k}"));
     assert!(g("sample_mean_accuracy") > g("before_mean_accuracy"), "{p}");
     assert!(g("least_sure_mean_accuracy") > g("before_mean_accuracy"), "{p}");
+    let tally = p["least_sure_better_same_worse"].as_array().expect("three counts");
+    let tally: Vec<u64> = tally.iter().filter_map(|n| n.as_u64()).collect();
+    assert_eq!(tally.iter().sum::<u64>(), 10, "every tracker counted once: {p}");
 
     // More labels than a tracker can spare is an error that says what to do.
     let args = ["eval", "--corpus", &d, "--adapt", "500"];
