@@ -390,7 +390,7 @@ pub(crate) struct AdaptReport {
 }
 
 /// [`adapt_each`]'s second measure: each tracker's items in two halves (by a hash of
-/// their keys), `labels` of the first half labelled — a sample, or the items the model
+/// their keys), `labels` of the first half labelled — a sample (five draws, averaged), or the items the model
 /// trained on the other trackers is least sure of (the smallest lead of its top concern
 /// over the second, as `rolecall train --suggest` lists them) — and both adapted models
 /// measured on the second half. Trackers whose first half holds at least twice `labels`
@@ -436,6 +436,9 @@ pub(crate) fn least_sure(
     out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     out
 }
+
+/// How many samples [`adapt_each`] draws from each tracker to set the least sure against.
+const SAMPLE_DRAWS: usize = 5;
 
 /// Items a tracker must have beyond the labels to be measured.
 pub(crate) const ADAPT_MIN_REST: usize = 20;
@@ -495,7 +498,21 @@ pub(crate) fn adapt_each(
                 let by = |taught: &[usize]| {
                     predict_with(adapt_with(taught).as_ref().unwrap_or(&base), &test)
                 };
-                [predict_with(&base, &test), by(&pool[..labels]), by(&least_sure)]
+                // The sample, drawn SAMPLE_DRAWS times (by the key's hash, then with a
+                // salt): one draw can be lucky or unlucky for a tracker.
+                let samples: Vec<Prediction> = (0..SAMPLE_DRAWS)
+                    .flat_map(|d| {
+                        let mut drawn = pool.clone();
+                        if d > 0 {
+                            let salt = d.to_string();
+                            let key =
+                                |i: usize| model::hash_parts(&[&rows[i].item.key, "#", &salt]);
+                            drawn.sort_by_key(|&i| (key(i), i));
+                        }
+                        by(&drawn[..labels])
+                    })
+                    .collect();
+                [predict_with(&base, &test), samples, by(&least_sure)]
             });
             (measured, picked)
         },
