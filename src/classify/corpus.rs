@@ -217,18 +217,9 @@ pub(crate) struct Prediction {
 }
 
 impl Prediction {
+    /// The top concern and how far it leads the runner-up.
     fn top(&self) -> (Concern, f32) {
-        let mut order = Concern::TIE_ORDER;
-        order.sort_by(|a, b| self.probs[b.index()].total_cmp(&self.probs[a.index()]));
-        let m = self.probs[order[0].index()] - self.probs[order[1].index()];
-        (order[0], m)
-    }
-
-    /// The runner-up concern (ties in [`Concern::TIE_ORDER`]).
-    fn second(&self) -> Concern {
-        let mut order = Concern::TIE_ORDER;
-        order.sort_by(|a, b| self.probs[b.index()].total_cmp(&self.probs[a.index()]));
-        order[1]
+        lead(&self.probs).0
     }
 
     fn right(&self) -> bool {
@@ -427,14 +418,18 @@ pub(crate) fn least_sure(
         .map(|(i, (item, (_, _, fired)))| {
             let (names, bs, text) = classifier.rule_evidence(&fired);
             let probs = m.score(classifier.model_input(item, &ctx, &names, &bs, text)).probs;
-            let p = Prediction { expected: Concern::Product, probs, text_evidence: true };
-            let (first, lead) = p.top();
-            let second = p.second();
+            let ((first, lead), second) = lead(&probs);
             (lead, i, [first, second])
         })
         .collect();
     out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     out
+}
+
+/// The top concern of three probabilities, how far it leads, and the runner-up.
+fn lead(probs: &[f32; 3]) -> ((Concern, f32), Concern) {
+    let (first, second) = super::top_two(probs);
+    ((first, probs[first.index()] - probs[second.index()]), second)
 }
 
 /// How many samples [`adapt_each`] draws from each tracker to set the least sure against.
@@ -536,12 +531,10 @@ pub(crate) fn adapt_each(
         least_sure_macro_f1: pick_f1(2),
         least_sure_better_same_worse: picked.iter().fold([0; 3], |mut n, p| {
             let (sample, least_sure) = (scores(&p[1]).0, scores(&p[2]).0);
-            n[if least_sure > sample {
-                0
-            } else if least_sure == sample {
-                1
-            } else {
-                2
+            n[match least_sure.partial_cmp(&sample) {
+                Some(std::cmp::Ordering::Greater) => 0,
+                Some(std::cmp::Ordering::Equal) => 1,
+                _ => 2,
             }] += 1;
             n
         }),
@@ -837,10 +830,7 @@ pub(crate) fn adapt(
     // Always from the built-in weights, so training again on the same labels gives the
     // same model rather than adapting the adapted one.
     let prior = Model::builtin();
-    let mut by_key: std::collections::HashMap<&str, Vec<&super::eval::Label>> = Default::default();
-    for l in extra {
-        by_key.entry(l.key.as_str()).or_default().push(l);
-    }
+    let by_key = super::eval::ByKey::new(extra);
     let ctx = Context::of(items);
     let scored = classifier.score_all(items, &ctx, false, None);
     let mut examples = Vec::new();
@@ -848,16 +838,10 @@ pub(crate) fn adapt(
     for (item, (_, _, fired)) in items.iter().zip(scored) {
         let concern = match classifier.explicit(item) {
             Some((c, _)) => c,
-            None => {
-                let labels = by_key.get(item.key.as_str()).map_or(&[][..], Vec::as_slice);
-                let of_item = labels.iter().find(|l| {
-                    l.file.as_deref().is_none_or(|f| super::eval::from_file(&item.source, f))
-                });
-                match of_item {
-                    Some(l) => l.concern,
-                    None => continue,
-                }
-            }
+            None => match by_key.of(item) {
+                Some(l) => l.concern,
+                None => continue,
+            },
         };
         counts[concern.index()] += 1;
         let (names, bs, text) = classifier.rule_evidence(&fired);

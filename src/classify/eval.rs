@@ -98,6 +98,28 @@ fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
     Ok((out, blank))
 }
 
+/// Labels by key, to find an item's own: the first with its key whose `file`, if any,
+/// is the item's source ([`from_file`]).
+pub(crate) struct ByKey<'l>(HashMap<&'l str, Vec<&'l Label>>);
+
+impl<'l> ByKey<'l> {
+    pub(crate) fn new(labels: &'l [Label]) -> Self {
+        let mut by_key: HashMap<&str, Vec<&Label>> = HashMap::new();
+        for l in labels {
+            by_key.entry(l.key.as_str()).or_default().push(l);
+        }
+        ByKey(by_key)
+    }
+
+    pub(crate) fn of(&self, item: &crate::model::Item) -> Option<&'l Label> {
+        let labels = self.0.get(item.key.as_str())?;
+        labels
+            .iter()
+            .find(|l| l.file.as_deref().is_none_or(|f| from_file(&item.source, f)))
+            .copied()
+    }
+}
+
 /// Whether an item from `source` (a source spec, `jira:exports/a.csv`) is from the labels'
 /// `file`: the same path, or the same path's tail (`a.csv`, `exports/a.csv`).
 pub(crate) fn from_file(source: &str, file: &str) -> bool {

@@ -1081,7 +1081,7 @@ fn is_sub_task(kind: &str) -> bool {
 
 /// The top concern of three probabilities and the runner-up (ties by
 /// [`Concern::TIE_ORDER`]).
-fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
+pub(crate) fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
     let mut order = Concern::TIE_ORDER;
     order.sort_by(|a, b| p[b.index()].total_cmp(&p[a.index()]));
     (order[0], order[1])

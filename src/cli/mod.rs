@@ -584,14 +584,10 @@ fn to_label(
     labels: &[crate::classify::eval::Label],
     n: usize,
 ) -> Result<String> {
-    use crate::classify::eval::from_file;
     let items = &snapshot.items;
+    let by_key = crate::classify::eval::ByKey::new(labels);
     let labelled = |item: &crate::model::Item| {
-        classifier.explicit(item).is_some()
-            || labels.iter().any(|l| {
-                l.key == item.key.as_str()
-                    && l.file.as_deref().is_none_or(|f| from_file(&item.source, f))
-            })
+        classifier.explicit(item).is_some() || by_key.of(item).is_some()
     };
     let unsure = crate::classify::corpus::least_sure(classifier, items);
     let open: Vec<&(f32, usize, [crate::classify::Concern; 2])> =
