@@ -21,12 +21,26 @@ pub(crate) fn write_atomic(
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let tmp = temp_file().tempfile_in(dir)?;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
     write(&mut w)?;
     let tmp = w.into_inner().map_err(|e| e.into_error())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A builder of temporary files that become the user's files when renamed: created with
+/// the permissions any new file gets (`0666` less the umask, so `-rw-r--r--` as a rule),
+/// not the temporary file's private `0600`, which the rename would keep (a report that
+/// the web server or a colleague's account could not read).
+pub(crate) fn temp_file() -> tempfile::Builder<'static, 'static> {
+    let mut b = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b
 }
 
 /// The largest notes or template file read: far beyond any real one.

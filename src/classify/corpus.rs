@@ -44,6 +44,14 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Row>> {
     for f in &files {
         read_file(f, &mut rows)?;
     }
+    let mut trackers: Vec<&str> = rows.iter().map(|r| r.tracker.as_str()).collect();
+    trackers.dedup();
+    if trackers.len() < 2 {
+        return Err(Error::input(
+            Location::file(&shown),
+            "the corpus needs labelled items from two trackers or more (one CSV each): each is measured by a model trained on the others",
+        ));
+    }
     Ok(rows)
 }
 
@@ -85,6 +93,12 @@ fn read_file(path: &Path, rows: &mut Vec<Row>) -> Result<()> {
             .map(|k| Link { kind: Str::from(link_of(k)), target: Str::from("corpus:other") })
             .collect();
         let key = get(0);
+        if key.is_empty() {
+            return Err(Error::input(
+                Location::file(&shown).line(line).column("key"),
+                "key is empty",
+            ));
+        }
         let item = Item {
             id: format!("corpus:{tracker}:{key}").into(),
             key: key.into(),
@@ -442,7 +456,10 @@ pub(crate) const ADAPT_MIN_REST: usize = 20;
 /// and measure on the rest.
 pub(crate) fn adaptable(rows: &[Row], labels: usize) -> Vec<&str> {
     let size = |t: &str| rows.iter().filter(|r| r.tracker == t).count();
-    trackers(rows).into_iter().filter(|t| size(t) >= labels + ADAPT_MIN_REST).collect()
+    trackers(rows)
+        .into_iter()
+        .filter(|t| size(t) >= labels.saturating_add(ADAPT_MIN_REST))
+        .collect()
 }
 
 /// Leave-one-tracker-out, then, for each held-out tracker, the fold's model adapted with

@@ -18,6 +18,8 @@ pub(crate) struct Label {
     pub file: Option<String>,
     /// The `confidence` column: how sure the labeller was, in their own words.
     pub confidence: Option<String>,
+    /// Where it was read: the labels file and the line.
+    pub from: (String, u64),
 }
 
 /// Reads a labels CSV: `key,concern` (a header row is optional), or with a header naming
@@ -93,9 +95,45 @@ fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
             ));
         }
         let some = |s: String| (!s.is_empty()).then_some(s);
-        out.push(Label { key, concern: c, file: some(file), confidence: some(confidence) });
+        let from = (path.to_string(), line);
+        out.push(Label { key, concern: c, file: some(file), confidence: some(confidence), from });
     }
+    conflicts(&out)?;
     Ok((out, blank))
+}
+
+/// An error when two labels give the same item different concerns: the same key, and
+/// the same `file` or no `file` on one of them (then both name the item). Which would
+/// win would depend on the order of the rows or files.
+pub(crate) fn conflicts(labels: &[Label]) -> Result<()> {
+    // The labels before each, by key: the later of two is the one named.
+    let mut by_key: HashMap<&str, Vec<&Label>> = HashMap::new();
+    for l in labels {
+        let before = by_key.entry(&l.key).or_default();
+        let first = before.iter().find(|o| {
+            let same_item = match (&o.file, &l.file) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            same_item && o.concern != l.concern
+        });
+        if let Some(o) = first {
+            let at = Location::file(&l.from.0).line(l.from.1).column("concern");
+            return Err(Error::input(
+                at,
+                format!(
+                    "{} is {} here but {} in {}:{}: keep one",
+                    l.key,
+                    l.concern.as_str(),
+                    o.concern.as_str(),
+                    o.from.0,
+                    o.from.1
+                ),
+            ));
+        }
+        before.push(l);
+    }
+    Ok(())
 }
 
 /// Labels by key, to find an item's own: the first with its key whose `file`, if any,
@@ -122,11 +160,30 @@ impl<'l> ByKey<'l> {
 
 /// Whether an item from `source` (a source spec, `jira:exports/a.csv`) is from the labels'
 /// `file`: the same path, or the same path's tail (`a.csv`, `exports/a.csv`).
+/// Either may be a whole source spec (`train --suggest` writes the spec as given), and a
+/// path given two ways (`data/a.csv`, `./data/a.csv`, `/home/me/data/a.csv`) is the same
+/// file.
 pub(crate) fn from_file(source: &str, file: &str) -> bool {
-    let path = source.split_once(':').map_or(source, |(_, p)| p);
-    let norm = |s: &str| s.replace('\\', "/");
-    let (path, file) = (norm(path), norm(file.trim_start_matches("./")));
-    path == file || path.ends_with(&format!("/{file}")) || source == file
+    // `jira:`, `github-projects:`; not a drive letter (`C:`).
+    fn path_of(s: &str) -> &str {
+        match s.split_once(':') {
+            Some((kind, p))
+                if kind.len() > 1 && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') =>
+            {
+                p
+            }
+            _ => s,
+        }
+    }
+    let norm = |s: &str| s.replace('\\', "/").trim_start_matches("./").to_string();
+    let (path, file) = (norm(path_of(source)), norm(path_of(file)));
+    if path == file || path.ends_with(&format!("/{file}")) || file.ends_with(&format!("/{path}")) {
+        return true;
+    }
+    match (std::fs::canonicalize(&path), std::fs::canonicalize(&file)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -424,5 +481,33 @@ impl Report {
             s.push_str(&crate::text::aligned(&["KEY", "LABELLED", "GOT", "TITLE"], &rows));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_file;
+
+    /// A labels file's `file` names the item's source however either was written: a whole
+    /// spec (as `train --suggest` writes it) or a path, with `./`, or a tail of it.
+    #[test]
+    fn a_file_matches_its_source_however_written() {
+        for (source, file) in [
+            ("jira:exports/a.csv", "a.csv"),
+            ("jira:exports/a.csv", "exports/a.csv"),
+            ("jira:exports/a.csv", "jira:exports/a.csv"),
+            ("csv:./exports/a.csv", "jira:exports/a.csv"),
+            ("jira:exports/a.csv", "/home/me/work/exports/a.csv"),
+            ("linear:C:\\data\\a.csv", "C:/data/a.csv"),
+        ] {
+            assert!(from_file(source, file), "{source} ~ {file}");
+        }
+        for (source, file) in [
+            ("jira:exports/a.csv", "b.csv"),
+            ("jira:exports/ba.csv", "a.csv"),
+            ("jira:x/a.csv", "jira:y/a.csv"),
+        ] {
+            assert!(!from_file(source, file), "{source} !~ {file}");
+        }
     }
 }

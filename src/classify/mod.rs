@@ -253,22 +253,30 @@ impl CheckedClassifier {
 }
 
 /// The model `[classify] model` names, read from beside the config file.
-fn load_model(config: &crate::config::Config) -> Result<Option<Arc<model::Model>>> {
+/// The model file the config means: `[classify] model` when it names a file (relative
+/// to the config's folder), else `rolecall-model.tsv` beside the config; `None` for
+/// `"rules"` and `"builtin"`.
+pub(crate) fn model_file(config: &crate::config::Config) -> Option<std::path::PathBuf> {
     let dir = std::path::Path::new(&config.origin)
         .parent()
         .filter(|_| config.origin != "(defaults)")
         .unwrap_or(std::path::Path::new(""));
-    let path = match config.classify.model.trim() {
-        "rules" => return Ok(None),
-        "builtin" => return Ok(Some(model::Model::builtin().clone())),
-        "" => {
-            let beside = dir.join(model::ORG_MODEL_FILE);
-            if !beside.is_file() {
-                return Ok(Some(model::Model::builtin().clone()));
-            }
-            beside
+    match config.classify.model.trim() {
+        "rules" | "builtin" => None,
+        "" => Some(dir.join(model::ORG_MODEL_FILE)),
+        p => Some(dir.join(p)),
+    }
+}
+
+fn load_model(config: &crate::config::Config) -> Result<Option<Arc<model::Model>>> {
+    let path = match (config.classify.model.trim(), model_file(config)) {
+        ("rules", _) => return Ok(None),
+        // No organisation's model beside the config (none trained yet): the built-in one.
+        (_, None) => return Ok(Some(model::Model::builtin().clone())),
+        ("", Some(beside)) if !beside.is_file() => {
+            return Ok(Some(model::Model::builtin().clone()))
         }
-        p => dir.join(p),
+        (_, Some(path)) => path,
     };
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(&path).map_err(|e| {

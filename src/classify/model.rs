@@ -669,6 +669,7 @@ impl Model {
     /// Parses the text format; `origin` names the file in errors.
     pub(crate) fn parse(text: &str, origin: &str) -> Result<Model> {
         let mut m = Model { high: 0.8, triage_margin: 0.1, ..Model::default() };
+        let (mut bias, mut count) = (false, None);
         for (n, line) in text.lines().enumerate() {
             let at = || Location::file(origin).line(n as u64 + 1);
             if line.is_empty() {
@@ -680,6 +681,11 @@ impl Model {
                     m.high = v.trim().parse().map_err(|_| {
                         Error::input(at(), "expected a number after `# high-confidence`")
                     })?;
+                } else if let Some(v) = note.strip_prefix("weights ") {
+                    count =
+                        Some(v.trim().parse::<usize>().map_err(|_| {
+                            Error::input(at(), "expected a number after `# weights`")
+                        })?);
                 } else if let Some(v) = note.strip_prefix("triage-margin ") {
                     m.triage_margin = v.trim().parse().map_err(|_| {
                         Error::input(at(), "expected a number after `# triage-margin`")
@@ -696,15 +702,33 @@ impl Model {
                 let v = parts.next().ok_or_else(|| {
                     Error::input(at(), format!("expected 4 tab-separated fields, found {}", i + 1))
                 })?;
-                *slot = v.trim().parse().map_err(|_| {
-                    Error::input(at(), format!("`{v}` is not a number (feature {name})"))
-                })?;
+                *slot =
+                    (v.trim().parse().ok()).filter(|x: &f32| x.is_finite()).ok_or_else(|| {
+                        Error::input(at(), format!("`{v}` is not a number (feature {name})"))
+                    })?;
             }
             if name == "bias" {
+                bias = true;
                 m.bias = w;
             } else {
                 m.weights.insert(name.into(), w);
             }
+        }
+        if !bias {
+            // An empty or cut-short file would otherwise be a model that knows nothing.
+            return Err(Error::input(
+                Location::file(origin),
+                "no `bias` line: not a whole rolecall model (`rolecall train` writes one)",
+            ));
+        }
+        if let Some(n) = count.filter(|&n| n != m.weights.len()) {
+            return Err(Error::input(
+                Location::file(origin),
+                format!(
+                    "{} weights where the file says {n}: cut short or edited (train again to write it whole)",
+                    m.weights.len()
+                ),
+            ));
         }
         m.reindex();
         Ok(m)
@@ -734,6 +758,7 @@ impl Model {
         }
         let _ = writeln!(s, "# high-confidence {}", self.high);
         let _ = writeln!(s, "# triage-margin {}", self.triage_margin);
+        let _ = writeln!(s, "# weights {}", self.weights.len());
         let row = |s: &mut String, name: &str, w: &[f32; 3]| {
             let _ = writeln!(s, "{name}\t{}\t{}\t{}", num(w[0]), num(w[1]), num(w[2]));
         };
@@ -1459,5 +1484,29 @@ mod tests {
     fn a_bad_weight_names_the_line() {
         let e = Model::parse("bias\t0\t0\t0\nw:x\t1\tnope\t0\n", "org.tsv").unwrap_err();
         assert!(e.to_string().contains("org.tsv:2"), "{e}");
+        // Not finite is not a number either: it would score every item NaN.
+        let e = Model::parse("bias\t0\t0\t0\nw:x\t1\tinf\t0\n", "org.tsv").unwrap_err();
+        assert_eq!(e.to_string(), "org.tsv:2: `inf` is not a number (feature w:x)");
+    }
+
+    /// An empty or cut-short model file is an error, not a model that knows nothing.
+    #[test]
+    fn a_model_cut_short_is_an_error() {
+        let e = Model::parse("", "org.tsv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "org.tsv: no `bias` line: not a whole rolecall model (`rolecall train` writes one)"
+        );
+        let whole = "# weights 2\nbias\t0\t0\t0\nw:a\t1\t0\t0\nw:b\t0\t1\t0\n";
+        let m = Model::parse(whole, "org.tsv").expect("whole");
+        assert_eq!(Model::parse(&m.to_text(), "again").expect("round trip").weights.len(), 2);
+        let cut = &whole[..whole.len() - "w:b\t0\t1\t0\n".len()];
+        let e = Model::parse(cut, "org.tsv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "org.tsv: 1 weights where the file says 2: cut short or edited (train again to write it whole)"
+        );
+        // The built-in model says how many it has, and has them.
+        assert!(BUILTIN.contains(&format!("# weights {}\n", Model::builtin().weights.len())));
     }
 }

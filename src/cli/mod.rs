@@ -223,8 +223,9 @@ pub struct EvalArgs {
     /// With --corpus: also adapt each held-out tracker's model (logistic, as shipped) with
     /// N of its own labelled items, as `rolecall train` does, and measure both on its
     /// other items
-    #[arg(long, value_name = "N", requires = "corpus")]
-    pub adapt: Option<usize>,
+    #[arg(long, value_name = "N", requires = "corpus", conflicts_with = "labels",
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub adapt: Option<u64>,
 
     #[command(flatten)]
     pub sources: SourceArgs,
@@ -415,8 +416,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             if let Some(dir) = &args.corpus {
                 use crate::classify::corpus;
                 let rows = corpus::read_dir(std::path::Path::new(dir))?;
+                let adapt = args.adapt.map(|n| n as usize);
                 // Checked before the (slow) cross-validation runs.
-                if let Some(n) = args.adapt.filter(|&n| corpus::adaptable(&rows, n).is_empty()) {
+                if let Some(n) = adapt.filter(|&n| corpus::adaptable(&rows, n).is_empty()) {
                     return Err(Error::Usage(format!(
                         "no tracker in {dir} has {} items or more to adapt with {n} of them and measure on the rest: pass a smaller --adapt",
                         n + corpus::ADAPT_MIN_REST
@@ -426,7 +428,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 let algorithm = args.algorithm.into();
                 let o = Default::default();
                 let (cv, _) = corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o);
-                let adapted = args.adapt.map(|n| corpus::adapt_each(&rows, &examples, n, o));
+                let adapted = adapt.map(|n| corpus::adapt_each(&rows, &examples, n, o));
                 let text = match (args.format, &adapted) {
                     (ClassifyFormat::Table, None) => cv.to_text(args.misses),
                     (ClassifyFormat::Table, Some(a)) => {
@@ -488,7 +490,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
 /// `rolecall train`: the base model from a corpus, or the organisation's own model.
 fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     use crate::classify::corpus;
-    let classifier = Classifier::from_config(config)?;
+    // The model the config names is the one written. Training starts from the built-in
+    // weights whatever it holds, so a model file not written yet, or spoilt, does not stop
+    // it; `--suggest` asks the model in use, unless its file is not written yet.
+    let target = args.out.clone().or_else(|| crate::classify::model_file(config));
+    let mut own = config.clone();
+    if args.suggest.is_none() || target.as_ref().is_some_and(|p| !p.exists()) {
+        own.classify.model = "builtin".into();
+    }
+    let classifier = Classifier::from_config(&own)?;
     let (model, summary) = if let Some(dir) = &args.corpus {
         let rows = corpus::read_dir(std::path::Path::new(dir))?;
         let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
@@ -516,13 +526,20 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             labels.extend(more);
             blank += empty;
         }
+        crate::classify::eval::conflicts(&labels)?;
         let snapshot = load(&args.sources, config)?;
         if let Some(n) = args.suggest {
             let n = usize::try_from(n).unwrap_or(usize::MAX);
             let csv = to_label(&classifier, &snapshot, &labels, n)?;
             return write_stdout(out, &csv);
         }
-        let (m, n) = corpus::adapt(&classifier, &snapshot.items, &labels)?;
+        // A key no item has (a typo, or a spreadsheet that turned `MAR-12` into a date)
+        // teaches nothing: say so rather than learn less in silence.
+        let unknown = unmatched(&snapshot.items, &labels);
+        let (m, n) = corpus::adapt(&classifier, &snapshot.items, &labels).map_err(|e| match e {
+            Error::Usage(why) if !unknown.is_empty() => Error::Usage(format!("{why}; {unknown}")),
+            e => e,
+        })?;
         let mut text = format!(
             "learnt from {} labelled items: {} product, {} program, {} project\n",
             n.iter().sum::<usize>(),
@@ -534,21 +551,32 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             let rows = if blank == 1 { "row" } else { "rows" };
             text += &format!("skipped {blank} {rows} with no concern yet\n");
         }
-        // A key no item has (a typo, or a spreadsheet that turned `MAR-12` into a date)
-        // teaches nothing: say so rather than learn less in silence.
-        let keys: std::collections::HashSet<&str> =
-            snapshot.items.iter().map(|i| i.key.as_str()).collect();
-        let unknown: Vec<&str> =
-            labels.iter().map(|l| l.key.as_str()).filter(|k| !keys.contains(k)).collect();
-        if let Some(first) = unknown.first() {
-            let (n, verb) =
-                if unknown.len() == 1 { ("label", "matches") } else { ("labels", "match") };
-            text += &format!("{} {n} {verb} no item (the first: {first})\n", unknown.len());
+        if !unknown.is_empty() {
+            text += &format!("{unknown}\n");
+        }
+        // `concern:produkt`: meant as a label, teaching nothing.
+        let prefix = &classifier.settings.override_prefix;
+        let odd: Vec<(&str, &str)> = (snapshot.items.iter())
+            .filter(|i| classifier.explicit(i).is_none())
+            .filter_map(|i| {
+                let l = i.labels.iter().find(|l| {
+                    !prefix.is_empty()
+                        && l.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+                })?;
+                Some((i.key.as_str(), l.as_str()))
+            })
+            .collect();
+        if let Some((key, label)) = odd.first() {
+            let (n, verb) = if odd.len() == 1 { ("item", "has") } else { ("items", "have") };
+            text += &format!(
+                "{} {n} {verb} a label `{prefix}…` that names no concern, not learnt from (the first: {key} `{label}`)\n",
+                odd.len()
+            );
         }
         (m, text)
     };
-    let path = match &args.out {
-        Some(p) => p.clone(),
+    let path = match target {
+        Some(p) => p,
         None => {
             let origin = std::path::Path::new(&config.origin);
             let dir = origin.parent().filter(|_| config.origin != "(defaults)");
@@ -556,21 +584,56 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         }
     };
     let text = model.to_text();
-    crate::files::write_atomic(&path, |w| w.write_all(text.as_bytes())).map_err(|e| {
-        Error::input(
-            crate::error::Location::file(path.display().to_string()),
-            format!("cannot write the model: {e}"),
-        )
-    })?;
-    write_stdout(
-        out,
-        &format!(
-            "{summary}wrote {} ({} weights, {} bytes)\n",
-            path.display(),
-            model.weights.len(),
-            text.len()
-        ),
-    )
+    crate::files::write_atomic(&path, |w| w.write_all(text.as_bytes()))
+        .map_err(|e| crate::report::write::fail("write the model to", &path, e))?;
+    let mut said = format!(
+        "{summary}wrote {} ({} weights, {} bytes)\n",
+        path.display(),
+        model.weights.len(),
+        text.len()
+    );
+    // Written where classification does not look: say so, and how to use it.
+    let used = crate::classify::model_file(config);
+    if args.corpus.is_none() && used.as_deref() != Some(path.as_path()) {
+        let setting = match config.classify.model.trim() {
+            "" => String::new(),
+            m => format!(" ([classify] model = \"{m}\")"),
+        };
+        said += &format!(
+            "note: classification does not use this file{setting}: set `[classify] model = \"{}\"` in the config to use it\n",
+            path.display()
+        );
+    }
+    write_stdout(out, &said)
+}
+
+/// Which labels match no item, in words (empty when all do): a label's key must be an
+/// item's, of its `file` when it names one.
+fn unmatched(items: &[crate::model::Item], labels: &[crate::classify::eval::Label]) -> String {
+    let mut sources: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for i in items {
+        sources.entry(i.key.as_str()).or_default().push(&*i.source);
+    }
+    let matches = |l: &crate::classify::eval::Label| {
+        sources.get(l.key.as_str()).is_some_and(|from| match &l.file {
+            None => true,
+            Some(f) => from.iter().any(|s| crate::classify::eval::from_file(s, f)),
+        })
+    };
+    let unknown: Vec<String> = (labels.iter().filter(|l| !matches(l)))
+        .map(|l| match &l.file {
+            Some(f) => format!("{} in {f}", l.key),
+            None => l.key.clone(),
+        })
+        .collect();
+    match unknown.first() {
+        None => String::new(),
+        Some(first) => {
+            let (n, verb) =
+                if unknown.len() == 1 { ("label", "matches") } else { ("labels", "match") };
+            format!("{} {n} {verb} no item (the first: {first})", unknown.len())
+        }
+    }
 }
 
 /// `train --suggest`: the `n` items without a label (a `concern:` label in the tracker,

@@ -33,7 +33,7 @@ pub(crate) fn prepare(
     // From here on, dropping the temporary file removes it.
     let tmp = super::interrupt::create(
         || {
-            tempfile::Builder::new()
+            crate::files::temp_file()
                 .prefix(&format!(".{name}."))
                 .suffix(".rolecall-tmp")
                 .tempfile_in(dir)

@@ -366,6 +366,20 @@ fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
     );
     assert!(!out.contains("skipped"), "{out}");
     assert!(out.contains("1 label matches no item (the first: MAR-12)"), "{out}");
+    // With a `file`, the key must be an item of that file: ORG-99 is in the source, not
+    // in `other.csv`, so that label teaches nothing and is named.
+    let third = dir.path().join("third.csv");
+    std::fs::write(&third, "key,concern,file\nORG-98,product,\nORG-99,program,other.csv\n")
+        .expect("w");
+    let third = third.display().to_string();
+    let (code, out, err) =
+        common::run_in(dir.path(), &["train", "-s", &src, "--labels", &third], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("learnt from 17 labelled items: 9 product, 8 program, 0 project"),
+        "{out}"
+    );
+    assert!(out.contains("1 label matches no item (the first: ORG-99 in other.csv)"), "{out}");
     // `eval --labels` still wants every row filled in, and names the row.
     let args = ["eval", "-s", &src, "--labels", &fill];
     let (code, _, err) = common::run_in(dir.path(), &args, &[]);
@@ -386,4 +400,139 @@ fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
     let mut r = csv::Reader::from_reader(out.as_bytes());
     let rows: Vec<csv::StringRecord> = r.records().map(|r| r.expect("row")).collect();
     assert_eq!((&rows[0][0], &rows[0][5]), ("F-1", "'=HYPERLINK(\"x\")"), "{out}");
+}
+
+/// What a user meets training a second time, or by hand: the model the config names is the
+/// one written (even before it exists, even when spoilt), labels match their items however
+/// the source was written, conflicting labels are an error naming both rows, a label
+/// that names no concern is pointed out, and the model file reads like any other file.
+#[test]
+fn train_writes_the_model_the_config_names_and_reads_labels_as_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = org_export(dir.path());
+    std::fs::create_dir(dir.path().join("models")).expect("dir");
+    std::fs::write(dir.path().join("rolecall.toml"), "[classify]\nmodel = \"models/ours.tsv\"\n")
+        .expect("config");
+    let ours = dir.path().join("models/ours.tsv");
+    // Suggest before any model exists: from the built-in one, written as the source was given.
+    let src = format!("jira:{export}");
+    let (code, out, err) =
+        common::run_in(dir.path(), &["train", "-s", &src, "--suggest", "2"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let filled = out.replacen(",,", ",project,", 1);
+    let labels = dir.path().join("filled.csv");
+    std::fs::write(&labels, &filled).expect("w");
+    // The same export given another way (another kind, `./`): the rows still match.
+    let other_way = "jira:./org.csv";
+    let labels_arg = labels.display().to_string();
+    let (code, out, err) =
+        common::run_in(dir.path(), &["train", "-s", other_way, "--labels", &labels_arg], &[]);
+    assert_eq!(code, 0, "{err}\n{filled}");
+    assert!(out.contains("learnt from 17 labelled items"), "{out}");
+    assert!(!out.contains("no item"), "{out}");
+    assert!(out.contains("wrote models/ours.tsv"), "{out}");
+    assert!(!out.contains("note: classification does not use"), "{out}");
+    let text = std::fs::read_to_string(&ours).expect("written where the config says");
+    assert!(text.contains("# weights "), "{}", &text[..300]);
+    assert!(!dir.path().join("rolecall-model.tsv").exists());
+    // Read like any new file (0666 less the umask), not the temporary file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let fresh = dir.path().join("fresh");
+        std::fs::write(&fresh, "x").expect("w");
+        let mode =
+            |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&ours), mode(&fresh));
+    }
+    // A spoilt model file: classify names it; train replaces it.
+    std::fs::write(&ours, "w:x\t1\t2\t3\n").expect("w");
+    let (code, _, err) = common::run_in(dir.path(), &["classify", "-s", &src], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("models/ours.tsv") && err.contains("no `bias` line"), "{err}");
+    let (code, _, err) =
+        common::run_in(dir.path(), &["train", "-s", &src, "--labels", &labels_arg], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&ours).expect("model"), text, "the same model again");
+
+    // Two files giving one item two concerns: an error naming both rows.
+    let a = dir.path().join("a.csv");
+    std::fs::write(&a, "key,concern\nORG-98,product\n").expect("w");
+    let b = dir.path().join("b.csv");
+    std::fs::write(&b, "key,concern\nORG-7,program\nORG-98,program\n").expect("w");
+    let (a, b) = (a.display().to_string(), b.display().to_string());
+    let args = ["train", "-s", &src, "--labels", &a, "--labels", &b];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.lines().next(),
+        Some(format!("error: {b}:3: column \"concern\": ORG-98 is program here but product in {a}:2: keep one").as_str())
+    );
+
+    // Labels that match nothing: the error says so, not only "no labelled items".
+    let none = dir.path().join("none.csv");
+    std::fs::write(&none, "key,concern\n2-Mar,product\n").expect("w");
+    let plain = dir.path().join("plain.csv");
+    std::fs::write(
+        &plain,
+        "Summary,Issue key,Issue Type,Status,Labels\nA,P-1,Task,To Do,concern:produkt\n",
+    )
+    .expect("w");
+    let (none, plain) = (none.display().to_string(), format!("jira:{}", plain.display()));
+    let (code, _, err) =
+        common::run_in(dir.path(), &["train", "-s", &plain, "--labels", &none], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("1 label matches no item (the first: 2-Mar)"), "{err}");
+    // A label meant as a concern that names none is pointed out.
+    std::fs::write(&none, "key,concern\nORG-98,product\n").expect("w");
+    let args = ["train", "-s", &plain, "-s", &src, "--labels", &none];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("1 item has a label `concern:…` that names no concern, not learnt from (the first: P-1 `concern:produkt`)"),
+        "{out}"
+    );
+
+    // --out elsewhere: written, with a note that classification does not read it.
+    let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", "elsewhere.tsv"];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("note: classification does not use this file ([classify] model = \"models/ours.tsv\"): set `[classify] model = \"elsewhere.tsv\"`"), "{out}");
+    // A model that cannot be written is a failure while running (1), not bad input.
+    std::fs::write(dir.path().join("blocker"), "a file, not a folder").expect("w");
+    let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", "blocker/m.tsv"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("error: cannot write the model to blocker/m.tsv"), "{err}");
+}
+
+/// Arguments that cannot mean anything are usage errors, not a crash or a silent no-op.
+#[test]
+fn eval_and_corpus_arguments_that_mean_nothing_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = root().join("fixtures/corpus").display().to_string();
+    for n in ["0", "18446744073709551600"] {
+        let (code, _, err) =
+            common::run_in(dir.path(), &["eval", "--corpus", &d, "--adapt", n], &[]);
+        assert_eq!(code, 2, "--adapt {n}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let l = dir.path().join("l.csv");
+    std::fs::write(&l, "key,concern\nX-1,product\n").expect("w");
+    let l = l.display().to_string();
+    let (code, _, err) =
+        common::run_in(dir.path(), &["eval", "--labels", &l, "--adapt", "3", "--demo"], &[]);
+    assert_eq!(code, 2, "{err}");
+    // One tracker cannot be held out against the others.
+    let one = dir.path().join("one");
+    std::fs::create_dir(&one).expect("dir");
+    std::fs::write(
+        one.join("t.csv"),
+        "key,title,type,labels,components,parent,links,body,concern\nT-1,Do it,Task,,,,,,product\n",
+    )
+    .expect("w");
+    let o = one.display().to_string();
+    let (code, _, err) = common::run_in(dir.path(), &["eval", "--corpus", &o], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("two trackers or more"), "{err}");
 }
