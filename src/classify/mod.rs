@@ -911,7 +911,9 @@ impl Classifier {
         let n = rs.rules.len();
         let mut hits = vec![0u8; n * items.len()];
         let titles: Vec<&str> = items.iter().map(|item| item.title.as_str()).collect();
-        rs.match_titles(scratch, &titles, |k, r| hits[k * n + r] |= TITLE);
+        rs.match_titles(scratch, &titles, |k, r, text| {
+            hits[k * n + r] |= if text { TEXT_TITLE } else { TITLE }
+        });
         // Long bodies are mostly logs and templates; the first part says what it is.
         let (with_body, bodies): (Vec<usize>, Vec<&str>) = items
             .iter()
@@ -919,7 +921,34 @@ impl Classifier {
             .filter(|(_, item)| !item.body.is_empty())
             .map(|(k, item)| (k, crate::text::prefix_chars(&item.body, 4000)))
             .unzip();
-        rs.match_bodies(scratch, &bodies, |k, r| hits[with_body[k] * n + r] |= BODY);
+        rs.match_bodies(scratch, &bodies, |k, r, text| {
+            hits[with_body[k] * n + r] |= if text { TEXT_BODY } else { BODY }
+        });
+        // Beyond ASCII, each text hit is confirmed with Unicode word boundaries (the
+        // automata find `dr` in `Drücken`): only for the few rules that hit such a text.
+        let mut confirm =
+            |k: usize,
+             text: &str,
+             (own, in_text): (u8, u8),
+             pick: fn(&rules::Rule) -> &Option<rules::LazyRegex>| {
+                if text.is_ascii() {
+                    return;
+                }
+                for (r, rule) in rs.rules.iter().enumerate() {
+                    let h = &mut hits[k * n + r];
+                    for (bit, re) in [(own, pick(rule)), (in_text, &rule.text)] {
+                        if *h & bit != 0 && re.as_ref().is_some_and(|re| re.find(text).is_none()) {
+                            *h &= !bit;
+                        }
+                    }
+                }
+            };
+        for (k, item) in items.iter().enumerate() {
+            confirm(k, &item.title, (TITLE, TEXT_TITLE), |r| &r.title);
+        }
+        for (&k, body) in with_body.iter().zip(&bodies) {
+            confirm(k, body, (BODY, TEXT_BODY), |r| &r.body);
+        }
         for (k, item) in items.iter().enumerate() {
             for label in &item.labels {
                 let lower;
@@ -966,7 +995,7 @@ impl Classifier {
             if (!rule.labels.is_empty() && h & LABEL == 0)
                 || (rule.title.is_some() && h & TITLE == 0)
                 || (rule.body.is_some() && h & BODY == 0)
-                || (rule.text.is_some() && h & (TITLE | BODY) == 0)
+                || (rule.text.is_some() && h & (TEXT_TITLE | TEXT_BODY) == 0)
             {
                 continue;
             }
@@ -985,19 +1014,19 @@ impl Classifier {
                 note!(matched, format!("kind {}", item.kind));
             }
             if let Some(re) = &rule.title {
-                note!(matched, found("title", re.get(), &item.title));
+                note!(matched, found("title", re, &item.title));
             }
             if let Some(re) = &rule.body {
-                note!(matched, found("body", re.get(), &item.body));
+                note!(matched, found("body", re, &item.body));
             }
             let mut weight = rule.weight;
             if let Some(re) = &rule.text {
-                if h & TITLE != 0 {
-                    note!(matched, found("title", re.get(), &item.title));
+                if h & TEXT_TITLE != 0 {
+                    note!(matched, found("title", re, &item.title));
                 } else {
                     // A body mentions everything sooner or later; the title says what
                     // the item is. A body-only match counts half.
-                    note!(matched, found("body", re.get(), &item.body));
+                    note!(matched, found("body", re, &item.body));
                     weight *= BODY_ONLY_FACTOR;
                 }
             }
@@ -1199,6 +1228,9 @@ const OVERRULE_MARGIN: f64 = 1.5;
 const TITLE: u8 = 1;
 const BODY: u8 = 2;
 const LABEL: u8 = 4;
+/// A rule's `text` pattern in the title, in the body.
+const TEXT_TITLE: u8 = 8;
+const TEXT_BODY: u8 = 16;
 
 /// How much a `text` rule counts when it matches the body but not the title.
 pub(crate) const BODY_ONLY_FACTOR: f64 = 0.5;
@@ -1241,8 +1273,8 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn found(what: &str, re: Option<&regex::Regex>, text: &str) -> String {
-    let m = re.and_then(|re| re.find(text)).map(|m| m.as_str()).unwrap_or("");
+fn found(what: &str, re: &rules::LazyRegex, text: &str) -> String {
+    let m = re.find(text).map(|m| m.as_str()).unwrap_or("");
     format!("{what} \"{}\"", crate::text::truncate(m, 40))
 }
 

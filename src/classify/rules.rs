@@ -109,13 +109,47 @@ impl Rule {
 pub struct LazyRegex {
     pattern: String,
     compiled: std::sync::OnceLock<Option<Regex>>,
+    /// With Unicode word boundaries, to confirm a match in text beyond ASCII.
+    unicode: std::sync::OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
 impl LazyRegex {
+    fn new(pattern: &str) -> LazyRegex {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            compiled: Default::default(),
+            unicode: Default::default(),
+        }
+    }
+
     /// The compiled pattern; `None` only if it fails to compile on its own, which the
     /// combined set (built from the same pattern) rules out.
     pub fn get(&self) -> Option<&Regex> {
         self.compiled.get_or_init(|| compile_regex(&self.pattern).ok()).as_ref()
+    }
+
+    /// The first match in `text` whose word boundaries (`\b`) hold as Unicode reads them.
+    /// The automata, and [`LazyRegex::get`], read `\b` the ASCII way, which keeps them
+    /// fast but counts a letter beyond ASCII as a space: they find the word `dr` in
+    /// `Drücken` and `po` in `Poção`. In text beyond ASCII each such match is confirmed
+    /// from where it starts with Unicode boundaries (a short search: anchored there, it
+    /// ends where the pattern can no longer match).
+    pub fn find<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
+        let re = self.get()?;
+        if text.is_ascii() || !self.pattern.contains("\\b") {
+            return re.find(text);
+        }
+        let unicode = self.unicode.get_or_init(|| {
+            regex_automata::meta::Builder::new()
+                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+                .build(&self.pattern)
+                .ok()
+        });
+        let Some(unicode) = unicode else { return re.find(text) };
+        re.find_iter(text).find(|m| {
+            let from = Input::new(text).range(m.start()..).anchored(regex_automata::Anchored::Yes);
+            unicode.search_half(&from).is_some()
+        })
     }
 }
 
@@ -163,7 +197,8 @@ impl LabelPattern {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// Patterns run over the title: `title` and `text` rules. Index → rule index.
+    /// Patterns run over the title: `title` and `text` rules. Pattern index → [`slot`]
+    /// (the rule, and whether it is its `text` pattern).
     title_dfa: DFA,
     title_rules: Vec<usize>,
     /// Patterns run over the body: `body` and `text` rules.
@@ -196,18 +231,44 @@ impl RuleSet {
         }
     }
 
-    /// Calls `hit(k, rule)` for every rule whose title pattern matches `titles[k]`.
-    pub fn match_titles(&self, s: &mut Scratch, titles: &[&str], hit: impl FnMut(usize, usize)) {
-        side_by_side(&self.title_dfa, &mut s.title, titles, &self.title_rules, hit, |r| {
-            [self.rules[r].title.as_ref(), self.rules[r].text.as_ref()]
-        });
+    /// Calls `hit(k, rule, text)` for every rule whose `title` pattern (`text` false) or
+    /// `text` pattern (`text` true) matches `titles[k]`: a rule with both must find each.
+    pub fn match_titles(
+        &self,
+        s: &mut Scratch,
+        titles: &[&str],
+        mut hit: impl FnMut(usize, usize, bool),
+    ) {
+        let own = |slot: usize| [self.pattern(slot, |r| &r.title), None];
+        let hit = |k: usize, slot: usize| hit(k, slot >> 1, slot & 1 == 1);
+        side_by_side(&self.title_dfa, &mut s.title, titles, &self.title_rules, hit, own);
     }
 
-    /// Calls `hit(k, rule)` for every rule whose body pattern matches `bodies[k]`.
-    pub fn match_bodies(&self, s: &mut Scratch, bodies: &[&str], hit: impl FnMut(usize, usize)) {
-        side_by_side(&self.body_dfa, &mut s.body, bodies, &self.body_rules, hit, |r| {
-            [self.rules[r].body.as_ref(), self.rules[r].text.as_ref()]
-        });
+    /// Calls `hit(k, rule, text)` for every rule whose `body` or `text` pattern matches
+    /// `bodies[k]`, as [`RuleSet::match_titles`].
+    pub fn match_bodies(
+        &self,
+        s: &mut Scratch,
+        bodies: &[&str],
+        mut hit: impl FnMut(usize, usize, bool),
+    ) {
+        let own = |slot: usize| [self.pattern(slot, |r| &r.body), None];
+        let hit = |k: usize, slot: usize| hit(k, slot >> 1, slot & 1 == 1);
+        side_by_side(&self.body_dfa, &mut s.body, bodies, &self.body_rules, hit, own);
+    }
+
+    /// The pattern a [`slot`] stands for: the rule's `text`, or the one `own` picks.
+    fn pattern<'r>(
+        &'r self,
+        slot: usize,
+        own: impl Fn(&'r Rule) -> &'r Option<LazyRegex>,
+    ) -> Option<&'r LazyRegex> {
+        let rule = &self.rules[slot >> 1];
+        if slot & 1 == 1 {
+            rule.text.as_ref()
+        } else {
+            own(rule).as_ref()
+        }
     }
 
     /// Marks in `hit` (indexed by rule) every rule with a label pattern matching `label`,
@@ -249,17 +310,19 @@ impl RuleSet {
         let (mut title_pats, mut title_rules, mut body_pats, mut body_rules) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (index, def) in defs.iter().enumerate() {
-            for (pat, into_title, into_body) in
-                [(&def.title, true, false), (&def.body, false, true), (&def.text, true, true)]
-            {
+            for (pat, into_title, into_body, text) in [
+                (&def.title, true, false, false),
+                (&def.body, false, true, false),
+                (&def.text, true, true, true),
+            ] {
                 if let Some(p) = pat {
                     if into_title {
                         title_pats.push(case_insensitive(p));
-                        title_rules.push(index);
+                        title_rules.push(slot(index, text));
                     }
                     if into_body {
                         body_pats.push(case_insensitive(p));
-                        body_rules.push(index);
+                        body_rules.push(slot(index, text));
                     }
                 }
             }
@@ -285,6 +348,13 @@ impl RuleSet {
             label_prefix,
         })
     }
+}
+
+/// A pattern's place in the automata's tables: its rule, and whether it is the rule's
+/// `text` pattern (a rule with `title` and `text`, or `body` and `text`, must find both;
+/// one bit for either made one enough).
+fn slot(rule: usize, text: bool) -> usize {
+    rule << 1 | usize::from(text)
 }
 
 /// One rule as written, checked: a name, a concern, a finite weight, patterns that parse
@@ -314,7 +384,7 @@ fn check_rule(def: &RuleDef, origin: &Origin, field_slots: &mut usize) -> Result
                 let checked = if def.builtin_patterns { Ok(()) } else { check_regex(p) };
                 checked
                     .map_err(|e| err(format!("invalid regular expression in `{key}`: {e}")))
-                    .map(|()| LazyRegex { pattern: p.to_string(), compiled: Default::default() })
+                    .map(|()| LazyRegex::new(p))
             })
             .transpose()
     };
@@ -729,8 +799,8 @@ mod tests {
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let mut scratch = set.scratch();
         let (mut in_title, mut in_body) = (Vec::new(), Vec::new());
-        set.match_titles(&mut scratch, &texts, |k, r| in_title.push((k, r)));
-        set.match_bodies(&mut scratch, &texts, |k, r| in_body.push((k, r)));
+        set.match_titles(&mut scratch, &texts, |k, r, _| in_title.push((k, r)));
+        set.match_bodies(&mut scratch, &texts, |k, r, _| in_body.push((k, r)));
         let title_alone = found_alone(&set, &texts, &|r| [r.title.as_ref(), r.text.as_ref()]);
         assert!(title_alone.len() > 100, "the texts exercise the rules: {}", title_alone.len());
         assert_eq!(sorted(in_title), title_alone);
@@ -759,8 +829,9 @@ mod tests {
         let texts = real_texts();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let mut found = Vec::new();
-        let own = |r: usize| [set.rules[r].title.as_ref(), set.rules[r].text.as_ref()];
-        side_by_side(&dfa, &mut cache, &texts, &set.title_rules, |k, r| found.push((k, r)), own);
+        let own = |slot: usize| [set.pattern(slot, |r| &r.title), None];
+        let hit = |k: usize, slot: usize| found.push((k, slot >> 1));
+        side_by_side(&dfa, &mut cache, &texts, &set.title_rules, hit, own);
         assert!(cache.clear_count() >= 2, "the cache was emptied: {}", cache.clear_count());
         let alone = found_alone(&set, &texts, &|r| [r.title.as_ref(), r.text.as_ref()]);
         assert_eq!(sorted(found), alone);
@@ -780,7 +851,7 @@ mod tests {
         let set = RuleSet::compile(&[rule], &origin).expect("compiles");
         let texts = ["aéa", "é", "ab", "a b", ""];
         let mut found = Vec::new();
-        set.match_titles(&mut set.scratch(), &texts, |k, r| found.push((k, r)));
+        set.match_titles(&mut set.scratch(), &texts, |k, r, _| found.push((k, r)));
         let alone = found_alone(&set, &texts, &|r| [r.title.as_ref(), None]);
         assert_eq!(sorted(found), alone);
     }

@@ -496,3 +496,69 @@ fn a_wordless_parent_still_takes_after_its_children() {
     }
     assert_eq!(concern_of(items, "A-1"), Concern::Product);
 }
+
+/// The reasons of each item (rule, what matched, weight), with the rules alone.
+fn rule_reasons(config: &Config, items: Vec<Item>) -> Vec<Vec<(String, String, f64)>> {
+    let classifier = Classifier::from_config(config).expect("rules compile");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = items;
+    let out = classifier.classify(&snap);
+    out.iter()
+        .map(|c| {
+            c.reasons
+                .iter()
+                .map(|r| (r.rule.to_string(), r.matched.to_string(), r.weight))
+                .collect()
+        })
+        .collect()
+}
+
+/// A user rule with `title` and `text` must find both (one found either), and a `text`
+/// found only in the body counts half.
+#[test]
+fn a_rule_with_title_and_text_needs_both() {
+    let text = "[classify]\nmodel = \"rules\"\n\n[[classify.rule]]\nname = \"robots\"\nconcern = \"project\"\nweight = 3\ntitle = 'robot'\ntext = 'firmware'\n";
+    let config = Config::from_parts("rolecall.toml", text, &[]).expect("config");
+    let mut in_body = item("R-2", "task", "Robot arm calibration");
+    in_body.body = "Needs the new firmware first.".into();
+    let items = vec![
+        item("R-1", "task", "Firmware update for the sensors"),
+        in_body,
+        item("R-3", "task", "Robot firmware rollout"),
+        item("R-4", "task", "Robot arm calibration"),
+    ];
+    let robots = |r: &Vec<(String, String, f64)>| {
+        r.iter().find(|(rule, _, _)| rule == "robots").map(|(_, m, w)| (m.clone(), *w))
+    };
+    let got: Vec<Option<(String, f64)>> = rule_reasons(&config, items).iter().map(robots).collect();
+    assert_eq!(
+        got,
+        [
+            None,
+            Some(("title \"Robot\", body \"firmware\"".to_string(), 1.5)),
+            Some(("title \"Robot\", title \"firmware\"".to_string(), 3.0)),
+            None,
+        ]
+    );
+}
+
+/// The rules read `\b` the ASCII way for speed; a letter beyond ASCII is still a letter:
+/// no `dr` in "Drücken", no `po` in "Poção", while the same words stand alone still count.
+#[test]
+fn word_boundaries_hold_beyond_ascii() {
+    let items = vec![
+        item("D-1", "task", "Beim Drücken des Buttons ohne Wirkung"),
+        item("D-2", "task", "Poção de vida no menu do jogador"),
+        item("D-3", "task", "Plan the DR drill für das Rechenzentrum"),
+    ];
+    let reasons = rule_reasons(&rules_only(), items);
+    let quoted = |i: usize| -> Vec<String> { reasons[i].iter().map(|r| r.1.clone()).collect() };
+    for i in [0, 1] {
+        assert!(
+            quoted(i).iter().all(|m| !m.contains("title \"Dr\"") && !m.contains("title \"Po\"")),
+            "{:?}",
+            reasons[i]
+        );
+    }
+    assert!(quoted(2).iter().any(|m| m.contains("title \"DR\"")), "{:?}", reasons[2]);
+}
