@@ -906,11 +906,22 @@ impl Classifier {
     /// conditions the item meets, `rules.len()` bytes an item one after another. Each is
     /// found for all rules at once: labels through an index, texts by the rules' automata,
     /// several texts side by side.
-    fn hits(&self, items: &[Item], scratch: &mut rules::Scratch) -> Vec<u8> {
+    fn hits<'i>(&self, items: &'i [Item], scratch: &mut rules::Scratch) -> Vec<u8> {
         let rs = &self.rules;
         let n = rs.rules.len();
         let mut hits = vec![0u8; n * items.len()];
-        let titles: Vec<&str> = items.iter().map(|item| item.title.as_str()).collect();
+        // Where ASCII and Unicode word boundaries disagree (`Dr|ücken`), the automata scan
+        // the text with its other letters folded (`Drxxcken`), unless a pattern names
+        // such letters itself; then each hit in such a text is confirmed.
+        let [fold_titles, fold_bodies] = rs.folds();
+        let folded = |text: &'i str, fold: bool| -> std::borrow::Cow<'i, str> {
+            match fold.then(|| rules::folded(text)).flatten() {
+                Some(f) => f.into(),
+                None => text.into(),
+            }
+        };
+        let title_texts: Vec<_> = items.iter().map(|i| folded(&i.title, fold_titles)).collect();
+        let titles: Vec<&str> = title_texts.iter().map(|t| t.as_ref()).collect();
         rs.match_titles(scratch, &titles, |k, r, text| {
             hits[k * n + r] |= if text { TEXT_TITLE } else { TITLE }
         });
@@ -921,17 +932,18 @@ impl Classifier {
             .filter(|(_, item)| !item.body.is_empty())
             .map(|(k, item)| (k, crate::text::prefix_chars(&item.body, 4000)))
             .unzip();
-        rs.match_bodies(scratch, &bodies, |k, r, text| {
+        let body_texts: Vec<_> = bodies.iter().map(|b| folded(b, fold_bodies)).collect();
+        let scanned: Vec<&str> = body_texts.iter().map(|t| t.as_ref()).collect();
+        rs.match_bodies(scratch, &scanned, |k, r, text| {
             hits[with_body[k] * n + r] |= if text { TEXT_BODY } else { BODY }
         });
-        // Beyond ASCII, each text hit is confirmed with Unicode word boundaries (the
-        // automata find `dr` in `Drücken`): only for the few rules that hit such a text.
         let mut confirm =
             |k: usize,
              text: &str,
              (own, in_text): (u8, u8),
              pick: fn(&rules::Rule) -> &Option<rules::LazyRegex>| {
-                if text.is_ascii() {
+                let row = k * n..(k + 1) * n;
+                if text.is_ascii() || hits[row].iter().all(|&h| h & (own | in_text) == 0) {
                     return;
                 }
                 for (r, rule) in rs.rules.iter().enumerate() {
@@ -943,11 +955,15 @@ impl Classifier {
                     }
                 }
             };
-        for (k, item) in items.iter().enumerate() {
-            confirm(k, &item.title, (TITLE, TEXT_TITLE), |r| &r.title);
+        if !fold_titles {
+            for (k, item) in items.iter().enumerate() {
+                confirm(k, &item.title, (TITLE, TEXT_TITLE), |r| &r.title);
+            }
         }
-        for (&k, body) in with_body.iter().zip(&bodies) {
-            confirm(k, body, (BODY, TEXT_BODY), |r| &r.body);
+        if !fold_bodies {
+            for (&k, body) in with_body.iter().zip(&bodies) {
+                confirm(k, body, (BODY, TEXT_BODY), |r| &r.body);
+            }
         }
         for (k, item) in items.iter().enumerate() {
             for label in &item.labels {
@@ -980,6 +996,8 @@ impl Classifier {
 
         let mut scores = Scores::default();
         let mut reasons = Vec::new();
+        // The title and body with their letters beyond ASCII folded, once asked for.
+        let (title_folded, body_folded) = Default::default();
         // Evidence is only written out when asked for: formatting it is most of the cost.
         macro_rules! note {
             ($matched:ident, $e:expr) => {
@@ -1014,19 +1032,19 @@ impl Classifier {
                 note!(matched, format!("kind {}", item.kind));
             }
             if let Some(re) = &rule.title {
-                note!(matched, found("title", re, &item.title));
+                note!(matched, found("title", re, &item.title, &title_folded));
             }
             if let Some(re) = &rule.body {
-                note!(matched, found("body", re, &item.body));
+                note!(matched, found("body", re, &item.body, &body_folded));
             }
             let mut weight = rule.weight;
             if let Some(re) = &rule.text {
                 if h & TEXT_TITLE != 0 {
-                    note!(matched, found("title", re, &item.title));
+                    note!(matched, found("title", re, &item.title, &title_folded));
                 } else {
                     // A body mentions everything sooner or later; the title says what
                     // the item is. A body-only match counts half.
-                    note!(matched, found("body", re, &item.body));
+                    note!(matched, found("body", re, &item.body, &body_folded));
                     weight *= BODY_ONLY_FACTOR;
                 }
             }
@@ -1273,8 +1291,13 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn found(what: &str, re: &rules::LazyRegex, text: &str) -> String {
-    let m = re.find(text).map(|m| m.as_str()).unwrap_or("");
+fn found(
+    what: &str,
+    re: &rules::LazyRegex,
+    text: &str,
+    folded: &std::cell::OnceCell<Option<String>>,
+) -> String {
+    let m = re.find_in(text, folded).unwrap_or("");
     format!("{what} \"{}\"", crate::text::truncate(m, 40))
 }
 

@@ -128,16 +128,31 @@ impl LazyRegex {
         self.compiled.get_or_init(|| compile_regex(&self.pattern).ok()).as_ref()
     }
 
-    /// The first match in `text` whose word boundaries (`\b`) hold as Unicode reads them.
-    /// The automata, and [`LazyRegex::get`], read `\b` the ASCII way, which keeps them
-    /// fast but counts a letter beyond ASCII as a space: they find the word `dr` in
-    /// `Drücken` and `po` in `Poção`. In text beyond ASCII each such match is confirmed
-    /// from where it starts with Unicode boundaries (a short search: anchored there, it
-    /// ends where the pattern can no longer match).
-    pub fn find<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
+    /// The first match in `text`, as the automata find it ([`RuleSet::folds`]): the
+    /// pattern's `\b` read the ASCII way but a letter beyond ASCII a letter, so `dr` is
+    /// not found in `Drücken`. A pattern with such letters of its own is matched on the
+    /// text as it is, each match confirmed from where it starts with Unicode boundaries.
+    pub fn find<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.find_in(text, &std::cell::OnceCell::new())
+    }
+
+    /// [`LazyRegex::find`], with the text [`folded`] once for all the patterns that look
+    /// at it (`folded` holds it once asked for).
+    pub fn find_in<'t>(
+        &self,
+        text: &'t str,
+        folded_text: &std::cell::OnceCell<Option<String>>,
+    ) -> Option<&'t str> {
         let re = self.get()?;
         if text.is_ascii() || !self.pattern.contains("\\b") {
-            return re.find(text);
+            return re.find(text).map(|m| m.as_str());
+        }
+        if !has_other_letters(&self.pattern) {
+            // The same bytes at the same places: the match's place is the text's.
+            return match folded_text.get_or_init(|| folded(text)) {
+                Some(f) => re.find(f).map(|m| &text[m.range()]),
+                None => re.find(text).map(|m| m.as_str()),
+            };
         }
         let unicode = self.unicode.get_or_init(|| {
             regex_automata::meta::Builder::new()
@@ -145,11 +160,71 @@ impl LazyRegex {
                 .build(&self.pattern)
                 .ok()
         });
-        let Some(unicode) = unicode else { return re.find(text) };
-        re.find_iter(text).find(|m| {
-            let from = Input::new(text).range(m.start()..).anchored(regex_automata::Anchored::Yes);
-            unicode.search_half(&from).is_some()
-        })
+        let Some(unicode) = unicode else { return re.find(text).map(|m| m.as_str()) };
+        re.find_iter(text)
+            .find(|m| {
+                let from =
+                    Input::new(text).range(m.start()..).anchored(regex_automata::Anchored::Yes);
+                unicode.search_half(&from).is_some()
+            })
+            .map(|m| m.as_str())
+    }
+}
+
+/// Whether a pattern names a letter or digit beyond ASCII (`integración`), which
+/// [`folded`] would hide from it.
+fn has_other_letters(pattern: &str) -> bool {
+    pattern.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
+}
+
+/// `text` with each letter or digit beyond ASCII written as as many `x` as it has bytes
+/// (`Drücken` → `Drxxcken`), or `None` when it has none. To an ASCII `\b` such a letter
+/// is a space, so the automata (fast with ASCII boundaries) would find `dr` in `Drücken`;
+/// folded, it is a letter again, and every byte stays where it was. A sign beyond ASCII
+/// (a dash, an emoji) is left as it is: both readings agree there.
+pub(crate) fn folded(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    // The folded text, and how much of `text` it holds so far.
+    let mut out: Option<(String, usize)> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        // ASCII sixteen bytes at a time, then byte by byte up to the next character beyond.
+        while bytes.get(at..at + 16).is_some_and(<[u8]>::is_ascii) {
+            at += 16;
+        }
+        if bytes.get(at).is_none_or(|&b| b < 0x80) {
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().unwrap_or(' ');
+        let end = at + c.len_utf8();
+        if letter_or_digit(c) {
+            let (o, from) = out.get_or_insert_with(|| (String::with_capacity(text.len()), 0));
+            o.push_str(&text[*from..at]);
+            o.extend(std::iter::repeat_n('x', end - at));
+            *from = end;
+        }
+        at = end;
+    }
+    out.map(|(mut o, from)| {
+        o.push_str(&text[from..]);
+        o
+    })
+}
+
+/// [`char::is_alphanumeric`], with the blocks trackers' text is mostly made of beyond
+/// ASCII answered without the general table's lookup.
+fn letter_or_digit(c: char) -> bool {
+    match u32::from(c) {
+        // Latin letters with accents (`é`, `ü`, `ł`), but for `×` and `÷`.
+        0xC0..=0x24F => c != '×' && c != '÷',
+        // Dashes, quotes, bullets, spaces.
+        0x2000..=0x206F => false,
+        // Chinese and Japanese characters.
+        0x4E00..=0x9FFF => true,
+        // Emoji.
+        0x1F300..=0x1FAFF => false,
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -208,6 +283,9 @@ pub struct RuleSet {
     pub label_exact: std::collections::HashMap<String, Vec<usize>>,
     /// `area/*` patterns: (prefix, rule index).
     pub label_prefix: Vec<(String, usize)>,
+    /// Whether the title and the body patterns are matched on texts with their letters
+    /// beyond ASCII folded ([`RuleSet::folds`]).
+    fold: [bool; 2],
 }
 
 /// Scratch space for matching one item after another on one thread.
@@ -255,6 +333,14 @@ impl RuleSet {
         let own = |slot: usize| [self.pattern(slot, |r| &r.body), None];
         let hit = |k: usize, slot: usize| hit(k, slot >> 1, slot & 1 == 1);
         side_by_side(&self.body_dfa, &mut s.body, bodies, &self.body_rules, hit, own);
+    }
+
+    /// Whether `[title, body]` texts are to be scanned [`folded`]: so that the automata, fast with ASCII
+    /// boundaries, read a letter beyond ASCII as a letter. Not when a pattern names such
+    /// a letter itself (a user's `integración`): then each hit in such a text is
+    /// confirmed instead ([`LazyRegex::find`]).
+    pub fn folds(&self) -> [bool; 2] {
+        self.fold
     }
 
     /// The pattern a [`slot`] stands for: the rule's `text`, or the one `own` picks.
@@ -464,7 +550,10 @@ impl CheckedRules {
             let body = s.spawn(|| set(&self.body_pats));
             (set(&self.title_pats), crate::par::join(body))
         });
+        let plain = |pats: &[String]| !pats.iter().any(|p| has_other_letters(p));
+        let fold = [plain(&self.title_pats), plain(&self.body_pats)];
         Ok(RuleSet {
+            fold,
             label_exact: self.label_exact,
             label_prefix: self.label_prefix,
             title_dfa: title_dfa?,
@@ -854,6 +943,35 @@ mod tests {
         set.match_titles(&mut set.scratch(), &texts, |k, r, _| found.push((k, r)));
         let alone = found_alone(&set, &texts, &|r| [r.title.as_ref(), None]);
         assert_eq!(sorted(found), alone);
+    }
+
+    /// Letters beyond ASCII become `x`, byte for byte, so an ASCII `\b` reads them as
+    /// letters and a match's place in the folded text is its place in the text.
+    #[test]
+    fn the_quick_letter_test_is_the_general_one() {
+        for c in (0x80..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(letter_or_digit(c), c.is_alphanumeric(), "{c} U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn letters_beyond_ascii_fold_in_place() {
+        assert_eq!(folded("Drücken").as_deref(), Some("Drxxcken"));
+        assert_eq!(folded("Poção × 2").as_deref(), Some("Poxxxxo × 2"));
+        assert_eq!(folded("Στοιχεία 4").as_deref(), Some("xxxxxxxxxxxxxxxx 4"));
+        assert_eq!(folded("cache job — follow-up 🚀"), None, "signs stay, nothing to fold");
+        assert_eq!(folded("plain ascii"), None);
+        let long = format!("{}é", "a".repeat(40));
+        assert_eq!(folded(&long), Some(format!("{}xx", "a".repeat(40))));
+        // `dr` is found in `Dr ücken` but not in `Drücken`.
+        let defs = default_defs().expect("default rules parse");
+        let set = RuleSet::compile(&defs, &Origin { name: "built-in rules", text: DEFAULT_RULES })
+            .expect("compiles");
+        assert_eq!(set.folds(), [true, true], "no built-in pattern names a letter beyond ASCII");
+        let rule = set.rules.iter().find(|r| &*r.name == "nonfunctional").expect("the rule");
+        let text = rule.text.as_ref().or(rule.title.as_ref()).expect("a pattern");
+        assert_eq!(text.find("Beim Drücken des Buttons"), None);
+        assert_eq!(text.find("Das DR-Konzept für Drücken"), Some("DR"));
     }
 
     #[test]

@@ -561,4 +561,20 @@ fn word_boundaries_hold_beyond_ascii() {
         );
     }
     assert!(quoted(2).iter().any(|m| m.contains("title \"DR\"")), "{:?}", reasons[2]);
+    // A pattern of the user's with a letter beyond ASCII: the texts are matched as they
+    // are, and each hit confirmed: the same answers.
+    let text = "[classify]\nmodel = \"rules\"\n\n[[classify.rule]]\nname = \"tomorrow\"\nconcern = \"project\"\ntitle = '\\bmañana\\b'\n";
+    let config = Config::from_parts("rolecall.toml", text, &[]).expect("config");
+    let items = vec![
+        item("D-1", "task", "Beim Drücken des Buttons ohne Wirkung"),
+        item("D-3", "task", "Plan the DR drill für das Rechenzentrum"),
+        item("D-4", "task", "Mañana: release notes"),
+        item("D-5", "task", "Pasadomañana"),
+    ];
+    let reasons = rule_reasons(&config, items);
+    let rules = |i: usize| -> Vec<&str> { reasons[i].iter().map(|r| r.0.as_str()).collect() };
+    assert!(!rules(0).contains(&"nonfunctional"), "{:?}", reasons[0]);
+    assert!(rules(1).contains(&"nonfunctional"), "{:?}", reasons[1]);
+    assert!(rules(2).contains(&"tomorrow"), "{:?}", reasons[2]);
+    assert!(!rules(3).contains(&"tomorrow"), "{:?}", reasons[3]);
 }
