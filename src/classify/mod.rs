@@ -303,9 +303,10 @@ impl Classifier {
         let defaults = if cc.default_rules { rules::default_defs()? } else { Vec::new() };
         let builtin: std::collections::HashSet<String> =
             defaults.iter().map(|r| r.name.clone()).collect();
+        let origin = rules::Origin { name: &config.origin, text: &config.text };
+        rules::check_names(&defaults, &cc.rules, &origin)?;
         let defs = rules::merge(defaults, &cc.rules);
         let user_rule = defs.iter().map(|d| !builtin.contains(&d.name)).collect();
-        let origin = rules::Origin { name: &config.origin, text: &config.text };
         Ok(CheckedClassifier {
             rules: RuleSet::check(&defs, &origin)?,
             settings: cc.clone(),
@@ -376,11 +377,11 @@ impl Classifier {
             hits => hits,
         };
         let raw = self.score_all(&snapshot.items, &ctx, rule_reasons, hits);
-        let mut out = match &self.model {
+        let (mut out, how) = match &self.model {
             Some(m) => self.decide_by_model(m, snapshot, &ctx, raw, hits, reasons),
             None => self.decide_by_rules(snapshot, &ctx, raw),
         };
-        self.pull_requests_follow(snapshot, &ctx, &mut out);
+        self.pull_requests_follow(snapshot, &ctx, &mut out, &how);
         out
     }
 
@@ -390,7 +391,7 @@ impl Classifier {
         snapshot: &Snapshot,
         ctx: &Context,
         raw: Vec<Scored>,
-    ) -> Vec<Classification> {
+    ) -> (Vec<Classification>, Vec<Decided>) {
         let mut raw: Vec<(Scores, Vec<Reason>)> = raw.into_iter().map(|(s, r, _)| (s, r)).collect();
         // Children vote for their parent, weighted by share. Children are scored on their
         // own rules only, so the vote does not depend on order.
@@ -409,13 +410,13 @@ impl Classifier {
                         runner_up: None,
                         reasons: vec![reason],
                     },
-                    true,
+                    Decided::Settled,
                 ),
-                None => (self.finish(*scores, std::mem::take(reasons)), false),
+                None => (self.finish(*scores, std::mem::take(reasons)), Decided::ByRules),
             }
         });
         drop(raw);
-        decided.into_iter().map(|(c, _)| c).collect()
+        decided.into_iter().unzip()
     }
 
     /// What the model reads of an item.
@@ -499,7 +500,7 @@ impl Classifier {
         mut raw: Vec<Scored>,
         hits: Option<&[&[u8]]>,
         explain: bool,
-    ) -> Vec<Classification> {
+    ) -> (Vec<Classification>, Vec<Decided>) {
         let items = &snapshot.items;
         // Each item's own probabilities, and (when asked) the features that weighed most
         // between its top two, found in the same pass over its features.
@@ -540,7 +541,7 @@ impl Classifier {
                             runner_up: None,
                             reasons: vec![reason],
                         },
-                        false,
+                        Decided::Settled,
                     );
                 }
                 // The user's own rules override the model where they match.
@@ -573,7 +574,7 @@ impl Classifier {
                             runner_up: None,
                             reasons,
                         },
-                        false,
+                        Decided::Settled,
                     );
                 }
                 let mut probs = own[i].probs;
@@ -675,7 +676,7 @@ impl Classifier {
                             runner_up: Some(first),
                             reasons,
                         },
-                        true,
+                        Decided::ByRules,
                     );
                 }
                 if explain {
@@ -703,15 +704,16 @@ impl Classifier {
                         runner_up: triage.then_some(second),
                         reasons,
                     },
-                    false,
+                    Decided::ByModel,
                 )
             },
         );
-        let (mut out, by_rules): (Vec<Classification>, Vec<bool>) = decided.into_iter().unzip();
+        let (mut out, how): (Vec<Classification>, Vec<Decided>) = decided.into_iter().unzip();
         if explain {
             // The rules' own reasons where they decided, scored again with reasons written
             // out (only these items: formatting every item's is a third of the time).
-            let ruled: Vec<usize> = (0..out.len()).filter(|&i| by_rules[i]).collect();
+            let ruled: Vec<usize> =
+                (0..out.len()).filter(|&i| how[i] == Decided::ByRules).collect();
             let written = crate::par::map_with(
                 &ruled,
                 256,
@@ -723,21 +725,32 @@ impl Classifier {
                 out[i].reasons = reasons;
             }
         }
-        out
+        (out, how)
     }
 
-    /// A pull request takes the concern of the issue it closes.
-    fn pull_requests_follow(&self, snapshot: &Snapshot, ctx: &Context, out: &mut [Classification]) {
+    /// A pull request takes the concern of the issue it closes, with its scores,
+    /// confidence and runner-up; not when its own explicit concern or the user's own
+    /// rules decided it (those win, as everywhere).
+    fn pull_requests_follow(
+        &self,
+        snapshot: &Snapshot,
+        ctx: &Context,
+        out: &mut [Classification],
+        how: &[Decided],
+    ) {
         for (i, item) in snapshot.items.iter().enumerate() {
-            if out[i].reasons.first().is_some_and(|r| &*r.rule == "explicit") {
+            if how[i] == Decided::Settled {
                 continue;
             }
             let closes = item.links.iter().filter(|l| l.kind == link_kind::CLOSES);
             if let Some(&t) = closes.filter_map(|l| ctx.index.get(l.target.as_str())).next() {
                 let (concern, confidence) = (out[t].concern, out[t].confidence);
+                let (scores, runner_up) = (out[t].scores, out[t].runner_up);
                 let c = &mut out[i];
                 c.concern = concern;
                 c.confidence = confidence;
+                c.scores = scores;
+                c.runner_up = runner_up;
                 c.reasons.insert(
                     0,
                     Reason {
@@ -1159,6 +1172,22 @@ fn model_reasons(
         for_win.offer(strength, k.index);
         against.offer(-strength, k.index);
     }
+    // A word said twice is one feature kept twice: a reason it would give twice is given
+    // once, its weighings summed. Rare, so looked for among the few chosen, and only then
+    // the features merged and the strongest chosen again.
+    let chosen: Vec<u32> = for_win.iter().chain(against.iter()).map(|(_, i)| i).collect();
+    if chosen.iter().enumerate().any(|(k, i)| chosen[..k].contains(i)) {
+        let mut merged = kept.to_vec();
+        merged.sort_by_key(|k| k.index);
+        merged.dedup_by(|later, first| {
+            let same = later.index == first.index;
+            if same {
+                first.value += later.value;
+            }
+            same
+        });
+        return model_reasons(m, &merged, win, second);
+    }
     let mut out = Vec::with_capacity(for_win.iter().count() + against.iter().count());
     let for_win = for_win.iter().map(|f| (f, win));
     for ((d, i), concern) in for_win.chain(against.iter().map(|f| (f, second))) {
@@ -1241,6 +1270,16 @@ fn feature_words(m: &model::Model, feature: u32) -> Text {
 /// model ([`Classifier::rules_overrule`]).
 const OVERRULE_SCORE: f64 = 2.5;
 const OVERRULE_MARGIN: f64 = 1.5;
+
+/// What decided an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decided {
+    /// Its own explicit concern, or the user's own rules: final.
+    Settled,
+    /// The rules, the model being unsure (or `model = "rules"`).
+    ByRules,
+    ByModel,
+}
 
 /// Flags in `score`'s per-rule hits.
 const TITLE: u8 = 1;
@@ -1512,8 +1551,17 @@ mod tests {
                 })
                 .collect();
             let (win, second) = (Concern::ALL[round % 3], Concern::ALL[(round + 1) % 3]);
-            let side = |a: Concern, b: Concern, a_to_z: bool, k: usize| {
-                let mut all: Vec<(f32, u32)> = (kept.iter())
+            // A feature that would be shown twice (a word said twice) is shown once, its
+            // values summed, and the strongest chosen again.
+            let mut once: Vec<model::Kept> = Vec::new();
+            for k in &kept {
+                match once.iter_mut().find(|o| o.index == k.index) {
+                    Some(o) => o.value += k.value,
+                    None => once.push(*k),
+                }
+            }
+            let side = |from: &[model::Kept], a: Concern, b: Concern, a_to_z: bool, k: usize| {
+                let mut all: Vec<(f32, u32)> = (from.iter())
                     .map(|f| ((f.weights[a.index()] - f.weights[b.index()]) * f.value, f.index))
                     .filter(|f| f.0 >= LEAST_SHOWN)
                     .collect();
@@ -1521,10 +1569,19 @@ mod tests {
                     y.0.total_cmp(&x.0).then(if a_to_z { x.1.cmp(&y.1) } else { y.1.cmp(&x.1) })
                 });
                 all.truncate(k);
-                all.into_iter().map(move |(d, i)| (a, round2(d as f64), i))
+                all.into_iter().map(move |(d, i)| (a, round2(d as f64), i)).collect::<Vec<_>>()
             };
-            let expected: Vec<(Concern, f64, String)> = (side(win, second, true, 6))
-                .chain(side(second, win, false, 3))
+            let both = |from: &[model::Kept]| {
+                let mut v = side(from, win, second, true, 6);
+                v.extend(side(from, second, win, false, 3));
+                v
+            };
+            let mut chosen = both(&kept);
+            if chosen.iter().enumerate().any(|(k, c)| chosen[..k].iter().any(|o| o.2 == c.2)) {
+                chosen = both(&once);
+            }
+            let expected: Vec<(Concern, f64, String)> = chosen
+                .into_iter()
                 .map(|(c, d, i)| (c, d, model::describe(&names[i as usize])))
                 .collect();
             let got: Vec<(Concern, f64, String)> = model_reasons(&m, &kept, win, second)

@@ -897,10 +897,17 @@ pub(crate) fn describe(feature: &str) -> String {
 /// Whether a feature is a function word (`the`, `to`, `de`, `und`…): it weighs in the
 /// model, but says nothing to a reader as a reason.
 pub(crate) fn is_filler(feature: &str) -> bool {
-    let word = match feature.as_bytes() {
-        [b'w' | b'b' | b'p', b':', ..] => &feature[2..],
-        _ => return false,
-    };
+    match feature.as_bytes() {
+        [b'w' | b'b' | b'p', b':', ..] => filler_word(&feature[2..]),
+        // A pair of them (`on the`, `to the`) says no more.
+        [b'w', b'w', b':', ..] => {
+            feature[3..].split_once('_').is_some_and(|(a, b)| filler_word(a) && filler_word(b))
+        }
+        _ => false,
+    }
+}
+
+fn filler_word(word: &str) -> bool {
     matches!(
         word,
         "a" | "an"

@@ -37,6 +37,35 @@ pub(crate) fn default_defs() -> Result<Vec<RuleDef>> {
     Ok(rules)
 }
 
+/// Mistakes in the user's rules that merging would hide: a name given to two new rules
+/// (the second would silently change the first), and `enabled = false` for a rule that
+/// does not exist (a misspelt built-in name would stay on).
+pub(crate) fn check_names(defaults: &[RuleDef], user: &[RuleDef], origin: &Origin) -> Result<()> {
+    let builtin = |name: &str| defaults.iter().any(|d| d.name == name);
+    let mut seen = std::collections::HashSet::new();
+    for u in user {
+        let err = |message: String| Error::Config {
+            at: rule_location(origin, &u.name),
+            message: format!("rule `{}`: {message}", u.name),
+        };
+        if builtin(&u.name) {
+            continue;
+        }
+        if !seen.insert(u.name.as_str()) {
+            return Err(err("is defined twice: give each rule its own name".into()));
+        }
+        if u.enabled == Some(false) && !defaults.is_empty() {
+            let near = crate::text::nearest(&u.name, defaults.iter().map(|d| d.name.as_str()))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            return Err(err(format!(
+                "`enabled = false`, but no built-in rule has this name{near}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Combines the default rules with the user's: a user rule with a default rule's name
 /// changes only the keys it sets (so `weight = 0.5` reweights, `enabled = false` removes);
 /// a new name adds a rule.
@@ -461,6 +490,13 @@ fn check_rule(def: &RuleDef, origin: &Origin, field_slots: &mut usize) -> Result
     let weight = def.weight.unwrap_or(1.0);
     if !weight.is_finite() {
         return Err(err("`weight` must be a number".into()));
+    }
+    // A rule adds evidence for its concern; a weight of zero or below would make every
+    // item it matches that concern's, surely (the user's rules win), with no evidence.
+    if weight <= 0.0 {
+        return Err(err(format!(
+            "`weight` must be above 0, not {weight} (to stop a built-in rule, write `enabled = false`)"
+        )));
     }
     // Checked here for syntax, so that a bad pattern names its rule; compiled (into the
     // rule set's automata) once.

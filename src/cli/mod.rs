@@ -988,8 +988,22 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
 
 /// The index of the item with this key or id, or an error suggesting a near key.
 fn find_item(snapshot: &Snapshot, key: &str) -> Result<usize> {
-    if let Some(i) = snapshot.items.iter().position(|it| it.key == key || it.id == key) {
+    if let Some(i) = snapshot.items.iter().position(|it| it.id == key) {
         return Ok(i);
+    }
+    let same: Vec<usize> =
+        (0..snapshot.items.len()).filter(|&i| snapshot.items[i].key == key).collect();
+    match same[..] {
+        [i] => return Ok(i),
+        [_, _, ..] => {
+            let ids: Vec<&str> = same.iter().map(|&i| snapshot.items[i].id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "{} items have the key `{key}`: give the id of one ({})",
+                same.len(),
+                ids.join(", ")
+            )));
+        }
+        [] => {}
     }
     let near = crate::text::nearest(key, snapshot.items.iter().map(|it| it.key.as_str()))
         .map(|k| format!(" (did you mean {k}?)"))

@@ -103,6 +103,25 @@ fn a_pull_request_takes_the_concern_of_the_issue_it_closes() {
     let out = classify(vec![issue, pr]);
     assert_eq!(out[0].1, Concern::Product);
     assert_eq!(out[1].1, Concern::Product, "the PR follows its issue, not its own title");
+    // With the issue's scores, confidence and runner-up: never "program or program?".
+    let classifier = Classifier::from_config(&Config::default()).expect("rules compile");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    let issue = item("A-1", "task", "Evaluate a second crash-reporting vendor");
+    let mut pr = item("A-2", "pull-request", "Upgrade Postgres 14 to 16 on the orders cluster");
+    pr.links = vec![Link { kind: "closes".into(), target: "jira:A-1".into() }];
+    snap.items = vec![issue, pr.clone()];
+    let out = classifier.classify(&snap);
+    assert_eq!(
+        (out[1].concern, out[1].confidence, out[1].scores, out[1].runner_up),
+        (out[0].concern, out[0].confidence, out[0].scores, out[0].runner_up)
+    );
+    assert_ne!(out[1].runner_up, Some(out[1].concern));
+    // The user's own rules still win over the issue it closes.
+    let text =
+        "[[classify.rule]]\nname = \"db\"\nconcern = \"project\"\nweight = 5\ntitle = 'postgres'\n";
+    let config = Config::from_parts("rolecall.toml", text, &[]).expect("config");
+    let out = classify_with(&config, snap.items.clone());
+    assert_eq!(out[1].1, Concern::Project, "the user's rule decides the PR");
 }
 
 /// An epic `key` titled "Phoenix" and its children, `(key, kind, title)`.
@@ -223,6 +242,34 @@ fn an_invalid_rule_fails_at_load_with_file_and_line() {
     let (code, _, err) = rolecall(&["classify", "-c", &cfg, "--demo"]);
     assert_eq!(code, 2);
     assert!(err.starts_with(&format!("error: {cfg}:3:11: unknown variant `marketing`")), "{err}");
+
+    std::fs::write(
+        dir.path().join("rolecall.toml"),
+        "[[classify.rule]]\nname = \"against\"\nconcern = \"product\"\nweight = -2\nlabels = [\"a\"]\n",
+    )
+    .expect("written");
+    let (code, _, err) = rolecall(&["classify", "-c", &cfg, "--demo"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.lines().next(),
+        Some(format!("error: {cfg}:2: rule `against`: `weight` must be above 0, not -2 (to stop a built-in rule, write `enabled = false`)").as_str())
+    );
+    // A misspelt built-in name to disable, and one name for two new rules.
+    for (text, expected) in [
+        (
+            "[[classify.rule]]\nname = \"user-storie\"\nenabled = false\n",
+            "2: rule `user-storie`: `enabled = false`, but no built-in rule has this name (did you mean `user-story`?)",
+        ),
+        (
+            "[[classify.rule]]\nname = \"mine\"\nconcern = \"program\"\nlabels = [\"a\"]\n\n[[classify.rule]]\nname = \"mine\"\nconcern = \"product\"\nlabels = [\"b\"]\n",
+            "2: rule `mine`: is defined twice: give each rule its own name",
+        ),
+    ] {
+        std::fs::write(dir.path().join("rolecall.toml"), text).expect("written");
+        let (code, _, err) = rolecall(&["classify", "-c", &cfg, "--demo"]);
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(err.lines().next(), Some(format!("error: {cfg}:{expected}").as_str()));
+    }
 }
 
 /// The evaluation set's frozen 30% was set aside before any rule was written; this keeps
@@ -311,6 +358,30 @@ fn explain_an_unknown_key_suggests_a_near_one() {
         err.lines().next(),
         Some("error: no item with key `ACMF-12` in the 81 loaded items (did you mean ACME-12?)")
     );
+}
+
+/// A key two trackers share names no one item: `explain` lists the ids to choose from,
+/// and takes an id.
+#[test]
+fn explain_a_key_two_sources_share_asks_for_the_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let jira = dir.path().join("jira.csv");
+    std::fs::write(&jira, "Summary,Issue key,Issue Type,Status\nA thing,ENG-1,Task,To Do\n")
+        .expect("written");
+    let jira = format!("jira:{}", jira.display());
+    let linear = format!("linear:{}", root().join("fixtures/linear/export-2025.csv").display());
+    let args = ["explain", "ENG-1", "-s", &jira, "-s", &linear];
+    let (code, _, err) = rolecall(&args);
+    assert_eq!(code, 2, "{err}");
+    let first = err.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("error: 2 items have the key `ENG-1`: give the id of one ("),
+        "{first}"
+    );
+    let id = first.split(['(', ',']).nth(1).expect("an id").trim().to_string();
+    let (code, out, err) = rolecall(&["explain", &id, "-s", &jira, "-s", &linear]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ENG-1"), "{out}");
 }
 
 #[test]
