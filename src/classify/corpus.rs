@@ -140,8 +140,6 @@ pub(crate) struct RulesCall {
     pub sure: bool,
     /// Whether any rule that matched reads what the item says (not only its type).
     pub reads_text: bool,
-    /// Whether any built-in rule matched at all.
-    pub any_fired: bool,
 }
 
 /// The features of every row (with the built-in rules that match it), and what the
@@ -157,12 +155,7 @@ pub(crate) fn examples_and_rules(
         .iter()
         .map(|(s, _, fired)| {
             let (concern, sure) = classifier.rules_overrule(s);
-            RulesCall {
-                concern,
-                sure,
-                reads_text: classifier.builtin_reads_text(fired),
-                any_fired: classifier.any_builtin(fired),
-            }
+            RulesCall { concern, sure, reads_text: classifier.builtin_reads_text(fired) }
         })
         .collect();
     let examples = rows
@@ -354,7 +347,7 @@ pub(crate) fn cross_validate(
         .iter()
         .zip(by_rules)
         .map(|(p, rc)| {
-            let blind = !p.text_evidence && !rc.any_fired;
+            let blind = !p.text_evidence && !rc.reads_text;
             let overrule = !p.high(thresholds.0, thresholds.1) && rc.sure || blind;
             if overrule && rc.concern != p.top().0 {
                 one_hot(rc.concern, p.expected, false)

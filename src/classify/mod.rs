@@ -464,11 +464,6 @@ impl Classifier {
         s
     }
 
-    /// Whether any rule among `fired` is a built-in one.
-    pub(crate) fn any_builtin(&self, fired: &[u16]) -> bool {
-        fired.iter().any(|&r| !self.user_rule[r as usize])
-    }
-
     /// Whether any built-in rule among `fired` reads what the item says.
     pub(crate) fn builtin_reads_text(&self, fired: &[u16]) -> bool {
         fired
@@ -642,11 +637,13 @@ impl Classifier {
                 // Where the model is unsure and the rules are sure of something else (a label
                 // they know, a phrase that says it outright), the rules decide, and the item
                 // goes to triage with the model's choice as the other candidate.
-                // Where the model knows none of the item's words, no rule matched and no
-                // child or parent spoke, the rules decide too: with no signal at all, a
-                // low-confidence project item.
+                // Where the model knows none of the item's words, no rule that reads what it
+                // says matched (a rule on its type alone is no evidence of what it is about)
+                // and no child or parent spoke, the rules decide too: with no signal at all,
+                // a low-confidence project item. (Leave-one-tracker-out: 0.678 / 0.633,
+                // against 0.678 / 0.632 counting type-only rules as a signal.)
                 let (by_rules, rules_sure) = self.rules_overrule(rule_scores);
-                let blind = !leaned && !own[i].text_evidence && !self.any_builtin(fired);
+                let blind = !leaned && !own[i].text_evidence && !self.builtin_reads_text(fired);
                 if (!high && rules_sure || blind) && by_rules != first {
                     if explain {
                         // The rules' own reasons go before this one, written out below.

@@ -188,6 +188,15 @@ fn an_explicit_concern_always_wins() {
 fn no_signal_is_a_low_confidence_project_item() {
     let out = classify(vec![item("A-1", "issue", "Misc")]);
     assert_eq!((out[0].1, out[0].2), (Concern::Project, Confidence::Low));
+    // A rule on the type alone is no signal of what the item is about: an empty Task, or
+    // one in words no rule or model knows, is decided as by the rules alone, with low
+    // confidence, not by the model's prior for the type (which made an empty Task product).
+    for (kind, title) in [("task", ""), ("task", "Xyzzq qwrtp"), ("story", ""), ("bug", "")] {
+        let out = classify(vec![item("A-2", kind, title)]);
+        let rules = rules_concern_of(vec![item("A-2", kind, title)], "A-2");
+        assert_eq!((out[0].1, out[0].2), (rules, Confidence::Low), "{kind} {title:?}");
+    }
+    assert_eq!(concern_of(vec![item("A-2", "task", "")], "A-2"), Concern::Project);
 }
 
 #[test]
