@@ -528,10 +528,13 @@ impl Classifier {
                     project: p[2] as f64,
                 };
                 if let Some((concern, reason)) = self.explicit(item) {
+                    // Certain: not the model's probabilities, which may say otherwise.
+                    let mut certain = [0.0; 3];
+                    certain[concern.index()] = 1.0;
                     return (
                         Classification {
                             concern,
-                            scores: probs_of(own[i].probs).rounded(),
+                            scores: probs_of(certain),
                             confidence: Confidence::High,
                             runner_up: None,
                             reasons: vec![reason],

@@ -176,6 +176,12 @@ fn an_explicit_concern_always_wins() {
     it.labels = vec!["Concern:Program".into()];
     let out = classify(vec![it.clone()]);
     assert_eq!((out[0].1, out[0].2), (Concern::Program, Confidence::High));
+    // Its scores say so too, not the model's probabilities (product, for these words).
+    let classifier = Classifier::from_config(&Config::default()).expect("rules compile");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = vec![it.clone()];
+    let s = classifier.classify(&snap)[0].scores;
+    assert_eq!((s.product, s.program, s.project), (0.0, 1.0, 0.0));
 
     let config =
         Config::from_parts("rolecall.toml", "[classify]\noverride-prefix = \"role/\"\n", &[])
