@@ -37,10 +37,10 @@ pub(crate) fn quote(s: &str) -> String {
 
 /// Left-aligned columns separated by two spaces; widths in characters.
 pub(crate) fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| columns(h)).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(columns(cell));
         }
     }
     let mut out = String::new();
@@ -51,7 +51,7 @@ pub(crate) fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
                 l.push_str("  ");
             }
             l.push_str(cell);
-            l.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count()));
+            l.extend(std::iter::repeat_n(' ', widths[i] - columns(cell)));
         }
         out.push_str(l.trim_end());
         out.push('\n');
@@ -61,6 +61,30 @@ pub(crate) fn aligned(headers: &[&str], rows: &[Vec<String>]) -> String {
         line(&mut row.iter().map(String::as_str));
     }
     out
+}
+
+/// How many columns of a terminal `s` takes: Chinese, Japanese and Korean characters
+/// and emoji two, accents written as their own character none, the rest one. (The
+/// East Asian wide blocks, not the whole Unicode table: enough to line up a table of
+/// titles.)
+pub(crate) fn columns(s: &str) -> usize {
+    s.chars()
+        .map(|c| match u32::from(c) {
+            0x300..=0x36F | 0x200B..=0x200F => 0,
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3040..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x1F300..=0x1F64F
+            | 0x1F900..=0x1F9FF
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// Glob patterns as the config writes them: `*` matches any run of characters (`/`
@@ -133,6 +157,24 @@ pub(crate) fn prefix_chars(s: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    /// Wide characters take two columns, so a table of Chinese titles lines up.
+    #[test]
+    fn tables_line_up_wide_characters() {
+        assert_eq!(super::columns("東京 ok"), 7);
+        assert_eq!(super::columns("cafe\u{301}"), 4);
+        let t = super::aligned(
+            &["KEY", "TITLE", "TOP"],
+            &[
+                vec!["A-1".into(), "接続エラー".into(), "model".into()],
+                vec!["A-2".into(), "Login".into(), "model".into()],
+            ],
+        );
+        let at: Vec<usize> =
+            t.lines().skip(1).map(|l| super::columns(&l[..l.find("model").unwrap_or(0)])).collect();
+        assert_eq!(at[0], at[1], "{t}");
+    }
+
     use super::*;
 
     #[test]

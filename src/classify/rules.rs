@@ -821,7 +821,9 @@ fn check_regex(p: &str) -> std::result::Result<(), String> {
 /// line, which says what is wrong.
 fn last_line(e: impl std::fmt::Display) -> String {
     let s = e.to_string();
-    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&s).trim().to_string()
+    let last = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&s).trim();
+    // Ours already says `error:` once.
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
 /// `file:line` of the `name = "…"` line of a rule, or just the file.
@@ -1099,7 +1101,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "rolecall.toml: rule `mine`: invalid regular expression for field `components`: \
-             error: unclosed group"
+             unclosed group"
         );
     }
 }

@@ -242,11 +242,12 @@ fn an_invalid_rule_fails_at_load_with_file_and_line() {
     assert_eq!(code, 2);
     assert_eq!(out, "");
     let first = err.lines().next().unwrap_or("");
-    assert!(
-        first.starts_with(&format!(
-            "error: {cfg}:4: rule `broken`: invalid regular expression in `title`"
-        )),
-        "{first}"
+    assert_eq!(
+        first,
+        format!(
+            "error: {cfg}:4: rule `broken`: invalid regular expression in `title`: unclosed group"
+        ),
+        "as the README shows it, one `error:`"
     );
 
     std::fs::write(
