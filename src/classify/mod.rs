@@ -285,7 +285,21 @@ fn load_model(config: &crate::config::Config) -> Result<Option<Arc<model::Model>
             format!("cannot read the model ([classify] model): {e}"),
         )
     })?;
-    Ok(Some(Arc::new(model::Model::parse(&text, &shown)?)))
+    let m = model::Model::parse(&text, &shown)?;
+    // Adapted (by `train`) from a built-in model this version no longer has: the labels'
+    // lessons still hold, the rest is an older model's.
+    let adapted = m.notes.iter().any(|n| n.starts_with("adapted to "));
+    // The built-in model's notes, read from its first lines (parsing it all takes longer).
+    let settings = ["high-confidence ", "triage-margin ", "weights "];
+    let mut builtin = (model::BUILTIN.lines().skip(1))
+        .map_while(|l| l.strip_prefix("# "))
+        .filter(|b| !settings.iter().any(|s| b.starts_with(s)));
+    if adapted && builtin.any(|b| !m.notes.iter().any(|n| n == b)) {
+        tracing::warn!(
+            "{shown} was adapted from an older built-in model: run `rolecall train` again to adapt this version's"
+        );
+    }
+    Ok(Some(Arc::new(m)))
 }
 
 impl Classifier {

@@ -236,6 +236,20 @@ fn train_adapts_the_model_to_an_organisations_labels() {
     let (code, _, err) = common::run_in(dir.path(), &["train"], &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(&model).expect("model"), text);
+    assert!(!err.contains("older built-in model"), "{err}");
+    // Adapted from an older built-in model (after an upgrade): classification says so.
+    let older = text.replacen(
+        "leave-one-tracker-out: mean accuracy",
+        "leave-one-tracker-out: mean accuracy 0.5 (older)",
+        1,
+    );
+    std::fs::write(&model, older).expect("w");
+    let (code, _, err) = common::run_in(dir.path(), &["classify"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("rolecall-model.tsv was adapted from an older built-in model: run `rolecall train` again"),
+        "{err}"
+    );
 }
 
 #[test]
