@@ -905,15 +905,18 @@ impl Classifier {
         Classification { concern, scores: scores.rounded(), confidence, runner_up, reasons }
     }
 
+    /// What follows the concern prefix (`concern:`, any case) in `label`, if it has it.
+    pub(crate) fn after_prefix<'l>(&self, label: &'l str) -> Option<&'l str> {
+        let prefix = &self.settings.override_prefix;
+        (label.get(..prefix.len()))
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .map(|_| &label[prefix.len()..])
+    }
+
     /// `concern:program` label (prefix configurable) or a `Concern` field.
     pub(crate) fn explicit(&self, item: &Item) -> Option<(Concern, Reason)> {
-        let prefix = &self.settings.override_prefix;
         for label in &item.labels {
-            let rest = label
-                .get(..prefix.len())
-                .filter(|p| p.eq_ignore_ascii_case(prefix))
-                .map(|_| &label[prefix.len()..]);
-            if let Some(c) = rest.and_then(Concern::parse) {
+            if let Some(c) = self.after_prefix(label).and_then(Concern::parse) {
                 return Some((c, explicit_reason(c, format!("label \"{label}\""))));
             }
         }
@@ -973,10 +976,13 @@ impl Classifier {
                 if text.is_ascii() || hits[row].iter().all(|&h| h & (own | in_text) == 0) {
                     return;
                 }
+                // Folded once for the rules without letters beyond ASCII of their own.
+                let folded = std::cell::OnceCell::new();
                 for (r, rule) in rs.rules.iter().enumerate() {
                     let h = &mut hits[k * n + r];
                     for (bit, re) in [(own, pick(rule)), (in_text, &rule.text)] {
-                        if *h & bit != 0 && re.as_ref().is_some_and(|re| re.find(text).is_none()) {
+                        let gone = |re: &rules::LazyRegex| re.find_in(text, &folded).is_none();
+                        if *h & bit != 0 && re.as_ref().is_some_and(gone) {
                             *h &= !bit;
                         }
                     }
@@ -1189,8 +1195,8 @@ fn model_reasons(
     // A word said twice is one feature kept twice: a reason it would give twice is given
     // once, its weighings summed. Rare, so looked for among the few chosen, and only then
     // the features merged and the strongest chosen again.
-    let chosen: Vec<u32> = for_win.iter().chain(against.iter()).map(|(_, i)| i).collect();
-    if chosen.iter().enumerate().any(|(k, i)| chosen[..k].contains(i)) {
+    let chosen = || for_win.iter().chain(against.iter()).map(|(_, i)| i);
+    if chosen().enumerate().any(|(k, i)| chosen().take(k).any(|j| j == i)) {
         let mut merged = kept.to_vec();
         merged.sort_by_key(|k| k.index);
         merged.dedup_by(|later, first| {

@@ -203,7 +203,7 @@ impl LazyRegex {
 /// Whether a pattern names a letter or digit beyond ASCII (`integración`), which
 /// [`folded`] would hide from it.
 fn has_other_letters(pattern: &str) -> bool {
-    pattern.chars().any(|c| !c.is_ascii() && c.is_alphanumeric())
+    pattern.chars().any(|c| !c.is_ascii() && letter_or_digit(c))
 }
 
 /// `text` with each letter or digit beyond ASCII written as as many `x` as it has bytes

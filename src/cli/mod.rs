@@ -559,10 +559,8 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         let odd: Vec<(&str, &str)> = (snapshot.items.iter())
             .filter(|i| classifier.explicit(i).is_none())
             .filter_map(|i| {
-                let l = i.labels.iter().find(|l| {
-                    !prefix.is_empty()
-                        && l.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-                })?;
+                let l = (i.labels.iter())
+                    .find(|l| !prefix.is_empty() && classifier.after_prefix(l).is_some())?;
                 Some((i.key.as_str(), l.as_str()))
             })
             .collect();
