@@ -16,17 +16,45 @@ pub(crate) fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    // A symbolic link is written through (the file it names is replaced), not replaced.
+    let path = &through_links(path);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let tmp = temp_file().tempfile_in(dir)?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
-    write(&mut w)?;
-    let tmp = w.into_inner().map_err(|e| e.into_error())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    // Stopped by a signal meanwhile, the process removes the temporary file first.
+    crate::interrupt::install();
+    let tmp =
+        crate::interrupt::create(|| temp_file().tempfile_in(dir), |t| t.path().to_path_buf())?;
+    let tmp_path = tmp.path().to_path_buf();
+    let written = (|| {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+        write(&mut w)?;
+        let tmp = w.into_inner().map_err(|e| e.into_error())?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    crate::interrupt::untrack(&tmp_path);
+    written
+}
+
+/// `path`, or the file its symbolic links lead to (a link's relative target is read from
+/// the link's folder); after 40 links, `path` itself (a loop).
+pub(crate) fn through_links(path: &Path) -> std::path::PathBuf {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&at) {
+            Ok(target) => {
+                at = match at.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                }
+            }
+            Err(_) => return at,
+        }
+    }
+    path.to_path_buf()
 }
 
 /// A builder of temporary files that become the user's files when renamed: created with

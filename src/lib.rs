@@ -38,6 +38,7 @@ pub mod error;
 pub(crate) mod files;
 #[cfg(test)]
 mod fuzz;
+pub(crate) mod interrupt;
 pub mod model;
 pub(crate) mod par;
 pub mod publish;

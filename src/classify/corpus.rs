@@ -204,6 +204,15 @@ pub(crate) enum Algorithm {
     Bayes,
 }
 
+/// The words behind each word feature of `m`, as the corpus writes them most.
+pub(crate) fn add_surfaces(rows: &[Row], classifier: &Classifier, m: &mut Model) {
+    let mut surfaces = model::Surfaces::default();
+    for row in rows {
+        surfaces.add(input(classifier, row, &[], &super::Scores::default(), false));
+    }
+    surfaces.apply(m);
+}
+
 pub(crate) fn train(examples: &[Example], algorithm: Algorithm, o: TrainOptions) -> Model {
     match algorithm {
         Algorithm::Logistic => {
@@ -845,6 +854,7 @@ pub(crate) fn adapt(
     let scored = classifier.score_all(items, &ctx, false, None);
     let mut examples = Vec::new();
     let mut counts = [0usize; 3];
+    let mut surfaces = model::Surfaces::default();
     for (item, (_, _, fired)) in items.iter().zip(scored) {
         let concern = match classifier.explicit(item) {
             Some((c, _)) => c,
@@ -856,9 +866,9 @@ pub(crate) fn adapt(
         counts[concern.index()] += 1;
         let (names, bs, text) = classifier.rule_evidence(&fired);
         let mut features = Vec::new();
-        model::features(classifier.model_input(item, &ctx, &names, &bs, text), &mut |f, v| {
-            features.push((Box::from(f), v))
-        });
+        let input = classifier.model_input(item, &ctx, &names, &bs, text);
+        model::features(input, &mut |f, v| features.push((Box::from(f), v)));
+        surfaces.add(input);
         examples.push(Example { features, concern, weight: 1.0 });
     }
     if examples.is_empty() {
@@ -869,6 +879,9 @@ pub(crate) fn adapt(
     }
     let mut m = model::train_logistic(&examples, Some(prior), adapt_options(Default::default()));
     m.notes = prior.notes.clone();
+    // The built-in words first, then those of this organisation's new words.
+    m.surfaces = prior.surfaces.clone();
+    surfaces.apply(&mut m);
     m.notes.push(format!(
         "adapted to {} labelled items of this organisation ({} product, {} program, {} project)",
         examples.len(),

@@ -88,7 +88,7 @@ fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
                 ),
             )
         })?;
-        if let Some(first) = seen.insert((file.clone(), key.clone()), line) {
+        if let Some(first) = seen.insert((file.clone(), key_of(&key)), line) {
             return Err(Error::input(
                 at().column("key"),
                 format!("duplicate key {key} (first on line {first})"),
@@ -107,9 +107,9 @@ fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
 /// win would depend on the order of the rows or files.
 pub(crate) fn conflicts(labels: &[Label]) -> Result<()> {
     // The labels before each, by key: the later of two is the one named.
-    let mut by_key: HashMap<&str, Vec<&Label>> = HashMap::new();
+    let mut by_key: HashMap<String, Vec<&Label>> = HashMap::new();
     for l in labels {
-        let before = by_key.entry(&l.key).or_default();
+        let before = by_key.entry(key_of(&l.key)).or_default();
         let first = before.iter().find(|o| {
             let same_item = match (&o.file, &l.file) {
                 (Some(a), Some(b)) => a == b,
@@ -138,24 +138,30 @@ pub(crate) fn conflicts(labels: &[Label]) -> Result<()> {
 
 /// Labels by key, to find an item's own: the first with its key whose `file`, if any,
 /// is the item's source ([`from_file`]).
-pub(crate) struct ByKey<'l>(HashMap<&'l str, Vec<&'l Label>>);
+pub(crate) struct ByKey<'l>(HashMap<String, Vec<&'l Label>>);
 
 impl<'l> ByKey<'l> {
     pub(crate) fn new(labels: &'l [Label]) -> Self {
-        let mut by_key: HashMap<&str, Vec<&Label>> = HashMap::new();
+        let mut by_key: HashMap<String, Vec<&Label>> = HashMap::new();
         for l in labels {
-            by_key.entry(l.key.as_str()).or_default().push(l);
+            by_key.entry(key_of(&l.key)).or_default().push(l);
         }
         ByKey(by_key)
     }
 
     pub(crate) fn of(&self, item: &crate::model::Item) -> Option<&'l Label> {
-        let labels = self.0.get(item.key.as_str())?;
+        let labels = self.0.get(&key_of(&item.key))?;
         labels
             .iter()
             .find(|l| l.file.as_deref().is_none_or(|f| from_file(&item.source, f)))
             .copied()
     }
+}
+
+/// A key as labels and items are matched by: `acme-12` is `ACME-12` (tracker keys and
+/// GitHub's owner and repository names are the same whatever their case).
+pub(crate) fn key_of(key: &str) -> String {
+    key.to_ascii_lowercase()
 }
 
 /// Whether an item from `source` (a source spec, `jira:exports/a.csv`) is from the labels'
@@ -294,9 +300,9 @@ impl Tally {
 }
 
 pub(crate) fn evaluate(labels: &[Label], items: &[Item], classes: &[Classification]) -> Report {
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, it) in items.iter().enumerate() {
-        by_key.entry(it.key.as_str()).or_default().push(i);
+        by_key.entry(key_of(&it.key)).or_default().push(i);
     }
     let mut all = Tally::default();
     let mut files: std::collections::BTreeMap<String, Tally> = Default::default();
@@ -307,7 +313,7 @@ pub(crate) fn evaluate(labels: &[Label], items: &[Item], classes: &[Classificati
     // (items, right) for high and low confidence.
     let mut levels = [(0usize, 0usize); 2];
     for label in labels {
-        let candidates = by_key.get(label.key.as_str()).map_or(&[][..], Vec::as_slice);
+        let candidates = by_key.get(&key_of(&label.key)).map_or(&[][..], Vec::as_slice);
         let found = match &label.file {
             Some(f) => candidates.iter().find(|&&i| from_file(&items[i].source, f)),
             None => {

@@ -363,10 +363,15 @@ pub(crate) fn tokens(text: &str, out: &mut Vec<String>) {
 }
 
 /// Calls `f` with each word of [`tokens`], lower-cased and stemmed in `word` (reused).
-/// Words are split on what is not a letter or digit in any script; a word of ASCII
-/// letters and digits (most words, even in text with accents or emoji elsewhere) is
-/// lower-cased byte by byte.
 fn each_token(text: &str, word: &mut String, f: &mut impl FnMut(&str)) {
+    each_word(text, word, &mut |w, stem| f(&w[..stem]));
+}
+
+/// Calls `f` with each word of `text`, lower-cased in `word` (reused), and the length of
+/// its stem. Words are split on what is not a letter or digit in any script; a word of
+/// ASCII letters and digits (most words, even in text with accents or emoji elsewhere) is
+/// lower-cased byte by byte.
+fn each_word(text: &str, word: &mut String, f: &mut impl FnMut(&str, usize)) {
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -395,7 +400,7 @@ fn each_token(text: &str, word: &mut String, f: &mut impl FnMut(&str)) {
             word.push_str(&text[start..at]);
             word.make_ascii_lowercase();
             let n = stem_len(word, true);
-            f(&word[..n]);
+            f(word, n);
         }
     }
 }
@@ -404,7 +409,12 @@ fn each_token(text: &str, word: &mut String, f: &mut impl FnMut(&str)) {
 /// separators of any script skipped, then letters and digits of any script; returns
 /// where the word ends. Each word of a text, read this way from its start to its end,
 /// is what [`each_token`] gives (its fast path for ASCII is only quicker).
-fn next_word(text: &str, mut at: usize, word: &mut String, f: &mut dyn FnMut(&str)) -> usize {
+fn next_word(
+    text: &str,
+    mut at: usize,
+    word: &mut String,
+    f: &mut dyn FnMut(&str, usize),
+) -> usize {
     let bytes = text.as_bytes();
     // The char at `at` (a char boundary), whether it is a letter or digit, and its length.
     let at_char = |at: usize| -> (bool, usize) {
@@ -459,7 +469,7 @@ fn next_word(text: &str, mut at: usize, word: &mut String, f: &mut dyn FnMut(&st
         }
     }
     let n = stem_len(word, ascii);
-    f(&word[..n]);
+    f(word, n);
     at
 }
 
@@ -494,7 +504,7 @@ const ASCII_CLASS: [u8; 256] = {
 /// characters is read as its overlapping pairs of characters (a lone one as itself), the
 /// usual way to index such text without a dictionary; the letters and digits around a run
 /// are words as anywhere else (`DB接続エラー` is `db`, `接続`, `続エ`, `エラ`, `ラー`).
-fn each_cjk_token(raw: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
+fn each_cjk_token(raw: &str, word: &mut String, f: &mut dyn FnMut(&str, usize)) {
     // Half-width katakana (`ﾃﾞｰﾀ`, still written by older Japanese systems) is read as
     // the full-width it stands for (`データ`), so the two meet.
     let full;
@@ -511,16 +521,17 @@ fn each_cjk_token(raw: &str, word: &mut String, f: &mut dyn FnMut(&str)) {
         let (run, tail) = rest.split_at(end);
         rest = tail;
         if !cjk {
-            each_token(run, word, &mut |w: &str| f(w));
+            each_word(run, word, &mut |w: &str, n| f(w, n));
             continue;
         }
         let chars: Vec<(usize, char)> = run.char_indices().collect();
         if chars.len() == 1 {
-            f(run);
+            f(run, run.len());
         }
         for pair in chars.windows(2) {
             let (at, second) = (pair[0].0, pair[1]);
-            f(&run[at..second.0 + second.1.len_utf8()]);
+            let pair = &run[at..second.0 + second.1.len_utf8()];
+            f(pair, pair.len());
         }
     }
 }
@@ -632,6 +643,73 @@ pub(crate) struct Model {
     filler: Vec<bool>,
     /// Each feature in words ([`describe`]), written when first asked for.
     words: Box<[std::sync::OnceLock<super::Text>]>,
+    /// A word feature's words as items most often write them, where that is not its stem
+    /// (`w:statu` → `status`, `ww:user_want` → `users_want`): for reasons ([`Surfaces`]).
+    pub surfaces: FxHashMap<Box<str>, Box<str>>,
+}
+
+/// How items write the words behind each word feature, counted over a training set: the
+/// model keeps stems (`statu`, `updat`), which are not always words, and a reason should
+/// quote one a person would write. The most written form is kept in the model file.
+#[derive(Debug, Default)]
+pub(crate) struct Surfaces(FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>);
+
+impl Surfaces {
+    /// Counts the words of one item as the model reads them: its title (`w:`, and pairs
+    /// `ww:`), the start of its body (`b:`) and its parent's title (`p:`).
+    pub(crate) fn add(&mut self, input: Input<'_>) {
+        let (mut word, mut key, mut form) = (String::new(), String::new(), String::new());
+        let mut prev: (String, usize) = (String::new(), 0);
+        each_word(input.title, &mut word, &mut |w, n| {
+            self.count(&mut key, &["w:", &w[..n]], w);
+            if !prev.0.is_empty() {
+                form.clear();
+                form.push_str(&prev.0);
+                form.push('_');
+                form.push_str(w);
+                self.count(&mut key, &["ww:", &prev.0[..prev.1], "_", &w[..n]], &form);
+            }
+            prev.0.clear();
+            prev.0.push_str(w);
+            prev.1 = n;
+        });
+        let body = crate::text::prefix_chars(input.body, BODY_CHARS);
+        for (prefix, text) in [("b:", body), ("p:", input.parent_title.unwrap_or(""))] {
+            each_word(text, &mut word, &mut |w, n| self.count(&mut key, &[prefix, &w[..n]], w));
+        }
+    }
+
+    fn count(&mut self, key: &mut String, parts: &[&str], form: &str) {
+        key.clear();
+        parts.iter().for_each(|p| key.push_str(p));
+        if !self.0.contains_key(key.as_str()) {
+            self.0.insert(key.as_str().into(), FxHashMap::default());
+        }
+        if let Some(forms) = self.0.get_mut(key.as_str()) {
+            match forms.get_mut(form) {
+                Some(n) => *n += 1,
+                None => {
+                    forms.insert(form.into(), 1);
+                }
+            }
+        }
+    }
+
+    /// Gives each word feature of `m` that has no words yet the form most written (on a
+    /// tie, the first from A to Z), where that is not the stem itself.
+    pub(crate) fn apply(self, m: &mut Model) {
+        for (feature, forms) in self.0 {
+            if !m.weights.contains_key(&feature) || m.surfaces.contains_key(&feature) {
+                continue;
+            }
+            let most = forms.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
+            let stem = feature.split_once(':').map_or("", |(_, s)| s);
+            if let Some((form, _)) = most.filter(|(form, _)| &***form != stem) {
+                m.surfaces.insert(feature.clone(), form.clone());
+            }
+        }
+        m.reindex();
+    }
 }
 
 /// A feature an item has, as [`Model::score_keeping`] keeps it for `explain`: its index
@@ -712,6 +790,9 @@ impl Model {
                 m.bias = w;
             } else {
                 m.weights.insert(name.into(), w);
+                if let Some(form) = parts.next().map(str::trim).filter(|f| !f.is_empty()) {
+                    m.surfaces.insert(name.into(), form.into());
+                }
             }
         }
         if !bias {
@@ -760,13 +841,20 @@ impl Model {
         let _ = writeln!(s, "# triage-margin {}", self.triage_margin);
         let _ = writeln!(s, "# weights {}", self.weights.len());
         let row = |s: &mut String, name: &str, w: &[f32; 3]| {
-            let _ = writeln!(s, "{name}\t{}\t{}\t{}", num(w[0]), num(w[1]), num(w[2]));
+            let _ = write!(s, "{name}\t{}\t{}\t{}", num(w[0]), num(w[1]), num(w[2]));
         };
         row(&mut s, "bias", &self.bias);
+        s.push('\n');
         let mut names: Vec<&Box<str>> = self.weights.keys().collect();
         names.sort();
         for n in names {
             row(&mut s, n, &self.weights[n]);
+            // The words a reason quotes, where they are not the stem (a fifth column).
+            if let Some(form) = self.surfaces.get(n) {
+                s.push('\t');
+                s.push_str(form);
+            }
+            s.push('\n');
         }
         s
     }
@@ -779,7 +867,14 @@ impl Model {
     /// A feature in words ([`describe`]), by its index: written once, then shared.
     pub(crate) fn described(&self, i: u32) -> &super::Text {
         let i = i as usize;
-        self.words[i].get_or_init(|| describe(&self.names[i]).into())
+        self.words[i].get_or_init(|| {
+            let name = &self.names[i];
+            match (self.surfaces.get(name), name.split_once(':')) {
+                (Some(form), Some((prefix, _))) => describe(&format!("{prefix}:{form}")),
+                _ => describe(name),
+            }
+            .into()
+        })
     }
 
     /// [`Model::score`], and each known feature that is not a function word into `keep`
@@ -1287,14 +1382,14 @@ mod tests {
         let mut next = crate::classify::tests::xorshift(0x2545_f491_4f6c_dd1d);
         let read = |text: &str, general: bool| {
             let (mut out, mut word) = (Vec::new(), String::new());
-            let mut f = |w: &str| out.push(w.to_string());
+            let mut f = |w: &str, n: usize| out.push(w[..n].to_string());
             if general {
                 let mut at = 0;
                 while at < text.len() {
                     at = next_word(text, at, &mut word, &mut f);
                 }
             } else {
-                each_token(text, &mut word, &mut f);
+                each_word(text, &mut word, &mut f);
             }
             out
         };
@@ -1424,6 +1519,41 @@ mod tests {
         for n in ["", "a", "a\0", "ab", "ba", "w:api", "w:apis", "b:api", "12345678", "123456789"] {
             assert!(seen.insert(hash_parts(&[n])), "{n:?} collides");
         }
+    }
+
+    /// Reasons quote words as items write them, not the stems the model keeps: the form
+    /// written most (a tie: the first from A to Z), kept in the model file's fifth column.
+    #[test]
+    fn reasons_quote_words_not_stems() {
+        let mut m = Model::parse(
+            "bias\t0\t0\t0\nw:statu\t1\t0\t0\nw:updat\t1\t0\t0\nww:fix_statu\t1\t0\t0\nw:api\t1\t0\t0\nb:deploy\t1\t0\t0\n",
+            "m.tsv",
+        )
+        .expect("model");
+        let mut surfaces = Surfaces::default();
+        for (title, body) in [
+            ("Fix status page", "deploying it"),
+            ("Status updates for the API", ""),
+            ("Update the status", "we deployed"),
+            ("APIs", "deploying"),
+        ] {
+            surfaces.add(text_input(title, body));
+        }
+        surfaces.apply(&mut m);
+        let said = |m: &Model, name: &str| {
+            let i = m.names.iter().position(|n| &**n == name).expect("a feature");
+            m.described(i as u32).to_string()
+        };
+        assert_eq!(said(&m, "w:statu"), "title word \"status\"");
+        assert_eq!(said(&m, "w:updat"), "title word \"update\"", "a tie: update before updates");
+        assert_eq!(said(&m, "ww:fix_statu"), "title words \"fix status\"");
+        assert_eq!(said(&m, "w:api"), "title word \"api\"", "the stem is the word most written");
+        assert_eq!(said(&m, "b:deploy"), "body word \"deploying\"");
+        // Written and read again, the words stay; a file without them reads as before.
+        let again = Model::parse(&m.to_text(), "m.tsv").expect("model");
+        assert_eq!(again.to_text(), m.to_text());
+        assert_eq!(said(&again, "w:statu"), "title word \"status\"");
+        assert!(m.to_text().contains("w:statu\t1\t0\t0\tstatus\n"), "{}", m.to_text());
     }
 
     #[test]

@@ -216,9 +216,9 @@ pub struct EvalArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "labels")]
     pub corpus: Option<String>,
 
-    /// The learner for --corpus
-    #[arg(long, value_enum, default_value_t = AlgorithmArg::Logistic)]
-    pub algorithm: AlgorithmArg,
+    /// The learner for --corpus [default: logistic]
+    #[arg(long, value_enum, requires = "corpus")]
+    pub algorithm: Option<AlgorithmArg>,
 
     /// With --corpus: also adapt each held-out tracker's model (logistic, as shipped) with
     /// N of its own labelled items, as `rolecall train` does, and measure both on its
@@ -264,9 +264,9 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// The learner (with --corpus)
-    #[arg(long, value_enum, default_value_t = AlgorithmArg::Logistic)]
-    pub algorithm: AlgorithmArg,
+    /// The learner for --corpus [default: logistic]
+    #[arg(long, value_enum, requires = "corpus")]
+    pub algorithm: Option<AlgorithmArg>,
 }
 
 /// Which learner: logistic regression, or naive Bayes for comparison.
@@ -425,7 +425,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     )));
                 }
                 let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
-                let algorithm = args.algorithm.into();
+                let algorithm = args.algorithm.unwrap_or(AlgorithmArg::Logistic).into();
                 let o = Default::default();
                 let (cv, _) = corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o);
                 let adapted = adapt.map(|n| corpus::adapt_each(&rows, &examples, n, o));
@@ -502,10 +502,11 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let (model, summary) = if let Some(dir) = &args.corpus {
         let rows = corpus::read_dir(std::path::Path::new(dir))?;
         let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
-        let algorithm: corpus::Algorithm = args.algorithm.into();
+        let algorithm: corpus::Algorithm = args.algorithm.unwrap_or(AlgorithmArg::Logistic).into();
         let o = Default::default();
         let (cv, _) = corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o);
         let mut m = corpus::train(&examples, algorithm, o);
+        corpus::add_surfaces(&rows, &classifier, &mut m);
         m.high = cv.high_confidence;
         m.triage_margin = cv.triage_margin;
         m.notes = vec![
@@ -608,12 +609,13 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
 /// Which labels match no item, in words (empty when all do): a label's key must be an
 /// item's, of its `file` when it names one.
 fn unmatched(items: &[crate::model::Item], labels: &[crate::classify::eval::Label]) -> String {
-    let mut sources: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    use crate::classify::eval::key_of;
+    let mut sources: std::collections::HashMap<String, Vec<&str>> = Default::default();
     for i in items {
-        sources.entry(i.key.as_str()).or_default().push(&*i.source);
+        sources.entry(key_of(&i.key)).or_default().push(&*i.source);
     }
     let matches = |l: &crate::classify::eval::Label| {
-        sources.get(l.key.as_str()).is_some_and(|from| match &l.file {
+        sources.get(&key_of(&l.key)).is_some_and(|from| match &l.file {
             None => true,
             Some(f) => from.iter().any(|s| crate::classify::eval::from_file(s, f)),
         })
@@ -989,8 +991,14 @@ fn find_item(snapshot: &Snapshot, key: &str) -> Result<usize> {
     if let Some(i) = snapshot.items.iter().position(|it| it.id == key) {
         return Ok(i);
     }
-    let same: Vec<usize> =
-        (0..snapshot.items.len()).filter(|&i| snapshot.items[i].key == key).collect();
+    // As written, else whatever the case (`acme-12` for ACME-12).
+    let with = |same: &dyn Fn(&str) -> bool| -> Vec<usize> {
+        (0..snapshot.items.len()).filter(|&i| same(&snapshot.items[i].key)).collect()
+    };
+    let mut same = with(&|k| k == key);
+    if same.is_empty() {
+        same = with(&|k| k.eq_ignore_ascii_case(key));
+    }
     match same[..] {
         [i] => return Ok(i),
         [_, _, ..] => {

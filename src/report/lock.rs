@@ -21,7 +21,7 @@ impl Lock {
         let path = state.join("lock");
         for _ in 0..2 {
             let open = || std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
-            match super::interrupt::create(open, |_| path.clone()) {
+            match crate::interrupt::create(open, |_| path.clone()) {
                 Ok(mut f) => {
                     let _ = writeln!(f, "{}", std::process::id());
                     return Ok(Lock { path });
@@ -53,7 +53,7 @@ impl Lock {
 impl Drop for Lock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
-        super::interrupt::untrack(&self.path);
+        crate::interrupt::untrack(&self.path);
     }
 }
 

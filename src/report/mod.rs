@@ -3,7 +3,6 @@
 //! snapshot → scope → classify → baseline → analyse (one report per role) → render
 //! (Markdown through templates, JSON) → write atomically → remember this week.
 
-mod interrupt;
 mod lock;
 pub(crate) mod notes;
 pub(crate) mod state;
@@ -113,7 +112,7 @@ pub fn run(
     }
     // One run at a time writes this output folder; what killed runs left is removed.
     // Stopped by SIGTERM or Ctrl-C, it removes its temporary files and the lock.
-    interrupt::install();
+    crate::interrupt::install();
     let _lock = lock::Lock::take(&req.state_dir)?;
     let stale = lock::remove_stale_temporaries(&[
         week_dir,

@@ -31,7 +31,7 @@ pub(crate) fn prepare(
     std::fs::create_dir_all(dir).map_err(|e| fail("create the folder for", path, e))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     // From here on, dropping the temporary file removes it.
-    let tmp = super::interrupt::create(
+    let tmp = crate::interrupt::create(
         || {
             crate::files::temp_file()
                 .prefix(&format!(".{name}."))
@@ -56,9 +56,9 @@ pub(crate) fn prepare(
 }
 
 /// Renames files that belong together into place, all of them before a signal that
-/// arrives meanwhile is handled (see [`super::interrupt`]).
+/// arrives meanwhile is handled (see [`crate::interrupt`]).
 pub(crate) fn commit_all(pending: impl IntoIterator<Item = Pending>) -> Result<()> {
-    let _renaming = super::interrupt::renaming();
+    let _renaming = crate::interrupt::renaming();
     pending.into_iter().try_for_each(Pending::commit)
 }
 
@@ -73,7 +73,7 @@ impl Pending {
         let Some(tmp) = self.tmp.take() else { return Ok(()) };
         let tmp_path = tmp.path().to_path_buf();
         let renamed = tmp.persist(&self.path);
-        super::interrupt::untrack(&tmp_path);
+        crate::interrupt::untrack(&tmp_path);
         renamed.map_err(|e| fail("write", &self.path, e.error))?;
         Ok(())
     }
@@ -85,7 +85,7 @@ impl Drop for Pending {
         if let Some(tmp) = self.tmp.take() {
             let tmp_path = tmp.path().to_path_buf();
             drop(tmp);
-            super::interrupt::untrack(&tmp_path);
+            crate::interrupt::untrack(&tmp_path);
         }
     }
 }

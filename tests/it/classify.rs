@@ -363,6 +363,10 @@ fn classify_table_and_explain_golden() {
     let (code, explain, _) = rolecall(&["explain", "ACME-12", "--demo"]);
     assert_eq!(code, 0);
     golden::TEXT.check([("classify-demo.txt", &table), ("explain-ACME-12.txt", &explain)]);
+    // A key as typed in a hurry: the same item.
+    let (code, lower, err) = rolecall(&["explain", "acme-12", "--demo"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(lower, explain);
 }
 
 #[test]

@@ -507,6 +507,27 @@ fn train_writes_the_model_the_config_names_and_reads_labels_as_written() {
         "{out}"
     );
 
+    // Keys match whatever their case (`org-98` is ORG-98).
+    std::fs::write(&none, "key,concern\norg-98,product\n").expect("w");
+    let (code, out, err) =
+        common::run_in(dir.path(), &["train", "-s", &src, "--labels", &none], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("learnt from 17 labelled items"), "{out}");
+    assert!(!out.contains("matches no item"), "{out}");
+
+    // --out through a symbolic link writes the file it names, and the link stays.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("models/ours.tsv", dir.path().join("link.tsv")).expect("ln");
+        std::fs::write(&ours, "").expect("w");
+        let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", "link.tsv"];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+        let link = std::fs::symlink_metadata(dir.path().join("link.tsv")).expect("meta");
+        assert!(link.file_type().is_symlink(), "the link was replaced by a file");
+        assert_eq!(std::fs::read_to_string(&ours).expect("model"), text);
+    }
+
     // --out elsewhere: written, with a note that classification does not read it.
     let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", "elsewhere.tsv"];
     let (code, out, err) = common::run_in(dir.path(), &args, &[]);
@@ -537,6 +558,13 @@ fn eval_and_corpus_arguments_that_mean_nothing_are_refused() {
     let (code, _, err) =
         common::run_in(dir.path(), &["eval", "--labels", &l, "--adapt", "3", "--demo"], &[]);
     assert_eq!(code, 2, "{err}");
+    // A learner means something only with a corpus to learn from.
+    for cmd in ["eval", "train"] {
+        let (code, _, err) =
+            common::run_in(dir.path(), &[cmd, "--algorithm", "bayes", "--demo"], &[]);
+        assert_eq!(code, 2, "{cmd}: {err}");
+        assert!(err.contains("--corpus"), "{cmd}: {err}");
+    }
     // One tracker cannot be held out against the others.
     let one = dir.path().join("one");
     std::fs::create_dir(&one).expect("dir");

@@ -7,7 +7,12 @@ use std::path::Path;
 
 /// Bottom first. A module may use the modules before it in this list, never after.
 const LAYERS: &[&str] = &[
-    "error", "files", "text", "usage", "par",
+    "error",
+    "interrupt",
+    "files",
+    "text",
+    "usage",
+    "par",
     "dates",    // helpers that know nothing of the pipeline
     "model",    // items, snapshots, weeks, statuses, roles
     "config",   // rolecall.toml: plain data, one section per stage

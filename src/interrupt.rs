@@ -1,11 +1,12 @@
 //! Stopped by a signal: a run that gets SIGTERM (a CI job cancelled or timed out),
 //! SIGINT (Ctrl-C) or SIGHUP (the terminal closed) removes its temporary files and its
-//! lock before it exits, so nothing of it is left in the output folder. A rename already
+//! lock before it exits, so nothing of it is left in the output folder (nor beside a
+//! model `train` was writing, a cache, an `.eml`). A rename already
 //! under way is finished first: the week is either as it was or wholly the new one.
 //!
 //! The files to remove are tracked here while they exist; the renames of a week run
 //! under [`renaming`], which the handler waits for. SIGKILL cannot be caught: what a
-//! killed run leaves is removed by the next run (see [`super::lock`]).
+//! killed run leaves is removed by the next run (see `report::lock`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -46,7 +47,8 @@ pub(crate) fn renaming() -> MutexGuard<'static, ()> {
     RENAMING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Installs the handler, once per process; a report run calls it before writing.
+/// Installs the handler, once per process: a report run before writing, and every
+/// single-file write ([`crate::files::write_atomic`]).
 pub(crate) fn install() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(imp::install);
@@ -86,7 +88,7 @@ mod imp {
                     _ => "SIGHUP",
                 };
                 eprintln!(
-                    "rolecall: stopped by {name}; removed {removed} file{} of this run (temporary files and the lock): no report was left half-written",
+                    "rolecall: stopped by {name}; removed {removed} file{} of this run (temporary files and the lock): nothing was left half-written",
                     if removed == 1 { "" } else { "s" }
                 );
                 std::process::exit(128 + signal);
