@@ -366,7 +366,7 @@ pub(crate) fn evaluate(labels: &[Label], items: &[Item], classes: &[Classificati
         unmatched,
         ambiguous,
         accuracy: all.accuracy(),
-        macro_f1: ratio(all.per_concern().iter().map(|p| p.f1).sum(), 3.0),
+        macro_f1: all.macro_f1(),
         per_concern: all.per_concern(),
         confusion: all.0,
         calibration,
@@ -492,7 +492,21 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use super::from_file;
+    use super::{from_file, Tally};
+    use crate::classify::Concern::{Product, Program};
+
+    /// Macro-F1 averages the concerns that occur: labels of two concerns, all right, are
+    /// 1.0, not two thirds for the concern no one labelled or was given.
+    #[test]
+    fn macro_f1_averages_the_concerns_that_occur() {
+        let mut t = Tally::default();
+        t.add(Product, Product);
+        t.add(Program, Program);
+        assert_eq!(t.macro_f1(), 1.0);
+        t.add(Program, Product);
+        // Product: precision 1/2, recall 1, F1 2/3; program: precision 1, recall 1/2.
+        assert!((t.macro_f1() - 2.0 / 3.0).abs() < 1e-9, "{}", t.macro_f1());
+    }
 
     /// A labels file's `file` names the item's source however either was written: a whole
     /// spec (as `train --suggest` writes it) or a path, with `./`, or a tail of it.
