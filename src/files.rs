@@ -18,6 +18,13 @@ pub(crate) fn write_atomic(
 ) -> std::io::Result<()> {
     // A symbolic link is written through (the file it names is replaced), not replaced.
     let path = &through_links(path);
+    // A device or a pipe (`/dev/null`, a FIFO) is written to as it is: renaming a file
+    // over it would put a plain file in its place.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut w = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        write(&mut w)?;
+        return w.into_inner().map_err(|e| e.into_error()).map(drop);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -142,9 +142,18 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         let from = it.started.or(it.created)?;
         Some(((until - from).num_minutes() as f64 / 1440.0).max(0.0))
     };
-    let mut took: Vec<f64> = (0..ctx.items.len())
-        .filter(|&i| finished(i) && closed_since(i, since))
-        .filter_map(|i| age(i, ctx.items[i].closed.unwrap_or(as_of)))
+    // What finished work took, measured as the Flow section measures it: from the start
+    // where most finished items have one (cycle time), else from creation (lead time).
+    let done: Vec<usize> =
+        (0..ctx.items.len()).filter(|&i| finished(i) && closed_since(i, since)).collect();
+    let cycle = done.iter().filter(|&&i| ctx.items[i].started.is_some()).count() * 2 >= done.len();
+    let mut took: Vec<f64> = done
+        .iter()
+        .filter_map(|&i| {
+            let it = &ctx.items[i];
+            let from = if cycle { it.started } else { it.created }?;
+            Some(((it.closed? - from).num_minutes() as f64 / 1440.0).max(0.0))
+        })
         .collect();
     let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
     let (in_window, recent) = (mine(since), mine(four_weeks));

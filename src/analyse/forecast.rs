@@ -20,6 +20,9 @@ pub const TRIALS: usize = 10_000;
 /// A trial that has not finished after this many weeks stops: "not within 5 years".
 const MAX_WEEKS: u32 = 260;
 
+/// The fewest weeks of throughput a forecast samples from: fewer are one pace repeated.
+pub const MIN_WEEKS: usize = 3;
+
 /// What a forecast counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -143,6 +146,15 @@ pub fn forecast(
     }
     if samples.is_empty() {
         f.note = Some("no throughput history yet: no forecast".into());
+        return f;
+    }
+    if samples.len() < MIN_WEEKS {
+        // One week drawn 10,000 times is one week's pace taken for certain: "100%
+        // likely" beside a milestone the data calls red.
+        f.note = Some(format!(
+            "only {} of throughput history: a forecast needs {MIN_WEEKS} weeks or more",
+            if samples.len() == 1 { "1 week".to_string() } else { plural_weeks(samples.len()) }
+        ));
         return f;
     }
     if mean == 0.0 {

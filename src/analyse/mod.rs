@@ -740,7 +740,8 @@ impl<'a> Ctx<'a> {
         // Over the last four weeks: over longer ones the milestone's planning (its items
         // being written) would count as growth.
         let weeks = samples.len().min(4);
-        if weeks > 0 {
+        // Only beside dates: a forecast that gave none has said why.
+        if weeks > 0 && f.p50.is_some() {
             let since = self.input.period.as_of - chrono::Duration::weeks(weeks as i64);
             let within = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t > since);
             let added = counted.iter().filter(|&&i| within(self.items[i].created)).count();

@@ -30,6 +30,8 @@ pub struct ProjectReport<'a> {
     pub forecasts: Vec<ScopeForecast>,
     /// Milestones whose forecast has a date (the others say why not, in words).
     pub forecast_dates: usize,
+    /// The weeks of throughput the milestones' forecasts sample (the most of any).
+    pub forecast_weeks: Option<usize>,
     /// Sprints, oldest first per board; what finished ones left open.
     pub sprints: super::sprints::Sprints,
     pub triage: Vec<ItemRef<'a>>,
@@ -133,6 +135,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let forecast_dates =
         milestones.iter().filter(|m| m.forecast.as_ref().is_some_and(|f| f.p50.is_some())).count();
 
+    let forecast_weeks =
+        milestones.iter().filter_map(|m| m.forecast.as_ref()).map(|f| f.weeks_sampled).max();
+
     let verdict = verdict(&milestones, &overdue, ctx);
     ProjectReport {
         meta: ctx.meta(crate::model::Role::Project),
@@ -149,6 +154,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         flow,
         forecasts,
         forecast_dates,
+        forecast_weeks,
         sprints: ctx.sprints().clone(),
         triage: ctx.triage(Concern::Project),
         notes,
@@ -346,6 +352,7 @@ impl ProjectReport<'_> {
             cycle_time: self.cycle_time.clone(),
             forecasts: c!("forecasts", self.forecasts),
             forecast_dates: self.forecast_dates,
+            forecast_weeks: self.forecast_weeks,
             flow: super::flow::Flow { ageing: c!("ageing", self.flow.ageing), ..self.flow.clone() },
             sprints: {
                 // The latest sprints: the list is oldest first.

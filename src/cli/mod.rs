@@ -410,8 +410,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Publish(args) => publish(args, &config, out),
         Command::Email(args) => email(args, &config, out),
         Command::Init(_) => Ok(()),
-        Command::Train(args) => train(args, &config, out),
+        Command::Train(args) => {
+            learner_needs_corpus(args.algorithm, &args.corpus)?;
+            train(args, &config, out)
+        }
         Command::Eval(args) => {
+            learner_needs_corpus(args.algorithm, &args.corpus)?;
             let classifier = Classifier::from_config(&config)?;
             if let Some(dir) = &args.corpus {
                 use crate::classify::corpus;
@@ -488,6 +492,17 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
 }
 
 /// `rolecall train`: the base model from a corpus, or the organisation's own model.
+/// `--algorithm` chooses how a corpus is learnt from: without `--corpus` it would be
+/// ignored (clap's `requires` gives way when another argument conflicts with `--corpus`).
+fn learner_needs_corpus(algorithm: Option<AlgorithmArg>, corpus: &Option<String>) -> Result<()> {
+    if algorithm.is_some() && corpus.is_none() {
+        return Err(Error::Usage(
+            "--algorithm chooses the learner for --corpus: give --corpus DIR, or leave --algorithm out".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     use crate::classify::corpus;
     // The model the config names is the one written. Training starts from the built-in

@@ -296,7 +296,25 @@ handlebars_helper!(more: |total: Value, n: u64| {
     let extra = len.saturating_sub(n as usize);
     if extra == 0 { String::new() } else { format!("…and {} more", thousands(extra as i64)) }
 });
-handlebars_helper!(esc: |v: str| escape(v));
+/// `{{esc x}}`: `x` escaped once for Markdown, whether in `{{…}}` or `{{{…}}}` (written
+/// straight out: a helper's returned value in `{{…}}` would be escaped a second time,
+/// `&` showing as `&amp;amp;`).
+fn esc(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = h.param(0).map(|p| p.value());
+    let text = match v {
+        Some(Value::String(s)) => escape(s),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => escape(&other.to_string()),
+    };
+    out.write(&text)?;
+    Ok(())
+}
 handlebars_helper!(code: |v: str| code_span(v));
 fn code_list(list: &[Value]) -> String {
     let codes: Vec<String> = list
@@ -520,6 +538,18 @@ fn register_helpers(hb: &mut Handlebars) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `esc` escapes once in `{{…}}` and in `{{{…}}}` alike (it used to give `&amp;amp;`).
+    #[test]
+    fn esc_escapes_once() {
+        let mut hb = Handlebars::new();
+        hb.register_escape_fn(escape);
+        register_helpers(&mut hb);
+        let data = serde_json::json!({"t": "Build, Polish & Rep_1"});
+        for t in ["{{esc t}}", "{{{esc t}}}", "{{t}}"] {
+            assert_eq!(hb.render_template(t, &data).unwrap(), "Build, Polish &amp; Rep\\_1", "{t}");
+        }
+    }
 
     #[test]
     fn escaping_gaps_closed() {

@@ -526,6 +526,23 @@ fn train_writes_the_model_the_config_names_and_reads_labels_as_written() {
         let link = std::fs::symlink_metadata(dir.path().join("link.tsv")).expect("meta");
         assert!(link.file_type().is_symlink(), "the link was replaced by a file");
         assert_eq!(std::fs::read_to_string(&ours).expect("model"), text);
+        // A pipe or device (`--out /dev/null` as a dry run) is written to, not replaced
+        // by a file.
+        use std::os::unix::fs::FileTypeExt;
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the pipe"))
+            };
+            let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", "pipe"];
+            let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(reader.join().expect("reader"), text, "the model came through the pipe");
+            let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+            assert!(kind.is_fifo(), "the pipe was replaced by a file");
+        }
     }
 
     // --out elsewhere: written, with a note that classification does not read it.
@@ -559,11 +576,16 @@ fn eval_and_corpus_arguments_that_mean_nothing_are_refused() {
         common::run_in(dir.path(), &["eval", "--labels", &l, "--adapt", "3", "--demo"], &[]);
     assert_eq!(code, 2, "{err}");
     // A learner means something only with a corpus to learn from.
-    for cmd in ["eval", "train"] {
-        let (code, _, err) =
-            common::run_in(dir.path(), &[cmd, "--algorithm", "bayes", "--demo"], &[]);
-        assert_eq!(code, 2, "{cmd}: {err}");
-        assert!(err.contains("--corpus"), "{cmd}: {err}");
+    for args in [
+        &["eval", "--algorithm", "bayes", "--demo"][..],
+        &["train", "--algorithm", "bayes", "--demo"],
+        &["eval", "--algorithm", "bayes", "--labels", &l, "--demo"],
+        &["train", "--algorithm", "bayes", "--labels", &l, "--demo"],
+        &["train", "--algorithm", "bayes", "--suggest", "2", "--demo"],
+    ] {
+        let (code, _, err) = common::run_in(dir.path(), args, &[]);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("--corpus"), "{args:?}: {err}");
     }
     // One tracker cannot be held out against the others.
     let one = dir.path().join("one");
