@@ -849,7 +849,7 @@ pub(crate) fn adapt(
     // Always from the built-in weights, so training again on the same labels gives the
     // same model rather than adapting the adapted one.
     let prior = Model::builtin();
-    let by_key = super::eval::ByKey::new(extra);
+    let by_key = super::eval::ByKey::new(extra, items);
     let ctx = Context::of(items);
     let scored = classifier.score_all(items, &ctx, false, None);
     let mut examples = Vec::new();
@@ -879,9 +879,9 @@ pub(crate) fn adapt(
     }
     let mut m = model::train_logistic(&examples, Some(prior), adapt_options(Default::default()));
     m.notes = prior.notes.clone();
-    // The built-in words first, then those of this organisation's new words.
+    // The built-in words as they are, and forms for this organisation's new words.
     m.surfaces = prior.surfaces.clone();
-    surfaces.apply(&mut m);
+    surfaces.only_new(prior).apply(&mut m);
     m.notes.push(format!(
         "adapted to {} labelled items of this organisation ({} product, {} program, {} project)",
         examples.len(),

@@ -36,7 +36,7 @@ pub(crate) fn read_labels_to_fill(path: &str) -> Result<(Vec<Label>, usize)> {
 }
 
 fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
-    let table = crate::source::table::Table::read(path, std::path::Path::new(path))?;
+    let table = crate::source::table::Table::read_one_line_too(path, std::path::Path::new(path))?;
     let h = &table.headers;
     let header_is_data =
         h.len() == 2 && Concern::parse(h.get(1).map_or("", String::as_str)).is_some();
@@ -98,6 +98,9 @@ fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
         let from = (path.to_string(), line);
         out.push(Label { key, concern: c, file: some(file), confidence: some(confidence), from });
     }
+    if out.is_empty() && blank == 0 {
+        return Err(Error::input(Location::file(path), "has a header row but no labels"));
+    }
     conflicts(&out)?;
     Ok((out, blank))
 }
@@ -138,23 +141,37 @@ pub(crate) fn conflicts(labels: &[Label]) -> Result<()> {
 
 /// Labels by key, to find an item's own: the first with its key whose `file`, if any,
 /// is the item's source ([`from_file`]).
-pub(crate) struct ByKey<'l>(HashMap<String, Vec<&'l Label>>);
+/// A label whose key is some item's key as written is that item's; only a key no item
+/// has as written matches whatever its case (`org-12` for `ORG-12`, not for an `org-12`
+/// of another source).
+pub(crate) struct ByKey<'l> {
+    exact: HashMap<&'l str, Vec<&'l Label>>,
+    any_case: HashMap<String, Vec<&'l Label>>,
+}
 
 impl<'l> ByKey<'l> {
-    pub(crate) fn new(labels: &'l [Label]) -> Self {
-        let mut by_key: HashMap<String, Vec<&Label>> = HashMap::new();
+    pub(crate) fn new(labels: &'l [Label], items: &[crate::model::Item]) -> Self {
+        let keys: std::collections::HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
+        let (mut exact, mut any_case) = (HashMap::new(), HashMap::new());
         for l in labels {
-            by_key.entry(key_of(&l.key)).or_default().push(l);
+            if keys.contains(l.key.as_str()) {
+                exact.entry(l.key.as_str()).or_insert_with(Vec::new).push(l);
+            } else {
+                any_case.entry(key_of(&l.key)).or_insert_with(Vec::new).push(l);
+            }
         }
-        ByKey(by_key)
+        ByKey { exact, any_case }
     }
 
     pub(crate) fn of(&self, item: &crate::model::Item) -> Option<&'l Label> {
-        let labels = self.0.get(&key_of(&item.key))?;
-        labels
-            .iter()
-            .find(|l| l.file.as_deref().is_none_or(|f| from_file(&item.source, f)))
-            .copied()
+        let mine = |labels: &Vec<&'l Label>| {
+            labels
+                .iter()
+                .find(|l| l.file.as_deref().is_none_or(|f| from_file(&item.source, f)))
+                .copied()
+        };
+        (self.exact.get(item.key.as_str()).and_then(mine))
+            .or_else(|| self.any_case.get(&key_of(&item.key)).and_then(mine))
     }
 }
 
@@ -300,9 +317,11 @@ impl Tally {
 }
 
 pub(crate) fn evaluate(labels: &[Label], items: &[Item], classes: &[Classification]) -> Report {
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut any_case: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, it) in items.iter().enumerate() {
-        by_key.entry(key_of(&it.key)).or_default().push(i);
+        by_key.entry(it.key.as_str()).or_default().push(i);
+        any_case.entry(key_of(&it.key)).or_default().push(i);
     }
     let mut all = Tally::default();
     let mut files: std::collections::BTreeMap<String, Tally> = Default::default();
@@ -313,7 +332,10 @@ pub(crate) fn evaluate(labels: &[Label], items: &[Item], classes: &[Classificati
     // (items, right) for high and low confidence.
     let mut levels = [(0usize, 0usize); 2];
     for label in labels {
-        let candidates = by_key.get(&key_of(&label.key)).map_or(&[][..], Vec::as_slice);
+        // The items with the key as written, else whatever its case.
+        let candidates = (by_key.get(label.key.as_str()))
+            .or_else(|| any_case.get(&key_of(&label.key)))
+            .map_or(&[][..], Vec::as_slice);
         let found = match &label.file {
             Some(f) => candidates.iter().find(|&&i| from_file(&items[i].source, f)),
             None => {
@@ -401,8 +423,11 @@ impl Report {
     /// The report as text for a terminal.
     pub(crate) fn to_text(&self, show_misses: usize) -> String {
         let mut s = format!(
-            "{} labelled items: accuracy {:.3}, macro-F1 {:.3}\n\n",
-            self.labelled, self.accuracy, self.macro_f1
+            "{} labelled {}: accuracy {:.3}, macro-F1 {:.3}\n\n",
+            self.labelled,
+            if self.labelled == 1 { "item" } else { "items" },
+            self.accuracy,
+            self.macro_f1
         );
         let rows: Vec<Vec<String>> = self
             .per_concern
@@ -494,6 +519,31 @@ impl Report {
 mod tests {
     use super::{from_file, Tally};
     use crate::classify::Concern::{Product, Program};
+
+    /// A label's key matches the item with that key as written; another case only when no
+    /// item has it as written.
+    #[test]
+    fn keys_match_as_written_first_then_whatever_their_case() {
+        let item = |key: &str, source: &str| crate::model::Item {
+            key: key.into(),
+            source: source.into(),
+            ..Default::default()
+        };
+        let items =
+            [item("AB-1", "jira:a.csv"), item("ab-1", "jira:b.csv"), item("CD-2", "jira:a.csv")];
+        let label = |key: &str| super::Label {
+            key: key.into(),
+            concern: Product,
+            file: None,
+            confidence: None,
+            from: ("l.csv".into(), 2),
+        };
+        let labels = [label("ab-1"), label("cd-2")];
+        let by_key = super::ByKey::new(&labels, &items);
+        assert!(by_key.of(&items[0]).is_none(), "AB-1 is not the ab-1 of b.csv");
+        assert_eq!(by_key.of(&items[1]).map(|l| l.key.as_str()), Some("ab-1"));
+        assert_eq!(by_key.of(&items[2]).map(|l| l.key.as_str()), Some("cd-2"));
+    }
 
     /// Macro-F1 averages the concerns that occur: labels of two concerns, all right, are
     /// 1.0, not two thirds for the concern no one labelled or was given.

@@ -285,7 +285,17 @@ fn load_model(config: &crate::config::Config) -> Result<Option<Arc<model::Model>
             format!("cannot read the model ([classify] model): {e}"),
         )
     })?;
-    let m = model::Model::parse(&text, &shown)?;
+    let mut m = model::Model::parse(&text, &shown)?;
+    if m.surfaces.is_empty() {
+        // Written before models kept the forms their reasons quote: the built-in ones.
+        let builtin = model::Model::builtin();
+        for (f, form) in &builtin.surfaces {
+            if m.weights.contains_key(f) {
+                m.surfaces.insert(f.clone(), form.clone());
+            }
+        }
+        m.reindex();
+    }
     // Adapted (by `train`) from a built-in model this version no longer has: the labels'
     // lessons still hold, the rest is an older model's.
     let adapted = m.notes.iter().any(|n| n.starts_with("adapted to "));
@@ -525,7 +535,7 @@ impl Classifier {
                 kept.clear();
                 let s = m.score_keeping(input, Some(kept));
                 let (first, second) = top_two(&s.probs);
-                (s, model_reasons(m, kept, first, second))
+                (s, model_reasons(m, kept, first, second, Some(input)))
             });
         let (own, mut own_reasons): (Vec<model::Scored>, Vec<Vec<Reason>>) =
             scored.into_iter().unzip();
@@ -707,7 +717,7 @@ impl Classifier {
                         let mut kept = Vec::new();
                         let input = self.model_input(item, ctx, &names, &bs, text);
                         m.score_keeping(input, Some(&mut kept));
-                        reasons.extend(model_reasons(m, &kept, first, second));
+                        reasons.extend(model_reasons(m, &kept, first, second, Some(input)));
                     }
                 }
                 (
@@ -1183,6 +1193,7 @@ fn model_reasons(
     kept: &[model::Kept],
     win: Concern,
     second: Concern,
+    item: Option<model::Input<'_>>,
 ) -> Vec<Reason> {
     let (w, r) = (win.index(), second.index());
     // One pass: what weighs against the winner is what weighs for the runner-up.
@@ -1206,7 +1217,7 @@ fn model_reasons(
             }
             same
         });
-        return model_reasons(m, &merged, win, second);
+        return model_reasons(m, &merged, win, second, item);
     }
     let mut out = Vec::with_capacity(for_win.iter().count() + against.iter().count());
     let for_win = for_win.iter().map(|f| (f, win));
@@ -1215,7 +1226,7 @@ fn model_reasons(
             rule: "model".into(),
             concern,
             weight: round2(d as f64),
-            matched: feature_words(m, i),
+            matched: quoted(m, i, item),
             why: Text::default(),
         });
     }
@@ -1283,6 +1294,31 @@ fn feature_words(m: &model::Model, feature: u32) -> Text {
             words.into()
         }
         _ => m.described(feature).clone(),
+    }
+}
+
+/// A model feature in words as `item` wrote it. A stem the model quotes in another form
+/// (`w:statu` as "status") is looked for in the item: most items wrote that form, but a
+/// German `wir` shares its stem with `wiring`, and an item is quoted as it is written.
+/// Only such features are looked for (a fifth of the words), and only the form or the
+/// stem, each put in words once, or a word in neither form costs an allocation.
+fn quoted(m: &model::Model, feature: u32, item: Option<model::Input<'_>>) -> Text {
+    let (Some(item), Some(form)) = (item, m.form(feature)) else {
+        return feature_words(m, feature);
+    };
+    match model::written(m.name(feature), form, item) {
+        model::Written::Form | model::Written::Absent => feature_words(m, feature),
+        model::Written::Stem => match model::Model::builtin_if_parsed() {
+            Some(builtin) if std::ptr::eq(m, &**builtin) => {
+                let words: &'static str = builtin.stem_described(feature);
+                words.into()
+            }
+            _ => m.stem_described(feature).clone(),
+        },
+        model::Written::Other(words) => {
+            let prefix = m.name(feature).split_once(':').map_or("", |(p, _)| p);
+            model::describe(&format!("{prefix}:{words}")).into()
+        }
     }
 }
 
@@ -1550,6 +1586,43 @@ mod tests {
     /// The model's reasons are the six features that weigh most for the winner over the
     /// runner-up and the three that weigh most the other way, as sorting every feature
     /// each way would pick them (ties A to Z for the winner, Z to A against), in words.
+    /// A reason quotes a word as the item wrote it: the model's form where the item wrote
+    /// that (`status`), the stem where it wrote the stem (`wir`, which most items that
+    /// share the stem wrote `wiring`), else its own word (`updates`).
+    #[test]
+    fn reasons_quote_the_items_own_word() {
+        let text = "bias\t0\t0\t0\nw:statu\t1\t0\t0\tstatus\nw:wir\t1\t0\t0\twiring\nw:updat\t1\t0\t0\tupdate\nww:fix_statu\t1\t0\t0\tfix_status\nb:wir\t1\t0\t0\twiring\n";
+        let m = model::Model::parse(text, "m.tsv").unwrap();
+        let index = |name: &str| (0..5u32).find(|&i| m.name(i) == name).unwrap();
+        let input = |title: &'static str, body: &'static str| model::Input {
+            title,
+            body,
+            kind: "",
+            labels: &[],
+            skip_prefix: "",
+            components: &[],
+            parent_title: None,
+            links: &[],
+            children: false,
+            rules: &[],
+            rule_scores: [0.0; 3],
+            rule_text: false,
+        };
+        let said = |f: &str, title: &'static str, body: &'static str| {
+            quoted(&m, index(f), Some(input(title, body))).to_string()
+        };
+        assert_eq!(said("w:statu", "Fix Status page", ""), "title word \"status\"");
+        assert_eq!(said("w:wir", "Wir müssen den Typ ändern", ""), "title word \"wir\"");
+        assert_eq!(said("w:wir", "Rewiring the rack", ""), "title word \"wiring\"");
+        assert_eq!(said("w:updat", "Weekly updates", ""), "title word \"updates\"");
+        assert_eq!(said("ww:fix_statu", "Fixed status", ""), "title words \"fixed status\"");
+        assert_eq!(said("ww:fix_statu", "fix status", ""), "title words \"fix status\"");
+        assert_eq!(said("b:wir", "", "Wir brauchen das"), "body word \"wir\"");
+        // With no item to look in (or a word not in it): the model's form.
+        assert_eq!(quoted(&m, index("w:wir"), None).to_string(), "title word \"wiring\"");
+        assert_eq!(said("w:wir", "Nothing here", ""), "title word \"wiring\"");
+    }
+
     #[test]
     fn model_reasons_weigh_each_way() {
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
@@ -1604,7 +1677,7 @@ mod tests {
                 .into_iter()
                 .map(|(c, d, i)| (c, d, model::describe(&names[i as usize])))
                 .collect();
-            let got: Vec<(Concern, f64, String)> = model_reasons(&m, &kept, win, second)
+            let got: Vec<(Concern, f64, String)> = model_reasons(&m, &kept, win, second, None)
                 .into_iter()
                 .map(|r| (r.concern, r.weight, r.matched.to_string()))
                 .collect();

@@ -646,6 +646,10 @@ pub(crate) struct Model {
     /// A word feature's words as items most often write them, where that is not its stem
     /// (`w:statu` → `status`, `ww:user_want` → `users_want`): for reasons ([`Surfaces`]).
     pub surfaces: FxHashMap<Box<str>, Box<str>>,
+    /// The same by index, and each such feature in words by its stem ([`describe`]), for
+    /// an item that wrote the stem itself (`wir`, where most items wrote `wiring`).
+    forms: Vec<Option<Box<str>>>,
+    stem_words: Box<[std::sync::OnceLock<super::Text>]>,
 }
 
 /// How items write the words behind each word feature, counted over a training set: the
@@ -695,6 +699,13 @@ impl Surfaces {
         }
     }
 
+    /// Leaves out the features `known` has: adapting, the built-in model's words are
+    /// its own (a stem it quotes as itself stays so, whatever a few labelled items wrote).
+    pub(crate) fn only_new(mut self, known: &Model) -> Self {
+        self.0.retain(|f, _| !known.weights.contains_key(f));
+        self
+    }
+
     /// Gives each word feature of `m` that has no words yet the form most written (on a
     /// tie, the first from A to Z), where that is not the stem itself.
     pub(crate) fn apply(self, m: &mut Model) {
@@ -740,6 +751,8 @@ impl Model {
         self.by_index = self.names.iter().map(|n| self.weights[n]).collect();
         self.filler = self.names.iter().map(|n| is_filler(n)).collect();
         self.words = self.names.iter().map(|_| Default::default()).collect();
+        self.forms = self.names.iter().map(|n| self.surfaces.get(n).cloned()).collect();
+        self.stem_words = self.names.iter().map(|_| Default::default()).collect();
         self.index =
             self.names.iter().enumerate().map(|(i, n)| (hash_parts(&[n]), i as u32)).collect();
     }
@@ -748,6 +761,8 @@ impl Model {
     pub(crate) fn parse(text: &str, origin: &str) -> Result<Model> {
         let mut m = Model { high: 0.8, triage_margin: 0.1, ..Model::default() };
         let (mut bias, mut count) = (false, None);
+        // A file saved by an editor that marks UTF-8 with a BOM reads as any other.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (n, line) in text.lines().enumerate() {
             let at = || Location::file(origin).line(n as u64 + 1);
             if line.is_empty() {
@@ -791,7 +806,14 @@ impl Model {
             } else {
                 m.weights.insert(name.into(), w);
                 if let Some(form) = parts.next().map(str::trim).filter(|f| !f.is_empty()) {
+                    check_form(name, form).map_err(|why| Error::input(at(), why))?;
                     m.surfaces.insert(name.into(), form.into());
+                }
+                if parts.next().is_some() {
+                    return Err(Error::input(
+                        at(),
+                        format!("more than 5 tab-separated fields (feature {name})"),
+                    ));
                 }
             }
         }
@@ -875,6 +897,22 @@ impl Model {
             }
             .into()
         })
+    }
+
+    /// The name of a feature, by its index (`w:deploy`).
+    pub(crate) fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+
+    /// The form a word feature is quoted in when it is not its stem ([`Surfaces`]).
+    pub(crate) fn form(&self, i: u32) -> Option<&str> {
+        self.forms[i as usize].as_deref()
+    }
+
+    /// A feature with a [`Model::form`] in words by its stem, written once, then shared.
+    pub(crate) fn stem_described(&self, i: u32) -> &super::Text {
+        let i = i as usize;
+        self.stem_words[i].get_or_init(|| describe(&self.names[i]).into())
     }
 
     /// [`Model::score`], and each known feature that is not a function word into `keep`
@@ -987,6 +1025,110 @@ pub(crate) fn describe(feature: &str) -> String {
             other => other.into(),
         },
     }
+}
+
+/// A model file's fifth column: the form a word feature (`w:`, `b:`, `p:` a word,
+/// `ww:` two joined by `_`) is quoted in, of letters and digits only (it is printed).
+fn check_form(feature: &str, form: &str) -> std::result::Result<(), String> {
+    let word = |w: &str| !w.is_empty() && w.chars().all(char::is_alphanumeric);
+    let ok = match feature.split_once(':').map(|(p, _)| p) {
+        Some("w" | "b" | "p") => word(form),
+        Some("ww") => form.split_once('_').is_some_and(|(a, b)| word(a) && word(b)),
+        _ => {
+            return Err(format!(
+            "`{}`: only a word feature (w:, ww:, b:, p:) has a form to quote (feature {feature})",
+            form.escape_debug()
+        ))
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a word to quote (letters and digits; a pair joined by `_`) (feature {feature})",
+            form.escape_debug()
+        ))
+    }
+}
+
+/// How an item wrote the word (or pair) of a word feature, against the form the model
+/// quotes it in ([`written`]).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// As the model's form (`status` for `w:statu`).
+    Form,
+    /// As the stem itself (`wir` for `w:wir`, quoted `wiring`).
+    Stem,
+    /// Another way, lower-cased (a pair as `a_b`).
+    Other(String),
+    /// Not in the text the feature reads.
+    Absent,
+}
+
+/// How an item wrote the word of a word feature (`w:`, `ww:`, `b:`, `p:`) that the model
+/// quotes as `form`: the first word (or pair) of the text the feature reads whose stem is
+/// the feature's. Allocates only for a word in neither form.
+pub(crate) fn written(feature: &str, form: &str, input: Input<'_>) -> Written {
+    let Some((prefix, stem)) = feature.split_once(':') else { return Written::Absent };
+    let text = match prefix {
+        "w" | "ww" => input.title,
+        "b" => crate::text::prefix_chars(input.body, BODY_CHARS),
+        "p" => input.parent_title.unwrap_or(""),
+        _ => return Written::Absent,
+    };
+    let pair = prefix == "ww";
+    let ((first, second), (form1, form2)) = if pair {
+        match (stem.split_once('_'), form.split_once('_')) {
+            (Some(s), Some(f)) => (s, f),
+            _ => return Written::Absent,
+        }
+    } else {
+        ((stem, ""), (form, ""))
+    };
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<(String, String)> = Default::default();
+    }
+    let find = |word: &mut String, prev: &mut String| {
+        let (mut prev_stem, mut found) = (0, None);
+        each_word(text, word, &mut |w, n| {
+            if found.is_some() {
+                return;
+            }
+            if !pair {
+                if &w[..n] == first {
+                    found = Some(if w == form1 {
+                        Written::Form
+                    } else if w.len() == n {
+                        Written::Stem
+                    } else {
+                        Written::Other(w.to_string())
+                    });
+                }
+                return;
+            }
+            if &w[..n] == second && prev.get(..prev_stem) == Some(first) {
+                found = Some(if prev == form1 && w == form2 {
+                    Written::Form
+                } else if prev.len() == prev_stem && w.len() == n {
+                    Written::Stem
+                } else {
+                    Written::Other(format!("{prev}_{w}"))
+                });
+            }
+            prev.clear();
+            prev.push_str(w);
+            prev_stem = n;
+        });
+        found.unwrap_or(Written::Absent)
+    };
+    BUFFERS.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => {
+            let (word, prev) = &mut *b;
+            prev.clear();
+            find(word, prev)
+        }
+        Err(_) => find(&mut String::new(), &mut String::new()),
+    })
 }
 
 /// Whether a feature is a function word (`the`, `to`, `de`, `und`…): it weighs in the
@@ -1519,6 +1661,29 @@ mod tests {
         for n in ["", "a", "a\0", "ab", "ba", "w:api", "w:apis", "b:api", "12345678", "123456789"] {
             assert!(seen.insert(hash_parts(&[n])), "{n:?} collides");
         }
+    }
+
+    /// A fifth column is a word of a word feature, and nothing more follows it.
+    #[test]
+    fn a_models_forms_are_checked() {
+        let e = |line: &str| {
+            Model::parse(&format!("bias\t0\t0\t0\n{line}\n"), "org.tsv").unwrap_err().to_string()
+        };
+        assert_eq!(
+            e("r:migration\t1\t0\t0\tDELETE"),
+            "org.tsv:2: `DELETE`: only a word feature (w:, ww:, b:, p:) has a form to quote (feature r:migration)"
+        );
+        assert_eq!(
+            e("w:x\t1\t0\t0\t0.5"),
+            "org.tsv:2: `0.5` is not a word to quote (letters and digits; a pair joined by `_`) (feature w:x)"
+        );
+        assert_eq!(
+            e("w:x\t1\t0\t0\tx\ty"),
+            "org.tsv:2: more than 5 tab-separated fields (feature w:x)"
+        );
+        assert!(e("ww:a_b\t1\t0\t0\tab").contains("not a word to quote"));
+        let bom = Model::parse("\u{feff}bias\t0\t0\t0\nww:a_b\t1\t0\t0\tas_bs\n", "org.tsv");
+        assert_eq!(bom.expect("a BOM is no error").surfaces.len(), 1);
     }
 
     /// Reasons quote words as items write them, not the stems the model keeps: the form

@@ -572,8 +572,9 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         }
         // `concern:produkt`: meant as a label, teaching nothing.
         let prefix = &classifier.settings.override_prefix;
+        let by_key = crate::classify::eval::ByKey::new(&labels, &snapshot.items);
         let odd: Vec<(&str, &str)> = (snapshot.items.iter())
-            .filter(|i| classifier.explicit(i).is_none())
+            .filter(|i| classifier.explicit(i).is_none() && by_key.of(i).is_none())
             .filter_map(|i| {
                 let l = (i.labels.iter())
                     .find(|l| !prefix.is_empty() && classifier.after_prefix(l).is_some())?;
@@ -663,7 +664,7 @@ fn to_label(
     n: usize,
 ) -> Result<String> {
     let items = &snapshot.items;
-    let by_key = crate::classify::eval::ByKey::new(labels);
+    let by_key = crate::classify::eval::ByKey::new(labels, &snapshot.items);
     let labelled = |item: &crate::model::Item| {
         classifier.explicit(item).is_some() || by_key.of(item).is_some()
     };
@@ -679,11 +680,13 @@ fn to_label(
         let lead = format!("{lead:.2}");
         // A title that a spreadsheet would run as a formula gets the guard Linear's
         // exports use (a leading `'`); the title is only there to read.
-        let title = if item.title.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{}", item.title)
-        } else {
-            item.title.to_string()
-        };
+        // Control and direction characters (a NUL a title carried made the filled-in
+        // file unreadable as text) are left out: the title is only there to read.
+        let shown: String = (item.title.chars())
+            .filter(|&c| !c.is_control() && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+            .collect();
+        let title =
+            if shown.starts_with(['=', '+', '-', '@']) { format!("'{shown}") } else { shown };
         let row = [&item.key, "", guess.as_str(), second.as_str(), &lead, &title, &item.source];
         w.write_record(row).map_err(csv_error)?;
     }
@@ -1004,6 +1007,12 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
 /// The index of the item with this key or id, or an error suggesting a near key.
 fn find_item(snapshot: &Snapshot, key: &str) -> Result<usize> {
     if let Some(i) = snapshot.items.iter().position(|it| it.id == key) {
+        return Ok(i);
+    }
+    let ids: Vec<usize> = (0..snapshot.items.len())
+        .filter(|&i| snapshot.items[i].id.eq_ignore_ascii_case(key))
+        .collect();
+    if let [i] = ids[..] {
         return Ok(i);
     }
     // As written, else whatever the case (`acme-12` for ACME-12).

@@ -79,6 +79,13 @@ impl Table {
         Table::parse(shown, &text, tsv)
     }
 
+    /// [`Table::read`], a file of one line being a header and no rows rather than an
+    /// error (a labels file of one label and no header).
+    pub(crate) fn read_one_line_too(shown: &str, path: &std::path::Path) -> Result<Table> {
+        let (text, tsv) = read_text(shown, path)?;
+        Table::parse_rows(shown, &text, tsv, false)
+    }
+
     /// The data rows, in file order.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
         self.rows.iter().map(|at| self.row_at(at))
@@ -107,6 +114,10 @@ impl Table {
     /// value fools the count), the whole file is parsed again in one part, so the
     /// result is always that of a single sequential read.
     pub fn parse(shown: &str, text: &str, tsv: bool) -> Result<Table> {
+        Table::parse_rows(shown, text, tsv, true)
+    }
+
+    fn parse_rows(shown: &str, text: &str, tsv: bool, need_rows: bool) -> Result<Table> {
         let at = || Location::file(shown);
         let delimiter = delimiter(shown, text, tsv)?;
 
@@ -191,7 +202,7 @@ impl Table {
             }
             parts.push(p.part);
         }
-        if rows.is_empty() {
+        if rows.is_empty() && need_rows {
             return Err(Error::input(at(), "has a header row but no data rows"));
         }
         Ok(Table { path: shown.to_string(), headers, parts, rows })
@@ -223,7 +234,15 @@ pub(super) fn delimiter(shown: &str, text: &str, tsv: bool) -> Result<u8> {
         return Err(Error::input(at(), "is larger than 4 GiB; export it in smaller files"));
     }
     let first_line = text.lines().next().unwrap_or("");
-    Ok(if tsv || (first_line.contains('\t') && !first_line.contains(',')) { b'\t' } else { b',' })
+    let only = |d: char| first_line.contains(d) && !first_line.contains(',');
+    Ok(if tsv || only('\t') {
+        b'\t'
+    } else if only(';') {
+        // Spreadsheets where the decimal mark is a comma save "CSV" with semicolons.
+        b';'
+    } else {
+        b','
+    })
 }
 
 /// The error for a row with more non-blank fields than the header has names.

@@ -416,6 +416,33 @@ fn eval_rejects_a_bad_labels_file() {
         err.lines().next(),
         Some(format!("error: {l}:3: column \"concern\": unknown concern \"marketing\" (expected product, program or project)").as_str())
     );
+    // A header and no labels: said as such.
+    std::fs::write(&labels, "key,concern\n").expect("written");
+    let (code, _, err) = rolecall(&["eval", "--labels", &l, "--demo"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.lines().next(),
+        Some(format!("error: {l}: has a header row but no labels").as_str())
+    );
+}
+
+/// A labels file as people save them: one label and no header, or semicolons where the
+/// decimal mark is a comma (a spreadsheet's "CSV"), keys in another case.
+#[test]
+fn eval_reads_labels_files_as_people_save_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let labels = dir.path().join("labels.csv");
+    let l = labels.display().to_string();
+    for text in [
+        "ACME-12,program\n",
+        "key;concern\nacme-12;program\n",
+        "\u{feff}Key;Concern\r\nACME-12;program\r\n",
+    ] {
+        std::fs::write(&labels, text).expect("written");
+        let (code, out, err) = rolecall(&["eval", "--labels", &l, "--demo"]);
+        assert_eq!(code, 0, "{text:?}: {err}");
+        assert!(out.starts_with("1 labelled item: accuracy 1.000"), "{text:?}: {out}");
+    }
 }
 
 /// Labels may carry more columns: `file` tells apart keys that repeat across exports, and
