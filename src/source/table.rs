@@ -524,6 +524,18 @@ pub fn decode(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
 mod tests {
     use super::*;
 
+    /// Semicolons or tabs separate the fields when the header has them and no commas.
+    #[test]
+    fn the_delimiter_is_read_off_the_header() {
+        let d = |text: &str| delimiter("x.csv", text, false).unwrap();
+        assert_eq!(d("Summary;Issue key\nA;B\n"), b';');
+        assert_eq!(d("Summary\tIssue key\nA\tB\n"), b'\t');
+        assert_eq!(d("Summary,Issue key;odd\nA,B\n"), b',');
+        let t = Table::parse("x.csv", "Summary;Issue key\nFix it, now;X-1\n", false).unwrap();
+        let row = t.rows().next().unwrap();
+        assert_eq!((row.get(0), row.get(1)), ("Fix it, now", "X-1"));
+    }
+
     fn parse(text: &str) -> Result<Table> {
         Table::parse("t.csv", text, false)
     }
