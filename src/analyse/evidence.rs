@@ -173,11 +173,16 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         );
     }
     if took.len() < MIN_SAMPLES {
+        if done.len() >= MIN_SAMPLES {
+            // Enough finished, too few with the dates to time them (an export without
+            // `Created`): flow cannot say, and "only 0 finished" would be false.
+            return None;
+        }
         return flow(
             Status::Amber,
             format!(
                 "only {} finished in the last {weeks} weeks, with {} open: too little to call it on track",
-                plural_items(took.len(), "item"),
+                plural_items(done.len(), "item"),
                 plural_items(open.len(), "item")
             ),
         );
@@ -243,14 +248,22 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
             let finished = (0..ctx.items.len())
                 .filter(|&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_some())
                 .count();
-            let flow = match finished {
-                0 => "nothing finished with a date yet".to_string(),
-                n => format!("{} finished", plural_items(n, "item")),
+            let timed = (0..ctx.items.len())
+                .filter(|&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_some())
+                .filter(|&i| ctx.items[i].started.or(ctx.items[i].created).is_some())
+                .count();
+            let flow = match (finished, timed) {
+                (0, _) => "nothing finished with a date yet".to_string(),
+                (n, t) if t < n => format!(
+                    "{} finished, {t} of them with a creation or start date to time them by",
+                    plural_items(n, "item")
+                ),
+                (n, _) => format!("{} finished", plural_items(n, "item")),
             };
             format!(
                 "nothing to judge the schedule by: no dated milestone, no finished sprint, no due date on an open item, and {flow}"
             )
         },
-        fix: Some("Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), or export the Due date and Resolved columns.".into()),
+        fix: Some("Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), or export the Due date, Created and Resolved columns.".into()),
     }
 }

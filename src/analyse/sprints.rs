@@ -1,8 +1,9 @@
 //! Sprints (Jira sprints, Linear cycles): the time-boxes teams that set no due dates plan
 //! with. Jira's export gives no sprint dates, so sprints are ordered by the number in
 //! their name within a board (`RETAIL Sprint 3` before `RETAIL Sprint 4`); a sprint with
-//! a later one on its board is finished. Dates from `[[milestone]]` entries titled like
-//! the sprint are used when given.
+//! a later one on its board is finished, unless its open items are all due ahead (sprints
+//! planned ahead). Dates from `[[milestone]]` entries titled like the sprint are used when
+//! given.
 
 use std::collections::BTreeMap;
 
@@ -157,7 +158,15 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             let later = boards[board].iter().position(|(_, t)| *t == title)
                 > current_of_board(board)
                     .and_then(|c| boards[board].iter().position(|(_, t)| *t == c));
-            if !current && !later && open > 0 {
+            // Nor has one whose open items are all due ahead (those with a due date): an
+            // export of sprints planned ahead numbers them out of the order they run in,
+            // and its open work is not late.
+            let dues: Vec<NaiveDate> = (items.iter())
+                .filter(|&&i| ctx.items[i].state != State::Done)
+                .filter_map(|&i| ctx.items[i].due)
+                .collect();
+            let planned = !dues.is_empty() && dues.iter().all(|&d| d >= ctx.today);
+            if !current && !later && !planned && open > 0 {
                 left_behind_by.push((title.to_string(), open));
             }
             let eval = end.map(|due| {

@@ -910,3 +910,70 @@ fn the_teams_own_status_is_shown_beside_the_datas() {
     assert_eq!(json["team_says"][0]["differs"], true);
     assert_eq!(json["team_says"][0]["colour"], "green");
 }
+
+/// Sprints planned ahead (an export whose open sprint items are all due in the coming
+/// weeks) are not "finished sprints" with work "left open", whatever their numbers say;
+/// the same sprints with no due dates are (a later one exists on the board).
+#[test]
+fn sprints_planned_ahead_are_not_finished_sprints() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = |due: &str| {
+        let mut s =
+            String::from("Summary,Issue key,Issue Type,Status,Created,Resolved,Due Date,Sprint\n");
+        for i in 1..=4 {
+            s += &format!(
+                "Build part {i},PL-{i},Task,To Do,2026-02-10 09:00,,{due},Sprint 1 — Core\n"
+            );
+        }
+        for i in 5..=8 {
+            s += &format!(
+                "Set up {i},PL-{i},Task,Done,2026-02-02 09:00,2026-02-12 10:00,,Sprint 2 — Setup\n"
+            );
+        }
+        s
+    };
+    let run = |name: &str, due: &str| {
+        let export = common::write(dir.path(), name, csv(due));
+        let out = dir.path().join(format!("out-{name}"));
+        let args = ["report", "-s", &format!("jira:{export}"), "--as-of", "2026-02-15", "-o"];
+        let (code, _, err) =
+            common::run_in(dir.path(), &[&args[..], &[out.to_str().expect("path")]].concat(), &[]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read_to_string(out.join("2026-W07/project.md")).expect("project report")
+    };
+    let planned = run("planned.csv", "2026-03-01");
+    assert!(!planned.contains("left open in finished sprints"), "{planned}");
+    let unplanned = run("unplanned.csv", "");
+    assert!(unplanned.contains("4 items left open in finished sprints"), "{unplanned}");
+}
+
+/// An export without `Created` cannot time finished work: the report does not say "only
+/// 0 items finished" beside a flow table of done work, and says which dates are missing.
+#[test]
+fn finished_work_without_dates_to_time_it_is_not_called_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Resolved\n");
+    for i in 1..=8 {
+        s += &format!("Done thing {i},ND-{i},Task,Done,2026-02-1{} 10:00\n", i % 5);
+    }
+    s += "Open thing,ND-9,Task,In Progress,\n";
+    let export = common::write(dir.path(), "nd.csv", s);
+    let out = dir.path().join("out");
+    let args = [
+        "report",
+        "-s",
+        &format!("jira:{export}"),
+        "--as-of",
+        "2026-02-15",
+        "-o",
+        out.to_str().expect("path"),
+    ];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let project = std::fs::read_to_string(out.join("2026-W07/project.md")).expect("project report");
+    assert!(!project.contains("only 0 items finished"), "{project}");
+    assert!(
+        project.contains("8 items finished, 0 of them with a creation or start date"),
+        "{project}"
+    );
+}
