@@ -93,13 +93,17 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         return Sprints::default();
     }
     // Order within each board by number (then title); the last is the board's current.
+    // Sprints items only passed through count too, for what came before which: a sprint
+    // whose items all moved on still had them carried over from it.
     let mut boards: BTreeMap<String, Vec<(Option<u64>, &str)>> = BTreeMap::new();
-    for title in members.keys() {
+    let past = idx.iter().flat_map(|&i| ctx.items[i].past_iterations.iter().map(|p| &**p));
+    for title in members.keys().copied().chain(past) {
         let (board, n) = board_and_number(title);
         boards.entry(board).or_default().push((n, title));
     }
     for list in boards.values_mut() {
         list.sort();
+        list.dedup();
     }
     let previous_of = |title: &str| -> Option<&str> {
         let (board, _) = board_and_number(title);
@@ -117,8 +121,10 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     };
     // The board's current sprint: the one whose dates hold today, else its latest.
     let current_of_board = |board: &str| {
-        let list = &boards[board];
-        list.iter()
+        // Of the sprints that hold items now.
+        let list: Vec<&(Option<u64>, &str)> =
+            boards[board].iter().filter(|(_, t)| members.contains_key(t)).collect();
+        (list.iter())
             .find(|(_, t)| {
                 let (s, e) = dates_of(t);
                 s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
@@ -133,7 +139,8 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
     for (board, titles) in &boards {
         for &(_, title) in titles {
-            let items = &members[title];
+            // A sprint no item is in now is only a step in the order.
+            let Some(items) = members.get(title) else { continue };
             let done = items.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
             let open = items.len() - done;
             let current = current_of_board(board) == Some(title);
@@ -199,7 +206,9 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     }
     let biggest = boards
         .iter()
-        .max_by_key(|(_, titles)| titles.iter().map(|(_, t)| members[t].len()).sum::<usize>())
+        .max_by_key(|(_, titles)| {
+            titles.iter().map(|(_, t)| members.get(t).map_or(0, Vec::len)).sum::<usize>()
+        })
         .and_then(|(b, _)| current_of_board(b));
     Sprints {
         current: biggest.map(str::to_string),

@@ -977,3 +977,36 @@ fn finished_work_without_dates_to_time_it_is_not_called_nothing() {
         "{project}"
     );
 }
+
+/// An item that moved from sprint 1 to sprint 2 was carried over into sprint 2, even when
+/// no item is in sprint 1 any more (it used to be left out of the order, and the count
+/// was 0).
+#[test]
+fn carried_over_counts_from_a_sprint_every_item_left() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Sprint,Sprint\n\
+             Moved on,CO-1,Task,To Do,2026-01-05 09:00,CO Sprint 1,CO Sprint 2\n\
+             Fresh,CO-2,Task,To Do,2026-01-20 09:00,CO Sprint 2,\n\
+             Next,CO-3,Task,To Do,2026-01-20 09:00,CO Sprint 3,\n";
+    let export = common::write(dir.path(), "co.csv", s);
+    let out = dir.path().join("out");
+    let args = [
+        "report",
+        "-s",
+        &format!("jira:{export}"),
+        "--as-of",
+        "2026-02-15",
+        "-o",
+        out.to_str().expect("path"),
+    ];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("2026-W07/project.json")).expect("project JSON"),
+    )
+    .expect("JSON");
+    let list = json["sprints"]["list"].as_array().expect("sprints");
+    let titles: Vec<&str> = list.iter().filter_map(|s| s["title"].as_str()).collect();
+    assert_eq!(titles, ["CO Sprint 2", "CO Sprint 3"], "a sprint with no items is no row");
+    assert_eq!(list[0]["carried_over"], 1, "{list:?}");
+}
