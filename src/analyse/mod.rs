@@ -553,9 +553,15 @@ impl<'a> Ctx<'a> {
             self.by_milestone.iter().map(|(title, members)| (members[0], *title)).collect();
         firsts.sort_unstable();
         let titles: Vec<&str> = firsts.into_iter().map(|(_, title)| title).collect();
-        let baseline_due = |title: &str| -> Option<NaiveDate> {
+        // Last week's due date: its own, else (when this week's is derived too) the
+        // latest of its items' then, so a derived date that moved is a change as well.
+        let baseline_due = |title: &str, derived: bool| -> Option<NaiveDate> {
             let b = self.input.baseline?;
-            b.milestones.iter().find(|m| m.title == title).and_then(|m| m.due)
+            let own = b.milestones.iter().find(|m| m.title == title).and_then(|m| m.due);
+            own.or_else(|| {
+                let then = b.items.iter().filter(|p| p.milestone.as_deref() == Some(title));
+                then.filter_map(|p| p.due).max().filter(|_| derived)
+            })
         };
         titles
             .into_iter()
@@ -575,7 +581,7 @@ impl<'a> Ctx<'a> {
                     due: own_due.or(derived.flatten()),
                     start: source
                         .and_then(|m| m.start.or_else(|| m.created.map(|c| self.date_of(c)))),
-                    baseline_due: baseline_due(title),
+                    baseline_due: baseline_due(title, derived.flatten().is_some()),
                     source,
                     title: title.to_string(),
                 }

@@ -1010,3 +1010,33 @@ fn carried_over_counts_from_a_sprint_every_item_left() {
     assert_eq!(titles, ["CO Sprint 2", "CO Sprint 3"], "a sprint with no items is no row");
     assert_eq!(list[0]["carried_over"], 1, "{list:?}");
 }
+
+/// A milestone dated by its latest item's due date: when that item leaves it, the date
+/// moves, and the roadmap says from when (it used to show no change).
+#[test]
+fn a_derived_due_date_that_moved_is_shown_as_moved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let week = |rows: &str| {
+        format!("Summary,Issue key,Issue Type,Status,Created,Due date,Fix versions\n{rows}")
+    };
+    let one = week(
+        "Part A,DD-1,Story,To Do,2026-02-02 09:00,2026-03-10,R1\n\
+         Part B,DD-2,Story,To Do,2026-02-02 09:00,2026-03-25,R1\n\
+         Part C,DD-3,Story,Done,2026-02-02 09:00,2026-03-01,R1\n",
+    );
+    let two = week(
+        "Part A,DD-1,Story,To Do,2026-02-02 09:00,2026-03-10,R1\n\
+         Part B,DD-2,Story,To Do,2026-02-02 09:00,2026-03-25,\n\
+         Part C,DD-3,Story,Done,2026-02-02 09:00,2026-03-01,R1\n",
+    );
+    let out = dir.path().join("out");
+    let o = out.to_str().expect("path");
+    for (text, as_of) in [(one, "2026-02-15"), (two, "2026-02-22")] {
+        let export = common::write(dir.path(), "dd.csv", text);
+        let args = ["report", "-s", &format!("jira:{export}"), "--as-of", as_of, "-o", o];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let product = std::fs::read_to_string(out.join("2026-W08/product.md")).expect("product report");
+    assert!(product.contains("moved from 2026-03-25"), "{product}");
+}
