@@ -233,7 +233,8 @@ pub fn slip_reason(ctx: &Ctx, i: usize) -> Option<String> {
     }
     match it.due {
         Some(d) if d < ctx.today => {
-            Some(format!("{} days overdue (due {d})", (ctx.today - d).num_days()))
+            let days = (ctx.today - d).num_days().max(0) as usize;
+            Some(format!("{} overdue (due {d})", super::plural_items(days, "day")))
         }
         _ => None,
     }

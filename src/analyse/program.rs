@@ -605,9 +605,12 @@ fn risks<'a>(ctx: &'a Ctx<'_>) -> Vec<Risk<'a>> {
         } else if is_high_priority(it.priority.as_deref()) && it.due.is_some_and(|d| d < ctx.today)
         {
             format!(
-                "{} priority, {} days overdue",
+                "{} priority, {} overdue",
                 it.priority.as_deref().unwrap_or(""),
-                it.due.map_or(0, |d| (ctx.today - d).num_days())
+                super::plural_items(
+                    it.due.map_or(0, |d| (ctx.today - d).num_days().max(0) as usize),
+                    "day"
+                )
             )
         } else if it.state == State::InProgress
             && it.updated.is_some_and(|u| (ctx.input.period.as_of - u).num_days() >= t.stale_days)
