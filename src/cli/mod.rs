@@ -608,15 +608,27 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         text.len()
     );
     // Written where classification does not look: say so, and how to use it.
+    // The same file however either path is written (`./`, absolute, a link to it).
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
     let used = crate::classify::model_file(config);
-    if args.corpus.is_none() && used.as_deref() != Some(path.as_path()) {
+    let same =
+        used.as_deref().is_some_and(|u| u == path || (real(u).is_some() && real(u) == real(&path)));
+    if args.corpus.is_none() && !same {
         let setting = match config.classify.model.trim() {
             "" => String::new(),
             m => format!(" ([classify] model = \"{m}\")"),
         };
+        // A model path in the config is read from the config's folder.
+        let origin = std::path::Path::new(&config.origin);
+        let dir = origin.parent().filter(|_| config.origin != "(defaults)");
+        let dir = dir.map(|d| if d.as_os_str().is_empty() { std::path::Path::new(".") } else { d });
+        let shown = match (dir.and_then(real), real(&path)) {
+            (Some(d), Some(p)) => p.strip_prefix(&d).map(std::path::Path::to_path_buf).unwrap_or(p),
+            _ => path.clone(),
+        };
         said += &format!(
             "note: classification does not use this file{setting}: set `[classify] model = \"{}\"` in the config to use it\n",
-            path.display()
+            shown.display()
         );
     }
     write_stdout(out, &said)

@@ -550,6 +550,20 @@ fn train_writes_the_model_the_config_names_and_reads_labels_as_written() {
     let (code, out, err) = common::run_in(dir.path(), &args, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("note: classification does not use this file ([classify] model = \"models/ours.tsv\"): set `[classify] model = \"elsewhere.tsv\"`"), "{out}");
+    // The configured file however --out writes it: no note.
+    let abs = ours.display().to_string();
+    let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", &abs];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("note: classification does not use"), "{out}");
+    // Run from another folder: the setting to use is given relative to the config.
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("dir");
+    let args =
+        ["train", "-c", "../rolecall.toml", "-s", &src, "--labels", &labels_arg, "--out", "x.tsv"];
+    let (code, out, err) = common::run_in(&sub, &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("set `[classify] model = \"sub/x.tsv\"`"), "{out}");
     // A model that cannot be written is a failure while running (1), not bad input.
     std::fs::write(dir.path().join("blocker"), "a file, not a folder").expect("w");
     let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", "blocker/m.tsv"];
