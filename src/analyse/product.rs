@@ -249,7 +249,11 @@ fn verdict(
 ) -> Verdict {
     let known: Vec<&MilestoneProgress> =
         roadmap.iter().filter(|m| m.status != Status::Unknown).collect();
-    let on_track = known.iter().filter(|m| m.status == Status::Green).count();
+    // A milestone with nothing open is done, not "on track" (a GitHub repository's
+    // milestones closed years ago counted as on track).
+    let open: Vec<&MilestoneProgress> = known.iter().copied().filter(|m| m.open > 0).collect();
+    let on_track = open.iter().filter(|m| m.status == Status::Green).count();
+    let done = known.len() - open.len();
     let shipped_line = super::plural_items(shipped, "product item");
     // Without a dated roadmap milestone, the product work's own due dates, else flow.
     let fallback = known.is_empty().then(|| super::evidence::assess(ctx, product));
@@ -262,9 +266,14 @@ fn verdict(
             format!("{shipped_line} shipped this week; by {}, {}", a.basis.words(), a.reason)
         }
         Some(_) => format!("{shipped_line} shipped this week; no roadmap milestone has a date"),
+        None if open.is_empty() => format!(
+            "{shipped_line} shipped this week; all {} done",
+            super::plural_items(known.len(), "roadmap milestone")
+        ),
         None => format!(
-            "{shipped_line} shipped this week; {on_track} of {} roadmap milestones on track",
-            known.len()
+            "{shipped_line} shipped this week; {on_track} of {} on track{}",
+            super::plural_items(open.len(), "open roadmap milestone"),
+            if done > 0 { format!(" ({done} done)") } else { String::new() }
         ),
     };
     if let Some(&top) = wanted.first() {
