@@ -163,8 +163,15 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
 
 /// Items done per ISO week, the report's week last.
 fn throughput(ctx: &Ctx, weeks: usize) -> Vec<WeekCount> {
+    // Not the weeks before the data begins (its first item's creation, or finish): rows
+    // of zeros there read as "the team did nothing".
+    let first = (ctx.items.iter())
+        .flat_map(|i| [i.created, i.closed])
+        .flatten()
+        .min()
+        .map(|t| Week::of(ctx.date_of(t)));
     let mut list = vec![ctx.input.period.week];
-    while list.len() < weeks {
+    while list.len() < weeks && first.is_none_or(|f| f < list[0]) {
         let prev = list[0].prev();
         list.insert(0, prev);
     }

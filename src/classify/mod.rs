@@ -685,7 +685,7 @@ impl Classifier {
                             )
                             .into(),
                             why: if blind {
-                                "the model knows none of its words, and no rule matched"
+                                "the model knows none of its words, and no rule read what it says"
                             } else {
                                 "the rules are sure where the model is not"
                             }

@@ -594,7 +594,7 @@ fn only_a_type_to_go_on_is_a_toss_up() {
     // The model leant elsewhere on the type alone: the rules' call, with the model's
     // lean named beside it.
     assert!(out[1].runner_up.is_some(), "{:?}", out[1]);
-    let why = "the model knows none of its words, and no rule matched";
+    let why = "the model knows none of its words, and no rule read what it says";
     assert!(out[1].reasons.iter().any(|r| &*r.why == why), "{:?}", out[1].reasons);
 }
 
