@@ -318,8 +318,8 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
     } else {
         let status = known.iter().fold(Status::Green, |s, m| s.worst(m.status));
         let headline = format!(
-            "{on_track} of {} open milestones on schedule; {} overdue.",
-            known.len(),
+            "{on_track} of {} on schedule; {} overdue.",
+            super::plural_items(known.len(), "open milestone"),
             super::plural_items(overdue.len(), "item")
         );
         (status, headline)
