@@ -861,6 +861,9 @@ impl<'a> Ctx<'a> {
                 plural_items(undated, "item")
             ));
         }
+        if let Some(note) = self.unknown_statuses() {
+            out.push(note);
+        }
         let open = n(&|i| i.state.is_active());
         let open_dated = n(&|i| i.state.is_active() && i.due.is_some());
         if open_dated > 0 && open_dated < open {
@@ -870,6 +873,46 @@ impl<'a> Ctx<'a> {
             ));
         }
         out
+    }
+
+    /// Open items of exports whose status names the built-in table does not know and no
+    /// `status-map` maps (`Dev Complete`, `Parked`): they count as open, which may not be
+    /// what the team means. Not for GitHub (its states are its API's) nor Asana (its
+    /// sections are often not states at all).
+    fn unknown_statuses(&self) -> Option<String> {
+        let config = self.input.config;
+        let mapped = |s: &str| {
+            config.status_map.get(s).is_some()
+                || config.sources.iter().any(|c| c.status_map.get(s).is_some())
+        };
+        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+        for it in self.items.iter().filter(|i| i.state == State::Open) {
+            let kind = it.source.split_once(':').map_or("", |(k, _)| k);
+            let status = it.status.trim();
+            if !matches!(kind, "jira" | "linear" | "csv" | "github-projects")
+                || status.is_empty()
+                || crate::source::status::is_known(status)
+                || mapped(status)
+            {
+                continue;
+            }
+            *names.entry(status).or_default() += 1;
+        }
+        if names.is_empty() {
+            return None;
+        }
+        let mut by_count: Vec<(&str, usize)> = names.into_iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let total: usize = by_count.iter().map(|(_, n)| n).sum();
+        let shown: Vec<String> =
+            by_count.iter().take(5).map(|(s, n)| format!("{s} ({n})")).collect();
+        let more = by_count.len().saturating_sub(5);
+        Some(format!(
+            "{} with a status rolecall does not know, counted as open: {}{}. If one means in progress, done or cancelled, say so in [status-map].",
+            plural_items(total, "open item"),
+            shown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ))
     }
 
     /// What the data lacks that the reports would need.

@@ -19,7 +19,7 @@ mod jira_l10n;
 pub(crate) mod linear;
 pub(crate) mod mapped;
 pub(crate) mod snapshot;
-mod status;
+pub(crate) mod status;
 pub mod table;
 
 use std::collections::HashMap;

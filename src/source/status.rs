@@ -88,6 +88,39 @@ fn is_any(english: &[&str], localised: &[&str], s: &str, l10n: bool) -> bool {
     is(english, s) || (l10n && super::jira_l10n::is(localised, s))
 }
 
+/// Status names that say the work has not started: the built-in table gives them no
+/// state of their own (whatever it does not know is open), but they are known words.
+const OPEN: &[&str] = &[
+    "open",
+    "to do",
+    "todo",
+    "backlog",
+    "new",
+    "reopened",
+    "triage",
+    "icebox",
+    "ready",
+    "ready for development",
+    "selected for development",
+    "planned",
+    "unstarted",
+    "not started",
+    "pending",
+    "on hold",
+    "blocked",
+    "waiting",
+];
+
+/// Whether the built-in table knows a status name, in English or a language Jira
+/// exports in: an unknown one counts as open, which a report should say.
+pub(crate) fn is_known(status: &str) -> bool {
+    use super::jira_l10n as words;
+    [CANCELLED, DONE, IN_PROGRESS, OPEN].iter().any(|list| is(list, status))
+        || [words::CANCELLED, words::DONE, words::IN_PROGRESS, words::TO_DO]
+            .iter()
+            .any(|list| words::is(list, status))
+}
+
 /// The state a bare status name suggests, from the built-in table.
 pub(super) fn from_name(status: &str, l10n: bool) -> State {
     use super::jira_l10n as words;

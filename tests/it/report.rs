@@ -1040,3 +1040,33 @@ fn a_derived_due_date_that_moved_is_shown_as_moved() {
     let product = std::fs::read_to_string(out.join("2026-W08/product.md")).expect("product report");
     assert!(product.contains("moved from 2026-03-25"), "{product}");
 }
+
+/// Status names rolecall does not know count as open, and the report says which, until
+/// a `status-map` says what they mean.
+#[test]
+fn unknown_status_names_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created\n\
+             A,US-1,Task,Parked,2026-02-02 09:00\n\
+             B,US-2,Task,Parked,2026-02-02 09:00\n\
+             C,US-3,Task,Dev Complete,2026-02-02 09:00\n\
+             D,US-4,Task,To Do,2026-02-02 09:00\n";
+    let export = common::write(dir.path(), "us.csv", s);
+    let report = |config: &str| {
+        std::fs::write(dir.path().join("rolecall.toml"), config).expect("config");
+        let out = dir.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let args =
+            ["report", "-s", &format!("jira:{export}"), "--as-of", "2026-02-15", "-o", "out"];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read_to_string(out.join("2026-W07/project.md")).expect("project report")
+    };
+    let plain = report("");
+    assert!(
+        plain.contains("3 open items with a status rolecall does not know, counted as open: Parked (2), Dev Complete (1)."),
+        "{plain}"
+    );
+    let mapped = report("[status-map]\nParked = \"cancelled\"\n\"Dev Complete\" = \"done\"\n");
+    assert!(!mapped.contains("does not know"), "{mapped}");
+}
