@@ -176,15 +176,21 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|i| ctx.item_ref(i))
         .collect();
 
-    // Due before next week ends, or under way; never what is already overdue.
+    // Due before next week ends, or under way; never what is already overdue, nor work
+    // "in progress" that no one has touched for `stale-days` (the program report's risks:
+    // a real export listed items untouched for a year as next week's).
+    let stale_days = ctx.thresholds().stale_days;
+    let under_way = |i: usize| {
+        let it = &ctx.items[i];
+        it.state == State::InProgress
+            && it.updated.is_none_or(|u| (ctx.input.period.as_of - u).num_days() < stale_days)
+    };
     let mut next: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].kind != "epic")
         .filter(|&i| !ctx.overdue(i))
-        .filter(|&i| {
-            ctx.due_this_week(i) || ctx.due_next_week(i) || ctx.items[i].state == State::InProgress
-        })
+        .filter(|&i| ctx.due_this_week(i) || ctx.due_next_week(i) || under_way(i))
         .collect();
     next.sort_by_key(|&i| {
         (ctx.items[i].due.is_none(), ctx.items[i].due, std::cmp::Reverse(ctx.items[i].votes))

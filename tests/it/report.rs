@@ -1070,3 +1070,23 @@ fn unknown_status_names_are_named() {
     let mapped = report("[status-map]\nParked = \"cancelled\"\n\"Dev Complete\" = \"done\"\n");
     assert!(!mapped.contains("does not know"), "{mapped}");
 }
+
+/// Work "in progress" that no one has touched for `stale-days` is not next week's: the
+/// product report's "Next week" leaves it to the program report's risks.
+#[test]
+fn untouched_work_in_progress_is_not_next_weeks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Updated,Labels\n\
+             Checkout redesign for buyers,NW-1,Story,In Progress,2025-01-06 09:00,2025-01-10 09:00,ux\n\
+             Profile page for buyers,NW-2,Story,In Progress,2026-02-02 09:00,2026-02-12 09:00,ux\n";
+    let export = common::write(dir.path(), "nw.csv", s);
+    let args = ["report", "-s", &format!("jira:{export}"), "--as-of", "2026-02-15", "-o", "out"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let product =
+        std::fs::read_to_string(dir.path().join("out/2026-W07/product.md")).expect("report");
+    let next =
+        product.split("## Next week").nth(1).and_then(|s| s.split("## ").next()).expect("section");
+    assert!(next.contains("NW-2"), "{next}");
+    assert!(!next.contains("NW-1"), "{next}");
+}
