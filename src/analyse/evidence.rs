@@ -137,24 +137,11 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let since = as_of - Duration::weeks(t.flow_weeks as i64);
     let four_weeks = as_of - Duration::weeks(4);
     let closed_since = |i: usize, from| ctx.items[i].closed.is_some_and(|c| c >= from);
-    let age = |i: usize, until: chrono::DateTime<chrono::Utc>| -> Option<f64> {
-        let it = &ctx.items[i];
-        let from = it.started.or(it.created)?;
-        Some(((until - from).num_minutes() as f64 / 1440.0).max(0.0))
-    };
-    // What finished work took, measured as the Flow section measures it: from the start
-    // where most finished items have one (cycle time), else from creation (lead time).
+    let age = |i: usize, until| super::flow::age_days(&ctx.items[i], until);
+    // What finished work took, measured as the Flow section measures it.
     let done: Vec<usize> =
         (0..ctx.items.len()).filter(|&i| finished(i) && closed_since(i, since)).collect();
-    let cycle = done.iter().filter(|&&i| ctx.items[i].started.is_some()).count() * 2 >= done.len();
-    let mut took: Vec<f64> = done
-        .iter()
-        .filter_map(|&i| {
-            let it = &ctx.items[i];
-            let from = if cycle { it.started } else { it.created }?;
-            Some(((it.closed? - from).num_minutes() as f64 / 1440.0).max(0.0))
-        })
-        .collect();
+    let (_, mut took) = super::flow::time_taken(ctx.items, &done);
     let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
     let (in_window, recent) = (mine(since), mine(four_weeks));
     let wip: Vec<usize> =

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{median_p85, Ctx, ItemRef};
-use crate::model::{State, Week};
+use crate::model::{Item, State, Week};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Flow<'a> {
@@ -50,6 +50,32 @@ pub struct NetFlow {
     pub net: i64,
 }
 
+/// Days, in fractions of a day, from an item's start (else its creation) to `until`.
+pub(crate) fn age_days(it: &Item, until: DateTime<Utc>) -> Option<f64> {
+    Some(days(until - it.started.or(it.created)?))
+}
+
+fn days(d: chrono::Duration) -> f64 {
+    (d.num_minutes() as f64 / 1440.0).max(0.0)
+}
+
+/// How long each finished item of `done` took, and whether that is cycle time (from the
+/// start, where most of them have one) or lead time (from creation): the Flow section's
+/// measure, and the verdict's.
+pub(crate) fn time_taken(items: &[Item], done: &[usize]) -> (bool, Vec<f64>) {
+    let with_start = done.iter().filter(|&&i| items[i].started.is_some()).count();
+    let cycle = !done.is_empty() && with_start * 2 >= done.len();
+    let took = done
+        .iter()
+        .filter_map(|&i| {
+            let it = &items[i];
+            let from = if cycle { it.started } else { it.created }?;
+            Some(days(it.closed? - from))
+        })
+        .collect();
+    (cycle, took)
+}
+
 /// The flow of the week's items: net flow over the weeks of `throughput` (whose done
 /// counts it takes), percentiles over `flow-weeks`.
 pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> Flow<'a> {
@@ -62,38 +88,16 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
             it.state == State::Done && it.closed.is_some_and(|c| c > since && c <= as_of)
         })
         .collect();
-    let with_start = done.iter().filter(|&&i| ctx.items[i].started.is_some()).count();
-    let cycle = !done.is_empty() && with_start * 2 >= done.len();
-    let start_of = |i: usize| -> Option<DateTime<Utc>> {
-        let it = &ctx.items[i];
-        if cycle {
-            it.started
-        } else {
-            it.created
-        }
-    };
-    let mut took: Vec<f64> = done
-        .iter()
-        .filter_map(|&i| {
-            let closed = ctx.items[i].closed?;
-            Some(((closed - start_of(i)?).num_minutes() as f64 / 1440.0).max(0.0))
-        })
-        .collect();
+    let (cycle, mut took) = time_taken(ctx.items, &done);
     let samples = took.len();
     let (p50, p85) = median_p85(&mut took);
 
     // Work in progress: in progress now; its age from when it started (or was created).
     // Compared in fractions of a day, as the verdict's reason compares them: in whole
     // days an item 1.8 days old was not older than a P85 of 1.7 here, but was there.
-    let age_of = |i: usize| -> f64 {
-        let it = &ctx.items[i];
-        it.started
-            .or(it.created)
-            .map_or(0.0, |f| ((as_of - f).num_minutes() as f64 / 1440.0).max(0.0))
-    };
     let wip: Vec<(usize, f64)> = (0..ctx.items.len())
         .filter(|&i| ctx.items[i].state == State::InProgress)
-        .map(|i| (i, age_of(i)))
+        .map(|i| (i, age_days(&ctx.items[i], as_of).unwrap_or(0.0)))
         .collect();
     let beyond = |limit: Option<f64>, age: f64| limit.is_some_and(|l| age > l);
     let mut ageing: Vec<(usize, i64)> =

@@ -1287,13 +1287,19 @@ impl<const N: usize> Strongest<N> {
 /// A model feature in words, as a reason says it: borrowed from the built-in model,
 /// shared with any other (each feature is put in words once per model).
 fn feature_words(m: &model::Model, feature: u32) -> Text {
+    shared(m, |m| m.described(feature))
+}
+
+/// A text `m` keeps: borrowed for the life of the program from the built-in model (no
+/// reference count), shared from any other.
+fn shared(m: &model::Model, text: impl Fn(&model::Model) -> &Text) -> Text {
     // Only compared with, never parsed here: a user's own model does not need it.
     match model::Model::builtin_if_parsed() {
         Some(builtin) if std::ptr::eq(m, &**builtin) => {
-            let words: &'static str = builtin.described(feature);
+            let words: &'static str = text(builtin);
             words.into()
         }
-        _ => m.described(feature).clone(),
+        _ => text(m).clone(),
     }
 }
 
@@ -1308,13 +1314,7 @@ fn quoted(m: &model::Model, feature: u32, item: Option<model::Input<'_>>) -> Tex
     };
     match model::written(m.name(feature), form, item) {
         model::Written::Form | model::Written::Absent => feature_words(m, feature),
-        model::Written::Stem => match model::Model::builtin_if_parsed() {
-            Some(builtin) if std::ptr::eq(m, &**builtin) => {
-                let words: &'static str = builtin.stem_described(feature);
-                words.into()
-            }
-            _ => m.stem_described(feature).clone(),
-        },
+        model::Written::Stem => shared(m, |m| m.stem_described(feature)),
         model::Written::Other(words) => {
             let prefix = m.name(feature).split_once(':').map_or("", |(p, _)| p);
             model::describe(&format!("{prefix}:{words}")).into()
@@ -1594,20 +1594,7 @@ mod tests {
         let text = "bias\t0\t0\t0\nw:statu\t1\t0\t0\tstatus\nw:wir\t1\t0\t0\twiring\nw:updat\t1\t0\t0\tupdate\nww:fix_statu\t1\t0\t0\tfix_status\nb:wir\t1\t0\t0\twiring\n";
         let m = model::Model::parse(text, "m.tsv").unwrap();
         let index = |name: &str| (0..5u32).find(|&i| m.name(i) == name).unwrap();
-        let input = |title: &'static str, body: &'static str| model::Input {
-            title,
-            body,
-            kind: "",
-            labels: &[],
-            skip_prefix: "",
-            components: &[],
-            parent_title: None,
-            links: &[],
-            children: false,
-            rules: &[],
-            rule_scores: [0.0; 3],
-            rule_text: false,
-        };
+        let input = model::tests::text_input;
         let said = |f: &str, title: &'static str, body: &'static str| {
             quoted(&m, index(f), Some(input(title, body))).to_string()
         };

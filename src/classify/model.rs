@@ -1443,11 +1443,11 @@ pub(crate) fn train_bayes(examples: &[Example], o: TrainOptions) -> Model {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// What the model reads of an item with this title and body and nothing else.
-    fn text_input<'a>(title: &'a str, body: &'a str) -> Input<'a> {
+    pub(crate) fn text_input<'a>(title: &'a str, body: &'a str) -> Input<'a> {
         Input {
             title,
             body,

@@ -911,6 +911,16 @@ fn the_teams_own_status_is_shown_beside_the_datas() {
     assert_eq!(json["team_says"][0]["colour"], "green");
 }
 
+/// Writes `csv` as the Jira export `name` in `dir`, runs `report` on it as of `as_of`
+/// into `dir/out` (with the `rolecall.toml` there, if any), and returns `out/<file>`.
+fn jira_report(dir: &Path, name: &str, csv: &str, as_of: &str, file: &str) -> String {
+    let export = common::write(dir, name, csv);
+    let args = ["report", "-s", &format!("jira:{export}"), "--as-of", as_of, "-o", "out"];
+    let (code, _, err) = common::run_in(dir, &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::read_to_string(dir.join("out").join(file)).expect("the report")
+}
+
 /// Sprints planned ahead (an export whose open sprint items are all due in the coming
 /// weeks) are not "finished sprints" with work "left open", whatever their numbers say;
 /// the same sprints with no due dates are (a later one exists on the board).
@@ -933,13 +943,7 @@ fn sprints_planned_ahead_are_not_finished_sprints() {
         s
     };
     let run = |name: &str, due: &str| {
-        let export = common::write(dir.path(), name, csv(due));
-        let out = dir.path().join(format!("out-{name}"));
-        let args = ["report", "-s", &format!("jira:{export}"), "--as-of", "2026-02-15", "-o"];
-        let (code, _, err) =
-            common::run_in(dir.path(), &[&args[..], &[out.to_str().expect("path")]].concat(), &[]);
-        assert_eq!(code, 0, "{err}");
-        std::fs::read_to_string(out.join("2026-W07/project.md")).expect("project report")
+        jira_report(dir.path(), name, &csv(due), "2026-02-15", "2026-W07/project.md")
     };
     let planned = run("planned.csv", "2026-03-01");
     assert!(!planned.contains("left open in finished sprints"), "{planned}");
@@ -957,20 +961,7 @@ fn finished_work_without_dates_to_time_it_is_not_called_nothing() {
         s += &format!("Done thing {i},ND-{i},Task,Done,2026-02-1{} 10:00\n", i % 5);
     }
     s += "Open thing,ND-9,Task,In Progress,\n";
-    let export = common::write(dir.path(), "nd.csv", s);
-    let out = dir.path().join("out");
-    let args = [
-        "report",
-        "-s",
-        &format!("jira:{export}"),
-        "--as-of",
-        "2026-02-15",
-        "-o",
-        out.to_str().expect("path"),
-    ];
-    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-    assert_eq!(code, 0, "{err}");
-    let project = std::fs::read_to_string(out.join("2026-W07/project.md")).expect("project report");
+    let project = jira_report(dir.path(), "nd.csv", &s, "2026-02-15", "2026-W07/project.md");
     assert!(!project.contains("only 0 items finished"), "{project}");
     assert!(
         project.contains("8 items finished, 0 of them with a creation or start date"),
@@ -988,23 +979,8 @@ fn carried_over_counts_from_a_sprint_every_item_left() {
              Moved on,CO-1,Task,To Do,2026-01-05 09:00,CO Sprint 1,CO Sprint 2\n\
              Fresh,CO-2,Task,To Do,2026-01-20 09:00,CO Sprint 2,\n\
              Next,CO-3,Task,To Do,2026-01-20 09:00,CO Sprint 3,\n";
-    let export = common::write(dir.path(), "co.csv", s);
-    let out = dir.path().join("out");
-    let args = [
-        "report",
-        "-s",
-        &format!("jira:{export}"),
-        "--as-of",
-        "2026-02-15",
-        "-o",
-        out.to_str().expect("path"),
-    ];
-    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-    assert_eq!(code, 0, "{err}");
-    let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out.join("2026-W07/project.json")).expect("project JSON"),
-    )
-    .expect("JSON");
+    let text = jira_report(dir.path(), "co.csv", s, "2026-02-15", "2026-W07/project.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let list = json["sprints"]["list"].as_array().expect("sprints");
     let titles: Vec<&str> = list.iter().filter_map(|s| s["title"].as_str()).collect();
     assert_eq!(titles, ["CO Sprint 2", "CO Sprint 3"], "a sprint with no items is no row");
@@ -1029,15 +1005,8 @@ fn a_derived_due_date_that_moved_is_shown_as_moved() {
          Part B,DD-2,Story,To Do,2026-02-02 09:00,2026-03-25,\n\
          Part C,DD-3,Story,Done,2026-02-02 09:00,2026-03-01,R1\n",
     );
-    let out = dir.path().join("out");
-    let o = out.to_str().expect("path");
-    for (text, as_of) in [(one, "2026-02-15"), (two, "2026-02-22")] {
-        let export = common::write(dir.path(), "dd.csv", text);
-        let args = ["report", "-s", &format!("jira:{export}"), "--as-of", as_of, "-o", o];
-        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-        assert_eq!(code, 0, "{err}");
-    }
-    let product = std::fs::read_to_string(out.join("2026-W08/product.md")).expect("product report");
+    jira_report(dir.path(), "dd.csv", &one, "2026-02-15", "2026-W07/product.md");
+    let product = jira_report(dir.path(), "dd.csv", &two, "2026-02-22", "2026-W08/product.md");
     assert!(product.contains("moved from 2026-03-25"), "{product}");
 }
 
@@ -1051,16 +1020,10 @@ fn unknown_status_names_are_named() {
              B,US-2,Task,Parked,2026-02-02 09:00\n\
              C,US-3,Task,Dev Complete,2026-02-02 09:00\n\
              D,US-4,Task,To Do,2026-02-02 09:00\n";
-    let export = common::write(dir.path(), "us.csv", s);
     let report = |config: &str| {
         std::fs::write(dir.path().join("rolecall.toml"), config).expect("config");
-        let out = dir.path().join("out");
-        let _ = std::fs::remove_dir_all(&out);
-        let args =
-            ["report", "-s", &format!("jira:{export}"), "--as-of", "2026-02-15", "-o", "out"];
-        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-        assert_eq!(code, 0, "{err}");
-        std::fs::read_to_string(out.join("2026-W07/project.md")).expect("project report")
+        let _ = std::fs::remove_dir_all(dir.path().join("out"));
+        jira_report(dir.path(), "us.csv", s, "2026-02-15", "2026-W07/project.md")
     };
     let plain = report("");
     assert!(
@@ -1079,12 +1042,7 @@ fn untouched_work_in_progress_is_not_next_weeks() {
     let s = "Summary,Issue key,Issue Type,Status,Created,Updated,Labels\n\
              Checkout redesign for buyers,NW-1,Story,In Progress,2025-01-06 09:00,2025-01-10 09:00,ux\n\
              Profile page for buyers,NW-2,Story,In Progress,2026-02-02 09:00,2026-02-12 09:00,ux\n";
-    let export = common::write(dir.path(), "nw.csv", s);
-    let args = ["report", "-s", &format!("jira:{export}"), "--as-of", "2026-02-15", "-o", "out"];
-    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-    assert_eq!(code, 0, "{err}");
-    let product =
-        std::fs::read_to_string(dir.path().join("out/2026-W07/product.md")).expect("report");
+    let product = jira_report(dir.path(), "nw.csv", s, "2026-02-15", "2026-W07/product.md");
     let next =
         product.split("## Next week").nth(1).and_then(|s| s.split("## ").next()).expect("section");
     assert!(next.contains("NW-2"), "{next}");
