@@ -17,6 +17,18 @@ pub(crate) fn nearest<'a>(
         .map(|(_, c)| c)
 }
 
+/// A source spec with its path cut to the file's name (`jira:/home/me/acme.csv` →
+/// `jira:acme.csv`), for documents that leave the machine.
+pub(crate) fn spec_file_name(spec: &str) -> String {
+    let (prefix, path) = match spec.split_once(':') {
+        Some(("github", _)) => return spec.to_string(),
+        Some((p, rest)) if p.len() > 1 => (format!("{p}:"), rest),
+        _ => (String::new(), spec),
+    };
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    format!("{prefix}{name}")
+}
+
 /// `s` cut to at most `max` characters, with `…` when cut; newlines become spaces.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     let flat = |c: char| if c.is_control() { ' ' } else { c };
@@ -157,6 +169,14 @@ pub(crate) fn prefix_chars(s: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn specs_lose_their_folders() {
+        use super::spec_file_name;
+        assert_eq!(spec_file_name("jira:/home/me/exports/acme.csv"), "jira:acme.csv");
+        assert_eq!(spec_file_name("csv:C:\\Users\\me\\a.csv"), "csv:a.csv");
+        assert_eq!(spec_file_name("github:acme/web"), "github:acme/web");
+        assert_eq!(spec_file_name("exports/a.csv"), "a.csv");
+    }
 
     /// Wide characters take two columns, so a table of Chinese titles lines up.
     #[test]

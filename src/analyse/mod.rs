@@ -170,6 +170,9 @@ pub struct BurnUp {
     pub scope: usize,
 }
 
+/// An export older than this, in days, at the report's instant is called stale.
+const STALE_EXPORT_DAYS: i64 = 14;
+
 /// Where the data came from, for the freshness line of every report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
@@ -836,6 +839,7 @@ impl<'a> Ctx<'a> {
         if self.items.is_empty() {
             return out;
         }
+        out.extend(self.stale_exports());
         let done_undated = n(&|i| i.state == State::Done && i.closed.is_none());
         if done_undated > 0 {
             out.push(format!(
@@ -873,6 +877,28 @@ impl<'a> Ctx<'a> {
             ));
         }
         out
+    }
+
+    /// Exports whose newest change is more than [`STALE_EXPORT_DAYS`] before the report's
+    /// instant: the week's work is not in them, and a report on them would say "nothing
+    /// finished" about a team that finished plenty. Named by file name only (the notes
+    /// go into PDFs that leave the machine). Not for sources read live from an API.
+    fn stale_exports(&self) -> Vec<String> {
+        let as_of = self.input.period.as_of;
+        (self.input.snapshot.sources.iter())
+            .filter(|s| !matches!(s.format.as_str(), "github" | "github-project"))
+            .filter_map(|s| {
+                let newest = s.data_as_of?;
+                let days = (as_of - newest).num_days();
+                (days > STALE_EXPORT_DAYS).then(|| {
+                    format!(
+                        "The export {} was last changed on {}, {days} days before this report: work since then is not in it. Export it again.",
+                        crate::text::spec_file_name(&s.spec),
+                        self.date_of(newest)
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Open items of exports whose status names the built-in table does not know and no

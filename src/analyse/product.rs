@@ -105,8 +105,13 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|&i| ctx.item_ref(i))
         .collect();
 
-    let mut new_requests: Vec<usize> =
-        product.iter().copied().filter(|&i| ctx.created_this_week(i)).collect();
+    // Asked for this week and still to do: one already done is under Shipped (or, with
+    // no date it was resolved, not news), one cancelled is not a request any more.
+    let mut new_requests: Vec<usize> = product
+        .iter()
+        .copied()
+        .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state.is_active())
+        .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
 
     let mut wanted: Vec<usize> = product

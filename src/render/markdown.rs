@@ -495,21 +495,9 @@ fn chart_pie(
     Ok(())
 }
 
+handlebars_helper!(file_name: |v: str| crate::text::spec_file_name(v));
+
 /// Every helper, registered in one place.
-/// A source spec with its path cut to the file's name (`jira:/home/me/acme.csv` →
-/// `jira:acme.csv`), for documents that leave the machine.
-fn spec_file_name(spec: &str) -> String {
-    let (prefix, path) = match spec.split_once(':') {
-        Some(("github", _)) => return spec.to_string(),
-        Some((p, rest)) if p.len() > 1 => (format!("{p}:"), rest),
-        _ => (String::new(), spec),
-    };
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    format!("{prefix}{name}")
-}
-
-handlebars_helper!(file_name: |v: str| spec_file_name(v));
-
 fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("badge", Box::new(badge));
     hb.register_helper("pct", Box::new(pct));
@@ -576,14 +564,6 @@ mod tests {
             partial_cycle(&[p("notes", &["notes"])]).map(|(_, c)| c),
             Some("notes → notes".into())
         );
-    }
-
-    #[test]
-    fn specs_lose_their_folders() {
-        assert_eq!(spec_file_name("jira:/home/me/exports/acme.csv"), "jira:acme.csv");
-        assert_eq!(spec_file_name("csv:C:\\Users\\me\\a.csv"), "csv:a.csv");
-        assert_eq!(spec_file_name("github:acme/web"), "github:acme/web");
-        assert_eq!(spec_file_name("exports/a.csv"), "a.csv");
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let state = match ctx.status_maps().iter().find_map(|m| m.get(section)) {
             Some(s) => s,
             None if closed.is_some() => State::Done,
-            None => status::normalise(section, None, None, &[], false),
+            None => status::normalise(section, None, None, &[]),
         };
         let mut fields = rest.fields(row, |v| v);
         let mut unresolved = |col: Option<usize>, v: &str| {

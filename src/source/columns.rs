@@ -10,8 +10,6 @@ pub(crate) struct Columns {
     by_name: HashMap<String, Vec<usize>>,
     /// Positions claimed by a mapped field; the rest go to `Item::fields`.
     used: Vec<bool>,
-    /// Headers in another language than English (a localised Jira export).
-    translated: usize,
 }
 
 pub(super) fn fold(name: &str) -> String {
@@ -25,13 +23,11 @@ impl Columns {
 
     pub(crate) fn from_headers(headers: &[String]) -> Self {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut translated = 0;
         for (i, h) in headers.iter().enumerate() {
             let folded = fold(h);
             // A localised Jira header answers to its English name too.
             if let Some((english, _)) = super::jira_l10n::english(&folded) {
                 by_name.entry(english).or_default().push(i);
-                translated += 1;
             }
             by_name.entry(folded).or_default().push(i);
         }
@@ -41,13 +37,7 @@ impl Columns {
                 by_name.insert("issue key".into(), idx);
             }
         }
-        Columns { by_name, used: vec![false; headers.len()], translated }
-    }
-
-    /// Whether the header is a localised Jira export's (two or more headers translated):
-    /// its statuses and resolutions are then localised too.
-    pub(crate) fn localised(&self) -> bool {
-        self.translated >= 2
+        Columns { by_name, used: vec![false; headers.len()] }
     }
 
     /// All positions of the first of `names` present in the header, marked as used.

@@ -128,7 +128,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             kind: kind.into(),
             title: value(row, Some(title)).unwrap_or("").into(),
             url: item_url,
-            state: status::normalise(status_raw, None, None, &ctx.status_maps(), false),
+            state: status::normalise(status_raw, None, None, &ctx.status_maps()),
             status: status_raw.into(),
             labels: common::split(value(row, labels), ",").into_iter().map(Str::from).collect(),
             assignees: common::split(value(row, assignees), ",")

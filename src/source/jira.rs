@@ -357,13 +357,8 @@ impl Reader<'_> {
         let key = self.key(row)?;
         let status_raw = value(row, c.status).unwrap_or("");
         let resolution = value(row, c.resolution);
-        let state = status::normalise(
-            status_raw,
-            value(row, c.category),
-            resolution,
-            &ctx.status_maps(),
-            c.localised,
-        );
+        let state =
+            status::normalise(status_raw, value(row, c.category), resolution, &ctx.status_maps());
         let project = value(row, c.project)
             .map(Str::from)
             .or_else(|| key.rsplit_once('-').map(|(p, _)| Str::from(p)));
@@ -621,15 +616,12 @@ struct JiraColumns {
     epic_link: Option<usize>,
     story_points: Option<usize>,
     story_point_estimate: Option<usize>,
-    /// The header is in another language: so are statuses and resolutions.
-    localised: bool,
     original_estimate: Option<usize>,
 }
 
 impl JiraColumns {
     fn find(cols: &mut Columns) -> Self {
         JiraColumns {
-            localised: cols.localised(),
             // `REQUIRED` was checked by the caller.
             key: cols.one(&["Issue key"]).unwrap_or(0),
             issue_id: cols.one(&["Issue id"]),

@@ -498,7 +498,11 @@ pub(crate) const UNRESOLVED: &[&str] = &[
 /// Whether `folded` is one of `list`.
 pub(crate) fn is(list: &[&str], s: &str) -> bool {
     let t = s.trim();
-    list.iter().any(|x| x.eq_ignore_ascii_case(t) || (!t.is_ascii() && *x == t.to_lowercase()))
+    if t.is_ascii() {
+        return list.iter().any(|x| x.eq_ignore_ascii_case(t));
+    }
+    let lower = t.to_lowercase();
+    list.iter().any(|x| *x == lower)
 }
 
 #[cfg(test)]

@@ -93,7 +93,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             None if canceled.is_some() => State::Cancelled,
             None if completed.is_some() => State::Done,
             None if started.is_some() => State::InProgress,
-            None => status::normalise(status_raw, None, None, &ctx.status_maps(), false),
+            None => status::normalise(status_raw, None, None, &ctx.status_maps()),
         };
 
         let project = get(c.project).map(Str::from);

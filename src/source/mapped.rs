@@ -180,7 +180,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
         seen.check(table, row, c.key, k)?;
         let status_raw = value(row, c.status).unwrap_or("");
         let closed = dates.instant(row, c.closed, ctx.tz)?;
-        let mut state = status::normalise(status_raw, None, None, &ctx.status_maps(), false);
+        let mut state = status::normalise(status_raw, None, None, &ctx.status_maps());
         if status_raw.is_empty() && closed.is_some() {
             state = State::Done;
         }

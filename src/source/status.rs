@@ -83,9 +83,11 @@ fn is(list: &[&str], s: &str) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(t))
 }
 
-/// In `english` or, for a localised export (`l10n`), in `localised`.
-fn is_any(english: &[&str], localised: &[&str], s: &str, l10n: bool) -> bool {
-    is(english, s) || (l10n && super::jira_l10n::is(localised, s))
+/// In `english` or in `localised`: statuses are read in every language the table knows,
+/// whatever the export's headers (a team renames its workflow's statuses in German, an
+/// English-headed export or a GitHub project board carries them as they are).
+fn is_any(english: &[&str], localised: &[&str], s: &str) -> bool {
+    is(english, s) || super::jira_l10n::is(localised, s)
 }
 
 /// Status names that say the work has not started: the built-in table gives them no
@@ -122,13 +124,13 @@ pub(crate) fn is_known(status: &str) -> bool {
 }
 
 /// The state a bare status name suggests, from the built-in table.
-pub(super) fn from_name(status: &str, l10n: bool) -> State {
+pub(super) fn from_name(status: &str) -> State {
     use super::jira_l10n as words;
-    if is_any(CANCELLED, words::CANCELLED, status, l10n) {
+    if is_any(CANCELLED, words::CANCELLED, status) {
         State::Cancelled
-    } else if is_any(DONE, words::DONE, status, l10n) {
+    } else if is_any(DONE, words::DONE, status) {
         State::Done
-    } else if is_any(IN_PROGRESS, words::IN_PROGRESS, status, l10n) {
+    } else if is_any(IN_PROGRESS, words::IN_PROGRESS, status) {
         State::InProgress
     } else {
         State::Open
@@ -141,31 +143,30 @@ pub(super) fn normalise(
     category: Option<&str>,
     resolution: Option<&str>,
     maps: &[&StatusMap],
-    l10n: bool,
 ) -> State {
     if let Some(state) = maps.iter().find_map(|m| m.get(status)) {
         return state;
     }
     use super::jira_l10n as words;
-    let cancelled = is_any(CANCELLED, words::CANCELLED, status, l10n)
-        || resolution.is_some_and(|r| is_any(CANCELLED, words::CANCELLED, r, l10n));
+    let cancelled = is_any(CANCELLED, words::CANCELLED, status)
+        || resolution.is_some_and(|r| is_any(CANCELLED, words::CANCELLED, r));
     if let Some(category) = category {
-        if is_any(&["done", "complete", "completed"], words::DONE, category, l10n) {
+        if is_any(&["done", "complete", "completed"], words::DONE, category) {
             return if cancelled { State::Cancelled } else { State::Done };
         }
-        if is_any(&["in progress", "indeterminate"], words::IN_PROGRESS, category, l10n) {
+        if is_any(&["in progress", "indeterminate"], words::IN_PROGRESS, category) {
             return State::InProgress;
         }
-        if is_any(&["to do", "new", "open"], words::TO_DO, category, l10n) {
+        if is_any(&["to do", "new", "open"], words::TO_DO, category) {
             return State::Open;
         }
     }
-    if let Some(r) = resolution.filter(|r| !is_any(&["unresolved"], words::UNRESOLVED, r, l10n)) {
+    if let Some(r) = resolution.filter(|r| !is_any(&["unresolved"], words::UNRESOLVED, r)) {
         if !r.trim().is_empty() {
             return if cancelled { State::Cancelled } else { State::Done };
         }
     }
-    from_name(status, l10n)
+    from_name(status)
 }
 
 #[cfg(test)]
@@ -175,36 +176,24 @@ mod tests {
     #[test]
     fn precedence() {
         let none: &[&StatusMap] = &[];
-        assert_eq!(normalise("Done", Some("Done"), Some("Done"), none, false), State::Done);
-        assert_eq!(
-            normalise("Won't Do", Some("Done"), Some("Won't Do"), none, false),
-            State::Cancelled
-        );
-        assert_eq!(
-            normalise("Closed", Some("Done"), Some("Duplicate"), none, false),
-            State::Cancelled
-        );
-        assert_eq!(normalise("Parked", Some("To Do"), None, none, false), State::Open);
-        assert_eq!(normalise("Closed", None, Some("Fixed"), none, false), State::Done);
-        assert_eq!(
-            normalise("Closed", None, Some("Cannot Reproduce"), none, false),
-            State::Cancelled
-        );
-        assert_eq!(normalise("In Review", None, None, none, false), State::InProgress);
-        assert_eq!(normalise("Shiny New Status", None, None, none, false), State::Open);
+        assert_eq!(normalise("Done", Some("Done"), Some("Done"), none), State::Done);
+        assert_eq!(normalise("Won't Do", Some("Done"), Some("Won't Do"), none), State::Cancelled);
+        assert_eq!(normalise("Closed", Some("Done"), Some("Duplicate"), none), State::Cancelled);
+        assert_eq!(normalise("Parked", Some("To Do"), None, none), State::Open);
+        assert_eq!(normalise("Closed", None, Some("Fixed"), none), State::Done);
+        assert_eq!(normalise("Closed", None, Some("Cannot Reproduce"), none), State::Cancelled);
+        assert_eq!(normalise("In Review", None, None, none), State::InProgress);
+        assert_eq!(normalise("Shiny New Status", None, None, none), State::Open);
         let mut map = StatusMap::default();
         map.0.insert("parked".into(), State::Cancelled);
-        assert_eq!(normalise("Parked", Some("To Do"), None, &[&map], false), State::Cancelled);
+        assert_eq!(normalise("Parked", Some("To Do"), None, &[&map]), State::Cancelled);
         // Localised exports: the category, else the resolution, else the name.
-        assert_eq!(normalise("Finalizada", Some("Listo"), Some("Listo"), none, true), State::Done);
-        assert_eq!(normalise("Tareas por hacer", Some("Por hacer"), None, none, true), State::Open);
-        assert_eq!(normalise("En curso", Some("En curso"), None, none, true), State::InProgress);
-        assert_eq!(
-            normalise("Fertig", None, Some("Wird nicht erledigt"), none, true),
-            State::Cancelled
-        );
-        assert_eq!(normalise("À faire", Some("A faire"), None, none, true), State::Open);
-        assert_eq!(normalise("Offen", None, Some("Nicht erledigt"), none, true), State::Open);
-        assert_eq!(normalise("Concluído", None, None, none, true), State::Done);
+        assert_eq!(normalise("Finalizada", Some("Listo"), Some("Listo"), none), State::Done);
+        assert_eq!(normalise("Tareas por hacer", Some("Por hacer"), None, none), State::Open);
+        assert_eq!(normalise("En curso", Some("En curso"), None, none), State::InProgress);
+        assert_eq!(normalise("Fertig", None, Some("Wird nicht erledigt"), none), State::Cancelled);
+        assert_eq!(normalise("À faire", Some("A faire"), None, none), State::Open);
+        assert_eq!(normalise("Offen", None, Some("Nicht erledigt"), none), State::Open);
+        assert_eq!(normalise("Concluído", None, None, none), State::Done);
     }
 }

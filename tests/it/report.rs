@@ -1048,3 +1048,71 @@ fn untouched_work_in_progress_is_not_next_weeks() {
     assert!(next.contains("NW-2"), "{next}");
     assert!(!next.contains("NW-1"), "{next}");
 }
+
+/// "New requests and feedback" is what was asked for this week and is still to do: an
+/// item opened and finished this week is under Shipped, one opened and cancelled is no
+/// request any more, and a done item in an export with no resolution date is not news.
+#[test]
+fn new_requests_are_still_to_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved,Labels\n\
+             Dark mode for the dashboard,NR-1,Story,To Do,2026-02-10 09:00,,ux\n\
+             Saved filters for buyers,NR-2,Story,Done,2026-02-10 09:00,2026-02-12 09:00,ux\n\
+             Export to PDF for buyers,NR-3,Story,Done,2026-02-10 09:00,,ux\n\
+             Onboarding tour for buyers,NR-4,Story,Won't Do,2026-02-10 09:00,2026-02-11 09:00,ux\n";
+    let product = jira_report(dir.path(), "nr.csv", s, "2026-02-15", "2026-W07/product.md");
+    let new = product
+        .split("## New requests and feedback")
+        .nth(1)
+        .and_then(|s| s.split("## ").next())
+        .expect("section");
+    assert!(new.contains("NR-1"), "{new}");
+    for gone in ["NR-2", "NR-3", "NR-4"] {
+        assert!(!new.contains(gone), "{gone} is not a new request:\n{new}");
+    }
+    // Finished this week, it is shipped.
+    let shipped = product.split("## Shipped").nth(1).expect("shipped");
+    assert!(shipped.split("## ").next().is_some_and(|s| s.contains("NR-2")), "{product}");
+}
+
+/// A team whose workflow's statuses are German (`Erledigt`, `In Bearbeitung`) in an
+/// export with English headers, a board or a mapped CSV: the statuses mean what they say,
+/// as in a German Jira export, and are not "unknown" open items.
+#[test]
+fn statuses_in_other_languages_count_in_every_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved\n\
+             A,DE-1,Task,Erledigt,2026-02-02 09:00,2026-02-05 12:00\n\
+             B,DE-2,Task,In Bearbeitung,2026-02-02 09:00,\n\
+             C,DE-3,Task,Hecho,2026-02-02 09:00,2026-02-06 12:00\n\
+             D,DE-4,Task,Geparkt,2026-02-02 09:00,\n";
+    let export = common::write(dir.path(), "de.csv", s);
+    let (code, out, err) = common::run_in(
+        dir.path(),
+        &["items", "-s", &format!("jira:{export}"), "--format", "json"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let items: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let states: Vec<&str> =
+        items.as_array().unwrap().iter().map(|i| i["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["done", "in-progress", "done", "open"]);
+    let project = jira_report(dir.path(), "de2.csv", s, "2026-02-15", "2026-W07/project.md");
+    assert!(
+        project.contains("status rolecall does not know, counted as open: Geparkt (1)."),
+        "{project}"
+    );
+    // A GitHub project board exported as TSV, in German.
+    let tsv = "Title\tStatus\nA\tErledigt\nB\tIn Bearbeitung\n";
+    let board = common::write(dir.path(), "board.tsv", tsv);
+    let (code, out, err) = common::run_in(
+        dir.path(),
+        &["items", "-s", &format!("github-projects:{board}"), "--format", "json"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let items: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let states: Vec<&str> =
+        items.as_array().unwrap().iter().map(|i| i["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["done", "in-progress"]);
+}
