@@ -838,7 +838,12 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
     let state = crate::report::default_state_dir(&out_dir, config);
     // Checked before anything is read or rendered.
-    let addresses = email::Addresses::resolve(&config.email, &args.to, &config.origin)?;
+    // `to.product` is the key `product` of the table `[email.to]`.
+    let at = |key: &str| match key.rsplit_once('.') {
+        Some((table, key)) => config.at(&format!("email.{table}"), key),
+        None => config.at("email", key),
+    };
+    let addresses = email::Addresses::resolve(&config.email, &args.to, &at)?;
     let smtp = match args.dry_run {
         true => None,
         false => {
@@ -847,11 +852,11 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
                 &config.email,
                 var("ROLECALL_SMTP_URL"),
                 var("ROLECALL_SMTP_PASSWORD"),
-                &config.origin,
+                &at,
             )?;
             if let Some(ca) = &config.email.ca_file {
                 smtp.roots.push(std::fs::read(ca).map_err(|e| Error::Config {
-                    at: format!("{}: [email] ca-file", config.origin),
+                    at: at("ca-file"),
                     message: format!("cannot read {ca}: {e}"),
                 })?);
             }
@@ -863,14 +868,8 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     if !rendered.is_empty() {
         reports = crate::publish::WeekReports::read(&out_dir, &state, Some(reports.week))?;
     }
-    let composed = email::compose(
-        &reports,
-        &config.email,
-        &config.publish,
-        &addresses,
-        args.digest,
-        &config.origin,
-    )?;
+    let composed =
+        email::compose(&reports, &config.email, &config.publish, &addresses, args.digest, &at)?;
     if composed.is_empty() {
         return Err(Error::Usage(
             "nobody to send to: add addresses under [email.to] (product = [\"pm@acme.example\"], …) or give --to".into(),

@@ -79,6 +79,10 @@ pub struct Config {
     /// The file's text, so later checks (rules) can point at a line.
     #[serde(skip)]
     pub text: String,
+    /// Keys set by `ROLECALL_*` variables (`["report", "thresholds", "red-below"]`) and
+    /// the variable that set each, so an error names the variable, not the file.
+    #[serde(skip)]
+    pub from_env: Vec<(Vec<String>, String)>,
 }
 
 impl Default for Config {
@@ -99,6 +103,7 @@ impl Default for Config {
             email: EmailConfig::default(),
             origin: "(defaults)".into(),
             text: String::new(),
+            from_env: Vec::new(),
         }
     }
 }
@@ -127,27 +132,7 @@ impl Config {
     /// Parses `text` (named `origin` in errors), then applies `ROLECALL_*` overrides.
     pub fn from_parts(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
         let config = Config::parse(origin, text, env)?;
-        let t = &config.report.thresholds;
-        if !(4..=26).contains(&t.forecast_weeks) {
-            return Err(Error::Config {
-                at: format!("{origin}: [report.thresholds]"),
-                message: format!(
-                    "forecast-weeks = {} is out of range (4 to 26 weeks of throughput)",
-                    t.forecast_weeks
-                ),
-            });
-        }
-        for (key, v) in [
-            ("forecast-red-below", t.forecast_red_below),
-            ("forecast-amber-below", t.forecast_amber_below),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(Error::Config {
-                    at: format!("{origin}: [report.thresholds]"),
-                    message: format!("{key} = {v} is not a share between 0 and 1"),
-                });
-            }
-        }
+        config.check_ranges()?;
         if config.report.thresholds.lookahead_days.is_some() {
             tracing::warn!(
                 "{origin}: [report.thresholds] lookahead-days is no longer used: \"due next week\" is the ISO week after the report's"
@@ -168,8 +153,9 @@ impl Config {
         }
         let mut table: toml::Table =
             toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+        let mut from_env = Vec::new();
         for (name, value) in &overrides {
-            apply_env(&mut table, name, value)?;
+            from_env.push((apply_env(&mut table, name, value)?, name.to_string()));
             // Check each variable alone, so the error names the one that is wrong.
             Config::deserialize(table.clone()).map_err(|e| Error::Config {
                 at: format!("environment variable {name}"),
@@ -182,7 +168,106 @@ impl Config {
         })?;
         config.origin = origin.to_string();
         config.text = text.to_string();
+        config.from_env = from_env;
         Ok(config)
+    }
+
+    /// Numbers that parse but make no sense (a red line above the amber one, a history of
+    /// a million weeks, a margin wider than the page) are refused, naming where they were
+    /// set, rather than turning every report red or overflowing a date.
+    fn check_ranges(&self) -> Result<()> {
+        let t = &self.report.thresholds;
+        let bad = |table: &str, key: &str, message: String| {
+            Err(Error::Config { at: self.at(table, key), message })
+        };
+        let th = "report.thresholds";
+        for (key, v, lo, hi, what) in [
+            ("due-soon-days", t.due_soon_days, 0, 365, "days"),
+            ("stale-days", t.stale_days, 1, 3650, "days"),
+            ("blocker-days", t.blocker_days, 0, 3650, "days"),
+            ("throughput-weeks", t.throughput_weeks as i64, 1, 104, "weeks"),
+            ("flow-weeks", t.flow_weeks as i64, 1, 520, "weeks"),
+            ("forecast-weeks", t.forecast_weeks as i64, 4, 26, "weeks of throughput"),
+        ] {
+            if !(lo..=hi).contains(&v) {
+                return bad(th, key, format!("{key} = {v} is out of range ({lo} to {hi} {what})"));
+            }
+        }
+        for (key, v, hi) in [
+            ("red-below", t.red_below, 2.0),
+            ("amber-below", t.amber_below, 2.0),
+            ("overdue-red-share", t.overdue_red_share, 1.0),
+            ("ageing-red-share", t.ageing_red_share, 1.0),
+            ("ageing-amber-share", t.ageing_amber_share, 1.0),
+            ("forecast-red-below", t.forecast_red_below, 1.0),
+            ("forecast-amber-below", t.forecast_amber_below, 1.0),
+        ] {
+            if !(0.0..=hi).contains(&v) {
+                let what =
+                    if hi == 1.0 { "a share between 0 and 1" } else { "a ratio between 0 and 2" };
+                return bad(th, key, format!("{key} = {v} is not {what}"));
+            }
+        }
+        // Red is the worse status: its line is below amber's (a share of work, above).
+        for (red, amber, r, a) in [
+            ("red-below", "amber-below", t.red_below, t.amber_below),
+            (
+                "forecast-red-below",
+                "forecast-amber-below",
+                t.forecast_red_below,
+                t.forecast_amber_below,
+            ),
+        ] {
+            if r > a {
+                return bad(
+                    th,
+                    red,
+                    format!("{red} = {r} is above {amber} = {a}: nothing could be amber"),
+                );
+            }
+        }
+        if t.ageing_amber_share > t.ageing_red_share {
+            return bad(
+                th,
+                "ageing-amber-share",
+                format!(
+                    "ageing-amber-share = {} is above ageing-red-share = {}: nothing could be amber",
+                    t.ageing_amber_share, t.ageing_red_share
+                ),
+            );
+        }
+        let margin = self.report.pdf.margin_mm;
+        if !(0.0..=50.0).contains(&margin) {
+            return bad(
+                "report.pdf",
+                "margin-mm",
+                format!("margin-mm = {margin} is out of range (0 to 50 mm)"),
+            );
+        }
+        if self.github.concurrency == 0 || self.github.concurrency > 32 {
+            return bad(
+                "github",
+                "concurrency",
+                format!("concurrency = {} is out of range (1 to 32)", self.github.concurrency),
+            );
+        }
+        Ok(())
+    }
+
+    /// Where the setting `key` of the table `table` (`"report.thresholds"`, `""` for the
+    /// top level) was given, for an error about its value: the `ROLECALL_*` variable that
+    /// set it, else `file:line:column` of the key in the file, else `file: [table]`.
+    pub fn at(&self, table: &str, key: &str) -> String {
+        let path: Vec<&str> =
+            table.split('.').filter(|s| !s.is_empty()).chain(std::iter::once(key)).collect();
+        if let Some((_, var)) = self.from_env.iter().rev().find(|(p, _)| *p == path) {
+            return format!("environment variable {var}");
+        }
+        match line_of(&self.text, table, key) {
+            Some((line, col)) => format!("{}:{line}:{col}", self.origin),
+            None if table.is_empty() => self.origin.clone(),
+            None => format!("{}: [{table}]", self.origin),
+        }
     }
 
     /// Settings for a source given on the command line: its `[[source]]` entry if any.
@@ -193,7 +278,7 @@ impl Config {
 
 /// `ROLECALL_DATE_ORDER=day-first` sets `date-order`; a double underscore goes one table
 /// deeper: `ROLECALL_STATUS_MAP__PARKED=cancelled` sets `status-map.parked`.
-fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<()> {
+fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<Vec<String>> {
     let raw: Vec<String> = name["ROLECALL_".len()..].split("__").map(str::to_lowercase).collect();
     // Table keys are kebab-case; keys inside a status map are status names, whose words
     // are separated by spaces (`ROLECALL_STATUS_MAP__ON_HOLD` maps "on hold").
@@ -230,7 +315,42 @@ fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<()> {
             })?;
     }
     cur.insert(last.clone(), parsed);
-    Ok(())
+    Ok(path)
+}
+
+/// Line and column of `key = …` under the header `[table]` (or at the top, for `""`) of
+/// a TOML text, for keys written the plain way; `None` otherwise (inline tables, dotted
+/// keys), and the caller names the table instead.
+fn line_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
+    let mut current = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            let header = header.trim_start_matches('[');
+            let end = header.find(']')?;
+            current = header[..end]
+                .split('.')
+                .map(|p| p.trim().trim_matches('"'))
+                .collect::<Vec<_>>()
+                .join(".");
+            continue;
+        }
+        if current != table {
+            continue;
+        }
+        let Some(rest) = trimmed.strip_prefix(key).or_else(|| {
+            trimmed
+                .strip_prefix('"')
+                .and_then(|r| r.strip_prefix(key))
+                .and_then(|r| r.strip_prefix('"'))
+        }) else {
+            continue;
+        };
+        if rest.trim_start().starts_with('=') {
+            return Some((n + 1, line.len() - trimmed.len() + 1));
+        }
+    }
+    None
 }
 
 pub(crate) fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> Error {
@@ -290,6 +410,38 @@ mod tests {
         assert_eq!(e, "rolecall.toml:2:1: unknown key `date-ordr` (did you mean `date-order`?)");
         let e = err("[[source]]\nspec = \"jira:a.csv\"\nstatus_map = {}\n", &[]);
         assert_eq!(e, "rolecall.toml:3:1: unknown key `status_map` (did you mean `status-map`?)");
+    }
+
+    /// Numbers that would overflow a date, turn every report red or push the page off the
+    /// paper are refused where they were written: the file's line, or the variable.
+    #[test]
+    fn senseless_numbers_are_refused_where_set() {
+        let e = err("[report.thresholds]\nthroughput-weeks = 100000000\n", &[]);
+        assert_eq!(
+            e,
+            "rolecall.toml:2:1: throughput-weeks = 100000000 is out of range (1 to 104 weeks)"
+        );
+        let e = err("[report]\n[report.thresholds]\nflow-weeks = 0\n", &[]);
+        assert!(e.starts_with("rolecall.toml:3:1: flow-weeks = 0 is out of range"), "{e}");
+        let e = err("[report.thresholds]\nred-below = 1.5\namber-below = 0.2\n", &[]);
+        assert_eq!(
+            e,
+            "rolecall.toml:2:1: red-below = 1.5 is above amber-below = 0.2: nothing could be amber"
+        );
+        let e = err("[report.thresholds]\nred-below = nan\n", &[]);
+        assert!(e.contains("red-below = NaN is not a ratio between 0 and 2"), "{e}");
+        let e = err("[report.pdf]\nmargin-mm = 500\n", &[]);
+        assert!(e.starts_with("rolecall.toml:2:1: margin-mm = 500 is out of range"), "{e}");
+        // Set by a variable: the variable is named, not the file (which has no such key).
+        let e = err("timezone = \"UTC\"\n", &[("ROLECALL_GITHUB__CONCURRENCY", "0")]);
+        assert_eq!(
+            e,
+            "environment variable ROLECALL_GITHUB__CONCURRENCY: concurrency = 0 is out of range (1 to 32)"
+        );
+        let e = err("", &[("ROLECALL_REPORT__THRESHOLDS__FORECAST_WEEKS", "3")]);
+        assert!(e.starts_with("environment variable ROLECALL_REPORT__THRESHOLDS__FORECAST_WEEKS: forecast-weeks = 3"), "{e}");
+        // The defaults pass.
+        assert!(Config::from_parts("rolecall.toml", "", &[]).is_ok());
     }
 
     #[test]

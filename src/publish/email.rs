@@ -63,6 +63,10 @@ impl Stamp {
     }
 }
 
+/// Where a key of `[email]` was set, for an error about its value: `Config::at` for
+/// the `email` table (the file's line, or the `ROLECALL_EMAIL__*` variable).
+pub type At<'a> = &'a dyn Fn(&str) -> String;
+
 /// Who the messages come from and go to, resolved from the config and `--to`.
 #[derive(Debug, Clone)]
 pub struct Addresses {
@@ -73,13 +77,14 @@ pub struct Addresses {
 
 impl Addresses {
     /// From `[email]` and the `--to` addresses (added for every role).
-    pub fn resolve(config: &EmailConfig, extra: &[String], origin: &str) -> Result<Addresses> {
+    /// `at` says where a key of `[email]` was set (`Config::at`), for errors.
+    pub fn resolve(config: &EmailConfig, extra: &[String], at: At) -> Result<Addresses> {
         let bad = |key: &str, v: &str, e: &dyn std::fmt::Display| Error::Config {
-            at: format!("{origin}: [email] {key}"),
-            message: format!("`{v}` is not an e-mail address ({e})"),
+            at: at(key),
+            message: format!("{key} = `{v}` is not an e-mail address ({e})"),
         };
         let from = config.from.as_deref().ok_or_else(|| Error::Config {
-            at: format!("{origin}: [email]"),
+            at: at("from"),
             message: "`from` is not set: the sender, e.g. from = \"Status <status@acme.example>\""
                 .into(),
         })?;
@@ -132,18 +137,13 @@ fn word(status: Option<Status>) -> &'static str {
 }
 
 /// Fills a subject template; checked before anything is sent.
-pub fn subject(
-    template: &str,
-    data: &serde_json::Value,
-    key: &str,
-    origin: &str,
-) -> Result<String> {
+pub fn subject(template: &str, data: &serde_json::Value, key: &str, at: At) -> Result<String> {
     let mut hb = handlebars::Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
     let text = hb.render_template(template, data).map_err(|e| Error::Config {
-        at: format!("{origin}: [email] {key}"),
-        message: format!("the template does not render: {e}"),
+        at: at(key),
+        message: format!("{key}: the template does not render: {e}"),
     })?;
     // A header is one line.
     Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -156,7 +156,7 @@ pub fn compose(
     publish: &PublishConfig,
     addresses: &Addresses,
     digest: bool,
-    origin: &str,
+    at: At,
 ) -> Result<Vec<Outgoing>> {
     let d = Digest::of(week);
     let mut out = Vec::new();
@@ -173,7 +173,7 @@ pub fn compose(
             .collect::<Vec<_>>()
             .join(" · ");
         let data = serde_json::json!({ "org": d.org, "week": d.week, "statuses": statuses });
-        let subject = subject(&config.digest_subject, &data, "digest-subject", origin)?;
+        let subject = subject(&config.digest_subject, &data, "digest-subject", at)?;
         let mut attachments = Vec::new();
         for name in ["index.pdf", "product.pdf", "program.pdf", "project.pdf"] {
             if let Some(bytes) = read_pdf(&week.dir, name)? {
@@ -202,7 +202,7 @@ pub fn compose(
             "role": r.role.title(), "org": d.org, "week": d.week,
             "status": word(r.status), "badge": r.status.map_or("", |s| s.badge()),
         });
-        let subject = subject(&config.subject, &data, "subject", origin)?;
+        let subject = subject(&config.subject, &data, "subject", at)?;
         let name = format!("{}.pdf", r.role.as_str());
         let attachments: Vec<_> =
             read_pdf(&week.dir, &name)?.map(|b| (name.clone(), b)).into_iter().collect();
@@ -466,11 +466,11 @@ impl Smtp {
         config: &EmailConfig,
         env_url: Option<String>,
         env_password: Option<String>,
-        origin: &str,
+        at: At,
     ) -> Result<Smtp> {
         let (raw, from) = match (env_url, &config.smtp_url) {
             (Some(u), _) => (u, "ROLECALL_SMTP_URL".to_string()),
-            (None, Some(u)) => (u.clone(), format!("{origin}: [email] smtp-url")),
+            (None, Some(u)) => (u.clone(), at("smtp-url")),
             (None, None) => {
                 return Err(Error::Usage(
                     "no mail server: set ROLECALL_SMTP_URL (smtps://user@smtp.example.com:465) or [email] smtp-url; --dry-run writes the messages as .eml files instead".into(),
@@ -806,7 +806,9 @@ mod tests {
 
     fn smtp(url: &str, tls: EmailTls) -> Result<Smtp> {
         let config = EmailConfig { tls, ..EmailConfig::default() };
-        Smtp::resolve(&config, Some(url.into()), Some("s3cret!pw".into()), "rolecall.toml")
+        Smtp::resolve(&config, Some(url.into()), Some("s3cret!pw".into()), &|k| {
+            format!("rolecall.toml: [email] {k}")
+        })
     }
 
     #[test]

@@ -108,6 +108,24 @@ fn check(url: &str) -> std::result::Result<(), String> {
     http::Uri::try_from(url).map(|_| ()).map_err(|_| "not a valid URL".into())
 }
 
+/// Hides the webhook in a text (an error, a server's answer): the whole URL, and also its
+/// path and the path's last part, which a proxy's error page may echo on their own
+/// (`you posted to /services/T000/B000/XXXX`) — the secret is in them.
+fn hider(url: &str, var: &str) -> impl Fn(String) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.find('/').map_or("", |at| &rest[at..]).trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or("");
+    let mut secrets = vec![url.trim_end_matches('/').to_string()];
+    secrets.extend([path, last].iter().filter(|s| s.len() >= 8).map(|s| s.to_string()));
+    let shown = format!("${var}");
+    move |mut s: String| {
+        for secret in &secrets {
+            s = s.replace(secret.as_str(), &shown);
+        }
+        s
+    }
+}
+
 /// Posts `message` to the webhook at `url`. Slack answers `ok`; a 429 is waited out
 /// (its `Retry-After`, at most a minute) and tried again, twice at most.
 pub fn post(url: &str, message: &Value, var: &str, timeout: Duration) -> Result<()> {
@@ -115,8 +133,7 @@ pub fn post(url: &str, message: &Value, var: &str, timeout: Duration) -> Result<
         .enable_all()
         .build()
         .map_err(|e| Error::Run(format!("cannot start the async runtime: {e}")))?;
-    let secret = url.to_string();
-    let hide = move |s: String| s.replace(&secret, &format!("${var}"));
+    let hide = hider(url, var);
     runtime
         .block_on(async {
             let origin = crate::source::github::client::origin(url)
@@ -195,6 +212,19 @@ pub fn post(url: &str, message: &Value, var: &str, timeout: Duration) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server's answer that echoes the webhook's path (a proxy's error page) does not
+    /// print the secret in it.
+    #[test]
+    fn webhook_secrets_are_hidden_in_answers() {
+        let hide =
+            hider("https://hooks.slack.com/services/T000/B000/SECRETxyz123", "SLACK_WEBHOOK_URL");
+        let said = hide(
+            "answered 500 you posted to /services/T000/B000/SECRETxyz123 (SECRETxyz123) at https://hooks.slack.com/services/T000/B000/SECRETxyz123".into(),
+        );
+        assert!(!said.contains("SECRET"), "{said}");
+        assert!(said.contains("$SLACK_WEBHOOK_URL"), "{said}");
+    }
 
     #[test]
     fn webhook_urls_travel_over_tls_only() {

@@ -224,6 +224,18 @@ fn backfill(
     req: &Request,
     period: Period,
 ) -> Result<(Vec<crate::model::Week>, Vec<crate::model::Week>)> {
+    // Refused before anything is written: a week before the year 1000 names no folder.
+    let earliest = i64::try_from(req.backfill)
+        .ok()
+        .and_then(chrono::Duration::try_weeks)
+        .and_then(|back| period.week.first_day().checked_sub_signed(back))
+        .map(crate::model::Week::of);
+    if earliest.is_none_or(|w| w.year < 1000) {
+        return Err(Error::Usage(format!(
+            "--backfill {} reaches back before the year 1000 from {}: give fewer weeks",
+            req.backfill, period.week
+        )));
+    }
     let (written, kept, bodies, done) =
         backfill_weeks(config, classifier, state, snapshot, req, period);
     for (it, body) in snapshot.items.iter_mut().zip(bodies) {

@@ -146,3 +146,26 @@ fn weeks_at_a_colour_and_forecast_baselines_come_from_the_stored_weeks() {
         .iter()
         .any(|w| w["weeks_held"].as_u64() > Some(1)));
 }
+
+/// A backfill reaching before the year 1000 (a slip of the finger: 100000 weeks) is
+/// refused before anything is written, not half-stored in weeks no folder can name.
+#[test]
+fn a_backfill_before_the_year_1000_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    for (week, n) in
+        [("2026-W48", "100000"), ("1000-W02", "3"), ("2026-W48", "18446744073709551615")]
+    {
+        let (code, _, err) = demo(&out, week, &["--backfill", n]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("--backfill {n} reaches back before the year 1000 from {week}")),
+            "{err}"
+        );
+        assert!(
+            files(&out).keys().all(|f| !f.ends_with(".json") && !f.ends_with(".md")),
+            "{:?}",
+            files(&out).keys()
+        );
+    }
+}

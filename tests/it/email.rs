@@ -339,11 +339,13 @@ fn email_errors_before_anything_is_sent() {
     type Case<'a> = (String, Vec<(&'a str, &'a str)>, bool, &'a str);
     let cases: Vec<Case> = vec![
         (String::new(), vec![], true, "error: rolecall.toml: [email]: `from` is not set: the sender, e.g. from = \"Status <status@acme.example>\"\n"),
-        ("[email]\nfrom = \"not an address\"\n".into(), vec![], true, "error: rolecall.toml: [email] from: `not an address` is not an e-mail address (Invalid input)\n"),
+        ("[email]\nfrom = \"not an address\"\n".into(), vec![], true, "error: rolecall.toml:2:1: from = `not an address` is not an e-mail address (Invalid input)\n"),
         (format!("{from}{to}"), vec![], false, "error: no mail server: set ROLECALL_SMTP_URL (smtps://user@smtp.example.com:465) or [email] smtp-url; --dry-run writes the messages as .eml files instead\n"),
         (format!("{from}{to}"), vec![("ROLECALL_SMTP_URL", "smtp://mail.example?tls=none")], false, "error: ROLECALL_SMTP_URL: plaintext (tls=none) is refused unless the config says [email] tls = \"none\": the password and the reports would cross the network readable\n"),
+        (format!("{from}{to}"), vec![("ROLECALL_EMAIL__FROM", "bogus")], true, "error: environment variable ROLECALL_EMAIL__FROM: from = `bogus` is not an e-mail address (Invalid input)\n"),
+        (format!("{from}[email.to]\nproduct = [\"pm@b.example\", \"nope\"]\n"), vec![], true, "error: rolecall.toml:4:1: to.product = `nope` is not an e-mail address (Invalid input)\n"),
         (from.into(), vec![], true, "error: nobody to send to: add addresses under [email.to] (product = [\"pm@acme.example\"], …) or give --to\n"),
-        (format!("{from}subject = \"{{{{rol}}}} status\"\n{to}"), vec![], true, "error: rolecall.toml: [email] subject: the template does not render: "),
+        (format!("{from}subject = \"{{{{rol}}}} status\"\n{to}"), vec![], true, "error: rolecall.toml:3:1: subject: the template does not render: "),
     ];
     for (text, env, dry_run, want) in &cases {
         std::fs::write(&config, text).expect("written");
@@ -394,7 +396,8 @@ fn golden_eml_files() {
         report_url: Some("https://status.acme.test/{week}/{role}.pdf".into()),
         ..PublishConfig::default()
     };
-    let addresses = Addresses::resolve(&config, &[], "rolecall.toml").expect("addresses");
+    let addresses = Addresses::resolve(&config, &[], &|k| format!("rolecall.toml: [email] {k}"))
+        .expect("addresses");
     let stamp = |kind: &str| Stamp {
         date: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_764_576_000),
         message_id: Some(format!("<2026-W48.{kind}@rolecall.test>")),
@@ -402,8 +405,10 @@ fn golden_eml_files() {
     };
     let mut files = Vec::new();
     for digest in [false, true] {
-        for o in email::compose(&reports, &config, &publish, &addresses, digest, "rolecall.toml")
-            .expect("composed")
+        for o in email::compose(&reports, &config, &publish, &addresses, digest, &|k| {
+            format!("rolecall.toml: [email] {k}")
+        })
+        .expect("composed")
         {
             let kind = o.kind.clone();
             let bytes = email::build(&o, &addresses, &stamp(&kind)).expect("built").formatted();

@@ -106,7 +106,13 @@ impl Settings {
 /// `https://host[:port][/path]` without a trailing slash, or why not.
 fn check_api_url(url: &str) -> std::result::Result<String, String> {
     let trimmed = url.trim().trim_end_matches('/');
-    let shown = super::client::redact_url(trimmed);
+    // Never print a query or fragment: whatever is in them (a token, say) stays unsaid.
+    let shown = match trimmed.find(['?', '#']) {
+        Some(at) => {
+            format!("{}{}…", super::client::redact_url(&trimmed[..at]), &trimmed[at..at + 1])
+        }
+        None => super::client::redact_url(trimmed),
+    };
     let rest = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))
@@ -156,6 +162,15 @@ mod tests {
 
     fn settings(config: &GithubConfig, env: &Env) -> Result<Settings> {
         Settings::resolve(config, env, "rolecall.toml")
+    }
+
+    /// An API URL refused for its query does not print what the query holds.
+    #[test]
+    fn refused_api_urls_do_not_print_their_query() {
+        let why = check_api_url("https://ghe.example.com/api/v3?x=ghp_SECRET123#frag").unwrap_err();
+        assert!(!why.contains("SECRET"), "{why}");
+        assert!(why.contains("`https://ghe.example.com/api/v3?…`"), "{why}");
+        assert!(why.contains("without query or fragment"), "{why}");
     }
 
     #[test]
