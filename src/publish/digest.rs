@@ -37,9 +37,8 @@ impl Digest {
             .index
             .lines()
             .find_map(|l| l.strip_prefix("# "))
-            .map(str::trim)
-            .unwrap_or("Weekly status")
-            .to_string();
+            .map(plain)
+            .unwrap_or_else(|| "Weekly status".into());
         let name = week.week.to_string();
         let org = title
             .split_once(" — ")
@@ -90,8 +89,27 @@ fn index_verdict(index: &str, role: Role) -> Option<String> {
         let cells: Vec<&str> = line.trim().trim_matches('|').split(" | ").map(str::trim).collect();
         let name = cells.first()?;
         let named = name.strip_prefix('[').map_or(*name, |n| n.split(']').next().unwrap_or(n));
-        (cells.len() == 3 && named == role.title()).then(|| cells[2].to_string())
+        (cells.len() == 3 && named == role.title()).then(|| plain(cells[2]))
     })
+}
+
+/// The text a line of the reports' Markdown shows, for a subject or a chat message:
+/// escapes undone (`R\&amp;D \*Ops\*` is `R&D *Ops*`), markup and the zero-width
+/// spaces that keep URLs and addresses from turning into links dropped.
+fn plain(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for event in Parser::new(markdown.trim()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.retain(|c| c != '\u{200B}');
+    out.trim().to_string()
 }
 
 #[cfg(test)]
@@ -104,5 +122,14 @@ mod tests {
         assert_eq!(index_verdict(index, Role::Product).as_deref(), Some("3 shipped."));
         assert_eq!(index_verdict(index, Role::Program).as_deref(), Some("2 blocked."));
         assert_eq!(index_verdict(index, Role::Project), None);
+    }
+
+    /// A title with `&`, `<` or Markdown's characters reaches a subject as written, not
+    /// as the escapes the Markdown carries.
+    #[test]
+    fn titles_lose_their_escapes() {
+        let escaped = crate::render::markdown::escape("R&D's Ops <Team> *Ä* [x] www.acme.example");
+        assert_eq!(plain(&escaped), "R&D's Ops <Team> *Ä* [x] www.acme.example");
+        assert_eq!(plain("[Product](product.md) shipped"), "Product shipped");
     }
 }

@@ -198,6 +198,7 @@ pub fn run(
         files.push(p.path().to_path_buf());
     }
     write::commit_all(pending.into_iter().chain([stored, summary]))?;
+    remove_earlier_reports(&dir, &files);
     lap("reports renamed into place, state saved");
     let statuses = rendered.iter().map(|r| (r.role, r.verdict.status)).collect();
     drop(ctx);
@@ -209,6 +210,30 @@ pub fn run(
         kept_live,
         week_data: Box::new((snapshot, classes, baseline)),
     })
+}
+
+/// A run replaces the week's reports: those an earlier run of the week wrote and this
+/// one did not (a format or a role left out this time) are removed, so that `email` and
+/// `publish`, which send what the week's folder holds, never send last run's PDF beside
+/// this run's verdict. Only the names rolecall writes; a failure to remove one is a
+/// warning (the reports written are complete).
+fn remove_earlier_reports(dir: &Path, written: &[PathBuf]) {
+    for name in ["index", "product", "program", "project"] {
+        for ext in ["md", "json", "pdf"] {
+            let path = dir.join(format!("{name}.{ext}"));
+            let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            if !is_file || written.contains(&path) {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Ok(()) => tracing::info!(
+                    "removed {}: an earlier run's, and this run does not write it",
+                    path.display()
+                ),
+                Err(e) => tracing::warn!("cannot remove {}, an earlier run's: {e}", path.display()),
+            }
+        }
+    }
 }
 
 /// Stores the `req.backfill` weeks before `period`'s, oldest first, each rebuilt from the

@@ -1116,3 +1116,35 @@ fn statuses_in_other_languages_count_in_every_source() {
         items.as_array().unwrap().iter().map(|i| i["state"].as_str().unwrap()).collect();
     assert_eq!(states, ["done", "in-progress"]);
 }
+
+/// A week run again with fewer formats or roles holds only that run's reports: `email`
+/// and `publish` send what the folder holds, and last run's PDF beside this run's
+/// verdict would tell a director two things.
+#[test]
+fn a_week_run_again_holds_only_that_runs_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out").display().to_string();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["report", "--demo", "-o", &out, "--as-of", "2026-11-27"];
+        args.extend_from_slice(extra);
+        let (code, _, err) = common::run(&args);
+        assert_eq!(code, 0, "{err}");
+    };
+    let names = || {
+        let mut v: Vec<String> = std::fs::read_dir(dir.path().join("out/2026-W48"))
+            .expect("week")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        v.sort();
+        v
+    };
+    run(&["--format", "md,json,pdf"]);
+    assert_eq!(names().len(), 11, "{:?}", names());
+    std::fs::write(dir.path().join("out/2026-W48/notes.txt"), "mine")
+        .expect("a file of the user's");
+    run(&["--format", "md"]);
+    assert_eq!(names(), ["index.md", "notes.txt", "product.md", "program.md", "project.md"]);
+    run(&["--format", "md", "--roles", "program"]);
+    assert_eq!(names(), ["index.md", "notes.txt", "program.md"]);
+}
