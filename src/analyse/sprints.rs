@@ -56,16 +56,21 @@ pub struct Sprints {
     pub left_behind_by: Vec<(String, usize)>,
 }
 
-/// `RETAIL Sprint 12` → (`RETAIL Sprint`, 12); a name without a number is its own board.
-fn board_and_number(title: &str) -> (String, Option<u64>) {
-    let start = title.find(|c: char| c.is_ascii_digit());
-    match start {
-        Some(s) => {
-            let digits: String = title[s..].chars().take_while(char::is_ascii_digit).collect();
-            (title[..s].trim().to_string(), digits.parse().ok())
-        }
-        None => (title.trim().to_string(), None),
-    }
+/// `RETAIL Sprint 12` → (`RETAIL Sprint`, [12]); the numbers are every run of digits
+/// from the first (up to four), compared in turn, so `Sprint 26.10` comes after
+/// `Sprint 26.9` and `PI 4 Sprint 1` after `PI 3 Sprint 10`. A name without a number is
+/// its own board.
+fn board_and_number(title: &str) -> (String, Vec<u64>) {
+    let Some(start) = title.find(|c: char| c.is_ascii_digit()) else {
+        return (title.trim().to_string(), Vec::new());
+    };
+    let numbers = title[start..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .take(4)
+        .map(|run| run.parse().unwrap_or(u64::MAX))
+        .collect();
+    (title[..start].trim().to_string(), numbers)
 }
 
 /// The sprints of the items at `idx` (all items when `None`).
@@ -95,7 +100,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // Order within each board by number (then title); the last is the board's current.
     // Sprints items only passed through count too, for what came before which: a sprint
     // whose items all moved on still had them carried over from it.
-    let mut boards: BTreeMap<String, Vec<(Option<u64>, &str)>> = BTreeMap::new();
+    let mut boards: BTreeMap<String, Vec<(Vec<u64>, &str)>> = BTreeMap::new();
     let past = idx.iter().flat_map(|&i| ctx.items[i].past_iterations.iter().map(|p| &**p));
     for title in members.keys().copied().chain(past) {
         let (board, n) = board_and_number(title);
@@ -122,7 +127,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // The board's current sprint: the one whose dates hold today, else its latest.
     let current_of_board = |board: &str| {
         // Of the sprints that hold items now.
-        let list: Vec<&(Option<u64>, &str)> =
+        let list: Vec<&(Vec<u64>, &str)> =
             boards[board].iter().filter(|(_, t)| members.contains_key(t)).collect();
         (list.iter())
             .find(|(_, t)| {
@@ -256,8 +261,12 @@ mod tests {
 
     #[test]
     fn boards_and_numbers() {
-        assert_eq!(board_and_number("RETAIL Sprint 12"), ("RETAIL Sprint".into(), Some(12)));
-        assert_eq!(board_and_number("Sprint 3 — Content & Balancing"), ("Sprint".into(), Some(3)));
-        assert_eq!(board_and_number("Backlog grooming"), ("Backlog grooming".into(), None));
+        assert_eq!(board_and_number("RETAIL Sprint 12"), ("RETAIL Sprint".into(), vec![12]));
+        assert_eq!(board_and_number("Sprint 3 — Content & Balancing"), ("Sprint".into(), vec![3]));
+        assert_eq!(board_and_number("Backlog grooming"), ("Backlog grooming".into(), vec![]));
+        // Every number counts, in turn: 26.10 is after 26.9, PI 4 after PI 3's sprint 10.
+        let order = ["Sprint 26.1", "Sprint 26.2", "Sprint 26.9", "Sprint 26.10", "Sprint 27.1"];
+        assert!(order.windows(2).all(|w| board_and_number(w[0]) < board_and_number(w[1])));
+        assert!(board_and_number("PI 3 Sprint 10") < board_and_number("PI 4 Sprint 1"));
     }
 }

@@ -72,6 +72,10 @@ pub(crate) fn read(shown: &str, path: &Path) -> Result<Export> {
     let got = read_full(&mut file, &mut head).map_err(|e| Error::read(shown, &e))?;
     head.truncate(got);
     let Some(start) = plain_start(&head) else { return whole() };
+    // Excel's `sep=;` line: the table reads it.
+    if head[start..].get(..4).is_some_and(|h| h.eq_ignore_ascii_case(b"sep=")) {
+        return whole();
+    }
     // The head may end inside a character: its valid part is enough for the header.
     let text = match std::str::from_utf8(&head[start..]) {
         Ok(t) => t,

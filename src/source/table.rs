@@ -233,11 +233,22 @@ pub(super) fn delimiter(shown: &str, text: &str, tsv: bool) -> Result<u8> {
     if text.len() > u32::MAX as usize {
         return Err(Error::input(at(), "is larger than 4 GiB; export it in smaller files"));
     }
+    // Counted outside quotes: `"Cost, EUR"` in a semicolon-separated header is a name.
     let first_line = text.lines().next().unwrap_or("");
-    let only = |d: char| first_line.contains(d) && !first_line.contains(',');
-    Ok(if tsv || only('\t') {
+    let (mut quoted, mut seen) = (false, [0usize; 3]);
+    for c in first_line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => seen[0] += 1,
+            '\t' if !quoted => seen[1] += 1,
+            ';' if !quoted => seen[2] += 1,
+            _ => {}
+        }
+    }
+    let only = |d: usize| seen[d] > 0 && seen[0] == 0;
+    Ok(if tsv || only(1) {
         b'\t'
-    } else if only(';') {
+    } else if only(2) {
         // Spreadsheets where the decimal mark is a comma save "CSV" with semicolons.
         b';'
     } else {
@@ -422,6 +433,27 @@ pub(super) fn open_quote(tail: &[u8], delimiter: u8) -> Option<usize> {
 /// text") decoded; other non-UTF-8 text decoded as Windows-1252 when every byte is defined
 /// there, which is what Excel on Windows writes. Binary files are refused.
 pub fn decode(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
+    decode_text(shown, bytes).map(without_sep_line)
+}
+
+/// Excel's "CSV" may begin with a line `sep=;` naming its delimiter. The line is kept,
+/// as the delimiter alone (`;`): a record of empty fields, skipped as blank lines are, so
+/// the delimiter is read off it and line numbers stay those of the file.
+fn without_sep_line(text: Cow<'static, str>) -> Cow<'static, str> {
+    let first = text.lines().next().unwrap_or("");
+    let is_sep = first.len() == 5
+        && first.is_char_boundary(4)
+        && first[..4].eq_ignore_ascii_case("sep=")
+        && matches!(first.as_bytes()[4], b',' | b';' | b'\t' | b'|');
+    if !is_sep {
+        return text;
+    }
+    let mut owned = text.into_owned();
+    owned.replace_range(..4, "");
+    Cow::Owned(owned)
+}
+
+fn decode_text(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
     let at = || Location::file(shown);
     if bytes.is_empty() {
         return Err(Error::input(at(), "file is empty; expected a CSV export with a header row"));
@@ -534,6 +566,20 @@ mod tests {
         let t = Table::parse("x.csv", "Summary;Issue key\nFix it, now;X-1\n", false).unwrap();
         let row = t.rows().next().unwrap();
         assert_eq!((row.get(0), row.get(1)), ("Fix it, now", "X-1"));
+        // A comma inside a quoted name is not a delimiter (German Excel's headers).
+        assert_eq!(d("Summary;Issue key;\"Custom field (Cost, EUR)\";Created\n"), b';');
+        assert_eq!(d("Title\tStatus\t\"Effort (days, est.)\"\n"), b'\t');
+        // Excel's `sep=;` first line names it; the line reads as blank, numbers stay.
+        let text =
+            decode("x.csv", b"sep=;\r\nSummary;Issue key\r\nA;X-1\r\nB;X-2;extra\r\n".to_vec());
+        let text = text.unwrap();
+        assert_eq!(d(&text), b';');
+        let e = Table::parse("x.csv", &text, false).unwrap_err().to_string();
+        assert!(e.starts_with("x.csv:4:"), "{e}");
+        let text = decode("x.csv", b"sep=;\nSummary;Issue key\nA;X-1\n".to_vec()).unwrap();
+        let t = Table::parse("x.csv", &text, false).unwrap();
+        assert_eq!(t.headers, ["Summary", "Issue key"]);
+        assert_eq!(t.rows().next().unwrap().line, 3);
     }
 
     fn parse(text: &str) -> Result<Table> {
