@@ -70,7 +70,10 @@ pub(crate) fn time_taken(items: &[Item], done: &[usize]) -> (bool, Vec<f64>) {
         .filter_map(|&i| {
             let it = &items[i];
             let from = if cycle { it.started } else { it.created }?;
-            Some(days(it.closed? - from))
+            // Closed before it began: a date is wrong (the data quality counts them), and
+            // a 0-day sample would pull the percentiles down.
+            let closed = it.closed.filter(|&c| c >= from)?;
+            Some(days(closed - from))
         })
         .collect();
     (cycle, took)

@@ -847,6 +847,14 @@ impl<'a> Ctx<'a> {
                 plural_items(done_undated, "item")
             ));
         }
+        let backwards = n(&|i| i.closed.zip(i.created).is_some_and(|(c, o)| c < o));
+        if backwards > 0 {
+            out.push(format!(
+                "{} closed before {} created: left out of cycle and lead times. Check the Created and Resolved (or Completed) columns.",
+                plural_items(backwards, "item"),
+                if backwards == 1 { "it was" } else { "they were" }
+            ));
+        }
         if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
             out.push("No item is finished with a date: throughput, cycle time and flow cannot be measured.".into());
         }

@@ -1148,3 +1148,22 @@ fn a_week_run_again_holds_only_that_runs_reports() {
     run(&["--format", "md", "--roles", "program"]);
     assert_eq!(names(), ["index.md", "notes.txt", "program.md"]);
 }
+
+/// An item resolved before it was created (a re-typed date) is not a 0-day sample that
+/// pulls the cycle time down: it is left out, and the data quality says so.
+#[test]
+fn items_closed_before_they_were_created_are_left_out_of_flow() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved\n\
+             A,BK-1,Task,Done,2026-01-10 09:00,2026-01-05 09:00\n\
+             B,BK-2,Task,Done,2026-01-05 09:00,2026-01-15 09:00\n\
+             C,BK-3,Task,Done,2026-01-06 09:00,2026-01-16 09:00\n\
+             D,BK-4,Task,Done,2026-01-07 09:00,2026-01-17 09:00\n\
+             E,BK-5,Task,In Progress,2026-02-01 09:00,\n";
+    let project = jira_report(dir.path(), "bk.csv", s, "2026-02-15", "2026-W07/project.md");
+    assert!(project.contains("Work in progress: **1 item**; 1 older than 85% of what finished in the last 12 weeks took (3 items, lead time: half within 10 days, 85% within 10 days)"), "{project}");
+    assert!(
+        project.contains("1 item closed before it was created: left out of cycle and lead times."),
+        "{project}"
+    );
+}
