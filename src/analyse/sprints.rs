@@ -124,7 +124,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             .find(|i| i.title == title)
             .map_or((None, None), |i| (i.start, i.end))
     };
-    // The board's current sprint: the one whose dates hold today, else its latest.
+    // The board's current sprint: the one whose dates hold today, else its latest begun.
     let current_of_board = |board: &str| {
         // Of the sprints that hold items now.
         let list: Vec<&(Vec<u64>, &str)> =
@@ -134,7 +134,11 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
                 let (s, e) = dates_of(t);
                 s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
             })
-            .or(list.last())
+            // Else its latest that has begun (or has no dates): one planned ahead is not
+            // current yet.
+            .or_else(|| {
+                list.iter().rev().find(|(_, t)| dates_of(t).0.is_none_or(|s| s <= ctx.today))
+            })
             .map(|(_, t)| *t)
     };
     let mut list = Vec::new();

@@ -272,7 +272,20 @@ handlebars_helper!(days_f: |v: Value| match v.as_f64() {
     None => "—".into(),
 });
 handlebars_helper!(concat: |a: str, b: str| format!("{a}{b}"));
-handlebars_helper!(amount: |v: f64| if v.fract() == 0.0 { thousands(v as i64) } else { format!("{v:.1}") });
+handlebars_helper!(amount: |v: f64| amount_text(v));
+// An amount with its unit, singular for one: `1 item`, `2.5 points`.
+handlebars_helper!(amount_of: |v: f64, unit: str| {
+    let unit = if v == 1.0 { unit.strip_suffix('s').unwrap_or(unit) } else { unit };
+    format!("{} {unit}", amount_text(v))
+});
+
+fn amount_text(v: f64) -> String {
+    if v.fract() == 0.0 {
+        thousands(v as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
 handlebars_helper!(signed: |v: i64| if v > 0 { format!("+{v}") } else if v < 0 { format!("−{}", -v) } else { "0".into() });
 handlebars_helper!(date: |v: Value| match v.as_str() {
     Some(s) => s.get(..10).unwrap_or(s).to_string(),
@@ -503,6 +516,7 @@ fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("pct", Box::new(pct));
     hb.register_helper("num", Box::new(num));
     hb.register_helper("amount", Box::new(amount));
+    hb.register_helper("amount_of", Box::new(amount_of));
     hb.register_helper("concat", Box::new(concat));
     hb.register_helper("days_f", Box::new(days_f));
     hb.register_helper("signed", Box::new(signed));

@@ -56,7 +56,8 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut seen = Seen::default();
     let mut items = Vec::with_capacity(table.len());
     let mut milestones: BTreeMap<(String, String), Milestone> = BTreeMap::new();
-    let mut cycles: Vec<crate::model::Iteration> = Vec::new();
+    // Cycles are a team's: (team, cycle), told apart by team.
+    let mut cycles: Vec<(Option<String>, crate::model::Iteration)> = Vec::new();
     for row in table.rows() {
         let row = &row;
         // Every text value loses the formula guard.
@@ -116,8 +117,11 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             .or_else(|| get(c.cycle_number).map(|n| compact_str::format_compact!("Cycle {n}")));
         if let Some(name) = iteration.as_deref() {
             let (start, end) = (dates.date(row, c.cycle_start)?, dates.date(row, c.cycle_end)?);
-            if (start.is_some() || end.is_some()) && !cycles.iter().any(|x| x.title == name) {
-                cycles.push(crate::model::Iteration { title: name.to_string(), start, end });
+            let team = get(c.team);
+            let known = cycles.iter().any(|(t, x)| t.as_deref() == team && x.title == name);
+            if (start.is_some() || end.is_some()) && !known {
+                let cycle = crate::model::Iteration { title: name.to_string(), start, end };
+                cycles.push((team.map(str::to_string), cycle));
             }
         }
         let parent = match get(c.parent) {
@@ -175,10 +179,28 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             fields: rest.fields(row, unguard),
         });
     }
+    // Two teams' "Cycle 3" are two cycles, at their own dates: with more than one team
+    // in cycles, each is named by its team (`Design Cycle 3`).
+    let teams: std::collections::BTreeSet<&str> = (items.iter())
+        .filter(|i| i.iteration.is_some())
+        .filter_map(|i| i.team.as_deref())
+        .collect();
+    if teams.len() > 1 {
+        for item in &mut items {
+            if let (Some(team), Some(cycle)) = (&item.team, &item.iteration) {
+                item.iteration = Some(compact_str::format_compact!("{team} {cycle}"));
+            }
+        }
+        for (team, cycle) in &mut cycles {
+            if let Some(team) = team {
+                cycle.title = format!("{team} {}", cycle.title);
+            }
+        }
+    }
     Ok(Imported {
         items,
         milestones: milestones.into_values().collect(),
-        iterations: cycles,
+        iterations: cycles.into_iter().map(|(_, cycle)| cycle).collect(),
         ..Imported::default()
     })
 }

@@ -101,6 +101,45 @@ fn linear_newer_export_fields() {
     assert_eq!(item(&items, "ENG-2")["iteration"], "Cycle 12");
 }
 
+/// Cycles are a team's: two teams' "Cycle 3" are two cycles at their own dates, each
+/// named by its team, and a cycle planned ahead is not the current one.
+#[test]
+fn linear_cycles_of_two_teams_are_two_cycles() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "ID,Team,Title,Status,Cycle Number,Cycle Name,Cycle Start,Cycle End,Created\n";
+    let row = |id: &str, team: &str, n: &str, start: &str, end: &str| {
+        format!("{id},{team},Work {id},Todo,{n},,{start},{end},2026-01-05\n")
+    };
+    let csv = [
+        head.to_string(),
+        row("ENG-1", "Engineering", "3", "2026-02-02", "2026-02-16"),
+        row("ENG-2", "Engineering", "3", "2026-02-02", "2026-02-16"),
+        row("DES-1", "Design", "3", "2026-03-02", "2026-03-16"),
+    ]
+    .concat();
+    let path = common::write(dir.path(), "teams.csv", csv);
+    let s = format!("linear:{path}");
+    let found = items(&["-s", &s]);
+    assert_eq!(item(&found, "ENG-1")["iteration"], "Engineering Cycle 3");
+    assert_eq!(item(&found, "DES-1")["iteration"], "Design Cycle 3");
+    let args = ["report", "-s", &s, "--as-of", "2026-02-12", "-o", "out", "--format", "md"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let project = std::fs::read_to_string(dir.path().join("out/2026-W07/project.md")).unwrap();
+    assert!(project.contains("| Design Cycle 3 · 2026-03-02 to 2026-03-16 "), "{project}");
+    assert!(
+        project.contains("| Engineering Cycle 3 (current) · 2026-02-02 to 2026-02-16 "),
+        "{project}"
+    );
+    // One team: the cycle keeps its plain name.
+    let one = common::write(
+        dir.path(),
+        "one.csv",
+        [head.to_string(), row("ENG-1", "Engineering", "3", "2026-02-02", "2026-02-16")].concat(),
+    );
+    assert_eq!(item(&items(&["-s", &format!("linear:{one}")]), "ENG-1")["iteration"], "Cycle 3");
+}
+
 #[test]
 fn linear_formula_guard_is_removed() {
     let items = items(&["-s", &spec("linear", "linear/export-2025.csv")]);
