@@ -53,9 +53,13 @@ impl Columns {
         Vec::new()
     }
 
-    /// The first position of the first of `names` present, marked as used.
+    /// The first position of the first of `names` present, marked as used; a repeat of
+    /// that column is left to `Item::fields`, so none of its values is lost.
     pub(crate) fn one(&mut self, names: &[&str]) -> Option<usize> {
-        self.all(names).first().copied()
+        let first =
+            names.iter().find_map(|name| self.by_name.get(&fold(name))?.first().copied())?;
+        self.used[first] = true;
+        Some(first)
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {

@@ -395,6 +395,10 @@ impl Reader<'_> {
         };
         let started = self.date(b, row, start_col, Slot::Started)?.map(|p| p.instant(tz));
         let mut fields = self.rest.fields(row, |v| v);
+        // A numeric parent id no `Issue id` column can turn into a key is kept as written.
+        if let (Some(p), false, None) = (value(row, c.parent), self.need_ids, &parent) {
+            fields.insert(self.headers[c.parent.unwrap_or(0)].as_str(), FieldValue::One(p.into()));
+        }
         if values(row, &c.fix_versions).nth(1).is_some() {
             fields.insert(
                 self.headers[c.fix_versions[0]].as_str(),
@@ -541,8 +545,15 @@ impl Reader<'_> {
                 .filter(|(id, _)| !id.is_empty())
                 .map(|(id, it)| (id.as_str(), format!("jira:{}", it.key).into()))
                 .collect();
+            let parent_header = self.headers[self.c.parent.unwrap_or(0)].as_str();
             for (i, id) in &all.parents {
-                all.items[*i].parent = keys.get(id.as_str()).cloned();
+                match keys.get(id.as_str()) {
+                    Some(key) => all.items[*i].parent = Some(key.clone()),
+                    // Its parent is not in the export: the id is kept as written.
+                    None => {
+                        all.items[*i].fields.insert(parent_header, FieldValue::One(id.to_string()))
+                    }
+                }
             }
         }
         Ok(all.items)

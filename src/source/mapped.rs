@@ -33,7 +33,6 @@ struct Mapped {
     body: Option<usize>,
     status: Option<usize>,
     kind: Option<usize>,
-    labels: Option<usize>,
     assignee: Option<usize>,
     author: Option<usize>,
     created: Option<usize>,
@@ -135,13 +134,14 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
             ),
         ));
     };
+    // Checked to be in the header; its columns are read below, repeats and all.
+    find("labels", m.labels.as_deref())?;
     let c = Mapped {
         key,
         title: find("title", m.title.as_deref())?,
         body: find("body", m.body.as_deref())?,
         status: find("status", m.status.as_deref())?,
         kind: find("type", m.kind.as_deref())?,
-        labels: find("labels", m.labels.as_deref())?,
         assignee: find("assignee", m.assignee.as_deref())?,
         author: find("author", m.author.as_deref())?,
         created: find("created", m.created.as_deref())?,
@@ -158,6 +158,11 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
         url: find("url", m.url.as_deref())?,
         parent: find("parent", m.parent.as_deref())?,
     };
+    // A labels column repeated (as Jira writes `Labels`): every one of them.
+    let label_cols = match m.labels.as_deref() {
+        Some(name) => cols.all(&[name]),
+        None => Vec::new(),
+    };
     let rest = common::Rest::new(table, &cols.unused());
     let dates = match &m.date_format {
         Some(f) => Dates::Format(table, f.clone()),
@@ -169,6 +174,17 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
     };
     let prefix = m.id_prefix.as_deref().unwrap_or("csv");
     let separator = m.label_separator.as_deref().unwrap_or(",");
+    let labels_of = |row: &crate::source::table::Row| -> Vec<Str> {
+        let mut out: Vec<Str> = Vec::new();
+        for &i in &label_cols {
+            for label in common::split(value(row, Some(i)), separator) {
+                if !out.iter().any(|l| l == label) {
+                    out.push(Str::from(label));
+                }
+            }
+        }
+        out
+    };
 
     let mut seen = Seen::default();
     let mut items = Vec::with_capacity(table.len());
@@ -194,10 +210,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
             url: value(row, c.url).map(str::to_string),
             state,
             status: status_raw.into(),
-            labels: common::split(value(row, c.labels), separator)
-                .into_iter()
-                .map(Str::from)
-                .collect(),
+            labels: labels_of(row),
             assignees: value(row, c.assignee).map(Str::from).into_iter().collect(),
             author: value(row, c.author).map(Str::from),
             project: value(row, c.project).map(Str::from),

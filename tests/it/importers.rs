@@ -538,6 +538,25 @@ fn mapped_csv_reads_every_mapped_column() {
     );
 }
 
+/// A repeated column loses nothing: repeated labels columns are all labels (as Jira
+/// writes `Labels`), and a repeat of any other mapped column stays in `fields`.
+#[test]
+fn mapped_csv_repeated_columns_lose_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "t.csv",
+        "Ticket,Subject,Tags,Tags,State,Owner,Owner\nT-1,One,a,\"b, a\",Open,Ann,Bob\n",
+    );
+    let config = "[[source]]\nspec = \"csv:t.csv\"\nkey = \"Ticket\"\ntitle = \"Subject\"\nlabels = \"Tags\"\nstatus = \"State\"\nassignee = \"Owner\"\n";
+    write(dir.path(), "rolecall.toml", config);
+    let items = items_in(dir.path(), &["-s", "csv:t.csv"]);
+    let t1 = item(&items, "T-1");
+    assert_eq!(strings(&t1["labels"]), ["a", "b"]);
+    assert_eq!(strings(&t1["assignees"]), ["Ann"]);
+    assert_eq!(t1["fields"]["Owner"], "Bob");
+}
+
 #[test]
 fn mapped_csv_defaults_without_id_prefix_or_date_format() {
     let dir = mapped_dir(|t| {

@@ -689,3 +689,23 @@ fn a_quote_inside_an_unquoted_value_is_a_plain_character() {
     assert_eq!(item(&items, "IT-1")["title"], "Buy 27\" monitor");
     assert_eq!(item(&items, "IT-2")["title"], "Buy 24\" monitor");
 }
+
+/// A numeric `Parent` id whose issue is not in the export (or with no `Issue id` column
+/// to turn ids into keys) is kept as written in `fields`, not dropped.
+#[test]
+fn numeric_parents_not_in_the_export_are_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let with_ids = "Summary,Issue key,Issue id,Issue Type,Status,Parent\n\
+                    Epic,P-1,10001,Epic,To Do,\n\
+                    Child,P-2,10002,Story,To Do,99999\n\
+                    Other,P-3,10003,Story,To Do,10001\n";
+    write(dir.path(), "ids.csv", with_ids);
+    let found = items_in(dir.path(), &["-s", "jira:ids.csv"]);
+    assert_eq!(item(&found, "P-2")["parent"], Value::Null);
+    assert_eq!(item(&found, "P-2")["fields"]["Parent"], "99999");
+    assert_eq!(item(&found, "P-3")["parent"], "jira:P-1");
+    assert_eq!(item(&found, "P-3")["fields"].get("Parent"), None);
+    write(dir.path(), "no-ids.csv", "Summary,Issue key,Status,Parent\nChild,P-2,To Do,10001\n");
+    let found = items_in(dir.path(), &["-s", "jira:no-ids.csv"]);
+    assert_eq!(item(&found, "P-2")["fields"]["Parent"], "10001");
+}
