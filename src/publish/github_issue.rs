@@ -166,6 +166,8 @@ pub struct Outcome {
     pub number: u64,
     pub url: String,
     pub created: bool,
+    /// The issue's title or body was written (it had changed).
+    pub issue_updated: bool,
     pub comments_added: usize,
     pub comments_updated: usize,
     pub comments_unchanged: usize,
@@ -187,6 +189,18 @@ impl Outcome {
                 what.push(format!("{n} comment{} {verb}", if n == 1 { "" } else { "s" }));
             }
         }
+        let changed = self.created
+            || self.issue_updated
+            || self.comments_added + self.comments_updated + self.comments_removed > 0;
+        if !changed {
+            let n = self.comments_unchanged;
+            return format!(
+                "{repo}#{} was up to date ({n} comment{} unchanged): {}",
+                self.number,
+                if n == 1 { "" } else { "s" },
+                self.url
+            );
+        }
         format!(
             "{} {repo}#{} ({}): {}",
             if self.created { "created" } else { "updated" },
@@ -196,6 +210,9 @@ impl Outcome {
         )
     }
 }
+
+/// The login GitHub Actions' `GITHUB_TOKEN` writes as.
+const ACTIONS_BOT: &str = "github-actions[bot]";
 
 #[derive(Debug, Deserialize)]
 struct User {
@@ -282,6 +299,7 @@ impl Publisher<'_> {
                     let url = self.api(&format!("/issues/{}", issue.number));
                     let body = json!({ "title": self.plan.title, "body": first.body });
                     self.send::<Issue>(Method::PATCH, &url, &body).await?;
+                    outcome.issue_updated = true;
                 }
                 issue
             }
@@ -414,6 +432,11 @@ impl Publisher<'_> {
 
     /// The issue's comments rolecall wrote for this week, by part; only those by the
     /// issue's author, so nobody else's comment is ever edited or removed.
+    /// The comments of an earlier run for this week, by part. Only comments written by
+    /// rolecall's token count, so another person's comment carrying the marker is never
+    /// edited nor deleted: the issue's author, GitHub Actions' bot (a weekly job that
+    /// took over from a first run by hand), and — asked of `/user` only when another
+    /// author's comment has the marker — whoever this token is.
     async fn comments(
         &self,
         number: u64,
@@ -422,16 +445,36 @@ impl Publisher<'_> {
         let url = self.api(&format!("/issues/{number}/comments?per_page=100"));
         let all: Vec<Comment> =
             list(self.client, &url).await.map_err(|e| self.error("GET", &url, e))?;
+        let login = |c: &Comment| c.user.as_ref().and_then(|u| u.login.clone());
+        let marked: Vec<(String, Comment)> = all
+            .into_iter()
+            .filter_map(|c| {
+                let id = c.body.as_deref().and_then(|b| part_of(b, self.week))?.to_string();
+                (id != "index").then_some((id, c))
+            })
+            .collect();
+        let trusted =
+            |who: Option<&str>| author.is_none() || who == author || who == Some(ACTIONS_BOT);
+        let mut me = None;
+        if marked.iter().any(|(_, c)| !trusted(login(c).as_deref())) {
+            me = self.whoami().await;
+        }
         let mut out = BTreeMap::new();
-        for c in all {
-            let by_author =
-                author.is_none() || c.user.as_ref().and_then(|u| u.login.as_deref()) == author;
-            let Some(id) = c.body.as_deref().and_then(|b| part_of(b, self.week)) else { continue };
-            if by_author && id != "index" {
-                out.entry(id.to_string()).or_insert(c);
+        for (id, c) in marked {
+            let who = login(&c);
+            if trusted(who.as_deref()) || (me.is_some() && who == me) {
+                out.entry(id).or_insert(c);
             }
         }
         Ok(out)
+    }
+
+    /// The login of the token's user; `None` when the token cannot say (an Actions
+    /// token is refused `/user`).
+    async fn whoami(&self) -> Option<String> {
+        let url = self.client.url("/user");
+        let user = self.client.get::<User>(&url).await.ok()?;
+        user.data.login
     }
 
     fn client_retries(&self) -> u32 {

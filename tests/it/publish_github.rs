@@ -232,7 +232,7 @@ async fn creates_the_weeks_issue_then_updates_it_in_place() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         stdout,
-        "published 2026-W48: updated acme/status#1 (3 comments unchanged): https://github.test/acme/status/issues/1\n"
+        "published 2026-W48: acme/status#1 was up to date (3 comments unchanged): https://github.test/acme/status/issues/1\n"
     );
     assert!(w.state().writes.is_empty(), "{:?}", w.state().writes);
 
@@ -265,6 +265,21 @@ async fn creates_the_weeks_issue_then_updates_it_in_place() {
 }
 
 /// GitHub Enterprise Server: the same issue under `/api/v3`, from `GITHUB_API_URL`.
+/// The week's issue was first published by hand (a person's token: the issue is theirs)
+/// and the weekly job now runs with Actions' token: its comments, written by
+/// `github-actions[bot]`, are found and kept, not written again beside themselves.
+#[tokio::test]
+async fn a_weekly_job_taking_over_from_a_first_run_by_hand_finds_its_comments() {
+    let w = World::new().await;
+    let (code, _, err) = w.publish(&[]);
+    assert_eq!(code, 0, "{err}");
+    w.state().issues[0]["user"] = json!({"login": "ana"});
+    let (code, stdout, err) = w.publish(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("acme/status#1 was up to date (3 comments unchanged)"), "{stdout}");
+    assert_eq!(w.state().comments.len(), 3);
+}
+
 #[tokio::test]
 async fn publishes_to_github_enterprise_server() {
     let w = World::at(Fake::with_prefix("/api/v3").await).await;
