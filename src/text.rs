@@ -17,6 +17,17 @@ pub(crate) fn nearest<'a>(
         .map(|(_, c)| c)
 }
 
+/// Text for a terminal or a spreadsheet: control characters (a NUL, an escape sequence)
+/// and bidirectional controls (U+202E makes a title read backwards) left out.
+pub(crate) fn printable(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            !c.is_control()
+                && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
 /// A source spec with its path cut to the file's name (`jira:/home/me/acme.csv` →
 /// `jira:acme.csv`), for documents that leave the machine.
 pub(crate) fn spec_file_name(spec: &str) -> String {
@@ -169,6 +180,11 @@ pub(crate) fn prefix_chars(s: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn printable_text_drops_controls() {
+        assert_eq!(super::printable("a\u{202E}fdp.exe\u{1b}[31m\0b"), "afdp.exe[31mb");
+    }
+
     #[test]
     fn specs_lose_their_folders() {
         use super::spec_file_name;

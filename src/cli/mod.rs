@@ -287,7 +287,9 @@ impl From<AlgorithmArg> for crate::classify::corpus::Algorithm {
 
 #[derive(Debug, Args)]
 pub struct SourceArgs {
-    /// A source: jira:PATH, csv:PATH, snapshot:PATH (repeatable) [default: the config's sources]
+    /// A source: github:OWNER/REPO, github:OWNER, jira:PATH, linear:PATH, asana:PATH,
+    /// github-projects:PATH, csv:PATH, snapshot:PATH (repeatable) [default: the config's
+    /// sources]
     #[arg(short, long = "source", value_name = "SOURCE")]
     pub sources: Vec<String>,
 
@@ -694,9 +696,7 @@ fn to_label(
         // exports use (a leading `'`); the title is only there to read.
         // Control and direction characters (a NUL a title carried made the filled-in
         // file unreadable as text) are left out: the title is only there to read.
-        let shown: String = (item.title.chars())
-            .filter(|&c| !c.is_control() && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-            .collect();
+        let shown = crate::text::printable(&item.title);
         let title =
             if shown.starts_with(['=', '+', '-', '@']) { format!("'{shown}") } else { shown };
         let row = [&item.key, "", guess.as_str(), second.as_str(), &lead, &title, &item.source];

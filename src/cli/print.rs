@@ -13,7 +13,7 @@ pub(super) fn items_table(items: &[Item]) -> String {
                 i.key.to_string(),
                 i.kind.to_string(),
                 i.state.as_str().to_string(),
-                truncate(&i.title, 60),
+                truncate(&crate::text::printable(&i.title), 60),
                 i.milestone.as_deref().map(|m| truncate(m, 24)).unwrap_or_default(),
                 i.labels.join(","),
             ]
@@ -48,7 +48,7 @@ pub(super) fn classify_table(items: &[Item], classes: &[Classification]) -> Stri
                     num(c.scores.program),
                     num(c.scores.project)
                 ),
-                truncate(&i.title, 56),
+                truncate(&crate::text::printable(&i.title), 56),
                 top,
             ]
         })
@@ -82,7 +82,7 @@ fn num(v: f64) -> String {
 
 /// Why an item got its concern, rule by rule.
 pub(super) fn explain(item: &Item, c: &Classification) -> String {
-    let mut s = format!("{}  {}\n", item.key, item.title);
+    let mut s = format!("{}  {}\n", item.key, crate::text::printable(&item.title));
     let mut facts = vec![format!("kind {}", item.kind), format!("state {}", item.state.as_str())];
     if !item.labels.is_empty() {
         facts.push(format!("labels {}", item.labels.join(", ")));

@@ -236,6 +236,19 @@ impl Config {
                 ),
             );
         }
+        for m in &self.milestones {
+            if let (Some(start), Some(due)) = (m.start, m.due) {
+                if start.0 > due.0 {
+                    return Err(Error::Config {
+                        at: format!("{}: [[milestone]] `{}`", self.origin, m.title),
+                        message: format!(
+                            "start = {} is after due = {}: the time gone could not be measured",
+                            start.0, due.0
+                        ),
+                    });
+                }
+            }
+        }
         let margin = self.report.pdf.margin_mm;
         if !(0.0..=50.0).contains(&margin) {
             return bad(
@@ -440,6 +453,11 @@ mod tests {
         );
         let e = err("", &[("ROLECALL_REPORT__THRESHOLDS__FORECAST_WEEKS", "3")]);
         assert!(e.starts_with("environment variable ROLECALL_REPORT__THRESHOLDS__FORECAST_WEEKS: forecast-weeks = 3"), "{e}");
+        let e = err("[[milestone]]\ntitle = \"R1\"\nstart = 2026-03-01\ndue = 2026-02-01\n", &[]);
+        assert_eq!(
+            e,
+            "rolecall.toml: [[milestone]] `R1`: start = 2026-03-01 is after due = 2026-02-01: the time gone could not be measured"
+        );
         // The defaults pass.
         assert!(Config::from_parts("rolecall.toml", "", &[]).is_ok());
     }

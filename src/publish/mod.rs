@@ -78,7 +78,7 @@ impl WeekReports {
         };
         let dir = out.join(week.to_string());
         let index = read_md(&dir, "index.md")?.ok_or_else(|| {
-            Error::Run(format!(
+            Error::Usage(format!(
                 "{} has no index.md: run `rolecall report --week {week} -o {}` first",
                 dir.display(),
                 out.display()
@@ -113,7 +113,7 @@ pub fn week_of(choice: Option<WeekChoice>, now: chrono::NaiveDate) -> Option<Wee
 /// The newest `YYYY-Www` folder in `out` that holds an `index.md`.
 fn newest_week(out: &Path) -> Result<Week> {
     let entries = std::fs::read_dir(out).map_err(|e| {
-        Error::Run(format!(
+        Error::Usage(format!(
             "cannot read {}: {e}; run `rolecall report -o {}` first",
             out.display(),
             out.display()
@@ -125,7 +125,7 @@ fn newest_week(out: &Path) -> Result<Week> {
         .filter(|w| out.join(w.to_string()).join("index.md").is_file())
         .max()
         .ok_or_else(|| {
-            Error::Run(format!(
+            Error::Usage(format!(
                 "{} holds no week's reports: run `rolecall report -o {}` first",
                 out.display(),
                 out.display()

@@ -184,10 +184,12 @@ pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) 
     for spec in specs {
         let (infos, imported) = load_one(spec, config)?;
         tracing::info!(
-            "{}: {} items, {} milestones ({})",
+            "{}: {} item{}, {} milestone{} ({})",
             spec.raw,
             imported.items.len(),
+            if imported.items.len() == 1 { "" } else { "s" },
             imported.milestones.len(),
+            if imported.milestones.len() == 1 { "" } else { "s" },
             infos.iter().map(|i| i.format.as_str()).collect::<Vec<_>>().join(", ")
         );
         for it in imported.iterations {

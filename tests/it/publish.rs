@@ -79,7 +79,7 @@ fn publish_errors_say_what_to_do() {
     let cases: &[(&[&str], i32, String)] = &[
         (
             &["publish", "--to", "step-summary", "-o", &empty],
-            1,
+            2,
             format!("error: {empty} holds no week's reports: run `rolecall report -o {empty}` first\n"),
         ),
         (
@@ -89,7 +89,7 @@ fn publish_errors_say_what_to_do() {
         ),
         (
             &["publish", "--to", "step-summary", "-o", &empty, "--week", "2026-W47"],
-            1,
+            2,
             format!(
                 "error: {empty}/2026-W47 has no index.md: run `rolecall report --week 2026-W47 -o {empty}` first\n"
             ),
