@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{is_high_priority, Blocker, Ctx, ItemRef, Meta, MilestoneProgress, Note, Verdict};
@@ -71,6 +71,14 @@ pub struct Blocked<'a> {
     /// upper bound from the items' creation.
     pub since: Option<NaiveDate>,
     pub cross_team: bool,
+    /// Like `days`, for the wait on another team alone (the blockers from other teams
+    /// come first in `blockers`).
+    #[serde(skip)]
+    pub cross_team_days: i64,
+    /// Neither item has a creation date and no stored week saw it blocked: how long it
+    /// has been blocked is unknown (`days` is then 0).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undated: bool,
     /// Blocked by its status (`Blocked`, `On hold`…) rather than by a link: the status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_status: Option<String>,
@@ -196,8 +204,8 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         let team_blocked: Vec<&Blocked> = blocked.iter().filter(|b| b.item.team == *team).collect();
         if let Some(long) = team_blocked
             .iter()
-            .filter(|b| b.cross_team && b.days > t.blocker_days)
-            .max_by_key(|b| b.days)
+            .filter(|b| b.cross_team && b.cross_team_days > t.blocker_days)
+            .max_by_key(|b| b.cross_team_days)
         {
             if status < Status::Amber {
                 status = Status::Amber;
@@ -206,7 +214,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
                     long.item.key(),
                     long.blockers.first().map_or("?", |b| b.key.as_str()),
                     long.blockers.first().map_or("?", |b| b.team.as_str()),
-                    long.days
+                    long.cross_team_days
                 );
             }
         }
@@ -290,7 +298,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             d.owner.as_ref().map(|o| format!(", with {o}")).unwrap_or_default()
         ));
     }
-    for b in blocked.iter().filter(|b| b.cross_team && b.days > t.blocker_days) {
+    for b in blocked.iter().filter(|b| b.cross_team && b.cross_team_days > t.blocker_days) {
         let by = b.blockers.first();
         asks.push(format!(
             "Unblock {} ({}): waiting on {} from {} for up to {} days.",
@@ -298,7 +306,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             b.item.team,
             by.map_or("?", |x| x.key.as_str()),
             by.map_or("?", |x| x.team.as_str()),
-            b.days
+            b.cross_team_days
         ));
     }
 
@@ -480,14 +488,29 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
             continue;
         }
         let mut refs = Vec::new();
-        let mut latest = ctx.items[i].created;
+        // Each link can exist at most since the later of its two items was created; the
+        // item is blocked at most since the earliest of those, and across teams since the
+        // earliest of those to another team.
+        let created = ctx.items[i].created;
+        let (mut earliest, mut earliest_cross) = (None, None);
+        let mut note = |bound: Option<DateTime<Utc>>, across: bool| {
+            let earlier = |a: Option<DateTime<Utc>>| match (a, bound) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            earliest = earlier(earliest);
+            if across {
+                earliest_cross = earlier(earliest_cross);
+            }
+        };
         let mut cross = false;
         for b in blockers {
             match b {
                 Blocker::Known(k) => {
                     let other = &ctx.items[k];
-                    latest = latest.max(other.created);
-                    cross |= ctx.teams[k] != ctx.teams[i];
+                    let across = ctx.teams[k] != ctx.teams[i];
+                    note(created.max(other.created), across);
+                    cross |= across;
                     refs.push(BlockerRef {
                         key: other.key.to_string(),
                         title: other.title.to_string(),
@@ -497,6 +520,7 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
                     });
                 }
                 Blocker::Unknown(id) => {
+                    note(created, true);
                     cross = true;
                     let key = id.split_once(':').map_or(id.as_str(), |(_, k)| k).to_string();
                     refs.push(BlockerRef {
@@ -511,16 +535,28 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
         }
         // Since it was first seen blocked when a stored week tells; else at most since the
         // later of the two items was created (trackers do not export when a link was made).
-        let (days, since) = match ctx.blocked_since[i] {
-            Some(d) => ((ctx.today - d).num_days().max(0), ctx.blocked_seen[i].then_some(d)),
-            None => (latest.map_or(0, |c| (ctx.input.period.as_of - c).num_days().max(0)), None),
+        let up_to = |from: Option<DateTime<Utc>>| {
+            from.or(created).map_or(0, |c| (ctx.input.period.as_of - c).num_days().max(0))
         };
+        let (days, since, cross_team_days) = match ctx.blocked_since[i] {
+            Some(d) => {
+                let days = (ctx.today - d).num_days().max(0);
+                (days, ctx.blocked_seen[i].then_some(d), days)
+            }
+            None => (up_to(earliest), None, up_to(earliest_cross)),
+        };
+        let undated = ctx.blocked_since[i].is_none() && earliest.or(created).is_none();
+        // Who is waited on in another team first: that is whom an ask names.
+        let own = ctx.teams[i].as_str();
+        refs.sort_by_key(|r| r.team == own);
         out.push(Blocked {
             item: ctx.item_ref(i),
             blockers: refs,
             days,
             since,
             cross_team: cross,
+            cross_team_days,
+            undated,
             by_status: by_status.then(|| ctx.items[i].status.to_string()),
         });
     }

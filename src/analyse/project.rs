@@ -324,7 +324,10 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
         );
         (status, headline)
     };
-    if let Some(&first) = overdue.first() {
+    // The list is in the order a reader acts on (newly overdue first); the oldest is
+    // the earliest due, then the first key.
+    let oldest = overdue.iter().min_by_key(|&&i| (ctx.items[i].due, &ctx.items[i].key));
+    if let Some(&first) = oldest {
         let it = &ctx.items[first];
         reasons.push(format!(
             "Oldest overdue: {} (due {}).",

@@ -721,6 +721,9 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
     let closing = |it: &crate::model::Item| {
         it.kind == "pull-request" && it.links.iter().any(|l| l.kind == link_kind::CLOSES)
     };
+    if snapshot.items.iter().any(closing) {
+        follow_pull_requests(&mut snapshot.items);
+    }
     let ids: std::collections::HashSet<&str> = if snapshot.items.iter().any(closing) {
         snapshot.items.iter().map(|i| i.id.as_str()).collect()
     } else {
@@ -767,6 +770,39 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
     snapshot
 }
 
+/// A pull request that closes an issue is counted with it (and left out of the counts
+/// itself): the issue takes what the pull request says of the work. An open one means
+/// the issue is in progress, since the pull request was opened; a pull request's
+/// milestone is the issue's when the issue has none (a merged PR filed under a release
+/// counted towards it; the issue it closed would not).
+fn follow_pull_requests(items: &mut [crate::model::Item]) {
+    use crate::model::State;
+    let index: std::collections::HashMap<&str, usize> =
+        items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
+    let mut updates = Vec::new();
+    for pr in items.iter().filter(|it| it.kind == "pull-request") {
+        for link in pr.links.iter().filter(|l| l.kind == link_kind::CLOSES) {
+            if let Some(&target) = index.get(link.target.as_str()) {
+                let open = pr.state == State::InProgress;
+                updates.push((target, open, pr.started.or(pr.created), pr.milestone.clone()));
+            }
+        }
+    }
+    for (target, open, started, milestone) in updates {
+        let issue = &mut items[target];
+        if issue.kind == "pull-request" {
+            continue;
+        }
+        if open && issue.state == State::Open {
+            issue.state = State::InProgress;
+            issue.started = issue.started.min(started).or(started);
+        }
+        if issue.milestone.is_none() {
+            issue.milestone = milestone;
+        }
+    }
+}
+
 /// The statuses `report` stored for `week` in the state folder `state_dir`, if any.
 pub fn stored_summary(state_dir: &Path, week: crate::model::Week) -> Result<Option<WeekSummary>> {
     state::State::new(state_dir).summary(week)
@@ -777,5 +813,58 @@ pub fn default_state_dir(out: &Path, config: &Config) -> PathBuf {
     match &config.report.state_dir {
         Some(d) => PathBuf::from(d),
         None => out.join(".rolecall"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Item, Link, State};
+
+    /// A pull request that closes an issue is counted with it: an open one makes the
+    /// issue in progress since it was opened, and its milestone becomes the issue's.
+    #[test]
+    fn pull_requests_speak_for_the_issues_they_close() {
+        let at = |d: &str| Some(format!("{d}T09:00:00Z").parse().expect("instant"));
+        let issue = |n: &str| Item {
+            id: format!("github:acme/web#{n}").into(),
+            kind: "issue".into(),
+            state: State::Open,
+            created: at("2026-01-05"),
+            ..Item::default()
+        };
+        let pr = |n: &str, closes: &str, state: State, milestone: Option<&str>| Item {
+            id: format!("github:acme/web#{n}").into(),
+            kind: "pull-request".into(),
+            state,
+            created: at("2026-02-02"),
+            started: at("2026-02-02"),
+            milestone: milestone.map(Into::into),
+            links: vec![Link {
+                kind: link_kind::CLOSES.into(),
+                target: format!("github:acme/web#{closes}").into(),
+            }],
+            ..Item::default()
+        };
+        let mut snapshot = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+        snapshot.items = vec![
+            issue("1"),
+            issue("2"),
+            pr("3", "1", State::InProgress, Some("v1.0")),
+            pr("4", "2", State::Done, Some("v1.0")),
+        ];
+        let kept = scope(snapshot, &Config::default());
+        let ids: Vec<&str> = kept.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["github:acme/web#1", "github:acme/web#2"]);
+        let (one, two) = (&kept.items[0], &kept.items[1]);
+        assert_eq!(
+            (one.state, one.started, one.milestone.as_deref()),
+            (State::InProgress, at("2026-02-02"), Some("v1.0"))
+        );
+        // Merged: the issue is closed by GitHub itself; it takes the release it went into.
+        assert_eq!(
+            (two.state, two.started, two.milestone.as_deref()),
+            (State::Open, None, Some("v1.0"))
+        );
     }
 }

@@ -70,6 +70,16 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let repository = cols.one(&["Repository"]);
     let iteration = cols.one(&["Iteration"]);
     let parent = cols.one(&["Parent issue"]);
+    // The fields a project commonly adds, named as GitHub's templates and the live
+    // `github-project:` source name them: a date like a due date, a start date, a
+    // number like an estimate, a priority, a team.
+    let due = cols.one(&["Target date", "Due date", "Due", "End date", "Deadline"]);
+    let start = cols.one(&["Start date"]);
+    let estimate = cols.one(&["Estimate", "Story points", "Points"]);
+    let priority = cols.one(&["Priority"]);
+    let team = cols.one(&["Team"]);
+    let date_cols: Vec<usize> = [due, start].into_iter().flatten().collect();
+    let dates = super::datecols::DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
     let rest = common::Rest::new(table, &cols.unused());
     let stem = Path::new(&table.path)
         .file_stem()
@@ -107,6 +117,11 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             return Err(Error::input(at(table, row, title), "title is empty"));
         }
         let status_raw = value(row, status_col).unwrap_or("");
+        // An estimate that is not a number (a T-shirt size) stays in `fields`.
+        let points = value(row, estimate).map(|v| (v, common::parse_number(v)));
+        if let (Some((v, None)), Some(col)) = (points, estimate) {
+            fields.insert(table.headers[col].clone(), crate::model::FieldValue::One(v.to_string()));
+        }
         let parent_id = match value(row, parent) {
             Some(p) => match github_ref(p) {
                 Some(id) => Some(id),
@@ -139,6 +154,11 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             milestone: value(row, milestone).map(Str::from),
             iteration: value(row, iteration).map(Str::from),
             parent: parent_id.map(Str::from),
+            due: dates.date(row, due)?,
+            started: dates.instant(row, start)?,
+            estimate: points.and_then(|(_, n)| n),
+            priority: value(row, priority).map(Str::from),
+            team: value(row, team).map(Str::from),
             fields,
             ..Item::default()
         });

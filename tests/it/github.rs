@@ -82,7 +82,8 @@ async fn maps_issues_pull_requests_and_milestones() {
     assert_eq!(field(pr, "merged_at"), Some("2026-11-26T11:00:00Z"));
     assert!(pr.closed.is_some());
 
-    // A pull request closed without merging is cancelled; a draft stays open.
+    // A pull request closed without merging is cancelled; an open one, a draft too, is
+    // work under way since it was opened.
     let unmerged = item(items, "acme/widgets#6");
     assert_eq!(
         (unmerged.state, unmerged.status.as_str()),
@@ -90,7 +91,9 @@ async fn maps_issues_pull_requests_and_milestones() {
     );
     assert_eq!(unmerged.links.len(), 1);
     let draft = item(items, "acme/widgets#3");
-    assert_eq!((draft.state, draft.status.as_str()), (State::Open, "open (draft)"));
+    assert_eq!((draft.state, draft.status.as_str()), (State::InProgress, "open (draft)"));
+    assert_eq!(draft.started, draft.created);
+    assert!(draft.started.is_some());
     assert_eq!(field(draft, "draft"), Some("true"));
     assert!(draft.links.is_empty(), "\"Part of #5\" closes nothing");
 

@@ -140,6 +140,26 @@ fn linear_cycles_of_two_teams_are_two_cycles() {
     assert_eq!(item(&items(&["-s", &format!("linear:{one}")]), "ENG-1")["iteration"], "Cycle 3");
 }
 
+/// A view's `Target date` is the due date (overdue work is overdue), `Start date` the
+/// start, a numeric `Estimate` the estimate; a T-shirt size stays in `fields`.
+#[test]
+fn github_projects_dates_and_estimates_are_mapped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\tTarget date\tStart date\tEstimate\tTeam\n\
+               A\thttps://github.com/acme/api/issues/1\tIn Progress\t2026-11-20\t2026-11-02\t5\tPayments\n\
+               B\thttps://github.com/acme/api/issues/2\tTodo\t\t\tM\t\n";
+    let path = common::write(dir.path(), "view.tsv", tsv);
+    let found = items(&["-s", &format!("github-projects:{path}")]);
+    let a = item(&found, "acme/api#1");
+    assert_eq!(
+        (a["due"].as_str(), a["started"].as_str()),
+        (Some("2026-11-20"), Some("2026-11-02T00:00:00Z"))
+    );
+    assert_eq!((a["estimate"].as_f64(), a["team"].as_str()), (Some(5.0), Some("Payments")));
+    let b = item(&found, "acme/api#2");
+    assert_eq!((b["estimate"].clone(), b["fields"]["Estimate"].as_str()), (Value::Null, Some("M")));
+}
+
 #[test]
 fn linear_formula_guard_is_removed() {
     let items = items(&["-s", &spec("linear", "linear/export-2025.csv")]);
@@ -416,9 +436,9 @@ fn github_projects_items_get_github_ids() {
     assert_eq!(i["milestone"], "v2.0");
     assert_eq!(i["iteration"], "Iteration 4");
     assert_eq!(i["project"], "acme/web");
-    // Custom fields are kept under their names.
-    assert_eq!(i["fields"]["Priority"], "P1");
-    assert_eq!(i["fields"]["Estimate"], "5");
+    // The fields a project commonly adds are mapped, as the live source maps them.
+    assert_eq!(i["priority"], "P1");
+    assert_eq!(i["estimate"], 5.0);
     let pr = item(&items, "acme/web#15");
     assert_eq!(pr["id"], "github:acme/web#15");
     assert_eq!(pr["kind"], "pull-request");

@@ -1167,3 +1167,31 @@ fn items_closed_before_they_were_created_are_left_out_of_flow() {
         "{project}"
     );
 }
+
+/// An item waiting on its own team and on another: the leadership ask names the other
+/// team's blocker and how long that wait can have lasted, not the first link's.
+#[test]
+fn a_cross_team_ask_names_the_other_teams_blocker() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Custom field (Team),Inward issue link (Blocks),Inward issue link (Blocks)\n\
+             Checkout API,CT-1,Task,In Progress,2026-01-20 09:00,Web,CT-2,CT-3\n\
+             Session store,CT-2,Task,In Progress,2026-01-01 09:00,Web,,\n\
+             Payment gateway,CT-3,Task,In Progress,2026-01-25 09:00,Payments,,\n";
+    let program = jira_report(dir.path(), "ct.csv", s, "2026-02-15", "2026-W07/program.md");
+    assert!(
+        program.contains("Unblock CT-1 (Web): waiting on CT-3 from Payments for up to 21 days."),
+        "{program}"
+    );
+}
+
+/// "Oldest overdue" is the earliest due, whatever order the overdue list is in (newly
+/// overdue first).
+#[test]
+fn the_oldest_overdue_is_the_earliest_due() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Due Date\n\
+             New late,OD-1,Task,To Do,2026-01-05 09:00,2026-02-12\n\
+             Long late,OD-2,Task,To Do,2026-01-05 09:00,2026-01-20\n";
+    let project = jira_report(dir.path(), "od.csv", s, "2026-02-15", "2026-W07/project.md");
+    assert!(project.contains("Oldest overdue: OD-2 (due 2026-01-20)."), "{project}");
+}

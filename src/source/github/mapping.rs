@@ -35,7 +35,11 @@ pub(super) fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<
             }
         }
     };
-    let state = ctx.status_maps().iter().find_map(|m| m.get(&status)).unwrap_or(if open {
+    // An open pull request is work under way (a draft too): its code is being written
+    // or reviewed.
+    let state = ctx.status_maps().iter().find_map(|m| m.get(&status)).unwrap_or(if open && is_pr {
+        State::InProgress
+    } else if open {
         State::Open
     } else if merged == Some(false) || matches!(reason, Some("not_planned" | "duplicate")) {
         State::Cancelled
@@ -130,6 +134,8 @@ pub(super) fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<
         created: instant(raw.created_at.as_deref()),
         updated: instant(raw.updated_at.as_deref()),
         closed: instant(raw.closed_at.as_deref()),
+        // A pull request's work began by the time it was opened.
+        started: if is_pr { instant(raw.created_at.as_deref()) } else { None },
         // 👍 ❤️ 🎉 🚀: the reactions that say "I want this"; 👎 😕 😄 👀 do not.
         votes: raw.reactions.as_ref().map_or(0, |r| r.plus_one + r.heart + r.hooray + r.rocket),
         comments: raw.comments.unwrap_or(0),
