@@ -124,6 +124,22 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             .find(|i| i.title == title)
             .map_or((None, None), |i| (i.start, i.end))
     };
+    // Whether a sprint has begun: by its start date; else by its items' due dates —
+    // something in it is due by today, or the sprint before it (by number) has nothing
+    // due after today: an export of sprints planned ahead has no sprint dates, only the
+    // items', and a running sprint's items may all be due at its end.
+    let dues = |title: &str| {
+        let mut d = (members.get(title).into_iter().flatten()).filter_map(|&i| ctx.items[i].due);
+        let first = d.next();
+        first.map(|f| d.fold((f, f), |(lo, hi), x| (lo.min(x), hi.max(x))))
+    };
+    let begun = |title: &str| match dates_of(title).0 {
+        Some(start) => start <= ctx.today,
+        None => match dues(title) {
+            Some((first, _)) if first <= ctx.today => true,
+            _ => previous_of(title).and_then(dues).is_none_or(|(_, last)| last < ctx.today),
+        },
+    };
     // The board's current sprint: the one whose dates hold today, else its latest begun.
     let current_of_board = |board: &str| {
         // Of the sprints that hold items now.
@@ -134,11 +150,11 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
                 let (s, e) = dates_of(t);
                 s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
             })
-            // Else its latest that has begun (or has no dates): one planned ahead is not
-            // current yet.
-            .or_else(|| {
-                list.iter().rev().find(|(_, t)| dates_of(t).0.is_none_or(|s| s <= ctx.today))
-            })
+            // Else its latest that has begun: by its start date, else by its items' due
+            // dates (a sprint whose every item is due ahead is planned, not running: an
+            // export of sprints planned ahead has no sprint dates, only the items'), else
+            // (nothing dated) it counts as begun. With none begun, none is current.
+            .or_else(|| list.iter().rev().find(|(_, t)| begun(t)))
             .map(|(_, t)| *t)
     };
     let mut list = Vec::new();

@@ -1195,3 +1195,25 @@ fn the_oldest_overdue_is_the_earliest_due() {
     let project = jira_report(dir.path(), "od.csv", s, "2026-02-15", "2026-W07/project.md");
     assert!(project.contains("Oldest overdue: OD-2 (due 2026-01-20)."), "{project}");
 }
+
+/// Sprints with no dates of their own: the running one is found from its items' due
+/// dates, not taken to be the highest number — a sprint whose every item is due after
+/// the one before it ends is planned, and the running one is not "finished".
+#[test]
+fn the_current_sprint_is_the_one_running_by_its_items_due_dates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Due Date,Sprint\n\
+             A,SP-1,Task,To Do,2026-02-02 09:00,2026-03-05,Sprint 3\n\
+             B,SP-2,Task,To Do,2026-02-02 09:00,2026-03-15,Sprint 3\n\
+             C,SP-3,Task,To Do,2026-02-02 09:00,2026-03-18,Sprint 4\n\
+             D,SP-4,Task,To Do,2026-02-02 09:00,2026-03-25,Sprint 4\n";
+    let project = jira_report(dir.path(), "sp.csv", s, "2026-03-06", "2026-W10/project.md");
+    assert!(project.contains("Current sprint: **Sprint 3**."), "{project}");
+    assert!(!project.contains("left open in finished sprints"), "{project}");
+    // Once Sprint 3's last item is due, Sprint 4 runs.
+    let later = jira_report(dir.path(), "sp2.csv", s, "2026-03-17", "2026-W12/project.md");
+    assert!(
+        later.contains("Current sprint: **Sprint 4**. 2 items left open in finished sprints"),
+        "{later}"
+    );
+}
