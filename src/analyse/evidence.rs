@@ -145,7 +145,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
     let (in_window, recent) = (mine(since), mine(four_weeks));
     let wip: Vec<usize> =
-        open.iter().copied().filter(|&i| ctx.items[i].state == State::InProgress).collect();
+        open.iter().copied().filter(|&i| super::flow::is_work_in_progress(&ctx.items[i])).collect();
     let weeks = t.flow_weeks;
     let flow =
         |status, reason: String| Some(Assessment { status, basis: Basis::Flow, reason, fix: None });

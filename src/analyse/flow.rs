@@ -59,6 +59,13 @@ fn days(d: chrono::Duration) -> f64 {
     (d.num_minutes() as f64 / 1440.0).max(0.0)
 }
 
+/// Work in progress whose age is compared with what finished work took: an item in
+/// progress, not an epic — an epic holds work for months by design, and its age says
+/// nothing about whether the work in it flows.
+pub(crate) fn is_work_in_progress(item: &Item) -> bool {
+    item.state == State::InProgress && !item.kind.eq_ignore_ascii_case("epic")
+}
+
 /// How long each finished item of `done` took, and whether that is cycle time (from the
 /// start, where most of them have one) or lead time (from creation): the Flow section's
 /// measure, and the verdict's.
@@ -99,7 +106,7 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     // Compared in fractions of a day, as the verdict's reason compares them: in whole
     // days an item 1.8 days old was not older than a P85 of 1.7 here, but was there.
     let wip: Vec<(usize, f64)> = (0..ctx.items.len())
-        .filter(|&i| ctx.items[i].state == State::InProgress)
+        .filter(|&i| is_work_in_progress(&ctx.items[i]))
         .map(|i| (i, age_days(&ctx.items[i], as_of).unwrap_or(0.0)))
         .collect();
     let beyond = |limit: Option<f64>, age: f64| limit.is_some_and(|l| age > l);
