@@ -709,8 +709,10 @@ impl<'a> Ctx<'a> {
             let done = counted
                 .iter()
                 .filter(|&&i| {
+                    // Done with no date it was done (an export without `Resolved`): done
+                    // now, so the last point agrees with the progress beside the chart.
                     let it = &self.items[i];
-                    it.state == State::Done && it.closed.is_some_and(|c| c <= end)
+                    it.state == State::Done && it.closed.map_or(k == 0, |c| c <= end)
                 })
                 .count();
             out.push(BurnUp { week: week.to_string(), done, scope });
@@ -842,8 +844,16 @@ impl<'a> Ctx<'a> {
         out.extend(self.stale_exports());
         let done_undated = n(&|i| i.state == State::Done && i.closed.is_none());
         if done_undated > 0 {
+            // A project view's export has no such column to add: GitHub itself has them.
+            let views_only =
+                self.input.snapshot.sources.iter().all(|s| s.format == "github-projects");
+            let fix = if views_only {
+                "A GitHub Projects view export has no closing dates: add the repositories as sources too (-s github:OWNER/REPO)."
+            } else {
+                "Export the Resolved (or Completed) column."
+            };
             out.push(format!(
-                "{} done with no resolution date: it counts as done, but not in throughput, cycle time or flow. Export the Resolved (or Completed) column.",
+                "{} done with no resolution date: it counts as done, but not in throughput, cycle time or flow. {fix}",
                 plural_items(done_undated, "item")
             ));
         }
