@@ -277,10 +277,27 @@ fn verdict(
             format!("{shipped_line} shipped this week; by {}, {}", a.basis.words(), a.reason)
         }
         Some(_) => format!("{shipped_line} shipped this week; no roadmap milestone has a date"),
-        None if open.is_empty() => format!(
-            "{shipped_line} shipped this week; all {} done",
-            super::plural_items(known.len(), "roadmap milestone")
-        ),
+        None if open.is_empty() => {
+            // "All done" must not hide the next release: open milestones that hold no
+            // product item (their work was read as program or project) are named.
+            let others: Vec<&str> = (ctx.progress.iter())
+                .filter(|p| p.open > 0 && !roadmap.iter().any(|r| r.id == p.id))
+                .map(|p| p.title.as_str())
+                .collect();
+            let also = match others.as_slice() {
+                [] => String::new(),
+                [one] => format!(" (open milestone {one} holds no product item)"),
+                [first, ..] => format!(
+                    " ({} open milestones, {first} first, hold no product item)",
+                    others.len()
+                ),
+            };
+            let all = match known.len() {
+                1 => "the one roadmap milestone".to_string(),
+                n => format!("all {n} roadmap milestones"),
+            };
+            format!("{shipped_line} shipped this week; {all} done{also}")
+        }
         None => format!(
             "{shipped_line} shipped this week; {on_track} of {} on track{}",
             super::plural_items(open.len(), "open roadmap milestone"),

@@ -1217,3 +1217,20 @@ fn the_current_sprint_is_the_one_running_by_its_items_due_dates() {
         "{later}"
     );
 }
+
+/// "All roadmap milestones done" does not hide the next release when its work was read
+/// as another role's: the open milestone is named.
+#[test]
+fn all_roadmap_milestones_done_names_the_open_one_without_product_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved,Fix versions,Labels\n\
+             Saved carts,RM-1,Story,Done,2026-01-05 09:00,2026-01-20 09:00,1.0,concern:product\n\
+             Cart sharing,RM-2,Story,Done,2026-01-05 09:00,2026-01-22 09:00,1.0,concern:product\n\
+             Move queue to new cluster,RM-3,Task,To Do,2026-01-05 09:00,,2.0,concern:program\n";
+    let product = jira_report(dir.path(), "rm.csv", s, "2026-02-15", "2026-W07/product.md");
+    assert!(
+        product
+            .contains("the one roadmap milestone done (open milestone 2.0 holds no product item)"),
+        "{product}"
+    );
+}
