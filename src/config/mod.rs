@@ -467,7 +467,10 @@ mod tests {
         let e = err("timezone = \"Mars/Olympus\"\n", &[]);
         assert!(e.starts_with("rolecall.toml:1:12: unknown time zone `Mars/Olympus`"), "{e}");
         let e = err("[status-map]\nParked = \"shelved\"\n", &[]);
-        assert!(e.contains("status `Parked` maps to unknown state `shelved`"), "{e}");
+        assert!(
+            e.starts_with("rolecall.toml:2:10: a status maps to unknown state `shelved`"),
+            "{e}"
+        );
     }
 
     #[test]

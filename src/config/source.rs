@@ -140,17 +140,24 @@ impl Serialize for StatusMap {
 
 impl<'de> Deserialize<'de> for StatusMap {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = BTreeMap::<String, String>::deserialize(d)?;
-        let mut map = BTreeMap::new();
-        for (status, state) in raw {
-            let parsed = State::parse(&state).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "status `{status}` maps to unknown state `{state}` (expected open, in-progress, done or cancelled)"
-                ))
-            })?;
-            map.insert(status.trim().to_lowercase(), parsed);
+        // Each state is read on its own, so an error points at its line, not the table's.
+        struct Named(State);
+        impl<'de> Deserialize<'de> for Named {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Self, D::Error> {
+                let state = String::deserialize(d)?;
+                State::parse(&state).map(Named).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "a status maps to unknown state `{state}` (expected open, in-progress, done or cancelled)"
+                    ))
+                })
+            }
         }
-        Ok(StatusMap(map))
+        let raw = BTreeMap::<String, Named>::deserialize(d)?;
+        let map =
+            raw.into_iter().map(|(status, Named(state))| (status.trim().to_lowercase(), state));
+        Ok(StatusMap(map.collect()))
     }
 }
 
