@@ -471,8 +471,8 @@ fn config_bad_status_map_state() {
     let cfg = bad("config-bad-status-map.toml");
     check(
         &with_config("config-bad-status-map.toml"),
-        &format!("{cfg}:"),
-        &["`Parked`", "unknown state `shelved`", "open, in-progress, done or cancelled"],
+        &format!("{cfg}:4:12:"),
+        &["unknown state `shelved`", "open, in-progress, done or cancelled"],
     );
 }
 
