@@ -43,6 +43,32 @@ fn spreadsheet_number(v: &str) -> bool {
     mantissa_ok && exponent_ok && (exponent.is_some() || mantissa.contains(['.', ',']))
 }
 
+/// The task names or ids of a dependency cell, split at commas except inside a task
+/// name that has one (`Delta, with comma`): the longest run of parts that names a task
+/// is taken first.
+fn names<'a>(cell: Option<&'a str>, resolve: &dyn Fn(&str) -> Option<String>) -> Vec<&'a str> {
+    let Some(cell) = cell else { return Vec::new() };
+    // Byte offsets of the commas, and the cell's ends.
+    let cuts: Vec<usize> = std::iter::once(0)
+        .chain(cell.match_indices(',').map(|(i, _)| i))
+        .chain(std::iter::once(cell.len()))
+        .collect();
+    let (mut out, mut from) = (Vec::new(), 0);
+    while from + 1 < cuts.len() {
+        let start = if from == 0 { 0 } else { cuts[from] + 1 };
+        let to = (from + 1..cuts.len())
+            .rev()
+            .find(|&to| to == from + 1 || resolve(cell[start..cuts[to]].trim()).is_some())
+            .unwrap_or(from + 1);
+        let part = cell[start..cuts[to]].trim();
+        if !part.is_empty() {
+            out.push(part);
+        }
+        from = to;
+    }
+    out
+}
+
 pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "an Asana", REQUIRED)?;
@@ -67,6 +93,13 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             by_name.get(v).copied().flatten().map(|id| format!("asana:{id}"))
         }
     };
+
+    // Projects a cell names alone somewhere: a cell with commas is split at them only
+    // when one of its parts is such a name (else `Marketing, Q3 Launch` is one project).
+    let alone: std::collections::HashSet<&str> = (table.rows())
+        .filter_map(|row| value(&row, c.projects))
+        .filter(|p| !p.contains(','))
+        .collect();
 
     let mut seen = Seen::default();
     let mut items = Vec::with_capacity(table.len());
@@ -109,14 +142,19 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let mut links = Vec::new();
         for (kind, col) in [(link_kind::BLOCKED_BY, c.blocked_by), (link_kind::BLOCKS, c.blocking)]
         {
-            for v in common::split(value(row, col), ",") {
+            for v in names(value(row, col), &resolve) {
                 match resolve(v) {
                     Some(target) => links.push(Link { kind: kind.into(), target: target.into() }),
                     None => unresolved(col, v),
                 }
             }
         }
-        let projects = common::split(value(row, c.projects), ",");
+        let projects = match value(row, c.projects) {
+            Some(cell) if !common::split(Some(cell), ",").iter().any(|p| alone.contains(p)) => {
+                vec![cell]
+            }
+            cell => common::split(cell, ","),
+        };
         if projects.len() > 1 {
             if let Some(col) = c.projects {
                 fields.insert(
@@ -198,6 +236,19 @@ impl AsanaColumns {
 
 #[cfg(test)]
 mod tests {
+    /// A task name with a comma is one dependency; other commas separate them.
+    #[test]
+    fn dependency_names_keep_their_commas() {
+        let known = |v: &str| ["Delta, with comma", "Alpha"].contains(&v).then(|| v.to_string());
+        assert_eq!(super::names(Some("Delta, with comma"), &known), ["Delta, with comma"]);
+        assert_eq!(
+            super::names(Some("Alpha, Delta, with comma, 123"), &known),
+            ["Alpha", "Delta, with comma", "123"]
+        );
+        assert_eq!(super::names(Some("1, 2"), &known), ["1", "2"]);
+        assert!(super::names(None, &known).is_empty());
+    }
+
     use super::spreadsheet_number;
 
     #[test]

@@ -365,6 +365,32 @@ fn asana_completed_parents_dependencies_projects() {
     assert_eq!(item(&items, "1205512345678904")["state"], "open");
 }
 
+/// Commas inside a project's or a task's name do not split it: a project named with a
+/// comma on every row is one project, a dependency on a task whose name has a comma is
+/// one link; projects each seen alone elsewhere are still split.
+#[test]
+fn asana_names_with_commas_stay_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects,Blocked By (Dependencies)\n\
+               1,2026-02-02,,2026-02-02,\"Delta, with comma\",To do,\"Marketing, Q3 Launch\",\n\
+               2,2026-02-02,,2026-02-02,Echo,To do,\"Marketing, Q3 Launch\",\"Delta, with comma\"\n\
+               3,2026-02-02,,2026-02-02,Foxtrot,To do,\"Web, Mobile\",\"1, 2\"\n\
+               4,2026-02-02,,2026-02-02,Golf,To do,Web,\n\
+               5,2026-02-02,,2026-02-02,Hotel,To do,Mobile,\n";
+    let path = write(dir.path(), "a.csv", csv);
+    let found = items(&["-s", &format!("asana:{path}")]);
+    assert_eq!(item(&found, "1")["project"], "Marketing, Q3 Launch");
+    let links = |k: &str| -> Vec<String> {
+        (item(&found, k)["links"].as_array().unwrap().iter())
+            .map(|l| l["target"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(links("2"), ["asana:1"]);
+    assert_eq!(links("3"), ["asana:1", "asana:2"]);
+    assert_eq!(item(&found, "3")["project"], "Web");
+    assert_eq!(strings(&item(&found, "3")["fields"]["Projects"]), ["Web", "Mobile"]);
+}
+
 #[test]
 fn asana_old_column_set_resaved_with_us_dates() {
     let items = items(&["-s", &spec("asana", "asana/legacy-2016-resaved.csv")]);
