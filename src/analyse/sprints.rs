@@ -75,25 +75,29 @@ fn board_and_number(title: &str) -> (String, Vec<u64>) {
 
 /// The sprints of the items at `idx` (all items when `None`).
 pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
-    let all: Vec<usize>;
-    let idx = match idx {
-        Some(i) => i,
-        None => {
-            all = (0..ctx.items.len()).collect();
-            &all
+    let all: Vec<usize> = (0..ctx.items.len()).collect();
+    // Sprint title → its items now, of `items`.
+    let members_of = |items: &[usize]| {
+        let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &i in items {
+            let it = &ctx.items[i];
+            if it.state == State::Cancelled {
+                continue;
+            }
+            if let Some(s) = it.iteration.as_deref() {
+                members.entry(s).or_default().push(i);
+            }
         }
+        members
     };
-    // Sprint title → its items now.
-    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for &i in idx {
-        let it = &ctx.items[i];
-        if it.state == State::Cancelled {
-            continue;
-        }
-        if let Some(s) = it.iteration.as_deref() {
-            members.entry(s).or_default().push(i);
-        }
-    }
+    // The order of the sprints and which one is running are the board's, whatever part
+    // of it is counted (one team's items): a sprint is not finished for one team and
+    // current for another.
+    let everyone = members_of(&all);
+    let members = match idx {
+        Some(idx) => members_of(idx),
+        None => everyone.clone(),
+    };
     if members.is_empty() {
         return Sprints::default();
     }
@@ -101,8 +105,8 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // Sprints items only passed through count too, for what came before which: a sprint
     // whose items all moved on still had them carried over from it.
     let mut boards: BTreeMap<String, Vec<(Vec<u64>, &str)>> = BTreeMap::new();
-    let past = idx.iter().flat_map(|&i| ctx.items[i].past_iterations.iter().map(|p| &**p));
-    for title in members.keys().copied().chain(past) {
+    let past = all.iter().flat_map(|&i| ctx.items[i].past_iterations.iter().map(|p| &**p));
+    for title in everyone.keys().copied().chain(past) {
         let (board, n) = board_and_number(title);
         boards.entry(board).or_default().push((n, title));
     }
@@ -129,7 +133,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // due after today: an export of sprints planned ahead has no sprint dates, only the
     // items', and a running sprint's items may all be due at its end.
     let dues = |title: &str| {
-        let mut d = (members.get(title).into_iter().flatten()).filter_map(|&i| ctx.items[i].due);
+        let mut d = (everyone.get(title).into_iter().flatten()).filter_map(|&i| ctx.items[i].due);
         let first = d.next();
         first.map(|f| d.fold((f, f), |(lo, hi), x| (lo.min(x), hi.max(x))))
     };
@@ -144,7 +148,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     let current_of_board = |board: &str| {
         // Of the sprints that hold items now.
         let list: Vec<&(Vec<u64>, &str)> =
-            boards[board].iter().filter(|(_, t)| members.contains_key(t)).collect();
+            boards[board].iter().filter(|(_, t)| everyone.contains_key(t)).collect();
         (list.iter())
             .find(|(_, t)| {
                 let (s, e) = dates_of(t);
@@ -246,24 +250,31 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
 /// A status from sprints alone: what finished sprints left open, against the open work
 /// planned in sprints; `None` when no item is in a sprint, or no sprint has finished.
 pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
-    let current = s.list.iter().find(|x| Some(&x.title) == s.current.as_ref())?;
+    // The board's current sprint may hold none of the items counted (one team's): what
+    // they left in finished sprints still speaks.
+    let current = s.list.iter().find(|x| Some(&x.title) == s.current.as_ref());
+    if current.is_none() && s.left_behind == 0 {
+        return None;
+    }
     // A current sprint with an end date is judged as a milestone is.
-    let dated = current
-        .status
-        .filter(|st| *st != Status::Unknown)
-        .map(|st| (st, format!("{}: {}", current.title, current.reason.as_deref().unwrap_or(""))));
+    let dated = current.and_then(|c| {
+        (c.status.filter(|st| *st != Status::Unknown))
+            .map(|st| (st, format!("{}: {}", c.title, c.reason.as_deref().unwrap_or(""))))
+    });
     // With no finished sprint and no dates, sprints say nothing about the schedule yet.
     if s.list.iter().all(|x| x.current) || (s.left_behind == 0 && dated.is_some()) {
         return dated;
     }
     let open_in_sprints: usize = s.list.iter().map(|x| x.open).sum();
-    let now = format!("{}: {} of {} done", current.title, current.done, current.items);
+    let now = current
+        .map(|c| format!("; {}: {} of {} done", c.title, c.done, c.items))
+        .unwrap_or_default();
     if s.left_behind == 0 {
-        return Some((Status::Green, format!("nothing left open in finished sprints; {now}")));
+        return Some((Status::Green, format!("nothing left open in finished sprints{now}")));
     }
     let worst = s.left_behind_by.iter().max_by_key(|(_, n)| *n).map_or("", |(t, _)| t.as_str());
     let reason = format!(
-        "{} left open in finished sprints (most in {worst}); {now}",
+        "{} left open in finished sprints (most in {worst}){now}",
         plural_items(s.left_behind, "item")
     );
     let share = s.left_behind as f64 / open_in_sprints.max(1) as f64;
