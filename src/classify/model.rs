@@ -998,7 +998,12 @@ pub(crate) fn describe(feature: &str) -> String {
         s.push_str(rest);
         s
     };
+    // Chinese and Japanese are read in pairs of characters, not words.
+    let cjk = rest.chars().any(is_cjk);
     match p {
+        "w" if cjk => quoted("title characters", rest),
+        "b" if cjk => quoted("body characters", rest),
+        "p" if cjk => quoted("parent title characters", rest),
         "w" => quoted("title word", rest),
         // `ww:want_to` is the pair "want to" (words never hold a `_`).
         "ww" => quoted("title words", rest).replace('_', " "),
@@ -1612,6 +1617,9 @@ pub(crate) mod tests {
         assert_eq!(describe("g:<integr"), "title word part \"integr…\"");
         assert_eq!(describe("g:ration>"), "title word part \"…ration\"");
         assert_eq!(describe("g:ntegra"), "title word part \"…ntegra…\"");
+        // Chinese and Japanese are read in pairs of characters: not called words.
+        assert_eq!(describe("w:登录"), "title characters \"登录\"");
+        assert_eq!(describe("b:ログ"), "body characters \"ログ\"");
     }
 
     /// Title word pairs are of words, not of Chinese or Japanese character pairs.
