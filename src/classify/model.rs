@@ -1216,6 +1216,38 @@ fn filler_word(word: &str) -> bool {
             | "da"
             | "do"
             | "os"
+            // More of German, French, Italian, Portuguese and Spanish (`für die`).
+            | "für"
+            | "auf"
+            | "ist"
+            | "bei"
+            | "aus"
+            | "nach"
+            | "über"
+            | "oder"
+            | "als"
+            | "sich"
+            | "auch"
+            | "vom"
+            | "zum"
+            | "zur"
+            | "au"
+            | "aux"
+            | "sur"
+            | "dans"
+            | "dan"
+            | "par"
+            | "avec"
+            | "il"
+            | "di"
+            | "della"
+            | "per"
+            | "con"
+            | "che"
+            | "gli"
+            | "com"
+            | "em"
+            | "al"
     )
 }
 
@@ -1620,6 +1652,8 @@ pub(crate) mod tests {
         // Chinese and Japanese are read in pairs of characters: not called words.
         assert_eq!(describe("w:登录"), "title characters \"登录\"");
         assert_eq!(describe("b:ログ"), "body characters \"ログ\"");
+        // Function words of other languages are no reason to show (`für die`).
+        assert!(is_filler("ww:für_die") && is_filler("w:dan") && !is_filler("w:deploy"));
     }
 
     /// Title word pairs are of words, not of Chinese or Japanese character pairs.
