@@ -1006,6 +1006,16 @@ async fn replays_the_recorded_betamax_cassettes() {
     assert_eq!(prs, 67);
     assert!(imported.items.iter().all(|i| i.author.is_some() && i.created.is_some()));
     assert_eq!(stats.requests, 5, "repo, its 301, 2 issue pages, milestones");
+    // "Fixes https://github.com/sigmavirus24/betamax/issues/143", written before the
+    // rename, names the issue under the repository's new name.
+    let fixes = imported.items.iter().find(|i| i.key == "betamaxpy/betamax#144").expect("#144");
+    let targets: Vec<&str> = fixes.links.iter().map(|l| l.target.as_str()).collect();
+    assert!(targets.contains(&"github:betamaxpy/betamax#143"), "{targets:?}");
+    assert!(imported
+        .items
+        .iter()
+        .flat_map(|i| &i.links)
+        .all(|l| !l.target.starts_with("github:sigmavirus24/betamax#")));
 
     let (imported, _) = fake::fetch("github:sigmavirus24/github3.py", &fake::settings(&fake.url()))
         .await

@@ -167,6 +167,9 @@ pub async fn fetch(
     let mut pending: Vec<fetch::Pending> = Vec::new();
     let mut repo_object: Option<cache::RepoObject> = None;
     let mut stats = Stats::default();
+    // A renamed repository's old name → its new one: references in descriptions written
+    // before the rename (`Fixes old-owner/repo#143`) still name it.
+    let mut renamed: Option<(String, String)> = None;
     match target {
         Target::Repo { owner, name } => {
             let bar = bars.bar(&format!("{owner}/{name}"));
@@ -213,6 +216,9 @@ pub async fn fetch(
             repo_object = object;
             // A source naming one repository has nothing without it: an error either way.
             let (d, p) = got.map_err(|e| fetch_error(ctx, None, &e, &client))?;
+            if !d.full_name.eq_ignore_ascii_case(&asked) {
+                renamed = Some((format!("github:{asked}#"), format!("github:{}#", d.full_name)));
+            }
             data.push(d);
             pending.extend(p);
         }
@@ -326,6 +332,15 @@ pub async fn fetch(
             .collect();
         milestones.sort_by_key(|(n, _)| *n);
         imported.milestones.extend(milestones.into_iter().map(|(_, m)| m));
+    }
+    if let Some((old, new)) = &renamed {
+        for link in imported.items.iter_mut().flat_map(|i| i.links.iter_mut()) {
+            let named_old =
+                link.target.get(..old.len()).is_some_and(|p| p.eq_ignore_ascii_case(old));
+            if named_old {
+                link.target = format!("{new}{}", &link.target[old.len()..]).into();
+            }
+        }
     }
     Ok((imported, stats))
 }
