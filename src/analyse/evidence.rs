@@ -194,10 +194,13 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let old = wip.iter().filter(|&&i| age(i, as_of).is_some_and(|a| a > p85)).count();
     let share = old as f64 / wip.len() as f64;
     let days = if p85 < 10.0 { format!("{p85:.1}") } else { format!("{p85:.0}") };
+    let which = match old {
+        0 => format!("none of the {} in progress is", plural_items(wip.len(), "item")),
+        1 => format!("1 of {} in progress is", plural_items(wip.len(), "item")),
+        n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),
+    };
     let reason = format!(
-        "{old} of {} in progress {} older than 85% of finished work took ({days} days); {} finished in the last 4 weeks",
-        plural_items(wip.len(), "item"),
-        if old == 1 { "is" } else { "are" },
+        "{which} older than 85% of finished work took ({days} days); {} finished in the last 4 weeks",
         plural_items(recent, "item")
     );
     let status = if share >= t.ageing_red_share {

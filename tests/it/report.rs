@@ -1234,3 +1234,20 @@ fn all_roadmap_milestones_done_names_the_open_one_without_product_work() {
         "{product}"
     );
 }
+
+/// The flow reason reads as English whatever the counts: "none of the 1 item in
+/// progress is older", not "0 of 1 item in progress are older".
+#[test]
+fn the_flow_reason_reads_right_with_nothing_ageing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=5 {
+        s += &format!("Done {i},FL-{i},Task,Done,2026-02-0{i} 09:00,2026-02-1{i} 09:00\n");
+    }
+    s += "Going,FL-9,Task,In Progress,2026-02-14 09:00,\n";
+    let project = jira_report(dir.path(), "fl.csv", &s, "2026-02-15", "2026-W07/project.md");
+    assert!(
+        project.contains("by flow, none of the 1 item in progress is older than 85%"),
+        "{project}"
+    );
+}
