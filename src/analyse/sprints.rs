@@ -105,9 +105,26 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // Sprints items only passed through count too, for what came before which: a sprint
     // whose items all moved on still had them carried over from it.
     let mut boards: BTreeMap<String, Vec<(Vec<u64>, &str)>> = BTreeMap::new();
+    // A sprint named by its team (`Squad 2 Cycle 5`: Linear's cycles of several teams) is
+    // on that team's board, whatever digits the team's name has.
+    let mut teams: Vec<&str> = all.iter().filter_map(|&i| ctx.items[i].team.as_deref()).collect();
+    teams.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    teams.dedup();
+    let board_of = |title: &str| -> (String, Vec<u64>) {
+        let team = teams.iter().find(|t| {
+            title.len() > t.len() + 1 && title.starts_with(**t) && title[t.len()..].starts_with(' ')
+        });
+        match team {
+            Some(team) => {
+                let (board, n) = board_and_number(&title[team.len() + 1..]);
+                (format!("{team} {board}"), n)
+            }
+            None => board_and_number(title),
+        }
+    };
     let past = all.iter().flat_map(|&i| ctx.items[i].past_iterations.iter().map(|p| &**p));
     for title in everyone.keys().copied().chain(past) {
-        let (board, n) = board_and_number(title);
+        let (board, n) = board_of(title);
         boards.entry(board).or_default().push((n, title));
     }
     for list in boards.values_mut() {
@@ -115,7 +132,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         list.dedup();
     }
     let previous_of = |title: &str| -> Option<&str> {
-        let (board, _) = board_and_number(title);
+        let (board, _) = board_of(title);
         let list = &boards[&board];
         let at = list.iter().position(|(_, t)| *t == title)?;
         at.checked_sub(1).map(|p| list[p].1)

@@ -219,9 +219,11 @@ impl Config {
             ),
         ] {
             if r > a {
+                // Named where the one a variable set is, if either: that is what changed.
+                let env = self.at(th, amber).starts_with("environment");
                 return bad(
                     th,
-                    red,
+                    if env { amber } else { red },
                     format!("{red} = {r} is above {amber} = {a}: nothing could be amber"),
                 );
             }
@@ -458,6 +460,12 @@ mod tests {
             e,
             "rolecall.toml: [[milestone]] `R1`: start = 2026-03-01 is after due = 2026-02-01: the time gone could not be measured"
         );
+        // The pair out of order through a variable: the variable is named.
+        let e = err(
+            "[report.thresholds]\nred-below = 0.9\n",
+            &[("ROLECALL_REPORT__THRESHOLDS__AMBER_BELOW", "0.5")],
+        );
+        assert!(e.starts_with("environment variable ROLECALL_REPORT__THRESHOLDS__AMBER_BELOW: red-below = 0.9 is above amber-below = 0.5"), "{e}");
         // The defaults pass.
         assert!(Config::from_parts("rolecall.toml", "", &[]).is_ok());
     }

@@ -86,11 +86,18 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             by_name.entry(name).and_modify(|v| *v = None).or_insert(Some(id));
         }
     }
+    // A task of the export by its id, else by its name (a task may be named `2024`),
+    // else digits are a task outside the export.
+    let ids: std::collections::HashSet<&str> =
+        table.rows().filter_map(|row| value(&row, Some(c.id))).collect();
     let resolve = |v: &str| -> Option<String> {
-        if v.bytes().all(|b| b.is_ascii_digit()) {
-            Some(format!("asana:{v}"))
-        } else {
-            by_name.get(v).copied().flatten().map(|id| format!("asana:{id}"))
+        if ids.contains(v) {
+            return Some(format!("asana:{v}"));
+        }
+        match by_name.get(v).copied().flatten() {
+            Some(id) => Some(format!("asana:{id}")),
+            None if v.bytes().all(|b| b.is_ascii_digit()) => Some(format!("asana:{v}")),
+            None => None,
         }
     };
 

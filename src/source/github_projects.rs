@@ -74,11 +74,10 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     // `github-project:` source name them: a date like a due date, a start date, a
     // number like an estimate, a priority, a team.
     let due = cols.one(&["Target date", "Due date", "Due", "End date", "Deadline"]);
-    let start = cols.one(&["Start date"]);
     let estimate = cols.one(&["Estimate", "Story points", "Points"]);
     let priority = cols.one(&["Priority"]);
     let team = cols.one(&["Team"]);
-    let date_cols: Vec<usize> = [due, start].into_iter().flatten().collect();
+    let date_cols: Vec<usize> = due.into_iter().collect();
     let dates = super::datecols::DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
     let rest = common::Rest::new(table, &cols.unused());
     let stem = Path::new(&table.path)
@@ -117,6 +116,17 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             return Err(Error::input(at(table, row, title), "title is empty"));
         }
         let status_raw = value(row, status_col).unwrap_or("");
+        // A due date that is no date (`TBD`) stays in `fields`: a text field of the view
+        // named like a date must not stop the import.
+        let due_date = match (dates.date(row, due), due) {
+            (Ok(d), _) => d,
+            (Err(_), Some(col)) => {
+                let v = value(row, Some(col)).unwrap_or("").to_string();
+                fields.insert(table.headers[col].clone(), crate::model::FieldValue::One(v));
+                None
+            }
+            (Err(_), None) => None,
+        };
         // An estimate that is not a number (a T-shirt size) stays in `fields`.
         let points = value(row, estimate).map(|v| (v, common::parse_number(v)));
         if let (Some((v, None)), Some(col)) = (points, estimate) {
@@ -154,8 +164,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             milestone: value(row, milestone).map(Str::from),
             iteration: value(row, iteration).map(Str::from),
             parent: parent_id.map(Str::from),
-            due: dates.date(row, due)?,
-            started: dates.instant(row, start)?,
+            due: due_date,
             estimate: points.and_then(|(_, n)| n),
             priority: value(row, priority).map(Str::from),
             team: value(row, team).map(Str::from),

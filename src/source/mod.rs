@@ -258,7 +258,11 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
     let info = SourceInfo {
         spec: spec.raw.clone(),
         format: imported.format.unwrap_or(importer.name()).to_string(),
-        data_as_of: imported.items.iter().filter_map(|i| i.updated.or(i.created)).max(),
+        // The newest date the export holds: an export without `Updated` still says when
+        // its items were last resolved or started.
+        data_as_of: (imported.items.iter())
+            .filter_map(|i| [i.updated, i.created, i.closed, i.started].into_iter().flatten().max())
+            .max(),
         items: imported.items.len(),
         milestones: imported.milestones.len(),
     };

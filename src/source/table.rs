@@ -444,7 +444,7 @@ fn without_sep_line(text: Cow<'static, str>) -> Cow<'static, str> {
     let is_sep = first.len() == 5
         && first.is_char_boundary(4)
         && first[..4].eq_ignore_ascii_case("sep=")
-        && matches!(first.as_bytes()[4], b',' | b';' | b'\t' | b'|');
+        && matches!(first.as_bytes()[4], b',' | b';' | b'\t');
     if !is_sep {
         return text;
     }

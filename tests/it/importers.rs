@@ -131,6 +131,26 @@ fn linear_cycles_of_two_teams_are_two_cycles() {
         project.contains("| Engineering Cycle 3 (current) · 2026-02-02 to 2026-02-16 "),
         "{project}"
     );
+    // Teams whose names have digits keep boards of their own.
+    let squads = [
+        head.to_string(),
+        row("SQA-1", "Squad 1", "5", "2026-02-09", "2026-02-22"),
+        row("SQB-1", "Squad 2", "4", "2026-01-26", "2026-02-08"),
+        row("SQB-2", "Squad 2", "5", "2026-02-09", "2026-02-22"),
+    ]
+    .concat();
+    let path = common::write(dir.path(), "squads.csv", squads);
+    let s = format!("linear:{path}");
+    let args = ["report", "-s", &s, "--as-of", "2026-02-12", "-o", "sq", "--format", "md"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let project = std::fs::read_to_string(dir.path().join("sq/2026-W07/project.md")).unwrap();
+    assert!(project.contains("| Squad 1 Cycle 5 (current) "), "{project}");
+    assert!(project.contains("| Squad 2 Cycle 5 (current) "), "{project}");
+    assert!(
+        project.contains("1 item left open in finished sprints (Squad 2 Cycle 4: 1)"),
+        "{project}"
+    );
     // One team: the cycle keeps its plain name.
     let one = common::write(
         dir.path(),
@@ -147,17 +167,18 @@ fn github_projects_dates_and_estimates_are_mapped() {
     let dir = tempfile::tempdir().expect("temp dir");
     let tsv = "Title\tURL\tStatus\tTarget date\tStart date\tEstimate\tTeam\n\
                A\thttps://github.com/acme/api/issues/1\tIn Progress\t2026-11-20\t2026-11-02\t5\tPayments\n\
-               B\thttps://github.com/acme/api/issues/2\tTodo\t\t\tM\t\n";
+               B\thttps://github.com/acme/api/issues/2\tTodo\tTBD\t\tM\t\n";
     let path = common::write(dir.path(), "view.tsv", tsv);
     let found = items(&["-s", &format!("github-projects:{path}")]);
     let a = item(&found, "acme/api#1");
-    assert_eq!(
-        (a["due"].as_str(), a["started"].as_str()),
-        (Some("2026-11-20"), Some("2026-11-02T00:00:00Z"))
-    );
+    // A planned start is a plan, not when work began (as the live source reads it).
+    assert_eq!((a["due"].as_str(), a["started"].as_str()), (Some("2026-11-20"), None));
+    assert_eq!(a["fields"]["Start date"], "2026-11-02");
     assert_eq!((a["estimate"].as_f64(), a["team"].as_str()), (Some(5.0), Some("Payments")));
     let b = item(&found, "acme/api#2");
     assert_eq!((b["estimate"].clone(), b["fields"]["Estimate"].as_str()), (Value::Null, Some("M")));
+    // A date field that holds no date stays as written, and the import goes on.
+    assert_eq!((b["due"].clone(), b["fields"]["Target date"].as_str()), (Value::Null, Some("TBD")));
 }
 
 #[test]
@@ -387,6 +408,12 @@ fn asana_names_with_commas_stay_whole() {
     };
     assert_eq!(links("2"), ["asana:1"]);
     assert_eq!(links("3"), ["asana:1", "asana:2"]);
+    // A task named like a number is found by its name, not taken for an id.
+    let numbered = write(dir.path(), "n.csv", "Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects,Blocked By (Dependencies)\n\
+        1001,2026-02-02,,2026-02-02,Launch,To do,Web,2024\n\
+        1003,2026-02-02,,2026-02-02,2024,To do,Web,\n");
+    let by_name = items(&["-s", &format!("asana:{numbered}")]);
+    assert_eq!(item(&by_name, "1001")["links"][0]["target"], "asana:1003");
     assert_eq!(item(&found, "3")["project"], "Web");
     assert_eq!(strings(&item(&found, "3")["fields"]["Projects"]), ["Web", "Mobile"]);
 }

@@ -1251,3 +1251,16 @@ fn the_flow_reason_reads_right_with_nothing_ageing() {
         "{project}"
     );
 }
+
+/// An export without `Updated` is as fresh as its newest resolution: resolved two days
+/// before the report, it is not called stale.
+#[test]
+fn an_export_without_updated_is_as_fresh_as_its_newest_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved\n\
+             A,FR-1,Task,Done,2026-11-01 09:00,2026-12-02 09:00\n\
+             B,FR-2,Task,Done,2026-11-02 09:00,2026-12-03 09:00\n";
+    let project = jira_report(dir.path(), "fr.csv", s, "2026-12-04", "2026-W49/project.md");
+    assert!(!project.contains("last changed"), "{project}");
+    assert!(project.contains("data as of 2026-12-03"), "{project}");
+}
