@@ -96,6 +96,14 @@ impl WeekReports {
                 roles.push(RoleReport { role, status, markdown });
             }
         }
+        if roles.is_empty() {
+            // A week written as PDF or JSON alone: publishing reads the Markdown.
+            return Err(Error::Usage(format!(
+                "{} has no role report in Markdown (product.md, program.md, project.md), which publishing reads: run `rolecall report --week {week} -o {}` with md among the formats",
+                dir.display(),
+                out.display()
+            )));
+        }
         Ok(WeekReports { week, dir, index, roles })
     }
 }

@@ -108,3 +108,18 @@ fn publish_errors_say_what_to_do() {
         "error: GITHUB_STEP_SUMMARY is not set: --to step-summary runs inside a GitHub Actions step (--dry-run shows what it would add)\n"
     );
 }
+
+/// A week written without Markdown (`--format pdf`) cannot be published, and the error
+/// says why and what to run, instead of "nobody to send to".
+#[test]
+fn a_week_without_markdown_reports_says_what_to_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out").display().to_string();
+    let (code, _, err) =
+        common::run(&["report", "--demo", "-o", &out, "--as-of", "2026-11-27", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = common::run(&["publish", "--to", "step-summary", "-o", &out]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("has no role report in Markdown (product.md, program.md, project.md), which publishing reads"), "{err}");
+    assert!(err.contains("with md among the formats"), "{err}");
+}
