@@ -600,8 +600,13 @@ impl<'a> Ctx<'a> {
         (added, removed): &(Vec<usize>, Vec<String>),
     ) -> MilestoneProgress {
         let members: &[usize] = self.by_milestone.get(m.title.as_str()).map_or(&[], Vec::as_slice);
-        let counted: Vec<usize> =
-            members.iter().copied().filter(|&i| self.items[i].state != State::Cancelled).collect();
+        // An epic filed under the release with its stories holds them: counted once, as
+        // its stories. A milestone of epics alone counts its epics.
+        let epic = |i: usize| self.items[i].kind.eq_ignore_ascii_case("epic");
+        let stories = members.iter().any(|&i| !epic(i));
+        let counted: Vec<usize> = (members.iter().copied())
+            .filter(|&i| self.items[i].state != State::Cancelled && !(stories && epic(i)))
+            .collect();
         let done = counted.iter().filter(|&&i| self.items[i].state == State::Done).count();
         let scope = counted.len();
         let teams: BTreeSet<&str> = counted.iter().map(|&i| self.teams[i].as_str()).collect();

@@ -99,7 +99,7 @@ fn each_report_leads_with_its_verdict_and_the_json_has_everything() {
     let project = read(&week.join("project.md"));
     assert!(
         project.contains(
-            "| 2026.12 Checkout v2 | 🟠 Amber | 3/9 (33%) | 47% | 2027-01-15 (was 2027-01-08)"
+            "| 2026.12 Checkout v2 | 🟠 Amber | 3/8 (38%) | 47% | 2027-01-15 (was 2027-01-08)"
         ),
         "{project}"
     );
