@@ -110,41 +110,45 @@ fn linear_cycles_of_two_teams_are_two_cycles() {
     let row = |id: &str, team: &str, n: &str, start: &str, end: &str| {
         format!("{id},{team},Work {id},Todo,{n},,{start},{end},2026-01-05\n")
     };
-    let csv = [
-        head.to_string(),
-        row("ENG-1", "Engineering", "3", "2026-02-02", "2026-02-16"),
-        row("ENG-2", "Engineering", "3", "2026-02-02", "2026-02-16"),
-        row("DES-1", "Design", "3", "2026-03-02", "2026-03-16"),
-    ]
-    .concat();
-    let path = common::write(dir.path(), "teams.csv", csv);
-    let s = format!("linear:{path}");
+    // The export of `rows` as `name`, and its project report as of 2026-02-12.
+    let report = |name: &str, rows: &[String]| {
+        let path = common::write(
+            dir.path(),
+            &format!("{name}.csv"),
+            [head.to_string()].iter().chain(rows).cloned().collect::<String>(),
+        );
+        let s = format!("linear:{path}");
+        let args = ["report", "-s", &s, "--as-of", "2026-02-12", "-o", name, "--format", "md"];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+        let project = std::fs::read_to_string(dir.path().join(name).join("2026-W07/project.md"));
+        (s, project.expect("the report"))
+    };
+    let (s, project) = report(
+        "teams",
+        &[
+            row("ENG-1", "Engineering", "3", "2026-02-02", "2026-02-16"),
+            row("ENG-2", "Engineering", "3", "2026-02-02", "2026-02-16"),
+            row("DES-1", "Design", "3", "2026-03-02", "2026-03-16"),
+        ],
+    );
     let found = items(&["-s", &s]);
     assert_eq!(item(&found, "ENG-1")["iteration"], "Engineering Cycle 3");
     assert_eq!(item(&found, "DES-1")["iteration"], "Design Cycle 3");
-    let args = ["report", "-s", &s, "--as-of", "2026-02-12", "-o", "out", "--format", "md"];
-    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-    assert_eq!(code, 0, "{err}");
-    let project = std::fs::read_to_string(dir.path().join("out/2026-W07/project.md")).unwrap();
     assert!(project.contains("| Design Cycle 3 · 2026-03-02 to 2026-03-16 "), "{project}");
     assert!(
         project.contains("| Engineering Cycle 3 (current) · 2026-02-02 to 2026-02-16 "),
         "{project}"
     );
     // Teams whose names have digits keep boards of their own.
-    let squads = [
-        head.to_string(),
-        row("SQA-1", "Squad 1", "5", "2026-02-09", "2026-02-22"),
-        row("SQB-1", "Squad 2", "4", "2026-01-26", "2026-02-08"),
-        row("SQB-2", "Squad 2", "5", "2026-02-09", "2026-02-22"),
-    ]
-    .concat();
-    let path = common::write(dir.path(), "squads.csv", squads);
-    let s = format!("linear:{path}");
-    let args = ["report", "-s", &s, "--as-of", "2026-02-12", "-o", "sq", "--format", "md"];
-    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-    assert_eq!(code, 0, "{err}");
-    let project = std::fs::read_to_string(dir.path().join("sq/2026-W07/project.md")).unwrap();
+    let (_, project) = report(
+        "squads",
+        &[
+            row("SQA-1", "Squad 1", "5", "2026-02-09", "2026-02-22"),
+            row("SQB-1", "Squad 2", "4", "2026-01-26", "2026-02-08"),
+            row("SQB-2", "Squad 2", "5", "2026-02-09", "2026-02-22"),
+        ],
+    );
     assert!(project.contains("| Squad 1 Cycle 5 (current) "), "{project}");
     assert!(project.contains("| Squad 2 Cycle 5 (current) "), "{project}");
     assert!(
