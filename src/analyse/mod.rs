@@ -600,12 +600,9 @@ impl<'a> Ctx<'a> {
         (added, removed): &(Vec<usize>, Vec<String>),
     ) -> MilestoneProgress {
         let members: &[usize] = self.by_milestone.get(m.title.as_str()).map_or(&[], Vec::as_slice);
-        // An epic filed under the release with its stories holds them: counted once, as
-        // its stories. A milestone of epics alone counts its epics.
-        let epic = |i: usize| self.items[i].kind.eq_ignore_ascii_case("epic");
-        let stories = members.iter().any(|&i| !epic(i));
+        let counts = self.counts_in(members);
         let counted: Vec<usize> = (members.iter().copied())
-            .filter(|&i| self.items[i].state != State::Cancelled && !(stories && epic(i)))
+            .filter(|&i| self.items[i].state != State::Cancelled && counts(i))
             .collect();
         let done = counted.iter().filter(|&&i| self.items[i].state == State::Done).count();
         let scope = counted.len();
@@ -778,23 +775,35 @@ impl<'a> Ctx<'a> {
         f
     }
 
-    /// Items that joined and left a milestone since the baseline.
+    /// Which of a milestone's `members` its progress counts: an epic filed under the
+    /// release with its stories holds them, so it is counted once, as its stories; a
+    /// milestone of epics alone counts its epics.
+    fn counts_in(&self, members: &[usize]) -> impl Fn(usize) -> bool + '_ {
+        let epic = |i: usize| self.items[i].kind.eq_ignore_ascii_case("epic");
+        let stories = members.iter().any(|&i| !epic(i));
+        move |i| !(stories && epic(i))
+    }
+
+    /// Items that joined and left a milestone since the baseline (those its progress
+    /// counts: see [`Ctx::counts_in`]).
     fn scope_change(&self, title: &str) -> (Vec<usize>, Vec<String>) {
         if self.input.baseline.is_none() {
             return (Vec::new(), Vec::new());
         }
         let now_in = |i: usize| self.items[i].milestone.as_deref() == Some(title);
         let members: &[usize] = self.by_milestone.get(title).map_or(&[], Vec::as_slice);
+        let counts = self.counts_in(members);
         let added = members
             .iter()
             .copied()
+            .filter(|&i| counts(i))
             .filter(|&i| self.prior[i].is_none_or(|old| old.milestone.as_deref() != Some(title)))
             .collect();
         let was_in: &[&Prior] = self.baseline_by_milestone.get(title).map_or(&[], Vec::as_slice);
         let removed = was_in
             .iter()
             .filter(|old| match self.index.get(old.id.as_str()) {
-                Some(&i) => !now_in(i),
+                Some(&i) => !now_in(i) && counts(i),
                 None => true,
             })
             .map(|old| old.id.to_string())

@@ -1264,3 +1264,23 @@ fn an_export_without_updated_is_as_fresh_as_its_newest_date() {
     assert!(!project.contains("last changed"), "{project}");
     assert!(project.contains("data as of 2026-12-03"), "{project}");
 }
+
+/// An epic filed under a release beside its stories is counted once, as its stories: in
+/// the milestone's progress, and not as scope added when it joins.
+#[test]
+fn an_epic_beside_its_stories_is_not_counted_in_its_release() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "Summary,Issue key,Issue Type,Status,Created,Resolved,Fix versions\n";
+    let first = format!("{head}Story A,EP-2,Story,Done,2026-02-02 09:00,2026-02-05 09:00,R1\n");
+    let second = format!(
+        "{head}Story A,EP-2,Story,Done,2026-02-02 09:00,2026-02-05 09:00,R1\n\
+         Checkout epic,EP-1,Epic,In Progress,2026-02-02 09:00,,R1\n\
+         Story B,EP-3,Story,To Do,2026-02-10 09:00,,R1\n"
+    );
+    jira_report(dir.path(), "w1.csv", &first, "2026-02-08", "2026-W06/project.md");
+    let project = jira_report(dir.path(), "w2.csv", &second, "2026-02-15", "2026-W07/project.md");
+    let added =
+        project.split("**Added**").nth(1).and_then(|s| s.split("\n\n").next()).expect("added");
+    assert!(added.contains("EP-3") && !added.contains("EP-1"), "{added}");
+    assert!(project.contains("| R1 | ") && project.contains("| 1/2 (50%) |"), "{project}");
+}
