@@ -63,7 +63,7 @@ fn days(d: chrono::Duration) -> f64 {
 /// progress, not an epic — an epic holds work for months by design, and its age says
 /// nothing about whether the work in it flows.
 pub(crate) fn is_work_in_progress(item: &Item) -> bool {
-    item.state == State::InProgress && !item.kind.eq_ignore_ascii_case("epic")
+    item.state == State::InProgress && !item.is_epic()
 }
 
 /// How long each finished item of `done` took, and whether that is cycle time (from the

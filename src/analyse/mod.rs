@@ -779,9 +779,8 @@ impl<'a> Ctx<'a> {
     /// release with its stories holds them, so it is counted once, as its stories; a
     /// milestone of epics alone counts its epics.
     fn counts_in(&self, members: &[usize]) -> impl Fn(usize) -> bool + '_ {
-        let epic = |i: usize| self.items[i].kind.eq_ignore_ascii_case("epic");
-        let stories = members.iter().any(|&i| !epic(i));
-        move |i| !(stories && epic(i))
+        let stories = members.iter().any(|&i| !self.items[i].is_epic());
+        move |i| !(stories && self.items[i].is_epic())
     }
 
     /// Items that joined and left a milestone since the baseline (those its progress

@@ -97,8 +97,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     }
 
     // Epics have their own table; the lists are of work items.
-    let work: Vec<usize> =
-        product.iter().copied().filter(|&i| ctx.items[i].kind != "epic").collect();
+    let work: Vec<usize> = product.iter().copied().filter(|&i| !ctx.items[i].is_epic()).collect();
     let in_progress: Vec<ItemRef<'a>> = work
         .iter()
         .filter(|&&i| ctx.items[i].state == State::InProgress)
@@ -117,7 +116,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let mut wanted: Vec<usize> = product
         .iter()
         .copied()
-        .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].kind != "epic")
+        .filter(|&i| ctx.items[i].state.is_active() && !ctx.items[i].is_epic())
         .collect();
     // By votes, then comments; where no item has a vote (most exports), by comments.
     wanted.sort_by_key(|&i| std::cmp::Reverse((ctx.items[i].votes, ctx.items[i].comments)));
@@ -149,7 +148,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 
     let epics = product
         .iter()
-        .filter(|&&i| ctx.items[i].kind == "epic" && ctx.items[i].state.is_active())
+        .filter(|&&i| ctx.items[i].is_epic() && ctx.items[i].state.is_active())
         .map(|&i| {
             let kids: Vec<&crate::model::Item> = ctx
                 .children
@@ -193,7 +192,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let mut next: Vec<usize> = product
         .iter()
         .copied()
-        .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].kind != "epic")
+        .filter(|&i| ctx.items[i].state.is_active() && !ctx.items[i].is_epic())
         .filter(|&i| !ctx.overdue(i))
         .filter(|&i| ctx.due_this_week(i) || ctx.due_next_week(i) || under_way(i))
         .collect();

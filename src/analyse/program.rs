@@ -494,10 +494,7 @@ fn blocked_items<'a>(ctx: &'a Ctx<'_>) -> Vec<Blocked<'a>> {
         let created = ctx.items[i].created;
         let (mut earliest, mut earliest_cross) = (None, None);
         let mut note = |bound: Option<DateTime<Utc>>, across: bool| {
-            let earlier = |a: Option<DateTime<Utc>>| match (a, bound) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let earlier = |a: Option<DateTime<Utc>>| a.into_iter().chain(bound).min();
             earliest = earlier(earliest);
             if across {
                 earliest_cross = earlier(earliest_cross);

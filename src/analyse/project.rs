@@ -214,9 +214,7 @@ fn scope_forecasts(ctx: &Ctx) -> Vec<ScopeForecast> {
         });
     }
     let mut epics: Vec<usize> = (0..ctx.items.len())
-        .filter(|&i| {
-            ctx.items[i].state.is_active() && ctx.items[i].kind.eq_ignore_ascii_case("epic")
-        })
+        .filter(|&i| ctx.items[i].state.is_active() && ctx.items[i].is_epic())
         .collect();
     epics.sort_by(|&a, &b| {
         (ctx.items[a].due.is_none(), ctx.items[a].due, &ctx.items[a].key).cmp(&(

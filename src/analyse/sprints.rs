@@ -94,9 +94,13 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // of it is counted (one team's items): a sprint is not finished for one team and
     // current for another.
     let everyone = members_of(&all);
+    let subset;
     let members = match idx {
-        Some(idx) => members_of(idx),
-        None => everyone.clone(),
+        Some(idx) => {
+            subset = members_of(idx);
+            &subset
+        }
+        None => &everyone,
     };
     if members.is_empty() {
         return Sprints::default();
@@ -107,9 +111,11 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     let mut boards: BTreeMap<String, Vec<(Vec<u64>, &str)>> = BTreeMap::new();
     // A sprint named by its team (`Squad 2 Cycle 5`: Linear's cycles of several teams) is
     // on that team's board, whatever digits the team's name has.
-    let mut teams: Vec<&str> = all.iter().filter_map(|&i| ctx.items[i].team.as_deref()).collect();
+    let teams: std::collections::BTreeSet<&str> =
+        ctx.items.iter().filter_map(|it| it.team.as_deref()).collect();
+    // Longest first, so `Squad 10` is found before `Squad 1`.
+    let mut teams: Vec<&str> = teams.into_iter().collect();
     teams.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    teams.dedup();
     let board_of = |title: &str| -> (String, Vec<u64>) {
         let team = teams.iter().find(|t| {
             title.len() > t.len() + 1 && title.starts_with(**t) && title[t.len()..].starts_with(' ')
@@ -184,12 +190,15 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     let baseline_knows_sprints =
         ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
     for (board, titles) in &boards {
-        for &(_, title) in titles {
+        let current_title = current_of_board(board);
+        // A sprint after the current one has not finished: what it holds is planned.
+        let current_at = current_title.and_then(|c| titles.iter().position(|(_, t)| *t == c));
+        for (at, &(_, title)) in titles.iter().enumerate() {
             // A sprint no item is in now is only a step in the order.
             let Some(items) = members.get(title) else { continue };
             let done = items.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
             let open = items.len() - done;
-            let current = current_of_board(board) == Some(title);
+            let current = current_title == Some(title);
             let prev = previous_of(title);
             let carried_over = prev.map_or(0, |p| {
                 items
@@ -207,10 +216,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             };
             let done_this_week = items.iter().filter(|&&i| ctx.done_this_week(i)).count();
             let (start, end) = dates_of(title);
-            // A sprint after the current one has not finished: what it holds is planned.
-            let later = boards[board].iter().position(|(_, t)| *t == title)
-                > current_of_board(board)
-                    .and_then(|c| boards[board].iter().position(|(_, t)| *t == c));
+            let later = Some(at) > current_at;
             // Nor has one whose open items are all due ahead (those with a due date): an
             // export of sprints planned ahead numbers them out of the order they run in,
             // and its open work is not late.

@@ -220,10 +220,9 @@ impl Config {
         ] {
             if r > a {
                 // Named where the one a variable set is, if either: that is what changed.
-                let env = self.at(th, amber).starts_with("environment");
                 return bad(
                     th,
-                    if env { amber } else { red },
+                    if self.env_var(th, amber).is_some() { amber } else { red },
                     format!("{red} = {r} is above {amber} = {a}: nothing could be amber"),
                 );
             }
@@ -269,13 +268,18 @@ impl Config {
         Ok(())
     }
 
+    /// The `ROLECALL_*` variable that set `key` of `table`, if one did (the last wins).
+    fn env_var(&self, table: &str, key: &str) -> Option<&str> {
+        let path: Vec<&str> =
+            table.split('.').filter(|s| !s.is_empty()).chain(std::iter::once(key)).collect();
+        self.from_env.iter().rev().find(|(p, _)| *p == path).map(|(_, var)| var.as_str())
+    }
+
     /// Where the setting `key` of the table `table` (`"report.thresholds"`, `""` for the
     /// top level) was given, for an error about its value: the `ROLECALL_*` variable that
     /// set it, else `file:line:column` of the key in the file, else `file: [table]`.
     pub fn at(&self, table: &str, key: &str) -> String {
-        let path: Vec<&str> =
-            table.split('.').filter(|s| !s.is_empty()).chain(std::iter::once(key)).collect();
-        if let Some((_, var)) = self.from_env.iter().rev().find(|(p, _)| *p == path) {
+        if let Some(var) = self.env_var(table, key) {
             return format!("environment variable {var}");
         }
         match line_of(&self.text, table, key) {

@@ -304,6 +304,12 @@ impl Default for Item {
 }
 
 impl Item {
+    /// An epic: a container of work items that lasts for months by design (reports count
+    /// its items rather than it).
+    pub fn is_epic(&self) -> bool {
+        self.kind.eq_ignore_ascii_case("epic")
+    }
+
     /// Fills what this item lacks from `other` (the same item seen by another source).
     /// Values already present win; lists are merged without duplicates.
     pub fn merge_from(&mut self, other: Item) {

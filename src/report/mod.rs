@@ -716,18 +716,15 @@ pub fn apply_milestone_config(snapshot: &mut Snapshot, config: &Config) {
 /// pull request that closes an issue in the snapshot counted once, with the issue.
 pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
     let s = &config.scope;
-    // Pull requests that close an issue in the snapshot; the set of ids is built only
-    // when there are any.
+    // Pull requests that close an issue in the snapshot, marked by index; looked for
+    // only when any pull request closes anything.
     let closing = |it: &crate::model::Item| {
         it.kind == "pull-request" && it.links.iter().any(|l| l.kind == link_kind::CLOSES)
     };
-    if snapshot.items.iter().any(closing) {
-        follow_pull_requests(&mut snapshot.items);
-    }
-    let ids: std::collections::HashSet<&str> = if snapshot.items.iter().any(closing) {
-        snapshot.items.iter().map(|i| i.id.as_str()).collect()
+    let counted_with_issue = if snapshot.items.iter().any(closing) {
+        follow_pull_requests(&mut snapshot.items)
     } else {
-        Default::default()
+        Vec::new()
     };
     let globs = |patterns: &[String]| Globs::new(patterns);
     let (include_repos, exclude_repos) = (globs(&s.include_repos), globs(&s.exclude_repos));
@@ -758,15 +755,12 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
             (b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"[bot]"))
                 || s.bot_authors.iter().any(|b| b.eq_ignore_ascii_case(a))
         });
-        let counted_with_issue = closing(it)
-            && it
-                .links
-                .iter()
-                .any(|l| l.kind == link_kind::CLOSES && ids.contains(l.target.as_str()));
-        keep && (s.bots || !bot) && !counted_with_issue
+        keep && (s.bots || !bot)
     });
-    let mut keep = keep.into_iter();
-    snapshot.items.retain(|_| keep.next().unwrap_or(true));
+    let mut keep = keep.into_iter().enumerate();
+    snapshot.items.retain(|_| {
+        keep.next().is_none_or(|(i, k)| k && !counted_with_issue.get(i).is_some_and(|&c| c))
+    });
     snapshot
 }
 
@@ -774,15 +768,18 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
 /// itself): the issue takes what the pull request says of the work. An open one means
 /// the issue is in progress, since the pull request was opened; a pull request's
 /// milestone is the issue's when the issue has none (a merged PR filed under a release
-/// counted towards it; the issue it closed would not).
-fn follow_pull_requests(items: &mut [crate::model::Item]) {
+/// counted towards it; the issue it closed would not). Returns, by item, whether it is
+/// a pull request counted with an issue of the snapshot.
+fn follow_pull_requests(items: &mut [crate::model::Item]) -> Vec<bool> {
     use crate::model::State;
     let index: std::collections::HashMap<&str, usize> =
         items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect();
+    let mut counted = vec![false; items.len()];
     let mut updates = Vec::new();
-    for pr in items.iter().filter(|it| it.kind == "pull-request") {
+    for (i, pr) in items.iter().enumerate().filter(|(_, it)| it.kind == "pull-request") {
         for link in pr.links.iter().filter(|l| l.kind == link_kind::CLOSES) {
             if let Some(&target) = index.get(link.target.as_str()) {
+                counted[i] = true;
                 let open = pr.state == State::InProgress;
                 updates.push((target, open, pr.started.or(pr.created), pr.milestone.clone()));
             }
@@ -795,12 +792,13 @@ fn follow_pull_requests(items: &mut [crate::model::Item]) {
         }
         if open && issue.state == State::Open {
             issue.state = State::InProgress;
-            issue.started = issue.started.min(started).or(started);
+            issue.started = issue.started.into_iter().chain(started).min();
         }
         if issue.milestone.is_none() {
             issue.milestone = milestone;
         }
     }
+    counted
 }
 
 /// The statuses `report` stored for `week` in the state folder `state_dir`, if any.

@@ -118,15 +118,12 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         let status_raw = value(row, status_col).unwrap_or("");
         // A due date that is no date (`TBD`) stays in `fields`: a text field of the view
         // named like a date must not stop the import.
-        let due_date = match (dates.date(row, due), due) {
-            (Ok(d), _) => d,
-            (Err(_), Some(col)) => {
-                let v = value(row, Some(col)).unwrap_or("").to_string();
-                fields.insert(table.headers[col].clone(), crate::model::FieldValue::One(v));
-                None
+        let due_date = dates.date(row, due).unwrap_or_else(|_| {
+            if let (Some(col), Some(v)) = (due, value(row, due)) {
+                fields.insert(table.headers[col].clone(), crate::model::FieldValue::One(v.into()));
             }
-            (Err(_), None) => None,
-        };
+            None
+        });
         // An estimate that is not a number (a T-shirt size) stays in `fields`.
         let points = value(row, estimate).map(|v| (v, common::parse_number(v)));
         if let (Some((v, None)), Some(col)) = (points, estimate) {
