@@ -189,6 +189,10 @@ pub struct Meta {
     pub baseline: Option<String>,
     pub thresholds: Thresholds,
     pub items_in_scope: usize,
+    /// What the sources gave that is not counted, and why, in words: pull requests
+    /// counted with the issues they close, items outside `[scope]`, bots' items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
     /// Counts of items per concern, for the concern mix.
     pub concern_mix: BTreeMap<String, usize>,
     /// What the data lacks, said plainly instead of printing zeros that look like facts.
@@ -835,6 +839,7 @@ impl<'a> Ctx<'a> {
                 .map(|b| crate::model::Week::of(self.date_of(b.taken_at)).to_string()),
             thresholds: self.thresholds().clone(),
             items_in_scope: self.items.len(),
+            left_out: left_out(&self.input.snapshot.left_out),
             concern_mix: mix,
             missing: self.about_data().0.clone(),
             rewind: self.input.rewind.clone(),
@@ -1023,6 +1028,25 @@ impl<'a> Ctx<'a> {
             .map(|i| self.item_ref(i))
             .collect()
     }
+}
+
+/// What `report::scope` left out of the counts, in words for the "About" section.
+fn left_out(l: &crate::model::LeftOut) -> Vec<String> {
+    let mut out = Vec::new();
+    if l.pull_requests > 0 {
+        let prs = plural_items(l.pull_requests, "pull request");
+        let closes =
+            if l.pull_requests == 1 { "the issue it closes" } else { "the issues they close" };
+        out.push(format!("{prs} counted with {closes}"));
+    }
+    if l.filtered > 0 {
+        out.push(format!("{} outside the [scope] filters", plural_items(l.filtered, "item")));
+    }
+    if l.bots > 0 {
+        let bots = plural_items(l.bots, "item");
+        out.push(format!("{bots} opened by bots ([scope] bots = true counts them)"));
+    }
+    out
 }
 
 /// What rewinding the export to the report's instant did, in sentences; nothing when the

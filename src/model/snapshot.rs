@@ -74,6 +74,20 @@ pub struct Snapshot {
     /// of each project.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status_updates: Vec<StatusUpdate>,
+    /// What `report::scope` left out of the counts, for the reports to say; not stored.
+    #[serde(skip)]
+    pub left_out: LeftOut,
+}
+
+/// Items a source gave that the reports do not count, by why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Pull requests counted with the issue they close.
+    pub pull_requests: usize,
+    /// Items outside the `[scope]` filters.
+    pub filtered: usize,
+    /// Items opened by bots (`[scope] bots` off).
+    pub bots: usize,
 }
 
 /// A team's own word on a project: GitHub Projects' "On track", "At risk", "Off track".
@@ -109,6 +123,7 @@ impl Snapshot {
             milestones: Vec::new(),
             iterations: Vec::new(),
             status_updates: Vec::new(),
+            left_out: LeftOut::default(),
         }
     }
 }

@@ -737,7 +737,7 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
         !globs.is_empty() && values.any(|v| globs.is_match(v))
     }
     // On all cores: a pass over every item's fields in memory is most of its cost.
-    let keep: Vec<bool> = crate::par::map(&snapshot.items, 4096, |it| {
+    let keep: Vec<Keep> = crate::par::map(&snapshot.items, 4096, |it| {
         let project = || std::iter::once(it.project.as_deref().unwrap_or(""));
         let labels = || it.labels.iter().map(|s| s.as_str());
         let milestone = || it.milestone.iter().map(|s| s.as_str());
@@ -755,13 +755,36 @@ pub fn scope(mut snapshot: Snapshot, config: &Config) -> Snapshot {
             (b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b"[bot]"))
                 || s.bot_authors.iter().any(|b| b.eq_ignore_ascii_case(a))
         });
-        keep && (s.bots || !bot)
+        match (keep, bot && !s.bots) {
+            (false, _) => Keep::Filtered,
+            (true, true) => Keep::Bot,
+            (true, false) => Keep::Yes,
+        }
     });
+    let mut left_out = crate::model::LeftOut::default();
     let mut keep = keep.into_iter().enumerate();
     snapshot.items.retain(|_| {
-        keep.next().is_none_or(|(i, k)| k && !counted_with_issue.get(i).is_some_and(|&c| c))
+        let Some((i, k)) = keep.next() else { return true };
+        match k {
+            Keep::Filtered => left_out.filtered += 1,
+            Keep::Bot => left_out.bots += 1,
+            Keep::Yes if counted_with_issue.get(i).is_some_and(|&c| c) => {
+                left_out.pull_requests += 1
+            }
+            Keep::Yes => return true,
+        }
+        false
     });
+    snapshot.left_out = left_out;
     snapshot
+}
+
+/// Whether `scope` counts an item, and if not, why.
+#[derive(Clone, Copy)]
+enum Keep {
+    Yes,
+    Filtered,
+    Bot,
 }
 
 /// A pull request that closes an issue is counted with it (and left out of the counts

@@ -1284,3 +1284,33 @@ fn an_epic_beside_its_stories_is_not_counted_in_its_release() {
     assert!(added.contains("EP-3") && !added.contains("EP-1"), "{added}");
     assert!(project.contains("| R1 | ") && project.contains("| 1/2 (50%) |"), "{project}");
 }
+
+/// What the sources gave and the reports do not count is said in "About this report":
+/// items outside `[scope]`, and bots' items, with how many (a report of 2 items from an
+/// export of 4 without a word reads like lost data).
+#[test]
+fn items_left_out_of_scope_are_counted_in_about() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::write(
+        dir.path(),
+        "export.csv",
+        "Summary,Issue key,Issue Type,Status,Created,Reporter,Labels\n\
+         Checkout,AC-1,Task,To Do,2026-11-02 09:00,ana,\n\
+         Receipts,AC-2,Task,To Do,2026-11-02 09:00,ana,\n\
+         Sandbox,AC-3,Task,To Do,2026-11-02 09:00,ana,wontfix\n\
+         Bump serde,AC-4,Task,To Do,2026-11-02 09:00,renovate[bot],\n",
+    );
+    common::write(
+        dir.path(),
+        "rolecall.toml",
+        "[[source]]\nspec = \"jira:export.csv\"\n[scope]\nexclude-labels = [\"wontfix\"]\n",
+    );
+    let args = ["report", "--as-of", "2026-11-27", "-o", "out"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let md = read(&dir.path().join("out/2026-W48/project.md"));
+    assert!(
+        md.contains("2 items in scope; not counted: 1 item outside the \\[scope\\] filters, 1 item opened by bots"),
+        "{md}"
+    );
+}
