@@ -235,7 +235,11 @@ pub(crate) fn code_span(s: &str) -> String {
 
 /// `[KEY](url)` for an object with `key` and `url`, else the escaped key.
 fn link_of(v: &Value) -> String {
-    let key = v.get("key").and_then(Value::as_str).unwrap_or("");
+    link_text(v, v.get("key").and_then(Value::as_str).unwrap_or(""))
+}
+
+/// `[text](url)` for an object with a `url` that is safe to link, else the escaped text.
+fn link_text(v: &Value, key: &str) -> String {
     match v.get("url").and_then(Value::as_str).and_then(safe_url) {
         Some(url) => format!("[{}]({url})", escape(key)),
         None => escape(key),
@@ -293,7 +297,10 @@ handlebars_helper!(date: |v: Value| match v.as_str() {
 });
 handlebars_helper!(plural: |n: i64, noun: str| format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" }));
 handlebars_helper!(days: |n: i64| format!("{n} day{}", if n == 1 || n == -1 { "" } else { "s" }));
-handlebars_helper!(link: |v: Value| link_of(&v));
+// `{{{link this}}}` links the key; `{{{link this text=this.project}}}` other text.
+handlebars_helper!(link: |v: Value, {text: str = ""}| {
+    if text.is_empty() { link_of(&v) } else { link_text(&v, text) }
+});
 /// The longest title a report shows (the JSON keeps it whole): a 50 MB title made a
 /// 56,837-page PDF.
 const TITLE_MAX: usize = 1000;
@@ -329,23 +336,34 @@ fn esc(
     Ok(())
 }
 handlebars_helper!(code: |v: str| code_span(v));
+/// Labels as code spans, for a table cell: a backtick in a label is kept (a longer
+/// fence holds it), and a `|` is escaped so that it does not end the cell.
 fn code_list(list: &[Value]) -> String {
-    let codes: Vec<String> = list
-        .iter()
-        .filter_map(Value::as_str)
-        .map(|l| format!("`{}`", l.replace('`', "'")))
-        .collect();
+    let codes: Vec<String> =
+        list.iter().filter_map(Value::as_str).map(|l| code_span(l).replace('|', "\\|")).collect();
     codes.join(" ")
 }
 handlebars_helper!(labels: |list: array| code_list(list));
+
+/// Text set inside a Mermaid block, on one line and in quotes: line breaks and other
+/// control characters become spaces (a newline could end the block early: a title of
+/// "R9\n```\n# Heading" would put a heading, or raw HTML, in the report), double quotes
+/// and backticks become `'`.
+fn mermaid_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '"' | '`' => '\'',
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') => ' ',
+            c => c,
+        })
+        .collect()
+}
 
 /// The x-axis labels of an xychart: field `x` of each entry, quoted.
 fn axis_labels(list: &[Value], x: &str) -> String {
     let quoted: Vec<String> = list
         .iter()
-        .map(|v| {
-            format!("\"{}\"", v.get(x).and_then(Value::as_str).unwrap_or("").replace('"', "'"))
-        })
+        .map(|v| format!("\"{}\"", mermaid_text(v.get(x).and_then(Value::as_str).unwrap_or(""))))
         .collect();
     quoted.join(", ")
 }
@@ -376,7 +394,7 @@ fn chart_bars(
     let title = h.param(3).and_then(|p| p.value().as_str()).unwrap_or("");
     let line = h.param(4).and_then(|p| p.value().as_str());
     let mut s = String::from("```mermaid\nxychart-beta\n");
-    s.push_str(&format!("    title \"{}\"\n", title.replace('"', "'")));
+    s.push_str(&format!("    title \"{}\"\n", mermaid_text(title)));
     s.push_str(&format!("    x-axis [{}]\n", axis_labels(list, x)));
     s.push_str(&format!("    bar [{}]\n", series(list, y)));
     if let Some(l) = line {
@@ -408,7 +426,7 @@ fn chart_lines(
     }
     let names: Vec<&str> = fields.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
     let mut s = String::from("```mermaid\nxychart-beta\n");
-    s.push_str(&format!("    title \"{}\"\n", title.replace('"', "'")));
+    s.push_str(&format!("    title \"{}\"\n", mermaid_text(title)));
     s.push_str(&format!("    %% lines: {}\n", names.join(", ")));
     // A milestone (param 4): its due date and forecast, for the PDF's rule and note
     // (Mermaid has no marks; the Markdown's forecast table has the same dates).
@@ -456,7 +474,7 @@ fn chart_deps(
                 Some(i) => i,
                 None => {
                     let team = node["team"].as_str().unwrap_or("");
-                    let label = format!("{key} · {team}").replace(['"', '[', ']'], "'");
+                    let label = mermaid_text(&format!("{key} · {team}")).replace(['[', ']'], "'");
                     keys.push(key);
                     names.push(label);
                     keys.len() - 1
@@ -474,7 +492,7 @@ fn chart_deps(
         return Ok(());
     }
     let mut s = String::from("```mermaid\nflowchart LR\n");
-    s.push_str(&format!("    %% title: {}\n", title.replace('\n', " ")));
+    s.push_str(&format!("    %% title: {}\n", mermaid_text(title)));
     for (i, l) in names.iter().enumerate() {
         s.push_str(&format!("    n{i}[\"{l}\"]\n"));
     }
@@ -499,9 +517,9 @@ fn chart_pie(
         .and_then(|p| p.value().as_object())
         .ok_or(RenderErrorReason::ParamNotFoundForIndex("chart_pie", 0))?;
     let title = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("");
-    let mut s = format!("```mermaid\npie title {}\n", title.replace('"', "'"));
+    let mut s = format!("```mermaid\npie title {}\n", mermaid_text(title));
     for (k, v) in map {
-        s.push_str(&format!("    \"{}\" : {}\n", k.replace('"', "'"), v.as_f64().unwrap_or(0.0)));
+        s.push_str(&format!("    \"{}\" : {}\n", mermaid_text(k), v.as_f64().unwrap_or(0.0)));
     }
     s.push_str("```\n");
     out.write(&s)?;
@@ -551,6 +569,44 @@ mod tests {
         for t in ["{{esc t}}", "{{{esc t}}}", "{{t}}"] {
             assert_eq!(hb.render_template(t, &data).unwrap(), "Build, Polish &amp; Rep\\_1", "{t}");
         }
+    }
+
+    /// No name in a chart can end its Mermaid block (a milestone titled "R9", a newline,
+    /// three backticks and an image put raw HTML and a heading in the report), and a
+    /// project's status-update link is a link only for http(s).
+    #[test]
+    fn chart_text_and_status_links_inject_nothing() {
+        let mut hb = Handlebars::new();
+        hb.register_escape_fn(escape);
+        register_helpers(&mut hb);
+        let evil = "R9\n```\n<img src=x>\n\n# INJECTED\u{2028}`";
+        let data = serde_json::json!({
+            "burn": [{"week": evil, "done": 1}],
+            "mix": {evil: 2},
+            "paths": [{"chain": [{"item": {"key": "A-1", "team": evil}}, {"item": {"key": "B-2", "team": "Web"}}]}],
+            "bad": {"project": "Checkout", "url": "javascript:alert(1)"},
+            "good": {"project": "Gateway", "url": "https://github.com/orgs/acme/projects/7"},
+        });
+        for t in [
+            "{{{chart_bars burn \"week\" \"done\" \"x\"}}}",
+            "{{{chart_lines burn \"week\" \"done\" (concat \"Burn-up: \" burn.[0].week)}}}",
+            "{{{chart_pie mix \"t\"}}}",
+            "{{{chart_deps paths \"t\"}}}",
+        ] {
+            let out = hb.render_template(t, &data).unwrap();
+            // The block's own two fences, nothing else at the start of a line.
+            let fences = out.lines().filter(|l| l.trim_start().starts_with("```")).count();
+            assert_eq!(fences, 2, "{t}: {out}");
+            assert!(!out.lines().any(|l| l.starts_with('#') || l.starts_with('<')), "{out}");
+        }
+        let linked = |v: &str| {
+            hb.render_template(&format!("{{{{{{link {v} text={v}.project}}}}}}"), &data).unwrap()
+        };
+        assert_eq!(linked("bad"), "Checkout");
+        assert_eq!(linked("good"), "[Gateway](https://github.com/orgs/acme/projects/7)");
+        // Labels in a table cell: a `|` does not split the row, a backtick is kept.
+        let tags = serde_json::json!({"l": ["a|b", "x`y"]});
+        assert_eq!(hb.render_template("{{{labels l}}}", &tags).unwrap(), "`a\\|b` ``x`y``");
     }
 
     #[test]
