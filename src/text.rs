@@ -19,13 +19,29 @@ pub(crate) fn nearest<'a>(
 
 /// Text for a terminal or a spreadsheet: control characters (a NUL, an escape sequence)
 /// and bidirectional controls (U+202E makes a title read backwards) left out.
+/// A tab or line break becomes a space, so the words beside it stay apart.
 pub(crate) fn printable(s: &str) -> String {
     s.chars()
-        .filter(|&c| {
-            !c.is_control()
-                && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        .filter_map(|c| match c {
+            c if c.is_control() && c.is_whitespace() => Some(' '),
+            '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
         })
         .collect()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// A source spec with its path cut to the file's name (`jira:/home/me/acme.csv` →
@@ -183,6 +199,10 @@ mod tests {
     #[test]
     fn printable_text_drops_controls() {
         assert_eq!(super::printable("a\u{202E}fdp.exe\u{1b}[31m\0b"), "afdp.exe[31mb");
+        // Words either side of a tab or line break stay apart.
+        assert_eq!(super::printable("Fix login and\nleft\tpanel"), "Fix login and left panel");
+        assert_eq!(super::and_list(&["W2 Sprint 2", "W2 Sprint 3"]), "W2 Sprint 2 and W2 Sprint 3");
+        assert_eq!(super::and_list(&["a", "b", "c"]), "a, b and c");
     }
 
     #[test]

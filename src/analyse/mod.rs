@@ -709,7 +709,13 @@ impl<'a> Ctx<'a> {
             if k > 0 {
                 week = week.prev();
             }
-            let end = if k == 0 { self.input.period.as_of } else { week.end(self.tz) };
+            // The week's last second: its end is the next Monday 00:00, which belongs to
+            // the week after (a job that closes issues at midnight counts then).
+            let end = if k == 0 {
+                self.input.period.as_of
+            } else {
+                week.end(self.tz) - chrono::Duration::seconds(1)
+            };
             let scope =
                 counted.iter().filter(|&&i| self.items[i].created.is_none_or(|c| c <= end)).count();
             let done = counted

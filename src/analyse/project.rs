@@ -268,7 +268,10 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
         .iter()
         .filter_map(|i| {
             let from = if cycle { i.started? } else { i.created? };
-            Some(((i.closed? - from).num_minutes() as f64 / 1440.0).max(0.0))
+            // Closed before it was created (or started) is a data error, counted in the
+            // data-quality notes, not a 0-day cycle.
+            let closed = i.closed.filter(|&c| c >= from && i.created.is_none_or(|o| c >= o))?;
+            Some((closed - from).num_minutes() as f64 / 1440.0)
         })
         .collect();
     let (median, p85) = median_p85(&mut days);
@@ -300,6 +303,10 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
             Status::Unknown => "The schedule cannot be judged from this data.".to_string(),
             _ if a.basis == super::evidence::Basis::DueDates => {
                 format!("No open milestone has a date; by due dates, {}.", a.reason)
+            }
+            // "0 items overdue" only where some item has a due date to be overdue by.
+            _ if !ctx.items.iter().any(|i| i.due.is_some()) => {
+                format!("No open milestone has a date; by {}, {}.", a.basis.words(), a.reason)
             }
             _ => format!(
                 "No open milestone has a date; by {}, {}; {} overdue.",

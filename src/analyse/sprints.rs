@@ -295,9 +295,20 @@ pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
     if s.left_behind == 0 {
         return Some((Status::Green, format!("nothing left open in finished sprints{now}")));
     }
-    let worst = s.left_behind_by.iter().max_by_key(|(_, n)| *n).map_or("", |(t, _)| t.as_str());
+    // The sprint with most left open; on a tie, every sprint that shares it.
+    let most = s.left_behind_by.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let worst: Vec<&str> =
+        s.left_behind_by.iter().filter(|(_, n)| *n == most).map(|(t, _)| t.as_str()).collect();
+    let where_ = match worst.as_slice() {
+        [one] if s.left_behind_by.len() == 1 => format!("in {one}"),
+        [one] => format!("most in {one}"),
+        all if all.len() == s.left_behind_by.len() => {
+            format!("{most} each in {}", crate::text::and_list(all))
+        }
+        tied => format!("most in {}", crate::text::and_list(tied)),
+    };
     let reason = format!(
-        "{} left open in finished sprints (most in {worst}){now}",
+        "{} left open in finished sprints ({where_}){now}",
         plural_items(s.left_behind, "item")
     );
     let share = s.left_behind as f64 / open_in_sprints.max(1) as f64;

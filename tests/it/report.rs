@@ -1314,3 +1314,30 @@ fn items_left_out_of_scope_are_counted_in_about() {
         "{md}"
     );
 }
+
+/// Edges of a week and of the data: an item resolved at Monday 00:00 is done in the week
+/// that Monday begins (the burn-up had it a week early, beside a throughput table that
+/// did not); one resolved before it was created is not a 0-day cycle time; a verdict
+/// from sprints does not say "0 items overdue" of an export with no due dates, nor "most
+/// in" one of two sprints that left as many open.
+#[test]
+fn week_edges_and_data_errors_are_not_counted_as_facts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Resolved,Fix versions,Sprint\n\
+        Midnight close,A-1,Story,Done,2026-10-20 09:00,2026-11-23 00:00,M1,Sprint 3\n\
+        Open one,A-2,Story,To Do,2026-10-20 09:00,,M1,Sprint 2\n\
+        Another,A-3,Story,To Do,2026-10-20 09:00,,M1,Sprint 1\n\
+        Backwards,A-4,Story,Done,2026-11-24 09:00,2026-11-23 09:00,,Sprint 4\n\
+        Current,A-5,Story,In Progress,2026-11-20 09:00,,,Sprint 4\n";
+    let json = jira_report(dir.path(), "e.csv", csv, "2026-11-25", "2026-W48/project.json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let burn = &v["milestones"][0]["burn_up"];
+    let at = |w: &str| burn.as_array().unwrap().iter().find(|p| p["week"] == w).cloned();
+    assert_eq!(at("2026-W47").map(|p| p["done"].clone()), Some(0.into()), "{burn}");
+    assert_eq!(at("2026-W48").map(|p| p["done"].clone()), Some(1.into()), "{burn}");
+    let md = read(&dir.path().join("out/2026-W48/project.md"));
+    assert!(!md.contains("0 items overdue"), "{md}");
+    assert!(md.contains("1 each in Sprint 1 and Sprint 2"), "{md}");
+    // The cycle time counts A-1 only (created 2026-10-20, resolved 34 days later).
+    assert!(md.contains("(1 item)"), "{md}");
+}
