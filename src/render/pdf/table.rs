@@ -22,8 +22,7 @@ pub(super) fn layout(
     width: f32,
 ) {
     let cols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
-    let size = st::TABLE_SIZE;
-    let shape_row = |ctx: &mut Ctx<'_, '_>, row: &[Vec<Span>], variant: Variant| {
+    let shape_row = |ctx: &mut Ctx<'_, '_>, row: &[Vec<Span>], variant: Variant, size: f32| {
         (0..cols)
             .map(|c| {
                 let spans = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
@@ -35,8 +34,23 @@ pub(super) fn layout(
             })
             .collect::<Vec<_>>()
     };
-    let head = shape_row(ctx, header, Variant::Bold);
-    let body: Vec<Vec<Cell>> = rows.iter().map(|r| shape_row(ctx, r, Variant::Regular)).collect();
+    let shape_all = |ctx: &mut Ctx<'_, '_>, size: f32| {
+        let head = shape_row(ctx, header, Variant::Bold, size);
+        let body: Vec<Vec<Cell>> =
+            rows.iter().map(|r| shape_row(ctx, r, Variant::Regular, size)).collect();
+        (head, body)
+    };
+    let mut size = st::TABLE_SIZE;
+    let (mut head, mut body) = shape_all(ctx, size);
+    // A table whose words do not fit side by side (nine columns of dates) is set smaller,
+    // down to three quarters of the size, before any word is broken inside.
+    let (min, _) = min_max(&head, &body, cols, width);
+    let pads = cols as f32 * PAD;
+    let need = min.iter().sum::<f32>() - pads;
+    if need > width - pads && width > pads {
+        size = (size * (width - pads) / need).max(st::TABLE_SIZE * 0.75);
+        (head, body) = shape_all(ctx, size);
+    }
 
     let widths = column_widths(&head, &body, cols, width);
     let lh = size * st::TABLE_LEADING;
@@ -101,32 +115,19 @@ fn width_sum(widths: &[f32]) -> f32 {
 /// word, the remaining space goes to columns in proportion to how much more they want.
 /// Tables fill the text width, like the rest of the report.
 fn column_widths(head: &[Cell], body: &[Vec<Cell>], cols: usize, width: f32) -> Vec<f32> {
-    let pad = 2.0 * st::CELL_PAD_X;
-    let mut min = vec![pad + 12.0; cols];
-    let mut max = vec![pad + 12.0; cols];
-    for (c, cell) in head.iter().enumerate() {
-        // Header words stay on one line when they are short enough.
-        let whole = cell.shaped.max_width() + pad;
-        min[c] = min[c].max(whole.min(width * 0.2).max(cell.shaped.min_width() + pad));
-        max[c] = max[c].max(whole);
-    }
-    for row in body {
-        for (c, cell) in row.iter().enumerate() {
-            // A single enormous word (a URL) may not claim the whole table.
-            min[c] = min[c].max((cell.shaped.min_width() + pad).min(width * 0.3));
-            max[c] = max[c].max(cell.shaped.max_width() + pad);
-        }
-    }
-    for m in &mut min {
-        *m = m.min(width * 0.3);
-    }
+    let (mut min, max) = min_max(head, body, cols, width);
     // Short columns (numbers, dates, statuses) are never wrapped while the long ones can
     // give way: a wrapped "1/4 (25%)" reads worse than a title on one more line.
+    // As far as the room allows: beyond it, that would break the other columns' words.
     let narrow: f32 = max.iter().filter(|m| **m <= width * 0.16).sum();
-    if narrow <= width * 0.6 {
+    let room = width - min.iter().sum::<f32>();
+    let wanted: f32 =
+        min.iter().zip(&max).filter(|(_, x)| **x <= width * 0.16).map(|(m, x)| x - m).sum();
+    if narrow <= width * 0.6 && room > 0.0 && wanted > 0.0 {
+        let share = (room / wanted).min(1.0);
         for (m, x) in min.iter_mut().zip(&max) {
             if *x <= width * 0.16 {
-                *m = *x;
+                *m += (*x - *m) * share;
             }
         }
     }
@@ -140,6 +141,36 @@ fn column_widths(head: &[Cell], body: &[Vec<Cell>], cols: usize, width: f32) -> 
     }
     let share = (width - sum_min) / (sum_max - sum_min);
     min.iter().zip(&max).map(|(a, b)| a + (b - a) * share).collect()
+}
+
+/// Both sides of a cell, and a hair more: a column exactly as wide as its widest word
+/// lost the word's last letter to the next line to rounding.
+const PAD: f32 = 2.0 * st::CELL_PAD_X + 0.5;
+
+/// Each column's least width (its widest word, a huge one capped) and the width it
+/// takes on one line.
+fn min_max(head: &[Cell], body: &[Vec<Cell>], cols: usize, width: f32) -> (Vec<f32>, Vec<f32>) {
+    let pad = PAD;
+    let mut min = vec![pad + 12.0; cols];
+    let mut max = vec![pad + 12.0; cols];
+    for (c, cell) in head.iter().enumerate() {
+        // A header wraps between its words before any cell breaks inside one: a long
+        // header claiming its whole width had a nine-column table break its dates
+        // ("2026-11-/25") and names ("Milesto/ne").
+        min[c] = min[c].max(cell.shaped.min_width() + pad);
+        max[c] = max[c].max(cell.shaped.max_width() + pad);
+    }
+    for row in body {
+        for (c, cell) in row.iter().enumerate() {
+            // A single enormous word (a URL) may not claim the whole table.
+            min[c] = min[c].max((cell.shaped.min_width() + pad).min(width * 0.3));
+            max[c] = max[c].max(cell.shaped.max_width() + pad);
+        }
+    }
+    for m in &mut min {
+        *m = m.min(width * 0.3);
+    }
+    (min, max)
 }
 
 fn wrap_row(row: &[Cell], widths: &[f32]) -> Vec<Vec<Line>> {
@@ -191,11 +222,103 @@ fn row_stripe(
                 Align::Center => slack / 2.0,
                 Align::Right => slack,
             };
-            let y = st::CELL_PAD_Y + k as f32 * lh + baseline(lh, st::TABLE_SIZE);
+            let y = st::CELL_PAD_Y + k as f32 * lh + baseline(lh, lh / st::TABLE_LEADING);
             line_items(line, cx + st::CELL_PAD_X + dx, y, &ctx.links, &mut items);
         }
         cx += w;
     }
-    let baseline = Some(st::CELL_PAD_Y + baseline(lh, st::TABLE_SIZE));
+    let baseline = Some(st::CELL_PAD_Y + baseline(lh, lh / st::TABLE_LEADING));
     Stripe { height, items, baseline, ..Stripe::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fonts::{FallbackFiles, Fonts};
+    use super::super::text::{Run, RunStyle};
+    use super::*;
+
+    fn cell(fonts: &mut Fonts, text: &str, variant: Variant) -> Cell {
+        let style = RunStyle {
+            variant,
+            size: st::TABLE_SIZE,
+            color: st::TEXT,
+            strike: false,
+            background: None,
+            link: None,
+        };
+        Cell { shaped: shape(&[Run { text: text.into(), style }], fonts), align: Align::Left }
+    }
+
+    /// A nine-column forecast table on an A4 page keeps every date and word whole: long
+    /// headers and short columns claimed their whole widths first, and the rest was
+    /// shrunk below its words ("2026-12-1" / "1", "Milesto" / "ne").
+    #[test]
+    fn a_wide_table_breaks_no_word_that_fits() {
+        let none = FallbackFiles::read(&[]).unwrap();
+        let mut fonts = Fonts::new(&none).unwrap();
+        let head: Vec<Cell> = [
+            "Milestone",
+            "Left",
+            "Due",
+            "50%",
+            "85%",
+            "95%",
+            "Linear",
+            "Due date likely",
+            "85% since first forecast",
+        ]
+        .iter()
+        .map(|t| cell(&mut fonts, t, Variant::Bold))
+        .collect();
+        let rows = [
+            [
+                "2026.11 Gateway migration",
+                "3 items",
+                "2026-11-30",
+                "2026-12-11",
+                "2026-12-18",
+                "2026-12-25",
+                "2026-12-11",
+                "0%",
+                "first forecast",
+            ],
+            [
+                "2026.12 Checkout v2",
+                "5 items",
+                "2027-01-15 (moved from 2027-01-08)",
+                "2026-12-14",
+                "2026-12-18",
+                "2026-12-22",
+                "2026-12-14",
+                "100%",
+                "first forecast",
+            ],
+            [
+                "2027.01 Mobile wallet",
+                "11 points",
+                "2027-01-29",
+                "2027-01-05",
+                "2027-01-20",
+                "2027-02-01",
+                "2027-01-05",
+                "94%",
+                "first forecast",
+            ],
+        ];
+        let body: Vec<Vec<Cell>> = rows
+            .iter()
+            .map(|r| r.iter().map(|t| cell(&mut fonts, t, Variant::Regular)).collect())
+            .collect();
+        // A4's text width at the default margins.
+        let widths = column_widths(&head, &body, 9, 493.2);
+        assert!((widths.iter().sum::<f32>() - 493.2).abs() < 0.1, "{widths:?}");
+        for row in std::iter::once(&head).chain(&body) {
+            for (c, w) in row.iter().zip(&widths) {
+                assert!(
+                    c.shaped.min_width() <= w - 2.0 * st::CELL_PAD_X,
+                    "a word is broken at {w}: {widths:?}"
+                );
+            }
+        }
+    }
 }
