@@ -370,11 +370,9 @@ impl ProjectReport<'_> {
             forecast_weeks: self.forecast_weeks,
             flow: super::flow::Flow { ageing: c!("ageing", self.flow.ageing), ..self.flow.clone() },
             sprints: {
-                // The latest sprints: the list is oldest first.
                 let mut s = self.sprints.clone();
                 t.insert("sprints", s.list.len());
-                let drop = s.list.len().saturating_sub(top);
-                s.list.drain(..drop);
+                s.list = super::sprints::latest(s.list, top, s.current.as_deref());
                 s
             },
             triage: c!("triage", self.triage),

@@ -14,7 +14,7 @@ use super::{plural_items, Ctx};
 use crate::model::{State, Status};
 
 /// One sprint as the project report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sprint {
     pub title: String,
     /// The board: the sprint's name without its number (`RETAIL Sprint`).
@@ -61,6 +61,9 @@ pub struct Sprints {
 /// `Sprint 26.9` and `PI 4 Sprint 1` after `PI 3 Sprint 10`. A name without a number is
 /// its own board.
 fn board_and_number(title: &str) -> (String, Vec<u64>) {
+    if let Some(dated) = board_and_month(title) {
+        return dated;
+    }
     let Some(start) = title.find(|c: char| c.is_ascii_digit()) else {
         return (title.trim().to_string(), Vec::new());
     };
@@ -71,6 +74,150 @@ fn board_and_number(title: &str) -> (String, Vec<u64>) {
         .map(|run| run.parse().unwrap_or(u64::MAX))
         .collect();
     (title[..start].trim().to_string(), numbers)
+}
+
+/// The `top` sprints a report lists, in their order: the one the headline names (`first`),
+/// the other current ones, then each board's latest (the list is oldest first by board, and boards are in name order:
+/// cutting it from the front dropped a whole board, the headline's current sprint with
+/// it).
+pub(crate) fn latest(list: Vec<Sprint>, top: usize, first: Option<&str>) -> Vec<Sprint> {
+    if list.len() <= top {
+        return list;
+    }
+    // How many later sprints of its board each one has.
+    let mut later = vec![0usize; list.len()];
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, s) in list.iter().enumerate().rev() {
+        let n = seen.entry(s.board.as_str()).or_default();
+        later[i] = *n;
+        *n += 1;
+    }
+    let mut order: Vec<usize> = (0..list.len()).collect();
+    order.sort_by_key(|&i| (Some(list[i].title.as_str()) != first, !list[i].current, later[i], i));
+    let mut keep = vec![false; list.len()];
+    for &i in order.iter().take(top) {
+        keep[i] = true;
+    }
+    let mut keep = keep.into_iter();
+    let mut list = list;
+    list.retain(|_| keep.next().unwrap_or(false));
+    list
+}
+
+/// Month names (English, Spanish, German, French; English three-letter forms) → month.
+const MONTHS: &[(&str, u64)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("enero", 1),
+    ("januar", 1),
+    ("janvier", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("febrero", 2),
+    ("februar", 2),
+    ("février", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("marzo", 3),
+    ("märz", 3),
+    ("mars", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("abril", 4),
+    ("avril", 4),
+    ("may", 5),
+    ("mayo", 5),
+    ("mai", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("junio", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("julio", 7),
+    ("juli", 7),
+    ("juillet", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("agosto", 8),
+    ("août", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("septembre", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("octubre", 10),
+    ("oktober", 10),
+    ("octobre", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("noviembre", 11),
+    ("novembre", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("diciembre", 12),
+    ("dezember", 12),
+    ("décembre", 12),
+];
+
+/// A sprint named by its month (`April 2022 Sprint`, `November 2nd Sprint`, `Sprint
+/// Nov 2`): the board is the rest of the name, case aside (`Sprint`), and the order is
+/// (year, month, day), a missing year or day 0. Only when every number is the year or a
+/// day beside the month: `Sprint 5 - May release` is sprint 5 of its board.
+fn board_and_month(title: &str) -> Option<(String, Vec<u64>)> {
+    // Words with where they start, to tell a day beside the month from a number apart.
+    let mut words: Vec<&str> = Vec::new();
+    let mut starts = Vec::new();
+    let mut from = None;
+    for (i, c) in title.char_indices().chain(std::iter::once((title.len(), ' '))) {
+        match (c.is_alphanumeric(), from) {
+            (true, None) => from = Some(i),
+            (false, Some(f)) => {
+                words.push(&title[f..i]);
+                starts.push(f);
+                from = None;
+            }
+            _ => {}
+        }
+    }
+    // Only spaces or a comma between two words: `November 2nd`, `Nov 2, 2022`.
+    let beside = |a: usize, b: usize| {
+        let (a, b) = (a.min(b), a.max(b));
+        b == a + 1
+            && title[starts[a] + words[a].len()..starts[b]].trim_matches([' ', ',']).is_empty()
+    };
+    let month_at = words.iter().position(|w| {
+        let w = w.to_lowercase();
+        MONTHS.iter().any(|(name, _)| *name == w)
+    })?;
+    let lower = words[month_at].to_lowercase();
+    let month = MONTHS.iter().find(|(name, _)| *name == lower)?.1;
+    let (mut year, mut day) = (0, 0);
+    let mut board = Vec::new();
+    for (at, w) in words.iter().enumerate() {
+        if at == month_at {
+            continue;
+        }
+        let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
+        let ordinal = matches!(&w[digits.len()..], "" | "st" | "nd" | "rd" | "th" | "º" | "o");
+        match digits.parse::<u64>() {
+            Ok(n) if w.len() == 4 && (1990..=2100).contains(&n) => year = n,
+            Ok(n) if ordinal && (1..=31).contains(&n) && beside(at, month_at) => day = n,
+            Ok(_) => return None,
+            Err(_) if w.chars().any(|c| c.is_ascii_digit()) => return None,
+            Err(_) => board.push(w.to_lowercase()),
+        }
+    }
+    // `Sprint` is said or not (`March 2022`, `April 2022 Sprint`): the same board.
+    board.retain(|w| !matches!(w.as_str(), "sprint" | "iteration" | "cycle"));
+    board.push("sprint".into());
+    let mut board = board.join(" ");
+    board = board[..1].to_uppercase() + &board[1..];
+    Some((board, vec![year, month, day]))
 }
 
 /// The sprints of the items at `idx` (all items when `None`).
@@ -199,13 +346,17 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             let done = items.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
             let open = items.len() - done;
             let current = current_title == Some(title);
-            let prev = previous_of(title);
-            let carried_over = prev.map_or(0, |p| {
-                items
-                    .iter()
-                    .filter(|&&i| ctx.items[i].past_iterations.iter().any(|x| x == p))
-                    .count()
-            });
+            // Carried over from any earlier sprint of the board, not only the one just
+            // before: a team that skipped a month (`Feb 2022`, `March 2022`, then
+            // `April 2022`) still carried Feb's items into April.
+            let earlier = &titles[..at];
+            let carried_over = items
+                .iter()
+                .filter(|&&i| {
+                    let past = &ctx.items[i].past_iterations;
+                    !past.is_empty() && earlier.iter().any(|(_, e)| past.iter().any(|x| x == e))
+                })
+                .count();
             let (committed, added) = if baseline_knows_sprints {
                 let was_in =
                     |i: usize| ctx.prior[i].is_some_and(|p| p.iteration.as_deref() == Some(title));
@@ -324,6 +475,32 @@ pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
 mod tests {
     use super::board_and_number;
 
+    /// A report's sprint table keeps each board's current and latest sprints when cut to
+    /// `top`: cut from the front, a board sorted first lost its current sprint.
+    #[test]
+    fn the_latest_of_every_board_are_kept() {
+        let sprint = |board: &str, n: usize, current: bool| super::Sprint {
+            title: format!("{board} {n}"),
+            board: board.into(),
+            current,
+            ..Default::default()
+        };
+        let list = vec![
+            sprint("April", 1, true),
+            sprint("Web", 1, false),
+            sprint("Web", 2, false),
+            sprint("Web", 3, false),
+            sprint("Web", 4, true),
+            sprint("Web", 5, false),
+        ];
+        let kept: Vec<String> =
+            super::latest(list.clone(), 4, None).into_iter().map(|s| s.title).collect();
+        assert_eq!(kept, ["April 1", "Web 3", "Web 4", "Web 5"]);
+        let kept: Vec<String> =
+            super::latest(list, 1, Some("Web 4")).into_iter().map(|s| s.title).collect();
+        assert_eq!(kept, ["Web 4"]);
+    }
+
     #[test]
     fn boards_and_numbers() {
         assert_eq!(board_and_number("RETAIL Sprint 12"), ("RETAIL Sprint".into(), vec![12]));
@@ -333,5 +510,24 @@ mod tests {
         let order = ["Sprint 26.1", "Sprint 26.2", "Sprint 26.9", "Sprint 26.10", "Sprint 27.1"];
         assert!(order.windows(2).all(|w| board_and_number(w[0]) < board_and_number(w[1])));
         assert!(board_and_number("PI 3 Sprint 10") < board_and_number("PI 4 Sprint 1"));
+        // Sprints named by their month are one board, in the order of their dates (a
+        // real export's 11 month-named sprints were 10 boards, each "current").
+        let by_month = [
+            "October Sprint",
+            "November 1st Sprint",
+            "December Sprint",
+            "Feb 2022 Sprint",
+            "April 2022 SPrint",
+        ];
+        assert!(by_month.iter().all(|t| board_and_number(t).0 == "Sprint"), "{by_month:?}");
+        assert!(by_month.windows(2).all(|w| board_and_number(w[0]).1 < board_and_number(w[1]).1));
+        assert_eq!(
+            board_and_number("November 2nd SR Sprint"),
+            ("Sr sprint".into(), vec![0, 11, 2])
+        );
+        assert_eq!(board_and_number("Sprint Nov 2"), ("Sprint".into(), vec![0, 11, 2]));
+        // A numbered sprint that names a month is still numbered.
+        assert_eq!(board_and_number("Sprint 5 - May release"), ("Sprint".into(), vec![5]));
+        assert_eq!(board_and_number("Marketing Sprint 3"), ("Marketing Sprint".into(), vec![3]));
     }
 }

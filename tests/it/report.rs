@@ -1341,3 +1341,43 @@ fn week_edges_and_data_errors_are_not_counted_as_facts() {
     // The cycle time counts A-1 only (created 2026-10-20, resolved 34 days later).
     assert!(md.contains("(1 item)"), "{md}");
 }
+
+/// Sprints named by their month are one board in date order, whatever `Sprint` is said
+/// or not (a real export's 11 such sprints were 10 boards, 10 of them "current", and its
+/// largest sprint had "Carried over 0"); what an earlier sprint than the one just before
+/// held is carried over too; and the sprint the headline calls current stays in the
+/// table when it is cut to `top`.
+#[test]
+fn sprints_named_by_month_are_one_board_in_date_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Sprint,Sprint\n");
+    s += "Old,M-1,Task,To Do,2021-10-05 09:00,October Sprint,\n";
+    s += "Left,M-2,Task,To Do,2022-01-05 09:00,Jan 2022,\n";
+    for i in 3..=6 {
+        s +=
+            &format!("Moved,M-{i},Task,To Do,2022-02-01 09:00,Feb 2022 Sprint,April 2022 SPrint\n");
+    }
+    s += "Gap,M-7,Task,To Do,2022-03-01 09:00,March 2022,\n";
+    for (i, board) in
+        ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa"]
+            .iter()
+            .enumerate()
+    {
+        s += &format!("Other,O-{i},Task,To Do,2022-03-01 09:00,{board} Sprint 1,\n");
+    }
+    let text = jira_report(dir.path(), "m.csv", &s, "2022-04-20", "2022-W16/project.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(json["sprints"]["current"], "April 2022 SPrint", "{}", json["sprints"]);
+    let all = json["sprints"]["list"].as_array().expect("sprints");
+    let april = all.iter().find(|s| s["title"] == "April 2022 SPrint").expect("April is listed");
+    assert_eq!((april["current"].as_bool(), april["carried_over"].as_u64()), (Some(true), Some(4)));
+    let current: Vec<&str> = all
+        .iter()
+        .filter(|s| s["board"] == "Sprint" && s["current"] == true)
+        .filter_map(|s| s["title"].as_str())
+        .collect();
+    assert_eq!(current, ["April 2022 SPrint"], "one board, one current sprint");
+    assert_eq!(json["sprints"]["left_behind"], 3, "October, Jan and March left one each");
+    let md = read(&dir.path().join("out/2022-W16/project.md"));
+    assert!(md.contains("| April 2022 SPrint (current) | 4 |"), "{md}");
+}
