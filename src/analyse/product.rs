@@ -146,7 +146,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|(_, p)| p.clone())
         .collect();
 
-    let epics = product
+    // Largest first: a capped list showed empty epics and left out the two that held
+    // 21 and 14 items.
+    let mut epics: Vec<EpicProgress> = product
         .iter()
         .filter(|&&i| ctx.items[i].is_epic() && ctx.items[i].state.is_active())
         .map(|&i| {
@@ -167,12 +169,20 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
             }
         })
         .collect();
+    epics.sort_by_key(|e| std::cmp::Reverse(e.children));
 
-    let slipped = work
+    // What moved since last week first (news), then the longest overdue.
+    let mut slipped: Vec<(bool, Option<chrono::NaiveDate>, Slipped)> = work
         .iter()
         .filter(|&&i| ctx.items[i].state.is_active())
-        .filter_map(|&i| slip_reason(ctx, i).map(|why| Slipped { item: ctx.item_ref(i), why }))
+        .filter_map(|&i| {
+            let why = slip_reason(ctx, i)?;
+            let overdue_only = !why.contains(" moved from ");
+            Some((overdue_only, ctx.items[i].due, Slipped { item: ctx.item_ref(i), why }))
+        })
         .collect();
+    slipped.sort_by_key(|(overdue_only, due, _)| (*overdue_only, *due));
+    let slipped = slipped.into_iter().map(|(_, _, s)| s).collect();
 
     let decisions = (0..ctx.items.len())
         .filter(|&i| ctx.items[i].state.is_active())

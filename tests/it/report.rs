@@ -1381,3 +1381,51 @@ fn sprints_named_by_month_are_one_board_in_date_order() {
     let md = read(&dir.path().join("out/2022-W16/project.md"));
     assert!(md.contains("| April 2022 SPrint (current) | 4 |"), "{md}");
 }
+
+/// Every list cut to `top` says how much more there is: milestones, roadmap, epics,
+/// slipped items and the verdict's reasons (80 milestones made an 81-line verdict, a
+/// 9-page "one-page" index, and tables of 10 with no word of the other 70). Epics are
+/// listed largest first.
+#[test]
+fn lists_cut_to_top_say_how_many_more() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from(
+        "Summary,Issue key,Issue Type,Status,Created,Due date,Fix versions,Parent,Labels\n",
+    );
+    s += "Small epic,E-1,Epic,To Do,2026-10-01 09:00,,,,feature\n";
+    s += "Big epic,E-2,Epic,To Do,2026-10-01 09:00,,,,feature\n";
+    s += "Kid,K-1,Story,To Do,2026-10-01 09:00,,,E-1,feature\n";
+    for i in 2..=4 {
+        s += &format!("Kid,K-{i},Story,To Do,2026-10-01 09:00,,,E-2,feature\n");
+    }
+    for i in 1..=8 {
+        s += &format!(
+            "Customer feature {i},F-{i},Story,To Do,2026-10-01 09:00,2026-11-0{i},Release {i},,feature\n"
+        );
+    }
+    common::write(dir.path(), "x.csv", &s);
+    common::write(
+        dir.path(),
+        "rolecall.toml",
+        "[[source]]\nspec = \"jira:x.csv\"\n[report]\ntop = 3\n",
+    );
+    let (code, _, err) =
+        common::run_in(dir.path(), &["report", "--as-of", "2026-11-27", "-o", "out"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let project = read(&dir.path().join("out/2026-W48/project.md"));
+    let milestones =
+        &project[project.find("## Milestones").unwrap()..project.find("## Forecast").unwrap()];
+    assert!(milestones.contains("…and 5 more (all in the JSON report)"), "{milestones}");
+    let verdict = &project[..project.find("## Milestones").unwrap()];
+    assert_eq!(verdict.matches("\n- Release").count(), 3, "{verdict}");
+    assert!(verdict.contains("- …and 6 more"), "{verdict}");
+    let product = read(&dir.path().join("out/2026-W48/product.md"));
+    let slipped = &product[product.find("## Slipped").unwrap()..];
+    assert!(slipped.contains("…and 5 more"), "{slipped}");
+    // The longest overdue first.
+    assert!(slipped.find("F-1").unwrap() < slipped.find("F-2").unwrap(), "{slipped}");
+    let epics = &product[product.find("| Epic |").unwrap()..];
+    assert!(epics.find("E-2").unwrap() < epics.find("E-1").unwrap(), "{epics}");
+    let index = read(&dir.path().join("out/2026-W48/index.md"));
+    assert!(index.contains("- …and 6 more"), "{index}");
+}
