@@ -559,7 +559,18 @@ impl<'a> Ctx<'a> {
         let mut firsts: Vec<(usize, &str)> =
             self.by_milestone.iter().map(|(title, members)| (members[0], *title)).collect();
         firsts.sort_unstable();
-        let titles: Vec<&str> = firsts.into_iter().map(|(_, title)| title).collect();
+        let mut titles: Vec<&str> = firsts.into_iter().map(|(_, title)| title).collect();
+        // A milestone every item left since last week is still shown this week, for the
+        // scope it lost (by title, after the others).
+        let mut emptied: Vec<&str> = (self.baseline_by_milestone.iter())
+            .filter(|(title, old)| {
+                !self.by_milestone.contains_key(*title)
+                    && old.iter().any(|p| p.state != State::Cancelled)
+            })
+            .map(|(title, _)| *title)
+            .collect();
+        emptied.sort_unstable();
+        titles.extend(emptied);
         // Last week's due date: its own, else (when this week's is derived too) the
         // latest of its items' then, so a derived date that moved is a change as well.
         let baseline_due = |title: &str, derived: bool| -> Option<NaiveDate> {
@@ -802,17 +813,24 @@ impl<'a> Ctx<'a> {
         let now_in = |i: usize| self.items[i].milestone.as_deref() == Some(title);
         let members: &[usize] = self.by_milestone.get(title).map_or(&[], Vec::as_slice);
         let counts = self.counts_in(members);
+        // A cancelled item is out of scope, as in progress: cancelling one is a removal.
+        let cancelled = |i: usize| self.items[i].state == State::Cancelled;
         let added = members
             .iter()
             .copied()
-            .filter(|&i| counts(i))
-            .filter(|&i| self.prior[i].is_none_or(|old| old.milestone.as_deref() != Some(title)))
+            .filter(|&i| counts(i) && !cancelled(i))
+            .filter(|&i| {
+                self.prior[i].is_none_or(|old| {
+                    old.milestone.as_deref() != Some(title) || old.state == State::Cancelled
+                })
+            })
             .collect();
         let was_in: &[&Prior] = self.baseline_by_milestone.get(title).map_or(&[], Vec::as_slice);
         let removed = was_in
             .iter()
+            .filter(|old| old.state != State::Cancelled)
             .filter(|old| match self.index.get(old.id.as_str()) {
-                Some(&i) => !now_in(i) && counts(i),
+                Some(&i) => (!now_in(i) || cancelled(i)) && counts(i),
                 None => true,
             })
             .map(|old| old.id.to_string())

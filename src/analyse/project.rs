@@ -47,6 +47,10 @@ pub struct Planned {
     pub done: usize,
     /// Done this week but not open at the baseline (new or unplanned work).
     pub unplanned_done: usize,
+    /// Open at the baseline and no longer in the data (deleted, moved out of the export
+    /// or out of `[scope]`): part of the plan, neither done nor open now.
+    #[serde(default)]
+    pub gone: usize,
 }
 
 /// The forecast of a sprint or an epic.
@@ -97,14 +101,23 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     }
 
     let planned = match ctx.input.baseline {
-        None => Planned { has_baseline: false, planned: 0, done: 0, unplanned_done: 0 },
-        Some(_) => {
+        None => Planned { has_baseline: false, planned: 0, done: 0, unplanned_done: 0, gone: 0 },
+        Some(baseline) => {
             let was_open = |i: usize| ctx.prior[i].is_some_and(|b| b.state.is_active());
             let planned: Vec<usize> = (0..ctx.items.len()).filter(|&i| was_open(i)).collect();
             let done = planned.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
             let unplanned_done =
                 (0..ctx.items.len()).filter(|&i| ctx.done_this_week(i) && !was_open(i)).count();
-            Planned { has_baseline: true, planned: planned.len(), done, unplanned_done }
+            let gone = (baseline.items.iter())
+                .filter(|p| p.state.is_active() && !ctx.index.contains_key(p.id.as_str()))
+                .count();
+            Planned {
+                has_baseline: true,
+                planned: planned.len() + gone,
+                done,
+                unplanned_done,
+                gone,
+            }
         }
     };
 

@@ -1429,3 +1429,60 @@ fn lists_cut_to_top_say_how_many_more() {
     let index = read(&dir.path().join("out/2026-W48/index.md"));
     assert!(index.contains("- …and 6 more"), "{index}");
 }
+
+/// Scope changes against last week count what left a milestone whichever way it left:
+/// cancelled, its fix version cleared (a milestone every item left is still shown, for
+/// the scope it lost), or gone from the export; and the plan of last week counts the
+/// items no longer in the data (they were left out: "1 of 3" where 4 were open).
+#[test]
+fn cancelled_and_vanished_items_are_scope_removed_and_stay_in_the_plan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "Summary,Issue key,Issue Type,Status,Created,Fix versions\n";
+    let week = |rows: &[(&str, &str, &str)]| {
+        let mut s = String::from(head);
+        for (key, status, fix) in rows {
+            s += &format!("Item {key},{key},Story,{status},2026-10-20 09:00,{fix}\n");
+        }
+        s
+    };
+    let run = |name: &str, csv: String, as_of: &str| {
+        common::write(dir.path(), name, csv);
+        let args = ["report", "-s", &format!("jira:{name}"), "--as-of", as_of, "-o", "out"];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+    };
+    run(
+        "w45.csv",
+        week(&[
+            ("A-1", "To Do", "M1"),
+            ("A-2", "To Do", "M1"),
+            ("A-3", "To Do", "M2"),
+            ("A-4", "To Do", "M2"),
+            ("A-5", "To Do", "M1"),
+        ]),
+        "2026-11-06",
+    );
+    run(
+        "w46.csv",
+        week(&[
+            ("A-1", "To Do", "M1"),
+            ("A-2", "Won't Do", "M1"),
+            ("A-3", "To Do", ""),
+            ("A-4", "To Do", ""),
+        ]),
+        "2026-11-13",
+    );
+    let md = read(&dir.path().join("out/2026-W46/project.md"));
+    let changes = &md[md.find("## Scope changes").unwrap()..md.find("## Planned").unwrap()];
+    for key in ["A-2", "A-3", "A-4", "A-5"] {
+        assert!(changes.contains(key), "{key} removed: {changes}");
+    }
+    assert!(!changes.contains("No scope changes"), "{changes}");
+    assert!(md.contains("| M2 |"), "the emptied milestone is shown: {md}");
+    assert!(
+        md.contains(
+            "0 of 5 items open at last week's snapshot are done (1 of them no longer in the data)"
+        ),
+        "{md}"
+    );
+}
