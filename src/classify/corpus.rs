@@ -153,7 +153,7 @@ pub(crate) fn examples_and_rules(
     let scored = classifier.score_all(&items, &ctx, false, None);
     let by_rules = scored
         .iter()
-        .map(|(s, _, fired)| {
+        .map(|(s, _, fired, _)| {
             let (concern, sure) = classifier.rules_overrule(s);
             RulesCall { concern, sure, reads_text: classifier.builtin_reads_text(fired) }
         })
@@ -161,7 +161,7 @@ pub(crate) fn examples_and_rules(
     let examples = rows
         .iter()
         .zip(scored)
-        .map(|(row, (_, _, fired))| {
+        .map(|(row, (_, _, fired, _))| {
             let (names, bs, text) = classifier.rule_evidence(&fired);
             let mut features = Vec::new();
             model::features(input(classifier, row, &names, &bs, text), &mut |f, v| {
@@ -431,7 +431,7 @@ pub(crate) fn least_sure(
         .iter()
         .zip(scored)
         .enumerate()
-        .map(|(i, (item, (_, _, fired)))| {
+        .map(|(i, (item, (_, _, fired, _)))| {
             let (names, bs, text) = classifier.rule_evidence(&fired);
             let probs = m.score(classifier.model_input(item, &ctx, &names, &bs, text)).probs;
             let ((first, lead), second) = lead(&probs);
@@ -855,7 +855,7 @@ pub(crate) fn adapt(
     let mut examples = Vec::new();
     let mut counts = [0usize; 3];
     let mut surfaces = model::Surfaces::default();
-    for (item, (_, _, fired)) in items.iter().zip(scored) {
+    for (item, (_, _, fired, _)) in items.iter().zip(scored) {
         let concern = match classifier.explicit(item) {
             Some((c, _)) => c,
             None => match by_key.of(item) {

@@ -416,7 +416,8 @@ impl Classifier {
         ctx: &Context,
         raw: Vec<Scored>,
     ) -> (Vec<Classification>, Vec<Decided>) {
-        let mut raw: Vec<(Scores, Vec<Reason>)> = raw.into_iter().map(|(s, r, _)| (s, r)).collect();
+        let mut raw: Vec<(Scores, Vec<Reason>)> =
+            raw.into_iter().map(|(s, r, _, _)| (s, r)).collect();
         // Children vote for their parent, weighted by share. Children are scored on their
         // own rules only, so the vote does not depend on order.
         let own: Vec<Concern> = raw.iter().map(|(s, _)| decide(s).0).collect();
@@ -544,7 +545,7 @@ impl Classifier {
         let decided = crate::par::map_mut(
             &mut both,
             4096,
-            |i, ((rule_scores, rule_reasons, fired), mine)| {
+            |i, ((rule_scores, rule_reasons, fired, user), mine)| {
                 let item = &items[i];
                 let probs_of = |p: [f32; 3]| Scores {
                     product: p[0] as f64,
@@ -567,17 +568,19 @@ impl Classifier {
                     );
                 }
                 // The user's own rules override the model where they match.
-                let mut user = Scores::default();
-                let mut any_user = false;
-                for &r in fired.iter() {
-                    if self.user_rule[r as usize] {
-                        let rule = &self.rules.rules[r as usize];
-                        user.add(rule.concern, rule.weight);
-                        any_user = true;
-                    }
-                }
+                let any_user = fired.iter().any(|&r| self.user_rule[r as usize]);
                 if any_user {
-                    let (concern, _) = decide(&user);
+                    let user = *user;
+                    let (concern, margin) = decide(&user);
+                    // Sure unless two concerns' rules come close: a tie (or a lead under
+                    // the high-confidence margin) is low, with both, for triage.
+                    let second = (Concern::TIE_ORDER.iter().copied())
+                        .filter(|&c| c != concern)
+                        .max_by(|a, b| user.get(*a).total_cmp(&user.get(*b)))
+                        .filter(|&c| {
+                            user.get(c) > 0.0 && margin < self.settings.high_confidence_margin
+                        });
+
                     let reasons = std::mem::take(rule_reasons)
                         .into_iter()
                         .filter(|r| {
@@ -592,8 +595,12 @@ impl Classifier {
                         Classification {
                             concern,
                             scores: user.rounded(),
-                            confidence: Confidence::High,
-                            runner_up: None,
+                            confidence: if second.is_some() {
+                                Confidence::Low
+                            } else {
+                                Confidence::High
+                            },
+                            runner_up: second,
                             reasons,
                         },
                         Decided::Settled,
@@ -1038,6 +1045,7 @@ impl Classifier {
         let mut fired: Vec<u16> = Vec::new();
 
         let mut scores = Scores::default();
+        let mut user = Scores::default();
         let mut reasons = Vec::new();
         // The title and body with their letters beyond ASCII folded, once asked for.
         let (title_folded, body_folded) = Default::default();
@@ -1107,6 +1115,9 @@ impl Classifier {
                 note!(matched, fact.describe().to_string());
             }
             scores.add(rule.concern, weight);
+            if self.user_rule[i] {
+                user.add(rule.concern, weight);
+            }
             fired.push(i as u16);
             if explain {
                 reasons.push(Reason {
@@ -1118,7 +1129,7 @@ impl Classifier {
                 });
             }
         }
-        (scores, reasons, fired)
+        (scores, reasons, fired, user)
     }
 }
 
@@ -1145,7 +1156,9 @@ fn fact_bit(fact: Fact) -> u16 {
 }
 
 /// An item's rule scores, the reasons behind them, and which rules matched.
-type Scored = (Scores, Vec<Reason>, Vec<u16>);
+/// The fourth part is what the user's own rules add up to, as they count (a body-only
+/// match at half weight), for the model's decision, which they override.
+type Scored = (Scores, Vec<Reason>, Vec<u16>, Scores);
 
 /// An item whose own top probability is below this takes after its children.
 const CHILDREN_BELOW: f32 = 0.6;

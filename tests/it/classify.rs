@@ -231,6 +231,49 @@ enabled = false
     assert_ne!(changed, Concern::Product, "the disabled user-story rule no longer decides");
 }
 
+/// Your own rules decide over the model as they decide alone: a match in the body only
+/// counts half (it counted whole, so a body's "deadline" at 3 beat a title's "database"
+/// at 2 while `explain` showed 1.5), and two of them that tie are a low-confidence call
+/// with both concerns, for triage (it was "high").
+#[test]
+fn user_rules_over_the_model_count_as_they_do_alone() {
+    let text = r#"
+[[classify.rule]]
+name = "db-title"
+concern = "program"
+weight = 2
+title = 'database'
+
+[[classify.rule]]
+name = "deadline-anywhere"
+concern = "project"
+weight = 3
+text = 'deadline'
+
+[[classify.rule]]
+name = "mine-product"
+concern = "product"
+title = 'dark mode'
+
+[[classify.rule]]
+name = "mine-project"
+concern = "project"
+kinds = ["story"]
+"#;
+    let config = Config::from_parts("rolecall.toml", text, &[]).expect("config");
+    let mut db = item("T-1", "task", "Migrate billing database to Postgres 16");
+    db.body = "We need to move it before the vendor deadline.".into();
+    let dark = item("T-2", "story", "As a user, I want dark mode");
+    let classifier = Classifier::from_config(&config).expect("rules compile");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = vec![db, dark];
+    let out = classifier.classify(&snap);
+    assert_eq!((out[0].concern, out[0].scores.project), (Concern::Program, 1.5));
+    assert_eq!(out[0].runner_up, Some(Concern::Project), "2 against 1.5 is close");
+    assert_eq!(out[1].confidence, Confidence::Low, "a tie is not sure");
+    assert_eq!(out[1].runner_up, Some(Concern::Product));
+}
+
 #[test]
 fn an_invalid_rule_fails_at_load_with_file_and_line() {
     let dir = tempfile::tempdir().expect("temp dir");
