@@ -46,13 +46,34 @@ impl Templates {
             hb.register_template_string(name, source)
                 .map_err(|e| template_error(&origin, &e.to_string()))?;
         }
-        let mut partials = Vec::new();
+        let mut partials: Vec<(String, String, Vec<String>)> = Vec::new();
         for (name, builtin) in PARTIALS {
             let (origin, source) = pick(dir, &format!("partials/{name}.md.hbs"), builtin)?;
             let uses = included(&source);
             hb.register_partial(name, source)
                 .map_err(|e| template_error(&origin, &e.to_string()))?;
-            partials.push((*name, origin, uses));
+            partials.push((name.to_string(), origin, uses));
+        }
+        // The folder's other files: partials of the user's own, and names rolecall does
+        // not read (a misspelt override would otherwise be ignored without a word).
+        let own = dir.map(user_files).unwrap_or_default();
+        for name in own.partials {
+            let file = format!("partials/{name}.md.hbs");
+            let (origin, source) = pick(dir, &file, "")?;
+            let uses = included(&source);
+            hb.register_partial(&name, source)
+                .map_err(|e| template_error(&origin, &e.to_string()))?;
+            partials.push((name, origin, uses));
+        }
+        for (file, hint) in own.unread {
+            match hint {
+                Some(meant) => tracing::warn!(
+                    "templates: {file} is not read; did you mean {meant}?"
+                ),
+                None => tracing::warn!(
+                    "templates: {file} is not read: templates are product.md.hbs, program.md.hbs, project.md.hbs, index.md.hbs and partials/NAME.md.hbs"
+                ),
+            }
         }
         // Partials that include each other would recurse until the stack overflows.
         if let Some((origin, cycle)) = partial_cycle(&partials) {
@@ -71,11 +92,26 @@ impl Templates {
 
     pub fn render(&self, name: &str, data: &impl serde::Serialize) -> Result<String> {
         self.hb.render(name, data).map_err(|e| {
-            let mut msg = e.reason().to_string();
-            if let Some(line) = e.line_no {
+            let mut msg = match e.reason() {
+                RenderErrorReason::MissingVariable(Some(path)) => {
+                    format!("no field `{path}` (templates run in strict mode)")
+                }
+                other => other.to_string(),
+            };
+            if let (Some(line), Some(col)) = (e.line_no, e.column_no) {
+                msg = format!("line {line}, column {col}: {msg}");
+            } else if let Some(line) = e.line_no {
                 msg = format!("line {line}: {msg}");
             }
-            Error::Config { at: format!("template {name}.hbs"), message: msg }
+            // The file the error is in: a partial's own, not the report's that includes it.
+            let at = match e.template_name.as_deref() {
+                Some(t) if t != name && PARTIALS.iter().any(|(p, _)| *p == t) => {
+                    format!("template partials/{t}.md.hbs (in {name}.hbs)")
+                }
+                Some(t) if t != name => format!("template {t} (in {name}.hbs)"),
+                _ => format!("template {name}.hbs"),
+            };
+            Error::Config { at, message: msg }
         })
     }
 }
@@ -86,10 +122,63 @@ fn pick(dir: Option<&Path>, file: &str, builtin: &'static str) -> Result<(String
         if let Some(text) = crate::files::read_inside(d, Path::new(file))? {
             let shown = d.join(file).display().to_string();
             tracing::info!("template {file}: using {shown}");
+            // An editor's byte-order mark would hide the report's first heading.
+            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
             return Ok((shown, text));
         }
     }
     Ok((format!("built-in {file}"), builtin.to_string()))
+}
+
+/// What a templates folder holds besides the built-in names.
+#[derive(Default)]
+struct UserFiles {
+    /// `partials/NAME.md.hbs` of names no built-in partial has.
+    partials: Vec<String>,
+    /// Files not read, each with the name it was likely meant to be.
+    unread: Vec<(String, Option<String>)>,
+}
+
+fn user_files(dir: &Path) -> UserFiles {
+    let mut out = UserFiles::default();
+    let known: Vec<String> = (TEMPLATES.iter().map(|(n, _)| format!("{n}.hbs")))
+        .chain(PARTIALS.iter().map(|(n, _)| format!("partials/{n}.md.hbs")))
+        .collect();
+    let names = |sub: &str| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .collect();
+        v.sort();
+        v
+    };
+    for f in names(".") {
+        if (f.ends_with(".hbs") || f.ends_with(".md")) && !known.contains(&f) {
+            let meant = crate::text::nearest(&f, known.iter().map(String::as_str));
+            out.unread.push((f.clone(), meant.map(str::to_string)));
+        }
+    }
+    for f in names("partials") {
+        let file = format!("partials/{f}");
+        match f.strip_suffix(".md.hbs") {
+            Some(name) if PARTIALS.iter().any(|(p, _)| *p == name) => {}
+            Some(name) if !name.is_empty() => out.partials.push(name.to_string()),
+            _ => {
+                let meant = crate::text::nearest(&file, known.iter().map(String::as_str));
+                out.unread.push((file, meant.map(str::to_string)));
+            }
+        }
+    }
+    // A `partial/` folder (singular) is read by nobody.
+    for sub in ["partial", "templates"] {
+        if dir.join(sub).is_dir() {
+            out.unread.push((format!("{sub}/"), Some("partials/".into())));
+        }
+    }
+    out
 }
 
 /// The partials a template includes (`{{> name}}`, `{{#> name}}`).
@@ -113,10 +202,10 @@ fn included(source: &str) -> Vec<String> {
 
 /// A cycle among partials (name, where it came from, what it includes): the first
 /// partial's origin and the cycle in words (`items → about → items`).
-fn partial_cycle(partials: &[(&str, String, Vec<String>)]) -> Option<(String, String)> {
+fn partial_cycle(partials: &[(String, String, Vec<String>)]) -> Option<(String, String)> {
     fn walk<'a>(
         at: &'a str,
-        partials: &'a [(&str, String, Vec<String>)],
+        partials: &'a [(String, String, Vec<String>)],
         path: &mut Vec<&'a str>,
     ) -> Option<Vec<&'a str>> {
         if let Some(start) = path.iter().position(|p| *p == at) {
@@ -619,7 +708,11 @@ mod tests {
     #[test]
     fn partials_that_include_each_other_are_found() {
         let p = |n: &'static str, uses: &[&str]| {
-            (n, format!("{n}.md.hbs"), uses.iter().map(|u| u.to_string()).collect::<Vec<_>>())
+            (
+                n.to_string(),
+                format!("{n}.md.hbs"),
+                uses.iter().map(|u| u.to_string()).collect::<Vec<_>>(),
+            )
         };
         assert_eq!(
             included("a {{> items list=x}} b {{~> about}} {{#> notes}}x{{/notes}}"),

@@ -127,6 +127,13 @@ pub fn run(
     let (classifier, snapshot, renderer) = load_beside_tools(classifier, load, user_templates)?;
     lap("sources loaded");
     let mut snapshot = snapshot;
+    // The week's notes are read before any backfilled week is stored: a notes file that
+    // cannot be read fails the run before it changes anything.
+    if req.backfill > 0 {
+        for &role in &req.roles {
+            notes::load(req.notes.as_deref(), &period.week.to_string(), role)?;
+        }
+    }
     let (backfilled, kept_live) =
         backfill(config, &classifier, &state, &mut snapshot, req, period)?;
     if !backfilled.is_empty() {

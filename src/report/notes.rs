@@ -26,7 +26,8 @@ pub(crate) fn load(dir: Option<&Path>, week: &str, role: Role) -> Result<Vec<Not
             // A regular file inside the notes folder, of a sane size (see `files`).
             let rel = Path::new(week).join(format!("{role}.md"));
             match crate::files::read_inside(d, &rel)? {
-                Some(text) => parse(&text),
+                // An editor's byte-order mark would hide the first heading.
+                Some(text) => parse(text.strip_prefix('\u{feff}').unwrap_or(&text)),
                 None => {
                     tracing::info!("no notes at {}", d.join(&rel).display());
                     Vec::new()
@@ -81,6 +82,19 @@ fn merge(slots: &[&str], mut sections: Vec<(String, String)>) -> Vec<Note> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A notes file saved with a byte-order mark and Windows line ends fills its first
+    /// section (the mark hid its heading: the text went under "Notes").
+    #[test]
+    fn a_byte_order_mark_hides_no_heading() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("2026-W48")).unwrap();
+        let text = "\u{feff}## Why this status\r\nBecause.\r\n\r\n## Path to green\r\nShip.\r\n";
+        std::fs::write(dir.path().join("2026-W48/program.md"), text).unwrap();
+        let notes = load(Some(dir.path()), "2026-W48", Role::Program).unwrap();
+        let why = notes.iter().find(|n| n.title == "Why this status").unwrap();
+        assert_eq!((why.filled, why.body.as_str()), (true, "Because."));
+    }
 
     #[test]
     fn sections_fill_slots_and_extras_follow() {

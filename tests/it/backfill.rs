@@ -169,3 +169,30 @@ fn a_backfill_before_the_year_1000_changes_nothing() {
         );
     }
 }
+
+/// A run with `--backfill` that fails on this week's notes changes nothing: it used to
+/// store the backfilled weeks (and overwrite live ones with `--backfill-overwrite`)
+/// before it read the notes and failed.
+#[cfg(unix)]
+#[test]
+fn a_backfill_that_fails_on_its_notes_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, _, err) = demo(dir.path(), "2026-W46", &[]);
+    assert_eq!(code, 0, "{err}");
+    let before = files(dir.path());
+    let notes = dir.path().join("notes/2026-W48");
+    std::fs::create_dir_all(&notes).expect("dir");
+    let outside = dir.path().join("secret.md");
+    std::fs::write(&outside, "## Why this status\nno\n").expect("written");
+    std::os::unix::fs::symlink(&outside, notes.join("project.md")).expect("link");
+    let notes_dir = dir.path().join("notes").display().to_string();
+    let args = ["--backfill", "3", "--backfill-overwrite", "--notes", &notes_dir];
+    let (code, _, err) = demo(dir.path(), "2026-W48", &args);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("project.md"), "{err}");
+    let after: BTreeMap<String, Vec<u8>> = files(dir.path())
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("notes") && p != "secret.md")
+        .collect();
+    assert!(after == before, "a failed backfill changed stored weeks");
+}

@@ -173,6 +173,47 @@ fn a_template_folder_overrides_file_by_file() {
     assert!(program.contains("(about omitted)"), "partials are overridden too");
 }
 
+/// A templates folder as people make one: a misspelt file name is named in a warning
+/// (it was ignored without a word), a partial of one's own is found, a byte-order mark
+/// does not become part of the report, and an error in a partial names the partial's
+/// file with line and column, in words (not Rust's `Some("…")`).
+#[test]
+fn a_templates_folder_as_people_make_one() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let t = tmp.path().join("t");
+    std::fs::create_dir_all(t.join("partials")).expect("dir");
+    std::fs::write(t.join("prgram.md.hbs"), "x\n").expect("written");
+    std::fs::write(t.join("product.md.hbs"), "\u{feff}# Ours {{meta.week}}\n{{> mine}}\n")
+        .expect("written");
+    std::fs::write(t.join("partials/mine.md.hbs"), "Our own part.\n").expect("written");
+    let out = tmp.path().join("out");
+    let args = |t: &Path| {
+        vec![
+            "report".to_string(),
+            "--demo".into(),
+            "-o".into(),
+            out.display().to_string(),
+            "--templates".into(),
+            t.display().to_string(),
+        ]
+    };
+    let run = |t: &Path| {
+        let a = args(t);
+        rolecall(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let (code, _, err) = run(&t);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("prgram.md.hbs is not read; did you mean program.md.hbs?"), "{err}");
+    assert_eq!(read(&out.join("2026-W48/product.md")), "# Ours 2026-W48\nOur own part.\n");
+    std::fs::write(t.join("partials/about.md.hbs"), "ok\n\n  {{meta.bogus_field}}\n")
+        .expect("written");
+    let (code, _, err) = run(&t);
+    assert_eq!(code, 2, "{err}");
+    let first = err.lines().find(|l| l.starts_with("error:")).unwrap_or("");
+    assert!(first.starts_with("error: template partials/about.md.hbs (in "), "{err}");
+    assert!(first.contains("line 3, column 3: no field `meta.bogus_field`"), "{first}");
+}
+
 #[test]
 fn strict_mode_names_the_template_and_the_missing_field() {
     let tmp = tempfile::tempdir().expect("temp dir");
