@@ -223,6 +223,7 @@ pub fn render_missing_pdfs(
             keywords: vec![name.clone(), "status report".into()],
             as_of,
             data_as_of,
+            timezone: Some(config.timezone.0),
             page: match p.page {
                 crate::config::PageName::A4 => PageSize::A4,
                 crate::config::PageName::Letter => PageSize::Letter,

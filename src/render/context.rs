@@ -64,6 +64,8 @@ pub struct IndexContext<'a> {
     pub top: usize,
     /// This rendering is for the PDF (links go to the PDFs).
     pub for_pdf: bool,
+    /// The configured time zone, in which the `date` helper reads an instant.
+    pub timezone: String,
 }
 
 /// One role's line in the index.

@@ -380,10 +380,33 @@ fn amount_text(v: f64) -> String {
     }
 }
 handlebars_helper!(signed: |v: i64| if v > 0 { format!("+{v}") } else if v < 0 { format!("−{}", -v) } else { "0".into() });
-handlebars_helper!(date: |v: Value| match v.as_str() {
-    Some(s) => s.get(..10).unwrap_or(s).to_string(),
-    None => "—".to_string(),
-});
+/// `{{date x}}`: a date as it is; an instant (`2026-04-15T03:59:59Z`) as its date in the
+/// report's time zone (`meta.timezone`, or the index's `timezone`), not UTC's: a report
+/// as of 2026-04-14 in La Paz said "reported as of 2026-04-15".
+fn date(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = h.param(0).map(|p| p.value()).unwrap_or(&Value::Null);
+    let text = match v.as_str() {
+        Some(s) if s.len() > 10 => {
+            let root = ctx.data();
+            let zone = root["meta"]["timezone"].as_str().or(root["timezone"].as_str());
+            let tz = zone.and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+            match (chrono::DateTime::parse_from_rfc3339(s), tz) {
+                (Ok(t), Some(tz)) => t.with_timezone(&tz).date_naive().to_string(),
+                _ => s.get(..10).unwrap_or(s).to_string(),
+            }
+        }
+        Some(s) => s.to_string(),
+        None => "—".to_string(),
+    };
+    out.write(&text)?;
+    Ok(())
+}
 handlebars_helper!(plural: |n: i64, noun: str| format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" }));
 handlebars_helper!(days: |n: i64| format!("{n} day{}", if n == 1 || n == -1 { "" } else { "s" }));
 // `{{{link this}}}` links the key; `{{{link this text=this.project}}}` other text.

@@ -616,6 +616,7 @@ fn pdf_options(
         keywords: vec![week.to_string(), "status report".into()],
         as_of: ctx.input.period.as_of,
         data_as_of: Some(data_as_of(ctx)),
+        timezone: Some(ctx.tz),
         page: match p.page {
             crate::config::PageName::A4 => PageSize::A4,
             crate::config::PageName::Letter => PageSize::Letter,
@@ -661,6 +662,7 @@ fn index_data<'a>(ctx: &Ctx, rendered: &'a [Rendered], for_pdf: bool) -> IndexCo
         items: meta.items_in_scope,
         top: ctx.input.config.report.top,
         for_pdf,
+        timezone: meta.timezone,
     }
 }
 

@@ -1527,3 +1527,34 @@ fn cancelled_and_vanished_items_are_scope_removed_and_stay_in_the_plan() {
         "{md}"
     );
 }
+
+/// Instants are dated in the configured time zone: a report as of 2026-04-14 in La Paz
+/// (UTC−4, so its instant is 2026-04-15T03:59:59Z) said "reported as of 2026-04-15".
+#[test]
+fn instants_are_dated_in_the_configured_time_zone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::write(
+        dir.path(),
+        "x.csv",
+        "Summary,Issue key,Issue Type,Status,Created,Updated\nOne,A-1,Task,To Do,2026-04-10 09:00,2026-04-14 20:30\n",
+    );
+    common::write(
+        dir.path(),
+        "rolecall.toml",
+        "timezone = \"America/La_Paz\"\n[[source]]\nspec = \"jira:x.csv\"\n",
+    );
+    let (code, _, err) = common::run_in(
+        dir.path(),
+        &["report", "--as-of", "2026-04-14", "-o", "out", "--format", "md,pdf"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    // Last changed at 20:30 in La Paz: 00:30 the next day in UTC.
+    let pdf = lopdf::Document::load(dir.path().join("out/2026-W16/project.pdf")).expect("pdf");
+    let text = pdf.extract_text(&[1]).expect("text");
+    assert!(text.contains("Data as of 2026-04-14"), "{text}");
+    let index = read(&dir.path().join("out/2026-W16/index.md"));
+    assert!(index.contains("Data as of 2026-04-14 (reported as of 2026-04-14)"), "{index}");
+    let project = read(&dir.path().join("out/2026-W16/project.md"));
+    assert!(project.contains("2026-04-13 to 2026-04-14 (America/La\\_Paz)"), "{project}");
+}

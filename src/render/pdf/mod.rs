@@ -61,6 +61,8 @@ pub struct PdfOptions {
     pub as_of: DateTime<Utc>,
     /// How fresh the data is, for the footer ("Data as of"); `as_of` when unknown.
     pub data_as_of: Option<DateTime<Utc>>,
+    /// The time zone the footer's date is read in (UTC when none).
+    pub timezone: Option<chrono_tz::Tz>,
     pub page: PageSize,
     /// All four margins, in millimetres (clamped to 5–60).
     pub margin_mm: f32,
@@ -79,6 +81,7 @@ impl Default for PdfOptions {
             keywords: Vec::new(),
             as_of: DateTime::<Utc>::UNIX_EPOCH,
             data_as_of: None,
+            timezone: None,
             page: PageSize::A4,
             margin_mm: 18.0,
             fallback_fonts: Vec::new(),
@@ -132,7 +135,12 @@ fn decorate(
     let header_y = (margin - 16.0).max(10.0);
     let rule_y = header_y + 5.5;
     let footer_y = height - (margin - 20.0).max(8.0);
-    let date = format!("Data as of {}", opts.data_as_of.unwrap_or(opts.as_of).format("%Y-%m-%d"));
+    let when = opts.data_as_of.unwrap_or(opts.as_of);
+    let day = match opts.timezone {
+        Some(tz) => when.with_timezone(&tz).date_naive(),
+        None => when.date_naive(),
+    };
+    let date = format!("Data as of {}", day.format("%Y-%m-%d"));
     let total = pages.len();
     let title = one_line(fonts, &opts.title, Variant::Bold, 8.5, style::HEADING, body * 0.6);
     let subtitle = one_line(fonts, &opts.subtitle, Variant::Regular, 8.5, style::MUTED, body * 0.4);
