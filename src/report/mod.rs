@@ -485,11 +485,16 @@ fn prepare_week_files(
         rendered.push(r);
         pending.extend(files);
     }
-    let index = templates.render("index.md", &index_data(ctx, &rendered, false))?;
+    // The index links to the reports written: the Markdown, else the PDFs, else the JSON.
+    let ext = [(Format::Md, "md"), (Format::Pdf, "pdf"), (Format::Json, "json")]
+        .into_iter()
+        .find(|(f, _)| req.formats.contains(f))
+        .map_or("md", |(_, e)| e);
+    let index = templates.render("index.md", &index_data(ctx, &rendered, false, ext))?;
     pending.push(write::prepare(&dir.join("index.md"), |w| w.write_all(index.as_bytes()))?);
     if req.formats.contains(&Format::Pdf) {
         // The one-page brief a director opens: the three verdicts, their reasons.
-        let brief = templates.render("index.md", &index_data(ctx, &rendered, true))?;
+        let brief = templates.render("index.md", &index_data(ctx, &rendered, true, "pdf"))?;
         let config = ctx.input.config;
         let opts = pdf_options(config, "Weekly status", week, ctx);
         let pdf = crate::render::pdf::render(&brief, &opts)?;
@@ -639,9 +644,13 @@ fn data_as_of(ctx: &Ctx) -> DateTime<Utc> {
         .map_or(as_of, |t| t.min(as_of))
 }
 
-fn index_data<'a>(ctx: &Ctx, rendered: &'a [Rendered], for_pdf: bool) -> IndexContext<'a> {
+fn index_data<'a>(
+    ctx: &Ctx,
+    rendered: &'a [Rendered],
+    for_pdf: bool,
+    ext: &str,
+) -> IndexContext<'a> {
     let meta = ctx.meta("index");
-    let ext = if for_pdf { "pdf" } else { "md" };
     IndexContext {
         title: meta.title,
         week: meta.week,

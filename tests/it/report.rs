@@ -1558,3 +1558,36 @@ fn instants_are_dated_in_the_configured_time_zone() {
     let project = read(&dir.path().join("out/2026-W16/project.md"));
     assert!(project.contains("2026-04-13 to 2026-04-14 (America/La\\_Paz)"), "{project}");
 }
+
+/// The index links to the reports the run wrote: with `--format pdf` alone its Markdown
+/// linked to three `.md` files that were not there; and `index.pdf`'s links open the
+/// role PDFs beside it (it had none).
+#[test]
+fn the_index_links_to_the_reports_that_were_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let (code, _, err) =
+        rolecall(&["report", "--demo", "--format", "pdf", "-o", &out.display().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    let index = read(&out.join("2026-W48/index.md"));
+    assert!(index.contains("(product.pdf)") && !index.contains("(product.md)"), "{index}");
+    let pdf = lopdf::Document::load(out.join("2026-W48/index.pdf")).expect("pdf");
+    let mut uris: Vec<String> = Vec::new();
+    for page in pdf.get_pages().values() {
+        let Ok(annots) = pdf.get_dictionary(*page).and_then(|p| p.get(b"Annots")) else { continue };
+        for a in annots.as_array().expect("annotations") {
+            let a = match a {
+                lopdf::Object::Reference(id) => pdf.get_dictionary(*id).expect("annotation"),
+                lopdf::Object::Dictionary(d) => d,
+                _ => continue,
+            };
+            let action = a.get(b"A").and_then(|x| x.as_dict()).expect("action");
+            if let Ok(u) = action.get(b"URI").and_then(|u| u.as_str()) {
+                uris.push(String::from_utf8_lossy(u).into_owned());
+            }
+        }
+    }
+    for role in ["product.pdf", "program.pdf", "project.pdf"] {
+        assert!(uris.iter().any(|u| u == role), "{role}: {uris:?}");
+    }
+}

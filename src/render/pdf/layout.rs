@@ -413,12 +413,21 @@ pub(super) fn chart_caption(source: &str) -> String {
     }
 }
 
-/// Only web and mail links become clickable; `#heading` links jump inside the PDF.
-/// Anything else (`javascript:`, `file:`, `data:`, relative paths) stays plain text.
+/// Only web and mail links become clickable; `#heading` links jump inside the PDF; a
+/// PDF beside this one (`product.pdf`: the index's links to the reports) opens it.
+/// Anything else (`javascript:`, `file:`, `data:`, other relative paths) stays plain text.
 fn link_target(url: &str) -> Option<Target> {
     let url = url.trim();
     if let Some(slug) = url.strip_prefix('#') {
         return (!slug.is_empty()).then(|| Target::Heading(slug.to_lowercase()));
+    }
+    let sibling = url.strip_suffix(".pdf").is_some_and(|stem| {
+        !stem.is_empty()
+            && !stem.starts_with('.')
+            && stem.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    });
+    if sibling {
+        return Some(Target::Uri(url.to_string()));
     }
     let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
     let ok = matches!(scheme.as_deref(), Some("http" | "https" | "mailto"))
@@ -467,6 +476,11 @@ mod tests {
         assert_eq!(link_target("https://a.b/c"), Some(Target::Uri("https://a.b/c".into())));
         assert_eq!(link_target("mailto:x@y.z"), Some(Target::Uri("mailto:x@y.z".into())));
         assert_eq!(link_target("#Risks"), Some(Target::Heading("risks".into())));
+        // The index's links to the role reports beside it; no other path.
+        assert_eq!(link_target("product.pdf"), Some(Target::Uri("product.pdf".into())));
+        assert_eq!(link_target("../x.pdf"), None);
+        assert_eq!(link_target("/etc/x.pdf"), None);
+        assert_eq!(link_target("product.md"), None);
         for bad in
             ["javascript:alert(1)", " JavaScript:alert(1)", "file:///etc", "data:x", "rel/x.md", ""]
         {
