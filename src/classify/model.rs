@@ -300,7 +300,20 @@ fn other_features(input: Input<'_>, lower: &mut String, sink: &mut impl Sink) {
     if !input.kind.is_empty() {
         sink.feature(Group::Type, &["t:", input.kind], 1.0);
     }
-    for l in input.labels {
+    // A label or component counts once, whatever its case and however often it is
+    // repeated (`Bug, bug, BUG` weighed three times one `bug`).
+    let seen = |list: &[Str], k: usize| {
+        let fold = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
+        let this: &str = &list[k];
+        list[..k].iter().any(|p| {
+            p.len() == this.len()
+                && (p.eq_ignore_ascii_case(this) || (!p.is_ascii() && fold(p) == fold(this)))
+        })
+    };
+    for (k, l) in input.labels.iter().enumerate() {
+        if seen(input.labels, k) {
+            continue;
+        }
         if l.len() >= input.skip_prefix.len()
             && l.is_char_boundary(input.skip_prefix.len())
             && l[..input.skip_prefix.len()].eq_ignore_ascii_case(input.skip_prefix)
@@ -310,7 +323,10 @@ fn other_features(input: Input<'_>, lower: &mut String, sink: &mut impl Sink) {
         }
         sink.feature(Group::Label, &["l:", lowered(lower, l)], 1.0);
     }
-    for c in input.components {
+    for (k, c) in input.components.iter().enumerate() {
+        if seen(input.components, k) {
+            continue;
+        }
         sink.feature(Group::Component, &["c:", lowered(lower, c)], 0.5);
     }
     let rules = if input.rule_text { Group::Rule } else { Group::Structure };

@@ -274,6 +274,23 @@ kinds = ["story"]
     assert_eq!(out[1].runner_up, Some(Concern::Product));
 }
 
+/// A label counts once, whatever its case and however often an export repeats it: an
+/// item labelled `Bug, bug, BUG` was "program, low" where the same item labelled `bug`
+/// was "program, high".
+#[test]
+fn a_repeated_label_counts_once() {
+    let mut once = item("ENG-1", "task", "Rotate the CDN keys");
+    once.labels = vec!["bug".into()];
+    let mut thrice = item("ENG-2", "task", "Rotate the CDN keys");
+    thrice.labels = vec!["Bug".into(), "bug".into(), "BUG".into()];
+    let classifier = Classifier::from_config(&Config::default()).expect("rules compile");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = vec![once, thrice];
+    let out = classifier.classify(&snap);
+    assert_eq!(out[0].scores, out[1].scores);
+    assert_eq!(out[0].confidence, out[1].confidence);
+}
+
 #[test]
 fn an_invalid_rule_fails_at_load_with_file_and_line() {
     let dir = tempfile::tempdir().expect("temp dir");
