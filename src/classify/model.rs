@@ -410,6 +410,26 @@ fn each_word(text: &str, word: &mut String, f: &mut impl FnMut(&str, usize)) {
             at = next_word(text, start, word, f);
             continue;
         }
+        // A web address says where, not what: `https://github.com/acme/x/issues/4567`
+        // gave the words "https", "github", "issues" and hex ids as reasons.
+        if is_address(bytes, start, at) {
+            let from = at;
+            while bytes.get(at).is_some_and(|b| {
+                !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'<' | b'>' | b')' | b']')
+            }) {
+                at += 1;
+            }
+            // The site's name is kept (`figma`, `github`): where a link goes can say
+            // what the item is about.
+            if let Some(name) = site_name(&text[from..at]) {
+                word.clear();
+                word.push_str(name);
+                word.make_ascii_lowercase();
+                let n = stem_len(word, true);
+                f(word, n);
+            }
+            continue;
+        }
         // Words of one character and numbers are left out.
         if at - start >= 2 && letters {
             word.clear();
@@ -419,6 +439,26 @@ fn each_word(text: &str, word: &mut String, f: &mut impl FnMut(&str, usize)) {
             f(word, n);
         }
     }
+}
+
+/// Whether the word `bytes[start..end]` begins a web address: `http://`, `https://`,
+/// `www.`.
+fn is_address(bytes: &[u8], start: usize, end: usize) -> bool {
+    let word = &bytes[start..end];
+    let rest = &bytes[end..];
+    ((word.eq_ignore_ascii_case(b"https") || word.eq_ignore_ascii_case(b"http"))
+        && rest.starts_with(b"://"))
+        || (word.eq_ignore_ascii_case(b"www") && rest.first() == Some(&b'.'))
+}
+
+/// The name of the site an address after its scheme goes to: `://www.figma.com/file/x`
+/// → `figma`.
+fn site_name(rest: &str) -> Option<&str> {
+    let host = rest.trim_start_matches(['.', ':', '/']).split(['/', '?', '#', ':']).next()?;
+    let mut labels = host.rsplit('.').filter(|l| !l.is_empty());
+    let (_tld, name) = (labels.next()?, labels.next()?);
+    (name.len() >= 2 && name.bytes().all(|b| b.is_ascii_alphanumeric()) && name != "www")
+        .then_some(name)
 }
 
 /// One word of [`each_token`], read the general way from `at` (a char boundary):
@@ -1559,6 +1599,16 @@ pub(crate) mod tests {
         tokens("データ移行エラー", &mut b);
         assert_eq!(a, b);
         assert_eq!(b, ["デー", "ータ", "タ移", "移行", "行エ", "エラ", "ラー"]);
+    }
+
+    /// A web address gives its site's name and nothing else: "https", "issues" and hex ids
+    /// were quoted as reasons.
+    #[test]
+    fn addresses_give_their_site_name_only() {
+        let (mut out, mut word) = (Vec::new(), String::new());
+        let text = "see https://github.com/acme/foo/issues/4567?id=9f8e and (www.figma.com/file/c01dpg6shfx) now";
+        each_word(text, &mut word, &mut |w: &str, _| out.push(w.to_string()));
+        assert_eq!(out, ["see", "github", "and", "figma", "now"]);
     }
 
     /// The fast path for ASCII reads every text as the general way does, word by word from
