@@ -1100,6 +1100,12 @@ fn as_it_stood(r: &crate::model::Rewind) -> Vec<String> {
             n(r.changed_since)
         ));
     }
+    if r.sprint_items_changed > 0 {
+        out.push(format!(
+            "{} in sprints changed since, so the sprints may not be those of the week: what finished sprints left open is shown but not judged.",
+            n(r.sprint_items_changed)
+        ));
+    }
     if r.closed_undated > 0 {
         out.push(format!(
             "Not rewound: {} done or cancelled with no resolution date count as they are now.",

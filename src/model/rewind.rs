@@ -26,6 +26,13 @@ pub struct Rewind {
     pub changed_since: usize,
     /// Milestones created after the instant, left out, or closed after it, open again.
     pub milestones_rewound: usize,
+    /// Of `changed_since`, items in a sprint: their sprint may be a later one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sprint_items_changed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Rewind {
@@ -70,6 +77,7 @@ pub fn rewind(snapshot: &mut Snapshot, as_of: DateTime<Utc>) -> Rewind {
         if after(it.updated) {
             it.updated = None;
             r.changed_since += 1;
+            r.sprint_items_changed += usize::from(it.iteration.is_some());
         }
     }
     let before = snapshot.milestones.len();
@@ -183,6 +191,7 @@ mod tests {
                 closed_undated: 1,
                 changed_since: 2,
                 milestones_rewound: 1,
+                sprint_items_changed: 0,
             }
         );
         assert_eq!(snap.sources[0].items, 5);
