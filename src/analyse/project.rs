@@ -51,6 +51,10 @@ pub struct Planned {
     /// or out of `[scope]`): part of the plan, neither done nor open now.
     #[serde(default)]
     pub gone: usize,
+    /// Done at the baseline and open again now: work the earlier weeks counted as done
+    /// (their throughput drops with it).
+    #[serde(default)]
+    pub reopened: usize,
 }
 
 /// The forecast of a sprint or an epic.
@@ -101,7 +105,14 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     }
 
     let planned = match ctx.input.baseline {
-        None => Planned { has_baseline: false, planned: 0, done: 0, unplanned_done: 0, gone: 0 },
+        None => Planned {
+            has_baseline: false,
+            planned: 0,
+            done: 0,
+            unplanned_done: 0,
+            gone: 0,
+            reopened: 0,
+        },
         Some(baseline) => {
             let was_open = |i: usize| ctx.prior[i].is_some_and(|b| b.state.is_active());
             let planned: Vec<usize> = (0..ctx.items.len()).filter(|&i| was_open(i)).collect();
@@ -111,12 +122,19 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
             let gone = (baseline.items.iter())
                 .filter(|p| p.state.is_active() && !ctx.index.contains_key(p.id.as_str()))
                 .count();
+            let reopened = (0..ctx.items.len())
+                .filter(|&i| {
+                    ctx.items[i].state.is_active()
+                        && ctx.prior[i].is_some_and(|b| b.state == State::Done)
+                })
+                .count();
             Planned {
                 has_baseline: true,
                 planned: planned.len() + gone,
                 done,
                 unplanned_done,
                 gone,
+                reopened,
             }
         }
     };

@@ -1611,3 +1611,24 @@ fn sprints_of_a_later_export_are_not_judged_for_an_earlier_week() {
     assert!(!verdict.contains("left open in finished sprints"), "{verdict}");
     assert!(md.contains("2 items in sprints changed since"), "{md}");
 }
+
+/// An item done last week and open again this week is said to be: the throughput of
+/// the weeks before drops with it, and nothing said why.
+#[test]
+fn work_reopened_since_last_week_is_said_to_be() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "Summary,Issue key,Issue Type,Status,Created,Resolved\n";
+    let run = |name: &str, csv: String, as_of: &str| {
+        common::write(dir.path(), name, csv);
+        let args = ["report", "-s", &format!("jira:{name}"), "--as-of", as_of, "-o", "out"];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+    };
+    let done = "Done,A-1,Story,Done,2026-10-20 09:00,2026-11-10 09:00";
+    let again = "Done,A-1,Story,In Progress,2026-10-20 09:00,";
+    let open = "Open,A-2,Story,To Do,2026-10-20 09:00,";
+    run("w46.csv", format!("{head}{done}\n{open}\n"), "2026-11-13");
+    run("w47.csv", format!("{head}{again}\n{open}\n"), "2026-11-20");
+    let md = read(&dir.path().join("out/2026-W47/project.md"));
+    assert!(md.contains("1 item done by last week's snapshot is open again"), "{md}");
+}
