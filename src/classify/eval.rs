@@ -25,8 +25,18 @@ pub(crate) struct Label {
 /// Reads a labels CSV: `key,concern` (a header row is optional), or with a header naming
 /// `key` and `concern` among other columns, of which `file` and `confidence` are used and
 /// the rest ignored.
+/// Rows with an empty concern (a `train --suggest` file partly filled in) are left out,
+/// with a word, as `train` leaves them.
 pub(crate) fn read_labels(path: &str) -> Result<Vec<Label>> {
-    read(path, false).map(|(labels, _)| labels)
+    let (labels, blank) = read(path, true)?;
+    if blank > 0 {
+        let rows = if blank == 1 { "1 row".to_string() } else { format!("{blank} rows") };
+        tracing::warn!("{path}: {rows} with no concern left out");
+    }
+    if labels.is_empty() {
+        return Err(Error::input(Location::file(path), "has no row with a concern"));
+    }
+    Ok(labels)
 }
 
 /// [`read_labels`] for training, where a file of items to label (`train --suggest`) may
@@ -88,11 +98,14 @@ fn read(path: &str, skip_blank: bool) -> Result<(Vec<Label>, usize)> {
                 ),
             )
         })?;
-        if let Some(first) = seen.insert((file.clone(), key_of(&key)), line) {
-            return Err(Error::input(
-                at().column("key"),
-                format!("duplicate key {key} (first on line {first})"),
-            ));
+        // The same label twice (a row copied in a spreadsheet) is one label; the same
+        // item with another concern is a conflict, named below.
+        match seen.get(&(file.clone(), key_of(&key))) {
+            Some(&first) if first == c => continue,
+            Some(_) => {}
+            None => {
+                seen.insert((file.clone(), key_of(&key)), c);
+            }
         }
         let some = |s: String| (!s.is_empty()).then_some(s);
         let from = (path.to_string(), line);

@@ -375,7 +375,32 @@ impl Classifier {
     }
 
     fn classify_with(&self, snapshot: &Snapshot, reasons: bool) -> Vec<Classification> {
+        if let Some((n, first)) = self.conflicting(&snapshot.items) {
+            tracing::warn!(
+                "{} labels of two concerns (the first: {first}); decided as if unlabelled: keep one",
+                if n == 1 { "1 item has".to_string() } else { format!("{n} items have") }
+            );
+        }
         self.classify_given(snapshot, reasons, None)
+    }
+
+    /// Items whose labels name two concerns: how many, and the first with its labels.
+    pub(crate) fn conflicting(&self, items: &[Item]) -> Option<(usize, String)> {
+        let concerns = |it: &Item| -> Vec<Concern> {
+            let mut v: Vec<Concern> = (it.labels.iter())
+                .filter_map(|l| self.after_prefix(l).and_then(Concern::parse))
+                .collect();
+            v.sort_by_key(|c| c.index());
+            v.dedup();
+            v
+        };
+        let mut odd = items.iter().filter(|it| concerns(it).len() > 1);
+        let first = odd.next()?;
+        let labels: Vec<&str> = (first.labels.iter())
+            .filter(|l| self.after_prefix(l).is_some())
+            .map(|l| l.as_ref())
+            .collect();
+        Some((1 + odd.count(), format!("{} ({})", first.key, labels.join(", "))))
     }
 
     fn classify_given(
@@ -931,11 +956,22 @@ impl Classifier {
     }
 
     /// `concern:program` label (prefix configurable) or a `Concern` field.
+    /// Two labels naming different concerns (`concern:project`, `concern:program`) say
+    /// nothing certain: which one won depended on their order. The item is then decided as
+    /// if it had neither (see [`Classifier::conflicting`]).
     pub(crate) fn explicit(&self, item: &Item) -> Option<(Concern, Reason)> {
+        let mut found: Option<(Concern, &str)> = None;
         for label in &item.labels {
             if let Some(c) = self.after_prefix(label).and_then(Concern::parse) {
-                return Some((c, explicit_reason(c, format!("label \"{label}\""))));
+                match found {
+                    None => found = Some((c, label)),
+                    Some((first, _)) if first != c => return None,
+                    Some(_) => {}
+                }
             }
+        }
+        if let Some((c, label)) = found {
+            return Some((c, explicit_reason(c, format!("label \"{label}\""))));
         }
         for (name, value) in item.fields.iter() {
             if name.eq_ignore_ascii_case("concern")

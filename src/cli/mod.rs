@@ -615,7 +615,9 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let used = crate::classify::model_file(config);
     let same =
         used.as_deref().is_some_and(|u| u == path || (real(u).is_some() && real(u) == real(&path)));
-    if args.corpus.is_none() && !same {
+    // `--out /dev/null` (a device or pipe) trains without keeping the model: no advice.
+    let kept = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+    if args.corpus.is_none() && !same && kept {
         let setting = match config.classify.model.trim() {
             "" => String::new(),
             m => format!(" ([classify] model = \"{m}\")"),

@@ -274,6 +274,22 @@ kinds = ["story"]
     assert_eq!(out[1].runner_up, Some(Concern::Product));
 }
 
+/// Labels naming two concerns decide nothing: which won depended on their order
+/// (`concern:project, concern:program` was project, the reverse program).
+#[test]
+fn labels_of_two_concerns_decide_nothing() {
+    let mut a = item("ENG-3", "task", "Write release notes");
+    a.labels = vec!["concern:project".into(), "concern:program".into()];
+    let mut b = item("ENG-4", "task", "Write release notes");
+    b.labels = vec!["concern:program".into(), "concern:project".into()];
+    let classifier = Classifier::from_config(&Config::default()).expect("rules compile");
+    let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
+    snap.items = vec![a, b];
+    let out = classifier.classify(&snap);
+    assert_eq!(out[0].concern, out[1].concern, "the order of the labels does not decide");
+    assert!(out[0].reasons.iter().all(|r| !r.matched.contains("concern:")), "{:?}", out[0].reasons);
+}
+
 /// A label counts once, whatever its case and however often an export repeats it: an
 /// item labelled `Bug, bug, BUG` was "program, low" where the same item labelled `bug`
 /// was "program, high".

@@ -394,11 +394,11 @@ fn train_suggests_what_to_label_and_learns_from_the_filled_in_rows() {
         "{out}"
     );
     assert!(out.contains("1 label matches no item (the first: ORG-99 in other.csv)"), "{out}");
-    // `eval --labels` still wants every row filled in, and names the row.
+    // `eval --labels` reads the same partly filled file as `train` does, and says so.
     let args = ["eval", "-s", &src, "--labels", &fill];
     let (code, _, err) = common::run_in(dir.path(), &args, &[]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("fill.csv:4") && err.contains("unknown concern"), "{err}");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fill.csv: 1 row with no concern left out"), "{err}");
 
     // A title a spreadsheet would run as a formula is guarded; the key is left as it is.
     let path = dir.path().join("formula.csv");
@@ -537,11 +537,12 @@ fn train_writes_the_model_the_config_names_and_reads_labels_as_written() {
                 std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the pipe"))
             };
             let args = ["train", "-s", &src, "--labels", &labels_arg, "--out", "pipe"];
-            let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+            let (code, out, err) = common::run_in(dir.path(), &args, &[]);
             assert_eq!(code, 0, "{err}");
             assert_eq!(reader.join().expect("reader"), text, "the model came through the pipe");
             let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
             assert!(kind.is_fifo(), "the pipe was replaced by a file");
+            assert!(!out.contains("note: classification does not use"), "no advice: {out}");
         }
     }
 
@@ -613,4 +614,33 @@ fn eval_and_corpus_arguments_that_mean_nothing_are_refused() {
     let (code, _, err) = common::run_in(dir.path(), &["eval", "--corpus", &o], &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("two trackers or more"), "{err}");
+}
+
+/// The same label twice in a labels file (a row copied in a spreadsheet) is one label,
+/// for `train` and `eval` alike; the same key with another concern is still an error.
+#[test]
+fn a_label_copied_twice_is_one_label() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = dir.path().join("x.csv");
+    std::fs::write(
+        &export,
+        "Summary,Issue key,Issue Type,Status\nAs a user I want dark mode,X-1,Story,To Do\nUpgrade brokers,X-2,Task,To Do\n",
+    )
+    .expect("w");
+    let src = format!("jira:{}", export.display());
+    let labels = dir.path().join("l.csv");
+    std::fs::write(&labels, "key,concern\nX-1,product\nX-1,product\nX-2,program\n").expect("w");
+    let labels = labels.display().to_string();
+    let args = ["eval", "-s", &src, "--labels", &labels];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 labelled items"), "{out}");
+    let args = ["train", "-s", &src, "--labels", &labels, "--out", "m.tsv"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(dir.path().join("l.csv"), "key,concern\nX-1,product\nX-1,program\n").expect("w");
+    let (code, _, err) =
+        common::run_in(dir.path(), &["eval", "-s", &src, "--labels", &labels], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("keep one"), "{err}");
 }
