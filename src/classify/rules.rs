@@ -515,7 +515,8 @@ fn check_rule(def: &RuleDef, origin: &Origin, field_slots: &mut usize) -> Result
     let text = regex("text", &def.text)?;
     let mut fields = Vec::new();
     for (name, pat) in &def.fields {
-        let re = compile_field_regex(pat)
+        let re = (if def.builtin_patterns { Ok(()) } else { check_regex(pat) })
+            .and_then(|()| compile_field_regex(pat))
             .map_err(|e| err(format!("invalid regular expression for field `{name}`: {e}")))?;
         fields.push((name.clone(), FieldRegex { re, slot: *field_slots }));
         *field_slots += 1;
@@ -527,6 +528,14 @@ fn check_rule(def: &RuleDef, origin: &Origin, field_slots: &mut usize) -> Result
         + usize::from(title.is_some())
         + usize::from(body.is_some())
         + usize::from(text.is_some());
+    // An empty label or kind matches no item: a rule that can never fire.
+    if let Some(what) = (def.labels.iter().map(|l| ("labels", l)))
+        .chain(def.kinds.iter().map(|k| ("kinds", k)))
+        .find(|(_, v)| v.trim().is_empty())
+        .map(|(w, _)| w)
+    {
+        return Err(err(format!("`{what}` has an empty entry, which matches no item")));
+    }
     if conditions == 0 {
         return Err(err(
             "has no conditions (give labels, kinds, title, body, text, fields or has)".into(),
@@ -808,13 +817,31 @@ fn compile_field_regex(p: &str) -> std::result::Result<regex_automata::meta::Reg
 }
 
 /// Whether `p` is a valid pattern, without compiling it.
+///
+/// A pattern that matches an empty text (`""`, `x*`) matches every item: refused, as it
+/// would decide every item the rule's way. A pattern too large to compile is refused
+/// here, naming its rule, rather than when the rules' automata are built.
 fn check_regex(p: &str) -> std::result::Result<(), String> {
-    regex_syntax::ParserBuilder::new()
+    let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(&ascii_boundaries(p))
+        .map_err(last_line)?;
+    if hir.properties().minimum_len() == Some(0) {
+        return Err(format!(
+            "{} matches every text (it can match an empty one): give the words it must find",
+            crate::text::quote(p)
+        ));
+    }
+    regex_automata::nfa::thompson::Compiler::new()
+        .configure(
+            regex_automata::nfa::thompson::Config::new()
+                .nfa_size_limit(Some(16 << 20))
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+        )
+        .build_from_hir(&hir)
         .map(drop)
-        .map_err(last_line)
+        .map_err(|_| "the pattern is too large (repetitions such as a{1000000} expand)".into())
 }
 
 /// The regex crate's messages span several lines with a caret diagram; keep the last
@@ -972,6 +999,8 @@ mod tests {
             name: "mine".into(),
             concern: Some(Concern::Project),
             title: Some(r"\B".into()),
+            // Of the matcher, not of what a user may write (an empty match is refused).
+            builtin_patterns: true,
             ..RuleDef::default()
         };
         let origin = Origin { name: "rolecall.toml", text: "" };

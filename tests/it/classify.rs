@@ -356,6 +356,20 @@ fn an_invalid_rule_fails_at_load_with_file_and_line() {
             "[[classify.rule]]\nname = \"mine\"\nconcern = \"program\"\nlabels = [\"a\"]\n\n[[classify.rule]]\nname = \"mine\"\nconcern = \"product\"\nlabels = [\"b\"]\n",
             "2: rule `mine`: is defined twice: give each rule its own name",
         ),
+        // A rule that would match every item (it made each one `program, high`), one
+        // that could match none, and a pattern too large, named with its rule.
+        (
+            "[[classify.rule]]\nname = \"all\"\nconcern = \"program\"\ntitle = \"x*\"\n",
+            "2: rule `all`: invalid regular expression in `title`: \"x*\" matches every text (it can match an empty one): give the words it must find",
+        ),
+        (
+            "[[classify.rule]]\nname = \"none\"\nconcern = \"program\"\nlabels = [\"\"]\n",
+            "2: rule `none`: `labels` has an empty entry, which matches no item",
+        ),
+        (
+            "[[classify.rule]]\nname = \"huge\"\nconcern = \"program\"\ntitle = \"a{1000000}\"\n",
+            "2: rule `huge`: invalid regular expression in `title`: the pattern is too large (repetitions such as a{1000000} expand)",
+        ),
     ] {
         std::fs::write(dir.path().join("rolecall.toml"), text).expect("written");
         let (code, _, err) = rolecall(&["classify", "-c", &cfg, "--demo"]);
