@@ -187,6 +187,10 @@ pub struct Meta {
     pub sources: Vec<SourceInfo>,
     /// The week whose snapshot deltas are measured against; none on a first run.
     pub baseline: Option<String>,
+    /// What "since" means in headings: `last week`, or the baseline's week when it is an
+    /// older one (a week's run was missed).
+    #[serde(default)]
+    pub since: String,
     pub thresholds: Thresholds,
     pub items_in_scope: usize,
     /// What the sources gave that is not counted, and why, in words: pull requests
@@ -861,6 +865,17 @@ impl<'a> Ctx<'a> {
                 .input
                 .baseline
                 .map(|b| crate::model::Week::of(self.date_of(b.taken_at)).to_string()),
+            since: match self.input.baseline {
+                Some(b) => {
+                    let week = crate::model::Week::of(self.date_of(b.taken_at));
+                    if week == self.input.period.week.prev() {
+                        "last week".to_string()
+                    } else {
+                        week.to_string()
+                    }
+                }
+                None => "last week".to_string(),
+            },
             thresholds: self.thresholds().clone(),
             items_in_scope: self.items.len(),
             left_out: left_out(&self.input.snapshot.left_out),

@@ -1632,3 +1632,15 @@ fn work_reopened_since_last_week_is_said_to_be() {
     let md = read(&dir.path().join("out/2026-W47/project.md"));
     assert!(md.contains("1 item done by last week's snapshot is open again"), "{md}");
 }
+
+/// A week compared with an older snapshot (last week's run was missed) says which week
+/// it is compared with, not "last week".
+#[test]
+fn changes_since_an_older_week_name_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Fix versions\nOne,A-1,Story,To Do,2026-10-20 09:00,M1\n";
+    jira_report(dir.path(), "w45.csv", csv, "2026-11-06", "2026-W45/project.md");
+    let md = jira_report(dir.path(), "w47.csv", csv, "2026-11-20", "2026-W47/project.md");
+    assert!(md.contains("## Scope changes since 2026-W45"), "{md}");
+    assert!(md.contains("open at the snapshot of 2026-W45 are done"), "{md}");
+}
