@@ -1117,7 +1117,7 @@ fn as_it_stood(r: &crate::model::Rewind) -> Vec<String> {
     }
     if r.sprint_items_changed > 0 {
         out.push(format!(
-            "{} in sprints changed since, so the sprints may not be those of the week: what finished sprints left open is shown but not judged.",
+            "{} in sprints changed since, so the sprints may not be those of the week: when half or more did, what finished sprints left open is shown but not judged.",
             n(r.sprint_items_changed)
         ));
     }

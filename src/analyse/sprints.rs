@@ -214,9 +214,11 @@ fn board_and_month(title: &str) -> Option<(String, Vec<u64>)> {
     }
     // `Sprint` is said or not (`March 2022`, `April 2022 Sprint`): the same board.
     board.retain(|w| !matches!(w.as_str(), "sprint" | "iteration" | "cycle"));
-    board.push("sprint".into());
-    let mut board = board.join(" ");
-    board = board[..1].to_uppercase() + &board[1..];
+    // Its own board, apart from a numbered `Sprint N` board's.
+    board.push("sprints by month".into());
+    let board = board.join(" ");
+    let mut chars = board.chars();
+    let board = chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
     Some((board, vec![year, month, day]))
 }
 
@@ -277,7 +279,26 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     };
     let past = all.iter().flat_map(|&i| ctx.items[i].past_iterations.iter().map(|p| &**p));
     for title in everyone.keys().copied().chain(past) {
-        let (board, n) = board_of(title);
+        let (board, mut n) = board_of(title);
+        // A sprint named by its month alone (`January Sprint`) is of the year that puts
+        // it nearest its items' latest creation: a January after a December is next
+        // year's (ordered by month alone, it came first and the running sprint read as
+        // finished).
+        if n.len() == 3 && n[0] == 0 && board.ends_with(" by month") {
+            let latest = (everyone.get(title).into_iter().flatten())
+                .filter_map(|&i| ctx.items[i].created)
+                .max()
+                .map(|c| ctx.date_of(c));
+            if let Some(d) = latest {
+                use chrono::Datelike;
+                let at = i64::from(d.year()) * 12 + i64::from(d.month());
+                let month = n[1] as i64;
+                let year = (i64::from(d.year()) - 1..=i64::from(d.year()) + 1)
+                    .min_by_key(|y| (y * 12 + month - at).abs())
+                    .unwrap_or(0);
+                n[0] = year.max(0) as u64;
+            }
+        }
         boards.entry(board).or_default().push((n, title));
     }
     for list in boards.values_mut() {
@@ -337,6 +358,9 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     let baseline_knows_sprints =
         ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
     for (board, titles) in &boards {
+        // Each sprint's place on its board, to tell an earlier sprint at once.
+        let place: std::collections::HashMap<&str, usize> =
+            titles.iter().enumerate().map(|(at, (_, t))| (*t, at)).collect();
         let current_title = current_of_board(board);
         // A sprint after the current one has not finished: what it holds is planned.
         let current_at = current_title.and_then(|c| titles.iter().position(|(_, t)| *t == c));
@@ -349,12 +373,11 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             // Carried over from any earlier sprint of the board, not only the one just
             // before: a team that skipped a month (`Feb 2022`, `March 2022`, then
             // `April 2022`) still carried Feb's items into April.
-            let earlier = &titles[..at];
             let carried_over = items
                 .iter()
                 .filter(|&&i| {
-                    let past = &ctx.items[i].past_iterations;
-                    !past.is_empty() && earlier.iter().any(|(_, e)| past.iter().any(|x| x == e))
+                    (ctx.items[i].past_iterations.iter())
+                        .any(|x| place.get(&**x).is_some_and(|&p| p < at))
                 })
                 .count();
             let (committed, added) = if baseline_knows_sprints {
@@ -444,8 +467,13 @@ pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
     // current and the running one finished (a real week rebuilt as it stood was "89
     // items left open in finished sprints" while the first sprint was still running).
     // What finished sprints left open is not judged from such sprints.
-    if ctx.input.rewind.sprint_items_changed > 0 {
-        return dated;
+    // Judged still when few changed: a comment on one item of forty moves nothing.
+    let changed = ctx.input.rewind.sprint_items_changed;
+    if changed > 0 {
+        let in_sprints = ctx.items.iter().filter(|it| it.iteration.is_some()).count();
+        if changed * 2 >= in_sprints {
+            return dated;
+        }
     }
     let open_in_sprints: usize = s.list.iter().map(|x| x.open).sum();
     let now = current
@@ -461,9 +489,14 @@ pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
     let where_ = match worst.as_slice() {
         [one] if s.left_behind_by.len() == 1 => format!("in {one}"),
         [one] => format!("most in {one}"),
+        // Named up to three; more make a headline of a paragraph.
+        all if all.len() == s.left_behind_by.len() && all.len() > 3 => {
+            format!("{most} each in {} sprints", all.len())
+        }
         all if all.len() == s.left_behind_by.len() => {
             format!("{most} each in {}", crate::text::and_list(all))
         }
+        tied if tied.len() > 3 => format!("{most} each in {} sprints", tied.len()),
         tied => format!("most in {}", crate::text::and_list(tied)),
     };
     let reason = format!(
@@ -527,13 +560,21 @@ mod tests {
             "Feb 2022 Sprint",
             "April 2022 SPrint",
         ];
-        assert!(by_month.iter().all(|t| board_and_number(t).0 == "Sprint"), "{by_month:?}");
+        assert!(
+            by_month.iter().all(|t| board_and_number(t).0 == "Sprints by month"),
+            "{by_month:?}"
+        );
         assert!(by_month.windows(2).all(|w| board_and_number(w[0]).1 < board_and_number(w[1]).1));
         assert_eq!(
             board_and_number("November 2nd SR Sprint"),
-            ("Sr sprint".into(), vec![0, 11, 2])
+            ("Sr sprints by month".into(), vec![0, 11, 2])
         );
-        assert_eq!(board_and_number("Sprint Nov 2"), ("Sprint".into(), vec![0, 11, 2]));
+        assert_eq!(board_and_number("Sprint Nov 2"), ("Sprints by month".into(), vec![0, 11, 2]));
+        // A first word beyond ASCII (it crashed: a byte, not a letter, was upper-cased).
+        assert_eq!(
+            board_and_number("équipe April 2026"),
+            ("Équipe sprints by month".into(), vec![2026, 4, 0])
+        );
         // A numbered sprint that names a month is still numbered.
         assert_eq!(board_and_number("Sprint 5 - May release"), ("Sprint".into(), vec![5]));
         assert_eq!(board_and_number("Marketing Sprint 3"), ("Marketing Sprint".into(), vec![3]));

@@ -965,7 +965,11 @@ impl Classifier {
             if let Some(c) = self.after_prefix(label).and_then(Concern::parse) {
                 match found {
                     None => found = Some((c, label)),
-                    Some((first, _)) if first != c => return None,
+                    // As if it had neither label: a `Concern` field may still say.
+                    Some((first, _)) if first != c => {
+                        found = None;
+                        break;
+                    }
                     Some(_) => {}
                 }
             }

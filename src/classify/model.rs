@@ -413,21 +413,7 @@ fn each_word(text: &str, word: &mut String, f: &mut impl FnMut(&str, usize)) {
         // A web address says where, not what: `https://github.com/acme/x/issues/4567`
         // gave the words "https", "github", "issues" and hex ids as reasons.
         if is_address(bytes, start, at) {
-            let from = at;
-            while bytes.get(at).is_some_and(|b| {
-                !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'<' | b'>' | b')' | b']')
-            }) {
-                at += 1;
-            }
-            // The site's name is kept (`figma`, `github`): where a link goes can say
-            // what the item is about.
-            if let Some(name) = site_name(&text[from..at]) {
-                word.clear();
-                word.push_str(name);
-                word.make_ascii_lowercase();
-                let n = stem_len(word, true);
-                f(word, n);
-            }
+            at = skip_address(text, at, word, f);
             continue;
         }
         // Words of one character and numbers are left out.
@@ -449,6 +435,31 @@ fn is_address(bytes: &[u8], start: usize, end: usize) -> bool {
     ((word.eq_ignore_ascii_case(b"https") || word.eq_ignore_ascii_case(b"http"))
         && rest.starts_with(b"://"))
         || (word.eq_ignore_ascii_case(b"www") && rest.first() == Some(&b'.'))
+}
+
+/// Skips the rest of a web address from `at` (after its `https`, `http` or `www`) and
+/// gives its site's name as a word (`figma`, `github`: where a link goes can say what the
+/// item is about); returns where the address ends.
+fn skip_address(
+    text: &str,
+    mut at: usize,
+    word: &mut String,
+    f: &mut dyn FnMut(&str, usize),
+) -> usize {
+    let (bytes, from) = (text.as_bytes(), at);
+    while bytes.get(at).is_some_and(|b| {
+        !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'<' | b'>' | b')' | b']')
+    }) {
+        at += 1;
+    }
+    if let Some(name) = site_name(&text[from..at]) {
+        word.clear();
+        word.push_str(name);
+        word.make_ascii_lowercase();
+        let n = stem_len(word, true);
+        f(word, n);
+    }
+    at
 }
 
 /// The name of the site an address after its scheme goes to: `://www.figma.com/file/x`
@@ -502,31 +513,47 @@ fn next_word(
         ascii &= len == 1;
         at += len;
     }
-    let raw = &text[start..at];
+    // An address glued to the word before it (`詳細はhttps://…`): that word, then the
+    // address as [`each_word`] reads one.
+    let glued = ["https", "http", "www"].iter().map(|p| p.len()).find(|&n| {
+        at - start >= n && text.is_char_boundary(at - n) && is_address(bytes, at - n, at)
+    });
+    if let Some(n) = glued {
+        if at - n > start {
+            emit_raw(&text[start..at - n], ascii, word, f);
+        }
+        return skip_address(text, at, word, f);
+    }
+    emit_raw(&text[start..at], ascii, word, f);
+    at
+}
+
+/// [`next_word`]'s word `raw`, given to `f` as [`each_token`] gives it (`ascii`: it is
+/// ASCII letters and digits alone).
+fn emit_raw(raw: &str, ascii: bool, word: &mut String, f: &mut dyn FnMut(&str, usize)) {
     if ascii {
         if raw.len() < 2 || raw.bytes().all(|b| b.is_ascii_digit()) {
-            return at;
+            return;
         }
         word.clear();
         word.push_str(raw);
         word.make_ascii_lowercase();
     } else {
         if raw.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
-            return at;
+            return;
         }
         if raw.chars().any(is_cjk) {
             each_cjk_token(raw, word, f);
-            return at;
+            return;
         }
         word.clear();
         word.extend(raw.chars().flat_map(char::to_lowercase));
         if word.chars().nth(1).is_none() {
-            return at;
+            return;
         }
     }
     let n = stem_len(word, ascii);
     f(word, n);
-    at
 }
 
 /// [`ASCII_CLASS`]: a byte that is an ASCII separator (anything but a letter or digit)…
@@ -1609,6 +1636,15 @@ pub(crate) mod tests {
         let text = "see https://github.com/acme/foo/issues/4567?id=9f8e and (www.figma.com/file/c01dpg6shfx) now";
         each_word(text, &mut word, &mut |w: &str, _| out.push(w.to_string()));
         assert_eq!(out, ["see", "github", "and", "figma", "now"]);
+        // Glued to the word before it, as Chinese and Japanese texts write it.
+        out.clear();
+        each_word(
+            "詳細はhttps://github.com/acme/foo/issues/4567 más",
+            &mut word,
+            &mut |w: &str, _| out.push(w.to_string()),
+        );
+        assert!(!out.iter().any(|w| w == "issues" || w == "https" || w == "http"), "{out:?}");
+        assert!(out.iter().any(|w| w == "github") && out.iter().any(|w| w == "más"), "{out:?}");
     }
 
     /// The fast path for ASCII reads every text as the general way does, word by word from

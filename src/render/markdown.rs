@@ -105,7 +105,7 @@ impl Templates {
             }
             // The file the error is in: a partial's own, not the report's that includes it.
             let at = match e.template_name.as_deref() {
-                Some(t) if t != name && PARTIALS.iter().any(|(p, _)| *p == t) => {
+                Some(t) if t != name && TEMPLATES.iter().all(|(n, _)| *n != t) => {
                     format!("template partials/{t}.md.hbs (in {name}.hbs)")
                 }
                 Some(t) if t != name => format!("template {t} (in {name}.hbs)"),
@@ -151,12 +151,14 @@ fn user_files(dir: &Path) -> UserFiles {
             .flatten()
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
             .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            // Hidden files are an editor's or a system's (`.#items.md.hbs`, `.DS_Store`).
+            .filter(|f| !f.starts_with('.'))
             .collect();
         v.sort();
         v
     };
     for f in names(".") {
-        if (f.ends_with(".hbs") || f.ends_with(".md")) && !known.contains(&f) {
+        if f.ends_with(".hbs") && !known.contains(&f) {
             let meant = crate::text::nearest(&f, known.iter().map(String::as_str));
             out.unread.push((f.clone(), meant.map(str::to_string)));
         }
@@ -173,10 +175,8 @@ fn user_files(dir: &Path) -> UserFiles {
         }
     }
     // A `partial/` folder (singular) is read by nobody.
-    for sub in ["partial", "templates"] {
-        if dir.join(sub).is_dir() {
-            out.unread.push((format!("{sub}/"), Some("partials/".into())));
-        }
+    if dir.join("partial").is_dir() {
+        out.unread.push(("partial/".into(), Some("partials/".into())));
     }
     out
 }

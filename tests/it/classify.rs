@@ -290,6 +290,23 @@ fn labels_of_two_concerns_decide_nothing() {
     assert!(out[0].reasons.iter().all(|r| !r.matched.contains("concern:")), "{:?}", out[0].reasons);
 }
 
+/// Two conflicting labels leave the item's `Concern` field to decide.
+#[test]
+fn a_concern_field_decides_when_labels_conflict() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "Summary,Issue key,Issue Type,Status,Labels,Labels,Custom field (Concern)\nWrite release notes,ABC-1,Task,To Do,concern:project,concern:program,product\n",
+    )
+    .expect("w");
+    let src = format!("jira:{}", csv.display());
+    let (code, out, err) = common::run_in(dir.path(), &["classify", "-s", &src], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ABC-1  product  high"), "{out}");
+    assert!(err.contains("labels of two concerns"), "{err}");
+}
+
 /// A label counts once, whatever its case and however often an export repeats it: an
 /// item labelled `Bug, bug, BUG` was "program, low" where the same item labelled `bug`
 /// was "program, high".

@@ -205,6 +205,18 @@ fn a_templates_folder_as_people_make_one() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("prgram.md.hbs is not read; did you mean program.md.hbs?"), "{err}");
     assert_eq!(read(&out.join("2026-W48/product.md")), "# Ours 2026-W48\nOur own part.\n");
+    // An editor's hidden lock file beside the partials is not one of them.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("me@host.4242:1765000000", t.join("partials/.#mine.md.hbs"))
+        .expect("link");
+    let (code, _, err) = run(&t);
+    assert_eq!(code, 0, "{err}");
+    // An error in a partial of one's own names its file.
+    std::fs::write(t.join("partials/mine.md.hbs"), "{{meta.bogus}}\n").expect("written");
+    let (code, _, err) = run(&t);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error: template partials/mine.md.hbs (in product.md.hbs)"), "{err}");
+    std::fs::write(t.join("partials/mine.md.hbs"), "Our own part.\n").expect("written");
     std::fs::write(t.join("partials/about.md.hbs"), "ok\n\n  {{meta.bogus_field}}\n")
         .expect("written");
     let (code, _, err) = run(&t);
@@ -1414,7 +1426,7 @@ fn sprints_named_by_month_are_one_board_in_date_order() {
     assert_eq!((april["current"].as_bool(), april["carried_over"].as_u64()), (Some(true), Some(4)));
     let current: Vec<&str> = all
         .iter()
-        .filter(|s| s["board"] == "Sprint" && s["current"] == true)
+        .filter(|s| s["board"] == "Sprints by month" && s["current"] == true)
         .filter_map(|s| s["title"].as_str())
         .collect();
     assert_eq!(current, ["April 2022 SPrint"], "one board, one current sprint");
@@ -1600,8 +1612,10 @@ fn the_index_links_to_the_reports_that_were_written() {
 fn sprints_of_a_later_export_are_not_judged_for_an_earlier_week() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Updated,Sprint\n");
+    // Most items in sprints changed since (one changed item of forty would move nothing).
     for i in 1..=4 {
-        s += &format!("Work {i},S-{i},Task,To Do,2026-03-02 09:00,2026-03-05 09:00,Sprint 1\n");
+        let updated = if i <= 2 { "2026-03-20 09:00" } else { "2026-03-05 09:00" };
+        s += &format!("Work {i},S-{i},Task,To Do,2026-03-02 09:00,{updated},Sprint 1\n");
     }
     for i in 5..=6 {
         s += &format!("Later {i},S-{i},Task,To Do,2026-03-02 09:00,2026-03-25 09:00,Sprint 2\n");
@@ -1609,7 +1623,7 @@ fn sprints_of_a_later_export_are_not_judged_for_an_earlier_week() {
     let md = jira_report(dir.path(), "later.csv", &s, "2026-03-13", "2026-W11/project.md");
     let verdict = &md[..md.find("## Milestones").unwrap()];
     assert!(!verdict.contains("left open in finished sprints"), "{verdict}");
-    assert!(md.contains("2 items in sprints changed since"), "{md}");
+    assert!(md.contains("4 items in sprints changed since"), "{md}");
 }
 
 /// An item done last week and open again this week is said to be: the throughput of
@@ -1643,4 +1657,20 @@ fn changes_since_an_older_week_name_it() {
     let md = jira_report(dir.path(), "w47.csv", csv, "2026-11-20", "2026-W47/project.md");
     assert!(md.contains("## Scope changes since 2026-W45"), "{md}");
     assert!(md.contains("open at the snapshot of 2026-W45 are done"), "{md}");
+}
+
+/// Sprints named by their month alone are ordered across New Year by their items'
+/// dates: a January after a December is next year's (ordered by month alone, January
+/// came first, December read as current and the running January as finished).
+#[test]
+fn month_sprints_across_new_year_keep_their_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Sprint,Sprint\n");
+    s += "Old,N-1,Task,Done,2026-11-02 09:00,November Sprint,\n";
+    s += "Mid,N-2,Task,To Do,2026-12-01 09:00,December Sprint,January Sprint\n";
+    s += "Now,N-3,Task,In Progress,2027-01-04 09:00,January Sprint,\n";
+    let text = jira_report(dir.path(), "ny.csv", &s, "2027-01-10", "2027-W01/project.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(json["sprints"]["current"], "January Sprint", "{}", json["sprints"]);
+    assert_eq!(json["sprints"]["left_behind"], 0, "{}", json["sprints"]);
 }
