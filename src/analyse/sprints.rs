@@ -76,10 +76,10 @@ fn board_and_number(title: &str) -> (String, Vec<u64>) {
     (title[..start].trim().to_string(), numbers)
 }
 
-/// The `top` sprints a report lists, in their order: the one the headline names (`first`),
-/// the other current ones, then each board's latest (the list is oldest first by board, and boards are in name order:
-/// cutting it from the front dropped a whole board, the headline's current sprint with
-/// it).
+/// The `top` sprints a report lists, in their order: the one the headline names
+/// (`first`), the other current ones, then each board's latest. (The list is oldest first
+/// by board, and boards are in name order: cutting it from the front dropped a whole
+/// board, the headline's current sprint with it.)
 pub(crate) fn latest(list: Vec<Sprint>, top: usize, first: Option<&str>) -> Vec<Sprint> {
     if list.len() <= top {
         return list;

@@ -312,7 +312,7 @@ fn backfill_weeks(
     let done = std::thread::scope(|s| -> Result<()> {
         let mut storing: Option<std::thread::ScopedJoinHandle<'_, Result<()>>> = None;
         for week in weeks {
-            let live = state.summary(week)?.is_some_and(|s| !s.backfilled);
+            let live = state.taken_live(week)?;
             if live && !req.backfill_overwrite {
                 kept.push(week);
                 continue;

@@ -46,6 +46,16 @@ impl State {
         Ok(Some((found, snap)))
     }
 
+    /// Whether `week` was stored by a run of its own, not by a backfill: its summary says
+    /// so; a snapshot whose summary is gone (deleted by hand) is kept as if it was, since
+    /// nothing says it was backfilled.
+    pub(crate) fn taken_live(&self, week: Week) -> Result<bool> {
+        Ok(match self.summary(week)? {
+            Some(s) => !s.backfilled,
+            None => self.snapshots().join(format!("{week}.json")).exists(),
+        })
+    }
+
     /// The stored summary of `week`, when there is one.
     pub(crate) fn summary(&self, week: Week) -> Result<Option<WeekSummary>> {
         let path = self.history().join(format!("{week}.json"));

@@ -196,3 +196,19 @@ fn a_backfill_that_fails_on_its_notes_changes_nothing() {
         .collect();
     assert!(after == before, "a failed backfill changed stored weeks");
 }
+
+/// A week taken live whose history file was deleted is still not overwritten by a
+/// backfill: nothing says it was backfilled (its snapshot was replaced).
+#[test]
+fn a_live_week_without_its_history_file_is_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, _, err) = demo(dir.path(), "2026-W46", &[]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(dir.path().join(".rolecall/history/2026-W46.json")).expect("rm");
+    let snapshot = dir.path().join(".rolecall/snapshots/2026-W46.json");
+    let before = std::fs::read(&snapshot).expect("w46");
+    let (code, out, err) = demo(dir.path(), "2026-W48", &["--backfill", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kept 2026-W46: taken live"), "{out}");
+    assert_eq!(std::fs::read(&snapshot).expect("w46"), before);
+}
