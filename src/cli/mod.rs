@@ -478,10 +478,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             };
             let report = crate::classify::eval::evaluate(&labels, &items, &classes);
             if report.labelled == 0 {
+                // Named as `train` names it: a key of the sources under another `file`
+                // is not "not in the sources".
                 return Err(Error::Usage(format!(
-                    "none of the {} keys in {} is in the sources",
-                    labels.len(),
-                    labels_path
+                    "no label of {labels_path} matches an item: {}",
+                    unmatched(&items, &labels)
                 )));
             }
             let text = match args.format {

@@ -644,3 +644,21 @@ fn a_label_copied_twice_is_one_label() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("keep one"), "{err}");
 }
+
+/// `eval --labels` whose rows name another file says which label matches no item, as
+/// `train` does (it said the keys were not in the sources, though they were).
+#[test]
+fn eval_names_the_label_that_matches_no_item() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = dir.path().join("x.csv");
+    std::fs::write(&export, "Summary,Issue key,Issue Type,Status\nDark mode,X-1,Story,To Do\n")
+        .expect("w");
+    let src = format!("jira:{}", export.display());
+    let labels = dir.path().join("l.csv");
+    std::fs::write(&labels, "key,concern,file\nX-1,product,nothere.csv\n").expect("w");
+    let labels = labels.display().to_string();
+    let (code, _, err) =
+        common::run_in(dir.path(), &["eval", "-s", &src, "--labels", &labels], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("1 label matches no item (the first: X-1 in nothere.csv)"), "{err}");
+}

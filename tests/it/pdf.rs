@@ -562,3 +562,14 @@ fn a_chart_adds_at_most_8_kb_and_the_bytes_are_deterministic() {
     assert!(per_chart <= 8 * 1024, "{per_chart} bytes a chart");
     assert_eq!(render(&with, &options()).expect("renders").bytes, b.bytes);
 }
+
+/// A running header too long for its place is cut with `…` and keeps the week (a long
+/// organisation name dropped the week without a mark).
+#[test]
+fn a_long_header_is_cut_with_an_ellipsis_and_keeps_the_week() {
+    let mut opts = options();
+    opts.subtitle = "Acme Analytics International Holdings — Payments, Risk, Platform and Mobile Engineering · 2026-W48".into();
+    let pdf = render("# Report\n\nText.\n", &opts).unwrap();
+    let text = page_texts(&load(&pdf)).concat();
+    assert!(text.contains("…·2026-W48"), "{text}");
+}

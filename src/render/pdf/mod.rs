@@ -183,8 +183,30 @@ fn one_line(
     max: f32,
 ) -> Option<text::Line> {
     let style = RunStyle { variant, size, color, strike: false, background: None, link: None };
-    let run = Run { text: text.replace('\n', " "), style };
-    shape(&[run], fonts).wrap(max).into_iter().next()
+    let line = |fonts: &mut Fonts<'_>, t: String| {
+        let shaped = shape(&[Run { text: t, style }], fonts);
+        (shaped.max_width() <= max).then(|| shaped.wrap(max).into_iter().next()).flatten()
+    };
+    let flat = text.replace('\n', " ");
+    if let Some(l) = line(fonts, flat.clone()) {
+        return Some(l);
+    }
+    // Too long for its place: cut with `…`, keeping what follows the last ` · ` (the
+    // week, after an organisation's long name), rather than losing the end unmarked.
+    let (head, tail) = match flat.rfind(" · ") {
+        Some(at) => (&flat[..at], &flat[at..]),
+        None => (flat.as_str(), ""),
+    };
+    // A header holds about a hundred characters: longer ones need not be tried.
+    let chars: Vec<char> = head.chars().take(300).collect();
+    for keep in (0..chars.len()).rev() {
+        let cut: String = chars[..keep].iter().collect();
+        if let Some(l) = line(fonts, format!("{}…{tail}", cut.trim_end())) {
+            return Some(l);
+        }
+    }
+    let shaped = shape(&[Run { text: flat, style }], fonts);
+    shaped.wrap(max).into_iter().next()
 }
 
 fn warn_missing(missing: &[char]) {
