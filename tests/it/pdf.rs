@@ -573,3 +573,12 @@ fn a_long_header_is_cut_with_an_ellipsis_and_keeps_the_week() {
     let text = page_texts(&load(&pdf)).concat();
     assert!(text.contains("…·2026-W48"), "{text}");
 }
+
+/// A pie of negative values says so, not that every part is zero.
+#[test]
+fn a_pie_of_negative_values_says_so() {
+    let md = "# Mix\n\n```mermaid\npie title Items\n    \"a\" : -2\n    \"b\" : 0\n```\n";
+    let pdf = render(md, &options()).unwrap();
+    let text = page_texts(&load(&pdf)).concat();
+    assert!(text.contains("Nothingtoshow:nopartisabovezero."), "{text}");
+}

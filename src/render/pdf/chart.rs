@@ -483,13 +483,13 @@ fn share(
     let total: f64 = parts.iter().map(|p| p.1.max(0.0)).sum();
     let bar_h = 16.0;
     if total <= 0.0 {
-        text(
-            fonts,
-            items,
-            "Nothing to show: every part is zero.",
-            (x, y + 10.0),
-            (LABEL_SIZE + 1.0, st::MUTED, Variant::Italic),
-        );
+        // A share of a whole has no negative parts: said as it is, not as zero.
+        let why = if parts.iter().any(|p| p.1 < 0.0) {
+            "Nothing to show: no part is above zero."
+        } else {
+            "Nothing to show: every part is zero."
+        };
+        text(fonts, items, why, (x, y + 10.0), (LABEL_SIZE + 1.0, st::MUTED, Variant::Italic));
         return y + 16.0;
     }
     let mut bx = x;
