@@ -190,12 +190,10 @@ fn board_and_month(title: &str) -> Option<(String, Vec<u64>)> {
         b == a + 1
             && title[starts[a] + words[a].len()..starts[b]].trim_matches([' ', ',']).is_empty()
     };
-    let month_at = words.iter().position(|w| {
+    let (month_at, month) = words.iter().enumerate().find_map(|(at, w)| {
         let w = w.to_lowercase();
-        MONTHS.iter().any(|(name, _)| *name == w)
+        MONTHS.iter().find(|(name, _)| *name == w).map(|&(_, m)| (at, m))
     })?;
-    let lower = words[month_at].to_lowercase();
-    let month = MONTHS.iter().find(|(name, _)| *name == lower)?.1;
     let (mut year, mut day) = (0, 0);
     let mut board = Vec::new();
     for (at, w) in words.iter().enumerate() {
