@@ -337,47 +337,41 @@ fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<Vec<Str
     Ok(path)
 }
 
-/// Line and column of `key = …` under the header `[table]` (or at the top, for `""`) of
-/// a TOML text, for keys written the plain way; `None` otherwise (inline tables, dotted
-/// keys), and the caller names the table instead.
+/// Line and column of `key` in the table `table` (a dotted path; `""` for the top; the
+/// first of an array of tables) of a TOML text, found by parsing it, so that a `[table]`
+/// line inside a multi-line string, a dotted key or an inline table is read as TOML reads
+/// it; `None` when the key is not written there, and the caller names the table instead.
 fn line_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
-    let mut current = String::new();
-    for (n, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some(header) = trimmed.strip_prefix('[') {
-            let header = header.trim_start_matches('[');
-            let end = header.find(']')?;
-            current = header[..end]
-                .split('.')
-                .map(|p| p.trim().trim_matches('"'))
-                .collect::<Vec<_>>()
-                .join(".");
-            continue;
-        }
-        if current != table {
-            continue;
-        }
-        let Some(rest) = trimmed.strip_prefix(key).or_else(|| {
-            trimmed
-                .strip_prefix('"')
-                .and_then(|r| r.strip_prefix(key))
-                .and_then(|r| r.strip_prefix('"'))
-        }) else {
-            continue;
+    use toml::de::{DeTable, DeValue};
+    let parsed = DeTable::parse(text).ok()?;
+    let mut current: &DeTable = parsed.get_ref();
+    for part in table.split('.').filter(|p| !p.is_empty()) {
+        current = match current.get(part)?.get_ref() {
+            DeValue::Table(t) => t,
+            DeValue::Array(a) => a.first()?.get_ref().as_table()?,
+            _ => return None,
         };
-        if rest.trim_start().starts_with('=') {
-            return Some((n + 1, line.len() - trimmed.len() + 1));
-        }
     }
-    None
+    let (found, _) = current.get_key_value(key)?;
+    Some(line_col(text, found.span().start))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+    (line, col)
 }
 
 pub(crate) fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> Error {
     let at = match e.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            let (line, col) = line_col(text, span.start);
             format!("{origin}:{line}:{col}")
         }
         None => origin.to_string(),
@@ -447,6 +441,16 @@ mod tests {
             e,
             "rolecall.toml:2:1: red-below = 1.5 is above amber-below = 0.2: nothing could be amber"
         );
+        // Found as TOML reads the file: not a `[table]` line inside a multi-line string,
+        // and also when written as a dotted key or an inline table.
+        let text = "[report]\ntitle = \"\"\"\n[report.thresholds]\nflow-weeks = 0\n\"\"\"\n\
+                    [report.thresholds]\nflow-weeks = 0\n";
+        let e = err(text, &[]);
+        assert!(e.starts_with("rolecall.toml:7:1: flow-weeks = 0 is out of range"), "{e}");
+        let e = err("[report]\nthresholds.flow-weeks = 0\n", &[]);
+        assert!(e.starts_with("rolecall.toml:2:12: flow-weeks = 0 is out of range"), "{e}");
+        let e = err("report = { thresholds = { flow-weeks = 0 } }\n", &[]);
+        assert!(e.starts_with("rolecall.toml:1:27: flow-weeks = 0 is out of range"), "{e}");
         let e = err("[report.thresholds]\nred-below = nan\n", &[]);
         assert!(e.contains("red-below = NaN is not a ratio between 0 and 2"), "{e}");
         let e = err("[report.pdf]\nmargin-mm = 500\n", &[]);
