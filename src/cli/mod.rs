@@ -365,6 +365,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         return write_stdout(out, &init::run(&args.dir, args.force, args.print)?);
     }
     let config = Config::load(cli.config.as_deref())?;
+    let quiet = cli.quiet;
+    let mut sink = std::io::sink();
     match cli.command {
         Command::Items(args) => {
             let snapshot = load(&args.sources, &config)?;
@@ -408,9 +410,17 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let text = print::explain(&snapshot.items[i], &classes[i]);
             write_stdout(out, &text)
         }
-        Command::Report(args) => report(args, config, out),
-        Command::Publish(args) => publish(args, &config, out),
-        Command::Email(args) => email(args, &config, out),
+        // `-q` is errors only: what was written, sent or posted goes unsaid; what a dry
+        // run shows is the command's output and stays.
+        Command::Report(args) => report(args, config, if quiet { &mut sink } else { out }),
+        Command::Publish(args) => {
+            let to = if quiet && !args.dry_run { &mut sink } else { out };
+            publish(args, &config, to)
+        }
+        Command::Email(args) => {
+            let to = if quiet && !args.dry_run { &mut sink } else { out };
+            email(args, &config, to)
+        }
         Command::Init(_) => Ok(()),
         Command::Train(args) => {
             learner_needs_corpus(args.algorithm, &args.corpus)?;

@@ -123,3 +123,23 @@ fn a_week_without_markdown_reports_says_what_to_run() {
     assert!(err.contains("has no role report in Markdown (product.md, program.md, project.md), which publishing reads"), "{err}");
     assert!(err.contains("with md among the formats"), "{err}");
 }
+
+/// `-q` is errors only: a report or publish that succeeds prints nothing, while what a
+/// dry run shows is still printed (it is the command's output).
+#[test]
+fn quiet_runs_print_nothing_but_dry_runs_still_show() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out").display().to_string();
+    let (code, stdout, err) = common::run(&["report", "--demo", "-q", "-o", &out]);
+    assert_eq!((code, stdout.as_str(), err.as_str()), (0, "", ""));
+    assert!(Path::new(&out).join("2026-W48/index.md").exists());
+    let summary = dir.path().join("summary.md");
+    let env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
+    let args = ["publish", "-q", "--to", "step-summary", "-o", &out];
+    let (code, stdout, err) = common::run_in(dir.path(), &args, &env);
+    assert_eq!((code, stdout.as_str(), err.as_str()), (0, "", ""));
+    assert!(std::fs::metadata(&summary).expect("appended").len() > 1000);
+    let (code, stdout, _) = common::run_in(dir.path(), &[&args[..], &["--dry-run"]].concat(), &env);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("# Weekly status — Acme Analytics"), "{stdout}");
+}
