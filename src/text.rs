@@ -56,6 +56,39 @@ pub(crate) fn spec_file_name(spec: &str) -> String {
     format!("{prefix}{name}")
 }
 
+/// Standard base64 with padding, for recognising a secret as a server may echo it back
+/// (SMTP logins travel base64-encoded).
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `s` with every character outside `A–Z a–z 0–9 - . _ ~` percent-encoded, as a server
+/// or proxy echoing a URL in a query or an error page may write it.
+pub(crate) fn percent_encoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `s` cut to at most `max` characters, with `…` when cut; newlines become spaces.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     let flat = |c: char| if c.is_control() { ' ' } else { c };
@@ -196,6 +229,16 @@ pub(crate) fn prefix_chars(s: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn base64_and_percent_encoding_as_servers_write_them() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64(b"\0bot\0Sup3rS3cret!"), "AGJvdABTdXAzclMzY3JldCE=");
+        assert_eq!(super::percent_encoded("/a b/ü"), "%2Fa%20b%2F%C3%BC");
+    }
+
     #[test]
     fn printable_text_drops_controls() {
         assert_eq!(super::printable("a\u{202E}fdp.exe\u{1b}[31m\0b"), "afdp.exe[31mb");

@@ -556,12 +556,27 @@ impl Smtp {
         format!("{scheme}://{user}{}:{}", self.host, self.port)
     }
 
-    /// `text` without the password, wherever a server or a library put it.
+    /// `text` without the password, wherever a server or a library put it: as written,
+    /// and as a login sends it, base64-encoded alone (`AUTH LOGIN`) or with the user name
+    /// (`AUTH PLAIN`), which a server may echo in its refusal. A password of one or two
+    /// characters is hidden only in those encoded forms: hiding every `a` of a message
+    /// would make it unreadable and tell which letter the password is.
     pub fn redact(&self, text: &str) -> String {
-        match &self.password {
-            Some(p) if p.len() >= 3 => text.replace(p.as_str(), "***"),
-            _ => text.to_string(),
-        }
+        let Some(p) = self.password.as_deref().filter(|p| !p.is_empty()) else {
+            return text.to_string();
+        };
+        let user = self.user.as_deref().unwrap_or("");
+        let mut forms = vec![
+            crate::text::base64(format!("\0{user}\0{p}").as_bytes()),
+            crate::text::base64(format!("{user}\0{user}\0{p}").as_bytes()),
+            crate::text::base64(p.as_bytes()),
+            crate::text::percent_encoded(p),
+        ];
+        forms.push(p.to_string());
+        forms.retain(|f| f.len() >= 3);
+        // Longest first: a form inside another is hidden with it.
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        forms.iter().fold(text.to_string(), |t, f| t.replace(f.as_str(), "***"))
     }
 
     fn transport(&self) -> Result<SmtpTransport> {
@@ -831,5 +846,19 @@ mod tests {
         let s = smtp("smtps://me:s3cret!pw@h", EmailTls::Required).unwrap();
         assert!(!format!("{s:?} {}", s.shown()).contains("s3cret"));
         assert_eq!(s.redact("535 bad s3cret!pw"), "535 bad ***");
+        // Echoed as the login sent it: AUTH PLAIN's `\0user\0password`, AUTH LOGIN's
+        // password alone, both base64; and percent-encoded, as in a URL.
+        let plain = crate::text::base64(b"\0me\0s3cret!pw");
+        let login = crate::text::base64(b"s3cret!pw");
+        let said = s.redact(&format!("535 failed for {plain} / {login} / s3cret%21pw"));
+        assert_eq!(said, "535 failed for *** / *** / ***");
+        // A two-letter password is hidden where it is encoded, not in every word.
+        let config = EmailConfig::default();
+        let s = Smtp::resolve(&config, Some("smtps://me@h".into()), Some("ab".into()), &|k| {
+            k.to_string()
+        })
+        .unwrap();
+        let plain = crate::text::base64(b"\0me\0ab");
+        assert_eq!(s.redact(&format!("535 about {plain}")), "535 about ***");
     }
 }

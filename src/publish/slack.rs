@@ -117,6 +117,12 @@ fn hider(url: &str, var: &str) -> impl Fn(String) -> String {
     let last = path.rsplit('/').next().unwrap_or("");
     let mut secrets = vec![url.trim_end_matches('/').to_string()];
     secrets.extend([path, last].iter().filter(|s| s.len() >= 8).map(|s| s.to_string()));
+    // Also as a server echoing it in a query or an error page may write it.
+    let encoded: Vec<String> = secrets.iter().map(|s| crate::text::percent_encoded(s)).collect();
+    secrets.extend(encoded);
+    // Longest first: the path inside the URL is hidden with the URL.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
     let shown = format!("${var}");
     move |mut s: String| {
         for secret in &secrets {
@@ -170,7 +176,9 @@ pub fn post(url: &str, message: &Value, var: &str, timeout: Duration) -> Result<
                         "Slack ({var}): {why}; nothing is known to be posted (run again to retry)"
                     ))
                 })?;
-                let text = String::from_utf8_lossy(&body).chars().take(200).collect::<String>();
+                // Hidden before it is cut: a secret cut in two would no longer be found.
+                let text = hide(String::from_utf8_lossy(&body).into_owned());
+                let text = text.chars().take(200).collect::<String>();
                 let status = parts.status.as_u16();
                 if parts.status.is_success() {
                     return Ok(());
@@ -224,6 +232,11 @@ mod tests {
         );
         assert!(!said.contains("SECRET"), "{said}");
         assert!(said.contains("$SLACK_WEBHOOK_URL"), "{said}");
+        let said = hide(
+            "posted to https%3A%2F%2Fhooks.slack.com%2Fservices%2FT000%2FB000%2FSECRETxyz123"
+                .into(),
+        );
+        assert!(!said.contains("SECRET") && !said.contains("T000"), "{said}");
     }
 
     #[test]

@@ -470,6 +470,18 @@ async fn slack_gets_the_three_verdicts_and_never_the_token() {
         err,
         "error: Slack (SLACK_WEBHOOK_URL) answered 404 no_service: the webhook is unknown or was removed: create a new one and update the secret\n"
     );
+    // A long answer that echoes the webhook where the 200 characters shown end: hidden
+    // before it is cut, so not even a part of the secret shows.
+    w.fake.server.reset().await;
+    let echo = format!("{} you posted to {hook}", "x".repeat(150));
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(echo))
+        .mount(&w.fake.server)
+        .await;
+    let (code, _, err) = fake::run(w.dir.path(), &args, &env);
+    assert_eq!(code, 1);
+    assert!(err.contains("you posted to $SLACK_WEBHOOK_URL"), "{err}");
+    assert!(!err.contains("/services") && !err.contains("s3cret"), "{err}");
     // Without the variable.
     let (code, _, err) = fake::run(w.dir.path(), &args, &[]);
     assert_eq!(code, 2);
