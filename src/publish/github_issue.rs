@@ -348,11 +348,15 @@ impl Publisher<'_> {
 
     /// The week's issue: among those labelled `rolecall`, else among the 100 newest (in
     /// case the label did not stick), the one whose body ends in the week's marker.
+    /// Anyone may open an issue in a public repository, and only people the repository
+    /// trusts may label one: so an unlabelled issue is taken only when rolecall's token
+    /// wrote it (GitHub Actions' bot, or the token's own user), never one a stranger
+    /// opened with the week's marker to have the status posted where they can edit it.
     async fn find_issue(&self) -> Result<Option<Issue>> {
         let labelled = self.api(&format!("/issues?labels={LABEL}&state=all&per_page=100"));
         let issues: Vec<Issue> =
             list(self.client, &labelled).await.map_err(|e| self.error("GET", &labelled, e))?;
-        if let Some(found) = self.pick(issues) {
+        if let Some(found) = issues.into_iter().find(|i| self.is_the_weeks(i)) {
             return Ok(Some(found));
         }
         let newest = self.api("/issues?state=all&sort=created&direction=desc&per_page=100");
@@ -361,14 +365,33 @@ impl Publisher<'_> {
             .get::<Vec<Issue>>(&newest)
             .await
             .map_err(|e| self.error("GET", &newest, e))?;
-        Ok(self.pick(page.data))
+        let mut me: Option<Option<String>> = None;
+        for issue in page.data.into_iter().filter(|i| self.is_the_weeks(i)) {
+            let author = issue.user.as_ref().and_then(|u| u.login.clone());
+            if author.as_deref() == Some(ACTIONS_BOT) {
+                return Ok(Some(issue));
+            }
+            if me.is_none() {
+                me = Some(self.whoami().await);
+            }
+            if author.is_some() && me.as_ref().is_some_and(|me| *me == author) {
+                return Ok(Some(issue));
+            }
+            tracing::warn!(
+                "{}#{} carries {}'s marker but has no `{LABEL}` label and was opened by {}, \
+                 not by this token: left alone",
+                self.repo,
+                issue.number,
+                self.week,
+                author.as_deref().unwrap_or("someone unknown")
+            );
+        }
+        Ok(None)
     }
 
-    fn pick(&self, issues: Vec<Issue>) -> Option<Issue> {
-        issues.into_iter().find(|i| {
-            i.pull_request.is_none()
-                && i.body.as_deref().and_then(|b| part_of(b, self.week)) == Some("index")
-        })
+    fn is_the_weeks(&self, issue: &Issue) -> bool {
+        issue.pull_request.is_none()
+            && issue.body.as_deref().and_then(|b| part_of(b, self.week)) == Some("index")
     }
 
     /// Creates the issue. A create whose outcome is unknown (a 5xx) is looked for

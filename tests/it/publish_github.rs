@@ -280,6 +280,38 @@ async fn a_weekly_job_taking_over_from_a_first_run_by_hand_finds_its_comments() 
     assert_eq!(w.state().comments.len(), 3);
 }
 
+/// In a public repository anyone may open an issue ending in the week's marker before
+/// the weekly run: without the `rolecall` label (only the repository's people can set
+/// it) and written by someone else, it is left alone, with a warning, and the week gets
+/// its own issue; the stranger's issue and comment are never edited.
+#[tokio::test]
+async fn an_unlabelled_issue_a_stranger_opened_with_the_marker_is_not_taken_over() {
+    let w = World::new().await;
+    {
+        let mut t = w.state();
+        t.issues.push(json!({
+            "number": 1, "title": "Status 2026-W48", "labels": [], "state": "open",
+            "body": "Post it here\n<!-- rolecall:2026-W48:index -->",
+            "user": {"login": "mallory"}, "html_url": url_of("issues", 1)
+        }));
+        t.comments.push((
+            1,
+            json!({"id": 7, "body": "mine <!-- rolecall:2026-W48:product -->",
+                   "user": {"login": "mallory"}}),
+        ));
+    }
+    let (code, stdout, err) = w.publish(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("created acme/status#2 (3 comments added)"), "{stdout}");
+    assert!(
+        err.contains("acme/status#1 carries 2026-W48's marker but has no `rolecall` label and was opened by mallory, not by this token: left alone"),
+        "{err}"
+    );
+    let t = w.state();
+    assert!(!t.writes.iter().any(|w| w.contains("/issues/1") || w.contains("comments/7")));
+    assert_eq!(t.issues[0]["body"], "Post it here\n<!-- rolecall:2026-W48:index -->");
+}
+
 #[tokio::test]
 async fn publishes_to_github_enterprise_server() {
     let w = World::at(Fake::with_prefix("/api/v3").await).await;
