@@ -25,6 +25,38 @@ pub(crate) fn write_atomic(
         write(&mut w)?;
         return w.into_inner().map_err(|e| e.into_error()).map(drop);
     }
+    replace(path, write)
+}
+
+/// Writes `path` whole or not at all, like [`write_atomic`], for a file rolecall keeps
+/// inside a folder it owns (`root`: the output or state folder): no symbolic link is
+/// followed. A link planted at the file's name is replaced, not written through, and a
+/// folder between `root` and the file that is a link is an error (a checked-out data
+/// branch, or anyone who can write the folder, could otherwise send the write to any
+/// file the run may write). `root` itself may be a link: the user chose it.
+pub(crate) fn write_inside(
+    root: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
+        if std::fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(std::io::Error::other(format!(
+                "{} is a link to another place; rolecall writes only into real folders: remove it",
+                d.display()
+            )));
+        }
+        dir = d.parent();
+    }
+    replace(path, write)
+}
+
+/// The temporary file and the rename of [`write_atomic`] and [`write_inside`].
+fn replace(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -130,6 +162,7 @@ pub(crate) fn read_inside(dir: &Path, rel: &Path) -> Result<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn files_inside_are_read_and_the_rest_refused() {
@@ -168,5 +201,40 @@ mod tests {
             .contains("not a regular file"));
         std::fs::write(dir.join("big.md"), vec![b'a'; (MAX_BYTES + 1) as usize]).expect("written");
         assert!(read("big.md").expect_err("too big").to_string().contains("larger than"));
+    }
+
+    /// Files rolecall keeps in its own folders (an `.eml`, the e-mail ledger, a PDF) are
+    /// never written through a link planted there: the link is replaced, and a linked
+    /// folder on the way is refused.
+    #[cfg(unix)]
+    #[test]
+    fn files_inside_an_owned_folder_never_follow_links() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("out");
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").expect("written");
+        let email = root.join("2026-W48").join("email");
+        std::fs::create_dir_all(&email).expect("made");
+        let eml = email.join("product.eml");
+        std::os::unix::fs::symlink(&victim, &eml).expect("link");
+        write_inside(&root, &eml, |w| w.write_all(b"message")).expect("written");
+        assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious");
+        assert_eq!(std::fs::read_to_string(&eml).expect("read"), "message");
+        assert!(!std::fs::symlink_metadata(&eml).expect("there").file_type().is_symlink());
+        // A folder on the way that is a link: refused, nothing written there.
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).expect("made");
+        let sent = root.join(".rolecall").join("sent");
+        std::fs::create_dir_all(sent.parent().expect("parent")).expect("made");
+        std::os::unix::fs::symlink(&elsewhere, &sent).expect("link");
+        let e = write_inside(&root, &sent.join("2026-W48.json"), |w| w.write_all(b"{}"))
+            .expect_err("refused");
+        assert!(e.to_string().ends_with("sent is a link to another place; rolecall writes only into real folders: remove it"), "{e}");
+        assert_eq!(std::fs::read_dir(&elsewhere).expect("read").count(), 0);
+        // The root itself may be a link: the user chose it.
+        let linked_root = dir.path().join("reports");
+        std::os::unix::fs::symlink(&root, &linked_root).expect("link");
+        write_inside(&linked_root, &linked_root.join("x.pdf"), |w| w.write_all(b"%PDF"))
+            .expect("written");
     }
 }

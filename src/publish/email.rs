@@ -658,7 +658,8 @@ impl Ledger {
     /// so a run stopped half-way still knows who got theirs.
     pub fn record(&mut self, kind: &str, to: &Mailbox) -> Result<()> {
         self.sent.entry(kind.to_string()).or_default().insert(to.email.to_string().to_lowercase());
-        crate::files::write_atomic(&self.path, |w| {
+        let root = self.path.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+        crate::files::write_inside(root, &self.path, |w| {
             serde_json::to_writer_pretty(w, self).map_err(std::io::Error::other)
         })
         .map_err(|e| Error::Run(format!("cannot store {}: {e}", self.path.display())))
@@ -804,11 +805,12 @@ fn is_unreachable(e: &lettre::transport::smtp::Error) -> bool {
 
 /// Writes each message as `OUT/WEEK/email/<kind>.eml` (for `--dry-run`).
 pub fn write_eml(dir: &Path, messages: &[(Outgoing, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    let week = dir;
     let dir = dir.join("email");
     let mut written = Vec::new();
     for (o, bytes) in messages {
         let path = dir.join(format!("{}.eml", o.kind));
-        crate::files::write_atomic(&path, |w| w.write_all(bytes))
+        crate::files::write_inside(week, &path, |w| w.write_all(bytes))
             .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
         written.push(path);
     }

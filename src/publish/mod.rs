@@ -232,7 +232,7 @@ pub fn render_missing_pdfs(
             fallback_fonts: p.fallback_fonts.iter().map(PathBuf::from).collect(),
         };
         let pdf = crate::render::pdf::render(markdown, &opts)?;
-        crate::files::write_atomic(&path, |w| w.write_all(&pdf.bytes))
+        crate::files::write_inside(&week.dir, &path, |w| w.write_all(&pdf.bytes))
             .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
         written.push(path);
     }
