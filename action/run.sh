@@ -25,10 +25,20 @@ case ${RC_EMAIL:-false} in true | yes | 1) args+=(--email) ;; esac
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# A run that wrote the week and then failed to publish or e-mail part of it still gives
+# its outputs, so that the later steps (step summary, artifact, data branch — which
+# keeps the ledger of what was sent, so a re-run sends only what is missing) run too;
+# its exit code is kept.
+set +e
 "$bin" "${args[@]}" | tee "$log"
+code=${PIPESTATUS[0]}
+set -e
 
 week=$(grep -o '[0-9]\{4\}-W[0-9]\{2\}' "$log" | head -n 1 || true)
-[ -n "$week" ] || { echo "rolecall: no week in the report's output" >&2; exit 1; }
+if [ -z "$week" ]; then
+  [ "$code" -ne 0 ] || echo "rolecall: no week in the report's output" >&2
+  exit $((code == 0 ? 1 : code))
+fi
 {
   printf 'week=%s\n' "$week"
   printf 'dir=%s\n' "${RC_OUT:-reports}/$week"
@@ -40,3 +50,4 @@ week=$(grep -o '[0-9]\{4\}-W[0-9]\{2\}' "$log" | head -n 1 || true)
 if [ -n "${GITHUB_OUTPUT:-}" ]; then cat "$log.out" >>"$GITHUB_OUTPUT"; fi
 cat "$log.out"
 rm -f "$log.out"
+exit "$code"

@@ -470,3 +470,32 @@ fn two_weeks_of_the_workflow_keep_their_history_on_the_data_branch() {
     let index = ok(git(&remote).args(["show", "rolecall-data:2026-W48/index.md"]));
     assert!(index.starts_with("# Weekly status — Acme Analytics Inc. · 2026-W48"), "{index}");
 }
+
+/// A week that was written and then failed to publish (here: Slack does not answer)
+/// still gives the action its outputs, so the step summary, the artifact and the data
+/// branch (with the ledger of what was e-mailed) are kept; the step fails all the same.
+#[test]
+fn run_sh_gives_the_week_when_publishing_after_the_report_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let got = Command::new("bash")
+        .arg(script("run.sh"))
+        .current_dir(root())
+        .env("RC_BIN", bin())
+        .env("RC_CONFIG", "fixtures/demo/rolecall.toml")
+        .env("RC_SOURCES", "jira:fixtures/demo/acme-jira.csv")
+        .env("RC_WEEK", "2026-W48")
+        .env("RC_OUT", &out)
+        .env("RC_PUBLISH", "slack")
+        .env("SLACK_WEBHOOK_URL", "http://127.0.0.1:1/services/T0/B0/x")
+        .env_remove("GITHUB_OUTPUT")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&got.stdout);
+    let stderr = String::from_utf8_lossy(&got.stderr);
+    assert_eq!(got.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Slack (SLACK_WEBHOOK_URL)"), "{stderr}");
+    assert!(stdout.contains("week=2026-W48\ndir="), "{stdout}");
+    assert!(stdout.contains("program=red"), "{stdout}");
+    assert!(out.join("2026-W48/index.md").exists());
+}
