@@ -877,6 +877,10 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         }
     };
     let mut reports = crate::publish::WeekReports::read(&out_dir, &state, week)?;
+    // One run at a time per output folder, as for `report`: two `email` runs at once
+    // would both find the ledger empty and both send everything.
+    crate::interrupt::install();
+    let _lock = crate::report::lock::Lock::take(&state)?;
     let rendered = crate::publish::render_missing_pdfs(&reports, config, args.digest)?;
     if !rendered.is_empty() {
         reports = crate::publish::WeekReports::read(&out_dir, &state, Some(reports.week))?;
@@ -933,21 +937,26 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         return write_stdout(out, &text);
     };
     let mut ledger = email::Ledger::load(&state, &week_name)?;
-    let results = email::send(&messages, &addresses, &smtp, &mut ledger, args.resend)?;
-    let mut failed = Vec::new();
-    for (kind, to, outcome) in &results {
-        match outcome {
-            email::Delivery::Sent => text.push_str(&format!("sent {kind} to {to}\n")),
-            email::Delivery::Skipped => text.push_str(&format!(
-                "skipped {kind} to {to}: sent by an earlier run (--resend sends again)\n"
-            )),
-            email::Delivery::Failed(why) => {
-                text.push_str(&format!("NOT sent {kind} to {to}: {why}\n"));
-                failed.push(format!("{kind} to {}", to.email));
-            }
-        }
-    }
+    ledger.store()?;
     write_stdout(out, &text)?;
+    // Each outcome is printed as it is known: stopped half-way, the run has said what
+    // went out (a closed pipe is not a reason to stop sending).
+    let mut told = |kind: &str, to: &lettre::message::Mailbox, outcome: &email::Delivery| {
+        let line = match outcome {
+            email::Delivery::Sent => format!("sent {kind} to {to}\n"),
+            email::Delivery::Skipped => {
+                format!("skipped {kind} to {to}: sent by an earlier run (--resend sends again)\n")
+            }
+            email::Delivery::Failed(why) => format!("NOT sent {kind} to {to}: {why}\n"),
+        };
+        let _ = write_stdout(out, &line);
+    };
+    let results = email::send(&messages, &addresses, &smtp, &mut ledger, args.resend, &mut told)?;
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|(_, _, d)| matches!(d, email::Delivery::Failed(_)))
+        .map(|(kind, to, _)| format!("{kind} to {}", to.email))
+        .collect();
     if failed.is_empty() {
         return Ok(());
     }

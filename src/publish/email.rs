@@ -658,11 +658,28 @@ impl Ledger {
     /// so a run stopped half-way still knows who got theirs.
     pub fn record(&mut self, kind: &str, to: &Mailbox) -> Result<()> {
         self.sent.entry(kind.to_string()).or_default().insert(to.email.to_string().to_lowercase());
+        self.store()
+    }
+
+    /// Stores the ledger as it is: done before anything is sent, so that a ledger that
+    /// cannot be written (a read-only or full disk, a linked folder) stops the run
+    /// before the first message rather than after it, every run again.
+    pub fn store(&self) -> Result<()> {
         let root = self.path.parent().and_then(Path::parent).unwrap_or(Path::new("."));
         crate::files::write_inside(root, &self.path, |w| {
             serde_json::to_writer_pretty(w, self).map_err(std::io::Error::other)
         })
-        .map_err(|e| Error::Run(format!("cannot store {}: {e}", self.path.display())))
+        .map_err(|e| {
+            // Not the temporary file's name: the ledger is what could not be stored.
+            let why = match e.kind() {
+                std::io::ErrorKind::Other => e.to_string(),
+                kind => kind.to_string(),
+            };
+            Error::Run(format!(
+                "cannot store the ledger of sent messages {}: {why}",
+                self.path.display()
+            ))
+        })
     }
 }
 
@@ -679,25 +696,35 @@ pub enum Delivery {
 /// Sends each message to each of its recipients not in the ledger (all with `resend`).
 /// Stops early when the server cannot be reached or refuses the login: those are the
 /// same for every copy. Returns (message kind, recipient, outcome) in order.
+///
+/// Each copy's outcome is told to `told` as soon as it is known, so that a run stopped
+/// half-way (SIGTERM, a lost connection) has already said what went out. A delivery
+/// the ledger cannot record (a full or read-only disk) stops the run: sending on would
+/// send what a re-run cannot know was sent.
 pub fn send(
     messages: &[(Outgoing, Vec<u8>)],
     addresses: &Addresses,
     smtp: &Smtp,
     ledger: &mut Ledger,
     resend: bool,
+    told: &mut dyn FnMut(&str, &Mailbox, &Delivery),
 ) -> Result<Vec<(String, Mailbox, Delivery)>> {
     let transport = smtp.transport()?;
     let mut results = Vec::new();
     let mut stop: Option<String> = None;
     let mut broken_in_a_row = 0;
+    let mut tell = |kind: &str, to: &Mailbox, d: Delivery| {
+        told(kind, to, &d);
+        results.push((kind.to_string(), to.clone(), d));
+    };
     for (o, bytes) in messages {
         for to in &o.to {
             if !resend && ledger.has(&o.kind, to) {
-                results.push((o.kind.clone(), to.clone(), Delivery::Skipped));
+                tell(&o.kind, to, Delivery::Skipped);
                 continue;
             }
             if let Some(why) = &stop {
-                results.push((o.kind.clone(), to.clone(), Delivery::Failed(why.clone())));
+                tell(&o.kind, to, Delivery::Failed(why.clone()));
                 continue;
             }
             let envelope =
@@ -706,15 +733,21 @@ pub fn send(
             match transport.send_raw(&envelope, bytes) {
                 Ok(_) => {
                     broken_in_a_row = 0;
-                    ledger.record(&o.kind, to)?;
-                    results.push((o.kind.clone(), to.clone(), Delivery::Sent));
+                    let recorded = ledger.record(&o.kind, to);
+                    tell(&o.kind, to, Delivery::Sent);
+                    if let Err(e) = recorded {
+                        stop = Some(format!(
+                            "not tried after: {e} (a re-run would send {} to {} again)",
+                            o.kind, to.email
+                        ));
+                    }
                 }
                 Err(e) => {
                     let (why, fatal) = explain(&e, smtp);
                     broken_in_a_row = if fatal { broken_in_a_row + 1 } else { 0 };
                     let why = smtp.redact(&why);
                     tracing::warn!("{} to {to}: {why}", o.kind);
-                    results.push((o.kind.clone(), to.clone(), Delivery::Failed(why.clone())));
+                    tell(&o.kind, to, Delivery::Failed(why.clone()));
                     let same_for_all = is_unreachable(&e) || timed_out(&e) || e.status().is_some();
                     if fatal && (same_for_all || broken_in_a_row >= 2) {
                         stop = Some(format!("not tried after: {why}"));
@@ -749,7 +782,8 @@ fn explain(e: &lettre::transport::smtp::Error, smtp: &Smtp) -> (String, bool) {
     if timed_out(e) {
         return (
             format!(
-                "{server} did not answer within {} s ([email] timeout-secs)",
+                "{server} did not answer within {} s ([email] timeout-secs); if it stopped \
+                 answering after taking the message, it may have been delivered all the same",
                 smtp.timeout.as_secs()
             ),
             true,

@@ -3,7 +3,7 @@
 //! snapshot → scope → classify → baseline → analyse (one report per role) → render
 //! (Markdown through templates, JSON) → write atomically → remember this week.
 
-mod lock;
+pub(crate) mod lock;
 pub(crate) mod notes;
 pub(crate) mod state;
 pub(crate) mod write;
