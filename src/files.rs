@@ -162,7 +162,6 @@ pub(crate) fn read_inside(dir: &Path, rel: &Path) -> Result<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
     fn files_inside_are_read_and_the_rest_refused() {
