@@ -737,8 +737,13 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     }
     // Every argument is resolved once, into the types the library takes.
     let week = args.week.as_deref().map(WeekChoice::parse).transpose()?;
+    // Where the week goes is checked before it is made: a missing webhook, token or
+    // `[email]` setting found after the report would fail a run whose week was written.
     for to in &args.publish {
-        crate::publish::Target::parse(to)?;
+        ready_to_publish(&crate::publish::Target::parse(to)?, &config)?;
+    }
+    if args.email {
+        email_setup(&config, &[], false)?;
     }
     let (publish_to, email_after) = (std::mem::take(&mut args.publish), args.email);
     // A week without --as-of is reported as of its end.
@@ -823,11 +828,16 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     }
     write_stdout(out, &text)?;
     // Then carry the week where it is read: what was just written, nothing re-run.
+    // Each place is tried whatever happened to the others: one that fails does not keep
+    // the week from the rest, and the run fails naming every one that failed.
     let week = Some(outcome.week.clone());
+    let mut failed = Vec::new();
     for to in publish_to {
         let args =
             PublishArgs { to, week: week.clone(), out: Some(out_dir.clone()), dry_run: false };
-        publish(args, &config, out)?;
+        if let Err(e) = publish(args, &config, out) {
+            failed.push(e);
+        }
     }
     if email_after {
         let args = EmailArgs {
@@ -838,9 +848,86 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
             dry_run: false,
             resend: false,
         };
-        email(args, &config, out)?;
+        if let Err(e) = email(args, &config, out) {
+            failed.push(e);
+        }
+    }
+    match failed.len() {
+        0 => Ok(()),
+        1 => Err(failed.remove(0)),
+        n => {
+            // The others are said first, each on its own line; the last is the error.
+            let last = failed.pop().expect("several");
+            for e in &failed {
+                eprintln!("error: {e}");
+            }
+            tracing::debug!("{n} deliveries failed");
+            Err(last)
+        }
+    }
+}
+
+/// Whether `target` can be published to from here: its webhook, token or page is set.
+/// Checked before a report is made, so that a missing setting costs nothing.
+fn ready_to_publish(target: &crate::publish::Target, config: &Config) -> Result<()> {
+    match target {
+        crate::publish::Target::StepSummary => {
+            if std::env::var_os("GITHUB_STEP_SUMMARY").is_none_or(|p| p.is_empty()) {
+                return Err(no_step_summary());
+            }
+        }
+        crate::publish::Target::GithubIssue(repo) => {
+            let settings = crate::source::github::Settings::resolve(
+                &config.github,
+                &crate::source::github::Env::from_process(),
+                &config.origin,
+            )?;
+            crate::publish::github_issue::check_token(repo, &settings)?;
+        }
+        crate::publish::Target::Slack => {
+            crate::publish::slack::webhook(&config.publish.slack_webhook_env)?;
+        }
     }
     Ok(())
+}
+
+fn no_step_summary() -> Error {
+    Error::Usage(
+        "GITHUB_STEP_SUMMARY is not set: --to step-summary runs inside a GitHub Actions step (--dry-run shows what it would add)".into(),
+    )
+}
+
+/// The addresses to send to and, unless it is a dry run, the SMTP server and its login:
+/// all checked before anything is read or rendered.
+fn email_setup(
+    config: &Config,
+    to: &[String],
+    dry_run: bool,
+) -> Result<(crate::publish::email::Addresses, Option<crate::publish::email::Smtp>)> {
+    use crate::publish::email;
+    // `to.product` is the key `product` of the table `[email.to]`.
+    let at = |key: &str| match key.rsplit_once('.') {
+        Some((table, key)) => config.at(&format!("email.{table}"), key),
+        None => config.at("email", key),
+    };
+    let addresses = email::Addresses::resolve(&config.email, to, &at)?;
+    if dry_run {
+        return Ok((addresses, None));
+    }
+    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+    let mut smtp = email::Smtp::resolve(
+        &config.email,
+        var("ROLECALL_SMTP_URL"),
+        var("ROLECALL_SMTP_PASSWORD"),
+        &at,
+    )?;
+    if let Some(ca) = &config.email.ca_file {
+        smtp.roots.push(std::fs::read(ca).map_err(|e| Error::Config {
+            at: at("ca-file"),
+            message: format!("cannot read {ca}: {e}"),
+        })?);
+    }
+    Ok((addresses, Some(smtp)))
 }
 
 fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -850,31 +937,10 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let week = crate::publish::week_of(choice, today);
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
     let state = crate::report::default_state_dir(&out_dir, config);
-    // Checked before anything is read or rendered.
-    // `to.product` is the key `product` of the table `[email.to]`.
+    let (addresses, smtp) = email_setup(config, &args.to, args.dry_run)?;
     let at = |key: &str| match key.rsplit_once('.') {
         Some((table, key)) => config.at(&format!("email.{table}"), key),
         None => config.at("email", key),
-    };
-    let addresses = email::Addresses::resolve(&config.email, &args.to, &at)?;
-    let smtp = match args.dry_run {
-        true => None,
-        false => {
-            let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
-            let mut smtp = email::Smtp::resolve(
-                &config.email,
-                var("ROLECALL_SMTP_URL"),
-                var("ROLECALL_SMTP_PASSWORD"),
-                &at,
-            )?;
-            if let Some(ca) = &config.email.ca_file {
-                smtp.roots.push(std::fs::read(ca).map_err(|e| Error::Config {
-                    at: at("ca-file"),
-                    message: format!("cannot read {ca}: {e}"),
-                })?);
-            }
-            Some(smtp)
-        }
     };
     let mut reports = crate::publish::WeekReports::read(&out_dir, &state, week)?;
     // One run at a time per output folder, as for `report`: two `email` runs at once
@@ -990,9 +1056,7 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
                 return write_stdout(out, &summary.text);
             }
             let Some(path) = path else {
-                return Err(Error::Usage(
-                    "GITHUB_STEP_SUMMARY is not set: --to step-summary runs inside a GitHub Actions step (--dry-run shows what it would add)".into(),
-                ));
+                return Err(no_step_summary());
             };
             step_summary::append(path.as_ref(), &summary.text)?;
             write_stdout(
@@ -1030,8 +1094,35 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             }
             let var = &config.publish.slack_webhook_env;
             let url = slack::webhook(var)?;
+            // The message a run posted is kept, so a re-run (after e-mail or another
+            // place failed) does not post the same message again; a changed week does.
+            // Per webhook (another channel still gets it), named by a hash of its URL:
+            // the URL is a secret, and the folder may be committed to a data branch.
+            let hook = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                url.hash(&mut h);
+                h.finish()
+            };
+            let posted =
+                state.join("sent").join(format!("{}.slack-{hook:016x}.json", reports.week));
+            if std::fs::read(&posted).is_ok_and(|b| b == text.as_bytes()) {
+                return write_stdout(
+                    out,
+                    &format!(
+                        "Slack already has {}'s message, unchanged: not posted again (remove {} to post it again)\n",
+                        reports.week,
+                        posted.display()
+                    ),
+                );
+            }
             let timeout = std::time::Duration::from_secs(config.github.timeout_secs.max(1));
             slack::post(&url, &message, var, timeout)?;
+            if let Err(e) =
+                crate::files::write_inside(&state, &posted, |w| w.write_all(text.as_bytes()))
+            {
+                tracing::warn!("cannot keep {} ({e}): a re-run would post again", posted.display());
+            }
             write_stdout(out, &format!("published {} to Slack (${var})\n", reports.week))
         }
     }

@@ -247,13 +247,19 @@ struct Comment {
 }
 
 /// Publishes `plan` for `week` to `repo`: a blocking call that runs its own runtime.
-pub fn publish(repo: &Repo, week: &str, plan: &Plan, settings: &Settings) -> Result<Outcome> {
+/// Publishing to a repository's issues needs a token.
+pub fn check_token(repo: &Repo, settings: &Settings) -> Result<()> {
     if settings.token.is_none() {
         return Err(Error::Usage(format!(
             "publishing to {repo}'s issues needs a token that may write issues: set GITHUB_TOKEN \
              (in a workflow, with `permissions: issues: write`)"
         )));
     }
+    Ok(())
+}
+
+pub fn publish(repo: &Repo, week: &str, plan: &Plan, settings: &Settings) -> Result<Outcome> {
+    check_token(repo, settings)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -460,6 +460,27 @@ fn report_then_publish_and_email_in_one_command() {
         common::run_in(week.dir.path(), &["report", "--demo", "-o", &out, "--publish", "fax"], &[]);
     assert_eq!(code, 2);
     assert!(err.starts_with("error: --to `fax`: expected step-summary"), "{err}");
+    // So is a place that cannot be reached from here (no webhook): nothing is written.
+    let fresh = week.dir.path().join("fresh").display().to_string();
+    let (code, _, err) = common::run_in(
+        week.dir.path(),
+        &["report", "--demo", "-o", &fresh, "--publish", "slack"],
+        &[("SLACK_WEBHOOK_URL", "")],
+    );
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: --to slack needs the incoming-webhook URL"), "{err}");
+    assert!(!Path::new(&fresh).exists());
+    // A place that fails does not keep the week from the others: Slack does not answer,
+    // the e-mail still goes out (sent by the earlier run: skipped), and the run fails.
+    let args = [&args[..4], &["-o", &out, "--publish", "slack", "--email"]].concat();
+    let env = [
+        ("ROLECALL_SMTP_PASSWORD", PASSWORD),
+        ("SLACK_WEBHOOK_URL", "http://127.0.0.1:1/services/T0/B0/x"),
+    ];
+    let (code, stdout, err) = common::run_in(week.dir.path(), &args, &env);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(stdout.matches("skipped ").count(), 4, "{stdout}");
+    assert!(err.starts_with("error: Slack (SLACK_WEBHOOK_URL): "), "{err}");
 }
 
 /// A server that accepts the connection and never answers: stopped by `timeout-secs`.

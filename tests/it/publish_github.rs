@@ -490,6 +490,24 @@ async fn slack_gets_the_three_verdicts_and_never_the_token() {
     }
     assert!(blocks[2]["text"]["text"].as_str().expect("text").contains("*Asks:*"));
 
+    // Run again (the job re-run after e-mail failed): the same message is not posted
+    // twice; the file that says so names no secret.
+    let (code, stdout, err) = fake::run(w.dir.path(), &args, &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.starts_with(
+            "Slack already has 2026-W48's message, unchanged: not posted again (remove "
+        ),
+        "{stdout}"
+    );
+    assert_eq!(w.fake.requests().await.len(), 2);
+    let sent = Path::new(&w.out).join(".rolecall/sent");
+    for f in std::fs::read_dir(&sent).expect("sent") {
+        let f = f.expect("entry").path();
+        assert!(!f.display().to_string().contains("s3cret"));
+        assert!(!std::fs::read_to_string(&f).expect("read").contains("s3cret"));
+        std::fs::remove_file(f).expect("removed");
+    }
     // A removed webhook: said what to do; the URL stays secret.
     w.fake.server.reset().await;
     Mock::given(method("POST"))
