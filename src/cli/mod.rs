@@ -774,6 +774,12 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     let classifier = Classifier::check(&config)?;
     let source_args = args.sources;
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
+    if std::fs::metadata(&out_dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::Usage(format!(
+            "{}: not a folder; -o (or [report] out) names the folder the weeks are written into",
+            out_dir.display()
+        )));
+    }
     // GitHub sources sync incrementally through a cache beside the stored weeks.
     config.github.cache_dir =
         Some(crate::report::default_state_dir(&out_dir, &config).join("cache").join("github"));
@@ -1058,15 +1064,24 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             let Some(path) = path else {
                 return Err(no_step_summary());
             };
+            if summary.text.is_empty() {
+                return write_stdout(
+                    out,
+                    &format!(
+                        "published nothing of {} to the step summary: earlier steps left no room under GitHub's 1 MiB\n",
+                        reports.week
+                    ),
+                );
+            }
             step_summary::append(path.as_ref(), &summary.text)?;
+            let all = reports.roles.len();
+            let reports_in = match summary.reports_in {
+                n if n == all => format!("{n} report{}", if n == 1 { "" } else { "s" }),
+                n => format!("{n} of {all} reports; the rest left out for room"),
+            };
             write_stdout(
                 out,
-                &format!(
-                    "published {} ({} report{}) to the step summary\n",
-                    reports.week,
-                    reports.roles.len(),
-                    if reports.roles.len() == 1 { "" } else { "s" }
-                ),
+                &format!("published {} ({reports_in}) to the step summary\n", reports.week),
             )
         }
         crate::publish::Target::GithubIssue(repo) => {

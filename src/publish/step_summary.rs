@@ -16,6 +16,8 @@ pub const CAP: usize = 900 * 1024;
 pub struct Summary {
     pub text: String,
     pub left_out: Vec<String>,
+    /// How many role reports are in `text`.
+    pub reports_in: usize,
 }
 
 /// Builds the summary of `week`, to fit in `room` bytes.
@@ -23,14 +25,18 @@ pub fn build(week: &WeekReports, room: usize) -> Summary {
     let mut left_out = Vec::new();
     let mut text = super::local_links_as_text(&week.index);
     if text.len() > room {
-        let cut = cut_at_line(&text, room.saturating_sub(200));
+        // Never past `room`, even to say what was cut: GitHub would drop the whole page.
+        let note =
+            "\n\n_The rest of the index is left out: GitHub drops a step summary over 1 MiB._\n";
+        let cut = cut_at_line(&text, room.saturating_sub(note.len()));
         left_out.push(format!(
             "the index past its first {} KB (it is {} KB)",
             cut.len() / 1024,
             text.len() / 1024
         ));
-        text = format!("{cut}\n\n_The rest of the index is left out: GitHub drops a step summary over 1 MiB._\n");
+        text = if cut.len() + note.len() <= room { format!("{cut}{note}") } else { String::new() };
     }
+    let mut reports_in = 0;
     for r in &week.roles {
         let badge = r.status.map(|s| format!(" · {}", s.badge())).unwrap_or_default();
         let head = format!(
@@ -41,6 +47,7 @@ pub fn build(week: &WeekReports, room: usize) -> Summary {
         let block = format!("{head}{}\n\n</details>\n", body.trim_end());
         if text.len() + block.len() <= room {
             text.push_str(&block);
+            reports_in += 1;
             continue;
         }
         let file = week.dir.join(format!("{}.md", r.role.as_str()));
@@ -58,7 +65,7 @@ pub fn build(week: &WeekReports, room: usize) -> Summary {
             text.push_str(&note);
         }
     }
-    Summary { text, left_out }
+    Summary { text, left_out, reports_in }
 }
 
 /// Appends `summary` to the step summary file `path` (GitHub's `$GITHUB_STEP_SUMMARY`).

@@ -70,6 +70,36 @@ fn a_step_summary_near_githubs_limit_leaves_reports_out_and_says_so() {
     assert!(err.contains("step summary: left out the project report ("), "{err}");
 }
 
+/// With almost no room left (under 200 bytes), nothing is appended rather than a note
+/// that takes the page past 1 MiB, and the line printed says what was published.
+#[test]
+fn a_full_step_summary_gets_nothing_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = demo_week(dir.path());
+    let summary = dir.path().join("summary.md");
+    let env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
+    let earlier = "a".repeat(900 * 1024 - 60);
+    std::fs::write(&summary, &earlier).expect("written");
+    let (code, stdout, err) =
+        common::run_in(dir.path(), &["publish", "--to", "step-summary", "-o", &out], &env);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::metadata(&summary).expect("there").len() as usize, earlier.len());
+    assert_eq!(stdout, "published nothing of 2026-W48 to the step summary: earlier steps left no room under GitHub's 1 MiB\n");
+    // Room for the index and one report: the line counts what went in.
+    let index = std::fs::read_to_string(Path::new(&out).join("2026-W48/index.md")).expect("index");
+    let product = std::fs::read_to_string(Path::new(&out).join("2026-W48/product.md")).expect("md");
+    let earlier = "a".repeat(900 * 1024 - index.len() - product.len() - 2_000);
+    std::fs::write(&summary, &earlier).expect("written");
+    let (code, stdout, err) =
+        common::run_in(dir.path(), &["publish", "--to", "step-summary", "-o", &out], &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::metadata(&summary).expect("there").len() <= 900 * 1024);
+    assert_eq!(
+        stdout,
+        "published 2026-W48 (1 of 3 reports; the rest left out for room) to the step summary\n"
+    );
+}
+
 #[test]
 fn publish_errors_say_what_to_do() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -142,4 +172,18 @@ fn quiet_runs_print_nothing_but_dry_runs_still_show() {
     let (code, stdout, _) = common::run_in(dir.path(), &[&args[..], &["--dry-run"]].concat(), &env);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("# Weekly status — Acme Analytics"), "{stdout}");
+}
+
+/// `-o` naming a file (or a device) is a usage error (exit 2), said before any work.
+#[test]
+fn an_output_folder_that_is_a_file_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "").expect("written");
+    let file = file.display().to_string();
+    for out in [file.as_str(), "/dev/null"] {
+        let (code, _, err) = common::run(&["report", "--demo", "-o", out]);
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(err, format!("error: {out}: not a folder; -o (or [report] out) names the folder the weeks are written into\n"));
+    }
 }
