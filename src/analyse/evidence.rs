@@ -250,8 +250,19 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
                 ),
                 (n, _) => format!("{} finished", plural_items(n, "item")),
             };
+            // Sprints left unjudged because the export is later than the report's week
+            // (most sprint items changed since) are not "no finished sprint".
+            let in_sprints = ctx.items.iter().filter(|it| it.iteration.is_some()).count();
+            let changed = ctx.input.rewind.sprint_items_changed;
+            let sprints = if in_sprints > 0 && changed * 2 >= in_sprints {
+                format!(
+                    "sprints not judged ({changed} of {in_sprints} sprint items changed since, in an export taken later)"
+                )
+            } else {
+                "no finished sprint".to_string()
+            };
             format!(
-                "nothing to judge the schedule by: no dated milestone, no finished sprint, no due date on an open item, and {flow}"
+                "nothing to judge the schedule by: no dated milestone, {sprints}, no due date on an open item, and {flow}"
             )
         },
         fix: Some("Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), or export the Due date, Created and Resolved columns.".into()),

@@ -1624,6 +1624,12 @@ fn sprints_of_a_later_export_are_not_judged_for_an_earlier_week() {
     let verdict = &md[..md.find("## Milestones").unwrap()];
     assert!(!verdict.contains("left open in finished sprints"), "{verdict}");
     assert!(md.contains("4 items in sprints changed since"), "{md}");
+    // Nor does the verdict say there is no finished sprint: it says why none was judged.
+    assert!(!verdict.contains("no finished sprint"), "{verdict}");
+    assert!(
+        verdict.contains("sprints not judged (4 of 6 sprint items changed since, in an export taken later)"),
+        "{verdict}"
+    );
 }
 
 /// An item done last week and open again this week is said to be: the throughput of
