@@ -54,6 +54,11 @@ pub struct Sprints {
     pub left_behind: usize,
     /// The finished sprints that left them, with how many each.
     pub left_behind_by: Vec<(String, usize)>,
+    /// Sprints the counted items were in and have all moved on from (an item counts in
+    /// its latest sprint): not in `list`, named so the table does not read as if they
+    /// never were.
+    #[serde(default)]
+    pub moved_on: Vec<String>,
 }
 
 /// `RETAIL Sprint 12` → (`RETAIL Sprint`, [12]); the numbers are every run of digits
@@ -350,6 +355,15 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             .or_else(|| list.iter().rev().find(|(_, t)| begun(t)))
             .map(|(_, t)| *t)
     };
+    // Sprints the counted items passed through and none is in now, in board order.
+    let passed: std::collections::HashSet<&str> = (idx.unwrap_or(&all).iter())
+        .filter(|&&i| ctx.items[i].state != State::Cancelled)
+        .flat_map(|&i| ctx.items[i].past_iterations.iter().map(|p| &**p))
+        .collect();
+    let moved_on: Vec<String> = (boards.values().flatten())
+        .filter(|(_, t)| passed.contains(t) && !members.contains_key(t))
+        .map(|(_, t)| t.to_string())
+        .collect();
     let mut list = Vec::new();
     let mut left_behind_by = Vec::new();
     // Whether last week's snapshot knew sprints at all (older stored weeks did not).
@@ -439,6 +453,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         left_behind: left_behind_by.iter().map(|(_, n)| n).sum(),
         left_behind_by,
         list,
+        moved_on,
     }
 }
 

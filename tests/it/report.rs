@@ -1627,7 +1627,9 @@ fn sprints_of_a_later_export_are_not_judged_for_an_earlier_week() {
     // Nor does the verdict say there is no finished sprint: it says why none was judged.
     assert!(!verdict.contains("no finished sprint"), "{verdict}");
     assert!(
-        verdict.contains("sprints not judged (4 of 6 sprint items changed since, in an export taken later)"),
+        verdict.contains(
+            "sprints not judged (4 of 6 sprint items changed since, in an export taken later)"
+        ),
         "{verdict}"
     );
 }
