@@ -537,6 +537,27 @@ fn github_projects_merge_with_the_same_issue_from_another_source() {
     assert_eq!(items.iter().filter(|i| i["id"] == "github:acme/web#12").count(), 1);
 }
 
+/// The board templates' status names carry emoji: `✅ Done` is done and `🏗 In progress`
+/// in progress (they used to count as open), and the status stays as written.
+#[test]
+fn github_projects_emoji_statuses_are_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\n\
+               A\thttps://github.com/acme/web/issues/1\t🆕 New\n\
+               B\thttps://github.com/acme/web/issues/2\t🏗 In progress\n\
+               C\thttps://github.com/acme/web/issues/3\t👀 In review\n\
+               D\thttps://github.com/acme/web/issues/4\t✅ Done\n\
+               E\thttps://github.com/acme/web/issues/5\tIn Progress 🚧\n";
+    let path = write(dir.path(), "board.tsv", tsv);
+    let found = items(&["-s", &format!("github-projects:{path}")]);
+    let state = |n: u32| item(&found, &format!("acme/web#{n}"))["state"].clone();
+    assert_eq!(
+        [state(1), state(2), state(3), state(4), state(5)],
+        ["open", "in-progress", "in-progress", "done", "in-progress"]
+    );
+    assert_eq!(item(&found, "acme/web#4")["status"], "✅ Done");
+}
+
 #[test]
 fn github_projects_detected_by_csv() {
     assert_eq!(
