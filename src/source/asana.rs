@@ -130,10 +130,15 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
 
         let section = value(row, c.section).unwrap_or("");
         let closed = dates.instant(row, c.completed)?;
-        let state = match ctx.status_maps().iter().find_map(|m| m.get(section)) {
-            Some(s) => s,
-            None if closed.is_some() => State::Done,
-            None => status::normalise(section, None, None, &[]),
+        // A section is a board column, and a task completed in place stays in it: the
+        // completion date says done whatever the column, so a map written for the open
+        // tasks' columns (`In Progress` = in-progress) does not reopen it. Only a column
+        // that means cancelled, by the map or by its name, keeps a completed task cancelled.
+        let by_section = status::normalise(section, None, None, &ctx.status_maps());
+        let state = match closed {
+            Some(_) if by_section == State::Cancelled => State::Cancelled,
+            Some(_) => State::Done,
+            None => by_section,
         };
         let mut fields = rest.fields(row, |v| v);
         let mut unresolved = |col: Option<usize>, v: &str| {

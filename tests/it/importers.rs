@@ -422,6 +422,31 @@ fn asana_names_with_commas_stay_whole() {
     assert_eq!(strings(&item(&found, "3")["fields"]["Projects"]), ["Web", "Mobile"]);
 }
 
+/// A task completed in its board column is done, even when the status map names that
+/// column (`In Progress` = in-progress); a column mapped to cancelled keeps it cancelled.
+#[test]
+fn asana_completion_wins_over_the_section_map() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "rolecall.toml",
+        "[status-map]\n\"In Progress\" = \"in-progress\"\n\"Parked\" = \"cancelled\"\n",
+    );
+    let csv = "Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects\n\
+               1,2024-03-01,2024-03-08,2024-03-08,Finished in place,In Progress,Web\n\
+               2,2024-03-01,,2024-03-08,Still going,In Progress,Web\n\
+               3,2024-03-01,2024-03-08,2024-03-08,Given up,Parked,Web\n\
+               4,2024-03-01,2024-03-08,2024-03-08,Not needed,Won't do,Web\n";
+    write(dir.path(), "a.csv", csv);
+    let found = items_in(dir.path(), &["-s", "asana:a.csv"]);
+    let state = |k: &str| item(&found, k)["state"].as_str().unwrap().to_string();
+    assert_eq!(
+        [state("1"), state("2"), state("3"), state("4")],
+        ["done", "in-progress", "cancelled", "cancelled"]
+    );
+    assert_eq!(item(&found, "1")["status"], "In Progress");
+}
+
 #[test]
 fn asana_old_column_set_resaved_with_us_dates() {
     let items = items(&["-s", &spec("asana", "asana/legacy-2016-resaved.csv")]);
