@@ -6,6 +6,11 @@
 //! lack `Section/Column`, `Start Date` and the dependency columns. A file re-saved by a
 //! spreadsheet has its 16-digit task ids turned into numbers (`7.18656E+14`); those ids
 //! are gone, so the file is refused rather than given invented keys.
+//!
+//! `Start Date` is the date a task is planned to start, not when work on it began (a
+//! task in progress may start next week, a finished one may have started before its
+//! plan): it stays in `fields`, as GitHub Projects' `Start date` does, and cycle time
+//! falls back to lead time, which the report says.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -74,7 +79,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     common::require(table, &cols, "an Asana", REQUIRED)?;
     let c = AsanaColumns::find(&mut cols);
     let date_cols: Vec<usize> =
-        [c.created, c.completed, c.modified, c.start, c.due].into_iter().flatten().collect();
+        [c.created, c.completed, c.modified, c.due].into_iter().flatten().collect();
     let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
     let rest = common::Rest::new(table, &cols.unused());
 
@@ -193,7 +198,6 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             links,
             created: dates.instant(row, c.created)?,
             updated: dates.instant(row, c.modified)?,
-            started: dates.instant(row, c.start)?,
             closed,
             due: dates.date(row, c.due)?,
             fields,
@@ -211,7 +215,6 @@ struct AsanaColumns {
     modified: Option<usize>,
     section: Option<usize>,
     assignee: Option<usize>,
-    start: Option<usize>,
     due: Option<usize>,
     tags: Option<usize>,
     notes: Option<usize>,
@@ -233,7 +236,6 @@ impl AsanaColumns {
             modified: cols.one(&["Last Modified"]),
             section: cols.one(&["Section/Column", "Section"]),
             assignee: cols.one(&["Assignee"]),
-            start: cols.one(&["Start Date"]),
             due: cols.one(&["Due Date"]),
             tags: cols.one(&["Tags"]),
             notes: cols.one(&["Notes"]),

@@ -362,7 +362,9 @@ fn asana_new_column_set() {
     assert_eq!(a["priority"], "High");
     assert_eq!(a["created"], "2024-03-01T00:00:00Z");
     assert_eq!(a["updated"], "2024-03-04T00:00:00Z");
-    assert_eq!(a["started"], "2024-03-02T00:00:00Z");
+    // A planned start is a plan, not when work began: kept as written, not `started`.
+    assert_eq!(a["started"], Value::Null);
+    assert_eq!(a["fields"]["Start Date"], "2024-03-02");
     assert_eq!(a["due"], "2024-03-15");
     // Custom fields and unmapped columns are kept.
     assert_eq!(a["fields"]["Effort"], "5");
