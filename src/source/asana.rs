@@ -74,7 +74,7 @@ fn names<'a>(cell: Option<&'a str>, resolve: &dyn Fn(&str) -> Option<String>) ->
     out
 }
 
-pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+pub(crate) fn import<'t>(table: &'t Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "an Asana", REQUIRED)?;
     let c = AsanaColumns::find(&mut cols);
@@ -112,6 +112,27 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         .filter_map(|row| value(&row, c.projects))
         .filter(|p| !p.contains(','))
         .collect();
+
+    // A subtask's `Projects` cell is empty in an export: it belongs to its parent's
+    // projects (else each subtask would stand alone in an "Unassigned" workstream).
+    let rows_by_id: HashMap<&str, (Option<&'t str>, Option<&'t str>)> = (table.rows())
+        .filter_map(|row| {
+            let id = value(&row, Some(c.id))?;
+            Some((id, (value(&row, c.projects), value(&row, c.parent))))
+        })
+        .collect();
+    let inherited = |mut parent: Option<&'t str>| {
+        // A bound on the walk: a parent chain that loops ends rather than spins.
+        for _ in 0..64 {
+            let target = resolve(parent?)?;
+            let (cell, up) = rows_by_id.get(target.strip_prefix("asana:")?)?;
+            if cell.is_some() {
+                return *cell;
+            }
+            parent = *up;
+        }
+        None
+    };
 
     let mut seen = Seen::default();
     let mut items = Vec::with_capacity(table.len());
@@ -166,7 +187,8 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
                 }
             }
         }
-        let projects = match value(row, c.projects) {
+        let projects_cell = value(row, c.projects).or_else(|| inherited(parent_raw));
+        let projects = match projects_cell {
             Some(cell) if !common::split(Some(cell), ",").iter().any(|p| alone.contains(p)) => {
                 vec![cell]
             }

@@ -449,6 +449,29 @@ fn asana_completion_wins_over_the_section_map() {
     assert_eq!(item(&found, "1")["status"], "In Progress");
 }
 
+/// Asana leaves a subtask's `Projects` empty: it takes its parent's (and a sub-subtask its
+/// grandparent's), so it is reported in the parent's workstream, not "Unassigned".
+#[test]
+fn asana_subtasks_take_their_parents_projects() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv =
+        "Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects,Parent task\n\
+               11,2024-03-01,,2024-03-02,Checkout flow,In Progress,\"Shop,Mobile\",\n\
+               12,2024-03-01,,2024-03-02,Wallet button,,,Checkout flow\n\
+               13,2024-03-01,,2024-03-02,Apple Pay,,,Wallet button\n\
+               14,2024-03-01,,2024-03-02,Own project,,Payments,Checkout flow\n\
+               15,2024-03-01,,2024-03-02,Loose end,,,\n\
+               16,2024-03-01,,2024-03-02,Outside parent,,,999\n\
+               17,2024-03-01,,2024-03-02,Mobile,To do,Mobile,\n";
+    let path = write(dir.path(), "a.csv", csv);
+    let found = items(&["-s", &format!("asana:{path}")]);
+    let project = |k: &str| item(&found, k)["project"].clone();
+    assert_eq!([project("12"), project("13"), project("14")], ["Shop", "Shop", "Payments"]);
+    assert_eq!(strings(&item(&found, "13")["fields"]["Projects"]), ["Shop", "Mobile"]);
+    // No parent, or a parent outside the file: still no project.
+    assert_eq!((project("15"), project("16")), (Value::Null, Value::Null));
+}
+
 #[test]
 fn asana_old_column_set_resaved_with_us_dates() {
     let items = items(&["-s", &spec("asana", "asana/legacy-2016-resaved.csv")]);
