@@ -185,6 +185,33 @@ fn github_projects_dates_and_estimates_are_mapped() {
     assert_eq!((b["due"].clone(), b["fields"]["Target date"].as_str()), (Value::Null, Some("TBD")));
 }
 
+/// A `Target date` written as GitHub's pages write it (`Mar 18, 2024`) is a due date; a
+/// value that is no date is kept as text and a warning names the file, line, column and
+/// value, once for the column, so "no item has a due date" is not left unexplained.
+#[test]
+fn github_projects_readable_due_dates_and_a_warning_for_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\tTarget date\n\
+               A\thttps://github.com/a/b/issues/1\tTodo\tMar 18, 2024\n\
+               B\thttps://github.com/a/b/issues/2\tTodo\tnext sprint\n\
+               C\thttps://github.com/a/b/issues/3\tTodo\tTBD\n";
+    let path = write(dir.path(), "view.tsv", tsv);
+    let (code, stdout, stderr) =
+        run(&["items", "--format", "json", "-s", &format!("github-projects:{path}")]);
+    assert_eq!(code, 0, "{stderr}");
+    let found: Vec<Value> = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(item(&found, "a/b#1")["due"], "2024-03-18");
+    assert_eq!(item(&found, "a/b#2")["fields"]["Target date"], "next sprint");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("is not a date")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains(&format!(
+            "{path}:3: column \"Target date\": \"next sprint\" is not a date (and 1 more in this column); kept as text, so the item has no due date"
+        )),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn linear_formula_guard_is_removed() {
     let items = items(&["-s", &spec("linear", "linear/export-2025.csv")]);
