@@ -746,6 +746,24 @@ fn mapped_csv_defaults_without_id_prefix_or_date_format() {
     assert_eq!(item(&items, "HD-1")["fields"]["Opened"], "03.02.2025 09:15");
 }
 
+/// A spreadsheet's `1,500` points are fifteen hundred, `2,5` two and a half.
+#[test]
+fn mapped_csv_estimates_with_thousands_separators() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "rolecall.toml",
+        "[[source]]\nspec = \"csv:n.csv\"\nkey = \"Ticket\"\nestimate = \"Points\"\n",
+    );
+    write(dir.path(), "n.csv", "Ticket,Points\nA-1,\"1,500\"\nA-2,\"2,5\"\nA-3,\"1.500,5\"\n");
+    let found = items_in(dir.path(), &["-s", "csv:n.csv"]);
+    let estimate = |k: &str| item(&found, k)["estimate"].as_f64();
+    assert_eq!(
+        [estimate("A-1"), estimate("A-2"), estimate("A-3")],
+        [Some(1500.0), Some(2.5), Some(1500.5)]
+    );
+}
+
 #[test]
 fn csv_format_key_skips_detection() {
     let dir = tempfile::tempdir().unwrap();
