@@ -258,6 +258,15 @@ impl Config {
                 format!("margin-mm = {margin} is out of range (0 to 50 mm)"),
             );
         }
+        for (i, source) in self.sources.iter().enumerate() {
+            // An empty separator splits every label into its letters.
+            if source.label_separator.as_deref() == Some("") {
+                return Err(Error::Config {
+                    at: self.at_source(i, "label-separator"),
+                    message: "label-separator is empty, which would split every label into single characters; write the text between labels (\";\", \"|\") or remove the key for the default \",\"".into(),
+                });
+            }
+        }
         if self.github.concurrency == 0 || self.github.concurrency > 32 {
             return bad(
                 "github",
@@ -286,6 +295,16 @@ impl Config {
             Some((line, col)) => format!("{}:{line}:{col}", self.origin),
             None if table.is_empty() => self.origin.clone(),
             None => format!("{}: [{table}]", self.origin),
+        }
+    }
+
+    /// Where `key` of the `index`th `[[source]]` entry (from 0) is written: `file:line:col`,
+    /// else the entry's `spec` line, else the file, for an error about that entry.
+    pub fn at_source(&self, index: usize, key: &str) -> String {
+        match source_line(&self.text, index, key).or_else(|| source_line(&self.text, index, "spec"))
+        {
+            Some((line, col)) => format!("{}:{line}:{col}", self.origin),
+            None => format!("{}: [[source]] `{}`", self.origin, self.sources[index].spec),
         }
     }
 
@@ -353,6 +372,18 @@ fn line_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
         };
     }
     let (found, _) = current.get_key_value(key)?;
+    Some(line_col(text, found.span().start))
+}
+
+/// Line and column of `key` in the `index`th `[[source]]` entry of a TOML text.
+fn source_line(text: &str, index: usize, key: &str) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let parsed = DeTable::parse(text).ok()?;
+    let DeValue::Array(entries) = parsed.get_ref().get("source")?.get_ref() else {
+        return None;
+    };
+    let entry = entries.get(index)?.get_ref().as_table()?;
+    let (found, _) = entry.get_key_value(key)?;
     Some(line_col(text, found.span().start))
 }
 
@@ -476,6 +507,16 @@ mod tests {
         assert!(e.starts_with("environment variable ROLECALL_REPORT__THRESHOLDS__AMBER_BELOW: red-below = 0.9 is above amber-below = 0.5"), "{e}");
         // The defaults pass.
         assert!(Config::from_parts("rolecall.toml", "", &[]).is_ok());
+    }
+
+    /// An empty label separator would turn `bug` into the labels `b`, `u`, `g`.
+    #[test]
+    fn an_empty_label_separator_is_refused_where_written() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\n\n[[source]]\nspec = \"csv:b.csv\"\nkey = \"K\"\nlabel-separator = \"\"\n";
+        let e = err(text, &[]);
+        assert!(e.starts_with("rolecall.toml:8:1: label-separator is empty, which would split every label into single characters"), "{e}");
+        let ok = text.replace("label-separator = \"\"", "label-separator = \" \"");
+        assert!(Config::from_parts("rolecall.toml", &ok, &[]).is_ok());
     }
 
     #[test]
