@@ -196,10 +196,14 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
         seen.check(table, row, c.key, k)?;
         let status_raw = value(row, c.status).unwrap_or("");
         let closed = dates.instant(row, c.closed, ctx.tz)?;
-        let mut state = status::normalise(status_raw, None, None, &ctx.status_maps());
-        if status_raw.is_empty() && closed.is_some() {
-            state = State::Done;
-        }
+        // A closed date says done when the status says nothing rolecall understands, as
+        // Asana's and Linear's completion dates do; the report names such statuses.
+        let maps = ctx.status_maps();
+        let state = if closed.is_some() && !status::recognised(status_raw, &maps) {
+            State::Done
+        } else {
+            status::normalise(status_raw, None, None, &maps)
+        };
         items.push(Item {
             id: format!("{prefix}:{k}").into(),
             key: k.into(),

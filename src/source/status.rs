@@ -150,6 +150,12 @@ pub(crate) fn is_known(status: &str) -> bool {
     is_known_as_written(status) || is_known_as_written(bare(status))
 }
 
+/// Whether a status map or the built-in table says what `status` means: an item whose
+/// status is not may let another column decide (a closed date).
+pub(super) fn recognised(status: &str, maps: &[&StatusMap]) -> bool {
+    is_known(status) || maps.iter().any(|m| m.get(lookup_name(status, maps)).is_some())
+}
+
 /// The state a bare status name suggests, from the built-in table.
 pub(super) fn from_name(status: &str) -> State {
     use super::jira_l10n as words;

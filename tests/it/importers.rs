@@ -764,6 +764,45 @@ fn mapped_csv_estimates_with_thousands_separators() {
     );
 }
 
+/// A closed date makes an item done when its status means nothing to rolecall (as an
+/// Asana or Linear completion date does), and the report names those statuses; a known
+/// status still decides.
+#[test]
+fn mapped_csv_closed_date_wins_over_an_unknown_status() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "rolecall.toml",
+        "[[source]]\nspec = \"csv:t.csv\"\nkey = \"Ticket\"\nstatus = \"State\"\ncreated = \"Opened\"\nclosed = \"Closed On\"\n",
+    );
+    write(
+        dir.path(),
+        "t.csv",
+        "Ticket,State,Opened,Closed On\n\
+         T-1,Shipped to customer,2026-02-02,2026-02-10\n\
+         T-2,Shipped to customer,2026-02-02,\n\
+         T-3,In Progress,2026-02-02,2026-02-10\n\
+         T-4,,2026-02-02,2026-02-10\n",
+    );
+    let found = items_in(dir.path(), &["-s", "csv:t.csv"]);
+    let state = |k: &str| item(&found, k)["state"].as_str().unwrap().to_string();
+    assert_eq!(
+        [state("T-1"), state("T-2"), state("T-3"), state("T-4")],
+        ["done", "open", "in-progress", "done"]
+    );
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["report", "-s", "csv:t.csv", "--as-of", "2026-02-15", "-o", "out"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let project = std::fs::read_to_string(dir.path().join("out/2026-W07/project.md")).unwrap();
+    assert!(
+        project.contains("1 item with a status rolecall does not know but a closed date, counted as done: Shipped to customer (1)."),
+        "{project}"
+    );
+}
+
 #[test]
 fn csv_format_key_skips_detection() {
     let dir = tempfile::tempdir().unwrap();
