@@ -259,6 +259,20 @@ impl Config {
             );
         }
         for (i, source) in self.sources.iter().enumerate() {
+            // Settings are looked up by spec: a second entry would be silently ignored.
+            if let Some(first) = self.sources[..i].iter().position(|s| s.spec == source.spec) {
+                let first_at = match source_line(&self.text, first, "spec") {
+                    Some((line, _)) => format!("the first is on line {line}"),
+                    None => "given before".into(),
+                };
+                return Err(Error::Config {
+                    at: self.at_source(i, "spec"),
+                    message: format!(
+                        "a second [[source]] with spec = \"{}\" ({first_at}); merge the two entries into one",
+                        source.spec
+                    ),
+                });
+            }
             // An empty separator splits every label into its letters.
             if source.label_separator.as_deref() == Some("") {
                 return Err(Error::Config {
@@ -517,6 +531,16 @@ mod tests {
         assert!(e.starts_with("rolecall.toml:8:1: label-separator is empty, which would split every label into single characters"), "{e}");
         let ok = text.replace("label-separator = \"\"", "label-separator = \" \"");
         assert!(Config::from_parts("rolecall.toml", &ok, &[]).is_ok());
+    }
+
+    /// Two entries for one spec: the second's settings would be ignored without a word.
+    #[test]
+    fn a_spec_given_twice_is_refused_naming_both_lines() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\n\n[[source]]\nspec = \"jira:b.csv\"\n\n[[source]]\nspec = \"csv:a.csv\"\ntitle = \"T\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:9:1: a second [[source]] with spec = \"csv:a.csv\" (the first is on line 2); merge the two entries into one"
+        );
     }
 
     #[test]
