@@ -512,6 +512,28 @@ fn asana_old_column_set_resaved_with_us_dates() {
     assert_eq!(item(&items, "17362540002")["parent"], "asana:17362540001");
 }
 
+/// An Asana export opened in Google Sheets and downloaded again starts with a link to the
+/// project between blank lines: it is read like the export, by `asana:` and by `csv:`,
+/// and errors still name the file's own lines.
+#[test]
+fn asana_export_saved_from_google_sheets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = ",,\n,,https://app.asana.com/-/googleSheetsProjectCsv?domain=4242\n,,\n\
+               Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects\n\
+               1207000000000001,2024-03-01,,2024-03-02,Landing page,In Progress,Web\n\
+               ,2024-03-01,,2024-03-02,Copy,To do,Web\n";
+    let path = write(dir.path(), "sheet.csv", csv);
+    assert_eq!(
+        import_error(&format!("asana:{path}")),
+        format!("error: {path}:6: column \"Task ID\": task id is empty")
+    );
+    let fixed = csv.replace("\n,2024", "\n1207000000000002,2024");
+    let path = write(dir.path(), "sheet.csv", fixed);
+    assert_eq!(detected(&path), ("asana".to_string(), 2));
+    let found = items(&["-s", &format!("asana:{path}")]);
+    assert_eq!(item(&found, "1207000000000001")["title"], "Landing page");
+}
+
 #[test]
 fn asana_detected_by_csv() {
     assert_eq!(detected(&fixture("asana/project-2024.csv")), ("asana".to_string(), 4));
