@@ -797,6 +797,27 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
+        // Done with no date it was done (a GitHub Projects export has none): the burn-up
+        // and the progress count it, the weekly throughput cannot; say so, or "nothing
+        // finished" beside a chart that shows work done reads as a contradiction.
+        let undated = counted
+            .iter()
+            .filter(|&&i| self.items[i].state == State::Done && self.items[i].closed.is_none())
+            .count();
+        if undated > 0 {
+            let (n, verb) = if undated == 1 {
+                ("1 done item has".to_string(), "it counts")
+            } else {
+                (format!("{undated} done items have"), "they count")
+            };
+            let why = format!(
+                "{n} no date it was done (the export has none): {verb} as done in the progress and the burn-up's last week, not in the weekly throughput"
+            );
+            f.note = Some(match f.note.take() {
+                Some(n) => format!("{n}; {why}"),
+                None => why,
+            });
+        }
         f
     }
 

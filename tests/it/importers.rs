@@ -657,6 +657,28 @@ fn github_projects_emoji_statuses_are_read() {
     assert_eq!(item(&found, "acme/web#4")["status"], "✅ Done");
 }
 
+/// A GitHub Projects export has no closing dates: its done items show as done in the
+/// burn-up, and the forecast says why they are not in the throughput instead of only
+/// "no items finished".
+#[test]
+fn github_projects_done_without_a_date_is_explained_beside_the_forecast() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\tMilestone\tTarget date\n\
+               A\thttps://github.com/acme/web/issues/1\tDone\tv1\t2024-03-29\n\
+               B\thttps://github.com/acme/web/issues/2\tIn Progress\tv1\t2024-03-29\n\
+               C\thttps://github.com/acme/web/issues/3\tTodo\tv1\t2024-03-29\n";
+    write(dir.path(), "view.tsv", tsv);
+    let args = ["report", "-s", "github-projects:view.tsv", "--as-of", "2024-03-20", "-o", "out"];
+    let (code, _, err) = run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let project = std::fs::read_to_string(dir.path().join("out/2024-W12/project.md")).unwrap();
+    assert!(project.contains("| v1 | "), "{project}");
+    assert!(
+        project.contains("1 done item has no date it was done (the export has none): it counts as done in the progress and the burn-up's last week, not in the weekly throughput."),
+        "{project}"
+    );
+}
+
 #[test]
 fn github_projects_detected_by_csv() {
     assert_eq!(
