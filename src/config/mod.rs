@@ -322,6 +322,14 @@ impl Config {
         }
     }
 
+    /// Where `key` of the `[[source]]` entry for `spec` is written (see [`Config::at_source`]).
+    pub fn at_source_spec(&self, spec: &str, key: &str) -> String {
+        match self.sources.iter().position(|s| s.spec == spec) {
+            Some(index) => self.at_source(index, key),
+            None => self.origin.clone(),
+        }
+    }
+
     /// Settings for a source given on the command line: its `[[source]]` entry if any.
     pub fn source(&self, spec: &str) -> Option<&SourceConfig> {
         self.sources.iter().find(|s| s.spec == spec)

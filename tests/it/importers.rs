@@ -867,14 +867,14 @@ fn mapped_csv_bad_inputs() {
     let dir = mapped_dir(|t| t.replace("\"Subject\"", "\"Summary\""));
     assert_eq!(
         error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
-        "error: tracker.csv: mapping key `title` names column `Summary`, which is not in the header \
+        "error: tracker.csv: mapping key `title` (rolecall.toml:6:1) names column `Summary`, which is not in the header \
          (columns: `Ticket`, `Subject`, `State`, `Kind`, `Tags`, `Owner`, `Opened`, `Closed On`, `Deadline`, \
          `Release`, `Points`, `Epic`, `Severity`)"
     );
     let dir = mapped_dir(|t| t.replace("key = \"Ticket\"\n", ""));
     assert_eq!(
         error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
-        "error: tracker.csv: the [[source]] mapping for `csv:tracker.csv` has no `key`: name the column that holds each item's key"
+        "error: tracker.csv: the [[source]] mapping for `csv:tracker.csv` (rolecall.toml:3:1) has no `key`: name the column that holds each item's key"
     );
     let dir = mapped_dir(|t| t.replace("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"));
     assert_eq!(
