@@ -11,6 +11,8 @@
 //! - ISO 8601: `2024-05-14`, `2024-05-14 08:53`, `2024-05-14T08:53:33.123+02:00`, `…Z`
 //! - JavaScript `Date.toString()` (Linear): `Tue May 14 2024 08:53:33 GMT+0000 (GMT)`
 //! - numeric, either order: `16/02/2017 15:26`, `4/17/16`, `17.04.2016`, `2/3/2024 1:05 PM`
+//! - month name first, as GitHub's web pages and US spreadsheets write: `Mar 18, 2024`,
+//!   `March 18, 2024`, `Mar 18 2024`
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -161,7 +163,7 @@ pub(crate) fn parse(value: &str, order: Option<DateOrder>) -> Result<Parsed, Dat
     let s = value.trim();
     let first = s.as_bytes().first().copied().unwrap_or(b' ');
     let parsed = if first.is_ascii_alphabetic() {
-        parse_js(s)
+        parse_js(s).or_else(|| parse_month_first(s))
     } else if s.len() >= 10 && s.as_bytes()[4] == b'-' {
         parse_iso(s)
     } else if let Some(p) = parse_jira(s) {
@@ -184,7 +186,7 @@ pub(crate) enum DateError {
 /// The formats we read, for error messages.
 pub(crate) const EXPECTED: &str =
     "expected a date like 15/Feb/26 4:37 PM, 2026-02-15, 2026-02-15T16:37:00Z, \
-     16/02/2026 16:37 or Tue May 14 2024 08:53:33 GMT+0000";
+     16/02/2026 16:37, Feb 15, 2026 or Tue May 14 2024 08:53:33 GMT+0000";
 
 /// Why a value shaped like a date is none (`31/Feb/26`: "February 2026 has no day 31"),
 /// for error messages; `None` when the shape itself is not one we read.
@@ -342,6 +344,23 @@ fn parse_jira(s: &str) -> Option<Parsed> {
     sc.expect(sep)?;
     let (y, digits) = sc.number_len(2, 4)?;
     let date = NaiveDate::from_ymd_opt(year(y, digits), month, day)?;
+    finish_with_time(date, sc)
+}
+
+/// `Mar 18, 2024`, `March 18, 2024`, `Mar 18 2024`, optionally with a time: a month
+/// name never leaves the day/month order in doubt. The year has four digits (`Mar 18, 24`
+/// could as well be the 24th of a year not written).
+fn parse_month_first(s: &str) -> Option<Parsed> {
+    let mut sc = Scanner::new(s);
+    let month = month_from_name(sc.word()?)?;
+    sc.expect(b' ')?;
+    let day = sc.number(1, 2)?;
+    if sc.peek() == Some(b',') {
+        sc.advance(1);
+    }
+    sc.expect(b' ')?;
+    let y = sc.number(4, 4)?;
+    let date = NaiveDate::from_ymd_opt(y as i32, month, day)?;
     finish_with_time(date, sc)
 }
 
@@ -643,6 +662,18 @@ mod tests {
             p("2016-07-05 07:53:01.71").instant(Tz::UTC).to_rfc3339(),
             "2016-07-05T07:53:01.710+00:00"
         );
+    }
+
+    /// GitHub's pages and US spreadsheets write the month first, in words.
+    #[test]
+    fn month_name_first() {
+        assert_eq!(p("Mar 18, 2024"), Parsed::Date(ymd(2024, 3, 18)));
+        assert_eq!(p("March 8, 2024"), Parsed::Date(ymd(2024, 3, 8)));
+        assert_eq!(p("Sep 1 2024"), Parsed::Date(ymd(2024, 9, 1)));
+        assert_eq!(p("Mar 18, 2024 4:37 PM").date(), ymd(2024, 3, 18));
+        assert_eq!(parse("Feb 30, 2024", None), Err(DateError::Unrecognised));
+        assert_eq!(parse("Mar 18, 24", None), Err(DateError::Unrecognised));
+        assert_eq!(parse("Mar 18,2024x", None), Err(DateError::Unrecognised));
     }
 
     #[test]

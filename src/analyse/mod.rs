@@ -797,6 +797,27 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
+        // Done with no date it was done (a GitHub Projects export has none): the burn-up
+        // and the progress count it, the weekly throughput cannot; say so, or "nothing
+        // finished" beside a chart that shows work done reads as a contradiction.
+        let undated = counted
+            .iter()
+            .filter(|&&i| self.items[i].state == State::Done && self.items[i].closed.is_none())
+            .count();
+        if undated > 0 {
+            let (n, verb) = if undated == 1 {
+                ("1 done item has".to_string(), "it counts")
+            } else {
+                (format!("{undated} done items have"), "they count")
+            };
+            let why = format!(
+                "{n} no date it was done (the export has none): {verb} as done in the progress and the burn-up's last week, not in the weekly throughput"
+            );
+            f.note = Some(match f.note.take() {
+                Some(n) => format!("{n}; {why}"),
+                None => why,
+            });
+        }
         f
     }
 
@@ -943,6 +964,9 @@ impl<'a> Ctx<'a> {
         if let Some(note) = self.unknown_statuses() {
             out.push(note);
         }
+        if let Some(note) = self.unknown_statuses_closed() {
+            out.push(note);
+        }
         let open = n(&|i| i.state.is_active());
         let open_dated = n(&|i| i.state.is_active() && i.due.is_some());
         if open_dated > 0 && open_dated < open {
@@ -1011,6 +1035,41 @@ impl<'a> Ctx<'a> {
         Some(format!(
             "{} with a status rolecall does not know, counted as open: {}{}. If one means in progress, done or cancelled, say so in [status-map].",
             plural_items(total, "open item"),
+            shown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ))
+    }
+
+    /// Items of a mapped CSV whose status name rolecall does not know but that have a
+    /// closed date: the date made them done, which the team may not mean (`Parked` with a
+    /// closing date may be cancelled).
+    fn unknown_statuses_closed(&self) -> Option<String> {
+        let config = self.input.config;
+        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+        for it in self.items.iter().filter(|i| i.state == State::Done && i.closed.is_some()) {
+            let status = it.status.trim();
+            if status.is_empty()
+                || !config.source(&it.source).is_some_and(|s| s.has_mapping())
+                || crate::source::status::is_known(status)
+                || config.status_map.get(status).is_some()
+                || config.sources.iter().any(|c| c.status_map.get(status).is_some())
+            {
+                continue;
+            }
+            *names.entry(status).or_default() += 1;
+        }
+        if names.is_empty() {
+            return None;
+        }
+        let mut by_count: Vec<(&str, usize)> = names.into_iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let total: usize = by_count.iter().map(|(_, n)| n).sum();
+        let shown: Vec<String> =
+            by_count.iter().take(5).map(|(s, n)| format!("{s} ({n})")).collect();
+        let more = by_count.len().saturating_sub(5);
+        Some(format!(
+            "{} with a status rolecall does not know but a closed date, counted as done: {}{}. If one means cancelled, say so in [status-map].",
+            plural_items(total, "item"),
             shown.join(", "),
             if more > 0 { format!(" and {more} more") } else { String::new() }
         ))

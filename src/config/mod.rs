@@ -258,6 +258,29 @@ impl Config {
                 format!("margin-mm = {margin} is out of range (0 to 50 mm)"),
             );
         }
+        for (i, source) in self.sources.iter().enumerate() {
+            // Settings are looked up by spec: a second entry would be silently ignored.
+            if let Some(first) = self.sources[..i].iter().position(|s| s.spec == source.spec) {
+                let first_at = match source_line(&self.text, first, "spec") {
+                    Some((line, _)) => format!("the first is on line {line}"),
+                    None => "given before".into(),
+                };
+                return Err(Error::Config {
+                    at: self.at_source(i, "spec"),
+                    message: format!(
+                        "a second [[source]] with spec = \"{}\" ({first_at}); merge the two entries into one",
+                        source.spec
+                    ),
+                });
+            }
+            // An empty separator splits every label into its letters.
+            if source.label_separator.as_deref() == Some("") {
+                return Err(Error::Config {
+                    at: self.at_source(i, "label-separator"),
+                    message: "label-separator is empty, which would split every label into single characters; write the text between labels (\";\", \"|\") or remove the key for the default \",\"".into(),
+                });
+            }
+        }
         if self.github.concurrency == 0 || self.github.concurrency > 32 {
             return bad(
                 "github",
@@ -286,6 +309,24 @@ impl Config {
             Some((line, col)) => format!("{}:{line}:{col}", self.origin),
             None if table.is_empty() => self.origin.clone(),
             None => format!("{}: [{table}]", self.origin),
+        }
+    }
+
+    /// Where `key` of the `index`th `[[source]]` entry (from 0) is written: `file:line:col`,
+    /// else the entry's `spec` line, else the file, for an error about that entry.
+    pub fn at_source(&self, index: usize, key: &str) -> String {
+        match source_line(&self.text, index, key).or_else(|| source_line(&self.text, index, "spec"))
+        {
+            Some((line, col)) => format!("{}:{line}:{col}", self.origin),
+            None => format!("{}: [[source]] `{}`", self.origin, self.sources[index].spec),
+        }
+    }
+
+    /// Where `key` of the `[[source]]` entry for `spec` is written (see [`Config::at_source`]).
+    pub fn at_source_spec(&self, spec: &str, key: &str) -> String {
+        match self.sources.iter().position(|s| s.spec == spec) {
+            Some(index) => self.at_source(index, key),
+            None => self.origin.clone(),
         }
     }
 
@@ -353,6 +394,18 @@ fn line_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
         };
     }
     let (found, _) = current.get_key_value(key)?;
+    Some(line_col(text, found.span().start))
+}
+
+/// Line and column of `key` in the `index`th `[[source]]` entry of a TOML text.
+fn source_line(text: &str, index: usize, key: &str) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let parsed = DeTable::parse(text).ok()?;
+    let DeValue::Array(entries) = parsed.get_ref().get("source")?.get_ref() else {
+        return None;
+    };
+    let entry = entries.get(index)?.get_ref().as_table()?;
+    let (found, _) = entry.get_key_value(key)?;
     Some(line_col(text, found.span().start))
 }
 
@@ -476,6 +529,26 @@ mod tests {
         assert!(e.starts_with("environment variable ROLECALL_REPORT__THRESHOLDS__AMBER_BELOW: red-below = 0.9 is above amber-below = 0.5"), "{e}");
         // The defaults pass.
         assert!(Config::from_parts("rolecall.toml", "", &[]).is_ok());
+    }
+
+    /// An empty label separator would turn `bug` into the labels `b`, `u`, `g`.
+    #[test]
+    fn an_empty_label_separator_is_refused_where_written() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\n\n[[source]]\nspec = \"csv:b.csv\"\nkey = \"K\"\nlabel-separator = \"\"\n";
+        let e = err(text, &[]);
+        assert!(e.starts_with("rolecall.toml:8:1: label-separator is empty, which would split every label into single characters"), "{e}");
+        let ok = text.replace("label-separator = \"\"", "label-separator = \" \"");
+        assert!(Config::from_parts("rolecall.toml", &ok, &[]).is_ok());
+    }
+
+    /// Two entries for one spec: the second's settings would be ignored without a word.
+    #[test]
+    fn a_spec_given_twice_is_refused_naming_both_lines() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\n\n[[source]]\nspec = \"jira:b.csv\"\n\n[[source]]\nspec = \"csv:a.csv\"\ntitle = \"T\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:9:1: a second [[source]] with spec = \"csv:a.csv\" (the first is on line 2); merge the two entries into one"
+        );
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! lack `Section/Column`, `Start Date` and the dependency columns. A file re-saved by a
 //! spreadsheet has its 16-digit task ids turned into numbers (`7.18656E+14`); those ids
 //! are gone, so the file is refused rather than given invented keys.
+//!
+//! `Start Date` is the date a task is planned to start, not when work on it began (a
+//! task in progress may start next week, a finished one may have started before its
+//! plan): it stays in `fields`, as GitHub Projects' `Start date` does, and cycle time
+//! falls back to lead time, which the report says.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -69,12 +74,12 @@ fn names<'a>(cell: Option<&'a str>, resolve: &dyn Fn(&str) -> Option<String>) ->
     out
 }
 
-pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
+pub(crate) fn import<'t>(table: &'t Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "an Asana", REQUIRED)?;
     let c = AsanaColumns::find(&mut cols);
     let date_cols: Vec<usize> =
-        [c.created, c.completed, c.modified, c.start, c.due].into_iter().flatten().collect();
+        [c.created, c.completed, c.modified, c.due].into_iter().flatten().collect();
     let dates = DateReader::new(table, &date_cols, ctx.date_order, ctx.tz)?;
     let rest = common::Rest::new(table, &cols.unused());
 
@@ -108,6 +113,27 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         .filter(|p| !p.contains(','))
         .collect();
 
+    // A subtask's `Projects` cell is empty in an export: it belongs to its parent's
+    // projects (else each subtask would stand alone in an "Unassigned" workstream).
+    let rows_by_id: HashMap<&str, (Option<&'t str>, Option<&'t str>)> = (table.rows())
+        .filter_map(|row| {
+            let id = value(&row, Some(c.id))?;
+            Some((id, (value(&row, c.projects), value(&row, c.parent))))
+        })
+        .collect();
+    let inherited = |mut parent: Option<&'t str>| {
+        // A bound on the walk: a parent chain that loops ends rather than spins.
+        for _ in 0..64 {
+            let target = resolve(parent?)?;
+            let (cell, up) = rows_by_id.get(target.strip_prefix("asana:")?)?;
+            if cell.is_some() {
+                return *cell;
+            }
+            parent = *up;
+        }
+        None
+    };
+
     let mut seen = Seen::default();
     let mut items = Vec::with_capacity(table.len());
     for row in table.rows() {
@@ -130,10 +156,15 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
 
         let section = value(row, c.section).unwrap_or("");
         let closed = dates.instant(row, c.completed)?;
-        let state = match ctx.status_maps().iter().find_map(|m| m.get(section)) {
-            Some(s) => s,
-            None if closed.is_some() => State::Done,
-            None => status::normalise(section, None, None, &[]),
+        // A section is a board column, and a task completed in place stays in it: the
+        // completion date says done whatever the column, so a map written for the open
+        // tasks' columns (`In Progress` = in-progress) does not reopen it. Only a column
+        // that means cancelled, by the map or by its name, keeps a completed task cancelled.
+        let by_section = status::normalise(section, None, None, &ctx.status_maps());
+        let state = match closed {
+            Some(_) if by_section == State::Cancelled => State::Cancelled,
+            Some(_) => State::Done,
+            None => by_section,
         };
         let mut fields = rest.fields(row, |v| v);
         let mut unresolved = |col: Option<usize>, v: &str| {
@@ -156,7 +187,8 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
                 }
             }
         }
-        let projects = match value(row, c.projects) {
+        let projects_cell = value(row, c.projects).or_else(|| inherited(parent_raw));
+        let projects = match projects_cell {
             Some(cell) if !common::split(Some(cell), ",").iter().any(|p| alone.contains(p)) => {
                 vec![cell]
             }
@@ -188,7 +220,6 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             links,
             created: dates.instant(row, c.created)?,
             updated: dates.instant(row, c.modified)?,
-            started: dates.instant(row, c.start)?,
             closed,
             due: dates.date(row, c.due)?,
             fields,
@@ -206,7 +237,6 @@ struct AsanaColumns {
     modified: Option<usize>,
     section: Option<usize>,
     assignee: Option<usize>,
-    start: Option<usize>,
     due: Option<usize>,
     tags: Option<usize>,
     notes: Option<usize>,
@@ -228,7 +258,6 @@ impl AsanaColumns {
             modified: cols.one(&["Last Modified"]),
             section: cols.one(&["Section/Column", "Section"]),
             assignee: cols.one(&["Assignee"]),
-            start: cols.one(&["Start Date"]),
             due: cols.one(&["Due Date"]),
             tags: cols.one(&["Tags"]),
             notes: cols.one(&["Notes"]),

@@ -13,7 +13,8 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::table::{
-    count_lines, delimiter, even_line_end, is_blank, open_quote, parse_part, too_long, Row, Table,
+    count_lines, delimiter, even_line_end, is_blank, is_preamble, open_quote, parse_part, too_long,
+    Row, Table,
 };
 use crate::error::{Error, Location, Result};
 
@@ -98,7 +99,7 @@ pub(crate) fn read(shown: &str, path: &Path) -> Result<Export> {
     let mut record = csv::ByteRecord::new();
     let headers: Vec<String> = loop {
         match reader.read_byte_record(&mut record) {
-            Ok(true) if record.iter().all(is_blank) => continue,
+            Ok(true) if record.iter().all(is_blank) || is_preamble(record.iter()) => continue,
             Ok(true) => {
                 break record
                     .iter()

@@ -72,9 +72,65 @@ impl Seen {
 
 /// A finite number (`3`, `2.5`, `2,5`: a comma is a decimal separator in European
 /// exports). `NaN` and `inf` parse as floats but are no count of anything.
+///
+/// Spreadsheets also group thousands: `1,500` and `12,000` are thousands (a lone comma
+/// before exactly three digits, after one to three that do not start with 0), as are
+/// `1,234,567` and `1.234.567`; with both marks the last one is the decimal mark
+/// (`1,500.5`, `1.500,5`). `1,5`, `2,25` and `0,500` stay decimals, `1.500` is one and a half.
 pub(super) fn parse_number(v: &str) -> Option<f64> {
-    let n = if v.contains(',') { v.replace(',', ".").parse() } else { v.parse::<f64>() };
-    n.ok().filter(|n| n.is_finite())
+    let v = v.trim();
+    let (sign, digits) = match v.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", v.strip_prefix('+').unwrap_or(v)),
+    };
+    let plain = match (digits.rfind(','), digits.rfind('.')) {
+        (Some(comma), Some(dot)) if comma > dot => ungroup(digits, '.', Some(comma))?,
+        (Some(_), Some(dot)) => ungroup(digits, ',', Some(dot))?,
+        (Some(comma), None) if digits.matches(',').count() > 1 || thousands(digits, comma) => {
+            ungroup(digits, ',', None)?
+        }
+        (Some(_), None) => digits.replace(',', "."),
+        (None, Some(_)) if digits.matches('.').count() > 1 => ungroup(digits, '.', None)?,
+        _ => digits.to_string(),
+    };
+    format!("{sign}{plain}").parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// Whether the one comma at `comma` in `digits` groups thousands: `1,500`, not `0,500`.
+fn thousands(digits: &str, comma: usize) -> bool {
+    let (int, frac) = (&digits[..comma], &digits[comma + 1..]);
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&int.len())
+        && !int.starts_with('0')
+        && frac.len() == 3
+        && all_digits(int)
+        && all_digits(frac)
+}
+
+/// `digits` without its thousands separator `sep`, the decimal mark at byte `decimal` (if
+/// any) written as `.`; `None` when the groups are not one to three digits then threes
+/// (`1,50,0` is no number a spreadsheet writes).
+fn ungroup(digits: &str, sep: char, decimal: Option<usize>) -> Option<String> {
+    let (int, frac) = match decimal {
+        Some(at) => (&digits[..at], Some(&digits[at + 1..])),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(digits.len());
+    for (n, group) in int.split(sep).enumerate() {
+        let ok_len = if n == 0 { (1..=3).contains(&group.len()) } else { group.len() == 3 };
+        if !ok_len || !group.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        out.push_str(group);
+    }
+    if let Some(frac) = frac {
+        if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        out.push('.');
+        out.push_str(frac);
+    }
+    Some(out)
 }
 
 /// A finite number (see [`parse_number`]), or an error naming the value.
@@ -137,5 +193,36 @@ mod tests {
         assert!(!looks_like_key("-12"));
         assert_eq!(split(Some("a, b,, c "), ","), vec!["a", "b", "c"]);
         assert!(split(None, ",").is_empty());
+    }
+
+    /// What a spreadsheet user typed is what is counted: `1,500` points are fifteen
+    /// hundred, not one and a half.
+    #[test]
+    fn numbers_with_thousands_and_decimal_marks() {
+        for (text, n) in [
+            ("3", 3.0),
+            ("2.5", 2.5),
+            ("2,5", 2.5),
+            ("1,5", 1.5),
+            ("2,25", 2.25),
+            ("0,500", 0.5),
+            ("1.500", 1.5),
+            ("1,500", 1500.0),
+            ("12,000", 12000.0),
+            ("-1,500", -1500.0),
+            ("1,234,567", 1_234_567.0),
+            ("1.234.567", 1_234_567.0),
+            ("1,500.5", 1500.5),
+            ("1.500,5", 1500.5),
+            ("1,234,567.25", 1_234_567.25),
+            ("1.234.567,25", 1_234_567.25),
+            ("1,5e3", 1500.0),
+            (" 8 ", 8.0),
+        ] {
+            assert_eq!(parse_number(text), Some(n), "{text}");
+        }
+        for text in ["1,50,000", "1,5,0", "1.5,0.0", "12,34.5", "1,500.", "NaN", "inf", "M", ""] {
+            assert_eq!(parse_number(text), None, "{text}");
+        }
     }
 }

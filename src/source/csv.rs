@@ -21,7 +21,8 @@ impl Importer for Csv {
         if let Some(mapping) = own.filter(|s| s.has_mapping()) {
             let table = table::Table::read(&spec.target, path)?;
             tracing::info!("{}: read with the column mapping from {}", spec.target, config.origin);
-            return mapped::import(&table, ctx, mapping);
+            let at_key = |key: &str| config.at_source_spec(&spec.raw, key);
+            return mapped::import(&table, ctx, mapping, &at_key);
         }
         let format = match own.and_then(|s| s.format.as_deref()) {
             Some(name) => Some(detect::Detected::from_name(name).ok_or_else(|| Error::Config {

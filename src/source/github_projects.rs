@@ -86,6 +86,8 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
 
     let mut seen = Seen::default();
     let mut items = Vec::with_capacity(table.len());
+    // How many due values are no date, and where the first is.
+    let mut not_dates: (usize, Option<(crate::error::Location, String)>) = (0, None);
     for (n, row) in table.rows().enumerate() {
         let row = &row;
         let mut fields = rest.fields(row, |v| v);
@@ -117,10 +119,13 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         }
         let status_raw = value(row, status_col).unwrap_or("");
         // A due date that is no date (`TBD`) stays in `fields`: a text field of the view
-        // named like a date must not stop the import.
+        // named like a date must not stop the import. The first such value is shown after
+        // the loop, or a report would say no item has a due date without saying why.
         let due_date = dates.date(row, due).unwrap_or_else(|_| {
             if let (Some(col), Some(v)) = (due, value(row, due)) {
                 fields.insert(table.headers[col].clone(), crate::model::FieldValue::One(v.into()));
+                not_dates.0 += 1;
+                not_dates.1.get_or_insert_with(|| (at(table, row, col), v.to_string()));
             }
             None
         });
@@ -168,6 +173,17 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             fields,
             ..Item::default()
         });
+    }
+    if let (count, Some((at, v))) = not_dates {
+        let others = match count {
+            1 => String::new(),
+            n => format!(" (and {} more in this column)", n - 1),
+        };
+        tracing::warn!(
+            "{at}: {} is not a date{others}; kept as text, so the item has no due date ({})",
+            quote(&v),
+            crate::dates::EXPECTED
+        );
     }
     Ok(Imported { items, ..Imported::default() })
 }

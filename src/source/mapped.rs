@@ -105,7 +105,14 @@ impl Dates<'_> {
     }
 }
 
-pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result<Imported> {
+/// `at_key(key)` says where a mapping key is written in the config (`rolecall.toml:7:1`),
+/// for errors about the mapping rather than the data: the fix is in the config.
+pub(crate) fn import(
+    table: &Table,
+    ctx: &SourceCtx,
+    m: &SourceConfig,
+    at_key: &dyn Fn(&str) -> String,
+) -> Result<Imported> {
     let mut cols = Columns::new(table);
     let headers = table
         .headers
@@ -120,7 +127,8 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
             None => Err(Error::input(
                 Location::file(&table.path),
                 format!(
-                    "mapping key `{key}` names column `{column}`, which is not in the header (columns: {headers})"
+                    "mapping key `{key}` ({}) names column `{column}`, which is not in the header (columns: {headers})",
+                    at_key(key)
                 ),
             )),
         }
@@ -129,8 +137,9 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
         return Err(Error::input(
             Location::file(&table.path),
             format!(
-                "the [[source]] mapping for `{}` has no `key`: name the column that holds each item's key",
-                ctx.spec
+                "the [[source]] mapping for `{}` ({}) has no `key`: name the column that holds each item's key",
+                ctx.spec,
+                at_key("key")
             ),
         ));
     };
@@ -196,10 +205,14 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx, m: &SourceConfig) -> Result
         seen.check(table, row, c.key, k)?;
         let status_raw = value(row, c.status).unwrap_or("");
         let closed = dates.instant(row, c.closed, ctx.tz)?;
-        let mut state = status::normalise(status_raw, None, None, &ctx.status_maps());
-        if status_raw.is_empty() && closed.is_some() {
-            state = State::Done;
-        }
+        // A closed date says done when the status says nothing rolecall understands, as
+        // Asana's and Linear's completion dates do; the report names such statuses.
+        let maps = ctx.status_maps();
+        let state = if closed.is_some() && !status::recognised(status_raw, &maps) {
+            State::Done
+        } else {
+            status::normalise(status_raw, None, None, &maps)
+        };
         items.push(Item {
             id: format!("{prefix}:{k}").into(),
             key: k.into(),

@@ -113,9 +113,20 @@ const OPEN: &[&str] = &[
     "waiting",
 ];
 
-/// Whether the built-in table knows a status name, in English or a language Jira
-/// exports in: an unknown one counts as open, which a report should say.
-pub(crate) fn is_known(status: &str) -> bool {
+/// `status` without what decorates its ends: emoji (with their variation selectors and
+/// joiners), symbols, punctuation, spaces. A name that is nothing but decoration stays as
+/// it is, so `✅` alone is still an unknown name and not an empty one.
+fn bare(status: &str) -> &str {
+    let t = status.trim_matches(|c: char| !c.is_alphanumeric());
+    if t.is_empty() {
+        status.trim()
+    } else {
+        t
+    }
+}
+
+/// Whether the built-in table knows exactly this name (no decoration stripped).
+fn is_known_as_written(status: &str) -> bool {
     use super::jira_l10n as words;
     [CANCELLED, DONE, IN_PROGRESS, OPEN].iter().any(|list| is(list, status))
         || [words::CANCELLED, words::DONE, words::IN_PROGRESS, words::TO_DO]
@@ -123,9 +134,32 @@ pub(crate) fn is_known(status: &str) -> bool {
             .any(|list| words::is(list, status))
 }
 
+/// The name the tables are asked about: as written when a status map or the built-in
+/// table knows it that way (a map may name `✅ Done` itself), else without decoration.
+fn lookup_name<'a>(status: &'a str, maps: &[&StatusMap]) -> &'a str {
+    if is_known_as_written(status) || maps.iter().any(|m| m.get(status).is_some()) {
+        status
+    } else {
+        bare(status)
+    }
+}
+
+/// Whether the built-in table knows a status name, in English or a language Jira
+/// exports in: an unknown one counts as open, which a report should say.
+pub(crate) fn is_known(status: &str) -> bool {
+    is_known_as_written(status) || is_known_as_written(bare(status))
+}
+
+/// Whether a status map or the built-in table says what `status` means: an item whose
+/// status is not may let another column decide (a closed date).
+pub(super) fn recognised(status: &str, maps: &[&StatusMap]) -> bool {
+    is_known(status) || maps.iter().any(|m| m.get(lookup_name(status, maps)).is_some())
+}
+
 /// The state a bare status name suggests, from the built-in table.
 pub(super) fn from_name(status: &str) -> State {
     use super::jira_l10n as words;
+    let status = lookup_name(status, &[]);
     if is_any(CANCELLED, words::CANCELLED, status) {
         State::Cancelled
     } else if is_any(DONE, words::DONE, status) {
@@ -144,6 +178,7 @@ pub(super) fn normalise(
     resolution: Option<&str>,
     maps: &[&StatusMap],
 ) -> State {
+    let status = lookup_name(status, maps);
     if let Some(state) = maps.iter().find_map(|m| m.get(status)) {
         return state;
     }
@@ -195,5 +230,39 @@ mod tests {
         assert_eq!(normalise("À faire", Some("A faire"), None, none), State::Open);
         assert_eq!(normalise("Offen", None, Some("Nicht erledigt"), none), State::Open);
         assert_eq!(normalise("Concluído", None, None, none), State::Done);
+    }
+
+    /// GitHub Projects' board templates and hand-made boards decorate status names.
+    #[test]
+    fn emoji_and_symbols_at_the_ends_are_ignored() {
+        let none: &[&StatusMap] = &[];
+        for (name, state) in [
+            ("🆕 New", State::Open),
+            ("📋 Backlog", State::Open),
+            ("🏗 In progress", State::InProgress),
+            ("🏗️ In progress", State::InProgress),
+            ("👀 In review", State::InProgress),
+            ("✅ Done", State::Done),
+            ("Done ✅", State::Done),
+            ("In Progress 🚧", State::InProgress),
+            ("[Done]", State::Done),
+            ("❌ Won't do", State::Cancelled),
+            ("🚫 Abgelehnt", State::Cancelled),
+        ] {
+            assert_eq!(normalise(name, None, None, none), state, "{name}");
+            assert!(is_known(name), "{name}");
+        }
+        // Only the ends: a name that is decoration alone, or unknown words, stay unknown.
+        assert!(!is_known("✅"));
+        assert!(!is_known("📘 Approved / Done"));
+        assert_eq!(normalise("🧊 Parked", None, None, none), State::Open);
+        // A map that names the decorated status wins over the stripped name.
+        let mut map = StatusMap::default();
+        map.0.insert("✅ done".into(), State::Cancelled);
+        assert_eq!(normalise("✅ Done", None, None, &[&map]), State::Cancelled);
+        // And a map that names the plain status applies to the decorated one.
+        let mut map = StatusMap::default();
+        map.0.insert("new".into(), State::InProgress);
+        assert_eq!(normalise("🆕 New", None, None, &[&map]), State::InProgress);
     }
 }

@@ -166,14 +166,29 @@ impl Table {
         }
 
         // The header is the first non-blank record; text of only empty fields (`,,,`,
-        // `""`) has none.
-        let Some((hp, hr)) =
-            parsed.iter().enumerate().find_map(|(i, p)| p.rows.first().map(|r| (i, *r)))
-        else {
-            return Err(Error::input(
-                at(),
-                "has no header row: every line holds only empty fields; expected a CSV export",
-            ));
+        // `""`) has none. A record that holds nothing but a link, before another record,
+        // is a preamble (see [`is_preamble`]), not the header.
+        let (hp, hr) = loop {
+            let Some((hp, hr)) =
+                parsed.iter().enumerate().find_map(|(i, p)| p.rows.first().map(|r| (i, *r)))
+            else {
+                return Err(Error::input(
+                    at(),
+                    "has no header row: every line holds only empty fields; expected a CSV export",
+                ));
+            };
+            let p = &parsed[hp].part;
+            let fields = p.spans[hr.first as usize..(hr.first + hr.len) as usize]
+                .iter()
+                .map(|&(s, e)| &p.text.as_bytes()[s as usize..e as usize]);
+            let more =
+                parsed[hp].rows.len() > 1 || parsed[hp + 1..].iter().any(|p| !p.rows.is_empty());
+            if more && is_preamble(fields) {
+                tracing::debug!("{shown}:{}: skipped a line that holds only a link", hr.line);
+                parsed[hp].rows.remove(0);
+                continue;
+            }
+            break (hp, hr);
         };
         let headers: Vec<String> = parsed[hp].part.spans
             [hr.first as usize..(hr.first + hr.len) as usize]
@@ -347,6 +362,18 @@ pub(super) fn parse_part(text: &str, start: usize, end: usize, delimiter: u8) ->
     let text = String::from_utf8(buf)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Parsed { part: Part { text, spans }, rows, lines, last_start: start + last_start, end }
+}
+
+/// Whether a record before the header holds nothing but one link: Google Sheets writes
+/// `,,` / `,,https://app.asana.com/-/googleSheetsProjectCsv?…` / `,,` above an Asana
+/// export it opened, and the header is the first line after.
+pub(super) fn is_preamble<'a>(fields: impl Iterator<Item = &'a [u8]>) -> bool {
+    let mut filled = fields.filter(|f| !is_blank(f));
+    let link = |f: &[u8]| {
+        let f = f.trim_ascii();
+        (f.starts_with(b"https://") || f.starts_with(b"http://")) && !f.contains(&b' ')
+    };
+    filled.next().is_some_and(link) && filled.next().is_none()
 }
 
 pub(super) fn is_blank(field: &[u8]) -> bool {
@@ -727,6 +754,21 @@ mod tests {
         assert_eq!(row(&t, 1).get(1), "27\" screen");
         // Trailing empty fields (a spreadsheet's extra commas) are fine.
         assert!(parse("a,b\n1,2,,\n").is_ok());
+    }
+
+    /// Google Sheets puts a link to the project, between blank lines, above an Asana
+    /// export; the header is the line after it, and rows keep their lines in the file.
+    #[test]
+    fn a_link_only_preamble_is_not_the_header() {
+        let text = ",,\n,,https://app.asana.com/-/googleSheetsProjectCsv?domain=1\n,,\nTask ID,Name,Notes\n1,A,see https://x.test\n";
+        let t = Table::parse("a.csv", text, false).expect("reads");
+        assert_eq!(t.headers, ["Task ID", "Name", "Notes"]);
+        assert_eq!(t.rows().map(|r| (r.line, r.get(1))).collect::<Vec<_>>(), [(5, "A")]);
+        // A link with other text beside it, or a link alone with nothing after, is kept.
+        let t = Table::parse("b.csv", "see,https://x.test\n1,2\n", false).expect("reads");
+        assert_eq!(t.headers, ["see", "https://x.test"]);
+        let e = Table::parse("c.csv", ",https://x.test\n", false).expect_err("no rows");
+        assert_eq!(e.to_string(), "c.csv: has a header row but no data rows");
     }
 
     /// Found by the fuzzer: text of only empty fields has no header, and says so.

@@ -185,6 +185,33 @@ fn github_projects_dates_and_estimates_are_mapped() {
     assert_eq!((b["due"].clone(), b["fields"]["Target date"].as_str()), (Value::Null, Some("TBD")));
 }
 
+/// A `Target date` written as GitHub's pages write it (`Mar 18, 2024`) is a due date; a
+/// value that is no date is kept as text and a warning names the file, line, column and
+/// value, once for the column, so "no item has a due date" is not left unexplained.
+#[test]
+fn github_projects_readable_due_dates_and_a_warning_for_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\tTarget date\n\
+               A\thttps://github.com/a/b/issues/1\tTodo\tMar 18, 2024\n\
+               B\thttps://github.com/a/b/issues/2\tTodo\tnext sprint\n\
+               C\thttps://github.com/a/b/issues/3\tTodo\tTBD\n";
+    let path = write(dir.path(), "view.tsv", tsv);
+    let (code, stdout, stderr) =
+        run(&["items", "--format", "json", "-s", &format!("github-projects:{path}")]);
+    assert_eq!(code, 0, "{stderr}");
+    let found: Vec<Value> = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(item(&found, "a/b#1")["due"], "2024-03-18");
+    assert_eq!(item(&found, "a/b#2")["fields"]["Target date"], "next sprint");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("is not a date")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains(&format!(
+            "{path}:3: column \"Target date\": \"next sprint\" is not a date (and 1 more in this column); kept as text, so the item has no due date"
+        )),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn linear_formula_guard_is_removed() {
     let items = items(&["-s", &spec("linear", "linear/export-2025.csv")]);
@@ -362,7 +389,9 @@ fn asana_new_column_set() {
     assert_eq!(a["priority"], "High");
     assert_eq!(a["created"], "2024-03-01T00:00:00Z");
     assert_eq!(a["updated"], "2024-03-04T00:00:00Z");
-    assert_eq!(a["started"], "2024-03-02T00:00:00Z");
+    // A planned start is a plan, not when work began: kept as written, not `started`.
+    assert_eq!(a["started"], Value::Null);
+    assert_eq!(a["fields"]["Start Date"], "2024-03-02");
     assert_eq!(a["due"], "2024-03-15");
     // Custom fields and unmapped columns are kept.
     assert_eq!(a["fields"]["Effort"], "5");
@@ -422,6 +451,54 @@ fn asana_names_with_commas_stay_whole() {
     assert_eq!(strings(&item(&found, "3")["fields"]["Projects"]), ["Web", "Mobile"]);
 }
 
+/// A task completed in its board column is done, even when the status map names that
+/// column (`In Progress` = in-progress); a column mapped to cancelled keeps it cancelled.
+#[test]
+fn asana_completion_wins_over_the_section_map() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "rolecall.toml",
+        "[status-map]\n\"In Progress\" = \"in-progress\"\n\"Parked\" = \"cancelled\"\n",
+    );
+    let csv = "Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects\n\
+               1,2024-03-01,2024-03-08,2024-03-08,Finished in place,In Progress,Web\n\
+               2,2024-03-01,,2024-03-08,Still going,In Progress,Web\n\
+               3,2024-03-01,2024-03-08,2024-03-08,Given up,Parked,Web\n\
+               4,2024-03-01,2024-03-08,2024-03-08,Not needed,Won't do,Web\n";
+    write(dir.path(), "a.csv", csv);
+    let found = items_in(dir.path(), &["-s", "asana:a.csv"]);
+    let state = |k: &str| item(&found, k)["state"].as_str().unwrap().to_string();
+    assert_eq!(
+        [state("1"), state("2"), state("3"), state("4")],
+        ["done", "in-progress", "cancelled", "cancelled"]
+    );
+    assert_eq!(item(&found, "1")["status"], "In Progress");
+}
+
+/// Asana leaves a subtask's `Projects` empty: it takes its parent's (and a sub-subtask its
+/// grandparent's), so it is reported in the parent's workstream, not "Unassigned".
+#[test]
+fn asana_subtasks_take_their_parents_projects() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv =
+        "Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects,Parent task\n\
+               11,2024-03-01,,2024-03-02,Checkout flow,In Progress,\"Shop,Mobile\",\n\
+               12,2024-03-01,,2024-03-02,Wallet button,,,Checkout flow\n\
+               13,2024-03-01,,2024-03-02,Apple Pay,,,Wallet button\n\
+               14,2024-03-01,,2024-03-02,Own project,,Payments,Checkout flow\n\
+               15,2024-03-01,,2024-03-02,Loose end,,,\n\
+               16,2024-03-01,,2024-03-02,Outside parent,,,999\n\
+               17,2024-03-01,,2024-03-02,Mobile,To do,Mobile,\n";
+    let path = write(dir.path(), "a.csv", csv);
+    let found = items(&["-s", &format!("asana:{path}")]);
+    let project = |k: &str| item(&found, k)["project"].clone();
+    assert_eq!([project("12"), project("13"), project("14")], ["Shop", "Shop", "Payments"]);
+    assert_eq!(strings(&item(&found, "13")["fields"]["Projects"]), ["Shop", "Mobile"]);
+    // No parent, or a parent outside the file: still no project.
+    assert_eq!((project("15"), project("16")), (Value::Null, Value::Null));
+}
+
 #[test]
 fn asana_old_column_set_resaved_with_us_dates() {
     let items = items(&["-s", &spec("asana", "asana/legacy-2016-resaved.csv")]);
@@ -433,6 +510,28 @@ fn asana_old_column_set_resaved_with_us_dates() {
     assert_eq!(a["due"], "2016-04-18");
     assert_eq!(strings(&item(&items, "17362540002")["labels"]), ["docs", "writing"]);
     assert_eq!(item(&items, "17362540002")["parent"], "asana:17362540001");
+}
+
+/// An Asana export opened in Google Sheets and downloaded again starts with a link to the
+/// project between blank lines: it is read like the export, by `asana:` and by `csv:`,
+/// and errors still name the file's own lines.
+#[test]
+fn asana_export_saved_from_google_sheets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = ",,\n,,https://app.asana.com/-/googleSheetsProjectCsv?domain=4242\n,,\n\
+               Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Projects\n\
+               1207000000000001,2024-03-01,,2024-03-02,Landing page,In Progress,Web\n\
+               ,2024-03-01,,2024-03-02,Copy,To do,Web\n";
+    let path = write(dir.path(), "sheet.csv", csv);
+    assert_eq!(
+        import_error(&format!("asana:{path}")),
+        format!("error: {path}:6: column \"Task ID\": task id is empty")
+    );
+    let fixed = csv.replace("\n,2024", "\n1207000000000002,2024");
+    let path = write(dir.path(), "sheet.csv", fixed);
+    assert_eq!(detected(&path), ("asana".to_string(), 2));
+    let found = items(&["-s", &format!("asana:{path}")]);
+    assert_eq!(item(&found, "1207000000000001")["title"], "Landing page");
 }
 
 #[test]
@@ -535,6 +634,49 @@ fn github_projects_merge_with_the_same_issue_from_another_source() {
     ]);
     assert_eq!(items.len(), 7);
     assert_eq!(items.iter().filter(|i| i["id"] == "github:acme/web#12").count(), 1);
+}
+
+/// The board templates' status names carry emoji: `✅ Done` is done and `🏗 In progress`
+/// in progress (they used to count as open), and the status stays as written.
+#[test]
+fn github_projects_emoji_statuses_are_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\n\
+               A\thttps://github.com/acme/web/issues/1\t🆕 New\n\
+               B\thttps://github.com/acme/web/issues/2\t🏗 In progress\n\
+               C\thttps://github.com/acme/web/issues/3\t👀 In review\n\
+               D\thttps://github.com/acme/web/issues/4\t✅ Done\n\
+               E\thttps://github.com/acme/web/issues/5\tIn Progress 🚧\n";
+    let path = write(dir.path(), "board.tsv", tsv);
+    let found = items(&["-s", &format!("github-projects:{path}")]);
+    let state = |n: u32| item(&found, &format!("acme/web#{n}"))["state"].clone();
+    assert_eq!(
+        [state(1), state(2), state(3), state(4), state(5)],
+        ["open", "in-progress", "in-progress", "done", "in-progress"]
+    );
+    assert_eq!(item(&found, "acme/web#4")["status"], "✅ Done");
+}
+
+/// A GitHub Projects export has no closing dates: its done items show as done in the
+/// burn-up, and the forecast says why they are not in the throughput instead of only
+/// "no items finished".
+#[test]
+fn github_projects_done_without_a_date_is_explained_beside_the_forecast() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\tMilestone\tTarget date\n\
+               A\thttps://github.com/acme/web/issues/1\tDone\tv1\t2024-03-29\n\
+               B\thttps://github.com/acme/web/issues/2\tIn Progress\tv1\t2024-03-29\n\
+               C\thttps://github.com/acme/web/issues/3\tTodo\tv1\t2024-03-29\n";
+    write(dir.path(), "view.tsv", tsv);
+    let args = ["report", "-s", "github-projects:view.tsv", "--as-of", "2024-03-20", "-o", "out"];
+    let (code, _, err) = run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let project = std::fs::read_to_string(dir.path().join("out/2024-W12/project.md")).unwrap();
+    assert!(project.contains("| v1 | "), "{project}");
+    assert!(
+        project.contains("1 done item has no date it was done (the export has none): it counts as done in the progress and the burn-up's last week, not in the weekly throughput."),
+        "{project}"
+    );
 }
 
 #[test]
@@ -648,6 +790,63 @@ fn mapped_csv_defaults_without_id_prefix_or_date_format() {
     assert_eq!(item(&items, "HD-1")["fields"]["Opened"], "03.02.2025 09:15");
 }
 
+/// A spreadsheet's `1,500` points are fifteen hundred, `2,5` two and a half.
+#[test]
+fn mapped_csv_estimates_with_thousands_separators() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "rolecall.toml",
+        "[[source]]\nspec = \"csv:n.csv\"\nkey = \"Ticket\"\nestimate = \"Points\"\n",
+    );
+    write(dir.path(), "n.csv", "Ticket,Points\nA-1,\"1,500\"\nA-2,\"2,5\"\nA-3,\"1.500,5\"\n");
+    let found = items_in(dir.path(), &["-s", "csv:n.csv"]);
+    let estimate = |k: &str| item(&found, k)["estimate"].as_f64();
+    assert_eq!(
+        [estimate("A-1"), estimate("A-2"), estimate("A-3")],
+        [Some(1500.0), Some(2.5), Some(1500.5)]
+    );
+}
+
+/// A closed date makes an item done when its status means nothing to rolecall (as an
+/// Asana or Linear completion date does), and the report names those statuses; a known
+/// status still decides.
+#[test]
+fn mapped_csv_closed_date_wins_over_an_unknown_status() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "rolecall.toml",
+        "[[source]]\nspec = \"csv:t.csv\"\nkey = \"Ticket\"\nstatus = \"State\"\ncreated = \"Opened\"\nclosed = \"Closed On\"\n",
+    );
+    write(
+        dir.path(),
+        "t.csv",
+        "Ticket,State,Opened,Closed On\n\
+         T-1,Shipped to customer,2026-02-02,2026-02-10\n\
+         T-2,Shipped to customer,2026-02-02,\n\
+         T-3,In Progress,2026-02-02,2026-02-10\n\
+         T-4,,2026-02-02,2026-02-10\n",
+    );
+    let found = items_in(dir.path(), &["-s", "csv:t.csv"]);
+    let state = |k: &str| item(&found, k)["state"].as_str().unwrap().to_string();
+    assert_eq!(
+        [state("T-1"), state("T-2"), state("T-3"), state("T-4")],
+        ["done", "open", "in-progress", "done"]
+    );
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["report", "-s", "csv:t.csv", "--as-of", "2026-02-15", "-o", "out"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let project = std::fs::read_to_string(dir.path().join("out/2026-W07/project.md")).unwrap();
+    assert!(
+        project.contains("1 item with a status rolecall does not know but a closed date, counted as done: Shipped to customer (1)."),
+        "{project}"
+    );
+}
+
 #[test]
 fn csv_format_key_skips_detection() {
     let dir = tempfile::tempdir().unwrap();
@@ -668,14 +867,14 @@ fn mapped_csv_bad_inputs() {
     let dir = mapped_dir(|t| t.replace("\"Subject\"", "\"Summary\""));
     assert_eq!(
         error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
-        "error: tracker.csv: mapping key `title` names column `Summary`, which is not in the header \
+        "error: tracker.csv: mapping key `title` (rolecall.toml:6:1) names column `Summary`, which is not in the header \
          (columns: `Ticket`, `Subject`, `State`, `Kind`, `Tags`, `Owner`, `Opened`, `Closed On`, `Deadline`, \
          `Release`, `Points`, `Epic`, `Severity`)"
     );
     let dir = mapped_dir(|t| t.replace("key = \"Ticket\"\n", ""));
     assert_eq!(
         error_in(dir.path(), &["items", "-s", "csv:tracker.csv"]),
-        "error: tracker.csv: the [[source]] mapping for `csv:tracker.csv` has no `key`: name the column that holds each item's key"
+        "error: tracker.csv: the [[source]] mapping for `csv:tracker.csv` (rolecall.toml:3:1) has no `key`: name the column that holds each item's key"
     );
     let dir = mapped_dir(|t| t.replace("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"));
     assert_eq!(
