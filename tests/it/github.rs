@@ -1057,6 +1057,89 @@ async fn a_token_echoed_back_by_the_server_is_never_printed() {
     }
 }
 
+/// A server that puts the token into a URL it hands back — a redirect's `Location`, a
+/// `next` link — on its own host (so rolecall follows it) must not get it printed: not
+/// in the `-vv` request log, not in the error, not in a skipped repository's warning.
+#[tokio::test]
+async fn a_token_in_a_redirect_or_next_link_is_never_printed() {
+    let fake = Fake::start().await;
+    let base = fake.url();
+    // `sig` is no query key the URL redaction knows: only the token's value gives it away.
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(
+            error(301, "moved-permanently.json")
+                .insert_header("location", format!("{base}/repositories/1?sig={TOKEN}")),
+        )
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repositories/1"))
+        .respond_with(ok(&fake::repo_json("acme/widgets", 1)))
+        .mount(&fake.server)
+        .await;
+    // Each issue list links its second page with the token in it; that page fails.
+    for (repo, id) in [("widgets", 1), ("gadgets", 2)] {
+        let next = format!("{base}/repositories/{id}/issues?page=2&sig={TOKEN}");
+        Mock::given(method("GET"))
+            .and(path(format!("/repos/acme/{repo}/issues")))
+            .respond_with(
+                ok(&Value::Array(fake::many_issues(&format!("acme/{repo}"), 1)))
+                    .insert_header("link", format!("<{next}>; rel=\"next\"")),
+            )
+            .mount(&fake.server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/repositories/{id}/issues")))
+            .respond_with(error(404, "not-found.json"))
+            .mount(&fake.server)
+            .await;
+    }
+    fake.list("acme/widgets", 1, "milestones", &[]).await;
+    fake.list("acme/gadgets", 2, "milestones", &[]).await;
+    fake.list("acme/tools", 3, "issues", &[]).await;
+    fake.list("acme/tools", 3, "milestones", &[]).await;
+    let repos: Vec<Value> = ["gadgets", "tools"]
+        .iter()
+        .zip(2..)
+        .map(|(r, id)| fake::repo_json(&format!("acme/{r}"), id))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/repos"))
+        .respond_with(ok(&Value::Array(repos)))
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let env = [("GITHUB_API_URL", base.as_str()), ("GITHUB_TOKEN", TOKEN)];
+    let run = |args: &[&str]| {
+        let mut all = vec!["-vv", "-c", &config, "items"];
+        all.extend(args);
+        let (code, stdout, stderr) = fake::run(dir.path(), &all, &env);
+        (code, format!("{stdout}{stderr}"))
+    };
+    let (code, one) = run(&["-s", "github:acme/widgets"]);
+    assert_eq!(code, 1, "{one}");
+    assert!(one.contains("/repositories/1?sig=***"), "the redirect is logged, redacted:\n{one}");
+    assert!(one.contains("error: github:acme/widgets: GET "), "{one}");
+    let (code, owner) = run(&["-s", "github:acme"]);
+    assert_eq!(code, 0, "{owner}");
+    assert!(owner.contains("github:acme: skipped acme/gadgets: GET "), "{owner}");
+    assert!(owner.contains("sig=***"), "{owner}");
+    for needle in [TOKEN, &TOKEN[4..], &TOKEN[..12]] {
+        assert!(
+            !one.contains(needle) && !owner.contains(needle),
+            "the token leaked:\n{one}\n{owner}"
+        );
+    }
+    // The library's own answer, before the binary's last redaction, holds no token either.
+    let (_, stats) = fake::fetch("github:acme", &fake::settings(&base)).await.expect("fetch");
+    assert_eq!(stats.skipped.len(), 1, "{:?}", stats.skipped);
+    assert!(!stats.skipped[0].contains(TOKEN), "{:?}", stats.skipped);
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&base)).await.expect_err("404");
+    assert!(!err.to_string().contains(TOKEN), "{err}");
+}
+
 /// A token with a control character in it (a stray newline pasted into a secret) is a
 /// clear error that does not print the token, not a panic.
 #[test]

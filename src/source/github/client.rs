@@ -148,11 +148,20 @@ impl Client {
         }
     }
 
+    /// A URL as it may be printed or logged: [`redact_url`], and then without the token's
+    /// value wherever it stands: a server may put it in a redirect's `Location` or a
+    /// `next` link, in a query key `redact_url` does not know or in the path.
+    pub(crate) fn shown(&self, url: &str) -> String {
+        self.redact(&redact_url(url))
+    }
+
     fn redact_error(&self, e: FetchError) -> FetchError {
         match e {
-            FetchError::Access { status, url, message } => {
-                FetchError::Access { status, url, message: self.redact(&message) }
-            }
+            FetchError::Access { status, url, message } => FetchError::Access {
+                status,
+                url: self.redact(&url),
+                message: self.redact(&message),
+            },
             FetchError::Fatal(message) => FetchError::Fatal(self.redact(&message)),
             FetchError::Unsure(message) => FetchError::Unsure(self.redact(&message)),
             FetchError::NotModified => FetchError::NotModified,
@@ -225,9 +234,21 @@ impl Client {
         body: Option<&serde_json::Value>,
         etag: Option<&str>,
     ) -> Result<Page<T>, FetchError> {
+        // Every way out goes through the redactor once more, whichever branch built it.
+        self.attempts(method, url, body, etag).await.map_err(|e| self.redact_error(e))
+    }
+
+    /// [`Client::request_with`]'s loop: tries, redirects, waits.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<&serde_json::Value>,
+        etag: Option<&str>,
+    ) -> Result<Page<T>, FetchError> {
         let verb = method.as_str().to_string();
         let mut url = url.to_string();
-        let mut shown = redact_url(&url);
+        let mut shown = self.shown(&url);
         let (mut attempt, mut hops) = (0u32, 0u32);
         loop {
             self.wait_for_quota().await?;
@@ -265,7 +286,7 @@ impl Client {
                     hops += 1;
                     match self.follow(&verb, &shown, &url, &headers, hops) {
                         Ok(to) => {
-                            shown = redact_url(&to);
+                            shown = self.shown(&to);
                             url = to;
                             continue;
                         }
@@ -446,7 +467,7 @@ impl Client {
                 Some(origin) => format!(
                     "GitHub rejected the token from {origin} (401 {message}) at {}: \
                      check that it has not expired or been revoked",
-                    redact_url(&self.api_url)
+                    self.shown(&self.api_url)
                 ),
                 None => {
                     format!("{verb} {shown}: 401 {message}: this needs a token; set GITHUB_TOKEN")

@@ -305,10 +305,9 @@ async fn pages_from<T: DeserializeOwned>(
             None => break,
             Some(next) => {
                 let fail = |why: String| {
-                    Err(FetchError::Fatal(format!(
-                        "GET {}: {why}",
-                        super::client::redact_url(first)
-                    )))
+                    Err(FetchError::Fatal(
+                        client.redact(&format!("GET {}: {why}", client.shown(first))),
+                    ))
                 };
                 // Pages from another host are not GitHub's answer, whatever they hold.
                 if !same_origin(&next, first) {
@@ -327,8 +326,8 @@ async fn pages_from<T: DeserializeOwned>(
                 if visited.contains(&next) || page >= MAX_PAGES {
                     return Err(FetchError::Fatal(format!(
                         "GET {}: the pages never end (next page {} seen before or over {MAX_PAGES} pages)",
-                        super::client::redact_url(first),
-                        super::client::redact_url(&next)
+                        client.shown(first),
+                        client.shown(&next)
                     )));
                 }
                 url = next;

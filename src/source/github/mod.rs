@@ -132,8 +132,10 @@ pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imp
 /// first line on stderr).
 fn report(spec: &SourceSpec, settings: &Settings, stats: &Stats) {
     static WARNED: AtomicBool = AtomicBool::new(false);
+    // These lines come from server answers and skip the error's redaction in `import`.
+    let redact = |s: &str| settings.token.as_ref().map_or_else(|| s.to_string(), |t| t.redact(s));
     for s in &stats.skipped {
-        tracing::warn!("{}: skipped {s}", spec.raw);
+        tracing::warn!("{}: skipped {}", spec.raw, redact(s));
     }
     if settings.token.is_none() && !WARNED.swap(true, Ordering::Relaxed) {
         tracing::warn!(
@@ -200,6 +202,7 @@ pub async fn fetch(
                 };
                 let full = repo.full_name().unwrap_or_else(|| format!("{owner}/{name}"));
                 if !full.eq_ignore_ascii_case(&format!("{owner}/{name}")) {
+                    let full = client.redact(&full);
                     tracing::info!("{}: {owner}/{name} is now {full} (renamed)", ctx.spec);
                 }
                 match &settings.cache {
@@ -284,7 +287,8 @@ pub async fn fetch(
                     Err(e @ FetchError::Access { .. })
                         if settings.config.on_repo_error == OnRepoError::Warn =>
                     {
-                        stats.skipped.push(format!("{full}: {}", describe(&e, &client)));
+                        let why = format!("{full}: {}", describe(&e, &client));
+                        stats.skipped.push(client.redact(&why));
                     }
                     Err(e) => return Err(fetch_error(ctx, Some(&full), &e, &client)),
                 }
