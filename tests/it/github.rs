@@ -1057,6 +1057,39 @@ async fn a_token_echoed_back_by_the_server_is_never_printed() {
     }
 }
 
+/// An error body long enough to be cut short for the message, with the token where the
+/// cut falls: the token is redacted before the cut, so not even its first part is shown
+/// (the error of a 404, the retry lines and the error of a 500 alike).
+#[tokio::test]
+async fn a_token_at_the_cut_of_a_long_error_body_is_never_printed() {
+    for status in [404, 500] {
+        let fake = Fake::start().await;
+        let body = json!({ "message": format!("{} {TOKEN} and more", "x".repeat(185)) });
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+            .mount(&fake.server)
+            .await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = fake::config_file(dir.path(), "");
+        let url = fake.url();
+        let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
+        let (code, stdout, stderr) = fake::run(
+            dir.path(),
+            &["-vv", "-c", &config, "items", "-s", "github:acme/widgets"],
+            &env,
+        );
+        assert_eq!(code, 1, "{status}: {stderr}");
+        assert!(stderr.contains(&format!("{status} xxxxx")), "{status}: {stderr}");
+        assert!(stderr.contains(" *** and more"), "{status}: redacted, then cut:\n{stderr}");
+        for part in [&TOKEN[..8], &TOKEN[..12], TOKEN] {
+            assert!(
+                !stderr.contains(part) && !stdout.contains(part),
+                "{status}: part of the token was printed:\n{stderr}"
+            );
+        }
+    }
+}
+
 /// A server that puts the token into a URL it hands back — a redirect's `Location`, a
 /// `next` link — on its own host (so rolecall follows it) must not get it printed: not
 /// in the `-vv` request log, not in the error, not in a skipped repository's warning.

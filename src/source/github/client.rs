@@ -460,7 +460,7 @@ impl Client {
                 ))),
             };
         }
-        let message = self.redact(&error_message(body));
+        let message = error_message(body, |text| self.redact(text));
         let code = status.as_u16();
         match code {
             401 => Attempt::Stop(FetchError::Fatal(match self.token_origin {
@@ -619,13 +619,15 @@ fn looks_like_html(headers: &HeaderMap, body: &[u8]) -> bool {
 }
 
 /// GitHub's `{"message": …}`, or a short description of whatever else the body is.
-fn error_message(body: &[u8]) -> String {
+/// `redact` runs before the text is cut short: a cut through the token would leave its
+/// first part where the redactor no longer recognises it.
+fn error_message(body: &[u8], redact: impl Fn(&str) -> String) -> String {
     #[derive(serde::Deserialize)]
     struct Body {
         message: Option<String>,
     }
     if let Ok(Body { message: Some(m) }) = serde_json::from_slice::<Body>(body) {
-        return crate::text::truncate(m.trim(), 200);
+        return crate::text::truncate(&redact(m.trim()), 200);
     }
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
         return "(an HTML page)".into();
@@ -635,7 +637,7 @@ fn error_message(body: &[u8]) -> String {
     if text.is_empty() {
         "(empty body)".into()
     } else {
-        crate::text::truncate(text, 200)
+        crate::text::truncate(&redact(text), 200)
     }
 }
 
@@ -814,11 +816,12 @@ mod tests {
 
     #[test]
     fn error_messages() {
+        let same = |t: &str| t.to_string();
         assert_eq!(
-            error_message(br#"{"message":"Not Found","documentation_url":"x"}"#),
+            error_message(br#"{"message":"Not Found","documentation_url":"x"}"#, same),
             "Not Found"
         );
-        assert_eq!(error_message(b"<html><body>502</body></html>"), "(an HTML page)");
-        assert_eq!(error_message(b""), "(empty body)");
+        assert_eq!(error_message(b"<html><body>502</body></html>", same), "(an HTML page)");
+        assert_eq!(error_message(b"", same), "(empty body)");
     }
 }
