@@ -1553,6 +1553,48 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     assert!(fake.request_lines().await.iter().all(|l| !l.contains("since=")));
 }
 
+/// A run that fails on a later source writes no cache for the sources before it: the
+/// next run must not take their half-done sync as a complete one. A missing repository
+/// and a source stopped by `--max-requests` alike.
+#[tokio::test]
+async fn a_failed_run_writes_no_cache_for_the_sources_that_loaded() {
+    let fake = Fake::start().await;
+    fake.whole_repo("acme/web", 1, &fake::many_issues("acme/web", 2), &[]).await;
+    // Two pages of issues: four requests, one past --max-requests 3.
+    fake.whole_repo("acme/api", 2, &fake::many_issues("acme/api", 101), &[]).await;
+    Mock::given(any())
+        .and(path_regex("^/repos/acme/broken"))
+        .respond_with(error(404, "not-found.json"))
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let env = [("GITHUB_API_URL", fake.url()), ("GITHUB_TOKEN", TOKEN.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let cache = dir.path().join("out/.rolecall/cache/github");
+    let report = |extra: &[&str]| {
+        let mut args = vec!["-c", config.as_str(), "report", "-o", "out", "-s", "github:acme/web"];
+        args.extend(extra);
+        fake::run(dir.path(), &args, &env)
+    };
+    for extra in
+        [&["-s", "github:acme/broken"][..], &["-s", "github:acme/api", "--max-requests", "3"]]
+    {
+        let (code, _, stderr) = report(extra);
+        assert_eq!(code, 1, "{extra:?}: {stderr}");
+        assert!(stderr.starts_with("error: github:acme/"), "{stderr}");
+        assert!(
+            !cache.join("acme~web.json").exists(),
+            "{extra:?}: the cache of acme/web was written"
+        );
+        assert!(!cache.join("repos/acme~web.json").exists(), "{extra:?}");
+    }
+    // The same source on its own, in a run that succeeds: stored.
+    let (code, _, stderr) = report(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(cache.join("acme~web.json").exists(), "a successful run stores the cache");
+}
+
 /// `--max-requests`: a source stops safely before going past the bound, saying so.
 #[tokio::test]
 async fn a_source_stops_before_max_requests() {
