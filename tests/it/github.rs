@@ -1707,3 +1707,39 @@ async fn github_projects_v2_items_through_graphql() {
     assert!(err.contains("it needs the read:project scope (a classic token) or Projects: read (a fine-grained one)"), "{err}");
     assert_eq!(fake.requests().await.len(), 2, "organisation first, then the user");
 }
+
+/// On Enterprise Server (`api-url = …/api/v3`) the GraphQL endpoint is `/api/graphql`,
+/// beside the REST API, not under it; a GraphQL request that fails says it was a POST.
+#[tokio::test]
+async fn github_projects_v2_on_enterprise_server_posts_to_api_graphql() {
+    let fake = Fake::with_prefix("/api/v3").await;
+    let project = json!({"data": {"organization": {"projectV2": {"title": "Roadmap", "url": "x",
+        "statusUpdates": {"nodes": []},
+        "items": {"pageInfo": {"hasNextPage": false, "endCursor": null}, "nodes": [
+            {"id": "PVTI_1", "fieldValues": {"nodes": []}, "content": {"__typename": "DraftIssue",
+             "title": "Plan", "body": "", "createdAt": "2026-11-02T09:00:00Z", "updatedAt": "2026-11-02T09:00:00Z"}}]}}}}});
+    Mock::given(method("POST"))
+        .and(path("/api/graphql"))
+        .respond_with(ok(&project))
+        .mount(&fake.server)
+        .await;
+    let settings = fake::settings(&fake.url());
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/5").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let imported =
+        rolecall::source::github::project::fetch("acme", 5, &ctx, &settings).await.expect("fetch");
+    assert_eq!(imported.items.len(), 1);
+    assert_eq!(fake.request_lines().await, ["POST /api/graphql"]);
+
+    // A server without the endpoint: the error names the POST, not a GET.
+    fake.server.reset().await;
+    Mock::given(any()).respond_with(error(404, "not-found.json")).mount(&fake.server).await;
+    let err = rolecall::source::github::project::fetch("acme", 5, &ctx, &settings)
+        .await
+        .expect_err("404")
+        .to_string();
+    assert_eq!(
+        err,
+        format!("github-project:acme/5: POST {}/api/graphql: 404 Not Found", fake.server.uri())
+    );
+}

@@ -24,7 +24,7 @@ use super::config::Settings;
 pub enum FetchError {
     /// The resource is missing or not readable with this token (403, 404, 410): the
     /// config's `on-repo-error` decides whether the run goes on without it.
-    Access { status: u16, url: String, message: String },
+    Access { method: String, status: u16, url: String, message: String },
     /// Anything that stops the run: the token was rejected, the rate limit resets later
     /// than we may wait, retries ran out.
     Fatal(String),
@@ -39,8 +39,8 @@ pub enum FetchError {
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FetchError::Access { status, url, message } => {
-                write!(f, "GET {url}: {status} {message}")
+            FetchError::Access { method, status, url, message } => {
+                write!(f, "{method} {url}: {status} {message}")
             }
             FetchError::Fatal(message) | FetchError::Unsure(message) => f.write_str(message),
             FetchError::NotModified => f.write_str("not modified"),
@@ -112,8 +112,13 @@ impl Client {
         let c = &settings.config;
         let api_url = settings.api_url.trim_end_matches('/').to_string();
         let timeout = Some(Duration::from_secs(c.timeout_secs.max(1)));
+        // Every request is given as a whole URL. octocrab puts its base URI's path in front
+        // of any path that does not start with it: with `…/api/v3` as the base, Enterprise
+        // Server's GraphQL endpoint `/api/graphql` would become `/api/v3/api/graphql`. So
+        // the base is the origin alone.
+        let base = origin(&api_url).unwrap_or(&api_url).to_string();
         let mut builder = Octocrab::builder()
-            .base_uri(api_url.as_str())
+            .base_uri(base.as_str())
             .map_err(|e| FetchError::Fatal(format!("API URL {}: {e}", redact_url(&api_url))))?
             .add_retry_config(RetryConfig::None)
             .set_connect_timeout(timeout)
@@ -157,7 +162,8 @@ impl Client {
 
     fn redact_error(&self, e: FetchError) -> FetchError {
         match e {
-            FetchError::Access { status, url, message } => FetchError::Access {
+            FetchError::Access { method, status, url, message } => FetchError::Access {
+                method,
                 status,
                 url: self.redact(&url),
                 message: self.redact(&message),
@@ -499,11 +505,19 @@ impl Client {
                         wait: Some(self.secondary_wait * 2u32.saturating_pow(attempt)),
                     };
                 }
-                Attempt::Stop(FetchError::Access { status: code, url: shown.into(), message })
+                Attempt::Stop(FetchError::Access {
+                    method: verb.into(),
+                    status: code,
+                    url: shown.into(),
+                    message,
+                })
             }
-            404 | 410 => {
-                Attempt::Stop(FetchError::Access { status: code, url: shown.into(), message })
-            }
+            404 | 410 => Attempt::Stop(FetchError::Access {
+                method: verb.into(),
+                status: code,
+                url: shown.into(),
+                message,
+            }),
             500..=599 => Attempt::Retry { reason: format!("{code} {message}"), wait: None },
             _ => Attempt::Stop(FetchError::Fatal(format!("{verb} {shown}: {code} {message}"))),
         }
