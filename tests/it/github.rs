@@ -1743,3 +1743,56 @@ async fn github_projects_v2_on_enterprise_server_posts_to_api_graphql() {
         format!("github-project:acme/5: POST {}/api/graphql: 404 Not Found", fake.server.uri())
     );
 }
+
+/// A project's issue closed as not planned (or a duplicate) and a pull request closed
+/// without merging are cancelled, as the `github:` source has them, not done.
+#[tokio::test]
+async fn github_projects_v2_closed_as_not_planned_or_unmerged_is_cancelled() {
+    use wiremock::matchers::body_string_contains;
+    let fake = Fake::start().await;
+    let content = |typename: &str, n: u64, state: &str, extra: Value| {
+        let mut c = json!({"__typename": typename, "number": n, "title": format!("#{n}"),
+            "url": format!("https://github.com/acme/api/issues/{n}"), "state": state,
+            "createdAt": "2026-11-01T09:00:00Z", "updatedAt": "2026-11-20T09:00:00Z",
+            "closedAt": "2026-11-20T09:00:00Z", "body": "", "repository": {"nameWithOwner": "acme/api"}});
+        for (k, v) in extra.as_object().expect("object") {
+            c[k] = v.clone();
+        }
+        json!({"id": format!("PVTI_{n}"), "fieldValues": {"nodes": []}, "content": c})
+    };
+    let nodes = json!([
+        content("Issue", 1, "CLOSED", json!({"stateReason": "NOT_PLANNED"})),
+        content("Issue", 2, "CLOSED", json!({"stateReason": "DUPLICATE"})),
+        content("Issue", 3, "CLOSED", json!({"stateReason": "COMPLETED"})),
+        content("Issue", 4, "OPEN", json!({"stateReason": "REOPENED"})),
+        content("PullRequest", 5, "CLOSED", json!({"merged": false})),
+        content("PullRequest", 6, "MERGED", json!({"merged": true})),
+    ]);
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .and(body_string_contains("stateReason"))
+        .and(body_string_contains("merged"))
+        .respond_with(ok(&json!({"data": {"organization": {"projectV2": {"title": "Roadmap",
+            "url": "x", "statusUpdates": {"nodes": []},
+            "items": {"pageInfo": {"hasNextPage": false, "endCursor": null}, "nodes": nodes}}}}})))
+        .mount(&fake.server)
+        .await;
+    let settings = fake::settings(&fake.url());
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/5").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let imported =
+        rolecall::source::github::project::fetch("acme", 5, &ctx, &settings).await.expect("fetch");
+    let got: Vec<(State, &str)> =
+        imported.items.iter().map(|i| (i.state, i.status.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (State::Cancelled, "closed (not_planned)"),
+            (State::Cancelled, "closed (duplicate)"),
+            (State::Done, "closed (completed)"),
+            (State::Open, "open"),
+            (State::Cancelled, "closed (not merged)"),
+            (State::Done, "merged"),
+        ]
+    );
+}
