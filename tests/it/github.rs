@@ -863,6 +863,32 @@ async fn the_binary_prints_items_from_the_fake() {
     assert_eq!(snapshot["milestones"][1]["due"], "2026-12-15");
 }
 
+/// A reopened issue is `open` like any other: a `[status-map]` entry for "open" maps it
+/// too (its reason is still in `fields`).
+#[tokio::test]
+async fn a_reopened_issue_has_status_open() {
+    let fake = Fake::start().await;
+    let mut issues = fake::many_issues("acme/widgets", 2);
+    issues[0]["state_reason"] = json!("reopened");
+    fake.whole_repo("acme/widgets", 1, &issues, &[]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "[status-map]\n\"open\" = \"in-progress\"\n");
+    let url = fake.url();
+    let (code, stdout, stderr) = fake::run(
+        dir.path(),
+        &["-c", &config, "items", "-s", "github:acme/widgets", "--format", "json"],
+        &[("GITHUB_API_URL", &url), ("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let items: Vec<Value> = serde_json::from_str(&stdout).expect("a JSON array");
+    let got: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i["status"].as_str().unwrap_or(""), i["state"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(got, [("open", "in-progress"), ("open", "in-progress")], "{stdout}");
+    assert_eq!(items[1]["fields"]["state_reason"], "reopened", "{stdout}");
+}
+
 #[tokio::test]
 async fn the_binary_without_a_token_warns_after_fetching() {
     let fake = Fake::start().await;
