@@ -516,6 +516,60 @@ async fn primary_rate_limit_waits_for_the_reset() {
     assert_eq!(stats.requests, 4);
 }
 
+/// Waiting for a rate limit is no failed attempt: with `retries = 0` a primary limit that
+/// resets soon, and a secondary one with `retry-after`, are waited out and the fetch goes
+/// on; the waits of one request are bounded by `max-wait-secs` in all instead.
+#[tokio::test]
+async fn rate_limit_waits_do_not_use_up_the_retries() {
+    let fake = Fake::start().await;
+    let reset = fake::now() + 2;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(
+            error(403, "rate-limit.json")
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(error(429, "secondary-rate-limit.json").insert_header("retry-after", "1"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    fake.whole_repo("acme/widgets", 1, &fake::many_issues("acme/widgets", 2), &[]).await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.retries = 0;
+    let (imported, stats) = fake::fetch("github:acme/widgets", &settings).await.expect("fetch");
+    assert_eq!(imported.items.len(), 2);
+    assert_eq!(stats.requests, 3 + 3, "the limited requests sent again");
+
+    // A server that keeps asking to wait holds one request at most max-wait-secs in all.
+    let fake = Fake::start().await;
+    Mock::given(any())
+        .respond_with(error(429, "secondary-rate-limit.json").insert_header("retry-after", "1"))
+        .mount(&fake.server)
+        .await;
+    settings = fake::settings(&fake.url());
+    settings.config.retries = 0;
+    settings.config.max_wait_secs = 2;
+    let started = Instant::now();
+    let err = fake::fetch("github:acme/widgets", &settings).await.expect_err("stops").to_string();
+    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+    assert!(
+        err.ends_with(
+            "rate limits held this request 2 s already (3 times), and [github] max-wait-secs = 2 bounds its waits together: retry later"
+        ),
+        "{err}"
+    );
+    assert_eq!(fake.requests().await.len(), 3);
+}
+
 #[tokio::test]
 async fn primary_rate_limit_too_far_off_stops_with_the_time_to_retry() {
     let fake = Fake::start().await;

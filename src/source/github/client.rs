@@ -98,7 +98,8 @@ pub(crate) struct Client {
 /// What one attempt came to.
 enum Attempt<T> {
     Done(Page<T>),
-    /// Worth another try: after `wait` when the server said how long, else after backoff.
+    /// Worth another try. With a `wait`, a rate limit (primary or secondary): waited
+    /// out, not counted against `retries`; without, a fault: after a backoff, counted.
     Retry {
         reason: String,
         wait: Option<Duration>,
@@ -256,6 +257,8 @@ impl Client {
         let mut url = url.to_string();
         let mut shown = self.shown(&url);
         let (mut attempt, mut hops) = (0u32, 0u32);
+        // Rate-limit waits of this request: how many, and how long in all.
+        let (mut limited, mut waited) = (0u32, Duration::ZERO);
         loop {
             self.wait_for_quota().await?;
             let sent = self.requests.fetch_add(1, Ordering::Relaxed);
@@ -306,7 +309,7 @@ impl Client {
                         started.elapsed().as_millis()
                     );
                     self.note_rate(&headers);
-                    self.judge(&verb, &shown, status, &headers, got.as_ref(), attempt)
+                    self.judge(&verb, &shown, status, &headers, got.as_ref(), limited)
                 }
                 Err(reason) => Attempt::Retry { reason: self.redact(&reason), wait: None },
             };
@@ -319,34 +322,54 @@ impl Client {
                 {
                     return Err(FetchError::Unsure(format!("{verb} {shown}: {reason}")));
                 }
-                Attempt::Retry { reason, wait } => {
+                // A rate limit is no fault: its waits do not use up `retries`. They are
+                // bounded by max-wait-secs instead, each and all of one request's together;
+                // a wait of zero counts as a second, so a server that keeps saying "wait 0"
+                // cannot hold a request forever.
+                Attempt::Retry { reason, wait: Some(wait) } => {
+                    limited += 1;
+                    if wait > self.max_wait {
+                        return Err(FetchError::Fatal(format!(
+                            "{verb} {shown}: {reason}; GitHub asks to wait {}, longer than \
+                             [github] max-wait-secs = {}: retry later",
+                            words(wait),
+                            self.max_wait.as_secs()
+                        )));
+                    }
+                    let counted = wait.max(Duration::from_secs(1));
+                    if waited + counted > self.max_wait {
+                        return Err(FetchError::Fatal(format!(
+                            "{verb} {shown}: {reason}; rate limits held this request {} already \
+                             ({limited} times), and [github] max-wait-secs = {} bounds its \
+                             waits together: retry later",
+                            words(waited),
+                            self.max_wait.as_secs()
+                        )));
+                    }
+                    waited += counted;
+                    if wait >= Duration::from_secs(10) {
+                        tracing::warn!("{verb} {shown}: {reason}; waiting {}", words(wait));
+                    } else {
+                        tracing::info!(
+                            "{verb} {shown}: {reason}; trying again in {} ms",
+                            wait.as_millis()
+                        );
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                Attempt::Retry { reason, wait: None } => {
                     attempt += 1;
                     if attempt > self.retries {
                         return Err(FetchError::Fatal(format!(
                             "{verb} {shown}: {reason} (gave up after {attempt} attempts)"
                         )));
                     }
-                    let delay = match wait {
-                        Some(w) if w > self.max_wait => {
-                            return Err(FetchError::Fatal(format!(
-                                "{verb} {shown}: {reason}; GitHub asks to wait {}, longer than \
-                                 [github] max-wait-secs = {}: retry later",
-                                words(w),
-                                self.max_wait.as_secs()
-                            )))
-                        }
-                        Some(w) => w,
-                        None => self.backoff(attempt),
-                    };
-                    if delay >= Duration::from_secs(10) {
-                        tracing::warn!("{verb} {shown}: {reason}; waiting {}", words(delay));
-                    } else {
-                        tracing::info!(
-                            "{verb} {shown}: {reason}; retry {attempt} of {} in {} ms",
-                            self.retries,
-                            delay.as_millis()
-                        );
-                    }
+                    let delay = self.backoff(attempt);
+                    tracing::info!(
+                        "{verb} {shown}: {reason}; retry {attempt} of {} in {} ms",
+                        self.retries,
+                        delay.as_millis()
+                    );
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -433,7 +456,7 @@ impl Client {
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
-        attempt: u32,
+        limited: u32,
     ) -> Attempt<T> {
         if status.is_success() {
             if looks_like_html(headers, body) {
@@ -502,7 +525,7 @@ impl Client {
                     // on every repeat.
                     return Attempt::Retry {
                         reason: format!("secondary rate limit ({code} {message})"),
-                        wait: Some(self.secondary_wait * 2u32.saturating_pow(attempt)),
+                        wait: Some(self.secondary_wait * 2u32.saturating_pow(limited)),
                     };
                 }
                 Attempt::Stop(FetchError::Access {
