@@ -21,7 +21,7 @@ pub struct GithubConfig {
     pub archived: bool,
     /// For `github:OWNER`: also fetch forks.
     pub forks: bool,
-    /// A repository that answers 403, 404 or 410: `warn` skips it and goes on, `fail`
+    /// A repository that answers 403, 404, 410 or 451: `warn` skips it and goes on, `fail`
     /// stops the run. A source whose every repository failed is an error either way.
     pub on_repo_error: OnRepoError,
     /// Repositories fetched at the same time.

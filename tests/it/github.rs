@@ -786,6 +786,38 @@ async fn an_owner_fetches_its_repositories_and_warns_about_unreadable_ones() {
     );
 }
 
+/// A repository blocked for legal reasons (451, a DMCA takedown) is one unreadable
+/// repository: skipped with a warning under `on-repo-error = "warn"`, like a 404.
+#[tokio::test]
+async fn an_owner_skips_a_repository_blocked_for_legal_reasons() {
+    let fake = Fake::start().await;
+    let repos = json!([fake::repo_json("acme/widgets", 1), fake::repo_json("acme/takedown", 2)]);
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/repos"))
+        .respond_with(ok(&repos))
+        .mount(&fake.server)
+        .await;
+    fake.list("acme/widgets", 1, "issues", &fake::many_issues("acme/widgets", 2)).await;
+    fake.list("acme/widgets", 1, "milestones", &[]).await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/repos/acme/takedown/"))
+        .respond_with(ResponseTemplate::new(451).set_body_json(
+            json!({"message": "Repository access blocked", "block": {"reason": "dmca"}}),
+        ))
+        .mount(&fake.server)
+        .await;
+    let (imported, stats) =
+        fake::fetch("github:acme", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.items.len(), 2);
+    assert_eq!(stats.skipped.len(), 1, "{:?}", stats.skipped);
+    assert!(stats.skipped[0].starts_with("acme/takedown: GET "), "{:?}", stats.skipped);
+    assert!(
+        stats.skipped[0].ends_with(": 451 Repository access blocked (GitHub blocks access to it for legal reasons, such as a DMCA takedown)"),
+        "{:?}",
+        stats.skipped
+    );
+}
+
 #[tokio::test]
 async fn an_owner_under_on_repo_error_fail_stops() {
     let fake = Fake::start().await;

@@ -22,7 +22,8 @@ use super::config::Settings;
 /// Why a fetch stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchError {
-    /// The resource is missing or not readable with this token (403, 404, 410): the
+    /// The resource is missing or not readable with this token (403, 404, 410), or
+    /// blocked for legal reasons (451): the
     /// config's `on-repo-error` decides whether the run goes on without it.
     Access { method: String, status: u16, url: String, message: String },
     /// Anything that stops the run: the token was rejected, the rate limit resets later
@@ -535,7 +536,9 @@ impl Client {
                     message,
                 })
             }
-            404 | 410 => Attempt::Stop(FetchError::Access {
+            // 451: access blocked for legal reasons (a DMCA takedown): one repository
+            // unreadable, like a 404, not a fault of the run.
+            404 | 410 | 451 => Attempt::Stop(FetchError::Access {
                 method: verb.into(),
                 status: code,
                 url: shown.into(),

@@ -397,6 +397,7 @@ fn describe(e: &FetchError, client: &client::Client) -> String {
         (404, false) => " (no such repository or owner; without a token private ones look missing too: set GITHUB_TOKEN)",
         (404, true) => " (no such repository or owner, or the token cannot see it)",
         (403, _) => " (the token may lack access to it)",
+        (451, _) => " (GitHub blocks access to it for legal reasons, such as a DMCA takedown)",
         _ => "",
     };
     format!("{e}{hint}")
