@@ -1908,3 +1908,58 @@ async fn github_projects_v2_closed_as_not_planned_or_unmerged_is_cancelled() {
         ]
     );
 }
+
+/// A response body past 100 MB is not GitHub's answer: refused, naming the URL, without
+/// reading it into memory and without asking again — whether the server announces the
+/// size or streams without end.
+#[tokio::test]
+async fn a_huge_response_body_is_refused() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut head = [0u8; 4096];
+            let _ = s.read(&mut head);
+            let announced = seen.fetch_add(1, Ordering::SeqCst) == 0;
+            std::thread::spawn(move || {
+                if announced {
+                    // A length far past the bound, and then a slow trickle.
+                    let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1500000000\r\n\r\n[");
+                    std::thread::sleep(Duration::from_secs(5));
+                    return;
+                }
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+                let chunk = vec![b' '; 1 << 20];
+                let framed =
+                    [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk, b"\r\n".to_vec()]
+                        .concat();
+                // Until the client hangs up.
+                while s.write_all(&framed).is_ok() {}
+            });
+        }
+    });
+    for (round, what) in [(1, "announced"), (2, "streamed")] {
+        let started = Instant::now();
+        let err = fake::fetch("github:acme/widgets", &fake::settings(&url))
+            .await
+            .expect_err(what)
+            .to_string();
+        assert_eq!(
+            err,
+            format!("github:acme/widgets: GET {url}/repos/acme/widgets: the answer is larger than 100 MB, far more than any GitHub page: refused (check that [github] api-url is the API)"),
+            "{what}"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), round, "{what}: not asked again");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{what}: took {:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -280,10 +280,10 @@ impl Client {
             .await
             {
                 Ok(sent) => sent,
-                Err(_) => Err(format!(
+                Err(_) => Err(Unsent::Failed(format!(
                     "no complete answer within {} s ([github] request-deadline-secs)",
                     self.request_deadline.as_secs()
-                )),
+                ))),
             };
             let outcome = match sent {
                 Ok((status, headers, _)) if status == StatusCode::NOT_MODIFIED => {
@@ -312,7 +312,15 @@ impl Client {
                     self.note_rate(&headers);
                     self.judge(&verb, &shown, status, &headers, got.as_ref(), limited)
                 }
-                Err(reason) => Attempt::Retry { reason: self.redact(&reason), wait: None },
+                Err(Unsent::Failed(reason)) => {
+                    Attempt::Retry { reason: self.redact(&reason), wait: None }
+                }
+                // The same answer again would be as large: not retried.
+                Err(Unsent::TooLarge) => Attempt::Stop(FetchError::Fatal(format!(
+                    "{verb} {shown}: the answer is larger than {} MB, far more than any GitHub \
+                     page: refused (check that [github] api-url is the API)",
+                    MAX_BODY / 1_000_000
+                ))),
             };
             match outcome {
                 Attempt::Done(page) => return Ok(page),
@@ -411,15 +419,16 @@ impl Client {
         Ok(to)
     }
 
-    /// Sends one request and reads the whole body; an `Err` is a transport failure.
+    /// Sends one request and reads the whole body, up to [`MAX_BODY`].
     async fn send(
         &self,
         method: http::Method,
         url: &str,
         body: Option<&serde_json::Value>,
         etag: Option<&str>,
-    ) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), String> {
-        let uri = http::Uri::try_from(url).map_err(|e| format!("a bad URL: {e}"))?;
+    ) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), Unsent> {
+        let uri =
+            http::Uri::try_from(url).map_err(|e| Unsent::Failed(format!("a bad URL: {e}")))?;
         let mut builder = http::Request::builder()
             .method(method)
             .uri(uri)
@@ -430,7 +439,7 @@ impl Client {
         let request = self
             .octo
             .build_request(builder, body)
-            .map_err(|e| format!("cannot build the request: {}", chain(&e)))?;
+            .map_err(|e| Unsent::Failed(format!("cannot build the request: {}", chain(&e))))?;
         let response = self
             .octo
             .execute(request)
@@ -438,15 +447,28 @@ impl Client {
             // octocrab's own wrapper ("Service Error") says nothing: start at its cause.
             .map_err(|e| {
                 let cause = std::error::Error::source(&e).unwrap_or(&e);
-                format!("request failed: {}", chain(cause))
+                Unsent::Failed(format!("request failed: {}", chain(cause)))
             })?;
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| format!("the response broke off: {}", chain(&e)))?
-            .to_bytes();
-        Ok((parts.status, parts.headers, body))
+        let (parts, mut body) = response.into_parts();
+        let announced =
+            header(&parts.headers, "content-length").and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > MAX_BODY as u64) {
+            return Err(Unsent::TooLarge);
+        }
+        // Read frame by frame, so a body without a length (chunked) that never ends is
+        // stopped at the bound rather than read into memory whole.
+        let mut bytes = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame
+                .map_err(|e| Unsent::Failed(format!("the response broke off: {}", chain(&e))))?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len() + data.len() > MAX_BODY {
+                    return Err(Unsent::TooLarge);
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok((parts.status, parts.headers, bytes))
     }
 
     /// Decides what a response means.
@@ -630,6 +652,18 @@ impl Client {
 
 /// Redirects followed for one request before it fails.
 const MAX_REDIRECTS: u32 = 5;
+
+/// The largest response body read. GitHub's pages are at most a few MB; anything near
+/// this is not GitHub's answer, and reading it whole would take that much memory.
+const MAX_BODY: usize = 100_000_000;
+
+/// Why [`Client::send`] has no answer to judge.
+enum Unsent {
+    /// A transport failure: worth another try.
+    Failed(String),
+    /// The body is larger than [`MAX_BODY`].
+    TooLarge,
+}
 
 /// The scheme, host and port of a URL: `https://api.github.com`, `http://127.0.0.1:8080`.
 pub(crate) fn origin(url: &str) -> Option<&str> {
