@@ -133,6 +133,7 @@ impl Config {
     pub fn from_parts(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
         let config = Config::parse(origin, text, env)?;
         config.check_ranges()?;
+        config.check_github_sources()?;
         if config.report.thresholds.lookahead_days.is_some() {
             tracing::warn!(
                 "{origin}: [report.thresholds] lookahead-days is no longer used: \"due next week\" is the ISO week after the report's"
@@ -268,6 +269,43 @@ impl Config {
         Ok(())
     }
 
+    /// A `[[source]]` key a GitHub source would ignore is refused: whoever wrote it meant
+    /// something by it, and a silent no-op would leave them believing it took effect.
+    fn check_github_sources(&self) -> Result<()> {
+        for (index, s) in self.sources.iter().enumerate() {
+            let kind = s.spec.split_once(':').map_or("", |(k, _)| k);
+            if !matches!(kind, "github" | "github-project") {
+                continue;
+            }
+            let why = [
+                (
+                    "base-url",
+                    s.base_url.is_some(),
+                    "items link to GitHub's own pages; the API's address is `[github] api-url`",
+                ),
+                (
+                    "timezone",
+                    s.timezone.is_some(),
+                    "GitHub's timestamps carry their zone; the weeks' zone is the top-level `timezone`",
+                ),
+                ("date-order", s.date_order.is_some(), "GitHub's dates are never ambiguous"),
+            ];
+            if let Some((key, _, why)) = why.into_iter().find(|(_, set, _)| *set) {
+                let at = match source_key_line(&self.text, index, key) {
+                    Some((line, col)) => format!("{}:{line}:{col}", self.origin),
+                    None => format!("{}: [[source]] `{}`", self.origin, s.spec),
+                };
+                return Err(Error::Config {
+                    at,
+                    message: format!(
+                        "`{key}` does not apply to a {kind}: source ({why}): remove it"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The `ROLECALL_*` variable that set `key` of `table`, if one did (the last wins).
     fn env_var(&self, table: &str, key: &str) -> Option<&str> {
         let path: Vec<&str> =
@@ -353,6 +391,16 @@ fn line_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
         };
     }
     let (found, _) = current.get_key_value(key)?;
+    Some(line_col(text, found.span().start))
+}
+
+/// Line and column of `key` in the `index`th `[[source]]` entry of a TOML text.
+fn source_key_line(text: &str, index: usize, key: &str) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let parsed = DeTable::parse(text).ok()?;
+    let DeValue::Array(entries) = parsed.get_ref().get("source")?.get_ref() else { return None };
+    let entry = entries.get(index)?.get_ref().as_table()?;
+    let (found, _) = entry.get_key_value(key)?;
     Some(line_col(text, found.span().start))
 }
 

@@ -1963,3 +1963,34 @@ async fn a_huge_response_body_is_refused() {
         );
     }
 }
+
+/// A GitHub `[[source]]` key the source would ignore (`base-url`, `timezone`) is refused
+/// when the config loads, naming its line and where the setting lives instead.
+#[test]
+fn a_github_source_refuses_keys_it_would_ignore() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (extra, line, key) in [
+        ("[[source]]\nspec = \"github:acme/web\"\nbase-url = \"https://ghe.acme.com\"\n", 8, "base-url"),
+        (
+            "[[source]]\nspec = \"jira:x.csv\"\ntimezone = \"UTC\"\n[[source]]\nspec = \"github-project:acme/5\"\ntimezone = \"Europe/Berlin\"\n",
+            11,
+            "timezone",
+        ),
+    ] {
+        let config = fake::config_file(dir.path(), extra);
+        let (code, _, stderr) =
+            fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/web"], &[]);
+        assert_eq!(code, 2, "{stderr}");
+        let kind = if key == "base-url" { "github" } else { "github-project" };
+        assert!(
+            stderr.starts_with(&format!("error: {config}:{line}:1: `{key}` does not apply to a {kind}: source (")),
+            "{stderr}"
+        );
+        assert!(stderr.trim_end().ends_with("): remove it"), "{stderr}");
+    }
+    let config =
+        fake::config_file(dir.path(), "[[source]]\nspec = \"github:acme/web\"\nbase-url = \"x\"\n");
+    let (_, _, stderr) =
+        fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/web"], &[]);
+    assert!(stderr.contains("the API's address is `[github] api-url`"), "{stderr}");
+}
