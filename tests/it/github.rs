@@ -1994,3 +1994,29 @@ fn a_github_source_refuses_keys_it_would_ignore() {
         fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/web"], &[]);
     assert!(stderr.contains("the API's address is `[github] api-url`"), "{stderr}");
 }
+
+/// `github-project:acme/9` where the organisation exists but has no project 9: said so,
+/// not "Could not resolve to a User" from a second query as a user's project.
+#[tokio::test]
+async fn github_projects_v2_a_missing_project_of_an_organisation_is_named() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(ok(&json!({"data": {"organization": {"projectV2": null}}, "errors": [{
+            "type": "NOT_FOUND", "path": ["organization", "projectV2"],
+            "message": "Could not resolve to a ProjectV2 with the number 9."}]})))
+        .mount(&fake.server)
+        .await;
+    let settings = fake::settings(&fake.url());
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/9").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let err = rolecall::source::github::project::fetch("acme", 9, &ctx, &settings)
+        .await
+        .expect_err("no project 9")
+        .to_string();
+    assert_eq!(
+        err,
+        "github-project:acme/9: the organisation acme has no project 9, or the token cannot see it (GitHub says: Could not resolve to a ProjectV2 with the number 9.); the number is the one in the project's URL"
+    );
+    assert_eq!(fake.requests().await.len(), 1, "no second query as a user's project");
+}

@@ -146,9 +146,33 @@ pub async fn fetch(
                     ctx.spec
                 )));
             }
-            if org && kinds.contains(&"NOT_FOUND") && nodes.is_empty() {
+            // Only a missing organisation means "try the user": a NOT_FOUND about the
+            // project under an organisation that exists is the answer itself.
+            let not_found = |at: &str| {
+                errors.iter().any(|e| {
+                    e["type"] == "NOT_FOUND"
+                        && match e["path"].as_array() {
+                            Some(path) => path.last().and_then(Value::as_str) == Some(at),
+                            None => {
+                                at == "organization"
+                                    && e["message"]
+                                        .as_str()
+                                        .is_some_and(|m| m.contains("Organization"))
+                            }
+                        }
+                })
+            };
+            if org && not_found("organization") && nodes.is_empty() {
                 org = false; // not an organisation: a user's project
                 continue;
+            }
+            if not_found("projectV2") {
+                let whose = if org { "the organisation" } else { "the user" };
+                return Err(Error::Run(format!(
+                    "{}: {whose} {owner} has no project {number}, or the token cannot see it \
+                     (GitHub says: {text}); the number is the one in the project's URL",
+                    ctx.spec
+                )));
             }
             return Err(Error::Run(format!("{}: GitHub's GraphQL API answered: {text}", ctx.spec)));
         }
