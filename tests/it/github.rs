@@ -2020,3 +2020,42 @@ async fn github_projects_v2_a_missing_project_of_an_organisation_is_named() {
     );
     assert_eq!(fake.requests().await.len(), 1, "no second query as a user's project");
 }
+
+/// GraphQL's rate limit (a 200 whose errors say RATE_LIMITED, no quota left) is waited
+/// out until the reset and the query sent again, as the REST API's is.
+#[tokio::test]
+async fn github_projects_v2_waits_out_a_graphql_rate_limit() {
+    let fake = Fake::start().await;
+    let reset = fake::now() + 1;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}]}))
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(ok(&json!({"data": {"organization": {"projectV2": {"title": "Roadmap",
+            "url": "x", "statusUpdates": {"nodes": []},
+            "items": {"pageInfo": {"hasNextPage": false, "endCursor": null}, "nodes": []}}}}})))
+        .mount(&fake.server)
+        .await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.retries = 0;
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/5").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let started = Instant::now();
+    let imported = rolecall::source::github::project::fetch("acme", 5, &ctx, &settings)
+        .await
+        .expect("waited, then fetched");
+    assert!(imported.items.is_empty());
+    assert!(started.elapsed() >= Duration::from_millis(900), "waited {:?}", started.elapsed());
+    assert_eq!(fake.requests().await.len(), 2);
+}

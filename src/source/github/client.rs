@@ -481,6 +481,22 @@ impl Client {
         body: &[u8],
         limited: u32,
     ) -> Attempt<T> {
+        if status.is_success() && graphql_rate_limited(body) {
+            // GraphQL says "rate limited" in a 200's errors; waited out as REST's 403 is.
+            if header(headers, "x-ratelimit-remaining") == Some("0") {
+                return match self.primary_wait() {
+                    Ok(wait) => Attempt::Retry {
+                        reason: format!("GraphQL rate limit used up; it resets in {}", words(wait)),
+                        wait: Some(wait),
+                    },
+                    Err(e) => Attempt::Stop(e),
+                };
+            }
+            return Attempt::Retry {
+                reason: "GraphQL rate limit (RATE_LIMITED)".into(),
+                wait: Some(self.secondary_wait * 2u32.saturating_pow(limited)),
+            };
+        }
         if status.is_success() {
             if looks_like_html(headers, body) {
                 return Attempt::Retry {
@@ -713,6 +729,18 @@ fn error_message(body: &[u8], redact: impl Fn(&str) -> String) -> String {
     } else {
         crate::text::truncate(&redact(text), 200)
     }
+}
+
+/// Whether a GraphQL answer is GitHub's `{"errors": [{"type": "RATE_LIMITED", …}]}`.
+fn graphql_rate_limited(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Errors {
+        errors: Vec<serde_json::Value>,
+    }
+    // Most bodies are pages of data: parsed only when the word is in them.
+    body.windows(12).any(|w| w == b"RATE_LIMITED")
+        && serde_json::from_slice::<Errors>(body)
+            .is_ok_and(|b| b.errors.iter().any(|e| e["type"] == "RATE_LIMITED"))
 }
 
 /// `retry-after`: seconds, or an HTTP date.
