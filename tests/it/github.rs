@@ -733,6 +733,31 @@ async fn a_repository_with_issues_turned_off_has_no_items() {
     assert_eq!(stats.requests, 3);
 }
 
+/// With the cache, a repository with issues turned off is not fetched again in full on
+/// every run: its open count (open pull requests) can never match the no issues cached.
+#[tokio::test]
+async fn a_repository_with_issues_turned_off_is_not_refetched_in_full() {
+    let fake = Fake::start().await;
+    fake.repo("acme/site", 3).await; // open_issues_count: 5
+    fake.list("acme/site", 3, "milestones", &[]).await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/site/issues"))
+        .respond_with(
+            ResponseTemplate::new(410)
+                .set_body_json(json!({"message": "Issues are disabled for this repo"})),
+        )
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = fake::settings(&fake.url());
+    settings.cache = Some(rolecall::source::github::Cache::new(dir.path()));
+    for run in ["first", "second"] {
+        let (imported, stats) = fake::fetch("github:acme/site", &settings).await.expect(run);
+        assert!(imported.items.is_empty());
+        assert_eq!(stats.requests, 3, "{run} run: the repository, its issues, its milestones");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Owners: many repositories
 

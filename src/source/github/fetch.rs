@@ -25,6 +25,8 @@ pub(super) struct RepoData {
     pub full_name: String,
     pub issues: Vec<payload::Issue>,
     pub milestones: Vec<payload::Milestone>,
+    /// Issues are turned off (the issue list answered 410).
+    pub issues_off: bool,
 }
 
 /// Upper bound on pages of one list, against a server whose `next` never ends.
@@ -53,12 +55,14 @@ pub(super) async fn repo_data(
         all_pages::<payload::Milestone>(client, &milestones_url, None),
     )
     .await;
+    let mut issues_off = false;
     let mut issues = match issues {
         Ok(issues) => issues,
         // A repository with issues turned off answers 410 (its pull requests are then
         // not listed either).
         Err(FetchError::Access { status: 410, .. }) => {
             tracing::info!("{full_name}: issues are turned off");
+            issues_off = true;
             Vec::new()
         }
         Err(e) => return Err(e),
@@ -74,7 +78,7 @@ pub(super) async fn repo_data(
         Err(e) => return Err(e),
     };
     blockers(client, full_name, &mut issues).await?;
-    Ok(RepoData { full_name: full_name.to_string(), issues, milestones })
+    Ok(RepoData { full_name: full_name.to_string(), issues, milestones, issues_off })
 }
 
 /// What an incremental fetch of a repository leaves to store once the whole source is in.
@@ -94,8 +98,10 @@ pub(super) async fn repo_data_cached(
 ) -> Result<(RepoData, Option<Pending>), FetchError> {
     let got = repo_data_cached_once(client, full_name, bar, cache, full).await?;
     // Deleted and transferred issues never show in a `since` list: when the cached open
-    // issues do not add up to GitHub's count, this repository is fetched in full.
-    if let (false, Some(expected)) = (full, open_count) {
+    // issues do not add up to GitHub's count, this repository is fetched in full. Not
+    // with issues turned off: the count is then of open pull requests, which the 410
+    // hides too, so it could never add up and every run would fetch in full for nothing.
+    if let (false, false, Some(expected)) = (full, got.0.issues_off, open_count) {
         let open =
             got.0.issues.iter().filter(|i| i.state.as_deref() == Some("open")).count() as u64;
         if open != expected {
@@ -129,6 +135,7 @@ async fn repo_data_cached_once(
     let mut new = old
         .clone()
         .unwrap_or_else(|| Pending { repo: full_name.to_string(), ..Pending::default() });
+    let mut issues_off = false;
     let changed: Vec<Value> = match client.get_if_changed::<Vec<Value>>(&issues_url, etag).await {
         Ok(Conditional::NotModified) => Vec::new(),
         Ok(Conditional::Fresh(page)) => {
@@ -138,6 +145,7 @@ async fn repo_data_cached_once(
         // A repository with issues turned off answers 410.
         Err(FetchError::Access { status: 410, .. }) => {
             tracing::info!("{full_name}: issues are turned off");
+            issues_off = true;
             new.issues.clear();
             Vec::new()
         }
@@ -216,7 +224,7 @@ async fn repo_data_cached_once(
             && o.since == new.since
     });
     let pending = (!unchanged).then_some(new);
-    Ok((RepoData { full_name: full_name.to_string(), issues, milestones }, pending))
+    Ok((RepoData { full_name: full_name.to_string(), issues, milestones, issues_off }, pending))
 }
 
 /// GitHub's native dependencies: `GET …/issues/{n}/dependencies/blocked_by`, only for the
