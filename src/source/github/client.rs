@@ -103,9 +103,27 @@ enum Attempt<T> {
     /// out, not counted against `retries`; without, a fault: after a backoff, counted.
     Retry {
         reason: String,
-        wait: Option<Duration>,
+        wait: Option<Wait>,
     },
     Stop(FetchError),
+}
+
+/// How long a rate limit holds a request, and who decided it.
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    /// GitHub said: a `retry-after`, or the time its rate limit resets.
+    Told(Duration),
+    /// rolecall's own: `secondary-wait-secs`, doubled on every repeat, when GitHub
+    /// limits without saying for how long.
+    Own(Duration),
+}
+
+impl Wait {
+    fn length(self) -> Duration {
+        match self {
+            Wait::Told(d) | Wait::Own(d) => d,
+        }
+    }
 }
 
 impl Client {
@@ -335,13 +353,22 @@ impl Client {
                 // bounded by max-wait-secs instead, each and all of one request's together;
                 // a wait of zero counts as a second, so a server that keeps saying "wait 0"
                 // cannot hold a request forever.
-                Attempt::Retry { reason, wait: Some(wait) } => {
+                Attempt::Retry { reason, wait: Some(pause) } => {
                     limited += 1;
+                    let wait = pause.length();
                     if wait > self.max_wait {
+                        let who = match pause {
+                            Wait::Told(_) => format!("GitHub asks to wait {}", words(wait)),
+                            Wait::Own(_) => format!(
+                                "GitHub gave no time to wait, and the next wait would be {} \
+                                 ([github] secondary-wait-secs = {}, doubled on every repeat)",
+                                words(wait),
+                                self.secondary_wait.as_secs()
+                            ),
+                        };
                         return Err(FetchError::Fatal(format!(
-                            "{verb} {shown}: {reason}; GitHub asks to wait {}, longer than \
-                             [github] max-wait-secs = {}: retry later",
-                            words(wait),
+                            "{verb} {shown}: {reason}; {who}, longer than [github] \
+                             max-wait-secs = {}: retry later",
                             self.max_wait.as_secs()
                         )));
                     }
@@ -487,14 +514,14 @@ impl Client {
                 return match self.primary_wait() {
                     Ok(wait) => Attempt::Retry {
                         reason: format!("GraphQL rate limit used up; it resets in {}", words(wait)),
-                        wait: Some(wait),
+                        wait: Some(Wait::Told(wait)),
                     },
                     Err(e) => Attempt::Stop(e),
                 };
             }
             return Attempt::Retry {
                 reason: "GraphQL rate limit (RATE_LIMITED)".into(),
-                wait: Some(self.secondary_wait * 2u32.saturating_pow(limited)),
+                wait: Some(Wait::Own(self.secondary_wait * 2u32.saturating_pow(limited))),
             };
         }
         if status.is_success() {
@@ -546,7 +573,7 @@ impl Client {
                     return match self.primary_wait() {
                         Ok(wait) => Attempt::Retry {
                             reason: format!("rate limit exhausted; it resets in {}", words(wait)),
-                            wait: Some(wait),
+                            wait: Some(Wait::Told(wait)),
                         },
                         Err(e) => Attempt::Stop(e),
                     };
@@ -554,7 +581,7 @@ impl Client {
                 if let Some(wait) = header(headers, "retry-after").and_then(retry_after) {
                     return Attempt::Retry {
                         reason: format!("secondary rate limit ({code} {message})"),
-                        wait: Some(wait),
+                        wait: Some(Wait::Told(wait)),
                     };
                 }
                 let lower = message.to_ascii_lowercase();
@@ -564,7 +591,7 @@ impl Client {
                     // on every repeat.
                     return Attempt::Retry {
                         reason: format!("secondary rate limit ({code} {message})"),
-                        wait: Some(self.secondary_wait * 2u32.saturating_pow(limited)),
+                        wait: Some(Wait::Own(self.secondary_wait * 2u32.saturating_pow(limited))),
                     };
                 }
                 Attempt::Stop(FetchError::Access {

@@ -50,33 +50,32 @@ pub(super) async fn repo_data(
     let issues_url = client.url(&format!("/repos/{full_name}/issues?state=all&per_page=100"));
     let milestones_url =
         client.url(&format!("/repos/{full_name}/milestones?state=all&per_page=100"));
-    let (issues, milestones) = futures_util::future::join(
-        all_pages::<payload::Issue>(client, &issues_url, Some(bar)),
-        all_pages::<payload::Milestone>(client, &milestones_url, None),
-    )
-    .await;
-    let mut issues_off = false;
-    let mut issues = match issues {
-        Ok(issues) => issues,
-        // A repository with issues turned off answers 410 (its pull requests are then
-        // not listed either).
-        Err(FetchError::Access { status: 410, .. }) => {
-            tracing::info!("{full_name}: issues are turned off");
-            issues_off = true;
-            Vec::new()
+    // A list that is not there is no failure (issues turned off: 410; some old servers
+    // have no milestone list); anything else stops both lists at once.
+    let issues = async {
+        match all_pages::<payload::Issue>(client, &issues_url, Some(bar)).await {
+            Ok(issues) => Ok(Some(issues)),
+            // Its pull requests are then not listed either.
+            Err(FetchError::Access { status: 410, .. }) => Ok(None),
+            Err(e) => Err(e),
         }
-        Err(e) => return Err(e),
     };
+    let milestones = async {
+        match all_pages::<payload::Milestone>(client, &milestones_url, None).await {
+            Err(FetchError::Access { status: 404 | 410, .. }) => Ok(Vec::new()),
+            other => other,
+        }
+    };
+    let (issues, milestones) = futures_util::future::try_join(issues, milestones).await?;
+    let issues_off = issues.is_none();
+    if issues_off {
+        tracing::info!("{full_name}: issues are turned off");
+    }
+    let mut issues = issues.unwrap_or_default();
     // Pages are sorted newest first: an issue opened while we page pushes one down a page,
     // and it is seen twice. Keep the first.
     let mut seen = HashSet::new();
     issues.retain(|i| i.number.is_none_or(|n| seen.insert(n)));
-    let milestones = match milestones {
-        Ok(m) => m,
-        // Some old servers and repositories with issues off have no milestone list.
-        Err(FetchError::Access { status: 404 | 410, .. }) => Vec::new(),
-        Err(e) => return Err(e),
-    };
     blockers(client, full_name, &mut issues).await?;
     Ok(RepoData { full_name: full_name.to_string(), issues, milestones, issues_off })
 }
