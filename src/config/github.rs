@@ -21,7 +21,7 @@ pub struct GithubConfig {
     pub archived: bool,
     /// For `github:OWNER`: also fetch forks.
     pub forks: bool,
-    /// A repository that answers 403, 404 or 410: `warn` skips it and goes on, `fail`
+    /// A repository that answers 403, 404, 410 or 451: `warn` skips it and goes on, `fail`
     /// stops the run. A source whose every repository failed is an error either way.
     pub on_repo_error: OnRepoError,
     /// Repositories fetched at the same time.
@@ -31,8 +31,9 @@ pub struct GithubConfig {
     pub retries: u32,
     /// First retry delay; doubled on every further retry, with random jitter.
     pub retry_delay_ms: u64,
-    /// The longest rate-limit wait rolecall sits through; a longer one stops the run
-    /// with the time to retry.
+    /// The longest rate-limit wait rolecall sits through, and the most one request may
+    /// wait for rate limits in all; past either the run stops with the time to retry.
+    /// Rate-limit waits are not counted in `retries`.
     pub max_wait_secs: u64,
     /// Wait after a secondary rate limit that gives no `retry-after`.
     pub secondary_wait_secs: u64,

@@ -133,6 +133,7 @@ impl Config {
     pub fn from_parts(origin: &str, text: &str, env: &[(String, String)]) -> Result<Config> {
         let config = Config::parse(origin, text, env)?;
         config.check_ranges()?;
+        config.check_github_sources()?;
         if config.report.thresholds.lookahead_days.is_some() {
             tracing::warn!(
                 "{origin}: [report.thresholds] lookahead-days is no longer used: \"due next week\" is the ISO week after the report's"
@@ -287,6 +288,39 @@ impl Config {
                 "concurrency",
                 format!("concurrency = {} is out of range (1 to 32)", self.github.concurrency),
             );
+        }
+        Ok(())
+    }
+
+    /// A `[[source]]` key a GitHub source would ignore is refused: whoever wrote it meant
+    /// something by it, and a silent no-op would leave them believing it took effect.
+    fn check_github_sources(&self) -> Result<()> {
+        for (index, s) in self.sources.iter().enumerate() {
+            let kind = s.spec.split_once(':').map_or("", |(k, _)| k);
+            if !matches!(kind, "github" | "github-project") {
+                continue;
+            }
+            let why = [
+                (
+                    "base-url",
+                    s.base_url.is_some(),
+                    "items link to GitHub's own pages; the API's address is `[github] api-url`",
+                ),
+                (
+                    "timezone",
+                    s.timezone.is_some(),
+                    "GitHub's timestamps carry their zone; the weeks' zone is the top-level `timezone`",
+                ),
+                ("date-order", s.date_order.is_some(), "GitHub's dates are never ambiguous"),
+            ];
+            if let Some((key, _, why)) = why.into_iter().find(|(_, set, _)| *set) {
+                return Err(Error::Config {
+                    at: self.at_source(index, key),
+                    message: format!(
+                        "`{key}` does not apply to a {kind}: source ({why}): remove it"
+                    ),
+                });
+            }
         }
         Ok(())
     }

@@ -177,12 +177,17 @@ pub struct Imported {
     pub iterations: Vec<crate::model::Iteration>,
     /// Teams' own status updates (GitHub Projects).
     pub status_updates: Vec<crate::model::StatusUpdate>,
+    /// Cache files to write once every source has loaded ([`load_all`] does).
+    pub cache_writes: Vec<github::CacheWrites>,
 }
 
-/// Loads every source in order and merges it into `snapshot`.
+/// Loads every source in order and merges it into `snapshot`. Caches are written only
+/// when all of them loaded: a failed run leaves them as they were.
 pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) -> Result<()> {
+    let mut cache_writes = Vec::new();
     for spec in specs {
-        let (infos, imported) = load_one(spec, config)?;
+        let (infos, mut imported) = load_one(spec, config)?;
+        cache_writes.append(&mut imported.cache_writes);
         tracing::info!(
             "{}: {} item{}, {} milestone{} ({})",
             spec.raw,
@@ -199,6 +204,9 @@ pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) 
         }
         snapshot.status_updates.extend(imported.status_updates);
         add(snapshot, infos, imported.items, imported.milestones);
+    }
+    for writes in cache_writes {
+        writes.save();
     }
     Ok(())
 }

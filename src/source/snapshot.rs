@@ -26,6 +26,7 @@ impl super::Importer for SnapshotFile {
             sources: snap.sources,
             iterations: snap.iterations,
             status_updates: snap.status_updates,
+            cache_writes: Vec::new(),
         })
     }
 }

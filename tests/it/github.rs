@@ -516,6 +516,60 @@ async fn primary_rate_limit_waits_for_the_reset() {
     assert_eq!(stats.requests, 4);
 }
 
+/// Waiting for a rate limit is no failed attempt: with `retries = 0` a primary limit that
+/// resets soon, and a secondary one with `retry-after`, are waited out and the fetch goes
+/// on; the waits of one request are bounded by `max-wait-secs` in all instead.
+#[tokio::test]
+async fn rate_limit_waits_do_not_use_up_the_retries() {
+    let fake = Fake::start().await;
+    let reset = fake::now() + 2;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(
+            error(403, "rate-limit.json")
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(error(429, "secondary-rate-limit.json").insert_header("retry-after", "1"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    fake.whole_repo("acme/widgets", 1, &fake::many_issues("acme/widgets", 2), &[]).await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.retries = 0;
+    let (imported, stats) = fake::fetch("github:acme/widgets", &settings).await.expect("fetch");
+    assert_eq!(imported.items.len(), 2);
+    assert_eq!(stats.requests, 3 + 3, "the limited requests sent again");
+
+    // A server that keeps asking to wait holds one request at most max-wait-secs in all.
+    let fake = Fake::start().await;
+    Mock::given(any())
+        .respond_with(error(429, "secondary-rate-limit.json").insert_header("retry-after", "1"))
+        .mount(&fake.server)
+        .await;
+    settings = fake::settings(&fake.url());
+    settings.config.retries = 0;
+    settings.config.max_wait_secs = 2;
+    let started = Instant::now();
+    let err = fake::fetch("github:acme/widgets", &settings).await.expect_err("stops").to_string();
+    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+    assert!(
+        err.ends_with(
+            "rate limits held this request 2 s already (3 times), and [github] max-wait-secs = 2 bounds its waits together: retry later"
+        ),
+        "{err}"
+    );
+    assert_eq!(fake.requests().await.len(), 3);
+}
+
 #[tokio::test]
 async fn primary_rate_limit_too_far_off_stops_with_the_time_to_retry() {
     let fake = Fake::start().await;
@@ -679,6 +733,31 @@ async fn a_repository_with_issues_turned_off_has_no_items() {
     assert_eq!(stats.requests, 3);
 }
 
+/// With the cache, a repository with issues turned off is not fetched again in full on
+/// every run: its open count (open pull requests) can never match the no issues cached.
+#[tokio::test]
+async fn a_repository_with_issues_turned_off_is_not_refetched_in_full() {
+    let fake = Fake::start().await;
+    fake.repo("acme/site", 3).await; // open_issues_count: 5
+    fake.list("acme/site", 3, "milestones", &[]).await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/site/issues"))
+        .respond_with(
+            ResponseTemplate::new(410)
+                .set_body_json(json!({"message": "Issues are disabled for this repo"})),
+        )
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = fake::settings(&fake.url());
+    settings.cache = Some(rolecall::source::github::Cache::new(dir.path()));
+    for run in ["first", "second"] {
+        let (imported, stats) = fake::fetch("github:acme/site", &settings).await.expect(run);
+        assert!(imported.items.is_empty());
+        assert_eq!(stats.requests, 3, "{run} run: the repository, its issues, its milestones");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Owners: many repositories
 
@@ -729,6 +808,38 @@ async fn an_owner_fetches_its_repositories_and_warns_about_unreadable_ones() {
     assert!(
         !lines.iter().any(|l| l.starts_with("GET /repos/acme/widgets ")),
         "no repo request: the list has it"
+    );
+}
+
+/// A repository blocked for legal reasons (451, a DMCA takedown) is one unreadable
+/// repository: skipped with a warning under `on-repo-error = "warn"`, like a 404.
+#[tokio::test]
+async fn an_owner_skips_a_repository_blocked_for_legal_reasons() {
+    let fake = Fake::start().await;
+    let repos = json!([fake::repo_json("acme/widgets", 1), fake::repo_json("acme/takedown", 2)]);
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/repos"))
+        .respond_with(ok(&repos))
+        .mount(&fake.server)
+        .await;
+    fake.list("acme/widgets", 1, "issues", &fake::many_issues("acme/widgets", 2)).await;
+    fake.list("acme/widgets", 1, "milestones", &[]).await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/repos/acme/takedown/"))
+        .respond_with(ResponseTemplate::new(451).set_body_json(
+            json!({"message": "Repository access blocked", "block": {"reason": "dmca"}}),
+        ))
+        .mount(&fake.server)
+        .await;
+    let (imported, stats) =
+        fake::fetch("github:acme", &fake::settings(&fake.url())).await.expect("fetch");
+    assert_eq!(imported.items.len(), 2);
+    assert_eq!(stats.skipped.len(), 1, "{:?}", stats.skipped);
+    assert!(stats.skipped[0].starts_with("acme/takedown: GET "), "{:?}", stats.skipped);
+    assert!(
+        stats.skipped[0].ends_with(": 451 Repository access blocked (GitHub blocks access to it for legal reasons, such as a DMCA takedown)"),
+        "{:?}",
+        stats.skipped
     );
 }
 
@@ -861,6 +972,32 @@ async fn the_binary_prints_items_from_the_fake() {
     assert_eq!(snapshot["sources"][0]["format"], "github");
     assert_eq!(snapshot["sources"][0]["data_as_of"], "2026-11-26T12:00:00Z");
     assert_eq!(snapshot["milestones"][1]["due"], "2026-12-15");
+}
+
+/// A reopened issue is `open` like any other: a `[status-map]` entry for "open" maps it
+/// too (its reason is still in `fields`).
+#[tokio::test]
+async fn a_reopened_issue_has_status_open() {
+    let fake = Fake::start().await;
+    let mut issues = fake::many_issues("acme/widgets", 2);
+    issues[0]["state_reason"] = json!("reopened");
+    fake.whole_repo("acme/widgets", 1, &issues, &[]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "[status-map]\n\"open\" = \"in-progress\"\n");
+    let url = fake.url();
+    let (code, stdout, stderr) = fake::run(
+        dir.path(),
+        &["-c", &config, "items", "-s", "github:acme/widgets", "--format", "json"],
+        &[("GITHUB_API_URL", &url), ("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let items: Vec<Value> = serde_json::from_str(&stdout).expect("a JSON array");
+    let got: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i["status"].as_str().unwrap_or(""), i["state"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(got, [("open", "in-progress"), ("open", "in-progress")], "{stdout}");
+    assert_eq!(items[1]["fields"]["state_reason"], "reopened", "{stdout}");
 }
 
 #[tokio::test]
@@ -1055,6 +1192,122 @@ async fn a_token_echoed_back_by_the_server_is_never_printed() {
         );
         assert!(stderr.contains("***"), "{status}: the echo is shown redacted:\n{stderr}");
     }
+}
+
+/// An error body long enough to be cut short for the message, with the token where the
+/// cut falls: the token is redacted before the cut, so not even its first part is shown
+/// (the error of a 404, the retry lines and the error of a 500 alike).
+#[tokio::test]
+async fn a_token_at_the_cut_of_a_long_error_body_is_never_printed() {
+    for status in [404, 500] {
+        let fake = Fake::start().await;
+        let body = json!({ "message": format!("{} {TOKEN} and more", "x".repeat(185)) });
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+            .mount(&fake.server)
+            .await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = fake::config_file(dir.path(), "");
+        let url = fake.url();
+        let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
+        let (code, stdout, stderr) = fake::run(
+            dir.path(),
+            &["-vv", "-c", &config, "items", "-s", "github:acme/widgets"],
+            &env,
+        );
+        assert_eq!(code, 1, "{status}: {stderr}");
+        assert!(stderr.contains(&format!("{status} xxxxx")), "{status}: {stderr}");
+        assert!(stderr.contains(" *** and more"), "{status}: redacted, then cut:\n{stderr}");
+        for part in [&TOKEN[..8], &TOKEN[..12], TOKEN] {
+            assert!(
+                !stderr.contains(part) && !stdout.contains(part),
+                "{status}: part of the token was printed:\n{stderr}"
+            );
+        }
+    }
+}
+
+/// A server that puts the token into a URL it hands back — a redirect's `Location`, a
+/// `next` link — on its own host (so rolecall follows it) must not get it printed: not
+/// in the `-vv` request log, not in the error, not in a skipped repository's warning.
+#[tokio::test]
+async fn a_token_in_a_redirect_or_next_link_is_never_printed() {
+    let fake = Fake::start().await;
+    let base = fake.url();
+    // `sig` is no query key the URL redaction knows: only the token's value gives it away.
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets"))
+        .respond_with(
+            error(301, "moved-permanently.json")
+                .insert_header("location", format!("{base}/repositories/1?sig={TOKEN}")),
+        )
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repositories/1"))
+        .respond_with(ok(&fake::repo_json("acme/widgets", 1)))
+        .mount(&fake.server)
+        .await;
+    // Each issue list links its second page with the token in it; that page fails.
+    for (repo, id) in [("widgets", 1), ("gadgets", 2)] {
+        let next = format!("{base}/repositories/{id}/issues?page=2&sig={TOKEN}");
+        Mock::given(method("GET"))
+            .and(path(format!("/repos/acme/{repo}/issues")))
+            .respond_with(
+                ok(&Value::Array(fake::many_issues(&format!("acme/{repo}"), 1)))
+                    .insert_header("link", format!("<{next}>; rel=\"next\"")),
+            )
+            .mount(&fake.server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/repositories/{id}/issues")))
+            .respond_with(error(404, "not-found.json"))
+            .mount(&fake.server)
+            .await;
+    }
+    fake.list("acme/widgets", 1, "milestones", &[]).await;
+    fake.list("acme/gadgets", 2, "milestones", &[]).await;
+    fake.list("acme/tools", 3, "issues", &[]).await;
+    fake.list("acme/tools", 3, "milestones", &[]).await;
+    let repos: Vec<Value> = ["gadgets", "tools"]
+        .iter()
+        .zip(2..)
+        .map(|(r, id)| fake::repo_json(&format!("acme/{r}"), id))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/repos"))
+        .respond_with(ok(&Value::Array(repos)))
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let env = [("GITHUB_API_URL", base.as_str()), ("GITHUB_TOKEN", TOKEN)];
+    let run = |args: &[&str]| {
+        let mut all = vec!["-vv", "-c", &config, "items"];
+        all.extend(args);
+        let (code, stdout, stderr) = fake::run(dir.path(), &all, &env);
+        (code, format!("{stdout}{stderr}"))
+    };
+    let (code, one) = run(&["-s", "github:acme/widgets"]);
+    assert_eq!(code, 1, "{one}");
+    assert!(one.contains("/repositories/1?sig=***"), "the redirect is logged, redacted:\n{one}");
+    assert!(one.contains("error: github:acme/widgets: GET "), "{one}");
+    let (code, owner) = run(&["-s", "github:acme"]);
+    assert_eq!(code, 0, "{owner}");
+    assert!(owner.contains("github:acme: skipped acme/gadgets: GET "), "{owner}");
+    assert!(owner.contains("sig=***"), "{owner}");
+    for needle in [TOKEN, &TOKEN[4..], &TOKEN[..12]] {
+        assert!(
+            !one.contains(needle) && !owner.contains(needle),
+            "the token leaked:\n{one}\n{owner}"
+        );
+    }
+    // The library's own answer, before the binary's last redaction, holds no token either.
+    let (_, stats) = fake::fetch("github:acme", &fake::settings(&base)).await.expect("fetch");
+    assert_eq!(stats.skipped.len(), 1, "{:?}", stats.skipped);
+    assert!(!stats.skipped[0].contains(TOKEN), "{:?}", stats.skipped);
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&base)).await.expect_err("404");
+    assert!(!err.to_string().contains(TOKEN), "{err}");
 }
 
 /// A token with a control character in it (a stray newline pasted into a secret) is a
@@ -1437,6 +1690,48 @@ async fn incremental_sync_asks_only_for_changes_and_keeps_the_cache_on_failure()
     assert!(fake.request_lines().await.iter().all(|l| !l.contains("since=")));
 }
 
+/// A run that fails on a later source writes no cache for the sources before it: the
+/// next run must not take their half-done sync as a complete one. A missing repository
+/// and a source stopped by `--max-requests` alike.
+#[tokio::test]
+async fn a_failed_run_writes_no_cache_for_the_sources_that_loaded() {
+    let fake = Fake::start().await;
+    fake.whole_repo("acme/web", 1, &fake::many_issues("acme/web", 2), &[]).await;
+    // Two pages of issues: four requests, one past --max-requests 3.
+    fake.whole_repo("acme/api", 2, &fake::many_issues("acme/api", 101), &[]).await;
+    Mock::given(any())
+        .and(path_regex("^/repos/acme/broken"))
+        .respond_with(error(404, "not-found.json"))
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let env = [("GITHUB_API_URL", fake.url()), ("GITHUB_TOKEN", TOKEN.to_string())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let cache = dir.path().join("out/.rolecall/cache/github");
+    let report = |extra: &[&str]| {
+        let mut args = vec!["-c", config.as_str(), "report", "-o", "out", "-s", "github:acme/web"];
+        args.extend(extra);
+        fake::run(dir.path(), &args, &env)
+    };
+    for extra in
+        [&["-s", "github:acme/broken"][..], &["-s", "github:acme/api", "--max-requests", "3"]]
+    {
+        let (code, _, stderr) = report(extra);
+        assert_eq!(code, 1, "{extra:?}: {stderr}");
+        assert!(stderr.starts_with("error: github:acme/"), "{stderr}");
+        assert!(
+            !cache.join("acme~web.json").exists(),
+            "{extra:?}: the cache of acme/web was written"
+        );
+        assert!(!cache.join("repos/acme~web.json").exists(), "{extra:?}");
+    }
+    // The same source on its own, in a run that succeeds: stored.
+    let (code, _, stderr) = report(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(cache.join("acme~web.json").exists(), "a successful run stores the cache");
+}
+
 /// `--max-requests`: a source stops safely before going past the bound, saying so.
 #[tokio::test]
 async fn a_source_stops_before_max_requests() {
@@ -1447,7 +1742,10 @@ async fn a_source_stops_before_max_requests() {
     let err = fake::fetch("github:acme/app", &settings).await.expect_err("stopped").to_string();
     assert!(err.contains("stopped before request 3 ("), "{err}");
     assert!(err.contains("max-requests is 2; nothing was written"), "{err}");
-    assert_eq!(fake.requests().await.len(), 2, "the bound holds on the wire");
+    // The refused third request stops the second (in flight beside it) at once: that one
+    // may or may not have reached the server.
+    let sent = fake.requests().await.len();
+    assert!((1..=2).contains(&sent), "the bound holds on the wire: {sent}");
     settings.config.max_requests = Some(3);
     let (imported, stats) = fake::fetch("github:acme/app", &settings).await.expect("within");
     assert_eq!((imported.items.len(), stats.requests), (2, 3));
@@ -1548,4 +1846,293 @@ async fn github_projects_v2_items_through_graphql() {
         .to_string();
     assert!(err.contains("it needs the read:project scope (a classic token) or Projects: read (a fine-grained one)"), "{err}");
     assert_eq!(fake.requests().await.len(), 2, "organisation first, then the user");
+}
+
+/// On Enterprise Server (`api-url = …/api/v3`) the GraphQL endpoint is `/api/graphql`,
+/// beside the REST API, not under it; a GraphQL request that fails says it was a POST.
+#[tokio::test]
+async fn github_projects_v2_on_enterprise_server_posts_to_api_graphql() {
+    let fake = Fake::with_prefix("/api/v3").await;
+    let project = json!({"data": {"organization": {"projectV2": {"title": "Roadmap", "url": "x",
+        "statusUpdates": {"nodes": []},
+        "items": {"pageInfo": {"hasNextPage": false, "endCursor": null}, "nodes": [
+            {"id": "PVTI_1", "fieldValues": {"nodes": []}, "content": {"__typename": "DraftIssue",
+             "title": "Plan", "body": "", "createdAt": "2026-11-02T09:00:00Z", "updatedAt": "2026-11-02T09:00:00Z"}}]}}}}});
+    Mock::given(method("POST"))
+        .and(path("/api/graphql"))
+        .respond_with(ok(&project))
+        .mount(&fake.server)
+        .await;
+    let settings = fake::settings(&fake.url());
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/5").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let imported =
+        rolecall::source::github::project::fetch("acme", 5, &ctx, &settings).await.expect("fetch");
+    assert_eq!(imported.items.len(), 1);
+    assert_eq!(fake.request_lines().await, ["POST /api/graphql"]);
+
+    // A server without the endpoint: the error names the POST, not a GET.
+    fake.server.reset().await;
+    Mock::given(any()).respond_with(error(404, "not-found.json")).mount(&fake.server).await;
+    let err = rolecall::source::github::project::fetch("acme", 5, &ctx, &settings)
+        .await
+        .expect_err("404")
+        .to_string();
+    assert_eq!(
+        err,
+        format!("github-project:acme/5: POST {}/api/graphql: 404 Not Found", fake.server.uri())
+    );
+}
+
+/// A project's issue closed as not planned (or a duplicate) and a pull request closed
+/// without merging are cancelled, as the `github:` source has them, not done.
+#[tokio::test]
+async fn github_projects_v2_closed_as_not_planned_or_unmerged_is_cancelled() {
+    use wiremock::matchers::body_string_contains;
+    let fake = Fake::start().await;
+    let content = |typename: &str, n: u64, state: &str, extra: Value| {
+        let mut c = json!({"__typename": typename, "number": n, "title": format!("#{n}"),
+            "url": format!("https://github.com/acme/api/issues/{n}"), "state": state,
+            "createdAt": "2026-11-01T09:00:00Z", "updatedAt": "2026-11-20T09:00:00Z",
+            "closedAt": "2026-11-20T09:00:00Z", "body": "", "repository": {"nameWithOwner": "acme/api"}});
+        for (k, v) in extra.as_object().expect("object") {
+            c[k] = v.clone();
+        }
+        json!({"id": format!("PVTI_{n}"), "fieldValues": {"nodes": []}, "content": c})
+    };
+    let nodes = json!([
+        content("Issue", 1, "CLOSED", json!({"stateReason": "NOT_PLANNED"})),
+        content("Issue", 2, "CLOSED", json!({"stateReason": "DUPLICATE"})),
+        content("Issue", 3, "CLOSED", json!({"stateReason": "COMPLETED"})),
+        content("Issue", 4, "OPEN", json!({"stateReason": "REOPENED"})),
+        content("PullRequest", 5, "CLOSED", json!({"merged": false})),
+        content("PullRequest", 6, "MERGED", json!({"merged": true})),
+    ]);
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .and(body_string_contains("stateReason"))
+        .and(body_string_contains("merged"))
+        .respond_with(ok(&json!({"data": {"organization": {"projectV2": {"title": "Roadmap",
+            "url": "x", "statusUpdates": {"nodes": []},
+            "items": {"pageInfo": {"hasNextPage": false, "endCursor": null}, "nodes": nodes}}}}})))
+        .mount(&fake.server)
+        .await;
+    let settings = fake::settings(&fake.url());
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/5").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let imported =
+        rolecall::source::github::project::fetch("acme", 5, &ctx, &settings).await.expect("fetch");
+    let got: Vec<(State, &str)> =
+        imported.items.iter().map(|i| (i.state, i.status.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (State::Cancelled, "closed (not_planned)"),
+            (State::Cancelled, "closed (duplicate)"),
+            (State::Done, "closed (completed)"),
+            (State::Open, "open"),
+            (State::Cancelled, "closed (not merged)"),
+            (State::Done, "merged"),
+        ]
+    );
+}
+
+/// A response body past 100 MB is not GitHub's answer: refused, naming the URL, without
+/// reading it into memory and without asking again — whether the server announces the
+/// size or streams without end.
+#[tokio::test]
+async fn a_huge_response_body_is_refused() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut head = [0u8; 4096];
+            let _ = s.read(&mut head);
+            let announced = seen.fetch_add(1, Ordering::SeqCst) == 0;
+            std::thread::spawn(move || {
+                if announced {
+                    // A length far past the bound, and then a slow trickle.
+                    let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1500000000\r\n\r\n[");
+                    std::thread::sleep(Duration::from_secs(5));
+                    return;
+                }
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+                let chunk = vec![b' '; 1 << 20];
+                let framed =
+                    [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk, b"\r\n".to_vec()]
+                        .concat();
+                // Until the client hangs up.
+                while s.write_all(&framed).is_ok() {}
+            });
+        }
+    });
+    for (round, what) in [(1, "announced"), (2, "streamed")] {
+        let started = Instant::now();
+        let err = fake::fetch("github:acme/widgets", &fake::settings(&url))
+            .await
+            .expect_err(what)
+            .to_string();
+        assert_eq!(
+            err,
+            format!("github:acme/widgets: GET {url}/repos/acme/widgets: the answer is larger than 100 MB, far more than any GitHub page: refused (check that [github] api-url is the API)"),
+            "{what}"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), round, "{what}: not asked again");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{what}: took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+/// A GitHub `[[source]]` key the source would ignore (`base-url`, `timezone`) is refused
+/// when the config loads, naming its line and where the setting lives instead.
+#[test]
+fn a_github_source_refuses_keys_it_would_ignore() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (extra, line, key) in [
+        ("[[source]]\nspec = \"github:acme/web\"\nbase-url = \"https://ghe.acme.com\"\n", 8, "base-url"),
+        (
+            "[[source]]\nspec = \"jira:x.csv\"\ntimezone = \"UTC\"\n[[source]]\nspec = \"github-project:acme/5\"\ntimezone = \"Europe/Berlin\"\n",
+            11,
+            "timezone",
+        ),
+    ] {
+        let config = fake::config_file(dir.path(), extra);
+        let (code, _, stderr) =
+            fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/web"], &[]);
+        assert_eq!(code, 2, "{stderr}");
+        let kind = if key == "base-url" { "github" } else { "github-project" };
+        assert!(
+            stderr.starts_with(&format!("error: {config}:{line}:1: `{key}` does not apply to a {kind}: source (")),
+            "{stderr}"
+        );
+        assert!(stderr.trim_end().ends_with("): remove it"), "{stderr}");
+    }
+    let config =
+        fake::config_file(dir.path(), "[[source]]\nspec = \"github:acme/web\"\nbase-url = \"x\"\n");
+    let (_, _, stderr) =
+        fake::run(dir.path(), &["-c", &config, "items", "-s", "github:acme/web"], &[]);
+    assert!(stderr.contains("the API's address is `[github] api-url`"), "{stderr}");
+}
+
+/// `github-project:acme/9` where the organisation exists but has no project 9: said so,
+/// not "Could not resolve to a User" from a second query as a user's project.
+#[tokio::test]
+async fn github_projects_v2_a_missing_project_of_an_organisation_is_named() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(ok(&json!({"data": {"organization": {"projectV2": null}}, "errors": [{
+            "type": "NOT_FOUND", "path": ["organization", "projectV2"],
+            "message": "Could not resolve to a ProjectV2 with the number 9."}]})))
+        .mount(&fake.server)
+        .await;
+    let settings = fake::settings(&fake.url());
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/9").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let err = rolecall::source::github::project::fetch("acme", 9, &ctx, &settings)
+        .await
+        .expect_err("no project 9")
+        .to_string();
+    assert_eq!(
+        err,
+        "github-project:acme/9: the organisation acme has no project 9, or the token cannot see it (GitHub says: Could not resolve to a ProjectV2 with the number 9.); the number is the one in the project's URL"
+    );
+    assert_eq!(fake.requests().await.len(), 1, "no second query as a user's project");
+}
+
+/// GraphQL's rate limit (a 200 whose errors say RATE_LIMITED, no quota left) is waited
+/// out until the reset and the query sent again, as the REST API's is.
+#[tokio::test]
+async fn github_projects_v2_waits_out_a_graphql_rate_limit() {
+    let fake = Fake::start().await;
+    let reset = fake::now() + 1;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}]}))
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(ok(&json!({"data": {"organization": {"projectV2": {"title": "Roadmap",
+            "url": "x", "statusUpdates": {"nodes": []},
+            "items": {"pageInfo": {"hasNextPage": false, "endCursor": null}, "nodes": []}}}}})))
+        .mount(&fake.server)
+        .await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.retries = 0;
+    let spec = rolecall::source::SourceSpec::parse("github-project:acme/5").expect("spec");
+    let ctx = rolecall::source::SourceCtx::new(&spec, &rolecall::config::Config::default());
+    let started = Instant::now();
+    let imported = rolecall::source::github::project::fetch("acme", 5, &ctx, &settings)
+        .await
+        .expect("waited, then fetched");
+    assert!(imported.items.is_empty());
+    assert!(started.elapsed() >= Duration::from_millis(900), "waited {:?}", started.elapsed());
+    assert_eq!(fake.requests().await.len(), 2);
+}
+
+/// A fatal answer on one of a repository's two lists stops the other at once, rather
+/// than after it has been read to the end.
+#[tokio::test]
+async fn a_fatal_error_on_one_list_stops_the_other_at_once() {
+    let fake = Fake::start().await;
+    fake.repo("acme/widgets", 1).await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/issues"))
+        .respond_with(ok(&json!([])).set_delay(Duration::from_secs(5)))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/widgets/milestones"))
+        .respond_with(error(401, "bad-credentials.json"))
+        .mount(&fake.server)
+        .await;
+    let started = Instant::now();
+    let err = fake::fetch("github:acme/widgets", &fake::settings(&fake.url()))
+        .await
+        .expect_err("401")
+        .to_string();
+    assert!(err.contains("GitHub rejected the token"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+}
+
+/// When GitHub limits without saying for how long, the wait is rolecall's own (doubling
+/// from `secondary-wait-secs`), and the error past `max-wait-secs` says so rather than
+/// "GitHub asks to wait".
+#[tokio::test]
+async fn a_wait_of_rolecalls_own_is_not_said_to_be_githubs() {
+    let fake = Fake::start().await;
+    Mock::given(any())
+        .respond_with(error(403, "secondary-rate-limit.json"))
+        .mount(&fake.server)
+        .await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.secondary_wait_secs = 1;
+    settings.config.max_wait_secs = 1;
+    let err = fake::fetch("github:acme/widgets", &settings).await.expect_err("stops").to_string();
+    assert!(!err.contains("GitHub asks"), "{err}");
+    assert!(
+        err.ends_with(
+            "GitHub gave no time to wait, and the next wait would be 2 s ([github] secondary-wait-secs = 1, doubled on every repeat), longer than [github] max-wait-secs = 1: retry later"
+        ),
+        "{err}"
+    );
+    assert_eq!(fake.requests().await.len(), 2, "one wait of 1 s, then stopped");
 }

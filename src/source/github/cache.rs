@@ -3,8 +3,8 @@
 //! each list's first page. A later run asks only for issues updated since then, with the
 //! ETag, so an unchanged repository answers 304s, which cost no rate limit.
 //!
-//! A repository's file is written only after the whole source was fetched: a failed run
-//! leaves the cache as it was. It holds issue bodies — private data — and lives in the
+//! A repository's file is written only after every source of the run was fetched: a
+//! failed run leaves the cache as it was. It holds issue bodies — private data — and lives in the
 //! state folder, which `rolecall init` keeps out of git.
 
 use std::collections::BTreeMap;

@@ -22,9 +22,10 @@ use super::config::Settings;
 /// Why a fetch stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchError {
-    /// The resource is missing or not readable with this token (403, 404, 410): the
+    /// The resource is missing or not readable with this token (403, 404, 410), or
+    /// blocked for legal reasons (451): the
     /// config's `on-repo-error` decides whether the run goes on without it.
-    Access { status: u16, url: String, message: String },
+    Access { method: String, status: u16, url: String, message: String },
     /// Anything that stops the run: the token was rejected, the rate limit resets later
     /// than we may wait, retries ran out.
     Fatal(String),
@@ -39,8 +40,8 @@ pub enum FetchError {
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FetchError::Access { status, url, message } => {
-                write!(f, "GET {url}: {status} {message}")
+            FetchError::Access { method, status, url, message } => {
+                write!(f, "{method} {url}: {status} {message}")
             }
             FetchError::Fatal(message) | FetchError::Unsure(message) => f.write_str(message),
             FetchError::NotModified => f.write_str("not modified"),
@@ -98,12 +99,31 @@ pub(crate) struct Client {
 /// What one attempt came to.
 enum Attempt<T> {
     Done(Page<T>),
-    /// Worth another try: after `wait` when the server said how long, else after backoff.
+    /// Worth another try. With a `wait`, a rate limit (primary or secondary): waited
+    /// out, not counted against `retries`; without, a fault: after a backoff, counted.
     Retry {
         reason: String,
-        wait: Option<Duration>,
+        wait: Option<Wait>,
     },
     Stop(FetchError),
+}
+
+/// How long a rate limit holds a request, and who decided it.
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    /// GitHub said: a `retry-after`, or the time its rate limit resets.
+    Told(Duration),
+    /// rolecall's own: `secondary-wait-secs`, doubled on every repeat, when GitHub
+    /// limits without saying for how long.
+    Own(Duration),
+}
+
+impl Wait {
+    fn length(self) -> Duration {
+        match self {
+            Wait::Told(d) | Wait::Own(d) => d,
+        }
+    }
 }
 
 impl Client {
@@ -112,8 +132,13 @@ impl Client {
         let c = &settings.config;
         let api_url = settings.api_url.trim_end_matches('/').to_string();
         let timeout = Some(Duration::from_secs(c.timeout_secs.max(1)));
+        // Every request is given as a whole URL. octocrab puts its base URI's path in front
+        // of any path that does not start with it: with `…/api/v3` as the base, Enterprise
+        // Server's GraphQL endpoint `/api/graphql` would become `/api/v3/api/graphql`. So
+        // the base is the origin alone.
+        let base = origin(&api_url).unwrap_or(&api_url).to_string();
         let mut builder = Octocrab::builder()
-            .base_uri(api_url.as_str())
+            .base_uri(base.as_str())
             .map_err(|e| FetchError::Fatal(format!("API URL {}: {e}", redact_url(&api_url))))?
             .add_retry_config(RetryConfig::None)
             .set_connect_timeout(timeout)
@@ -148,11 +173,21 @@ impl Client {
         }
     }
 
+    /// A URL as it may be printed or logged: [`redact_url`], and then without the token's
+    /// value wherever it stands: a server may put it in a redirect's `Location` or a
+    /// `next` link, in a query key `redact_url` does not know or in the path.
+    pub(crate) fn shown(&self, url: &str) -> String {
+        self.redact(&redact_url(url))
+    }
+
     fn redact_error(&self, e: FetchError) -> FetchError {
         match e {
-            FetchError::Access { status, url, message } => {
-                FetchError::Access { status, url, message: self.redact(&message) }
-            }
+            FetchError::Access { method, status, url, message } => FetchError::Access {
+                method,
+                status,
+                url: self.redact(&url),
+                message: self.redact(&message),
+            },
             FetchError::Fatal(message) => FetchError::Fatal(self.redact(&message)),
             FetchError::Unsure(message) => FetchError::Unsure(self.redact(&message)),
             FetchError::NotModified => FetchError::NotModified,
@@ -225,10 +260,24 @@ impl Client {
         body: Option<&serde_json::Value>,
         etag: Option<&str>,
     ) -> Result<Page<T>, FetchError> {
+        // Every way out goes through the redactor once more, whichever branch built it.
+        self.attempts(method, url, body, etag).await.map_err(|e| self.redact_error(e))
+    }
+
+    /// [`Client::request_with`]'s loop: tries, redirects, waits.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<&serde_json::Value>,
+        etag: Option<&str>,
+    ) -> Result<Page<T>, FetchError> {
         let verb = method.as_str().to_string();
         let mut url = url.to_string();
-        let mut shown = redact_url(&url);
+        let mut shown = self.shown(&url);
         let (mut attempt, mut hops) = (0u32, 0u32);
+        // Rate-limit waits of this request: how many, and how long in all.
+        let (mut limited, mut waited) = (0u32, Duration::ZERO);
         loop {
             self.wait_for_quota().await?;
             let sent = self.requests.fetch_add(1, Ordering::Relaxed);
@@ -249,10 +298,10 @@ impl Client {
             .await
             {
                 Ok(sent) => sent,
-                Err(_) => Err(format!(
+                Err(_) => Err(Unsent::Failed(format!(
                     "no complete answer within {} s ([github] request-deadline-secs)",
                     self.request_deadline.as_secs()
-                )),
+                ))),
             };
             let outcome = match sent {
                 Ok((status, headers, _)) if status == StatusCode::NOT_MODIFIED => {
@@ -265,7 +314,7 @@ impl Client {
                     hops += 1;
                     match self.follow(&verb, &shown, &url, &headers, hops) {
                         Ok(to) => {
-                            shown = redact_url(&to);
+                            shown = self.shown(&to);
                             url = to;
                             continue;
                         }
@@ -279,9 +328,17 @@ impl Client {
                         started.elapsed().as_millis()
                     );
                     self.note_rate(&headers);
-                    self.judge(&verb, &shown, status, &headers, got.as_ref(), attempt)
+                    self.judge(&verb, &shown, status, &headers, got.as_ref(), limited)
                 }
-                Err(reason) => Attempt::Retry { reason: self.redact(&reason), wait: None },
+                Err(Unsent::Failed(reason)) => {
+                    Attempt::Retry { reason: self.redact(&reason), wait: None }
+                }
+                // The same answer again would be as large: not retried.
+                Err(Unsent::TooLarge) => Attempt::Stop(FetchError::Fatal(format!(
+                    "{verb} {shown}: the answer is larger than {} MB, far more than any GitHub \
+                     page: refused (check that [github] api-url is the API)",
+                    MAX_BODY / 1_000_000
+                ))),
             };
             match outcome {
                 Attempt::Done(page) => return Ok(page),
@@ -292,34 +349,63 @@ impl Client {
                 {
                     return Err(FetchError::Unsure(format!("{verb} {shown}: {reason}")));
                 }
-                Attempt::Retry { reason, wait } => {
+                // A rate limit is no fault: its waits do not use up `retries`. They are
+                // bounded by max-wait-secs instead, each and all of one request's together;
+                // a wait of zero counts as a second, so a server that keeps saying "wait 0"
+                // cannot hold a request forever.
+                Attempt::Retry { reason, wait: Some(pause) } => {
+                    limited += 1;
+                    let wait = pause.length();
+                    if wait > self.max_wait {
+                        let who = match pause {
+                            Wait::Told(_) => format!("GitHub asks to wait {}", words(wait)),
+                            Wait::Own(_) => format!(
+                                "GitHub gave no time to wait, and the next wait would be {} \
+                                 ([github] secondary-wait-secs = {}, doubled on every repeat)",
+                                words(wait),
+                                self.secondary_wait.as_secs()
+                            ),
+                        };
+                        return Err(FetchError::Fatal(format!(
+                            "{verb} {shown}: {reason}; {who}, longer than [github] \
+                             max-wait-secs = {}: retry later",
+                            self.max_wait.as_secs()
+                        )));
+                    }
+                    let counted = wait.max(Duration::from_secs(1));
+                    if waited + counted > self.max_wait {
+                        return Err(FetchError::Fatal(format!(
+                            "{verb} {shown}: {reason}; rate limits held this request {} already \
+                             ({limited} times), and [github] max-wait-secs = {} bounds its \
+                             waits together: retry later",
+                            words(waited),
+                            self.max_wait.as_secs()
+                        )));
+                    }
+                    waited += counted;
+                    if wait >= Duration::from_secs(10) {
+                        tracing::warn!("{verb} {shown}: {reason}; waiting {}", words(wait));
+                    } else {
+                        tracing::info!(
+                            "{verb} {shown}: {reason}; trying again in {} ms",
+                            wait.as_millis()
+                        );
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                Attempt::Retry { reason, wait: None } => {
                     attempt += 1;
                     if attempt > self.retries {
                         return Err(FetchError::Fatal(format!(
                             "{verb} {shown}: {reason} (gave up after {attempt} attempts)"
                         )));
                     }
-                    let delay = match wait {
-                        Some(w) if w > self.max_wait => {
-                            return Err(FetchError::Fatal(format!(
-                                "{verb} {shown}: {reason}; GitHub asks to wait {}, longer than \
-                                 [github] max-wait-secs = {}: retry later",
-                                words(w),
-                                self.max_wait.as_secs()
-                            )))
-                        }
-                        Some(w) => w,
-                        None => self.backoff(attempt),
-                    };
-                    if delay >= Duration::from_secs(10) {
-                        tracing::warn!("{verb} {shown}: {reason}; waiting {}", words(delay));
-                    } else {
-                        tracing::info!(
-                            "{verb} {shown}: {reason}; retry {attempt} of {} in {} ms",
-                            self.retries,
-                            delay.as_millis()
-                        );
-                    }
+                    let delay = self.backoff(attempt);
+                    tracing::info!(
+                        "{verb} {shown}: {reason}; retry {attempt} of {} in {} ms",
+                        self.retries,
+                        delay.as_millis()
+                    );
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -360,15 +446,16 @@ impl Client {
         Ok(to)
     }
 
-    /// Sends one request and reads the whole body; an `Err` is a transport failure.
+    /// Sends one request and reads the whole body, up to [`MAX_BODY`].
     async fn send(
         &self,
         method: http::Method,
         url: &str,
         body: Option<&serde_json::Value>,
         etag: Option<&str>,
-    ) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), String> {
-        let uri = http::Uri::try_from(url).map_err(|e| format!("a bad URL: {e}"))?;
+    ) -> Result<(StatusCode, HeaderMap, impl AsRef<[u8]>), Unsent> {
+        let uri =
+            http::Uri::try_from(url).map_err(|e| Unsent::Failed(format!("a bad URL: {e}")))?;
         let mut builder = http::Request::builder()
             .method(method)
             .uri(uri)
@@ -379,7 +466,7 @@ impl Client {
         let request = self
             .octo
             .build_request(builder, body)
-            .map_err(|e| format!("cannot build the request: {}", chain(&e)))?;
+            .map_err(|e| Unsent::Failed(format!("cannot build the request: {}", chain(&e))))?;
         let response = self
             .octo
             .execute(request)
@@ -387,15 +474,28 @@ impl Client {
             // octocrab's own wrapper ("Service Error") says nothing: start at its cause.
             .map_err(|e| {
                 let cause = std::error::Error::source(&e).unwrap_or(&e);
-                format!("request failed: {}", chain(cause))
+                Unsent::Failed(format!("request failed: {}", chain(cause)))
             })?;
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| format!("the response broke off: {}", chain(&e)))?
-            .to_bytes();
-        Ok((parts.status, parts.headers, body))
+        let (parts, mut body) = response.into_parts();
+        let announced =
+            header(&parts.headers, "content-length").and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > MAX_BODY as u64) {
+            return Err(Unsent::TooLarge);
+        }
+        // Read frame by frame, so a body without a length (chunked) that never ends is
+        // stopped at the bound rather than read into memory whole.
+        let mut bytes = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame
+                .map_err(|e| Unsent::Failed(format!("the response broke off: {}", chain(&e))))?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len() + data.len() > MAX_BODY {
+                    return Err(Unsent::TooLarge);
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok((parts.status, parts.headers, bytes))
     }
 
     /// Decides what a response means.
@@ -406,8 +506,24 @@ impl Client {
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
-        attempt: u32,
+        limited: u32,
     ) -> Attempt<T> {
+        if status.is_success() && graphql_rate_limited(body) {
+            // GraphQL says "rate limited" in a 200's errors; waited out as REST's 403 is.
+            if header(headers, "x-ratelimit-remaining") == Some("0") {
+                return match self.primary_wait() {
+                    Ok(wait) => Attempt::Retry {
+                        reason: format!("GraphQL rate limit used up; it resets in {}", words(wait)),
+                        wait: Some(Wait::Told(wait)),
+                    },
+                    Err(e) => Attempt::Stop(e),
+                };
+            }
+            return Attempt::Retry {
+                reason: "GraphQL rate limit (RATE_LIMITED)".into(),
+                wait: Some(Wait::Own(self.secondary_wait * 2u32.saturating_pow(limited))),
+            };
+        }
         if status.is_success() {
             if looks_like_html(headers, body) {
                 return Attempt::Retry {
@@ -439,14 +555,14 @@ impl Client {
                 ))),
             };
         }
-        let message = self.redact(&error_message(body));
+        let message = error_message(body, |text| self.redact(text));
         let code = status.as_u16();
         match code {
             401 => Attempt::Stop(FetchError::Fatal(match self.token_origin {
                 Some(origin) => format!(
                     "GitHub rejected the token from {origin} (401 {message}) at {}: \
                      check that it has not expired or been revoked",
-                    redact_url(&self.api_url)
+                    self.shown(&self.api_url)
                 ),
                 None => {
                     format!("{verb} {shown}: 401 {message}: this needs a token; set GITHUB_TOKEN")
@@ -457,7 +573,7 @@ impl Client {
                     return match self.primary_wait() {
                         Ok(wait) => Attempt::Retry {
                             reason: format!("rate limit exhausted; it resets in {}", words(wait)),
-                            wait: Some(wait),
+                            wait: Some(Wait::Told(wait)),
                         },
                         Err(e) => Attempt::Stop(e),
                     };
@@ -465,7 +581,7 @@ impl Client {
                 if let Some(wait) = header(headers, "retry-after").and_then(retry_after) {
                     return Attempt::Retry {
                         reason: format!("secondary rate limit ({code} {message})"),
-                        wait: Some(wait),
+                        wait: Some(Wait::Told(wait)),
                     };
                 }
                 let lower = message.to_ascii_lowercase();
@@ -475,14 +591,24 @@ impl Client {
                     // on every repeat.
                     return Attempt::Retry {
                         reason: format!("secondary rate limit ({code} {message})"),
-                        wait: Some(self.secondary_wait * 2u32.saturating_pow(attempt)),
+                        wait: Some(Wait::Own(self.secondary_wait * 2u32.saturating_pow(limited))),
                     };
                 }
-                Attempt::Stop(FetchError::Access { status: code, url: shown.into(), message })
+                Attempt::Stop(FetchError::Access {
+                    method: verb.into(),
+                    status: code,
+                    url: shown.into(),
+                    message,
+                })
             }
-            404 | 410 => {
-                Attempt::Stop(FetchError::Access { status: code, url: shown.into(), message })
-            }
+            // 451: access blocked for legal reasons (a DMCA takedown): one repository
+            // unreadable, like a 404, not a fault of the run.
+            404 | 410 | 451 => Attempt::Stop(FetchError::Access {
+                method: verb.into(),
+                status: code,
+                url: shown.into(),
+                message,
+            }),
             500..=599 => Attempt::Retry { reason: format!("{code} {message}"), wait: None },
             _ => Attempt::Stop(FetchError::Fatal(format!("{verb} {shown}: {code} {message}"))),
         }
@@ -570,6 +696,18 @@ impl Client {
 /// Redirects followed for one request before it fails.
 const MAX_REDIRECTS: u32 = 5;
 
+/// The largest response body read. GitHub's pages are at most a few MB; anything near
+/// this is not GitHub's answer, and reading it whole would take that much memory.
+const MAX_BODY: usize = 100_000_000;
+
+/// Why [`Client::send`] has no answer to judge.
+enum Unsent {
+    /// A transport failure: worth another try.
+    Failed(String),
+    /// The body is larger than [`MAX_BODY`].
+    TooLarge,
+}
+
 /// The scheme, host and port of a URL: `https://api.github.com`, `http://127.0.0.1:8080`.
 pub(crate) fn origin(url: &str) -> Option<&str> {
     let (scheme, rest) = url.split_once("://")?;
@@ -598,13 +736,15 @@ fn looks_like_html(headers: &HeaderMap, body: &[u8]) -> bool {
 }
 
 /// GitHub's `{"message": …}`, or a short description of whatever else the body is.
-fn error_message(body: &[u8]) -> String {
+/// `redact` runs before the text is cut short: a cut through the token would leave its
+/// first part where the redactor no longer recognises it.
+fn error_message(body: &[u8], redact: impl Fn(&str) -> String) -> String {
     #[derive(serde::Deserialize)]
     struct Body {
         message: Option<String>,
     }
     if let Ok(Body { message: Some(m) }) = serde_json::from_slice::<Body>(body) {
-        return crate::text::truncate(m.trim(), 200);
+        return crate::text::truncate(&redact(m.trim()), 200);
     }
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
         return "(an HTML page)".into();
@@ -614,8 +754,20 @@ fn error_message(body: &[u8]) -> String {
     if text.is_empty() {
         "(empty body)".into()
     } else {
-        crate::text::truncate(text, 200)
+        crate::text::truncate(&redact(text), 200)
     }
+}
+
+/// Whether a GraphQL answer is GitHub's `{"errors": [{"type": "RATE_LIMITED", …}]}`.
+fn graphql_rate_limited(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Errors {
+        errors: Vec<serde_json::Value>,
+    }
+    // Most bodies are pages of data: parsed only when the word is in them.
+    body.windows(12).any(|w| w == b"RATE_LIMITED")
+        && serde_json::from_slice::<Errors>(body)
+            .is_ok_and(|b| b.errors.iter().any(|e| e["type"] == "RATE_LIMITED"))
 }
 
 /// `retry-after`: seconds, or an HTTP date.
@@ -793,11 +945,12 @@ mod tests {
 
     #[test]
     fn error_messages() {
+        let same = |t: &str| t.to_string();
         assert_eq!(
-            error_message(br#"{"message":"Not Found","documentation_url":"x"}"#),
+            error_message(br#"{"message":"Not Found","documentation_url":"x"}"#, same),
             "Not Found"
         );
-        assert_eq!(error_message(b"<html><body>502</body></html>"), "(an HTML page)");
-        assert_eq!(error_message(b""), "(empty body)");
+        assert_eq!(error_message(b"<html><body>502</body></html>", same), "(an HTML page)");
+        assert_eq!(error_message(b"", same), "(empty body)");
     }
 }

@@ -25,6 +25,8 @@ pub(super) struct RepoData {
     pub full_name: String,
     pub issues: Vec<payload::Issue>,
     pub milestones: Vec<payload::Milestone>,
+    /// Issues are turned off (the issue list answered 410).
+    pub issues_off: bool,
 }
 
 /// Upper bound on pages of one list, against a server whose `next` never ends.
@@ -48,33 +50,34 @@ pub(super) async fn repo_data(
     let issues_url = client.url(&format!("/repos/{full_name}/issues?state=all&per_page=100"));
     let milestones_url =
         client.url(&format!("/repos/{full_name}/milestones?state=all&per_page=100"));
-    let (issues, milestones) = futures_util::future::join(
-        all_pages::<payload::Issue>(client, &issues_url, Some(bar)),
-        all_pages::<payload::Milestone>(client, &milestones_url, None),
-    )
-    .await;
-    let mut issues = match issues {
-        Ok(issues) => issues,
-        // A repository with issues turned off answers 410 (its pull requests are then
-        // not listed either).
-        Err(FetchError::Access { status: 410, .. }) => {
-            tracing::info!("{full_name}: issues are turned off");
-            Vec::new()
+    // A list that is not there is no failure (issues turned off: 410; some old servers
+    // have no milestone list); anything else stops both lists at once.
+    let issues = async {
+        match all_pages::<payload::Issue>(client, &issues_url, Some(bar)).await {
+            Ok(issues) => Ok(Some(issues)),
+            // Its pull requests are then not listed either.
+            Err(FetchError::Access { status: 410, .. }) => Ok(None),
+            Err(e) => Err(e),
         }
-        Err(e) => return Err(e),
     };
+    let milestones = async {
+        match all_pages::<payload::Milestone>(client, &milestones_url, None).await {
+            Err(FetchError::Access { status: 404 | 410, .. }) => Ok(Vec::new()),
+            other => other,
+        }
+    };
+    let (issues, milestones) = futures_util::future::try_join(issues, milestones).await?;
+    let issues_off = issues.is_none();
+    if issues_off {
+        tracing::info!("{full_name}: issues are turned off");
+    }
+    let mut issues = issues.unwrap_or_default();
     // Pages are sorted newest first: an issue opened while we page pushes one down a page,
     // and it is seen twice. Keep the first.
     let mut seen = HashSet::new();
     issues.retain(|i| i.number.is_none_or(|n| seen.insert(n)));
-    let milestones = match milestones {
-        Ok(m) => m,
-        // Some old servers and repositories with issues off have no milestone list.
-        Err(FetchError::Access { status: 404 | 410, .. }) => Vec::new(),
-        Err(e) => return Err(e),
-    };
     blockers(client, full_name, &mut issues).await?;
-    Ok(RepoData { full_name: full_name.to_string(), issues, milestones })
+    Ok(RepoData { full_name: full_name.to_string(), issues, milestones, issues_off })
 }
 
 /// What an incremental fetch of a repository leaves to store once the whole source is in.
@@ -94,8 +97,10 @@ pub(super) async fn repo_data_cached(
 ) -> Result<(RepoData, Option<Pending>), FetchError> {
     let got = repo_data_cached_once(client, full_name, bar, cache, full).await?;
     // Deleted and transferred issues never show in a `since` list: when the cached open
-    // issues do not add up to GitHub's count, this repository is fetched in full.
-    if let (false, Some(expected)) = (full, open_count) {
+    // issues do not add up to GitHub's count, this repository is fetched in full. Not
+    // with issues turned off: the count is then of open pull requests, which the 410
+    // hides too, so it could never add up and every run would fetch in full for nothing.
+    if let (false, false, Some(expected)) = (full, got.0.issues_off, open_count) {
         let open =
             got.0.issues.iter().filter(|i| i.state.as_deref() == Some("open")).count() as u64;
         if open != expected {
@@ -129,6 +134,7 @@ async fn repo_data_cached_once(
     let mut new = old
         .clone()
         .unwrap_or_else(|| Pending { repo: full_name.to_string(), ..Pending::default() });
+    let mut issues_off = false;
     let changed: Vec<Value> = match client.get_if_changed::<Vec<Value>>(&issues_url, etag).await {
         Ok(Conditional::NotModified) => Vec::new(),
         Ok(Conditional::Fresh(page)) => {
@@ -138,6 +144,7 @@ async fn repo_data_cached_once(
         // A repository with issues turned off answers 410.
         Err(FetchError::Access { status: 410, .. }) => {
             tracing::info!("{full_name}: issues are turned off");
+            issues_off = true;
             new.issues.clear();
             Vec::new()
         }
@@ -216,7 +223,7 @@ async fn repo_data_cached_once(
             && o.since == new.since
     });
     let pending = (!unchanged).then_some(new);
-    Ok((RepoData { full_name: full_name.to_string(), issues, milestones }, pending))
+    Ok((RepoData { full_name: full_name.to_string(), issues, milestones, issues_off }, pending))
 }
 
 /// GitHub's native dependencies: `GET …/issues/{n}/dependencies/blocked_by`, only for the
@@ -305,10 +312,9 @@ async fn pages_from<T: DeserializeOwned>(
             None => break,
             Some(next) => {
                 let fail = |why: String| {
-                    Err(FetchError::Fatal(format!(
-                        "GET {}: {why}",
-                        super::client::redact_url(first)
-                    )))
+                    Err(FetchError::Fatal(
+                        client.redact(&format!("GET {}: {why}", client.shown(first))),
+                    ))
                 };
                 // Pages from another host are not GitHub's answer, whatever they hold.
                 if !same_origin(&next, first) {
@@ -327,8 +333,8 @@ async fn pages_from<T: DeserializeOwned>(
                 if visited.contains(&next) || page >= MAX_PAGES {
                     return Err(FetchError::Fatal(format!(
                         "GET {}: the pages never end (next page {} seen before or over {MAX_PAGES} pages)",
-                        super::client::redact_url(first),
-                        super::client::redact_url(&next)
+                        client.shown(first),
+                        client.shown(&next)
                     )));
                 }
                 url = next;

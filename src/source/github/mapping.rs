@@ -27,8 +27,12 @@ pub(super) fn item(raw: &payload::Issue, repo: &str, ctx: &SourceCtx) -> Option<
             Some(false) => "closed (not merged)".to_string(),
             None => "closed".to_string(),
         },
-        (false, _) => {
-            let state = raw.state.clone().unwrap_or_else(|| "open".into());
+        // An open issue's reason (`reopened`) says nothing a report needs: its status is
+        // `open`, so a `[status-map]` entry for "open" takes it too. The reason stays in
+        // `fields`.
+        (false, true) => "open".to_string(),
+        (false, false) => {
+            let state = raw.state.clone().unwrap_or_else(|| "closed".into());
             match reason {
                 Some(r) => format!("{state} ({r})"),
                 None => state,

@@ -132,8 +132,10 @@ pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imp
 /// first line on stderr).
 fn report(spec: &SourceSpec, settings: &Settings, stats: &Stats) {
     static WARNED: AtomicBool = AtomicBool::new(false);
+    // These lines come from server answers and skip the error's redaction in `import`.
+    let redact = |s: &str| settings.token.as_ref().map_or_else(|| s.to_string(), |t| t.redact(s));
     for s in &stats.skipped {
-        tracing::warn!("{}: skipped {s}", spec.raw);
+        tracing::warn!("{}: skipped {}", spec.raw, redact(s));
     }
     if settings.token.is_none() && !WARNED.swap(true, Ordering::Relaxed) {
         tracing::warn!(
@@ -200,6 +202,7 @@ pub async fn fetch(
                 };
                 let full = repo.full_name().unwrap_or_else(|| format!("{owner}/{name}"));
                 if !full.eq_ignore_ascii_case(&format!("{owner}/{name}")) {
+                    let full = client.redact(&full);
                     tracing::info!("{}: {owner}/{name} is now {full} (renamed)", ctx.spec);
                 }
                 match &settings.cache {
@@ -284,7 +287,8 @@ pub async fn fetch(
                     Err(e @ FetchError::Access { .. })
                         if settings.config.on_repo_error == OnRepoError::Warn =>
                     {
-                        stats.skipped.push(format!("{full}: {}", describe(&e, &client)));
+                        let why = format!("{full}: {}", describe(&e, &client));
+                        stats.skipped.push(client.redact(&why));
                     }
                     Err(e) => return Err(fetch_error(ctx, Some(&full), &e, &client)),
                 }
@@ -298,23 +302,23 @@ pub async fn fetch(
             }
         }
     }
-    // The whole source is in: now, and only now, the cache moves on.
+    // The whole source is in; the cache moves on only once every source of the run is
+    // (see [`CacheWrites`]).
+    let mut writes = CacheWrites { spec: ctx.spec.clone(), ..CacheWrites::default() };
     if let Some(cache) = &settings.cache {
-        if let (Target::Repo { owner, name }, Some(o)) = (target, &repo_object) {
-            if let Err(e) = cache.save_object(&format!("{owner}/{name}"), o) {
-                tracing::warn!("{}: cannot store the cache: {e}", ctx.spec);
-            }
+        if let (Target::Repo { owner, name }, Some(o)) = (target, repo_object) {
+            writes.object = Some((format!("{owner}/{name}"), o));
         }
-        for p in &pending {
-            if let Err(e) = cache.save(p) {
-                tracing::warn!("{}: cannot store the cache of {}: {e}", ctx.spec, p.repo);
-            }
-        }
+        writes.repos = pending;
+        writes.cache = Some(cache.clone());
     }
     stats.requests = client.requests();
     stats.repos = data.len();
     stats.rate = client.rate_limit();
     let mut imported = Imported::default();
+    if writes.cache.is_some() {
+        imported.cache_writes.push(writes);
+    }
     for repo in &data {
         let mut items: Vec<(u64, crate::model::Item)> = repo
             .issues
@@ -345,6 +349,36 @@ pub async fn fetch(
     Ok((imported, stats))
 }
 
+/// What a `github:` source would store in the incremental-sync cache. Held back until
+/// every source of the run has loaded: a run that fails on a later source (a missing
+/// repository, `max-requests`) leaves the cache as it was, as a failed run must.
+#[derive(Debug, Default)]
+pub struct CacheWrites {
+    spec: String,
+    cache: Option<Cache>,
+    /// The repository object a `github:OWNER/REPO` source asked for, by the name given.
+    object: Option<(String, cache::RepoObject)>,
+    repos: Vec<fetch::Pending>,
+}
+
+impl CacheWrites {
+    /// Writes the files; a file that cannot be written is a warning (the next run then
+    /// fetches that repository in full).
+    pub fn save(self) {
+        let Some(cache) = &self.cache else { return };
+        if let Some((asked, o)) = &self.object {
+            if let Err(e) = cache.save_object(asked, o) {
+                tracing::warn!("{}: cannot store the cache: {e}", self.spec);
+            }
+        }
+        for p in &self.repos {
+            if let Err(e) = cache.save(p) {
+                tracing::warn!("{}: cannot store the cache of {}: {e}", self.spec, p.repo);
+            }
+        }
+    }
+}
+
 /// The error for a failed fetch, naming the repository when the spec does not.
 fn fetch_error(
     ctx: &SourceCtx,
@@ -363,6 +397,7 @@ fn describe(e: &FetchError, client: &client::Client) -> String {
         (404, false) => " (no such repository or owner; without a token private ones look missing too: set GITHUB_TOKEN)",
         (404, true) => " (no such repository or owner, or the token cannot see it)",
         (403, _) => " (the token may lack access to it)",
+        (451, _) => " (GitHub blocks access to it for legal reasons, such as a DMCA takedown)",
         _ => "",
     };
     format!("{e}{hint}")

@@ -59,8 +59,8 @@ fragment project on ProjectV2 {
       }
       content {
         __typename
-        ... on Issue { number title url state createdAt updatedAt closedAt body repository { nameWithOwner } }
-        ... on PullRequest { number title url state createdAt updatedAt closedAt repository { nameWithOwner } }
+        ... on Issue { number title url state stateReason createdAt updatedAt closedAt body repository { nameWithOwner } }
+        ... on PullRequest { number title url state merged createdAt updatedAt closedAt repository { nameWithOwner } }
         ... on DraftIssue { title body createdAt updatedAt }
       }
     }
@@ -146,9 +146,33 @@ pub async fn fetch(
                     ctx.spec
                 )));
             }
-            if org && kinds.contains(&"NOT_FOUND") && nodes.is_empty() {
+            // Only a missing organisation means "try the user": a NOT_FOUND about the
+            // project under an organisation that exists is the answer itself.
+            let not_found = |at: &str| {
+                errors.iter().any(|e| {
+                    e["type"] == "NOT_FOUND"
+                        && match e["path"].as_array() {
+                            Some(path) => path.last().and_then(Value::as_str) == Some(at),
+                            None => {
+                                at == "organization"
+                                    && e["message"]
+                                        .as_str()
+                                        .is_some_and(|m| m.contains("Organization"))
+                            }
+                        }
+                })
+            };
+            if org && not_found("organization") && nodes.is_empty() {
                 org = false; // not an organisation: a user's project
                 continue;
+            }
+            if not_found("projectV2") {
+                let whose = if org { "the organisation" } else { "the user" };
+                return Err(Error::Run(format!(
+                    "{}: {whose} {owner} has no project {number}, or the token cannot see it \
+                     (GitHub says: {text}); the number is the one in the project's URL",
+                    ctx.spec
+                )));
             }
             return Err(Error::Run(format!("{}: GitHub's GraphQL API answered: {text}", ctx.spec)));
         }
@@ -300,12 +324,26 @@ fn map(node: &Value, ctx: &SourceCtx) -> Option<(Item, Option<Iteration>)> {
         .then(|| ctx.status_maps().iter().find_map(|m| m.get(&status)))
         .flatten()
         .or_else(|| (!status.is_empty()).then(|| guess_state(&status)).flatten());
+    // As the `github:` source maps them: closed as not planned or a duplicate, and a pull
+    // request closed without merging, are cancelled, not done.
+    let reason = content["stateReason"].as_str().map(str::to_ascii_lowercase);
+    let unmerged = typename == "PullRequest"
+        && content_state == "CLOSED"
+        && content["merged"].as_bool() != Some(true);
+    let cancelled = unmerged
+        || (content_state == "CLOSED"
+            && matches!(reason.as_deref(), Some("not_planned" | "duplicate")));
     let state = mapped.unwrap_or(match content_state {
+        _ if cancelled => State::Cancelled,
         "CLOSED" | "MERGED" => State::Done,
         _ => State::Open,
     });
     if status.is_empty() {
-        status = content_state.to_ascii_lowercase();
+        status = match (content_state, reason) {
+            ("CLOSED", _) if unmerged => "closed (not merged)".into(),
+            ("CLOSED", Some(r)) => format!("closed ({r})"),
+            _ => content_state.to_ascii_lowercase(),
+        };
     }
     let item = Item {
         id: id.into(),

@@ -213,11 +213,16 @@ pub fn settings(api_url: &str) -> Settings {
     }
 }
 
-/// Fetches `spec` (`github:…`) with `settings`, in-process.
+/// Fetches `spec` (`github:…`) with `settings`, in-process, and then writes its cache as
+/// a run whose every source loaded does.
 pub async fn fetch(spec: &str, settings: &Settings) -> rolecall::Result<(Imported, Stats)> {
     let spec = SourceSpec::parse(spec)?;
     let ctx = SourceCtx::new(&spec, &Config::default());
-    github::fetch(&Target::parse(&spec)?, &ctx, settings).await
+    let (mut imported, stats) = github::fetch(&Target::parse(&spec)?, &ctx, settings).await?;
+    for writes in imported.cache_writes.drain(..) {
+        writes.save();
+    }
+    Ok((imported, stats))
 }
 
 /// Runs the `rolecall` binary in `dir` with only the environment given (plus `PATH`
