@@ -26,6 +26,9 @@ pub struct Flow<'a> {
     pub by_team: Vec<TeamWip>,
     /// Per week, oldest first: items that arrived (created) and that finished.
     pub net_flow: Vec<NetFlow>,
+    /// Items done with no date they were done: in no week's `done`, so said beside it
+    /// (an export without a Resolved column read as a backlog that only grew).
+    pub done_undated: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,5 +164,9 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
             .map(|(team, (wip, beyond_p85))| TeamWip { team: team.to_string(), wip, beyond_p85 })
             .collect(),
         net_flow,
+        done_undated: (ctx.items.iter())
+            .filter(|it| it.state == State::Done && it.closed.is_none())
+            .filter(|it| it.created.is_none_or(|c| c <= as_of))
+            .count(),
     }
 }

@@ -14,6 +14,8 @@ pub struct ProductReport<'a> {
     /// Done product items this week, grouped by epic or milestone.
     pub shipped: Vec<Group<'a>>,
     pub shipped_count: usize,
+    /// Done product items with no date they were done: in no week's shipped list.
+    pub done_undated: usize,
     pub in_progress: Vec<ItemRef<'a>>,
     /// Product items created this week, most voted first.
     pub new_requests: Vec<ItemRef<'a>>,
@@ -219,6 +221,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         verdict,
         shipped: shipped_groups,
         shipped_count,
+        done_undated: (product.iter())
+            .filter(|&&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_none())
+            .count(),
         in_progress,
         new_requests: new_requests.into_iter().map(|i| ctx.item_ref(i)).collect(),
         most_wanted,
@@ -274,7 +279,18 @@ fn verdict(
     let open: Vec<&MilestoneProgress> = known.iter().copied().filter(|m| m.open > 0).collect();
     let on_track = open.iter().filter(|m| m.status == Status::Green).count();
     let done = known.len() - open.len();
-    let shipped_line = super::plural_items(shipped, "product item");
+    // Done items with no date they were done are in no week: "0 shipped this week" of
+    // an export without a Resolved column, all of it done, read as nothing delivered.
+    let undated = (product.iter())
+        .filter(|&&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_none())
+        .count();
+    let shipped_line = match (shipped, undated) {
+        (0, n) if n > 0 => format!(
+            "{} done with no date to tell which week",
+            super::plural_items(n, "product item")
+        ),
+        (n, _) => format!("{} shipped this week", super::plural_items(n, "product item")),
+    };
     // Without a dated roadmap milestone, the product work's own due dates, else flow.
     let fallback = known.is_empty().then(|| super::evidence::assess(ctx, product));
     let status = match &fallback {
@@ -283,9 +299,9 @@ fn verdict(
     };
     let mut headline = match &fallback {
         Some(a) if a.status != Status::Unknown => {
-            format!("{shipped_line} shipped this week; by {}, {}", a.basis.words(), a.reason)
+            format!("{shipped_line}; by {}, {}", a.basis.words(), a.reason)
         }
-        Some(_) => format!("{shipped_line} shipped this week; no roadmap milestone has a date"),
+        Some(_) => format!("{shipped_line}; no roadmap milestone has a date"),
         None if open.is_empty() => {
             // "All done" must not hide the next release: open milestones that hold no
             // product item (their work was read as program or project) are named.
@@ -305,10 +321,10 @@ fn verdict(
                 1 => "the one roadmap milestone".to_string(),
                 n => format!("all {n} roadmap milestones"),
             };
-            format!("{shipped_line} shipped this week; {all} done{also}")
+            format!("{shipped_line}; {all} done{also}")
         }
         None => format!(
-            "{shipped_line} shipped this week; {on_track} of {} on track{}",
+            "{shipped_line}; {on_track} of {} on track{}",
             super::plural_items(open.len(), "open roadmap milestone"),
             if done > 0 { format!(" ({done} done)") } else { String::new() }
         ),
@@ -360,6 +376,7 @@ impl ProductReport<'_> {
             verdict: self.verdict.clone(),
             shipped,
             shipped_count: self.shipped_count,
+            done_undated: self.done_undated,
             in_progress: c!("in_progress", self.in_progress),
             new_requests: c!("new_requests", self.new_requests),
             most_wanted: c!("most_wanted", self.most_wanted),

@@ -257,6 +257,21 @@ fn current_fields_bom_the_day_after() {
     check_jira("current-fields-bom.csv", "2026-03-23");
 }
 
+/// An export with no Resolved column, every item done: the reports say the done items
+/// have no date, rather than "0 product items shipped" and a backlog that only grew.
+#[test]
+fn current_fields_bom_done_without_dates() {
+    let Some(path) = sample("jira/current-fields-bom.csv") else { return };
+    let rows = read_jira(&path);
+    let undated = rows.iter().filter(|r| r.done_now && r.resolved.is_none()).count();
+    assert!(undated > 0);
+    let reports = report(&format!("jira:{}", path.display()), "2026-03-22");
+    assert_eq!(reports["project"]["flow"]["done_undated"], undated);
+    let headline = reports["product"]["verdict"]["headline"].as_str().expect("headline");
+    assert!(!headline.contains("0 product items shipped"), "{headline}");
+    assert!(headline.contains("done with no date to tell which week"), "{headline}");
+}
+
 #[test]
 fn herokudeploy_halfway() {
     check_jira("herokudeploy-2018.csv", "2017-06-30");
