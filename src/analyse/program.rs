@@ -320,10 +320,19 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             "{}; none can be judged from this data.",
             super::plural_items(workstreams.len(), "workstream")
         ),
+        // Workstreams that cannot be judged are neither on track nor off it: counted
+        // apart ("0 of 2 on track" read as two in trouble when one had no dates at all).
         _ => format!(
-            "{} of {} on track; {}.",
+            "{} of {} on track{}; {}.",
             workstreams.iter().filter(|w| w.status == Status::Green).count(),
-            super::plural_items(workstreams.len(), "workstream"),
+            super::plural_items(
+                workstreams.iter().filter(|w| w.status != Status::Unknown).count(),
+                "workstream"
+            ),
+            match workstreams.iter().filter(|w| w.status == Status::Unknown).count() {
+                0 => String::new(),
+                n => format!(" ({n} more cannot be judged)"),
+            },
             match n_blocked {
                 0 => "nothing blocked".to_string(),
                 n => format!(

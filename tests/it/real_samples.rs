@@ -277,6 +277,29 @@ fn herokudeploy_halfway() {
     check_jira("herokudeploy-2018.csv", "2017-06-30");
 }
 
+/// At its end: a workstream with nothing to judge it by is counted apart, not as one
+/// more off track ("0 of 2 workstreams on track" with one of them unknown); and a
+/// sprint whose items all moved on is named under the Sprints table.
+#[test]
+fn herokudeploy_at_its_end() {
+    let Some(path) = sample("jira/herokudeploy-2018.csv") else { return };
+    let reports = report(&format!("jira:{}", path.display()), "2018-02-24");
+    let program = &reports["program"];
+    let unknown = program["workstreams"]
+        .as_array()
+        .expect("workstreams")
+        .iter()
+        .filter(|w| w["status"] == "unknown")
+        .count();
+    assert_eq!(unknown, 1);
+    let headline = program["verdict"]["headline"].as_str().expect("headline");
+    assert!(
+        headline.starts_with("0 of 1 workstream on track (1 more cannot be judged)"),
+        "{headline}"
+    );
+    assert_eq!(reports["project"]["sprints"]["moved_on"], serde_json::json!(["JwProgra Sprint 1"]));
+}
+
 #[test]
 fn sprint_board_mid_sprint() {
     check_jira("sprint-board-2024.csv", "2021-09-06");
