@@ -259,7 +259,7 @@ impl CheckedClassifier {
 pub(crate) fn model_file(config: &crate::config::Config) -> Option<std::path::PathBuf> {
     let dir = std::path::Path::new(&config.origin)
         .parent()
-        .filter(|_| config.origin != "(defaults)")
+        .filter(|_| config.origin != crate::config::NO_FILE)
         .unwrap_or(std::path::Path::new(""));
     match config.classify.model.trim() {
         "rules" | "builtin" => None,

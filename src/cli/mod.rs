@@ -287,9 +287,9 @@ impl From<AlgorithmArg> for crate::classify::corpus::Algorithm {
 
 #[derive(Debug, Args)]
 pub struct SourceArgs {
-    /// A source: github:OWNER/REPO, github:OWNER, jira:PATH, linear:PATH, asana:PATH,
-    /// github-projects:PATH, csv:PATH, snapshot:PATH (repeatable) [default: the config's
-    /// sources]
+    /// A source: github:OWNER/REPO, github:OWNER, github-project:OWNER/NUMBER, jira:PATH,
+    /// linear:PATH, asana:PATH, github-projects:PATH, csv:PATH, snapshot:PATH
+    /// (repeatable) [default: the config's sources]
     #[arg(short, long = "source", value_name = "SOURCE")]
     pub sources: Vec<String>,
 
@@ -362,7 +362,12 @@ fn init_logging(verbose: u8, quiet: bool) {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     // `init` writes the config: it must work before there is one, and beside a broken one.
     if let Command::Init(args) = &cli.command {
-        return write_stdout(out, &init::run(&args.dir, args.force, args.print)?);
+        let text = init::run(&args.dir, args.force, args.print)?;
+        // `--print` prints the config: the command's output, also with `-q`.
+        return match cli.quiet && !args.print {
+            true => Ok(()),
+            false => write_stdout(out, &text),
+        };
     }
     let config = Config::load(cli.config.as_deref())?;
     let quiet = cli.quiet;
@@ -424,7 +429,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Init(_) => Ok(()),
         Command::Train(args) => {
             learner_needs_corpus(args.algorithm, &args.corpus)?;
-            train(args, &config, out)
+            // `--suggest` prints the CSV to fill in: the command's output.
+            let to = if quiet && args.suggest.is_none() { &mut sink } else { out };
+            train(args, &config, to)
         }
         Command::Eval(args) => {
             learner_needs_corpus(args.algorithm, &args.corpus)?;
@@ -607,7 +614,7 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         Some(p) => p,
         None => {
             let origin = std::path::Path::new(&config.origin);
-            let dir = origin.parent().filter(|_| config.origin != "(defaults)");
+            let dir = origin.parent().filter(|_| config.origin != crate::config::NO_FILE);
             dir.unwrap_or(std::path::Path::new("")).join(crate::classify::model::ORG_MODEL_FILE)
         }
     };
@@ -635,7 +642,7 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         };
         // A model path in the config is read from the config's folder.
         let origin = std::path::Path::new(&config.origin);
-        let dir = origin.parent().filter(|_| config.origin != "(defaults)");
+        let dir = origin.parent().filter(|_| config.origin != crate::config::NO_FILE);
         let dir = dir.map(|d| if d.as_os_str().is_empty() { std::path::Path::new(".") } else { d });
         let shown = match (dir.and_then(real), real(&path)) {
             (Some(d), Some(p)) => p.strip_prefix(&d).map(std::path::Path::to_path_buf).unwrap_or(p),
@@ -990,11 +997,15 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         for ((o, bytes), path) in messages.iter().zip(&files) {
             let to: Vec<String> = o.to.iter().map(|m| m.to_string()).collect();
             text.push_str(&format!(
-                "would send {} to {}: \"{}\" ({:.1} MB{}) → {}\n",
+                "would send {} to {}: \"{}\" ({}{}) → {}\n",
                 o.kind,
                 to.join(", "),
                 o.subject,
-                bytes.len() as f64 / 1e6,
+                // A message of 30 KB is not "0.0 MB".
+                match bytes.len() {
+                    n if n < 1_000_000 => format!("{} KB", n.div_ceil(1000)),
+                    n => format!("{:.1} MB", n as f64 / 1e6),
+                },
                 if o.attachments.is_empty() {
                     String::new()
                 } else {

@@ -41,6 +41,9 @@ const ENV_NOT_KEYS: &[&str] = &[
     "ROLECALL_OUT",
 ];
 
+/// The origin of a config that is only the defaults (no file): errors name it as
+/// where a setting is missing.
+pub const NO_FILE: &str = "(no config file)";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
@@ -73,7 +76,7 @@ pub struct Config {
     pub publish: PublishConfig,
     /// What `rolecall email` sends, to whom, through which server.
     pub email: EmailConfig,
-    /// Where this config came from (`rolecall.toml`, `(defaults)`), for errors.
+    /// Where this config came from (`rolecall.toml`, [`NO_FILE`]), for errors.
     #[serde(skip)]
     pub origin: String,
     /// The file's text, so later checks (rules) can point at a line.
@@ -101,7 +104,7 @@ impl Default for Config {
             milestones: Vec::new(),
             publish: PublishConfig::default(),
             email: EmailConfig::default(),
-            origin: "(defaults)".into(),
+            origin: NO_FILE.into(),
             text: String::new(),
             from_env: Vec::new(),
         }
@@ -125,7 +128,7 @@ impl Config {
                     .map_err(|e| Error::read(DEFAULT_FILE, &e))?;
                 Config::from_parts(DEFAULT_FILE, &text, &env)
             }
-            None => Config::from_parts("(defaults)", "", &env),
+            None => Config::from_parts(NO_FILE, "", &env),
         }
     }
 
@@ -209,6 +212,10 @@ impl Config {
                 return bad(th, key, format!("{key} = {v} is not {what}"));
             }
         }
+        // Whether a key of the thresholds is written (in the file or a variable): an
+        // error between two keys names the one written, as a default has no line.
+        let written =
+            |k: &str| self.env_var(th, k).is_some() || line_of(&self.text, th, k).is_some();
         // Red is the worse status: its line is below amber's (a share of work, above).
         for (red, amber, r, a) in [
             ("red-below", "amber-below", t.red_below, t.amber_below),
@@ -223,7 +230,11 @@ impl Config {
                 // Named where the one a variable set is, if either: that is what changed.
                 return bad(
                     th,
-                    if self.env_var(th, amber).is_some() { amber } else { red },
+                    if self.env_var(th, amber).is_some() || (written(amber) && !written(red)) {
+                        amber
+                    } else {
+                        red
+                    },
                     format!("{red} = {r} is above {amber} = {a}: nothing could be amber"),
                 );
             }
@@ -231,7 +242,11 @@ impl Config {
         if t.ageing_amber_share > t.ageing_red_share {
             return bad(
                 th,
-                "ageing-amber-share",
+                if written("ageing-amber-share") || !written("ageing-red-share") {
+                    "ageing-amber-share"
+                } else {
+                    "ageing-red-share"
+                },
                 format!(
                     "ageing-amber-share = {} is above ageing-red-share = {}: nothing could be amber",
                     t.ageing_amber_share, t.ageing_red_share
@@ -499,7 +514,7 @@ mod tests {
 
     #[test]
     fn defaults_without_a_file() {
-        let c = Config::from_parts("(defaults)", "", &[]).expect("defaults load");
+        let c = Config::from_parts(NO_FILE, "", &[]).expect("defaults load");
         assert_eq!(c.timezone.0, Tz::UTC);
         assert!(c.sources.is_empty());
     }
@@ -538,6 +553,11 @@ mod tests {
         assert!(e.starts_with("rolecall.toml:2:12: flow-weeks = 0 is out of range"), "{e}");
         let e = err("report = { thresholds = { flow-weeks = 0 } }\n", &[]);
         assert!(e.starts_with("rolecall.toml:1:27: flow-weeks = 0 is out of range"), "{e}");
+        // Against a default, the key that is written is named, with its line.
+        let e = err("[report.thresholds]\nageing-red-share = 0.2\n", &[]);
+        assert!(e.starts_with("rolecall.toml:2:1: ageing-amber-share = 0.25 is above"), "{e}");
+        let e = err("[report.thresholds]\namber-below = 0.1\n", &[]);
+        assert!(e.starts_with("rolecall.toml:2:1: red-below = "), "{e}");
         let e = err("[report.thresholds]\nred-below = nan\n", &[]);
         assert!(e.contains("red-below = NaN is not a ratio between 0 and 2"), "{e}");
         let e = err("[report.pdf]\nmargin-mm = 500\n", &[]);

@@ -275,6 +275,8 @@ fn dry_run_writes_eml_files_and_sends_nothing() {
     // The PDF `report` did not write is rendered from the written Markdown.
     assert_eq!(lines[0], format!("rendered {}", week.file("project.pdf").display()));
     assert!(lines[1].starts_with("would send product to pm@acme.example, ceo@acme.example: \"Product status — Acme Analytics 2026-W48: Amber\" ("), "{stdout}");
+    // Its size in KB: a message of 30 KB is not "0.0 MB".
+    assert!(lines[1].contains(" KB, product.pdf) → "), "{stdout}");
     assert_eq!(lines.len(), 4);
     assert!(server.received().is_empty());
     for role in ["product", "program", "project"] {

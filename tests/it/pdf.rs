@@ -310,7 +310,7 @@ fn an_unreadable_or_invalid_font_is_a_read_error_naming_it() {
     match render("x", &missing) {
         Err(Error::Read { path, message }) => {
             assert_eq!(path, "/no/such/font.ttf");
-            assert_eq!(message, "no such file");
+            assert_eq!(message, "no such file (a font named in [report.pdf] fallback-fonts)");
         }
         other => panic!("{other:?}"),
     }

@@ -172,6 +172,24 @@ fn quiet_runs_print_nothing_but_dry_runs_still_show() {
     let (code, stdout, _) = common::run_in(dir.path(), &[&args[..], &["--dry-run"]].concat(), &env);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("# Weekly status — Acme Analytics"), "{stdout}");
+    // `init` and `train` alike; `init --print` and `train --suggest` print their output.
+    let init = dir.path().join("init");
+    let init_s = init.display().to_string();
+    let (code, stdout, err) = common::run(&["init", "-q", "--dir", &init_s]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{err}");
+    assert!(init.join("rolecall.toml").exists());
+    let (code, stdout, _) = common::run(&["init", "-q", "--print"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("[report]"), "{stdout}");
+    let model = dir.path().join("m.tsv").display().to_string();
+    let labels = common::write(dir.path(), "l.csv", "key,concern\nACME-1,product\n");
+    let train = ["train", "-q", "--demo", "--labels", &labels, "--out", &model];
+    let (code, stdout, err) = common::run_in(dir.path(), &train, &[]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{err}");
+    assert!(Path::new(&model).exists());
+    let (code, stdout, _) = common::run(&["train", "-q", "--demo", "--suggest", "2"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("key,concern,guess"), "{stdout}");
 }
 
 /// `-o` naming a file (or a device) is a usage error (exit 2), said before any work.

@@ -92,7 +92,14 @@ impl FallbackFiles {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| Error::read(&shown, &e))?;
+            let bytes = std::fs::read(path).map_err(|e| match Error::read(&shown, &e) {
+                // Said where it comes from: the path alone puzzled whoever copied it.
+                Error::Read { path, message } => Error::Read {
+                    path,
+                    message: format!("{message} (a font named in [report.pdf] fallback-fonts)"),
+                },
+                other => other,
+            })?;
             files.push((path.clone(), bytes));
         }
         Ok(FallbackFiles { files })
