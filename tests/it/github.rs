@@ -601,6 +601,25 @@ async fn primary_rate_limit_too_far_off_stops_with_the_time_to_retry() {
     assert_eq!(fake.requests().await.len(), 1, "no retry while the limit is used up");
 }
 
+/// A used-up limit with no reset time: rolecall's own wait is not said to be GitHub's,
+/// and no "resets at later".
+#[tokio::test]
+async fn a_used_up_limit_without_a_reset_time_says_so() {
+    let fake = Fake::start().await;
+    Mock::given(any())
+        .respond_with(error(403, "rate-limit.json").insert_header("x-ratelimit-remaining", "0"))
+        .mount(&fake.server)
+        .await;
+    let mut settings = fake::settings(&fake.url());
+    settings.config.secondary_wait_secs = 120;
+    settings.config.max_wait_secs = 60;
+    let err = fake::fetch("github:acme/widgets", &settings).await.expect_err("fails").to_string();
+    assert!(
+        err.contains("rate limit used up; GitHub gave no reset time; the wait would be 2 min, longer than [github] max-wait-secs = 60: retry later"),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn a_used_up_limit_stops_before_the_next_request() {
     // The last page left no quota and the reset is an hour away: stop before asking.

@@ -666,17 +666,21 @@ impl Client {
         let when = rate
             .reset
             .and_then(|r| chrono::DateTime::from_timestamp(r as i64, 0))
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-            .unwrap_or_else(|| "later".into());
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
         let limit = rate.limit.map(|l| format!(" ({l} requests an hour)")).unwrap_or_default();
         let hint = if self.authenticated() {
             String::new()
         } else {
             "; without a token GitHub allows 60 requests an hour: set GITHUB_TOKEN".into()
         };
+        // Without a reset time GitHub said nothing of when: the wait is rolecall's guess.
+        let (resets, retry) = match &when {
+            Some(when) => (format!("it resets at {when}, in"), format!("retry after {when}")),
+            None => ("GitHub gave no reset time; the wait would be".into(), "retry later".into()),
+        };
         FetchError::Fatal(format!(
-            "GitHub API rate limit used up{limit}; it resets at {when}, in {}, longer than \
-             [github] max-wait-secs = {}: retry after {when}{hint}",
+            "GitHub API rate limit used up{limit}; {resets} {}, longer than \
+             [github] max-wait-secs = {}: {retry}{hint}",
             words(wait),
             self.max_wait.as_secs()
         ))
