@@ -1023,20 +1023,10 @@ impl<'a> Ctx<'a> {
             }
             *names.entry(status).or_default() += 1;
         }
-        if names.is_empty() {
-            return None;
-        }
-        let mut by_count: Vec<(&str, usize)> = names.into_iter().collect();
-        by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        let total: usize = by_count.iter().map(|(_, n)| n).sum();
-        let shown: Vec<String> =
-            by_count.iter().take(5).map(|(s, n)| format!("{s} ({n})")).collect();
-        let more = by_count.len().saturating_sub(5);
+        let (total, shown) = most_common(names)?;
         Some(format!(
-            "{} with a status rolecall does not know, counted as open: {}{}. If one means in progress, done or cancelled, say so in [status-map].",
+            "{} with a status rolecall does not know, counted as open: {shown}. If one means in progress, done or cancelled, say so in [status-map].",
             plural_items(total, "open item"),
-            shown.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
         ))
     }
 
@@ -1058,20 +1048,10 @@ impl<'a> Ctx<'a> {
             }
             *names.entry(status).or_default() += 1;
         }
-        if names.is_empty() {
-            return None;
-        }
-        let mut by_count: Vec<(&str, usize)> = names.into_iter().collect();
-        by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        let total: usize = by_count.iter().map(|(_, n)| n).sum();
-        let shown: Vec<String> =
-            by_count.iter().take(5).map(|(s, n)| format!("{s} ({n})")).collect();
-        let more = by_count.len().saturating_sub(5);
+        let (total, shown) = most_common(names)?;
         Some(format!(
-            "{} with a status rolecall does not know but a closed date, counted as done: {}{}. If one means cancelled, say so in [status-map].",
+            "{} with a status rolecall does not know but a closed date, counted as done: {shown}. If one means cancelled, say so in [status-map].",
             plural_items(total, "item"),
-            shown.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
         ))
     }
 
@@ -1316,6 +1296,21 @@ pub(crate) fn cap<T: Clone>(
 ) -> Vec<T> {
     totals.insert(name, v.len());
     v.iter().take(top.max(1)).cloned().collect()
+}
+
+/// Of status names counted, how many items in all and the five most common, most first
+/// ("Parked (4), Idea (2) and 3 more"); `None` when there are none.
+fn most_common(names: BTreeMap<&str, usize>) -> Option<(usize, String)> {
+    if names.is_empty() {
+        return None;
+    }
+    let mut by_count: Vec<(&str, usize)> = names.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let total: usize = by_count.iter().map(|(_, n)| n).sum();
+    let shown: Vec<String> = by_count.iter().take(5).map(|(s, n)| format!("{s} ({n})")).collect();
+    let more = by_count.len().saturating_sub(5);
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    Some((total, format!("{}{more}", shown.join(", "))))
 }
 
 #[cfg(test)]
