@@ -164,7 +164,10 @@ pub fn forecast(
         ));
         return f;
     }
-    f.linear = Some(today + days(7.0 * remaining / mean));
+    // Past five years a straight line says nothing, and an absurd estimate (a hundred
+    // million points) would put it past the last date there is.
+    let line = 7.0 * remaining / mean;
+    f.linear = (line.is_finite() && line <= f64::from(MAX_WEEKS) * 7.0).then(|| today + days(line));
     let mut rng = Rng(seed);
     let mut finish: Vec<u32> = Vec::with_capacity(TRIALS);
     // Only weeks that finish something can end a trial; a trial of only empty weeks is
@@ -204,9 +207,10 @@ pub fn forecast(
     }
     if f.p95.is_none() {
         f.note = Some(format!(
-            "at {mean:.1} {unit} a week, {} take{} more than five years in some trials",
+            "at {mean:.1} {unit} a week, {} take{} more than five years in {} trials",
             fmt_amount(remaining),
-            if remaining == 1.0 { "s" } else { "" }
+            if remaining == 1.0 { "s" } else { "" },
+            if finish[0] == u32::MAX { "all" } else { "some" }
         ));
     }
     f
@@ -277,6 +281,24 @@ mod tests {
             "{:?}",
             f.note
         );
+    }
+
+    /// An absurd estimate (a hundred million points, or a quadrillion) is a sentence,
+    /// not a panic past the last date there is; and when every trial runs past five
+    /// years the note says all, not some.
+    #[test]
+    fn absurd_amounts_give_no_date_and_no_panic() {
+        for remaining in [1e8, 1e15, f64::MAX] {
+            let f = forecast(Basis::Points, remaining, &[3.0; 12], d("2026-11-27"), None, 1);
+            assert_eq!((f.linear, f.p50, f.p95), (None, None, None), "{remaining}");
+            assert!(
+                f.note.as_deref().is_some_and(|n| n.contains("more than five years in all trials")),
+                "{:?}",
+                f.note
+            );
+        }
+        let f = forecast(Basis::Points, 5.0, &[1e-300; 12], d("2026-11-27"), None, 1);
+        assert_eq!(f.linear, None);
     }
 
     #[test]
