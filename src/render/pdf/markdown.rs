@@ -85,7 +85,15 @@ struct Builder {
     row: Vec<Vec<Span>>,
     links: Vec<String>,
     image_depth: usize,
+    /// Quotes, lists and items opened past [`MAX_DEPTH`], not nested further: their
+    /// content joins the deepest container kept.
+    flattened: usize,
 }
+
+/// The deepest nesting of quotes and lists kept. A page has room for a few levels; a
+/// notes file of 3,000 `> ` would otherwise be laid out (and dropped) by recursion as
+/// deep, past the stack.
+const MAX_DEPTH: usize = 24;
 
 pub(super) fn parse(markdown: &str) -> Doc {
     let options = Options::ENABLE_TABLES
@@ -102,6 +110,7 @@ pub(super) fn parse(markdown: &str) -> Doc {
         row: Vec::new(),
         links: Vec::new(),
         image_depth: 0,
+        flattened: 0,
     };
     for event in Parser::new_ext(markdown, options) {
         b.event(event);
@@ -159,6 +168,13 @@ impl Builder {
     }
 
     fn start(&mut self, tag: Tag<'_>) {
+        if matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+            && self.stack.len() >= MAX_DEPTH
+        {
+            self.flush_inline();
+            self.flattened += 1;
+            return;
+        }
         match tag {
             Tag::Paragraph => self.flush_inline(),
             Tag::Heading { level, .. } => {
@@ -245,6 +261,11 @@ impl Builder {
                 if let Some((lang, text)) = self.code.take() {
                     self.push_block(Block::Code { lang, text });
                 }
+            }
+            // Those opened past the depth kept were not nested: the innermost end first.
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item if self.flattened > 0 => {
+                self.flush_inline();
+                self.flattened -= 1;
             }
             TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::Table => {
                 self.flush_inline();
@@ -393,6 +414,30 @@ mod tests {
             doc.blocks[6],
             Block::Code { lang: "mermaid".into(), text: "xychart-beta\n".into() }
         );
+    }
+
+    /// Quotes and lists nested thousands deep (a notes file) keep their text, nested no
+    /// deeper than a page can show, and parse, lay out and drop without deep recursion.
+    #[test]
+    fn deep_nesting_is_kept_to_a_depth_with_its_text() {
+        fn depth(blocks: &[Block]) -> usize {
+            blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Quote(inner) => 1 + depth(inner),
+                    Block::List { items, .. } => {
+                        1 + items.iter().map(|i| depth(&i.blocks)).max().unwrap_or(0)
+                    }
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        for text in ["> ".repeat(3000) + "deep\n", "- ".repeat(3000) + "deep\n"] {
+            let doc = parse(&text);
+            assert!(depth(&doc.blocks) <= MAX_DEPTH, "{}", depth(&doc.blocks));
+            assert!(format!("{doc:?}").contains("deep"));
+        }
     }
 
     #[test]
