@@ -57,7 +57,22 @@ pub(crate) fn prepare(
 
 /// Renames files that belong together into place, all of them before a signal that
 /// arrives meanwhile is handled (see [`crate::interrupt`]).
+///
+/// What would make a rename fail — a folder (or anything but a file) where a file goes —
+/// is looked for first, so that the week is not left half old, half new.
 pub(crate) fn commit_all(pending: impl IntoIterator<Item = Pending>) -> Result<()> {
+    let pending: Vec<Pending> = pending.into_iter().collect();
+    for p in &pending {
+        if let Ok(m) = std::fs::symlink_metadata(&p.path) {
+            if !m.is_file() && !m.file_type().is_symlink() {
+                return Err(Error::Run(format!(
+                    "cannot write {}: something other than a file is there (a folder?); \
+                     nothing was changed: remove it and run again",
+                    p.path.display()
+                )));
+            }
+        }
+    }
     let _renaming = crate::interrupt::renaming();
     pending.into_iter().try_for_each(Pending::commit)
 }

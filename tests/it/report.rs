@@ -542,6 +542,33 @@ fn a_failed_run_leaves_the_last_good_reports_untouched() {
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
+/// A folder where one of the week's files goes (`project.md/`) fails the run before any
+/// file is renamed: the product and program reports were swapped in first, leaving a
+/// week half old, half new.
+#[test]
+fn a_folder_in_a_reports_place_fails_the_run_before_any_file_changes() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out");
+    let out_s = out.display().to_string();
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &out_s]);
+    assert_eq!(code, 0, "{err}");
+    let week = out.join("2026-W48");
+    std::fs::remove_file(week.join("project.md")).expect("removed");
+    std::fs::create_dir_all(week.join("project.md").join("x")).expect("made");
+    let before: Vec<(&str, Vec<u8>)> = FILES
+        .iter()
+        .filter(|f| **f != "project.md")
+        .map(|f| (*f, std::fs::read(week.join(f)).expect("written")))
+        .collect();
+    let (code, _, err) =
+        rolecall(&["report", "--demo", "-o", &out_s, "--as-of", "2026-11-26T12:00:00Z"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("project.md: something other than a file is there"), "{err}");
+    for (f, bytes) in &before {
+        assert!(std::fs::read(week.join(f)).expect("still there") == *bytes, "{f} changed");
+    }
+}
+
 /// A small Jira export written by the test: `rows` after the header.
 fn jira_export(dir: &Path, rows: &[&str]) -> String {
     let mut text = String::from("Summary,Issue key,Issue id,Issue Type,Status,Status Category,Priority,Created,Updated,Resolved,Due date\n");
