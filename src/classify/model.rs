@@ -294,6 +294,27 @@ fn distinct_words(
     }
 }
 
+/// For each of `list`, whether the same name (whatever its case) came before it. A
+/// few names are compared pairwise, without allocating; a long list (an export with
+/// thousands of `Labels` columns on a row) by a set, not in time growing as its square.
+fn repeated(list: &[Str]) -> Vec<bool> {
+    let fold = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+    if list.len() <= 16 {
+        return (0..list.len())
+            .map(|k| {
+                let this: &str = &list[k];
+                list[..k].iter().any(|p| {
+                    p.len() == this.len()
+                        && (p.eq_ignore_ascii_case(this)
+                            || (!p.is_ascii() && fold(p) == fold(this)))
+                })
+            })
+            .collect();
+    }
+    let mut names = std::collections::HashSet::with_capacity(list.len());
+    list.iter().map(|l| !names.insert(fold(l))).collect()
+}
+
 /// Type, labels, components, rule hits and structure; `lower` is a buffer for
 /// lower-casing.
 fn other_features(input: Input<'_>, lower: &mut String, sink: &mut impl Sink) {
@@ -302,16 +323,9 @@ fn other_features(input: Input<'_>, lower: &mut String, sink: &mut impl Sink) {
     }
     // A label or component counts once, whatever its case and however often it is
     // repeated (`Bug, bug, BUG` weighed three times one `bug`).
-    let seen = |list: &[Str], k: usize| {
-        let fold = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
-        let this: &str = &list[k];
-        list[..k].iter().any(|p| {
-            p.len() == this.len()
-                && (p.eq_ignore_ascii_case(this) || (!p.is_ascii() && fold(p) == fold(this)))
-        })
-    };
+    let labels_seen = repeated(input.labels);
     for (k, l) in input.labels.iter().enumerate() {
-        if seen(input.labels, k) {
+        if labels_seen[k] {
             continue;
         }
         if l.len() >= input.skip_prefix.len()
@@ -323,8 +337,9 @@ fn other_features(input: Input<'_>, lower: &mut String, sink: &mut impl Sink) {
         }
         sink.feature(Group::Label, &["l:", lowered(lower, l)], 1.0);
     }
+    let components_seen = repeated(input.components);
     for (k, c) in input.components.iter().enumerate() {
-        if seen(input.components, k) {
+        if components_seen[k] {
             continue;
         }
         sink.feature(Group::Component, &["c:", lowered(lower, c)], 0.5);
@@ -1565,6 +1580,20 @@ pub(crate) fn train_bayes(examples: &[Example], o: TrainOptions) -> Model {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// A name repeated in another case counts once, in a short list and a long one
+    /// alike; a long one (thousands of labels on a row) is not compared pairwise.
+    #[test]
+    fn repeated_names_whatever_their_case() {
+        let short: Vec<Str> =
+            ["Bug", "bug", "Ärger", "ärger", "ux"].iter().map(|s| Str::from(*s)).collect();
+        assert_eq!(repeated(&short), [false, true, false, true, false]);
+        let mut long: Vec<Str> = (0..30_000).map(|i| Str::from(format!("étiquette{i}"))).collect();
+        long.push(Str::from("ÉTIQUETTE7"));
+        let seen = repeated(&long);
+        assert_eq!(seen.iter().filter(|s| **s).count(), 1);
+        assert!(seen[30_000]);
+    }
 
     /// What the model reads of an item with this title and body and nothing else.
     pub(crate) fn text_input<'a>(title: &'a str, body: &'a str) -> Input<'a> {

@@ -314,6 +314,15 @@ fn an_unreadable_or_invalid_font_is_a_read_error_naming_it() {
         }
         other => panic!("{other:?}"),
     }
+    // A device is not a font: refused, not read until memory runs out.
+    let device = PdfOptions { fallback_fonts: vec!["/dev/zero".into()], ..options() };
+    match render("x", &device) {
+        Err(Error::Read { path, message }) => {
+            assert_eq!(path, "/dev/zero");
+            assert_eq!(message, "not a regular file (a font named in [report.pdf] fallback-fonts)");
+        }
+        other => panic!("{other:?}"),
+    }
     let not_font = PdfOptions { fallback_fonts: vec![fixture("report.md")], ..options() };
     match render("x", &not_font) {
         Err(Error::Read { path, message }) => {

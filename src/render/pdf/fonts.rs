@@ -87,19 +87,36 @@ pub(super) struct FallbackFiles {
     files: Vec<(PathBuf, Vec<u8>)>,
 }
 
+/// The largest fallback font read: the largest CJK font collections are about 40 MB.
+const MAX_FONT_BYTES: u64 = 100_000_000;
+
 impl FallbackFiles {
     pub(super) fn read(paths: &[PathBuf]) -> Result<Self, Error> {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| match Error::read(&shown, &e) {
-                // Said where it comes from: the path alone puzzled whoever copied it.
-                Error::Read { path, message } => Error::Read {
-                    path,
-                    message: format!("{message} (a font named in [report.pdf] fallback-fonts)"),
-                },
+            // Said where it comes from: the path alone puzzled whoever copied it.
+            let named = |message: String| Error::Read {
+                path: shown.clone(),
+                message: format!("{message} (a font named in [report.pdf] fallback-fonts)"),
+            };
+            let read_error = |e: std::io::Error| match Error::read(&shown, &e) {
+                Error::Read { message, .. } => named(message),
                 other => other,
-            })?;
+            };
+            // A regular file of a font's size: `/dev/zero` was read until memory ran out.
+            let meta = std::fs::metadata(path).map_err(read_error)?;
+            if !meta.is_file() {
+                return Err(named("not a regular file".into()));
+            }
+            if meta.len() > MAX_FONT_BYTES {
+                return Err(named(format!(
+                    "{} MB, larger than any font ({} MB at most)",
+                    meta.len() / 1_000_000,
+                    MAX_FONT_BYTES / 1_000_000
+                )));
+            }
+            let bytes = std::fs::read(path).map_err(read_error)?;
             files.push((path.clone(), bytes));
         }
         Ok(FallbackFiles { files })
