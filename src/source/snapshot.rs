@@ -19,6 +19,29 @@ impl super::Importer for SnapshotFile {
         _: &crate::config::Config,
     ) -> Result<super::Imported> {
         let snap = read(&spec.target)?;
+        // Ids are what items are merged and counted by, as keys are in an export: an item
+        // without one, or one twice, would be counted twice or could not be asked for.
+        let mut first: std::collections::HashMap<&str, usize> = Default::default();
+        for (n, it) in snap.items.iter().enumerate() {
+            let at = || Location::file(&spec.target);
+            if it.id.trim().is_empty() {
+                return Err(Error::input(
+                    at(),
+                    format!("item {} (key `{}`) has no id", n + 1, it.key),
+                ));
+            }
+            if let Some(m) = first.insert(&it.id, n) {
+                return Err(Error::input(
+                    at(),
+                    format!(
+                        "item {} has the id `{}` of item {} before it: an id may appear once",
+                        n + 1,
+                        it.id,
+                        m + 1
+                    ),
+                ));
+            }
+        }
         Ok(super::Imported {
             items: snap.items,
             milestones: snap.milestones,

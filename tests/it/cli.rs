@@ -63,6 +63,41 @@ fn snapshot_round_trips_through_the_snapshot_source() {
     assert_eq!(again, direct, "a saved snapshot gives the same items");
 }
 
+/// A hand-edited snapshot with an item twice, or without an id, is refused: it was
+/// counted twice (a milestone of 2 items read 1/3), or could not be asked for.
+#[test]
+fn a_snapshot_with_an_id_twice_or_none_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, out, _) =
+        rolecall(&["items", "--demo", "--as-of", "2026-11-27", "--format", "snapshot"]);
+    assert_eq!(code, 0);
+    let snap: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let first = snap["items"][0].clone();
+    let id = first["id"].as_str().expect("id").to_string();
+    for (name, edit, want) in [
+        (
+            "twice.json",
+            Some(first.clone()),
+            format!("item 82 has the id `{id}` of item 1 before it: an id may appear once"),
+        ),
+        ("none.json", None, "item 1 (key `ACME-1`) has no id".to_string()),
+    ] {
+        let mut s = snap.clone();
+        match edit {
+            Some(item) => s["items"].as_array_mut().expect("items").push(item),
+            None => {
+                s["items"][0].as_object_mut().expect("item").remove("id");
+            }
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_string(&s).expect("json")).expect("written");
+        let spec = format!("snapshot:{}", path.display());
+        let (code, _, err) = rolecall(&["items", "-s", &spec]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&want), "{err}");
+    }
+}
+
 #[test]
 fn output_is_deterministic() {
     let args = ["items", "--demo", "--as-of", "2026-11-27", "--format", "snapshot"];
