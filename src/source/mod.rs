@@ -203,7 +203,25 @@ pub fn load_all(snapshot: &mut Snapshot, specs: &[SourceSpec], config: &Config) 
             }
         }
         snapshot.status_updates.extend(imported.status_updates);
-        add(snapshot, infos, imported.items, imported.milestones);
+        let mut items = imported.items;
+        // An item that names itself as its parent (a slip in a tracker, or an export's
+        // epic linked to itself) would count among its own children.
+        let mut own = 0;
+        for it in &mut items {
+            if it.parent.as_deref() == Some(it.id.as_str()) {
+                it.parent = None;
+                own += 1;
+            }
+        }
+        if own > 0 {
+            tracing::warn!(
+                "{}: {own} item{} named as {} own parent; read as having none",
+                spec.raw,
+                if own == 1 { "" } else { "s" },
+                if own == 1 { "its" } else { "their" }
+            );
+        }
+        add(snapshot, infos, items, imported.milestones);
     }
     for writes in cache_writes {
         writes.save();

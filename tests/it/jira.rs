@@ -709,3 +709,26 @@ fn numeric_parents_not_in_the_export_are_kept() {
     let found = items_in(dir.path(), &["-s", "jira:no-ids.csv"]);
     assert_eq!(item(&found, "P-2")["fields"]["Parent"], "10001");
 }
+
+/// An epic that names itself as its parent counted among its own children ("1/4" for
+/// an epic of three stories): the link is dropped, with a warning.
+#[test]
+fn an_item_that_is_its_own_parent_has_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Parent key\n\
+               Checkout,E-3,Epic,In Progress,2026-11-01 10:00,E-3\n\
+               Pay,S-1,Story,Done,2026-11-02 10:00,E-3\n\
+               Ship,S-2,Story,To Do,2026-11-02 10:00,E-3\n";
+    common::write(dir.path(), "e.csv", csv);
+    let (code, out, err) =
+        common::run_in(dir.path(), &["items", "-s", "jira:e.csv", "--format", "json"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("jira:e.csv: 1 item named as its own parent; read as having none"),
+        "{err}"
+    );
+    let items: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let epic = common::item(items.as_array().expect("items"), "E-3");
+    assert!(epic.get("parent").is_none_or(|p| p.is_null()), "{epic}");
+    assert_eq!(common::item(items.as_array().expect("items"), "S-1")["parent"], "jira:E-3");
+}
