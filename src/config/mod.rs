@@ -253,7 +253,24 @@ impl Config {
                 ),
             );
         }
-        for m in &self.milestones {
+        for (i, m) in self.milestones.iter().enumerate() {
+            // Looked up by title: a second entry would silently win over the first.
+            if let Some(first) = self.milestones[..i].iter().position(|x| x.title == m.title) {
+                let line = |n: usize| entry_line(&self.text, "milestone", n, "title");
+                return Err(Error::Config {
+                    at: match line(i) {
+                        Some((l, c)) => format!("{}:{l}:{c}", self.origin),
+                        None => format!("{}: [[milestone]] `{}`", self.origin, m.title),
+                    },
+                    message: format!(
+                        "a second [[milestone]] titled \"{}\"{}; merge the two entries into one",
+                        m.title,
+                        line(first)
+                            .map(|(l, _)| format!(" (the first is on line {l})"))
+                            .unwrap_or_default()
+                    ),
+                });
+            }
             if let (Some(start), Some(due)) = (m.start, m.due) {
                 if start.0 > due.0 {
                     return Err(Error::Config {
@@ -448,9 +465,14 @@ fn line_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
 
 /// Line and column of `key` in the `index`th `[[source]]` entry of a TOML text.
 fn source_line(text: &str, index: usize, key: &str) -> Option<(usize, usize)> {
+    entry_line(text, "source", index, key)
+}
+
+/// Line and column of `key` in the `index`th entry of the array of tables `array`.
+fn entry_line(text: &str, array: &str, index: usize, key: &str) -> Option<(usize, usize)> {
     use toml::de::{DeTable, DeValue};
     let parsed = DeTable::parse(text).ok()?;
-    let DeValue::Array(entries) = parsed.get_ref().get("source")?.get_ref() else {
+    let DeValue::Array(entries) = parsed.get_ref().get(array)?.get_ref() else {
         return None;
     };
     let entry = entries.get(index)?.get_ref().as_table()?;
@@ -558,6 +580,9 @@ mod tests {
         assert!(e.starts_with("rolecall.toml:2:1: ageing-amber-share = 0.25 is above"), "{e}");
         let e = err("[report.thresholds]\namber-below = 0.1\n", &[]);
         assert!(e.starts_with("rolecall.toml:2:1: red-below = "), "{e}");
+        let text = "[[milestone]]\ntitle = \"R1\"\ndue = 2026-12-31\n\n[[milestone]]\ntitle = \"R1\"\ndue = 2027-12-31\n";
+        let e = err(text, &[]);
+        assert_eq!(e, "rolecall.toml:6:1: a second [[milestone]] titled \"R1\" (the first is on line 2); merge the two entries into one");
         let e = err("[report.thresholds]\nred-below = nan\n", &[]);
         assert!(e.contains("red-below = NaN is not a ratio between 0 and 2"), "{e}");
         let e = err("[report.pdf]\nmargin-mm = 500\n", &[]);
