@@ -1247,6 +1247,16 @@ fn parse_instant(s: &str, config: &Config) -> Result<DateTime<Utc>> {
         if let Some(t) = config.timezone.0.from_local_datetime(&end).earliest() {
             return Ok(t.with_timezone(&Utc));
         }
+        // A day the zone skipped (Samoa had no 30 December 2011), or whose last second
+        // fell in a clock change: its end is the instant before the next day begins.
+        let next = d.succ_opt().map(|n| n.and_time(NaiveTime::MIN));
+        if let Some(t) = next.and_then(|n| config.timezone.0.from_local_datetime(&n).earliest()) {
+            return Ok((t - chrono::Duration::seconds(1)).with_timezone(&Utc));
+        }
+        return Err(Error::Usage(format!(
+            "--as-of `{s}`: no such local time in the time zone {} (a clock change skipped it); give a timestamp (2026-11-27T17:00:00Z)",
+            config.timezone.0
+        )));
     }
     Err(Error::Usage(format!(
         "--as-of `{s}` is not a date (YYYY-MM-DD) or an RFC 3339 timestamp (2026-11-27T17:00:00Z)"

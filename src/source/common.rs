@@ -73,10 +73,12 @@ impl Seen {
 /// A finite number (`3`, `2.5`, `2,5`: a comma is a decimal separator in European
 /// exports). `NaN` and `inf` parse as floats but are no count of anything.
 ///
-/// Spreadsheets also group thousands: `1,500` and `12,000` are thousands (a lone comma
-/// before exactly three digits, after one to three that do not start with 0), as are
-/// `1,234,567` and `1.234.567`; with both marks the last one is the decimal mark
-/// (`1,500.5`, `1.500,5`). `1,5`, `2,25` and `0,500` stay decimals, `1.500` is one and a half.
+/// Spreadsheets also group thousands where it cannot be mistaken: `1,234,567` and
+/// `1.234.567` (the mark twice), and with both marks the last one is the decimal mark
+/// (`1,500.5`, `1.500,5`). A lone mark is always the decimal one: `1,500` is one and a
+/// half, as `1.500` is — a German sheet's `2,250` points are two and a quarter, and a
+/// value cannot tell which it is alone (a column of `1,5` and `2,250` would read one
+/// way and then the other).
 pub(super) fn parse_number(v: &str) -> Option<f64> {
     let v = v.trim();
     let (sign, digits) = match v.strip_prefix('-') {
@@ -86,25 +88,12 @@ pub(super) fn parse_number(v: &str) -> Option<f64> {
     let plain = match (digits.rfind(','), digits.rfind('.')) {
         (Some(comma), Some(dot)) if comma > dot => ungroup(digits, '.', Some(comma))?,
         (Some(_), Some(dot)) => ungroup(digits, ',', Some(dot))?,
-        (Some(comma), None) if digits.matches(',').count() > 1 || thousands(digits, comma) => {
-            ungroup(digits, ',', None)?
-        }
+        (Some(_), None) if digits.matches(',').count() > 1 => ungroup(digits, ',', None)?,
         (Some(_), None) => digits.replace(',', "."),
         (None, Some(_)) if digits.matches('.').count() > 1 => ungroup(digits, '.', None)?,
         _ => digits.to_string(),
     };
     format!("{sign}{plain}").parse::<f64>().ok().filter(|n| n.is_finite())
-}
-
-/// Whether the one comma at `comma` in `digits` groups thousands: `1,500`, not `0,500`.
-fn thousands(digits: &str, comma: usize) -> bool {
-    let (int, frac) = (&digits[..comma], &digits[comma + 1..]);
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    (1..=3).contains(&int.len())
-        && !int.starts_with('0')
-        && frac.len() == 3
-        && all_digits(int)
-        && all_digits(frac)
 }
 
 /// `digits` without its thousands separator `sep`, the decimal mark at byte `decimal` (if
@@ -195,8 +184,8 @@ mod tests {
         assert!(split(None, ",").is_empty());
     }
 
-    /// What a spreadsheet user typed is what is counted: `1,500` points are fifteen
-    /// hundred, not one and a half.
+    /// What a spreadsheet user typed is what is counted: `1,500,000` is a million and a
+    /// half; a lone mark is the decimal one (`2,250` of a German sheet is 2.25).
     #[test]
     fn numbers_with_thousands_and_decimal_marks() {
         for (text, n) in [
@@ -207,9 +196,9 @@ mod tests {
             ("2,25", 2.25),
             ("0,500", 0.5),
             ("1.500", 1.5),
-            ("1,500", 1500.0),
-            ("12,000", 12000.0),
-            ("-1,500", -1500.0),
+            ("1,500", 1.5),
+            ("2,250", 2.25),
+            ("-1,500", -1.5),
             ("1,234,567", 1_234_567.0),
             ("1.234.567", 1_234_567.0),
             ("1,500.5", 1500.5),

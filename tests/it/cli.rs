@@ -98,6 +98,19 @@ fn a_snapshot_with_an_id_twice_or_none_is_refused() {
     }
 }
 
+/// `--as-of` a day the configured zone skipped (Samoa had no 30 December 2011) is the
+/// instant before the next day began there, not "not a date".
+#[test]
+fn as_of_a_day_the_zone_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = common::write(dir.path(), "rc.toml", "timezone = \"Pacific/Apia\"\n");
+    let args = ["-c", &config, "items", "--demo", "--as-of", "2011-12-30", "--format", "snapshot"];
+    let (code, out, err) = rolecall(&args);
+    assert_eq!(code, 0, "{err}");
+    let snap: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(snap["taken_at"], "2011-12-30T09:59:59Z");
+}
+
 #[test]
 fn output_is_deterministic() {
     let args = ["items", "--demo", "--as-of", "2026-11-27", "--format", "snapshot"];

@@ -790,7 +790,8 @@ fn mapped_csv_defaults_without_id_prefix_or_date_format() {
     assert_eq!(item(&items, "HD-1")["fields"]["Opened"], "03.02.2025 09:15");
 }
 
-/// A spreadsheet's `1,500` points are fifteen hundred, `2,5` two and a half.
+/// A spreadsheet's `1,500,000` is a million and a half, `2,5` two and a half, and a lone
+/// comma the decimal mark (`2,250` of a German sheet is 2.25, not 2250).
 #[test]
 fn mapped_csv_estimates_with_thousands_separators() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -799,12 +800,16 @@ fn mapped_csv_estimates_with_thousands_separators() {
         "rolecall.toml",
         "[[source]]\nspec = \"csv:n.csv\"\nkey = \"Ticket\"\nestimate = \"Points\"\n",
     );
-    write(dir.path(), "n.csv", "Ticket,Points\nA-1,\"1,500\"\nA-2,\"2,5\"\nA-3,\"1.500,5\"\n");
+    write(
+        dir.path(),
+        "n.csv",
+        "Ticket,Points\nA-1,\"1,500,000\"\nA-2,\"2,5\"\nA-3,\"1.500,5\"\nA-4,\"2,250\"\n",
+    );
     let found = items_in(dir.path(), &["-s", "csv:n.csv"]);
     let estimate = |k: &str| item(&found, k)["estimate"].as_f64();
     assert_eq!(
-        [estimate("A-1"), estimate("A-2"), estimate("A-3")],
-        [Some(1500.0), Some(2.5), Some(1500.5)]
+        [estimate("A-1"), estimate("A-2"), estimate("A-3"), estimate("A-4")],
+        [Some(1_500_000.0), Some(2.5), Some(1500.5), Some(2.25)]
     );
 }
 
