@@ -1006,10 +1006,7 @@ impl<'a> Ctx<'a> {
     /// sections are often not states at all).
     fn unknown_statuses(&self) -> Option<String> {
         let config = self.input.config;
-        let mapped = |s: &str| {
-            config.status_map.get(s).is_some()
-                || config.sources.iter().any(|c| c.status_map.get(s).is_some())
-        };
+        let mapped = |s: &str| status_mapped(config, s);
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
         for it in self.items.iter().filter(|i| i.state == State::Open) {
             let kind = it.source.split_once(':').map_or("", |(k, _)| k);
@@ -1035,14 +1032,14 @@ impl<'a> Ctx<'a> {
     /// closing date may be cancelled).
     fn unknown_statuses_closed(&self) -> Option<String> {
         let config = self.input.config;
+        let mapped = |s: &str| status_mapped(config, s);
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
         for it in self.items.iter().filter(|i| i.state == State::Done && i.closed.is_some()) {
             let status = it.status.trim();
             if status.is_empty()
                 || !config.source(&it.source).is_some_and(|s| s.has_mapping())
                 || crate::source::status::is_known(status)
-                || config.status_map.get(status).is_some()
-                || config.sources.iter().any(|c| c.status_map.get(status).is_some())
+                || mapped(status)
             {
                 continue;
             }
@@ -1296,6 +1293,15 @@ pub(crate) fn cap<T: Clone>(
 ) -> Vec<T> {
     totals.insert(name, v.len());
     v.iter().take(top.max(1)).cloned().collect()
+}
+
+/// Whether a status map names `status`, as the importers look a name up: as written,
+/// else without its decoration (`parked` maps `🧊 Parked`).
+fn status_mapped(config: &crate::config::Config, status: &str) -> bool {
+    [status, crate::source::status::bare(status)].into_iter().any(|s| {
+        config.status_map.get(s).is_some()
+            || config.sources.iter().any(|c| c.status_map.get(s).is_some())
+    })
 }
 
 /// Of status names counted, how many items in all and the five most common, most first

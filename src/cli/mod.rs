@@ -1124,12 +1124,11 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             // place failed) does not post the same message again; a changed week does.
             // Per webhook (another channel still gets it), named by a hash of its URL:
             // the URL is a secret, and the folder may be committed to a data branch.
-            let hook = {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                url.hash(&mut h);
-                h.finish()
-            };
+            // FNV-1a: fixed for good, where std's hasher may change with the toolchain
+            // (a new build would post the same week again).
+            let hook = url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
             let posted =
                 state.join("sent").join(format!("{}.slack-{hook:016x}.json", reports.week));
             if std::fs::read(&posted).is_ok_and(|b| b == text.as_bytes()) {

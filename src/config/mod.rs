@@ -254,8 +254,10 @@ impl Config {
             );
         }
         for (i, m) in self.milestones.iter().enumerate() {
-            // Looked up by title: a second entry would silently win over the first.
-            if let Some(first) = self.milestones[..i].iter().position(|x| x.title == m.title) {
+            // Looked up by title, whatever its case: a second entry would silently win.
+            if let Some(first) =
+                self.milestones[..i].iter().position(|x| x.title.eq_ignore_ascii_case(&m.title))
+            {
                 let line = |n: usize| entry_line(&self.text, "milestone", n, "title");
                 return Err(Error::Config {
                     at: match line(i) {
@@ -580,9 +582,9 @@ mod tests {
         assert!(e.starts_with("rolecall.toml:2:1: ageing-amber-share = 0.25 is above"), "{e}");
         let e = err("[report.thresholds]\namber-below = 0.1\n", &[]);
         assert!(e.starts_with("rolecall.toml:2:1: red-below = "), "{e}");
-        let text = "[[milestone]]\ntitle = \"R1\"\ndue = 2026-12-31\n\n[[milestone]]\ntitle = \"R1\"\ndue = 2027-12-31\n";
+        let text = "[[milestone]]\ntitle = \"R1\"\ndue = 2026-12-31\n\n[[milestone]]\ntitle = \"r1\"\ndue = 2027-12-31\n";
         let e = err(text, &[]);
-        assert_eq!(e, "rolecall.toml:6:1: a second [[milestone]] titled \"R1\" (the first is on line 2); merge the two entries into one");
+        assert_eq!(e, "rolecall.toml:6:1: a second [[milestone]] titled \"r1\" (the first is on line 2); merge the two entries into one");
         let e = err("[report.thresholds]\nred-below = nan\n", &[]);
         assert!(e.contains("red-below = NaN is not a ratio between 0 and 2"), "{e}");
         let e = err("[report.pdf]\nmargin-mm = 500\n", &[]);

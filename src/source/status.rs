@@ -114,10 +114,11 @@ const OPEN: &[&str] = &[
 ];
 
 /// `status` without what decorates its ends: emoji (with their variation selectors and
-/// joiners), symbols, punctuation, spaces. A name that is nothing but decoration stays as
-/// it is, so `✅` alone is still an unknown name and not an empty one.
-fn bare(status: &str) -> &str {
-    let t = status.trim_matches(|c: char| !c.is_alphanumeric());
+/// joiners), symbols, punctuation, spaces — but a question mark, which asks (`Done?` is
+/// awaiting confirmation, not done). A name that is nothing but decoration stays as it
+/// is, so `✅` alone is still an unknown name and not an empty one.
+pub(crate) fn bare(status: &str) -> &str {
+    let t = status.trim_matches(|c: char| !c.is_alphanumeric() && c != '?');
     if t.is_empty() {
         status.trim()
     } else {
@@ -255,6 +256,9 @@ mod tests {
         // Only the ends: a name that is decoration alone, or unknown words, stay unknown.
         assert!(!is_known("✅"));
         assert!(!is_known("📘 Approved / Done"));
+        // A question mark asks: `Done?` awaits confirmation, it is not done.
+        assert!(!is_known("Done?"));
+        assert_eq!(normalise("Done?", None, None, none), State::Open);
         assert_eq!(normalise("🧊 Parked", None, None, none), State::Open);
         // A map that names the decorated status wins over the stripped name.
         let mut map = StatusMap::default();

@@ -903,3 +903,27 @@ fn mapped_csv_bad_inputs() {
         "error: rolecall.toml: source `jira:tracker.csv`: `format` and column mappings apply only to `csv:` sources"
     );
 }
+
+/// A status map that names a decorated status by its plain name (`parked` for
+/// `🧊 Parked`) maps it, and the report no longer lists it as a status rolecall does not
+/// know; `Done?` asks, so it is not done.
+#[test]
+fn a_decorated_status_mapped_by_its_plain_name_is_not_called_unknown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "rolecall.toml", "[status-map]\nparked = \"open\"\n");
+    write(
+        dir.path(),
+        "v.tsv",
+        "Title\tURL\tStatus\n\
+         Ice\thttps://github.com/acme/web/issues/1\t🧊 Parked\n\
+         Ask\thttps://github.com/acme/web/issues/2\tDone?\n",
+    );
+    let found = items_in(dir.path(), &["-s", "github-projects:v.tsv"]);
+    assert_eq!(item(&found, "acme/web#2")["state"], "open");
+    let args = ["report", "-s", "github-projects:v.tsv", "-o", "out", "--as-of", "2026-11-27"];
+    let (code, _, err) = crate::common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.path().join("out/2026-W48/project.md")).expect("md");
+    assert!(!md.contains("🧊 Parked ("), "{md}");
+    assert!(md.contains("Done? (1)"), "{md}");
+}
