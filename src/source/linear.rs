@@ -117,6 +117,16 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             .or_else(|| get(c.cycle_number).map(|n| compact_str::format_compact!("Cycle {n}")));
         if let Some(name) = iteration.as_deref() {
             let (start, end) = (dates.date(row, c.cycle_start)?, dates.date(row, c.cycle_end)?);
+            // A cycle that ends before it starts has no time gone to measure; shown as
+            // current ("2025-01-06 to 2024-01-01") it would be judged red for ever.
+            if let (Some(s), Some(e), Some(col)) = (start, end, c.cycle_end) {
+                if e < s {
+                    return Err(Error::input(
+                        at(table, row, col),
+                        format!("Cycle End {e} is before Cycle Start {s}"),
+                    ));
+                }
+            }
             let team = get(c.team);
             let known = cycles.iter().any(|(t, x)| t.as_deref() == team && x.title == name);
             if (start.is_some() || end.is_some()) && !known {

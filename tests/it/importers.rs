@@ -328,6 +328,11 @@ fn linear_bad_inputs() {
         )),
         "{e}"
     );
+    let p = bad("linear-cycle-ends-before-it-starts.csv");
+    assert_eq!(
+        import_error(&format!("linear:{p}")),
+        format!("error: {p}:2: column \"Cycle End\": Cycle End 2024-01-01 is before Cycle Start 2025-01-06")
+    );
     let p = bad("linear-bad-link.csv");
     assert_eq!(
         import_error(&format!("linear:{p}")),
