@@ -98,7 +98,7 @@ pub(crate) fn parse_as<T: serde::de::DeserializeOwned>(path: &str, bytes: &[u8])
     // whole file (a third of reading last week's 100k items). Any other file is parsed.
     let version = match leading_version(bytes) {
         Some(v) => Version { schema_version: Some(v) },
-        None => serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?,
+        None => serde_json::from_slice(bytes).map_err(|e| json_error(path, bytes, &e))?,
     };
     match version.schema_version {
         Some(SCHEMA_VERSION) => {}
@@ -112,7 +112,7 @@ pub(crate) fn parse_as<T: serde::de::DeserializeOwned>(path: &str, bytes: &[u8])
         }
         None => return Err(Error::input(at(), "not a rolecall snapshot: no `schema_version`")),
     }
-    serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))
+    serde_json::from_slice(bytes).map_err(|e| json_error(path, bytes, &e))
 }
 
 /// The `schema_version` of a JSON object whose first key it is (`{"schema_version": 1,
@@ -141,12 +141,32 @@ fn leading_version(bytes: &[u8]) -> Option<u32> {
     std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
-fn json_error(path: &str, e: &serde_json::Error) -> Error {
+fn json_error(path: &str, bytes: &[u8], e: &serde_json::Error) -> Error {
     let at = Location::file(path).line(e.line() as u64);
     // serde_json appends " at line L column C"; we put the line up front instead.
     let msg = e.to_string();
     let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m).to_string();
-    Error::input(at, format!("invalid snapshot JSON (column {}): {msg}", e.column()))
+    // A value of the wrong form (a date that is none) is named with its field, as the
+    // CSV errors name their column: serde_json says only "input is out of range".
+    let field = (e.classify() == serde_json::error::Category::Data)
+        .then(|| field_before(bytes, e.line(), e.column()))
+        .flatten()
+        .map(|(key, value)| format!(" `{key}` = {value}:"))
+        .unwrap_or_default();
+    Error::input(at, format!("invalid snapshot JSON (column {}):{field} {msg}", e.column()))
+}
+
+/// The key and the value (as written, cut to 80 characters) that end at `column` of
+/// `line` (1-based) of a JSON text: `"created": "2026-02-30T09:00:00Z"`.
+fn field_before(bytes: &[u8], line: usize, column: usize) -> Option<(String, String)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let row = text.lines().nth(line.checked_sub(1)?)?;
+    let upto = row.get(..column.min(row.len()))?;
+    let colon = upto.rfind("\":")?;
+    let key_start = upto[..colon].rfind('"')?;
+    let key = &upto[key_start + 1..colon];
+    let value: String = upto[colon + 2..].trim().trim_end_matches(',').chars().take(80).collect();
+    Some((key.to_string(), value))
 }
 
 #[cfg(test)]

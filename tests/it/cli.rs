@@ -111,6 +111,23 @@ fn as_of_a_day_the_zone_skipped() {
     assert_eq!(snap["taken_at"], "2011-12-30T09:59:59Z");
 }
 
+/// A value of the wrong form in a hand-edited snapshot is named with its field, not only
+/// "input is out of range".
+#[test]
+fn a_snapshot_value_error_names_the_field_and_value() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, out, _) =
+        rolecall(&["items", "--demo", "--as-of", "2026-11-27", "--format", "snapshot"]);
+    assert_eq!(code, 0);
+    let mut snap: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    snap["items"][0]["created"] = "2026-02-30T09:00:00Z".into();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&snap).expect("json")).expect("written");
+    let (code, _, err) = rolecall(&["items", "-s", &format!("snapshot:{}", path.display())]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(": `created` = \"2026-02-30T09:00:00Z\": input is out of range"), "{err}");
+}
+
 #[test]
 fn output_is_deterministic() {
     let args = ["items", "--demo", "--as-of", "2026-11-27", "--format", "snapshot"];
