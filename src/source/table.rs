@@ -504,18 +504,21 @@ fn decode_text(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
         }
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if let Some(nul) = body.iter().take(8192).position(|b| *b == 0) {
+    // Anywhere in the file, not only its start: a NUL past the first page went into a
+    // title and on into the JSON reports.
+    if let Some(nul) = memchr::memchr(0, body) {
         let head = &body[..body.len().min(512)];
         let odd_nuls = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-        if head.len() >= 8 && odd_nuls * 2 >= head.len() / 2 - 1 {
+        if nul < 512 && head.len() >= 8 && odd_nuls * 2 >= head.len() / 2 - 1 {
             return Err(Error::input(
                 at(),
                 "looks like UTF-16 text without a byte-order mark; save it as UTF-8 CSV",
             ));
         }
+        let line = memchr::memchr_iter(b'\n', &body[..nul]).count() + 1;
         return Err(Error::input(
-            at(),
-            format!("is not a text file (NUL byte at offset {nul}); expected a CSV export"),
+            at().line(line as u64),
+            "a NUL byte (a binary file, or text saved as UTF-16 without a byte-order mark); expected a CSV export",
         ));
     }
     match std::str::from_utf8(body) {

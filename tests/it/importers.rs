@@ -932,3 +932,17 @@ fn a_decorated_status_mapped_by_its_plain_name_is_not_called_unknown() {
     assert!(!md.contains("🧊 Parked ("), "{md}");
     assert!(md.contains("Done? (1)"), "{md}");
 }
+
+/// A NUL byte anywhere is refused naming its line: past the first page it went into a
+/// title and on into the JSON reports.
+#[test]
+fn a_nul_byte_anywhere_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long = "x".repeat(9_000);
+    let csv = format!(
+        "Summary,Issue key,Issue Type,Status,Created\n{long},A-1,Task,Open,2026-11-01 10:00\nt\0x,A-2,Task,Open,2026-11-01 10:00\n"
+    );
+    let path = write(dir.path(), "nul.csv", csv);
+    let e = import_error(&format!("jira:{path}"));
+    assert!(e.starts_with(&format!("error: {path}:3: a NUL byte")), "{e}");
+}
