@@ -515,10 +515,16 @@ fn decode_text(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
                 "looks like UTF-16 text without a byte-order mark; save it as UTF-8 CSV",
             ));
         }
+        if nul < 8192 {
+            return Err(Error::input(
+                at(),
+                format!("is not a text file (NUL byte at offset {nul}); expected a CSV export"),
+            ));
+        }
         let line = memchr::memchr_iter(b'\n', &body[..nul]).count() + 1;
         return Err(Error::input(
             at().line(line as u64),
-            "a NUL byte (a binary file, or text saved as UTF-16 without a byte-order mark); expected a CSV export",
+            "a NUL byte in the text (a damaged export?); remove it and run again",
         ));
     }
     match std::str::from_utf8(body) {
