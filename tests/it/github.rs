@@ -492,18 +492,21 @@ async fn connection_refused_fails_after_the_retries() {
     assert!(err.ends_with("(gave up after 3 attempts)"), "{err}");
 }
 
+/// GitHub's answer when the hourly limit is used up until `reset` (Unix seconds).
+fn limit_used_up(reset: u64) -> ResponseTemplate {
+    error(403, "rate-limit.json")
+        .insert_header("x-ratelimit-limit", "5000")
+        .insert_header("x-ratelimit-remaining", "0")
+        .insert_header("x-ratelimit-reset", reset.to_string())
+}
+
 #[tokio::test]
 async fn primary_rate_limit_waits_for_the_reset() {
     let fake = Fake::start().await;
     let reset = fake::now() + 1;
     Mock::given(method("GET"))
         .and(path("/repos/acme/widgets"))
-        .respond_with(
-            error(403, "rate-limit.json")
-                .insert_header("x-ratelimit-limit", "5000")
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", reset.to_string()),
-        )
+        .respond_with(limit_used_up(reset))
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&fake.server)
@@ -525,12 +528,7 @@ async fn rate_limit_waits_do_not_use_up_the_retries() {
     let reset = fake::now() + 2;
     Mock::given(method("GET"))
         .and(path("/repos/acme/widgets"))
-        .respond_with(
-            error(403, "rate-limit.json")
-                .insert_header("x-ratelimit-limit", "5000")
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", reset.to_string()),
-        )
+        .respond_with(limit_used_up(reset))
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&fake.server)
@@ -574,15 +572,7 @@ async fn rate_limit_waits_do_not_use_up_the_retries() {
 async fn primary_rate_limit_too_far_off_stops_with_the_time_to_retry() {
     let fake = Fake::start().await;
     let reset = fake::now() + 3000;
-    Mock::given(any())
-        .respond_with(
-            error(403, "rate-limit.json")
-                .insert_header("x-ratelimit-limit", "5000")
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", reset.to_string()),
-        )
-        .mount(&fake.server)
-        .await;
+    Mock::given(any()).respond_with(limit_used_up(reset)).mount(&fake.server).await;
     let started = Instant::now();
     let err =
         fake::fetch("github:acme/widgets", &fake::settings(&fake.url())).await.expect_err("fails");
