@@ -29,27 +29,34 @@ pub(crate) fn write_atomic(
 }
 
 /// Writes `path` whole or not at all, like [`write_atomic`], for a file rolecall keeps
-/// inside a folder it owns (`root`: the output or state folder): no symbolic link is
-/// followed. A link planted at the file's name is replaced, not written through, and a
-/// folder between `root` and the file that is a link is an error (a checked-out data
-/// branch, or anyone who can write the folder, could otherwise send the write to any
-/// file the run may write). `root` itself may be a link: the user chose it.
+/// inside a folder it owns (`root`: a week's folder or the state folder): no symbolic
+/// link is followed. A link planted at the file's name is replaced, not written through,
+/// and `root` or a folder between it and the file that is a link is an error (a
+/// checked-out data branch, or anyone who can write the folder, could otherwise send the
+/// write to any file the run may write), as `report` refuses a linked week or state
+/// folder. The output folder above them may be a link: the user chose it.
 pub(crate) fn write_inside(
     root: &Path,
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let mut dir = path.parent();
-    while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
-        if std::fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(std::io::Error::other(format!(
-                "{} is a link to another place; rolecall writes only into real folders: remove it",
-                d.display()
-            )));
-        }
+    while let Some(d) = dir.filter(|d| d.starts_with(root)) {
+        refuse_link(d)?;
         dir = d.parent();
     }
     replace(path, write)
+}
+
+/// An error when `dir` is a symbolic link: rolecall writes only into real folders.
+pub(crate) fn refuse_link(dir: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other(format!(
+            "{} is a link to another place; rolecall writes only into real folders: remove it",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The temporary file and the rename of [`write_atomic`] and [`write_inside`].
@@ -230,10 +237,16 @@ mod tests {
             .expect_err("refused");
         assert!(e.to_string().ends_with("sent is a link to another place; rolecall writes only into real folders: remove it"), "{e}");
         assert_eq!(std::fs::read_dir(&elsewhere).expect("read").count(), 0);
-        // The root itself may be a link: the user chose it.
-        let linked_root = dir.path().join("reports");
-        std::os::unix::fs::symlink(&root, &linked_root).expect("link");
-        write_inside(&linked_root, &linked_root.join("x.pdf"), |w| w.write_all(b"%PDF"))
-            .expect("written");
+        // The folder above the root may be a link (the user chose it); the root, a week
+        // or state folder, may not (`report` refuses it too).
+        let linked_out = dir.path().join("reports");
+        std::os::unix::fs::symlink(&root, &linked_out).expect("link");
+        let week = linked_out.join("2026-W48");
+        write_inside(&week, &week.join("x.pdf"), |w| w.write_all(b"%PDF")).expect("written");
+        let linked_week = root.join("2026-W49");
+        std::os::unix::fs::symlink(&elsewhere, &linked_week).expect("link");
+        write_inside(&linked_week, &linked_week.join("x.pdf"), |w| w.write_all(b"%PDF"))
+            .expect_err("refused");
+        assert_eq!(std::fs::read_dir(&elsewhere).expect("read").count(), 0);
     }
 }

@@ -959,6 +959,7 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     // One run at a time per output folder, as for `report`: two `email` runs at once
     // would both find the ledger empty and both send everything.
     crate::interrupt::install();
+    crate::files::refuse_link(&state).map_err(|e| Error::Run(e.to_string()))?;
     let _lock = crate::report::lock::Lock::take(&state)?;
     let rendered = crate::publish::render_missing_pdfs(&reports, config, args.digest)?;
     if !rendered.is_empty() {
@@ -1031,24 +1032,55 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
                 format!("skipped {kind} to {to}: sent by an earlier run (--resend sends again)\n")
             }
             email::Delivery::Failed(why) => format!("NOT sent {kind} to {to}: {why}\n"),
+            email::Delivery::Unrecorded(why) => {
+                format!("sent {kind} to {to}, NOT recorded: {why}; a re-run sends it again\n")
+            }
+            email::Delivery::Unknown(why) => format!("MAYBE sent {kind} to {to}: {why}\n"),
         };
         let _ = write_stdout(out, &line);
     };
     let results = email::send(&messages, &addresses, &smtp, &mut ledger, args.resend, &mut told)?;
-    let failed: Vec<String> = results
-        .iter()
-        .filter(|(_, _, d)| matches!(d, email::Delivery::Failed(_)))
-        .map(|(kind, to, _)| format!("{kind} to {}", to.email))
-        .collect();
-    if failed.is_empty() {
+    // The closing error says everything a `-q` run shows: which copies did not go,
+    // the first reason, and which a re-run would send a second time.
+    let pick = |keep: fn(&email::Delivery) -> bool| -> Vec<String> {
+        (results.iter().filter(|(_, _, d)| keep(d)))
+            .map(|(kind, to, _)| format!("{kind} to {}", to.email))
+            .collect()
+    };
+    let failed = pick(|d| matches!(d, email::Delivery::Failed(_)));
+    let twice = pick(|d| matches!(d, email::Delivery::Unrecorded(_) | email::Delivery::Unknown(_)));
+    if failed.is_empty() && twice.is_empty() {
         return Ok(());
     }
-    Err(Error::Run(smtp.redact(&format!(
-        "{} of {} messages not sent ({}): run again to send only those",
-        failed.len(),
-        results.len(),
-        failed.join(", ")
-    ))))
+    let first_reason = results.iter().find_map(|(_, _, d)| match d {
+        email::Delivery::Failed(why)
+        | email::Delivery::Unrecorded(why)
+        | email::Delivery::Unknown(why) => Some(why.as_str()),
+        _ => None,
+    });
+    let mut message = match failed.len() {
+        0 => String::new(),
+        n => format!(
+            "{n} of {} messages not sent ({}); run again to send them",
+            results.len(),
+            failed.join(", ")
+        ),
+    };
+    if !twice.is_empty() {
+        if !message.is_empty() {
+            message.push_str("; ");
+        }
+        message.push_str(&format!(
+            "{} may have gone out without being recorded ({}): a re-run sends {} again",
+            twice.len(),
+            twice.join(", "),
+            if twice.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    if let Some(why) = first_reason {
+        message.push_str(&format!(" — {why}"));
+    }
+    Err(Error::Run(smtp.redact(&message)))
 }
 
 fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
@@ -1131,6 +1163,11 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             });
             let posted =
                 state.join("sent").join(format!("{}.slack-{hook:016x}.json", reports.week));
+            // One publish at a time per output folder: two at once both found no record
+            // and both posted.
+            crate::interrupt::install();
+            crate::files::refuse_link(&state).map_err(|e| Error::Run(e.to_string()))?;
+            let _lock = crate::report::lock::Lock::take(&state)?;
             if std::fs::read(&posted).is_ok_and(|b| b == text.as_bytes()) {
                 return write_stdout(
                     out,
@@ -1141,13 +1178,21 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
                     ),
                 );
             }
+            // The record is written empty first: one that cannot be kept (a read-only
+            // disk, a file where its folder goes) stops the run before it posts, rather
+            // than posting again on every run.
+            let keep = |bytes: &[u8]| {
+                crate::files::write_inside(&state, &posted, |w| w.write_all(bytes)).map_err(|e| {
+                    Error::Run(format!(
+                        "cannot keep the record of what was posted to Slack, {}: {e}",
+                        posted.display()
+                    ))
+                })
+            };
+            keep(b"")?;
             let timeout = std::time::Duration::from_secs(config.github.timeout_secs.max(1));
             slack::post(&url, &message, var, timeout)?;
-            if let Err(e) =
-                crate::files::write_inside(&state, &posted, |w| w.write_all(text.as_bytes()))
-            {
-                tracing::warn!("cannot keep {} ({e}): a re-run would post again", posted.display());
-            }
+            keep(text.as_bytes())?;
             write_stdout(out, &format!("published {} to Slack (${var})\n", reports.week))
         }
     }

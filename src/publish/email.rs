@@ -691,6 +691,11 @@ pub enum Delivery {
     Skipped,
     /// Not sent, and why.
     Failed(String),
+    /// Sent, but not in the ledger (it could not be written): a re-run sends it again.
+    Unrecorded(String),
+    /// The server stopped answering while the message went: it may have been
+    /// delivered; not in the ledger, so a re-run sends it again.
+    Unknown(String),
 }
 
 /// Sends each message to each of its recipients not in the ledger (all with `resend`).
@@ -730,16 +735,19 @@ pub fn send(
             let envelope =
                 Envelope::new(Some(addresses.from.email.clone()), vec![to.email.clone()])
                     .map_err(|e| Error::Run(format!("envelope for {to}: {e}")))?;
+            // A signal waits for the copy under way to be sent and recorded (or to
+            // fail), as it waits for renames: stopped in between, the copy went out,
+            // the ledger did not know, and a re-run sent it twice.
+            let _whole = crate::interrupt::renaming();
             match transport.send_raw(&envelope, bytes) {
                 Ok(_) => {
                     broken_in_a_row = 0;
-                    let recorded = ledger.record(&o.kind, to);
-                    tell(&o.kind, to, Delivery::Sent);
-                    if let Err(e) = recorded {
-                        stop = Some(format!(
-                            "not tried after: {e} (a re-run would send {} to {} again)",
-                            o.kind, to.email
-                        ));
+                    match ledger.record(&o.kind, to) {
+                        Ok(()) => tell(&o.kind, to, Delivery::Sent),
+                        Err(e) => {
+                            tell(&o.kind, to, Delivery::Unrecorded(e.to_string()));
+                            stop = Some(format!("not tried after: {e}"));
+                        }
                     }
                 }
                 Err(e) => {
@@ -747,8 +755,13 @@ pub fn send(
                     broken_in_a_row = if fatal { broken_in_a_row + 1 } else { 0 };
                     let why = smtp.redact(&why);
                     tracing::warn!("{} to {to}: {why}", o.kind);
+                    if timed_out(&e) {
+                        tell(&o.kind, to, Delivery::Unknown(why.clone()));
+                        stop = Some(format!("not tried after {} stopped answering", smtp.shown()));
+                        continue;
+                    }
                     tell(&o.kind, to, Delivery::Failed(why.clone()));
-                    let same_for_all = is_unreachable(&e) || timed_out(&e) || e.status().is_some();
+                    let same_for_all = is_unreachable(&e) || e.status().is_some();
                     if fatal && (same_for_all || broken_in_a_row >= 2) {
                         stop = Some(format!("not tried after: {why}"));
                     }
@@ -782,8 +795,8 @@ fn explain(e: &lettre::transport::smtp::Error, smtp: &Smtp) -> (String, bool) {
     if timed_out(e) {
         return (
             format!(
-                "{server} did not answer within {} s ([email] timeout-secs); if it stopped \
-                 answering after taking the message, it may have been delivered all the same",
+                "{server} did not answer within {} s ([email] timeout-secs); it may have \
+                 been delivered all the same",
                 smtp.timeout.as_secs()
             ),
             true,

@@ -532,6 +532,17 @@ async fn slack_gets_the_three_verdicts_and_never_the_token() {
     assert_eq!(code, 1);
     assert!(err.contains("you posted to $SLACK_WEBHOOK_URL"), "{err}");
     assert!(!err.contains("/services") && !err.contains("s3cret"), "{err}");
+    // A record that cannot be kept (a file where its folder goes) stops the run before
+    // it posts: else every run posted again.
+    w.fake.server.reset().await;
+    let sent = Path::new(&w.out).join(".rolecall/sent");
+    let _ = std::fs::remove_dir_all(&sent);
+    std::fs::write(&sent, "").expect("written");
+    let (code, _, err) = fake::run(w.dir.path(), &args, &env);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot keep the record of what was posted to Slack"), "{err}");
+    assert!(w.fake.requests().await.is_empty(), "nothing posted");
+    std::fs::remove_file(&sent).expect("removed");
     // Without the variable.
     let (code, _, err) = fake::run(w.dir.path(), &args, &[]);
     assert_eq!(code, 2);
