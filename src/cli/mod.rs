@@ -1020,9 +1020,11 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         }
         return write_stdout(out, &text);
     };
+    // What was rendered is said first: a ledger that cannot be stored stops the run,
+    // and the PDFs are in the week's folder all the same.
+    write_stdout(out, &text)?;
     let mut ledger = email::Ledger::load(&state, &week_name)?;
     ledger.store()?;
-    write_stdout(out, &text)?;
     // Each outcome is printed as it is known: stopped half-way, the run has said what
     // went out (a closed pipe is not a reason to stop sending).
     let mut told = |kind: &str, to: &lettre::message::Mailbox, outcome: &email::Delivery| {
