@@ -124,10 +124,47 @@ fn pick(dir: Option<&Path>, file: &str, builtin: &'static str) -> Result<(String
             tracing::info!("template {file}: using {shown}");
             // An editor's byte-order mark would hide the report's first heading.
             let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            if let Some(line) = nested_too_deep(&text) {
+                return Err(template_error(
+                    &format!("{shown}:{line}"),
+                    &format!("blocks nested more than {MAX_BLOCK_DEPTH} deep (`{{{{#if}}}}` inside `{{{{#each}}}}` …): the renderer would run out of stack"),
+                ));
+            }
             return Ok((shown, text));
         }
     }
     Ok((format!("built-in {file}"), builtin.to_string()))
+}
+
+/// The deepest nesting of `{{#…}}` blocks a user template may have: far beyond any
+/// real one, and far within what the renderer's recursion can take (2,000 aborted the
+/// process on a stack overflow).
+const MAX_BLOCK_DEPTH: usize = 100;
+
+/// The line where a template's blocks first nest deeper than [`MAX_BLOCK_DEPTH`], if
+/// they do. Comments (`{{! … }}`) are passed over.
+fn nested_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        let tag = rest[at + 2..].trim_start_matches(['{', '~']);
+        if tag.starts_with('!') {
+            let end = if tag.starts_with("!--") { "--}}" } else { "}}" };
+            rest = tag.find(end).map_or("", |e| &tag[e + end.len()..]);
+            continue;
+        }
+        if tag.starts_with('#') {
+            depth += 1;
+            if depth > MAX_BLOCK_DEPTH {
+                let offset = text.len() - rest.len() + at;
+                return Some(text[..offset].matches('\n').count() + 1);
+            }
+        } else if tag.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        }
+        rest = tag;
+    }
+    None
 }
 
 /// What a templates folder holds besides the built-in names.
@@ -670,6 +707,21 @@ fn register_helpers(hb: &mut Handlebars) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Blocks nested past the limit are found with their line; the built-in templates,
+    /// comments and closed blocks are not.
+    #[test]
+    fn templates_nested_too_deep_are_found() {
+        for (name, text) in TEMPLATES.iter().chain(PARTIALS) {
+            assert_eq!(nested_too_deep(text), None, "{name}");
+        }
+        let deep = format!("a\n{}x{}", "{{#if true}}".repeat(101), "{{/if}}".repeat(101));
+        assert_eq!(nested_too_deep(&deep), Some(2));
+        let side_by_side = "{{#if a}}{{/if}}".repeat(500);
+        assert_eq!(nested_too_deep(&side_by_side), None);
+        let commented = format!("{{{{!-- {} --}}}}", "{{#if a}}".repeat(200));
+        assert_eq!(nested_too_deep(&commented), None);
+    }
 
     /// `esc` escapes once in `{{…}}` and in `{{{…}}}` alike (it used to give `&amp;amp;`).
     #[test]

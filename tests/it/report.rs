@@ -224,6 +224,17 @@ fn a_templates_folder_as_people_make_one() {
     let first = err.lines().find(|l| l.starts_with("error:")).unwrap_or("");
     assert!(first.starts_with("error: template partials/about.md.hbs (in "), "{err}");
     assert!(first.contains("line 3, column 3: no field `meta.bogus_field`"), "{first}");
+    // Blocks nested thousands deep aborted the process on a stack overflow: refused,
+    // naming the file and the line.
+    let deep = format!("# Deep\n{}x{}", "{{#if true}}".repeat(2000), "{{/if}}".repeat(2000));
+    std::fs::write(t.join("partials/about.md.hbs"), "ok\n").expect("written");
+    std::fs::write(t.join("program.md.hbs"), deep).expect("written");
+    let (code, _, err) = run(&t);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("program.md.hbs:2: invalid template: blocks nested more than 100 deep"),
+        "{err}"
+    );
 }
 
 #[test]
