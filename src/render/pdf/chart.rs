@@ -171,9 +171,7 @@ fn xy(
         .fold(0.0f64, f64::max);
     let min =
         bars.into_iter().flatten().chain(lines.iter().flatten()).copied().fold(0.0f64, f64::min);
-    let (step, top) = ticks(max);
-    // Below zero (net flow), the same step down to a round floor.
-    let bottom = if min < 0.0 { -((-min / step).ceil() * step) } else { 0.0 };
+    let (step, bottom, top) = axis(min, max);
     // The y axis: tick labels right-aligned in a gutter.
     let tick_labels: Vec<(f64, String)> = {
         let mut v = Vec::new();
@@ -540,9 +538,35 @@ fn share(
     ly + 2.0
 }
 
+
+/// The y axis's step, floor and top for values from `min` to `max`: round ticks over
+/// the whole range. Below zero (net flow) the step is chosen from the larger side: an
+/// all-negative chart (a backlog that grew every week) had the step of an empty one,
+/// 0.25, and hundreds of labels drawn over each other down to -118.
+fn axis(min: f64, max: f64) -> (f64, f64, f64) {
+    if min >= 0.0 {
+        let (step, top) = ticks(max);
+        return (step, 0.0, top);
+    }
+    let (step, _) = ticks(max.max(-min));
+    let top = if max > 0.0 { (max / step).ceil() * step } else { 0.0 };
+    (step, -((-min / step).ceil() * step), top)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Round ticks, a handful of them, also when every value is below zero.
+    #[test]
+    fn axes_of_all_negative_and_mixed_values() {
+        assert_eq!(axis(-118.0, 0.0), (50.0, -150.0, 0.0));
+        assert_eq!(axis(-38.0, 12.0), (10.0, -40.0, 20.0));
+        assert_eq!(axis(0.0, 7.0), (2.0, 0.0, 8.0));
+        assert_eq!(axis(0.0, 0.0), (0.25, 0.0, 1.0));
+        let (step, bottom, top) = axis(-118.0, 0.0);
+        assert!((top - bottom) / step <= 6.0);
+    }
     use crate::render::pdf::fonts::FallbackFiles;
 
     fn draw(chart: &Chart) -> (f32, Vec<Item>) {
