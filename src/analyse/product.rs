@@ -39,6 +39,8 @@ pub struct ProductReport<'a> {
 pub struct Group<'a> {
     pub name: String,
     pub items: Vec<ItemRef<'a>>,
+    /// How many items the group holds (`items` is cut to `top` in the Markdown).
+    pub total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,10 +93,15 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
             .or_else(|| it.milestone.clone())
             .unwrap_or_else(|| "Other".into());
         match shipped_groups.iter_mut().find(|g| g.name == group) {
-            Some(g) => g.items.push(ctx.item_ref(i)),
-            None => {
-                shipped_groups.push(Group { name: group.to_string(), items: vec![ctx.item_ref(i)] })
+            Some(g) => {
+                g.items.push(ctx.item_ref(i));
+                g.total += 1;
             }
+            None => shipped_groups.push(Group {
+                name: group.to_string(),
+                items: vec![ctx.item_ref(i)],
+                total: 1,
+            }),
         }
     }
 
@@ -369,7 +376,11 @@ impl ProductReport<'_> {
         }
         let shipped = c!("shipped", self.shipped)
             .into_iter()
-            .map(|g: Group| Group { items: g.items.into_iter().take(top).collect(), name: g.name })
+            .map(|g: Group| Group {
+                items: g.items.into_iter().take(top).collect(),
+                name: g.name,
+                total: g.total,
+            })
             .collect();
         let r = ProductReport {
             meta: self.meta.clone(),

@@ -1720,3 +1720,19 @@ fn month_sprints_across_new_year_keep_their_order() {
     assert_eq!(json["sprints"]["current"], "January Sprint", "{}", json["sprints"]);
     assert_eq!(json["sprints"]["left_behind"], 0, "{}", json["sprints"]);
 }
+
+/// A shipped group longer than the list shown says how many more it holds: the headline
+/// said 12 shipped while the list showed 10, without a word.
+#[test]
+fn a_long_shipped_group_says_how_many_more() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved,Labels\n");
+    for i in 1..=12 {
+        s += &format!(
+            "Feature {i},P-{i},Story,Done,2026-11-02 09:00,2026-11-25 09:00,concern:product\n"
+        );
+    }
+    let md = jira_report(dir.path(), "p.csv", &s, "2026-11-27", "2026-W48/product.md");
+    assert!(md.contains("12 product items shipped this week"), "{md}");
+    assert!(md.contains("- …and 2 more (all in the JSON report)"), "{md}");
+}

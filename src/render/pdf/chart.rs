@@ -538,7 +538,6 @@ fn share(
     ly + 2.0
 }
 
-
 /// The y axis's step, floor and top for values from `min` to `max`: round ticks over
 /// the whole range. Below zero (net flow) the step is chosen from the larger side: an
 /// all-negative chart (a backlog that grew every week) had the step of an empty one,
