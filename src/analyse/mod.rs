@@ -183,6 +183,10 @@ pub struct Meta {
     pub period_start: DateTime<Utc>,
     pub as_of: DateTime<Utc>,
     pub today: NaiveDate,
+    /// Days of the week reported so far when only its first one or two are (a plain
+    /// `report` on a Monday reads as a week with nothing done); none otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_so_far: Option<i64>,
     pub timezone: String,
     pub sources: Vec<SourceInfo>,
     /// The week whose snapshot deltas are measured against; none on a first run.
@@ -880,6 +884,8 @@ impl<'a> Ctx<'a> {
             period_start: self.input.period.start,
             as_of: self.input.period.as_of,
             today: self.today,
+            days_so_far: Some((self.today - self.input.period.week.first_day()).num_days() + 1)
+                .filter(|d| (1..=2).contains(d)),
             timezone: self.tz.name().to_string(),
             sources: self.input.snapshot.sources.clone(),
             baseline: self

@@ -1736,3 +1736,23 @@ fn a_long_shipped_group_says_how_many_more() {
     assert!(md.contains("12 product items shipped this week"), "{md}");
     assert!(md.contains("- …and 2 more (all in the JSON report)"), "{md}");
 }
+
+/// A plain `report` on a Monday reports a week of one day, which reads as nothing done:
+/// the verdict says so and how to report the last whole week.
+#[test]
+fn a_week_of_one_day_says_so() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out").display().to_string();
+    let (code, _, err) =
+        rolecall(&["report", "--demo", "--as-of", "2026-11-23", "-o", &out, "--format", "md,json"]);
+    assert_eq!(code, 0, "{err}");
+    let md = read(&Path::new(&out).join("2026-W48/project.md"));
+    assert!(md.contains("_The week so far: 1 day of 2026-W48 · run with `--week last` for the last whole week._"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&Path::new(&out).join("2026-W48/project.json"))).expect("JSON");
+    assert_eq!(json["meta"]["days_so_far"], 1);
+    // Later in the week, nothing is said.
+    let (code, _, err) = rolecall(&["report", "--demo", "-o", &out, "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!read(&Path::new(&out).join("2026-W48/project.md")).contains("The week so far"));
+}
