@@ -228,11 +228,25 @@ fn plural_weeks(n: usize) -> String {
     }
 }
 
+/// An amount as a sentence says it: `12`, `2.5`, `10,000,003` (grouped, as the reports
+/// write counts), and past a quadrillion in powers of ten rather than 300 digits.
 fn fmt_amount(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
+    if x.abs() >= 1e15 {
+        return format!("{x:.1e}");
+    }
+    let s = if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") };
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
     }
 }
 
@@ -299,6 +313,11 @@ mod tests {
         }
         let f = forecast(Basis::Points, 5.0, &[1e-300; 12], d("2026-11-27"), None, 1);
         assert_eq!(f.linear, None);
+        // Said as a person reads it, not in 309 digits.
+        assert_eq!(fmt_amount(10_000_003.0), "10,000,003");
+        assert_eq!(fmt_amount(1234.5), "1,234.5");
+        assert_eq!(fmt_amount(12.0), "12");
+        assert_eq!(fmt_amount(f64::MAX), "1.8e308");
     }
 
     #[test]
