@@ -958,9 +958,7 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let mut reports = crate::publish::WeekReports::read(&out_dir, &state, week)?;
     // One run at a time per output folder, as for `report`: two `email` runs at once
     // would both find the ledger empty and both send everything.
-    crate::interrupt::install();
-    crate::files::refuse_link(&state).map_err(|e| Error::Run(e.to_string()))?;
-    let _lock = crate::report::lock::Lock::take(&state)?;
+    let _lock = hold(&state)?;
     let rendered = crate::publish::render_missing_pdfs(&reports, config, args.digest)?;
     if !rendered.is_empty() {
         reports = crate::publish::WeekReports::read(&out_dir, &state, Some(reports.week))?;
@@ -1140,6 +1138,9 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
                 &crate::source::github::Env::from_process(),
                 &config.origin,
             )?;
+            // One publish at a time per output folder: two at once could both find no
+            // issue for the week and both create one.
+            let _lock = hold(&state)?;
             let week = reports.week.to_string();
             let done = github_issue::publish(&repo, &week, &plan, &settings)?;
             tracing::info!("{repo}: {} requests", done.requests);
@@ -1167,9 +1168,7 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
                 state.join("sent").join(format!("{}.slack-{hook:016x}.json", reports.week));
             // One publish at a time per output folder: two at once both found no record
             // and both posted.
-            crate::interrupt::install();
-            crate::files::refuse_link(&state).map_err(|e| Error::Run(e.to_string()))?;
-            let _lock = crate::report::lock::Lock::take(&state)?;
+            let _lock = hold(&state)?;
             if std::fs::read(&posted).is_ok_and(|b| b == text.as_bytes()) {
                 return write_stdout(
                     out,
@@ -1198,6 +1197,14 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             write_stdout(out, &format!("published {} to Slack (${var})\n", reports.week))
         }
     }
+}
+
+/// Holds the output folder's lock (the one `report` takes) for a delivery: its state
+/// folder must be a real folder, and a signal meanwhile removes the lock.
+fn hold(state: &std::path::Path) -> Result<crate::report::lock::Lock> {
+    crate::interrupt::install();
+    crate::files::refuse_link(state).map_err(|e| Error::Run(e.to_string()))?;
+    crate::report::lock::Lock::take(state)
 }
 
 /// The index of the item with this key or id, or an error suggesting a near key.

@@ -421,6 +421,22 @@ async fn server_errors_are_retried_without_a_second_issue() {
     assert!(body(&t.comments[2].1).contains("One more line."));
 }
 
+/// Two publishes at once could both find no issue for the week and both create one: a
+/// publish while another run holds the output folder is refused, nothing sent.
+#[tokio::test]
+async fn a_publish_while_another_run_holds_the_folder_is_refused() {
+    let w = World::new().await;
+    let lock = Path::new(&w.out).join(".rolecall/lock");
+    std::fs::write(&lock, format!("{}\n", std::process::id())).expect("written");
+    let (code, _, err) = w.publish(&[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is writing this output folder; wait for it to finish"), "{err}");
+    assert!(w.state().writes.is_empty());
+    std::fs::remove_file(&lock).expect("removed");
+    let (code, _, err) = w.publish(&[]);
+    assert_eq!(code, 0, "{err}");
+}
+
 #[tokio::test]
 async fn dry_run_prints_the_issue_and_sends_nothing() {
     let w = World::new().await;
