@@ -56,6 +56,23 @@ pub(crate) fn spec_file_name(spec: &str) -> String {
     format!("{prefix}{name}")
 }
 
+/// `n` with its thousands grouped, as the reports write counts: `10,000`, `-1,234`.
+pub(crate) fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 /// Standard base64 with padding, for recognising a secret as a server may echo it back
 /// (SMTP logins travel base64-encoded).
 pub(crate) fn base64(bytes: &[u8]) -> String {

@@ -235,18 +235,15 @@ fn fmt_amount(x: f64) -> String {
         return format!("{x:.1e}");
     }
     let s = if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") };
-    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    // Below a quadrillion the whole part fits an i64; `-0.5` keeps its sign.
+    let grouped = match int {
+        "-0" => "-0".to_string(),
+        _ => crate::text::thousands(int.parse().unwrap_or(0)),
+    };
     match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+        Some(f) => format!("{grouped}.{f}"),
+        None => grouped,
     }
 }
 

@@ -1011,22 +1011,10 @@ impl<'a> Ctx<'a> {
     /// what the team means. Not for GitHub (its states are its API's) nor Asana (its
     /// sections are often not states at all).
     fn unknown_statuses(&self) -> Option<String> {
-        let config = self.input.config;
-        let mapped = |s: &str| status_mapped(config, s);
-        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
-        for it in self.items.iter().filter(|i| i.state == State::Open) {
+        let (total, shown) = self.unknown_status_names(|it| {
             let kind = it.source.split_once(':').map_or("", |(k, _)| k);
-            let status = it.status.trim();
-            if !matches!(kind, "jira" | "linear" | "csv" | "github-projects")
-                || status.is_empty()
-                || crate::source::status::is_known(status)
-                || mapped(status)
-            {
-                continue;
-            }
-            *names.entry(status).or_default() += 1;
-        }
-        let (total, shown) = most_common(names)?;
+            it.state == State::Open && matches!(kind, "jira" | "linear" | "csv" | "github-projects")
+        })?;
         Some(format!(
             "{} with a status rolecall does not know, counted as open: {shown}. If one means in progress, done or cancelled, say so in [status-map].",
             plural_items(total, "open item"),
@@ -1038,24 +1026,33 @@ impl<'a> Ctx<'a> {
     /// closing date may be cancelled).
     fn unknown_statuses_closed(&self) -> Option<String> {
         let config = self.input.config;
-        let mapped = |s: &str| status_mapped(config, s);
+        let (total, shown) = self.unknown_status_names(|it| {
+            it.state == State::Done
+                && it.closed.is_some()
+                && config.source(&it.source).is_some_and(|s| s.has_mapping())
+        })?;
+        Some(format!(
+            "{} with a status rolecall does not know but a closed date, counted as done: {shown}. If one means cancelled, say so in [status-map].",
+            plural_items(total, "item"),
+        ))
+    }
+
+    /// Of the items `of` picks, those whose status name neither the built-in table nor a
+    /// status map knows: how many, and the most common names ([`most_common`]).
+    fn unknown_status_names(&self, of: impl Fn(&Item) -> bool) -> Option<(usize, String)> {
+        let config = self.input.config;
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
-        for it in self.items.iter().filter(|i| i.state == State::Done && i.closed.is_some()) {
+        for it in self.items.iter().filter(|it| of(it)) {
             let status = it.status.trim();
             if status.is_empty()
-                || !config.source(&it.source).is_some_and(|s| s.has_mapping())
                 || crate::source::status::is_known(status)
-                || mapped(status)
+                || status_mapped(config, status)
             {
                 continue;
             }
             *names.entry(status).or_default() += 1;
         }
-        let (total, shown) = most_common(names)?;
-        Some(format!(
-            "{} with a status rolecall does not know but a closed date, counted as done: {shown}. If one means cancelled, say so in [status-map].",
-            plural_items(total, "item"),
-        ))
+        most_common(names)
     }
 
     /// What the data lacks that the reports would need.

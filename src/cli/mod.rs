@@ -910,6 +910,15 @@ fn no_step_summary() -> Error {
     )
 }
 
+/// Where the `[email]` setting `key` is written: `to.product` is the key `product` of
+/// the table `[email.to]`.
+fn email_at(config: &Config, key: &str) -> String {
+    match key.rsplit_once('.') {
+        Some((table, key)) => config.at(&format!("email.{table}"), key),
+        None => config.at("email", key),
+    }
+}
+
 /// The addresses to send to and, unless it is a dry run, the SMTP server and its login:
 /// all checked before anything is read or rendered.
 fn email_setup(
@@ -918,11 +927,7 @@ fn email_setup(
     dry_run: bool,
 ) -> Result<(crate::publish::email::Addresses, Option<crate::publish::email::Smtp>)> {
     use crate::publish::email;
-    // `to.product` is the key `product` of the table `[email.to]`.
-    let at = |key: &str| match key.rsplit_once('.') {
-        Some((table, key)) => config.at(&format!("email.{table}"), key),
-        None => config.at("email", key),
-    };
+    let at = |key: &str| email_at(config, key);
     let addresses = email::Addresses::resolve(&config.email, to, &at)?;
     if dry_run {
         return Ok((addresses, None));
@@ -951,10 +956,7 @@ fn email(args: EmailArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
     let out_dir = args.out.unwrap_or_else(|| PathBuf::from(&config.report.out));
     let state = crate::report::default_state_dir(&out_dir, config);
     let (addresses, smtp) = email_setup(config, &args.to, args.dry_run)?;
-    let at = |key: &str| match key.rsplit_once('.') {
-        Some((table, key)) => config.at(&format!("email.{table}"), key),
-        None => config.at("email", key),
-    };
+    let at = |key: &str| email_at(config, key);
     let mut reports = crate::publish::WeekReports::read(&out_dir, &state, week)?;
     // One run at a time per output folder, as for `report`: two `email` runs at once
     // would both find the ledger empty and both send everything.
@@ -1159,11 +1161,9 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             // place failed) does not post the same message again; a changed week does.
             // Per webhook (another channel still gets it), named by a hash of its URL:
             // the URL is a secret, and the folder may be committed to a data branch.
-            // FNV-1a: fixed for good, where std's hasher may change with the toolchain
-            // (a new build would post the same week again).
-            let hook = url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-            });
+            // FNV-1a (the forecasts' seed): fixed for good, where std's hasher may change
+            // with the toolchain (a new build would post the same week again).
+            let hook = crate::analyse::forecast::seed(&url);
             let posted =
                 state.join("sent").join(format!("{}.slack-{hook:016x}.json", reports.week));
             // One publish at a time per output folder: two at once both found no record

@@ -372,22 +372,6 @@ fn link_text(v: &Value, key: &str) -> String {
     }
 }
 
-fn thousands(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 handlebars_helper!(badge: |s: str| match s {
     "red" => "🔴 Red",
     "amber" => "🟠 Amber",
@@ -395,7 +379,7 @@ handlebars_helper!(badge: |s: str| match s {
     _ => "⚪ Unknown",
 });
 handlebars_helper!(pct: |v: f64| format!("{:.0}%", v * 100.0));
-handlebars_helper!(num: |v: i64| thousands(v));
+handlebars_helper!(num: |v: i64| crate::text::thousands(v));
 handlebars_helper!(days_f: |v: Value| match v.as_f64() {
     Some(d) if d < 10.0 => format!("{d:.1} days"),
     Some(d) => format!("{d:.0} days"),
@@ -411,7 +395,7 @@ handlebars_helper!(amount_of: |v: f64, unit: str| {
 
 fn amount_text(v: f64) -> String {
     if v.fract() == 0.0 {
-        thousands(v as i64)
+        crate::text::thousands(v as i64)
     } else {
         format!("{v:.1}")
     }
@@ -444,7 +428,7 @@ fn date(
     out.write(&text)?;
     Ok(())
 }
-handlebars_helper!(plural: |n: i64, noun: str| format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" }));
+handlebars_helper!(plural: |n: i64, noun: str| format!("{} {noun}{}", crate::text::thousands(n), if n == 1 { "" } else { "s" }));
 handlebars_helper!(days: |n: i64| format!("{n} day{}", if n == 1 || n == -1 { "" } else { "s" }));
 // `{{{link this}}}` links the key; `{{{link this text=this.project}}}` other text.
 handlebars_helper!(link: |v: Value, {text: str = ""}| {
@@ -463,7 +447,7 @@ handlebars_helper!(take: |list: array, n: u64| Value::Array(list.iter().take(n a
 handlebars_helper!(more: |total: Value, n: u64| {
     let len = total.as_array().map_or_else(|| total.as_u64().unwrap_or(0) as usize, Vec::len);
     let extra = len.saturating_sub(n as usize);
-    if extra == 0 { String::new() } else { format!("…and {} more", thousands(extra as i64)) }
+    if extra == 0 { String::new() } else { format!("…and {} more", crate::text::thousands(extra as i64)) }
 });
 /// `{{esc x}}`: `x` escaped once for Markdown, whether in `{{…}}` or `{{{…}}}` (written
 /// straight out: a helper's returned value in `{{…}}` would be escaped a second time,
@@ -829,8 +813,8 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(thousands(-1000), "-1,000");
-        assert_eq!(thousands(999), "999");
+        assert_eq!(crate::text::thousands(1234567), "1,234,567");
+        assert_eq!(crate::text::thousands(-1000), "-1,000");
+        assert_eq!(crate::text::thousands(999), "999");
     }
 }

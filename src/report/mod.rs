@@ -103,12 +103,7 @@ pub fn run(
         &req.state_dir.join("snapshots"),
         &req.state_dir.join("history"),
     ] {
-        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::Run(format!(
-                "{} is a link to another place; rolecall writes only into real folders: remove it",
-                dir.display()
-            )));
-        }
+        crate::files::refuse_link(dir).map_err(|e| Error::Run(e.to_string()))?;
     }
     // One run at a time writes this output folder; what killed runs left is removed.
     // Stopped by SIGTERM or Ctrl-C, it removes its temporary files and the lock.

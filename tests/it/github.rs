@@ -1173,27 +1173,30 @@ async fn replays_the_recorded_betamax_cassettes() {
         .all(|m| m.id.starts_with("github:sigmavirus24/github3.py/milestone/")));
 }
 
+/// `items -vv -s github:acme/widgets` against a fake GitHub answering every request with
+/// `status` and `{"message": message}`: exit code, stdout and stderr.
+async fn items_answered(status: u16, message: &str) -> (i32, String, String) {
+    let fake = Fake::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_json(json!({ "message": message })))
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = fake::config_file(dir.path(), "");
+    let url = fake.url();
+    let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
+    fake::run(dir.path(), &["-vv", "-c", &config, "items", "-s", "github:acme/widgets"], &env)
+}
+
 /// A server (or a proxy in front of it) that echoes the Authorization header back in its
 /// error body must not get the token printed: not in the error, not in the logs of the
 /// retries, whatever the status.
 #[tokio::test]
 async fn a_token_echoed_back_by_the_server_is_never_printed() {
     for status in [401, 403, 404, 500, 502] {
-        let fake = Fake::start().await;
-        let body = json!({ "message": format!("Bad request; you sent Authorization: Bearer {TOKEN} (token {TOKEN})") });
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
-            .mount(&fake.server)
-            .await;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let config = fake::config_file(dir.path(), "");
-        let url = fake.url();
-        let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
-        let (code, stdout, stderr) = fake::run(
-            dir.path(),
-            &["-vv", "-c", &config, "items", "-s", "github:acme/widgets"],
-            &env,
-        );
+        let message =
+            format!("Bad request; you sent Authorization: Bearer {TOKEN} (token {TOKEN})");
+        let (code, stdout, stderr) = items_answered(status, &message).await;
         assert_ne!(code, 0, "{status}");
         assert!(
             !stderr.contains(TOKEN) && !stdout.contains(TOKEN),
@@ -1209,21 +1212,8 @@ async fn a_token_echoed_back_by_the_server_is_never_printed() {
 #[tokio::test]
 async fn a_token_at_the_cut_of_a_long_error_body_is_never_printed() {
     for status in [404, 500] {
-        let fake = Fake::start().await;
-        let body = json!({ "message": format!("{} {TOKEN} and more", "x".repeat(185)) });
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
-            .mount(&fake.server)
-            .await;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let config = fake::config_file(dir.path(), "");
-        let url = fake.url();
-        let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
-        let (code, stdout, stderr) = fake::run(
-            dir.path(),
-            &["-vv", "-c", &config, "items", "-s", "github:acme/widgets"],
-            &env,
-        );
+        let message = format!("{} {TOKEN} and more", "x".repeat(185));
+        let (code, stdout, stderr) = items_answered(status, &message).await;
         assert_eq!(code, 1, "{status}: {stderr}");
         assert!(stderr.contains(&format!("{status} xxxxx")), "{status}: {stderr}");
         assert!(stderr.contains(" *** and more"), "{status}: redacted, then cut:\n{stderr}");
