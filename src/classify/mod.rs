@@ -381,11 +381,42 @@ impl Classifier {
                 if n == 1 { "1 item has".to_string() } else { format!("{n} items have") }
             );
         }
+        if let Some((n, first)) = self.unknown_concern_labels(&snapshot.items) {
+            tracing::warn!(
+                "{} a label `{}…` that names no concern (the first: {first}); decided as if unlabelled: write product, program or project, or set `[classify] override-prefix`",
+                if n == 1 { "1 item has".to_string() } else { format!("{n} items have") },
+                self.settings.override_prefix
+            );
+        }
         self.classify_given(snapshot, reasons, None)
     }
 
+    /// Items with a `concern:produkt` label (the prefix, then no concern's name): how many,
+    /// and the first with that label. Such an item has no explicit concern of its own.
+    pub(crate) fn unknown_concern_labels(&self, items: &[Item]) -> Option<(usize, String)> {
+        if self.settings.override_prefix.is_empty() {
+            return None;
+        }
+        let odd = |it: &Item| -> Option<String> {
+            if self.explicit(it).is_some() {
+                return None;
+            }
+            let l = it
+                .labels
+                .iter()
+                .find(|l| self.after_prefix(l).is_some_and(|c| Concern::parse(c).is_none()))?;
+            Some(format!("{} `{l}`", it.key))
+        };
+        let mut found = items.iter().filter_map(odd);
+        let first = found.next()?;
+        Some((1 + found.count(), first))
+    }
+
     /// Items whose labels name two concerns: how many, and the first with its labels.
-    pub(crate) fn conflicting(&self, items: &[Item]) -> Option<(usize, String)> {
+    pub(crate) fn conflicting<'i>(
+        &self,
+        items: impl IntoIterator<Item = &'i Item>,
+    ) -> Option<(usize, String)> {
         let concerns = |it: &Item| -> Vec<Concern> {
             let mut v: Vec<Concern> = (it.labels.iter())
                 .filter_map(|l| self.after_prefix(l).and_then(Concern::parse))
@@ -394,7 +425,7 @@ impl Classifier {
             v.dedup();
             v
         };
-        let mut odd = items.iter().filter(|it| concerns(it).len() > 1);
+        let mut odd = items.into_iter().filter(|it| concerns(it).len() > 1);
         let first = odd.next()?;
         let labels: Vec<&str> = (first.labels.iter())
             .filter(|l| self.after_prefix(l).is_some())

@@ -569,6 +569,28 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
             let csv = to_label(&classifier, &snapshot, &labels, n)?;
             return write_stdout(out, &csv);
         }
+        // A labels row that contradicts the item's own `concern:` label in the tracker:
+        // which one taught the model would be a silent choice.
+        let by_key = crate::classify::eval::ByKey::new(&labels, &snapshot.items);
+        for item in &snapshot.items {
+            let (Some((own, why)), Some(l)) = (classifier.explicit(item), by_key.of(item)) else {
+                continue;
+            };
+            if own != l.concern {
+                let at = crate::error::Location::file(&l.from.0).line(l.from.1).column("concern");
+                return Err(Error::input(
+                    at,
+                    format!(
+                        "{} is {} here but {} by its {} in {}: keep one",
+                        l.key,
+                        l.concern.as_str(),
+                        own.as_str(),
+                        why.matched,
+                        item.source
+                    ),
+                ));
+            }
+        }
         // A key no item has (a typo, or a spreadsheet that turned `MAR-12` into a date)
         // teaches nothing: say so rather than learn less in silence.
         let unknown = unmatched(&snapshot.items, &labels);
@@ -592,15 +614,27 @@ fn train(args: TrainArgs, config: &Config, out: &mut dyn Write) -> Result<()> {
         }
         // `concern:produkt`: meant as a label, teaching nothing.
         let prefix = &classifier.settings.override_prefix;
-        let by_key = crate::classify::eval::ByKey::new(&labels, &snapshot.items);
+        let unlabelled =
+            |i: &&crate::model::Item| classifier.explicit(i).is_none() && by_key.of(i).is_none();
         let odd: Vec<(&str, &str)> = (snapshot.items.iter())
-            .filter(|i| classifier.explicit(i).is_none() && by_key.of(i).is_none())
+            .filter(unlabelled)
             .filter_map(|i| {
-                let l = (i.labels.iter())
-                    .find(|l| !prefix.is_empty() && classifier.after_prefix(l).is_some())?;
+                let l = (i.labels.iter()).find(|l| {
+                    !prefix.is_empty()
+                        && classifier
+                            .after_prefix(l)
+                            .is_some_and(|c| crate::classify::Concern::parse(c).is_none())
+                })?;
                 Some((i.key.as_str(), l.as_str()))
             })
             .collect();
+        // `concern:program` and `concern:project` on one item: neither is learnt from.
+        if let Some((n, first)) = classifier.conflicting(snapshot.items.iter().filter(unlabelled)) {
+            let (items, verb) = if n == 1 { ("item", "has") } else { ("items", "have") };
+            text += &format!(
+                "{n} {items} {verb} labels of two concerns, not learnt from (the first: {first}): keep one\n"
+            );
+        }
         if let Some((key, label)) = odd.first() {
             let (n, verb) = if odd.len() == 1 { ("item", "has") } else { ("items", "have") };
             text += &format!(

@@ -662,3 +662,46 @@ fn eval_names_the_label_that_matches_no_item() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("1 label matches no item (the first: X-1 in nothere.csv)"), "{err}");
 }
+
+/// A labels row against the item's own `concern:` label is an error naming both; an item
+/// with two concern labels is said to teach nothing (not taken for a misspelt one), and
+/// the misspelt one is named, by `train` and by `classify`.
+#[test]
+fn train_names_labels_that_contradict_or_teach_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Labels,Labels\n\
+        Zorblax frobnicator step,ORG-1,Task,To Do,concern:program,\n\
+        Quillon tidy-up round,ORG-2,Task,To Do,concern:program,concern:project\n\
+        Quillon tidy-up again,ORG-3,Task,To Do,concern:produkt,\n\
+        Plain task,ORG-4,Task,To Do,,\n";
+    std::fs::write(dir.path().join("org.csv"), csv).expect("w");
+    std::fs::write(dir.path().join("mine.csv"), "key,concern\nORG-4,project\nORG-1,product\n")
+        .expect("w");
+    let args = ["train", "-s", "jira:org.csv", "--labels", "mine.csv"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.lines().last(),
+        Some(
+            "error: mine.csv:3: column \"concern\": ORG-1 is product here but program by its label \"concern:program\" in jira:org.csv: keep one"
+        )
+    );
+    std::fs::write(dir.path().join("mine.csv"), "key,concern\nORG-4,project\n").expect("w");
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("learnt from 2 labelled items: 0 product, 1 program, 1 project"), "{out}");
+    assert!(
+        out.contains("1 item has labels of two concerns, not learnt from (the first: ORG-2 (concern:program, concern:project)): keep one"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 item has a label `concern:…` that names no concern, not learnt from (the first: ORG-3 `concern:produkt`)"),
+        "{out}"
+    );
+    let (code, _, err) = common::run_in(dir.path(), &["classify", "-s", "jira:org.csv"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("1 item has a label `concern:…` that names no concern (the first: ORG-3 `concern:produkt`); decided as if unlabelled"),
+        "{err}"
+    );
+}
