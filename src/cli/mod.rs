@@ -323,6 +323,13 @@ pub struct ItemsArgs {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
     crate::usage::start();
+    // An empty `ROLECALL_CONFIG` or `ROLECALL_OUT` (`${{ vars.OUT }}` in a workflow, with
+    // the variable not defined) is as if unset, not `-o ""`. One thread so far: safe.
+    for name in ["ROLECALL_CONFIG", "ROLECALL_OUT"] {
+        if std::env::var_os(name).is_some_and(|v| v.is_empty()) {
+            std::env::remove_var(name);
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -353,8 +360,16 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(colour(std::io::IsTerminal::is_terminal(&std::io::stderr())))
         .try_init();
+}
+
+/// Whether warnings on stderr are coloured: on a terminal, unless `NO_COLOR` is set to
+/// anything (no-color.org) or the terminal is `dumb`.
+fn colour(terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    terminal && !no_color && !dumb
 }
 
 /// Runs a parsed command, writing data to `out`. What the command read is left to the

@@ -111,12 +111,31 @@ impl Default for Config {
     }
 }
 
+/// The `ROLECALL_*` variables of the environment. Others are not read: one not in UTF-8
+/// (a Latin-1 value anywhere in a CI's environment) is none of rolecall's business, while
+/// one of rolecall's not in UTF-8 is an error naming it. An empty one is as if unset
+/// (`${{ vars.TZ }}` in a workflow, with the variable not defined).
+fn rolecall_env() -> Result<Vec<(String, String)>> {
+    let mut env = Vec::new();
+    for (k, v) in std::env::vars_os() {
+        let Some(k) = k.to_str().filter(|k| k.starts_with("ROLECALL_")) else { continue };
+        let v = v.into_string().map_err(|_| Error::Config {
+            at: format!("environment variable {k}"),
+            message: "not UTF-8: write its value in UTF-8".into(),
+        })?;
+        if !v.is_empty() {
+            env.push((k.to_string(), v));
+        }
+    }
+    env.sort();
+    Ok(env)
+}
+
 impl Config {
     /// Reads the config: `explicit` (from `-c`) must exist; otherwise `rolecall.toml` in
     /// the current directory is used when present. Environment overrides apply either way.
     pub fn load(explicit: Option<&Path>) -> Result<Config> {
-        let env: Vec<(String, String)> =
-            std::env::vars().filter(|(k, _)| k.starts_with("ROLECALL_")).collect();
+        let env = rolecall_env()?;
         match explicit {
             Some(path) => {
                 let shown = path.display().to_string();

@@ -213,3 +213,42 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(out.status.success(), "{:?}", out.status);
 }
+
+/// The environment of a CI runner or a shell: a value not in UTF-8 that is not rolecall's
+/// changes nothing, one that is rolecall's is an error naming it, and an empty
+/// `ROLECALL_CONFIG`, `ROLECALL_OUT` or `ROLECALL_TIMEZONE` (a workflow's
+/// `${{ vars.X }}` with the variable not defined) is as if unset.
+#[cfg(unix)]
+#[test]
+fn environment_values_not_in_utf8_or_empty() {
+    use std::os::unix::ffi::OsStrExt;
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |env: &[(&str, &std::ffi::OsStr)], args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rolecall"));
+        cmd.args(args).current_dir(dir.path()).env("NO_COLOR", "1");
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("ROLECALL_") {
+                cmd.env_remove(&key);
+            }
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = run(&[("SOME_SHELL_VAR", latin1)], &["items", "--demo"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = run(&[("ROLECALL_TIMEZONE", latin1)], &["items", "--demo"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "error: environment variable ROLECALL_TIMEZONE: not UTF-8: write its value in UTF-8"
+    );
+    let empty = std::ffi::OsStr::new("");
+    let env = [("ROLECALL_CONFIG", empty), ("ROLECALL_OUT", empty), ("ROLECALL_TIMEZONE", empty)];
+    let (code, err) = run(&env, &["report", "--demo", "-q"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(dir.path().join("reports/2026-W48/index.md").is_file(), "written where -o defaults");
+}
