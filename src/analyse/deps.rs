@@ -32,7 +32,8 @@ pub struct Graph {
     pub inc: Vec<Vec<usize>>,
     /// The strongly connected component of each item.
     comp: Vec<usize>,
-    /// Components of more than one item (or an item blocking itself), each sorted.
+    /// Components of more than one item (or an item blocking itself), each sorted, the
+    /// largest first.
     pub cycles: Vec<Vec<usize>>,
 }
 
@@ -82,7 +83,8 @@ impl Graph {
         }
         let mut cycles: Vec<Vec<usize>> =
             members.into_values().filter(|m| m.len() > 1 || out[m[0]].contains(&m[0])).collect();
-        cycles.sort();
+        // The largest knot first: it holds up the most.
+        cycles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         Graph { out, inc, comp, cycles }
     }
 

@@ -1298,6 +1298,33 @@ pub(crate) fn cap<T: Clone>(
     v.iter().take(top.max(1)).cloned().collect()
 }
 
+/// How many rows a table of one row per team shows at least (workstreams, work in
+/// progress by team): a program of 30 teams is read whole; one of 8,000 (a team per
+/// item) is not a report.
+pub(crate) const TEAMS_SHOWN: usize = 30;
+
+/// The rows of a table of one row per team: all of them up to `top.max(TEAMS_SHOWN)`;
+/// past that, those that most need a look (highest `need` first), in their own order.
+/// The full length is recorded under `name`.
+pub(crate) fn cap_teams<T: Clone, K: Ord>(
+    name: &'static str,
+    v: &[T],
+    top: usize,
+    totals: &mut Totals,
+    need: impl Fn(&T) -> K,
+) -> Vec<T> {
+    totals.insert(name, v.len());
+    let shown = top.max(TEAMS_SHOWN);
+    if v.len() <= shown {
+        return v.to_vec();
+    }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(need(&v[i])), i));
+    let mut keep = order[..shown].to_vec();
+    keep.sort_unstable();
+    keep.into_iter().map(|i| v[i].clone()).collect()
+}
+
 /// Whether a status map names `status`, as the importers look a name up: as written,
 /// else without its decoration (`parked` maps `🧊 Parked`).
 fn status_mapped(config: &crate::config::Config, status: &str) -> bool {

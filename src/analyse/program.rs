@@ -1,6 +1,6 @@
 //! The program report: *how do we deliver this across teams, and what is blocking it?*
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -123,6 +123,9 @@ pub struct CriticalPath<'a> {
     pub chain: Vec<super::deps::ChainLink<'a>>,
     /// The chain crosses from one team to another.
     pub cross_team: bool,
+    /// Items of the chain before the first shown: a chain is cut to its last
+    /// [`super::deps::CHAIN_MAX`] items.
+    pub not_shown: usize,
 }
 
 /// A team's own status update, and whether the data agrees.
@@ -181,13 +184,27 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         by_team.entry(ctx.teams[i].as_str()).or_default().push(i);
     }
     let progress: Vec<MilestoneProgress> = ctx.progress.clone();
+    // Each team's milestones and blocked items, found once: thousands of teams cost no
+    // more than their number.
+    let mut milestones_of: HashMap<&str, Vec<&MilestoneProgress>> = HashMap::new();
+    for m in &progress {
+        for team in &m.teams {
+            let mine = milestones_of.entry(team.as_str()).or_default();
+            if mine.last().is_none_or(|last| !std::ptr::eq(*last, m)) {
+                mine.push(m);
+            }
+        }
+    }
+    let mut blocked_of: HashMap<&str, Vec<&Blocked>> = HashMap::new();
+    for b in &blocked {
+        blocked_of.entry(b.item.team.as_ref()).or_default().push(b);
+    }
     let mut workstreams = Vec::new();
     for (team, idx) in &by_team {
         let counted: Vec<usize> =
             idx.iter().copied().filter(|&i| ctx.items[i].state != State::Cancelled).collect();
         let done = counted.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
-        let mine: Vec<&MilestoneProgress> =
-            progress.iter().filter(|m| m.teams.iter().any(|x| x == team)).collect();
+        let mine: &[&MilestoneProgress] = milestones_of.get(team).map_or(&[], Vec::as_slice);
         // The worst of its dated milestones; without one, its items' due dates or flow.
         let (mut status, mut reason) = match mine
             .iter()
@@ -201,7 +218,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             }
         };
         // Every blocked item counts; a long wait on another team makes it amber.
-        let team_blocked: Vec<&Blocked> = blocked.iter().filter(|b| b.item.team == *team).collect();
+        let team_blocked: &[&Blocked] = blocked_of.get(team).map_or(&[], Vec::as_slice);
         if let Some(long) = team_blocked
             .iter()
             .filter(|b| b.cross_team && b.cross_team_days > t.blocker_days)
@@ -476,6 +493,7 @@ fn dependencies<'a>(ctx: &'a Ctx<'_>, progress: &[MilestoneProgress]) -> Depende
         critical_paths.push(CriticalPath {
             milestone: m.title.clone(),
             status: m.status,
+            not_shown: chains.len[end].saturating_sub(chain.len()),
             chain: links,
             cross_team,
         });
@@ -688,7 +706,9 @@ impl ProgramReport<'_> {
             meta: self.meta.clone(),
             verdict: self.verdict.clone(),
             weeks_held: self.weeks_held,
-            workstreams: self.workstreams.clone(),
+            workstreams: super::cap_teams("workstreams", &self.workstreams, top, &mut t, |w| {
+                (w.status, w.blocked)
+            }),
             cross_team_milestones: c!("cross_team_milestones", self.cross_team_milestones),
             blocked: c!("blocked", self.blocked),
             dependencies: Dependencies {

@@ -399,7 +399,13 @@ impl ProjectReport<'_> {
             forecasts: c!("forecasts", self.forecasts),
             forecast_dates: self.forecast_dates,
             forecast_weeks: self.forecast_weeks,
-            flow: super::flow::Flow { ageing: c!("ageing", self.flow.ageing), ..self.flow.clone() },
+            flow: super::flow::Flow {
+                ageing: c!("ageing", self.flow.ageing),
+                by_team: super::cap_teams("flow_by_team", &self.flow.by_team, top, &mut t, |w| {
+                    (w.beyond_p85, w.wip)
+                }),
+                ..self.flow.clone()
+            },
             sprints: {
                 let mut s = self.sprints.clone();
                 t.insert("sprints", s.list.len());

@@ -5,7 +5,7 @@
 //! planned ahead). Dates from `[[milestone]]` entries titled like the sprint are used when
 //! given.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -263,15 +263,16 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     let mut boards: BTreeMap<String, Vec<(Vec<u64>, &str)>> = BTreeMap::new();
     // A sprint named by its team (`Squad 2 Cycle 5`: Linear's cycles of several teams) is
     // on that team's board, whatever digits the team's name has.
-    let teams: std::collections::BTreeSet<&str> =
+    let teams: std::collections::HashSet<&str> =
         ctx.items.iter().filter_map(|it| it.team.as_deref()).collect();
-    // Longest first, so `Squad 10` is found before `Squad 1`.
-    let mut teams: Vec<&str> = teams.into_iter().collect();
-    teams.sort_by_key(|t| std::cmp::Reverse(t.len()));
     let board_of = |title: &str| -> (String, Vec<u64>) {
-        let team = teams.iter().find(|t| {
-            title.len() > t.len() + 1 && title.starts_with(**t) && title[t.len()..].starts_with(' ')
-        });
+        // The longest team name the title starts with, then a space and more: `Squad 10`
+        // before `Squad 1`. Tried at each space from the end, so thousands of teams cost
+        // a lookup a word, not a comparison a team.
+        let team = (title.char_indices().rev())
+            .filter(|&(at, c)| c == ' ' && at > 0 && at + 1 < title.len())
+            .map(|(at, _)| &title[..at])
+            .find(|t| teams.contains(t));
         match team {
             Some(team) => {
                 let (board, n) = board_and_number(&title[team.len() + 1..]);
@@ -308,20 +309,23 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         list.sort();
         list.dedup();
     }
+    // Each sprint's board and place on it, and each sprint's dates (the first given):
+    // looked up, so that thousands of sprints cost no more than their number.
+    let mut place_of: HashMap<&str, (&str, usize)> = HashMap::new();
+    for (board, list) in &boards {
+        for (at, (_, title)) in list.iter().enumerate() {
+            place_of.entry(title).or_insert((board.as_str(), at));
+        }
+    }
     let previous_of = |title: &str| -> Option<&str> {
-        let (board, _) = board_of(title);
-        let list = &boards[&board];
-        let at = list.iter().position(|(_, t)| *t == title)?;
-        at.checked_sub(1).map(|p| list[p].1)
+        let &(board, at) = place_of.get(title)?;
+        at.checked_sub(1).map(|p| boards[board][p].1)
     };
-    let dates_of = |title: &str| {
-        ctx.input
-            .snapshot
-            .iterations
-            .iter()
-            .find(|i| i.title == title)
-            .map_or((None, None), |i| (i.start, i.end))
-    };
+    let mut dates: HashMap<&str, (Option<NaiveDate>, Option<NaiveDate>)> = HashMap::new();
+    for i in &ctx.input.snapshot.iterations {
+        dates.entry(i.title.as_str()).or_insert((i.start, i.end));
+    }
+    let dates_of = |title: &str| dates.get(title).copied().unwrap_or((None, None));
     // Whether a sprint has begun: by its start date; else by its items' due dates —
     // something in it is due by today, or the sprint before it (by number) has nothing
     // due after today: an export of sprints planned ahead has no sprint dates, only the

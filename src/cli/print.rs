@@ -82,7 +82,9 @@ fn num(v: f64) -> String {
 
 /// Why an item got its concern, rule by rule.
 pub(super) fn explain(item: &Item, c: &Classification) -> String {
-    let mut s = format!("{}  {}\n", item.key, crate::text::printable(&item.title));
+    // As long as the reports show a title (a 1 MB one is a paste, not a title).
+    let title = crate::text::truncate(&item.title, 1000);
+    let mut s = format!("{}  {}\n", item.key, crate::text::printable(&title));
     let mut facts = vec![format!("kind {}", item.kind), format!("state {}", item.state.as_str())];
     if !item.labels.is_empty() {
         facts.push(format!("labels {}", item.labels.join(", ")));

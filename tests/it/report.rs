@@ -1756,3 +1756,93 @@ fn a_week_of_one_day_says_so() {
     assert_eq!(code, 0, "{err}");
     assert!(!read(&Path::new(&out).join("2026-W48/project.md")).contains("The week so far"));
 }
+
+/// A program of many teams and many knots reads as a report, not a dump: the tables of
+/// one row per team stop at 30 with the count left out (the ones that need a look kept),
+/// a cell of blockers or teams stops with "…and N more", the cycles are listed as groups
+/// (a hub that blocks and is blocked by two others is not a ring through all three) and
+/// their list says how many more there are, and a critical path cut to its last 25 items
+/// says how many come before.
+#[test]
+fn many_teams_and_knots_are_cut_and_say_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from(
+        "Summary,Issue key,Issue Type,Status,Created,Due Date,Fix Version/s,Custom field (Team),Outward issue link (Blocks),Outward issue link (Blocks)\n",
+    );
+    let created = "02/Nov/26 10:00 AM";
+    // 40 teams of one item each; team 39's item is blocked by 7 items of other teams.
+    for i in 0..40 {
+        let key = if i == 39 { "A-1".to_string() } else { format!("T-{i}") };
+        csv.push_str(&format!("Item {i},{key},Story,In Progress,{created},,v1,Team {i:02},,\n"));
+    }
+    for b in 0..7 {
+        csv.push_str(&format!(
+            "Blocker {b},B-{b},Story,In Progress,{created},,v1,Team {b:02},A-1,\n"
+        ));
+    }
+    // 12 pairs blocking each other, and a hub with two spokes (no link between them).
+    for p in 0..12 {
+        csv.push_str(&format!("Pair a {p},PA-{p},Story,In Progress,{created},,,Team 00,PB-{p},\n"));
+        csv.push_str(&format!("Pair b {p},PB-{p},Story,In Progress,{created},,,Team 01,PA-{p},\n"));
+    }
+    csv.push_str(&format!("Hub,X-1,Story,In Progress,{created},,,Team 02,X-2,X-3\n"));
+    csv.push_str(&format!("Spoke two,X-2,Story,In Progress,{created},,,Team 03,X-1,\n"));
+    csv.push_str(&format!("Spoke three,X-3,Story,In Progress,{created},,,Team 04,X-1,\n"));
+    // A chain of 30 blockers ending in an overdue milestone's item.
+    for c in 0..30 {
+        let next = if c == 29 { String::new() } else { format!("C-{}", c + 1) };
+        csv.push_str(&format!(
+            "Chain {c},C-{c},Story,To Do,{created},2026-11-10,late,Team {:02},{next},\n",
+            c % 3
+        ));
+    }
+    std::fs::write(dir.path().join("many.csv"), csv).expect("w");
+    let args =
+        ["report", "-s", "jira:many.csv", "--as-of", "2026-11-27", "--format", "md,json", "-q"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let program = read(&dir.path().join("reports/2026-W48/program.md"));
+    let project = read(&dir.path().join("reports/2026-W48/project.md"));
+    let rows = |md: &str, from: &str| {
+        let section = md.split(from).nth(1).unwrap_or_else(|| panic!("{from}: {md}"));
+        let table = (section.split("\n\n").find(|p| p.starts_with('|')))
+            .unwrap_or_else(|| panic!("a table after {from}: {md}"));
+        table.lines().count() - 2
+    };
+    assert_eq!(rows(&program, "## Workstreams"), 30, "{program}");
+    assert!(
+        program.contains("…and 10 more (those shown need a look most; all in the JSON report)."),
+        "{program}"
+    );
+    assert!(program.contains("| Team 39 |"), "the blocked team is kept: {program}");
+    let team_rows = (project.lines())
+        .filter(|l| l.starts_with("| Team ") && !l.starts_with("| Team |"))
+        .count();
+    assert_eq!(team_rows, 30, "{project}");
+    assert!(project.contains("…and 10 more teams"), "{project}");
+    // One cell, five blockers and the count of the rest.
+    let blocked = (program.lines().find(|l| l.starts_with("| A-1 ")))
+        .unwrap_or_else(|| panic!("A-1 blocked: {program}"));
+    assert!(
+        blocked.contains("B-4") && !blocked.contains("B-5") && blocked.contains("…and 2 more"),
+        "{blocked}"
+    );
+    // Groups, not rings; the list cut says so.
+    assert!(program.contains("- 3 items: X-1, X-2, X-3"), "{program}");
+    assert!(!program.contains("X-1 → X-2"), "{program}");
+    assert!(
+        program.contains("\n…and 3 more (all in the JSON report)."),
+        "13 knots, 10 shown: {program}"
+    );
+    // The critical path: 30 items, the last 25 shown.
+    let path = program.lines().find(|l| l.starts_with("- **late**")).expect("late's path");
+    assert!(
+        path.contains("(5 items before these, not shown) → ") && path.contains("C-5 "),
+        "{path}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("reports/2026-W48/program.json")))
+            .expect("json");
+    assert_eq!(json["workstreams"].as_array().map(Vec::len), Some(40), "the JSON has them all");
+    assert_eq!(json["dependencies"]["critical_paths"][0]["not_shown"], 5);
+}
