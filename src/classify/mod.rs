@@ -1494,6 +1494,8 @@ fn field_values<'a>(item: &'a Item, name: &str) -> Vec<&'a str> {
         "status" => vec![item.status.as_str()],
         "kind" | "type" => vec![item.kind.as_str()],
         "author" => one(&item.author),
+        // One item by its key: `fields = { key = "^ACME-12$" }`.
+        "key" | "issue key" => vec![item.key.as_str()],
         _ => item
             .fields
             .iter()

@@ -48,11 +48,28 @@ pub(crate) fn check_names(defaults: &[RuleDef], user: &[RuleDef], origin: &Origi
             at: rule_location(origin, &u.name),
             message: format!("rule `{}`: {message}", u.name),
         };
+        if !seen.insert(u.name.as_str()) {
+            // Named at the second entry, with the first's line: merged, one entry's
+            // keys would silently win over the other's.
+            let lines = rule_lines(origin, &u.name);
+            let (at, first) = match lines.as_slice() {
+                [first, second, ..] => {
+                    (format!("{}:{second}", origin.name), format!(" (first at line {first})"))
+                }
+                _ => (rule_location(origin, &u.name), String::new()),
+            };
+            let what = if builtin(&u.name) {
+                "is written twice{first}: put both changes to this built-in rule in one entry"
+            } else {
+                "is defined twice{first}: give each rule its own name"
+            };
+            return Err(Error::Config {
+                at,
+                message: format!("rule `{}` {}", u.name, what.replace("{first}", &first)),
+            });
+        }
         if builtin(&u.name) {
             continue;
-        }
-        if !seen.insert(u.name.as_str()) {
-            return Err(err("is defined twice: give each rule its own name".into()));
         }
         if u.enabled == Some(false) && !defaults.is_empty() {
             let near = crate::text::nearest(&u.name, defaults.iter().map(|d| d.name.as_str()))
@@ -855,15 +872,23 @@ fn last_line(e: impl std::fmt::Display) -> String {
 
 /// `file:line` of the `name = "…"` line of a rule, or just the file.
 fn rule_location(origin: &Origin, name: &str) -> String {
+    match rule_lines(origin, name).first() {
+        Some(line) => format!("{}:{line}", origin.name),
+        None => origin.name.to_string(),
+    }
+}
+
+/// The lines (from 1) of the config where a rule of this name is named.
+fn rule_lines(origin: &Origin, name: &str) -> Vec<usize> {
     let needle_dq = format!("\"{name}\"");
     let needle_sq = format!("'{name}'");
-    for (i, line) in origin.text.lines().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("name") && (t.contains(&needle_dq) || t.contains(&needle_sq)) {
-            return format!("{}:{}", origin.name, i + 1);
-        }
-    }
-    origin.name.to_string()
+    (origin.text.lines().enumerate())
+        .filter(|(_, line)| {
+            let t = line.trim_start();
+            t.starts_with("name") && (t.contains(&needle_dq) || t.contains(&needle_sq))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 #[cfg(test)]

@@ -372,6 +372,58 @@ fn colour(terminal: bool) -> bool {
     terminal && !no_color && !dumb
 }
 
+/// `classify` is where rules are tuned: a rule of the config that decided or weighed on
+/// no item (a kind or field name misspelt, a pattern too narrow) is said, with its line.
+fn unmatched_rules(config: &Config, classes: &[crate::classify::Classification], items: usize) {
+    if items == 0 {
+        return;
+    }
+    let mut used = std::collections::HashSet::new();
+    for c in classes {
+        for r in &c.reasons {
+            used.insert(&*r.rule);
+        }
+    }
+    for rule in config.classify.rules.iter().filter(|r| r.enabled != Some(false)) {
+        if !used.contains(rule.name.as_str()) {
+            tracing::warn!(
+                "{}: rule `{}` matched none of the {} items: check its {}",
+                crate::config::rule_at(config, &rule.name),
+                rule.name,
+                crate::text::thousands(items as i64),
+                rule_conditions(rule)
+            );
+        }
+    }
+}
+
+/// The conditions a rule has, as the config names them: what to check when it matches
+/// nothing.
+fn rule_conditions(rule: &crate::config::RuleDef) -> String {
+    let mut c: Vec<&str> = Vec::new();
+    for (set, name) in [
+        (!rule.labels.is_empty(), "labels"),
+        (!rule.kinds.is_empty(), "kinds"),
+        (rule.title.is_some(), "title"),
+        (rule.body.is_some(), "body"),
+        (rule.text.is_some(), "text"),
+        (
+            !rule.fields.is_empty(),
+            "fields (the column names as `rolecall items --format json` shows them)",
+        ),
+        (!rule.has.is_empty(), "has"),
+    ] {
+        if set {
+            c.push(name);
+        }
+    }
+    if c.is_empty() {
+        "conditions".into()
+    } else {
+        c.join(", ")
+    }
+}
+
 /// Runs a parsed command, writing data to `out`. What the command read is left to the
 /// process exit rather than freed (see `leave_to_exit`): this is `main`'s one call.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -402,6 +454,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let classifier = Classifier::from_config(&config)?;
             let snapshot = load(&args.sources, &config)?;
             let classes = classifier.classify(&snapshot);
+            unmatched_rules(&config, &classes, snapshot.items.len());
             match args.format {
                 ClassifyFormat::Table => {
                     let written =

@@ -371,7 +371,12 @@ fn an_invalid_rule_fails_at_load_with_file_and_line() {
         ),
         (
             "[[classify.rule]]\nname = \"mine\"\nconcern = \"program\"\nlabels = [\"a\"]\n\n[[classify.rule]]\nname = \"mine\"\nconcern = \"product\"\nlabels = [\"b\"]\n",
-            "2: rule `mine`: is defined twice: give each rule its own name",
+            "7: rule `mine` is defined twice (first at line 2): give each rule its own name",
+        ),
+        // A built-in rule changed in two entries: one's keys would win in silence.
+        (
+            "[[classify.rule]]\nname = \"roadmap\"\nenabled = false\n\n[[classify.rule]]\nname = \"roadmap\"\nweight = 2\n",
+            "6: rule `roadmap` is written twice (first at line 2): put both changes to this built-in rule in one entry",
         ),
         // A rule that would match every item (it made each one `program, high`), one
         // that could match none, and a pattern too large, named with its rule.
@@ -802,4 +807,30 @@ fn word_boundaries_hold_beyond_ascii() {
     assert!(rules(1).contains(&"nonfunctional"), "{:?}", reasons[1]);
     assert!(rules(2).contains(&"tomorrow"), "{:?}", reasons[2]);
     assert!(!rules(3).contains(&"tomorrow"), "{:?}", reasons[3]);
+}
+
+/// Tuning rules where a user tunes them: a rule for one item by its key decides it, and
+/// `classify` names a rule that matched nothing (a misspelt field) with its line.
+#[test]
+fn a_rule_for_one_key_and_a_rule_that_matches_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cfg = dir.path().join("rolecall.toml");
+    std::fs::write(
+        &cfg,
+        "[[classify.rule]]\nname = \"acme-6\"\nconcern = \"product\"\nweight = 10\nfields = { key = '^ACME-6$' }\n\n\
+         [[classify.rule]]\nname = \"typo\"\nconcern = \"program\"\nfields = { compnents = \"Platform\" }\n",
+    )
+    .expect("written");
+    let cfg = cfg.display().to_string();
+    let (code, out, err) = rolecall(&["classify", "-c", &cfg, "--demo", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let items: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    let acme6 = items.iter().find(|i| i["key"] == "ACME-6").expect("ACME-6");
+    assert_eq!(acme6["concern"], "product", "{acme6}");
+    assert!(
+        err.contains(&format!("{cfg}:8: rule `typo` matched none of the "))
+            && err.contains("check its fields"),
+        "{err}"
+    );
+    assert!(!err.contains("rule `acme-6` matched none"), "{err}");
 }
