@@ -736,13 +736,31 @@ impl Classifier {
                 let blind = !leaned && !own[i].text_evidence && !self.builtin_reads_text(fired);
                 if (!high && rules_sure || blind) && by_rules != first {
                     if explain {
-                        // The rules' own reasons go before this one, written out below.
+                        // The rules' own reasons go before this one, written out below;
+                        // they add up to the scores. The model's view, with what it
+                        // took from the children or the parent, is one line of weight 0
+                        // that `explain` shows apart: it is not in the scores.
+                        let with: Vec<&str> =
+                            (reasons.iter())
+                                .map(|r| {
+                                    if &*r.rule == "parent" {
+                                        "its parent"
+                                    } else {
+                                        "its children"
+                                    }
+                                })
+                                .collect();
+                        reasons.clear();
+                        let with = match with.as_slice() {
+                            [] => String::new(),
+                            w => format!(", with {}", w.join(" and ")),
+                        };
                         reasons.push(Reason {
                             rule: "model".into(),
                             concern: first,
-                            weight: round2(probs[first.index()] as f64),
+                            weight: 0.0,
                             matched: format!(
-                                "the model leaned {} ({:.0}%), short of sure",
+                                "the model leaned {} ({:.0}%{with}), short of sure",
                                 first.as_str(),
                                 probs[first.index()] * 100.0
                             )
@@ -1433,7 +1451,8 @@ const TEXT_BODY: u8 = 16;
 pub(crate) const BODY_ONLY_FACTOR: f64 = 0.5;
 
 fn explicit_reason(c: Concern, matched: String) -> Reason {
-    reason("explicit", c, 0.0, matched, "an explicit concern always wins")
+    // Weighs what the scores say of it: 1 for its concern.
+    reason("explicit", c, 1.0, matched, "an explicit concern always wins")
 }
 
 /// A reason that is not a rule's: an explicit concern, the children's or parent's call.

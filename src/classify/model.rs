@@ -1117,7 +1117,9 @@ pub(crate) fn describe(feature: &str) -> String {
         "t" => plain("type"),
         "l" => quoted("label", rest),
         "c" => quoted("component", rest),
-        "r" => plain("rule"),
+        // Evidence of the model's, which learnt what a rule's match says of an item (a
+        // project rule's match can count for product): "rule task-kind matched".
+        "r" => format!("rule {rest} matched"),
         "rs" => plain("the rules' score for"),
         _ => match rest {
             "parent" => "has a parent".into(),

@@ -115,9 +115,12 @@ pub(super) fn explain(item: &Item, c: &Classification) -> String {
             "No rule matched: with no signal an item is a project concern, low confidence.\n",
         );
     } else {
+        // Where the rules overruled the model, its view is not in the scores: apart.
+        let overruled = |r: &&crate::classify::Reason| &*r.rule == "model" && r.weight == 0.0;
         let rows: Vec<Vec<String>> = c
             .reasons
             .iter()
+            .filter(|r| !overruled(r))
             .map(|r| {
                 vec![
                     format!("+{}", num(r.weight)),
@@ -129,6 +132,9 @@ pub(super) fn explain(item: &Item, c: &Classification) -> String {
             })
             .collect();
         s.push_str(&aligned(&["WEIGHT", "CONCERN", "RULE", "MATCHED", "WHY"], &rows));
+        if let Some(m) = c.reasons.iter().find(overruled) {
+            s.push_str(&format!("\nNot in the scores: {}; {}.\n", m.matched, m.why));
+        }
     }
     s.push_str("\nTies go to program, then project, then product.\n");
     s

@@ -834,3 +834,39 @@ fn a_rule_for_one_key_and_a_rule_that_matches_nothing() {
     );
     assert!(!err.contains("rule `acme-6` matched none"), "{err}");
 }
+
+/// Where the rules overrule the model (a real sub-task whose title names an integration),
+/// the reasons in the table add up to the scores, and the model's view — with what it
+/// took from the parent — is one line apart; an explicit label weighs what its score says.
+#[test]
+fn explain_keeps_the_overruled_model_apart_and_reasons_add_up() {
+    let Some(agile) = common::sample("jira/agile-delivery-simulation.csv") else { return };
+    let src = format!("jira:{}", agile.display());
+    let (code, out, err) = rolecall(&["explain", "CS4483-50", "-s", &src]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("scores:  product 0 · program 2.5 · project 1"), "{out}");
+    let table: Vec<&str> = (out.lines())
+        .skip_while(|l| !l.starts_with("WEIGHT"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let sum = |concern: &str| -> f64 {
+        (table.iter())
+            .filter(|l| l.split_whitespace().nth(1) == Some(concern))
+            .map(|l| l.split_whitespace().next().unwrap_or("0").parse::<f64>().expect("weight"))
+            .sum()
+    };
+    assert_eq!((sum("product"), sum("program"), sum("project")), (0.0, 2.5, 1.0), "{out}");
+    assert!(
+        out.contains("\nNot in the scores: the model leaned product (64%, with its parent), short of sure; the rules are sure where the model is not.\n"),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv =
+        "Summary,Issue key,Issue Type,Status,Labels\nAnything,L-1,Task,To Do,concern:program\n";
+    std::fs::write(dir.path().join("l.csv"), csv).expect("w");
+    let (code, out, err) = common::run_in(dir.path(), &["explain", "L-1", "-s", "jira:l.csv"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("scores:  product 0 · program 1 · project 0"), "{out}");
+    assert!(out.contains("+1      program  explicit"), "{out}");
+}
