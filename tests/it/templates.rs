@@ -100,3 +100,66 @@ fn fields_without_a_value_are_null_not_missing() {
         }
     }
 }
+
+/// Runs the demo week with `project.md.hbs` = `template` (and nothing else of the user's):
+/// (exit code, stderr).
+fn demo_with(template: impl AsRef<[u8]>) -> (i32, String) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let t = tmp.path().join("t");
+    std::fs::create_dir_all(&t).expect("dir");
+    std::fs::write(t.join("project.md.hbs"), template).expect("written");
+    let (code, _, err) = report(&t, &tmp.path().join("out"), &["--demo", "--format", "md"]);
+    (code, err)
+}
+
+/// A misspelt field given to a helper, `#if` or `#unless` stops the run like `{{x}}`
+/// does, naming the path, the helper and where (`{{date this.deu}}` printed `—`,
+/// `{{esc this.titl}}` nothing, `{{#if verdict.stauts}}` was silently false); a value
+/// of the wrong kind names the helper and the value; an unknown helper or partial says
+/// which was meant. A field that is there with no value (null) is not missing.
+#[test]
+fn misspellings_in_helpers_and_conditions_are_errors() {
+    let cases = [
+        (
+            "{{#if verdict.stauts}}yes{{/if}}",
+            "line 1, column 1: no field `verdict.stauts` (given to `{{#if …}}`",
+        ),
+        (
+            "x\n{{#unless verdict.stauts}}shown{{/unless}}",
+            "line 2, column 1: no field `verdict.stauts` (given to `{{#unless …}}`",
+        ),
+        (
+            "{{#each milestones}}\n- {{date this.deu}}\n{{/each}}",
+            "line 2, column 3: no field `this.deu` (given to `{{date …}}`",
+        ),
+        ("{{esc verdict.titl}}", "no field `verdict.titl` (given to `{{esc …}}`"),
+        (
+            "{{#if (eq verdict.statuz \"red\")}}x{{/if}}",
+            "no field `verdict.statuz` (given to `{{eq …}}`",
+        ),
+        ("{{pct verdict.pct_dne}}", "no field `verdict.pct_dne` (given to `{{pct …}}`"),
+        (
+            "{{date 12345}}",
+            "`date` takes a date (text such as 2026-11-27, or null): got the number 12345",
+        ),
+        ("{{num meta.week}}", "`num` takes a whole number: `meta.week` is the text \"2026-W48\""),
+        ("{{pct}}", "`pct` needs 1 argument"),
+        ("{{percent 0.5}}", "no helper `percent`; the helpers are badge, pct,"),
+        ("{{pctt 0.5}}", "no helper `pctt`: did you mean `pct`?"),
+        ("{{> verdikt}}", "no partial `verdikt`: did you mean `verdict`?"),
+    ];
+    for (template, expected) in cases {
+        let (code, err) = demo_with(template);
+        assert_eq!(code, 2, "{template}: {err}");
+        let first = err.lines().find(|l| l.starts_with("error:")).unwrap_or("");
+        assert!(first.starts_with("error: template project.md.hbs: "), "{template}: {err}");
+        assert!(first.contains(expected), "{template}: {first}");
+        assert!(!first.contains("Helper/Decorator") && !first.contains("not found"), "{first}");
+    }
+    // There with no value: `date` shows a dash, `#if` is false, `esc` prints nothing;
+    // a path through a field with no value (`forecast_baseline` is null) is null too.
+    let (code, err) = demo_with(
+        "{{#each milestones}}[{{date this.due_before}}{{#if this.forecast_baseline}}b{{/if}}{{esc this.due_before}}{{#if this.forecast_baseline.week}}w{{/if}}]{{/each}}",
+    );
+    assert_eq!(code, 0, "{err}");
+}
