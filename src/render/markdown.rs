@@ -46,14 +46,13 @@ impl Templates {
         for (name, builtin) in TEMPLATES {
             let (origin, source) = pick(dir, &format!("{name}.hbs"), builtin)?;
             hb.register_template_string(name, &source)
-                .map_err(|e| template_error(&origin, &e.to_string()))?;
+                .map_err(|e| syntax_error(&origin, &source, &e))?;
         }
         let mut partials: Vec<(String, String, Vec<String>)> = Vec::new();
         for (name, builtin) in PARTIALS {
             let (origin, source) = pick(dir, &format!("partials/{name}.md.hbs"), builtin)?;
             let uses = included(&source);
-            hb.register_partial(name, &source)
-                .map_err(|e| template_error(&origin, &e.to_string()))?;
+            hb.register_partial(name, &source).map_err(|e| syntax_error(&origin, &source, &e))?;
             partials.push((name.to_string(), origin, uses));
         }
         // The folder's other files: partials of the user's own, and names rolecall does
@@ -63,8 +62,7 @@ impl Templates {
             let file = format!("partials/{name}.md.hbs");
             let (origin, source) = pick(dir, &file, "")?;
             let uses = included(&source);
-            hb.register_partial(&name, &source)
-                .map_err(|e| template_error(&origin, &e.to_string()))?;
+            hb.register_partial(&name, &source).map_err(|e| syntax_error(&origin, &source, &e))?;
             partials.push((name, origin, uses));
         }
         for (file, hint) in own.unread {
@@ -281,6 +279,104 @@ fn partial_cycle(partials: &[(String, String, Vec<String>)]) -> Option<(String, 
 
 fn template_error(origin: &str, message: &str) -> Error {
     Error::Config { at: origin.to_string(), message: format!("invalid template: {message}") }
+}
+
+/// A template that does not parse, as one `file:line:col: invalid template: reason` in
+/// plain words: the handlebars crate's own message repeats the grammar's rule names
+/// (`expected trailing_tilde_to_omit_whitespace`) and numbers its snippet from 0.
+fn syntax_error(origin: &str, source: &str, e: &handlebars::TemplateError) -> Error {
+    use handlebars::TemplateErrorReason as R;
+    let Some((line, col)) = e.pos() else {
+        return template_error(origin, &e.reason().to_string());
+    };
+    let offset = offset_of(source, line, col);
+    let before = &source[..offset];
+    let (reason, line, col) = match e.reason() {
+        R::MismatchingClosedHelper(open, close) | R::MismatchingClosedDecorator(open, close) => {
+            let opened = open_blocks(before).pop();
+            let at = opened.map(|(_, l, _)| format!(" (opened on line {l})")).unwrap_or_default();
+            (format!("`{{{{/{close}}}}}` closes `{{{{#{open}}}}}`{at}: close it with `{{{{/{open}}}}}` first"), line, col)
+        }
+        R::InvalidSyntax(_) => {
+            let tag = before.rfind("{{").filter(|&i| !before[i..].contains("}}"));
+            let open = open_blocks(source);
+            match (tag, open.last()) {
+                (Some(i), _) => {
+                    let (l, c) = line_col(source, i);
+                    let text: String = source[i..].lines().next().unwrap_or("").chars().take(40).collect();
+                    (format!("the tag `{text}` is not closed with `}}}}`"), l, c)
+                }
+                (None, Some((name, l, c))) if source[offset..].trim().is_empty() => (
+                    format!("`{{{{#{name}}}}}` is never closed: the file ends without its `{{{{/{name}}}}}`"),
+                    *l,
+                    *c,
+                ),
+                _ => {
+                    let text: String = source[offset..].lines().next().unwrap_or("").chars().take(40).collect();
+                    (format!("invalid Handlebars syntax at `{}`", text.trim_end()), line, col)
+                }
+            }
+        }
+        other => (other.to_string(), line, col),
+    };
+    template_error(&format!("{origin}:{line}:{col}"), &reason)
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(source: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match source[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return source.len(),
+        }
+    }
+    let rest = &source[start..];
+    start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+/// The blocks (`{{#each}}`, `{{#if}}`, `{{^x}}`, `{{#> partial}}`) still open at the end
+/// of `text`, outermost first: (name, line, column). Comments are passed over.
+fn open_blocks(text: &str) -> Vec<(String, usize, usize)> {
+    let mut open = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        let start = text.len() - rest.len() + at;
+        let tag = rest[at + 2..].trim_start_matches(['{', '~']);
+        if tag.starts_with('!') {
+            let end = if tag.starts_with("!--") { "--}}" } else { "}}" };
+            rest = tag.find(end).map_or("", |e| &tag[e + end.len()..]);
+            continue;
+        }
+        let name = |t: &str| -> String {
+            t.trim_start_matches(['>', '*'])
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '}' | '~' | '('))
+                .collect()
+        };
+        if let Some(t) = tag.strip_prefix('#').or_else(|| tag.strip_prefix('^')) {
+            let n = name(t);
+            if !n.is_empty() {
+                let (l, c) = line_col(text, start);
+                open.push((n, l, c));
+            }
+        } else if let Some(t) = tag.strip_prefix('/') {
+            let n = name(t);
+            if let Some(i) = open.iter().rposition(|(o, _, _)| *o == n) {
+                open.truncate(i);
+            }
+        }
+        rest = tag;
+    }
+    open
 }
 
 /// Escapes untrusted text for GitHub-flavoured Markdown: punctuation that starts markup is

@@ -163,3 +163,26 @@ fn misspellings_in_helpers_and_conditions_are_errors() {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+/// A template that does not parse is one `file:line:col: invalid template: reason` in
+/// words: no grammar rule names, no snippet numbered from 0, the file's real name, and
+/// an unclosed block named with the line it opens on.
+#[test]
+fn template_syntax_errors_are_one_plain_line() {
+    let cases = [
+        ("# T\n{{meta.week}\n", "project.md.hbs:2:1: invalid template: the tag `{{meta.week}` is not closed with `}}`"),
+        ("line1\nline2\nline3\nline4 {{meta.week}\nline5\n", "project.md.hbs:4:7: invalid template: the tag `{{meta.week}` is not closed"),
+        ("# T\n{{#each milestones}}\n- {{this.title}}\n", "project.md.hbs:2:1: invalid template: `{{#each}}` is never closed: the file ends without its `{{/each}}`"),
+        ("# T\n{{#if meta.week}}\nx\n{{/each}}\n", "project.md.hbs:4:1: invalid template: `{{/each}}` closes `{{#if}}` (opened on line 2): close it with `{{/if}}` first"),
+    ];
+    for (template, expected) in cases {
+        let (code, err) = demo_with(template);
+        assert_eq!(code, 2, "{template}: {err}");
+        let errors: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(errors.len(), 1, "one line: {err}");
+        assert!(errors[0].starts_with("error: ") && errors[0].contains(expected), "{err}");
+        for jargon in ["trailing_tilde", "expected", "\"project.md\"", "   0 |"] {
+            assert!(!err.contains(jargon), "{jargon}: {err}");
+        }
+    }
+}
