@@ -207,7 +207,11 @@ fn user_files(dir: &Path) -> UserFiles {
         v
     };
     for f in names(".") {
-        if f.ends_with(".hbs") && !known.contains(&f) {
+        // `project.md`, the extension left off: named, or it is ignored without a word.
+        let full = format!("{f}.hbs");
+        if known.contains(&full) {
+            out.unread.push((f.clone(), Some(full)));
+        } else if f.ends_with(".hbs") && !known.contains(&f) {
             let meant = crate::text::nearest(&f, known.iter().map(String::as_str));
             out.unread.push((f.clone(), meant.map(str::to_string)));
         }

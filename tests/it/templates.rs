@@ -186,3 +186,18 @@ fn template_syntax_errors_are_one_plain_line() {
         }
     }
 }
+
+/// `project.md` (the `.hbs` left off) is named in a warning, like other misnamed files.
+#[test]
+fn a_template_without_hbs_is_named() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let t = tmp.path().join("t");
+    std::fs::create_dir_all(&t).expect("dir");
+    std::fs::write(t.join("project.md"), "# Mine\n").expect("written");
+    let (code, _, err) = report(&t, &tmp.path().join("out"), &["--demo", "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("templates: project.md is not read; did you mean project.md.hbs?"),
+        "{err}"
+    );
+}
