@@ -187,6 +187,15 @@ fn template_syntax_errors_are_one_plain_line() {
     }
 }
 
+/// A template saved as Latin-1 names the line and byte and says to save it as UTF-8.
+#[test]
+fn a_template_not_in_utf8_names_where_and_what_to_do() {
+    let (code, err) = demo_with(b"# T\n# R\xe9sum\xe9 {{meta.week}}\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("project.md.hbs: not UTF-8 text: line 2, byte 4 (0xE9)"), "{err}");
+    assert!(err.contains("save it as UTF-8"), "{err}");
+}
+
 /// `project.md` (the `.hbs` left off) is named in a warning, like other misnamed files.
 #[test]
 fn a_template_without_hbs_is_named() {
