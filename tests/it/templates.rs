@@ -210,3 +210,49 @@ fn a_template_without_hbs_is_named() {
         "{err}"
     );
 }
+
+/// `rolecall init --templates DIR` writes the built-in templates, and reports made with
+/// them are byte for byte the built-in ones; it does not overwrite without `--force`.
+#[test]
+fn init_templates_writes_the_built_in_defaults() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let t = tmp.path().join("mine");
+    let shown = t.display().to_string();
+    let (code, out, err) = rolecall(&["init", "--templates", &shown]);
+    assert_eq!(code, 0, "{err}");
+    for f in ["product.md.hbs", "index.md.hbs", "partials/items.md.hbs", "partials/about.md.hbs"] {
+        assert!(t.join(f).is_file(), "{f}: {out}");
+        assert_eq!(
+            std::fs::read_to_string(t.join(f)).expect("read"),
+            std::fs::read_to_string(root().join("templates").join(f)).expect("read"),
+            "{f}"
+        );
+    }
+    let (ours, theirs) = (tmp.path().join("ours"), tmp.path().join("builtin"));
+    let formats = ["--demo", "--format", "md,json,pdf"];
+    let (code, _, err) = report(&t, &ours, &formats);
+    assert_eq!(code, 0, "{err}");
+    let (o, b) = (theirs.display().to_string(), ours.join("2026-W48"));
+    let (code, _, err) = rolecall(&["report", "-o", &o, "--demo", "--format", "md,json,pdf"]);
+    assert_eq!(code, 0, "{err}");
+    for f in ["index.md", "product.md", "program.md", "project.md", "project.pdf", "index.pdf"] {
+        let read = |p: &Path| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert!(read(&b.join(f)) == read(&theirs.join("2026-W48").join(f)), "{f} differs");
+    }
+    // A second time it refuses, naming the files; --force overwrites.
+    std::fs::write(t.join("project.md.hbs"), "edited\n").expect("written");
+    let (code, _, err) = rolecall(&["init", "--templates", &shown]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("project.md.hbs") && err.contains("does not overwrite"), "{err}");
+    assert_eq!(std::fs::read_to_string(t.join("project.md.hbs")).expect("read"), "edited\n");
+    let (code, _, err) = rolecall(&["init", "--templates", &shown, "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(t.join("project.md.hbs")).expect("read").len() > 100);
+    // Without DIR: `templates` in --dir.
+    let d = tmp.path().join("repo");
+    std::fs::create_dir_all(&d).expect("dir");
+    let (code, _, err) = rolecall(&["init", "--dir", &d.display().to_string(), "--templates"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(d.join("templates/partials/verdict.md.hbs").is_file());
+    assert!(!d.join("rolecall.toml").exists(), "only the templates");
+}
