@@ -48,7 +48,8 @@ impl Arg {
             Arg::Str => v.is_string(),
             Arg::List => v.is_array(),
             Arg::Map => v.is_object(),
-            Arg::Date => v.is_null() || v.as_str().is_some_and(looks_like_date),
+            // Other text is shown as it is (a status update's free-form date).
+            Arg::Date => v.is_null() || v.is_string(),
             Arg::Item => v.is_null() || v.get("key").is_some_and(Value::is_string),
             Arg::ListOrCount => v.is_array() || v.is_u64(),
         }
@@ -68,19 +69,6 @@ impl Arg {
             Arg::ListOrCount => "a list or a count",
         }
     }
-}
-
-/// `2026-11-27`, or an instant that starts with one.
-fn looks_like_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
 }
 
 /// A value as a template author would write it, cut short.

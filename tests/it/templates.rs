@@ -256,3 +256,11 @@ fn init_templates_writes_the_built_in_defaults() {
     assert!(d.join("templates/partials/verdict.md.hbs").is_file());
     assert!(!d.join("rolecall.toml").exists(), "only the templates");
 }
+
+/// `date` shows text that is not a date as it is (a status update's free-form date),
+/// as it did; only a value that is not text (a number, a list) is an error.
+#[test]
+fn date_takes_any_text() {
+    let (code, err) = demo_with("{{date meta.week}}");
+    assert_eq!(code, 0, "{err}");
+}
