@@ -156,14 +156,26 @@ pub(crate) fn read_inside(dir: &Path, rel: &Path) -> Result<Option<String>> {
             MAX_BYTES
         )));
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     let file = std::fs::File::open(&real).map_err(|e| Error::read(&shown, &e))?;
     // Bounded even if the file grows while it is read.
-    file.take(MAX_BYTES + 1).read_to_string(&mut text).map_err(|e| Error::read(&shown, &e))?;
-    if text.len() as u64 > MAX_BYTES {
+    file.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::read(&shown, &e))?;
+    if bytes.len() as u64 > MAX_BYTES {
         return Err(refuse("grew past the size a notes or template file may be".into()));
     }
-    Ok(Some(text))
+    String::from_utf8(bytes).map(Some).map_err(|e| refuse(not_utf8(e.as_bytes(), e.utf8_error())))
+}
+
+/// Where a file stops being UTF-8, in words: the line, the byte in it, and what to do.
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> String {
+    let at = e.valid_up_to();
+    let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    format!(
+        "not UTF-8 text: line {line}, byte {} (0x{:02X}) is not UTF-8 (a Latin-1 or Windows-1252 file?); save it as UTF-8",
+        at - line_start + 1,
+        bytes[at]
+    )
 }
 
 #[cfg(test)]

@@ -85,10 +85,8 @@ impl Serialize for ItemRef<'_> {
         r.serialize_field("status", &it.status)?;
         r.serialize_field("concern", &self.concern)?;
         r.serialize_field("confidence", &self.confidence)?;
-        match self.runner_up {
-            Some(c) => r.serialize_field("runner_up", &c)?,
-            None => r.skip_field("runner_up")?,
-        }
+        // Always present (null when there is none): a template reads it in strict mode.
+        r.serialize_field("runner_up", &self.runner_up)?;
         r.serialize_field("team", self.team)?;
         r.serialize_field("milestone", &it.milestone)?;
         r.serialize_field("due", &it.due)?;
@@ -134,17 +132,17 @@ pub struct MilestoneProgress {
     pub reason: String,
     /// The due date is the latest due date of its items: neither the export nor the
     /// config gave one.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub due_derived: bool,
     /// The due date at the baseline, when it was different.
     pub due_before: Option<NaiveDate>,
     pub scope_added: usize,
     pub scope_removed: usize,
     /// When the open work will be done, from past throughput (none when all is done).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub forecast: Option<forecast::Forecast>,
     /// The first forecast stored for this milestone, and how far the current one moved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub forecast_baseline: Option<ForecastBaseline>,
     /// Weeks in a row, this one included, at this status (from the stored weeks).
     pub weeks_held: usize,
@@ -185,7 +183,7 @@ pub struct Meta {
     pub today: NaiveDate,
     /// Days of the week reported so far when only its first one or two are (a plain
     /// `report` on a Monday reads as a week with nothing done); none otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub days_so_far: Option<i64>,
     pub timezone: String,
     pub sources: Vec<SourceInfo>,
@@ -199,7 +197,7 @@ pub struct Meta {
     pub items_in_scope: usize,
     /// What the sources gave that is not counted, and why, in words: pull requests
     /// counted with the issues they close, items outside `[scope]`, bots' items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub left_out: Vec<String>,
     /// Counts of items per concern, for the concern mix.
     pub concern_mix: BTreeMap<String, usize>,
@@ -207,7 +205,7 @@ pub struct Meta {
     pub missing: Vec<String>,
     /// The export was taken later than the report's instant: what rebuilding the week as
     /// it stood changed, and what it could not rebuild.
-    #[serde(default, skip_serializing_if = "crate::model::Rewind::is_empty")]
+    #[serde(default)]
     pub rewind: crate::model::Rewind,
     /// The same in sentences, for the templates.
     pub as_it_stood: Vec<String>,

@@ -77,10 +77,9 @@ pub struct Blocked<'a> {
     pub cross_team_days: i64,
     /// Neither item has a creation date and no stored week saw it blocked: how long it
     /// has been blocked is unknown (`days` is then 0).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub undated: bool,
     /// Blocked by its status (`Blocked`, `On hold`…) rather than by a link: the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_status: Option<String>,
 }
 

@@ -157,6 +157,52 @@ pub fn run(dir: &Path, force: bool, print: bool) -> Result<String> {
     Ok(out)
 }
 
+/// Writes (or with `print`, returns) the built-in report templates and partials into
+/// `dir`, as `report --templates DIR` reads them: the way to start a template of one's
+/// own from an installed binary. Refuses to overwrite an existing file unless `force`.
+pub fn templates(dir: &Path, force: bool, print: bool) -> Result<String> {
+    use crate::render::markdown::{PARTIALS, TEMPLATES};
+    let files: Vec<(PathBuf, &str)> =
+        (TEMPLATES.iter().map(|(n, t)| (dir.join(format!("{n}.hbs")), *t)))
+            .chain(PARTIALS.iter().map(|(n, t)| (dir.join(format!("partials/{n}.md.hbs")), *t)))
+            .collect();
+    if print {
+        let mut out = String::new();
+        for (path, text) in &files {
+            let rel = path.strip_prefix(dir).unwrap_or(path);
+            out.push_str(&format!("==> {} <==\n{text}\n", rel.display()));
+        }
+        return Ok(out);
+    }
+    if !force {
+        let existing: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| std::fs::symlink_metadata(p).is_ok())
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} already exist{}: rolecall init --templates does not overwrite (--force does; --print shows what it would write)",
+                existing.join(", "),
+                if existing.len() == 1 { "s" } else { "" }
+            )));
+        }
+    }
+    let partials = dir.join("partials");
+    std::fs::create_dir_all(&partials)
+        .map_err(|e| Error::Run(format!("cannot create {}: {e}", partials.display())))?;
+    let mut out = String::new();
+    for (path, text) in &files {
+        write(path, text)?;
+        out.push_str(&format!("wrote {}\n", path.display()));
+    }
+    out.push_str(&format!(
+        "next: edit them (delete the ones you keep as they are) and run `rolecall report --templates {}`\n",
+        dir.display()
+    ));
+    Ok(out)
+}
+
 /// Writes `text` to `path` through a temporary file in its folder.
 fn write(path: &Path, text: &str) -> Result<()> {
     crate::files::write_atomic(path, |w| w.write_all(text.as_bytes()))

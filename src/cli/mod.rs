@@ -75,6 +75,11 @@ pub struct InitArgs {
     /// Print the files instead of writing them
     #[arg(long)]
     pub print: bool,
+
+    /// Write the built-in report templates instead, to edit and use with `report
+    /// --templates DIR` [default DIR: templates; a relative DIR is in --dir]
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "templates")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -429,7 +434,10 @@ fn rule_conditions(rule: &crate::config::RuleDef) -> String {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     // `init` writes the config: it must work before there is one, and beside a broken one.
     if let Command::Init(args) = &cli.command {
-        let text = init::run(&args.dir, args.force, args.print)?;
+        let text = match &args.templates {
+            Some(t) => init::templates(&args.dir.join(t), args.force, args.print)?,
+            None => init::run(&args.dir, args.force, args.print)?,
+        };
         // `--print` prints the config: the command's output, also with `-q`.
         return match cli.quiet && !args.print {
             true => Ok(()),

@@ -27,12 +27,8 @@ pub struct Rewind {
     /// Milestones created after the instant, left out, or closed after it, open again.
     pub milestones_rewound: usize,
     /// Of `changed_since`, items in a sprint: their sprint may be a later one.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default)]
     pub sprint_items_changed: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 impl Rewind {

@@ -32,6 +32,8 @@ pub(crate) const PARTIALS: &[(&str, &str)] = &[
 /// The templates, compiled: built-in ones, each replaceable by a file of the user's.
 pub struct Templates {
     hb: Handlebars<'static>,
+    /// The partials a template can include, built-in and the user's own.
+    partials: Vec<String>,
 }
 
 impl Templates {
@@ -43,15 +45,14 @@ impl Templates {
         register_helpers(&mut hb);
         for (name, builtin) in TEMPLATES {
             let (origin, source) = pick(dir, &format!("{name}.hbs"), builtin)?;
-            hb.register_template_string(name, source)
-                .map_err(|e| template_error(&origin, &e.to_string()))?;
+            hb.register_template_string(name, &source)
+                .map_err(|e| syntax_error(&origin, &source, &e))?;
         }
         let mut partials: Vec<(String, String, Vec<String>)> = Vec::new();
         for (name, builtin) in PARTIALS {
             let (origin, source) = pick(dir, &format!("partials/{name}.md.hbs"), builtin)?;
             let uses = included(&source);
-            hb.register_partial(name, source)
-                .map_err(|e| template_error(&origin, &e.to_string()))?;
+            hb.register_partial(name, &source).map_err(|e| syntax_error(&origin, &source, &e))?;
             partials.push((name.to_string(), origin, uses));
         }
         // The folder's other files: partials of the user's own, and names rolecall does
@@ -61,8 +62,7 @@ impl Templates {
             let file = format!("partials/{name}.md.hbs");
             let (origin, source) = pick(dir, &file, "")?;
             let uses = included(&source);
-            hb.register_partial(&name, source)
-                .map_err(|e| template_error(&origin, &e.to_string()))?;
+            hb.register_partial(&name, &source).map_err(|e| syntax_error(&origin, &source, &e))?;
             partials.push((name, origin, uses));
         }
         for (file, hint) in own.unread {
@@ -87,7 +87,8 @@ impl Templates {
                 });
             }
         }
-        Ok(Templates { hb })
+        let partials = partials.into_iter().map(|(name, _, _)| name).collect();
+        Ok(Templates { hb, partials })
     }
 
     pub fn render(&self, name: &str, data: &impl serde::Serialize) -> Result<String> {
@@ -95,6 +96,17 @@ impl Templates {
             let mut msg = match e.reason() {
                 RenderErrorReason::MissingVariable(Some(path)) => {
                     format!("no field `{path}` (templates run in strict mode)")
+                }
+                RenderErrorReason::HelperNotFound(h) => match crate::text::nearest(h, HELPERS.iter().copied()) {
+                    Some(meant) => format!("no helper `{h}`: did you mean `{meant}`?"),
+                    None => format!("no helper `{h}`; the helpers are {}", HELPERS.join(", ")),
+                },
+                RenderErrorReason::PartialNotFound(p) => {
+                    let known = self.partials.join(", ");
+                    match crate::text::nearest(p, self.partials.iter().map(String::as_str)) {
+                        Some(meant) => format!("no partial `{p}`: did you mean `{meant}`?"),
+                        None => format!("no partial `{p}`: the partials are {known}, and any `partials/NAME.md.hbs` in the templates folder"),
+                    }
                 }
                 other => other.to_string(),
             };
@@ -195,7 +207,11 @@ fn user_files(dir: &Path) -> UserFiles {
         v
     };
     for f in names(".") {
-        if f.ends_with(".hbs") && !known.contains(&f) {
+        // `project.md`, the extension left off: named, or it is ignored without a word.
+        let full = format!("{f}.hbs");
+        if known.contains(&full) {
+            out.unread.push((f.clone(), Some(full)));
+        } else if f.ends_with(".hbs") && !known.contains(&f) {
             let meant = crate::text::nearest(&f, known.iter().map(String::as_str));
             out.unread.push((f.clone(), meant.map(str::to_string)));
         }
@@ -267,6 +283,104 @@ fn partial_cycle(partials: &[(String, String, Vec<String>)]) -> Option<(String, 
 
 fn template_error(origin: &str, message: &str) -> Error {
     Error::Config { at: origin.to_string(), message: format!("invalid template: {message}") }
+}
+
+/// A template that does not parse, as one `file:line:col: invalid template: reason` in
+/// plain words: the handlebars crate's own message repeats the grammar's rule names
+/// (`expected trailing_tilde_to_omit_whitespace`) and numbers its snippet from 0.
+fn syntax_error(origin: &str, source: &str, e: &handlebars::TemplateError) -> Error {
+    use handlebars::TemplateErrorReason as R;
+    let Some((line, col)) = e.pos() else {
+        return template_error(origin, &e.reason().to_string());
+    };
+    let offset = offset_of(source, line, col);
+    let before = &source[..offset];
+    let (reason, line, col) = match e.reason() {
+        R::MismatchingClosedHelper(open, close) | R::MismatchingClosedDecorator(open, close) => {
+            let opened = open_blocks(before).pop();
+            let at = opened.map(|(_, l, _)| format!(" (opened on line {l})")).unwrap_or_default();
+            (format!("`{{{{/{close}}}}}` closes `{{{{#{open}}}}}`{at}: close it with `{{{{/{open}}}}}` first"), line, col)
+        }
+        R::InvalidSyntax(_) => {
+            let tag = before.rfind("{{").filter(|&i| !before[i..].contains("}}"));
+            let open = open_blocks(source);
+            match (tag, open.last()) {
+                (Some(i), _) => {
+                    let (l, c) = line_col(source, i);
+                    let text: String = source[i..].lines().next().unwrap_or("").chars().take(40).collect();
+                    (format!("the tag `{text}` is not closed with `}}}}`"), l, c)
+                }
+                (None, Some((name, l, c))) if source[offset..].trim().is_empty() => (
+                    format!("`{{{{#{name}}}}}` is never closed: the file ends without its `{{{{/{name}}}}}`"),
+                    *l,
+                    *c,
+                ),
+                _ => {
+                    let text: String = source[offset..].lines().next().unwrap_or("").chars().take(40).collect();
+                    (format!("invalid Handlebars syntax at `{}`", text.trim_end()), line, col)
+                }
+            }
+        }
+        other => (other.to_string(), line, col),
+    };
+    template_error(&format!("{origin}:{line}:{col}"), &reason)
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(source: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match source[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return source.len(),
+        }
+    }
+    let rest = &source[start..];
+    start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+/// The blocks (`{{#each}}`, `{{#if}}`, `{{^x}}`, `{{#> partial}}`) still open at the end
+/// of `text`, outermost first: (name, line, column). Comments are passed over.
+fn open_blocks(text: &str) -> Vec<(String, usize, usize)> {
+    let mut open = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        let start = text.len() - rest.len() + at;
+        let tag = rest[at + 2..].trim_start_matches(['{', '~']);
+        if tag.starts_with('!') {
+            let end = if tag.starts_with("!--") { "--}}" } else { "}}" };
+            rest = tag.find(end).map_or("", |e| &tag[e + end.len()..]);
+            continue;
+        }
+        let name = |t: &str| -> String {
+            t.trim_start_matches(['>', '*'])
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '}' | '~' | '('))
+                .collect()
+        };
+        if let Some(t) = tag.strip_prefix('#').or_else(|| tag.strip_prefix('^')) {
+            let n = name(t);
+            if !n.is_empty() {
+                let (l, c) = line_col(text, start);
+                open.push((n, l, c));
+            }
+        } else if let Some(t) = tag.strip_prefix('/') {
+            let n = name(t);
+            if let Some(i) = open.iter().rposition(|(o, _, _)| *o == n) {
+                open.truncate(i);
+            }
+        }
+        rest = tag;
+    }
+    open
 }
 
 /// Escapes untrusted text for GitHub-flavoured Markdown: punctuation that starts markup is
@@ -661,32 +775,117 @@ fn chart_pie(
 
 handlebars_helper!(file_name: |v: str| crate::text::spec_file_name(v));
 
-/// Every helper, registered in one place.
+/// Every helper, registered in one place, each behind strict checks of its arguments
+/// (see [`super::strict`]): (name, what its arguments must be, how many are required, how
+/// it is called).
 fn register_helpers(hb: &mut Handlebars) {
-    hb.register_helper("badge", Box::new(badge));
-    hb.register_helper("pct", Box::new(pct));
-    hb.register_helper("num", Box::new(num));
-    hb.register_helper("amount", Box::new(amount));
-    hb.register_helper("amount_of", Box::new(amount_of));
-    hb.register_helper("concat", Box::new(concat));
-    hb.register_helper("days_f", Box::new(days_f));
-    hb.register_helper("signed", Box::new(signed));
-    hb.register_helper("date", Box::new(date));
-    hb.register_helper("plural", Box::new(plural));
-    hb.register_helper("days", Box::new(days));
-    hb.register_helper("link", Box::new(link));
-    hb.register_helper("item", Box::new(item));
-    hb.register_helper("take", Box::new(take));
-    hb.register_helper("more", Box::new(more));
-    hb.register_helper("esc", Box::new(esc));
-    hb.register_helper("code", Box::new(code));
-    hb.register_helper("file_name", Box::new(file_name));
-    hb.register_helper("labels", Box::new(labels));
-    hb.register_helper("chart_bars", Box::new(chart_bars));
-    hb.register_helper("chart_pie", Box::new(chart_pie));
-    hb.register_helper("chart_lines", Box::new(chart_lines));
-    hb.register_helper("chart_deps", Box::new(chart_deps));
+    use super::strict::{self, Arg::*, Checked, Logic};
+    type Boxed = Box<dyn handlebars::HelperDef + Send + Sync>;
+    let table: Vec<(&'static str, Boxed, &'static [super::strict::Arg], usize, &'static str)> = vec![
+        ("badge", Box::new(badge), &[Str], 1, "{{{badge status}}}"),
+        ("pct", Box::new(pct), &[Num], 1, "{{pct 0.45}}"),
+        ("num", Box::new(num), &[Int], 1, "{{num 1234}}"),
+        ("amount", Box::new(amount), &[Num], 1, "{{amount 2.5}}"),
+        ("amount_of", Box::new(amount_of), &[Num, Str], 2, "{{amount_of n \"points\"}}"),
+        ("concat", Box::new(concat), &[Str, Str], 2, "{{concat \"a\" \"b\"}}"),
+        ("days_f", Box::new(days_f), &[Any], 1, "{{days_f 2.5}}"),
+        ("signed", Box::new(signed), &[Int], 1, "{{signed -2}}"),
+        ("date", Box::new(date), &[Date], 1, "{{date this.due}}"),
+        ("plural", Box::new(plural), &[Int, Str], 2, "{{plural n \"item\"}}"),
+        ("days", Box::new(days), &[Int], 1, "{{days n}}"),
+        ("link", Box::new(link), &[Any], 1, "{{{link this}}}"),
+        ("item", Box::new(item), &[Item], 1, "{{{item this}}}"),
+        ("take", Box::new(take), &[List, Count], 2, "{{#each (take list @root.top)}}"),
+        ("more", Box::new(more), &[ListOrCount, Count], 2, "{{more totals.blocked @root.top}}"),
+        ("esc", Box::new(esc), &[Any], 1, "{{esc x}}"),
+        ("code", Box::new(code), &[Str], 1, "{{{code x}}}"),
+        ("file_name", Box::new(file_name), &[Str], 1, "{{file_name this.spec}}"),
+        ("labels", Box::new(labels), &[List], 1, "{{{labels this.labels}}}"),
+        (
+            "chart_bars",
+            Box::new(chart_bars),
+            &[List, Str, Str, Str, Str],
+            1,
+            "{{{chart_bars list \"week\" \"done\" \"Title\"}}}",
+        ),
+        ("chart_pie", Box::new(chart_pie), &[Map, Str], 1, "{{{chart_pie map \"Title\"}}}"),
+        (
+            "chart_lines",
+            Box::new(chart_lines),
+            &[List, Str, Str, Str, Any],
+            1,
+            "{{{chart_lines this.burn_up \"week\" \"done,scope\" \"Title\" this}}}",
+        ),
+        (
+            "chart_deps",
+            Box::new(chart_deps),
+            &[List, Str],
+            1,
+            "{{{chart_deps dependencies.critical_paths \"Title\"}}}",
+        ),
+        ("if", Box::new(strict::Cond(true)), &[Any], 1, "{{#if x}}…{{/if}}"),
+        ("unless", Box::new(strict::Cond(false)), &[Any], 1, "{{#unless x}}…{{/unless}}"),
+        ("eq", Box::new(Logic(strict::eq)), &[Any, Any], 2, "(eq a b)"),
+        ("ne", Box::new(Logic(strict::ne)), &[Any, Any], 2, "(ne a b)"),
+        ("gt", Box::new(Logic(strict::gt)), &[Any, Any], 2, "(gt a b)"),
+        ("gte", Box::new(Logic(strict::gte)), &[Any, Any], 2, "(gte a b)"),
+        ("lt", Box::new(Logic(strict::lt)), &[Any, Any], 2, "(lt a b)"),
+        ("lte", Box::new(Logic(strict::lte)), &[Any, Any], 2, "(lte a b)"),
+        ("and", Box::new(Logic(strict::and)), &[], 1, "(and a b)"),
+        ("or", Box::new(Logic(strict::or)), &[], 1, "(or a b)"),
+        ("not", Box::new(Logic(strict::not)), &[Any], 1, "(not a)"),
+        ("len", Box::new(Logic(strict::len)), &[Any], 1, "(len list)"),
+    ];
+    for (name, inner, args, required, usage) in table {
+        let partial_params = matches!(name, "if" | "unless");
+        hb.register_helper(
+            name,
+            Box::new(Checked { name, args, required, usage, partial_params, inner }),
+        );
+    }
 }
+
+/// The helpers a template can call: [`register_helpers`]'s and the handlebars crate's own.
+pub(crate) const HELPERS: &[&str] = &[
+    "badge",
+    "pct",
+    "num",
+    "amount",
+    "amount_of",
+    "concat",
+    "days_f",
+    "signed",
+    "date",
+    "plural",
+    "days",
+    "link",
+    "item",
+    "take",
+    "more",
+    "esc",
+    "code",
+    "file_name",
+    "labels",
+    "chart_bars",
+    "chart_pie",
+    "chart_lines",
+    "chart_deps",
+    "if",
+    "unless",
+    "each",
+    "with",
+    "lookup",
+    "eq",
+    "ne",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "and",
+    "or",
+    "not",
+    "len",
+];
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ pub mod context;
 pub mod json;
 pub(crate) mod markdown;
 pub mod pdf;
+pub(crate) mod strict;
 
 use std::io::Write;
 

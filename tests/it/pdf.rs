@@ -591,3 +591,19 @@ fn a_pie_of_negative_values_says_so() {
     let text = page_texts(&load(&pdf)).concat();
     assert!(text.contains("Nothingtoshow:nopartisabovezero."), "{text}");
 }
+
+/// Raw HTML from a template of one's own keeps its text in the PDF, as in the Markdown:
+/// `<details><summary>`, `<p align=center>`, `<div>` and an image's alt text were dropped
+/// without a word; comments and the tags themselves are still left out.
+#[test]
+fn text_inside_html_blocks_is_kept() {
+    let md = "# T3\n\n<details><summary>SUMMARYTXT</summary>\n\nDETAILSBODY\n\n</details>\n\n<p align=\"center\">PARATXT</p>\n\n<!-- COMMENTTXT -->\n\n<img src=\"x.png\" alt=\"ALTTXT\">\n\n<div>DIVTXT</div>\n\nAFTER\n";
+    let pdf = render(md, &options()).expect("renders");
+    let text = page_texts(&load(&pdf)).concat();
+    for kept in ["SUMMARYTXT", "DETAILSBODY", "PARATXT", "[image:ALTTXT]", "DIVTXT", "AFTER"] {
+        assert!(text.contains(kept), "{kept}: {text}");
+    }
+    for gone in ["COMMENTTXT", "<details>", "summary>", "align="] {
+        assert!(!text.contains(gone), "{gone}: {text}");
+    }
+}

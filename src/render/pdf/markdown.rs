@@ -146,14 +146,12 @@ impl Builder {
             Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text, self.style),
             Event::SoftBreak => self.text(" ", self.style),
             Event::HardBreak => self.text("\n", self.style),
-            Event::InlineHtml(html) => {
-                let tag = html.trim().to_ascii_lowercase();
-                if matches!(tag.as_str(), "<br>" | "<br/>" | "<br />") {
-                    self.text("\n", self.style);
-                }
-            }
-            // Raw HTML blocks (comments, <details>) have no place in a PDF.
-            Event::Html(_) => {}
+            Event::InlineHtml(html) => self.html(&html, false),
+            // Raw HTML blocks (`<details><summary>`, `<p align=center>`, `<div>`) from a
+            // template of one's own: their text is kept (it was dropped without a word
+            // while the Markdown showed it), tags and comments are not; an image is its
+            // alt text.
+            Event::Html(html) => self.html(&html, true),
             Event::Rule => {
                 self.flush_inline();
                 self.push_block(Block::Rule);
@@ -288,6 +286,7 @@ impl Builder {
                 let cell = std::mem::take(&mut self.spans);
                 self.row.push(cell);
             }
+            TagEnd::HtmlBlock => self.end_html_paragraph(),
             TagEnd::Emphasis => self.style.italic = false,
             TagEnd::Strong => self.style.bold = false,
             TagEnd::Strikethrough => self.style.strike = false,
@@ -300,6 +299,77 @@ impl Builder {
             }
             _ => {}
         }
+    }
+
+    /// The text of raw HTML: tags and comments left out, an image as `[image: alt]`, a
+    /// line break kept, and in a block (`block`), block elements (`<p>`, `<div>`,
+    /// `<summary>`…) as paragraphs. A few common entities are decoded.
+    fn html(&mut self, html: &str, block: bool) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("<!--") {
+                rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+                continue;
+            }
+            if rest.starts_with('<') {
+                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                let tag = rest[..end].to_ascii_lowercase();
+                let name: String = tag
+                    .trim_start_matches(['<', '/'])
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                match name.as_str() {
+                    "br" => self.text("\n", self.style),
+                    "img" => {
+                        let alt = html_attr(&rest[..end], "alt").unwrap_or_default();
+                        let alt = if alt.is_empty() {
+                            "image".to_string()
+                        } else {
+                            format!("image: {alt}")
+                        };
+                        self.text(&format!("[{alt}]"), Style { italic: true, ..self.style });
+                    }
+                    "p" | "div" | "details" | "summary" | "li" | "ul" | "ol" | "h1" | "h2"
+                    | "h3" | "h4" | "h5" | "h6" | "table" | "tr" | "blockquote" | "pre"
+                    | "center" | "section" | "hr"
+                        if block =>
+                    {
+                        self.end_html_paragraph()
+                    }
+                    "td" | "th" => self.text(" ", self.style),
+                    _ => {}
+                }
+                rest = &rest[end..];
+                continue;
+            }
+            let end = rest.find('<').unwrap_or(rest.len());
+            let text = decode_entities(&rest[..end]);
+            let mut flat = String::with_capacity(text.len());
+            for (i, word) in text.split_whitespace().enumerate() {
+                if i > 0 || text.starts_with(char::is_whitespace) {
+                    flat.push(' ');
+                }
+                flat.push_str(word);
+            }
+            if text.ends_with(char::is_whitespace) && !flat.is_empty() {
+                flat.push(' ');
+            }
+            // Spaces at the start of a paragraph are not text.
+            let flat = if self.spans.is_empty() { flat.trim_start().to_string() } else { flat };
+            if !flat.trim().is_empty() || (!flat.is_empty() && !self.spans.is_empty()) {
+                self.text(&flat, self.style);
+            }
+            rest = &rest[end..];
+        }
+    }
+
+    /// A paragraph of HTML text ends: without the space its last line break left.
+    fn end_html_paragraph(&mut self) {
+        if let Some(last) = self.spans.last_mut() {
+            last.text.truncate(last.text.trim_end_matches(' ').len());
+        }
+        self.flush_inline();
     }
 
     fn text(&mut self, text: &str, style: Style) {
@@ -382,12 +452,73 @@ pub(super) fn plain(spans: &[Span]) -> String {
     spans.iter().map(|s| s.text.as_str()).collect()
 }
 
+/// An attribute's value in an HTML tag (`alt="A chart"`, `alt='x'`, `alt=x`).
+fn html_attr(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before_ok = lower[..at].ends_with(|c: char| c.is_whitespace());
+        let after = lower[from..].trim_start();
+        if !before_ok || !after.starts_with('=') {
+            continue;
+        }
+        let value = tag[tag.len() - after.len() + 1..].trim_start();
+        let v = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+            _ => value.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or(""),
+        };
+        return Some(decode_entities(v));
+    }
+    None
+}
+
+/// The entities a hand-written HTML snippet has: `&amp;`, `&lt;`, `&gt;`, `&quot;`,
+/// `&#39;`, `&nbsp;`.
+fn decode_entities(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn text(s: &str) -> Span {
         Span { text: s.into(), style: Style::default(), link: None }
+    }
+
+    /// Raw HTML of a template of one's own keeps its text in the PDF (it was dropped):
+    /// tags and comments go, an image is its alt text, block elements are paragraphs.
+    #[test]
+    fn html_blocks_keep_their_text() {
+        let doc = parse(
+            "# T\n\n<details><summary>Summary &amp; more</summary>\n\nBody\n\n</details>\n\n<p align=\"center\">Centred\ntext</p>\n\n<!-- a comment -->\n\n<img src=\"x.png\" alt=\"A chart\">\n\n<div>\nIn a div\n</div>\n\nInline <b>bold</b> and <img alt='pic' src=y>.\n",
+        );
+        let paragraphs: Vec<String> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph(p) => Some(plain(p)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            paragraphs,
+            [
+                "Summary & more",
+                "Body",
+                "Centred text",
+                "[image: A chart]",
+                "In a div",
+                "Inline bold and [image: pic]."
+            ]
+        );
     }
 
     #[test]
