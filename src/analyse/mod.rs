@@ -146,11 +146,39 @@ pub struct MilestoneProgress {
     /// The first forecast stored for this milestone, and how far the current one moved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forecast_baseline: Option<ForecastBaseline>,
-    /// Weeks in a row, this one included, at this status (from the stored weeks).
+    /// Weeks in a row, this one included, at this status (from the stored weeks; a week
+    /// with no stored report is skipped, see [`HeldSince`]).
     pub weeks_held: usize,
+    /// When the weeks held cross weeks with no stored report: since when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_since: Option<HeldSince>,
     /// Done and total scope at the end of each of the last weeks, oldest first, rebuilt
     /// from the items' dates (items that joined or left it in between are not known).
     pub burn_up: Vec<BurnUp>,
+}
+
+/// The first week of a status held across weeks that have no stored report (a run was
+/// missed): `weeks_held` counts the weeks reported at that status, `weeks` the weeks
+/// since `week`, this one included, so "since 2026-W42, 3 of 4 weeks reported" says both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldSince {
+    pub week: String,
+    pub weeks: usize,
+}
+
+/// How long a status has held at `week`: the stored weeks in a row (newest first in
+/// `history`, which skips weeks with no report) for which `same` holds, plus this one,
+/// and since when when that run crosses weeks with no report.
+pub(crate) fn held(
+    week: crate::model::Week,
+    history: &[crate::model::WeekSummary],
+    same: impl Fn(&crate::model::WeekSummary) -> bool,
+) -> (usize, Option<HeldSince>) {
+    let run = history.iter().take_while(|h| same(h)).count();
+    let first = history[..run].last().map_or(week, |h| h.week);
+    let weeks = ((week.first_day() - first.first_day()).num_days() / 7) as usize + 1;
+    let since = (weeks > run + 1).then(|| HeldSince { week: first.to_string(), weeks });
+    (run + 1, since)
 }
 
 /// The forecast a milestone had the first week one was stored, against today's.
@@ -666,6 +694,9 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let (weeks_held, held_since) = held(self.input.period.week, self.input.history, |h| {
+            h.milestones.get(&m.title).is_some_and(|w| w.status == eval.status)
+        });
         MilestoneProgress {
             title: m.title.clone(),
             id: m.id.clone(),
@@ -690,12 +721,8 @@ impl<'a> Ctx<'a> {
             scope_added: added.len(),
             scope_removed: removed.len(),
             forecast_baseline: self.forecast_baseline(&m.title, forecast.as_ref()),
-            weeks_held: 1 + self
-                .input
-                .history
-                .iter()
-                .take_while(|h| h.milestones.get(&m.title).is_some_and(|w| w.status == eval.status))
-                .count(),
+            weeks_held,
+            held_since,
             burn_up: self.burn_up(&counted),
             forecast,
         }

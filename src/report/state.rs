@@ -70,13 +70,29 @@ impl State {
         })
     }
 
-    /// Summaries of weeks before `week`, newest first, stopping at the first gap.
+    /// Summaries of the weeks stored before `week`, newest first. A week with no stored
+    /// summary (a run that was missed) is skipped, not the end of the history: a
+    /// milestone's first forecast and its weeks at a colour reach back across it.
     pub(crate) fn history_before(&self, week: Week) -> Result<Vec<WeekSummary>> {
-        let mut out = Vec::new();
-        let mut w = week.prev();
-        loop {
-            let path = self.history().join(format!("{w}.json"));
-            let Ok(bytes) = std::fs::read(&path) else { break };
+        let dir = self.history();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::read(&dir.display().to_string(), &e)),
+        };
+        let mut weeks: Vec<Week> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name();
+                name.to_str().and_then(|n| n.strip_suffix(".json")).and_then(Week::parse)
+            })
+            .filter(|w| *w < week)
+            .collect();
+        weeks.sort_unstable_by(|a, b| b.cmp(a));
+        let mut out = Vec::with_capacity(weeks.len());
+        for w in weeks {
+            let path = dir.join(format!("{w}.json"));
+            let Ok(bytes) = std::fs::read(&path) else { continue };
             let shown = path.display().to_string();
             let s: WeekSummary = serde_json::from_slice(&bytes).map_err(|e| {
                 Error::input(
@@ -85,7 +101,6 @@ impl State {
                 )
             })?;
             out.push(s);
-            w = w.prev();
         }
         Ok(out)
     }
