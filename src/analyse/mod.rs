@@ -287,6 +287,9 @@ pub struct Ctx<'a> {
     pub blocked_seen: Vec<bool>,
     /// Weekly throughput by team (and of everyone, under ""), for the forecasts.
     pub(crate) throughput: Throughput,
+    /// Fields this week's export has no column for while the baseline had values for
+    /// them: not compared this week (see [`Lost`]).
+    pub lost: Vec<Lost>,
     /// The dependency graph of the open work, built once for the roles that need it.
     graph: std::sync::OnceLock<deps::Graph>,
     /// The sprints of every item, found once for the roles that need them.
@@ -353,6 +356,48 @@ impl Throughput {
     pub(crate) fn samples(&self, team: &str, points: bool) -> &[f64] {
         self.by_team.get(team).map_or(&[][..], |(items, pts)| if points { pts } else { items })
     }
+}
+
+/// A field the baseline had values for and this week's export has no column for (a Jira
+/// export of "current fields" has no Fix versions): its absence is not a change, so the
+/// items of those sources are not compared on it this week, and the week is stored with
+/// the baseline's values of it, for next week to compare with the last week that had it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lost {
+    pub field: crate::model::Field,
+    /// The column (or mapping) that is missing: `Fix versions column`.
+    pub column: &'static str,
+    /// The specs of the sources that lack it.
+    pub sources: Vec<String>,
+}
+
+/// The fields `snapshot`'s sources lack that `baseline` has values for.
+fn lost_fields(snapshot: &Snapshot, baseline: Option<&Baseline>) -> Vec<Lost> {
+    use crate::model::Field;
+    let Some(b) = baseline else { return Vec::new() };
+    let had = |f: Field| {
+        b.items.iter().any(|p| match f {
+            Field::Milestone => p.milestone.is_some(),
+            Field::Sprint => p.iteration.is_some(),
+            Field::Due => p.due.is_some(),
+            Field::Estimate => false,
+        })
+    };
+    let mut out: Vec<Lost> = Vec::new();
+    for s in &snapshot.sources {
+        for lack in &s.lacks {
+            match out.iter_mut().find(|l| l.field == lack.field) {
+                Some(l) => l.sources.push(s.spec.clone()),
+                None if had(lack.field) => out.push(Lost {
+                    field: lack.field,
+                    column: lack.column,
+                    sources: vec![s.spec.clone()],
+                }),
+                None => {}
+            }
+        }
+    }
+    out
 }
 
 /// A milestone with the dates from its source or the config.
@@ -429,6 +474,7 @@ impl<'a> Ctx<'a> {
             blocked_since: Vec::new(),
             blocked_seen: Vec::new(),
             throughput: Throughput::default(),
+            lost: lost_fields(input.snapshot, input.baseline),
             graph: std::sync::OnceLock::new(),
             sprints: std::sync::OnceLock::new(),
             about_data: std::sync::OnceLock::new(),
@@ -472,6 +518,36 @@ impl<'a> Ctx<'a> {
         });
         (ctx.progress, ctx.scope_changes) = per_milestone.into_iter().unzip();
         ctx
+    }
+
+    /// Whether item `i`'s source has no column for `field` this week while the baseline
+    /// had values for it: the item is not compared on it.
+    pub(crate) fn lost(&self, i: usize, field: crate::model::Field) -> bool {
+        let source = &*self.items[i].source;
+        self.lost.iter().any(|l| l.field == field && l.sources.iter().any(|s| s == source))
+    }
+
+    /// This week's snapshot as it is stored for next week to compare with: when a field
+    /// is lost (see [`Lost`]), each of its items keeps the baseline's value of it, so next
+    /// week compares with the last week that had it. `None` when nothing is lost.
+    pub fn stored_snapshot(&self) -> Option<Snapshot> {
+        use crate::model::Field;
+        if self.lost.is_empty() {
+            return None;
+        }
+        let mut snap = self.input.snapshot.clone();
+        for (i, it) in snap.items.iter_mut().enumerate() {
+            let Some(p) = self.prior[i] else { continue };
+            for l in self.lost.iter().filter(|l| l.sources.iter().any(|s| **s == *it.source)) {
+                match l.field {
+                    Field::Milestone => it.milestone = p.milestone.clone(),
+                    Field::Sprint => it.iteration = p.iteration.clone(),
+                    Field::Due => it.due = p.due,
+                    Field::Estimate => {}
+                }
+            }
+        }
+        Some(snap)
     }
 
     pub(crate) fn thresholds(&self) -> &Thresholds {
@@ -600,8 +676,12 @@ impl<'a> Ctx<'a> {
         // scope it lost (by title, after the others).
         let mut emptied: Vec<&str> = (self.baseline_by_milestone.iter())
             .filter(|(title, old)| {
+                let lost = |p: &Prior| {
+                    (self.index.get(p.id.as_str()))
+                        .is_some_and(|&i| self.lost(i, crate::model::Field::Milestone))
+                };
                 !self.by_milestone.contains_key(*title)
-                    && old.iter().any(|p| p.state != State::Cancelled)
+                    && old.iter().any(|p| p.state != State::Cancelled && !lost(p))
             })
             .map(|(title, _)| *title)
             .collect();
@@ -886,7 +966,12 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|old| old.state != State::Cancelled)
             .filter(|old| match self.index.get(old.id.as_str()) {
-                Some(&i) => (!now_in(i) || cancelled(i)) && counts(i),
+                // An item whose export lost its milestone column did not leave (unless
+                // it was cancelled).
+                Some(&i) => {
+                    (cancelled(i) || (!now_in(i) && !self.lost(i, crate::model::Field::Milestone)))
+                        && counts(i)
+                }
                 None => true,
             })
             .map(|old| old.id.to_string())
@@ -1097,7 +1182,21 @@ impl<'a> Ctx<'a> {
             out.push("No items in scope: check the sources and the [scope] settings.".into());
             return out;
         }
-        if self.milestones.is_empty() {
+        out.extend(self.lost_sentences());
+        let no_milestone_column = (self.input.snapshot.sources.iter())
+            .flat_map(|s| &s.lacks)
+            .find(|l| l.field == crate::model::Field::Milestone);
+        if let (true, Some(lack)) = (self.milestones.is_empty(), no_milestone_column) {
+            let jira = if lack.column.starts_with("Fix versions") {
+                " (Jira's Export → CSV (all fields) has it)"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "No item has a milestone: the export has no {}{jira}, so progress and dates cannot be judged per milestone.",
+                lack.column
+            ));
+        } else if self.milestones.is_empty() {
             out.push("No item has a milestone (GitHub milestone, Jira fix version): progress and dates cannot be judged per milestone.".into());
         } else if self.milestones.iter().all(|m| m.due.is_none()) {
             out.push("No milestone has a due date: statuses are unknown. Give dates in rolecall.toml with [[milestone]] title = \"…\" due = 2026-12-11.".into());
@@ -1120,6 +1219,25 @@ impl<'a> Ctx<'a> {
             out.push("No baseline yet: this is the first run, so there are no changes since last week to show.".into());
         }
         out
+    }
+
+    /// Each field lost this week (see [`Lost`]), in a sentence: what is missing, that the
+    /// last snapshot had it, and that it is not taken for a change.
+    pub fn lost_sentences(&self) -> Vec<String> {
+        let Some(b) = self.input.baseline else { return Vec::new() };
+        let week = crate::model::Week::of(self.date_of(b.taken_at));
+        self.lost
+            .iter()
+            .map(|l| {
+                let what = l.field.plural();
+                format!(
+                    "This week's export has no {col} ({sources}); the snapshot of {week} had {what}. Their absence is not taken for a change: no item's {one} is compared this week, and next week is compared with the last week that had them.",
+                    col = l.column,
+                    sources = l.sources.join(", "),
+                    one = what.trim_end_matches('s'),
+                )
+            })
+            .collect()
     }
 
     /// The low-confidence items of one concern, to triage.

@@ -16,6 +16,11 @@ pub struct ProjectReport<'a> {
     pub milestones: Vec<MilestoneProgress>,
     pub scope_added: Vec<ItemRef<'a>>,
     pub scope_removed: Vec<String>,
+    /// Why items of some sources were not compared on their milestone this week: their
+    /// export has no column for it while last week's snapshot had milestones ("this
+    /// week's export has no Fix versions column"); none when every item was compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_not_compared: Option<String>,
     pub planned: Planned,
     pub overdue: Vec<ItemRef<'a>>,
     /// Due from today to Sunday of the report's week.
@@ -176,6 +181,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         milestones,
         scope_added,
         scope_removed,
+        scope_not_compared: (ctx.lost.iter())
+            .find(|l| l.field == crate::model::Field::Milestone)
+            .map(|l| format!("this week's export has no {}", l.column)),
         planned,
         overdue: overdue.into_iter().map(|i| ctx.item_ref(i)).collect(),
         due_this_week: this_week.into_iter().map(|i| ctx.item_ref(i)).collect(),
@@ -390,6 +398,7 @@ impl ProjectReport<'_> {
             milestones: c!("milestones", self.milestones),
             scope_added: c!("scope_added", self.scope_added),
             scope_removed: c!("scope_removed", self.scope_removed),
+            scope_not_compared: self.scope_not_compared.clone(),
             planned: self.planned.clone(),
             overdue: c!("overdue", self.overdue),
             due_this_week: c!("due_this_week", self.due_this_week),

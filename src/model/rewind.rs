@@ -146,6 +146,7 @@ mod tests {
             data_as_of: t("2026-11-29"),
             items: 6,
             milestones: 1,
+            lacks: Vec::new(),
         });
         snap.items = vec![
             item("A-1", State::Done, "2026-10-01", "2026-10-02", "2026-10-10"),

@@ -162,6 +162,12 @@ pub fn run(
         rewind: rewound,
     };
     let ctx = Ctx::new(&input);
+    for sentence in ctx.lost_sentences() {
+        tracing::warn!("{sentence}");
+    }
+    // A field this week's export lost is stored with last week's values of it.
+    let carried = ctx.stored_snapshot();
+    let stored_snapshot = carried.as_ref().unwrap_or(&snapshot);
     lap("baseline read, context built");
     let week = period.week.to_string();
     let dir = req.out.join(&week);
@@ -171,7 +177,11 @@ pub fn run(
     // renamed into place only when all of them were written.
     let (files_prepared, stored) = std::thread::scope(|s| {
         let stored = s.spawn(|| {
-            state.prepare_snapshot(period.week, &snapshot, (&ctx.blocked_since, &ctx.blocked_seen))
+            state.prepare_snapshot(
+                period.week,
+                stored_snapshot,
+                (&ctx.blocked_since, &ctx.blocked_seen),
+            )
         });
         (prepare_week_files(&ctx, &renderer, req, &dir, &week), crate::par::join(stored))
     });

@@ -27,3 +27,4 @@ mod publish_github;
 mod real_samples;
 mod report;
 mod soak;
+mod weeks;

@@ -1,0 +1,82 @@
+//! Week after week: what one week's export lacks, how items move between milestones and
+//! how their estimates change, as the project report says it from the stored weeks.
+
+use std::path::Path;
+
+use crate::common;
+
+/// Writes `csv` as `name` in `dir`, runs `report` on it as `FORMAT:` source `format` as
+/// of `as_of` into `dir/out`, and returns stderr (the run must succeed).
+fn report(dir: &Path, format: &str, name: &str, csv: &str, as_of: &str) -> String {
+    let export = common::write(dir, name, csv);
+    let args = ["report", "-s", &format!("{format}:{export}"), "--as-of", as_of, "-o", "out"];
+    let (code, _, err) = common::run_in(dir, &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    err
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join("out").join(file)).expect("the report")
+}
+
+fn json(dir: &Path, file: &str) -> serde_json::Value {
+    serde_json::from_str(&read(dir, file)).expect("JSON")
+}
+
+/// A week exported with Jira's "current fields" (no Fix versions, no Sprint) is not a
+/// week in which every item left its milestone: it says what is missing, on stderr and
+/// in the report, reports no removals, and the week after is compared with the last
+/// week that had the column, so a real removal then is still reported, and nothing is
+/// re-added.
+#[test]
+fn a_week_exported_without_fix_versions_removes_nothing_and_hides_no_removal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let full = "Summary,Issue key,Issue Type,Status,Created,Resolved,Fix versions,Sprint\n";
+    let rows = |r2: &str| {
+        format!(
+            "{full}One,A-1,Story,Done,2026-10-05 09:00,2026-10-07 09:00,R1,S1\n\
+             Two,A-2,Story,To Do,2026-10-05 09:00,,{r2},S1\n\
+             Three,A-3,Story,To Do,2026-10-05 09:00,,R1,S1\n"
+        )
+    };
+    report(dir.path(), "jira", "w41.csv", &rows("R1"), "2026-10-11");
+    let current = "Summary,Issue key,Issue Type,Status,Created\n\
+        One,A-1,Story,Done,2026-10-05 09:00\n\
+        Two,A-2,Story,To Do,2026-10-05 09:00\n\
+        Three,A-3,Story,To Do,2026-10-05 09:00\n";
+    let err = report(dir.path(), "jira", "w42.csv", current, "2026-10-18");
+    assert!(err.contains("has no Fix versions column"), "{err}");
+    let md = read(dir.path(), "2026-W42/project.md");
+    assert!(!md.contains("**Removed**") && !md.contains("No scope changes."), "{md}");
+    assert!(md.contains("Milestones are not compared this week"), "{md}");
+    assert!(md.contains("the snapshot of 2026-W41 had milestones"), "{md}");
+    let j = json(dir.path(), "2026-W42/project.json");
+    assert_eq!(j["scope_removed"], serde_json::json!([]), "{j}");
+    assert!(j["scope_not_compared"].as_str().is_some_and(|s| s.contains("Fix versions")));
+
+    // The column is back, and A-2 has left R1 since the last week that had it.
+    report(dir.path(), "jira", "w43.csv", &rows(""), "2026-10-25");
+    let j = json(dir.path(), "2026-W43/project.json");
+    assert_eq!(j["scope_removed"], serde_json::json!(["A-2"]), "{j}");
+    assert_eq!(j["scope_added"], serde_json::json!([]), "{j}");
+}
+
+/// The same holds for a Linear export without its Project Milestone column.
+#[test]
+fn a_linear_week_without_project_milestones_removes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let with = "ID,Team,Title,Status,Created,Project Milestone\n\
+        ENG-1,Core,One,Todo,2026-10-05T09:00:00Z,Beta\n\
+        ENG-2,Core,Two,Todo,2026-10-05T09:00:00Z,Beta\n";
+    let without = "ID,Team,Title,Status,Created\n\
+        ENG-1,Core,One,Todo,2026-10-05T09:00:00Z\n\
+        ENG-2,Core,Two,Todo,2026-10-05T09:00:00Z\n";
+    report(dir.path(), "linear", "w41.csv", with, "2026-10-11");
+    let err = report(dir.path(), "linear", "w42.csv", without, "2026-10-18");
+    assert!(err.contains("has no Project Milestone column"), "{err}");
+    let j = json(dir.path(), "2026-W42/project.json");
+    assert_eq!(j["scope_removed"], serde_json::json!([]), "{j}");
+    report(dir.path(), "linear", "w43.csv", with, "2026-10-25");
+    let j = json(dir.path(), "2026-W43/project.json");
+    assert_eq!(j["scope_added"], serde_json::json!([]), "{j}");
+}
