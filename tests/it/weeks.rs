@@ -80,3 +80,28 @@ fn a_linear_week_without_project_milestones_removes_nothing() {
     let j = json(dir.path(), "2026-W43/project.json");
     assert_eq!(j["scope_added"], serde_json::json!([]), "{j}");
 }
+
+/// Milestones dated in the config, an export with no Fix versions column: the verdict
+/// that cannot be given names the missing column, not the dates the config has.
+#[test]
+fn an_unknown_verdict_names_the_missing_fix_versions_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::write(
+        dir.path(),
+        "rolecall.toml",
+        "[[milestone]]\ntitle = \"R1\"\nstart = 2026-10-01\ndue = 2026-11-20\n",
+    );
+    let current = "Summary,Issue key,Issue Type,Status,Created\n\
+        One,A-1,Story,To Do,2026-10-05 09:00\n\
+        Two,A-2,Story,To Do,2026-10-05 09:00\n";
+    report(dir.path(), "jira", "w42.csv", current, "2026-10-18");
+    let md = read(dir.path(), "2026-W42/project.md");
+    let verdict = md.split("## ").next().expect("verdict");
+    assert!(verdict.contains("Unknown"), "{verdict}");
+    assert!(
+        verdict.contains("the export has no Fix versions column, so no item is in a milestone (R1 is dated in rolecall.toml)"),
+        "{verdict}"
+    );
+    assert!(verdict.contains("Export the Fix versions column"), "{verdict}");
+    assert!(!verdict.contains("Give milestone dates"), "{verdict}");
+}
