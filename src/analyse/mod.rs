@@ -380,7 +380,7 @@ fn lost_fields(snapshot: &Snapshot, baseline: Option<&Baseline>) -> Vec<Lost> {
             Field::Milestone => p.milestone.is_some(),
             Field::Sprint => p.iteration.is_some(),
             Field::Due => p.due.is_some(),
-            Field::Estimate => false,
+            Field::Estimate => p.estimate.is_some(),
         })
     };
     let mut out: Vec<Lost> = Vec::new();
@@ -543,7 +543,7 @@ impl<'a> Ctx<'a> {
                     Field::Milestone => it.milestone = p.milestone.clone(),
                     Field::Sprint => it.iteration = p.iteration.clone(),
                     Field::Due => it.due = p.due,
-                    Field::Estimate => {}
+                    Field::Estimate => it.estimate = p.estimate,
                 }
             }
         }

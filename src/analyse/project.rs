@@ -21,6 +21,9 @@ pub struct ProjectReport<'a> {
     /// week's export has no Fix versions column"); none when every item was compared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_not_compared: Option<String>,
+    /// Items of a milestone whose estimate changed since the baseline (both weeks had
+    /// one): remaining work moves with them as with scope.
+    pub re_estimated: Vec<ReEstimate<'a>>,
     pub planned: Planned,
     pub overdue: Vec<ItemRef<'a>>,
     /// Due from today to Sunday of the report's week.
@@ -41,6 +44,14 @@ pub struct ProjectReport<'a> {
     pub sprints: super::sprints::Sprints,
     pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
+}
+
+/// An item whose estimate changed since the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReEstimate<'a> {
+    pub item: ItemRef<'a>,
+    pub before: f64,
+    pub after: f64,
 }
 
 /// What was open at the baseline, and what of it is done now.
@@ -181,6 +192,18 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         milestones,
         scope_added,
         scope_removed,
+        re_estimated: (0..ctx.items.len())
+            .filter(|&i| {
+                let it = &ctx.items[i];
+                it.milestone.is_some()
+                    && it.state != State::Cancelled
+                    && !ctx.lost(i, crate::model::Field::Estimate)
+            })
+            .filter_map(|i| {
+                let (before, after) = (ctx.prior[i]?.estimate?, ctx.items[i].estimate?);
+                (before != after).then(|| ReEstimate { item: ctx.item_ref(i), before, after })
+            })
+            .collect(),
         scope_not_compared: (ctx.lost.iter())
             .find(|l| l.field == crate::model::Field::Milestone)
             .map(|l| format!("this week's export has no {}", l.column)),
@@ -399,6 +422,7 @@ impl ProjectReport<'_> {
             scope_added: c!("scope_added", self.scope_added),
             scope_removed: c!("scope_removed", self.scope_removed),
             scope_not_compared: self.scope_not_compared.clone(),
+            re_estimated: c!("re_estimated", self.re_estimated),
             planned: self.planned.clone(),
             overdue: c!("overdue", self.overdue),
             due_this_week: c!("due_this_week", self.due_this_week),

@@ -203,6 +203,9 @@ pub struct Prior {
     pub blocked_bound: bool,
     pub due: Option<NaiveDate>,
     pub votes: u32,
+    /// Its estimate then (story points); stored weeks from before estimates were kept
+    /// have none.
+    pub estimate: Option<f64>,
 }
 
 impl Default for Prior {
@@ -216,6 +219,7 @@ impl Default for Prior {
             blocked_bound: false,
             due: None,
             votes: 0,
+            estimate: None,
         }
     }
 }
@@ -249,6 +253,7 @@ impl Baseline {
                     }),
                     due: it.due,
                     votes: it.votes,
+                    estimate: it.estimate,
                 })
                 .collect(),
             milestones: snapshot.milestones.clone(),

@@ -1,6 +1,6 @@
 //! What rolecall remembers between runs, in `<out>/.rolecall/`: one snapshot per week
 //! and one status summary per week. A stored snapshot keeps, of each item, what next
-//! week's deltas compare (id, key, state, milestone, sprint, due date, votes), plus the sources and
+//! week's deltas compare (id, key, state, milestone, sprint, due date, votes, estimate), plus the sources and
 //! milestones in full: 6 MB for 100k items instead of 50, read back in a fraction of the
 //! time. It reads back as a [`Baseline`] (and, as `snapshot:PATH`, as a `Snapshot` whose
 //! items have the other fields empty). The baseline for a week's deltas is the latest
@@ -181,6 +181,7 @@ impl Serialize for StoredItems<'_> {
                 && !self.2.get(i).copied().unwrap_or(false),
             due: it.due,
             votes: it.votes,
+            estimate: it.estimate,
         }))
     }
 }
@@ -203,6 +204,8 @@ struct StoredItem<'a> {
     due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "is_zero")]
     votes: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    estimate: Option<f64>,
 }
 
 fn is_zero(n: &u32) -> bool {

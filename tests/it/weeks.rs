@@ -105,3 +105,46 @@ fn an_unknown_verdict_names_the_missing_fix_versions_column() {
     assert!(verdict.contains("Export the Fix versions column"), "{verdict}");
     assert!(!verdict.contains("Give milestone dates"), "{verdict}");
 }
+
+/// A re-estimate moves remaining work as scope does: it is listed under the scope
+/// changes, and in the JSON. A week stored before estimates were kept still reads, and
+/// is not taken for every item being estimated.
+#[test]
+fn a_re_estimate_is_a_scope_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = |points: &str| {
+        format!(
+            "Summary,Issue key,Issue Type,Status,Created,Fix versions,Custom field (Story Points)\n\
+             One,A-1,Story,To Do,2026-10-05 09:00,R1,{points}\n\
+             Two,A-2,Story,To Do,2026-10-05 09:00,R1,5\n"
+        )
+    };
+    report(dir.path(), "jira", "w41.csv", &export("3"), "2026-10-11");
+    // As an earlier version stored it: no estimates.
+    let stored = dir.path().join("out/.rolecall/snapshots/2026-W41.json");
+    let mut week: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&stored).expect("stored")).expect("JSON");
+    for item in week["items"].as_array_mut().expect("items") {
+        item.as_object_mut().expect("item").remove("estimate").expect("an estimate was stored");
+    }
+    std::fs::write(&stored, week.to_string()).expect("written");
+    report(dir.path(), "jira", "w42.csv", &export("8"), "2026-10-18");
+    let md = read(dir.path(), "2026-W42/project.md");
+    assert!(md.contains("No scope changes.") && !md.contains("Re-estimated"), "{md}");
+
+    report(dir.path(), "jira", "w43.csv", &export("13"), "2026-10-25");
+    let md = read(dir.path(), "2026-W43/project.md");
+    assert!(
+        md.contains("**Re-estimated**\n- [A-1]") || md.contains("**Re-estimated**\n- A-1"),
+        "{md}"
+    );
+    assert!(md.contains("(R1): 8 → 13 points"), "{md}");
+    assert!(!md.contains("No scope changes."), "{md}");
+    let j = json(dir.path(), "2026-W43/project.json");
+    let re = &j["re_estimated"];
+    assert_eq!(re.as_array().map(Vec::len), Some(1), "{j}");
+    assert_eq!(
+        (&re[0]["item"]["key"], &re[0]["before"], &re[0]["after"]),
+        (&serde_json::json!("A-1"), &serde_json::json!(8.0), &serde_json::json!(13.0))
+    );
+}
