@@ -148,3 +148,63 @@ fn a_re_estimate_is_a_scope_change() {
         (&serde_json::json!("A-1"), &serde_json::json!(8.0), &serde_json::json!(13.0))
     );
 }
+
+/// An item that moves from one milestone to another is one move, not an addition and a
+/// removal; an item that leaves says why (cancelled, no milestone now, no longer in the
+/// data), in the report and the JSON; a long list of removals says how many more there
+/// are, as the list of additions does.
+#[test]
+fn moves_are_listed_once_and_removals_say_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "Summary,Issue key,Issue Type,Status,Created,Fix versions\n";
+    let row = |k: &str, status: &str, m: &str| {
+        format!("Task {k},{k},Story,{status},2026-10-05 09:00,{m}\n")
+    };
+    let mut first = head.to_string();
+    for n in 1..=14 {
+        first += &row(&format!("A-{n}"), "To Do", "R1");
+    }
+    first += &row("B-1", "To Do", "R2");
+    report(dir.path(), "jira", "w41.csv", &first, "2026-10-11");
+    // A-1 moves to R2, A-2 is cancelled, A-3 loses its fix version, A-4..A-14 are gone.
+    let second = format!(
+        "{head}{}{}{}{}",
+        row("A-1", "To Do", "R2"),
+        row("A-2", "Cancelled", "R1"),
+        row("A-3", "To Do", ""),
+        row("B-1", "To Do", "R2")
+    );
+    report(dir.path(), "jira", "w42.csv", &second, "2026-10-18");
+    let md = read(dir.path(), "2026-W42/project.md");
+    let section = md.split("## Scope changes").nth(1).and_then(|s| s.split("\n## ").next());
+    let section = section.expect("the scope changes");
+    assert!(section.contains("**Moved**\n- A-1 Task A-1: R1 → R2"), "{section}");
+    assert!(!section.contains("**Added**"), "{section}");
+    assert!(section.contains("- A-2 Task A-2 (R1): cancelled"), "{section}");
+    assert!(section.contains("- A-3 Task A-3 (R1): no milestone now"), "{section}");
+    assert!(section.contains("- A-4 (R1): no longer in the data"), "{section}");
+    assert!(!section.contains("A-1 (R1)") && !section.contains("A-1 Task A-1 (R1)"), "{section}");
+    // 2 + 11 removals, 10 listed.
+    assert!(section.contains("…and 3 more"), "{section}");
+    let j = json(dir.path(), "2026-W42/project.json");
+    assert_eq!(j["scope_moved"][0]["item"]["key"], "A-1", "{j}");
+    assert_eq!(
+        (&j["scope_moved"][0]["from"], &j["scope_moved"][0]["to"]),
+        (&serde_json::json!("R1"), &serde_json::json!("R2"))
+    );
+    assert_eq!(j["scope_added"], serde_json::json!([]));
+    let removals = j["scope_removals"].as_array().expect("removals");
+    assert_eq!(removals.len(), 13, "{j}");
+    let why: Vec<(&str, &str)> = removals
+        .iter()
+        .take(3)
+        .map(|r| (r["key"].as_str().unwrap_or(""), r["why"].as_str().unwrap_or("")))
+        .collect();
+    assert!(
+        why.contains(&("A-2", "cancelled")) && why.contains(&("A-3", "no-milestone")),
+        "{why:?}"
+    );
+    assert!(removals.iter().any(|r| r["key"] == "A-4" && r["why"] == "gone"));
+    assert_eq!(j["scope_removed"].as_array().map(Vec::len), Some(13));
+    assert!(!j["scope_removed"].as_array().expect("keys").contains(&serde_json::json!("A-1")));
+}
