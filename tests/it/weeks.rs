@@ -208,3 +208,40 @@ fn moves_are_listed_once_and_removals_say_why() {
     assert_eq!(j["scope_removed"].as_array().map(Vec::len), Some(13));
     assert!(!j["scope_removed"].as_array().expect("keys").contains(&serde_json::json!("A-1")));
 }
+
+/// A past week run again from a later export is rebuilt as the week stood, but the
+/// snapshot and statuses stored live that week are kept, and the run says so, unless
+/// `--overwrite-live`; a week stored from a later export already can be replaced.
+#[test]
+fn a_later_export_keeps_the_snapshot_taken_live() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "Summary,Issue key,Issue Type,Status,Created,Updated,Resolved,Fix versions\n";
+    let live = format!("{head}One,A-1,Story,To Do,2026-10-05 09:00,2026-10-05 09:00,,R1\n");
+    let later = format!(
+        "{head}One,A-1,Story,Done,2026-10-05 09:00,2026-11-20 09:00,2026-11-20 09:00,R2\n\
+         Two,A-2,Story,To Do,2026-11-02 09:00,2026-11-02 09:00,,R2\n"
+    );
+    report(dir.path(), "jira", "live.csv", &live, "2026-10-18");
+    let stored = |name: &str| {
+        std::fs::read(dir.path().join("out/.rolecall").join(name)).expect("stored week")
+    };
+    let (snap, summary) = (stored("snapshots/2026-W42.json"), stored("history/2026-W42.json"));
+    let export = common::write(dir.path(), "later.csv", &later);
+    let args = ["report", "-s", &format!("jira:{export}"), "--as-of", "2026-10-18", "-o", "out"];
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kept 2026-W42's stored snapshot: taken live"), "{out}");
+    assert!(stored("snapshots/2026-W42.json") == snap, "the live snapshot was replaced");
+    assert!(stored("history/2026-W42.json") == summary, "the live statuses were replaced");
+
+    let mut forced = args.to_vec();
+    forced.push("--overwrite-live");
+    let (code, out, err) = common::run_in(dir.path(), &forced, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("kept"), "{out}");
+    assert!(stored("snapshots/2026-W42.json") != snap, "--overwrite-live replaces it");
+    // Stored from a later export now: a later run replaces it without asking.
+    let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("kept"), "{out}");
+}
