@@ -371,29 +371,32 @@ pub struct Lost {
     pub sources: Vec<String>,
 }
 
-/// The fields `snapshot`'s sources lack that `baseline` has values for.
-fn lost_fields(snapshot: &Snapshot, baseline: Option<&Baseline>) -> Vec<Lost> {
+/// The fields `snapshot`'s sources lack while the baseline had values for them, for
+/// the items of those sources (`prior`, by item): a source that never had the field (an
+/// export beside another that has sprints) loses nothing.
+fn lost_fields(snapshot: &Snapshot, prior: &[Option<&Prior>]) -> Vec<Lost> {
     use crate::model::Field;
-    let Some(b) = baseline else { return Vec::new() };
-    let had = |f: Field| {
-        b.items.iter().any(|p| match f {
-            Field::Milestone => p.milestone.is_some(),
-            Field::Sprint => p.iteration.is_some(),
-            Field::Due => p.due.is_some(),
-            Field::Estimate => p.estimate.is_some(),
-        })
+    let has = |p: &Prior, f: Field| match f {
+        Field::Milestone => p.milestone.is_some(),
+        Field::Sprint => p.iteration.is_some(),
+        Field::Due => p.due.is_some(),
+        Field::Estimate => p.estimate.is_some(),
     };
     let mut out: Vec<Lost> = Vec::new();
     for s in &snapshot.sources {
         for lack in &s.lacks {
+            let had = (snapshot.items.iter().zip(prior))
+                .any(|(it, p)| p.is_some_and(|p| has(p, lack.field)) && *it.source == *s.spec);
+            if !had {
+                continue;
+            }
             match out.iter_mut().find(|l| l.field == lack.field) {
                 Some(l) => l.sources.push(s.spec.clone()),
-                None if had(lack.field) => out.push(Lost {
+                None => out.push(Lost {
                     field: lack.field,
                     column: lack.column,
                     sources: vec![s.spec.clone()],
                 }),
-                None => {}
             }
         }
     }
@@ -454,6 +457,7 @@ impl<'a> Ctx<'a> {
                 ((join(teams), join(index)), (blocked_by, (children, by_milestone), join(baseline)))
             });
         let (prior, baseline_by_milestone) = baseline;
+        let lost = lost_fields(input.snapshot, &prior);
         let mut ctx = Ctx {
             input,
             items,
@@ -474,7 +478,7 @@ impl<'a> Ctx<'a> {
             blocked_since: Vec::new(),
             blocked_seen: Vec::new(),
             throughput: Throughput::default(),
-            lost: lost_fields(input.snapshot, input.baseline),
+            lost,
             graph: std::sync::OnceLock::new(),
             sprints: std::sync::OnceLock::new(),
             about_data: std::sync::OnceLock::new(),

@@ -245,3 +245,40 @@ fn a_later_export_keeps_the_snapshot_taken_live() {
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("kept"), "{out}");
 }
+
+/// Two sources, one with sprints and one whose export has no sprint column at all: the
+/// second lost nothing, and nothing is said of it.
+#[test]
+fn a_source_that_never_had_the_column_loses_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let jira = common::write(
+        dir.path(),
+        "jira.csv",
+        "Summary,Issue key,Issue Type,Status,Created,Fix versions,Sprint\n\
+         One,A-1,Story,To Do,2026-10-05 09:00,R1,S1\n",
+    );
+    let linear = common::write(
+        dir.path(),
+        "linear.csv",
+        "ID,Team,Title,Status,Created,Project Milestone\n\
+         ENG-1,Core,One,Todo,2026-10-05T09:00:00Z,Beta\n",
+    );
+    for as_of in ["2026-10-11", "2026-10-18"] {
+        let args = [
+            "report",
+            "-s",
+            &format!("jira:{jira}"),
+            "-s",
+            &format!("linear:{linear}"),
+            "--as-of",
+            as_of,
+            "-o",
+            "out",
+        ];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("has no"), "{err}");
+    }
+    let md = read(dir.path(), "2026-W42/project.md");
+    assert!(!md.contains("has no Cycle Name column"), "{md}");
+}
