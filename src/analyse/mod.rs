@@ -167,15 +167,23 @@ pub struct HeldSince {
 }
 
 /// How long a status has held at `week`: the stored weeks in a row (newest first in
-/// `history`, which skips weeks with no report) for which `same` holds, plus this one,
-/// and since when when that run crosses weeks with no report.
+/// `history`, which skips weeks with no report) at it, plus this one, and since when when
+/// that run crosses weeks with no report. `same` says whether a stored week had the
+/// status; `None` when that week did not report it (a milestone missing from an export
+/// that lacked its column), which is passed over like a week with no report.
 pub(crate) fn held(
     week: crate::model::Week,
     history: &[crate::model::WeekSummary],
-    same: impl Fn(&crate::model::WeekSummary) -> bool,
+    same: impl Fn(&crate::model::WeekSummary) -> Option<bool>,
 ) -> (usize, Option<HeldSince>) {
-    let run = history.iter().take_while(|h| same(h)).count();
-    let first = history[..run].last().map_or(week, |h| h.week);
+    let (mut run, mut first) = (0, week);
+    for h in history {
+        match same(h) {
+            Some(true) => (run, first) = (run + 1, h.week),
+            Some(false) => break,
+            None => {}
+        }
+    }
     let weeks = ((week.first_day() - first.first_day()).num_days() / 7) as usize + 1;
     let since = (weeks > run + 1).then(|| HeldSince { week: first.to_string(), weeks });
     (run + 1, since)
@@ -779,7 +787,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let (weeks_held, held_since) = held(self.input.period.week, self.input.history, |h| {
-            h.milestones.get(&m.title).is_some_and(|w| w.status == eval.status)
+            h.milestones.get(&m.title).map(|w| w.status == eval.status)
         });
         MilestoneProgress {
             title: m.title.clone(),

@@ -228,7 +228,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         }
         let next = mine.iter().filter(|m| m.open > 0 && m.due.is_some()).min_by_key(|m| m.due);
         let (weeks_held, held_since) = super::held(ctx.input.period.week, ctx.input.history, |h| {
-            h.workstreams.get(*team) == Some(&status)
+            h.workstreams.get(*team).map(|s| *s == status)
         });
         workstreams.push(Workstream {
             team: team.to_string(),
@@ -286,7 +286,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let overall = workstreams.iter().map(|w| w.status).filter(|s| *s != Status::Unknown).max();
     let status = overall.unwrap_or(Status::Unknown);
     let (weeks_held, held_since) =
-        super::held(ctx.input.period.week, ctx.input.history, |h| h.program == Some(status));
+        super::held(ctx.input.period.week, ctx.input.history, |h| h.program.map(|s| s == status));
 
     let mut asks: Vec<String> = workstreams
         .iter()

@@ -59,6 +59,14 @@ fn a_week_exported_without_fix_versions_removes_nothing_and_hides_no_removal() {
     let j = json(dir.path(), "2026-W43/project.json");
     assert_eq!(j["scope_removed"], serde_json::json!(["A-2"]), "{j}");
     assert_eq!(j["scope_added"], serde_json::json!([]), "{j}");
+    // R1 was not reported in 2026-W42 (no milestone column): its colour is held across
+    // that week, as across a week with no run.
+    let r1 = &j["milestones"][0];
+    assert_eq!(
+        (&r1["title"], &r1["weeks_held"]),
+        (&serde_json::json!("R1"), &serde_json::json!(2))
+    );
+    assert_eq!(r1["held_since"], serde_json::json!({"week": "2026-W41", "weeks": 3}), "{r1}");
 }
 
 /// The same holds for a Linear export without its Project Milestone column.
