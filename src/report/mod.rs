@@ -145,7 +145,7 @@ pub fn run(
     let mut snapshot = snapshot;
     let rewound = crate::model::rewind(&mut snapshot, period.as_of);
     // A week stored live is not replaced by a run from a later export, unless asked.
-    let later_export = !rewound.is_empty();
+    let later_export = rewound.later();
     let keep_stored = later_export
         && !req.overwrite_live
         && state.taken_live(period.week)?

@@ -290,3 +290,16 @@ fn a_source_that_never_had_the_column_loses_nothing() {
     let md = read(dir.path(), "2026-W42/project.md");
     assert!(!md.contains("has no Cycle Name column"), "{md}");
 }
+
+/// An export whose done items have no resolution date is not a later export: the week
+/// it was taken in is stored as taken live.
+#[test]
+fn undated_items_do_not_make_an_export_a_later_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Fix versions\n\
+        One,A-1,Story,Done,2026-10-05 09:00,R1\n\
+        Two,A-2,Story,To Do,,R1\n";
+    report(dir.path(), "jira", "w42.csv", csv, "2026-10-18");
+    let summary = read(dir.path(), ".rolecall/history/2026-W42.json");
+    assert!(!summary.contains("rewound"), "{summary}");
+}
