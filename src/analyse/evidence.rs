@@ -261,10 +261,46 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
             } else {
                 "no finished sprint".to_string()
             };
+            // Milestones dated in the config but an export with no milestone column: the
+            // dates are there, what is missing is which items are in them.
+            let milestones = match no_milestone_column(ctx) {
+                Some(column) => {
+                    let dated: Vec<&str> = (ctx.input.config.milestones.iter())
+                        .filter(|m| m.due.is_some())
+                        .map(|m| m.title.as_str())
+                        .collect();
+                    let dated = match dated.len() {
+                        0 => String::new(),
+                        1 => format!(" ({} is dated in rolecall.toml)", dated[0]),
+                        _ => format!(" ({} are dated in rolecall.toml)", dated.join(", ")),
+                    };
+                    format!("the export has no {column}, so no item is in a milestone{dated}")
+                }
+                None => "no dated milestone".to_string(),
+            };
             format!(
-                "nothing to judge the schedule by: no dated milestone, {sprints}, no due date on an open item, and {flow}"
+                "nothing to judge the schedule by: {milestones}, {sprints}, no due date on an open item, and {flow}"
             )
         },
-        fix: Some("Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), or export the Due date, Created and Resolved columns.".into()),
+        fix: Some(match no_milestone_column(ctx) {
+            Some(column) => {
+                let jira = if column.starts_with("Fix versions") {
+                    " (Jira: Export → CSV (all fields) has it)"
+                } else {
+                    ""
+                };
+                format!("Export the {column}{jira}, or export the Due date, Created and Resolved columns.")
+            }
+            None => "Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), or export the Due date, Created and Resolved columns.".into(),
+        }),
     }
+}
+
+/// The milestone column an export of the snapshot lacks (`Fix versions column`), when
+/// one does.
+fn no_milestone_column(ctx: &Ctx) -> Option<&'static str> {
+    (ctx.input.snapshot.sources.iter())
+        .flat_map(|s| &s.lacks)
+        .find(|l| l.field == crate::model::Field::Milestone)
+        .map(|l| l.column)
 }

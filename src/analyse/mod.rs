@@ -144,11 +144,47 @@ pub struct MilestoneProgress {
     /// The first forecast stored for this milestone, and how far the current one moved.
     #[serde(default)]
     pub forecast_baseline: Option<ForecastBaseline>,
-    /// Weeks in a row, this one included, at this status (from the stored weeks).
+    /// Weeks in a row, this one included, at this status (from the stored weeks; a week
+    /// with no stored report is skipped, see [`HeldSince`]).
     pub weeks_held: usize,
+    /// When the weeks held cross weeks with no stored report: since when.
+    #[serde(default)]
+    pub held_since: Option<HeldSince>,
     /// Done and total scope at the end of each of the last weeks, oldest first, rebuilt
     /// from the items' dates (items that joined or left it in between are not known).
     pub burn_up: Vec<BurnUp>,
+}
+
+/// The first week of a status held across weeks that have no stored report (a run was
+/// missed): `weeks_held` counts the weeks reported at that status, `weeks` the weeks
+/// since `week`, this one included, so "since 2026-W42, 3 of 4 weeks reported" says both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldSince {
+    pub week: String,
+    pub weeks: usize,
+}
+
+/// How long a status has held at `week`: the stored weeks in a row (newest first in
+/// `history`, which skips weeks with no report) at it, plus this one, and since when when
+/// that run crosses weeks with no report. `same` says whether a stored week had the
+/// status; `None` when that week did not report it (a milestone missing from an export
+/// that lacked its column), which is passed over like a week with no report.
+pub(crate) fn held(
+    week: crate::model::Week,
+    history: &[crate::model::WeekSummary],
+    same: impl Fn(&crate::model::WeekSummary) -> Option<bool>,
+) -> (usize, Option<HeldSince>) {
+    let (mut run, mut first) = (0, week);
+    for h in history {
+        match same(h) {
+            Some(true) => (run, first) = (run + 1, h.week),
+            Some(false) => break,
+            None => {}
+        }
+    }
+    let weeks = ((week.first_day() - first.first_day()).num_days() / 7) as usize + 1;
+    let since = (weeks > run + 1).then(|| HeldSince { week: first.to_string(), weeks });
+    (run + 1, since)
 }
 
 /// The forecast a milestone had the first week one was stored, against today's.
@@ -257,6 +293,9 @@ pub struct Ctx<'a> {
     pub blocked_seen: Vec<bool>,
     /// Weekly throughput by team (and of everyone, under ""), for the forecasts.
     pub(crate) throughput: Throughput,
+    /// Fields this week's export has no column for while the baseline had values for
+    /// them: not compared this week (see [`Lost`]).
+    pub lost: Vec<Lost>,
     /// The dependency graph of the open work, built once for the roles that need it.
     graph: std::sync::OnceLock<deps::Graph>,
     /// The sprints of every item, found once for the roles that need them.
@@ -325,6 +364,51 @@ impl Throughput {
     }
 }
 
+/// A field the baseline had values for and this week's export has no column for (a Jira
+/// export of "current fields" has no Fix versions): its absence is not a change, so the
+/// items of those sources are not compared on it this week, and the week is stored with
+/// the baseline's values of it, for next week to compare with the last week that had it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lost {
+    pub field: crate::model::Field,
+    /// The column (or mapping) that is missing: `Fix versions column`.
+    pub column: &'static str,
+    /// The specs of the sources that lack it.
+    pub sources: Vec<String>,
+}
+
+/// The fields `snapshot`'s sources lack while the baseline had values for them, for
+/// the items of those sources (`prior`, by item): a source that never had the field (an
+/// export beside another that has sprints) loses nothing.
+fn lost_fields(snapshot: &Snapshot, prior: &[Option<&Prior>]) -> Vec<Lost> {
+    use crate::model::Field;
+    let has = |p: &Prior, f: Field| match f {
+        Field::Milestone => p.milestone.is_some(),
+        Field::Sprint => p.iteration.is_some(),
+        Field::Due => p.due.is_some(),
+        Field::Estimate => p.estimate.is_some(),
+    };
+    let mut out: Vec<Lost> = Vec::new();
+    for s in &snapshot.sources {
+        for lack in &s.lacks {
+            let had = (snapshot.items.iter().zip(prior))
+                .any(|(it, p)| p.is_some_and(|p| has(p, lack.field)) && *it.source == *s.spec);
+            if !had {
+                continue;
+            }
+            match out.iter_mut().find(|l| l.field == lack.field) {
+                Some(l) => l.sources.push(s.spec.clone()),
+                None => out.push(Lost {
+                    field: lack.field,
+                    column: lack.column,
+                    sources: vec![s.spec.clone()],
+                }),
+            }
+        }
+    }
+    out
+}
+
 /// A milestone with the dates from its source or the config.
 pub(crate) struct MilestoneInfo<'a> {
     pub title: String,
@@ -379,6 +463,7 @@ impl<'a> Ctx<'a> {
                 ((join(teams), join(index)), (blocked_by, (children, by_milestone), join(baseline)))
             });
         let (prior, baseline_by_milestone) = baseline;
+        let lost = lost_fields(input.snapshot, &prior);
         let mut ctx = Ctx {
             input,
             items,
@@ -399,6 +484,7 @@ impl<'a> Ctx<'a> {
             blocked_since: Vec::new(),
             blocked_seen: Vec::new(),
             throughput: Throughput::default(),
+            lost,
             graph: std::sync::OnceLock::new(),
             sprints: std::sync::OnceLock::new(),
             about_data: std::sync::OnceLock::new(),
@@ -442,6 +528,36 @@ impl<'a> Ctx<'a> {
         });
         (ctx.progress, ctx.scope_changes) = per_milestone.into_iter().unzip();
         ctx
+    }
+
+    /// Whether item `i`'s source has no column for `field` this week while the baseline
+    /// had values for it: the item is not compared on it.
+    pub(crate) fn lost(&self, i: usize, field: crate::model::Field) -> bool {
+        let source = &*self.items[i].source;
+        self.lost.iter().any(|l| l.field == field && l.sources.iter().any(|s| s == source))
+    }
+
+    /// This week's snapshot as it is stored for next week to compare with: when a field
+    /// is lost (see [`Lost`]), each of its items keeps the baseline's value of it, so next
+    /// week compares with the last week that had it. `None` when nothing is lost.
+    pub fn stored_snapshot(&self) -> Option<Snapshot> {
+        use crate::model::Field;
+        if self.lost.is_empty() {
+            return None;
+        }
+        let mut snap = self.input.snapshot.clone();
+        for (i, it) in snap.items.iter_mut().enumerate() {
+            let Some(p) = self.prior[i] else { continue };
+            for l in self.lost.iter().filter(|l| l.sources.iter().any(|s| **s == *it.source)) {
+                match l.field {
+                    Field::Milestone => it.milestone = p.milestone.clone(),
+                    Field::Sprint => it.iteration = p.iteration.clone(),
+                    Field::Due => it.due = p.due,
+                    Field::Estimate => it.estimate = p.estimate,
+                }
+            }
+        }
+        Some(snap)
     }
 
     pub(crate) fn thresholds(&self) -> &Thresholds {
@@ -570,8 +686,12 @@ impl<'a> Ctx<'a> {
         // scope it lost (by title, after the others).
         let mut emptied: Vec<&str> = (self.baseline_by_milestone.iter())
             .filter(|(title, old)| {
+                let lost = |p: &Prior| {
+                    (self.index.get(p.id.as_str()))
+                        .is_some_and(|&i| self.lost(i, crate::model::Field::Milestone))
+                };
                 !self.by_milestone.contains_key(*title)
-                    && old.iter().any(|p| p.state != State::Cancelled)
+                    && old.iter().any(|p| p.state != State::Cancelled && !lost(p))
             })
             .map(|(title, _)| *title)
             .collect();
@@ -664,6 +784,9 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let (weeks_held, held_since) = held(self.input.period.week, self.input.history, |h| {
+            h.milestones.get(&m.title).map(|w| w.status == eval.status)
+        });
         MilestoneProgress {
             title: m.title.clone(),
             id: m.id.clone(),
@@ -688,12 +811,8 @@ impl<'a> Ctx<'a> {
             scope_added: added.len(),
             scope_removed: removed.len(),
             forecast_baseline: self.forecast_baseline(&m.title, forecast.as_ref()),
-            weeks_held: 1 + self
-                .input
-                .history
-                .iter()
-                .take_while(|h| h.milestones.get(&m.title).is_some_and(|w| w.status == eval.status))
-                .count(),
+            weeks_held,
+            held_since,
             burn_up: self.burn_up(&counted),
             forecast,
         }
@@ -857,7 +976,12 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|old| old.state != State::Cancelled)
             .filter(|old| match self.index.get(old.id.as_str()) {
-                Some(&i) => (!now_in(i) || cancelled(i)) && counts(i),
+                // An item whose export lost its milestone column did not leave (unless
+                // it was cancelled).
+                Some(&i) => {
+                    (cancelled(i) || (!now_in(i) && !self.lost(i, crate::model::Field::Milestone)))
+                        && counts(i)
+                }
                 None => true,
             })
             .map(|old| old.id.to_string())
@@ -1068,7 +1192,21 @@ impl<'a> Ctx<'a> {
             out.push("No items in scope: check the sources and the [scope] settings.".into());
             return out;
         }
-        if self.milestones.is_empty() {
+        out.extend(self.lost_sentences());
+        let no_milestone_column = (self.input.snapshot.sources.iter())
+            .flat_map(|s| &s.lacks)
+            .find(|l| l.field == crate::model::Field::Milestone);
+        if let (true, Some(lack)) = (self.milestones.is_empty(), no_milestone_column) {
+            let jira = if lack.column.starts_with("Fix versions") {
+                " (Jira's Export → CSV (all fields) has it)"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "No item has a milestone: the export has no {}{jira}, so progress and dates cannot be judged per milestone.",
+                lack.column
+            ));
+        } else if self.milestones.is_empty() {
             out.push("No item has a milestone (GitHub milestone, Jira fix version): progress and dates cannot be judged per milestone.".into());
         } else if self.milestones.iter().all(|m| m.due.is_none()) {
             out.push("No milestone has a due date: statuses are unknown. Give dates in rolecall.toml with [[milestone]] title = \"…\" due = 2026-12-11.".into());
@@ -1091,6 +1229,25 @@ impl<'a> Ctx<'a> {
             out.push("No baseline yet: this is the first run, so there are no changes since last week to show.".into());
         }
         out
+    }
+
+    /// Each field lost this week (see [`Lost`]), in a sentence: what is missing, that the
+    /// last snapshot had it, and that it is not taken for a change.
+    pub fn lost_sentences(&self) -> Vec<String> {
+        let Some(b) = self.input.baseline else { return Vec::new() };
+        let week = crate::model::Week::of(self.date_of(b.taken_at));
+        self.lost
+            .iter()
+            .map(|l| {
+                let what = l.field.plural();
+                format!(
+                    "This week's export has no {col} ({sources}); the snapshot of {week} had {what}. Their absence is not taken for a change: no item's {one} is compared this week, and next week is compared with the last week that had them.",
+                    col = l.column,
+                    sources = l.sources.join(", "),
+                    one = what.trim_end_matches('s'),
+                )
+            })
+            .collect()
     }
 
     /// The low-confidence items of one concern, to triage.

@@ -14,8 +14,11 @@ use crate::model::Status;
 pub struct ProgramReport<'a> {
     pub meta: Meta,
     pub verdict: Verdict,
-    /// How many weeks in a row the overall status has been what it is now.
+    /// How many weeks in a row the overall status has been what it is now (weeks with
+    /// no stored report skipped, see `held_since`).
     pub weeks_held: usize,
+    /// When those weeks cross weeks with no stored report: since when.
+    pub held_since: Option<super::HeldSince>,
     pub workstreams: Vec<Workstream>,
     /// Milestones whose items span more than one team.
     pub cross_team_milestones: Vec<MilestoneProgress>,
@@ -46,8 +49,12 @@ pub struct Workstream {
     pub blocked: usize,
     pub next_milestone: Option<String>,
     pub next_due: Option<NaiveDate>,
-    /// Weeks in a row, this one included, at this status (from the stored weeks).
+    /// Weeks in a row, this one included, at this status (from the stored weeks; weeks
+    /// with no stored report skipped, see `held_since`).
     pub weeks_held: usize,
+    /// When those weeks cross weeks with no stored report: since when.
+    #[serde(default)]
+    pub held_since: Option<super::HeldSince>,
     /// Its status in each of the last weeks (up to `throughput-weeks`), oldest first,
     /// this one last: a status strip. `None` for a stored week that did not list it.
     pub history: Vec<WeekStatus>,
@@ -235,6 +242,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             }
         }
         let next = mine.iter().filter(|m| m.open > 0 && m.due.is_some()).min_by_key(|m| m.due);
+        let (weeks_held, held_since) = super::held(ctx.input.period.week, ctx.input.history, |h| {
+            h.workstreams.get(*team).map(|s| *s == status)
+        });
         workstreams.push(Workstream {
             team: team.to_string(),
             status,
@@ -245,24 +255,23 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             blocked: team_blocked.len(),
             next_milestone: next.map(|m| m.title.clone()),
             next_due: next.and_then(|m| m.due),
-            weeks_held: 1 + ctx
-                .input
-                .history
-                .iter()
-                .take_while(|h| h.workstreams.get(*team) == Some(&status))
-                .count(),
+            weeks_held,
+            held_since,
             history: {
+                // The weeks back to the oldest stored one, up to `throughput-weeks` in
+                // all; a week with no stored report shows as none.
                 let n = t.throughput_weeks.max(1) - 1;
-                let mut h: Vec<WeekStatus> = ctx
-                    .input
-                    .history
-                    .iter()
-                    .take(n)
-                    .map(|w| WeekStatus {
-                        week: w.week.to_string(),
-                        status: w.workstreams.get(*team).copied(),
-                    })
-                    .collect();
+                let oldest = ctx.input.history.iter().map(|w| w.week).min();
+                let mut h: Vec<WeekStatus> = Vec::new();
+                let mut w = ctx.input.period.week;
+                while h.len() < n && oldest.is_some_and(|o| w > o) {
+                    w = w.prev();
+                    let stored = ctx.input.history.iter().find(|s| s.week == w);
+                    h.push(WeekStatus {
+                        week: w.to_string(),
+                        status: stored.and_then(|s| s.workstreams.get(*team).copied()),
+                    });
+                }
                 h.reverse();
                 h.push(WeekStatus {
                     week: ctx.input.period.week.to_string(),
@@ -291,7 +300,8 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let raid = raid(ctx);
     let overall = workstreams.iter().map(|w| w.status).filter(|s| *s != Status::Unknown).max();
     let status = overall.unwrap_or(Status::Unknown);
-    let weeks_held = 1 + ctx.input.history.iter().take_while(|h| h.program == Some(status)).count();
+    let (weeks_held, held_since) =
+        super::held(ctx.input.period.week, ctx.input.history, |h| h.program.map(|s| s == status));
 
     let mut asks: Vec<String> = workstreams
         .iter()
@@ -389,6 +399,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         meta: ctx.meta(crate::model::Role::Program),
         verdict: Verdict { status, headline, reasons },
         weeks_held,
+        held_since,
         workstreams,
         cross_team_milestones,
         blocked,
@@ -705,6 +716,7 @@ impl ProgramReport<'_> {
             meta: self.meta.clone(),
             verdict: self.verdict.clone(),
             weeks_held: self.weeks_held,
+            held_since: self.held_since.clone(),
             workstreams: super::cap_teams("workstreams", &self.workstreams, top, &mut t, |w| {
                 (w.status, w.blocked)
             }),

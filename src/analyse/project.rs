@@ -14,8 +14,24 @@ pub struct ProjectReport<'a> {
     pub meta: Meta,
     pub verdict: Verdict,
     pub milestones: Vec<MilestoneProgress>,
+    /// Items that joined a milestone since the baseline, not from another one (those
+    /// are in `scope_moved`).
     pub scope_added: Vec<ItemRef<'a>>,
+    /// Keys of the items that left a milestone since the baseline, not for another one
+    /// (those are in `scope_moved`); why each left is in `scope_removals`.
     pub scope_removed: Vec<String>,
+    /// Items that left one milestone for another since the baseline.
+    pub scope_moved: Vec<Moved<'a>>,
+    /// `scope_removed` with why each item left: cancelled, no milestone now, moved to a
+    /// milestone that does not count it, or no longer in the data.
+    pub scope_removals: Vec<Removal>,
+    /// Why items of some sources were not compared on their milestone this week: their
+    /// export has no column for it while last week's snapshot had milestones ("this
+    /// week's export has no Fix versions column"); none when every item was compared.
+    pub scope_not_compared: Option<String>,
+    /// Items of a milestone whose estimate changed since the baseline (both weeks had
+    /// one): remaining work moves with them as with scope.
+    pub re_estimated: Vec<ReEstimate<'a>>,
     pub planned: Planned,
     pub overdue: Vec<ItemRef<'a>>,
     /// Due from today to Sunday of the report's week.
@@ -36,6 +52,40 @@ pub struct ProjectReport<'a> {
     pub sprints: super::sprints::Sprints,
     pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
+}
+
+/// An item that moved from one milestone to another since the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved<'a> {
+    pub item: ItemRef<'a>,
+    pub from: String,
+    pub to: String,
+}
+
+/// An item that left a milestone since the baseline, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Removal {
+    pub key: String,
+    pub id: String,
+    /// Its title, when it is still in the data.
+    pub title: Option<String>,
+    /// The milestone it left.
+    pub milestone: String,
+    /// `cancelled`, `no-milestone` (it has none now), `moved` (to a milestone that does
+    /// not count it, such as an epic beside its stories) or `gone` (no longer in the
+    /// data: deleted, moved out of the export or out of `[scope]`).
+    pub why: String,
+    /// The same in words: "cancelled", "no milestone now", "moved to R2", "no longer
+    /// in the data".
+    pub reason: String,
+}
+
+/// An item whose estimate changed since the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReEstimate<'a> {
+    pub item: ItemRef<'a>,
+    pub before: f64,
+    pub after: f64,
 }
 
 /// What was open at the baseline, and what of it is done now.
@@ -88,6 +138,57 @@ pub struct CycleTime {
     pub weeks: usize,
 }
 
+/// The scope changes of every milestone since the baseline, as the report lists them:
+/// items added, items moved from one milestone to another (once, not as a removal and
+/// an addition), and items removed with why.
+fn scope_changes<'a>(ctx: &'a Ctx<'_>) -> (Vec<ItemRef<'a>>, Vec<Moved<'a>>, Vec<Removal>) {
+    // Which milestone each removed item left.
+    let mut left: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (m, (_, removed)) in ctx.milestones.iter().zip(&ctx.scope_changes) {
+        for id in removed {
+            left.entry(id.as_str()).or_insert(m.title.as_str());
+        }
+    }
+    let mut added = Vec::new();
+    let mut moved = Vec::new();
+    for (m, (joined, _)) in ctx.milestones.iter().zip(&ctx.scope_changes) {
+        for &i in joined {
+            match left.remove(ctx.items[i].id.as_str()) {
+                Some(from) if from != m.title => moved.push(Moved {
+                    item: ctx.item_ref(i),
+                    from: from.to_string(),
+                    to: m.title.clone(),
+                }),
+                _ => added.push(ctx.item_ref(i)),
+            }
+        }
+    }
+    let mut removals = Vec::new();
+    for (m, (_, removed)) in ctx.milestones.iter().zip(&ctx.scope_changes) {
+        for id in removed.iter().filter(|id| left.contains_key(id.as_str())) {
+            let key = id.split_once(':').map_or(id.clone(), |(_, k)| k.to_string());
+            let now = ctx.index.get(id.as_str()).map(|&i| &ctx.items[i]);
+            let (why, reason) = match now {
+                None => ("gone", "no longer in the data".to_string()),
+                Some(it) if it.state == State::Cancelled => ("cancelled", "cancelled".into()),
+                Some(it) => match &it.milestone {
+                    None => ("no-milestone", "no milestone now".into()),
+                    Some(to) => ("moved", format!("moved to {to}")),
+                },
+            };
+            removals.push(Removal {
+                key,
+                id: id.clone(),
+                title: now.map(|it| it.title.to_string()),
+                milestone: m.title.clone(),
+                why: why.into(),
+                reason,
+            });
+        }
+    }
+    (added, moved, removals)
+}
+
 pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let t = ctx.thresholds();
     let mut milestones: Vec<MilestoneProgress> = ctx.progress.clone();
@@ -95,14 +196,8 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         (a.due.is_none(), a.due, &a.title).cmp(&(b.due.is_none(), b.due, &b.title))
     });
 
-    let mut scope_added = Vec::new();
-    let mut scope_removed = Vec::new();
-    for (added, removed) in &ctx.scope_changes {
-        scope_added.extend(added.iter().map(|&i| ctx.item_ref(i)));
-        scope_removed.extend(
-            removed.iter().map(|id| id.split_once(':').map_or(id.clone(), |(_, k)| k.to_string())),
-        );
-    }
+    let (scope_added, scope_moved, scope_removals) = scope_changes(ctx);
+    let scope_removed = scope_removals.iter().map(|r| r.key.clone()).collect();
 
     let planned = match ctx.input.baseline {
         None => Planned {
@@ -176,6 +271,23 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         milestones,
         scope_added,
         scope_removed,
+        scope_moved,
+        scope_removals,
+        re_estimated: (0..ctx.items.len())
+            .filter(|&i| {
+                let it = &ctx.items[i];
+                it.milestone.is_some()
+                    && it.state != State::Cancelled
+                    && !ctx.lost(i, crate::model::Field::Estimate)
+            })
+            .filter_map(|i| {
+                let (before, after) = (ctx.prior[i]?.estimate?, ctx.items[i].estimate?);
+                (before != after).then(|| ReEstimate { item: ctx.item_ref(i), before, after })
+            })
+            .collect(),
+        scope_not_compared: (ctx.lost.iter())
+            .find(|l| l.field == crate::model::Field::Milestone)
+            .map(|l| format!("this week's export has no {}", l.column)),
         planned,
         overdue: overdue.into_iter().map(|i| ctx.item_ref(i)).collect(),
         due_this_week: this_week.into_iter().map(|i| ctx.item_ref(i)).collect(),
@@ -390,6 +502,10 @@ impl ProjectReport<'_> {
             milestones: c!("milestones", self.milestones),
             scope_added: c!("scope_added", self.scope_added),
             scope_removed: c!("scope_removed", self.scope_removed),
+            scope_moved: c!("scope_moved", self.scope_moved),
+            scope_removals: c!("scope_removals", self.scope_removals),
+            scope_not_compared: self.scope_not_compared.clone(),
+            re_estimated: c!("re_estimated", self.re_estimated),
             planned: self.planned.clone(),
             overdue: c!("overdue", self.overdue),
             due_this_week: c!("due_this_week", self.due_this_week),

@@ -168,6 +168,11 @@ pub struct ReportArgs {
     #[arg(long, requires = "backfill")]
     pub backfill_overwrite: bool,
 
+    /// Replace the week's stored snapshot even when it was taken live and this export is
+    /// a later one (by default a past week re-run from a later export keeps it)
+    #[arg(long)]
+    pub overwrite_live: bool,
+
     /// Then publish the week to TARGET (as `rolecall publish --to TARGET`; repeatable)
     #[arg(long, value_name = "TARGET")]
     pub publish: Vec<String>,
@@ -920,6 +925,7 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         },
         backfill: args.backfill,
         backfill_overwrite: args.backfill_overwrite,
+        overwrite_live: args.overwrite_live,
     };
     let mut outcome = crate::report::run(
         &config,
@@ -942,6 +948,11 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
     }
     for w in &outcome.kept_live {
         text.push_str(&format!("kept {w}: taken live (--backfill-overwrite rebuilds it)\n"));
+    }
+    if let Some(w) = outcome.kept_snapshot {
+        text.push_str(&format!(
+            "kept {w}'s stored snapshot: taken live, and this export is later than the week (--overwrite-live replaces it)\n"
+        ));
     }
     for (role, status) in &outcome.statuses {
         text.push_str(&format!("{:<8} {}\n", role.as_str(), status.badge()));

@@ -18,6 +18,11 @@ pub struct WeekSummary {
     /// Rebuilt from a later export by `report --backfill`, not taken in its own week.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub backfilled: bool,
+    /// Run from an export taken after the week, rebuilt as it stood (see
+    /// `model::rewind`): a later run may replace it; a week stored otherwise was taken
+    /// live and is kept from such runs unless they say `--overwrite-live`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rewound: bool,
     /// Each workstream's status that week, by team.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub workstreams: BTreeMap<String, Status>,
@@ -44,6 +49,7 @@ impl WeekSummary {
             program: None,
             project: None,
             backfilled: false,
+            rewound: false,
             workstreams: BTreeMap::new(),
             milestones: BTreeMap::new(),
         }

@@ -22,7 +22,7 @@ pub use item::{
 pub use rewind::{rewind, Rewind};
 pub use role::{Concern, Format, Role};
 pub use snapshot::{
-    Baseline, Iteration, LeftOut, Milestone, Prior, Snapshot, SourceInfo, StatusUpdate,
+    Baseline, Field, Iteration, Lack, LeftOut, Milestone, Prior, Snapshot, SourceInfo, StatusUpdate,
 };
 pub use status::Status;
 pub use week::{Period, Week, WeekChoice};

@@ -36,6 +36,18 @@ impl Rewind {
     pub fn is_empty(&self) -> bool {
         *self == Rewind::default()
     }
+
+    /// Whether the export knew of something after the instant: an item created, started,
+    /// finished or changed later, a milestone created or closed later. Items with no
+    /// dates to place them by do not make an export a later one.
+    pub fn later(&self) -> bool {
+        self.not_yet_created
+            + self.reopened
+            + self.not_yet_started
+            + self.changed_since
+            + self.milestones_rewound
+            > 0
+    }
 }
 
 /// Rebuilds `snapshot` as it stood at `as_of`: an item not created yet is out; one done
@@ -142,6 +154,7 @@ mod tests {
             data_as_of: t("2026-11-29"),
             items: 6,
             milestones: 1,
+            lacks: Vec::new(),
         });
         snap.items = vec![
             item("A-1", State::Done, "2026-10-01", "2026-10-02", "2026-10-10"),

@@ -56,6 +56,51 @@ pub struct SourceInfo {
     pub data_as_of: Option<DateTime<Utc>>,
     pub items: usize,
     pub milestones: usize,
+    /// Fields the export has no column for (a Jira export of "current fields" has no Fix
+    /// versions, Sprint, Story Points); known while the run that read it lasts, not stored.
+    #[serde(skip)]
+    pub lacks: Vec<Lack>,
+}
+
+/// A field of items an export can have no column for, which a stored week keeps and
+/// next week compares: its absence one week is not a change (see `analyse::Ctx::lost`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Milestone,
+    Sprint,
+    Estimate,
+    Due,
+}
+
+impl Field {
+    /// What the field holds, in a sentence: "fix versions" is Jira's word, so the source's
+    /// column is named beside it.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Field::Milestone => "milestones",
+            Field::Sprint => "sprints",
+            Field::Estimate => "estimates",
+            Field::Due => "due dates",
+        }
+    }
+}
+
+/// A field a source has no column for, and the column (or mapping) that would give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lack {
+    pub field: Field,
+    /// `Fix versions column`, `` `milestone` mapping ``.
+    pub column: &'static str,
+}
+
+impl Lack {
+    /// The lacks of a source: each field whose column was not found.
+    pub fn of(found: &[(Field, bool, &'static str)]) -> Vec<Lack> {
+        (found.iter())
+            .filter(|(_, found, _)| !found)
+            .map(|&(field, _, column)| Lack { field, column })
+            .collect()
+    }
 }
 
 /// Everything the later stages need, from every source, at one instant.
@@ -158,6 +203,9 @@ pub struct Prior {
     pub blocked_bound: bool,
     pub due: Option<NaiveDate>,
     pub votes: u32,
+    /// Its estimate then (story points); stored weeks from before estimates were kept
+    /// have none.
+    pub estimate: Option<f64>,
 }
 
 impl Default for Prior {
@@ -171,6 +219,7 @@ impl Default for Prior {
             blocked_bound: false,
             due: None,
             votes: 0,
+            estimate: None,
         }
     }
 }
@@ -204,6 +253,7 @@ impl Baseline {
                     }),
                     due: it.due,
                     votes: it.votes,
+                    estimate: it.estimate,
                 })
                 .collect(),
             milestones: snapshot.milestones.clone(),

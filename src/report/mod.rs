@@ -39,6 +39,9 @@ pub struct Request {
     pub backfill: usize,
     /// Backfill over weeks that were taken live too.
     pub backfill_overwrite: bool,
+    /// Replace the week's stored snapshot and statuses even when they were taken live
+    /// and this run's export is a later one (rebuilt as the week stood).
+    pub overwrite_live: bool,
 }
 
 /// One role's verdict, once its files are written.
@@ -58,6 +61,9 @@ pub struct Outcome {
     /// were taken live.
     pub backfilled: Vec<crate::model::Week>,
     pub kept_live: Vec<crate::model::Week>,
+    /// This week's stored snapshot and statuses, kept: they were taken live, and this
+    /// run's export is later than the week (`Request::overwrite_live` replaces them).
+    pub kept_snapshot: Option<crate::model::Week>,
     /// The week's items, classes and baseline, handed back so that a command about to
     /// exit can leave them to the exit (see [`Outcome::leave_to_exit`]) rather than
     /// free them one by one. Dropped with the outcome otherwise.
@@ -138,6 +144,12 @@ pub fn run(
     // The week as it stood at its instant: an export taken later knows the future.
     let mut snapshot = snapshot;
     let rewound = crate::model::rewind(&mut snapshot, period.as_of);
+    // A week stored live is not replaced by a run from a later export, unless asked.
+    let later_export = rewound.later();
+    let keep_stored = later_export
+        && !req.overwrite_live
+        && state.taken_live(period.week)?
+        && !state.summary(period.week)?.is_some_and(|s| s.rewound);
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
@@ -162,6 +174,12 @@ pub fn run(
         rewind: rewound,
     };
     let ctx = Ctx::new(&input);
+    for sentence in ctx.lost_sentences() {
+        tracing::warn!("{sentence}");
+    }
+    // A field this week's export lost is stored with last week's values of it.
+    let carried = ctx.stored_snapshot();
+    let stored_snapshot = carried.as_ref().unwrap_or(&snapshot);
     lap("baseline read, context built");
     let week = period.week.to_string();
     let dir = req.out.join(&week);
@@ -171,7 +189,11 @@ pub fn run(
     // renamed into place only when all of them were written.
     let (files_prepared, stored) = std::thread::scope(|s| {
         let stored = s.spawn(|| {
-            state.prepare_snapshot(period.week, &snapshot, (&ctx.blocked_since, &ctx.blocked_seen))
+            state.prepare_snapshot(
+                period.week,
+                stored_snapshot,
+                (&ctx.blocked_since, &ctx.blocked_seen),
+            )
         });
         (prepare_week_files(&ctx, &renderer, req, &dir, &week), crate::par::join(stored))
     });
@@ -195,11 +217,17 @@ pub fn run(
         summary.workstreams.extend(r.workstreams.iter().cloned());
     }
     summary.milestones = milestone_weeks(&ctx);
+    summary.rewound = later_export;
     let summary = state.prepare_summary(period.week, &summary)?;
     for p in &pending {
         files.push(p.path().to_path_buf());
     }
-    write::commit_all(pending.into_iter().chain([stored, summary]))?;
+    if keep_stored {
+        // Dropped, the stored week's temporary files are removed; the command says so.
+        write::commit_all(pending)?;
+    } else {
+        write::commit_all(pending.into_iter().chain([stored, summary]))?;
+    }
     remove_earlier_reports(&dir, &files);
     lap("reports renamed into place, state saved");
     let statuses = rendered.iter().map(|r| (r.role, r.verdict.status)).collect();
@@ -210,6 +238,7 @@ pub fn run(
         statuses,
         backfilled,
         kept_live,
+        kept_snapshot: keep_stored.then_some(period.week),
         week_data: Box::new((snapshot, classes, baseline)),
     })
 }

@@ -1,6 +1,6 @@
 //! What rolecall remembers between runs, in `<out>/.rolecall/`: one snapshot per week
 //! and one status summary per week. A stored snapshot keeps, of each item, what next
-//! week's deltas compare (id, key, state, milestone, sprint, due date, votes), plus the sources and
+//! week's deltas compare (id, key, state, milestone, sprint, due date, votes, estimate), plus the sources and
 //! milestones in full: 6 MB for 100k items instead of 50, read back in a fraction of the
 //! time. It reads back as a [`Baseline`] (and, as `snapshot:PATH`, as a `Snapshot` whose
 //! items have the other fields empty). The baseline for a week's deltas is the latest
@@ -70,13 +70,29 @@ impl State {
         })
     }
 
-    /// Summaries of weeks before `week`, newest first, stopping at the first gap.
+    /// Summaries of the weeks stored before `week`, newest first. A week with no stored
+    /// summary (a run that was missed) is skipped, not the end of the history: a
+    /// milestone's first forecast and its weeks at a colour reach back across it.
     pub(crate) fn history_before(&self, week: Week) -> Result<Vec<WeekSummary>> {
-        let mut out = Vec::new();
-        let mut w = week.prev();
-        loop {
-            let path = self.history().join(format!("{w}.json"));
-            let Ok(bytes) = std::fs::read(&path) else { break };
+        let dir = self.history();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::read(&dir.display().to_string(), &e)),
+        };
+        let mut weeks: Vec<Week> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name();
+                name.to_str().and_then(|n| n.strip_suffix(".json")).and_then(Week::parse)
+            })
+            .filter(|w| *w < week)
+            .collect();
+        weeks.sort_unstable_by(|a, b| b.cmp(a));
+        let mut out = Vec::with_capacity(weeks.len());
+        for w in weeks {
+            let path = dir.join(format!("{w}.json"));
+            let Ok(bytes) = std::fs::read(&path) else { continue };
             let shown = path.display().to_string();
             let s: WeekSummary = serde_json::from_slice(&bytes).map_err(|e| {
                 Error::input(
@@ -85,7 +101,6 @@ impl State {
                 )
             })?;
             out.push(s);
-            w = w.prev();
         }
         Ok(out)
     }
@@ -166,6 +181,7 @@ impl Serialize for StoredItems<'_> {
                 && !self.2.get(i).copied().unwrap_or(false),
             due: it.due,
             votes: it.votes,
+            estimate: it.estimate,
         }))
     }
 }
@@ -188,6 +204,8 @@ struct StoredItem<'a> {
     due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "is_zero")]
     votes: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    estimate: Option<f64>,
 }
 
 fn is_zero(n: &u32) -> bool {

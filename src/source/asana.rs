@@ -226,7 +226,10 @@ pub(crate) fn import<'t>(table: &'t Table, ctx: &SourceCtx) -> Result<Imported> 
             ..Item::default()
         });
     }
-    Ok(Imported { items, ..Imported::default() })
+    // Asana's export has no milestones, sprints or estimates: only the due date can go.
+    let lacks =
+        crate::model::Lack::of(&[(crate::model::Field::Due, c.due.is_some(), "Due Date column")]);
+    Ok(Imported { items, lacks, ..Imported::default() })
 }
 
 struct AsanaColumns {

@@ -185,7 +185,14 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             crate::dates::EXPECTED
         );
     }
-    Ok(Imported { items, ..Imported::default() })
+    use crate::model::{Field, Lack};
+    let lacks = Lack::of(&[
+        (Field::Milestone, milestone.is_some(), "Milestone column"),
+        (Field::Sprint, iteration.is_some(), "Iteration column"),
+        (Field::Estimate, estimate.is_some(), "Estimate column"),
+        (Field::Due, due.is_some(), "Target date column"),
+    ]);
+    Ok(Imported { items, lacks, ..Imported::default() })
 }
 
 #[cfg(test)]

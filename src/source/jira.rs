@@ -131,7 +131,18 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
             ..Milestone::default()
         })
         .collect();
-    Ok(Some(Imported { items, milestones, ..Imported::default() }))
+    use crate::model::{Field, Lack};
+    let lacks = Lack::of(&[
+        (Field::Milestone, !c.fix_versions.is_empty(), "Fix versions column"),
+        (Field::Sprint, !c.sprints.is_empty(), "Sprint column"),
+        (
+            Field::Estimate,
+            c.story_points.is_some() || c.story_point_estimate.is_some(),
+            "Story Points column",
+        ),
+        (Field::Due, c.due.is_some(), "Due date column"),
+    ]);
+    Ok(Some(Imported { items, milestones, lacks, ..Imported::default() }))
 }
 
 /// Which date of an item a value is.

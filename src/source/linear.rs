@@ -207,7 +207,15 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
             }
         }
     }
+    use crate::model::{Field, Lack};
+    let lacks = Lack::of(&[
+        (Field::Milestone, c.milestone.is_some(), "Project Milestone column"),
+        (Field::Sprint, c.cycle_name.is_some() || c.cycle_number.is_some(), "Cycle Name column"),
+        (Field::Estimate, c.estimate.is_some(), "Estimate column"),
+        (Field::Due, c.due.is_some(), "Due Date column"),
+    ]);
     Ok(Imported {
+        lacks,
         items,
         milestones: milestones.into_values().collect(),
         iterations: cycles.into_iter().map(|(_, cycle)| cycle).collect(),

@@ -242,5 +242,12 @@ pub(crate) fn import(
             ..Item::default()
         });
     }
-    Ok(Imported { items, ..Imported::default() })
+    use crate::model::{Field, Lack};
+    let lacks = Lack::of(&[
+        (Field::Milestone, c.milestone.is_some(), "`milestone` mapping"),
+        (Field::Sprint, c.iteration.is_some(), "`iteration` mapping"),
+        (Field::Estimate, c.estimate.is_some(), "`estimate` mapping"),
+        (Field::Due, c.due.is_some(), "`due` mapping"),
+    ]);
+    Ok(Imported { items, lacks, ..Imported::default() })
 }

@@ -177,6 +177,8 @@ pub struct Imported {
     pub iterations: Vec<crate::model::Iteration>,
     /// Teams' own status updates (GitHub Projects).
     pub status_updates: Vec<crate::model::StatusUpdate>,
+    /// Fields the export has no column for (see [`crate::model::Lack`]).
+    pub lacks: Vec<crate::model::Lack>,
     /// Cache files to write once every source has loaded ([`load_all`] does).
     pub cache_writes: Vec<github::CacheWrites>,
 }
@@ -291,6 +293,7 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
             .max(),
         items: imported.items.len(),
         milestones: imported.milestones.len(),
+        lacks: std::mem::take(&mut imported.lacks),
     };
     Ok((vec![info], imported))
 }

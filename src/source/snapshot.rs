@@ -49,6 +49,7 @@ impl super::Importer for SnapshotFile {
             sources: snap.sources,
             iterations: snap.iterations,
             status_updates: snap.status_updates,
+            lacks: Vec::new(),
             cache_writes: Vec::new(),
         })
     }

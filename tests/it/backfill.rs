@@ -147,6 +147,58 @@ fn weeks_at_a_colour_and_forecast_baselines_come_from_the_stored_weeks() {
         .any(|w| w["weeks_held"].as_u64() > Some(1)));
 }
 
+/// A week whose run was missed does not end the history: the forecast baseline is still
+/// the first stored week's, and a colour held across the gap says since when and how
+/// many of those weeks were reported, rather than starting again at one week.
+#[test]
+fn a_missed_week_keeps_the_forecast_baseline_and_the_weeks_at_a_colour() {
+    let all = tempfile::tempdir().expect("temp dir");
+    let gap = tempfile::tempdir().expect("temp dir");
+    for week in ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"] {
+        let (code, _, err) = demo(all.path(), week, &[]);
+        assert_eq!(code, 0, "{week}: {err}");
+        if week != "2026-W47" {
+            let (code, _, err) = demo(gap.path(), week, &[]);
+            assert_eq!(code, 0, "{week}: {err}");
+        }
+    }
+    let read = |dir: &Path, name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join(name)).expect(name)).expect("JSON")
+    };
+    let (full, gapped) =
+        (read(all.path(), "2026-W48/project.json"), read(gap.path(), "2026-W48/project.json"));
+    let stored = ["2026-W46", "2026-W45", "2026-W44"]
+        .map(|w| read(gap.path(), &format!(".rolecall/history/{w}.json")));
+    let mut across = 0;
+    for (m, f) in gapped["milestones"]
+        .as_array()
+        .expect("ms")
+        .iter()
+        .zip(full["milestones"].as_array().expect("ms"))
+    {
+        let title = m["title"].as_str().expect("title");
+        assert_eq!(m["forecast_baseline"]["week"], f["forecast_baseline"]["week"], "{title}");
+        assert_eq!(m["forecast_baseline"]["p85"], f["forecast_baseline"]["p85"], "{title}");
+        let same =
+            stored.iter().take_while(|h| h["milestones"][title]["status"] == m["status"]).count();
+        assert_eq!(m["weeks_held"], 1 + same, "{title}");
+        if same == 0 {
+            assert!(m["held_since"].is_null(), "{title}: {m}");
+        } else {
+            across += 1;
+            let since = &stored[same - 1]["week"];
+            assert_eq!(m["held_since"]["week"], *since, "{title}");
+            let weeks = 48 - since.as_str().expect("week")[6..].parse::<u64>().expect("n") + 1;
+            assert_eq!(m["held_since"]["weeks"], weeks, "{title}");
+        }
+    }
+    assert!(across > 0, "no milestone held its colour across the missed week");
+    let md = std::fs::read_to_string(gap.path().join("2026-W48/project.md")).expect("md");
+    assert!(md.contains("weeks reported)"), "{md}");
+    let program = std::fs::read_to_string(gap.path().join("2026-W48/program.md")).expect("md");
+    assert!(program.contains("| 2026-W47 |") && program.contains("| — |"), "{program}");
+}
+
 /// A backfill reaching before the year 1000 (a slip of the finger: 100000 weeks) is
 /// refused before anything is written, not half-stored in weeks no folder can name.
 #[test]

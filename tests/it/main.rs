@@ -28,3 +28,4 @@ mod real_samples;
 mod report;
 mod soak;
 mod templates;
+mod weeks;
