@@ -112,6 +112,13 @@ pub fn run(dir: &Path, force: bool, print: bool) -> Result<String> {
         }
         return Ok(out);
     }
+    // `--dir` names a repository: a folder that is not there is a typo, not one to make.
+    if !dir.as_os_str().is_empty() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such folder: --dir names the repository to set up",
+            dir.display()
+        )));
+    }
     if !force {
         for (path, _) in &files {
             if std::fs::symlink_metadata(path).is_ok() {
@@ -148,7 +155,8 @@ pub fn run(dir: &Path, force: bool, print: bool) -> Result<String> {
             text.push('\n');
         }
         write(&gitignore, &text)?;
-        out.push_str(&format!("updated {}\n", gitignore.display()));
+        let verb = if existing.is_empty() { "wrote" } else { "updated" };
+        out.push_str(&format!("{verb} {}\n", gitignore.display()));
     }
     out.push_str(match remote {
         Some(_) => "next: commit these files and push; the workflow runs every Monday (or now: Actions → Weekly status → Run workflow)\n",
@@ -206,7 +214,7 @@ pub fn templates(dir: &Path, force: bool, print: bool) -> Result<String> {
 /// Writes `text` to `path` through a temporary file in its folder.
 fn write(path: &Path, text: &str) -> Result<()> {
     crate::files::write_atomic(path, |w| w.write_all(text.as_bytes()))
-        .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| crate::report::write::fail_with("write", path, e, "--dir"))
 }
 
 #[cfg(test)]

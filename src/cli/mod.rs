@@ -64,7 +64,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The repository to set up [default: the current folder]
+    /// The repository to set up
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
 
@@ -217,7 +217,7 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// A `key,concern` CSV of hand labels
+    /// A `key,concern` CSV of hand labels (optional columns: `file`, `confidence`)
     #[arg(long, value_name = "FILE", required_unless_present = "corpus")]
     pub labels: Option<String>,
 
@@ -270,7 +270,8 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
 
-    /// Where to write the model [default: rolecall-model.tsv beside the config]
+    /// Where to write the model [default: the file `[classify] model` names, else
+    /// rolecall-model.tsv beside the config]
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 

@@ -754,7 +754,9 @@ pub fn send(
                     let (why, fatal) = explain(&e, smtp);
                     broken_in_a_row = if fatal { broken_in_a_row + 1 } else { 0 };
                     let why = smtp.redact(&why);
-                    tracing::warn!("{} to {to}: {why}", o.kind);
+                    // Said once, by `tell`, as it happens (and the closing error
+                    // names the first reason, also under -q): a warning said it twice.
+                    tracing::debug!("{} to {to}: {why}", o.kind);
                     if timed_out(&e) {
                         tell(&o.kind, to, Delivery::Unknown(why.clone()));
                         stop = Some(format!("not tried after {} stopped answering", smtp.shown()));

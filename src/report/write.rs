@@ -119,25 +119,48 @@ fn fill_error(path: &Path, e: std::io::Error) -> Error {
 
 /// A failure to `what` `path`, with what to do about it when the cause is known.
 pub(crate) fn fail(what: &str, path: &Path, e: std::io::Error) -> Error {
+    fail_with(what, path, e, "-o")
+}
+
+/// [`fail`], naming `flag` as the way to another folder (`--dir` for `init`).
+pub(crate) fn fail_with(what: &str, path: &Path, e: std::io::Error, flag: &str) -> Error {
     use std::io::ErrorKind::{PermissionDenied, QuotaExceeded, ReadOnlyFilesystem, StorageFull};
     let hint = match e.kind() {
         StorageFull | QuotaExceeded => {
             "; the disk is full: free some space and run again (no earlier file was changed)"
+                .to_string()
         }
-        ReadOnlyFilesystem => {
-            "; the folder is on a read-only file system: give another with -o (no file was changed)"
-        }
-        PermissionDenied => {
-            "; this user may not write there: give another folder with -o (no file was changed)"
-        }
-        _ => "",
+        ReadOnlyFilesystem => format!(
+            "; the folder is on a read-only file system: give another with {flag} (no file was changed)"
+        ),
+        PermissionDenied => format!(
+            "; this user may not write there: give another folder with {flag} (no file was changed)"
+        ),
+        _ => String::new(),
     };
-    Error::Run(format!("cannot {what} {}: {e}{hint}", path.display()))
+    // The temporary file's name (`at path ".tmpDY7QAG"`) is ours, not the user's.
+    let said = e.to_string();
+    let said = said.split(" at path \"").next().unwrap_or(&said);
+    Error::Run(format!("cannot {what} {}: {said}{hint}", path.display()))
 }
 
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+
+    /// What `init` says when the folder is not writable: no temporary file's name, and
+    /// the option that helps.
+    #[test]
+    fn a_write_error_names_no_temporary_file() {
+        let e = std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "Permission denied (os error 13) at path \"/x/./.tmpDY7QAG\"",
+        );
+        assert_eq!(
+            fail_with("write", Path::new("./rolecall.toml"), e, "--dir").to_string(),
+            "cannot write ./rolecall.toml: Permission denied (os error 13); this user may not write there: give another folder with --dir (no file was changed)"
+        );
+    }
     use std::cell::Cell;
 
     thread_local! {

@@ -55,6 +55,11 @@ fn init_writes_a_config_and_a_workflow_and_keeps_what_exists() {
     ok(git(d).args(["init", "-q"]));
     ok(git(d).args(["remote", "add", "origin", "git@github.com:acme/web.git"]));
     // --print shows both files and writes nothing.
+    // A --dir that is not there is a typo, not a folder to make.
+    let (code, _, err) = common::run_in(d, &["init", "--dir", "nonexist"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nonexist: no such folder"), "{err}");
+    assert!(!d.join("nonexist").exists());
     let (code, printed, err) = common::run_in(d, &["init", "--print"], &[]);
     assert_eq!(code, 0, "{err}");
     assert!(!d.join("rolecall.toml").exists());
@@ -62,7 +67,7 @@ fn init_writes_a_config_and_a_workflow_and_keeps_what_exists() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         stdout,
-        "wrote ./rolecall.toml\nwrote ./.github/workflows/rolecall.yml\nupdated ./.gitignore\nnext: commit these files and push; the workflow runs every Monday (or now: Actions → Weekly status → Run workflow)\n"
+        "wrote ./rolecall.toml\nwrote ./.github/workflows/rolecall.yml\nwrote ./.gitignore\nnext: commit these files and push; the workflow runs every Monday (or now: Actions → Weekly status → Run workflow)\n"
     );
     let config = std::fs::read_to_string(d.join("rolecall.toml")).expect("config");
     let workflow =
