@@ -119,6 +119,10 @@ fn rolecall_env() -> Result<Vec<(String, String)>> {
     let mut env = Vec::new();
     for (k, v) in std::env::vars_os() {
         let Some(k) = k.to_str().filter(|k| k.starts_with("ROLECALL_")) else { continue };
+        // Paths the command line reads as it reads `-c` and `-o`: any bytes will do.
+        if matches!(k, "ROLECALL_CONFIG" | "ROLECALL_OUT") {
+            continue;
+        }
         let v = v.into_string().map_err(|_| Error::Config {
             at: format!("environment variable {k}"),
             message: "not UTF-8: write its value in UTF-8".into(),

@@ -19,7 +19,7 @@ pub use history::{MilestoneWeek, WeekSummary};
 pub use item::{
     link_kind, FieldValue, Fields, Item, Link, State, Str, REPORT_SCHEMA_VERSION, SCHEMA_VERSION,
 };
-pub use rewind::{rewind, Rewind};
+pub use rewind::{knows_after, rewind, Rewind};
 pub use role::{Concern, Format, Role};
 pub use snapshot::{
     Baseline, Field, Iteration, Lack, LeftOut, Milestone, Prior, Snapshot, SourceInfo, StatusUpdate,

@@ -50,6 +50,18 @@ impl Rewind {
     }
 }
 
+/// Whether `snapshot` knows of something after `t` (as [`Rewind::later`] counts it: an
+/// item created, started, closed or changed, a milestone created or closed), read before
+/// any rewinding.
+pub fn knows_after(snapshot: &Snapshot, t: DateTime<Utc>) -> bool {
+    let after = |x: Option<DateTime<Utc>>| x.is_some_and(|x| x > t);
+    snapshot
+        .items
+        .iter()
+        .any(|it| after(it.created) || after(it.started) || after(it.closed) || after(it.updated))
+        || snapshot.milestones.iter().any(|m| after(m.created) || after(m.closed))
+}
+
 /// Rebuilds `snapshot` as it stood at `as_of`: an item not created yet is out; one done
 /// or cancelled after `as_of` is open (in progress if it had started); one started after
 /// `as_of` has not started. Dates after `as_of` are cleared, so nothing downstream reads

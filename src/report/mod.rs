@@ -143,9 +143,14 @@ pub fn run(
     let prior = prior.unwrap_or_else(|| read_baseline_aside(&state, period.week));
     // The week as it stood at its instant: an export taken later knows the future.
     let mut snapshot = snapshot;
+    // A week stored live is not replaced by a run from an export taken after the week
+    // was over, unless asked. A second run within the week (Thursday after Wednesday,
+    // or a GitHub issue changed while the run fetched it) is the week's latest state:
+    // it replaces the first.
+    let after_the_week =
+        crate::model::knows_after(&snapshot, period.start + chrono::Duration::days(7));
     let rewound = crate::model::rewind(&mut snapshot, period.as_of);
-    // A week stored live is not replaced by a run from a later export, unless asked.
-    let later_export = rewound.later();
+    let later_export = rewound.later() && after_the_week;
     let keep_stored = later_export
         && !req.overwrite_live
         && state.taken_live(period.week)?

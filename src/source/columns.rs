@@ -113,6 +113,28 @@ pub(super) fn list<'a>(it: impl Iterator<Item = &'a str> + Clone) -> Vec<crate::
     out
 }
 
+/// Each value once, where it first comes. A scan of those kept for a few values, a set
+/// beyond: an item in 16,000 sprints took seconds, compared with each before it.
+pub(super) fn distinct<'a>(it: impl Iterator<Item = &'a str>) -> Vec<crate::model::Str> {
+    const SCAN: usize = 16;
+    let mut kept: Vec<&'a str> = Vec::new();
+    let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
+    for v in it {
+        let new = if kept.len() < SCAN {
+            !kept.contains(&v)
+        } else {
+            if seen.is_empty() {
+                seen.extend(kept.iter().copied());
+            }
+            seen.insert(v)
+        };
+        if new {
+            kept.push(v);
+        }
+    }
+    kept.into_iter().map(crate::model::Str::from).collect()
+}
+
 /// The non-blank trimmed values of a repeated column, in order.
 pub(super) fn values<'a, 'i>(
     row: &Row<'a>,

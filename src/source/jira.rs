@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::chunks::{self, Chunks, Export, Folded, RowSource};
-use super::columns::{fold, list, trim, value, values, Columns};
+use super::columns::{distinct, fold, list, trim, value, values, Columns};
 use super::datecols;
 use super::table::{Row, Table};
 use super::{status, Imported, SourceCtx};
@@ -448,12 +448,7 @@ impl Reader<'_> {
         let closed = self.date(b, row, closed_col, Slot::Closed)?.map(|p| p.instant(tz));
         let due = self.date(b, row, c.due, Slot::Due)?.map(Parsed::date);
         // Every sprint the item was in, in the export's order: the last is its sprint now.
-        let mut sprints: Vec<Str> = Vec::new();
-        for s in values(row, &c.sprints) {
-            if !sprints.iter().any(|x| x == s) {
-                sprints.push(Str::from(s));
-            }
-        }
+        let mut sprints = distinct(values(row, &c.sprints));
         let iteration = sprints.pop();
         Ok(Item {
             id: format!("jira:{key}").into(),

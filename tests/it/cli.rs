@@ -246,6 +246,12 @@ fn environment_values_not_in_utf8_or_empty() {
         err.trim_end(),
         "error: environment variable ROLECALL_TIMEZONE: not UTF-8: write its value in UTF-8"
     );
+    // A path in ROLECALL_OUT is any bytes, as `-o` is.
+    let (code, err) = run(
+        &[("ROLECALL_OUT", std::ffi::OsStr::from_bytes(b"o\xe9"))],
+        &["report", "--demo", "-q"],
+    );
+    assert_eq!(code, Some(0), "{err}");
     let empty = std::ffi::OsStr::new("");
     let env = [("ROLECALL_CONFIG", empty), ("ROLECALL_OUT", empty), ("ROLECALL_TIMEZONE", empty)];
     let (code, err) = run(&env, &["report", "--demo", "-q"]);

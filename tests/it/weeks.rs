@@ -252,6 +252,28 @@ fn a_later_export_keeps_the_snapshot_taken_live() {
     let (code, out, err) = common::run_in(dir.path(), &args, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("kept"), "{out}");
+
+    // A second run within the week (Thursday after Wednesday, from an export that knows
+    // a change made a minute after Thursday's instant, as a GitHub issue changed while
+    // the run fetched it) is the week's latest state: it replaces Wednesday's.
+    let wed = format!("{head}One,A-1,Story,To Do,2026-11-02 09:00,2026-11-02 09:00,,R1\n");
+    let thu = format!(
+        "{head}One,A-1,Story,Done,2026-11-02 09:00,2026-11-12 12:01,2026-11-12 12:01,R1\n\
+         Two,A-2,Story,To Do,2026-11-11 09:00,2026-11-11 09:00,,R1\n"
+    );
+    let run = |name: &str, text: &str, as_of: &str| {
+        let export = common::write(dir.path(), name, text);
+        let args = ["report", "-s", &format!("jira:{export}"), "--as-of", as_of, "-o", "out"];
+        let (code, out, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    run("wed.csv", &wed, "2026-11-11T12:00:00Z");
+    let wednesday = stored("snapshots/2026-W46.json");
+    let out = run("thu.csv", &thu, "2026-11-12T12:00:00Z");
+    assert!(!out.contains("kept"), "{out}");
+    let thursday = String::from_utf8(stored("snapshots/2026-W46.json")).expect("utf-8");
+    assert!(thursday.as_bytes() != wednesday && thursday.contains("A-2"), "{thursday}");
 }
 
 /// Two sources, one with sprints and one whose export has no sprint column at all: the
