@@ -132,18 +132,27 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
         })
         .collect();
     use crate::model::{Field, Lack};
+    // An "all fields" export leaves out a repeated or custom column no issue has a value
+    // in: there, no Fix versions column means no issue has one (all cleared), not a
+    // column left out of a "current fields" export, which holds the view's columns.
+    let all_fields = headers.len() >= ALL_FIELDS_COLUMNS
+        || headers.iter().any(|h| h.trim_start().starts_with("Custom field ("));
     let lacks = Lack::of(&[
-        (Field::Milestone, !c.fix_versions.is_empty(), "Fix versions column"),
-        (Field::Sprint, !c.sprints.is_empty(), "Sprint column"),
+        (Field::Milestone, all_fields || !c.fix_versions.is_empty(), "Fix versions column"),
+        (Field::Sprint, all_fields || !c.sprints.is_empty(), "Sprint column"),
         (
             Field::Estimate,
-            c.story_points.is_some() || c.story_point_estimate.is_some(),
+            all_fields || c.story_points.is_some() || c.story_point_estimate.is_some(),
             "Story Points column",
         ),
         (Field::Due, c.due.is_some(), "Due date column"),
     ]);
     Ok(Some(Imported { items, milestones, lacks, ..Imported::default() }))
 }
+
+/// Columns from which an export is Jira's "all fields" one (its "current fields" export
+/// holds the few columns of the issue view: 14 in a real one).
+const ALL_FIELDS_COLUMNS: usize = 40;
 
 /// Which date of an item a value is.
 #[derive(Debug, Clone, Copy)]

@@ -325,3 +325,24 @@ fn undated_items_do_not_make_an_export_a_later_one() {
     let summary = read(dir.path(), ".rolecall/history/2026-W42.json");
     assert!(!summary.contains("rewound"), "{summary}");
 }
+
+/// Jira's "all fields" export leaves out a repeated column no issue has a value in: a
+/// week whose fix versions were all cleared has no Fix versions column, and that is a
+/// change to report (each item has no milestone now), not a column left out.
+#[test]
+fn an_all_fields_export_without_fix_versions_clears_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "Summary,Issue key,Issue Type,Status,Created,Custom field (Story Points)";
+    let week1 = format!(
+        "{head},Fix versions\nOne,A-1,Story,To Do,2026-10-05 09:00,3,R1\nTwo,A-2,Story,To Do,2026-10-05 09:00,2,R1\n"
+    );
+    let week2 = format!(
+        "{head}\nOne,A-1,Story,To Do,2026-10-05 09:00,3\nTwo,A-2,Story,To Do,2026-10-05 09:00,2\n"
+    );
+    report(dir.path(), "jira", "w1.csv", &week1, "2026-10-11");
+    let err = report(dir.path(), "jira", "w2.csv", &week2, "2026-10-18");
+    assert!(!err.contains("no Fix versions column"), "{err}");
+    let md = read(dir.path(), "2026-W42/project.md");
+    assert!(!md.contains("not compared"), "{md}");
+    assert!(md.contains("A-1 One (R1): no milestone now"), "{md}");
+}
