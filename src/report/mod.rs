@@ -338,6 +338,7 @@ fn backfill_weeks(
         snapshot.items.iter_mut().map(|it| std::mem::take(&mut it.body)).collect();
     let snapshot = &*snapshot;
     let mut last: Option<(crate::model::Week, Baseline)> = None;
+    let mut warned_lost = false;
     let done = std::thread::scope(|s| -> Result<()> {
         let mut storing: Option<std::thread::ScopedJoinHandle<'_, Result<()>>> = None;
         for week in weeks {
@@ -374,10 +375,21 @@ fn backfill_weeks(
                 rewind: rewound,
             };
             let mut ctx = Ctx::new(&input);
+            // An export without a column last week's snapshot had values for: said once
+            // (every week backfilled from it lacks it), and each week stored with the
+            // values carried, as a week's own run stores it.
+            if !warned_lost {
+                for sentence in ctx.lost_sentences() {
+                    tracing::warn!("{sentence}");
+                    warned_lost = true;
+                }
+            }
+            let carried = ctx.stored_snapshot();
             let summary = week_statuses(&ctx, week);
             let blocked_since = std::mem::take(&mut ctx.blocked_since);
             let blocked_seen = std::mem::take(&mut ctx.blocked_seen);
             drop(ctx);
+            let snap = carried.unwrap_or(snap);
             last = Some((
                 week,
                 Baseline::of_with_blocked(&snap, Some((&blocked_since, &blocked_seen))),

@@ -346,3 +346,35 @@ fn an_all_fields_export_without_fix_versions_clears_them() {
     assert!(!md.contains("not compared"), "{md}");
     assert!(md.contains("A-1 One (R1): no milestone now"), "{md}");
 }
+
+/// `--backfill` through an export without the Fix versions column carries the
+/// milestones as a week's own run does, and says so once for them: the week after re-adds
+/// nothing.
+#[test]
+fn a_backfill_through_an_export_without_fix_versions_carries_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let with = "Summary,Issue key,Issue Type,Status,Created,Fix versions\n\
+        One,A-1,Story,To Do,2026-10-05 09:00,R1\nTwo,A-2,Story,To Do,2026-10-05 09:00,R1\n";
+    let without = "Summary,Issue key,Issue Type,Status,Created\n\
+        One,A-1,Story,To Do,2026-10-05 09:00\nTwo,A-2,Story,To Do,2026-10-05 09:00\n";
+    report(dir.path(), "jira", "w1.csv", with, "2026-10-11");
+    let export = common::write(dir.path(), "w3.csv", without);
+    let args = [
+        "report",
+        "-s",
+        &format!("jira:{export}"),
+        "--as-of",
+        "2026-10-25",
+        "--backfill",
+        "2",
+        "-o",
+        "out",
+    ];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    // Once for the weeks backfilled, once for the week: not once a week.
+    assert_eq!(err.matches("has no Fix versions column").count(), 2, "{err}");
+    report(dir.path(), "jira", "w4.csv", with, "2026-11-01");
+    let md = read(dir.path(), "2026-W44/project.md");
+    assert!(!md.contains("**Added**"), "nothing re-added: {md}");
+}
