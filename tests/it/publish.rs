@@ -175,6 +175,7 @@ fn quiet_runs_print_nothing_but_dry_runs_still_show() {
     // `init` and `train` alike; `init --print` and `train --suggest` print their output.
     let init = dir.path().join("init");
     let init_s = init.display().to_string();
+    std::fs::create_dir(&init).expect("the repository's folder");
     let (code, stdout, err) = common::run(&["init", "-q", "--dir", &init_s]);
     assert_eq!((code, stdout.as_str()), (0, ""), "{err}");
     assert!(init.join("rolecall.toml").exists());
