@@ -386,17 +386,21 @@ fn colour(terminal: bool) -> bool {
 /// `classify` is where rules are tuned: a rule of the config that decided or weighed on
 /// no item (a kind or field name misspelt, a pattern too narrow) is said, with its line.
 fn unmatched_rules(config: &Config, classes: &[crate::classify::Classification], items: usize) {
-    if items == 0 {
+    let mine: Vec<&crate::config::RuleDef> =
+        config.classify.rules.iter().filter(|r| r.enabled != Some(false)).collect();
+    if items == 0 || mine.is_empty() {
         return;
     }
-    let mut used = std::collections::HashSet::new();
-    for c in classes {
-        for r in &c.reasons {
-            used.insert(&*r.rule);
+    // Each of the user's rules until it is found: most are found in the first items.
+    let mut unused: Vec<&str> = mine.iter().map(|r| r.name.as_str()).collect();
+    for r in classes.iter().flat_map(|c| &c.reasons) {
+        unused.retain(|n| *n != &*r.rule);
+        if unused.is_empty() {
+            return;
         }
     }
-    for rule in config.classify.rules.iter().filter(|r| r.enabled != Some(false)) {
-        if !used.contains(rule.name.as_str()) {
+    for rule in mine {
+        if unused.contains(&rule.name.as_str()) {
             tracing::warn!(
                 "{}: rule `{}` matched none of the {} items: check its {}",
                 crate::config::rule_at(config, &rule.name),
