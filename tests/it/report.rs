@@ -1572,7 +1572,7 @@ fn cancelled_and_vanished_items_are_scope_removed_and_stay_in_the_plan() {
     assert!(md.contains("| M2 |"), "the emptied milestone is shown: {md}");
     assert!(
         md.contains(
-            "0 of 5 items open at last week's snapshot are done, and 1 of the 5 is no longer in the data (deleted, or moved out of the export or out of [scope]);"
+            "0 of 5 items open at last week's snapshot are done, and 1 of the 5 is no longer in the data (deleted, or out of what the export or the report covers);"
         ),
         "{md}"
     );
