@@ -99,18 +99,23 @@ pub fn files(dir: &Path, remote: Option<&Remote>) -> Vec<(PathBuf, String)> {
     ]
 }
 
+/// What `--print` shows: each file under its path relative to `dir`.
+fn printed<T: AsRef<str>>(dir: &Path, files: &[(PathBuf, T)]) -> String {
+    let mut out = String::new();
+    for (path, text) in files {
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        out.push_str(&format!("==> {} <==\n{}\n", rel.display(), text.as_ref()));
+    }
+    out
+}
+
 /// Writes (or with `print`, returns) the files for the repository at `dir`. Refuses to
 /// overwrite an existing file unless `force`. Returns what to print.
 pub fn run(dir: &Path, force: bool, print: bool) -> Result<String> {
     let remote = origin(dir);
     let files = files(dir, remote.as_ref());
     if print {
-        let mut out = String::new();
-        for (path, text) in &files {
-            let rel = path.strip_prefix(dir).unwrap_or(path);
-            out.push_str(&format!("==> {} <==\n{text}\n", rel.display()));
-        }
-        return Ok(out);
+        return Ok(printed(dir, &files));
     }
     // `--dir` names a repository: a folder that is not there is a typo, not one to make.
     if !dir.as_os_str().is_empty() && !dir.is_dir() {
@@ -175,12 +180,7 @@ pub fn templates(dir: &Path, force: bool, print: bool) -> Result<String> {
             .chain(PARTIALS.iter().map(|(n, t)| (dir.join(format!("partials/{n}.md.hbs")), *t)))
             .collect();
     if print {
-        let mut out = String::new();
-        for (path, text) in &files {
-            let rel = path.strip_prefix(dir).unwrap_or(path);
-            out.push_str(&format!("==> {} <==\n{text}\n", rel.display()));
-        }
-        return Ok(out);
+        return Ok(printed(dir, &files));
     }
     if !force {
         let existing: Vec<String> = files
