@@ -386,8 +386,13 @@ fn colour(terminal: bool) -> bool {
 /// `classify` is where rules are tuned: a rule of the config that decided or weighed on
 /// no item (a kind or field name misspelt, a pattern too narrow) is said, with its line.
 fn unmatched_rules(config: &Config, classes: &[crate::classify::Classification], items: usize) {
-    let mine: Vec<&crate::config::RuleDef> =
-        config.classify.rules.iter().filter(|r| r.enabled != Some(false)).collect();
+    // New rules only: a built-in one the config reweighs counts among the model's
+    // evidence, under its name only where the rules decide.
+    let builtin = crate::classify::rules::default_defs().unwrap_or_default();
+    let mine: Vec<&crate::config::RuleDef> = (config.classify.rules.iter())
+        .filter(|r| r.enabled != Some(false))
+        .filter(|r| builtin.iter().all(|b| b.name != r.name))
+        .collect();
     if items == 0 || mine.is_empty() {
         return;
     }

@@ -818,7 +818,8 @@ fn a_rule_for_one_key_and_a_rule_that_matches_nothing() {
     std::fs::write(
         &cfg,
         "[[classify.rule]]\nname = \"acme-6\"\nconcern = \"product\"\nweight = 10\nfields = { key = '^ACME-6$' }\n\n\
-         [[classify.rule]]\nname = \"typo\"\nconcern = \"program\"\nfields = { compnents = \"Platform\" }\n",
+         [[classify.rule]]\nname = \"typo\"\nconcern = \"program\"\nfields = { compnents = \"Platform\" }\n\n\
+         [[classify.rule]]\nname = \"customer-voice-label\"\nweight = 2\n",
     )
     .expect("written");
     let cfg = cfg.display().to_string();
@@ -833,6 +834,9 @@ fn a_rule_for_one_key_and_a_rule_that_matches_nothing() {
         "{err}"
     );
     assert!(!err.contains("rule `acme-6` matched none"), "{err}");
+    // A built-in rule reweighed is the model's evidence where the model decides: not
+    // said to match nothing.
+    assert!(!err.contains("customer-voice-label"), "{err}");
 }
 
 /// Where the rules overrule the model (a real sub-task whose title names an integration),
