@@ -366,13 +366,47 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, 1) => tracing::Level::INFO,
         (false, _) => tracing::Level::DEBUG,
     };
+    let ansi = colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = tracing_subscriber::fmt()
         .with_max_level(level)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .without_time()
-        .with_ansi(colour(std::io::IsTerminal::is_terminal(&std::io::stderr())))
+        .with_ansi(ansi)
+        .event_format(Diagnostic { ansi })
         .try_init();
+}
+
+/// Diagnostics in one form with the closing `error:` line: `warning: …`, `info: …`,
+/// `debug: …` (the level coloured on a terminal), then the message.
+struct Diagnostic {
+    ansi: bool,
+}
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for Diagnostic
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let level = *event.metadata().level();
+        let (word, colour) = match level {
+            tracing::Level::ERROR => ("error", "31"),
+            tracing::Level::WARN => ("warning", "33"),
+            tracing::Level::INFO => ("info", "32"),
+            _ => ("debug", "34"),
+        };
+        if self.ansi {
+            write!(writer, "\x1b[{colour}m{word}\x1b[0m: ")?;
+        } else {
+            write!(writer, "{word}: ")?;
+        }
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
 }
 
 /// Whether warnings on stderr are coloured: on a terminal, unless `NO_COLOR` is set to
