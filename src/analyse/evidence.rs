@@ -282,16 +282,34 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
                 "nothing to judge the schedule by: {milestones}, {sprints}, no due date on an open item, and {flow}"
             )
         },
-        fix: Some(match no_milestone_column(ctx) {
-            Some(column) => {
-                let jira = if column.starts_with("Fix versions") {
-                    " (Jira: Export → CSV (all fields) has it)"
-                } else {
-                    ""
-                };
-                format!("Export the {column}{jira}, or export the Due date, Created and Resolved columns.")
+        fix: Some({
+            // Only the date columns the export lacks (no item has a value in them): one
+            // that has them needs due dates on its open items instead.
+            let lacking: Vec<&str> = [
+                ("Due date", ctx.items.iter().any(|i| i.due.is_some())),
+                ("Created", ctx.items.iter().any(|i| i.created.is_some())),
+                ("Resolved", ctx.items.iter().any(|i| i.closed.is_some())),
+            ]
+            .into_iter()
+            .filter(|(_, has)| !has)
+            .map(|(name, _)| name)
+            .collect();
+            let or = match lacking.len() {
+                0 => "or give the open items due dates".to_string(),
+                1 => format!("or export the {} column", lacking[0]),
+                _ => format!("or export the {} columns", crate::text::and_list(&lacking)),
+            };
+            match no_milestone_column(ctx) {
+                Some(column) => {
+                    let jira = if column.starts_with("Fix versions") {
+                        " (Jira: Export → CSV (all fields) has it)"
+                    } else {
+                        ""
+                    };
+                    format!("Export the {column}{jira}, {or}.")
+                }
+                None => format!("Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), {or}."),
             }
-            None => "Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), or export the Due date, Created and Resolved columns.".into(),
         }),
     }
 }

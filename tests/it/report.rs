@@ -1846,3 +1846,21 @@ fn many_teams_and_knots_are_cut_and_say_so() {
     assert_eq!(json["workstreams"].as_array().map(Vec::len), Some(40), "the JSON has them all");
     assert_eq!(json["dependencies"]["critical_paths"][0]["not_shown"], 5);
 }
+
+/// Where nothing can judge the schedule, the advice names only the date columns the
+/// export lacks: here it has Created and Due date (on a done item), not Resolved.
+#[test]
+fn unknown_schedule_advice_names_only_the_columns_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Due date\n\
+        One,A-1,Story,To Do,2026-11-02 09:00,\n\
+        Two,A-2,Story,Done,2026-11-02 09:00,2026-11-10\n\
+        Three,A-3,Story,In Progress,2026-11-03 09:00,\n";
+    std::fs::write(dir.path().join("x.csv"), csv).expect("w");
+    let args = ["report", "-q", "-s", "jira:x.csv", "--as-of", "2026-11-27"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let md = read(&dir.path().join("reports/2026-W48/project.md"));
+    assert!(md.contains("or export the Resolved column."), "{md}");
+    assert!(!md.contains("export the Due date"), "{md}");
+}
