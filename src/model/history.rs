@@ -56,6 +56,19 @@ impl WeekSummary {
     }
 
     /// Records the status `role`'s report ended the week with.
+    /// A week whose export lacked a column last week's had (a "current fields" export):
+    /// a colour it could not judge (unknown) is an artifact of the missing column, not
+    /// the week's, and is left out, as for a week with no run, so "weeks at this colour"
+    /// passes over it.
+    pub fn pass_over_unknown(&mut self) {
+        for slot in [&mut self.product, &mut self.program, &mut self.project] {
+            if *slot == Some(Status::Unknown) {
+                *slot = None;
+            }
+        }
+        self.workstreams.retain(|_, s| *s != Status::Unknown);
+    }
+
     pub fn set(&mut self, role: Role, status: Status) {
         let slot = match role {
             Role::Product => &mut self.product,

@@ -222,6 +222,9 @@ pub fn run(
         summary.workstreams.extend(r.workstreams.iter().cloned());
     }
     summary.milestones = milestone_weeks(&ctx);
+    if !ctx.lost.is_empty() {
+        summary.pass_over_unknown();
+    }
     summary.rewound = later_export;
     let summary = state.prepare_summary(period.week, &summary)?;
     for p in &pending {
@@ -444,6 +447,9 @@ fn week_statuses(ctx: &Ctx, week: crate::model::Week) -> WeekSummary {
         summary.workstreams.extend(workstreams);
     }
     summary.milestones = milestone_weeks(ctx);
+    if !ctx.lost.is_empty() {
+        summary.pass_over_unknown();
+    }
     summary
 }
 

@@ -378,3 +378,27 @@ fn a_backfill_through_an_export_without_fix_versions_carries_them() {
     let md = read(dir.path(), "2026-W44/project.md");
     assert!(!md.contains("**Added**"), "nothing re-added: {md}");
 }
+
+/// A week exported without its Sprint column cannot judge a team that is judged by its
+/// sprints: that unknown is the missing column's, not the week's, so "weeks at this
+/// colour" passes over it as over a week with no run.
+#[test]
+fn a_week_without_the_sprint_column_does_not_break_a_streak() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut with = String::from("Summary,Issue key,Issue Type,Status,Created,Sprint\n");
+    let mut without = String::from("Summary,Issue key,Issue Type,Status,Created\n");
+    for (i, sprint) in ["Sprint 1", "Sprint 1", "Sprint 2", "Sprint 2"].iter().enumerate() {
+        with.push_str(&format!("Item {i},A-{i},Story,To Do,2026-10-01 09:00,{sprint}\n"));
+        without.push_str(&format!("Item {i},A-{i},Story,To Do,2026-10-01 09:00\n"));
+    }
+    report(dir.path(), "jira", "w1.csv", &with, "2026-11-13");
+    report(dir.path(), "jira", "w2.csv", &without, "2026-11-20");
+    report(dir.path(), "jira", "w3.csv", &with, "2026-11-27");
+    let md = read(dir.path(), "2026-W48/program.md");
+    assert!(
+        md.contains("Overall status has been 🔴 Red since 2026-W46 (2 of 3 weeks reported)."),
+        "{md}"
+    );
+    let stored = read(dir.path(), ".rolecall/history/2026-W47.json");
+    assert!(!stored.contains("unknown"), "{stored}");
+}
