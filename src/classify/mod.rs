@@ -339,6 +339,12 @@ impl Classifier {
         })
     }
 
+    /// Whether `name` is a rule the config adds (not a built-in one it changes): such a
+    /// rule's matches are always among the reasons, under its name.
+    pub(crate) fn is_new_rule(&self, name: &str) -> bool {
+        (self.rules.rules.iter().zip(&self.user_rule)).any(|(r, &new)| new && &*r.name == name)
+    }
+
     /// Classifies every item of the snapshot, in order, with the reasons.
     pub fn classify(&self, snapshot: &Snapshot) -> Vec<Classification> {
         self.classify_with(snapshot, true)

@@ -871,7 +871,8 @@ fn last_line(e: impl std::fmt::Display) -> String {
 }
 
 /// `file:line` of the `name = "…"` line of a rule, or just the file.
-fn rule_location(origin: &Origin, name: &str) -> String {
+/// Where the rule `name` is written: `file:line` of its first `name = …`, else the file.
+pub(crate) fn rule_location(origin: &Origin, name: &str) -> String {
     match rule_lines(origin, name).first() {
         Some(line) => format!("{}:{line}", origin.name),
         None => origin.name.to_string(),

@@ -419,14 +419,16 @@ fn colour(terminal: bool) -> bool {
 
 /// `classify` is where rules are tuned: a rule of the config that decided or weighed on
 /// no item (a kind or field name misspelt, a pattern too narrow) is said, with its line.
-fn unmatched_rules(config: &Config, classes: &[crate::classify::Classification], items: usize) {
+fn unmatched_rules(
+    config: &Config,
+    classifier: &Classifier,
+    classes: &[crate::classify::Classification],
+    items: usize,
+) {
     // New rules only: a built-in one the config reweighs counts among the model's
     // evidence, under its name only where the rules decide.
-    let builtin = crate::classify::rules::default_defs().unwrap_or_default();
-    let mine: Vec<&crate::config::RuleDef> = (config.classify.rules.iter())
-        .filter(|r| r.enabled != Some(false))
-        .filter(|r| builtin.iter().all(|b| b.name != r.name))
-        .collect();
+    let mine: Vec<&crate::config::RuleDef> =
+        (config.classify.rules.iter()).filter(|r| classifier.is_new_rule(&r.name)).collect();
     if items == 0 || mine.is_empty() {
         return;
     }
@@ -438,11 +440,12 @@ fn unmatched_rules(config: &Config, classes: &[crate::classify::Classification],
             return;
         }
     }
+    let origin = crate::classify::rules::Origin { name: &config.origin, text: &config.text };
     for rule in mine {
         if unused.contains(&rule.name.as_str()) {
             tracing::warn!(
                 "{}: rule `{}` matched none of the {} items: check its {}",
-                crate::config::rule_at(config, &rule.name),
+                crate::classify::rules::rule_location(&origin, &rule.name),
                 rule.name,
                 crate::text::thousands(items as i64),
                 rule_conditions(rule)
@@ -511,7 +514,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let classifier = Classifier::from_config(&config)?;
             let snapshot = load(&args.sources, &config)?;
             let classes = classifier.classify(&snapshot);
-            unmatched_rules(&config, &classes, snapshot.items.len());
+            unmatched_rules(&config, &classifier, &classes, snapshot.items.len());
             match args.format {
                 ClassifyFormat::Table => {
                     let written =

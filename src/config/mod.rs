@@ -505,26 +505,6 @@ fn entry_line(text: &str, array: &str, index: usize, key: &str) -> Option<(usize
     Some(line_col(text, found.span().start))
 }
 
-/// Where the rule `name` of `[[classify.rule]]` is written: `file:line`, else the file
-/// (set by an environment variable, or no file).
-pub(crate) fn rule_at(config: &Config, name: &str) -> String {
-    use toml::de::{DeTable, DeValue};
-    let line = || -> Option<usize> {
-        let index = config.classify.rules.iter().position(|r| r.name == name)?;
-        let parsed = DeTable::parse(&config.text).ok()?;
-        let DeValue::Table(classify) = parsed.get_ref().get("classify")?.get_ref() else {
-            return None;
-        };
-        let DeValue::Array(rules) = classify.get("rule")?.get_ref() else { return None };
-        let (found, _) = rules.get(index)?.get_ref().as_table()?.get_key_value("name")?;
-        Some(line_col(&config.text, found.span().start).0)
-    };
-    match line() {
-        Some(l) => format!("{}:{l}", config.origin),
-        None => config.origin.clone(),
-    }
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
