@@ -67,7 +67,8 @@ pub struct Moved<'a> {
 pub struct Removal {
     pub key: String,
     pub id: String,
-    /// Its title, when it is still in the data.
+    /// Its title: now, or last week's for an item no longer in the data (weeks stored by
+    /// earlier versions kept none).
     pub title: Option<String>,
     /// The milestone it left.
     pub milestone: String,
@@ -164,6 +165,7 @@ fn scope_changes<'a>(ctx: &'a Ctx<'_>) -> (Vec<ItemRef<'a>>, Vec<Moved<'a>>, Vec
         }
     }
     let mut removals = Vec::new();
+    let titles_then = std::cell::OnceCell::new();
     for (m, (_, removed)) in ctx.milestones.iter().zip(&ctx.scope_changes) {
         for id in removed.iter().filter(|id| left.contains_key(id.as_str())) {
             let key = id.split_once(':').map_or(id.clone(), |(_, k)| k.to_string());
@@ -176,10 +178,20 @@ fn scope_changes<'a>(ctx: &'a Ctx<'_>) -> (Vec<ItemRef<'a>>, Vec<Moved<'a>>, Vec
                     Some(to) => ("moved", format!("moved to {to}")),
                 },
             };
+            // An item gone from the data is named by its title last week, where the
+            // stored week kept one.
+            let then = || {
+                let titles = titles_then.get_or_init(|| {
+                    (ctx.input.baseline.iter().flat_map(|b| &b.items))
+                        .filter_map(|p| Some((p.id.as_str(), p.title.as_ref()?.as_str())))
+                        .collect::<std::collections::HashMap<&str, &str>>()
+                });
+                titles.get(id.as_str()).map(|t| t.to_string())
+            };
             removals.push(Removal {
                 key,
                 id: id.clone(),
-                title: now.map(|it| it.title.to_string()),
+                title: now.map(|it| it.title.to_string()).or_else(then),
                 milestone: m.title.clone(),
                 why: why.into(),
                 reason,

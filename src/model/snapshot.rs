@@ -206,6 +206,9 @@ pub struct Prior {
     /// Its estimate then (story points); stored weeks from before estimates were kept
     /// have none.
     pub estimate: Option<f64>,
+    /// Its title then, kept for items in a milestone: what the report names an item
+    /// that left the data by (stored weeks from before titles were kept have none).
+    pub title: Option<Str>,
 }
 
 impl Default for Prior {
@@ -220,6 +223,7 @@ impl Default for Prior {
             due: None,
             votes: 0,
             estimate: None,
+            title: None,
         }
     }
 }
@@ -254,6 +258,7 @@ impl Baseline {
                     due: it.due,
                     votes: it.votes,
                     estimate: it.estimate,
+                    title: it.milestone.is_some().then(|| it.title.clone()),
                 })
                 .collect(),
             milestones: snapshot.milestones.clone(),

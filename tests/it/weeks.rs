@@ -190,7 +190,9 @@ fn moves_are_listed_once_and_removals_say_why() {
     assert!(!section.contains("**Added**"), "{section}");
     assert!(section.contains("- A-2 Task A-2 (R1): cancelled"), "{section}");
     assert!(section.contains("- A-3 Task A-3 (R1): no milestone now"), "{section}");
-    assert!(section.contains("- A-4 (R1): no longer in the data"), "{section}");
+    // Gone from the data, it is named by its title last week (the stored week keeps the
+    // titles of items in a milestone).
+    assert!(section.contains("- A-4 Task A-4 (R1): no longer in the data"), "{section}");
     assert!(!section.contains("A-1 (R1)") && !section.contains("A-1 Task A-1 (R1)"), "{section}");
     // 2 + 11 removals, 10 listed.
     assert!(section.contains("…and 3 more"), "{section}");
@@ -212,9 +214,26 @@ fn moves_are_listed_once_and_removals_say_why() {
         why.contains(&("A-2", "cancelled")) && why.contains(&("A-3", "no-milestone")),
         "{why:?}"
     );
-    assert!(removals.iter().any(|r| r["key"] == "A-4" && r["why"] == "gone"));
+    assert!(removals
+        .iter()
+        .any(|r| r["key"] == "A-4" && r["why"] == "gone" && r["title"] == "Task A-4"));
     assert_eq!(j["scope_removed"].as_array().map(Vec::len), Some(13));
     assert!(!j["scope_removed"].as_array().expect("keys").contains(&serde_json::json!("A-1")));
+
+    // A week stored by an earlier version kept no titles: the item is named by its key.
+    let stored = dir.path().join("out/.rolecall/snapshots/2026-W41.json");
+    let mut week: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stored).expect("stored week"))
+            .expect("JSON");
+    let items = week["items"].as_array_mut().expect("items");
+    assert!(items.iter().all(|i| i["title"].is_string()), "{items:?}");
+    for item in items {
+        item.as_object_mut().expect("an item").remove("title");
+    }
+    std::fs::write(&stored, week.to_string()).expect("write");
+    report(dir.path(), "jira", "w42.csv", &second, "2026-10-18");
+    let md = read(dir.path(), "2026-W42/project.md");
+    assert!(md.contains("- A-4 (R1): no longer in the data"), "{md}");
 }
 
 /// A past week run again from a later export is rebuilt as the week stood, but the
