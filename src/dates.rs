@@ -292,8 +292,11 @@ const LOCALISED_MONTHS: &[(&str, u32)] = &[
 ];
 
 fn month_from_name(name: &str) -> Option<u32> {
+    // French Jira writes `oct.`, `nov.`, `déc.`: the dot ends an abbreviation in any
+    // language.
+    let name = name.trim_end_matches('.');
     english_month(name).or_else(|| {
-        let n = name.trim_end_matches('.').to_lowercase();
+        let n = name.to_lowercase();
         LOCALISED_MONTHS.iter().find(|(m, _)| *m == n).map(|(_, i)| *i)
     })
 }
@@ -646,6 +649,12 @@ mod tests {
         assert_eq!(p("30/sept./24").date(), ymd(2024, 9, 30));
         assert_eq!(p("7/paź/24").date(), ymd(2024, 10, 7));
         assert_eq!(p("01/Okt/24").date(), ymd(2024, 10, 1));
+        // French abbreviations that are also English ones, with their dot.
+        assert_eq!(p("09/oct./26 9:40 AM").date(), ymd(2026, 10, 9));
+        assert_eq!(p("03/nov./26").date(), ymd(2026, 11, 3));
+        assert_eq!(p("03/janv./26").date(), ymd(2026, 1, 3));
+        assert_eq!(p("03/avr./26").date(), ymd(2026, 4, 3));
+        assert_eq!(p("03/déc./26").date(), ymd(2026, 12, 3));
         assert!(parse("01/Foo/24", None).is_err());
     }
 

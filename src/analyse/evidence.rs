@@ -299,7 +299,7 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
                 1 => format!("or export the {} column", lacking[0]),
                 _ => format!("or export the {} columns", crate::text::and_list(&lacking)),
             };
-            match no_milestone_column(ctx) {
+            let fix = match no_milestone_column(ctx) {
                 Some(column) => {
                     let jira = if column.starts_with("Fix versions") {
                         " (Jira: Export → CSV (all fields) has it)"
@@ -309,6 +309,16 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
                     format!("Export the {column}{jira}, {or}.")
                 }
                 None => format!("Give milestone dates in rolecall.toml ([[milestone]] title = \"…\" due = 2026-12-11), {or}."),
+            };
+            // Most of the export in statuses rolecall does not know: they all count as
+            // open, so nothing is done, and that comes first (a Spanish workflow's
+            // `ACABADO`).
+            match ctx.unknown_open_statuses() {
+                Some((unknown, shown)) if unknown * 2 >= ctx.items.len() => format!(
+                    "Say in [status-map] which of the statuses rolecall does not know mean done, in progress or cancelled: {unknown} of the {} have one and count as open ({shown}). {fix}",
+                    plural_items(ctx.items.len(), "item")
+                ),
+                _ => fix,
             }
         }),
     }

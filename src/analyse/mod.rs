@@ -1133,14 +1133,19 @@ impl<'a> Ctx<'a> {
     /// what the team means. Not for GitHub (its states are its API's) nor Asana (its
     /// sections are often not states at all).
     fn unknown_statuses(&self) -> Option<String> {
-        let (total, shown) = self.unknown_status_names(|it| {
-            let kind = it.source.split_once(':').map_or("", |(k, _)| k);
-            it.state == State::Open && matches!(kind, "jira" | "linear" | "csv" | "github-projects")
-        })?;
+        let (total, shown) = self.unknown_open_statuses()?;
         Some(format!(
             "{} with a status rolecall does not know, counted as open: {shown}. If one means in progress, done or cancelled, say so in [status-map].",
             plural_items(total, "open item"),
         ))
+    }
+
+    /// [`Self::unknown_statuses`]' items: how many, and the most common names.
+    pub(crate) fn unknown_open_statuses(&self) -> Option<(usize, String)> {
+        self.unknown_status_names(|it| {
+            let kind = it.source.split_once(':').map_or("", |(k, _)| k);
+            it.state == State::Open && matches!(kind, "jira" | "linear" | "csv" | "github-projects")
+        })
     }
 
     /// Items of a mapped CSV whose status name rolecall does not know but that have a

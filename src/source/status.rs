@@ -231,6 +231,10 @@ mod tests {
         assert_eq!(normalise("À faire", Some("A faire"), None, none), State::Open);
         assert_eq!(normalise("Offen", None, Some("Nicht erledigt"), none), State::Open);
         assert_eq!(normalise("Concluído", None, None, none), State::Done);
+        // A Spanish team's workflow, without a category column.
+        assert_eq!(normalise("ACABADO", None, None, none), State::Done);
+        assert_eq!(normalise("Abgeschlossen", None, None, none), State::Done);
+        assert_eq!(normalise("Revue en cours", None, None, none), State::InProgress);
     }
 
     /// GitHub Projects' board templates and hand-made boards decorate status names.
