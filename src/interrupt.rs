@@ -47,9 +47,23 @@ pub(crate) fn renaming() -> MutexGuard<'static, ()> {
     RENAMING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Installs the handler, once per process: a report run before writing, and every
-/// single-file write ([`crate::files::write_atomic`]).
+/// Whether this process asked for the handler ([`enable`]): the command line does; a
+/// program that uses rolecall as a library keeps its own signal handling unless it asks.
+static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets [`install`] install the handler: signals that stop the process then remove this
+/// run's temporary files and lock first, and exit with 128 + the signal.
+pub(crate) fn enable() {
+    ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Installs the handler, once per process, when [`enable`]d: a report run before
+/// writing, and every single-file write ([`crate::files::write_atomic`]). Not enabled,
+/// nothing: the temporary files are still tracked, and removed on an error.
 pub(crate) fn install() {
+    if !ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(imp::install);
 }

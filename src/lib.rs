@@ -1,7 +1,8 @@
 //! rolecall: weekly product, program and project status reports from tracker data.
 //!
-//! The pipeline, stage by stage, each an owned `serde` type that can be dumped and re-read:
-//! sources ([`source`]) → [`model::Snapshot`] → [`classify`] → [`analyse`] → [`render`],
+//! The pipeline, stage by stage — sources ([`source`]) give an owned [`model::Snapshot`]
+//! that can be dumped and re-read; the analysis borrows from it —
+//! sources → [`model::Snapshot`] → [`classify`] → [`analyse`] → [`render`],
 //! run week by week by [`report`]. [`config`] is `rolecall.toml` as plain data, one
 //! section per stage; [`cli`] is the command line.
 //!
@@ -28,6 +29,15 @@
 
 // Internals are `pub(crate)`; what stays `pub` is the library's API.
 #![warn(unreachable_pub)]
+
+/// Asks rolecall to handle SIGTERM, SIGINT and SIGHUP as its command line does: once a
+/// run starts writing, a signal removes its temporary files and the output folder's
+/// lock, prints one line on stderr and exits the process with 128 + the signal. A
+/// program using rolecall as a library keeps its own signal handling unless it calls
+/// this (then a killed run's leftovers are removed by the next run).
+pub fn handle_signals() {
+    interrupt::enable();
+}
 
 pub mod analyse;
 pub mod classify;

@@ -31,6 +31,8 @@ use crate::text::Globs;
 /// Everything the section builders read.
 pub struct Input<'a> {
     pub snapshot: &'a Snapshot,
+    /// One classification per item of `snapshot`, in its order: classify the snapshot
+    /// the analysis reads (after `report::scope`, if you scope it).
     pub classes: &'a [Classification],
     pub baseline: Option<&'a Baseline>,
     pub period: Period,
@@ -422,8 +424,20 @@ pub(crate) struct MilestoneInfo<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// Indexes the input for the section builders.
+    ///
+    /// # Panics
+    ///
+    /// When `input.classes` is not one classification per item of the snapshot.
     pub fn new(input: &'a Input<'a>) -> Ctx<'a> {
         let items = &input.snapshot.items[..];
+        assert_eq!(
+            input.classes.len(),
+            items.len(),
+            "analyse::Input: {} classifications for {} items; classify the snapshot the analysis reads",
+            input.classes.len(),
+            items.len()
+        );
         let tz = input.config.timezone.0;
         // Five indexes over every item, independent of each other: built side by side.
         let ((teams, index), (blocked_by, (children, by_milestone), baseline)) =

@@ -334,6 +334,8 @@ pub struct ItemsArgs {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
     crate::usage::start();
+    // The command line stops cleanly on SIGTERM and Ctrl-C (see `interrupt`).
+    crate::interrupt::enable();
     // An empty `ROLECALL_CONFIG` or `ROLECALL_OUT` (`${{ vars.OUT }}` in a workflow, with
     // the variable not defined) is as if unset, not `-o ""`. One thread so far: safe.
     for name in ["ROLECALL_CONFIG", "ROLECALL_OUT"] {

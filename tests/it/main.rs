@@ -20,6 +20,7 @@ mod inputs;
 mod jira;
 mod l10n;
 mod layers;
+mod library;
 mod pdf;
 mod pdf_warning;
 mod publish;

@@ -33,7 +33,7 @@ pub enum FetchError {
     /// taken effect (a 5xx, a broken connection): not sent again blindly, the caller
     /// looks whether it landed first.
     Unsure(String),
-    /// A conditional GET answered 304 (see [`Client::get_if_changed`]).
+    /// A conditional GET answered 304 (see `Client::get_if_changed`).
     NotModified,
 }
 
