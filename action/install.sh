@@ -40,7 +40,11 @@ case $version in *[!0-9A-Za-z.+-]*) fail "version '$version' is not a version" ;
 base=${RC_BASE_URL:-https://github.com/rolecall/rolecall/releases/download}
 os=${RC_OS:-${RUNNER_OS:-$(uname -s)}}
 arch=${RC_ARCH:-${RUNNER_ARCH:-$(uname -m)}}
-bin_dir=${RC_BIN_DIR:-${RUNNER_TEMP:-$HOME/.rolecall}/rolecall/bin}
+if [ -n "${RUNNER_TEMP:-}" ]; then
+  bin_dir=${RC_BIN_DIR:-$RUNNER_TEMP/rolecall/bin}
+else
+  bin_dir=${RC_BIN_DIR:-$HOME/.rolecall/bin}
+fi
 
 case $os in
   Linux | linux) os=linux ;;

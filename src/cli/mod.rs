@@ -100,7 +100,7 @@ pub struct EmailArgs {
     #[arg(long)]
     pub digest: bool,
 
-    /// Write the messages as .eml files into OUT/WEEK/email/ and send nothing
+    /// Write the messages as .eml files into OUT/WEEK/email/ and send nothing (the PDFs they attach are rendered into OUT/WEEK/ first, as for sending)
     #[arg(long)]
     pub dry_run: bool,
 

@@ -415,16 +415,40 @@ impl Config {
 
     /// Where `key` of the `[[source]]` entry for `spec` is written (see [`Config::at_source`]).
     pub fn at_source_spec(&self, spec: &str, key: &str) -> String {
-        match self.sources.iter().position(|s| s.spec == spec) {
+        match self.source_index(spec) {
             Some(index) => self.at_source(index, key),
             None => self.origin.clone(),
         }
     }
 
-    /// Settings for a source given on the command line: its `[[source]]` entry if any.
+    /// Settings for a source given on the command line: its `[[source]]` entry if any,
+    /// written the same or naming the same path the same kind of way (`csv:./a.csv` is
+    /// the entry `csv:a.csv`).
     pub fn source(&self, spec: &str) -> Option<&SourceConfig> {
-        self.sources.iter().find(|s| s.spec == spec)
+        self.source_index(spec).map(|i| &self.sources[i])
     }
+
+    fn source_index(&self, spec: &str) -> Option<usize> {
+        (self.sources.iter().position(|s| s.spec == spec))
+            .or_else(|| self.sources.iter().position(|s| same_spec(&s.spec, spec)))
+    }
+}
+
+/// Two specs of the same kind whose paths are the same once `.` steps and doubled
+/// separators are left out (no file system: `a.csv` and `/abs/a.csv` differ).
+fn same_spec(a: &str, b: &str) -> bool {
+    let split = |s: &str| s.split_once(':').map(|(k, p)| (k.to_string(), p.to_string()));
+    let (Some((ka, pa)), Some((kb, pb))) = (split(a), split(b)) else {
+        return false;
+    };
+    let parts = |p: &str| -> Vec<std::ffi::OsString> {
+        std::path::Path::new(p)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| c.as_os_str().to_os_string())
+            .collect()
+    };
+    ka == kb && !pa.is_empty() && parts(&pa) == parts(&pb)
 }
 
 /// `ROLECALL_DATE_ORDER=day-first` sets `date-order`; a double underscore goes one table
@@ -564,6 +588,28 @@ mod tests {
         let c = Config::from_parts(NO_FILE, "", &[]).expect("defaults load");
         assert_eq!(c.timezone.0, Tz::UTC);
         assert!(c.sources.is_empty());
+    }
+
+    /// `-s csv:./exports/t.csv` gets the settings of `spec = "csv:exports/t.csv"` (its
+    /// column mapping): same kind, same path once `./` is left out.
+    #[test]
+    fn a_source_entry_is_found_however_its_path_is_written() {
+        let text = "[[source]]\nspec = \"csv:exports/t.csv\"\ntimezone = \"Europe/Berlin\"\n";
+        let c = Config::from_parts("rolecall.toml", text, &[]).expect("loads");
+        for same in [
+            "csv:exports/t.csv",
+            "csv:./exports/t.csv",
+            "csv:exports//t.csv",
+            "csv:exports/./t.csv",
+        ] {
+            assert!(c.source(same).is_some(), "{same}");
+        }
+        for other in
+            ["jira:exports/t.csv", "csv:t.csv", "csv:/exports/t.csv", "csv:exports/t.csv2", "csv:"]
+        {
+            assert!(c.source(other).is_none(), "{other}");
+        }
+        assert_eq!(c.at_source_spec("csv:./exports/t.csv", "timezone"), "rolecall.toml:3:1");
     }
 
     #[test]
