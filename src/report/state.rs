@@ -1,11 +1,12 @@
 //! What rolecall remembers between runs, in `<out>/.rolecall/`: one snapshot per week
 //! and one status summary per week. A stored snapshot keeps, of each item, what next
-//! week's deltas compare (id, key, state, milestone, sprint, due date, votes, estimate, and the title of items in a milestone), plus the sources and
-//! milestones in full: 13 MB for 100k generated items instead of 101 (18 MB when every item is in a milestone, whose titles it keeps), read back in a fraction of the
-//! time. It reads back as a [`Baseline`] (and, as `snapshot:PATH`, as a `Snapshot` whose
-//! items have the other fields empty). The baseline for a week's deltas is the latest
-//! snapshot of an earlier week, so re-running a week overwrites only its own files and
-//! gives the same output.
+//! week's deltas compare (id, key, state, milestone, sprint, due date, votes, estimate,
+//! and the title of an item in a milestone), plus the sources and milestones in full:
+//! 13 MB for 100k generated items instead of 101 (18 MB when every item is in a
+//! milestone), read back in a fraction of the time. It reads back as a [`Baseline`]
+//! (and, as `snapshot:PATH`, as a `Snapshot` whose items have the other fields empty).
+//! The baseline for a week's deltas is the latest snapshot of an earlier week, so
+//! re-running a week overwrites only its own files and gives the same output.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
