@@ -242,6 +242,26 @@ pub(crate) fn map<T: Sync, U: Send>(items: &[T], min: usize, f: impl Fn(&T) -> U
     }
 }
 
+/// Runs the future `make` gives to completion on a runtime of its own (one thread, with
+/// I/O and timers), as the GitHub and publishing code does from the synchronous
+/// pipeline. Called from inside another runtime (a library caller's async code), where
+/// tokio refuses to block, it runs on a thread of its own, which this waits for.
+pub(crate) fn block_on<F, Fut>(make: F) -> std::io::Result<Fut::Output>
+where
+    F: FnOnce() -> Fut + Send,
+    Fut: std::future::Future,
+    Fut::Output: Send,
+{
+    let run = move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        Ok(runtime.block_on(make()))
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return run();
+    }
+    std::thread::scope(|s| s.spawn(run).join()).unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -260,12 +260,8 @@ pub fn check_token(repo: &Repo, settings: &Settings) -> Result<()> {
 
 pub fn publish(repo: &Repo, week: &str, plan: &Plan, settings: &Settings) -> Result<Outcome> {
     check_token(repo, settings)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Run(format!("cannot start the async runtime: {e}")))?;
     let deadline = std::time::Duration::from_secs(settings.config.deadline_secs.max(1));
-    let done = runtime.block_on(async {
+    let done = crate::par::block_on(|| async {
         let client = Client::new(settings).map_err(|e| Error::Run(e.to_string()))?;
         let work = Publisher { client: &client, repo, week, plan };
         match tokio::time::timeout(deadline, work.run()).await {
@@ -279,7 +275,8 @@ pub fn publish(repo: &Repo, week: &str, plan: &Plan, settings: &Settings) -> Res
                 deadline.as_secs()
             ))),
         }
-    });
+    })
+    .map_err(|e| Error::Run(format!("cannot start the async runtime: {e}")))?;
     done.map_err(|e| match &settings.token {
         Some(t) => e.map_text(|s| t.redact(s)),
         None => e,

@@ -135,86 +135,84 @@ fn hider(url: &str, var: &str) -> impl Fn(String) -> String {
 /// Posts `message` to the webhook at `url`. Slack answers `ok`; a 429 is waited out
 /// (its `Retry-After`, at most a minute) and tried again, twice at most.
 pub fn post(url: &str, message: &Value, var: &str, timeout: Duration) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Run(format!("cannot start the async runtime: {e}")))?;
     let hide = hider(url, var);
-    runtime
-        .block_on(async {
-            let origin = crate::source::github::client::origin(url)
-                .ok_or_else(|| Error::Usage(format!("{var}: not a valid URL")))?
-                .to_string();
-            let octo = octocrab::Octocrab::builder()
-                .base_uri(origin.as_str())
-                .map_err(|_| Error::Usage(format!("{var}: not a valid URL")))?
-                .add_retry_config(octocrab::service::middleware::retry::RetryConfig::None)
-                .set_connect_timeout(Some(timeout))
-                .set_read_timeout(Some(timeout))
-                .build()
-                .map_err(|e| Error::Run(format!("cannot start the HTTP client: {e}")))?;
-            let mut attempt = 0;
-            loop {
-                let uri = http::Uri::try_from(url)
-                    .map_err(|_| Error::Usage(format!("{var}: not a valid URL")))?;
-                let request = octo
-                    .build_request(http::Request::builder().method("POST").uri(uri), Some(message))
-                    .map_err(|e| Error::Run(format!("cannot build the Slack request: {e}")))?;
-                let sent = tokio::time::timeout(timeout * 2, async {
-                    let response = octo.execute(request).await.map_err(|e| {
-                        let cause = std::error::Error::source(&e).unwrap_or(&e);
-                        format!("the request failed: {}", crate::source::github::client::chain(cause))
-                    })?;
-                    let (parts, body) = response.into_parts();
-                    let body = body.collect().await.map_err(|e| format!("the answer broke off: {e}"))?;
-                    Ok::<_, String>((parts, body.to_bytes()))
-                })
-                .await
-                .unwrap_or_else(|_| Err(format!("no answer within {} s", (timeout * 2).as_secs())));
-                let (parts, body) = sent.map_err(|why| {
-                    Error::Run(format!(
-                        "Slack ({var}): {why}; nothing is known to be posted (run again to retry)"
-                    ))
+    crate::par::block_on(|| async {
+        let origin = crate::source::github::client::origin(url)
+            .ok_or_else(|| Error::Usage(format!("{var}: not a valid URL")))?
+            .to_string();
+        let octo = octocrab::Octocrab::builder()
+            .base_uri(origin.as_str())
+            .map_err(|_| Error::Usage(format!("{var}: not a valid URL")))?
+            .add_retry_config(octocrab::service::middleware::retry::RetryConfig::None)
+            .set_connect_timeout(Some(timeout))
+            .set_read_timeout(Some(timeout))
+            .build()
+            .map_err(|e| Error::Run(format!("cannot start the HTTP client: {e}")))?;
+        let mut attempt = 0;
+        loop {
+            let uri = http::Uri::try_from(url)
+                .map_err(|_| Error::Usage(format!("{var}: not a valid URL")))?;
+            let request = octo
+                .build_request(http::Request::builder().method("POST").uri(uri), Some(message))
+                .map_err(|e| Error::Run(format!("cannot build the Slack request: {e}")))?;
+            let sent = tokio::time::timeout(timeout * 2, async {
+                let response = octo.execute(request).await.map_err(|e| {
+                    let cause = std::error::Error::source(&e).unwrap_or(&e);
+                    format!("the request failed: {}", crate::source::github::client::chain(cause))
                 })?;
-                // Hidden before it is cut: a secret cut in two would no longer be found.
-                let text = hide(String::from_utf8_lossy(&body).into_owned());
-                let text = text.chars().take(200).collect::<String>();
-                let status = parts.status.as_u16();
-                if parts.status.is_success() {
-                    return Ok(());
-                }
-                if status == 429 && attempt < 2 {
-                    attempt += 1;
-                    let wait = parts
-                        .headers
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .unwrap_or(1)
-                        .min(60);
-                    tracing::warn!("Slack: rate limited; trying again in {wait} s");
-                    tokio::time::sleep(Duration::from_secs(wait)).await;
-                    continue;
-                }
-                let meaning = match (status, text.trim()) {
-                    (404, _) | (_, "no_service") => {
-                        "the webhook is unknown or was removed: create a new one and update the secret"
-                    }
-                    (410, _) | (_, "channel_is_archived") => "the webhook's channel is archived",
-                    (403, _) | (_, "action_prohibited") => {
-                        "the workspace does not allow this webhook to post"
-                    }
-                    (400, _) => "Slack refused the message",
-                    (429, _) => "Slack's rate limit held on three tries: run again later",
-                    _ => "Slack did not take the message",
-                };
-                return Err(Error::Run(format!(
-                    "Slack ({var}) answered {status} {}: {meaning}",
-                    text.trim()
-                )));
+                let (parts, body) = response.into_parts();
+                let body =
+                    body.collect().await.map_err(|e| format!("the answer broke off: {e}"))?;
+                Ok::<_, String>((parts, body.to_bytes()))
+            })
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {} s", (timeout * 2).as_secs())));
+            let (parts, body) = sent.map_err(|why| {
+                Error::Run(format!(
+                    "Slack ({var}): {why}; nothing is known to be posted (run again to retry)"
+                ))
+            })?;
+            // Hidden before it is cut: a secret cut in two would no longer be found.
+            let text = hide(String::from_utf8_lossy(&body).into_owned());
+            let text = text.chars().take(200).collect::<String>();
+            let status = parts.status.as_u16();
+            if parts.status.is_success() {
+                return Ok(());
             }
-        })
-        .map_err(|e| e.map_text(|s| hide(s.to_string())))
+            if status == 429 && attempt < 2 {
+                attempt += 1;
+                let wait = parts
+                    .headers
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .unwrap_or(1)
+                    .min(60);
+                tracing::warn!("Slack: rate limited; trying again in {wait} s");
+                tokio::time::sleep(Duration::from_secs(wait)).await;
+                continue;
+            }
+            let meaning = match (status, text.trim()) {
+                (404, _) | (_, "no_service") => {
+                    "the webhook is unknown or was removed: create a new one and update the secret"
+                }
+                (410, _) | (_, "channel_is_archived") => "the webhook's channel is archived",
+                (403, _) | (_, "action_prohibited") => {
+                    "the workspace does not allow this webhook to post"
+                }
+                (400, _) => "Slack refused the message",
+                (429, _) => "Slack's rate limit held on three tries: run again later",
+                _ => "Slack did not take the message",
+            };
+            return Err(Error::Run(format!(
+                "Slack ({var}) answered {status} {}: {meaning}",
+                text.trim()
+            )));
+        }
+    })
+    .map_err(|e| Error::Run(format!("cannot start the async runtime: {e}")))
+    .and_then(|r| r)
+    .map_err(|e| e.map_text(|s| hide(s.to_string())))
 }
 
 #[cfg(test)]

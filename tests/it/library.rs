@@ -58,3 +58,21 @@ fn a_report_run_leaves_the_hosts_signals_alone() -> rolecall::Result<()> {
     }
     panic!("the host never saw its SIGTERM");
 }
+
+/// A GitHub source loaded from a caller's async code (a web service's handler) runs
+/// the fetch on a runtime of its own instead of panicking ("Cannot start a runtime from
+/// within a runtime"): here the server is not there, and that is the error.
+#[tokio::test]
+async fn a_github_source_loads_from_inside_an_async_runtime() {
+    let config = Config::from_parts(
+        "(library test)",
+        "[github]\napi-url = \"http://127.0.0.1:1\"\nretries = 0\ncache = false\n",
+        &[],
+    )
+    .expect("config");
+    let mut snapshot = Snapshot::empty(chrono::Utc::now());
+    let spec = source::SourceSpec::parse("github:acme/widgets").expect("spec");
+    let err = source::load_all(&mut snapshot, &[spec], &config).expect_err("nothing listens");
+    let text = err.to_string();
+    assert!(text.contains("github:acme/widgets") && text.contains("127.0.0.1:1"), "{text}");
+}

@@ -102,28 +102,25 @@ pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imp
         settings.cache = config.github.cache_dir.clone().map(Cache::new);
     }
     settings.full = config.github.full;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Run(format!("{}: cannot start the async runtime: {e}", spec.raw)))?;
     // Whatever reached an error, the token's value never leaves: a last line of defence
     // behind the client's own redaction.
-    let (imported, stats) =
-        runtime.block_on(async {
-            let deadline = std::time::Duration::from_secs(settings.config.deadline_secs.max(1));
-            match tokio::time::timeout(deadline, fetch(&target, ctx, &settings)).await {
-                Ok(done) => done,
-                Err(_) => Err(Error::Run(format!(
-                    "{}: the fetch took longer than {} s ([github] deadline-secs); nothing was read",
-                    spec.raw,
-                    deadline.as_secs()
-                ))),
-            }
-        })
-        .map_err(|e| match &settings.token {
-            Some(t) => e.map_text(|s| t.redact(s)),
-            None => e,
-        })?;
+    let (imported, stats) = crate::par::block_on(|| async {
+        let deadline = std::time::Duration::from_secs(settings.config.deadline_secs.max(1));
+        match tokio::time::timeout(deadline, fetch(&target, ctx, &settings)).await {
+            Ok(done) => done,
+            Err(_) => Err(Error::Run(format!(
+                "{}: the fetch took longer than {} s ([github] deadline-secs); nothing was read",
+                spec.raw,
+                deadline.as_secs()
+            ))),
+        }
+    })
+    .map_err(|e| Error::Run(format!("{}: cannot start the async runtime: {e}", spec.raw)))
+    .and_then(|r| r)
+    .map_err(|e| match &settings.token {
+        Some(t) => e.map_text(|s| t.redact(s)),
+        None => e,
+    })?;
     report(spec, &settings, &stats);
     Ok(imported)
 }

@@ -100,11 +100,8 @@ pub fn import(spec: &SourceSpec, ctx: &SourceCtx, config: &Config) -> Result<Imp
             spec.raw
         )));
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let got = crate::par::block_on(|| fetch(&owner, number, ctx, &settings))
         .map_err(|e| Error::Run(format!("{}: cannot start the async runtime: {e}", spec.raw)))?;
-    let got = runtime.block_on(fetch(&owner, number, ctx, &settings));
     got.map_err(|e| match &settings.token {
         Some(t) => e.map_text(|s| t.redact(s)),
         None => e,
