@@ -506,7 +506,7 @@ impl Reader<'_> {
         let evidence: Vec<(usize, ColumnOrder)> =
             self.date_cols.iter().copied().zip(all.orders.iter().copied()).collect();
         let orders =
-            datecols::decide(self.path, self.headers, &evidence, self.ctx.date_order, |col| {
+            datecols::decide(self.path, self.headers, &evidence, self.ctx.date_order, |col, _| {
                 let k = self.date_cols.iter().position(|&c| c == col);
                 k.and_then(|k| all.examples[k].as_deref()).unwrap_or("").to_string()
             })?;

@@ -541,16 +541,28 @@ fn decode_text(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
                 "looks like UTF-16 text without a byte-order mark; save it as UTF-8 CSV",
             ));
         }
-        if nul < 8192 {
+        // Text up to it (a line, and no control character but tabs and line ends) is a
+        // text file with a NUL in it; else, near the start, some binary file.
+        let before = &body[..nul];
+        let text_before = before.contains(&b'\n')
+            && !before.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'));
+        if nul < 8192 && !text_before {
             return Err(Error::input(
                 at(),
                 format!("is not a text file (NUL byte at offset {nul}); expected a CSV export"),
             ));
         }
-        let line = memchr::memchr_iter(b'\n', &body[..nul]).count() + 1;
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        // Counted in characters where the line is UTF-8 so far, else in bytes.
+        let column = std::str::from_utf8(&before[line_start..])
+            .map_or(nul - line_start, |s| s.chars().count())
+            + 1;
         return Err(Error::input(
             at().line(line as u64),
-            "a NUL byte in the text (a damaged export?); remove it and run again",
+            format!(
+                "a NUL byte at character {column} of the line (a damaged export?); remove it and run again"
+            ),
         ));
     }
     match std::str::from_utf8(body) {

@@ -383,8 +383,20 @@ fn ambiguous_numeric_dates_need_a_date_order() {
     let p = bad("ambiguous-dates.csv");
     check(
         &import_error(&format!("jira:{p}")),
-        &format!("{p}: column \"Created\": "),
+        &format!("{p}:2: column \"Created\": "),
         &["\"01/02/2017 10:00\"", "day-first or month-first", "date-order", "rolecall.toml"],
+    );
+    // Another importer: the line and value of the column's first numeric date, after
+    // dates of other shapes.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "asana.csv",
+        "Task ID,Created At,Name\n1,2024-03-01,A\n2,,B\n3,04/05/2024,C\n4,06/07/2024,D\n",
+    );
+    assert_eq!(
+        import_error(&format!("asana:{p}")),
+        format!("error: {p}:4: column \"Created At\": dates like \"04/05/2024\" could be day-first or month-first; set date-order = \"day-first\" or \"month-first\" in rolecall.toml")
     );
 }
 
