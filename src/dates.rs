@@ -89,7 +89,8 @@ enum Evidence {
 pub(crate) struct ColumnOrder {
     day_first: Option<u64>,
     month_first: Option<u64>,
-    numeric: bool,
+    /// The line of the first numeric date.
+    numeric: Option<u64>,
 }
 
 impl ColumnOrder {
@@ -98,16 +99,15 @@ impl ColumnOrder {
     pub(crate) fn observe(&mut self, value: &str, line: u64) -> bool {
         match evidence(value) {
             Evidence::NotNumeric => return false,
-            Evidence::Either => self.numeric = true,
+            Evidence::Either => {}
             Evidence::DayFirst => {
-                self.numeric = true;
                 self.day_first.get_or_insert(line);
             }
             Evidence::MonthFirst => {
-                self.numeric = true;
                 self.month_first.get_or_insert(line);
             }
         }
+        self.numeric.get_or_insert(line);
         true
     }
 
@@ -115,11 +115,12 @@ impl ColumnOrder {
     pub(crate) fn merge(&mut self, later: &ColumnOrder) {
         self.day_first = self.day_first.or(later.day_first);
         self.month_first = self.month_first.or(later.month_first);
-        self.numeric |= later.numeric;
+        self.numeric = self.numeric.or(later.numeric);
     }
 
-    /// Whether any value was a numeric date, so that an order matters at all.
-    pub(crate) fn is_numeric(&self) -> bool {
+    /// The line of the first value that was a numeric date, when one was: an order
+    /// matters at all.
+    pub(crate) fn first_numeric(&self) -> Option<u64> {
         self.numeric
     }
 

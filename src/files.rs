@@ -117,6 +117,26 @@ pub(crate) fn temp_file() -> tempfile::Builder<'static, 'static> {
     b
 }
 
+/// The bytes of a file rolecall keeps in its state folder (a stored week, a summary, a
+/// ledger of what was sent). rolecall only ever writes regular files there; a FIFO or a
+/// device in its place would block the read forever, so it is an error that says so
+/// (kind `InvalidInput`), not read. Missing is `NotFound`, as for `std::fs::read`.
+pub(crate) fn read_state(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    std::fs::read(path)
+}
+
+/// The error for a file in the state folder that is a FIFO, a device or a folder.
+pub(crate) fn not_regular() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "is not a regular file (a FIFO, a device or a folder); rolecall did not write it: remove it",
+    )
+}
+
 /// The largest notes or template file read: far beyond any real one.
 pub(crate) const MAX_BYTES: u64 = 1 << 20;
 

@@ -68,6 +68,14 @@ pub(crate) fn install() {
     ONCE.call_once(imp::install);
 }
 
+/// Makes a write past the file size limit (`ulimit -f`) fail with `EFBIG` instead of
+/// killing the process with SIGXFSZ: the error then goes the way of a full disk, named,
+/// with the temporary files removed and the lock released. Called first thing by the
+/// command line.
+pub(crate) fn survive_file_size_limit() {
+    imp::survive_file_size_limit();
+}
+
 /// Removes every tracked file and returns how many it removed, with the lock that keeps
 /// any other from being created: the process is about to exit.
 #[cfg(unix)]
@@ -82,6 +90,16 @@ fn clean_up() -> (usize, MutexGuard<'static, Vec<PathBuf>>) {
 mod imp {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     use signal_hook::iterator::Signals;
+
+    /// A handler that does nothing but set a flag no one reads: the signal no longer
+    /// kills, and the write that raised it fails with `EFBIG`. (Not SIG_IGN, which a
+    /// process this one starts would inherit.)
+    pub(super) fn survive_file_size_limit() {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, flag) {
+            tracing::debug!("cannot catch SIGXFSZ ({e}); a file size limit stops the run");
+        }
+    }
 
     pub(super) fn install() {
         let mut signals = match Signals::new([SIGTERM, SIGINT, SIGHUP]) {
@@ -118,6 +136,9 @@ mod imp {
 mod imp {
     /// Elsewhere a stopped run leaves its temporaries to the next run.
     pub(super) fn install() {}
+
+    /// No SIGXFSZ elsewhere.
+    pub(super) fn survive_file_size_limit() {}
 }
 
 #[cfg(test)]

@@ -334,8 +334,10 @@ pub struct ItemsArgs {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
     crate::usage::start();
-    // The command line stops cleanly on SIGTERM and Ctrl-C (see `interrupt`).
+    // The command line stops cleanly on SIGTERM and Ctrl-C, and a write past `ulimit -f`
+    // fails as any other (see `interrupt`).
     crate::interrupt::enable();
+    crate::interrupt::survive_file_size_limit();
     // An empty `ROLECALL_CONFIG` or `ROLECALL_OUT` (`${{ vars.OUT }}` in a workflow, with
     // the variable not defined) is as if unset, not `-o ""`. One thread so far: safe.
     for name in ["ROLECALL_CONFIG", "ROLECALL_OUT"] {
@@ -1339,7 +1341,7 @@ fn publish(args: PublishArgs, config: &Config, out: &mut dyn Write) -> Result<()
             // One publish at a time per output folder: two at once both found no record
             // and both posted.
             let _lock = hold(&state)?;
-            if std::fs::read(&posted).is_ok_and(|b| b == text.as_bytes()) {
+            if crate::files::read_state(&posted).is_ok_and(|b| b == text.as_bytes()) {
                 return write_stdout(
                     out,
                     &format!(

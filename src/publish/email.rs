@@ -639,7 +639,7 @@ pub struct Ledger {
 impl Ledger {
     pub fn load(state_dir: &Path, week: &str) -> Result<Ledger> {
         let path = state_dir.join("sent").join(format!("{week}.json"));
-        let mut ledger = match std::fs::read(&path) {
+        let mut ledger = match crate::files::read_state(&path) {
             Ok(bytes) => serde_json::from_slice::<Ledger>(&bytes).map_err(|e| {
                 Error::Run(format!("{}: {e}; remove it to send everything again", path.display()))
             })?,

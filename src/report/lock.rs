@@ -1,7 +1,11 @@
 //! One run at a time per output folder: two runs of the same week would otherwise leave a
-//! mix of both. A run holds `<state>/lock` (its pid inside) while it writes; the lock of
-//! a run that died (its pid no longer runs) is taken over. Holding the lock, a run also
-//! removes the temporary files that killed runs left behind.
+//! mix of both. A run holds `<state>/lock` while it writes, its pid and (on Linux) its
+//! process's start time inside (`4242 1234567`); the lock of a run that died is taken
+//! over. A pid is reused once its process is gone (soon, in a container), so the lock's
+//! holder is gone when no process has its pid, or the one that has it started at another
+//! time; a lock of an older rolecall, its pid alone, when the process with that pid is
+//! not a rolecall. Where there is no `/proc` a pid is all there is to go by. Holding the
+//! lock, a run also removes the temporary files that killed runs left behind.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,13 +27,25 @@ impl Lock {
             let open = || std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
             match crate::interrupt::create(open, |_| path.clone()) {
                 Ok(mut f) => {
-                    let _ = writeln!(f, "{}", std::process::id());
+                    let pid = std::process::id();
+                    let _ = match start_time(pid) {
+                        Some(start) => writeln!(f, "{pid} {start}"),
+                        None => writeln!(f, "{pid}"),
+                    };
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                    let pid: Option<u32> = holder.trim().parse().ok();
-                    if pid.is_some_and(running) {
+                    // A FIFO here would block the read of its holder forever.
+                    let holder = match crate::files::read_state(&path) {
+                        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                            return Err(super::write::fail("read", &path, e))
+                        }
+                        held => String::from_utf8(held.unwrap_or_default()).unwrap_or_default(),
+                    };
+                    let mut words = holder.split_whitespace();
+                    let pid: Option<u32> = words.next().and_then(|w| w.parse().ok());
+                    let start: Option<u64> = words.next().and_then(|w| w.parse().ok());
+                    if pid.is_some_and(|pid| holds(pid, start)) {
                         return Err(Error::Run(format!(
                             "another rolecall (pid {}) is writing this output folder; wait for it to finish, or remove {} if it is not running",
                             pid.unwrap_or_default(),
@@ -61,6 +77,43 @@ impl Drop for Lock {
 fn running(pid: u32) -> bool {
     let proc = Path::new("/proc");
     !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
+/// Whether the run that wrote a lock of `pid` (and `start`, its process's start time,
+/// when the lock has one) still runs: a process has its pid and started then, or, for
+/// a lock of an older rolecall without a start time, is a rolecall other than this one
+/// (which has not taken the lock yet). What cannot be read counts as running.
+fn holds(pid: u32, start: Option<u64>) -> bool {
+    if !running(pid) {
+        return false;
+    }
+    if !Path::new("/proc").is_dir() {
+        return true;
+    }
+    if let (Some(locked), Some(now)) = (start, start_time(pid)) {
+        return locked == now;
+    }
+    if start.is_none() && pid == std::process::id() {
+        return false;
+    }
+    let comm = |pid: &str| std::fs::read_to_string(format!("/proc/{pid}/comm")).ok();
+    match (comm(&pid.to_string()), comm("self")) {
+        (Some(theirs), Some(ours)) => theirs == ours,
+        _ => true,
+    }
+}
+
+/// When the process `pid` started, in clock ticks after boot: field 22 of
+/// `/proc/PID/stat`. `None` where there is no `/proc`.
+fn start_time(pid: u32) -> Option<u64> {
+    start_in(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// Field 22 of a `/proc/PID/stat` line.
+fn start_in(stat: &str) -> Option<u64> {
+    // The name (field 2) is in parentheses and may hold spaces and parentheses itself.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// Removes the temporary files in `dirs` that a killed run left: `.NAME.XXXX.rolecall-tmp`
@@ -106,7 +159,32 @@ mod tests {
         assert!(!dir.path().join("lock").exists());
         // A pid that does not run (beyond the kernel's maximum).
         std::fs::write(dir.path().join("lock"), "4194999\n").expect("written");
-        let _taken = Lock::take(dir.path()).expect("a dead holder's lock is taken over");
+        let taken = Lock::take(dir.path()).expect("a dead holder's lock is taken over");
+        drop(taken);
+        if start_time(std::process::id()).is_some() {
+            let (pid, start) = (std::process::id(), start_time(std::process::id()));
+            let start = start.expect("read");
+            // This pid, another start: a process before this one that had the same pid.
+            std::fs::write(dir.path().join("lock"), format!("{pid} {}\n", start + 1))
+                .expect("written");
+            let taken = Lock::take(dir.path()).expect("a reused pid's lock is taken over");
+            let written = std::fs::read_to_string(dir.path().join("lock")).expect("read");
+            assert_eq!(written, format!("{pid} {start}\n"));
+            drop(taken);
+            // An older rolecall's lock of this pid: not this run's, so taken over.
+            std::fs::write(dir.path().join("lock"), format!("{pid}\n")).expect("written");
+            let _taken = Lock::take(dir.path()).expect("an old lock of this pid is taken over");
+        }
+    }
+
+    /// The start time is the 22nd field even when the process's name has spaces and
+    /// parentheses.
+    #[test]
+    fn start_time_is_read_past_the_name() {
+        let stat = "77 (a b) (c)) S 1 77 77 0 -1 4194560 10 0 0 0 1 2 0 0 20 0 1 0 987654 1000 ";
+        assert_eq!(start_in(stat), Some(987654));
+        assert_eq!(start_in("77 (x"), None);
+        assert_eq!(start_time(4194999), None);
     }
 
     #[test]

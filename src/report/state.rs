@@ -42,7 +42,7 @@ impl State {
         let Some(found) = latest_before(&self.snapshots(), week)? else { return Ok(None) };
         let path = self.snapshots().join(format!("{found}.json"));
         let shown = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|e| Error::read(&shown, &e))?;
+        let bytes = crate::files::read_state(&path).map_err(|e| Error::read(&shown, &e))?;
         let snap = crate::source::snapshot::parse_as(&shown, &bytes)?;
         Ok(Some((found, snap)))
     }
@@ -60,7 +60,7 @@ impl State {
     /// The stored summary of `week`, when there is one.
     pub(crate) fn summary(&self, week: Week) -> Result<Option<WeekSummary>> {
         let path = self.history().join(format!("{week}.json"));
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::files::read_state(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::read(&path.display().to_string(), &e)),
@@ -93,8 +93,15 @@ impl State {
         let mut out = Vec::with_capacity(weeks.len());
         for w in weeks {
             let path = dir.join(format!("{w}.json"));
-            let Ok(bytes) = std::fs::read(&path) else { continue };
             let shown = path.display().to_string();
+            let bytes = match crate::files::read_state(&path) {
+                Ok(b) => b,
+                // Anything but a file: reading it would never end.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                    return Err(Error::read(&shown, &e))
+                }
+                Err(_) => continue,
+            };
             let s: WeekSummary = serde_json::from_slice(&bytes).map_err(|e| {
                 Error::input(
                     crate::error::Location::file(&shown),

@@ -124,12 +124,16 @@ pub(crate) fn fail(what: &str, path: &Path, e: std::io::Error) -> Error {
 
 /// [`fail`], naming `flag` as the way to another folder (`--dir` for `init`).
 pub(crate) fn fail_with(what: &str, path: &Path, e: std::io::Error, flag: &str) -> Error {
-    use std::io::ErrorKind::{PermissionDenied, QuotaExceeded, ReadOnlyFilesystem, StorageFull};
+    use std::io::ErrorKind::{
+        FileTooLarge, PermissionDenied, QuotaExceeded, ReadOnlyFilesystem, StorageFull,
+    };
     let hint = match e.kind() {
         StorageFull | QuotaExceeded => {
             "; the disk is full: free some space and run again (no earlier file was changed)"
                 .to_string()
         }
+        FileTooLarge => "; the file size limit (`ulimit -f`) was reached: raise it and run again (no earlier file was changed)"
+            .to_string(),
         ReadOnlyFilesystem => format!(
             "; the folder is on a read-only file system: give another with {flag} (no file was changed)"
         ),

@@ -77,6 +77,7 @@ fn names<'a>(cell: Option<&'a str>, resolve: &dyn Fn(&str) -> Option<String>) ->
 pub(crate) fn import<'t>(table: &'t Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "an Asana", REQUIRED)?;
+    table.check_widths(0)?;
     let c = AsanaColumns::find(&mut cols);
     let date_cols: Vec<usize> =
         [c.created, c.completed, c.modified, c.due].into_iter().flatten().collect();

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::table::{
     count_lines, delimiter, even_line_end, is_blank, is_preamble, open_quote, parse_part, too_long,
-    Row, Table,
+    too_short, Row, Table,
 };
 use crate::error::{Error, Location, Result};
 
@@ -200,8 +200,9 @@ struct Cutter<'a> {
     spare: &'a std::sync::Mutex<Vec<Vec<u8>>>,
 }
 
-/// A chunk's text and the line it starts on, or why it could not be read.
-type Piece = std::io::Result<(u64, Vec<u8>)>;
+/// A chunk's text, the line it starts on and whether it is the file's last, or why it
+/// could not be read.
+type Piece = std::io::Result<(u64, Vec<u8>, bool)>;
 
 impl Iterator for Cutter<'_> {
     type Item = Piece;
@@ -223,7 +224,7 @@ impl Iterator for Cutter<'_> {
             Ok(()) => {
                 let line = self.line;
                 self.line += count_lines(&buf);
-                Some(Ok((line, buf)))
+                Some(Ok((line, buf, self.eof && self.carry.is_empty())))
             }
         }
     }
@@ -274,7 +275,8 @@ struct Done<S> {
     open: Option<u64>,
     /// Not UTF-8 after all: the table decodes it (Windows-1252) or says why not.
     not_utf8: bool,
-    /// A row with more fields than the header has names, or the file failing to read.
+    /// A row with more or fewer fields than the header has names, or the file failing
+    /// to read.
     error: Option<Error>,
 }
 
@@ -298,6 +300,9 @@ impl RowSource for Chunks {
         mut merge: impl FnMut(S),
     ) -> Result<Folded> {
         let (path, width, delimiter) = (&self.path, self.headers.len(), self.delimiter);
+        // A header's trailing empty names (a spreadsheet's extra commas) need no fields.
+        let named = width - self.headers.iter().rev().take_while(|h| h.is_empty()).count();
+        let width = (named, width);
         let mut file = File::open(&self.file).map_err(|e| Error::read(path, &e))?;
         file.seek(SeekFrom::Start(self.body)).map_err(|e| Error::read(path, &e))?;
         let spare = std::sync::Mutex::new(Vec::new());
@@ -315,8 +320,8 @@ impl RowSource for Chunks {
             cutter,
             || (),
             |(), piece| match piece {
-                Ok((line, buf)) => {
-                    let done = fold_chunk(&buf, line, path, width, delimiter, &init, &f);
+                Ok((line, buf, last)) => {
+                    let done = fold_chunk(&buf, line, last, path, width, delimiter, &init, &f);
                     spare.lock().unwrap_or_else(|e| e.into_inner()).push(buf);
                     done
                 }
@@ -367,11 +372,16 @@ impl RowSource for Chunks {
     }
 }
 
+/// Folds the rows of one chunk (`last`: the file's last), refusing a row with more
+/// non-blank fields than the header has names or fewer (no importer that reads chunks
+/// takes short rows; see [`Table::check_widths`]).
+#[allow(clippy::too_many_arguments)]
 fn fold_chunk<S>(
     buf: &[u8],
     first_line: u64,
+    last: bool,
     path: &str,
-    width: usize,
+    (named, width): (usize, usize),
     delimiter: u8,
     init: &impl Fn(usize) -> S,
     f: &impl Fn(&mut S, Row<'_>),
@@ -386,9 +396,14 @@ fn fold_chunk<S>(
     let mut state = init(parsed.rows.len());
     let mut error = None;
     let text = &parsed.part.text;
-    for at in &parsed.rows {
+    for (i, at) in parsed.rows.iter().enumerate() {
         let line = first_line + at.line - 1;
         let mut spans = &parsed.part.spans[at.first as usize..(at.first + at.len) as usize];
+        if spans.len() < named {
+            let last = last && i + 1 == parsed.rows.len();
+            error = Some(too_short(path, line, spans.len(), width, last));
+            break;
+        }
         if spans.len() > width {
             if spans[width..].iter().any(|&(s, e)| !text[s as usize..e as usize].trim().is_empty())
             {
@@ -421,6 +436,7 @@ impl RowSource for &Table {
         f: impl Fn(&mut S, Row<'_>) + Sync,
         merge: impl FnMut(S),
     ) -> Result<Folded> {
+        self.check_widths(0)?;
         const ROWS: usize = 8192;
         let ranges: Vec<std::ops::Range<usize>> = (0..self.rows.len())
             .step_by(ROWS)

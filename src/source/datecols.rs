@@ -34,13 +34,8 @@ impl<'t> DateReader<'t> {
             }
             (col, order)
         });
-        let orders = decide(&table.path, &table.headers, &evidence, configured, |col| {
-            table
-                .rows()
-                .map(|r| r.get(col).trim())
-                .find(|v| !v.is_empty())
-                .unwrap_or("")
-                .to_string()
+        let orders = decide(&table.path, &table.headers, &evidence, configured, |col, line| {
+            table.rows().find(|r| r.line == line).map_or("", |r| r.get(col).trim()).to_string()
         })?;
         Ok(DateReader { table, orders, tz })
     }
@@ -70,13 +65,14 @@ impl<'t> DateReader<'t> {
 
 /// The day/month order of each date column (by column index), from each column's
 /// `evidence` in the order of the module's doc, or the error naming the column;
-/// `example(col)` gives a value to show when the order cannot be told.
+/// `example(col, line)` gives the value to show when the order cannot be told: the
+/// column's first numeric date, on `line`.
 pub(super) fn decide(
     path: &str,
     headers: &[String],
     evidence: &[(usize, ColumnOrder)],
     configured: Option<DateOrder>,
-    example: impl Fn(usize) -> String,
+    example: impl Fn(usize, u64) -> String,
 ) -> Result<Vec<Option<DateOrder>>> {
     let mut file_order = None;
     for (col, ev) in evidence {
@@ -96,12 +92,12 @@ pub(super) fn decide(
     let mut orders = vec![None; headers.len()];
     for (col, ev) in evidence {
         let order = ev.decided().ok().flatten().or(file_order).or(configured);
-        if ev.is_numeric() && order.is_none() {
+        if let (Some(line), None) = (ev.first_numeric(), order) {
             return Err(Error::input(
-                Location::file(path).column(&headers[*col]),
+                Location::file(path).line(line).column(&headers[*col]),
                 format!(
                     "dates like {} could be day-first or month-first; set date-order = \"day-first\" or \"month-first\" in rolecall.toml",
-                    quote(&example(*col))
+                    quote(&example(*col, line))
                 ),
             ));
         }

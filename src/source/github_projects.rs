@@ -61,6 +61,7 @@ fn github_ref(v: &str) -> Option<String> {
 pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "a GitHub Projects", REQUIRED)?;
+    table.check_widths(0)?;
     let title = cols.one(&["Title"]).unwrap_or(0);
     let url = cols.one(&["URL"]);
     let assignees = cols.one(&["Assignees"]);

@@ -36,6 +36,8 @@ pub(crate) fn unguard(v: &str) -> &str {
 pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let mut cols = Columns::new(table);
     common::require(table, &cols, "a Linear", REQUIRED)?;
+    // Linear writes data rows one field short of the header; more is a cut or a break.
+    table.check_widths(1)?;
     let c = LinearColumns::find(&mut cols);
     let date_cols: Vec<usize> = [
         c.created,

@@ -172,6 +172,7 @@ pub(crate) fn import(
         Some(name) => cols.all(&[name]),
         None => Vec::new(),
     };
+    table.check_widths(0)?;
     let rest = common::Rest::new(table, &cols.unused());
     let dates = match &m.date_format {
         Some(f) => Dates::Format(table, f.clone()),

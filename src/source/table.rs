@@ -52,8 +52,8 @@ impl<'a> Row<'a> {
         Row { line, text, spans }
     }
 
-    /// The field at `idx`, or "" when the row is shorter than the header (some trackers
-    /// write rows one field short).
+    /// The field at `idx`, or "" past the row's end (Linear writes rows one field short;
+    /// see [`Table::check_widths`]).
     pub fn get(&self, idx: usize) -> &'a str {
         self.spans.get(idx).map_or("", |&(s, e)| &self.text[s as usize..e as usize])
     }
@@ -84,6 +84,21 @@ impl Table {
     pub(crate) fn read_one_line_too(shown: &str, path: &std::path::Path) -> Result<Table> {
         let (text, tsv) = read_text(shown, path)?;
         Table::parse_rows(shown, &text, tsv, false)
+    }
+
+    /// Refuses a row with more than `tolerated` fields fewer than the header names: the
+    /// last row of a file cut short, or a line broken outside quotes. The table reads
+    /// such rows (padded with blanks) because the importer decides what is short: Linear
+    /// writes rows one field short, so it passes 1; every other importer passes 0. A
+    /// header's trailing empty names (a spreadsheet's extra commas) need no fields.
+    pub(crate) fn check_widths(&self, tolerated: usize) -> Result<()> {
+        let width = self.headers.len();
+        let named = width - self.headers.iter().rev().take_while(|h| h.is_empty()).count();
+        let last = self.rows.len().saturating_sub(1);
+        match self.rows.iter().enumerate().find(|(_, at)| at.len as usize + tolerated < named) {
+            Some((i, at)) => Err(too_short(&self.path, at.line, at.len as usize, width, i == last)),
+            None => Ok(()),
+        }
     }
 
     /// The data rows, in file order.
@@ -278,6 +293,17 @@ pub(super) fn too_long(shown: &str, line: u64, fields: usize, header: usize) -> 
         format!(
             "row has {fields} fields but the header has {header} (a value with an unquoted delimiter?)"
         ),
+    )
+}
+
+/// The error for a row with fewer fields than the header has names: `last`, the file's
+/// last row, was most likely cut off; one before it, broken at a newline outside quotes.
+pub(super) fn too_short(shown: &str, line: u64, fields: usize, header: usize, last: bool) -> Error {
+    let hint = if last { "the file may be cut short" } else { "a line break outside quotes?" };
+    let s = if fields == 1 { "" } else { "s" };
+    Error::input(
+        Location::file(shown).line(line),
+        format!("row has {fields} field{s} but the header has {header} ({hint})"),
     )
 }
 
@@ -515,16 +541,28 @@ fn decode_text(shown: &str, bytes: Vec<u8>) -> Result<Cow<'static, str>> {
                 "looks like UTF-16 text without a byte-order mark; save it as UTF-8 CSV",
             ));
         }
-        if nul < 8192 {
+        // Text up to it (a line, and no control character but tabs and line ends) is a
+        // text file with a NUL in it; else, near the start, some binary file.
+        let before = &body[..nul];
+        let text_before = before.contains(&b'\n')
+            && !before.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'));
+        if nul < 8192 && !text_before {
             return Err(Error::input(
                 at(),
                 format!("is not a text file (NUL byte at offset {nul}); expected a CSV export"),
             ));
         }
-        let line = memchr::memchr_iter(b'\n', &body[..nul]).count() + 1;
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        // Counted in characters where the line is UTF-8 so far, else in bytes.
+        let column = std::str::from_utf8(&before[line_start..])
+            .map_or(nul - line_start, |s| s.chars().count())
+            + 1;
         return Err(Error::input(
             at().line(line as u64),
-            "a NUL byte in the text (a damaged export?); remove it and run again",
+            format!(
+                "a NUL byte at character {column} of the line (a damaged export?); remove it and run again"
+            ),
         ));
     }
     match std::str::from_utf8(body) {

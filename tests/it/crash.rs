@@ -1,7 +1,9 @@
 //! A run killed at any moment (SIGKILL: nothing gets to clean up) leaves every file of
 //! the week as it was, and the next run succeeds and leaves no temporary file behind. A
 //! run stopped by SIGTERM or Ctrl-C cleans up itself; one that finds the disk full or
-//! read-only says so and changes nothing.
+//! read-only, or reaches the file size limit, says so and changes nothing. A lock left
+//! by a killed run is taken over even once its pid is reused; what is not a regular file
+//! in the state folder is refused rather than read.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -269,4 +271,135 @@ fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
     );
     disk.remount("rw");
     assert!(files(&out) == good, "a read-only disk changed the week");
+}
+
+/// `rolecall ARGS` as [`crate::common::run_in`] runs it, the shell command `limit` first
+/// (`ulimit -f 20`), stopped after `within` if it has not ended: (exit code, or `None`
+/// when a signal ended it; stderr), or `None` when it had to be stopped.
+fn run_limited(
+    dir: &Path,
+    limit: &str,
+    args: &[&str],
+    within: Duration,
+) -> Option<(Option<i32>, String)> {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!("{limit} && exec \"$0\" \"$@\"")).arg(env!("CARGO_BIN_EXE_rolecall"));
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("RUST_LOG");
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ROLECALL_") {
+            cmd.env_remove(&key);
+        }
+    }
+    let stderr = tempfile::NamedTempFile::new().expect("temp file");
+    cmd.stdout(std::process::Stdio::null()).stderr(stderr.reopen().expect("reopened"));
+    let mut child = cmd.spawn().expect("sh runs");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if start.elapsed() > within {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Some((status.code(), std::fs::read_to_string(stderr.path()).expect("stderr")))
+}
+
+/// A write past the file size limit (`ulimit -f`) fails like a full disk: said, with
+/// nothing changed and nothing left behind (SIGXFSZ used to kill the run silently,
+/// leaving its temporary files and the lock).
+#[test]
+fn a_file_size_limit_fails_clearly_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out");
+    let out_s = out.display().to_string();
+    let args =
+        ["report", "--demo", "--as-of", "2026-11-25", "--format", "md,json,pdf", "-o", &out_s];
+    let (code, _, err) = crate::common::run_in(tmp.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let good = files(&out);
+    let mut again = args.to_vec();
+    again.push("--overwrite-live");
+    let (code, err) = run_limited(tmp.path(), "ulimit -f 20", &again, Duration::from_secs(120))
+        .expect("the run ended");
+    assert_eq!(code, Some(1), "not ended by SIGXFSZ, but failed: {err}");
+    assert!(
+        err.contains("File too large")
+            && err.contains("the file size limit (`ulimit -f`) was reached"),
+        "{err}"
+    );
+    assert!(files(&out) == good, "the week changed or files were left behind: {err}");
+}
+
+/// What is not a regular file where rolecall keeps its state (a stored week, a week's
+/// summary, the lock) is refused, naming it, not read: a FIFO blocked the run forever.
+#[test]
+fn a_fifo_in_the_state_folder_is_refused_not_waited_on() {
+    for name in ["snapshots/2026-W47.json", "history/2026-W47.json", "lock"] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let state = tmp.path().join("out/.rolecall");
+        let fifo = state.join(name);
+        std::fs::create_dir_all(fifo.parent().expect("parent")).expect("made");
+        match Command::new("mkfifo").arg(&fifo).status() {
+            Ok(s) if s.success() => {}
+            _ => {
+                eprintln!("skipped: no mkfifo");
+                return;
+            }
+        }
+        let args = ["report", "--demo", "--as-of", "2026-11-27", "-o", "out", "-q"];
+        let (code, err) = run_limited(tmp.path(), "true", &args, Duration::from_secs(60))
+            .unwrap_or_else(|| panic!("{name}: the run waited on the FIFO"));
+        assert!(code.is_some_and(|c| c != 0), "{name}: {code:?} {err}");
+        assert!(
+            err.contains(&format!("out/.rolecall/{name}")) && err.contains("is not a regular file"),
+            "{name}: {err}"
+        );
+        assert!(!state.join("lock").is_file(), "{name}: the lock was left: {err}");
+    }
+}
+
+/// The lock of a run killed by SIGKILL, whose pid another process has since (soon, in a
+/// container), is taken over: that process is no rolecall, or started after the lock
+/// was written. A lock whose process still runs, as written, is respected.
+#[test]
+fn a_lock_whose_pid_was_reused_is_taken_over() {
+    if crate::common::own_start_time().is_none() {
+        eprintln!("skipped: no /proc here; a lock's pid is all there is to go by");
+        return;
+    }
+    let mut other = Command::new("sleep").arg("60").spawn().expect("sleep runs");
+    let pid = other.id();
+    for lock in [format!("{pid}\n"), format!("{pid} 1\n")] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let state = tmp.path().join("out/.rolecall");
+        std::fs::create_dir_all(&state).expect("made");
+        std::fs::write(state.join("lock"), &lock).expect("written");
+        let args = ["report", "--demo", "--as-of", "2026-11-25", "-o", "out"];
+        let (code, _, err) = crate::common::run_in(tmp.path(), &args, &[]);
+        assert_eq!(code, 0, "{lock:?}: {err}");
+        assert!(err.contains("the run that held it is gone; taking it over"), "{err}");
+        assert!(!state.join("lock").exists());
+    }
+    let _ = other.kill();
+    let _ = other.wait();
+
+    // This test's own process, with its start time: it runs, so the lock holds.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let state = tmp.path().join("out/.rolecall");
+    std::fs::create_dir_all(&state).expect("made");
+    let me = std::process::id();
+    let lock = crate::common::lock_of_this_process();
+    std::fs::write(state.join("lock"), &lock).expect("written");
+    let args = ["report", "--demo", "--as-of", "2026-11-25", "-o", "out", "-q"];
+    let (code, _, err) = crate::common::run_in(tmp.path(), &args, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("another rolecall (pid {me}) is writing this output folder")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(state.join("lock")).expect("kept"), lock);
 }

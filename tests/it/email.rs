@@ -555,7 +555,7 @@ fn nothing_is_sent_without_a_ledger_to_record_it_nor_by_two_runs_at_once() {
     std::fs::remove_file(&state).expect("removed");
     std::fs::rename(&moved, &state).expect("moved back");
     // Another run holds the folder (this test's own pid: a process that runs).
-    std::fs::write(state.join("lock"), format!("{}\n", std::process::id())).expect("written");
+    std::fs::write(state.join("lock"), crate::common::lock_of_this_process()).expect("written");
     let (code, _, err) = week.email(&[], PASSWORD);
     assert_eq!(code, 1);
     assert!(err.contains("is writing this output folder; wait for it to finish"), "{err}");

@@ -1206,6 +1206,41 @@ async fn a_token_echoed_back_by_the_server_is_never_printed() {
     }
 }
 
+/// A server echoing a `Basic` Authorization header (the token base64-encoded, alone or
+/// as `x-access-token:TOKEN`, as git and some proxies send it) gets neither printed.
+#[tokio::test]
+async fn a_token_echoed_back_in_base64_is_never_printed() {
+    // `printf %s "$TOKEN" | base64`, and the same of `x-access-token:$TOKEN`.
+    let alone = "Z2hwX0ZBS0V0MGtlbk5ldmVyUHJpbnRlZDAxMjM0NTY3ODlhYmM=";
+    let basic = "eC1hY2Nlc3MtdG9rZW46Z2hwX0ZBS0V0MGtlbk5ldmVyUHJpbnRlZDAxMjM0NTY3ODlhYmM=";
+    let message = format!("you sent Basic {alone} and Basic {basic}");
+    let (code, _, stderr) = items_answered(401, &message).await;
+    assert_ne!(code, 0);
+    // All but the last two of its 38 bytes (`YmM=`), which a group of three no longer holds.
+    assert!(!stderr.contains(&alone[8..40]) && !stderr.contains(&basic[28..60]), "{stderr}");
+    assert!(
+        stderr.contains("you sent Basic ***YmM= and Basic eC1hY2Nlc3MtdG9rZW46***YmM="),
+        "{stderr}"
+    );
+}
+
+/// A token put in the path of `GITHUB_API_URL` is not printed when the URL is refused
+/// (its credentials before the host were already hidden; the path was printed).
+#[test]
+fn a_token_in_the_api_urls_path_is_never_printed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("http://x:{TOKEN}@127.0.0.1:1/{TOKEN}");
+    let env = [("GITHUB_API_URL", url.as_str()), ("GITHUB_TOKEN", TOKEN)];
+    let (code, stdout, stderr) =
+        crate::common::run_in(dir.path(), &["items", "-s", "github:acme/widgets", "-vv"], &env);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains(TOKEN) && !stdout.contains(TOKEN), "{stderr}");
+    assert_eq!(
+        stderr.lines().next().unwrap_or_default(),
+        "error: environment variable GITHUB_API_URL: `http://***@127.0.0.1:1/***` carries credentials; give the token in GITHUB_TOKEN instead"
+    );
+}
+
 /// An error body long enough to be cut short for the message, with the token where the
 /// cut falls: the token is redacted before the cut, so not even its first part is shown
 /// (the error of a 404, the retry lines and the error of a 500 alike).

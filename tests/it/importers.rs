@@ -945,4 +945,11 @@ fn a_nul_byte_anywhere_is_refused_with_its_line() {
     let path = write(dir.path(), "nul.csv", csv);
     let e = import_error(&format!("jira:{path}"));
     assert!(e.starts_with(&format!("error: {path}:3: a NUL byte")), "{e}");
+    // Near the start of a text file too, with where in the line (in characters).
+    let csv = "\u{feff}Summary,Issue key,Issue Type,Status\nVenue,A-1,Task,Open\nCafé,A-2\0\0,Task,Open\n";
+    let path = write(dir.path(), "early.csv", csv);
+    assert_eq!(
+        import_error(&format!("jira:{path}")),
+        format!("error: {path}:3: a NUL byte at character 9 of the line (a damaged export?); remove it and run again")
+    );
 }

@@ -427,7 +427,7 @@ async fn server_errors_are_retried_without_a_second_issue() {
 async fn a_publish_while_another_run_holds_the_folder_is_refused() {
     let w = World::new().await;
     let lock = Path::new(&w.out).join(".rolecall/lock");
-    std::fs::write(&lock, format!("{}\n", std::process::id())).expect("written");
+    std::fs::write(&lock, crate::common::lock_of_this_process()).expect("written");
     let (code, _, err) = w.publish(&[]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("is writing this output folder; wait for it to finish"), "{err}");

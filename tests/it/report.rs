@@ -794,7 +794,8 @@ fn a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it() {
     let out = tmp.path().join("out");
     std::fs::create_dir_all(out.join(".rolecall")).expect("dirs");
     // This test's own process stands for a run in progress.
-    std::fs::write(out.join(".rolecall/lock"), format!("{}\n", std::process::id())).expect("lock");
+    std::fs::write(out.join(".rolecall/lock"), crate::common::lock_of_this_process())
+        .expect("lock");
     let o = out.display().to_string();
     let (code, _, err) = rolecall(&["report", "--demo", "-o", &o]);
     assert_eq!(code, 1, "{err}");

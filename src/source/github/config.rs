@@ -63,6 +63,12 @@ impl Settings {
             (None, None) => (PUBLIC_API.to_string(), ""),
         };
         let api_url = check_api_url(&api_url).map_err(|message| {
+            // The URL may carry the token in its path too (`check_api_url` hides only
+            // credentials before the host, a query and a fragment): hidden by value.
+            let message = [&env.github_token, &env.gh_token]
+                .into_iter()
+                .flatten()
+                .fold(message, |m, t| Token::new(t.trim()).redact(&m));
             if from == "api-url" {
                 bad(format!("api-url: {message}"))
             } else {

@@ -44,6 +44,23 @@ pub fn fixture(rel: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// The output folder's lock as a run of this process would write it, for a test that
+/// stands for a run in progress: its pid and, where `/proc` says it, its start time (a
+/// pid-only lock holds only while a rolecall has that pid; this test binary is none).
+pub fn lock_of_this_process() -> String {
+    let pid = std::process::id();
+    match own_start_time() {
+        Some(start) => format!("{pid} {start}\n"),
+        None => format!("{pid}\n"),
+    }
+}
+
+/// This process's start time, as `/proc/self/stat` says (field 22), where there is one.
+pub fn own_start_time() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    stat[stat.rfind(')')? + 1..].split_whitespace().nth(19)?.parse().ok()
+}
+
 /// Runs `rolecall ARGS` in a fresh empty directory: (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
     let dir = tempfile::tempdir().expect("temp dir");
