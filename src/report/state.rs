@@ -42,7 +42,12 @@ impl State {
         let path = self.snapshots().join(format!("{found}.json"));
         let shown = path.display().to_string();
         let bytes = std::fs::read(&path).map_err(|e| Error::read(&shown, &e))?;
-        let snap = crate::source::snapshot::parse_as(&shown, &bytes)?;
+        let mut snap: Baseline = crate::source::snapshot::parse_as(&shown, &bytes)?;
+        // A full snapshot (from an older version) has every item's title: keep those of
+        // items in a milestone, as a stored week does.
+        for p in snap.items.iter_mut().filter(|p| p.milestone.is_none()) {
+            p.title = None;
+        }
         Ok(Some((found, snap)))
     }
 
