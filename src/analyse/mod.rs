@@ -1071,8 +1071,12 @@ impl<'a> Ctx<'a> {
                 if backwards == 1 { "it was" } else { "they were" }
             ));
         }
-        if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
-            out.push("No item is finished with a date: throughput, cycle time and flow cannot be measured.".into());
+        if n(&flow::is_finished_work) == 0 {
+            out.push(if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
+                "No item is finished with a date: throughput, cycle time and flow cannot be measured.".into()
+            } else {
+                "Only epics are finished with a date: throughput, cycle time and flow count the items in epics, so cannot be measured.".into()
+            });
         }
         let months = self.input.period.as_of - chrono::Duration::days(90);
         let stale = n(&|i| i.state == State::InProgress && i.updated.is_some_and(|u| u < months));

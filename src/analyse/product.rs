@@ -14,6 +14,9 @@ pub struct ProductReport<'a> {
     /// Done product items this week, grouped by epic or milestone.
     pub shipped: Vec<Group<'a>>,
     pub shipped_count: usize,
+    /// Product epics done this week: not among the shipped items, which are the work in
+    /// them (see `flow::is_work`).
+    pub epics_done: Vec<ItemRef<'a>>,
     /// Done product items with no date they were done: in no week's shipped list.
     pub done_undated: usize,
     pub in_progress: Vec<ItemRef<'a>>,
@@ -82,7 +85,13 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 
     let mut shipped_groups: Vec<Group<'a>> = Vec::new();
     let mut shipped_count = 0;
+    let mut epics_done = Vec::new();
     for &i in product.iter().filter(|&&i| ctx.done_this_week(i)) {
+        // An epic is counted as the items in it, as in throughput and flow.
+        if !super::flow::is_work(&ctx.items[i]) {
+            epics_done.push(ctx.item_ref(i));
+            continue;
+        }
         shipped_count += 1;
         let it = &ctx.items[i];
         let group = it
@@ -228,6 +237,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         verdict,
         shipped: shipped_groups,
         shipped_count,
+        epics_done,
         done_undated: (product.iter())
             .filter(|&&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_none())
             .count(),
@@ -387,6 +397,7 @@ impl ProductReport<'_> {
             verdict: self.verdict.clone(),
             shipped,
             shipped_count: self.shipped_count,
+            epics_done: c!("epics_done", self.epics_done),
             done_undated: self.done_undated,
             in_progress: c!("in_progress", self.in_progress),
             new_requests: c!("new_requests", self.new_requests),

@@ -331,7 +331,8 @@ fn throughput(ctx: &Ctx, weeks: usize) -> Vec<WeekCount> {
         list.insert(0, prev);
     }
     let mut counts = vec![0usize; list.len()];
-    for it in ctx.items.iter().filter(|i| i.state == State::Done) {
+    // Finished work, not epics (see `flow::is_work`).
+    for it in ctx.items.iter().filter(|i| super::flow::is_finished_work(i)) {
         let Some(c) = it.closed.filter(|c| *c <= ctx.input.period.as_of) else { continue };
         let w = Week::of(ctx.date_of(c));
         if let Some(pos) = list.iter().position(|x| *x == w) {
@@ -413,7 +414,7 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
         .items
         .iter()
         .filter(|i| {
-            i.state == State::Done
+            super::flow::is_finished_work(i)
                 && i.closed.is_some_and(|c| c >= since && c <= ctx.input.period.as_of)
         })
         .collect();
