@@ -122,12 +122,13 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|&i| ctx.item_ref(i))
         .collect();
 
-    // Asked for this week and still to do: one already done is under Shipped (or, with
-    // no date it was resolved, not news), one cancelled is not a request any more.
+    // Asked for this week and not started: one already done is under Shipped (or, with
+    // no date it was resolved, not news), one cancelled is not a request any more, and
+    // one under way is in progress (a real export listed the same items under both).
     let mut new_requests: Vec<usize> = product
         .iter()
         .copied()
-        .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state.is_active())
+        .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
         .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
 

@@ -1140,9 +1140,10 @@ fn untouched_work_in_progress_is_not_next_weeks() {
     assert!(!next.contains("NW-1"), "{next}");
 }
 
-/// "New requests and feedback" is what was asked for this week and is still to do: an
+/// "New requests and feedback" is what was asked for this week and is not started: an
 /// item opened and finished this week is under Shipped, one opened and cancelled is no
-/// request any more, and a done item in an export with no resolution date is not news.
+/// request any more, one under way is in progress, and a done item in an export with no
+/// resolution date is not news.
 #[test]
 fn new_requests_are_still_to_do() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1150,7 +1151,8 @@ fn new_requests_are_still_to_do() {
              Dark mode for the dashboard,NR-1,Story,To Do,2026-02-10 09:00,,ux\n\
              Saved filters for buyers,NR-2,Story,Done,2026-02-10 09:00,2026-02-12 09:00,ux\n\
              Export to PDF for buyers,NR-3,Story,Done,2026-02-10 09:00,,ux\n\
-             Onboarding tour for buyers,NR-4,Story,Won't Do,2026-02-10 09:00,2026-02-11 09:00,ux\n";
+             Onboarding tour for buyers,NR-4,Story,Won't Do,2026-02-10 09:00,2026-02-11 09:00,ux\n\
+             Wishlist sharing for buyers,NR-5,Story,In Progress,2026-02-10 09:00,,ux\n";
     let product = jira_report(dir.path(), "nr.csv", s, "2026-02-15", "2026-W07/product.md");
     let new = product
         .split("## New requests and feedback")
@@ -1158,9 +1160,12 @@ fn new_requests_are_still_to_do() {
         .and_then(|s| s.split("## ").next())
         .expect("section");
     assert!(new.contains("NR-1"), "{new}");
-    for gone in ["NR-2", "NR-3", "NR-4"] {
+    for gone in ["NR-2", "NR-3", "NR-4", "NR-5"] {
         assert!(!new.contains(gone), "{gone} is not a new request:\n{new}");
     }
+    // Under way, it is in progress (it was listed under both).
+    let in_progress = product.split("## In progress").nth(1).expect("in progress");
+    assert!(in_progress.split("## ").next().is_some_and(|s| s.contains("NR-5")), "{product}");
     // Finished this week, it is shipped.
     let shipped = product.split("## Shipped").nth(1).expect("shipped");
     assert!(shipped.split("## ").next().is_some_and(|s| s.contains("NR-2")), "{product}");
