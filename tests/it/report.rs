@@ -1957,3 +1957,26 @@ fn epics_are_counted_as_their_items_and_the_reports_say_so() {
         "{project}"
     );
 }
+/// Sprints with neither a number nor dates cannot be ordered: only the one the headline
+/// names is current (three were each "(current)" under a headline naming one), and none
+/// is finished with work left open in it.
+#[test]
+fn sprints_without_numbers_or_dates_have_one_current() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Sprint\n\
+             A,US-1,Task,To Do,2026-02-09 09:00,Preparing the first epic\n\
+             B,US-2,Task,To Do,2026-02-09 09:00,Preparing the first epic\n\
+             C,US-3,Task,To Do,2026-02-09 09:00,Preparing the first epic\n\
+             D,US-4,Task,To Do,2026-02-09 09:10,Transaction in the app\n\
+             E,US-5,Task,To Do,2026-02-09 09:10,Transaction in the app\n\
+             F,US-6,Task,To Do,2026-02-09 09:20,Chat in the app\n";
+    let project = jira_report(dir.path(), "us.csv", s, "2026-02-13", "2026-W07/project.md");
+    assert!(project.contains("Current sprint: **Preparing the first epic**."), "{project}");
+    assert_eq!(project.matches("(current)").count(), 1, "{project}");
+    assert!(project.contains("| Preparing the first epic (current) | 3 |"), "{project}");
+    assert!(
+        project.contains("_3 sprints have neither a number in their name nor dates"),
+        "{project}"
+    );
+    assert!(!project.contains("left open in finished sprints"), "{project}");
+}
