@@ -228,7 +228,9 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
         return Assessment {
             status: Status::Unknown,
             basis: Basis::Nothing,
-            reason: "no items of this concern in scope".into(),
+            reason: ctx
+                .nothing_in_scope()
+                .unwrap_or_else(|| "no items of this concern in scope".into()),
             fix: None,
         };
     }

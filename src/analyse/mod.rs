@@ -1181,6 +1181,23 @@ impl<'a> Ctx<'a> {
         most_common(names)
     }
 
+    /// Why nothing is in scope, when nothing is: said in each role's headline, which
+    /// cannot judge anything ("The schedule cannot be judged from this data." said
+    /// nothing of why).
+    pub(crate) fn nothing_in_scope(&self) -> Option<String> {
+        if !self.items.is_empty() {
+            return None;
+        }
+        Some(match self.input.rewind.not_yet_created {
+            0 => "no items in scope".into(),
+            n => format!(
+                "no item existed yet on {} ({} created later)",
+                self.today,
+                if n == 1 { "the one item was".to_string() } else { format!("all {n} items were") }
+            ),
+        })
+    }
+
     /// What the data lacks that the reports would need.
     fn missing(&self) -> Vec<String> {
         let mut out = Vec::new();

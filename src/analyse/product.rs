@@ -319,7 +319,10 @@ fn verdict(
         Some(a) if a.status != Status::Unknown => {
             format!("{shipped_line}; by {}, {}", a.basis.words(), a.reason)
         }
-        Some(_) => format!("{shipped_line}; no roadmap milestone has a date"),
+        Some(_) => match ctx.nothing_in_scope() {
+            Some(why) => format!("{shipped_line}; {why}"),
+            None => format!("{shipped_line}; no roadmap milestone has a date"),
+        },
         None if open.is_empty() => {
             // "All done" must not hide the next release: open milestones that hold no
             // product item (their work was read as program or project) are named.
@@ -368,7 +371,9 @@ fn verdict(
         .filter(|m| m.status != Status::Green)
         .map(|m| format!("{}: {}", m.title, m.reason))
         .collect();
-    if let Some(a) = fallback.filter(|a| a.status == Status::Unknown) {
+    // An empty scope is said in the headline: not twice.
+    let empty = ctx.nothing_in_scope().is_some();
+    if let Some(a) = fallback.filter(|a| a.status == Status::Unknown && !empty) {
         reasons.push(format!("{}.", super::capitalised(&a.reason)));
         reasons.extend(a.fix);
     }

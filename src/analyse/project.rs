@@ -456,7 +456,10 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
             .collect();
         let a = super::evidence::assess(ctx, &all);
         let headline = match a.status {
-            Status::Unknown => "The schedule cannot be judged from this data.".to_string(),
+            Status::Unknown => match ctx.nothing_in_scope() {
+                Some(why) => format!("The schedule cannot be judged: {why}."),
+                None => "The schedule cannot be judged from this data.".to_string(),
+            },
             _ if a.basis == super::evidence::Basis::DueDates => {
                 format!("No open milestone has a date; by due dates, {}.", a.reason)
             }
@@ -471,7 +474,8 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
                 super::plural_items(overdue.len(), "item")
             ),
         };
-        if a.status == Status::Unknown {
+        // An empty scope is said in the headline: not twice.
+        if a.status == Status::Unknown && ctx.nothing_in_scope().is_none() {
             reasons.push(format!("{}.", super::capitalised(&a.reason)));
             reasons.extend(a.fix);
         }

@@ -1872,6 +1872,7 @@ fn unknown_schedule_advice_names_only_the_columns_missing() {
     assert!(md.contains("or export the Resolved column."), "{md}");
     assert!(!md.contains("export the Due date"), "{md}");
 }
+
 /// A workstream's flow verdict counts its own finished work: a team that finished 2
 /// items was called "only 4 finished" with another team's 2 (what is too little to time
 /// work by, all finished work, is said beside it).
@@ -1894,6 +1895,7 @@ fn a_workstream_is_judged_on_its_own_throughput() {
         "{program}"
     );
 }
+
 /// Ages are judged against what finished work took only from 5 finished items: two
 /// items done within minutes made work started that morning "ageing". And work under a
 /// day old is never ageing, whatever finished work took.
@@ -1921,6 +1923,7 @@ fn work_in_progress_is_not_ageing_on_a_tiny_sample_nor_under_a_day_old() {
     assert!(project.contains("by flow, none of the 1 item in progress is older"), "{project}");
     assert!(!project.contains("Ageing work"), "{project}");
 }
+
 /// An epic is counted as the items in it, in flow as in work in progress: one closed the
 /// minute it was filed is not a shipped item, nor in throughput, and the reports say
 /// epics are left out. With no milestone, the product report's epic table says it is
@@ -1957,6 +1960,7 @@ fn epics_are_counted_as_their_items_and_the_reports_say_so() {
         "{project}"
     );
 }
+
 /// Sprints with neither a number nor dates cannot be ordered: only the one the headline
 /// names is current (three were each "(current)" under a headline naming one), and none
 /// is finished with work left open in it.
@@ -1979,4 +1983,25 @@ fn sprints_without_numbers_or_dates_have_one_current() {
         "{project}"
     );
     assert!(!project.contains("left open in finished sprints"), "{project}");
+}
+
+/// A week before any item existed says why nothing can be judged, in every role's
+/// headline (the index's table shows only those): the project's said nothing of why.
+#[test]
+fn a_week_before_the_data_says_why_in_every_headline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Due Date\n\
+             A,EW-1,Task,To Do,2026-02-09 09:00,2026-02-20\n\
+             B,EW-2,Task,To Do,2026-02-10 09:00,2026-02-20\n";
+    let index = jira_report(dir.path(), "ew.csv", s, "2026-02-06", "2026-W06/index.md");
+    let why = "no item existed yet on 2026-02-06 (all 2 items were created later).";
+    for row in [
+        format!(
+            "| [Product](product.md) | ⚪ Unknown | 0 product items shipped this week; {why} |"
+        ),
+        format!("| [Program](program.md) | ⚪ Unknown | 0 workstreams; {why} |"),
+        format!("| [Project](project.md) | ⚪ Unknown | The schedule cannot be judged: {why} |"),
+    ] {
+        assert!(index.contains(&row), "{row}\n{index}");
+    }
 }
