@@ -20,7 +20,7 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{median_p85, plural_items, Ctx};
-use crate::model::{State, Status};
+use crate::model::Status;
 
 /// Finished items needed before flow says anything.
 pub(crate) const MIN_SAMPLES: usize = 5;
@@ -125,7 +125,7 @@ fn due_dates(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
 fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let t = ctx.thresholds();
     let as_of = ctx.input.period.as_of;
-    let finished = |i: usize| ctx.items[i].state == State::Done && ctx.items[i].closed.is_some();
+    let finished = |i: usize| super::flow::is_finished_work(&ctx.items[i]);
     if !(0..ctx.items.len()).any(finished) {
         return None;
     }
@@ -165,11 +165,18 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             // `Created`): flow cannot say, and "only 0 finished" would be false.
             return None;
         }
+        // Its own finished work (a workstream's, a role's): the export's is said beside
+        // it when larger, as that is what is too little to time work by.
+        let all = if done.len() > in_window {
+            format!(" ({} counting all work)", done.len())
+        } else {
+            String::new()
+        };
         return flow(
             Status::Amber,
             format!(
-                "only {} finished in the last {weeks} weeks, with {} open: too little to call it on track",
-                plural_items(done.len(), "item"),
+                "only {} finished in the last {weeks} weeks{all}, with {} open: too little to call it on track",
+                plural_items(in_window, "item"),
                 plural_items(open.len(), "item")
             ),
         );
@@ -191,7 +198,10 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         );
         return flow(Status::Red, reason);
     }
-    let old = wip.iter().filter(|&&i| age(i, as_of).is_some_and(|a| a > p85)).count();
+    let old = wip
+        .iter()
+        .filter(|&&i| age(i, as_of).is_some_and(|a| super::flow::is_ageing(a, p85)))
+        .count();
     let share = old as f64 / wip.len() as f64;
     let days = if p85 < 10.0 { format!("{p85:.1}") } else { format!("{p85:.0}") };
     let which = match old {
@@ -218,7 +228,9 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
         return Assessment {
             status: Status::Unknown,
             basis: Basis::Nothing,
-            reason: "no items of this concern in scope".into(),
+            reason: ctx
+                .nothing_in_scope()
+                .unwrap_or_else(|| "no items of this concern in scope".into()),
             fix: None,
         };
     }
@@ -235,13 +247,12 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
         status: Status::Unknown,
         basis: Basis::Nothing,
         reason: {
-            let finished = (0..ctx.items.len())
-                .filter(|&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_some())
-                .count();
+            let finished = |i: usize| super::flow::is_finished_work(&ctx.items[i]);
             let timed = (0..ctx.items.len())
-                .filter(|&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_some())
+                .filter(|&i| finished(i))
                 .filter(|&i| ctx.items[i].started.or(ctx.items[i].created).is_some())
                 .count();
+            let finished = (0..ctx.items.len()).filter(|&i| finished(i)).count();
             let flow = match (finished, timed) {
                 (0, _) => "nothing finished with a date yet".to_string(),
                 (n, t) if t < n => format!(

@@ -14,6 +14,9 @@ pub struct Flow<'a> {
     pub measure: String,
     /// Finished items over the last `flow-weeks` weeks the percentiles come from.
     pub samples: usize,
+    /// Finished items needed before the age of work in progress is judged: with fewer,
+    /// no item is ageing (two items done within minutes made everything "ageing").
+    pub min_samples: usize,
     pub weeks: usize,
     pub p50_days: Option<f64>,
     pub p85_days: Option<f64>,
@@ -29,6 +32,10 @@ pub struct Flow<'a> {
     /// Items done with no date they were done: in no week's `done`, so said beside it
     /// (an export without a Resolved column read as a backlog that only grew).
     pub done_undated: usize,
+    /// Epics left out of work in progress, and of finished work over the last
+    /// `flow-weeks` weeks (see [`is_work`]).
+    pub epics_in_progress: usize,
+    pub epics_done: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,11 +69,31 @@ fn days(d: chrono::Duration) -> f64 {
     (d.num_minutes() as f64 / 1440.0).max(0.0)
 }
 
+/// Whether flow counts an item as work: not an epic. An epic holds work for months by
+/// design and is counted as the items in it: its age says nothing about whether the work
+/// in it flows, and its closing (often all at once, or the minute it was filed) is not
+/// one more item finished. Work in progress, throughput, cycle and lead time leave
+/// epics out alike.
+pub(crate) fn is_work(item: &Item) -> bool {
+    !item.is_epic()
+}
+
 /// Work in progress whose age is compared with what finished work took: an item in
-/// progress, not an epic — an epic holds work for months by design, and its age says
-/// nothing about whether the work in it flows.
+/// progress, not an epic ([`is_work`]).
 pub(crate) fn is_work_in_progress(item: &Item) -> bool {
-    item.state == State::InProgress && !item.is_epic()
+    item.state == State::InProgress && is_work(item)
+}
+
+/// Finished work with the date it was finished: done, not an epic ([`is_work`]).
+pub(crate) fn is_finished_work(item: &Item) -> bool {
+    item.state == State::Done && item.closed.is_some() && is_work(item)
+}
+
+/// Whether an item in progress `age` days is older than `limit` (the 85th percentile of
+/// what finished work took): never under a day old — a sample of work finished within
+/// minutes made work started that morning "ageing".
+pub(crate) fn is_ageing(age: f64, limit: f64) -> bool {
+    age >= 1.0 && age > limit
 }
 
 /// How long each finished item of `done` took, and whether that is cycle time (from the
@@ -95,15 +122,14 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     let as_of = ctx.input.period.as_of;
     let flow_weeks = ctx.thresholds().flow_weeks.max(1);
     let since = as_of - chrono::Duration::weeks(flow_weeks as i64);
+    let in_window = |it: &Item| it.closed.is_some_and(|c| c > since && c <= as_of);
     let done: Vec<usize> = (0..ctx.items.len())
-        .filter(|&i| {
-            let it = &ctx.items[i];
-            it.state == State::Done && it.closed.is_some_and(|c| c > since && c <= as_of)
-        })
+        .filter(|&i| is_finished_work(&ctx.items[i]) && in_window(&ctx.items[i]))
         .collect();
     let (cycle, mut took) = time_taken(ctx.items, &done);
     let samples = took.len();
     let (p50, p85) = median_p85(&mut took);
+    let min_samples = super::evidence::MIN_SAMPLES;
 
     // Work in progress: in progress now; its age from when it started (or was created).
     // Compared in fractions of a day, as the verdict's reason compares them: in whole
@@ -112,7 +138,10 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         .filter(|&i| is_work_in_progress(&ctx.items[i]))
         .map(|i| (i, age_days(&ctx.items[i], as_of).unwrap_or(0.0)))
         .collect();
-    let beyond = |limit: Option<f64>, age: f64| limit.is_some_and(|l| age > l);
+    // Ages are judged from `min_samples` finished items on.
+    let beyond = |limit: Option<f64>, age: f64| {
+        samples >= min_samples && limit.is_some_and(|l| is_ageing(age, l))
+    };
     let mut ageing: Vec<(usize, i64)> =
         wip.iter().filter(|&&(_, a)| beyond(p85, a)).map(|&(i, a)| (i, a.floor() as i64)).collect();
     ageing.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| ctx.items[a.0].key.cmp(&ctx.items[b.0].key)));
@@ -149,6 +178,7 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     Flow {
         measure: if cycle { "cycle" } else { "lead" }.into(),
         samples,
+        min_samples,
         weeks: flow_weeks,
         p50_days: p50,
         p85_days: p85,
@@ -167,6 +197,12 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         done_undated: (ctx.items.iter())
             .filter(|it| it.state == State::Done && it.closed.is_none())
             .filter(|it| it.created.is_none_or(|c| c <= as_of))
+            .count(),
+        epics_in_progress: (ctx.items.iter())
+            .filter(|it| it.is_epic() && it.state == State::InProgress)
+            .count(),
+        epics_done: (ctx.items.iter())
+            .filter(|it| it.is_epic() && it.state == State::Done && in_window(it))
             .count(),
     }
 }

@@ -1085,8 +1085,12 @@ impl<'a> Ctx<'a> {
                 if backwards == 1 { "it was" } else { "they were" }
             ));
         }
-        if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
-            out.push("No item is finished with a date: throughput, cycle time and flow cannot be measured.".into());
+        if n(&flow::is_finished_work) == 0 {
+            out.push(if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
+                "No item is finished with a date: throughput, cycle time and flow cannot be measured.".into()
+            } else {
+                "Only epics are finished with a date: throughput, cycle time and flow count the items in epics, so cannot be measured.".into()
+            });
         }
         let months = self.input.period.as_of - chrono::Duration::days(90);
         let stale = n(&|i| i.state == State::InProgress && i.updated.is_some_and(|u| u < months));
@@ -1194,6 +1198,23 @@ impl<'a> Ctx<'a> {
             *names.entry(status).or_default() += 1;
         }
         most_common(names)
+    }
+
+    /// Why nothing is in scope, when nothing is: said in each role's headline, which
+    /// cannot judge anything ("The schedule cannot be judged from this data." said
+    /// nothing of why).
+    pub(crate) fn nothing_in_scope(&self) -> Option<String> {
+        if !self.items.is_empty() {
+            return None;
+        }
+        Some(match self.input.rewind.not_yet_created {
+            0 => "no items in scope".into(),
+            n => format!(
+                "no item existed yet on {} ({} created later)",
+                self.today,
+                if n == 1 { "the one item was".to_string() } else { format!("all {n} items were") }
+            ),
+        })
     }
 
     /// What the data lacks that the reports would need.

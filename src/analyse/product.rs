@@ -14,6 +14,9 @@ pub struct ProductReport<'a> {
     /// Done product items this week, grouped by epic or milestone.
     pub shipped: Vec<Group<'a>>,
     pub shipped_count: usize,
+    /// Product epics done this week: not among the shipped items, which are the work in
+    /// them (see `flow::is_work`).
+    pub epics_done: Vec<ItemRef<'a>>,
     /// Done product items with no date they were done: in no week's shipped list.
     pub done_undated: usize,
     pub in_progress: Vec<ItemRef<'a>>,
@@ -82,7 +85,13 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 
     let mut shipped_groups: Vec<Group<'a>> = Vec::new();
     let mut shipped_count = 0;
+    let mut epics_done = Vec::new();
     for &i in product.iter().filter(|&&i| ctx.done_this_week(i)) {
+        // An epic is counted as the items in it, as in throughput and flow.
+        if !super::flow::is_work(&ctx.items[i]) {
+            epics_done.push(ctx.item_ref(i));
+            continue;
+        }
         shipped_count += 1;
         let it = &ctx.items[i];
         let group = it
@@ -113,12 +122,13 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|&i| ctx.item_ref(i))
         .collect();
 
-    // Asked for this week and still to do: one already done is under Shipped (or, with
-    // no date it was resolved, not news), one cancelled is not a request any more.
+    // Asked for this week and not started: one already done is under Shipped (or, with
+    // no date it was resolved, not news), one cancelled is not a request any more, and
+    // one under way is in progress (a real export listed the same items under both).
     let mut new_requests: Vec<usize> = product
         .iter()
         .copied()
-        .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state.is_active())
+        .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
         .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
 
@@ -228,6 +238,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         verdict,
         shipped: shipped_groups,
         shipped_count,
+        epics_done,
         done_undated: (product.iter())
             .filter(|&&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_none())
             .count(),
@@ -308,7 +319,10 @@ fn verdict(
         Some(a) if a.status != Status::Unknown => {
             format!("{shipped_line}; by {}, {}", a.basis.words(), a.reason)
         }
-        Some(_) => format!("{shipped_line}; no roadmap milestone has a date"),
+        Some(_) => match ctx.nothing_in_scope() {
+            Some(why) => format!("{shipped_line}; {why}"),
+            None => format!("{shipped_line}; no roadmap milestone has a date"),
+        },
         None if open.is_empty() => {
             // "All done" must not hide the next release: open milestones that hold no
             // product item (their work was read as program or project) are named.
@@ -357,7 +371,9 @@ fn verdict(
         .filter(|m| m.status != Status::Green)
         .map(|m| format!("{}: {}", m.title, m.reason))
         .collect();
-    if let Some(a) = fallback.filter(|a| a.status == Status::Unknown) {
+    // An empty scope is said in the headline: not twice.
+    let empty = ctx.nothing_in_scope().is_some();
+    if let Some(a) = fallback.filter(|a| a.status == Status::Unknown && !empty) {
         reasons.push(format!("{}.", super::capitalised(&a.reason)));
         reasons.extend(a.fix);
     }
@@ -387,6 +403,7 @@ impl ProductReport<'_> {
             verdict: self.verdict.clone(),
             shipped,
             shipped_count: self.shipped_count,
+            epics_done: c!("epics_done", self.epics_done),
             done_undated: self.done_undated,
             in_progress: c!("in_progress", self.in_progress),
             new_requests: c!("new_requests", self.new_requests),

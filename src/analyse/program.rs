@@ -343,8 +343,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let n_blocked = blocked.len();
     let headline = match status {
         Status::Unknown => format!(
-            "{}; none can be judged from this data.",
-            super::plural_items(workstreams.len(), "workstream")
+            "{}; {}.",
+            super::plural_items(workstreams.len(), "workstream"),
+            ctx.nothing_in_scope().unwrap_or_else(|| "none can be judged from this data".into())
         ),
         // Workstreams that cannot be judged are neither on track nor off it: counted
         // apart ("0 of 2 on track" read as two in trouble when one had no dates at all).

@@ -331,7 +331,8 @@ fn throughput(ctx: &Ctx, weeks: usize) -> Vec<WeekCount> {
         list.insert(0, prev);
     }
     let mut counts = vec![0usize; list.len()];
-    for it in ctx.items.iter().filter(|i| i.state == State::Done) {
+    // Finished work, not epics (see `flow::is_work`).
+    for it in ctx.items.iter().filter(|i| super::flow::is_finished_work(i)) {
         let Some(c) = it.closed.filter(|c| *c <= ctx.input.period.as_of) else { continue };
         let w = Week::of(ctx.date_of(c));
         if let Some(pos) = list.iter().position(|x| *x == w) {
@@ -413,7 +414,7 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
         .items
         .iter()
         .filter(|i| {
-            i.state == State::Done
+            super::flow::is_finished_work(i)
                 && i.closed.is_some_and(|c| c >= since && c <= ctx.input.period.as_of)
         })
         .collect();
@@ -455,7 +456,10 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
             .collect();
         let a = super::evidence::assess(ctx, &all);
         let headline = match a.status {
-            Status::Unknown => "The schedule cannot be judged from this data.".to_string(),
+            Status::Unknown => match ctx.nothing_in_scope() {
+                Some(why) => format!("The schedule cannot be judged: {why}."),
+                None => "The schedule cannot be judged from this data.".to_string(),
+            },
             _ if a.basis == super::evidence::Basis::DueDates => {
                 format!("No open milestone has a date; by due dates, {}.", a.reason)
             }
@@ -470,7 +474,8 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
                 super::plural_items(overdue.len(), "item")
             ),
         };
-        if a.status == Status::Unknown {
+        // An empty scope is said in the headline: not twice.
+        if a.status == Status::Unknown && ctx.nothing_in_scope().is_none() {
             reasons.push(format!("{}.", super::capitalised(&a.reason)));
             reasons.extend(a.fix);
         }

@@ -59,6 +59,17 @@ pub struct Sprints {
     /// never were.
     #[serde(default)]
     pub moved_on: Vec<String>,
+    /// Sprints with neither a number in their name nor dates (`Transaction in the app`):
+    /// each is a board of its own, so their order is unknown. Of them only the one the
+    /// headline names (the largest board's) is current, and none is finished.
+    #[serde(default)]
+    pub unordered: usize,
+}
+
+/// A sprint with neither a number in its name nor dates: its place among the others is
+/// unknown (see [`Sprints::unordered`]).
+fn unordered(s: &Sprint) -> bool {
+    s.board == s.title.trim() && s.start.is_none() && s.end.is_none()
 }
 
 /// `RETAIL Sprint 12` → (`RETAIL Sprint`, [12]); the numbers are every run of digits
@@ -373,6 +384,13 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // Whether last week's snapshot knew sprints at all (older stored weeks did not).
     let baseline_knows_sprints =
         ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
+    // The largest board: its current sprint is the headline's.
+    let biggest = boards
+        .iter()
+        .max_by_key(|(_, titles)| {
+            titles.iter().map(|(_, t)| members.get(t).map_or(0, Vec::len)).sum::<usize>()
+        })
+        .map(|(b, _)| b.as_str());
     for (board, titles) in &boards {
         // Each sprint's place on its board, to tell an earlier sprint at once.
         let place: std::collections::HashMap<&str, usize> =
@@ -385,7 +403,12 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             let Some(items) = members.get(title) else { continue };
             let done = items.iter().filter(|&&i| ctx.items[i].state == State::Done).count();
             let open = items.len() - done;
-            let current = current_title == Some(title);
+            let (start, end) = dates_of(title);
+            // A sprint of unknown order is the current one only when the headline names
+            // it: three such sprints were each "(current)" under a headline naming one.
+            let unknown_order = *board == title.trim() && start.is_none() && end.is_none();
+            let current =
+                current_title == Some(title) && (!unknown_order || Some(board.as_str()) == biggest);
             // Carried over from any earlier sprint of the board, not only the one just
             // before: a team that skipped a month (`Feb 2022`, `March 2022`, then
             // `April 2022`) still carried Feb's items into April.
@@ -405,7 +428,6 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
                 (None, None)
             };
             let done_this_week = items.iter().filter(|&&i| ctx.done_this_week(i)).count();
-            let (start, end) = dates_of(title);
             let later = Some(at) > current_at;
             // Nor has one whose open items are all due ahead (those with a due date): an
             // export of sprints planned ahead numbers them out of the order they run in,
@@ -415,7 +437,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
                 .filter_map(|&i| ctx.items[i].due)
                 .collect();
             let planned = !dues.is_empty() && dues.iter().all(|&d| d >= ctx.today);
-            if !current && !later && !planned && open > 0 {
+            if !current && !later && !planned && !unknown_order && open > 0 {
                 left_behind_by.push((title.to_string(), open));
             }
             let eval = end.map(|due| {
@@ -446,14 +468,10 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             });
         }
     }
-    let biggest = boards
-        .iter()
-        .max_by_key(|(_, titles)| {
-            titles.iter().map(|(_, t)| members.get(t).map_or(0, Vec::len)).sum::<usize>()
-        })
-        .and_then(|(b, _)| current_of_board(b));
+    let unordered = list.iter().filter(|s| unordered(s)).count();
     Sprints {
-        current: biggest.map(str::to_string),
+        current: biggest.and_then(current_of_board).map(str::to_string),
+        unordered,
         left_behind: left_behind_by.iter().map(|(_, n)| n).sum(),
         left_behind_by,
         list,
@@ -476,7 +494,7 @@ pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
             .map(|st| (st, format!("{}: {}", c.title, c.reason.as_deref().unwrap_or(""))))
     });
     // With no finished sprint and no dates, sprints say nothing about the schedule yet.
-    if s.list.iter().all(|x| x.current) || (s.left_behind == 0 && dated.is_some()) {
+    if s.list.iter().all(|x| x.current || unordered(x)) || (s.left_behind == 0 && dated.is_some()) {
         return dated;
     }
     // An export taken after the report's instant has each item in its sprint of then,

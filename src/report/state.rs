@@ -43,7 +43,12 @@ impl State {
         let path = self.snapshots().join(format!("{found}.json"));
         let shown = path.display().to_string();
         let bytes = crate::files::read_state(&path).map_err(|e| Error::read(&shown, &e))?;
-        let snap = crate::source::snapshot::parse_as(&shown, &bytes)?;
+        let mut snap: Baseline = crate::source::snapshot::parse_as(&shown, &bytes)?;
+        // A full snapshot (from an older version) has every item's title: keep those of
+        // items in a milestone, as a stored week does.
+        for p in snap.items.iter_mut().filter(|p| p.milestone.is_none()) {
+            p.title = None;
+        }
         Ok(Some((found, snap)))
     }
 
@@ -273,13 +278,10 @@ mod tests {
         std::fs::create_dir_all(state.snapshots()).expect("made");
         let full = serde_json::to_vec(&snap).expect("json");
         std::fs::write(state.snapshots().join("2026-W46.json"), full).expect("written");
-        let (_, mut read) = state.baseline(week("2026-W48")).expect("reads").expect("found");
+        let (_, read) = state.baseline(week("2026-W48")).expect("reads").expect("found");
         // A full snapshot has every item's title; only those of items in a milestone are
-        // read (for the ones that leave the data).
-        assert!(read.items.iter().all(|p| p.title.is_some()));
-        for p in read.items.iter_mut().filter(|p| p.milestone.is_none()) {
-            p.title = None;
-        }
+        // kept (for the ones that leave the data), as a stored week keeps them.
+        assert!(read.items.iter().any(|p| p.milestone.is_some() && p.title.is_some()));
         // A full snapshot does not say who was blocked.
         assert_eq!(read, Baseline::of(&snap));
         assert!(!read.blocked_tracked);
