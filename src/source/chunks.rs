@@ -373,8 +373,8 @@ impl RowSource for Chunks {
 }
 
 /// Folds the rows of one chunk (`last`: the file's last), refusing a row with more
-/// non-blank fields than the header has names or fewer (no importer that reads chunks
-/// takes short rows; see [`Table::check_widths`]).
+/// non-blank fields than the header has names, or a damaged short one (see
+/// [`Table::check_widths`]).
 #[allow(clippy::too_many_arguments)]
 fn fold_chunk<S>(
     buf: &[u8],
@@ -400,9 +400,20 @@ fn fold_chunk<S>(
         let line = first_line + at.line - 1;
         let mut spans = &parsed.part.spans[at.first as usize..(at.first + at.len) as usize];
         if spans.len() < named {
-            let last = last && i + 1 == parsed.rows.len();
-            error = Some(too_short(path, line, spans.len(), width, last));
-            break;
+            // Damage, not trailing empty fields left off (see `Table::check_widths`): the
+            // file's last row without a newline after it, or a row that the next one in
+            // this chunk completes.
+            let is_last = last && i + 1 == parsed.rows.len();
+            let lens: Vec<usize> = parsed.rows[i..parsed.rows.len().min(i + 3)]
+                .iter()
+                .map(|r| r.len as usize)
+                .collect();
+            let cut = is_last && !buf.ends_with(b"\n") && !buf.ends_with(b"\r");
+            let damaged = crate::source::table::broken(&lens, 0, named, 0, cut);
+            if damaged {
+                error = Some(too_short(path, line, spans.len(), width, is_last));
+                break;
+            }
         }
         if spans.len() > width {
             if spans[width..].iter().any(|&(s, e)| !text[s as usize..e as usize].trim().is_empty())

@@ -21,6 +21,8 @@ pub struct Table {
     pub headers: Vec<String>,
     parts: Vec<Part>,
     pub(super) rows: Vec<RowAt>,
+    /// The text ends without a line break: its last row may be cut short.
+    unterminated: bool,
 }
 
 /// The fields of a run of rows: their text back to back, and each field's byte range.
@@ -86,17 +88,24 @@ impl Table {
         Table::parse_rows(shown, &text, tsv, false)
     }
 
-    /// Refuses a row with more than `tolerated` fields fewer than the header names: the
-    /// last row of a file cut short, or a line broken outside quotes. The table reads
-    /// such rows (padded with blanks) because the importer decides what is short: Linear
-    /// writes rows one field short, so it passes 1; every other importer passes 0. A
-    /// header's trailing empty names (a spreadsheet's extra commas) need no fields.
+    /// Refuses a row with more than `tolerated` fields fewer than the header names where
+    /// that is damage, not a row that leaves off its trailing empty fields (hand-made
+    /// files, scripts and spreadsheets write those; they are read padded with blanks):
+    /// the last row of a file that ends without a newline (cut short), or a row whose
+    /// next row is short too and together they make about one row (a line broken outside
+    /// quotes). Linear writes rows one field short, so it passes 1; every other importer
+    /// passes 0. A header's trailing empty names (a spreadsheet's extra commas) need no
+    /// fields.
     pub(crate) fn check_widths(&self, tolerated: usize) -> Result<()> {
         let width = self.headers.len();
         let named = width - self.headers.iter().rev().take_while(|h| h.is_empty()).count();
-        let last = self.rows.len().saturating_sub(1);
-        match self.rows.iter().enumerate().find(|(_, at)| at.len as usize + tolerated < named) {
-            Some((i, at)) => Err(too_short(&self.path, at.line, at.len as usize, width, i == last)),
+        let cut = self.unterminated;
+        let lens: Vec<usize> = self.rows.iter().map(|at| at.len as usize).collect();
+        match (0..lens.len()).find(|&i| broken(&lens, i, named, tolerated, cut)) {
+            Some(i) => {
+                let at = &self.rows[i];
+                Err(too_short(&self.path, at.line, lens[i], width, i + 1 == lens.len()))
+            }
             None => Ok(()),
         }
     }
@@ -235,7 +244,8 @@ impl Table {
         if rows.is_empty() && need_rows {
             return Err(Error::input(at(), "has a header row but no data rows"));
         }
-        Ok(Table { path: shown.to_string(), headers, parts, rows })
+        let unterminated = !text.ends_with(['\n', '\r']);
+        Ok(Table { path: shown.to_string(), headers, parts, rows, unterminated })
     }
 }
 
@@ -294,6 +304,24 @@ pub(super) fn too_long(shown: &str, line: u64, fields: usize, header: usize) -> 
             "row has {fields} fields but the header has {header} (a value with an unquoted delimiter?)"
         ),
     )
+}
+
+/// Whether row `i` of rows `lens` fields long is damaged (see [`Table::check_widths`]):
+/// short by more than `tolerated`, and either the last row of a file `cut` short, or
+/// followed by a short row that it makes one row with (the two hold the header's
+/// `named` fields and one more: the field a broken line splits in two).
+pub(super) fn broken(lens: &[usize], i: usize, named: usize, tolerated: usize, cut: bool) -> bool {
+    let short = |n: usize| n + tolerated < named;
+    if !short(lens[i]) {
+        return false;
+    }
+    let pair = |a: usize, b: Option<&usize>| b.is_some_and(|&b| b <= named && a + b == named + 1);
+    match lens.get(i + 1) {
+        None => cut,
+        // When the next row makes one row with the one after it, the break is there:
+        // this row only left off its trailing empty fields.
+        Some(&next) => pair(lens[i], Some(&next)) && !(short(next) && pair(next, lens.get(i + 2))),
+    }
 }
 
 /// The error for a row with fewer fields than the header has names: `last`, the file's
@@ -731,6 +759,7 @@ mod tests {
                 headers: vec![],
                 parts: vec![parsed.part],
                 rows: parsed.rows,
+                unterminated: false,
             };
             assert_eq!(dump(&table), by_csv_reader(&text), "{text:?}");
             assert_eq!(parsed.lines, count_lines(text.as_bytes()), "{text:?}");
@@ -751,6 +780,7 @@ mod tests {
                 headers: vec![],
                 parts: vec![one.part],
                 rows: one.rows,
+                unterminated: false,
             };
             single.rows.remove(0);
             assert_eq!(dump(&t), dump(&single));
