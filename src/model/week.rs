@@ -44,12 +44,16 @@ impl Week {
         self.first_day() + Duration::days(6)
     }
 
+    /// The week before. A `Week` built by hand with a week its year does not have (the
+    /// fields are public) starts on the earliest date there is, as [`Week::first_day`]
+    /// says, and has no week before it: it stays as it is (no panic).
     pub fn prev(self) -> Week {
-        Week::of(self.first_day() - Duration::days(7))
+        (self.first_day().checked_sub_signed(Duration::days(7))).map_or(self, Week::of)
     }
 
+    /// The week after (see [`Week::prev`]).
     pub fn next(self) -> Week {
-        Week::of(self.first_day() + Duration::days(7))
+        (self.first_day().checked_add_signed(Duration::days(7))).map_or(self, Week::of)
     }
 
     /// Monday 00:00 in `tz`.
@@ -154,6 +158,19 @@ impl WeekChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Weeks built by hand with a week number their year does not have do not panic.
+    #[test]
+    fn an_impossible_week_does_not_panic() {
+        let w = Week { year: 2026, week: 60 };
+        assert_eq!(w.prev(), w);
+        let _ = (w.next(), w.last_day(), w.start(Tz::UTC), w.end(Tz::UTC));
+        let w = Week::parse("2026-W48").expect("a week");
+        assert_eq!(
+            (w.prev().to_string(), w.next().to_string()),
+            ("2026-W47".into(), "2026-W49".into())
+        );
+    }
 
     #[test]
     fn iso_weeks() {
