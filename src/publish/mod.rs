@@ -183,7 +183,9 @@ pub fn render_missing_pdfs(
     let org = digest::Digest::of(week).org;
     let meta = week.roles.first().and_then(|r| {
         let path = week.dir.join(format!("{}.json", r.role.as_str()));
-        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        // Not waited on if something other than a file is there (a FIFO).
+        let v: serde_json::Value =
+            serde_json::from_slice(&crate::files::read_state(&path).ok()?).ok()?;
         Some(v["meta"].clone())
     });
     let time = |v: Option<&serde_json::Value>| {

@@ -362,6 +362,34 @@ fn a_fifo_in_the_state_folder_is_refused_not_waited_on() {
     }
 }
 
+/// `email` renders the PDFs a week lacks from what `report` wrote, reading a role's
+/// JSON for its metadata: a FIFO there is passed over, not waited on.
+#[test]
+fn a_fifo_in_the_week_folder_is_not_waited_on_by_email() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let args = ["report", "--demo", "--as-of", "2026-11-27", "-o", "out", "-q"];
+    let (code, _, err) = crate::common::run_in(tmp.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let json = tmp.path().join("out/2026-W48/product.json");
+    std::fs::remove_file(&json).expect("removed");
+    match Command::new("mkfifo").arg(&json).status() {
+        Ok(s) if s.success() => {}
+        _ => {
+            eprintln!("skipped: no mkfifo");
+            return;
+        }
+    }
+    std::fs::write(
+        tmp.path().join("rolecall.toml"),
+        "[email]\nfrom = \"bot@acme.example\"\nsmtp-url = \"smtp://127.0.0.1:1\"\ntls = \"none\"\n[email.to]\nproduct = [\"pm@acme.example\"]\n",
+    )
+    .expect("config");
+    let args = ["email", "--dry-run", "-o", "out", "--week", "2026-W48"];
+    let (code, err) = run_limited(tmp.path(), "true", &args, Duration::from_secs(60))
+        .unwrap_or_else(|| panic!("email waited on the FIFO"));
+    assert!(code.is_some(), "{err}");
+}
+
 /// The lock of a run killed by SIGKILL, whose pid another process has since (soon, in a
 /// container), is taken over: that process is no rolecall, or started after the lock
 /// was written. A lock whose process still runs, as written, is respected.
