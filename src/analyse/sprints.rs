@@ -69,7 +69,18 @@ pub struct Sprints {
 /// A sprint with neither a number in its name nor dates: its place among the others is
 /// unknown (see [`Sprints::unordered`]).
 fn unordered(s: &Sprint) -> bool {
-    s.board == s.title.trim() && s.start.is_none() && s.end.is_none()
+    unknown_order(&s.board, &s.title, s.start, s.end)
+}
+
+/// [`unordered`] of a sprint still being put together: its board is its own title (no
+/// number in it) and it has no dates.
+fn unknown_order(
+    board: &str,
+    title: &str,
+    start: Option<chrono::NaiveDate>,
+    end: Option<chrono::NaiveDate>,
+) -> bool {
+    board == title.trim() && start.is_none() && end.is_none()
 }
 
 /// `RETAIL Sprint 12` → (`RETAIL Sprint`, [12]); the numbers are every run of digits
@@ -406,7 +417,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             let (start, end) = dates_of(title);
             // A sprint of unknown order is the current one only when the headline names
             // it: three such sprints were each "(current)" under a headline naming one.
-            let unknown_order = *board == title.trim() && start.is_none() && end.is_none();
+            let unknown_order = unknown_order(board, title, start, end);
             let current =
                 current_title == Some(title) && (!unknown_order || Some(board.as_str()) == biggest);
             // Carried over from any earlier sprint of the board, not only the one just

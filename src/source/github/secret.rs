@@ -5,15 +5,22 @@ use std::fmt;
 /// A GitHub token. `Debug` and `Display` print `***`; only [`Token::expose`] gives the
 /// value, and the one caller is the client builder that puts it in a header.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Token {
+    value: String,
+    /// Its base64 forms ([`base64_forms`]), found once: every printed URL and error
+    /// goes through [`Token::redact`].
+    encoded: Vec<String>,
+}
 
 impl Token {
     pub fn new(value: impl Into<String>) -> Token {
-        Token(value.into())
+        let value = value.into();
+        let encoded = base64_forms(value.as_bytes());
+        Token { value, encoded }
     }
 
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.value
     }
 
     /// `text` with every occurrence of the token's value replaced by `***`: a server or
@@ -23,11 +30,11 @@ impl Token {
     /// stands before it, which leaves a character or two of it either side.
     pub fn redact(&self, text: &str) -> String {
         // A token shorter than this would match ordinary words; none is this short.
-        if self.0.len() < 8 {
+        if self.value.len() < 8 {
             return text.to_string();
         }
-        let mut out = text.replace(self.0.as_str(), "***");
-        for pattern in base64_forms(self.0.as_bytes()) {
+        let mut out = text.replace(self.value.as_str(), "***");
+        for pattern in &self.encoded {
             if out.contains(pattern.as_str()) {
                 out = out.replace(pattern.as_str(), "***");
             }
