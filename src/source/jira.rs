@@ -577,10 +577,19 @@ impl Reader<'_> {
     /// The row's key, which must look like `PROJ-123`.
     fn key<'a>(&self, row: &Row<'a>) -> Result<&'a str> {
         let c = self.c;
-        // A row that stops before the key column never gets here: its rows source
-        // refuses rows shorter than the header (a line broken outside quotes).
         let Some(key) = value(row, Some(c.key)) else {
-            return Err(Error::input(self.at(row, c.key), "issue key is empty"));
+            // A row that stops before the key column: a line broken outside quotes that
+            // the rows source could not tell from trailing empty fields left off.
+            let message = if row.len() <= c.key {
+                format!(
+                    "issue key is empty: the row has only {} of {} fields (a line break outside quotes?)",
+                    row.len(),
+                    self.headers.len()
+                )
+            } else {
+                "issue key is empty".to_string()
+            };
+            return Err(Error::input(self.at(row, c.key), message));
         };
         if !super::common::looks_like_key(key) {
             // A comma the writer did not quote shifts every later column one to the right,

@@ -361,6 +361,21 @@ fn short_rows_are_read_unless_a_line_was_broken() {
             )
         );
     }
+    // Broken in its first field, and its rest leaving off an empty field: the two do not
+    // make one row, but the first stops before the key column, and the Jira reader says
+    // what that looks like.
+    let p = write(
+        dir.path(),
+        "broken-early.csv",
+        "Summary,Issue key,Issue Type,Status,Created,Resolved\n\
+         Venue,EVT-1,Task,Done,2026-11-02 10:00,2026-11-03 10:00\n\
+         Print\n\
+         badges,EVT-2,Task,To Do,2026-11-02 10:00\n",
+    );
+    assert_eq!(
+        import_error(&format!("jira:{p}")),
+        format!("error: {p}:3: column \"Issue key\": issue key is empty: the row has only 1 of 6 fields (a line break outside quotes?)")
+    );
 }
 
 // ---------------------------------------------------------------- values
