@@ -64,6 +64,11 @@ pub enum Error {
     /// A failure while running: writing output, network, remote API.
     #[error("{0}")]
     Run(String),
+
+    /// The run did what it was asked, and a role's status is one `--fail-on` names:
+    /// exit code 3, so a CI job can fail on a red week without reading the reports.
+    #[error("{0}")]
+    Gate(String),
 }
 
 impl Error {
@@ -94,6 +99,7 @@ impl Error {
             Error::Config { at, message } => Error::Config { at: f(&at), message: f(&message) },
             Error::Usage(m) => Error::Usage(f(&m)),
             Error::Run(m) => Error::Run(f(&m)),
+            Error::Gate(m) => Error::Gate(f(&m)),
         }
     }
 
@@ -103,6 +109,7 @@ impl Error {
         match self {
             Error::Input { .. } | Error::Read { .. } | Error::Config { .. } | Error::Usage(_) => 2,
             Error::Run(_) => 1,
+            Error::Gate(_) => 3,
         }
     }
 }

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::classify::{Classified, Classifier};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::model::{Format, Role, Snapshot, WeekChoice};
+use crate::model::{Format, Role, Snapshot, Status, WeekChoice};
 use crate::source::{self, SourceSpec};
 
 #[derive(Debug, Parser)]
@@ -188,6 +188,11 @@ pub struct ReportArgs {
     /// Stop a GitHub source safely before it makes more than N requests
     #[arg(long, value_name = "N")]
     pub max_requests: Option<u64>,
+
+    /// Exit with code 3 when a role's status is STATUS or worse (red; amber: amber or red),
+    /// once the week is written, published and e-mailed
+    #[arg(long, value_name = "STATUS", value_parser = ["red", "amber"])]
+    pub fail_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -919,6 +924,11 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         email_setup(&config, &[], false)?;
     }
     let (publish_to, email_after) = (std::mem::take(&mut args.publish), args.email);
+    let fail_on = match args.fail_on.as_deref() {
+        Some("red") => Some(Status::Red),
+        Some(_) => Some(Status::Amber),
+        None => None,
+    };
     // A week without --as-of is reported as of its end.
     let as_of = match (&args.sources.as_of, week) {
         (Some(s), _) => parse_as_of(s, &config)?,
@@ -1038,7 +1048,7 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
         }
     }
     match failed.len() {
-        0 => Ok(()),
+        0 => fail_on.map_or(Ok(()), |at| gate(&outcome.statuses, at)),
         1 => Err(failed.remove(0)),
         n => {
             // The others are said first, each on its own line; the last is the error.
@@ -1049,6 +1059,28 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
             tracing::debug!("{n} deliveries failed");
             Err(last)
         }
+    }
+}
+
+/// `--fail-on`: an error (exit code 3) naming every role at `at` or worse. Unknown is
+/// not worse than green here: a week that cannot be judged says so in its reports.
+fn gate(statuses: &[(Role, Status)], at: Status) -> Result<()> {
+    let worse = |s: Status| match at {
+        Status::Red => s == Status::Red,
+        _ => matches!(s, Status::Red | Status::Amber),
+    };
+    let hit: Vec<String> = statuses
+        .iter()
+        .filter(|(_, s)| worse(*s))
+        .map(|(r, s)| format!("{} is {}", r.as_str(), s.as_str()))
+        .collect();
+    match hit.is_empty() {
+        true => Ok(()),
+        false => Err(Error::Gate(format!(
+            "{} (--fail-on {}); the week was written",
+            hit.join(", "),
+            at.as_str()
+        ))),
     }
 }
 

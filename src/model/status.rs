@@ -22,6 +22,16 @@ impl Status {
         }
     }
 
+    /// The name JSON writes: `red`, `amber`, `green`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Red => "red",
+            Status::Amber => "amber",
+            Status::Green => "green",
+            Status::Unknown => "unknown",
+        }
+    }
+
     /// The worse of two; unknown is worse than green (not knowing is not on track) and
     /// better than amber.
     pub fn worst(self, other: Status) -> Status {

@@ -68,6 +68,39 @@ pub struct IndexContext<'a> {
     pub timezone: String,
 }
 
+/// `index.json`: the week's three verdicts as data, for a bot or a CI gate that should
+/// not parse Markdown or open three reports.
+#[derive(Serialize)]
+pub struct IndexJson<'a> {
+    pub schema_version: u32,
+    pub title: String,
+    pub week: String,
+    pub period_start: chrono::DateTime<chrono::Utc>,
+    pub as_of: chrono::DateTime<chrono::Utc>,
+    /// How fresh the data is: the newest change the sources know of, up to `as_of`.
+    pub data_as_of: chrono::DateTime<chrono::Utc>,
+    pub timezone: String,
+    /// Items in the week's scope, and how many of each concern.
+    pub items: usize,
+    pub concern_mix: std::collections::BTreeMap<String, usize>,
+    /// Last week's stored week compared against, if any.
+    pub baseline: Option<String>,
+    pub roles: Vec<IndexJsonRole<'a>>,
+}
+
+/// One role in `index.json`.
+#[derive(Serialize)]
+pub struct IndexJsonRole<'a> {
+    /// `product`, `program` or `project`.
+    pub role: &'static str,
+    pub status: Status,
+    pub headline: &'a str,
+    pub reasons: &'a [String],
+    /// The role's files in the week's folder, by format (`md`, `json`, `pdf`), those
+    /// this run wrote.
+    pub files: std::collections::BTreeMap<&'static str, String>,
+}
+
 /// One role's line in the index.
 #[derive(Serialize)]
 pub struct IndexRole<'a> {

@@ -539,6 +539,10 @@ fn prepare_week_files(
         .map_or("md", |(_, e)| e);
     let index = templates.render("index.md", &index_data(ctx, &rendered, false, ext))?;
     pending.push(write::prepare(&dir.join("index.md"), |w| w.write_all(index.as_bytes()))?);
+    if req.formats.contains(&Format::Json) {
+        let json = crate::render::json::to_json(&index_json(ctx, &rendered, &req.formats))?;
+        pending.push(write::prepare(&dir.join("index.json"), |w| w.write_all(json.as_bytes()))?);
+    }
     if req.formats.contains(&Format::Pdf) {
         // The one-page brief a director opens: the three verdicts, their reasons.
         let brief = templates.render("index.md", &index_data(ctx, &rendered, true, "pdf"))?;
@@ -719,6 +723,41 @@ fn index_data<'a>(
         top: ctx.input.config.report.top,
         for_pdf,
         timezone: meta.timezone,
+    }
+}
+
+/// `index.json`'s data: each role's verdict and files, and the week.
+fn index_json<'a>(
+    ctx: &Ctx,
+    rendered: &'a [Rendered],
+    formats: &[Format],
+) -> crate::render::context::IndexJson<'a> {
+    let meta = ctx.meta("index");
+    crate::render::context::IndexJson {
+        schema_version: meta.schema_version,
+        title: meta.title,
+        week: meta.week,
+        period_start: meta.period_start,
+        as_of: meta.as_of,
+        data_as_of: data_as_of(ctx),
+        timezone: meta.timezone,
+        items: meta.items_in_scope,
+        concern_mix: meta.concern_mix,
+        baseline: meta.baseline,
+        roles: rendered
+            .iter()
+            .map(|r| crate::render::context::IndexJsonRole {
+                role: r.role.as_str(),
+                status: r.verdict.status,
+                headline: &r.verdict.headline,
+                reasons: &r.verdict.reasons,
+                files: Format::ALL
+                    .into_iter()
+                    .filter(|f| formats.contains(f))
+                    .map(|f| (f.as_str(), format!("{}.{}", r.role, f.as_str())))
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

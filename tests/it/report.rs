@@ -18,8 +18,9 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "index.md",
+    "index.json",
     "product.md",
     "product.json",
     "program.md",
@@ -106,6 +107,54 @@ fn each_report_leads_with_its_verdict_and_the_json_has_everything() {
     assert!(project.contains("```mermaid\nxychart-beta"), "throughput chart");
     let index = read(&week.join("index.md"));
     assert!(index.contains("[Product](product.md)") && index.contains("pie title"), "{index}");
+}
+
+/// A bot or a CI gate reads the week's verdicts from `index.json`, and `--fail-on`
+/// turns them into an exit code once everything is written.
+#[test]
+fn index_json_holds_each_role_and_fail_on_sets_the_exit_code() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().display().to_string();
+    let (code, stdout, stderr) = rolecall(&["report", "--demo", "-o", &out, "--fail-on", "red"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "error: program is red, project is red (--fail-on red); the week was written"
+    );
+    assert!(stdout.contains("wrote ") && stdout.contains("index.json"), "{stdout}");
+    let week = tmp.path().join("2026-W48");
+    let index: serde_json::Value =
+        serde_json::from_str(&read(&week.join("index.json"))).expect("JSON");
+    assert_eq!(index["schema_version"], 2);
+    assert_eq!(index["week"], "2026-W48");
+    assert_eq!(index["items"], 79);
+    let roles: Vec<(&str, &str)> = index["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .map(|r| (r["role"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(roles, [("product", "amber"), ("program", "red"), ("project", "red")]);
+    for r in index["roles"].as_array().unwrap() {
+        let role = r["role"].as_str().unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&read(&week.join(format!("{role}.json")))).expect("JSON");
+        assert_eq!(r["headline"], json["verdict"]["headline"], "{role}");
+        assert_eq!(r["reasons"], json["verdict"]["reasons"], "{role}");
+        assert_eq!(r["files"]["md"], format!("{role}.md"));
+        assert!(r["files"]["pdf"].is_null(), "only the formats written");
+    }
+    // Amber or worse catches the product report too; a green-enough week exits 0.
+    let (code, _, stderr) = rolecall(&["report", "--demo", "-o", &out, "--fail-on", "amber"]);
+    assert_eq!(code, 3);
+    assert!(stderr.contains("product is amber, program is red"), "{stderr}");
+    let (code, _, stderr) =
+        rolecall(&["report", "--demo", "-o", &out, "--roles", "product", "--fail-on", "red"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Without JSON there is no index.json, and an earlier run's is removed with the rest.
+    let (code, _, _) = rolecall(&["report", "--demo", "-o", &out, "--format", "md"]);
+    assert_eq!(code, 0);
+    assert!(!week.join("index.json").exists());
 }
 
 /// Week 47 from its export, then week 48 from its own: the second run measures its
@@ -1244,7 +1293,7 @@ fn a_week_run_again_holds_only_that_runs_reports() {
         v
     };
     run(&["--format", "md,json,pdf"]);
-    assert_eq!(names().len(), 11, "{:?}", names());
+    assert_eq!(names().len(), 12, "{:?}", names());
     std::fs::write(dir.path().join("out/2026-W48/notes.txt"), "mine")
         .expect("a file of the user's");
     run(&["--format", "md"]);
