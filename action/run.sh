@@ -3,7 +3,7 @@
 #
 # Environment: RC_BIN (the binary), RC_CONFIG, RC_SOURCES (one per line or comma),
 # RC_ROLES, RC_FORMATS (comma lists), RC_WEEK [last], RC_OUT [reports], RC_PUBLISH
-# (targets, one per line or comma), RC_EMAIL (true/false).
+# (targets, one per line or comma), RC_EMAIL (true/false), RC_FAIL_ON (red, amber or empty).
 # Outputs (to $GITHUB_OUTPUT when set, and stdout): week, dir, product, program, project.
 set -euo pipefail
 
@@ -22,6 +22,7 @@ while IFS= read -r t; do
   if [ -n "$t" ]; then args+=(--publish "$t"); fi
 done < <(printf '%s\n' "${RC_PUBLISH:-}" | tr ',' '\n')
 case ${RC_EMAIL:-false} in true | yes | 1) args+=(--email) ;; esac
+if [ -n "${RC_FAIL_ON:-}" ]; then args+=(--fail-on "$RC_FAIL_ON"); fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

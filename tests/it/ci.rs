@@ -504,3 +504,30 @@ fn run_sh_gives_the_week_when_publishing_after_the_report_fails() {
     assert!(stdout.contains("program=red"), "{stdout}");
     assert!(out.join("2026-W48/index.md").exists());
 }
+
+/// `fail-on: red`: the week is written and the outputs given, then the step fails (exit
+/// code 3) because a role is red; the steps after it still keep the week.
+#[test]
+fn run_sh_fails_on_a_red_week_when_asked_after_giving_its_outputs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let got = Command::new("bash")
+        .arg(script("run.sh"))
+        .current_dir(root())
+        .env("RC_BIN", bin())
+        .env("RC_CONFIG", "fixtures/demo/rolecall.toml")
+        .env("RC_SOURCES", "jira:fixtures/demo/acme-jira.csv")
+        .env("RC_WEEK", "2026-W48")
+        .env("RC_OUT", &out)
+        .env("RC_FAIL_ON", "red")
+        .env_remove("GITHUB_OUTPUT")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&got.stdout);
+    let stderr = String::from_utf8_lossy(&got.stderr);
+    assert_eq!(got.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(stderr.contains("(--fail-on red); the week was written"), "{stderr}");
+    assert!(stdout.contains("week=2026-W48\ndir="), "{stdout}");
+    assert!(stdout.contains("program=red"), "{stdout}");
+    assert!(out.join("2026-W48/index.json").exists());
+}
