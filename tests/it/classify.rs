@@ -492,6 +492,39 @@ fn explain_an_unknown_key_suggests_a_near_one() {
     );
 }
 
+/// Asana calls everything a task and Linear everything an issue: a type the tracker did
+/// not give is no evidence (the model learned `task` from Jira's tasks), while a rule of
+/// the user's still matches the type as the reports show it.
+#[test]
+fn a_type_the_importer_made_up_is_not_evidence_but_user_rules_still_see_it() {
+    let args = ["explain", "1205512345678904", "-s", "asana:fixtures/asana/project-2024.csv"];
+    let (code, out, err) = rolecall(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kind task"), "the item still shows its kind: {out}");
+    assert!(!out.contains("type task") && !out.contains("task-kind"), "{out}");
+    let (code, out, err) =
+        rolecall(&["explain", "ENG-5", "-s", "linear:fixtures/linear/export-2025.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kind issue") && !out.contains("type issue"), "{out}");
+    // GitHub's issues are issues: that type stays evidence.
+    let (code, out, err) = rolecall(&["classify", "--demo", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("type issue") || out.contains("type pull-request"), "GitHub types read");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("rolecall.toml"),
+        "[[classify.rule]]\nname = \"asana-tasks\"\nconcern = \"project\"\nkinds = [\"task\"]\nweight = 9\n",
+    )
+    .expect("config");
+    let csv =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/asana/project-2024.csv");
+    let spec = format!("asana:{}", csv.display());
+    let (code, out, err) =
+        common::run_in(dir.path(), &["explain", "1205512345678904", "-s", &spec], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("asana-tasks") && out.contains("concern: project"), "{out}");
+}
+
 /// A key two trackers share names no one item: `explain` lists the ids to choose from,
 /// and takes an id.
 #[test]
@@ -698,7 +731,11 @@ fn a_vague_sub_task_takes_after_its_parent() {
 fn only_a_type_to_go_on_is_a_toss_up() {
     let classifier = Classifier::from_config(&Config::default()).expect("model");
     let mut snap = Snapshot::empty(chrono::DateTime::UNIX_EPOCH);
-    snap.items = vec![item("A-1", "story", "Zorblax"), item("A-2", "issue", "Qwxz")];
+    // A GitHub issue: its type is the tracker's (one of Linear's or a Jira export
+    // without a type column would have none to go on).
+    let mut issue = item("A-2", "issue", "Qwxz");
+    issue.source = "github:acme/web".into();
+    snap.items = vec![item("A-1", "story", "Zorblax"), issue];
     let out = classifier.classify(&snap);
     assert_eq!(out[0].confidence, Confidence::Low);
     assert!(out[0].runner_up.is_some(), "{:?}", out[0]);
