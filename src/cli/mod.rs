@@ -218,6 +218,11 @@ pub struct ExplainArgs {
 
     #[command(flatten)]
     pub sources: SourceArgs,
+
+    /// Output format: the reasons in words, or the item and its classification as one
+    /// JSON object (as an entry of `classify --format json`)
+    #[arg(long, value_enum, default_value_t = ClassifyFormat::Table)]
+    pub format: ClassifyFormat,
 }
 
 #[derive(Debug, Args)]
@@ -548,9 +553,20 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let classifier = Classifier::from_config(&config)?;
             let snapshot = load(&args.sources, &config)?;
             let i = find_item(&snapshot, &args.key)?;
-            let classes = classifier.classify(&snapshot);
-            let text = print::explain(&snapshot.items[i], &classes[i]);
-            write_stdout(out, &text)
+            let mut classes = classifier.classify(&snapshot);
+            match args.format {
+                ClassifyFormat::Table => {
+                    write_stdout(out, &print::explain(&snapshot.items[i], &classes[i]))
+                }
+                ClassifyFormat::Json => {
+                    let mut items = snapshot.items;
+                    let one = Classified {
+                        item: items.swap_remove(i),
+                        classification: classes.swap_remove(i),
+                    };
+                    write_stdout(out, &crate::render::json::to_json(&one)?)
+                }
+            }
         }
         // `-q` is errors only: what was written, sent or posted goes unsaid; what a dry
         // run shows is the command's output and stays.

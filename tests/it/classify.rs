@@ -492,6 +492,22 @@ fn explain_an_unknown_key_suggests_a_near_one() {
     );
 }
 
+/// A bot asking why an item is where it is gets `explain`'s answer as JSON: the item and
+/// its classification, the same object `classify --format json` lists.
+#[test]
+fn explain_as_json_is_the_items_entry_of_classify() {
+    let (code, out, err) = rolecall(&["explain", "ACME-12", "--demo", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let one: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+    assert_eq!(one["key"], "ACME-12");
+    assert!(one["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{one}");
+    let (code, all, err) = rolecall(&["classify", "--demo", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let all: serde_json::Value = serde_json::from_str(&all).expect("JSON");
+    let entry = all.as_array().unwrap().iter().find(|e| e["key"] == "ACME-12").expect("listed");
+    assert_eq!(&one, entry);
+}
+
 /// Asana calls everything a task and Linear everything an issue: a type the tracker did
 /// not give is no evidence (the model learned `task` from Jira's tasks), while a rule of
 /// the user's still matches the type as the reports show it.
