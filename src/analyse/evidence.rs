@@ -144,11 +144,51 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let (_, mut took) = super::flow::time_taken(ctx.items, &done);
     let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
     let (in_window, recent) = (mine(since), mine(four_weeks));
-    let wip: Vec<usize> =
-        open.iter().copied().filter(|&i| super::flow::is_work_in_progress(&ctx.items[i])).collect();
+    // Blocked work waits: it is judged as blocked, not as slow work in progress.
+    let wip: Vec<usize> = open.iter().copied().filter(|&i| ctx.flowing(i)).collect();
     let weeks = t.flow_weeks;
     let flow =
         |status, reason: String| Some(Assessment { status, basis: Basis::Flow, reason, fix: None });
+    // The share of open work that is blocked: red from `ageing-red-share`, amber from
+    // `ageing-amber-share`, as for work older than P85 (both say the work does not move).
+    let open_work = open.iter().filter(|&&i| super::flow::is_work(&ctx.items[i])).count();
+    let blocked: Vec<usize> = open.iter().copied().filter(|&i| ctx.blocked_work(i)).collect();
+    let blocked_part = (!blocked.is_empty()).then(|| {
+        let share = blocked.len() as f64 / open_work.max(1) as f64;
+        let status = if share >= t.ageing_red_share {
+            Status::Red
+        } else if share >= t.ageing_amber_share {
+            Status::Amber
+        } else {
+            Status::Green
+        };
+        let linked = blocked.iter().filter(|&&i| !ctx.blockers(i).is_empty()).count();
+        let by = match (linked, blocked.len() - linked) {
+            (0, 1) => "in a blocked status".to_string(),
+            (0, _) => "all in a blocked status".to_string(),
+            (1, 0) => "waiting on another open item".to_string(),
+            (_, 0) => "all waiting on other open items".to_string(),
+            (l, s) => format!(
+                "{l} {} on other open items, {s} in a blocked status",
+                if l == 1 { "waits" } else { "wait" }
+            ),
+        };
+        let shown: Vec<&str> = blocked.iter().take(3).map(|&i| &*ctx.items[i].key).collect();
+        let more = if blocked.len() > shown.len() { ", …" } else { "" };
+        let reason = format!(
+            "{} of {} {} blocked ({}{more}): {by}",
+            blocked.len(),
+            plural_items(open_work, "open item"),
+            if blocked.len() == 1 { "is" } else { "are" },
+            shown.join(", ")
+        );
+        (status, reason)
+    });
+    // Blocked work said first, and the worse of the two statuses.
+    let flow = |status: Status, reason: String| match &blocked_part {
+        Some((b, why)) => flow(status.worst(*b), format!("{why}; {reason}")),
+        None => flow(status, reason),
+    };
     if in_window == 0 {
         return flow(
             Status::Red,
@@ -185,7 +225,8 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let p85 = p85.unwrap_or(0.0);
     if wip.is_empty() {
         let reason = format!(
-            "nothing in progress; {} finished in the last {weeks} weeks, {} open",
+            "nothing {}in progress; {} finished in the last {weeks} weeks, {} open",
+            if blocked.is_empty() { "" } else { "else " },
             plural_items(in_window, "item"),
             open.len()
         );

@@ -19,7 +19,10 @@ pub struct ProductReport<'a> {
     pub epics_done: Vec<ItemRef<'a>>,
     /// Done product items with no date they were done: in no week's shipped list.
     pub done_undated: usize,
+    /// In progress and not blocked.
     pub in_progress: Vec<ItemRef<'a>>,
+    /// Open product work that is blocked (by a link or its status): it waits.
+    pub blocked: Vec<ItemRef<'a>>,
     /// Product items created this week, most voted first.
     pub new_requests: Vec<ItemRef<'a>>,
     /// Open product items by votes and comments.
@@ -116,11 +119,14 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 
     // Epics have their own table; the lists are of work items.
     let work: Vec<usize> = product.iter().copied().filter(|&i| !ctx.items[i].is_epic()).collect();
+    // Blocked work waits: listed as blocked, not as in progress.
     let in_progress: Vec<ItemRef<'a>> = work
         .iter()
-        .filter(|&&i| ctx.items[i].state == State::InProgress)
+        .filter(|&&i| ctx.items[i].state == State::InProgress && !ctx.blocked_work(i))
         .map(|&i| ctx.item_ref(i))
         .collect();
+    let blocked: Vec<ItemRef<'a>> =
+        work.iter().filter(|&&i| ctx.blocked_work(i)).map(|&i| ctx.item_ref(i)).collect();
 
     // Asked for this week and not started: one already done is under Shipped (or, with
     // no date it was resolved, not news), one cancelled is not a request any more, and
@@ -216,6 +222,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let under_way = |i: usize| {
         let it = &ctx.items[i];
         it.state == State::InProgress
+            && !ctx.blocked_work(i)
             && it.updated.is_none_or(|u| (ctx.input.period.as_of - u).num_days() < stale_days)
     };
     let mut next: Vec<usize> = product
@@ -243,6 +250,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
             .filter(|&&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_none())
             .count(),
         in_progress,
+        blocked,
         new_requests: new_requests.into_iter().map(|i| ctx.item_ref(i)).collect(),
         most_wanted,
         most_wanted_by,
@@ -373,9 +381,17 @@ fn verdict(
         .collect();
     // An empty scope is said in the headline: not twice.
     let empty = ctx.nothing_in_scope().is_some();
-    if let Some(a) = fallback.filter(|a| a.status == Status::Unknown && !empty) {
-        reasons.push(format!("{}.", super::capitalised(&a.reason)));
-        reasons.extend(a.fix);
+    match fallback {
+        Some(a) if a.status == Status::Unknown && !empty => {
+            reasons.push(format!("{}.", super::capitalised(&a.reason)));
+            reasons.extend(a.fix);
+        }
+        // The headline's reason, as a string of its own for the JSON (the Markdown
+        // does not say it twice: see `Verdict::for_markdown`).
+        Some(a) if a.status != Status::Unknown => {
+            reasons.push(format!("By {}, {}.", a.basis.words(), a.reason));
+        }
+        _ => {}
     }
     Verdict { status, headline, reasons }
 }
@@ -400,12 +416,13 @@ impl ProductReport<'_> {
             .collect();
         let r = ProductReport {
             meta: self.meta.clone(),
-            verdict: self.verdict.clone(),
+            verdict: self.verdict.for_markdown(),
             shipped,
             shipped_count: self.shipped_count,
             epics_done: c!("epics_done", self.epics_done),
             done_undated: self.done_undated,
             in_progress: c!("in_progress", self.in_progress),
+            blocked: c!("blocked", self.blocked),
             new_requests: c!("new_requests", self.new_requests),
             most_wanted: c!("most_wanted", self.most_wanted),
             most_wanted_by: self.most_wanted_by,

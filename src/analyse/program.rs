@@ -303,14 +303,28 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let (weeks_held, held_since) =
         super::held(ctx.input.period.week, ctx.input.history, |h| h.program.map(|s| s == status));
 
+    // A workstream red with most of its open work blocked needs it unblocked, not a
+    // new plan: cutting scope or adding people moves nothing that waits.
+    let blocked_share = |team: &str| {
+        let mine = by_team.get(team).map_or(&[][..], Vec::as_slice);
+        let open = (mine.iter())
+            .filter(|&&i| ctx.items[i].state.is_active() && super::flow::is_work(&ctx.items[i]))
+            .count();
+        let blocked = mine.iter().filter(|&&i| ctx.blocked_work(i)).count();
+        (blocked, open)
+    };
     let mut asks: Vec<String> = workstreams
         .iter()
         .filter(|w| w.status == Status::Red)
-        .map(|w| {
-            format!(
+        .map(|w| match blocked_share(&w.team) {
+            (b, open) if b > 0 && b as f64 >= t.ageing_red_share * open as f64 => format!(
+                "{} is red ({}): unblock the {} blocked items first — settle what they wait on (see Blocked).",
+                w.team, w.reason, b
+            ),
+            _ => format!(
                 "{} is red ({}): agree a recovery plan — cut scope, add people or move the date.",
                 w.team, w.reason
-            )
+            ),
         })
         .collect();
     asks.extend(asks_from_data(ctx, status));
@@ -715,7 +729,7 @@ impl ProgramReport<'_> {
         }
         let r = ProgramReport {
             meta: self.meta.clone(),
-            verdict: self.verdict.clone(),
+            verdict: self.verdict.for_markdown(),
             weeks_held: self.weeks_held,
             held_since: self.held_since.clone(),
             workstreams: super::cap_teams("workstreams", &self.workstreams, top, &mut t, |w| {
