@@ -131,10 +131,18 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     // Asked for this week and not started: one already done is under Shipped (or, with
     // no date it was resolved, not news), one cancelled is not a request any more, and
     // one under way is in progress (a real export listed the same items under both).
+    // Nor is a sub-task a request (a plan's steps filed at once, under their parent), nor
+    // an item whose concern is a toss-up: that one is under To triage, not listed twice.
+    let sub_task = |i: usize| {
+        let kind = ctx.items[i].kind.to_ascii_lowercase();
+        matches!(kind.as_str(), "sub-task" | "subtask" | "sub task")
+    };
     let mut new_requests: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
+        .filter(|&i| !sub_task(i))
+        .filter(|&i| ctx.classes[i].confidence != crate::classify::Confidence::Low)
         .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
 

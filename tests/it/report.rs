@@ -2136,3 +2136,24 @@ fn blocked_work_is_reported_as_blocked_not_as_ageing() {
     assert!(moving.contains("K-12") && !moving.contains("K-7"), "{listed}");
     assert!(blocked.contains("K-7") && blocked.contains("K-10"), "{listed}");
 }
+
+/// Sub-tasks filed with their parent are not new requests, and an item the classifier
+/// was unsure of is under To triage only, not listed twice (a real export listed
+/// "Iteration implementation pass" sub-tasks as new requests, and again under To triage).
+#[test]
+fn sub_tasks_are_not_new_requests_and_nothing_is_listed_twice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created\n");
+    s += "As a shopper I want to save my cart for later,N-1,Story,To Do,2026-03-10 09:00\n";
+    s += "As a shopper I want to pay with a gift card,N-2,Sub-task,To Do,2026-03-10 09:00\n";
+    let product = jira_report(dir.path(), "new.csv", &s, "2026-03-13", "2026-W11/product.md");
+    let new =
+        &product[product.find("## New requests").unwrap()..product.find("## Most wanted").unwrap()];
+    assert!(new.contains("N-1") && !new.contains("N-2"), "{new}");
+    let triage = &product[product.find("## To triage").unwrap()..];
+    let triage = &triage[..triage.find("\n## ").unwrap_or(triage.len())];
+    for line in new.lines().filter(|l| l.starts_with("- ")) {
+        let key = line[2..].split(' ').next().unwrap();
+        assert!(!triage.contains(&format!("- {key} ")), "{key} in both: {product}");
+    }
+}
