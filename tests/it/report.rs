@@ -2137,6 +2137,38 @@ fn blocked_work_is_reported_as_blocked_not_as_ageing() {
     assert!(blocked.contains("K-7") && blocked.contains("K-10"), "{listed}");
 }
 
+/// A red workstream whose items have not changed for months is asked whether it is paused
+/// or cancelled, not for a recovery plan (a real export's team, last touched 350 days
+/// before the report, was asked to "cut scope, add people or move the date").
+#[test]
+fn a_red_workstream_with_no_activity_for_months_is_asked_if_it_stopped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Updated,Sprint\n");
+    for i in 1..=4 {
+        s += &format!("Work {i},OLD-{i},Task,To Do,2025-01-02 09:00,2025-01-10 09:00,Sprint 1\n");
+    }
+    s += "Work 5,OLD-5,Task,To Do,2025-01-02 09:00,2025-01-12 09:00,Sprint 2\n";
+    // Another team still at work: the export is not merely old.
+    s += "Fresh,NEW-1,Task,To Do,2025-08-20 09:00,2025-09-01 09:00,\n";
+    let program = jira_report(dir.path(), "old.csv", &s, "2025-09-03", "2025-W36/program.md");
+    let asks =
+        &program[program.find("## Leadership asks").unwrap()..program.find("## Blocked").unwrap()];
+    assert!(
+        asks.contains(
+            "OLD: no activity since 2025-01-12 — confirm whether it is paused or cancelled"
+        ),
+        "{asks}"
+    );
+    assert!(!asks.contains("agree a recovery plan"), "{asks}");
+    // Alone in an old export, the same team is not said to have stopped: the export is
+    // old, not the team idle.
+    let alone: String =
+        s.lines().filter(|l| !l.contains("NEW-1")).map(|l| format!("{l}\n")).collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let program = jira_report(dir.path(), "old.csv", &alone, "2025-09-03", "2025-W36/program.md");
+    assert!(!program.contains("no activity since"), "{program}");
+}
+
 /// Sub-tasks filed with their parent are not new requests, and an item the classifier
 /// was unsure of is under To triage only, not listed twice (a real export listed
 /// "Iteration implementation pass" sub-tasks as new requests, and again under To triage).
