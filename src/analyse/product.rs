@@ -82,6 +82,13 @@ const DECISION_LABELS: &[&str] = &[
     "proposal",
 ];
 
+/// A test case or test run by its issue type (Jira's `Test`; Xray's `Test Execution`,
+/// `Test Plan`, `Test Set`): it verifies shipped work, it is not shipped work.
+fn is_test(it: &crate::model::Item) -> bool {
+    let kind = it.kind.to_ascii_lowercase();
+    matches!(kind.as_str(), "test" | "test case" | "test execution" | "test plan" | "test set")
+}
+
 pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let product = ctx.of_concern(Concern::Product);
     let top = ctx.input.config.report.top;
@@ -93,6 +100,11 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         // An epic is counted as the items in it, as in throughput and flow.
         if !super::flow::is_work(&ctx.items[i]) {
             epics_done.push(ctx.item_ref(i));
+            continue;
+        }
+        // A test run (Jira's `Test`, Xray's test types) checks what shipped: it is not
+        // product shipped ("Verify the icon…" was one of "3 product items shipped").
+        if is_test(&ctx.items[i]) {
             continue;
         }
         shipped_count += 1;

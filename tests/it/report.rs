@@ -2189,3 +2189,17 @@ fn sub_tasks_are_not_new_requests_and_nothing_is_listed_twice() {
         assert!(!triage.contains(&format!("- {key} ")), "{key} in both: {product}");
     }
 }
+
+/// A Jira `Test` issue done this week is not product shipped (a real export's "3 product
+/// items shipped this week" counted "Verify the icon and color of 'Add New' button").
+#[test]
+fn a_test_issue_is_not_shipped_product() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    s += "As a shopper I want to save my cart for later,T-1,Story,Done,2026-03-02 09:00,2026-03-10 09:00\n";
+    s += "As a shopper I want to verify the cart icon shows,T-2,Test,Done,2026-03-02 09:00,2026-03-10 09:00\n";
+    let md = jira_report(dir.path(), "tests.csv", &s, "2026-03-13", "2026-W11/product.md");
+    let shipped = &md[md.find("## Shipped").unwrap()..md.find("## Roadmap").unwrap()];
+    assert!(shipped.contains("T-1") && !shipped.contains("T-2"), "{md}");
+    assert!(md.contains("1 product item shipped this week"), "{md}");
+}
