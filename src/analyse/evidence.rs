@@ -245,7 +245,19 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         .count();
     let share = old as f64 / wip.len() as f64;
     let days = if p85 < 10.0 { format!("{p85:.1}") } else { format!("{p85:.0}") };
+    // Older than P85 but under a day: never ageing, and not compared (the sentence must
+    // not claim a comparison it did not make).
+    let young = wip.iter().filter(|&&i| age(i, as_of).is_some_and(|a| a > p85 && a < 1.0)).count();
     let which = match old {
+        0 if young > 0 => {
+            let reason = format!(
+                "none of the {} in progress is ageing: {young} older than 85% of finished work took ({days} days) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
+                plural_items(wip.len(), "item"),
+                if young == 1 { "is" } else { "are" },
+                plural_items(recent, "item"),
+            );
+            return flow(Status::Green, reason);
+        }
         0 => format!("none of the {} in progress is", plural_items(wip.len(), "item")),
         1 => format!("1 of {} in progress is", plural_items(wip.len(), "item")),
         n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),

@@ -24,6 +24,9 @@ pub struct Flow<'a> {
     pub wip: usize,
     pub wip_beyond_p50: usize,
     pub wip_beyond_p85: usize,
+    /// Items in progress older than P85 but under a day old: never ageing (see
+    /// [`is_ageing`]), so not compared, and said so.
+    pub under_a_day: usize,
     /// In-progress items older than P85, oldest first.
     pub ageing: Vec<Ageing<'a>>,
     pub by_team: Vec<TeamWip>,
@@ -188,6 +191,9 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         wip: wip.len(),
         wip_beyond_p50: wip.iter().filter(|&&(_, a)| beyond(p50, a)).count(),
         wip_beyond_p85: wip.iter().filter(|&&(_, a)| beyond(p85, a)).count(),
+        under_a_day: (wip.iter())
+            .filter(|&&(_, a)| samples >= min_samples && p85.is_some_and(|l| a > l && a < 1.0))
+            .count(),
         ageing: ageing
             .into_iter()
             .map(|(i, age_days)| Ageing { item: ctx.item_ref(i), age_days })

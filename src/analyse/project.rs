@@ -221,6 +221,10 @@ pub struct CycleTime {
     pub p85_days: Option<f64>,
     /// The weeks the samples come from.
     pub weeks: usize,
+    /// Every sample under an hour (items created and resolved minutes apart: logged after
+    /// the work was done): the figures measure the logging, not the work, and the report
+    /// says so instead of showing them.
+    pub not_meaningful: bool,
 }
 
 /// The scope changes of every milestone since the baseline, as the report lists them:
@@ -515,8 +519,10 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
             Some((closed - from).num_minutes() as f64 / 1440.0)
         })
         .collect();
+    let not_meaningful = !days.is_empty() && days.iter().all(|&d| d < 1.0 / 24.0);
     let (median, p85) = median_p85(&mut days);
     CycleTime {
+        not_meaningful,
         measure: if cycle { "cycle" } else { "lead" }.into(),
         samples: days.len(),
         median_days: median,

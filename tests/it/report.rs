@@ -1929,7 +1929,11 @@ fn work_in_progress_is_not_ageing_on_a_tiny_sample_nor_under_a_day_old() {
     }
     let project = jira_report(dir.path(), "ag5.csv", &s, "2026-02-13", "2026-W07/project.md");
     assert!(project.contains("Work in progress: **1 item**; 0 older than 85%"), "{project}");
-    assert!(project.contains("by flow, none of the 1 item in progress is older"), "{project}");
+    // Not "none … is older than 85% of finished work took": it was not compared.
+    assert!(
+        project.contains("by flow, none of the 1 item in progress is ageing: 1 older than 85% of finished work took (0.0 days) is under a day old"),
+        "{project}"
+    );
     assert!(!project.contains("Ageing work"), "{project}");
 }
 
@@ -2188,6 +2192,27 @@ fn sub_tasks_are_not_new_requests_and_nothing_is_listed_twice() {
         let key = line[2..].split(' ').next().unwrap();
         assert!(!triage.contains(&format!("- {key} ")), "{key} in both: {product}");
     }
+}
+
+/// Lead times of items created and resolved minutes apart (logged after the work) are
+/// not shown as fact, and work in progress under a day old is not said to have been
+/// compared with them: "median 0.0 days, 85th percentile 0.0 days" and "0 older than
+/// 85% of what finished took" on a real export whose work in progress was 8 to 13 hours
+/// old against a P85 of under an hour.
+#[test]
+fn lead_times_of_minutes_are_not_presented_as_fact() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=6 {
+        s += &format!("Set up part {i},L-{i},Task,Done,2026-03-12 09:0{i},2026-03-12 09:1{i}\n");
+    }
+    s += "Build the thing,L-7,Task,In Progress,2026-03-13 10:00,\n";
+    let md = jira_report(dir.path(), "logged.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let cycle = &md[md.find("## Cycle time").unwrap()..md.find("## Flow").unwrap()];
+    assert!(cycle.contains("Lead time is not meaningful here"), "{cycle}");
+    assert!(!cycle.contains("median 0.0 days"), "{cycle}");
+    let flow = &md[md.find("## Flow").unwrap()..];
+    assert!(flow.contains("1 more is older than that but under a day old"), "{flow}");
 }
 
 /// A Jira `Test` issue done this week is not product shipped (a real export's "3 product
