@@ -189,6 +189,39 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         Some((b, why)) => flow(status.worst(*b), format!("{why}; {reason}")),
         None => flow(status, reason),
     };
+    // Work that has stalled is at least amber, however young the work in progress: no
+    // work finished in the report's week and the two before (while some did in the four
+    // weeks, else the red rules below say more), and urgent items not started for
+    // longer than `stale-days`.
+    let mut stalled = Vec::new();
+    let three_weeks = ctx.input.period.start - Duration::weeks(2);
+    if recent > 0 && mine(three_weeks) == 0 {
+        stalled.push("no work finished in 3 weeks".to_string());
+    }
+    let waiting = |i: usize| {
+        let it = &ctx.items[i];
+        it.state == crate::model::State::Open
+            && super::flow::is_work(it)
+            && super::one_of(it.priority.as_deref().unwrap_or("").trim(), URGENT)
+            && it.created.is_some_and(|c| (as_of - c).num_days() >= t.stale_days)
+    };
+    let urgent: Vec<usize> = open.iter().copied().filter(|&i| waiting(i)).collect();
+    if let Some(oldest) = urgent.iter().filter_map(|&i| ctx.items[i].created).min() {
+        let weeks = (as_of - oldest).num_weeks();
+        stalled.push(format!(
+            "{} not started ({})",
+            plural_items(urgent.len(), "urgent item"),
+            if weeks >= 2 {
+                format!("the oldest for {weeks} weeks")
+            } else {
+                format!("for {}+ days", t.stale_days)
+            }
+        ));
+    }
+    let flow = |status: Status, reason: String| match stalled.is_empty() {
+        true => flow(status, reason),
+        false => flow(status.worst(Status::Amber), format!("{}; {reason}", stalled.join("; "))),
+    };
     if in_window == 0 {
         return flow(
             Status::Red,
@@ -275,6 +308,9 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     };
     flow(status, reason)
 }
+
+/// Priorities that mean "urgent": the top of each tracker's scale.
+const URGENT: &[&str] = &["urgent", "highest", "critical", "blocker", "p0"];
 
 fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
     if items.is_empty() {

@@ -2228,3 +2228,27 @@ fn a_test_issue_is_not_shipped_product() {
     assert!(shipped.contains("T-1") && !shipped.contains("T-2"), "{md}");
     assert!(md.contains("1 product item shipped this week"), "{md}");
 }
+
+/// Work that has stalled is not green: nothing finished in the report's week and the two
+/// before, or urgent items waiting unstarted for longer than `stale-days`, make a verdict
+/// by flow amber at least (a real backlog read green in every role with nothing finished
+/// for three weeks and two Urgent items in To Do for seven).
+#[test]
+fn stalled_work_is_at_least_amber() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved,Priority\n");
+    // Five done four weeks before the report's week ends, quickly: then nothing.
+    for i in 1..=5 {
+        s += &format!("Done {i},ST-{i},Task,Done,2026-02-16 09:00,2026-02-17 09:00,Medium\n");
+    }
+    s += "Moving,ST-6,Task,In Progress,2026-03-13 09:00,,Medium\n";
+    s += "Fix the outage,ST-7,Task,To Do,2026-01-20 09:00,,Urgent\n";
+    s += "Fix the other outage,ST-8,Task,To Do,2026-01-27 09:00,,Urgent\n";
+    let project = jira_report(dir.path(), "stall.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let head = &project[..project.find("## Milestones").unwrap()];
+    assert!(head.contains("🟠 Amber"), "{head}");
+    assert!(
+        head.contains("by flow, no work finished in 3 weeks; 2 urgent items not started (the oldest for 7 weeks)"),
+        "{head}"
+    );
+}
