@@ -144,11 +144,84 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let (_, mut took) = super::flow::time_taken(ctx.items, &done);
     let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
     let (in_window, recent) = (mine(since), mine(four_weeks));
-    let wip: Vec<usize> =
-        open.iter().copied().filter(|&i| super::flow::is_work_in_progress(&ctx.items[i])).collect();
+    // Blocked work waits: it is judged as blocked, not as slow work in progress.
+    let wip: Vec<usize> = open.iter().copied().filter(|&i| ctx.flowing(i)).collect();
     let weeks = t.flow_weeks;
     let flow =
         |status, reason: String| Some(Assessment { status, basis: Basis::Flow, reason, fix: None });
+    // The share of open work that is blocked: red from `ageing-red-share`, amber from
+    // `ageing-amber-share`, as for work older than P85 (both say the work does not move).
+    let open_work = open.iter().filter(|&&i| super::flow::is_work(&ctx.items[i])).count();
+    let blocked: Vec<usize> = open.iter().copied().filter(|&i| ctx.blocked_work(i)).collect();
+    let blocked_part = (!blocked.is_empty()).then(|| {
+        let share = blocked.len() as f64 / open_work.max(1) as f64;
+        let status = if share >= t.ageing_red_share {
+            Status::Red
+        } else if share >= t.ageing_amber_share {
+            Status::Amber
+        } else {
+            Status::Green
+        };
+        let linked = blocked.iter().filter(|&&i| !ctx.blockers(i).is_empty()).count();
+        let by = match (linked, blocked.len() - linked) {
+            (0, 1) => "in a blocked status".to_string(),
+            (0, _) => "all in a blocked status".to_string(),
+            (1, 0) => "waiting on another open item".to_string(),
+            (_, 0) => "all waiting on other open items".to_string(),
+            (l, s) => format!(
+                "{l} {} on other open items, {s} in a blocked status",
+                if l == 1 { "waits" } else { "wait" }
+            ),
+        };
+        let shown: Vec<&str> = blocked.iter().take(3).map(|&i| &*ctx.items[i].key).collect();
+        let more = if blocked.len() > shown.len() { ", …" } else { "" };
+        let reason = format!(
+            "{} of {} {} blocked ({}{more}): {by}",
+            blocked.len(),
+            plural_items(open_work, "open item"),
+            if blocked.len() == 1 { "is" } else { "are" },
+            shown.join(", ")
+        );
+        (status, reason)
+    });
+    // Blocked work said first, and the worse of the two statuses.
+    let flow = |status: Status, reason: String| match &blocked_part {
+        Some((b, why)) => flow(status.worst(*b), format!("{why}; {reason}")),
+        None => flow(status, reason),
+    };
+    // Work that has stalled is at least amber, however young the work in progress: no
+    // work finished in the report's week and the two before (while some did in the four
+    // weeks, else the red rules below say more), and urgent items not started for
+    // longer than `stale-days`.
+    let mut stalled = Vec::new();
+    let three_weeks = ctx.input.period.start - Duration::weeks(2);
+    if recent > 0 && mine(three_weeks) == 0 {
+        stalled.push("no work finished in 3 weeks".to_string());
+    }
+    let waiting = |i: usize| {
+        let it = &ctx.items[i];
+        it.state == crate::model::State::Open
+            && super::flow::is_work(it)
+            && super::one_of(it.priority.as_deref().unwrap_or("").trim(), URGENT)
+            && it.created.is_some_and(|c| (as_of - c).num_days() >= t.stale_days)
+    };
+    let urgent: Vec<usize> = open.iter().copied().filter(|&i| waiting(i)).collect();
+    if let Some(oldest) = urgent.iter().filter_map(|&i| ctx.items[i].created).min() {
+        let weeks = (as_of - oldest).num_weeks();
+        stalled.push(format!(
+            "{} not started ({})",
+            plural_items(urgent.len(), "urgent item"),
+            if weeks >= 2 {
+                format!("the oldest for {weeks} weeks")
+            } else {
+                format!("for {}+ days", t.stale_days)
+            }
+        ));
+    }
+    let flow = |status: Status, reason: String| match stalled.is_empty() {
+        true => flow(status, reason),
+        false => flow(status.worst(Status::Amber), format!("{}; {reason}", stalled.join("; "))),
+    };
     if in_window == 0 {
         return flow(
             Status::Red,
@@ -185,7 +258,8 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let p85 = p85.unwrap_or(0.0);
     if wip.is_empty() {
         let reason = format!(
-            "nothing in progress; {} finished in the last {weeks} weeks, {} open",
+            "nothing {}in progress; {} finished in the last {weeks} weeks, {} open",
+            if blocked.is_empty() { "" } else { "else " },
             plural_items(in_window, "item"),
             open.len()
         );
@@ -204,7 +278,19 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         .count();
     let share = old as f64 / wip.len() as f64;
     let days = if p85 < 10.0 { format!("{p85:.1}") } else { format!("{p85:.0}") };
+    // Older than P85 but under a day: never ageing, and not compared (the sentence must
+    // not claim a comparison it did not make).
+    let young = wip.iter().filter(|&&i| age(i, as_of).is_some_and(|a| a > p85 && a < 1.0)).count();
     let which = match old {
+        0 if young > 0 => {
+            let reason = format!(
+                "none of the {} in progress is ageing: {young} older than 85% of finished work took ({days} days) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
+                plural_items(wip.len(), "item"),
+                if young == 1 { "is" } else { "are" },
+                plural_items(recent, "item"),
+            );
+            return flow(Status::Green, reason);
+        }
         0 => format!("none of the {} in progress is", plural_items(wip.len(), "item")),
         1 => format!("1 of {} in progress is", plural_items(wip.len(), "item")),
         n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),
@@ -222,6 +308,9 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     };
     flow(status, reason)
 }
+
+/// Priorities that mean "urgent": the top of each tracker's scale.
+const URGENT: &[&str] = &["urgent", "highest", "critical", "blocker", "p0"];
 
 fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
     if items.is_empty() {

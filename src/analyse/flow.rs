@@ -24,6 +24,9 @@ pub struct Flow<'a> {
     pub wip: usize,
     pub wip_beyond_p50: usize,
     pub wip_beyond_p85: usize,
+    /// Items in progress older than P85 but under a day old: never ageing (see
+    /// [`is_ageing`]), so not compared, and said so.
+    pub under_a_day: usize,
     /// In-progress items older than P85, oldest first.
     pub ageing: Vec<Ageing<'a>>,
     pub by_team: Vec<TeamWip>,
@@ -36,6 +39,9 @@ pub struct Flow<'a> {
     /// `flow-weeks` weeks (see [`is_work`]).
     pub epics_in_progress: usize,
     pub epics_done: usize,
+    /// Open work that is blocked (by a link or its status): not work in progress here,
+    /// as it waits (listed in the program report's Blocked).
+    pub blocked: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -135,7 +141,7 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     // Compared in fractions of a day, as the verdict's reason compares them: in whole
     // days an item 1.8 days old was not older than a P85 of 1.7 here, but was there.
     let wip: Vec<(usize, f64)> = (0..ctx.items.len())
-        .filter(|&i| is_work_in_progress(&ctx.items[i]))
+        .filter(|&i| ctx.flowing(i))
         .map(|i| (i, age_days(&ctx.items[i], as_of).unwrap_or(0.0)))
         .collect();
     // Ages are judged from `min_samples` finished items on.
@@ -185,6 +191,9 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         wip: wip.len(),
         wip_beyond_p50: wip.iter().filter(|&&(_, a)| beyond(p50, a)).count(),
         wip_beyond_p85: wip.iter().filter(|&&(_, a)| beyond(p85, a)).count(),
+        under_a_day: (wip.iter())
+            .filter(|&&(_, a)| samples >= min_samples && p85.is_some_and(|l| a > l && a < 1.0))
+            .count(),
         ageing: ageing
             .into_iter()
             .map(|(i, age_days)| Ageing { item: ctx.item_ref(i), age_days })
@@ -204,5 +213,6 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         epics_done: (ctx.items.iter())
             .filter(|it| it.is_epic() && it.state == State::Done && in_window(it))
             .count(),
+        blocked: (0..ctx.items.len()).filter(|&i| ctx.blocked_work(i)).count(),
     }
 }

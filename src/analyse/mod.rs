@@ -109,8 +109,26 @@ pub struct Verdict {
     pub status: Status,
     /// The role's core question answered in a line.
     pub headline: String,
-    /// Why the status is what it is, one line each.
+    /// Why the status is what it is, one line each: every reason the headline gives
+    /// too, so a reader of the JSON has them as strings.
     pub reasons: Vec<String>,
+}
+
+impl Verdict {
+    /// The verdict as the Markdown shows it: the headline, then the reasons it does not
+    /// already say (the JSON keeps them all).
+    pub(crate) fn for_markdown(&self) -> Verdict {
+        let headline = self.headline.to_lowercase();
+        let said = |r: &String| {
+            let r = r.trim_end_matches('.').to_lowercase();
+            !r.is_empty() && headline.contains(&r)
+        };
+        Verdict {
+            status: self.status,
+            headline: self.headline.clone(),
+            reasons: self.reasons.iter().filter(|r| !said(r)).cloned().collect(),
+        }
+    }
 }
 
 /// Progress of one milestone (or epic) against its dates.
@@ -631,6 +649,18 @@ impl<'a> Ctx<'a> {
                 .blocked_statuses
                 .iter()
                 .any(|b| b.eq_ignore_ascii_case(status))
+    }
+
+    /// Work in progress whose age flow judges: in progress, not an epic, and not
+    /// blocked (a blocked item waits; it is reported as blocked, not as slow work).
+    pub(crate) fn flowing(&self, i: usize) -> bool {
+        flow::is_work_in_progress(&self.items[i]) && !self.blocked.get(i).copied().unwrap_or(false)
+    }
+
+    /// Open work (not an epic) that is blocked, by a link or by its status.
+    pub(crate) fn blocked_work(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        it.state.is_active() && flow::is_work(it) && self.blocked.get(i).copied().unwrap_or(false)
     }
 
     /// Open or in progress, and due before today.

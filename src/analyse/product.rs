@@ -19,7 +19,10 @@ pub struct ProductReport<'a> {
     pub epics_done: Vec<ItemRef<'a>>,
     /// Done product items with no date they were done: in no week's shipped list.
     pub done_undated: usize,
+    /// In progress and not blocked.
     pub in_progress: Vec<ItemRef<'a>>,
+    /// Open product work that is blocked (by a link or its status): it waits.
+    pub blocked: Vec<ItemRef<'a>>,
     /// Product items created this week, most voted first.
     pub new_requests: Vec<ItemRef<'a>>,
     /// Open product items by votes and comments.
@@ -79,6 +82,13 @@ const DECISION_LABELS: &[&str] = &[
     "proposal",
 ];
 
+/// A test case or test run by its issue type (Jira's `Test`; Xray's `Test Execution`,
+/// `Test Plan`, `Test Set`): it verifies shipped work, it is not shipped work.
+fn is_test(it: &crate::model::Item) -> bool {
+    let kind = it.kind.to_ascii_lowercase();
+    matches!(kind.as_str(), "test" | "test case" | "test execution" | "test plan" | "test set")
+}
+
 pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let product = ctx.of_concern(Concern::Product);
     let top = ctx.input.config.report.top;
@@ -90,6 +100,11 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         // An epic is counted as the items in it, as in throughput and flow.
         if !super::flow::is_work(&ctx.items[i]) {
             epics_done.push(ctx.item_ref(i));
+            continue;
+        }
+        // A test run (Jira's `Test`, Xray's test types) checks what shipped: it is not
+        // product shipped ("Verify the icon…" was one of "3 product items shipped").
+        if is_test(&ctx.items[i]) {
             continue;
         }
         shipped_count += 1;
@@ -116,19 +131,30 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
 
     // Epics have their own table; the lists are of work items.
     let work: Vec<usize> = product.iter().copied().filter(|&i| !ctx.items[i].is_epic()).collect();
+    // Blocked work waits: listed as blocked, not as in progress.
     let in_progress: Vec<ItemRef<'a>> = work
         .iter()
-        .filter(|&&i| ctx.items[i].state == State::InProgress)
+        .filter(|&&i| ctx.items[i].state == State::InProgress && !ctx.blocked_work(i))
         .map(|&i| ctx.item_ref(i))
         .collect();
+    let blocked: Vec<ItemRef<'a>> =
+        work.iter().filter(|&&i| ctx.blocked_work(i)).map(|&i| ctx.item_ref(i)).collect();
 
     // Asked for this week and not started: one already done is under Shipped (or, with
     // no date it was resolved, not news), one cancelled is not a request any more, and
     // one under way is in progress (a real export listed the same items under both).
+    // Nor is a sub-task a request (a plan's steps filed at once, under their parent), nor
+    // an item whose concern is a toss-up: that one is under To triage, not listed twice.
+    let sub_task = |i: usize| {
+        let kind = ctx.items[i].kind.to_ascii_lowercase();
+        matches!(kind.as_str(), "sub-task" | "subtask" | "sub task")
+    };
     let mut new_requests: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
+        .filter(|&i| !sub_task(i))
+        .filter(|&i| ctx.classes[i].confidence != crate::classify::Confidence::Low)
         .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
 
@@ -216,6 +242,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let under_way = |i: usize| {
         let it = &ctx.items[i];
         it.state == State::InProgress
+            && !ctx.blocked_work(i)
             && it.updated.is_none_or(|u| (ctx.input.period.as_of - u).num_days() < stale_days)
     };
     let mut next: Vec<usize> = product
@@ -243,6 +270,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
             .filter(|&&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_none())
             .count(),
         in_progress,
+        blocked,
         new_requests: new_requests.into_iter().map(|i| ctx.item_ref(i)).collect(),
         most_wanted,
         most_wanted_by,
@@ -373,9 +401,17 @@ fn verdict(
         .collect();
     // An empty scope is said in the headline: not twice.
     let empty = ctx.nothing_in_scope().is_some();
-    if let Some(a) = fallback.filter(|a| a.status == Status::Unknown && !empty) {
-        reasons.push(format!("{}.", super::capitalised(&a.reason)));
-        reasons.extend(a.fix);
+    match fallback {
+        Some(a) if a.status == Status::Unknown && !empty => {
+            reasons.push(format!("{}.", super::capitalised(&a.reason)));
+            reasons.extend(a.fix);
+        }
+        // The headline's reason, as a string of its own for the JSON (the Markdown
+        // does not say it twice: see `Verdict::for_markdown`).
+        Some(a) if a.status != Status::Unknown => {
+            reasons.push(format!("By {}, {}.", a.basis.words(), a.reason));
+        }
+        _ => {}
     }
     Verdict { status, headline, reasons }
 }
@@ -400,12 +436,13 @@ impl ProductReport<'_> {
             .collect();
         let r = ProductReport {
             meta: self.meta.clone(),
-            verdict: self.verdict.clone(),
+            verdict: self.verdict.for_markdown(),
             shipped,
             shipped_count: self.shipped_count,
             epics_done: c!("epics_done", self.epics_done),
             done_undated: self.done_undated,
             in_progress: c!("in_progress", self.in_progress),
+            blocked: c!("blocked", self.blocked),
             new_requests: c!("new_requests", self.new_requests),
             most_wanted: c!("most_wanted", self.most_wanted),
             most_wanted_by: self.most_wanted_by,

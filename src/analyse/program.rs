@@ -180,6 +180,11 @@ pub struct Risk<'a> {
 const RISK_LABELS: &[&str] =
     &["risk", "at-risk", "at risk", "blocker", "critical", "escalation", "red-flag"];
 
+/// Days without any change to a workstream's items (created, updated, started, done)
+/// before the export's latest change to any item, after which a red workstream is asked whether it is paused or cancelled, not for a
+/// recovery plan: three months, as for work in progress untouched in the data quality.
+const IDLE_DAYS: i64 = 90;
+
 pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let t = ctx.thresholds();
     let blocked = blocked_items(ctx);
@@ -303,14 +308,61 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     let (weeks_held, held_since) =
         super::held(ctx.input.period.week, ctx.input.history, |h| h.program.map(|s| s == status));
 
+    // A workstream red with most of its open work blocked needs it unblocked, not a
+    // new plan: cutting scope or adding people moves nothing that waits.
+    let blocked_share = |team: &str| {
+        let mine = by_team.get(team).map_or(&[][..], Vec::as_slice);
+        let open = (mine.iter())
+            .filter(|&&i| ctx.items[i].state.is_active() && super::flow::is_work(&ctx.items[i]))
+            .count();
+        let blocked = mine.iter().filter(|&&i| ctx.blocked_work(i)).count();
+        (blocked, open)
+    };
+    // A workstream whose items have not moved for a quarter is not late: it stopped.
+    // Whether it is paused or cancelled is the question, not how to recover it.
+    let as_of = ctx.input.period.as_of;
+    let last_activity = |team: &str| {
+        (by_team.get(team).map_or(&[][..], Vec::as_slice).iter())
+            .flat_map(|&i| {
+                let it = &ctx.items[i];
+                [it.created, it.updated, it.started, it.closed]
+            })
+            .flatten()
+            .filter(|&t| t <= as_of)
+            .max()
+    };
+    // Against the export's latest activity, not the report's instant: an export taken
+    // long ago is not a team that stopped; another team still working while this one
+    // did not is.
+    let latest = (ctx.items.iter())
+        .flat_map(|it| [it.created, it.updated, it.started, it.closed])
+        .flatten()
+        .filter(|&t| t <= as_of)
+        .max();
+    let idle = |team: &str| {
+        let latest = latest?;
+        last_activity(team)
+            .filter(|&t| (latest - t).num_days() >= IDLE_DAYS)
+            .map(|t| ctx.date_of(t))
+    };
     let mut asks: Vec<String> = workstreams
         .iter()
         .filter(|w| w.status == Status::Red)
-        .map(|w| {
-            format!(
+        .map(|w| match blocked_share(&w.team) {
+            _ if idle(&w.team).is_some() => format!(
+                "{}: no activity since {} — confirm whether it is paused or cancelled (it is red: {}).",
+                w.team,
+                idle(&w.team).map(|d| d.to_string()).unwrap_or_default(),
+                w.reason
+            ),
+            (b, open) if b > 0 && b as f64 >= t.ageing_red_share * open as f64 => format!(
+                "{} is red ({}): unblock the {} blocked items first — settle what they wait on (see Blocked).",
+                w.team, w.reason, b
+            ),
+            _ => format!(
                 "{} is red ({}): agree a recovery plan — cut scope, add people or move the date.",
                 w.team, w.reason
-            )
+            ),
         })
         .collect();
     asks.extend(asks_from_data(ctx, status));
@@ -715,7 +767,7 @@ impl ProgramReport<'_> {
         }
         let r = ProgramReport {
             meta: self.meta.clone(),
-            verdict: self.verdict.clone(),
+            verdict: self.verdict.for_markdown(),
             weeks_held: self.weeks_held,
             held_since: self.held_since.clone(),
             workstreams: super::cap_teams("workstreams", &self.workstreams, top, &mut t, |w| {

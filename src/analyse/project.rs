@@ -32,6 +32,10 @@ pub struct ProjectReport<'a> {
     /// Items of a milestone whose estimate changed since the baseline (both weeks had
     /// one): remaining work moves with them as with scope.
     pub re_estimated: Vec<ReEstimate<'a>>,
+    /// The scope changes of each current sprint since the baseline (items that joined
+    /// it, items that left it): where sprints are the schedule, the milestones' scope
+    /// changes say nothing. Empty without a baseline that knew sprints.
+    pub sprint_scope: Vec<SprintScope<'a>>,
     pub planned: Planned,
     pub overdue: Vec<ItemRef<'a>>,
     /// Due from today to Sunday of the report's week.
@@ -79,6 +83,86 @@ pub struct Removal {
     /// The same in words: "cancelled", "no milestone now", "moved to R2", "no longer
     /// in the data".
     pub reason: String,
+}
+
+/// A current sprint's scope now against the baseline's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SprintScope<'a> {
+    pub sprint: String,
+    /// Items in it at the baseline, and now (cancelled ones not counted).
+    pub before: usize,
+    pub after: usize,
+    /// Items in it now that were not at the baseline (new, or from another sprint).
+    pub added: Vec<ItemRef<'a>>,
+    /// Items in it at the baseline that are not now, and why.
+    pub removed: Vec<SprintRemoval>,
+}
+
+/// An item that left a sprint since the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SprintRemoval {
+    pub key: String,
+    /// Its title now; last week's (where the stored week kept one) when it left the data.
+    pub title: Option<String>,
+    /// "moved to RETAIL Sprint 2", "no sprint now", "cancelled", "no longer in the data".
+    pub reason: String,
+}
+
+/// The scope changes of every current sprint since the baseline, when the baseline knew
+/// sprints: the project manager's "did the sprint's scope change?" where sprints, not
+/// milestones, are the schedule.
+fn sprint_scope<'a>(ctx: &'a Ctx<'_>) -> Vec<SprintScope<'a>> {
+    let Some(baseline) = ctx.input.baseline else { return Vec::new() };
+    let mut out = Vec::new();
+    for sp in ctx.sprints().list.iter().filter(|s| s.current && s.committed.is_some()) {
+        let title = sp.title.as_str();
+        let now: Vec<usize> = (0..ctx.items.len())
+            .filter(|&i| {
+                let it = &ctx.items[i];
+                it.state != State::Cancelled
+                    && it.iteration.as_deref() == Some(title)
+                    && !ctx.lost(i, crate::model::Field::Sprint)
+            })
+            .collect();
+        let was_in = |i: usize| ctx.prior[i].is_some_and(|p| p.iteration.as_deref() == Some(title));
+        let added: Vec<usize> = now.iter().copied().filter(|&i| !was_in(i)).collect();
+        let then: Vec<&crate::model::Prior> = (baseline.items.iter())
+            .filter(|p| p.state != State::Cancelled && p.iteration.as_deref() == Some(title))
+            .collect();
+        let mut removed = Vec::new();
+        for p in &then {
+            let key = p.id.split_once(':').map_or(p.id.to_string(), |(_, k)| k.to_string());
+            let it = ctx.index.get(&*p.id).map(|&i| (i, &ctx.items[i]));
+            let reason = match it {
+                None => "no longer in the data".to_string(),
+                Some((_, it)) if it.state == State::Cancelled => "cancelled".into(),
+                Some((_, it)) if it.iteration.as_deref() == Some(title) => continue,
+                Some((i, _)) if ctx.lost(i, crate::model::Field::Sprint) => continue,
+                Some((_, it)) => match it.iteration.as_deref() {
+                    Some(to) => format!("moved to {to}"),
+                    None => "no sprint now".into(),
+                },
+            };
+            removed.push(SprintRemoval {
+                key: it.map_or(key, |(_, it)| it.key.to_string()),
+                title: it
+                    .map(|(_, it)| it.title.to_string())
+                    .or_else(|| p.title.as_ref().map(|t| t.to_string())),
+                reason,
+            });
+        }
+        if added.is_empty() && removed.is_empty() {
+            continue;
+        }
+        out.push(SprintScope {
+            sprint: sp.title.clone(),
+            before: then.len(),
+            after: now.len(),
+            added: added.into_iter().map(|i| ctx.item_ref(i)).collect(),
+            removed,
+        });
+    }
+    out
 }
 
 /// An item whose estimate changed since the baseline.
@@ -137,6 +221,10 @@ pub struct CycleTime {
     pub p85_days: Option<f64>,
     /// The weeks the samples come from.
     pub weeks: usize,
+    /// Every sample under an hour (items created and resolved minutes apart: logged after
+    /// the work was done): the figures measure the logging, not the work, and the report
+    /// says so instead of showing them.
+    pub not_meaningful: bool,
 }
 
 /// The scope changes of every milestone since the baseline, as the report lists them:
@@ -297,6 +385,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
                 (before != after).then(|| ReEstimate { item: ctx.item_ref(i), before, after })
             })
             .collect(),
+        sprint_scope: sprint_scope(ctx),
         scope_not_compared: (ctx.lost.iter())
             .find(|l| l.field == crate::model::Field::Milestone)
             .map(|l| format!("this week's export has no {}", l.column)),
@@ -430,8 +519,10 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
             Some((closed - from).num_minutes() as f64 / 1440.0)
         })
         .collect();
+    let not_meaningful = !days.is_empty() && days.iter().all(|&d| d < 1.0 / 24.0);
     let (median, p85) = median_p85(&mut days);
     CycleTime {
+        not_meaningful,
         measure: if cycle { "cycle" } else { "lead" }.into(),
         samples: days.len(),
         median_days: median,
@@ -478,6 +569,10 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
         if a.status == Status::Unknown && ctx.nothing_in_scope().is_none() {
             reasons.push(format!("{}.", super::capitalised(&a.reason)));
             reasons.extend(a.fix);
+        } else if a.status != Status::Unknown {
+            // The headline's reason, as a string of its own for the JSON (the Markdown
+            // does not say it twice: see `Verdict::for_markdown`).
+            reasons.push(format!("By {}, {}.", a.basis.words(), a.reason));
         }
         (a.status, headline)
     } else {
@@ -515,7 +610,7 @@ impl ProjectReport<'_> {
         }
         let r = ProjectReport {
             meta: self.meta.clone(),
-            verdict: self.verdict.clone(),
+            verdict: self.verdict.for_markdown(),
             milestones: c!("milestones", self.milestones),
             scope_added: c!("scope_added", self.scope_added),
             scope_removed: c!("scope_removed", self.scope_removed),
@@ -523,6 +618,7 @@ impl ProjectReport<'_> {
             scope_removals: c!("scope_removals", self.scope_removals),
             scope_not_compared: self.scope_not_compared.clone(),
             re_estimated: c!("re_estimated", self.re_estimated),
+            sprint_scope: self.sprint_scope.clone(),
             planned: self.planned.clone(),
             overdue: c!("overdue", self.overdue),
             due_this_week: c!("due_this_week", self.due_this_week),

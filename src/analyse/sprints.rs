@@ -64,6 +64,10 @@ pub struct Sprints {
     /// headline names (the largest board's) is current, and none is finished.
     #[serde(default)]
     pub unordered: usize,
+    /// The other boards' current sprints (the table marks each "(current)"), besides the
+    /// one `current` names.
+    #[serde(default)]
+    pub also_current: Vec<String>,
 }
 
 /// A sprint with neither a number in its name nor dates: its place among the others is
@@ -480,8 +484,14 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         }
     }
     let unordered = list.iter().filter(|s| unordered(s)).count();
+    let current = biggest.and_then(current_of_board).map(str::to_string);
+    let also_current = (list.iter())
+        .filter(|s| s.current && Some(&s.title) != current.as_ref())
+        .map(|s| s.title.clone())
+        .collect();
     Sprints {
-        current: biggest.and_then(current_of_board).map(str::to_string),
+        also_current,
+        current,
         unordered,
         left_behind: left_behind_by.iter().map(|(_, n)| n).sum(),
         left_behind_by,

@@ -298,6 +298,21 @@ fn herokudeploy_at_its_end() {
         "{headline}"
     );
     assert_eq!(reports["project"]["sprints"]["moved_on"], serde_json::json!(["JwProgra Sprint 1"]));
+    // Two boards' sprints are marked current in the table: the header names both.
+    assert_eq!(reports["project"]["sprints"]["current"], "JwProgra Sprint 5");
+    assert_eq!(reports["project"]["sprints"]["also_current"], serde_json::json!(["INNT Sprint 1"]));
+    // JWP was last touched on 2017-03-11: asked whether it stopped, not for a recovery plan.
+    let asks = program["leadership_asks"].as_array().expect("asks");
+    assert!(
+        asks.iter().any(|a| a.as_str().is_some_and(|a| a.starts_with(
+            "JWP: no activity since 2017-03-11 — confirm whether it is paused or cancelled"
+        ))),
+        "{asks:?}"
+    );
+    assert!(
+        !asks.iter().any(|a| a.as_str().is_some_and(|a| a.contains("recovery plan"))),
+        "{asks:?}"
+    );
 }
 
 #[test]
