@@ -435,9 +435,21 @@ impl Config {
 }
 
 /// Two specs of the same kind whose paths are the same once `.` steps and doubled
-/// separators are left out (no file system: `a.csv` and `/abs/a.csv` differ).
+/// separators are left out (no file system: `a.csv` and `/abs/a.csv` differ). A bare
+/// path is the kind the command line reads it as: `a.csv` is `csv:a.csv`.
 fn same_spec(a: &str, b: &str) -> bool {
-    let split = |s: &str| s.split_once(':').map(|(k, p)| (k.to_string(), p.to_string()));
+    let split = |s: &str| {
+        // A bare path (`-s exports/a.csv`, `C:\a.csv`) is `csv:` (`snapshot:` for JSON),
+        // as the command line reads it.
+        match s.split_once(':') {
+            Some((k, p)) if k.len() > 1 => Some((k.to_string(), p.to_string())),
+            _ if s.is_empty() => None,
+            _ if s.to_ascii_lowercase().ends_with(".json") => {
+                Some(("snapshot".to_string(), s.to_string()))
+            }
+            _ => Some(("csv".to_string(), s.to_string())),
+        }
+    };
     let (Some((ka, pa)), Some((kb, pb))) = (split(a), split(b)) else {
         return false;
     };
@@ -601,12 +613,21 @@ mod tests {
             "csv:./exports/t.csv",
             "csv:exports//t.csv",
             "csv:exports/./t.csv",
+            // A bare path is `csv:`, as `-s` reads it.
+            "exports/t.csv",
+            "./exports/t.csv",
         ] {
             assert!(c.source(same).is_some(), "{same}");
         }
-        for other in
-            ["jira:exports/t.csv", "csv:t.csv", "csv:/exports/t.csv", "csv:exports/t.csv2", "csv:"]
-        {
+        for other in [
+            "jira:exports/t.csv",
+            "csv:t.csv",
+            "csv:/exports/t.csv",
+            "csv:exports/t.csv2",
+            "csv:",
+            "t.csv",
+            "",
+        ] {
             assert!(c.source(other).is_none(), "{other}");
         }
         assert_eq!(c.at_source_spec("csv:./exports/t.csv", "timezone"), "rolecall.toml:3:1");

@@ -781,6 +781,20 @@ fn mapped_csv_repeated_columns_lose_nothing() {
     assert_eq!(t1["fields"]["Owner"], "Bob");
 }
 
+/// `-s exports/t.csv`, a bare path, is `csv:exports/t.csv`: it gets that entry's mapping
+/// (it used to be read unmapped, and the error asked for the mapping already there).
+#[test]
+fn a_bare_path_on_the_command_line_gets_its_source_entry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "exports/t.csv", "Ticket,Subject\nT-1,One\n");
+    let config = "[[source]]\nspec = \"csv:exports/t.csv\"\nkey = \"Ticket\"\ntitle = \"Subject\"\nid-prefix = \"t\"\n";
+    write(dir.path(), "rolecall.toml", config);
+    for given in ["exports/t.csv", "./exports/t.csv", "csv:exports/t.csv"] {
+        let items = items_in(dir.path(), &["-s", given]);
+        assert_eq!(item(&items, "T-1")["id"], "t:T-1", "{given}");
+    }
+}
+
 #[test]
 fn mapped_csv_defaults_without_id_prefix_or_date_format() {
     let dir = mapped_dir(|t| {
