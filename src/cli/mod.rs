@@ -1442,7 +1442,19 @@ fn load_at(args: &SourceArgs, config: &Config, taken_at: DateTime<Utc>) -> Resul
             "no sources: give -s SOURCE (e.g. -s jira:export.csv), add [[source]] entries to rolecall.toml, or try --demo".into(),
         ));
     }
-    let specs = raw.iter().map(|s| SourceSpec::parse(s)).collect::<Result<Vec<_>>>()?;
+    // One file given twice with -s is read once: twice, it was listed twice in every
+    // report's sources (the config's entries are refused when it loads).
+    let mut once: Vec<&String> = Vec::new();
+    for spec in &raw {
+        match once.iter().find(|s| crate::config::same_source(s, spec)) {
+            Some(first) if !args.sources.is_empty() => tracing::warn!(
+                "-s {spec} reads the same file as -s {first}: read once{}",
+                if *first == spec { "" } else { ", as the first" }
+            ),
+            _ => once.push(spec),
+        }
+    }
+    let specs = once.iter().map(|s| SourceSpec::parse(s)).collect::<Result<Vec<_>>>()?;
     let mut snapshot = Snapshot::empty(taken_at);
     if args.demo {
         // The demo first, then whatever else was given, merged by id.

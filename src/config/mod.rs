@@ -317,18 +317,29 @@ impl Config {
             );
         }
         for (i, source) in self.sources.iter().enumerate() {
-            // Settings are looked up by spec: a second entry would be silently ignored.
-            if let Some(first) = self.sources[..i].iter().position(|s| s.spec == source.spec) {
+            // Settings are looked up by spec: a second entry would be silently ignored, and
+            // one file read twice is listed twice in every report.
+            if let Some(first) =
+                self.sources[..i].iter().position(|s| same_source(&s.spec, &source.spec))
+            {
                 let first_at = match source_line(&self.text, first, "spec") {
                     Some((line, _)) => format!("the first is on line {line}"),
                     None => "given before".into(),
                 };
+                let first_spec = &self.sources[first].spec;
                 return Err(Error::Config {
                     at: self.at_source(i, "spec"),
-                    message: format!(
-                        "a second [[source]] with spec = \"{}\" ({first_at}); merge the two entries into one",
-                        source.spec
-                    ),
+                    message: if *first_spec == source.spec {
+                        format!(
+                            "a second [[source]] with spec = \"{}\" ({first_at}); merge the two entries into one",
+                            source.spec
+                        )
+                    } else {
+                        format!(
+                            "a second [[source]] for the same file: spec = \"{}\" reads what spec = \"{first_spec}\" reads ({first_at}); merge the two entries into one",
+                            source.spec
+                        )
+                    },
                 });
             }
             // An empty separator splits every label into its letters.
@@ -461,6 +472,34 @@ fn same_spec(a: &str, b: &str) -> bool {
             .collect()
     };
     ka == kb && !pa.is_empty() && parts(&pa) == parts(&pb)
+}
+
+/// Whether two specs read the same thing: the same spec however its path is written
+/// ([`same_spec`]), or two specs of files (any kinds: `jira:a.csv` and `csv:./a.csv`)
+/// whose paths are the same, or name the same file once resolved (links, `..`).
+pub fn same_source(a: &str, b: &str) -> bool {
+    if a == b || same_spec(a, b) {
+        return true;
+    }
+    // The file's path, when the spec names a file (a bare path is one); `None` for
+    // GitHub's repositories and projects.
+    let path = |s: &str| -> Option<String> {
+        match s.split_once(':') {
+            Some(("github" | "github-project", _)) => None,
+            Some((k, p)) if k.len() > 1 => Some(p.to_string()).filter(|p| !p.is_empty()),
+            _ => Some(s.to_string()).filter(|p| !p.is_empty()),
+        }
+    };
+    let (Some(pa), Some(pb)) = (path(a), path(b)) else {
+        return false;
+    };
+    if same_spec(&format!("csv:{pa}"), &format!("csv:{pb}")) {
+        return true;
+    }
+    match (std::fs::canonicalize(&pa), std::fs::canonicalize(&pb)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// `ROLECALL_DATE_ORDER=day-first` sets `date-order`; a double underscore goes one table
@@ -720,6 +759,34 @@ mod tests {
             err(text, &[]),
             "rolecall.toml:9:1: a second [[source]] with spec = \"csv:a.csv\" (the first is on line 2); merge the two entries into one"
         );
+    }
+
+    /// The same file under two spellings or two kinds would be read, and listed, twice.
+    #[test]
+    fn one_file_under_two_specs_is_refused_naming_both_lines() {
+        let text = "[[source]]\nspec = \"jira:exports/j.csv\"\n\n[[source]]\nspec = \"jira:./exports/j.csv\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:5:1: a second [[source]] for the same file: spec = \"jira:./exports/j.csv\" reads what spec = \"jira:exports/j.csv\" reads (the first is on line 2); merge the two entries into one"
+        );
+        let e = err(&text.replace("jira:./", "csv:"), &[]);
+        assert!(e.starts_with("rolecall.toml:5:1: a second [[source]] for the same file: spec = \"csv:exports/j.csv\""), "{e}");
+        // Found through the file system too: `..` steps back to the same file.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+        std::fs::write(dir.path().join("a.csv"), "x\n").expect("write");
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("sub").join("..").join("a.csv");
+        assert!(same_source(&format!("jira:{}", a.display()), &format!("csv:{}", b.display())));
+        // Different files, and repositories, are not the same.
+        assert!(!same_source("jira:a.csv", "jira:b.csv"));
+        assert!(!same_source("github:o/a.csv", "csv:o/a.csv"));
+        assert!(Config::from_parts(
+            "rolecall.toml",
+            "[[source]]\nspec = \"jira:a.csv\"\n[[source]]\nspec = \"csv:b.csv\"\n",
+            &[]
+        )
+        .is_ok());
     }
 
     #[test]
