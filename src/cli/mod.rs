@@ -506,6 +506,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Items(args) => {
             let snapshot = load(&args.sources, &config)?;
+            crate::analyse::warn_unused_settings(&config, &snapshot);
             let written = match args.format {
                 ItemsFormat::Table => write_stdout(out, &print::items_table(&snapshot.items)),
                 ItemsFormat::Json => write_json_stdout(out, &snapshot.items),
@@ -517,6 +518,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Classify(args) => {
             let classifier = Classifier::from_config(&config)?;
             let snapshot = load(&args.sources, &config)?;
+            crate::analyse::warn_unused_settings(&config, &snapshot);
             let classes = classifier.classify(&snapshot);
             unmatched_rules(&config, &classifier, &classes, snapshot.items.len());
             match args.format {

@@ -439,6 +439,64 @@ impl Config {
         self.source_index(spec).map(|i| &self.sources[i])
     }
 
+    /// Where `key` of the `index`th entry of the array of tables `array` (`team`) is
+    /// written, as `file:line`, else the file, for a warning about that entry.
+    pub fn at_entry_line(&self, array: &str, index: usize, key: &str) -> String {
+        match entry_line(&self.text, array, index, key) {
+            Some((line, _)) => format!("{}:{line}", self.origin),
+            None => format!("{}: [[{array}]] #{}", self.origin, index + 1),
+        }
+    }
+
+    /// The entries of the top-level `status-map` (`None`) or of the `index`th
+    /// `[[source]]`'s, each as written and where (`file:line`, or the variable that set
+    /// it), in the file's order.
+    pub fn status_map_entries(&self, source: Option<usize>) -> Vec<(String, String)> {
+        use toml::de::{DeTable, DeValue};
+        let map = match source {
+            None => &self.status_map,
+            Some(i) => &self.sources[i].status_map,
+        };
+        let mut found: Vec<(String, String)> = Vec::new();
+        if let Ok(parsed) = DeTable::parse(&self.text) {
+            let table = match source {
+                None => parsed.get_ref().get("status-map").map(|v| v.get_ref()),
+                Some(i) => match parsed.get_ref().get("source").map(|v| v.get_ref()) {
+                    Some(DeValue::Array(a)) => a
+                        .get(i)
+                        .and_then(|e| e.get_ref().as_table())
+                        .and_then(|t| t.get("status-map"))
+                        .map(|v| v.get_ref()),
+                    _ => None,
+                },
+            };
+            if let Some(DeValue::Table(t)) = table {
+                for (k, _) in t.iter() {
+                    let (line, _) = line_col(&self.text, k.span().start);
+                    found.push((k.get_ref().to_string(), format!("{}:{line}", self.origin)));
+                }
+            }
+        }
+        // Set by a variable (or a file not read as text): named as the config names it.
+        for key in map.0.keys() {
+            if !found.iter().any(|(k, _)| k.trim().to_lowercase() == *key) {
+                let at = match source {
+                    None => self.at("status-map", key),
+                    Some(i) => self.at_source(i, "status-map"),
+                };
+                found.push((key.clone(), at));
+            }
+        }
+        // Only what the map holds (a later variable may have replaced a line's state).
+        found.retain(|(k, _)| map.0.contains_key(&k.trim().to_lowercase()));
+        found
+    }
+
+    /// The `[[source]]` entry (from 0) whose settings a spec gets, if any.
+    pub fn source_position(&self, spec: &str) -> Option<usize> {
+        self.source_index(spec)
+    }
+
     fn source_index(&self, spec: &str) -> Option<usize> {
         (self.sources.iter().position(|s| s.spec == spec))
             .or_else(|| self.sources.iter().position(|s| same_spec(&s.spec, spec)))

@@ -795,6 +795,40 @@ fn a_bare_path_on_the_command_line_gets_its_source_entry() {
     }
 }
 
+/// A `[[team]]` or `status-map` entry the data never used is said, with its line, by
+/// `items` and `report` alike: a team no item is in (one whose `repos` cannot match a
+/// CSV without a project column, one shadowed by a team before it), and a status
+/// misspelt (it used to be silently unused).
+#[test]
+fn teams_and_status_maps_the_data_never_used_are_warned_of() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "t.csv",
+        "Ticket,Subject,State,Tags\nT-1,One,Wartet auf Kunde,qa\nT-2,Two,Done,web\n",
+    );
+    let config = "[status-map]\n\"Wartet auf Kunden\" = \"in-progress\"\n\"Done\" = \"done\"\n\n\
+        [[source]]\nspec = \"csv:t.csv\"\nkey = \"Ticket\"\ntitle = \"Subject\"\nstatus = \"State\"\nlabels = \"Tags\"\n\n\
+        [[team]]\nname = \"Retail QA\"\nrepos = [\"RETAIL\"]\n\n\
+        [[team]]\nname = \"Web\"\nlabels = [\"web\"]\n\n\
+        [[team]]\nname = \"Web 2\"\nlabels = [\"web\"]\n";
+    write(dir.path(), "rolecall.toml", config);
+    let out = dir.path().join("out");
+    let out = out.to_str().expect("utf-8");
+    for args in [vec!["items"], vec!["report", "--as-of", "2026-11-27", "-o", out]] {
+        let (code, _, err) = run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        for want in [
+            "rolecall.toml:13: team 'Retail QA' matched none of the 2 items (`repos` matches an item's project, and the 2 items of csv:t.csv have none",
+            "rolecall.toml:21: team 'Web 2' matched none of the 2 items: every item it matches is in team 'Web', listed before it",
+            "rolecall.toml:2: status-map \"Wartet auf Kunden\" matched no status (did you mean \"Wartet auf Kunde\"?)",
+        ] {
+            assert!(err.contains(want), "{args:?}: no {want:?} in:\n{err}");
+        }
+        assert!(!err.contains("'Web' matched") && !err.contains("\"Done\" matched"), "{err}");
+    }
+}
+
 #[test]
 fn mapped_csv_defaults_without_id_prefix_or_date_format() {
     let dir = mapped_dir(|t| {
