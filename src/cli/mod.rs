@@ -421,70 +421,6 @@ fn colour(terminal: bool) -> bool {
     terminal && !no_color && !dumb
 }
 
-/// `classify` is where rules are tuned: a rule of the config that decided or weighed on
-/// no item (a kind or field name misspelt, a pattern too narrow) is said, with its line.
-fn unmatched_rules(
-    config: &Config,
-    classifier: &Classifier,
-    classes: &[crate::classify::Classification],
-    items: usize,
-) {
-    // New rules only: a built-in one the config reweighs counts among the model's
-    // evidence, under its name only where the rules decide.
-    let mine: Vec<&crate::config::RuleDef> =
-        (config.classify.rules.iter()).filter(|r| classifier.is_new_rule(&r.name)).collect();
-    if items == 0 || mine.is_empty() {
-        return;
-    }
-    // Each of the user's rules until it is found: most are found in the first items.
-    let mut unused: Vec<&str> = mine.iter().map(|r| r.name.as_str()).collect();
-    for r in classes.iter().flat_map(|c| &c.reasons) {
-        unused.retain(|n| *n != &*r.rule);
-        if unused.is_empty() {
-            return;
-        }
-    }
-    let origin = crate::classify::rules::Origin { name: &config.origin, text: &config.text };
-    for rule in mine {
-        if unused.contains(&rule.name.as_str()) {
-            tracing::warn!(
-                "{}: rule `{}` matched none of the {} items: check its {}",
-                crate::classify::rules::rule_location(&origin, &rule.name),
-                rule.name,
-                crate::text::thousands(items as i64),
-                rule_conditions(rule)
-            );
-        }
-    }
-}
-
-/// The conditions a rule has, as the config names them: what to check when it matches
-/// nothing.
-fn rule_conditions(rule: &crate::config::RuleDef) -> String {
-    let mut c: Vec<&str> = Vec::new();
-    for (set, name) in [
-        (!rule.labels.is_empty(), "labels"),
-        (!rule.kinds.is_empty(), "kinds"),
-        (rule.title.is_some(), "title"),
-        (rule.body.is_some(), "body"),
-        (rule.text.is_some(), "text"),
-        (
-            !rule.fields.is_empty(),
-            "fields (the column names as `rolecall items --format json` shows them)",
-        ),
-        (!rule.has.is_empty(), "has"),
-    ] {
-        if set {
-            c.push(name);
-        }
-    }
-    if c.is_empty() {
-        "conditions".into()
-    } else {
-        c.join(", ")
-    }
-}
-
 /// Runs a parsed command, writing data to `out`. What the command read is left to the
 /// process exit rather than freed (see `leave_to_exit`): this is `main`'s one call.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -507,6 +443,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Items(args) => {
             let snapshot = load(&args.sources, &config)?;
             crate::analyse::warn_unused_settings(&config, &snapshot);
+            // Rules the config adds are checked against the data here too (the
+            // classifier is built only for them).
+            if !config.classify.rules.is_empty() {
+                let classifier = Classifier::from_config(&config)?;
+                crate::classify::warn_unmatched_rules(&config, &classifier, &snapshot);
+            }
             let written = match args.format {
                 ItemsFormat::Table => write_stdout(out, &print::items_table(&snapshot.items)),
                 ItemsFormat::Json => write_json_stdout(out, &snapshot.items),
@@ -520,7 +462,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let snapshot = load(&args.sources, &config)?;
             crate::analyse::warn_unused_settings(&config, &snapshot);
             let classes = classifier.classify(&snapshot);
-            unmatched_rules(&config, &classifier, &classes, snapshot.items.len());
+            crate::classify::warn_unmatched_rules(&config, &classifier, &snapshot);
             match args.format {
                 ClassifyFormat::Table => {
                     let written =
