@@ -1382,9 +1382,38 @@ fn load_at(args: &SourceArgs, config: &Config, taken_at: DateTime<Utc>) -> Resul
         args.sources.clone()
     };
     if raw.is_empty() && !args.demo {
-        return Err(Error::Usage(
-            "no sources: give -s SOURCE (e.g. -s jira:export.csv), add [[source]] entries to rolecall.toml, or try --demo".into(),
-        ));
+        return Err(Error::Usage(if config.origin == crate::config::NO_FILE {
+            // Run from the wrong folder, most likely: say there is no config here, and
+            // where the nearest one is.
+            let found = std::env::current_dir().ok().and_then(|here| {
+                (1..=8).find(|&up| {
+                    here.ancestors()
+                        .nth(up)
+                        .is_some_and(|d| d.join(crate::config::DEFAULT_FILE).is_file())
+                })
+            });
+            let hint = match found {
+                Some(up) => {
+                    let dir = vec![".."; up].join("/");
+                    format!(
+                        "; {} found in {dir} — run there or pass -c {dir}/{}",
+                        crate::config::DEFAULT_FILE,
+                        crate::config::DEFAULT_FILE
+                    )
+                }
+                None => String::new(),
+            };
+            format!(
+                "no sources: no {} in the current directory{hint}; give -s SOURCE (e.g. -s jira:export.csv), write a {} with [[source]] entries (rolecall init), or try --demo",
+                crate::config::DEFAULT_FILE,
+                crate::config::DEFAULT_FILE
+            )
+        } else {
+            format!(
+                "no sources: give -s SOURCE (e.g. -s jira:export.csv), add [[source]] entries to {}, or try --demo",
+                config.origin
+            )
+        }));
     }
     // One file given twice with -s is read once: twice, it was listed twice in every
     // report's sources (the config's entries are refused when it loads).
@@ -1405,8 +1434,35 @@ fn load_at(args: &SourceArgs, config: &Config, taken_at: DateTime<Utc>) -> Resul
         let demo = crate::source::demo::snapshot()?;
         source::add(&mut snapshot, demo.sources, demo.items, demo.milestones);
     }
-    source::load_all(&mut snapshot, &specs, config)?;
+    source::load_all(&mut snapshot, &specs, config)
+        .map_err(|e| relative_to(e, &specs, config, args.sources.is_empty()))?;
     Ok(snapshot)
+}
+
+/// A relative path of the config that names no file, when the config is not in the
+/// current directory (`-c ../proj/rolecall.toml`): the error says where the path came
+/// from and what it was read against (the current directory, not the config's).
+fn relative_to(e: Error, specs: &[SourceSpec], config: &Config, from_config: bool) -> Error {
+    let Error::Read { path, message } = e else { return e };
+    let config_here =
+        std::path::Path::new(&config.origin).parent().is_none_or(|p| p.as_os_str().is_empty());
+    let spec = specs.iter().find(|s| s.target == path);
+    let index = spec.and_then(|s| config.source_position(&s.raw));
+    match (std::env::current_dir(), index) {
+        (Ok(here), Some(i))
+            if from_config && !config_here && std::path::Path::new(&path).is_relative() =>
+        {
+            Error::Read {
+                path: format!(
+                    "{path} (from {}, relative to the current directory {})",
+                    config.at_entry_line("source", i, "spec"),
+                    here.display()
+                ),
+                message,
+            }
+        }
+        _ => Error::Read { path, message },
+    }
 }
 
 /// `2026-11-27` (the end of that day in the configured zone) or an RFC 3339 instant, in
