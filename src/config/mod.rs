@@ -160,6 +160,7 @@ impl Config {
         let config = Config::parse(origin, text, env)?;
         config.check_ranges()?;
         config.check_github_sources()?;
+        config.check_source_values()?;
         if config.report.thresholds.lookahead_days.is_some() {
             tracing::warn!(
                 "{origin}: [report.thresholds] lookahead-days is no longer used: \"due next week\" is the ISO week after the report's"
@@ -393,6 +394,30 @@ impl Config {
         Ok(())
     }
 
+    /// Values of `[[source]]` entries and `[jira]` that would only fail, or mislead, once
+    /// the data is read are refused where they are written.
+    fn check_source_values(&self) -> Result<()> {
+        for (index, s) in self.sources.iter().enumerate() {
+            if let Some(format) = &s.date_format {
+                if let Some(why) = bad_date_format(format) {
+                    return Err(Error::Config {
+                        at: self.at_source_line(index, "date-format"),
+                        message: format!("date-format \"{format}\": {why}"),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Config::at_source`] as `file:line`, the form of a value's error.
+    fn at_source_line(&self, index: usize, key: &str) -> String {
+        match source_line(&self.text, index, key) {
+            Some((line, _)) => format!("{}:{line}", self.origin),
+            None => self.at_source(index, key),
+        }
+    }
+
     /// The `ROLECALL_*` variable that set `key` of `table`, if one did (the last wins).
     fn env_var(&self, table: &str, key: &str) -> Option<&str> {
         let path: Vec<&str> =
@@ -558,6 +583,43 @@ pub fn same_source(a: &str, b: &str) -> bool {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     }
+}
+
+/// Why a `date-format` could read no date, if it could not: a `%` directive chrono does
+/// not know (`%Q`), or a `%` at the end.
+fn bad_date_format(format: &str) -> Option<String> {
+    use chrono::format::{Item, StrftimeItems};
+    if !StrftimeItems::new(format).any(|i| matches!(i, Item::Error)) {
+        return None;
+    }
+    // The first directive that is an error on its own: `%` and up to 3 more characters
+    // (`%-d`, `%.3f`, `%::z`), the shortest that is valid.
+    let chars: Vec<char> = format.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '%' {
+            i += 1;
+            continue;
+        }
+        let valid = (2..=5).filter(|n| i + n <= chars.len()).find(|&n| {
+            let d: String = chars[i..i + n].iter().collect();
+            !StrftimeItems::new(&d).any(|x| matches!(x, Item::Error))
+        });
+        match valid {
+            Some(n) => i += n,
+            None => {
+                let d: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+                return Some(if d == "%" {
+                    "it ends in a lone `%` (write `%%` for a percent sign)".into()
+                } else {
+                    format!(
+                        "{d} is not a date directive (use chrono's strftime directives: %d day, %m month, %Y year, %H:%M hour and minute, %b month name)"
+                    )
+                });
+            }
+        }
+    }
+    Some("it is not a valid strftime format".into())
 }
 
 /// `ROLECALL_DATE_ORDER=day-first` sets `date-order`; a double underscore goes one table
@@ -845,6 +907,22 @@ mod tests {
             &[]
         )
         .is_ok());
+    }
+
+    /// A date-format chrono cannot read would be blamed on every row of the data.
+    #[test]
+    fn a_bad_date_format_is_refused_where_written() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\ndate-format = \"%d.%m.%Q\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:4: date-format \"%d.%m.%Q\": %Q is not a date directive (use chrono's strftime directives: %d day, %m month, %Y year, %H:%M hour and minute, %b month name)"
+        );
+        let e = err(&text.replace("%d.%m.%Q", "%d.%m.%Y %"), &[]);
+        assert!(e.ends_with("it ends in a lone `%` (write `%%` for a percent sign)"), "{e}");
+        for ok in ["%d.%m.%Y %H:%M", "%-d/%-m/%Y", "%Y-%m-%dT%H:%M:%S%.3f%:z", "%d %b %Y 100%%"] {
+            let text = text.replace("%d.%m.%Q", ok);
+            assert!(Config::from_parts("rolecall.toml", &text, &[]).is_ok(), "{ok}");
+        }
     }
 
     #[test]
