@@ -407,7 +407,33 @@ impl Config {
                 }
             }
         }
+        // Without a scheme, every item's link would be relative (a broken link in a
+        // report read anywhere but on the tracker's site).
+        let links = self.sources.iter().enumerate().filter_map(|(i, s)| {
+            s.base_url.as_deref().map(|u| (self.at_source_line(i, "base-url"), "base-url", u))
+        });
+        let jira = self.jira.url.as_deref().map(|u| (self.at_line("jira", "url"), "url", u));
+        for (at, key, url) in jira.into_iter().chain(links) {
+            let lower = url.trim().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+                return Err(Error::Config {
+                    at,
+                    message: format!(
+                        "{key} = \"{url}\" is not a web address: write it with its scheme, \"https://{}\" (items link to {key}/browse/KEY)",
+                        url.trim().trim_start_matches('/')
+                    ),
+                });
+            }
+        }
         Ok(())
+    }
+
+    /// [`Config::at`] as `file:line`, the form of a value's error.
+    fn at_line(&self, table: &str, key: &str) -> String {
+        match (self.env_var(table, key), line_of(&self.text, table, key)) {
+            (None, Some((line, _))) => format!("{}:{line}", self.origin),
+            _ => self.at(table, key),
+        }
     }
 
     /// [`Config::at_source`] as `file:line`, the form of a value's error.
@@ -923,6 +949,26 @@ mod tests {
             let text = text.replace("%d.%m.%Q", ok);
             assert!(Config::from_parts("rolecall.toml", &text, &[]).is_ok(), "{ok}");
         }
+    }
+
+    /// `acme.atlassian.net` without `https://` made every item's link relative.
+    #[test]
+    fn a_site_address_without_a_scheme_is_refused_where_written() {
+        assert_eq!(
+            err("timezone = \"UTC\"\n[jira]\nurl = \"acme.atlassian.net\"\n", &[]),
+            "rolecall.toml:3: url = \"acme.atlassian.net\" is not a web address: write it with its scheme, \"https://acme.atlassian.net\" (items link to url/browse/KEY)"
+        );
+        let e = err("[[source]]\nspec = \"jira:a.csv\"\nbase-url = \"acme.atlassian.net/\"\n", &[]);
+        assert!(
+            e.starts_with(
+                "rolecall.toml:3: base-url = \"acme.atlassian.net/\" is not a web address"
+            ),
+            "{e}"
+        );
+        let e = err("", &[("ROLECALL_JIRA__URL", "acme.atlassian.net")]);
+        assert!(e.starts_with("environment variable ROLECALL_JIRA__URL: url = "), "{e}");
+        let ok = "[jira]\nurl = \"https://acme.atlassian.net\"\n[[source]]\nspec = \"jira:a.csv\"\nbase-url = \"HTTP://jira.local\"\n";
+        assert!(Config::from_parts("rolecall.toml", ok, &[]).is_ok());
     }
 
     #[test]
