@@ -398,6 +398,19 @@ impl Config {
     /// the data is read are refused where they are written.
     fn check_source_values(&self) -> Result<()> {
         for (index, s) in self.sources.iter().enumerate() {
+            // Ids are `PREFIX:KEY`, and `source:KEY` is how the command line names one: a
+            // space or a colon in the prefix would make ids that read as something else.
+            if let Some(prefix) = &s.id_prefix {
+                let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+                if prefix.is_empty() || !prefix.chars().all(allowed) {
+                    return Err(Error::Config {
+                        at: self.at_source_line(index, "id-prefix"),
+                        message: format!(
+                            "id-prefix = \"{prefix}\": only letters, digits, `-`, `_` and `.` are allowed (items get the id PREFIX:KEY, so a space or `:` would make ids that read as something else)"
+                        ),
+                    });
+                }
+            }
             if let Some(format) = &s.date_format {
                 if let Some(why) = bad_date_format(format) {
                     return Err(Error::Config {
@@ -969,6 +982,22 @@ mod tests {
         assert!(e.starts_with("environment variable ROLECALL_JIRA__URL: url = "), "{e}");
         let ok = "[jira]\nurl = \"https://acme.atlassian.net\"\n[[source]]\nspec = \"jira:a.csv\"\nbase-url = \"HTTP://jira.local\"\n";
         assert!(Config::from_parts("rolecall.toml", ok, &[]).is_ok());
+    }
+
+    /// `re tail:x` made ids `re tail:x:RETAIL-76`, which read as another source's.
+    #[test]
+    fn an_id_prefix_with_a_space_or_colon_is_refused() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\nid-prefix = \"re tail:x\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:4: id-prefix = \"re tail:x\": only letters, digits, `-`, `_` and `.` are allowed (items get the id PREFIX:KEY, so a space or `:` would make ids that read as something else)"
+        );
+        assert!(err(&text.replace("re tail:x", ""), &[])
+            .starts_with("rolecall.toml:4: id-prefix = \"\""));
+        for ok in ["retail", "help-desk_2.0", "Kundendienst-Ü"] {
+            let text = text.replace("re tail:x", ok);
+            assert!(Config::from_parts("rolecall.toml", &text, &[]).is_ok(), "{ok}");
+        }
     }
 
     #[test]
