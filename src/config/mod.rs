@@ -398,6 +398,31 @@ impl Config {
     /// the data is read are refused where they are written.
     fn check_source_values(&self) -> Result<()> {
         for (index, s) in self.sources.iter().enumerate() {
+            // A mapping is read only for `csv:` (a bare path that is not JSON is one).
+            let kind = match s.spec.split_once(':') {
+                Some((k, _)) if k.len() > 1 => k,
+                _ if s.spec.to_ascii_lowercase().ends_with(".json") => "snapshot",
+                _ => "csv",
+            };
+            if kind != "csv" {
+                let set = std::iter::once(("format", s.format.as_deref()))
+                    .chain(s.mapping_keys())
+                    .chain([
+                        ("id-prefix", s.id_prefix.as_deref()),
+                        ("label-separator", s.label_separator.as_deref()),
+                        ("date-format", s.date_format.as_deref()),
+                    ])
+                    .find(|(_, v)| v.is_some());
+                if let Some((key, _)) = set {
+                    let path = s.spec.split_once(':').map_or(s.spec.as_str(), |(_, p)| p);
+                    return Err(Error::Config {
+                        at: self.at_source_line(index, key),
+                        message: format!(
+                            "`{key}` applies only to `csv:` sources (`format` and column mappings), and this one is `{kind}:`, read by its own importer: remove `{key}`, or write spec = \"csv:{path}\" to map the columns yourself"
+                        ),
+                    });
+                }
+            }
             // Ids are `PREFIX:KEY`, and `source:KEY` is how the command line names one: a
             // space or a colon in the prefix would make ids that read as something else.
             if let Some(prefix) = &s.id_prefix {
@@ -998,6 +1023,20 @@ mod tests {
             let text = text.replace("re tail:x", ok);
             assert!(Config::from_parts("rolecall.toml", &text, &[]).is_ok(), "{ok}");
         }
+    }
+
+    /// A mapping key on a `jira:` source named neither its line nor the key.
+    #[test]
+    fn a_mapping_key_on_another_kind_of_source_is_refused_where_written() {
+        let text = "[[source]]\nspec = \"jira:exports/j.csv\"\nbase-url = \"https://a.test\"\ntitle = \"Summary\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:4: `title` applies only to `csv:` sources (`format` and column mappings), and this one is `jira:`, read by its own importer: remove `title`, or write spec = \"csv:exports/j.csv\" to map the columns yourself"
+        );
+        let e = err("[[source]]\nspec = \"a.json\"\nformat = \"jira\"\n", &[]);
+        assert!(e.starts_with("rolecall.toml:3: `format` applies only to `csv:` sources"), "{e}");
+        let ok = "[[source]]\nspec = \"exports/j.csv\"\nkey = \"K\"\n[[source]]\nspec = \"csv:b.csv\"\nformat = \"jira\"\n";
+        assert!(Config::from_parts("rolecall.toml", ok, &[]).is_ok());
     }
 
     #[test]

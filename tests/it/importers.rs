@@ -953,7 +953,7 @@ fn mapped_csv_bad_inputs() {
         mapped_dir(|t| t.replace("spec = \"csv:tracker.csv\"", "spec = \"jira:tracker.csv\""));
     assert_eq!(
         error_in(dir.path(), &["items", "-s", "jira:tracker.csv"]),
-        "error: rolecall.toml: source `jira:tracker.csv`: `format` and column mappings apply only to `csv:` sources"
+        "error: rolecall.toml:4: `key` applies only to `csv:` sources (`format` and column mappings), and this one is `jira:`, read by its own importer: remove `key`, or write spec = \"csv:tracker.csv\" to map the columns yourself"
     );
 }
 
