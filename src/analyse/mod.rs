@@ -10,6 +10,9 @@ pub mod program;
 pub mod project;
 pub mod sprints;
 pub(crate) mod status;
+mod unused;
+
+pub use unused::warn_unused_settings;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1441,22 +1444,30 @@ impl<'a> Teams<'a> {
     /// The team an item belongs to: the first `[[team]]` that matches, else the tracker's
     /// own team field, else its project, else "Unassigned".
     pub(crate) fn team_of(&self, item: &Item) -> Str {
-        for (t, repos, labels) in &self.teams {
-            let project = item.project.as_deref().unwrap_or("");
-            let hit = repos.is_match(project)
-                || t.components
-                    .iter()
-                    .any(|c| item.components.iter().any(|x| x.eq_ignore_ascii_case(c)))
-                || item.labels.iter().any(|x| labels.is_match(x))
-                || item.team.as_deref().is_some_and(|own| {
-                    own.eq_ignore_ascii_case(&t.name)
-                        || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(own))
-                });
-            if hit {
-                return Str::from(t.name.as_str());
-            }
+        if let Some(t) = self.first_match(item) {
+            return Str::from(self.teams[t].0.name.as_str());
         }
         item.team.clone().or_else(|| item.project.clone()).unwrap_or_else(|| "Unassigned".into())
+    }
+
+    /// The first `[[team]]` (from 0) that matches `item`: the one it is in.
+    pub(crate) fn first_match(&self, item: &Item) -> Option<usize> {
+        (0..self.teams.len()).find(|&t| self.matches(t, item))
+    }
+
+    /// Whether the `index`th `[[team]]` matches `item`, whatever the teams before it.
+    pub(crate) fn matches(&self, index: usize, item: &Item) -> bool {
+        let (t, repos, labels) = &self.teams[index];
+        let project = item.project.as_deref().unwrap_or("");
+        repos.is_match(project)
+            || t.components
+                .iter()
+                .any(|c| item.components.iter().any(|x| x.eq_ignore_ascii_case(c)))
+            || item.labels.iter().any(|x| labels.is_match(x))
+            || item.team.as_deref().is_some_and(|own| {
+                own.eq_ignore_ascii_case(&t.name)
+                    || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(own))
+            })
     }
 }
 

@@ -339,10 +339,26 @@ impl Classifier {
         })
     }
 
-    /// Whether `name` is a rule the config adds (not a built-in one it changes): such a
-    /// rule's matches are always among the reasons, under its name.
-    pub(crate) fn is_new_rule(&self, name: &str) -> bool {
-        (self.rules.rules.iter().zip(&self.user_rule)).any(|(r, &new)| new && &*r.name == name)
+    /// The rules the config adds (not built-in ones it changes) that match none of the
+    /// snapshot's items, in the config's order. Items are scored until every such rule
+    /// has matched one (most are found in the first items): the whole snapshot only when
+    /// one matches nothing, and nothing at all when the config adds no rule.
+    pub fn unmatched_new_rules(&self, snapshot: &Snapshot) -> Vec<&str> {
+        let mut open: Vec<usize> =
+            (0..self.rules.rules.len()).filter(|&i| self.user_rule[i]).collect();
+        if open.is_empty() || snapshot.items.is_empty() {
+            return Vec::new();
+        }
+        let ctx = Context::new(snapshot);
+        for chunk in snapshot.items.chunks(BATCH * 16) {
+            for (_, _, fired, _) in self.score_all(chunk, &ctx, false, None) {
+                open.retain(|&i| !fired.contains(&(i as u16)));
+            }
+            if open.is_empty() {
+                break;
+            }
+        }
+        open.into_iter().map(|i| &*self.rules.rules[i].name).collect()
     }
 
     /// Classifies every item of the snapshot, in order, with the reasons.
@@ -1641,6 +1657,57 @@ fn scope(id: &str) -> &str {
     match id.rfind(['#', '-']) {
         Some(i) => &id[..i],
         None => id,
+    }
+}
+
+/// A rule of the config that matched no item (a kind or field name misspelt, a pattern
+/// too narrow) is said, with its line: by `classify`, where rules are tuned, and by
+/// `report` and `items`, which CI runs.
+pub fn warn_unmatched_rules(
+    config: &crate::config::Config,
+    classifier: &Classifier,
+    snapshot: &Snapshot,
+) {
+    let unused = classifier.unmatched_new_rules(snapshot);
+    if unused.is_empty() {
+        return;
+    }
+    let origin = rules::Origin { name: &config.origin, text: &config.text };
+    for rule in config.classify.rules.iter().filter(|r| unused.contains(&r.name.as_str())) {
+        tracing::warn!(
+            "{}: rule `{}` matched none of the {} items: check its {}",
+            rules::rule_location(&origin, &rule.name),
+            rule.name,
+            crate::text::thousands(snapshot.items.len() as i64),
+            rule_conditions(rule)
+        );
+    }
+}
+
+/// The conditions a rule has, as the config names them: what to check when it matches
+/// nothing.
+fn rule_conditions(rule: &RuleDef) -> String {
+    let mut c: Vec<&str> = Vec::new();
+    for (set, name) in [
+        (!rule.labels.is_empty(), "labels"),
+        (!rule.kinds.is_empty(), "kinds"),
+        (rule.title.is_some(), "title"),
+        (rule.body.is_some(), "body"),
+        (rule.text.is_some(), "text"),
+        (
+            !rule.fields.is_empty(),
+            "fields (the column names as `rolecall items --format json` shows them)",
+        ),
+        (!rule.has.is_empty(), "has"),
+    ] {
+        if set {
+            c.push(name);
+        }
+    }
+    if c.is_empty() {
+        "conditions".into()
+    } else {
+        c.join(", ")
     }
 }
 

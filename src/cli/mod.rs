@@ -431,70 +431,6 @@ fn colour(terminal: bool) -> bool {
     terminal && !no_color && !dumb
 }
 
-/// `classify` is where rules are tuned: a rule of the config that decided or weighed on
-/// no item (a kind or field name misspelt, a pattern too narrow) is said, with its line.
-fn unmatched_rules(
-    config: &Config,
-    classifier: &Classifier,
-    classes: &[crate::classify::Classification],
-    items: usize,
-) {
-    // New rules only: a built-in one the config reweighs counts among the model's
-    // evidence, under its name only where the rules decide.
-    let mine: Vec<&crate::config::RuleDef> =
-        (config.classify.rules.iter()).filter(|r| classifier.is_new_rule(&r.name)).collect();
-    if items == 0 || mine.is_empty() {
-        return;
-    }
-    // Each of the user's rules until it is found: most are found in the first items.
-    let mut unused: Vec<&str> = mine.iter().map(|r| r.name.as_str()).collect();
-    for r in classes.iter().flat_map(|c| &c.reasons) {
-        unused.retain(|n| *n != &*r.rule);
-        if unused.is_empty() {
-            return;
-        }
-    }
-    let origin = crate::classify::rules::Origin { name: &config.origin, text: &config.text };
-    for rule in mine {
-        if unused.contains(&rule.name.as_str()) {
-            tracing::warn!(
-                "{}: rule `{}` matched none of the {} items: check its {}",
-                crate::classify::rules::rule_location(&origin, &rule.name),
-                rule.name,
-                crate::text::thousands(items as i64),
-                rule_conditions(rule)
-            );
-        }
-    }
-}
-
-/// The conditions a rule has, as the config names them: what to check when it matches
-/// nothing.
-fn rule_conditions(rule: &crate::config::RuleDef) -> String {
-    let mut c: Vec<&str> = Vec::new();
-    for (set, name) in [
-        (!rule.labels.is_empty(), "labels"),
-        (!rule.kinds.is_empty(), "kinds"),
-        (rule.title.is_some(), "title"),
-        (rule.body.is_some(), "body"),
-        (rule.text.is_some(), "text"),
-        (
-            !rule.fields.is_empty(),
-            "fields (the column names as `rolecall items --format json` shows them)",
-        ),
-        (!rule.has.is_empty(), "has"),
-    ] {
-        if set {
-            c.push(name);
-        }
-    }
-    if c.is_empty() {
-        "conditions".into()
-    } else {
-        c.join(", ")
-    }
-}
-
 /// Runs a parsed command, writing data to `out`. What the command read is left to the
 /// process exit rather than freed (see `leave_to_exit`): this is `main`'s one call.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -516,6 +452,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Items(args) => {
             let snapshot = load(&args.sources, &config)?;
+            crate::analyse::warn_unused_settings(&config, &snapshot);
+            // Rules the config adds are checked against the data here too (the
+            // classifier is built only for them).
+            if !config.classify.rules.is_empty() {
+                let classifier = Classifier::from_config(&config)?;
+                crate::classify::warn_unmatched_rules(&config, &classifier, &snapshot);
+            }
             let written = match args.format {
                 ItemsFormat::Table => write_stdout(out, &print::items_table(&snapshot.items)),
                 ItemsFormat::Json => write_json_stdout(out, &snapshot.items),
@@ -527,8 +470,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Classify(args) => {
             let classifier = Classifier::from_config(&config)?;
             let snapshot = load(&args.sources, &config)?;
+            crate::analyse::warn_unused_settings(&config, &snapshot);
             let classes = classifier.classify(&snapshot);
-            unmatched_rules(&config, &classifier, &classes, snapshot.items.len());
+            crate::classify::warn_unmatched_rules(&config, &classifier, &snapshot);
             match args.format {
                 ClassifyFormat::Table => {
                     let written =
@@ -1486,19 +1430,87 @@ fn load_at(args: &SourceArgs, config: &Config, taken_at: DateTime<Utc>) -> Resul
         args.sources.clone()
     };
     if raw.is_empty() && !args.demo {
-        return Err(Error::Usage(
-            "no sources: give -s SOURCE (e.g. -s jira:export.csv), add [[source]] entries to rolecall.toml, or try --demo".into(),
-        ));
+        return Err(Error::Usage(if config.origin == crate::config::NO_FILE {
+            // Run from the wrong folder, most likely: say there is no config here, and
+            // where the nearest one is.
+            let found = std::env::current_dir().ok().and_then(|here| {
+                (1..=8).find(|&up| {
+                    here.ancestors()
+                        .nth(up)
+                        .is_some_and(|d| d.join(crate::config::DEFAULT_FILE).is_file())
+                })
+            });
+            let hint = match found {
+                Some(up) => {
+                    let dir = vec![".."; up].join("/");
+                    format!(
+                        "; {} found in {dir} — run there or pass -c {dir}/{}",
+                        crate::config::DEFAULT_FILE,
+                        crate::config::DEFAULT_FILE
+                    )
+                }
+                None => String::new(),
+            };
+            format!(
+                "no sources: no {} in the current directory{hint}; give -s SOURCE (e.g. -s jira:export.csv), write a {} with [[source]] entries (rolecall init), or try --demo",
+                crate::config::DEFAULT_FILE,
+                crate::config::DEFAULT_FILE
+            )
+        } else {
+            format!(
+                "no sources: give -s SOURCE (e.g. -s jira:export.csv), add [[source]] entries to {}, or try --demo",
+                config.origin
+            )
+        }));
     }
-    let specs = raw.iter().map(|s| SourceSpec::parse(s)).collect::<Result<Vec<_>>>()?;
+    // One file given twice with -s is read once: twice, it was listed twice in every
+    // report's sources (the config's entries are refused when it loads).
+    let mut once: Vec<&String> = Vec::new();
+    for spec in &raw {
+        match once.iter().find(|s| crate::config::same_source(s, spec)) {
+            Some(first) if !args.sources.is_empty() => tracing::warn!(
+                "-s {spec} reads the same file as -s {first}: read once{}",
+                if *first == spec { "" } else { ", as the first" }
+            ),
+            _ => once.push(spec),
+        }
+    }
+    let specs = once.iter().map(|s| SourceSpec::parse(s)).collect::<Result<Vec<_>>>()?;
     let mut snapshot = Snapshot::empty(taken_at);
     if args.demo {
         // The demo first, then whatever else was given, merged by id.
         let demo = crate::source::demo::snapshot()?;
         source::add(&mut snapshot, demo.sources, demo.items, demo.milestones);
     }
-    source::load_all(&mut snapshot, &specs, config)?;
+    source::load_all(&mut snapshot, &specs, config)
+        .map_err(|e| relative_to(e, &specs, config, args.sources.is_empty()))?;
     Ok(snapshot)
+}
+
+/// A relative path of the config that names no file, when the config is not in the
+/// current directory (`-c ../proj/rolecall.toml`): the error says where the path came
+/// from and what it was read against (the current directory, not the config's).
+fn relative_to(e: Error, specs: &[SourceSpec], config: &Config, from_config: bool) -> Error {
+    let Error::Read { path, message } = e else { return e };
+    let config_here =
+        std::path::Path::new(&config.origin).parent().is_none_or(|p| p.as_os_str().is_empty());
+    let spec = specs.iter().find(|s| s.target == path);
+    let index = spec.and_then(|s| config.source_position(&s.raw));
+    match (std::env::current_dir(), index) {
+        (Ok(here), Some(i))
+            if from_config && !config_here && std::path::Path::new(&path).is_relative() =>
+        {
+            Error::Read {
+                path: format!(
+                    "{path} (from {}, relative to the current directory {})",
+                    config.at_entry_line("source", i, "spec"),
+                    here.display()
+                ),
+                message,
+            }
+        }
+        _ => Error::Read { path, message },
+    }
 }
 
 /// `2026-11-27` (the end of that day in the configured zone) or an RFC 3339 instant, in

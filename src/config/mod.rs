@@ -160,6 +160,7 @@ impl Config {
         let config = Config::parse(origin, text, env)?;
         config.check_ranges()?;
         config.check_github_sources()?;
+        config.check_source_values()?;
         if config.report.thresholds.lookahead_days.is_some() {
             tracing::warn!(
                 "{origin}: [report.thresholds] lookahead-days is no longer used: \"due next week\" is the ISO week after the report's"
@@ -317,18 +318,29 @@ impl Config {
             );
         }
         for (i, source) in self.sources.iter().enumerate() {
-            // Settings are looked up by spec: a second entry would be silently ignored.
-            if let Some(first) = self.sources[..i].iter().position(|s| s.spec == source.spec) {
+            // Settings are looked up by spec: a second entry would be silently ignored, and
+            // one file read twice is listed twice in every report.
+            if let Some(first) =
+                self.sources[..i].iter().position(|s| same_source(&s.spec, &source.spec))
+            {
                 let first_at = match source_line(&self.text, first, "spec") {
                     Some((line, _)) => format!("the first is on line {line}"),
                     None => "given before".into(),
                 };
+                let first_spec = &self.sources[first].spec;
                 return Err(Error::Config {
                     at: self.at_source(i, "spec"),
-                    message: format!(
-                        "a second [[source]] with spec = \"{}\" ({first_at}); merge the two entries into one",
-                        source.spec
-                    ),
+                    message: if *first_spec == source.spec {
+                        format!(
+                            "a second [[source]] with spec = \"{}\" ({first_at}); merge the two entries into one",
+                            source.spec
+                        )
+                    } else {
+                        format!(
+                            "a second [[source]] for the same file: spec = \"{}\" reads what spec = \"{first_spec}\" reads ({first_at}); merge the two entries into one",
+                            source.spec
+                        )
+                    },
                 });
             }
             // An empty separator splits every label into its letters.
@@ -382,6 +394,94 @@ impl Config {
         Ok(())
     }
 
+    /// Values of `[[source]]` entries and `[jira]` that would only fail, or mislead, once
+    /// the data is read are refused where they are written.
+    fn check_source_values(&self) -> Result<()> {
+        for (index, s) in self.sources.iter().enumerate() {
+            // A mapping is read only for `csv:` (a bare path that is not JSON is one).
+            let kind = match s.spec.split_once(':') {
+                Some((k, _)) if k.len() > 1 => k,
+                _ if s.spec.to_ascii_lowercase().ends_with(".json") => "snapshot",
+                _ => "csv",
+            };
+            if kind != "csv" {
+                let set = std::iter::once(("format", s.format.as_deref()))
+                    .chain(s.mapping_keys())
+                    .chain([
+                        ("id-prefix", s.id_prefix.as_deref()),
+                        ("label-separator", s.label_separator.as_deref()),
+                        ("date-format", s.date_format.as_deref()),
+                    ])
+                    .find(|(_, v)| v.is_some());
+                if let Some((key, _)) = set {
+                    let path = s.spec.split_once(':').map_or(s.spec.as_str(), |(_, p)| p);
+                    return Err(Error::Config {
+                        at: self.at_source_line(index, key),
+                        message: format!(
+                            "`{key}` applies only to `csv:` sources (`format` and column mappings), and this one is `{kind}:`, read by its own importer: remove `{key}`, or write spec = \"csv:{path}\" to map the columns yourself"
+                        ),
+                    });
+                }
+            }
+            // Ids are `PREFIX:KEY`, and `source:KEY` is how the command line names one: a
+            // space or a colon in the prefix would make ids that read as something else.
+            if let Some(prefix) = &s.id_prefix {
+                let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+                if prefix.is_empty() || !prefix.chars().all(allowed) {
+                    return Err(Error::Config {
+                        at: self.at_source_line(index, "id-prefix"),
+                        message: format!(
+                            "id-prefix = \"{prefix}\": only letters, digits, `-`, `_` and `.` are allowed (items get the id PREFIX:KEY, so a space or `:` would make ids that read as something else)"
+                        ),
+                    });
+                }
+            }
+            if let Some(format) = &s.date_format {
+                if let Some(why) = bad_date_format(format) {
+                    return Err(Error::Config {
+                        at: self.at_source_line(index, "date-format"),
+                        message: format!("date-format \"{format}\": {why}"),
+                    });
+                }
+            }
+        }
+        // Without a scheme, every item's link would be relative (a broken link in a
+        // report read anywhere but on the tracker's site).
+        let links = self.sources.iter().enumerate().filter_map(|(i, s)| {
+            s.base_url.as_deref().map(|u| (self.at_source_line(i, "base-url"), "base-url", u))
+        });
+        let jira = self.jira.url.as_deref().map(|u| (self.at_line("jira", "url"), "url", u));
+        for (at, key, url) in jira.into_iter().chain(links) {
+            let lower = url.trim().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+                return Err(Error::Config {
+                    at,
+                    message: format!(
+                        "{key} = \"{url}\" is not a web address: write it with its scheme, \"https://{}\" (items link to {key}/browse/KEY)",
+                        url.trim().trim_start_matches('/')
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Config::at`] as `file:line`, the form of a value's error.
+    fn at_line(&self, table: &str, key: &str) -> String {
+        match (self.env_var(table, key), line_of(&self.text, table, key)) {
+            (None, Some((line, _))) => format!("{}:{line}", self.origin),
+            _ => self.at(table, key),
+        }
+    }
+
+    /// [`Config::at_source`] as `file:line`, the form of a value's error.
+    fn at_source_line(&self, index: usize, key: &str) -> String {
+        match source_line(&self.text, index, key) {
+            Some((line, _)) => format!("{}:{line}", self.origin),
+            None => self.at_source(index, key),
+        }
+    }
+
     /// The `ROLECALL_*` variable that set `key` of `table`, if one did (the last wins).
     fn env_var(&self, table: &str, key: &str) -> Option<&str> {
         let path: Vec<&str> =
@@ -428,6 +528,64 @@ impl Config {
         self.source_index(spec).map(|i| &self.sources[i])
     }
 
+    /// Where `key` of the `index`th entry of the array of tables `array` (`team`) is
+    /// written, as `file:line`, else the file, for a warning about that entry.
+    pub fn at_entry_line(&self, array: &str, index: usize, key: &str) -> String {
+        match entry_line(&self.text, array, index, key) {
+            Some((line, _)) => format!("{}:{line}", self.origin),
+            None => format!("{}: [[{array}]] #{}", self.origin, index + 1),
+        }
+    }
+
+    /// The entries of the top-level `status-map` (`None`) or of the `index`th
+    /// `[[source]]`'s, each as written and where (`file:line`, or the variable that set
+    /// it), in the file's order.
+    pub fn status_map_entries(&self, source: Option<usize>) -> Vec<(String, String)> {
+        use toml::de::{DeTable, DeValue};
+        let map = match source {
+            None => &self.status_map,
+            Some(i) => &self.sources[i].status_map,
+        };
+        let mut found: Vec<(String, String)> = Vec::new();
+        if let Ok(parsed) = DeTable::parse(&self.text) {
+            let table = match source {
+                None => parsed.get_ref().get("status-map").map(|v| v.get_ref()),
+                Some(i) => match parsed.get_ref().get("source").map(|v| v.get_ref()) {
+                    Some(DeValue::Array(a)) => a
+                        .get(i)
+                        .and_then(|e| e.get_ref().as_table())
+                        .and_then(|t| t.get("status-map"))
+                        .map(|v| v.get_ref()),
+                    _ => None,
+                },
+            };
+            if let Some(DeValue::Table(t)) = table {
+                for (k, _) in t.iter() {
+                    let (line, _) = line_col(&self.text, k.span().start);
+                    found.push((k.get_ref().to_string(), format!("{}:{line}", self.origin)));
+                }
+            }
+        }
+        // Set by a variable (or a file not read as text): named as the config names it.
+        for key in map.0.keys() {
+            if !found.iter().any(|(k, _)| k.trim().to_lowercase() == *key) {
+                let at = match source {
+                    None => self.at("status-map", key),
+                    Some(i) => self.at_source(i, "status-map"),
+                };
+                found.push((key.clone(), at));
+            }
+        }
+        // Only what the map holds (a later variable may have replaced a line's state).
+        found.retain(|(k, _)| map.0.contains_key(&k.trim().to_lowercase()));
+        found
+    }
+
+    /// The `[[source]]` entry (from 0) whose settings a spec gets, if any.
+    pub fn source_position(&self, spec: &str) -> Option<usize> {
+        self.source_index(spec)
+    }
+
     fn source_index(&self, spec: &str) -> Option<usize> {
         (self.sources.iter().position(|s| s.spec == spec))
             .or_else(|| self.sources.iter().position(|s| same_spec(&s.spec, spec)))
@@ -435,9 +593,21 @@ impl Config {
 }
 
 /// Two specs of the same kind whose paths are the same once `.` steps and doubled
-/// separators are left out (no file system: `a.csv` and `/abs/a.csv` differ).
+/// separators are left out (no file system: `a.csv` and `/abs/a.csv` differ). A bare
+/// path is the kind the command line reads it as: `a.csv` is `csv:a.csv`.
 fn same_spec(a: &str, b: &str) -> bool {
-    let split = |s: &str| s.split_once(':').map(|(k, p)| (k.to_string(), p.to_string()));
+    let split = |s: &str| {
+        // A bare path (`-s exports/a.csv`, `C:\a.csv`) is `csv:` (`snapshot:` for JSON),
+        // as the command line reads it.
+        match s.split_once(':') {
+            Some((k, p)) if k.len() > 1 => Some((k.to_string(), p.to_string())),
+            _ if s.is_empty() => None,
+            _ if s.to_ascii_lowercase().ends_with(".json") => {
+                Some(("snapshot".to_string(), s.to_string()))
+            }
+            _ => Some(("csv".to_string(), s.to_string())),
+        }
+    };
     let (Some((ka, pa)), Some((kb, pb))) = (split(a), split(b)) else {
         return false;
     };
@@ -449,6 +619,71 @@ fn same_spec(a: &str, b: &str) -> bool {
             .collect()
     };
     ka == kb && !pa.is_empty() && parts(&pa) == parts(&pb)
+}
+
+/// Whether two specs read the same thing: the same spec however its path is written
+/// ([`same_spec`]), or two specs of files (any kinds: `jira:a.csv` and `csv:./a.csv`)
+/// whose paths are the same, or name the same file once resolved (links, `..`).
+pub fn same_source(a: &str, b: &str) -> bool {
+    if a == b || same_spec(a, b) {
+        return true;
+    }
+    // The file's path, when the spec names a file (a bare path is one); `None` for
+    // GitHub's repositories and projects.
+    let path = |s: &str| -> Option<String> {
+        match s.split_once(':') {
+            Some(("github" | "github-project", _)) => None,
+            Some((k, p)) if k.len() > 1 => Some(p.to_string()).filter(|p| !p.is_empty()),
+            _ => Some(s.to_string()).filter(|p| !p.is_empty()),
+        }
+    };
+    let (Some(pa), Some(pb)) = (path(a), path(b)) else {
+        return false;
+    };
+    if same_spec(&format!("csv:{pa}"), &format!("csv:{pb}")) {
+        return true;
+    }
+    match (std::fs::canonicalize(&pa), std::fs::canonicalize(&pb)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Why a `date-format` could read no date, if it could not: a `%` directive chrono does
+/// not know (`%Q`), or a `%` at the end.
+fn bad_date_format(format: &str) -> Option<String> {
+    use chrono::format::{Item, StrftimeItems};
+    if !StrftimeItems::new(format).any(|i| matches!(i, Item::Error)) {
+        return None;
+    }
+    // The first directive that is an error on its own: `%` and up to 3 more characters
+    // (`%-d`, `%.3f`, `%::z`), the shortest that is valid.
+    let chars: Vec<char> = format.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '%' {
+            i += 1;
+            continue;
+        }
+        let valid = (2..=5).filter(|n| i + n <= chars.len()).find(|&n| {
+            let d: String = chars[i..i + n].iter().collect();
+            !StrftimeItems::new(&d).any(|x| matches!(x, Item::Error))
+        });
+        match valid {
+            Some(n) => i += n,
+            None => {
+                let d: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+                return Some(if d == "%" {
+                    "it ends in a lone `%` (write `%%` for a percent sign)".into()
+                } else {
+                    format!(
+                        "{d} is not a date directive (use chrono's strftime directives: %d day, %m month, %Y year, %H:%M hour and minute, %b month name)"
+                    )
+                });
+            }
+        }
+    }
+    Some("it is not a valid strftime format".into())
 }
 
 /// `ROLECALL_DATE_ORDER=day-first` sets `date-order`; a double underscore goes one table
@@ -601,12 +836,21 @@ mod tests {
             "csv:./exports/t.csv",
             "csv:exports//t.csv",
             "csv:exports/./t.csv",
+            // A bare path is `csv:`, as `-s` reads it.
+            "exports/t.csv",
+            "./exports/t.csv",
         ] {
             assert!(c.source(same).is_some(), "{same}");
         }
-        for other in
-            ["jira:exports/t.csv", "csv:t.csv", "csv:/exports/t.csv", "csv:exports/t.csv2", "csv:"]
-        {
+        for other in [
+            "jira:exports/t.csv",
+            "csv:t.csv",
+            "csv:/exports/t.csv",
+            "csv:exports/t.csv2",
+            "csv:",
+            "t.csv",
+            "",
+        ] {
             assert!(c.source(other).is_none(), "{other}");
         }
         assert_eq!(c.at_source_spec("csv:./exports/t.csv", "timezone"), "rolecall.toml:3:1");
@@ -699,6 +943,100 @@ mod tests {
             err(text, &[]),
             "rolecall.toml:9:1: a second [[source]] with spec = \"csv:a.csv\" (the first is on line 2); merge the two entries into one"
         );
+    }
+
+    /// The same file under two spellings or two kinds would be read, and listed, twice.
+    #[test]
+    fn one_file_under_two_specs_is_refused_naming_both_lines() {
+        let text = "[[source]]\nspec = \"jira:exports/j.csv\"\n\n[[source]]\nspec = \"jira:./exports/j.csv\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:5:1: a second [[source]] for the same file: spec = \"jira:./exports/j.csv\" reads what spec = \"jira:exports/j.csv\" reads (the first is on line 2); merge the two entries into one"
+        );
+        let e = err(&text.replace("jira:./", "csv:"), &[]);
+        assert!(e.starts_with("rolecall.toml:5:1: a second [[source]] for the same file: spec = \"csv:exports/j.csv\""), "{e}");
+        // Found through the file system too: `..` steps back to the same file.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+        std::fs::write(dir.path().join("a.csv"), "x\n").expect("write");
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("sub").join("..").join("a.csv");
+        assert!(same_source(&format!("jira:{}", a.display()), &format!("csv:{}", b.display())));
+        // Different files, and repositories, are not the same.
+        assert!(!same_source("jira:a.csv", "jira:b.csv"));
+        assert!(!same_source("github:o/a.csv", "csv:o/a.csv"));
+        assert!(Config::from_parts(
+            "rolecall.toml",
+            "[[source]]\nspec = \"jira:a.csv\"\n[[source]]\nspec = \"csv:b.csv\"\n",
+            &[]
+        )
+        .is_ok());
+    }
+
+    /// A date-format chrono cannot read would be blamed on every row of the data.
+    #[test]
+    fn a_bad_date_format_is_refused_where_written() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\ndate-format = \"%d.%m.%Q\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:4: date-format \"%d.%m.%Q\": %Q is not a date directive (use chrono's strftime directives: %d day, %m month, %Y year, %H:%M hour and minute, %b month name)"
+        );
+        let e = err(&text.replace("%d.%m.%Q", "%d.%m.%Y %"), &[]);
+        assert!(e.ends_with("it ends in a lone `%` (write `%%` for a percent sign)"), "{e}");
+        for ok in ["%d.%m.%Y %H:%M", "%-d/%-m/%Y", "%Y-%m-%dT%H:%M:%S%.3f%:z", "%d %b %Y 100%%"] {
+            let text = text.replace("%d.%m.%Q", ok);
+            assert!(Config::from_parts("rolecall.toml", &text, &[]).is_ok(), "{ok}");
+        }
+    }
+
+    /// `acme.atlassian.net` without `https://` made every item's link relative.
+    #[test]
+    fn a_site_address_without_a_scheme_is_refused_where_written() {
+        assert_eq!(
+            err("timezone = \"UTC\"\n[jira]\nurl = \"acme.atlassian.net\"\n", &[]),
+            "rolecall.toml:3: url = \"acme.atlassian.net\" is not a web address: write it with its scheme, \"https://acme.atlassian.net\" (items link to url/browse/KEY)"
+        );
+        let e = err("[[source]]\nspec = \"jira:a.csv\"\nbase-url = \"acme.atlassian.net/\"\n", &[]);
+        assert!(
+            e.starts_with(
+                "rolecall.toml:3: base-url = \"acme.atlassian.net/\" is not a web address"
+            ),
+            "{e}"
+        );
+        let e = err("", &[("ROLECALL_JIRA__URL", "acme.atlassian.net")]);
+        assert!(e.starts_with("environment variable ROLECALL_JIRA__URL: url = "), "{e}");
+        let ok = "[jira]\nurl = \"https://acme.atlassian.net\"\n[[source]]\nspec = \"jira:a.csv\"\nbase-url = \"HTTP://jira.local\"\n";
+        assert!(Config::from_parts("rolecall.toml", ok, &[]).is_ok());
+    }
+
+    /// `re tail:x` made ids `re tail:x:RETAIL-76`, which read as another source's.
+    #[test]
+    fn an_id_prefix_with_a_space_or_colon_is_refused() {
+        let text = "[[source]]\nspec = \"csv:a.csv\"\nkey = \"K\"\nid-prefix = \"re tail:x\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:4: id-prefix = \"re tail:x\": only letters, digits, `-`, `_` and `.` are allowed (items get the id PREFIX:KEY, so a space or `:` would make ids that read as something else)"
+        );
+        assert!(err(&text.replace("re tail:x", ""), &[])
+            .starts_with("rolecall.toml:4: id-prefix = \"\""));
+        for ok in ["retail", "help-desk_2.0", "Kundendienst-Ü"] {
+            let text = text.replace("re tail:x", ok);
+            assert!(Config::from_parts("rolecall.toml", &text, &[]).is_ok(), "{ok}");
+        }
+    }
+
+    /// A mapping key on a `jira:` source named neither its line nor the key.
+    #[test]
+    fn a_mapping_key_on_another_kind_of_source_is_refused_where_written() {
+        let text = "[[source]]\nspec = \"jira:exports/j.csv\"\nbase-url = \"https://a.test\"\ntitle = \"Summary\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "rolecall.toml:4: `title` applies only to `csv:` sources (`format` and column mappings), and this one is `jira:`, read by its own importer: remove `title`, or write spec = \"csv:exports/j.csv\" to map the columns yourself"
+        );
+        let e = err("[[source]]\nspec = \"a.json\"\nformat = \"jira\"\n", &[]);
+        assert!(e.starts_with("rolecall.toml:3: `format` applies only to `csv:` sources"), "{e}");
+        let ok = "[[source]]\nspec = \"exports/j.csv\"\nkey = \"K\"\n[[source]]\nspec = \"csv:b.csv\"\nformat = \"jira\"\n";
+        assert!(Config::from_parts("rolecall.toml", ok, &[]).is_ok());
     }
 
     #[test]

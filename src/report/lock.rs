@@ -16,11 +16,18 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub(crate) struct Lock {
     path: PathBuf,
+    /// The folders taking the lock made (the state folder and those above it that were
+    /// not there), deepest first: a run that failed before writing leaves none behind.
+    made: Vec<PathBuf>,
 }
 
 impl Lock {
     /// Takes the lock of the folder `state`, or fails naming the run that holds it.
     pub(crate) fn take(state: &Path) -> Result<Lock> {
+        let made: Vec<PathBuf> = (state.ancestors())
+            .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+            .map(Path::to_path_buf)
+            .collect();
         std::fs::create_dir_all(state).map_err(|e| super::write::fail("create", state, e))?;
         let path = state.join("lock");
         for _ in 0..2 {
@@ -32,7 +39,7 @@ impl Lock {
                         Some(start) => writeln!(f, "{pid} {start}"),
                         None => writeln!(f, "{pid}"),
                     };
-                    return Ok(Lock { path });
+                    return Ok(Lock { path, made });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     // A FIFO here would block the read of its holder forever.
@@ -70,6 +77,13 @@ impl Drop for Lock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
         crate::interrupt::untrack(&self.path);
+        // Removed only while empty: what a run wrote stays (README: a failed run changes
+        // nothing, and that includes an empty `reports/.rolecall/`).
+        for dir in &self.made {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
     }
 }
 

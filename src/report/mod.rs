@@ -158,6 +158,8 @@ pub fn run(
     let mut snapshot = scope(snapshot, config);
     apply_milestone_config(&mut snapshot, config);
     snapshot.taken_at = period.as_of;
+    crate::analyse::warn_unused_settings(config, &snapshot);
+    crate::classify::warn_unmatched_rules(config, &classifier, &snapshot);
     let classes = classifier.concerns(&snapshot);
     // Bodies and raw fields are not needed from here on, but freeing them (100,000
     // strings, on both cores) cost more than it saved: they are left to the exit with the

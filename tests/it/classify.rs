@@ -890,6 +890,22 @@ fn a_rule_for_one_key_and_a_rule_that_matches_nothing() {
     // A built-in rule reweighed is the model's evidence where the model decides: not
     // said to match nothing.
     assert!(!err.contains("customer-voice-label"), "{err}");
+    // `report`, which CI runs, and `items` say it too (only `classify` did).
+    let out = dir.path().join("out").display().to_string();
+    for args in [["report"], ["items"]] {
+        let all: Vec<&str> = if args[0] == "report" {
+            vec!["-c", &cfg, "report", "--demo", "-o", &out]
+        } else {
+            vec!["-c", &cfg, "items", "--demo"]
+        };
+        let (code, _, err) = rolecall(&all);
+        assert_eq!(code, 0, "{all:?}: {err}");
+        assert!(
+            err.contains(&format!("{cfg}:8: rule `typo` matched none of the ")),
+            "{all:?}: {err}"
+        );
+        assert!(!err.contains("rule `acme-6` matched none"), "{err}");
+    }
 }
 
 /// Where the rules overrule the model (a real sub-task whose title names an integration),

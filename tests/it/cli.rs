@@ -258,3 +258,21 @@ fn environment_values_not_in_utf8_or_empty() {
     assert_eq!(code, Some(0), "{err}");
     assert!(dir.path().join("reports/2026-W48/index.md").is_file(), "written where -o defaults");
 }
+
+/// One file given twice with `-s`, however written, is read once, with a warning: it was
+/// listed twice in the snapshot's (and every report's) sources.
+#[test]
+fn the_same_file_given_twice_with_s_is_read_once() {
+    let j = "jira:fixtures/demo/acme-jira.csv";
+    for (other, said) in [
+        (j, "-s jira:fixtures/demo/acme-jira.csv reads the same file as -s jira:fixtures/demo/acme-jira.csv: read once\n"),
+        ("csv:./fixtures/demo/acme-jira.csv", "-s csv:./fixtures/demo/acme-jira.csv reads the same file as -s jira:fixtures/demo/acme-jira.csv: read once, as the first\n"),
+    ] {
+        let (code, out, err) = rolecall(&["items", "--format", "snapshot", "-s", j, "-s", other]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains(said), "{err}");
+        let snapshot: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let sources = snapshot["sources"].as_array().expect("sources");
+        assert_eq!(sources.len(), 1, "{sources:?}");
+    }
+}

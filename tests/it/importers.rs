@@ -781,6 +781,54 @@ fn mapped_csv_repeated_columns_lose_nothing() {
     assert_eq!(t1["fields"]["Owner"], "Bob");
 }
 
+/// `-s exports/t.csv`, a bare path, is `csv:exports/t.csv`: it gets that entry's mapping
+/// (it used to be read unmapped, and the error asked for the mapping already there).
+#[test]
+fn a_bare_path_on_the_command_line_gets_its_source_entry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "exports/t.csv", "Ticket,Subject\nT-1,One\n");
+    let config = "[[source]]\nspec = \"csv:exports/t.csv\"\nkey = \"Ticket\"\ntitle = \"Subject\"\nid-prefix = \"t\"\n";
+    write(dir.path(), "rolecall.toml", config);
+    for given in ["exports/t.csv", "./exports/t.csv", "csv:exports/t.csv"] {
+        let items = items_in(dir.path(), &["-s", given]);
+        assert_eq!(item(&items, "T-1")["id"], "t:T-1", "{given}");
+    }
+}
+
+/// A `[[team]]` or `status-map` entry the data never used is said, with its line, by
+/// `items` and `report` alike: a team no item is in (one whose `repos` cannot match a
+/// CSV without a project column, one shadowed by a team before it), and a status
+/// misspelt (it used to be silently unused).
+#[test]
+fn teams_and_status_maps_the_data_never_used_are_warned_of() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "t.csv",
+        "Ticket,Subject,State,Tags\nT-1,One,Wartet auf Kunde,qa\nT-2,Two,Done,web\n",
+    );
+    let config = "[status-map]\n\"Wartet auf Kunden\" = \"in-progress\"\n\"Done\" = \"done\"\n\n\
+        [[source]]\nspec = \"csv:t.csv\"\nkey = \"Ticket\"\ntitle = \"Subject\"\nstatus = \"State\"\nlabels = \"Tags\"\n\n\
+        [[team]]\nname = \"Retail QA\"\nrepos = [\"RETAIL\"]\n\n\
+        [[team]]\nname = \"Web\"\nlabels = [\"web\"]\n\n\
+        [[team]]\nname = \"Web 2\"\nlabels = [\"web\"]\n";
+    write(dir.path(), "rolecall.toml", config);
+    let out = dir.path().join("out");
+    let out = out.to_str().expect("utf-8");
+    for args in [vec!["items"], vec!["report", "--as-of", "2026-11-27", "-o", out]] {
+        let (code, _, err) = run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        for want in [
+            "rolecall.toml:13: team 'Retail QA' matched none of the 2 items (`repos` matches an item's project, and the 2 items of csv:t.csv have none",
+            "rolecall.toml:21: team 'Web 2' matched none of the 2 items: every item it matches is in team 'Web', listed before it",
+            "rolecall.toml:2: status-map \"Wartet auf Kunden\" matched no status (did you mean \"Wartet auf Kunde\"?)",
+        ] {
+            assert!(err.contains(want), "{args:?}: no {want:?} in:\n{err}");
+        }
+        assert!(!err.contains("'Web' matched") && !err.contains("\"Done\" matched"), "{err}");
+    }
+}
+
 #[test]
 fn mapped_csv_defaults_without_id_prefix_or_date_format() {
     let dir = mapped_dir(|t| {
@@ -905,7 +953,7 @@ fn mapped_csv_bad_inputs() {
         mapped_dir(|t| t.replace("spec = \"csv:tracker.csv\"", "spec = \"jira:tracker.csv\""));
     assert_eq!(
         error_in(dir.path(), &["items", "-s", "jira:tracker.csv"]),
-        "error: rolecall.toml: source `jira:tracker.csv`: `format` and column mappings apply only to `csv:` sources"
+        "error: rolecall.toml:4: `key` applies only to `csv:` sources (`format` and column mappings), and this one is `jira:`, read by its own importer: remove `key`, or write spec = \"csv:tracker.csv\" to map the columns yourself"
     );
 }
 

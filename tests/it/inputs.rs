@@ -997,3 +997,38 @@ fn short_rows_in_a_file_read_in_chunks() {
         &["row has 2 fields but the header has 6 (a line break outside quotes?)"],
     );
 }
+
+/// Run from another folder, a relative path of the config says where it came from and
+/// what it was read against; with no config here, the error says so, and where one is.
+#[test]
+fn a_config_from_another_folder_says_what_its_paths_are_relative_to() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical");
+    write(
+        &root,
+        "proj/rolecall.toml",
+        "timezone = \"UTC\"\n\n[[source]]\nspec = \"jira:exports/t.csv\"\n",
+    );
+    std::fs::create_dir_all(root.join("proj/exports")).expect("mkdir");
+    std::fs::copy(fixture("jira/cloud-all-fields.csv"), root.join("proj/exports/t.csv"))
+        .expect("copied");
+    std::fs::create_dir_all(root.join("elsewhere")).expect("mkdir");
+    std::fs::create_dir_all(root.join("proj/sub")).expect("mkdir");
+    let elsewhere = root.join("elsewhere");
+    let (code, _, err) = run_in(&elsewhere, &["-c", "../proj/rolecall.toml", "items"], &[]);
+    assert_ne!(code, 0);
+    let want = format!(
+        "exports/t.csv (from ../proj/rolecall.toml:4, relative to the current directory {}): no such file",
+        elsewhere.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    // Beside it, nothing changes.
+    let (code, _, err) = run_in(&root.join("proj"), &["items"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(&root.join("proj/sub"), &["items"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no sources: no rolecall.toml in the current directory; rolecall.toml found in .. — run there or pass -c ../rolecall.toml;"),
+        "{err}"
+    );
+}

@@ -288,6 +288,10 @@ fn the_same_export_twice_is_merged_by_id() {
     let path = fixture("jira/cloud-all-fields.csv");
     let items = items(&["-s", &format!("jira:{path}"), "-s", &format!("csv:{path}"), "-s", &path]);
     assert_eq!(items.len(), 15);
+    // Read once, with a warning (it was read three times and listed three times).
+    let (code, _, err) = run(&["items", "-s", &format!("jira:{path}"), "-s", &path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("reads the same file as -s jira:"), "{err}");
 }
 
 // ---------------------------------------------------------------- server-2016.csv

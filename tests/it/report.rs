@@ -2301,3 +2301,18 @@ fn stalled_work_is_at_least_amber() {
         "{head}"
     );
 }
+
+/// A run that fails before writing (no sources, a missing export) leaves no folder behind:
+/// it used to leave an empty `reports/.rolecall/`.
+#[test]
+fn a_failed_first_run_creates_no_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, _, err) = common::run_in(dir.path(), &["report", "-q"], &[]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) =
+        common::run_in(dir.path(), &["report", "-q", "-s", "jira:gone.csv", "-o", "a/b"], &[]);
+    assert_ne!(code, 0, "{err}");
+    let left: Vec<_> =
+        std::fs::read_dir(dir.path()).expect("listed").flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
