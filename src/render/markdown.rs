@@ -34,6 +34,9 @@ pub struct Templates {
     hb: Handlebars<'static>,
     /// The partials a template can include, built-in and the user's own.
     partials: Vec<String>,
+    /// Where each template or partial of the user's was read from, as given (`tpl/
+    /// product.md.hbs`), by the name it is registered under: errors name that file.
+    origins: std::collections::HashMap<String, String>,
 }
 
 impl Templates {
@@ -43,16 +46,24 @@ impl Templates {
         hb.set_strict_mode(true);
         hb.register_escape_fn(escape);
         register_helpers(&mut hb);
+        let mut origins = std::collections::HashMap::new();
+        let mut keep = |name: &str, origin: &str| {
+            if !origin.starts_with("built-in ") {
+                origins.insert(name.to_string(), origin.to_string());
+            }
+        };
         for (name, builtin) in TEMPLATES {
             let (origin, source) = pick(dir, &format!("{name}.hbs"), builtin)?;
             hb.register_template_string(name, &source)
                 .map_err(|e| syntax_error(&origin, &source, &e))?;
+            keep(name, &origin);
         }
         let mut partials: Vec<(String, String, Vec<String>)> = Vec::new();
         for (name, builtin) in PARTIALS {
             let (origin, source) = pick(dir, &format!("partials/{name}.md.hbs"), builtin)?;
             let uses = included(&source);
             hb.register_partial(name, &source).map_err(|e| syntax_error(&origin, &source, &e))?;
+            keep(name, &origin);
             partials.push((name.to_string(), origin, uses));
         }
         // The folder's other files: partials of the user's own, and names rolecall does
@@ -63,15 +74,17 @@ impl Templates {
             let (origin, source) = pick(dir, &file, "")?;
             let uses = included(&source);
             hb.register_partial(&name, &source).map_err(|e| syntax_error(&origin, &source, &e))?;
+            keep(&name, &origin);
             partials.push((name, origin, uses));
         }
         for (file, hint) in own.unread {
+            // The file as the folder was given (`tpl/prgram.md.hbs`), so that a user with
+            // several template folders knows which one is meant.
+            let shown = dir.map_or(file.clone(), |d| d.join(&file).display().to_string());
             match hint {
-                Some(meant) => tracing::warn!(
-                    "templates: {file} is not read; did you mean {meant}?"
-                ),
+                Some(meant) => tracing::warn!("templates: {shown} is not read; did you mean {meant}?"),
                 None => tracing::warn!(
-                    "templates: {file} is not read: templates are product.md.hbs, program.md.hbs, project.md.hbs, index.md.hbs and partials/NAME.md.hbs"
+                    "templates: {shown} is not read: templates are product.md.hbs, program.md.hbs, project.md.hbs, index.md.hbs and partials/NAME.md.hbs"
                 ),
             }
         }
@@ -88,7 +101,7 @@ impl Templates {
             }
         }
         let partials = partials.into_iter().map(|(name, _, _)| name).collect();
-        Ok(Templates { hb, partials })
+        Ok(Templates { hb, partials, origins })
     }
 
     pub fn render(&self, name: &str, data: &impl serde::Serialize) -> Result<String> {
@@ -110,6 +123,22 @@ impl Templates {
                 }
                 other => other.to_string(),
             };
+            // A file of the user's is named as it was read (`tpl/product.md.hbs:1:3`),
+            // with the report that includes it when it is a partial.
+            let file = e.template_name.as_deref().unwrap_or(name);
+            if let Some(origin) = self.origins.get(file) {
+                let mut at = origin.clone();
+                if let Some(line) = e.line_no {
+                    at.push_str(&format!(":{line}"));
+                    if let Some(col) = e.column_no {
+                        at.push_str(&format!(":{col}"));
+                    }
+                }
+                if file != name {
+                    at.push_str(&format!(" (in {name}.hbs)"));
+                }
+                return Error::Config { at, message: msg };
+            }
             if let (Some(line), Some(col)) = (e.line_no, e.column_no) {
                 msg = format!("line {line}, column {col}: {msg}");
             } else if let Some(line) = e.line_no {
