@@ -196,7 +196,19 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let mut stalled = Vec::new();
     let three_weeks = ctx.input.period.start - Duration::weeks(2);
     if recent > 0 && mine(three_weeks) == 0 {
-        stalled.push("no work finished in 3 weeks".to_string());
+        // With the last finish's date: beside "3 items finished in the last 4 weeks" a
+        // bare "no work finished in 3 weeks" read as a contradiction.
+        let last = (items.iter().copied())
+            .filter(|&i| finished(i) && closed_since(i, four_weeks))
+            .filter_map(|i| ctx.items[i].closed)
+            .max();
+        stalled.push(match last {
+            Some(c) => format!(
+                "no work finished in 3 weeks (the last on {})",
+                c.with_timezone(&ctx.tz).date_naive()
+            ),
+            None => "no work finished in 3 weeks".to_string(),
+        });
     }
     let waiting = |i: usize| {
         let it = &ctx.items[i];

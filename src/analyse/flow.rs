@@ -39,8 +39,8 @@ pub struct Flow<'a> {
     /// `flow-weeks` weeks (see [`is_work`]).
     pub epics_in_progress: usize,
     pub epics_done: usize,
-    /// Open work that is blocked (by a link or its status): not work in progress here,
-    /// as it waits (listed in the program report's Blocked).
+    /// Work in progress that is blocked (by a link or its status): left out of work in
+    /// progress here, as it waits (listed in the program report's Blocked).
     pub blocked: usize,
 }
 
@@ -213,6 +213,10 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         epics_done: (ctx.items.iter())
             .filter(|it| it.is_epic() && it.state == State::Done && in_window(it))
             .count(),
-        blocked: (0..ctx.items.len()).filter(|&i| ctx.blocked_work(i)).count(),
+        // Only what would otherwise be work in progress: a blocked item not started was
+        // never in it, and counting it made "4 in progress, 3 blocked left out" read as 2.
+        blocked: (0..ctx.items.len())
+            .filter(|&i| ctx.blocked_work(i) && ctx.items[i].state == State::InProgress)
+            .count(),
     }
 }

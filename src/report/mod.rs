@@ -47,7 +47,10 @@ pub struct Request {
 /// One role's verdict, once its files are written.
 pub struct Rendered {
     pub role: Role,
+    /// The verdict as the Markdown shows it (reasons the headline says left out).
     pub verdict: Verdict,
+    /// Every reason, as the role's JSON has them: `index.json`'s.
+    pub reasons: Vec<String>,
     /// The program report's workstreams and their statuses, kept with the week.
     pub workstreams: Vec<(String, Status)>,
 }
@@ -606,6 +609,7 @@ fn role_files(
         placeholders: true,
     };
     let verdict = context.report.verdict().clone();
+    let reasons = full.verdict().reasons.clone();
     let workstreams = match &full {
         RoleReport::Program(r) => r.workstream_statuses(),
         _ => Vec::new(),
@@ -639,7 +643,7 @@ fn role_files(
         analysed.as_millis(),
         (started.elapsed() - analysed).as_millis()
     );
-    Ok((Rendered { role, verdict, workstreams }, files))
+    Ok((Rendered { role, verdict, reasons, workstreams }, files))
 }
 
 /// What a stored week keeps of each milestone: its status and forecast.
@@ -752,7 +756,7 @@ fn index_json<'a>(
                 role: r.role.as_str(),
                 status: r.verdict.status,
                 headline: &r.verdict.headline,
-                reasons: &r.verdict.reasons,
+                reasons: &r.reasons,
                 files: Format::ALL
                     .into_iter()
                     .filter(|f| formats.contains(f))

@@ -2201,6 +2201,30 @@ fn blocked_work_is_reported_as_blocked_not_as_ageing() {
     assert!(blocked.contains("K-7") && blocked.contains("K-10"), "{listed}");
 }
 
+/// The Flow section's "N blocked items are not counted as work in progress" counts only
+/// what would have been in progress: with a blocked item not started among them, "2 items
+/// in progress, 3 blocked left out" did not add up to the 4 there were (diff review).
+#[test]
+fn blocked_work_left_out_of_wip_adds_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from(
+        "Summary,Issue key,Issue Type,Status,Created,Resolved,Outward issue link (Blocks),Outward issue link (Blocks)\n",
+    );
+    for i in 1..=6 {
+        s += &format!("Work {i},K-{i},Story,Done,2026-03-02 09:00,2026-03-04 15:00,,\n");
+    }
+    // K-20 blocks K-21 (in progress) and K-24 (not started); K-23 is blocked by status.
+    s += "Work 20,K-20,Story,In Progress,2026-03-10 09:00,,K-21,K-24\n";
+    s += "Work 21,K-21,Story,In Progress,2026-03-10 09:00,,,\n";
+    s += "Work 22,K-22,Story,In Progress,2026-03-10 09:00,,,\n";
+    s += "Work 23,K-23,Story,Blocked,2026-03-10 09:00,,,\n";
+    s += "Work 24,K-24,Story,To Do,2026-03-10 09:00,,,\n";
+    let project = jira_report(dir.path(), "wip.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let flow = &project[project.find("## Flow").unwrap()..];
+    assert!(flow.contains("Work in progress: **2 items**"), "{flow}");
+    assert!(flow.contains("_2 blocked items are not counted as work in progress"), "{flow}");
+}
+
 /// A red workstream whose items have not changed for months is asked whether it is paused
 /// or cancelled, not for a recovery plan (a real export's team, last touched 350 days
 /// before the report, was asked to "cut scope, add people or move the date").
@@ -2308,7 +2332,7 @@ fn stalled_work_is_at_least_amber() {
     let head = &project[..project.find("## Milestones").unwrap()];
     assert!(head.contains("🟠 Amber"), "{head}");
     assert!(
-        head.contains("by flow, no work finished in 3 weeks; 2 urgent items not started (the oldest for 7 weeks)"),
+        head.contains("by flow, no work finished in 3 weeks (the last on 2026-02-17); 2 urgent items not started (the oldest for 7 weeks)"),
         "{head}"
     );
 }
