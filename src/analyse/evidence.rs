@@ -154,14 +154,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let open_work = open.iter().filter(|&&i| super::flow::is_work(&ctx.items[i])).count();
     let blocked: Vec<usize> = open.iter().copied().filter(|&i| ctx.blocked_work(i)).collect();
     let blocked_part = (!blocked.is_empty()).then(|| {
-        let share = blocked.len() as f64 / open_work.max(1) as f64;
-        let status = if share >= t.ageing_red_share {
-            Status::Red
-        } else if share >= t.ageing_amber_share {
-            Status::Amber
-        } else {
-            Status::Green
-        };
+        let status = share_status(blocked.len() as f64 / open_work.max(1) as f64, t);
         let linked = blocked.iter().filter(|&&i| !ctx.blockers(i).is_empty()).count();
         let by = match (linked, blocked.len() - linked) {
             (0, 1) => "in a blocked status".to_string(),
@@ -311,14 +304,19 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         "{which} older than 85% of finished work took ({days} days); {} finished in the last 4 weeks",
         plural_items(recent, "item")
     );
-    let status = if share >= t.ageing_red_share {
+    flow(share_status(share, t), reason)
+}
+
+/// Red from `ageing-red-share` of the work, amber from `ageing-amber-share`: for work
+/// older than P85 and for work blocked alike (both say the work does not move).
+fn share_status(share: f64, t: &crate::config::Thresholds) -> Status {
+    if share >= t.ageing_red_share {
         Status::Red
     } else if share >= t.ageing_amber_share {
         Status::Amber
     } else {
         Status::Green
-    };
-    flow(status, reason)
+    }
 }
 
 /// Priorities that mean "urgent": the top of each tracker's scale.

@@ -476,6 +476,26 @@ fn two_weeks_of_the_workflow_keep_their_history_on_the_data_branch() {
     assert!(index.starts_with("# Weekly status — Acme Analytics Inc. · 2026-W48"), "{index}");
 }
 
+/// `action/run.sh` on the demo's week 2026-W48 into `out`, with `env` besides: its exit
+/// code, stdout and stderr.
+fn run_sh_demo(out: &std::path::Path, env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let mut cmd = Command::new("bash");
+    cmd.arg(script("run.sh"))
+        .current_dir(root())
+        .env("RC_BIN", bin())
+        .env("RC_CONFIG", "fixtures/demo/rolecall.toml")
+        .env("RC_SOURCES", "jira:fixtures/demo/acme-jira.csv")
+        .env("RC_WEEK", "2026-W48")
+        .env("RC_OUT", out)
+        .env_remove("GITHUB_OUTPUT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let got = cmd.output().expect("runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (got.status.code(), text(&got.stdout), text(&got.stderr))
+}
+
 /// A week that was written and then failed to publish (here: Slack does not answer)
 /// still gives the action its outputs, so the step summary, the artifact and the data
 /// branch (with the ledger of what was e-mailed) are kept; the step fails all the same.
@@ -483,22 +503,10 @@ fn two_weeks_of_the_workflow_keep_their_history_on_the_data_branch() {
 fn run_sh_gives_the_week_when_publishing_after_the_report_fails() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    let got = Command::new("bash")
-        .arg(script("run.sh"))
-        .current_dir(root())
-        .env("RC_BIN", bin())
-        .env("RC_CONFIG", "fixtures/demo/rolecall.toml")
-        .env("RC_SOURCES", "jira:fixtures/demo/acme-jira.csv")
-        .env("RC_WEEK", "2026-W48")
-        .env("RC_OUT", &out)
-        .env("RC_PUBLISH", "slack")
-        .env("SLACK_WEBHOOK_URL", "http://127.0.0.1:1/services/T0/B0/x")
-        .env_remove("GITHUB_OUTPUT")
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&got.stdout);
-    let stderr = String::from_utf8_lossy(&got.stderr);
-    assert_eq!(got.status.code(), Some(1), "{stdout}\n{stderr}");
+    let env =
+        [("RC_PUBLISH", "slack"), ("SLACK_WEBHOOK_URL", "http://127.0.0.1:1/services/T0/B0/x")];
+    let (code, stdout, stderr) = run_sh_demo(&out, &env);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("Slack (SLACK_WEBHOOK_URL)"), "{stderr}");
     assert!(stdout.contains("week=2026-W48\ndir="), "{stdout}");
     assert!(stdout.contains("program=red"), "{stdout}");
@@ -511,21 +519,8 @@ fn run_sh_gives_the_week_when_publishing_after_the_report_fails() {
 fn run_sh_fails_on_a_red_week_when_asked_after_giving_its_outputs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    let got = Command::new("bash")
-        .arg(script("run.sh"))
-        .current_dir(root())
-        .env("RC_BIN", bin())
-        .env("RC_CONFIG", "fixtures/demo/rolecall.toml")
-        .env("RC_SOURCES", "jira:fixtures/demo/acme-jira.csv")
-        .env("RC_WEEK", "2026-W48")
-        .env("RC_OUT", &out)
-        .env("RC_FAIL_ON", "red")
-        .env_remove("GITHUB_OUTPUT")
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&got.stdout);
-    let stderr = String::from_utf8_lossy(&got.stderr);
-    assert_eq!(got.status.code(), Some(3), "{stdout}\n{stderr}");
+    let (code, stdout, stderr) = run_sh_demo(&out, &[("RC_FAIL_ON", "red")]);
+    assert_eq!(code, Some(3), "{stdout}\n{stderr}");
     assert!(stderr.contains("(--fail-on red); the week was written"), "{stderr}");
     assert!(stdout.contains("week=2026-W48\ndir="), "{stdout}");
     assert!(stdout.contains("program=red"), "{stdout}");
