@@ -238,7 +238,14 @@ pub struct Meta {
     pub title: String,
     pub week: String,
     pub period_start: DateTime<Utc>,
+    /// The week's end: the next Monday 00:00 in the configured zone (exclusive).
+    #[serde(default)]
+    pub period_end: Option<DateTime<Utc>>,
     pub as_of: DateTime<Utc>,
+    /// Whether the data is of the whole week (`as_of` at its end or later), not of the
+    /// week so far: a dashboard need not work it out from the dates.
+    #[serde(default)]
+    pub week_complete: bool,
     pub today: NaiveDate,
     /// Days of the week reported so far when only its first one or two are (a plain
     /// `report` on a Monday reads as a week with nothing done); none otherwise.
@@ -1051,7 +1058,10 @@ impl<'a> Ctx<'a> {
             title: cfg.report.title.clone(),
             week: self.input.period.week.to_string(),
             period_start: self.input.period.start,
+            period_end: Some(self.input.period.week.end(self.tz)),
             as_of: self.input.period.as_of,
+            week_complete: self.input.period.as_of + chrono::Duration::seconds(1)
+                >= self.input.period.week.end(self.tz),
             today: self.today,
             days_so_far: Some((self.today - self.input.period.week.first_day()).num_days() + 1)
                 .filter(|d| (1..=2).contains(d)),

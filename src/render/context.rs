@@ -76,7 +76,10 @@ pub struct IndexJson<'a> {
     pub title: String,
     pub week: String,
     pub period_start: chrono::DateTime<chrono::Utc>,
+    pub period_end: Option<chrono::DateTime<chrono::Utc>>,
     pub as_of: chrono::DateTime<chrono::Utc>,
+    /// Whether the data is of the whole week, not of the week so far.
+    pub week_complete: bool,
     /// How fresh the data is: the newest change the sources know of, up to `as_of`.
     pub data_as_of: chrono::DateTime<chrono::Utc>,
     pub timezone: String,

@@ -128,6 +128,9 @@ fn index_json_holds_each_role_and_fail_on_sets_the_exit_code() {
     assert_eq!(index["schema_version"], 2);
     assert_eq!(index["week"], "2026-W48");
     assert_eq!(index["items"], 79);
+    // The demo is of Friday: the week so far, and when it ends.
+    assert_eq!(index["period_end"], "2026-11-30T00:00:00Z");
+    assert_eq!(index["week_complete"], false);
     let roles: Vec<(&str, &str)> = index["roles"]
         .as_array()
         .expect("roles")
