@@ -664,13 +664,18 @@ impl<'a> Ctx<'a> {
     /// Work in progress whose age flow judges: in progress, not an epic, and not
     /// blocked (a blocked item waits; it is reported as blocked, not as slow work).
     pub(crate) fn flowing(&self, i: usize) -> bool {
-        flow::is_work_in_progress(&self.items[i]) && !self.blocked.get(i).copied().unwrap_or(false)
+        flow::is_work_in_progress(&self.items[i]) && !self.is_blocked(i)
+    }
+
+    /// Blocked, by a link to open work or by its status.
+    fn is_blocked(&self, i: usize) -> bool {
+        self.blocked.get(i).copied().unwrap_or(false)
     }
 
     /// Open work (not an epic) that is blocked, by a link or by its status.
     pub(crate) fn blocked_work(&self, i: usize) -> bool {
         let it = &self.items[i];
-        it.state.is_active() && flow::is_work(it) && self.blocked.get(i).copied().unwrap_or(false)
+        it.state.is_active() && flow::is_work(it) && self.is_blocked(i)
     }
 
     /// Open or in progress, and due before today.

@@ -321,9 +321,11 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     // A workstream whose items have not moved for a quarter is not late: it stopped.
     // Whether it is paused or cancelled is the question, not how to recover it.
     let as_of = ctx.input.period.as_of;
-    let last_activity = |team: &str| {
-        (by_team.get(team).map_or(&[][..], Vec::as_slice).iter())
-            .flat_map(|&i| {
+    // The latest change to any of `items` (created, updated, started, done) by the
+    // report's instant.
+    let last_change = |items: &mut dyn Iterator<Item = usize>| {
+        items
+            .flat_map(|i| {
                 let it = &ctx.items[i];
                 [it.created, it.updated, it.started, it.closed]
             })
@@ -334,28 +336,22 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
     // Against the export's latest activity, not the report's instant: an export taken
     // long ago is not a team that stopped; another team still working while this one
     // did not is.
-    let latest = (ctx.items.iter())
-        .flat_map(|it| [it.created, it.updated, it.started, it.closed])
-        .flatten()
-        .filter(|&t| t <= as_of)
-        .max();
+    let latest = last_change(&mut (0..ctx.items.len()));
     let idle = |team: &str| {
-        let latest = latest?;
-        last_activity(team)
-            .filter(|&t| (latest - t).num_days() >= IDLE_DAYS)
+        let mine = by_team.get(team).map_or(&[][..], Vec::as_slice);
+        last_change(&mut mine.iter().copied())
+            .filter(|&t| latest.is_some_and(|l| (l - t).num_days() >= IDLE_DAYS))
             .map(|t| ctx.date_of(t))
     };
     let mut asks: Vec<String> = workstreams
         .iter()
         .filter(|w| w.status == Status::Red)
-        .map(|w| match blocked_share(&w.team) {
-            _ if idle(&w.team).is_some() => format!(
-                "{}: no activity since {} — confirm whether it is paused or cancelled (it is red: {}).",
-                w.team,
-                idle(&w.team).map(|d| d.to_string()).unwrap_or_default(),
-                w.reason
+        .map(|w| match (idle(&w.team), blocked_share(&w.team)) {
+            (Some(since), _) => format!(
+                "{}: no activity since {since} — confirm whether it is paused or cancelled (it is red: {}).",
+                w.team, w.reason
             ),
-            (b, open) if b > 0 && b as f64 >= t.ageing_red_share * open as f64 => format!(
+            (None, (b, open)) if b > 0 && b as f64 >= t.ageing_red_share * open as f64 => format!(
                 "{} is red ({}): unblock the {} blocked items first — settle what they wait on (see Blocked).",
                 w.team, w.reason, b
             ),

@@ -725,7 +725,9 @@ impl Classifier {
                 // A sub-task unsure of itself takes after its parent's own call, when the
                 // parent has something of its own to go on.
                 let parent = item.parent.as_deref().and_then(|p| ctx.index.get(p));
-                let parent = parent.filter(|&&j| is_sub_task(&item.kind) && own[j].text_evidence);
+                let parent = parent.filter(|&&j| {
+                    crate::model::kind::is_sub_task(&item.kind) && own[j].text_evidence
+                });
                 if let Some(&j) = parent {
                     let theirs = own[j].probs;
                     if lean_if_unsure(&mut probs, theirs, PARENT_SHARE, below(PARENT_BELOW)) {
@@ -1302,7 +1304,6 @@ const PARENT_SHARE: f32 = 0.5;
 /// A sub-task whose own top probability is below this takes half its parent's.
 const PARENT_BELOW: f32 = 0.6;
 
-/// `sub-task`, `subtask`, `sub-bug`… as trackers name them (kinds are lower-case kebab).
 /// The item's type as its tracker gave it, or `""` where the importer had none and named
 /// one itself: every Linear item is an `issue` and every Asana item a `task`, a Jira or
 /// CSV export without a type column makes `issue`, and a GitHub Projects export knows
@@ -1319,10 +1320,6 @@ pub(crate) fn tracker_kind(item: &Item) -> &str {
         _ if item.kind == "issue" => "",
         _ => &item.kind,
     }
-}
-
-fn is_sub_task(kind: &str) -> bool {
-    kind.starts_with("sub-") || kind.starts_with("subtask") || kind == "subtarea"
 }
 
 /// The top concern of three probabilities and the runner-up (ties by

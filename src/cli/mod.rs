@@ -1025,13 +1025,10 @@ fn report(mut args: ReportArgs, mut config: Config, out: &mut dyn Write) -> Resu
 /// `--fail-on`: an error (exit code 3) naming every role at `at` or worse. Unknown is
 /// not worse than green here: a week that cannot be judged says so in its reports.
 fn gate(statuses: &[(Role, Status)], at: Status) -> Result<()> {
-    let worse = |s: Status| match at {
-        Status::Red => s == Status::Red,
-        _ => matches!(s, Status::Red | Status::Amber),
-    };
+    // Statuses are ordered green < unknown < amber < red, and `at` is amber or red.
     let hit: Vec<String> = statuses
         .iter()
-        .filter(|(_, s)| worse(*s))
+        .filter(|&&(_, s)| s >= at)
         .map(|(r, s)| format!("{} is {}", r.as_str(), s.as_str()))
         .collect();
     match hit.is_empty() {

@@ -1,5 +1,10 @@
 //! Item kinds as every tracker names them, in one vocabulary.
 
+/// `sub-task`, `subtask`, `sub-bug`… as trackers name them (kinds are lower-case kebab).
+pub(crate) fn is_sub_task(kind: &str) -> bool {
+    kind.starts_with("sub-") || kind.starts_with("subtask") || kind == "subtarea"
+}
+
 /// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`; the issue types
 /// of Jira in other languages too (`Historia` → `story`, `Unteraufgabe` → `sub-task`).
 pub(crate) fn normalise(raw: &str) -> String {
