@@ -84,9 +84,9 @@ const DECISION_LABELS: &[&str] = &[
 
 /// A test case or test run by its issue type (Jira's `Test`; Xray's `Test Execution`,
 /// `Test Plan`, `Test Set`): it verifies shipped work, it is not shipped work.
+/// Kinds are lower-case kebab (`Test Execution` is `test-execution`).
 fn is_test(it: &crate::model::Item) -> bool {
-    let kind = it.kind.to_ascii_lowercase();
-    matches!(kind.as_str(), "test" | "test case" | "test execution" | "test plan" | "test set")
+    matches!(&*it.kind, "test" | "test-case" | "test-execution" | "test-plan" | "test-set")
 }
 
 pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
@@ -145,15 +145,11 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     // one under way is in progress (a real export listed the same items under both).
     // Nor is a sub-task a request (a plan's steps filed at once, under their parent), nor
     // an item whose concern is a toss-up: that one is under To triage, not listed twice.
-    let sub_task = |i: usize| {
-        let kind = ctx.items[i].kind.to_ascii_lowercase();
-        matches!(kind.as_str(), "sub-task" | "subtask" | "sub task")
-    };
     let mut new_requests: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
-        .filter(|&i| !sub_task(i))
+        .filter(|&i| !crate::model::kind::is_sub_task(&ctx.items[i].kind))
         .filter(|&i| ctx.classes[i].confidence != crate::classify::Confidence::Low)
         .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
