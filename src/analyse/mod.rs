@@ -1110,6 +1110,24 @@ impl<'a> Ctx<'a> {
             return out;
         }
         out.extend(self.stale_exports());
+        if let Some(moved) = self.input.baseline.map(|b| &b.moved).filter(|m| !m.is_empty()) {
+            let key_of = |id: &str| match self.index.get(id) {
+                Some(&i) => self.items[i].key.to_string(),
+                None => id.split_once(':').map_or(id, |(_, k)| k).to_string(),
+            };
+            let named: Vec<String> = (moved.iter().take(3))
+                .map(|(old, new)| format!("{} → {}", key_of(old), key_of(new)))
+                .collect();
+            let more = match moved.len() {
+                n if n > 3 => format!(" and {} more", n - 3),
+                _ => String::new(),
+            };
+            out.push(format!(
+                "{} moved since last week and changed key ({}{more}): each is compared with what it was, not counted as one removed and one added.",
+                plural_items(moved.len(), "item"),
+                named.join(", ")
+            ));
+        }
         let done_undated = n(&|i| i.state == State::Done && i.closed.is_none());
         if done_undated > 0 {
             // A project view's export has no such column to add: GitHub itself has them.

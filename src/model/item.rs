@@ -204,6 +204,11 @@ pub struct Item {
     pub id: Str,
     /// The key people use: `PROJ-7`, `owner/repo#12`.
     pub key: Str,
+    /// The tracker's own id where it outlives the key: Jira's numeric `Issue id`, which
+    /// stays when an issue moves to another project and its key changes (`ABC-12` becomes
+    /// `XYZ-40`). Last week's item is found by it when the key is gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub native_id: Option<Str>,
     /// The source spec it came from, as given (`jira:exports/proj.csv`); one string shared
     /// by every item of the source.
     pub source: Arc<str>,
@@ -270,6 +275,7 @@ impl Default for Item {
         Item {
             id: Str::default(),
             key: Str::default(),
+            native_id: None,
             source: Arc::from(""),
             kind: Str::default(),
             title: Str::default(),

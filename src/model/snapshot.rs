@@ -186,6 +186,9 @@ pub struct Baseline {
     /// earlier versions, and full snapshots, did not.
     #[serde(default)]
     pub blocked_tracked: bool,
+    /// Items that moved since (see [`Baseline::follow_moves`]): their id then and now.
+    #[serde(skip)]
+    pub moved: Vec<(Str, Str)>,
 }
 
 /// An item as it was at the baseline.
@@ -193,6 +196,9 @@ pub struct Baseline {
 #[serde(default)]
 pub struct Prior {
     pub id: Str,
+    /// The tracker's own id then (see [`crate::model::Item::native_id`]); weeks stored
+    /// by earlier versions have none.
+    pub native_id: Option<Str>,
     pub state: State,
     pub milestone: Option<Str>,
     /// Its sprint then (stored weeks from before sprints were kept have none).
@@ -215,6 +221,7 @@ impl Default for Prior {
     fn default() -> Self {
         Prior {
             id: Str::default(),
+            native_id: None,
             state: State::Open,
             milestone: None,
             iteration: None,
@@ -229,6 +236,49 @@ impl Default for Prior {
 }
 
 impl Baseline {
+    /// Gives last week's entry of an item that moved since (a Jira issue moved to another
+    /// project: `ABC-12` is now `XYZ-40`) the item's id now, found by the tracker's own
+    /// id ([`Item::native_id`]), so that it is compared as the same item instead of one
+    /// removed and one added. Only where the tracker's id names one item each week and
+    /// the old id is gone from `items` (two Jira sites can number alike). The moves are
+    /// kept in [`Baseline::moved`], in last week's order.
+    pub fn follow_moves(&mut self, items: &[Item]) {
+        use std::collections::HashMap;
+        if !self.items.iter().any(|p| p.native_id.is_some()) {
+            return;
+        }
+        // The tracker's ids seen once, each week.
+        fn unique<'a>(ids: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<&'a str, &'a str> {
+            let mut seen: HashMap<&str, Option<&str>> = HashMap::new();
+            for (native, id) in ids {
+                seen.entry(native).and_modify(|v| *v = None).or_insert(Some(id));
+            }
+            seen.into_iter().filter_map(|(n, id)| Some((n, id?))).collect()
+        }
+        let now = unique(items.iter().filter_map(|it| Some((it.native_id.as_deref()?, &*it.id))));
+        let then =
+            unique(self.items.iter().filter_map(|p| Some((p.native_id.as_deref()?, &*p.id))));
+        let ids_now: std::collections::HashSet<&str> = items.iter().map(|it| &*it.id).collect();
+        let ids_then: std::collections::HashSet<&str> = self.items.iter().map(|p| &*p.id).collect();
+        let renames: HashMap<Str, Str> = then
+            .iter()
+            .filter_map(|(native, &old)| {
+                let &new = now.get(native)?;
+                (old != new && !ids_now.contains(old) && !ids_then.contains(new))
+                    .then(|| (Str::from(old), Str::from(new)))
+            })
+            .collect();
+        if renames.is_empty() {
+            return;
+        }
+        for p in &mut self.items {
+            if let Some(new) = renames.get(&p.id) {
+                self.moved.push((p.id.clone(), new.clone()));
+                p.id = new.clone();
+            }
+        }
+    }
+
     /// The baseline a full snapshot gives (the demo's last week).
     pub fn of(snapshot: &Snapshot) -> Self {
         Self::of_with_blocked(snapshot, None)
@@ -241,6 +291,7 @@ impl Baseline {
         blocked: Option<(&[Option<NaiveDate>], &[bool])>,
     ) -> Self {
         Baseline {
+            moved: Vec::new(),
             taken_at: snapshot.taken_at,
             items: snapshot
                 .items
@@ -248,6 +299,7 @@ impl Baseline {
                 .enumerate()
                 .map(|(i, it)| Prior {
                     id: it.id.clone(),
+                    native_id: it.native_id.clone(),
                     state: it.state,
                     milestone: it.milestone.clone(),
                     iteration: it.iteration.clone(),
@@ -264,5 +316,52 @@ impl Baseline {
             milestones: snapshot.milestones.clone(),
             blocked_tracked: blocked.is_some(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Baseline, Item, Prior, Str};
+
+    fn item(id: &str, native: Option<&str>) -> Item {
+        Item { id: id.into(), native_id: native.map(Str::from), ..Item::default() }
+    }
+
+    fn prior(id: &str, native: Option<&str>) -> Prior {
+        Prior { id: id.into(), native_id: native.map(Str::from), ..Prior::default() }
+    }
+
+    fn baseline(items: Vec<Prior>) -> Baseline {
+        Baseline {
+            taken_at: chrono::DateTime::UNIX_EPOCH,
+            items,
+            milestones: Vec::new(),
+            blocked_tracked: false,
+            moved: Vec::new(),
+        }
+    }
+
+    /// A move is followed where the tracker's id names one item each week and the old
+    /// key is gone; an id two items share, or an old key still there, is left alone.
+    #[test]
+    fn moves_followed_only_when_unambiguous() {
+        let mut b = baseline(vec![
+            prior("jira:B-2", Some("jira-issue:2")),
+            prior("jira:B-3", Some("jira-issue:3")),
+            prior("jira:C-1", Some("jira-issue:9")),
+            prior("jira:D-1", Some("jira-issue:9")),
+            prior("jira:E-1", Some("jira-issue:5")),
+        ]);
+        let now = [
+            item("jira:OPS-7", Some("jira-issue:2")),
+            item("jira:B-3", Some("jira-issue:3")),
+            item("jira:X-1", Some("jira-issue:9")),
+            item("jira:E-1", None),
+            item("jira:F-1", Some("jira-issue:5")),
+        ];
+        b.follow_moves(&now);
+        let ids: Vec<&str> = b.items.iter().map(|p| &*p.id).collect();
+        assert_eq!(ids, ["jira:OPS-7", "jira:B-3", "jira:C-1", "jira:D-1", "jira:E-1"]);
+        assert_eq!(b.moved, [(Str::from("jira:B-2"), Str::from("jira:OPS-7"))]);
     }
 }

@@ -169,10 +169,13 @@ pub fn run(
     // rest (peak memory +2 %).
     lap("scoped and classified");
 
-    let baseline = match prior.join().unwrap_or_else(|e| std::panic::resume_unwind(e))? {
+    let mut baseline = match prior.join().unwrap_or_else(|e| std::panic::resume_unwind(e))? {
         Some((_, snap)) => Some(snap),
         None => req.fallback_baseline.clone().map(|b| Baseline::of(&scope(b, config))),
     };
+    if let Some(b) = baseline.as_mut() {
+        b.follow_moves(&snapshot.items);
+    }
     let history = state.history_before(period.week)?;
     let input = Input {
         snapshot: &snapshot,
@@ -368,10 +371,13 @@ fn backfill_weeks(
             if let Some(h) = storing.take() {
                 crate::par::join(h)?;
             }
-            let baseline = match last.take() {
+            let mut baseline = match last.take() {
                 Some((w, b)) if w == week.prev() => Some(b),
                 _ => state.baseline(week)?.map(|(_, b)| b),
             };
+            if let Some(b) = baseline.as_mut() {
+                b.follow_moves(&snap.items);
+            }
             let history = state.history_before(week)?;
             let input = Input {
                 snapshot: &snap,

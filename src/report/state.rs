@@ -186,6 +186,7 @@ impl Serialize for StoredItems<'_> {
         s.collect_seq(self.0.iter().enumerate().map(|(i, it)| StoredItem {
             id: &it.id,
             key: &it.key,
+            native_id: it.native_id.as_deref(),
             state: it.state,
             milestone: it.milestone.as_deref(),
             iteration: it.iteration.as_deref(),
@@ -205,6 +206,8 @@ impl Serialize for StoredItems<'_> {
 struct StoredItem<'a> {
     id: &'a str,
     key: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    native_id: Option<&'a str>,
     state: crate::model::State,
     #[serde(skip_serializing_if = "Option::is_none")]
     milestone: Option<&'a str>,

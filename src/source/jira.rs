@@ -462,6 +462,10 @@ impl Reader<'_> {
         Ok(Item {
             id: format!("jira:{key}").into(),
             key: key.into(),
+            // Two Jira sites number alike: a move is followed only where the id is unique.
+            native_id: value(row, c.issue_id)
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .map(|v| format!("jira-issue:{v}").into()),
             source: ctx.source.clone(),
             kind: crate::model::kind::normalise(value(row, c.kind).unwrap_or("issue")).into(),
             title: value(row, c.summary).unwrap_or("").into(),

@@ -157,6 +157,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         items.push(Item {
             id: format!("linear:{key}").into(),
             key: key.into(),
+            native_id: get(c.uuid).map(|u| format!("linear-issue:{u}").into()),
             source: ctx.source.clone(),
             kind: "issue".into(),
             title: get(c.title).unwrap_or("").into(),
@@ -253,6 +254,9 @@ struct LinearColumns {
     blocks: Option<usize>,
     related: Option<usize>,
     duplicate_of: Option<usize>,
+    /// Newer exports: the issue's own id, which stays when it moves to another team and
+    /// its identifier changes.
+    uuid: Option<usize>,
 }
 
 impl LinearColumns {
@@ -286,6 +290,7 @@ impl LinearColumns {
             blocks: cols.one(&["Blocks"]),
             related: cols.one(&["Related to"]),
             duplicate_of: cols.one(&["Duplicate of"]),
+            uuid: cols.one(&["UUID"]),
         }
     }
 }

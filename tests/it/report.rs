@@ -2357,3 +2357,72 @@ fn a_failed_first_run_creates_no_folder() {
         std::fs::read_dir(dir.path()).expect("listed").flatten().map(|e| e.path()).collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A Jira issue moved to another project changes its key (`B-2` is now `OPS-7`) but not
+/// its `Issue id`: last week's item is found by that id, so the move is neither a
+/// removal nor an addition to its sprint or fix version, and the data notes say which
+/// items moved. Without the id (an export of fewer columns) it reads as before.
+#[test]
+fn a_moved_jira_issue_is_compared_with_itself() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head =
+        "Summary,Issue key,Issue id,Issue Type,Status,Created,Resolved,Sprint,Fix versions\n";
+    let run = |csv: String, as_of: &str| {
+        common::write(dir.path(), "board.csv", csv);
+        let args = ["report", "-s", "jira:board.csv", "--as-of", as_of, "-o", "out"];
+        let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+    };
+    let row = |title: &str, key: &str, id: &str| {
+        format!("{title},{key},{id},Task,To Do,2026-03-02 09:00,,Sprint 1,1.0\n")
+    };
+    let week1 = format!(
+        "{head}{}{}{}",
+        row("Task 1", "B-1", "10001"),
+        row("Task 2", "B-2", "10002"),
+        row("Task 3", "B-3", "10003")
+    );
+    run(week1, "2026-03-06");
+    let week2 = format!(
+        "{head}{}{}{}",
+        row("Task 1", "B-1", "10001"),
+        row("Task 2", "OPS-7", "10002"),
+        row("Task 3", "B-3", "10003")
+    );
+    run(week2, "2026-03-13");
+    let md = read(&dir.path().join("out/2026-W11/project.md"));
+    let scope = &md[md.find("## Scope changes").unwrap()..md.find("## Planned").unwrap()];
+    assert!(scope.contains("No scope changes"), "{scope}");
+    assert!(md.contains("1 item moved since last week and changed key (B-2 → OPS-7)"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("out/2026-W11/project.json"))).expect("JSON");
+    assert_eq!(json["scope_added"], serde_json::json!([]), "{json}");
+
+    // The same move in an export without `Issue id`: a removal and an addition.
+    let dir2 = tempfile::tempdir().expect("temp dir");
+    let strip = |csv: String| {
+        csv.lines()
+            .map(|l| {
+                let mut f: Vec<&str> = l.split(',').collect();
+                f.remove(2);
+                f.join(",") + "\n"
+            })
+            .collect::<String>()
+    };
+    for (csv, as_of) in [
+        (format!("{head}{}{}", row("Task 1", "B-1", "1"), row("Task 2", "B-2", "2")), "2026-03-06"),
+        (
+            format!("{head}{}{}", row("Task 1", "B-1", "1"), row("Task 2", "OPS-7", "2")),
+            "2026-03-13",
+        ),
+    ] {
+        common::write(dir2.path(), "board.csv", strip(csv));
+        let args = ["report", "-s", "jira:board.csv", "--as-of", as_of, "-o", "out"];
+        let (code, _, err) = common::run_in(dir2.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let md = read(&dir2.path().join("out/2026-W11/project.md"));
+    assert!(!md.contains("moved since last week"), "{md}");
+    let scope = &md[md.find("## Scope changes").unwrap()..md.find("## Planned").unwrap()];
+    assert!(!scope.contains("No scope changes"), "{scope}");
+}
