@@ -156,13 +156,16 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let blocked_part = (!blocked.is_empty()).then(|| {
         let status = share_status(blocked.len() as f64 / open_work.max(1) as f64, t);
         let linked = blocked.iter().filter(|&&i| !ctx.blockers(i).is_empty()).count();
+        // What the linked ones wait on, by kind ("(5 bugs)"): "5 wait on other open
+        // items" left the reader to open each of them to find out.
+        let on = blocker_kinds(ctx, &blocked);
         let by = match (linked, blocked.len() - linked) {
             (0, 1) => "in a blocked status".to_string(),
             (0, _) => "all in a blocked status".to_string(),
-            (1, 0) => "waiting on another open item".to_string(),
-            (_, 0) => "all waiting on other open items".to_string(),
+            (1, 0) => format!("waiting on another open item{on}"),
+            (_, 0) => format!("all waiting on other open items{on}"),
             (l, s) => format!(
-                "{l} {} on other open items, {s} in a blocked status",
+                "{l} {} on other open items{on}, {s} in a blocked status",
                 if l == 1 { "waits" } else { "wait" }
             ),
         };
@@ -305,6 +308,47 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         plural_items(recent, "item")
     );
     flow(share_status(share, t), reason)
+}
+
+/// The open items that `blocked` wait on, each counted once, by kind, most first: " (3
+/// bugs, 2 stories)", with those not in the export ("1 not exported"); the first three
+/// kinds, then how many more items. Empty when none is linked.
+fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
+    let mut known = std::collections::BTreeSet::new();
+    let mut unknown = std::collections::BTreeSet::new();
+    for &i in blocked {
+        for b in ctx.blockers(i) {
+            match b {
+                super::Blocker::Known(b) => known.insert(b),
+                super::Blocker::Unknown(key) => unknown.insert(key),
+            };
+        }
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for &b in &known {
+        let kind = &*ctx.items[b].kind;
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut parts: Vec<String> = kinds
+        .iter()
+        .take(3)
+        .map(|&(k, n)| format!("{n} {}", crate::model::kind::plural(k, n)))
+        .collect();
+    let rest: usize = kinds.iter().skip(3).map(|&(_, n)| n).sum();
+    if rest > 0 {
+        parts.push(format!("{rest} more"));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!("{} not exported", unknown.len()));
+    }
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", parts.join(", ")),
+    }
 }
 
 /// Red from `ageing-red-share` of the work, amber from `ageing-amber-share`: for work
