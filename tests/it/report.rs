@@ -2389,6 +2389,32 @@ fn blocked_work_says_what_it_waits_on() {
     );
 }
 
+/// Work in progress is compared with finished work of its own kind where 5 or more of it
+/// finished: on a real board 54 of 61 finished items were tests done within the hour,
+/// and a story two days old was "ageing" against them.
+#[test]
+fn ageing_is_judged_against_the_same_kind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=40 {
+        s += &format!("Check part {i},Q-{i},Test,Done,2026-03-02 09:00,2026-03-02 09:30\n");
+    }
+    for (i, day) in [(41, 5), (42, 5), (43, 6), (44, 6), (45, 7)] {
+        s += &format!("Build part {i},Q-{i},Story,Done,2026-03-02 09:00,2026-03-0{day} 09:00\n");
+    }
+    s += "Build the next part,Q-46,Story,In Progress,2026-03-11 09:00,\n";
+    s += "Check the next part,Q-47,Test,In Progress,2026-03-11 09:00,\n";
+    let md = jira_report(dir.path(), "kinds.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let flow = &md[md.find("## Flow").unwrap()..];
+    let ageing = &flow[flow.find("**Ageing work**").expect("ageing work")..];
+    let ageing = &ageing[..ageing.find("\n\n|").unwrap_or(ageing.len())];
+    assert!(ageing.contains("Q-47") && !ageing.contains("Q-46"), "{ageing}");
+    assert!(ageing.contains("(against tests: 85% within"), "{ageing}");
+    assert!(flow.contains("Each item is compared with finished items of its own kind"), "{flow}");
+    let head = &md[..md.find("## Milestones").unwrap()];
+    assert!(head.contains("1 of 2 items in progress is older than 85% of finished work took (of the same kind: stories"), "{head}");
+}
+
 /// Work that has stalled is not green: nothing finished in the report's week and the two
 /// before, or urgent items waiting unstarted for longer than `stale-days`, make a verdict
 /// by flow amber at least (a real backlog read green in every role with nothing finished
