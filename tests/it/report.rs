@@ -2415,6 +2415,27 @@ fn ageing_is_judged_against_the_same_kind() {
     assert!(head.contains("1 of 2 items in progress is older than 85% of finished work took (of the same kind: stories"), "{head}");
 }
 
+/// The headline's current sprint is of the board in use, not of the largest one, idle
+/// for months (a real export named a board untouched for eight months).
+#[test]
+fn the_headline_sprint_is_the_active_boards() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Updated,Sprint\n");
+    for i in 1..=5 {
+        s += &format!(
+            "Old part {i},OLD-{i},Task,To Do,2026-01-05 09:00,2026-01-06 09:00,OLD Sprint 1\n"
+        );
+    }
+    for i in 1..=2 {
+        s += &format!("New part {i},NEW-{i},Task,In Progress,2026-03-02 09:00,2026-03-12 09:00,NEW Sprint 1\n");
+    }
+    let md = jira_report(dir.path(), "boards.csv", &s, "2026-03-13", "2026-W11/project.md");
+    assert!(
+        md.contains("Current sprint: **NEW Sprint 1** (the board with the latest activity); also current on their own boards: **OLD Sprint 1**"),
+        "{md}"
+    );
+}
+
 /// Work that has stalled is not green: nothing finished in the report's week and the two
 /// before, or urgent items waiting unstarted for longer than `stale-days`, make a verdict
 /// by flow amber at least (a real backlog read green in every role with nothing finished
