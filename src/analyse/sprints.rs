@@ -399,8 +399,8 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // Whether last week's snapshot knew sprints at all (older stored weeks did not).
     let baseline_knows_sprints =
         ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
-    // The headline's board: of those with a current sprint, the one with the latest day
-    // of activity (an item of it created, started, changed or finished by the report's
+    // The headline's board: of those with a current sprint, one whose dates hold today,
+    // then the one with the latest day of activity (an item of it created, started, changed or finished by the report's
     // instant), then the largest. The largest alone named an idle board's sprint (a real
     // export's board untouched for eight months, beside one in use that week).
     let as_of = ctx.input.period.as_of;
@@ -419,7 +419,15 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             let size = items().count();
             // By the day: minutes apart on one day are no sign of which board is in use.
             let latest = items().filter_map(|&i| active(i)).max().map(|t| ctx.date_of(t));
-            (current_of_board(b).is_some(), latest, size)
+            // A sprint current by its dates first: an undated one is the headline's only
+            // when no dated sprint holds today (an item moved into an undated sprint does
+            // not make it the one running).
+            let current = current_of_board(b);
+            let dated = current.is_some_and(|t| {
+                let (s, e) = dates_of(t);
+                s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
+            });
+            (current.is_some(), dated, latest, size)
         })
         .map(|(b, _)| b.as_str());
     for (board, titles) in &boards {

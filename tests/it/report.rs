@@ -2436,6 +2436,25 @@ fn the_headline_sprint_is_the_active_boards() {
     );
 }
 
+/// A sprint whose dates hold today is the headline's over an undated one that an item
+/// just moved into, on a board with later activity.
+#[test]
+fn a_dated_running_sprint_is_the_headlines_over_an_undated_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::write(
+        dir.path(),
+        "rolecall.toml",
+        "[[milestone]]\ntitle = \"DAT Sprint 1\"\nstart = 2026-03-09\ndue = 2026-03-20\n",
+    );
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Updated,Sprint\n");
+    for i in 1..=2 {
+        s += &format!("Dated part {i},DAT-{i},Task,In Progress,2026-03-02 09:00,2026-03-10 09:00,DAT Sprint 1\n");
+    }
+    s += "Undated part,UND-1,Task,To Do,2026-03-13 09:00,2026-03-13 10:00,UND Sprint 1\n";
+    let md = jira_report(dir.path(), "dated.csv", &s, "2026-03-13", "2026-W11/project.md");
+    assert!(md.contains("Current sprint: **DAT Sprint 1** (the board"), "{md}");
+}
+
 /// Work that has stalled is not green: nothing finished in the report's week and the two
 /// before, or urgent items waiting unstarted for longer than `stale-days`, make a verdict
 /// by flow amber at least (a real backlog read green in every role with nothing finished
