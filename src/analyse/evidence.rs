@@ -19,7 +19,7 @@
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::{median_p85, plural_items, Ctx};
+use super::{plural_items, Ctx};
 use crate::model::Status;
 
 /// Finished items needed before flow says anything.
@@ -141,7 +141,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     // What finished work took, measured as the Flow section measures it.
     let done: Vec<usize> =
         (0..ctx.items.len()).filter(|&i| finished(i) && closed_since(i, since)).collect();
-    let (_, mut took) = super::flow::time_taken(ctx.items, &done);
+    let yard = super::flow::Yardsticks::new(ctx.items, &done);
     let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
     let (in_window, recent) = (mine(since), mine(four_weeks));
     // Blocked work waits: it is judged as blocked, not as slow work in progress.
@@ -156,13 +156,16 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let blocked_part = (!blocked.is_empty()).then(|| {
         let status = share_status(blocked.len() as f64 / open_work.max(1) as f64, t);
         let linked = blocked.iter().filter(|&&i| !ctx.blockers(i).is_empty()).count();
+        // What the linked ones wait on, by kind ("(5 bugs)"): "5 wait on other open
+        // items" left the reader to open each of them to find out.
+        let on = blocker_kinds(ctx, &blocked);
         let by = match (linked, blocked.len() - linked) {
             (0, 1) => "in a blocked status".to_string(),
             (0, _) => "all in a blocked status".to_string(),
-            (1, 0) => "waiting on another open item".to_string(),
-            (_, 0) => "all waiting on other open items".to_string(),
+            (1, 0) => format!("waiting on another open item{on}"),
+            (_, 0) => format!("all waiting on other open items{on}"),
             (l, s) => format!(
-                "{l} {} on other open items, {s} in a blocked status",
+                "{l} {} on other open items{on}, {s} in a blocked status",
                 if l == 1 { "waits" } else { "wait" }
             ),
         };
@@ -237,7 +240,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             ),
         );
     }
-    if took.len() < MIN_SAMPLES {
+    if yard.samples < MIN_SAMPLES {
         if done.len() >= MIN_SAMPLES {
             // Enough finished, too few with the dates to time them (an export without
             // `Created`): flow cannot say, and "only 0 finished" would be false.
@@ -259,8 +262,9 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             ),
         );
     }
-    let (_, p85) = median_p85(&mut took);
-    let p85 = p85.unwrap_or(0.0);
+    // Each item against finished items of its own kind where enough of them finished.
+    let p85 = yard.p85.unwrap_or(0.0);
+    let p85_of = |i: usize| yard.limits(&ctx.items[i].kind).1.unwrap_or(0.0);
     if wip.is_empty() {
         let reason = format!(
             "nothing {}in progress; {} finished in the last {weeks} weeks, {} open",
@@ -279,17 +283,38 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     }
     let old = wip
         .iter()
-        .filter(|&&i| age(i, as_of).is_some_and(|a| super::flow::is_ageing(a, p85)))
+        .filter(|&&i| age(i, as_of).is_some_and(|a| super::flow::is_ageing(a, p85_of(i))))
         .count();
     let share = old as f64 / wip.len() as f64;
-    let days = if p85 < 10.0 { format!("{p85:.1}") } else { format!("{p85:.0}") };
+    let fmt = |d: f64| if d < 10.0 { format!("{d:.1}") } else { format!("{d:.0}") };
+    // The yardsticks the work in progress was held to: its kinds' own, then all
+    // kinds' for the rest ("stories 2.1 days; other kinds: all finished work, 0.3 days").
+    let mut own: Vec<&super::flow::KindYardstick> =
+        wip.iter().filter_map(|&i| yard.of(&ctx.items[i].kind)).collect();
+    own.sort_by(|a, b| a.kind.cmp(&b.kind));
+    own.dedup_by(|a, b| a.kind == b.kind);
+    let others = wip.iter().any(|&i| yard.of(&ctx.items[i].kind).is_none());
+    let days = match (own.as_slice(), others) {
+        ([], _) => format!("{} days", fmt(p85)),
+        (own, others) => {
+            let kinds: Vec<String> = (own.iter())
+                .map(|k| format!("{} {} days", k.plural, fmt(k.p85_days.unwrap_or(0.0))))
+                .collect();
+            let rest = match others {
+                true => format!("; other kinds: all finished work, {} days", fmt(p85)),
+                false => String::new(),
+            };
+            format!("of the same kind: {}{rest}", kinds.join(", "))
+        }
+    };
     // Older than P85 but under a day: never ageing, and not compared (the sentence must
     // not claim a comparison it did not make).
-    let young = wip.iter().filter(|&&i| age(i, as_of).is_some_and(|a| a > p85 && a < 1.0)).count();
+    let young =
+        (wip.iter()).filter(|&&i| age(i, as_of).is_some_and(|a| a > p85_of(i) && a < 1.0)).count();
     let which = match old {
         0 if young > 0 => {
             let reason = format!(
-                "none of the {} in progress is ageing: {young} older than 85% of finished work took ({days} days) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
+                "none of the {} in progress is ageing: {young} older than 85% of finished work took ({days}) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
                 plural_items(wip.len(), "item"),
                 if young == 1 { "is" } else { "are" },
                 plural_items(recent, "item"),
@@ -301,10 +326,51 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),
     };
     let reason = format!(
-        "{which} older than 85% of finished work took ({days} days); {} finished in the last 4 weeks",
+        "{which} older than 85% of finished work took ({days}); {} finished in the last 4 weeks",
         plural_items(recent, "item")
     );
     flow(share_status(share, t), reason)
+}
+
+/// The open items that `blocked` wait on, each counted once, by kind, most first: " (3
+/// bugs, 2 stories)", with those not in the export ("1 not exported"); the first three
+/// kinds, then how many more items. Empty when none is linked.
+fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
+    let mut known = std::collections::BTreeSet::new();
+    let mut unknown = std::collections::BTreeSet::new();
+    for &i in blocked {
+        for b in ctx.blockers(i) {
+            match b {
+                super::Blocker::Known(b) => known.insert(b),
+                super::Blocker::Unknown(key) => unknown.insert(key),
+            };
+        }
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for &b in &known {
+        let kind = &*ctx.items[b].kind;
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut parts: Vec<String> = kinds
+        .iter()
+        .take(3)
+        .map(|&(k, n)| format!("{n} {}", crate::model::kind::plural(k, n)))
+        .collect();
+    let rest: usize = kinds.iter().skip(3).map(|&(_, n)| n).sum();
+    if rest > 0 {
+        parts.push(format!("{rest} more"));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!("{} not exported", unknown.len()));
+    }
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", parts.join(", ")),
+    }
 }
 
 /// Red from `ageing-red-share` of the work, amber from `ageing-amber-share`: for work

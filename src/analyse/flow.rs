@@ -29,6 +29,11 @@ pub struct Flow<'a> {
     pub under_a_day: usize,
     /// In-progress items older than P85, oldest first.
     pub ageing: Vec<Ageing<'a>>,
+    /// Kinds whose work in progress is compared with finished items of the same kind
+    /// (5 or more of it finished, and more than one kind did), most finished first; an
+    /// item of any other kind is compared with all finished items (`p50_days`,
+    /// `p85_days`). `wip_beyond_p50`, `wip_beyond_p85` and `ageing` count by these.
+    pub by_kind: Vec<KindYardstick>,
     pub by_team: Vec<TeamWip>,
     /// Per week, oldest first: items that arrived (created) and that finished.
     pub net_flow: Vec<NetFlow>,
@@ -48,6 +53,11 @@ pub struct Flow<'a> {
 pub struct Ageing<'a> {
     pub item: ItemRef<'a>,
     pub age_days: i64,
+    /// What it was compared with: finished items of its own kind (`stories`), or `all
+    /// finished items` where too few of its kind finished.
+    pub compared_with: String,
+    /// The 85th percentile it is older than.
+    pub p85_days: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -102,10 +112,10 @@ pub(crate) fn is_ageing(age: f64, limit: f64) -> bool {
     age >= 1.0 && age > limit
 }
 
-/// How long each finished item of `done` took, and whether that is cycle time (from the
-/// start, where most of them have one) or lead time (from creation): the Flow section's
-/// measure, and the verdict's.
-pub(crate) fn time_taken(items: &[Item], done: &[usize]) -> (bool, Vec<f64>) {
+/// How long each finished item of `done` took, each with the item it is of, and whether
+/// that is cycle time (from the start, where most of them have one) or lead time (from
+/// creation): the Flow section's measure, and the verdict's.
+fn timed(items: &[Item], done: &[usize]) -> (bool, Vec<(usize, f64)>) {
     let with_start = done.iter().filter(|&&i| items[i].started.is_some()).count();
     let cycle = !done.is_empty() && with_start * 2 >= done.len();
     let took = done
@@ -116,10 +126,82 @@ pub(crate) fn time_taken(items: &[Item], done: &[usize]) -> (bool, Vec<f64>) {
             // Closed before it began: a date is wrong (the data quality counts them), and
             // a 0-day sample would pull the percentiles down.
             let closed = it.closed.filter(|&c| c >= from)?;
-            Some(days(closed - from))
+            Some((i, days(closed - from)))
         })
         .collect();
     (cycle, took)
+}
+
+/// How long the finished items of one kind took: the yardstick of work in progress of
+/// that kind, where enough of them finished ([`super::evidence::MIN_SAMPLES`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindYardstick {
+    /// The kind as read (`story`, `test`).
+    pub kind: String,
+    /// The kind as a plural noun (`stories`), for the text.
+    pub plural: String,
+    pub samples: usize,
+    pub p50_days: Option<f64>,
+    pub p85_days: Option<f64>,
+}
+
+/// What work in progress is compared with: how long finished work took, of every kind
+/// and of each kind that has enough finished items of its own. A story is compared with
+/// stories, not with the tests that were most of what finished (54 of 61 on a real
+/// board, each done within the hour); a kind with too few finished, with all of them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Yardsticks {
+    pub cycle: bool,
+    pub samples: usize,
+    pub p50: Option<f64>,
+    pub p85: Option<f64>,
+    /// Kinds with [`super::evidence::MIN_SAMPLES`] finished items or more, most first;
+    /// none when every finished item is of one kind (all of them is that kind's).
+    pub kinds: Vec<KindYardstick>,
+}
+
+impl Yardsticks {
+    pub(crate) fn new(items: &[Item], done: &[usize]) -> Self {
+        let (cycle, took) = timed(items, done);
+        let mut all: Vec<f64> = took.iter().map(|&(_, d)| d).collect();
+        let (p50, p85) = median_p85(&mut all);
+        let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+        for &(i, d) in &took {
+            by_kind.entry(&*items[i].kind).or_default().push(d);
+        }
+        let mut kinds: Vec<KindYardstick> = if by_kind.len() < 2 {
+            Vec::new()
+        } else {
+            (by_kind.into_iter())
+                .filter(|(_, t)| t.len() >= super::evidence::MIN_SAMPLES)
+                .map(|(kind, mut t)| {
+                    let (p50_days, p85_days) = median_p85(&mut t);
+                    KindYardstick {
+                        kind: kind.to_string(),
+                        plural: crate::model::kind::plural(kind, 2),
+                        samples: t.len(),
+                        p50_days,
+                        p85_days,
+                    }
+                })
+                .collect()
+        };
+        kinds.sort_by(|a, b| b.samples.cmp(&a.samples).then_with(|| a.kind.cmp(&b.kind)));
+        Yardsticks { cycle, samples: took.len(), p50, p85, kinds }
+    }
+
+    /// The yardstick of an item of `kind`: its kind's, else every kind's.
+    pub(crate) fn of(&self, kind: &str) -> Option<&KindYardstick> {
+        self.kinds.iter().find(|k| k.kind == kind)
+    }
+
+    /// The 50th and 85th percentiles an item of `kind` is compared with.
+    pub(crate) fn limits(&self, kind: &str) -> (Option<f64>, Option<f64>) {
+        match self.of(kind) {
+            Some(k) => (k.p50_days, k.p85_days),
+            None => (self.p50, self.p85),
+        }
+    }
 }
 
 /// The flow of the week's items: net flow over the weeks of `throughput` (whose done
@@ -132,9 +214,8 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     let done: Vec<usize> = (0..ctx.items.len())
         .filter(|&i| is_finished_work(&ctx.items[i]) && in_window(&ctx.items[i]))
         .collect();
-    let (cycle, mut took) = time_taken(ctx.items, &done);
-    let samples = took.len();
-    let (p50, p85) = median_p85(&mut took);
+    let yard = Yardsticks::new(ctx.items, &done);
+    let (cycle, samples, p50, p85) = (yard.cycle, yard.samples, yard.p50, yard.p85);
     let min_samples = super::evidence::MIN_SAMPLES;
 
     // Work in progress: in progress now; its age from when it started (or was created).
@@ -144,18 +225,23 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         .filter(|&i| ctx.flowing(i))
         .map(|i| (i, age_days(&ctx.items[i], as_of).unwrap_or(0.0)))
         .collect();
+    // Each item against its own kind's yardstick where there is one, else all kinds'.
+    let p50_of = |i: usize| yard.limits(&ctx.items[i].kind).0;
+    let p85_of = |i: usize| yard.limits(&ctx.items[i].kind).1;
     // Ages are judged from `min_samples` finished items on.
     let beyond = |limit: Option<f64>, age: f64| {
         samples >= min_samples && limit.is_some_and(|l| is_ageing(age, l))
     };
-    let mut ageing: Vec<(usize, i64)> =
-        wip.iter().filter(|&&(_, a)| beyond(p85, a)).map(|&(i, a)| (i, a.floor() as i64)).collect();
+    let mut ageing: Vec<(usize, i64)> = (wip.iter())
+        .filter(|&&(i, a)| beyond(p85_of(i), a))
+        .map(|&(i, a)| (i, a.floor() as i64))
+        .collect();
     ageing.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| ctx.items[a.0].key.cmp(&ctx.items[b.0].key)));
     let mut teams: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for &(i, age) in &wip {
         let e = teams.entry(ctx.teams[i].as_str()).or_default();
         e.0 += 1;
-        if beyond(p85, age) {
+        if beyond(p85_of(i), age) {
             e.1 += 1;
         }
     }
@@ -189,15 +275,26 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         p50_days: p50,
         p85_days: p85,
         wip: wip.len(),
-        wip_beyond_p50: wip.iter().filter(|&&(_, a)| beyond(p50, a)).count(),
-        wip_beyond_p85: wip.iter().filter(|&&(_, a)| beyond(p85, a)).count(),
+        wip_beyond_p50: wip.iter().filter(|&&(i, a)| beyond(p50_of(i), a)).count(),
+        wip_beyond_p85: wip.iter().filter(|&&(i, a)| beyond(p85_of(i), a)).count(),
         under_a_day: (wip.iter())
-            .filter(|&&(_, a)| samples >= min_samples && p85.is_some_and(|l| a > l && a < 1.0))
+            .filter(|&&(i, a)| {
+                samples >= min_samples && p85_of(i).is_some_and(|l| a > l && a < 1.0)
+            })
             .count(),
         ageing: ageing
             .into_iter()
-            .map(|(i, age_days)| Ageing { item: ctx.item_ref(i), age_days })
+            .map(|(i, age_days)| {
+                let own = yard.of(&ctx.items[i].kind);
+                Ageing {
+                    item: ctx.item_ref(i),
+                    age_days,
+                    compared_with: own.map_or("all finished items".into(), |k| k.plural.clone()),
+                    p85_days: p85_of(i),
+                }
+            })
             .collect(),
+        by_kind: yard.kinds.clone(),
         by_team: teams
             .into_iter()
             .map(|(team, (wip, beyond_p85))| TeamWip { team: team.to_string(), wip, beyond_p85 })

@@ -14,6 +14,9 @@ pub struct ProductReport<'a> {
     /// Done product items this week, grouped by epic or milestone.
     pub shipped: Vec<Group<'a>>,
     pub shipped_count: usize,
+    /// Product tests (Jira's `Test`, Xray's test types) done this week: not shipped work,
+    /// so neither in `shipped` nor in `shipped_count`, nor in the verdict's finished work.
+    pub tests_done: usize,
     /// Product epics done this week: not among the shipped items, which are the work in
     /// them (see `flow::is_work`).
     pub epics_done: Vec<ItemRef<'a>>,
@@ -82,11 +85,10 @@ const DECISION_LABELS: &[&str] = &[
     "proposal",
 ];
 
-/// A test case or test run by its issue type (Jira's `Test`; Xray's `Test Execution`,
-/// `Test Plan`, `Test Set`): it verifies shipped work, it is not shipped work.
-/// Kinds are lower-case kebab (`Test Execution` is `test-execution`).
+/// A test case or test run (see [`crate::model::kind::is_test`]): it verifies shipped
+/// work, it is not shipped work.
 fn is_test(it: &crate::model::Item) -> bool {
-    matches!(&*it.kind, "test" | "test-case" | "test-execution" | "test-plan" | "test-set")
+    crate::model::kind::is_test(&it.kind)
 }
 
 pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
@@ -96,6 +98,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let mut shipped_groups: Vec<Group<'a>> = Vec::new();
     let mut shipped_count = 0;
     let mut epics_done = Vec::new();
+    let mut tests_done = 0;
     for &i in product.iter().filter(|&&i| ctx.done_this_week(i)) {
         // An epic is counted as the items in it, as in throughput and flow.
         if !super::flow::is_work(&ctx.items[i]) {
@@ -105,6 +108,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         // A test run (Jira's `Test`, Xray's test types) checks what shipped: it is not
         // product shipped ("Verify the icon…" was one of "3 product items shipped").
         if is_test(&ctx.items[i]) {
+            tests_done += 1;
             continue;
         }
         shipped_count += 1;
@@ -144,12 +148,16 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     // no date it was resolved, not news), one cancelled is not a request any more, and
     // one under way is in progress (a real export listed the same items under both).
     // Nor is a sub-task a request (a plan's steps filed at once, under their parent), nor
-    // an item whose concern is a toss-up: that one is under To triage, not listed twice.
+    // an epic or initiative (a container of work, shown under By epic), nor an item
+    // whose concern is a toss-up: that one is under To triage, not listed twice.
     let mut new_requests: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
         .filter(|&i| !crate::model::kind::is_sub_task(&ctx.items[i].kind))
+        .filter(|&i| {
+            !ctx.items[i].is_epic() && !crate::model::kind::is_container(&ctx.items[i].kind)
+        })
         .filter(|&i| ctx.classes[i].confidence != crate::classify::Confidence::Low)
         .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
@@ -253,16 +261,20 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     });
     next.truncate(top.max(1) * 2);
 
-    let product_work: Vec<usize> =
-        product.iter().copied().filter(|&i| ctx.items[i].state != State::Cancelled).collect();
+    // Tests verify the work, they are not product work: the verdict's "N items finished"
+    // counted 2 tests beside 2 shipped stories. They are said apart (`tests_done`).
+    let product_work: Vec<usize> = (product.iter().copied())
+        .filter(|&i| ctx.items[i].state != State::Cancelled && !is_test(&ctx.items[i]))
+        .collect();
     let verdict = verdict(ctx, &roadmap, shipped_count, &wanted, &product_work);
     ProductReport {
         meta: ctx.meta(crate::model::Role::Product),
         verdict,
         shipped: shipped_groups,
         shipped_count,
+        tests_done,
         epics_done,
-        done_undated: (product.iter())
+        done_undated: (product_work.iter())
             .filter(|&&i| ctx.items[i].state == State::Done && ctx.items[i].closed.is_none())
             .count(),
         in_progress,
@@ -435,6 +447,7 @@ impl ProductReport<'_> {
             verdict: self.verdict.for_markdown(),
             shipped,
             shipped_count: self.shipped_count,
+            tests_done: self.tests_done,
             epics_done: c!("epics_done", self.epics_done),
             done_undated: self.done_undated,
             in_progress: c!("in_progress", self.in_progress),

@@ -47,7 +47,7 @@ pub struct Sprint {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sprints {
     pub list: Vec<Sprint>,
-    /// The current sprint of the largest board.
+    /// The current sprint of the board with the latest activity (then the largest).
     pub current: Option<String>,
     /// Open items whose last sprint is finished (a later one exists on its board) and
     /// that no later sprint took up: left behind.
@@ -61,7 +61,7 @@ pub struct Sprints {
     pub moved_on: Vec<String>,
     /// Sprints with neither a number in their name nor dates (`Transaction in the app`):
     /// each is a board of its own, so their order is unknown. Of them only the one the
-    /// headline names (the largest board's) is current, and none is finished.
+    /// headline names (the most recently active board's) is current, and none is finished.
     #[serde(default)]
     pub unordered: usize,
     /// The other boards' current sprints (the table marks each "(current)"), besides the
@@ -399,11 +399,35 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // Whether last week's snapshot knew sprints at all (older stored weeks did not).
     let baseline_knows_sprints =
         ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
-    // The largest board: its current sprint is the headline's.
+    // The headline's board: of those with a current sprint, one whose dates hold today,
+    // then the one with the latest day of activity (an item of it created, started, changed or finished by the report's
+    // instant), then the largest. The largest alone named an idle board's sprint (a real
+    // export's board untouched for eight months, beside one in use that week).
+    let as_of = ctx.input.period.as_of;
+    let active = |i: usize| {
+        let it = &ctx.items[i];
+        [it.updated, it.closed, it.started, it.created]
+            .into_iter()
+            .flatten()
+            .filter(|t| *t <= as_of)
+            .max()
+    };
     let biggest = boards
         .iter()
-        .max_by_key(|(_, titles)| {
-            titles.iter().map(|(_, t)| members.get(t).map_or(0, Vec::len)).sum::<usize>()
+        .max_by_key(|(b, titles)| {
+            let items = || titles.iter().flat_map(|(_, t)| members.get(t).into_iter().flatten());
+            let size = items().count();
+            // By the day: minutes apart on one day are no sign of which board is in use.
+            let latest = items().filter_map(|&i| active(i)).max().map(|t| ctx.date_of(t));
+            // A sprint current by its dates first: an undated one is the headline's only
+            // when no dated sprint holds today (an item moved into an undated sprint does
+            // not make it the one running).
+            let current = current_of_board(b);
+            let dated = current.is_some_and(|t| {
+                let (s, e) = dates_of(t);
+                s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
+            });
+            (current.is_some(), dated, latest, size)
         })
         .map(|(b, _)| b.as_str());
     for (board, titles) in &boards {

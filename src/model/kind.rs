@@ -5,6 +5,36 @@ pub(crate) fn is_sub_task(kind: &str) -> bool {
     kind.starts_with("sub-") || kind.starts_with("subtask") || kind == "subtarea"
 }
 
+/// A test case or test run (Jira's `Test`; Xray's `Test Execution`, `Test Plan`, `Test
+/// Set`, `Test Case`): it verifies work, it is not itself work shipped. Kinds are
+/// lower-case kebab (`Test Execution` is `test-execution`).
+pub(crate) fn is_test(kind: &str) -> bool {
+    matches!(kind, "test" | "test-case" | "test-execution" | "test-plan" | "test-set")
+}
+
+/// A container of work rather than work (an epic, an initiative above epics): not a
+/// request of its own, and counted as the items in it.
+pub(crate) fn is_container(kind: &str) -> bool {
+    matches!(kind, "epic" | "initiative")
+}
+
+/// A kind as a noun for `n` of them: `bug` → `bugs`, `story` → `stories`; an empty kind
+/// is an `item`.
+pub(crate) fn plural(kind: &str, n: usize) -> String {
+    let kind = if kind.is_empty() { "item" } else { kind };
+    if n == 1 {
+        return kind.to_string();
+    }
+    let vowel_y = ["ay", "ey", "oy", "uy"].iter().any(|e| kind.ends_with(e));
+    if kind.ends_with('y') && !vowel_y {
+        format!("{}ies", &kind[..kind.len() - 1])
+    } else if ["s", "x", "ch", "sh"].iter().any(|e| kind.ends_with(e)) {
+        format!("{kind}es")
+    } else {
+        format!("{kind}s")
+    }
+}
+
 /// `Sub-task` → `sub-task`, `New Feature` → `feature`, `Story` → `story`; the issue types
 /// of Jira in other languages too (`Historia` → `story`, `Unteraufgabe` → `sub-task`).
 pub(crate) fn normalise(raw: &str) -> String {

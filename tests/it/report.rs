@@ -2187,7 +2187,7 @@ fn blocked_work_is_reported_as_blocked_not_as_ageing() {
     s += "As a user I want moving thing,K-12,Story,In Progress,2026-03-13 09:00,,\n";
     let project = jira_report(dir.path(), "blocked.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &project[..project.find("## Milestones").unwrap()];
-    assert!(head.contains("4 of 6 open items are blocked (K-7, K-8, K-9, …): 1 waits on other open items, 3 in a blocked status"), "{head}");
+    assert!(head.contains("4 of 6 open items are blocked (K-7, K-8, K-9, …): 1 waits on other open items (1 bug), 3 in a blocked status"), "{head}");
     assert!(head.contains("🔴 Red"), "{head}");
     let flow = &project[project.find("## Flow").unwrap()..];
     assert!(!flow.contains("**Ageing work**"), "{flow}");
@@ -2317,6 +2317,142 @@ fn a_test_issue_is_not_shipped_product() {
     assert!(shipped.contains("T-1") && !shipped.contains("T-2"), "{md}");
     assert!(!shipped.contains("T-3"), "{md}");
     assert!(md.contains("1 product item shipped this week"), "{md}");
+}
+
+/// Tests done are not finished product work either: the verdict's "N items finished"
+/// counted 2 tests beside 7 stories on a real export whose Shipped listed only the
+/// stories; the tests done this week are said apart, under Shipped.
+#[test]
+fn tests_are_not_counted_as_finished_product_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=5 {
+        s += &format!("As a shopper I want saved cart part {i},F-{i},Story,Done,2026-03-0{i} 09:00,2026-03-0{} 09:00\n", i + 1);
+    }
+    s += "As a shopper I want to verify the cart icon shows,F-6,Test,Done,2026-03-09 09:00,2026-03-10 09:00\n";
+    s += "As a shopper I want the cart regression run,F-7,Test Execution,Done,2026-03-09 09:00,2026-03-11 09:00\n";
+    s += "As a shopper I want to share my cart,F-8,Story,In Progress,2026-03-12 09:00,\n";
+    let md = jira_report(dir.path(), "tests.csv", &s, "2026-03-13", "2026-W11/product.md");
+    let head = &md[..md.find("## Shipped").unwrap()];
+    assert!(head.contains("5 items finished in the last"), "{head}");
+    assert!(!head.contains("7 items finished"), "{head}");
+    let shipped = &md[md.find("## Shipped").unwrap()..md.find("## Roadmap").unwrap()];
+    assert!(shipped.contains("Also done this week: 2 tests"), "{shipped}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/2026-W11/product.json")).expect("json"),
+    )
+    .expect("valid");
+    assert_eq!(json["tests_done"], 2);
+}
+
+/// An epic (or an initiative) filed this week is a container of work, not a request: a
+/// real export's new requests listed 12 epics filed in one evening beside one story.
+#[test]
+fn epics_are_not_new_requests() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    s += "The user wants to print the overview,E-1,Epic,To Do,2026-03-10 09:00,\n";
+    s += "The user wants a calendar download,E-2,Initiative,To Do,2026-03-10 09:00,\n";
+    s += "The user wants to print one page,E-3,Story,To Do,2026-03-10 09:00,\n";
+    let md = jira_report(dir.path(), "epics.csv", &s, "2026-03-13", "2026-W11/product.md");
+    let new = &md[md.find("## New requests").unwrap()..md.find("## Most wanted").unwrap()];
+    assert!(new.contains("E-3"), "{md}");
+    assert!(!new.contains("E-1") && !new.contains("E-2"), "{new}");
+}
+
+/// Blocked work names what it waits on by kind: "5 wait on other open items" left the
+/// reader to open each to find they were all bugs.
+#[test]
+fn blocked_work_says_what_it_waits_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from(
+        "Summary,Issue key,Issue Type,Status,Created,Resolved,Outward issue link (Blocks)\n",
+    );
+    for i in 1..=5 {
+        s += &format!(
+            "Set up part {i},W-{i},Task,Done,2026-03-02 09:00,2026-03-0{} 09:00,\n",
+            i + 2
+        );
+    }
+    s += "Fix the login crash,W-6,Bug,To Do,2026-03-09 09:00,,W-7\n";
+    s += "Check the login,W-7,Task,In Progress,2026-03-09 09:00,,\n";
+    s += "Fix the logout crash,W-8,Bug,To Do,2026-03-09 09:00,,W-9\n";
+    s += "Check the logout,W-9,Task,In Progress,2026-03-09 09:00,,\n";
+    s += "Build the history page,W-10,Story,In Progress,2026-03-09 09:00,,W-11\n";
+    s += "Check the history,W-11,Task,To Do,2026-03-09 09:00,,\n";
+    s += "Check the history twice,W-12,Task,Blocked,2026-03-09 09:00,,\n";
+    let md = jira_report(dir.path(), "blocked.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let head = &md[..md.find("## Milestones").unwrap()];
+    assert!(
+        head.contains("3 wait on other open items (2 bugs, 1 story), 1 in a blocked status"),
+        "{head}"
+    );
+}
+
+/// Work in progress is compared with finished work of its own kind where 5 or more of it
+/// finished: on a real board 54 of 61 finished items were tests done within the hour,
+/// and a story two days old was "ageing" against them.
+#[test]
+fn ageing_is_judged_against_the_same_kind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=40 {
+        s += &format!("Check part {i},Q-{i},Test,Done,2026-03-02 09:00,2026-03-02 09:30\n");
+    }
+    for (i, day) in [(41, 5), (42, 5), (43, 6), (44, 6), (45, 7)] {
+        s += &format!("Build part {i},Q-{i},Story,Done,2026-03-02 09:00,2026-03-0{day} 09:00\n");
+    }
+    s += "Build the next part,Q-46,Story,In Progress,2026-03-11 09:00,\n";
+    s += "Check the next part,Q-47,Test,In Progress,2026-03-11 09:00,\n";
+    let md = jira_report(dir.path(), "kinds.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let flow = &md[md.find("## Flow").unwrap()..];
+    let ageing = &flow[flow.find("**Ageing work**").expect("ageing work")..];
+    let ageing = &ageing[..ageing.find("\n\n|").unwrap_or(ageing.len())];
+    assert!(ageing.contains("Q-47") && !ageing.contains("Q-46"), "{ageing}");
+    assert!(ageing.contains("(against tests: 85% within"), "{ageing}");
+    assert!(flow.contains("Each item is compared with finished items of its own kind"), "{flow}");
+    let head = &md[..md.find("## Milestones").unwrap()];
+    assert!(head.contains("1 of 2 items in progress is older than 85% of finished work took (of the same kind: stories"), "{head}");
+}
+
+/// The headline's current sprint is of the board in use, not of the largest one, idle
+/// for months (a real export named a board untouched for eight months).
+#[test]
+fn the_headline_sprint_is_the_active_boards() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Updated,Sprint\n");
+    for i in 1..=5 {
+        s += &format!(
+            "Old part {i},OLD-{i},Task,To Do,2026-01-05 09:00,2026-01-06 09:00,OLD Sprint 1\n"
+        );
+    }
+    for i in 1..=2 {
+        s += &format!("New part {i},NEW-{i},Task,In Progress,2026-03-02 09:00,2026-03-12 09:00,NEW Sprint 1\n");
+    }
+    let md = jira_report(dir.path(), "boards.csv", &s, "2026-03-13", "2026-W11/project.md");
+    assert!(
+        md.contains("Current sprint: **NEW Sprint 1** (the board with the latest activity); also current on their own boards: **OLD Sprint 1**"),
+        "{md}"
+    );
+}
+
+/// A sprint whose dates hold today is the headline's over an undated one that an item
+/// just moved into, on a board with later activity.
+#[test]
+fn a_dated_running_sprint_is_the_headlines_over_an_undated_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::write(
+        dir.path(),
+        "rolecall.toml",
+        "[[milestone]]\ntitle = \"DAT Sprint 1\"\nstart = 2026-03-09\ndue = 2026-03-20\n",
+    );
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Updated,Sprint\n");
+    for i in 1..=2 {
+        s += &format!("Dated part {i},DAT-{i},Task,In Progress,2026-03-02 09:00,2026-03-10 09:00,DAT Sprint 1\n");
+    }
+    s += "Undated part,UND-1,Task,To Do,2026-03-13 09:00,2026-03-13 10:00,UND Sprint 1\n";
+    let md = jira_report(dir.path(), "dated.csv", &s, "2026-03-13", "2026-W11/project.md");
+    assert!(md.contains("Current sprint: **DAT Sprint 1** (the board"), "{md}");
 }
 
 /// Work that has stalled is not green: nothing finished in the report's week and the two
