@@ -1128,6 +1128,19 @@ impl<'a> Ctx<'a> {
                 named.join(", ")
             ));
         }
+        // This week's export has the tracker's ids and last week's data not (stored by an
+        // earlier version, or exported without the column): a move is not seen as one.
+        if let Some(b) = self.input.baseline.filter(|b| {
+            !b.items.iter().any(|p| p.native_id.is_some())
+                && self.items.iter().any(|i| i.native_id.is_some())
+        }) {
+            let gone = b.items.iter().filter(|p| !self.index.contains_key(p.id.as_str())).count();
+            if gone > 0 {
+                out.push(format!(
+                    "Last week's data has no tracker ids (Jira's Issue id, Linear's UUID: stored by an earlier version, or exported without the column): an issue moved since to another project shows as removed and added this week (last week's items no longer in the data: {gone}).",
+                ));
+            }
+        }
         let done_undated = n(&|i| i.state == State::Done && i.closed.is_none());
         if done_undated > 0 {
             // A project view's export has no such column to add: GitHub itself has them.

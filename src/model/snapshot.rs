@@ -199,6 +199,9 @@ pub struct Prior {
     /// The tracker's own id then (see [`crate::model::Item::native_id`]); weeks stored
     /// by earlier versions have none.
     pub native_id: Option<Str>,
+    /// When it was created, kept beside a tracker's id: a moved issue keeps it, so an
+    /// id another site happens to share is not taken for a move.
+    pub created: Option<DateTime<Utc>>,
     pub state: State,
     pub milestone: Option<Str>,
     /// Its sprint then (stored weeks from before sprints were kept have none).
@@ -222,6 +225,7 @@ impl Default for Prior {
         Prior {
             id: Str::default(),
             native_id: None,
+            created: None,
             state: State::Open,
             milestone: None,
             iteration: None,
@@ -239,42 +243,56 @@ impl Baseline {
     /// Gives last week's entry of an item that moved since (a Jira issue moved to another
     /// project: `ABC-12` is now `XYZ-40`) the item's id now, found by the tracker's own
     /// id ([`Item::native_id`]), so that it is compared as the same item instead of one
-    /// removed and one added. Only where the tracker's id names one item each week and
-    /// the old id is gone from `items` (two Jira sites can number alike). The moves are
-    /// kept in [`Baseline::moved`], in last week's order.
+    /// removed and one added. Only where the tracker's id names one item each week, both
+    /// weeks give the same creation time (two Jira sites can number alike; a moved issue
+    /// keeps when it was created), and the old key is gone from `items` or is now
+    /// another issue's (a key given again). The moves are kept in [`Baseline::moved`],
+    /// in last week's order.
     pub fn follow_moves(&mut self, items: &[Item]) {
         use std::collections::HashMap;
         if !self.items.iter().any(|p| p.native_id.is_some()) {
             return;
         }
-        // The tracker's ids seen once, each week.
-        fn unique<'a>(ids: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<&'a str, &'a str> {
-            let mut seen: HashMap<&str, Option<&str>> = HashMap::new();
-            for (native, id) in ids {
-                seen.entry(native).and_modify(|v| *v = None).or_insert(Some(id));
+        // The tracker's ids seen once, each week, with the item's index.
+        fn unique<'a>(ids: impl Iterator<Item = (&'a str, usize)>) -> HashMap<&'a str, usize> {
+            let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
+            for (native, i) in ids {
+                seen.entry(native).and_modify(|v| *v = None).or_insert(Some(i));
             }
-            seen.into_iter().filter_map(|(n, id)| Some((n, id?))).collect()
+            seen.into_iter().filter_map(|(n, i)| Some((n, i?))).collect()
         }
-        let now = unique(items.iter().filter_map(|it| Some((it.native_id.as_deref()?, &*it.id))));
-        let then =
-            unique(self.items.iter().filter_map(|p| Some((p.native_id.as_deref()?, &*p.id))));
-        let ids_now: std::collections::HashSet<&str> = items.iter().map(|it| &*it.id).collect();
+        let now = unique(
+            (items.iter().enumerate()).filter_map(|(i, it)| Some((it.native_id.as_deref()?, i))),
+        );
+        let then = unique(
+            (self.items.iter().enumerate()).filter_map(|(i, p)| Some((p.native_id.as_deref()?, i))),
+        );
+        let index_now: HashMap<&str, usize> =
+            items.iter().enumerate().map(|(i, it)| (&*it.id, i)).collect();
         let ids_then: std::collections::HashSet<&str> = self.items.iter().map(|p| &*p.id).collect();
-        let renames: HashMap<Str, Str> = then
+        let renames: HashMap<usize, Str> = then
             .iter()
-            .filter_map(|(native, &old)| {
-                let &new = now.get(native)?;
-                (old != new && !ids_now.contains(old) && !ids_then.contains(new))
-                    .then(|| (Str::from(old), Str::from(new)))
+            .filter_map(|(native, &p)| {
+                let (old, new) = (&self.items[p], &items[*now.get(native)?]);
+                // A moved issue keeps when it was created: the same number on another
+                // Jira site does not.
+                let same_item = old.created.is_some() && old.created == new.created;
+                // Its old key gone, or now another issue's (a key given again).
+                let key_free = match index_now.get(&*old.id) {
+                    None => true,
+                    Some(&j) => items[j].native_id.as_deref().is_some_and(|n| n != *native),
+                };
+                (old.id != new.id && same_item && key_free && !ids_then.contains(&*new.id))
+                    .then(|| (p, new.id.clone()))
             })
             .collect();
         if renames.is_empty() {
             return;
         }
-        for p in &mut self.items {
-            if let Some(new) = renames.get(&p.id) {
-                self.moved.push((p.id.clone(), new.clone()));
-                p.id = new.clone();
+        for (p, prior) in self.items.iter_mut().enumerate() {
+            if let Some(new) = renames.get(&p) {
+                self.moved.push((prior.id.clone(), new.clone()));
+                prior.id = new.clone();
             }
         }
     }
@@ -300,6 +318,8 @@ impl Baseline {
                 .map(|(i, it)| Prior {
                     id: it.id.clone(),
                     native_id: it.native_id.clone(),
+                    // Kept beside the tracker's id only, as a stored week keeps it.
+                    created: it.native_id.as_ref().and(it.created),
                     state: it.state,
                     milestone: it.milestone.clone(),
                     iteration: it.iteration.clone(),
@@ -323,12 +343,21 @@ impl Baseline {
 mod tests {
     use super::{Baseline, Item, Prior, Str};
 
+    fn at(day: u32) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, day, 9, 0, 0).single()
+    }
+
     fn item(id: &str, native: Option<&str>) -> Item {
-        Item { id: id.into(), native_id: native.map(Str::from), ..Item::default() }
+        Item { id: id.into(), native_id: native.map(Str::from), created: at(2), ..Item::default() }
     }
 
     fn prior(id: &str, native: Option<&str>) -> Prior {
-        Prior { id: id.into(), native_id: native.map(Str::from), ..Prior::default() }
+        Prior {
+            id: id.into(),
+            native_id: native.map(Str::from),
+            created: at(2),
+            ..Prior::default()
+        }
     }
 
     fn baseline(items: Vec<Prior>) -> Baseline {
@@ -363,5 +392,26 @@ mod tests {
         let ids: Vec<&str> = b.items.iter().map(|p| &*p.id).collect();
         assert_eq!(ids, ["jira:OPS-7", "jira:B-3", "jira:C-1", "jira:D-1", "jira:E-1"]);
         assert_eq!(b.moved, [(Str::from("jira:B-2"), Str::from("jira:OPS-7"))]);
+    }
+
+    /// Another site's issue that happens to have the number of one deleted here was
+    /// created at another time: not a move. A key given again to a new issue does not
+    /// hide the move of the issue that had it.
+    #[test]
+    fn namesakes_and_reused_keys() {
+        let mut b = baseline(vec![prior("jira:A-1", Some("jira-issue:1001"))]);
+        let mut other = item("jira:C-9", Some("jira-issue:1001"));
+        other.created = at(20);
+        b.follow_moves(&[other]);
+        assert_eq!(b.items[0].id, "jira:A-1");
+        assert!(b.moved.is_empty());
+
+        let mut b = baseline(vec![prior("jira:B-2", Some("jira-issue:1002"))]);
+        b.follow_moves(&[
+            item("jira:OPS-7", Some("jira-issue:1002")),
+            item("jira:B-2", Some("jira-issue:1099")),
+        ]);
+        assert_eq!(b.items[0].id, "jira:OPS-7");
+        assert_eq!(b.moved.len(), 1);
     }
 }

@@ -49,6 +49,10 @@ impl State {
         for p in snap.items.iter_mut().filter(|p| p.milestone.is_none()) {
             p.title = None;
         }
+        // … and their creation times beside a tracker's id only.
+        for p in snap.items.iter_mut().filter(|p| p.native_id.is_none()) {
+            p.created = None;
+        }
         Ok(Some((found, snap)))
     }
 
@@ -187,6 +191,7 @@ impl Serialize for StoredItems<'_> {
             id: &it.id,
             key: &it.key,
             native_id: it.native_id.as_deref(),
+            created: it.native_id.as_ref().and(it.created),
             state: it.state,
             milestone: it.milestone.as_deref(),
             iteration: it.iteration.as_deref(),
@@ -208,6 +213,9 @@ struct StoredItem<'a> {
     key: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     native_id: Option<&'a str>,
+    /// Beside a tracker's id only: what tells a moved issue from another site's namesake.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<chrono::DateTime<chrono::Utc>>,
     state: crate::model::State,
     #[serde(skip_serializing_if = "Option::is_none")]
     milestone: Option<&'a str>,

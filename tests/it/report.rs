@@ -2559,6 +2559,32 @@ fn a_moved_jira_issue_is_compared_with_itself() {
     }
     let md = read(&dir2.path().join("out/2026-W11/project.md"));
     assert!(!md.contains("moved since last week"), "{md}");
+    assert!(!md.contains("has no tracker ids"), "{md}");
     let scope = &md[md.find("## Scope changes").unwrap()..md.find("## Planned").unwrap()];
     assert!(!scope.contains("No scope changes"), "{scope}");
+
+    // Last week without the column, this week with it (the first week after upgrading is
+    // the same): the move cannot be seen, and the data notes say why.
+    let dir3 = tempfile::tempdir().expect("temp dir");
+    for (csv, as_of) in [
+        (
+            strip(format!("{head}{}{}", row("Task 1", "B-1", "1"), row("Task 2", "B-2", "2"))),
+            "2026-03-06",
+        ),
+        (
+            format!("{head}{}{}", row("Task 1", "B-1", "1"), row("Task 2", "OPS-7", "2")),
+            "2026-03-13",
+        ),
+    ] {
+        common::write(dir3.path(), "board.csv", csv);
+        let args = ["report", "-s", "jira:board.csv", "--as-of", as_of, "-o", "out"];
+        let (code, _, err) = common::run_in(dir3.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let md = read(&dir3.path().join("out/2026-W11/project.md"));
+    assert!(
+        md.contains("Last week's data has no tracker ids (Jira's Issue id, Linear's UUID"),
+        "{md}"
+    );
+    assert!(md.contains("(last week's items no longer in the data: 1)"), "{md}");
 }
