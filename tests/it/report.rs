@@ -2345,6 +2345,26 @@ fn tests_are_not_counted_as_finished_product_work() {
     assert_eq!(json["tests_done"], 2);
 }
 
+/// "Also done this week: N tests" counts every test done this week, not only those the
+/// classifier put under product: a real board resolved 37 tests in a week and the
+/// product report said "1 test".
+#[test]
+fn tests_done_counts_every_test_done_this_week() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    s += "As a shopper I want saved cart,F-1,Story,Done,2026-03-02 09:00,2026-03-10 09:00\n";
+    s += "As a shopper I want to verify the cart icon shows,F-2,Test,Done,2026-03-09 09:00,2026-03-10 09:00\n";
+    s += "Verify CI pipeline deploys the staging cluster after the Terraform upgrade,F-3,Test,Done,2026-03-09 09:00,2026-03-11 09:00\n";
+    s += "Regression: on-call runbook rotation and pager escalation policy,F-4,Test,Done,2026-03-09 09:00,2026-03-11 09:00\n";
+    let md = jira_report(dir.path(), "tests.csv", &s, "2026-03-13", "2026-W11/product.md");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/2026-W11/product.json")).expect("json"),
+    )
+    .expect("valid");
+    assert!(md.contains("Also done this week: 3 tests"), "{md}");
+    assert_eq!(json["tests_done"], 3);
+}
+
 /// An epic (or an initiative) filed this week is a container of work, not a request: a
 /// real export's new requests listed 12 epics filed in one evening beside one story.
 #[test]
