@@ -2445,6 +2445,50 @@ fn blocked_work_says_what_it_waits_on() {
     );
 }
 
+/// Localised and custom issue types read as English in the prose: Jira's German default
+/// types are features and improvements ("2 neue-funktions", "verbesserungs" before), a
+/// custom type with no known plural is counted in items ("bug-(external)s" before), and
+/// a bug is named, not hidden among "1 more".
+#[test]
+fn localised_and_custom_kinds_read_as_english() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from(
+        "Summary,Issue key,Issue Type,Status,Created,Resolved,Outward issue link (Blocks)\n",
+    );
+    for i in 1..=5 {
+        let done = format!("2026-03-0{i} 09:00,2026-03-0{} 09:00,", i + 1);
+        s += &format!("Schneller Teil {i},L-{i},Verbesserung,Done,{done}\n");
+        s += &format!("Neuer Teil {i},L-{},Neue Funktion,Done,{done}\n", i + 10);
+    }
+    let mut n = 20;
+    for (kind, times) in [
+        ("Neue Funktion", 2),
+        ("Verbesserung", 2),
+        ("Change Request", 2),
+        ("Bug (External)", 2),
+        ("Bug", 1),
+    ] {
+        for _ in 0..times {
+            s += &format!("Blocker {n},L-{n},{kind},To Do,2026-03-09 09:00,,L-{}\n", n + 1);
+            s += &format!("Wartet {n},L-{},Aufgabe,In Progress,2026-03-09 09:00,,\n", n + 1);
+            n += 2;
+        }
+    }
+    s += "Alter Teil,L-99,Verbesserung,In Progress,2026-03-06 09:00,,\n";
+    let md = jira_report(dir.path(), "de.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let head = &md[..md.find("## Milestones").unwrap()];
+    assert!(
+        head.contains("(2 bug (external) items, 2 change requests, 2 features, 1 bug, 2 more)"),
+        "{head}"
+    );
+    let flow = &md[md.find("## Flow").unwrap()..];
+    assert!(flow.contains("features (5 finished"), "{flow}");
+    assert!(flow.contains("(against improvements: 85% within"), "{flow}");
+    for bad in ["neue-funktion", "verbesserungs", ")s", "-request"] {
+        assert!(!md.contains(bad), "{bad}: {md}");
+    }
+}
+
 /// Work in progress is compared with finished work of its own kind where 5 or more of it
 /// finished: on a real board 54 of 61 finished items were tests done within the hour,
 /// and a story two days old was "ageing" against them.
