@@ -2534,6 +2534,9 @@ fn the_headline_sprint_is_the_active_boards() {
         md.contains("Current sprint: **NEW Sprint 1** (the board with the latest activity); also current on their own boards: **OLD Sprint 1**"),
         "{md}"
     );
+    let json = std::fs::read_to_string(dir.path().join("out/2026-W11/project.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["sprints"]["current_chosen_by"], "latest-activity");
 }
 
 /// A sprint whose dates hold today is the headline's over an undated one that an item
@@ -2552,7 +2555,24 @@ fn a_dated_running_sprint_is_the_headlines_over_an_undated_one() {
     }
     s += "Undated part,UND-1,Task,To Do,2026-03-13 09:00,2026-03-13 10:00,UND Sprint 1\n";
     let md = jira_report(dir.path(), "dated.csv", &s, "2026-03-13", "2026-W11/project.md");
-    assert!(md.contains("Current sprint: **DAT Sprint 1** (the board"), "{md}");
+    // Chosen because it runs by its dates, and said so: "(the board with the latest
+    // activity)" was said of it, whose board had not the latest activity.
+    assert!(
+        md.contains("Current sprint: **DAT Sprint 1** (running by its dates); also current"),
+        "{md}"
+    );
+    let json = std::fs::read_to_string(dir.path().join("out/2026-W11/project.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["sprints"]["current_chosen_by"], "dates");
+    // One board: nothing to choose between, no reason.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let one: String = s.lines().filter(|l| !l.contains("UND")).map(|l| format!("{l}\n")).collect();
+    let md = jira_report(dir.path(), "one.csv", &one, "2026-03-13", "2026-W11/project.md");
+    assert!(md.contains("Current sprint: **DAT Sprint 1**"), "{md}");
+    assert!(!md.contains("Current sprint: **DAT Sprint 1** ("), "{md}");
+    let json = std::fs::read_to_string(dir.path().join("out/2026-W11/project.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json["sprints"]["current_chosen_by"].is_null(), "{json}");
 }
 
 /// Work that has stalled is not green: nothing finished in the report's week and the two
