@@ -333,9 +333,10 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
 }
 
 /// The open items that `blocked` wait on, each counted once, by kind, most first: " (3
-/// bugs, 2 stories)", with those not in the export ("1 not exported"); the first three
-/// kinds, then how many more items. Empty when none is linked.
+/// bugs, 2 stories)", with those not in the export ("1 not exported"); the first four
+/// kinds (bugs always among them), then how many more items. Empty when none is linked.
 fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
+    const NAMED: usize = 4;
     let mut known = std::collections::BTreeSet::new();
     let mut unknown = std::collections::BTreeSet::new();
     for &i in blocked {
@@ -355,12 +356,17 @@ fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
         }
     }
     kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    // Bugs are named, not hidden among "N more": what waits on a bug is news.
+    if let Some(at) = kinds.iter().position(|&(k, _)| k == "bug").filter(|&at| at >= NAMED) {
+        let bug = kinds.remove(at);
+        kinds.insert(NAMED - 1, bug);
+    }
     let mut parts: Vec<String> = kinds
         .iter()
-        .take(3)
+        .take(NAMED)
         .map(|&(k, n)| format!("{n} {}", crate::model::kind::plural(k, n)))
         .collect();
-    let rest: usize = kinds.iter().skip(3).map(|&(_, n)| n).sum();
+    let rest: usize = kinds.iter().skip(NAMED).map(|&(_, n)| n).sum();
     if rest > 0 {
         parts.push(format!("{rest} more"));
     }

@@ -14,8 +14,10 @@ pub struct ProductReport<'a> {
     /// Done product items this week, grouped by epic or milestone.
     pub shipped: Vec<Group<'a>>,
     pub shipped_count: usize,
-    /// Product tests (Jira's `Test`, Xray's test types) done this week: not shipped work,
-    /// so neither in `shipped` nor in `shipped_count`, nor in the verdict's finished work.
+    /// Tests (Jira's `Test`, Xray's test types) done this week, every one in the export
+    /// whatever its concern: a test verifies shipped work whichever report the classifier
+    /// put it in ("1 test" of 37 counted product tests only). Not shipped work, so neither
+    /// in `shipped` nor in `shipped_count`, nor in the verdict's finished work.
     pub tests_done: usize,
     /// Product epics done this week: not among the shipped items, which are the work in
     /// them (see `flow::is_work`).
@@ -98,7 +100,11 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     let mut shipped_groups: Vec<Group<'a>> = Vec::new();
     let mut shipped_count = 0;
     let mut epics_done = Vec::new();
-    let mut tests_done = 0;
+    // Every test done this week, not only those classified as product: a test checks
+    // what shipped whatever its concern (a real board resolved 37 tests in a week, and
+    // "Also done this week: 1 test" counted the one classified as product).
+    let tests_done =
+        (0..ctx.items.len()).filter(|&i| is_test(&ctx.items[i]) && ctx.done_this_week(i)).count();
     for &i in product.iter().filter(|&&i| ctx.done_this_week(i)) {
         // An epic is counted as the items in it, as in throughput and flow.
         if !super::flow::is_work(&ctx.items[i]) {
@@ -108,7 +114,6 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         // A test run (Jira's `Test`, Xray's test types) checks what shipped: it is not
         // product shipped ("Verify the icon…" was one of "3 product items shipped").
         if is_test(&ctx.items[i]) {
-            tests_done += 1;
             continue;
         }
         shipped_count += 1;

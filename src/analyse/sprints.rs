@@ -68,6 +68,12 @@ pub struct Sprints {
     /// one `current` names.
     #[serde(default)]
     pub also_current: Vec<String>,
+    /// Why `current` is the headline's when another board has a current sprint too:
+    /// `dates` (it is running by its dates, the other's is not dated), `latest-activity`
+    /// (its board had the latest day of activity), `size` (its board is the largest);
+    /// null with one board's current sprint.
+    #[serde(default)]
+    pub current_chosen_by: Option<String>,
 }
 
 /// A sprint with neither a number in its name nor dates: its place among the others is
@@ -412,24 +418,42 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             .filter(|t| *t <= as_of)
             .max()
     };
-    let biggest = boards
-        .iter()
-        .max_by_key(|(b, titles)| {
-            let items = || titles.iter().flat_map(|(_, t)| members.get(t).into_iter().flatten());
-            let size = items().count();
-            // By the day: minutes apart on one day are no sign of which board is in use.
-            let latest = items().filter_map(|&i| active(i)).max().map(|t| ctx.date_of(t));
-            // A sprint current by its dates first: an undated one is the headline's only
-            // when no dated sprint holds today (an item moved into an undated sprint does
-            // not make it the one running).
-            let current = current_of_board(b);
-            let dated = current.is_some_and(|t| {
-                let (s, e) = dates_of(t);
-                s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
-            });
-            (current.is_some(), dated, latest, size)
-        })
-        .map(|(b, _)| b.as_str());
+    let key = |b: &str, titles: &[(Vec<u64>, &str)]| {
+        let items = || titles.iter().flat_map(|(_, t)| members.get(t).into_iter().flatten());
+        let size = items().count();
+        // By the day: minutes apart on one day are no sign of which board is in use.
+        let latest = items().filter_map(|&i| active(i)).max().map(|t| ctx.date_of(t));
+        // A sprint current by its dates first: an undated one is the headline's only
+        // when no dated sprint holds today (an item moved into an undated sprint does
+        // not make it the one running).
+        let current = current_of_board(b);
+        let dated = current.is_some_and(|t| {
+            let (s, e) = dates_of(t);
+            s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
+        });
+        (current.is_some(), dated, latest, size)
+    };
+    let mut ranked: Vec<(&str, _)> =
+        boards.iter().map(|(b, titles)| (b.as_str(), key(b, titles))).collect();
+    // Stable, so of boards alike the last in name order leads, as `max_by_key` chose.
+    ranked.reverse();
+    ranked.sort_by_key(|b| std::cmp::Reverse(b.1));
+    let biggest = ranked.first().map(|&(b, _)| b);
+    // Why the headline's board leads another with a current sprint: the first of the
+    // keys in which it differs from the runner-up.
+    let chosen_by = match ranked.as_slice() {
+        [(_, first), (_, second), ..] if first.0 && second.0 => Some(
+            if first.1 != second.1 {
+                "dates"
+            } else if first.2 != second.2 {
+                "latest-activity"
+            } else {
+                "size"
+            }
+            .to_string(),
+        ),
+        _ => None,
+    };
     for (board, titles) in &boards {
         // Each sprint's place on its board, to tell an earlier sprint at once.
         let place: std::collections::HashMap<&str, usize> =
@@ -516,6 +540,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     Sprints {
         also_current,
         current,
+        current_chosen_by: chosen_by,
         unordered,
         left_behind: left_behind_by.iter().map(|(_, n)| n).sum(),
         left_behind_by,

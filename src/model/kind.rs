@@ -18,20 +18,69 @@ pub(crate) fn is_container(kind: &str) -> bool {
     matches!(kind, "epic" | "initiative")
 }
 
-/// A kind as a noun for `n` of them: `bug` → `bugs`, `story` → `stories`; an empty kind
-/// is an `item`.
+/// Nouns whose English plural [`plural`] knows: the last word of a kind (`request` of
+/// `change-request`). A kind ending in any other word (`bug-(external)`, a type in
+/// another language the table of [`normalise`] does not map) is counted in items.
+const ENGLISH: &[&str] = &[
+    "bug",
+    "case",
+    "change",
+    "chore",
+    "defect",
+    "draft",
+    "enhancement",
+    "epic",
+    "execution",
+    "feature",
+    "idea",
+    "improvement",
+    "incident",
+    "initiative",
+    "issue",
+    "item",
+    "milestone",
+    "plan",
+    "problem",
+    "project",
+    "pull",
+    "question",
+    "request",
+    "requirement",
+    "risk",
+    "set",
+    "spike",
+    "story",
+    "task",
+    "test",
+    "ticket",
+    "todo",
+];
+
+/// A kind as a noun for `n` of them: `bug` → `bugs`, `story` → `stories`, `change-request`
+/// → `change requests`; a kind whose last word is not a known English noun is counted in
+/// items (`bug-(external)` → `bug (external) items`, not `bug-(external)s`); an empty
+/// kind is an `item`.
 pub(crate) fn plural(kind: &str, n: usize) -> String {
     let kind = if kind.is_empty() { "item" } else { kind };
-    if n == 1 {
-        return kind.to_string();
+    // Dashes back to spaces (`pull-request` → `pull request`), but a sub-task keeps its.
+    let words = match is_sub_task(kind) {
+        true => kind.to_string(),
+        false => kind.replace('-', " "),
+    };
+    let last = kind.rsplit('-').next().unwrap_or(kind);
+    if !ENGLISH.contains(&last) {
+        return format!("{words} {}", if n == 1 { "item" } else { "items" });
     }
-    let vowel_y = ["ay", "ey", "oy", "uy"].iter().any(|e| kind.ends_with(e));
-    if kind.ends_with('y') && !vowel_y {
-        format!("{}ies", &kind[..kind.len() - 1])
-    } else if ["s", "x", "ch", "sh"].iter().any(|e| kind.ends_with(e)) {
-        format!("{kind}es")
+    if n == 1 {
+        return words;
+    }
+    let vowel_y = ["ay", "ey", "oy", "uy"].iter().any(|e| words.ends_with(e));
+    if words.ends_with('y') && !vowel_y {
+        format!("{}ies", &words[..words.len() - 1])
+    } else if ["s", "x", "ch", "sh"].iter().any(|e| words.ends_with(e)) {
+        format!("{words}es")
     } else {
-        format!("{kind}s")
+        format!("{words}s")
     }
 }
 
@@ -62,6 +111,15 @@ pub(crate) fn normalise(raw: &str) -> String {
             "bug".into()
         }
         "épica" | "épico" | "epik" | "эпик" | "エピック" => "epic".into(),
+        "neue-funktion"
+        | "nueva-función"
+        | "nueva-funcion"
+        | "nouvelle-fonctionnalité"
+        | "nova-funcionalidade"
+        | "nuova-funzionalità" => "feature".into(),
+        "verbesserung" | "mejora" | "amélioration" | "melhoria" | "miglioramento" => {
+            "improvement".into()
+        }
         _ => k,
     }
 }

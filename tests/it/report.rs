@@ -2345,6 +2345,62 @@ fn tests_are_not_counted_as_finished_product_work() {
     assert_eq!(json["tests_done"], 2);
 }
 
+/// Flow's first clause says work in progress was compared with finished items of its own
+/// kind when it was: "1 older than 85% of what finished … took (… 85% within 10 days)"
+/// was said of an item 6 days old, held to stories' 2.0 days. With no work in progress
+/// there is nothing to compare, and the per-kind comparison is not described.
+#[test]
+fn flow_says_the_per_kind_comparison_it_made() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=6 {
+        s += &format!(
+            "Build widget part {i},K-{i},Story,Done,2026-02-0{i} 09:00,2026-02-0{} 09:00\n",
+            i + 1
+        );
+        s +=
+            &format!("Fix crash {i},K-{},Bug,Done,2026-02-0{i} 09:00,2026-02-1{i} 09:00\n", i + 10);
+    }
+    let wip = "Build widget part 7,K-20,Story,In Progress,2026-03-07 09:00,\n";
+    let md = jira_report(
+        dir.path(),
+        "kinds.csv",
+        &(s.clone() + wip),
+        "2026-03-13",
+        "2026-W11/project.md",
+    );
+    let flow = &md[md.find("## Flow").unwrap()..];
+    let line = flow.lines().find(|l| l.starts_with("Work in progress")).unwrap();
+    assert!(line.contains("1 older than 85% of finished items of its kind took"), "{line}");
+    assert!(line.contains("stories (6 finished: 85% within"), "{line}");
+    assert!(!line.contains("older than 85% of what finished"), "{line}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let md = jira_report(dir.path(), "kinds.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let flow = &md[md.find("## Flow").unwrap()..];
+    let line = flow.lines().find(|l| l.starts_with("Work in progress")).unwrap();
+    assert!(!line.contains("kind"), "{line}");
+}
+
+/// "Also done this week: N tests" counts every test done this week, not only those the
+/// classifier put under product: a real board resolved 37 tests in a week and the
+/// product report said "1 test".
+#[test]
+fn tests_done_counts_every_test_done_this_week() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    s += "As a shopper I want saved cart,F-1,Story,Done,2026-03-02 09:00,2026-03-10 09:00\n";
+    s += "As a shopper I want to verify the cart icon shows,F-2,Test,Done,2026-03-09 09:00,2026-03-10 09:00\n";
+    s += "Verify CI pipeline deploys the staging cluster after the Terraform upgrade,F-3,Test,Done,2026-03-09 09:00,2026-03-11 09:00\n";
+    s += "Regression: on-call runbook rotation and pager escalation policy,F-4,Test,Done,2026-03-09 09:00,2026-03-11 09:00\n";
+    let md = jira_report(dir.path(), "tests.csv", &s, "2026-03-13", "2026-W11/product.md");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/2026-W11/product.json")).expect("json"),
+    )
+    .expect("valid");
+    assert!(md.contains("Also done this week: 3 tests"), "{md}");
+    assert_eq!(json["tests_done"], 3);
+}
+
 /// An epic (or an initiative) filed this week is a container of work, not a request: a
 /// real export's new requests listed 12 epics filed in one evening beside one story.
 #[test]
@@ -2389,6 +2445,50 @@ fn blocked_work_says_what_it_waits_on() {
     );
 }
 
+/// Localised and custom issue types read as English in the prose: Jira's German default
+/// types are features and improvements ("2 neue-funktions", "verbesserungs" before), a
+/// custom type with no known plural is counted in items ("bug-(external)s" before), and
+/// a bug is named, not hidden among "1 more".
+#[test]
+fn localised_and_custom_kinds_read_as_english() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from(
+        "Summary,Issue key,Issue Type,Status,Created,Resolved,Outward issue link (Blocks)\n",
+    );
+    for i in 1..=5 {
+        let done = format!("2026-03-0{i} 09:00,2026-03-0{} 09:00,", i + 1);
+        s += &format!("Schneller Teil {i},L-{i},Verbesserung,Done,{done}\n");
+        s += &format!("Neuer Teil {i},L-{},Neue Funktion,Done,{done}\n", i + 10);
+    }
+    let mut n = 20;
+    for (kind, times) in [
+        ("Neue Funktion", 2),
+        ("Verbesserung", 2),
+        ("Change Request", 2),
+        ("Bug (External)", 2),
+        ("Bug", 1),
+    ] {
+        for _ in 0..times {
+            s += &format!("Blocker {n},L-{n},{kind},To Do,2026-03-09 09:00,,L-{}\n", n + 1);
+            s += &format!("Wartet {n},L-{},Aufgabe,In Progress,2026-03-09 09:00,,\n", n + 1);
+            n += 2;
+        }
+    }
+    s += "Alter Teil,L-99,Verbesserung,In Progress,2026-03-06 09:00,,\n";
+    let md = jira_report(dir.path(), "de.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let head = &md[..md.find("## Milestones").unwrap()];
+    assert!(
+        head.contains("(2 bug (external) items, 2 change requests, 2 features, 1 bug, 2 more)"),
+        "{head}"
+    );
+    let flow = &md[md.find("## Flow").unwrap()..];
+    assert!(flow.contains("features (5 finished"), "{flow}");
+    assert!(flow.contains("(against improvements: 85% within"), "{flow}");
+    for bad in ["neue-funktion", "verbesserungs", ")s", "-request"] {
+        assert!(!md.contains(bad), "{bad}: {md}");
+    }
+}
+
 /// Work in progress is compared with finished work of its own kind where 5 or more of it
 /// finished: on a real board 54 of 61 finished items were tests done within the hour,
 /// and a story two days old was "ageing" against them.
@@ -2410,7 +2510,7 @@ fn ageing_is_judged_against_the_same_kind() {
     let ageing = &ageing[..ageing.find("\n\n|").unwrap_or(ageing.len())];
     assert!(ageing.contains("Q-47") && !ageing.contains("Q-46"), "{ageing}");
     assert!(ageing.contains("(against tests: 85% within"), "{ageing}");
-    assert!(flow.contains("Each item is compared with finished items of its own kind"), "{flow}");
+    assert!(flow.contains("1 older than 85% of finished items of its kind took"), "{flow}");
     let head = &md[..md.find("## Milestones").unwrap()];
     assert!(head.contains("1 of 2 items in progress is older than 85% of finished work took (of the same kind: stories"), "{head}");
 }
@@ -2434,6 +2534,9 @@ fn the_headline_sprint_is_the_active_boards() {
         md.contains("Current sprint: **NEW Sprint 1** (the board with the latest activity); also current on their own boards: **OLD Sprint 1**"),
         "{md}"
     );
+    let json = std::fs::read_to_string(dir.path().join("out/2026-W11/project.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["sprints"]["current_chosen_by"], "latest-activity");
 }
 
 /// A sprint whose dates hold today is the headline's over an undated one that an item
@@ -2452,7 +2555,24 @@ fn a_dated_running_sprint_is_the_headlines_over_an_undated_one() {
     }
     s += "Undated part,UND-1,Task,To Do,2026-03-13 09:00,2026-03-13 10:00,UND Sprint 1\n";
     let md = jira_report(dir.path(), "dated.csv", &s, "2026-03-13", "2026-W11/project.md");
-    assert!(md.contains("Current sprint: **DAT Sprint 1** (the board"), "{md}");
+    // Chosen because it runs by its dates, and said so: "(the board with the latest
+    // activity)" was said of it, whose board had not the latest activity.
+    assert!(
+        md.contains("Current sprint: **DAT Sprint 1** (running by its dates); also current"),
+        "{md}"
+    );
+    let json = std::fs::read_to_string(dir.path().join("out/2026-W11/project.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["sprints"]["current_chosen_by"], "dates");
+    // One board: nothing to choose between, no reason.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let one: String = s.lines().filter(|l| !l.contains("UND")).map(|l| format!("{l}\n")).collect();
+    let md = jira_report(dir.path(), "one.csv", &one, "2026-03-13", "2026-W11/project.md");
+    assert!(md.contains("Current sprint: **DAT Sprint 1**"), "{md}");
+    assert!(!md.contains("Current sprint: **DAT Sprint 1** ("), "{md}");
+    let json = std::fs::read_to_string(dir.path().join("out/2026-W11/project.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json["sprints"]["current_chosen_by"].is_null(), "{json}");
 }
 
 /// Work that has stalled is not green: nothing finished in the report's week and the two
