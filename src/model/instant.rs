@@ -24,6 +24,38 @@ pub(crate) fn serialize<S: serde::Serializer>(
     }
 }
 
+/// Reads an instant as [`serialize`] writes it, the usual whole second (`…T15:14:00Z`)
+/// without chrono's parser (a stored week of 100,000 items reads as many); anything else
+/// as chrono reads RFC 3339.
+pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
+    use serde::Deserialize;
+    let Some(s) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else { return Ok(None) };
+    if let Some(t) = quick(s.as_bytes()) {
+        return Ok(Some(t));
+    }
+    chrono::DateTime::parse_from_rfc3339(&s)
+        .map(|t| Some(t.with_timezone(&chrono::Utc)))
+        .map_err(|e| serde::de::Error::custom(format!("`{s}` is not an RFC 3339 instant: {e}")))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, exactly.
+fn quick(b: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    if b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |a, &c| c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0')))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)?;
+    let time = chrono::NaiveTime::from_hms_opt(n(11..13)?, n(14..16)?, n(17..19)?)?;
+    Some(date.and_time(time).and_utc())
+}
+
 /// Writes `n` into `out` as decimal digits, zero-padded to its length.
 fn digits(out: &mut [u8], mut n: u32) {
     for d in out.iter_mut().rev() {
@@ -53,6 +85,9 @@ mod tests {
         for t in cases {
             let quick = serde_json::to_string(&Quick(t)).expect("json");
             assert_eq!(quick, serde_json::to_string(&t).expect("json"), "{t:?}");
+            // … and read back as chrono reads them.
+            let mut de = serde_json::Deserializer::from_str(&quick);
+            assert_eq!(super::deserialize(&mut de).expect("reads"), t, "{quick}");
         }
     }
 }

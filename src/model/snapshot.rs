@@ -201,6 +201,7 @@ pub struct Prior {
     pub native_id: Option<Str>,
     /// When it was created, kept beside a tracker's id: a moved issue keeps it, so an
     /// id another site happens to share is not taken for a move.
+    #[serde(deserialize_with = "super::instant::deserialize")]
     pub created: Option<DateTime<Utc>>,
     pub state: State,
     pub milestone: Option<Str>,
@@ -249,51 +250,54 @@ impl Baseline {
     /// another issue's (a key given again). The moves are kept in [`Baseline::moved`],
     /// in last week's order.
     pub fn follow_moves(&mut self, items: &[Item]) {
-        use std::collections::HashMap;
+        use rustc_hash::{FxHashMap, FxHashSet};
         if !self.items.iter().any(|p| p.native_id.is_some()) {
             return;
         }
-        // The tracker's ids seen once, each week, with the item's index.
-        fn unique<'a>(ids: impl Iterator<Item = (&'a str, usize)>) -> HashMap<&'a str, usize> {
-            let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
-            for (native, i) in ids {
-                seen.entry(native).and_modify(|v| *v = None).or_insert(Some(i));
-            }
-            seen.into_iter().filter_map(|(n, i)| Some((n, i?))).collect()
-        }
-        let now = unique(
-            (items.iter().enumerate()).filter_map(|(i, it)| Some((it.native_id.as_deref()?, i))),
-        );
-        let then = unique(
-            (self.items.iter().enumerate()).filter_map(|(i, p)| Some((p.native_id.as_deref()?, i))),
-        );
-        let index_now: HashMap<&str, usize> =
+        let index_now: FxHashMap<&str, usize> =
             items.iter().enumerate().map(|(i, it)| (&*it.id, i)).collect();
-        let ids_then: std::collections::HashSet<&str> = self.items.iter().map(|p| &*p.id).collect();
-        let renames: HashMap<usize, Str> = then
-            .iter()
-            .filter_map(|(native, &p)| {
-                let (old, new) = (&self.items[p], &items[*now.get(native)?]);
+        // Last week's items with a tracker's id whose key is gone, or is now another
+        // issue's (a key given again): most weeks, none, and nothing more is looked at.
+        let candidates: Vec<usize> = (0..self.items.len())
+            .filter(|&p| {
+                let Some(native) = self.items[p].native_id.as_deref() else { return false };
+                match index_now.get(&*self.items[p].id) {
+                    None => true,
+                    Some(&j) => items[j].native_id.as_deref().is_some_and(|n| n != native),
+                }
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        // The tracker's ids seen once, each week: `Some(index)`, or `None` when repeated.
+        let mut now: FxHashMap<&str, Option<usize>> = FxHashMap::default();
+        for (i, it) in items.iter().enumerate() {
+            if let Some(n) = it.native_id.as_deref() {
+                now.entry(n).and_modify(|v| *v = None).or_insert(Some(i));
+            }
+        }
+        let mut then: FxHashMap<&str, usize> = FxHashMap::default();
+        for n in self.items.iter().filter_map(|p| p.native_id.as_deref()) {
+            *then.entry(n).or_default() += 1;
+        }
+        let ids_then: FxHashSet<&str> = self.items.iter().map(|p| &*p.id).collect();
+        let renames: Vec<(usize, Str)> = candidates
+            .into_iter()
+            .filter_map(|p| {
+                let old = &self.items[p];
+                let native = old.native_id.as_deref()?;
+                let new = &items[(*now.get(native)?)?];
                 // A moved issue keeps when it was created: the same number on another
                 // Jira site does not.
                 let same_item = old.created.is_some() && old.created == new.created;
-                // Its old key gone, or now another issue's (a key given again).
-                let key_free = match index_now.get(&*old.id) {
-                    None => true,
-                    Some(&j) => items[j].native_id.as_deref().is_some_and(|n| n != *native),
-                };
-                (old.id != new.id && same_item && key_free && !ids_then.contains(&*new.id))
+                (then[native] == 1 && old.id != new.id && same_item && !ids_then.contains(&*new.id))
                     .then(|| (p, new.id.clone()))
             })
             .collect();
-        if renames.is_empty() {
-            return;
-        }
-        for (p, prior) in self.items.iter_mut().enumerate() {
-            if let Some(new) = renames.get(&p) {
-                self.moved.push((prior.id.clone(), new.clone()));
-                prior.id = new.clone();
-            }
+        for (p, new) in renames {
+            self.moved.push((self.items[p].id.clone(), new.clone()));
+            self.items[p].id = new;
         }
     }
 
