@@ -160,9 +160,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .copied()
         .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
         .filter(|&i| !crate::model::kind::is_sub_task(&ctx.items[i].kind))
-        .filter(|&i| {
-            !ctx.items[i].is_epic() && !crate::model::kind::is_container(&ctx.items[i].kind)
-        })
+        .filter(|&i| !crate::model::kind::is_container(&ctx.items[i].kind))
         .filter(|&i| ctx.classes[i].confidence != crate::classify::Confidence::Low)
         .collect();
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));

@@ -374,16 +374,18 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             _ => previous_of(title).and_then(dues).is_none_or(|(_, last)| last < ctx.today),
         },
     };
+    // Whether a sprint's dates hold today.
+    let running = |title: &str| {
+        let (s, e) = dates_of(title);
+        s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
+    };
     // The board's current sprint: the one whose dates hold today, else its latest begun.
     let current_of_board = |board: &str| {
         // Of the sprints that hold items now.
         let list: Vec<&(Vec<u64>, &str)> =
             boards[board].iter().filter(|(_, t)| everyone.contains_key(t)).collect();
         (list.iter())
-            .find(|(_, t)| {
-                let (s, e) = dates_of(t);
-                s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
-            })
+            .find(|(_, t)| running(t))
             // Else its latest that has begun: by its start date, else by its items' due
             // dates (a sprint whose every item is due ahead is planned, not running: an
             // export of sprints planned ahead has no sprint dates, only the items'), else
@@ -406,8 +408,8 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     let baseline_knows_sprints =
         ctx.input.baseline.is_some() && ctx.prior.iter().flatten().any(|p| p.iteration.is_some());
     // The headline's board: of those with a current sprint, one whose dates hold today,
-    // then the one with the latest day of activity (an item of it created, started, changed or finished by the report's
-    // instant), then the largest. The largest alone named an idle board's sprint (a real
+    // then the one with the latest day of activity (an item of it created, started,
+    // changed or finished by the report's instant), then the largest. The largest alone named an idle board's sprint (a real
     // export's board untouched for eight months, beside one in use that week).
     let as_of = ctx.input.period.as_of;
     let active = |i: usize| {
@@ -427,10 +429,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         // when no dated sprint holds today (an item moved into an undated sprint does
         // not make it the one running).
         let current = current_of_board(b);
-        let dated = current.is_some_and(|t| {
-            let (s, e) = dates_of(t);
-            s.is_some_and(|s| s <= ctx.today) && e.is_some_and(|e| ctx.today <= e)
-        });
+        let dated = current.is_some_and(running);
         (current.is_some(), dated, latest, size)
     };
     let mut ranked: Vec<(&str, _)> =
@@ -438,7 +437,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
     // Stable, so of boards alike the last in name order leads, as `max_by_key` chose.
     ranked.reverse();
     ranked.sort_by_key(|b| std::cmp::Reverse(b.1));
-    let biggest = ranked.first().map(|&(b, _)| b);
+    let headline_board = ranked.first().map(|&(b, _)| b);
     // Why the headline's board leads another with a current sprint: the first of the
     // keys in which it differs from the runner-up.
     let chosen_by = match ranked.as_slice() {
@@ -470,8 +469,8 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
             // A sprint of unknown order is the current one only when the headline names
             // it: three such sprints were each "(current)" under a headline naming one.
             let unknown_order = unknown_order(board, title, start, end);
-            let current =
-                current_title == Some(title) && (!unknown_order || Some(board.as_str()) == biggest);
+            let current = current_title == Some(title)
+                && (!unknown_order || Some(board.as_str()) == headline_board);
             // Carried over from any earlier sprint of the board, not only the one just
             // before: a team that skipped a month (`Feb 2022`, `March 2022`, then
             // `April 2022`) still carried Feb's items into April.
@@ -532,7 +531,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         }
     }
     let unordered = list.iter().filter(|s| unordered(s)).count();
-    let current = biggest.and_then(current_of_board).map(str::to_string);
+    let current = headline_board.and_then(current_of_board).map(str::to_string);
     let also_current = (list.iter())
         .filter(|s| s.current && Some(&s.title) != current.as_ref())
         .map(|s| s.title.clone())
