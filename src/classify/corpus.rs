@@ -257,8 +257,18 @@ pub(crate) struct TrackerScore {
     pub macro_f1: f64,
 }
 
+/// How a [`CvReport`] measured: each tracker held out of a model trained on the others,
+/// or the model as it is on trackers it was not trained on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Measure {
+    LeaveOneTrackerOut,
+    AsIs,
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct CvReport {
+    pub measure: Measure,
     pub algorithm: Algorithm,
     pub items: usize,
     pub trackers: usize,
@@ -342,7 +352,47 @@ pub(crate) fn cross_validate(
         }
     }
     let preds: Vec<Prediction> = preds.into_iter().flatten().collect();
-    let model_alone = report(rows, &preds, algorithm, None);
+    decide_and_report(rows, preds, by_rules, algorithm, None)
+}
+
+/// The model as it is (built in, or the config's model file), not trained on `rows`:
+/// measured on trackers it has never seen, each item read as leave-one-tracker-out reads
+/// it, with the model's own thresholds for high confidence and triage.
+pub(crate) fn held_out(
+    rows: &[Row],
+    examples: &[Example],
+    by_rules: &[RulesCall],
+    m: &Model,
+) -> (CvReport, Vec<Prediction>) {
+    let preds = rows
+        .iter()
+        .zip(examples)
+        .zip(by_rules)
+        .map(|((r, e), rc)| predict(m, r, e, rc.reads_text))
+        .collect();
+    let mut out = decide_and_report(
+        rows,
+        preds,
+        by_rules,
+        Algorithm::Logistic,
+        Some((m.high, m.triage_margin)),
+    );
+    out.0.measure = Measure::AsIs;
+    out
+}
+
+/// From the model's own predictions: the model alone, the decision as `classify` makes it
+/// (the rules overrule where the model is unsure), and the rules alone. `thresholds`
+/// (high-confidence probability, triage margin) are calibrated on the predictions when
+/// not given.
+fn decide_and_report(
+    rows: &[Row],
+    preds: Vec<Prediction>,
+    by_rules: &[RulesCall],
+    algorithm: Algorithm,
+    thresholds: Option<(f32, f32)>,
+) -> (CvReport, Vec<Prediction>) {
+    let model_alone = report(rows, &preds, algorithm, thresholds);
     let thresholds = (model_alone.high_confidence, model_alone.triage_margin);
     let one_hot = |c: Concern, expected: Concern, text_evidence: bool| {
         let mut probs = [0.0; 3];
@@ -720,6 +770,7 @@ pub(crate) fn report(
     let triage = preds.iter().filter(|p| !p.text_evidence || p.top().1 < margin).count();
     let n = preds.len().max(1) as f64;
     CvReport {
+        measure: Measure::LeaveOneTrackerOut,
         algorithm,
         items: preds.len(),
         trackers: per_tracker.len(),
@@ -789,10 +840,14 @@ fn scores(preds: &[Prediction]) -> (f64, [f64; 3], f64) {
 
 impl CvReport {
     pub(crate) fn to_text(&self, show_misses: usize) -> String {
+        let how = match self.measure {
+            Measure::LeaveOneTrackerOut => format!("leave-one-tracker-out, {:?}", self.algorithm),
+            Measure::AsIs => "the model as it is, on trackers it was not trained on".to_string(),
+        };
         let mut s = format!(
-            "leave-one-tracker-out, {:?}: {} items from {} trackers\n\
+            "{how}: {} items from {} trackers\n\
              mean accuracy {:.3} (pooled {:.3}), macro-F1 {:.3}; F1 product {:.3}, program {:.3}, project {:.3}\n",
-            self.algorithm, self.items, self.trackers, self.mean_accuracy, self.accuracy,
+            self.items, self.trackers, self.mean_accuracy, self.accuracy,
             self.macro_f1, self.f1[0], self.f1[1], self.f1[2]
         );
         s.push_str(&format!(

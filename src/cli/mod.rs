@@ -247,6 +247,11 @@ pub struct EvalArgs {
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub adapt: Option<u64>,
 
+    /// With --corpus: measure the model as it is (built in, or the config's model file) on
+    /// the folder's trackers, without training: for trackers it was never trained on
+    #[arg(long, requires = "corpus", conflicts_with_all = ["adapt", "algorithm"])]
+    pub held_out: bool,
+
     #[command(flatten)]
     pub sources: SourceArgs,
 
@@ -547,7 +552,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 let (examples, by_rules) = corpus::examples_and_rules(&rows, &classifier);
                 let algorithm = args.algorithm.unwrap_or(AlgorithmArg::Logistic).into();
                 let o = Default::default();
-                let (cv, _) = corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o);
+                let (cv, _) = match (&classifier.model, args.held_out) {
+                    (Some(m), true) => corpus::held_out(&rows, &examples, &by_rules, m),
+                    (None, true) => {
+                        return Err(Error::Usage(
+                            "--held-out measures the learned model, and the config decides by the rules alone (`[classify] model = \"rules\"`)".into(),
+                        ))
+                    }
+                    (_, false) => corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o),
+                };
                 let adapted = adapt.map(|n| corpus::adapt_each(&rows, &examples, n, o));
                 let text = match (args.format, &adapted) {
                     (ClassifyFormat::Table, None) => cv.to_text(args.misses),

@@ -707,18 +707,50 @@ fn train_names_labels_that_contradict_or_teach_nothing() {
     );
 }
 
-/// The built-in model on four real trackers it was never trained on (fixtures/unseen/,
-/// labelled blind): 0.691 when they were added. A change that costs more than four
-/// points there is a regression on real data, whatever the corpus says.
+/// The built-in model on eleven real trackers it was never trained on (fixtures/unseen/,
+/// labelled blind): 0.591 when measured. A change that costs more than three points
+/// there is a regression on real data, whatever the corpus says.
 #[test]
 fn unseen_trackers_keep_their_accuracy() {
+    // The shipped model on 11 real trackers it was never trained on, each item read as
+    // leave-one-tracker-out reads it (parent titles, components): 0.591 pooled when measured.
     let dir = root().join("fixtures/unseen");
     let (code, out, err) =
-        common::run_in(&dir, &["eval", "--labels", "labels.csv", "--format", "json"], &[]);
+        common::run_in(&dir, &["eval", "--corpus", ".", "--held-out", "--format", "json"], &[]);
     assert_eq!(code, 0, "{err}");
     let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(json["labelled"], 97, "{json}");
+    assert_eq!(json["measure"], "as-is", "{json}");
+    assert_eq!((json["items"].as_u64(), json["trackers"].as_u64()), (Some(237), Some(11)));
     let accuracy = json["accuracy"].as_f64().expect("accuracy");
-    assert!(accuracy >= 0.65, "accuracy {accuracy} on trackers not seen in training");
-    assert_eq!(json["per_file"].as_array().map(Vec::len), Some(4), "{json}");
+    assert!(accuracy >= 0.56, "accuracy {accuracy} on trackers not seen in training");
+    // Each tracker keeps what it scored, give or take a couple of items: a change that
+    // trades one tracker for another shows here even when the total holds.
+    let per: Vec<(String, f64)> = json["per_tracker"]
+        .as_array()
+        .expect("per tracker")
+        .iter()
+        .map(|t| {
+            (t["tracker"].as_str().unwrap_or("").to_string(), t["accuracy"].as_f64().unwrap_or(0.0))
+        })
+        .collect();
+    assert_eq!(per.len(), 11, "{per:?}");
+    let posverdad = per.iter().find(|(t, _)| t == "7v-ga-posverdad").expect("tracker").1;
+    assert!(posverdad >= 0.7, "{per:?}");
+    // The table says what was measured, not "leave-one-tracker-out".
+    let (code, out, err) = common::run_in(&dir, &["eval", "--corpus", ".", "--held-out"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "the model as it is, on trackers it was not trained on: 237 items from 11 trackers\n"
+        ),
+        "{out}"
+    );
+    // With the rules alone there is no model to measure: said, not a crash or a silent
+    // cross-validation.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    common::write(tmp.path(), "rolecall.toml", "[classify]\nmodel = \"rules\"\n");
+    let d = dir.display().to_string();
+    let (code, _, err) = common::run_in(tmp.path(), &["eval", "--corpus", &d, "--held-out"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--held-out measures the learned model"), "{err}");
 }
