@@ -1106,6 +1106,39 @@ fn sprints_planned_ahead_are_not_finished_sprints() {
     assert!(unplanned.contains("4 items left open in finished sprints"), "{unplanned}");
 }
 
+/// A sprint's progress is the sprint's in every report: the product headline counted its
+/// product items only ("Sprint 2: 0 of 2 done") beside the project's "0 of 3 done" for
+/// the same sprint; what the product's finished sprints left open says it is product work.
+#[test]
+fn every_report_counts_a_sprint_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Labels,Sprint\n\
+        Search page,WEB-1,Story,To Do,2026-02-02 09:00,concern:product,Sprint 1\n\
+        Checkout page,WEB-2,Story,To Do,2026-02-09 09:00,concern:product,Sprint 2\n\
+        Profile page,WEB-3,Story,To Do,2026-02-09 09:00,concern:product,Sprint 2\n\
+        Release checklist,WEB-4,Task,To Do,2026-02-09 09:00,concern:project,Sprint 2\n";
+    let product = jira_report(dir.path(), "web.csv", csv, "2026-02-15", "2026-W07/product.md");
+    let week = |f: &str| read(&dir.path().join("out/2026-W07").join(f));
+    let (project, program, index) = (week("project.md"), week("program.md"), week("index.md"));
+    assert!(
+        product.contains(
+            "by sprints, 1 product item left open in finished sprints (in Sprint 1); Sprint 2: 0 of 3 done"
+        ),
+        "{product}"
+    );
+    assert!(
+        project.contains(
+            "by sprints, 1 item left open in finished sprints (in Sprint 1); Sprint 2: 0 of 3 done"
+        ),
+        "{project}"
+    );
+    assert!(program.contains("Sprint 2: 0 of 3 done"), "{program}");
+    assert!(project.contains("| Sprint 2 (current) | 3 | 0 | 3 |"), "{project}");
+    for (name, text) in [("product", &product), ("program", &program), ("index", &index)] {
+        assert!(!text.contains("0 of 2 done"), "{name}: {text}");
+    }
+}
+
 /// An export without `Created` cannot time finished work: the report does not say "only
 /// 0 items finished" beside a flow table of done work, and says which dates are missing.
 #[test]
