@@ -66,17 +66,19 @@ pub(crate) struct Assessment {
 }
 
 /// The status of the work in `items` (indices into the context's items) from due dates,
-/// else flow, else unknown with what is missing.
-pub(crate) fn assess(ctx: &Ctx, items: &[usize]) -> Assessment {
+/// else flow, else unknown with what is missing. `noun` is what the sprints' reason calls
+/// the items it counts left open ("product item" for the product report's: the sprint's
+/// own progress beside it counts every item in the sprint).
+pub(crate) fn assess(ctx: &Ctx, items: &[usize], noun: &str) -> Assessment {
     due_dates(ctx, items)
-        .or_else(|| sprints(ctx, items))
+        .or_else(|| sprints(ctx, items, noun))
         .or_else(|| flow(ctx, items))
         .unwrap_or_else(|| nothing(ctx, items))
 }
 
-fn sprints(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
+fn sprints(ctx: &Ctx, items: &[usize], noun: &str) -> Option<Assessment> {
     let s = super::sprints::sprints(ctx, Some(items));
-    let (status, reason) = super::sprints::status(ctx, &s)?;
+    let (status, reason) = super::sprints::status(ctx, &s, noun)?;
     Some(Assessment { status, basis: Basis::Sprints, reason, fix: None })
 }
 

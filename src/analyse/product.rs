@@ -349,7 +349,7 @@ fn verdict(
         (n, _) => format!("{} shipped this week", super::plural_items(n, "product item")),
     };
     // Without a dated roadmap milestone, the product work's own due dates, else flow.
-    let fallback = known.is_empty().then(|| super::evidence::assess(ctx, product));
+    let fallback = known.is_empty().then(|| super::evidence::assess(ctx, product, "product item"));
     let status = match &fallback {
         Some(a) => a.status,
         None => known.iter().fold(Status::Green, |s, m| s.worst(m.status)),

@@ -224,7 +224,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         {
             Some(worst) => (worst.status, format!("{}: {}", worst.title, worst.reason)),
             None => {
-                let a = super::evidence::assess(ctx, &counted);
+                let a = super::evidence::assess(ctx, &counted, "item");
                 (a.status, a.reason)
             }
         };

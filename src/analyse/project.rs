@@ -545,7 +545,7 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
         let all: Vec<usize> = (0..ctx.items.len())
             .filter(|&i| ctx.items[i].state != crate::model::State::Cancelled)
             .collect();
-        let a = super::evidence::assess(ctx, &all);
+        let a = super::evidence::assess(ctx, &all, "item");
         let headline = match a.status {
             Status::Unknown => match ctx.nothing_in_scope() {
                 Some(why) => format!("The schedule cannot be judged: {why}."),

@@ -550,13 +550,21 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
 
 /// A status from sprints alone: what finished sprints left open, against the open work
 /// planned in sprints; `None` when no item is in a sprint, or no sprint has finished.
-pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
+/// `noun` names the items counted ("product item" for the product report's, "item" for
+/// every item or a workstream's).
+pub(crate) fn status(ctx: &Ctx, s: &Sprints, noun: &str) -> Option<(Status, String)> {
     // The board's current sprint may hold none of the items counted (one team's): what
     // they left in finished sprints still speaks.
     let current = s.list.iter().find(|x| Some(&x.title) == s.current.as_ref());
     if current.is_none() && s.left_behind == 0 {
         return None;
     }
+    // A sprint's progress (and its dates' verdict) is the sprint's, every item in it,
+    // whichever report or workstream names it, as its row in the project's table: counted
+    // of the product items only, the product headline said "INNT Sprint 1: 0 of 2 done"
+    // where the project's said "0 of 3" (a real export).
+    let current =
+        current.map(|c| ctx.sprints().list.iter().find(|x| x.title == c.title).unwrap_or(c));
     // A current sprint with an end date is judged as a milestone is.
     let dated = current.and_then(|c| {
         (c.status.filter(|st| *st != Status::Unknown))
@@ -605,7 +613,7 @@ pub(crate) fn status(ctx: &Ctx, s: &Sprints) -> Option<(Status, String)> {
     };
     let reason = format!(
         "{} left open in finished sprints ({where_}){now}",
-        plural_items(s.left_behind, "item")
+        plural_items(s.left_behind, noun)
     );
     let share = s.left_behind as f64 / open_in_sprints.max(1) as f64;
     let status =

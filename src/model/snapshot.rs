@@ -301,6 +301,78 @@ impl Baseline {
         }
     }
 
+    /// Gives last week's sprint names this week's where only the naming changed, so that
+    /// the same sprint is compared with itself: Linear's cycles are named by their team
+    /// once a second team's cycles are in the export (`Cycle 4` last week, `Engineering
+    /// Cycle 4` now) and by their number alone again when one team is left, and every
+    /// item read as moved out of one sprint and into another. A name is followed only
+    /// when no item is in it now and every item of it still in the data whose team has
+    /// that sprint under the other naming in use now points to the same one: an item that
+    /// really moved (to `Engineering Cycle 5`) still reads as moved.
+    pub fn follow_renamed_sprints(&mut self, items: &[Item]) {
+        use rustc_hash::{FxHashMap, FxHashSet};
+        // Names, once each run of items in one sprint (they come in runs).
+        fn names<'a>(it: impl Iterator<Item = Option<&'a str>>) -> FxHashSet<&'a str> {
+            let mut set = FxHashSet::default();
+            let mut last = None;
+            for name in it.flatten() {
+                if last != Some(name) {
+                    set.insert(name);
+                    last = Some(name);
+                }
+            }
+            set
+        }
+        let now = names(items.iter().map(|it| it.iteration.as_deref()));
+        let gone: FxHashSet<&str> = names(self.items.iter().map(|p| p.iteration.as_deref()))
+            .into_iter()
+            .filter(|s| !now.contains(s))
+            .collect();
+        // Most weeks every sprint of last week still has an item, and nothing more is
+        // looked at.
+        if gone.is_empty() || !items.iter().any(|it| it.team.is_some()) {
+            return;
+        }
+        let ids: FxHashSet<&str> = (self.items.iter())
+            .filter(|p| p.iteration.as_deref().is_some_and(|s| gone.contains(s)))
+            .map(|p| &*p.id)
+            .collect();
+        let team_of: FxHashMap<&str, &str> = (items.iter())
+            .filter(|it| ids.contains(&*it.id))
+            .filter_map(|it| Some((&*it.id, it.team.as_deref()?)))
+            .collect();
+        // Last week's name → this week's, or None where its items point to two.
+        let mut to: FxHashMap<&str, Option<String>> = FxHashMap::default();
+        for p in &self.items {
+            let Some(old) = p.iteration.as_deref().filter(|s| gone.contains(s)) else { continue };
+            let Some(&team) = team_of.get(&*p.id) else { continue };
+            let named = format!("{team} {old}");
+            let new = if now.contains(named.as_str()) {
+                named
+            } else {
+                match old.strip_prefix(team).and_then(|rest| rest.strip_prefix(' ')) {
+                    Some(bare) if now.contains(bare) => bare.to_string(),
+                    _ => continue,
+                }
+            };
+            let entry = to.entry(old).or_insert_with(|| Some(new.clone()));
+            if entry.as_deref() != Some(new.as_str()) {
+                *entry = None;
+            }
+        }
+        let to: FxHashMap<String, Str> = (to.into_iter())
+            .filter_map(|(old, new)| Some((old.to_string(), Str::from(new?))))
+            .collect();
+        if to.is_empty() {
+            return;
+        }
+        for p in &mut self.items {
+            if let Some(new) = p.iteration.as_deref().and_then(|s| to.get(s)) {
+                p.iteration = Some(new.clone());
+            }
+        }
+    }
+
     /// The baseline a full snapshot gives (the demo's last week).
     pub fn of(snapshot: &Snapshot) -> Self {
         Self::of_with_blocked(snapshot, None)
@@ -417,5 +489,60 @@ mod tests {
         ]);
         assert_eq!(b.items[0].id, "jira:OPS-7");
         assert_eq!(b.moved.len(), 1);
+    }
+
+    /// Linear's cycles named by their team once a second team is in the export (and by
+    /// number alone again when one is left) are the same cycles last week; a name still in
+    /// use, a real move, and a name whose items point to two cycles are left alone.
+    #[test]
+    fn sprints_renamed_by_their_team_are_followed() {
+        let cycle = |id: &str, team: Option<&str>, sprint: &str| Item {
+            team: team.map(Str::from),
+            iteration: Some(sprint.into()),
+            ..item(id, None)
+        };
+        let was =
+            |id: &str, sprint: &str| Prior { iteration: Some(sprint.into()), ..prior(id, None) };
+        let sprints = |b: &Baseline| -> Vec<String> {
+            b.items.iter().map(|p| p.iteration.as_deref().unwrap_or("-").to_string()).collect()
+        };
+        let eng = Some("Engineering");
+        let mut b = baseline(vec![
+            was("linear:ENG-1", "Cycle 4"),
+            was("linear:ENG-2", "Cycle 4"),
+            was("linear:ENG-9", "Cycle 4"),
+            was("linear:ENG-3", "Cycle 3"),
+        ]);
+        b.follow_renamed_sprints(&[
+            cycle("linear:ENG-1", eng, "Engineering Cycle 4"),
+            // Moved on to the next cycle: still a move, from the same cycle.
+            cycle("linear:ENG-2", eng, "Engineering Cycle 5"),
+            // ENG-9 left the data: its cycle is followed by its name.
+            cycle("linear:ENG-3", eng, "Engineering Cycle 4"),
+            cycle("linear:DES-1", Some("Design"), "Design Cycle 4"),
+        ]);
+        // "Cycle 3" has no item now and no "Engineering Cycle 3" is in use: left alone.
+        assert_eq!(
+            sprints(&b),
+            ["Engineering Cycle 4", "Engineering Cycle 4", "Engineering Cycle 4", "Cycle 3"]
+        );
+
+        // The second team gone again.
+        let mut b = baseline(vec![was("linear:ENG-1", "Engineering Cycle 4")]);
+        b.follow_renamed_sprints(&[cycle("linear:ENG-1", eng, "Cycle 4")]);
+        assert_eq!(sprints(&b), ["Cycle 4"]);
+
+        // A name still in use is this week's too; items of two teams point to two cycles.
+        let mut b = baseline(vec![
+            was("linear:ENG-1", "Cycle 4"),
+            was("linear:ENG-2", "Sprint 7"),
+            was("linear:DES-2", "Sprint 7"),
+        ]);
+        b.follow_renamed_sprints(&[
+            cycle("linear:ENG-1", eng, "Cycle 4"),
+            cycle("linear:ENG-2", eng, "Engineering Sprint 7"),
+            cycle("linear:DES-2", Some("Design"), "Design Sprint 7"),
+        ]);
+        assert_eq!(sprints(&b), ["Cycle 4", "Sprint 7", "Sprint 7"]);
     }
 }

@@ -175,6 +175,7 @@ pub fn run(
     };
     if let Some(b) = baseline.as_mut() {
         b.follow_moves(&snapshot.items);
+        b.follow_renamed_sprints(&snapshot.items);
     }
     let history = state.history_before(period.week)?;
     let input = Input {
@@ -377,6 +378,7 @@ fn backfill_weeks(
             };
             if let Some(b) = baseline.as_mut() {
                 b.follow_moves(&snap.items);
+                b.follow_renamed_sprints(&snap.items);
             }
             let history = state.history_before(week)?;
             let input = Input {

@@ -1031,6 +1031,79 @@ fn dated_sprints_are_judged_like_milestones() {
     );
 }
 
+/// A Linear export names its cycles by their team once a second team's are in it
+/// (`Cycle 4` one week, `Engineering Cycle 4` the next): last week's items of `Cycle 4`
+/// are the same cycle's, not all moved out of one sprint and into another. An item that
+/// really moved to the next cycle still reads as moved.
+#[test]
+fn a_cycle_named_by_its_team_when_a_second_team_appears_is_the_same_cycle() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let header = "\"ID\",\"Team\",\"Title\",\"Status\",\"Cycle Number\",\"Cycle Name\",\"Cycle Start\",\"Cycle End\",\"Created\",\"Completed\"\n";
+    let d = |s: &str| format!("{s} 2026 09:00:00 GMT+0000 (GMT)");
+    let export = |rows: &[(&str, &str, &str, &str, &str)]| {
+        let mut text = String::from(header);
+        for &(id, team, status, cycle, done) in rows {
+            let (start, end) = if cycle == "4" {
+                ("Mon Nov 16", "Sun Nov 29")
+            } else {
+                ("Mon Nov 30", "Sun Dec 13")
+            };
+            let completed = if done.is_empty() { String::new() } else { d(done) };
+            text.push_str(&format!(
+                "{id},{team},Work {id},{status},{cycle},,{},{},{},{completed}\n",
+                d(start),
+                d(end),
+                d("Mon Nov 02")
+            ));
+        }
+        std::fs::write(tmp.path().join("linear.csv"), text).expect("written");
+    };
+    let report = |as_of: &str| {
+        let args = ["report", "-s", "linear:linear.csv", "--as-of", as_of, "-o", "out"];
+        let (code, _, err) = common::run_in(tmp.path(), &args, &[]);
+        assert_eq!(code, 0, "{err}");
+    };
+    let eng = |id, status, cycle, done| (id, "Engineering", status, cycle, done);
+    export(&[
+        eng("ENG-1", "Done", "4", "Tue Nov 17"),
+        eng("ENG-2", "Todo", "4", ""),
+        eng("ENG-3", "In Progress", "4", ""),
+        eng("ENG-4", "Todo", "4", ""),
+    ]);
+    report("2026-11-20");
+    export(&[
+        eng("ENG-1", "Done", "4", "Tue Nov 17"),
+        eng("ENG-2", "Todo", "4", ""),
+        eng("ENG-3", "In Progress", "4", ""),
+        eng("ENG-4", "Todo", "5", ""),
+        ("DES-1", "Design", "Todo", "4", ""),
+    ]);
+    report("2026-11-27");
+    let project = read(&tmp.path().join("out/2026-W48/project.md"));
+    assert!(
+        project.contains(
+            "**Engineering Cycle 4**: scope shrank from 4 to 3 items (+0, −1) this week.\n\
+             - Removed:\n  - ENG-4 Work ENG-4: moved to Engineering Cycle 5\n"
+        ),
+        "{project}"
+    );
+    // Committed 3 (in it last week), added none.
+    assert!(
+        project.contains("| Engineering Cycle 4 (current) · 2026-11-16 to 2026-11-29 🔴 Red | 3 | 1 | 2 | 0 | 3 | 0 | 0 |"),
+        "{project}"
+    );
+    assert!(!project.contains("scope grew from 0 to 3"), "{project}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&tmp.path().join("out/2026-W48/project.json"))).expect("JSON");
+    let eng4 = (json["sprint_scope"].as_array().expect("sprint scope").iter())
+        .find(|s| s["sprint"] == "Engineering Cycle 4")
+        .expect("Engineering Cycle 4's scope");
+    assert_eq!(
+        (eng4["before"].as_u64(), eng4["added"].as_array().map(Vec::len)),
+        (Some(4), Some(0))
+    );
+}
+
 /// A team's own status update (GitHub Projects) is shown beside the data's verdict, and
 /// says when the two differ.
 #[test]
@@ -1104,6 +1177,39 @@ fn sprints_planned_ahead_are_not_finished_sprints() {
     assert!(!planned.contains("left open in finished sprints"), "{planned}");
     let unplanned = run("unplanned.csv", "");
     assert!(unplanned.contains("4 items left open in finished sprints"), "{unplanned}");
+}
+
+/// A sprint's progress is the sprint's in every report: the product headline counted its
+/// product items only ("Sprint 2: 0 of 2 done") beside the project's "0 of 3 done" for
+/// the same sprint; what the product's finished sprints left open says it is product work.
+#[test]
+fn every_report_counts_a_sprint_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Labels,Sprint\n\
+        Search page,WEB-1,Story,To Do,2026-02-02 09:00,concern:product,Sprint 1\n\
+        Checkout page,WEB-2,Story,To Do,2026-02-09 09:00,concern:product,Sprint 2\n\
+        Profile page,WEB-3,Story,To Do,2026-02-09 09:00,concern:product,Sprint 2\n\
+        Release checklist,WEB-4,Task,To Do,2026-02-09 09:00,concern:project,Sprint 2\n";
+    let product = jira_report(dir.path(), "web.csv", csv, "2026-02-15", "2026-W07/product.md");
+    let week = |f: &str| read(&dir.path().join("out/2026-W07").join(f));
+    let (project, program, index) = (week("project.md"), week("program.md"), week("index.md"));
+    assert!(
+        product.contains(
+            "by sprints, 1 product item left open in finished sprints (in Sprint 1); Sprint 2: 0 of 3 done"
+        ),
+        "{product}"
+    );
+    assert!(
+        project.contains(
+            "by sprints, 1 item left open in finished sprints (in Sprint 1); Sprint 2: 0 of 3 done"
+        ),
+        "{project}"
+    );
+    assert!(program.contains("Sprint 2: 0 of 3 done"), "{program}");
+    assert!(project.contains("| Sprint 2 (current) | 3 | 0 | 3 |"), "{project}");
+    for (name, text) in [("product", &product), ("program", &program), ("index", &index)] {
+        assert!(!text.contains("0 of 2 done"), "{name}: {text}");
+    }
 }
 
 /// An export without `Created` cannot time finished work: the report does not say "only
