@@ -519,11 +519,14 @@ pub(crate) fn adaptable(rows: &[Row], labels: usize) -> Vec<&str> {
 /// model: pulled towards the prior with [`ADAPT_L2`]) and both measured on the tracker's
 /// other items. Which items are labelled is fixed by a hash of their keys: a sample
 /// that is the same on every run, with no order of the export behind it.
+/// With `shipped`, that model is adapted for every tracker instead of one trained on the
+/// others (`eval --corpus … --held-out --adapt N`: trackers it never saw).
 pub(crate) fn adapt_each(
     rows: &[Row],
     examples: &[Example],
     labels: usize,
     o: TrainOptions,
+    shipped: Option<&Model>,
 ) -> AdaptReport {
     let folds = adaptable(rows, labels);
     let per_fold = crate::par::map_with(
@@ -532,7 +535,10 @@ pub(crate) fn adapt_each(
         || (),
         |_, held| {
             // The shipped learner, which `rolecall train` adapts.
-            let base = self::train(&all_but(rows, examples, held), Algorithm::Logistic, o);
+            let base = match shipped {
+                Some(m) => m.clone(),
+                None => self::train(&all_but(rows, examples, held), Algorithm::Logistic, o),
+            };
             let mut own: Vec<usize> =
                 (0..rows.len()).filter(|&i| rows[i].tracker == *held).collect();
             own.sort_by_key(|&i| (model::hash_parts(&[&rows[i].item.key]), i));
@@ -641,11 +647,11 @@ pub(crate) fn adapt_each(
 impl AdaptReport {
     pub(crate) fn to_text(&self) -> String {
         format!(
-            "adapted with {} labelled items of each tracker (as `rolecall train` adapts), {} trackers \
+            "adapted with {} labelled items of each tracker (as `rolecall train` adapts), {} \
              with {} items or more: on their other {} items, the model alone\n\
              mean accuracy {:.3} -> {:.3}, macro-F1 (pooled) {:.3} -> {:.3}\n",
             self.labels,
-            self.trackers,
+            n_trackers(self.trackers),
             self.labels + ADAPT_MIN_REST,
             self.items,
             self.before_mean_accuracy,
@@ -670,11 +676,11 @@ impl PickReport {
         }
         format!(
             "which {labels} to label, chosen from half of each tracker's items and measured on the \
-             other half ({} trackers, {} items): none, a sample, the least sure first\n\
+             other half ({}, {} items): none, a sample, the least sure first\n\
              mean accuracy {:.3}, {:.3}, {:.3}; macro-F1 (pooled) {:.3}, {:.3}, {:.3}\n\
-             the least sure first against the sample: better on {} trackers, the same on {}, \
+             the least sure first against the sample: better on {}, the same on {}, \
              worse on {}\n",
-            self.trackers,
+            n_trackers(self.trackers),
             self.items,
             self.before_mean_accuracy,
             self.sample_mean_accuracy,
@@ -682,11 +688,16 @@ impl PickReport {
             self.before_macro_f1,
             self.sample_macro_f1,
             self.least_sure_macro_f1,
-            self.least_sure_better_same_worse[0],
+            n_trackers(self.least_sure_better_same_worse[0]),
             self.least_sure_better_same_worse[1],
             self.least_sure_better_same_worse[2]
         )
     }
+}
+
+/// `1 tracker`, `3 trackers`.
+fn n_trackers(n: usize) -> String {
+    format!("{n} tracker{}", if n == 1 { "" } else { "s" })
 }
 
 fn predict(m: &Model, row: &Row, e: &Example, rule_text: bool) -> Prediction {

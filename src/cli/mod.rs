@@ -249,7 +249,7 @@ pub struct EvalArgs {
 
     /// With --corpus: measure the model as it is (built in, or the config's model file) on
     /// the folder's trackers, without training: for trackers it was never trained on
-    #[arg(long, requires = "corpus", conflicts_with_all = ["adapt", "algorithm"])]
+    #[arg(long, requires = "corpus", conflicts_with = "algorithm")]
     pub held_out: bool,
 
     #[command(flatten)]
@@ -561,7 +561,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     }
                     (_, false) => corpus::cross_validate(&rows, &examples, &by_rules, algorithm, o),
                 };
-                let adapted = adapt.map(|n| corpus::adapt_each(&rows, &examples, n, o));
+                let shipped = classifier.model.as_deref().filter(|_| args.held_out);
+                let adapted = adapt.map(|n| corpus::adapt_each(&rows, &examples, n, o, shipped));
                 let text = match (args.format, &adapted) {
                     (ClassifyFormat::Table, None) => cv.to_text(args.misses),
                     (ClassifyFormat::Table, Some(a)) => {
