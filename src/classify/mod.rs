@@ -420,13 +420,14 @@ impl Classifier {
             return None;
         }
         let odd = |it: &Item| -> Option<String> {
-            if self.explicit(it).is_some() {
-                return None;
-            }
+            // The label first: most items have none such, and `explicit` reads every field.
             let l = it
                 .labels
                 .iter()
                 .find(|l| self.after_prefix(l).is_some_and(|c| Concern::parse(c).is_none()))?;
+            if self.explicit(it).is_some() {
+                return None;
+            }
             Some(format!("{} `{l}`", it.key))
         };
         let mut found = items.iter().filter_map(odd);
@@ -582,11 +583,18 @@ impl Classifier {
 
     /// Names of the built-in rules among `fired`.
     pub(crate) fn builtin_fired<'a>(&'a self, fired: &[u16]) -> Vec<&'a str> {
+        self.builtin_fired_iter(fired).collect()
+    }
+
+    /// [`Classifier::builtin_fired`], into a buffer of the caller's.
+    fn builtin_fired_iter<'a, 'f>(
+        &'a self,
+        fired: &'f [u16],
+    ) -> impl Iterator<Item = &'a str> + use<'a, 'f> {
         fired
             .iter()
             .filter(|&&r| !self.user_rule[r as usize])
             .map(|&r| &*self.rules.rules[r as usize].name)
-            .collect()
     }
 
     /// The model decides; an explicit concern and the user's own rules still win.
@@ -605,9 +613,13 @@ impl Classifier {
         // The buffers for the features and their weighing are kept per thread.
         let indexed: Vec<usize> = (0..raw.len()).collect();
         let scored: Vec<(model::Scored, Vec<Reason>)> =
-            crate::par::map_with(&indexed, 4096, Vec::new, |kept, &i| {
-                let (names, bs, text) = self.rule_evidence(&raw[i].2);
-                let input = self.model_input(&items[i], ctx, &names, &bs, text);
+            crate::par::map_with(&indexed, 4096, Default::default, |scratch, &i| {
+                let (kept, names): &mut (Vec<_>, Vec<&str>) = scratch;
+                let fired = &raw[i].2;
+                names.clear();
+                names.extend(self.builtin_fired_iter(fired));
+                let (bs, text) = (self.builtin_scores(fired), self.builtin_reads_text(fired));
+                let input = self.model_input(&items[i], ctx, names, &bs, text);
                 if !explain {
                     return (m.score(input), Vec::new());
                 }
