@@ -147,10 +147,12 @@ fn numbers(s: &str) -> Option<Vec<f64>> {
 }
 
 /// Axis ticks for values up to `max`: a round step (1, 2 or 5 × 10ⁿ) giving 3 to 6
-/// ticks, and the top of the axis. Non-positive data gets 0..1.
+/// ticks, and the top of the axis. Non-positive data gets 0..1 in one step: the charts
+/// count items, and an empty week's axis read "0, 0.2, 0.5, 0.8, 1" (0.25 and 0.75
+/// rounded: neither whole items nor even steps).
 pub fn ticks(max: f64) -> (f64, f64) {
     if max.is_nan() || max <= 0.0 || !max.is_finite() {
-        return (0.25, 1.0);
+        return (1.0, 1.0);
     }
     let raw = max / 4.0;
     let mag = 10f64.powf(raw.log10().floor());
@@ -224,7 +226,7 @@ mod tests {
         assert_eq!(ticks(7.0), (2.0, 8.0));
         assert_eq!(ticks(10.0), (2.0, 10.0));
         assert_eq!(ticks(1.0), (1.0, 1.0));
-        assert_eq!(ticks(0.0), (0.25, 1.0));
+        assert_eq!(ticks(0.0), (1.0, 1.0));
         assert_eq!(ticks(1234.0), (500.0, 1500.0));
         assert_eq!(ticks(48.0), (10.0, 50.0));
     }

@@ -15,13 +15,16 @@ const PLOT_HEIGHT: f32 = 110.0;
 const BAR: Rgb = Rgb::hex(0x4c78a8);
 const SERIES: [Rgb; 4] =
     [Rgb::hex(0x1f2328), Rgb::hex(0xe45756), Rgb::hex(0x54a24b), Rgb::hex(0xb279a2)];
+/// Parts of a whole: no orange, green or red, which the page's status marks use (a
+/// program part in orange read as Amber beside a Red program); lightness apart for grey
+/// print.
 const SHARE: [Rgb; 6] = [
     Rgb::hex(0x4c78a8),
-    Rgb::hex(0xf58518),
-    Rgb::hex(0x54a24b),
-    Rgb::hex(0xb279a2),
+    Rgb::hex(0x7b5ea7),
+    Rgb::hex(0x8a96a3),
     Rgb::hex(0x9d755d),
-    Rgb::hex(0x72b7b2),
+    Rgb::hex(0x2f4b7c),
+    Rgb::hex(0xb9a7d6),
 ];
 const GRID: Rgb = Rgb::hex(0xe3e6ea);
 const DUE: Rgb = Rgb::hex(0xc2255c);
@@ -86,12 +89,20 @@ fn width_of(fonts: &mut Fonts<'_>, s: &str, size: f32) -> f32 {
         .map_or(0.0, |l| l.width)
 }
 
+/// A value as the report's tables write it: whole numbers plain, others with what
+/// their decimals say (`0.25`, `2.5`), below zero with a minus sign (`−3`), not a hyphen.
 fn number(v: f64) -> String {
     let v = if v == 0.0 { 0.0 } else { v }; // no "-0"
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
+    let s = if v.fract() == 0.0 {
+        format!("{:.0}", v.abs())
     } else {
-        format!("{v:.1}")
+        let s = format!("{:.2}", v.abs());
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if v < 0.0 {
+        format!("\u{2212}{s}")
+    } else {
+        s
     }
 }
 
@@ -241,11 +252,12 @@ fn xy(
             if h > 0.0 {
                 items.push(Item::Fill { x: cx - bw / 2.0, y: top_y, w: bw, h, color: BAR });
             }
-            // The value on the bar, when there is room for it.
+            // The value on the bar, when there is room for it. Above the axis for a bar
+            // that hangs below it too: under the lowest bar it sat on the week labels.
             let label = number(*v);
             let lw = width_of(fonts, &label, LABEL_SIZE - 0.5);
             if lw <= slot - 2.0 {
-                let ly = if *v >= 0.0 { top_y - 2.0 } else { top_y + h + LABEL_SIZE };
+                let ly = if *v >= 0.0 { top_y - 2.0 } else { zero - 2.0 };
                 text(
                     fonts,
                     items,
@@ -562,7 +574,7 @@ mod tests {
         assert_eq!(axis(-118.0, 0.0), (50.0, -150.0, 0.0));
         assert_eq!(axis(-38.0, 12.0), (10.0, -40.0, 20.0));
         assert_eq!(axis(0.0, 7.0), (2.0, 0.0, 8.0));
-        assert_eq!(axis(0.0, 0.0), (0.25, 0.0, 1.0));
+        assert_eq!(axis(0.0, 0.0), (1.0, 0.0, 1.0));
         let (step, bottom, top) = axis(-118.0, 0.0);
         assert!((top - bottom) / step <= 6.0);
     }
@@ -668,7 +680,27 @@ mod tests {
         // The positive bar ends where the negative one starts: the zero line.
         assert!((bars[0].1 + bars[0].3 - bars[1].1).abs() < 1e-3, "{bars:?}");
         let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
-        assert!(t.contains(&"-2".to_string()) && !t.contains(&"-0".to_string()), "{t:?}");
+        // A minus sign, as the tables write it; no "-0" on the axis.
+        assert!(t.contains(&"\u{2212}2".to_string()), "{t:?}");
+        let values = t.iter().filter(|x| !x.starts_with("2026-W"));
+        assert!(!values.clone().any(|x| x.contains('-') || x == "\u{2212}0"), "{t:?}");
+        // The value of the lowest bar is above the week labels, not on them: its baseline
+        // sits above the top of the week labels' line.
+        let all = texts(&items);
+        let week = all.iter().find(|t| t.0 == "2026-W02").expect("week label");
+        // The last "−2" drawn is the bar's (the first is the axis's tick).
+        let value = all.iter().rfind(|t| t.0 == "\u{2212}2").expect("value label");
+        assert!(value.2 + 2.0 < week.2 - LABEL_SIZE, "{all:?}");
+    }
+
+    /// A chart of nothing but zeros (no item finished with a date) has whole-number ticks:
+    /// not "0, 0.2, 0.5, 0.8, 1".
+    #[test]
+    fn an_empty_count_chart_has_whole_ticks() {
+        let (_, items) = draw(&bars_chart(&[0.0, 0.0, 0.0]));
+        let t: Vec<String> = texts(&items).into_iter().map(|t| t.0).collect();
+        assert!(!t.iter().any(|x| x.contains('.')), "{t:?}");
+        assert!(t.contains(&"1".to_string()) && t.contains(&"0".to_string()), "{t:?}");
     }
 
     #[test]

@@ -66,6 +66,14 @@ impl<'f, 'a> Ctx<'f, 'a> {
             Block::Heading { level, spans } => self.heading(*level, spans, x, width),
             Block::Paragraph(spans) => {
                 self.paragraph(spans, x, width, st::BODY_SIZE, inh.color, Variant::Regular);
+                // A lead-in (`**Data quality**`, "Critical paths …:") stays with what it
+                // introduces, as a heading does: alone at the foot of a page it read as
+                // the end of something.
+                if leads_in(spans) {
+                    if let Some(last) = self.flow.stripes.last_mut() {
+                        last.keep_with_next = true;
+                    }
+                }
             }
             Block::List { start, items } => self.list(*start, items, x, width, inh),
             Block::Quote(blocks) => {
@@ -250,7 +258,12 @@ impl<'f, 'a> Ctx<'f, 'a> {
                     Some(_) => x + indent - 5.0 - line.width,
                     None => x + (indent - line.width) / 2.0 - 2.0,
                 };
-                line_items(line, mx.max(x), y, &[], &mut stripe.items);
+                // Drawn before the item's text, so that text taken from the PDF (search,
+                // screen readers, copy and paste) reads the marker first, not after the
+                // first line.
+                let mut marker = Vec::new();
+                line_items(line, mx.max(x), y, &[], &mut marker);
+                stripe.items.splice(0..0, marker);
             }
         }
     }
@@ -383,6 +396,14 @@ fn expand_tabs(line: &str) -> String {
     out
 }
 
+/// Whether a paragraph introduces what follows: all of it bold (a run-in title such as
+/// `**Data quality**`), or ending with a colon.
+fn leads_in(spans: &[Span]) -> bool {
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    let all_bold = spans.iter().all(|s| s.style.bold || s.text.trim().is_empty());
+    !text.trim().is_empty() && (all_bold || text.trim_end().ends_with(':'))
+}
+
 /// "Chart: Burn-up (xychart-beta)" from the chart's title and type, else its first line.
 pub(super) fn chart_caption(source: &str) -> String {
     let mut lines = source.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("%%"));
@@ -486,6 +507,45 @@ mod tests {
         {
             assert_eq!(link_target(bad), None, "{bad}");
         }
+    }
+
+    /// Each list item's marker comes before its text in the page's drawing order, which
+    /// is the order text is taken from the PDF in (search, screen readers, copying): a
+    /// two-line item read "first line • second line" with the next bullet in the middle.
+    #[test]
+    fn list_markers_come_before_their_text() {
+        let none = super::super::fonts::FallbackFiles::read(&[]).expect("no fallbacks");
+        let mut fonts = Fonts::new(&none).expect("fonts");
+        let doc = super::super::markdown::parse("- alpha\n- beta\n\n1. gamma\n");
+        let mut ctx = Ctx::new(&mut fonts, &doc.links, 700.0);
+        ctx.layout(&doc.blocks, 400.0);
+        let texts: Vec<String> = (ctx.flow.stripes.iter())
+            .flat_map(|s| &s.items)
+            .filter_map(|i| match i {
+                Item::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        let order: Vec<&str> = texts.iter().map(|t| t.trim()).filter(|t| !t.is_empty()).collect();
+        assert_eq!(order, ["•", "alpha", "•", "beta", "1.", "gamma"], "{texts:?}");
+    }
+
+    /// A bold run-in title or a line ending in a colon keeps with the block it introduces;
+    /// an ordinary paragraph does not.
+    #[test]
+    fn lead_ins_keep_with_what_follows() {
+        let none = super::super::fonts::FallbackFiles::read(&[]).expect("no fallbacks");
+        let mut fonts = Fonts::new(&none).expect("fonts");
+        let keeps = |fonts: &mut Fonts<'_>, md: &str| -> bool {
+            let doc = super::super::markdown::parse(md);
+            let mut ctx = Ctx::new(fonts, &doc.links, 700.0);
+            ctx.layout(&doc.blocks, 400.0);
+            ctx.flow.stripes[0].keep_with_next
+        };
+        assert!(keeps(&mut fonts, "**Data quality**\n- one\n"));
+        assert!(keeps(&mut fonts, "Critical paths (the longest chains):\n\n- a\n"));
+        assert!(!keeps(&mut fonts, "Nothing is overdue.\n\n- a\n"));
+        assert!(!keeps(&mut fonts, "Partly **bold** text.\n\n- a\n"));
     }
 
     #[test]
