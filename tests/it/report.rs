@@ -2814,3 +2814,36 @@ fn a_moved_jira_issue_is_compared_with_itself() {
     );
     assert!(md.contains("(last week's items no longer in the data: 1)"), "{md}");
 }
+
+/// The section's text between `heading` and the next `## `.
+fn section<'a>(report: &'a str, heading: &str) -> &'a str {
+    let start = report.find(heading).unwrap_or_else(|| panic!("{heading} in {report}"));
+    let rest = &report[start + heading.len()..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+}
+
+/// A week whose new product items were all classified with low confidence is not "No new
+/// product items this week": a real export's 11 product items were all created that
+/// week, all under To triage, and the section said there were none.
+#[test]
+fn new_items_to_triage_are_counted_as_new() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created\n\
+             create all api,UA-15,Task,To Do,2026-03-10 09:00\n\
+             Create user interface as the template,UA-10,Task,To Do,2026-03-10 09:00\n\
+             insert data client in this data base,UA-6,Story,To Do,2026-03-10 09:00\n\
+             make an transaction,UA-3,Epic,To Do,2026-03-10 09:00\n";
+    let product = jira_report(dir.path(), "new.csv", s, "2026-03-13", "2026-W11/product.md");
+    let new = section(&product, "## New requests and feedback");
+    assert!(!new.contains("No new product items"), "{new}");
+    assert!(
+        new.contains(
+            "4 product items were created this week: 3 still to triage (UA-15, UA-10, UA-6, \
+             all under To triage) and 1 epic."
+        ),
+        "{new}"
+    );
+    for key in ["UA-15", "UA-10", "UA-6"] {
+        assert!(section(&product, "## To triage").contains(key), "{product}");
+    }
+}
