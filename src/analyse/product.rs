@@ -288,22 +288,15 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|i| ctx.item_ref(i))
         .collect();
 
-    // Due before next week ends, or under way; never what is already overdue, nor work
-    // "in progress" that no one has touched for `stale-days` (the program report's risks:
-    // a real export listed items untouched for a year as next week's).
-    let stale_days = ctx.thresholds().stale_days;
-    let under_way = |i: usize| {
-        let it = &ctx.items[i];
-        it.state == State::InProgress
-            && !ctx.blocked_work(i)
-            && it.updated.is_none_or(|u| (ctx.input.period.as_of - u).num_days() < stale_days)
-    };
+    // Due before next week ends; never what is already overdue (under Slipped). Work in
+    // progress is under In progress: listed here too, "Next week" repeated that list with
+    // items due a month out, and hid the one item due next week among them.
     let mut next: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.items[i].state.is_active() && !ctx.items[i].is_epic())
         .filter(|&i| !ctx.overdue(i))
-        .filter(|&i| ctx.due_this_week(i) || ctx.due_next_week(i) || under_way(i))
+        .filter(|&i| ctx.due_this_week(i) || ctx.due_next_week(i))
         .collect();
     next.sort_by_key(|&i| {
         (ctx.items[i].due.is_none(), ctx.items[i].due, std::cmp::Reverse(ctx.items[i].votes))

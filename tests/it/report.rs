@@ -1303,7 +1303,8 @@ fn unknown_status_names_are_named() {
 }
 
 /// Work "in progress" that no one has touched for `stale-days` is not next week's: the
-/// product report's "Next week" leaves it to the program report's risks.
+/// product report's "Next week" leaves it to the program report's risks. Nor is work in
+/// progress with no due date next week (it is under In progress: "Next week" repeated it).
 #[test]
 fn untouched_work_in_progress_is_not_next_weeks() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1313,8 +1314,8 @@ fn untouched_work_in_progress_is_not_next_weeks() {
     let product = jira_report(dir.path(), "nw.csv", s, "2026-02-15", "2026-W07/product.md");
     let next =
         product.split("## Next week").nth(1).and_then(|s| s.split("## ").next()).expect("section");
-    assert!(next.contains("NW-2"), "{next}");
-    assert!(!next.contains("NW-1"), "{next}");
+    assert!(!next.contains("NW-1") && !next.contains("NW-2"), "{next}");
+    assert!(next.contains("Nothing is due by the end of next week."), "{next}");
 }
 
 /// "New requests and feedback" is what was asked for this week and is not started: an
@@ -2865,4 +2866,22 @@ fn a_quiet_spell_is_counted_from_its_own_last_finish() {
     assert!(product.contains("no work finished in 4 weeks (the last on 2026-02-14)"), "{product}");
     let project = std::fs::read_to_string(dir.path().join("out/2026-W11/project.md")).unwrap();
     assert!(project.contains("no work finished in 3 weeks (the last on 2026-02-21)"), "{project}");
+}
+
+/// "Next week" is what is due by next week's end, not the In progress list again: a real
+/// export listed four items in progress due two to four weeks out beside the one due
+/// next week.
+#[test]
+fn next_week_is_what_is_due_not_what_is_in_progress() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Due Date\n\
+             As a player I want a level blockout,NX-1,Story,To Do,2026-02-02 09:00,2026-02-22\n\
+             As a player I want progression rewards,NX-2,Story,In Progress,2026-02-02 09:00,2026-03-14\n\
+             As a player I want a pause menu,NX-3,Story,In Progress,2026-02-02 09:00,\n";
+    let product = jira_report(dir.path(), "next.csv", s, "2026-02-15", "2026-W07/product.md");
+    let next = section(&product, "## Next week");
+    assert!(next.contains("NX-1"), "{next}");
+    assert!(!next.contains("NX-2") && !next.contains("NX-3"), "{next}");
+    let in_progress = section(&product, "## In progress");
+    assert!(in_progress.contains("NX-2") && in_progress.contains("NX-3"), "{in_progress}");
 }
