@@ -417,7 +417,11 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
         return Assessment {
             status: Status::Green,
             basis: Basis::Nothing,
-            reason: format!("all {} done", plural_items(items.len(), "item")),
+            // "all 1 item done" read as a slip.
+            reason: match items.len() {
+                1 => "its one item is done".to_string(),
+                n => format!("all {} done", plural_items(n, "item")),
+            },
             fix: None,
         };
     }

@@ -2885,3 +2885,50 @@ fn next_week_is_what_is_due_not_what_is_in_progress() {
     let in_progress = section(&product, "## In progress");
     assert!(in_progress.contains("NX-2") && in_progress.contains("NX-3"), "{in_progress}");
 }
+
+/// Counts over 999 in a headline are grouped as in the sections ("1472 product items
+/// done…" above "1,472 product items are done…"), and so is the program's Done column
+/// ("2317/2443").
+#[test]
+fn large_counts_are_grouped_in_headlines_and_the_program() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created\n");
+    for i in 1..=1200 {
+        s += &format!("As a buyer I want saved search {i},BIG-{i},Story,Done,2026-01-05 09:00\n");
+    }
+    s += "As a buyer I want a wishlist,BIG-1201,Story,To Do,2026-01-05 09:00\n";
+    let product = jira_report(dir.path(), "big.csv", &s, "2026-02-15", "2026-W07/product.md");
+    let headline = product.lines().find(|l| l.starts_with("**")).expect("headline");
+    assert!(headline.contains("1,200 product items done with no date"), "{headline}");
+    let program = std::fs::read_to_string(dir.path().join("out/2026-W07/program.md")).unwrap();
+    assert!(program.contains("| 1,200/1,201 ("), "{program}");
+}
+
+/// One product item, done: "its one item is done", not "all 1 item done".
+#[test]
+fn one_done_item_is_not_all_1_item() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved\n\
+             As a buyer I want a wishlist,ONE-1,Story,Done,2026-02-09 09:00,2026-02-12 09:00\n";
+    let product = jira_report(dir.path(), "one.csv", s, "2026-02-15", "2026-W07/product.md");
+    assert!(!product.contains("all 1 item"), "{product}");
+    assert!(product.contains("by what is done, its one item is done."), "{product}");
+}
+
+/// The roadmap's "Change since last week" says what changed in words: "— · +3 items"
+/// read as a code.
+#[test]
+fn roadmap_change_says_items_added_in_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = "Summary,Issue key,Issue Type,Status,Created,Fix versions\n\
+                As a buyer I want a wishlist,RM-1,Story,To Do,2026-02-02 09:00,R1\n";
+    let mut now = String::from(base);
+    for i in 2..=4 {
+        now +=
+            &format!("As a buyer I want saved search {i},RM-{i},Story,To Do,2026-02-10 09:00,R1\n");
+    }
+    jira_report(dir.path(), "rm0.csv", base, "2026-02-08", "2026-W06/product.md");
+    let product = jira_report(dir.path(), "rm.csv", &now, "2026-02-15", "2026-W07/product.md");
+    let row = product.lines().find(|l| l.starts_with("| R1 |")).expect("R1 row");
+    assert!(row.ends_with("| 3 items added |"), "{row}");
+}
