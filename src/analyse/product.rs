@@ -53,7 +53,8 @@ pub struct ProductReport<'a> {
 /// (a real export's 11 new product items were all classified with low confidence).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewThisWeek<'a> {
-    /// Product items created this week, whatever their state, kind or confidence.
+    /// Product items created this week, whatever their state, kind or confidence (tests
+    /// aside: they verify work).
     pub total: usize,
     /// Open work items whose concern is a toss-up: listed under To triage, named here.
     pub to_triage: Vec<ItemRef<'a>>,
@@ -177,8 +178,10 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     // whose concern is a toss-up: that one is under To triage, not listed twice.
     // Those left out are counted and said (`NewThisWeek`): "No new product items this
     // week" was said of a week whose 11 product items were all new and all to triage.
-    let created: Vec<usize> =
-        product.iter().copied().filter(|&i| ctx.created_this_week(i)).collect();
+    // A test verifies work, it is not a request (nor counted as product work anywhere).
+    let created: Vec<usize> = (product.iter().copied())
+        .filter(|&i| ctx.created_this_week(i) && !is_test(&ctx.items[i]))
+        .collect();
     let mut new_requests = Vec::new();
     let (mut to_triage, mut containers, mut sub_tasks, mut started) = (Vec::new(), 0, 0, 0);
     for &i in &created {
