@@ -200,11 +200,16 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             .filter(|&i| finished(i) && closed_since(i, four_weeks))
             .filter_map(|i| ctx.items[i].closed)
             .max();
+        // The weeks since the last finish's week, counted from that date: a role's last
+        // finish four weeks back was said "3 weeks" (the team's count) beside its date.
         stalled.push(match last {
-            Some(c) => format!(
-                "no work finished in 3 weeks (the last on {})",
-                c.with_timezone(&ctx.tz).date_naive()
-            ),
+            Some(c) => {
+                let day = c.with_timezone(&ctx.tz).date_naive();
+                let weekday = chrono::Datelike::weekday(&day).num_days_from_monday();
+                let monday = day - Duration::days(i64::from(weekday));
+                let quiet = (ctx.input.period.week.first_day() - monday).num_weeks();
+                format!("no work finished in {quiet} weeks (the last on {day})")
+            }
             None => "no work finished in 3 weeks".to_string(),
         });
     }
@@ -412,7 +417,11 @@ fn nothing(ctx: &Ctx, items: &[usize]) -> Assessment {
         return Assessment {
             status: Status::Green,
             basis: Basis::Nothing,
-            reason: format!("all {} done", plural_items(items.len(), "item")),
+            // "all 1 item done" read as a slip.
+            reason: match items.len() {
+                1 => "its one item is done".to_string(),
+                n => format!("all {} done", plural_items(n, "item")),
+            },
             fix: None,
         };
     }

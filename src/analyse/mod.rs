@@ -1562,7 +1562,10 @@ pub(crate) fn capitalised(s: &str) -> String {
 }
 
 pub(crate) fn plural_items(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+    // Grouped as the templates' `plural` groups it: "1472 product items" in a headline
+    // stood beside "1,472 product items" in the section under it.
+    let count = crate::text::thousands(n as i64);
+    format!("{count} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The full length of each list of a report, by field name.

@@ -30,6 +30,8 @@ pub struct ProductReport<'a> {
     pub blocked: Vec<ItemRef<'a>>,
     /// Product items created this week, most voted first.
     pub new_requests: Vec<ItemRef<'a>>,
+    /// Every product item created this week, `new_requests` and those it leaves out.
+    pub new_this_week: NewThisWeek<'a>,
     /// Open product items by votes and comments.
     pub most_wanted: Vec<Wanted<'a>>,
     /// What `most_wanted` is ranked by: `votes`, or `comments` when no item has a vote.
@@ -44,6 +46,25 @@ pub struct ProductReport<'a> {
     pub next_week: Vec<ItemRef<'a>>,
     pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
+}
+
+/// The product items created this week that `new_requests` does not list, so that
+/// "no new product items" is never said of a week whose new items are all to triage
+/// (a real export's 11 new product items were all classified with low confidence).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewThisWeek<'a> {
+    /// Product items created this week, whatever their state, kind or confidence (tests
+    /// aside: they verify work).
+    pub total: usize,
+    /// Open work items whose concern is a toss-up: listed under To triage, named here.
+    pub to_triage: Vec<ItemRef<'a>>,
+    /// Epics and initiatives: containers of work, not requests.
+    pub containers: usize,
+    pub sub_tasks: usize,
+    /// Already in progress, done or cancelled.
+    pub started: usize,
+    /// The above in words, empty when `new_requests` is all of them.
+    pub summary: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -155,15 +176,43 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
     // Nor is a sub-task a request (a plan's steps filed at once, under their parent), nor
     // an epic or initiative (a container of work, shown under By epic), nor an item
     // whose concern is a toss-up: that one is under To triage, not listed twice.
-    let mut new_requests: Vec<usize> = product
-        .iter()
-        .copied()
-        .filter(|&i| ctx.created_this_week(i) && ctx.items[i].state == State::Open)
-        .filter(|&i| !crate::model::kind::is_sub_task(&ctx.items[i].kind))
-        .filter(|&i| !crate::model::kind::is_container(&ctx.items[i].kind))
-        .filter(|&i| ctx.classes[i].confidence != crate::classify::Confidence::Low)
+    // Those left out are counted and said (`NewThisWeek`): "No new product items this
+    // week" was said of a week whose 11 product items were all new and all to triage.
+    // A test verifies work, it is not a request (nor counted as product work anywhere).
+    let created: Vec<usize> = (product.iter().copied())
+        .filter(|&i| ctx.created_this_week(i) && !is_test(&ctx.items[i]))
         .collect();
+    let mut new_requests = Vec::new();
+    let (mut to_triage, mut containers, mut sub_tasks, mut started) = (Vec::new(), 0, 0, 0);
+    for &i in &created {
+        let it = &ctx.items[i];
+        if it.state != State::Open {
+            started += 1;
+        } else if crate::model::kind::is_container(&it.kind) {
+            containers += 1;
+        } else if crate::model::kind::is_sub_task(&it.kind) {
+            sub_tasks += 1;
+        } else if ctx.classes[i].confidence == crate::classify::Confidence::Low {
+            to_triage.push(i);
+        } else {
+            new_requests.push(i);
+        }
+    }
     new_requests.sort_by_key(|&i| std::cmp::Reverse(ctx.items[i].votes));
+    let new_this_week = NewThisWeek {
+        total: created.len(),
+        summary: new_summary(
+            ctx,
+            created.len(),
+            new_requests.len(),
+            &to_triage,
+            [containers, sub_tasks, started],
+        ),
+        to_triage: to_triage.iter().map(|&i| ctx.item_ref(i)).collect(),
+        containers,
+        sub_tasks,
+        started,
+    };
 
     let mut wanted: Vec<usize> = product
         .iter()
@@ -242,22 +291,15 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         .map(|i| ctx.item_ref(i))
         .collect();
 
-    // Due before next week ends, or under way; never what is already overdue, nor work
-    // "in progress" that no one has touched for `stale-days` (the program report's risks:
-    // a real export listed items untouched for a year as next week's).
-    let stale_days = ctx.thresholds().stale_days;
-    let under_way = |i: usize| {
-        let it = &ctx.items[i];
-        it.state == State::InProgress
-            && !ctx.blocked_work(i)
-            && it.updated.is_none_or(|u| (ctx.input.period.as_of - u).num_days() < stale_days)
-    };
+    // Due before next week ends; never what is already overdue (under Slipped). Work in
+    // progress is under In progress: listed here too, "Next week" repeated that list with
+    // items due a month out, and hid the one item due next week among them.
     let mut next: Vec<usize> = product
         .iter()
         .copied()
         .filter(|&i| ctx.items[i].state.is_active() && !ctx.items[i].is_epic())
         .filter(|&i| !ctx.overdue(i))
-        .filter(|&i| ctx.due_this_week(i) || ctx.due_next_week(i) || under_way(i))
+        .filter(|&i| ctx.due_this_week(i) || ctx.due_next_week(i))
         .collect();
     next.sort_by_key(|&i| {
         (ctx.items[i].due.is_none(), ctx.items[i].due, std::cmp::Reverse(ctx.items[i].votes))
@@ -283,6 +325,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         in_progress,
         blocked,
         new_requests: new_requests.into_iter().map(|i| ctx.item_ref(i)).collect(),
+        new_this_week,
         most_wanted,
         most_wanted_by,
         roadmap,
@@ -293,6 +336,63 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         triage: ctx.triage(Concern::Product),
         notes,
     }
+}
+
+/// The week's new product items in words, when `listed` (the new requests) is not all
+/// of them: "11 product items were created this week: 8 still to triage (UA-18, …,
+/// all under To triage) and 3 epics." The keys to triage are named, at most five.
+fn new_summary(
+    ctx: &Ctx,
+    total: usize,
+    listed: usize,
+    to_triage: &[usize],
+    [containers, sub_tasks, started]: [usize; 3],
+) -> String {
+    use crate::text::thousands;
+    if total == listed {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if listed > 0 {
+        parts.push(format!("{} listed above", thousands(listed as i64)));
+    }
+    if !to_triage.is_empty() {
+        const NAMED: usize = 5;
+        let keys: Vec<&str> =
+            to_triage.iter().take(NAMED).map(|&i| ctx.items[i].key.as_str()).collect();
+        let more = to_triage.len().saturating_sub(NAMED);
+        let more =
+            if more > 0 { format!(" and {} more", thousands(more as i64)) } else { String::new() };
+        let all = match to_triage.len() {
+            1 => "",
+            2 => ", both",
+            _ => ", all",
+        };
+        parts.push(format!(
+            "{} still to triage ({}{more}{all} under To triage)",
+            thousands(to_triage.len() as i64),
+            keys.join(", ")
+        ));
+    }
+    let count = |n: usize, one: &str, many: &str| {
+        format!("{} {}", thousands(n as i64), if n == 1 { one } else { many })
+    };
+    if containers > 0 {
+        parts.push(count(containers, "epic", "epics"));
+    }
+    if sub_tasks > 0 {
+        parts.push(count(sub_tasks, "sub-task", "sub-tasks"));
+    }
+    if started > 0 {
+        parts.push(count(started, "already started or done", "already started or done"));
+    }
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    format!(
+        "{} {} created this week: {}.",
+        count(total, "product item", "product items"),
+        if total == 1 { "was" } else { "were" },
+        crate::text::and_list(&parts)
+    )
 }
 
 /// Why an open item slipped: its due date (or its milestone's) moved later since the
@@ -456,6 +556,7 @@ impl ProductReport<'_> {
             in_progress: c!("in_progress", self.in_progress),
             blocked: c!("blocked", self.blocked),
             new_requests: c!("new_requests", self.new_requests),
+            new_this_week: self.new_this_week.clone(),
             most_wanted: c!("most_wanted", self.most_wanted),
             most_wanted_by: self.most_wanted_by,
             roadmap: c!("roadmap", self.roadmap),
