@@ -157,26 +157,40 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let blocked: Vec<usize> = open.iter().copied().filter(|&i| ctx.blocked_work(i)).collect();
     let blocked_part = (!blocked.is_empty()).then(|| {
         let status = share_status(blocked.len() as f64 / open_work.max(1) as f64, t);
+        let n = blocked.len();
         let linked = blocked.iter().filter(|&&i| !ctx.blockers(i).is_empty()).count();
-        // What the linked ones wait on, by kind ("(5 bugs)"): "5 wait on other open
-        // items" left the reader to open each of them to find out.
+        let by_status = blocked.iter().filter(|&&i| ctx.blocked_by_status(i)).count();
+        let both = (blocked.iter())
+            .filter(|&&i| !ctx.blockers(i).is_empty() && ctx.blocked_by_status(i))
+            .count();
+        // What the linked ones wait on, by kind ("5 open bugs"): "5 wait on other open
+        // items" left the reader to open each of them to find out, and "(5 bugs)" after
+        // it read as if the blocked items were the bugs. Items both linked and in a
+        // blocked status are said once, as in the status, also waiting.
         let on = blocker_kinds(ctx, &blocked);
-        let by = match (linked, blocked.len() - linked) {
-            (0, 1) => "in a blocked status".to_string(),
-            (0, _) => "all in a blocked status".to_string(),
-            (1, 0) => format!("waiting on another open item{on}"),
-            (_, 0) => format!("all waiting on other open items{on}"),
-            (l, s) => format!(
-                "{l} {} on other open items{on}, {s} in a blocked status",
-                if l == 1 { "waits" } else { "wait" }
+        let all = if n == 1 { "" } else { "all " };
+        let by = match (linked, by_status) {
+            (0, _) => format!("{all}in a blocked status"),
+            (l, s) if s == n && l == n => format!("{all}in a blocked status and waiting on {on}"),
+            (l, s) if s == n => {
+                format!("all in a blocked status, {l} of them also waiting on {on}")
+            }
+            (l, _) if l == n && both == 0 => format!("{all}waiting on {on}"),
+            (l, _) if l == n => format!("all waiting on {on}, {both} also in a blocked status"),
+            (l, _) => format!(
+                "{l} waiting on {on}, {} in a blocked status{}",
+                n - l,
+                if both > 0 { " only" } else { "" }
             ),
         };
         let shown: Vec<&str> = blocked.iter().take(3).map(|&i| &*ctx.items[i].key).collect();
         let more = if blocked.len() > shown.len() { ", …" } else { "" };
+        // "Work items" where epics are open too: the count leaves them out.
+        let noun = if open_work < open.len() { "open work item" } else { "open item" };
         let reason = format!(
             "{} of {} {} blocked ({}{more}): {by}",
             blocked.len(),
-            plural_items(open_work, "open item"),
+            plural_items(open_work, noun),
             if blocked.len() == 1 { "is" } else { "are" },
             shown.join(", ")
         );
@@ -268,11 +282,19 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let p85 = yard.p85.unwrap_or(0.0);
     let p85_of = |i: usize| yard.limits(&ctx.items[i].kind).1.unwrap_or(0.0);
     if wip.is_empty() {
+        // The epics said, where the blocked count above left them out ("14 open work
+        // items" then "15 open" read as a contradiction).
+        let epics = open.len() - open_work;
         let reason = format!(
-            "nothing {}in progress; {} finished in the last {weeks} weeks, {} open",
+            "nothing {}in progress; {} finished in the last {weeks} weeks, {} open{}",
             if blocked.is_empty() { "" } else { "else " },
             plural_items(in_window, "item"),
-            open.len()
+            open.len(),
+            match epics {
+                0 => String::new(),
+                1 => " including 1 epic".to_string(),
+                e => format!(" including {e} epics"),
+            }
         );
         return flow(if recent == 0 { Status::Amber } else { Status::Green }, reason);
     }
@@ -334,9 +356,10 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     flow(share_status(share, t), reason)
 }
 
-/// The open items that `blocked` wait on, each counted once, by kind, most first: " (3
-/// bugs, 2 stories)", with those not in the export ("1 not exported"); the first four
-/// kinds (bugs always among them), then how many more items. Empty when none is linked.
+/// The open items that `blocked` wait on, each counted once, by kind, most first: "5
+/// open bugs" for one kind, "7 other items (5 bugs, 2 stories)" for more, with those not in
+/// the export ("1 not exported"); the first four kinds (bugs always among them), then how
+/// many more items. Empty when none is linked.
 fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
     const NAMED: usize = 4;
     let mut known = std::collections::BTreeSet::new();
@@ -375,9 +398,11 @@ fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
     if !unknown.is_empty() {
         parts.push(format!("{} not exported", unknown.len()));
     }
-    match parts.is_empty() {
-        true => String::new(),
-        false => format!(" ({})", parts.join(", ")),
+    let total = known.len() + unknown.len();
+    match (kinds.as_slice(), unknown.is_empty()) {
+        (_, _) if total == 0 => String::new(),
+        ([(k, n)], true) => format!("{n} open {}", crate::model::kind::plural(k, *n)),
+        _ => format!("{} ({})", plural_items(total, "other item"), parts.join(", ")),
     }
 }
 

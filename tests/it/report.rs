@@ -2293,13 +2293,16 @@ fn blocked_work_is_reported_as_blocked_not_as_ageing() {
     s += "As a user I want moving thing,K-12,Story,In Progress,2026-03-13 09:00,,\n";
     let project = jira_report(dir.path(), "blocked.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &project[..project.find("## Milestones").unwrap()];
-    assert!(head.contains("4 of 6 open items are blocked (K-7, K-8, K-9, …): 1 waits on other open items (1 bug), 3 in a blocked status"), "{head}");
+    assert!(head.contains("4 of 6 open items are blocked (K-7, K-8, K-9, …): 1 waiting on 1 open bug, 3 in a blocked status"), "{head}");
     assert!(head.contains("🔴 Red"), "{head}");
     let flow = &project[project.find("## Flow").unwrap()..];
     assert!(!flow.contains("**Ageing work**"), "{flow}");
     assert!(flow.contains("4 blocked items are not counted as work in progress"), "{flow}");
     let program = read(&dir.path().join("out/2026-W11/program.md"));
-    assert!(program.contains("unblock the 4 blocked items first"), "{program}");
+    assert!(
+        program.contains("is red with 4 of 6 open items blocked: unblock them first"),
+        "{program}"
+    );
     assert!(!program.contains("agree a recovery plan"), "{program}");
     assert!(program.contains("4 blocked items are under Blocked"), "{program}");
     let product = read(&dir.path().join("out/2026-W11/product.md"));
@@ -2546,9 +2549,47 @@ fn blocked_work_says_what_it_waits_on() {
     let md = jira_report(dir.path(), "blocked.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &md[..md.find("## Milestones").unwrap()];
     assert!(
-        head.contains("3 wait on other open items (2 bugs, 1 story), 1 in a blocked status"),
+        head.contains("3 waiting on 3 other items (2 bugs, 1 story), 1 in a blocked status"),
         "{head}"
     );
+}
+
+/// Items in a blocked status that also wait on open bugs are said to be in a blocked
+/// status (all of them), the bugs as what they wait on: a real sprint board's "5 wait on
+/// other open items (5 bugs), 4 in a blocked status" read as if the blocked tests were
+/// bugs and only 4 had a blocked status, beside "15 open" for the 14 counted (the epic
+/// left out unsaid); the leadership ask pasted the whole reason in parentheses.
+#[test]
+fn blocked_status_items_waiting_on_bugs_are_described_as_they_are() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from(
+        "Summary,Issue key,Issue Type,Status,Created,Resolved,Outward issue link (Blocks)\n",
+    );
+    for i in 1..=6 {
+        s += &format!("Done part {i},R-{i},Story,Done,2026-03-02 09:00,2026-03-04 15:00,\n");
+    }
+    s += "Retail,R-10,Epic,In Progress,2026-02-02 09:00,,\n";
+    for i in 11..=13 {
+        s += &format!("Check part {i},R-{i},Test,Blocked,2026-03-09 09:00,,\n");
+        s += &format!("Crash {i},R-{},Bug,To Do,2026-03-09 09:00,,R-{i}\n", i + 10);
+    }
+    s += "Write part 14,R-14,Story,Blocked,2026-03-09 09:00,,\n";
+    let md = jira_report(dir.path(), "sprint.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let head = &md[..md.find("## Milestones").unwrap()];
+    assert!(
+        head.contains("4 of 7 open work items are blocked (R-11, R-12, R-13, …): all in a blocked status, 3 of them also waiting on 3 open bugs"),
+        "{head}"
+    );
+    assert!(head.contains("8 open including 1 epic"), "{head}");
+    assert!(!head.contains("bugs), "), "{head}");
+    let program = read(&dir.path().join("out/2026-W11/program.md"));
+    let asks = &program[program.find("## Leadership asks").unwrap()..];
+    let ask = asks.lines().find(|l| l.contains("is red")).expect(asks);
+    assert!(
+        ask.contains("is red with 4 of 7 open work items blocked: unblock them first"),
+        "{ask}"
+    );
+    assert!(!ask.contains("(R-11"), "{ask}");
 }
 
 /// Localised and custom issue types read as English in the prose: Jira's German default
