@@ -229,17 +229,28 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             && super::one_of(it.priority.as_deref().unwrap_or("").trim(), URGENT)
             && it.created.is_some_and(|c| (as_of - c).num_days() >= t.stale_days)
     };
-    let urgent: Vec<usize> = open.iter().copied().filter(|&i| waiting(i)).collect();
-    if let Some(oldest) = urgent.iter().filter_map(|&i| ctx.items[i].created).min() {
-        let weeks = (as_of - oldest).num_weeks();
+    // Named, oldest first, each with its age, and the threshold said: "1 urgent item not
+    // started (the oldest for 7 weeks)" named nothing a reader could act on, and hid that
+    // younger urgent items were not counted.
+    let mut urgent: Vec<(usize, i64)> = (open.iter().copied())
+        .filter(|&i| waiting(i))
+        .filter_map(|i| ctx.items[i].created.map(|c| (i, (as_of - c).num_days())))
+        .collect();
+    urgent.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| ctx.items[a.0].key.cmp(&ctx.items[b.0].key)));
+    if !urgent.is_empty() {
+        let age = |d: i64| match d / 7 {
+            w if w >= 2 => format!("{w} weeks"),
+            _ => format!("{d} days"),
+        };
+        let shown: Vec<String> = (urgent.iter().take(3))
+            .map(|&(i, d)| format!("{} for {}", ctx.items[i].key, age(d)))
+            .collect();
+        let more = if urgent.len() > shown.len() { ", …" } else { "" };
         stalled.push(format!(
-            "{} not started ({})",
+            "{} not started for {} days or more ({}{more})",
             plural_items(urgent.len(), "urgent item"),
-            if weeks >= 2 {
-                format!("the oldest for {weeks} weeks")
-            } else {
-                format!("for {}+ days", t.stale_days)
-            }
+            t.stale_days,
+            shown.join(", ")
         ));
     }
     let flow = |status: Status, reason: String| match stalled.is_empty() {
@@ -304,6 +315,18 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             plural_items(wip.len(), "item")
         );
         return flow(Status::Red, reason);
+    }
+    // Finished work logged after it was done (each created or started and done within
+    // the hour): its times measure the logging, and no age is held to them (the Cycle
+    // time and Flow sections say so too).
+    if yard.logged_after {
+        let reason = format!(
+            "{} in progress, not judged by age (the finished work was {} and done within an hour: logged after the work); {} finished in the last 4 weeks",
+            plural_items(wip.len(), "item"),
+            if yard.cycle { "started" } else { "created" },
+            plural_items(recent, "item"),
+        );
+        return flow(Status::Green, reason);
     }
     let old = wip
         .iter()

@@ -27,6 +27,11 @@ pub struct Flow<'a> {
     /// Items in progress older than P85 but under a day old: never ageing (see
     /// [`is_ageing`]), so not compared, and said so.
     pub under_a_day: usize,
+    /// Items in progress under a day old, whatever finished work took.
+    pub wip_under_a_day: usize,
+    /// Every finished item of the `weeks` was created (or started) and done within an
+    /// hour: logged after the work, so ages are not compared with those times.
+    pub logged_after: bool,
     /// In-progress items older than P85, oldest first.
     pub ageing: Vec<Ageing<'a>>,
     /// Kinds whose work in progress is compared with finished items of the same kind
@@ -158,11 +163,16 @@ pub(crate) struct Yardsticks {
     /// Kinds with [`super::evidence::MIN_SAMPLES`] finished items or more, most first;
     /// none when every finished item is of one kind (all of them is that kind's).
     pub kinds: Vec<KindYardstick>,
+    /// Every finished item was created (or started) and done within an hour: logged
+    /// after the work, so the times measure the logging and nothing is compared with them
+    /// (the Cycle time section says the same of its own weeks).
+    pub logged_after: bool,
 }
 
 impl Yardsticks {
     pub(crate) fn new(items: &[Item], done: &[usize]) -> Self {
         let (cycle, took) = timed(items, done);
+        let logged_after = !took.is_empty() && took.iter().all(|&(_, d)| d < 1.0 / 24.0);
         let mut all: Vec<f64> = took.iter().map(|&(_, d)| d).collect();
         let (p50, p85) = median_p85(&mut all);
         let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
@@ -187,7 +197,7 @@ impl Yardsticks {
                 .collect()
         };
         kinds.sort_by(|a, b| b.samples.cmp(&a.samples).then_with(|| a.kind.cmp(&b.kind)));
-        Yardsticks { cycle, samples: took.len(), p50, p85, kinds }
+        Yardsticks { cycle, samples: took.len(), p50, p85, kinds, logged_after }
     }
 
     /// The yardstick of an item of `kind`: its kind's, else every kind's.
@@ -230,7 +240,7 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     let p85_of = |i: usize| yard.limits(&ctx.items[i].kind).1;
     // Ages are judged from `min_samples` finished items on.
     let beyond = |limit: Option<f64>, age: f64| {
-        samples >= min_samples && limit.is_some_and(|l| is_ageing(age, l))
+        samples >= min_samples && !yard.logged_after && limit.is_some_and(|l| is_ageing(age, l))
     };
     let mut ageing: Vec<(usize, i64)> = (wip.iter())
         .filter(|&&(i, a)| beyond(p85_of(i), a))
@@ -279,9 +289,13 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         wip_beyond_p85: wip.iter().filter(|&&(i, a)| beyond(p85_of(i), a)).count(),
         under_a_day: (wip.iter())
             .filter(|&&(i, a)| {
-                samples >= min_samples && p85_of(i).is_some_and(|l| a > l && a < 1.0)
+                samples >= min_samples
+                    && !yard.logged_after
+                    && p85_of(i).is_some_and(|l| a > l && a < 1.0)
             })
             .count(),
+        wip_under_a_day: wip.iter().filter(|&&(_, a)| a < 1.0).count(),
+        logged_after: yard.logged_after,
         ageing: ageing
             .into_iter()
             .map(|(i, age_days)| {

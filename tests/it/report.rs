@@ -2093,17 +2093,48 @@ fn work_in_progress_is_not_ageing_on_a_tiny_sample_nor_under_a_day_old() {
     );
     assert!(!project.contains("Ageing work"), "{project}");
     // Five done within minutes: enough to judge, and still not ageing under a day old.
-    for i in 3..=5 {
-        s += &format!("Quick fix {i},AG-{i},Task,Done,2026-02-12 09:00,2026-02-12 09:0{i}\n");
+    // (Done within two hours, not minutes: work logged after it was done is not a
+    // yardstick at all, see below.)
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=5 {
+        s += &format!("Quick fix {i},AG-{i},Task,Done,2026-02-12 09:00,2026-02-12 11:0{i}\n");
     }
+    s += "Started today,AG-9,Task,In Progress,2026-02-13 08:00,\n";
     let project = jira_report(dir.path(), "ag5.csv", &s, "2026-02-13", "2026-W07/project.md");
     assert!(project.contains("Work in progress: **1 item**; 0 older than 85%"), "{project}");
+    // The one item is not "1 more" beside the 1 in progress.
+    assert!(project.contains("It is older than that but under a day old"), "{project}");
     // Not "none … is older than 85% of finished work took": it was not compared.
     assert!(
-        project.contains("by flow, none of the 1 item in progress is ageing: 1 older than 85% of finished work took (0.0 days) is under a day old"),
+        project.contains("by flow, none of the 1 item in progress is ageing: 1 older than 85% of finished work took (0.1 days) is under a day old"),
         "{project}"
     );
     assert!(!project.contains("Ageing work"), "{project}");
+}
+
+/// Finished work created and done within the hour was logged after the work: the Cycle
+/// time section says its figures are not meaningful, and Flow does not then compare work
+/// in progress with them ("lead time: half within 0.0 days … 4 more are older than that
+/// but under a day old", of the 4 there were), nor does the verdict.
+#[test]
+fn work_in_progress_is_not_held_to_work_logged_after_it_was_done() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=6 {
+        s += &format!("Logged {i},LG-{i},Task,Done,2026-02-12 09:00,2026-02-12 09:0{i}\n");
+    }
+    for i in 7..=10 {
+        s += &format!("Started today {i},LG-{i},Task,In Progress,2026-02-13 08:00,\n");
+    }
+    let project = jira_report(dir.path(), "lg.csv", &s, "2026-02-13", "2026-W07/project.md");
+    let flow = &project[project.find("## Flow").unwrap()..];
+    assert!(
+        flow.contains("Work in progress: **4 items**, all under a day old. Ages are not compared with finished work: every one of the 6 items finished in the last 12 weeks was created and done within an hour"),
+        "{flow}"
+    );
+    assert!(!flow.contains("more are older") && !flow.contains("half within"), "{flow}");
+    let head = &project[..project.find("## Milestones").unwrap()];
+    assert!(head.contains("4 items in progress, not judged by age"), "{head}");
 }
 
 /// An epic is counted as the items in it, in flow as in work in progress: one closed the
@@ -2408,7 +2439,12 @@ fn lead_times_of_minutes_are_not_presented_as_fact() {
     assert!(cycle.contains("Lead time is not meaningful here"), "{cycle}");
     assert!(!cycle.contains("median 0.0 days"), "{cycle}");
     let flow = &md[md.find("## Flow").unwrap()..];
-    assert!(flow.contains("1 more is older than that but under a day old"), "{flow}");
+    // Not compared at all (it was "1 more is older than that but under a day old").
+    assert!(
+        flow.contains("Work in progress: **1 item**, under a day old. Ages are not compared with finished work"),
+        "{flow}"
+    );
+    assert!(!flow.contains("more is older"), "{flow}");
 }
 
 /// A Jira `Test` issue done this week is not product shipped (a real export's "3 product
@@ -2737,13 +2773,18 @@ fn stalled_work_is_at_least_amber() {
     s += "Moving,ST-6,Task,In Progress,2026-03-13 09:00,,Medium\n";
     s += "Fix the outage,ST-7,Task,To Do,2026-01-20 09:00,,Urgent\n";
     s += "Fix the other outage,ST-8,Task,To Do,2026-01-27 09:00,,Urgent\n";
+    // Urgent, not started, but younger than `stale-days`: not counted, and the reason
+    // says the threshold so that the count does not look short.
+    s += "Fix the new outage,ST-9,Task,To Do,2026-03-06 09:00,,Urgent\n";
     let project = jira_report(dir.path(), "stall.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &project[..project.find("## Milestones").unwrap()];
     assert!(head.contains("🟠 Amber"), "{head}");
+    // Named, oldest first, with their ages: "(the oldest for 7 weeks)" named nothing.
     assert!(
-        head.contains("by flow, no work finished in 3 weeks (the last on 2026-02-17); 2 urgent items not started (the oldest for 7 weeks)"),
+        head.contains("by flow, no work finished in 3 weeks (the last on 2026-02-17); 2 urgent items not started for 14 days or more (ST-7 for 7 weeks, ST-8 for 6 weeks)"),
         "{head}"
     );
+    assert!(!head.contains("ST-9"), "{head}");
 }
 
 /// A run that fails before writing (no sources, a missing export) leaves no folder behind:
