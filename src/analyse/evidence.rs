@@ -361,13 +361,18 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let which = match old {
         0 if young > 0 => {
             let reason = format!(
-                "none of the {} in progress is ageing: {young} older than 85% of finished work took ({days}) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
-                plural_items(wip.len(), "item"),
+                "{}: {young} older than 85% of finished work took ({days}) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
+                match wip.len() {
+                    1 => "the 1 item in progress is not ageing".to_string(),
+                    n => format!("none of the {n} items in progress is ageing"),
+                },
                 if young == 1 { "is" } else { "are" },
                 plural_items(recent, "item"),
             );
             return flow(Status::Green, reason);
         }
+        // Not "none of the 1 item".
+        0 if wip.len() == 1 => "the 1 item in progress is not".to_string(),
         0 => format!("none of the {} in progress is", plural_items(wip.len(), "item")),
         1 => format!("1 of {} in progress is", plural_items(wip.len(), "item")),
         n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),

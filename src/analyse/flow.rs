@@ -45,6 +45,15 @@ pub struct Flow<'a> {
     /// Items done with no date they were done: in no week's `done`, so said beside it
     /// (an export without a Resolved column read as a backlog that only grew).
     pub done_undated: usize,
+    /// Items done, with a date or without, and items in all (created by the report's
+    /// instant): with none done at all the report says so once instead of charts of
+    /// zeros.
+    pub done_total: usize,
+    pub items_total: usize,
+    /// Most items done have no date they were done (`done_undated` half of `done_total`
+    /// or more): the weeks' Done undercounts, and net flow would show a backlog growing
+    /// while nearly everything is done, so it is not shown.
+    pub net_flow_hidden: bool,
     /// Epics left out of work in progress, and of finished work over the last
     /// `flow-weeks` weeks (see [`is_work`]).
     pub epics_in_progress: usize,
@@ -277,6 +286,12 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         })
         .collect();
 
+    let in_scope = |it: &&Item| it.created.is_none_or(|c| c <= as_of);
+    let done_undated = (ctx.items.iter())
+        .filter(|it| it.state == State::Done && it.closed.is_none())
+        .filter(in_scope)
+        .count();
+    let done_total = ctx.items.iter().filter(|it| it.state == State::Done).filter(in_scope).count();
     Flow {
         measure: if cycle { "cycle" } else { "lead" }.into(),
         samples,
@@ -314,10 +329,10 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
             .map(|(team, (wip, beyond_p85))| TeamWip { team: team.to_string(), wip, beyond_p85 })
             .collect(),
         net_flow,
-        done_undated: (ctx.items.iter())
-            .filter(|it| it.state == State::Done && it.closed.is_none())
-            .filter(|it| it.created.is_none_or(|c| c <= as_of))
-            .count(),
+        done_undated,
+        done_total,
+        items_total: ctx.items.iter().filter(|it| it.created.is_none_or(|c| c <= as_of)).count(),
+        net_flow_hidden: done_undated > 0 && done_undated * 2 >= done_total,
         epics_in_progress: (ctx.items.iter())
             .filter(|it| it.is_epic() && it.state == State::InProgress)
             .count(),

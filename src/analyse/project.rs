@@ -546,20 +546,25 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
             .filter(|&i| ctx.items[i].state != crate::model::State::Cancelled)
             .collect();
         let a = super::evidence::assess(ctx, &all, "item");
+        // "No open milestone has a date" read as if some item had a milestone.
+        let none = match milestones.is_empty() {
+            true => "No item is in a milestone",
+            false => "No open milestone has a date",
+        };
         let headline = match a.status {
             Status::Unknown => match ctx.nothing_in_scope() {
                 Some(why) => format!("The schedule cannot be judged: {why}."),
                 None => "The schedule cannot be judged from this data.".to_string(),
             },
             _ if a.basis == super::evidence::Basis::DueDates => {
-                format!("No open milestone has a date; by due dates, {}.", a.reason)
+                format!("{none}; by due dates, {}.", a.reason)
             }
             // "0 items overdue" only where some item has a due date to be overdue by.
             _ if !ctx.items.iter().any(|i| i.due.is_some()) => {
-                format!("No open milestone has a date; by {}, {}.", a.basis.words(), a.reason)
+                format!("{none}; by {}, {}.", a.basis.words(), a.reason)
             }
             _ => format!(
-                "No open milestone has a date; by {}, {}; {} overdue.",
+                "{none}; by {}, {}; {} overdue.",
                 a.basis.words(),
                 a.reason,
                 super::plural_items(overdue.len(), "item")

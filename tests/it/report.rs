@@ -428,7 +428,7 @@ fn an_export_without_milestones_is_judged_on_its_due_dates_and_says_what_is_miss
     let project = read(&tmp.path().join("2026-W48/project.md"));
     // No milestone at all, but due dates: two open items, both overdue.
     assert!(
-        project.contains("**🔴 Red** — No open milestone has a date; by due dates, 2 of 2 open items with a due date are overdue."),
+        project.contains("**🔴 Red** — No item is in a milestone; by due dates, 2 of 2 open items with a due date are overdue."),
         "{project}"
     );
     assert!(project.contains("No item has a milestone"), "{project}");
@@ -1511,8 +1511,8 @@ fn all_roadmap_milestones_done_names_the_open_one_without_product_work() {
     );
 }
 
-/// The flow reason reads as English whatever the counts: "none of the 1 item in
-/// progress is older", not "0 of 1 item in progress are older".
+/// The flow reason reads as English whatever the counts: "the 1 item in progress is not
+/// older", not "0 of 1 item in progress are older" nor "none of the 1 item".
 #[test]
 fn the_flow_reason_reads_right_with_nothing_ageing() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1522,10 +1522,7 @@ fn the_flow_reason_reads_right_with_nothing_ageing() {
     }
     s += "Going,FL-9,Task,In Progress,2026-02-14 09:00,\n";
     let project = jira_report(dir.path(), "fl.csv", &s, "2026-02-15", "2026-W07/project.md");
-    assert!(
-        project.contains("by flow, none of the 1 item in progress is older than 85%"),
-        "{project}"
-    );
+    assert!(project.contains("by flow, the 1 item in progress is not older than 85%"), "{project}");
 }
 
 /// An export without `Updated` is as fresh as its newest resolution: resolved two days
@@ -2106,7 +2103,7 @@ fn work_in_progress_is_not_ageing_on_a_tiny_sample_nor_under_a_day_old() {
     assert!(project.contains("It is older than that but under a day old"), "{project}");
     // Not "none … is older than 85% of finished work took": it was not compared.
     assert!(
-        project.contains("by flow, none of the 1 item in progress is ageing: 1 older than 85% of finished work took (0.1 days) is under a day old"),
+        project.contains("by flow, the 1 item in progress is not ageing: 1 older than 85% of finished work took (0.1 days) is under a day old"),
         "{project}"
     );
     assert!(!project.contains("Ageing work"), "{project}");
@@ -2785,6 +2782,86 @@ fn stalled_work_is_at_least_amber() {
         "{head}"
     );
     assert!(!head.contains("ST-9"), "{head}");
+}
+
+/// Most items done with no date they were done: net flow is not shown (a real export of
+/// 20 items, all Done without a Resolved date, showed "2026-W12 | 20 | 0 | −20", a
+/// backlog growing by 20 with nothing open).
+#[test]
+fn net_flow_is_not_shown_when_most_done_items_have_no_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=8 {
+        s += &format!("Part {i},BM-{i},Task,Done,2026-03-16 09:00,\n");
+    }
+    s += "Part 9,BM-9,Task,Done,2026-03-16 09:00,2026-03-18 09:00\n";
+    s += "Part 10,BM-10,Task,To Do,2026-03-16 09:00,\n";
+    let md = jira_report(dir.path(), "bom.csv", &s, "2026-03-20", "2026-W12/project.md");
+    let flow = &md[md.find("## Flow").unwrap()..md.find("## To triage").unwrap()];
+    assert!(
+        flow.contains("Net flow (done minus arrived per week) is not shown: 8 of the 9 done items have no date they were done"),
+        "{flow}"
+    );
+    assert!(!flow.contains("| Arrived |") && !flow.contains("Net flow per week"), "{flow}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("out/2026-W12/project.json"))).unwrap();
+    assert_eq!(json["flow"]["net_flow_hidden"], true);
+    assert_eq!(json["flow"]["done_total"], 9);
+}
+
+/// Nothing finished at all: the report says so once, in words, instead of burn-up charts,
+/// a throughput table and forecasts of zeros, and the data note does not say "finished
+/// with a date" as if some were finished without one. With no item in a milestone the
+/// headline does not speak of milestones having no date; with nothing open last week,
+/// Planned vs done says there is no plan to compare with ("0 of 0 items" before).
+#[test]
+fn nothing_finished_is_said_once_not_charted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s =
+        String::from("Summary,Issue key,Issue Type,Status,Created,Resolved,Fix Version/s\n");
+    for i in 1..=4 {
+        s += &format!("Part {i},HK-{i},Task,To Do,2026-01-05 09:00,,1.0\n");
+    }
+    s += "Part 5,HK-5,Task,In Progress,2026-01-05 09:00,,1.0\n";
+    let md = jira_report(dir.path(), "hk.csv", &s, "2026-03-20", "2026-W12/project.md");
+    assert!(!md.contains("xychart"), "{md}");
+    let forecast = &md[md.find("## Forecast").unwrap()..md.find("## Scope").unwrap()];
+    assert!(
+        forecast.contains(
+            "Nothing has been finished yet (0 of 5 items done): no forecast until work finishes."
+        ),
+        "{forecast}"
+    );
+    let throughput = &md[md.find("## Throughput").unwrap()..md.find("## Cycle time").unwrap()];
+    assert!(
+        throughput.contains("Nothing has been finished yet (0 of 5 items done)."),
+        "{throughput}"
+    );
+    assert!(!throughput.contains("| Week |"), "{throughput}");
+    assert!(md.contains("No item has been finished (0 of 5): throughput, cycle time and flow cannot be measured yet."), "{md}");
+    assert!(!md.contains("No item is finished with a date"), "{md}");
+
+    // No milestone at all, and a baseline with nothing open.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved,Due Date\n");
+    for i in 1..=5 {
+        s += &format!("Done {i},NM-{i},Task,Done,2026-03-02 09:00,2026-03-0{} 09:00,\n", i + 3);
+    }
+    let export = common::write(dir.path(), "nm.csv", &s);
+    let args =
+        ["report", "-q", "-s", &format!("jira:{export}"), "--as-of", "2026-03-13", "-o", "out"];
+    let (code, _, err) = common::run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 0, "{err}");
+    s += "New,NM-6,Task,In Progress,2026-03-16 09:00,,2026-03-30\n";
+    let md = jira_report(dir.path(), "nm.csv", &s, "2026-03-20", "2026-W12/project.md");
+    let head = md.lines().nth(4).unwrap_or_default();
+    assert!(head.contains("No item is in a milestone; by due dates"), "{head}");
+    assert!(!md.contains("No open milestone has a date"), "{md}");
+    assert!(
+        md.contains("No plan to compare with: nothing was open at last week's snapshot"),
+        "{md}"
+    );
+    assert!(!md.contains("0 of 0 items"), "{md}");
 }
 
 /// A run that fails before writing (no sources, a missing export) leaves no folder behind:
