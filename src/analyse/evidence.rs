@@ -137,7 +137,11 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         return None;
     }
     let since = as_of - Duration::weeks(t.flow_weeks as i64);
-    let four_weeks = as_of - Duration::weeks(4);
+    // The report's week and the three before, as the Throughput table and the Cycle time
+    // section count them: a rolling 28 days here read "3 items finished in the last 4
+    // weeks" above a table of those weeks that added up to 1. Dated in the text.
+    let four_weeks = ctx.input.period.start - Duration::weeks(3);
+    let last4 = format!("in the last 4 weeks (since {})", ctx.date_of(four_weeks));
     let closed_since = |i: usize, from| ctx.items[i].closed.is_some_and(|c| c >= from);
     let age = |i: usize, until| super::flow::age_days(&ctx.items[i], until);
     // What finished work took, measured as the Flow section measures it.
@@ -311,7 +315,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     }
     if recent == 0 {
         let reason = format!(
-            "nothing finished in the last 4 weeks with {} in progress",
+            "nothing finished {last4} with {} in progress",
             plural_items(wip.len(), "item")
         );
         return flow(Status::Red, reason);
@@ -321,7 +325,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     // time and Flow sections say so too).
     if yard.logged_after {
         let reason = format!(
-            "{} in progress, not judged by age (the finished work was {} and done within an hour: logged after the work); {} finished in the last 4 weeks",
+            "{} in progress, not judged by age (the finished work was {} and done within an hour: logged after the work); {} finished {last4}",
             plural_items(wip.len(), "item"),
             if yard.cycle { "started" } else { "created" },
             plural_items(recent, "item"),
@@ -361,7 +365,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let which = match old {
         0 if young > 0 => {
             let reason = format!(
-                "{}: {young} older than 85% of finished work took ({days}) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
+                "{}: {young} older than 85% of finished work took ({days}) {} under a day old, never counted as ageing; {} finished {last4}",
                 match wip.len() {
                     1 => "the 1 item in progress is not ageing".to_string(),
                     n => format!("none of the {n} items in progress is ageing"),
@@ -378,7 +382,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),
     };
     let reason = format!(
-        "{which} older than 85% of finished work took ({days}); {} finished in the last 4 weeks",
+        "{which} older than 85% of finished work took ({days}); {} finished {last4}",
         plural_items(recent, "item")
     );
     flow(share_status(share, t), reason)

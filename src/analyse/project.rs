@@ -225,6 +225,14 @@ pub struct CycleTime {
     /// the work was done): the figures measure the logging, not the work, and the report
     /// says so instead of showing them.
     pub not_meaningful: bool,
+    /// The first day of the `weeks` (the Monday three weeks before the report's week),
+    /// said in the text: the headline's "finished in the last 4 weeks" counts the same.
+    #[serde(default)]
+    pub since: chrono::NaiveDate,
+    /// Items finished in those weeks with no start (or creation) date to time them by:
+    /// left out of `samples`, and said, so that "(1 item)" beside three finished adds up.
+    #[serde(default)]
+    pub untimed: usize,
 }
 
 /// The scope changes of every milestone since the baseline, as the report lists them:
@@ -520,9 +528,16 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
         })
         .collect();
     let not_meaningful = !days.is_empty() && days.iter().all(|&d| d < 1.0 / 24.0);
+    // Only those with no date to time them by: one closed before it was created is a
+    // data error, said in the data-quality notes.
+    let untimed = (done.iter())
+        .filter(|i| if cycle { i.started.is_none() } else { i.created.is_none() })
+        .count();
     let (median, p85) = median_p85(&mut days);
     CycleTime {
         not_meaningful,
+        since: ctx.date_of(since),
+        untimed,
         measure: if cycle { "cycle" } else { "lead" }.into(),
         samples: days.len(),
         median_days: median,

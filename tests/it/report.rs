@@ -1611,8 +1611,10 @@ fn week_edges_and_data_errors_are_not_counted_as_facts() {
     let md = read(&dir.path().join("out/2026-W48/project.md"));
     assert!(!md.contains("0 items overdue"), "{md}");
     assert!(md.contains("1 each in Sprint 1 and Sprint 2"), "{md}");
-    // The cycle time counts A-1 only (created 2026-10-20, resolved 34 days later).
-    assert!(md.contains("(1 item)"), "{md}");
+    // The cycle time counts A-1 only (created 2026-10-20, resolved 34 days later), and
+    // A-4 is not said to have no date (its dates are backwards).
+    assert!(md.contains("(1 item: too few for percentiles)"), "{md}");
+    assert!(!md.contains("to time it by"), "{md}");
 }
 
 /// Sprints named by their month are one board in date order, whatever `Sprint` is said
@@ -2862,6 +2864,34 @@ fn nothing_finished_is_said_once_not_charted() {
         "{md}"
     );
     assert!(!md.contains("0 of 0 items"), "{md}");
+}
+
+/// "The last 4 weeks" is one window in the whole report, the report's week and the three
+/// before (as the Throughput table counts them), and dated: a real report said "3 items
+/// finished in the last 4 weeks" (28 days back) above a table of those weeks adding up to
+/// 1 and a cycle time of "(1 item)" with an "85th percentile" of that one item.
+#[test]
+fn the_last_four_weeks_are_one_window_and_dated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from("Summary,Issue key,Issue Type,Status,Created,Resolved\n");
+    for i in 1..=5 {
+        s += &format!("Early {i},FW-{i},Task,Done,2026-02-02 09:00,2026-02-0{} 09:00\n", i + 2);
+    }
+    // Within 28 days of the report, but before the Monday three weeks before its week.
+    s += "Saturday,FW-6,Task,Done,2026-02-10 09:00,2026-02-14 09:00\n";
+    s += "Inside,FW-7,Task,Done,2026-02-16 09:00,2026-02-20 09:00\n";
+    s += "Going,FW-8,Task,In Progress,2026-03-12 09:00,\n";
+    let md = jira_report(dir.path(), "fw.csv", &s, "2026-03-13", "2026-W11/project.md");
+    let head = &md[..md.find("## Milestones").unwrap()];
+    assert!(head.contains("1 item finished in the last 4 weeks (since 2026-02-16)"), "{head}");
+    let cycle = &md[md.find("## Cycle time").unwrap()..md.find("## Flow").unwrap()];
+    assert!(
+        cycle.contains(
+            "over the last 4 weeks (since 2026-02-16): 4.0 days (1 item: too few for percentiles)."
+        ),
+        "{cycle}"
+    );
+    assert!(!cycle.contains("85th percentile"), "{cycle}");
 }
 
 /// A run that fails before writing (no sources, a missing export) leaves no folder behind:
