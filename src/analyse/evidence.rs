@@ -137,7 +137,11 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         return None;
     }
     let since = as_of - Duration::weeks(t.flow_weeks as i64);
-    let four_weeks = as_of - Duration::weeks(4);
+    // The report's week and the three before, as the Throughput table and the Cycle time
+    // section count them: a rolling 28 days here read "3 items finished in the last 4
+    // weeks" above a table of those weeks that added up to 1. Dated in the text.
+    let four_weeks = ctx.input.period.start - Duration::weeks(3);
+    let last4 = format!("in the last 4 weeks (since {})", ctx.date_of(four_weeks));
     let closed_since = |i: usize, from| ctx.items[i].closed.is_some_and(|c| c >= from);
     let age = |i: usize, until| super::flow::age_days(&ctx.items[i], until);
     // What finished work took, measured as the Flow section measures it.
@@ -157,26 +161,40 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let blocked: Vec<usize> = open.iter().copied().filter(|&i| ctx.blocked_work(i)).collect();
     let blocked_part = (!blocked.is_empty()).then(|| {
         let status = share_status(blocked.len() as f64 / open_work.max(1) as f64, t);
+        let n = blocked.len();
         let linked = blocked.iter().filter(|&&i| !ctx.blockers(i).is_empty()).count();
-        // What the linked ones wait on, by kind ("(5 bugs)"): "5 wait on other open
-        // items" left the reader to open each of them to find out.
+        let by_status = blocked.iter().filter(|&&i| ctx.blocked_by_status(i)).count();
+        let both = (blocked.iter())
+            .filter(|&&i| !ctx.blockers(i).is_empty() && ctx.blocked_by_status(i))
+            .count();
+        // What the linked ones wait on, by kind ("5 open bugs"): "5 wait on other open
+        // items" left the reader to open each of them to find out, and "(5 bugs)" after
+        // it read as if the blocked items were the bugs. Items both linked and in a
+        // blocked status are said once, as in the status, also waiting.
         let on = blocker_kinds(ctx, &blocked);
-        let by = match (linked, blocked.len() - linked) {
-            (0, 1) => "in a blocked status".to_string(),
-            (0, _) => "all in a blocked status".to_string(),
-            (1, 0) => format!("waiting on another open item{on}"),
-            (_, 0) => format!("all waiting on other open items{on}"),
-            (l, s) => format!(
-                "{l} {} on other open items{on}, {s} in a blocked status",
-                if l == 1 { "waits" } else { "wait" }
+        let all = if n == 1 { "" } else { "all " };
+        let by = match (linked, by_status) {
+            (0, _) => format!("{all}in a blocked status"),
+            (l, s) if s == n && l == n => format!("{all}in a blocked status and waiting on {on}"),
+            (l, s) if s == n => {
+                format!("all in a blocked status, {l} of them also waiting on {on}")
+            }
+            (l, _) if l == n && both == 0 => format!("{all}waiting on {on}"),
+            (l, _) if l == n => format!("all waiting on {on}, {both} also in a blocked status"),
+            (l, _) => format!(
+                "{l} waiting on {on}, {} in a blocked status{}",
+                n - l,
+                if both > 0 { " only" } else { "" }
             ),
         };
         let shown: Vec<&str> = blocked.iter().take(3).map(|&i| &*ctx.items[i].key).collect();
         let more = if blocked.len() > shown.len() { ", …" } else { "" };
+        // "Work items" where epics are open too: the count leaves them out.
+        let noun = if open_work < open.len() { "open work item" } else { "open item" };
         let reason = format!(
             "{} of {} {} blocked ({}{more}): {by}",
             blocked.len(),
-            plural_items(open_work, "open item"),
+            plural_items(open_work, noun),
             if blocked.len() == 1 { "is" } else { "are" },
             shown.join(", ")
         );
@@ -220,17 +238,28 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             && super::one_of(it.priority.as_deref().unwrap_or("").trim(), URGENT)
             && it.created.is_some_and(|c| (as_of - c).num_days() >= t.stale_days)
     };
-    let urgent: Vec<usize> = open.iter().copied().filter(|&i| waiting(i)).collect();
-    if let Some(oldest) = urgent.iter().filter_map(|&i| ctx.items[i].created).min() {
-        let weeks = (as_of - oldest).num_weeks();
+    // Named, oldest first, each with its age, and the threshold said: "1 urgent item not
+    // started (the oldest for 7 weeks)" named nothing a reader could act on, and hid that
+    // younger urgent items were not counted.
+    let mut urgent: Vec<(usize, i64)> = (open.iter().copied())
+        .filter(|&i| waiting(i))
+        .filter_map(|i| ctx.items[i].created.map(|c| (i, (as_of - c).num_days())))
+        .collect();
+    urgent.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| ctx.items[a.0].key.cmp(&ctx.items[b.0].key)));
+    if !urgent.is_empty() {
+        let age = |d: i64| match d / 7 {
+            w if w >= 2 => format!("{w} weeks"),
+            _ => format!("{d} days"),
+        };
+        let shown: Vec<String> = (urgent.iter().take(3))
+            .map(|&(i, d)| format!("{} for {}", ctx.items[i].key, age(d)))
+            .collect();
+        let more = if urgent.len() > shown.len() { ", …" } else { "" };
         stalled.push(format!(
-            "{} not started ({})",
+            "{} not started for {} days or more ({}{more})",
             plural_items(urgent.len(), "urgent item"),
-            if weeks >= 2 {
-                format!("the oldest for {weeks} weeks")
-            } else {
-                format!("for {}+ days", t.stale_days)
-            }
+            t.stale_days,
+            shown.join(", ")
         ));
     }
     let flow = |status: Status, reason: String| match stalled.is_empty() {
@@ -273,20 +302,40 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let p85 = yard.p85.unwrap_or(0.0);
     let p85_of = |i: usize| yard.limits(&ctx.items[i].kind).1.unwrap_or(0.0);
     if wip.is_empty() {
+        // The epics said, where the blocked count above left them out ("14 open work
+        // items" then "15 open" read as a contradiction).
+        let epics = open.len() - open_work;
         let reason = format!(
-            "nothing {}in progress; {} finished in the last {weeks} weeks, {} open",
+            "nothing {}in progress; {} finished in the last {weeks} weeks, {} open{}",
             if blocked.is_empty() { "" } else { "else " },
             plural_items(in_window, "item"),
-            open.len()
+            open.len(),
+            match epics {
+                0 => String::new(),
+                1 => " including 1 epic".to_string(),
+                e => format!(" including {e} epics"),
+            }
         );
         return flow(if recent == 0 { Status::Amber } else { Status::Green }, reason);
     }
     if recent == 0 {
         let reason = format!(
-            "nothing finished in the last 4 weeks with {} in progress",
+            "nothing finished {last4} with {} in progress",
             plural_items(wip.len(), "item")
         );
         return flow(Status::Red, reason);
+    }
+    // Finished work logged after it was done (each created or started and done within
+    // the hour): its times measure the logging, and no age is held to them (the Cycle
+    // time and Flow sections say so too).
+    if yard.logged_after {
+        let reason = format!(
+            "{} in progress, not judged by age (the finished work was {} and done within an hour: logged after the work); {} finished {last4}",
+            plural_items(wip.len(), "item"),
+            if yard.cycle { "started" } else { "created" },
+            plural_items(recent, "item"),
+        );
+        return flow(Status::Green, reason);
     }
     let old = wip
         .iter()
@@ -321,27 +370,33 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let which = match old {
         0 if young > 0 => {
             let reason = format!(
-                "none of the {} in progress is ageing: {young} older than 85% of finished work took ({days}) {} under a day old, never counted as ageing; {} finished in the last 4 weeks",
-                plural_items(wip.len(), "item"),
+                "{}: {young} older than 85% of finished work took ({days}) {} under a day old, never counted as ageing; {} finished {last4}",
+                match wip.len() {
+                    1 => "the 1 item in progress is not ageing".to_string(),
+                    n => format!("none of the {n} items in progress is ageing"),
+                },
                 if young == 1 { "is" } else { "are" },
                 plural_items(recent, "item"),
             );
             return flow(Status::Green, reason);
         }
+        // Not "none of the 1 item".
+        0 if wip.len() == 1 => "the 1 item in progress is not".to_string(),
         0 => format!("none of the {} in progress is", plural_items(wip.len(), "item")),
         1 => format!("1 of {} in progress is", plural_items(wip.len(), "item")),
         n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),
     };
     let reason = format!(
-        "{which} older than 85% of finished work took ({days}); {} finished in the last 4 weeks",
+        "{which} older than 85% of finished work took ({days}); {} finished {last4}",
         plural_items(recent, "item")
     );
     flow(share_status(share, t), reason)
 }
 
-/// The open items that `blocked` wait on, each counted once, by kind, most first: " (3
-/// bugs, 2 stories)", with those not in the export ("1 not exported"); the first four
-/// kinds (bugs always among them), then how many more items. Empty when none is linked.
+/// The open items that `blocked` wait on, each counted once, by kind, most first: "5
+/// open bugs" for one kind, "7 other items (5 bugs, 2 stories)" for more, with those not in
+/// the export ("1 not exported"); the first four kinds (bugs always among them), then how
+/// many more items. Empty when none is linked.
 fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
     const NAMED: usize = 4;
     let mut known = std::collections::BTreeSet::new();
@@ -380,9 +435,11 @@ fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
     if !unknown.is_empty() {
         parts.push(format!("{} not exported", unknown.len()));
     }
-    match parts.is_empty() {
-        true => String::new(),
-        false => format!(" ({})", parts.join(", ")),
+    let total = known.len() + unknown.len();
+    match (kinds.as_slice(), unknown.is_empty()) {
+        (_, _) if total == 0 => String::new(),
+        ([(k, n)], true) => format!("{n} open {}", crate::model::kind::plural(k, *n)),
+        _ => format!("{} ({})", plural_items(total, "other item"), parts.join(", ")),
     }
 }
 

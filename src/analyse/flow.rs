@@ -27,6 +27,11 @@ pub struct Flow<'a> {
     /// Items in progress older than P85 but under a day old: never ageing (see
     /// [`is_ageing`]), so not compared, and said so.
     pub under_a_day: usize,
+    /// Items in progress under a day old, whatever finished work took.
+    pub wip_under_a_day: usize,
+    /// Every finished item of the `weeks` was created (or started) and done within an
+    /// hour: logged after the work, so ages are not compared with those times.
+    pub logged_after: bool,
     /// In-progress items older than P85, oldest first.
     pub ageing: Vec<Ageing<'a>>,
     /// Kinds whose work in progress is compared with finished items of the same kind
@@ -40,6 +45,15 @@ pub struct Flow<'a> {
     /// Items done with no date they were done: in no week's `done`, so said beside it
     /// (an export without a Resolved column read as a backlog that only grew).
     pub done_undated: usize,
+    /// Items done, with a date or without, and items in all (created by the report's
+    /// instant): with none done at all the report says so once instead of charts of
+    /// zeros.
+    pub done_total: usize,
+    pub items_total: usize,
+    /// Most items done have no date they were done (`done_undated` half of `done_total`
+    /// or more): the weeks' Done undercounts, and net flow would show a backlog growing
+    /// while nearly everything is done, so it is not shown.
+    pub net_flow_hidden: bool,
     /// Epics left out of work in progress, and of finished work over the last
     /// `flow-weeks` weeks (see [`is_work`]).
     pub epics_in_progress: usize,
@@ -158,11 +172,16 @@ pub(crate) struct Yardsticks {
     /// Kinds with [`super::evidence::MIN_SAMPLES`] finished items or more, most first;
     /// none when every finished item is of one kind (all of them is that kind's).
     pub kinds: Vec<KindYardstick>,
+    /// Every finished item was created (or started) and done within an hour: logged
+    /// after the work, so the times measure the logging and nothing is compared with them
+    /// (the Cycle time section says the same of its own weeks).
+    pub logged_after: bool,
 }
 
 impl Yardsticks {
     pub(crate) fn new(items: &[Item], done: &[usize]) -> Self {
         let (cycle, took) = timed(items, done);
+        let logged_after = !took.is_empty() && took.iter().all(|&(_, d)| d < 1.0 / 24.0);
         let mut all: Vec<f64> = took.iter().map(|&(_, d)| d).collect();
         let (p50, p85) = median_p85(&mut all);
         let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
@@ -187,7 +206,7 @@ impl Yardsticks {
                 .collect()
         };
         kinds.sort_by(|a, b| b.samples.cmp(&a.samples).then_with(|| a.kind.cmp(&b.kind)));
-        Yardsticks { cycle, samples: took.len(), p50, p85, kinds }
+        Yardsticks { cycle, samples: took.len(), p50, p85, kinds, logged_after }
     }
 
     /// The yardstick of an item of `kind`: its kind's, else every kind's.
@@ -230,7 +249,7 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     let p85_of = |i: usize| yard.limits(&ctx.items[i].kind).1;
     // Ages are judged from `min_samples` finished items on.
     let beyond = |limit: Option<f64>, age: f64| {
-        samples >= min_samples && limit.is_some_and(|l| is_ageing(age, l))
+        samples >= min_samples && !yard.logged_after && limit.is_some_and(|l| is_ageing(age, l))
     };
     let mut ageing: Vec<(usize, i64)> = (wip.iter())
         .filter(|&&(i, a)| beyond(p85_of(i), a))
@@ -267,6 +286,12 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         })
         .collect();
 
+    let in_scope = |it: &&Item| it.created.is_none_or(|c| c <= as_of);
+    let done_undated = (ctx.items.iter())
+        .filter(|it| it.state == State::Done && it.closed.is_none())
+        .filter(in_scope)
+        .count();
+    let done_total = ctx.items.iter().filter(|it| it.state == State::Done).filter(in_scope).count();
     Flow {
         measure: if cycle { "cycle" } else { "lead" }.into(),
         samples,
@@ -279,9 +304,13 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         wip_beyond_p85: wip.iter().filter(|&&(i, a)| beyond(p85_of(i), a)).count(),
         under_a_day: (wip.iter())
             .filter(|&&(i, a)| {
-                samples >= min_samples && p85_of(i).is_some_and(|l| a > l && a < 1.0)
+                samples >= min_samples
+                    && !yard.logged_after
+                    && p85_of(i).is_some_and(|l| a > l && a < 1.0)
             })
             .count(),
+        wip_under_a_day: wip.iter().filter(|&&(_, a)| a < 1.0).count(),
+        logged_after: yard.logged_after,
         ageing: ageing
             .into_iter()
             .map(|(i, age_days)| {
@@ -300,10 +329,10 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
             .map(|(team, (wip, beyond_p85))| TeamWip { team: team.to_string(), wip, beyond_p85 })
             .collect(),
         net_flow,
-        done_undated: (ctx.items.iter())
-            .filter(|it| it.state == State::Done && it.closed.is_none())
-            .filter(|it| it.created.is_none_or(|c| c <= as_of))
-            .count(),
+        done_undated,
+        done_total,
+        items_total: ctx.items.iter().filter(|it| it.created.is_none_or(|c| c <= as_of)).count(),
+        net_flow_hidden: done_undated > 0 && done_undated * 2 >= done_total,
         epics_in_progress: (ctx.items.iter())
             .filter(|it| it.is_epic() && it.state == State::InProgress)
             .count(),

@@ -1165,7 +1165,14 @@ impl<'a> Ctx<'a> {
             ));
         }
         if n(&flow::is_finished_work) == 0 {
-            out.push(if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
+            let done = n(&|i| i.state == State::Done);
+            out.push(if done == 0 {
+                // Not "finished with a date": nothing is finished at all.
+                format!(
+                    "No item has been finished (0 of {}): throughput, cycle time and flow cannot be measured yet.",
+                    n(&|_| true)
+                )
+            } else if n(&|i| i.state == State::Done && i.closed.is_some()) == 0 {
                 "No item is finished with a date: throughput, cycle time and flow cannot be measured.".into()
             } else {
                 "Only epics are finished with a date: throughput, cycle time and flow count the items in epics, so cannot be measured.".into()

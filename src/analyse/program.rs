@@ -316,7 +316,9 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
             .filter(|&&i| ctx.items[i].state.is_active() && super::flow::is_work(&ctx.items[i]))
             .count();
         let blocked = mine.iter().filter(|&&i| ctx.blocked_work(i)).count();
-        (blocked, open)
+        // "Work items" where open epics are left out, as the headline says it.
+        let epics = mine.iter().any(|&i| ctx.items[i].state.is_active() && ctx.items[i].is_epic());
+        (blocked, open, if epics { "open work item" } else { "open item" })
     };
     // A workstream whose items have not moved for a quarter is not late: it stopped.
     // Whether it is paused or cancelled is the question, not how to recover it.
@@ -347,17 +349,24 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         .iter()
         .filter(|w| w.status == Status::Red)
         .map(|w| match (idle(&w.team), blocked_share(&w.team)) {
+            // The reason after the instruction, not inside parentheses: reasons carry
+            // their own ("(RETAIL-62, …)"), and nested ones were hard to read.
             (Some(since), _) => format!(
-                "{}: no activity since {since} — confirm whether it is paused or cancelled (it is red: {}).",
-                w.team, w.reason
+                "{}: no activity since {since} — confirm whether it is paused or cancelled. It is red: {}.",
+                w.team,
+                w.reason.trim_end_matches('.')
             ),
-            (None, (b, open)) if b > 0 && b as f64 >= t.ageing_red_share * open as f64 => format!(
-                "{} is red ({}): unblock the {} blocked items first — settle what they wait on (see Blocked).",
-                w.team, w.reason, b
+            // The blocked share is the reason: said as a count, not the whole headline.
+            (None, (b, open, noun)) if b > 0 && b as f64 >= t.ageing_red_share * open as f64 => format!(
+                "{} is red with {b} of {} blocked: unblock {} first — settle what they wait on (see Blocked).",
+                w.team,
+                super::plural_items(open, noun),
+                if b == 1 { "it" } else { "them" }
             ),
             _ => format!(
-                "{} is red ({}): agree a recovery plan — cut scope, add people or move the date.",
-                w.team, w.reason
+                "{} is red: agree a recovery plan — cut scope, add people or move the date. Why: {}.",
+                w.team,
+                w.reason.trim_end_matches('.')
             ),
         })
         .collect();

@@ -225,6 +225,14 @@ pub struct CycleTime {
     /// the work was done): the figures measure the logging, not the work, and the report
     /// says so instead of showing them.
     pub not_meaningful: bool,
+    /// The first day of the `weeks` (the Monday three weeks before the report's week),
+    /// said in the text: the headline's "finished in the last 4 weeks" counts the same.
+    #[serde(default)]
+    pub since: chrono::NaiveDate,
+    /// Items finished in those weeks with no start (or creation) date to time them by:
+    /// left out of `samples`, and said, so that "(1 item)" beside three finished adds up.
+    #[serde(default)]
+    pub untimed: usize,
 }
 
 /// The scope changes of every milestone since the baseline, as the report lists them:
@@ -520,9 +528,16 @@ fn cycle_time(ctx: &Ctx) -> CycleTime {
         })
         .collect();
     let not_meaningful = !days.is_empty() && days.iter().all(|&d| d < 1.0 / 24.0);
+    // Only those with no date to time them by: one closed before it was created is a
+    // data error, said in the data-quality notes.
+    let untimed = (done.iter())
+        .filter(|i| if cycle { i.started.is_none() } else { i.created.is_none() })
+        .count();
     let (median, p85) = median_p85(&mut days);
     CycleTime {
         not_meaningful,
+        since: ctx.date_of(since),
+        untimed,
         measure: if cycle { "cycle" } else { "lead" }.into(),
         samples: days.len(),
         median_days: median,
@@ -546,20 +561,25 @@ fn verdict(milestones: &[MilestoneProgress], overdue: &[usize], ctx: &Ctx) -> Ve
             .filter(|&i| ctx.items[i].state != crate::model::State::Cancelled)
             .collect();
         let a = super::evidence::assess(ctx, &all, "item");
+        // "No open milestone has a date" read as if some item had a milestone.
+        let none = match milestones.is_empty() {
+            true => "No item is in a milestone",
+            false => "No open milestone has a date",
+        };
         let headline = match a.status {
             Status::Unknown => match ctx.nothing_in_scope() {
                 Some(why) => format!("The schedule cannot be judged: {why}."),
                 None => "The schedule cannot be judged from this data.".to_string(),
             },
             _ if a.basis == super::evidence::Basis::DueDates => {
-                format!("No open milestone has a date; by due dates, {}.", a.reason)
+                format!("{none}; by due dates, {}.", a.reason)
             }
             // "0 items overdue" only where some item has a due date to be overdue by.
             _ if !ctx.items.iter().any(|i| i.due.is_some()) => {
-                format!("No open milestone has a date; by {}, {}.", a.basis.words(), a.reason)
+                format!("{none}; by {}, {}.", a.basis.words(), a.reason)
             }
             _ => format!(
-                "No open milestone has a date; by {}, {}; {} overdue.",
+                "{none}; by {}, {}; {} overdue.",
                 a.basis.words(),
                 a.reason,
                 super::plural_items(overdue.len(), "item")
