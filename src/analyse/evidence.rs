@@ -211,11 +211,15 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     // longer than `stale-days`.
     let mut stalled = Vec::new();
     let three_weeks = ctx.input.period.start - Duration::weeks(2);
-    if recent > 0 && mine(three_weeks) == 0 {
+    // Also when the quiet spell is longer than four weeks (while something finished in the
+    // window): a product report stopped saying "no work finished in 3 weeks (the last on
+    // 2024-06-15)" the week the spell grew to four. Not where the red rule below says
+    // "nothing finished in the last 4 weeks with N in progress".
+    if in_window > 0 && mine(three_weeks) == 0 && (recent > 0 || wip.is_empty()) {
         // With the last finish's date: beside "3 items finished in the last 4 weeks" a
         // bare "no work finished in 3 weeks" read as a contradiction.
         let last = (items.iter().copied())
-            .filter(|&i| finished(i) && closed_since(i, four_weeks))
+            .filter(|&i| finished(i) && closed_since(i, since))
             .filter_map(|i| ctx.items[i].closed)
             .max();
         // The weeks since the last finish's week, counted from that date: a role's last

@@ -386,6 +386,16 @@ fn new_summary(
     if started > 0 {
         parts.push(count(started, "already started or done", "already started or done"));
     }
+    // All of one kind: said once, not "19 product items …: 19 already started or done".
+    if started == total && listed == 0 && to_triage.is_empty() {
+        return match total {
+            1 => "1 product item was created this week; it is already started or done.".into(),
+            n => format!(
+                "{} product items were created this week, all already started or done.",
+                thousands(n as i64)
+            ),
+        };
+    }
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     format!(
         "{} {} created this week: {}.",

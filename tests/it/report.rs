@@ -3040,6 +3040,23 @@ fn new_items_to_triage_are_counted_as_new() {
     }
 }
 
+/// New product items all already started or done are said once ("19 product items were
+/// created this week, all already started or done"), not "19 …: 19 already started or
+/// done".
+#[test]
+fn new_items_all_done_are_said_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved\n\
+             As a shopper I want to save my cart for later,Q-1,Story,Done,2026-03-10 09:00,2026-03-11 10:00\n\
+             As a shopper I want to pay with a gift card,Q-2,Story,Done,2026-03-10 09:00,2026-03-12 10:00\n";
+    let product = jira_report(dir.path(), "done.csv", s, "2026-03-13", "2026-W11/product.md");
+    let new = section(&product, "## New requests and feedback");
+    assert!(
+        new.contains("2 product items were created this week, all already started or done."),
+        "{new}"
+    );
+}
+
 /// The product's quiet spell is counted from its own last finish: "no work finished in 3
 /// weeks (the last on 2024-06-15)" was said in 2024-W28, four weeks after that date's
 /// week (the team's last finish, a week later, gave the 3). Here the team finished
@@ -3058,6 +3075,14 @@ fn a_quiet_spell_is_counted_from_its_own_last_finish() {
     assert!(product.contains("no work finished in 3 weeks (the last on 2026-02-17)"), "{product}");
     let project = std::fs::read_to_string(dir.path().join("out/2026-W11/project.md")).unwrap();
     assert!(!project.contains("no work finished in"), "{project}");
+    // A spell longer than four weeks is still said (nordic's product report stopped
+    // saying it the week it grew to four), with nothing in progress to be red about.
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved\n\
+             As a shopper I want to save my cart for later,Q-1,Story,Done,2026-01-20 09:00,2026-02-10 10:00\n\
+             As a shopper I want to see my order history,Q-3,Story,To Do,2026-01-20 09:00,\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let product = jira_report(dir.path(), "long.csv", s, "2026-03-13", "2026-W11/product.md");
+    assert!(product.contains("no work finished in 4 weeks (the last on 2026-02-10)"), "{product}");
 }
 
 /// "Next week" is what is due by next week's end, not the In progress list again: a real
