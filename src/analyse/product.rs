@@ -139,12 +139,15 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         }
         shipped_count += 1;
         let it = &ctx.items[i];
+        // Named for what they are: an epic by its key and title, a milestone as one. The
+        // demo's "Checkout v2" (the epic) beside "2026.12 Checkout v2" (the release) read
+        // as one group listed twice.
         let group = it
             .parent
             .as_ref()
             .and_then(|p| ctx.index.get(p.as_str()))
-            .map(|&p| ctx.items[p].title.clone())
-            .or_else(|| it.milestone.clone())
+            .map(|&p| format!("{} {}", ctx.items[p].key, ctx.items[p].title))
+            .or_else(|| it.milestone.as_ref().map(|m| format!("{m} (milestone)")))
             .unwrap_or_else(|| "Other".into());
         match shipped_groups.iter_mut().find(|g| g.name == group) {
             Some(g) => {
