@@ -140,7 +140,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     // The report's week and the three before, as the Throughput table and the Cycle time
     // section count them: a rolling 28 days here read "3 items finished in the last 4
     // weeks" above a table of those weeks that added up to 1. Dated in the text.
-    let four_weeks = ctx.input.period.start - Duration::weeks(3);
+    let four_weeks = ctx.last_weeks_start(4);
     let last4 = format!("in the last 4 weeks (since {})", ctx.date_of(four_weeks));
     let closed_since = |i: usize, from| ctx.items[i].closed.is_some_and(|c| c >= from);
     let age = |i: usize, until| super::flow::age_days(&ctx.items[i], until);
@@ -210,7 +210,7 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     // weeks, else the red rules below say more), and urgent items not started for
     // longer than `stale-days`.
     let mut stalled = Vec::new();
-    let three_weeks = ctx.input.period.start - Duration::weeks(2);
+    let three_weeks = ctx.last_weeks_start(3);
     // Also when the quiet spell is longer than four weeks (while something finished in the
     // window): a product report stopped saying "no work finished in 3 weeks (the last on
     // 2024-06-15)" the week the spell grew to four. Not where the red rule below says
@@ -226,9 +226,8 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         // finish four weeks back was said "3 weeks" (the team's count) beside its date.
         stalled.push(match last {
             Some(c) => {
-                let day = c.with_timezone(&ctx.tz).date_naive();
-                let weekday = chrono::Datelike::weekday(&day).num_days_from_monday();
-                let monday = day - Duration::days(i64::from(weekday));
+                let day = ctx.date_of(c);
+                let monday = crate::model::Week::of(day).first_day();
                 let quiet = (ctx.input.period.week.first_day() - monday).num_weeks();
                 format!("no work finished in {quiet} weeks (the last on {day})")
             }

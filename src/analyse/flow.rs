@@ -331,7 +331,7 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         net_flow,
         done_undated,
         done_total,
-        items_total: ctx.items.iter().filter(|it| it.created.is_none_or(|c| c <= as_of)).count(),
+        items_total: ctx.items.iter().filter(in_scope).count(),
         net_flow_hidden: done_undated > 0 && done_undated * 2 >= done_total,
         epics_in_progress: (ctx.items.iter())
             .filter(|it| it.is_epic() && it.state == State::InProgress)

@@ -705,6 +705,12 @@ impl<'a> Ctx<'a> {
             .is_some_and(|c| c >= self.input.period.start && c <= self.input.period.as_of)
     }
 
+    /// The start of "the last `n` weeks": the report's week and the `n - 1` before it, as
+    /// the Throughput table counts them (not a rolling `7n` days back from the instant).
+    pub(crate) fn last_weeks_start(&self, n: i64) -> DateTime<Utc> {
+        self.input.period.start - chrono::Duration::weeks(n - 1)
+    }
+
     pub(crate) fn date_of(&self, t: DateTime<Utc>) -> NaiveDate {
         t.with_timezone(&self.tz).date_naive()
     }

@@ -355,6 +355,16 @@ fn new_summary(
     if total == listed {
         return String::new();
     }
+    // All of one kind: said once, not "19 product items …: 19 already started or done".
+    if started == total {
+        return match total {
+            1 => "1 product item was created this week; it is already started or done.".into(),
+            n => format!(
+                "{} product items were created this week, all already started or done.",
+                thousands(n as i64)
+            ),
+        };
+    }
     let mut parts = Vec::new();
     if listed > 0 {
         parts.push(format!("{} listed above", thousands(listed as i64)));
@@ -377,32 +387,19 @@ fn new_summary(
             keys.join(", ")
         ));
     }
-    let count = |n: usize, one: &str, many: &str| {
-        format!("{} {}", thousands(n as i64), if n == 1 { one } else { many })
-    };
     if containers > 0 {
-        parts.push(count(containers, "epic", "epics"));
+        parts.push(super::plural_items(containers, "epic"));
     }
     if sub_tasks > 0 {
-        parts.push(count(sub_tasks, "sub-task", "sub-tasks"));
+        parts.push(super::plural_items(sub_tasks, "sub-task"));
     }
     if started > 0 {
-        parts.push(count(started, "already started or done", "already started or done"));
-    }
-    // All of one kind: said once, not "19 product items …: 19 already started or done".
-    if started == total && listed == 0 && to_triage.is_empty() {
-        return match total {
-            1 => "1 product item was created this week; it is already started or done.".into(),
-            n => format!(
-                "{} product items were created this week, all already started or done.",
-                thousands(n as i64)
-            ),
-        };
+        parts.push(format!("{} already started or done", thousands(started as i64)));
     }
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     format!(
         "{} {} created this week: {}.",
-        count(total, "product item", "product items"),
+        super::plural_items(total, "product item"),
         if total == 1 { "was" } else { "were" },
         crate::text::and_list(&parts)
     )

@@ -1,6 +1,5 @@
 //! The project report: *are we delivering this defined work on schedule?*
 
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{median_p85, Ctx, ItemRef, Meta, MilestoneProgress, Note, Verdict};
@@ -506,7 +505,7 @@ fn scope_forecasts(ctx: &Ctx) -> Vec<ScopeForecast> {
 
 fn cycle_time(ctx: &Ctx) -> CycleTime {
     let weeks = 4;
-    let since = ctx.input.period.start - Duration::weeks(weeks as i64 - 1);
+    let since = ctx.last_weeks_start(weeks as i64);
     let done: Vec<&crate::model::Item> = ctx
         .items
         .iter()

@@ -241,6 +241,14 @@ impl Default for Prior {
 }
 
 impl Baseline {
+    /// Last week's entries as this week names them: moved items by their id now
+    /// ([`Baseline::follow_moves`]), then sprints renamed by their team
+    /// ([`Baseline::follow_renamed_sprints`], which reads the ids the first gives).
+    pub fn follow(&mut self, items: &[Item]) {
+        self.follow_moves(items);
+        self.follow_renamed_sprints(items);
+    }
+
     /// Gives last week's entry of an item that moved since (a Jira issue moved to another
     /// project: `ABC-12` is now `XYZ-40`) the item's id now, found by the tracker's own
     /// id ([`Item::native_id`]), so that it is compared as the same item instead of one

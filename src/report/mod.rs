@@ -174,8 +174,7 @@ pub fn run(
         None => req.fallback_baseline.clone().map(|b| Baseline::of(&scope(b, config))),
     };
     if let Some(b) = baseline.as_mut() {
-        b.follow_moves(&snapshot.items);
-        b.follow_renamed_sprints(&snapshot.items);
+        b.follow(&snapshot.items);
     }
     let history = state.history_before(period.week)?;
     let input = Input {
@@ -377,8 +376,7 @@ fn backfill_weeks(
                 _ => state.baseline(week)?.map(|(_, b)| b),
             };
             if let Some(b) = baseline.as_mut() {
-                b.follow_moves(&snap.items);
-                b.follow_renamed_sprints(&snap.items);
+                b.follow(&snap.items);
             }
             let history = state.history_before(week)?;
             let input = Input {
