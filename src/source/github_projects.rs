@@ -69,13 +69,16 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     let labels = cols.one(&["Labels"]);
     let milestone = cols.one(&["Milestone"]);
     let repository = cols.one(&["Repository"]);
-    let iteration = cols.one(&["Iteration"]);
+    // The iteration field is named by the project: GitHub's template calls it
+    // `Iteration`, most teams `Sprint` (the live `github-project:` source knows it by its
+    // type, an export only by its name).
+    let iteration = cols.one(&["Iteration", "Sprint", "Cycle"]);
     let parent = cols.one(&["Parent issue"]);
     // The fields a project commonly adds, named as GitHub's templates and the live
     // `github-project:` source name them: a date like a due date, a start date, a
     // number like an estimate, a priority, a team.
     let due = cols.one(&["Target date", "Due date", "Due", "End date", "Deadline"]);
-    let estimate = cols.one(&["Estimate", "Story points", "Points"]);
+    let estimate = cols.one(&["Estimate", "Story points", "Points", "Weight", "Size"]);
     let priority = cols.one(&["Priority"]);
     let team = cols.one(&["Team"]);
     let date_cols: Vec<usize> = due.into_iter().collect();
@@ -189,8 +192,8 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
     use crate::model::{Field, Lack};
     let lacks = Lack::of(&[
         (Field::Milestone, milestone.is_some(), "Milestone column"),
-        (Field::Sprint, iteration.is_some(), "Iteration column"),
-        (Field::Estimate, estimate.is_some(), "Estimate column"),
+        (Field::Sprint, iteration.is_some(), "Iteration or Sprint column"),
+        (Field::Estimate, estimate.is_some(), "Estimate or Weight column"),
         (Field::Due, due.is_some(), "Target date column"),
     ]);
     Ok(Imported { items, lacks, ..Imported::default() })

@@ -454,6 +454,8 @@ pub(crate) const CANCELLED: &[&str] = &[
     "cancelado",
     "cancelada",
     "descartado",
+    "abortado",
+    "abortada",
     "wird nicht erledigt",
     "duplikat",
     "nicht reproduzierbar",

@@ -23,6 +23,7 @@ const CANCELLED: &[&str] = &[
     "rejected",
     "obsolete",
     "abandoned",
+    "aborted",
     "invalid",
     "not a bug",
     "incomplete",
@@ -197,6 +198,16 @@ pub(super) fn normalise(
             return State::Open;
         }
     }
+    // Without a category, a name the table knows as open or in progress wins over the
+    // resolution: a reopened issue keeps its old `Fixed` where the workflow does not clear
+    // it (five `Reopened` items of a real export read as done, and its report said "all
+    // 64 items done").
+    if is_known(status) {
+        let named = from_name(status);
+        if matches!(named, State::Open | State::InProgress) {
+            return named;
+        }
+    }
     if let Some(r) = resolution.filter(|r| !is_any(&["unresolved"], words::UNRESOLVED, r)) {
         if !r.trim().is_empty() {
             return if cancelled { State::Cancelled } else { State::Done };
@@ -218,6 +229,13 @@ mod tests {
         assert_eq!(normalise("Parked", Some("To Do"), None, none), State::Open);
         assert_eq!(normalise("Closed", None, Some("Fixed"), none), State::Done);
         assert_eq!(normalise("Closed", None, Some("Cannot Reproduce"), none), State::Cancelled);
+        // A reopened issue whose workflow left its resolution: the status says open.
+        assert_eq!(normalise("Reopened", None, Some("Fixed"), none), State::Open);
+        assert_eq!(normalise("In Progress", None, Some("Done"), none), State::InProgress);
+        // A name the table does not know lets the resolution decide.
+        assert_eq!(normalise("Verified - UAT", None, Some("Fixed"), none), State::Done);
+        // Aborted work will not be done.
+        assert_eq!(normalise("Aborted", Some("Done"), None, none), State::Cancelled);
         assert_eq!(normalise("In Review", None, None, none), State::InProgress);
         assert_eq!(normalise("Shiny New Status", None, None, none), State::Open);
         let mut map = StatusMap::default();

@@ -185,6 +185,23 @@ fn github_projects_dates_and_estimates_are_mapped() {
     assert_eq!((b["due"].clone(), b["fields"]["Target date"].as_str()), (Value::Null, Some("TBD")));
 }
 
+/// A view's iteration field is named by the project: `Sprint` is as much an iteration as
+/// GitHub's own `Iteration`, and `Weight` (GitHub's numeric estimate field) an estimate.
+/// Two real board exports named theirs `Sprint` and read as "No item is in a sprint".
+#[test]
+fn github_projects_sprint_and_weight_columns_are_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tsv = "Title\tURL\tStatus\tSprint\tWeight\n\
+               A\thttps://github.com/acme/api/issues/1\tDone\tSprint 5\t3\n\
+               B\thttps://github.com/acme/api/issues/2\tTodo\tSprint 6\t\n";
+    let path = common::write(dir.path(), "view.tsv", tsv);
+    let found = items(&["-s", &format!("github-projects:{path}")]);
+    let a = item(&found, "acme/api#1");
+    assert_eq!((a["iteration"].as_str(), a["estimate"].as_f64()), (Some("Sprint 5"), Some(3.0)));
+    assert_eq!(item(&found, "acme/api#2")["iteration"], "Sprint 6");
+    assert!(a["fields"].get("Sprint").is_none(), "{a}");
+}
+
 /// A `Target date` written as GitHub's pages write it (`Mar 18, 2024`) is a due date; a
 /// value that is no date is kept as text and a warning names the file, line, column and
 /// value, once for the column, so "no item has a due date" is not left unexplained.

@@ -736,3 +736,24 @@ fn an_item_that_is_its_own_parent_has_none() {
     assert!(epic.get("parent").is_none_or(|p| p.is_null()), "{epic}");
     assert_eq!(common::item(items.as_array().expect("items"), "S-1")["parent"], "jira:E-3");
 }
+
+/// Without a `Status Category` column, a status that says open wins over a resolution the
+/// workflow left behind (a real export's five `Reopened` issues kept `Fixed` and its
+/// report said "all 64 items done"); a name the table does not know still lets the
+/// resolution decide, and `Aborted` work is cancelled, not done.
+#[test]
+fn a_reopened_issue_with_an_old_resolution_is_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Issue Type,Issue key,Summary,Status,Resolution,Created,Resolved\n\
+               Bug,RB-1,Totals wrong,Reopened,Fixed,2016-10-03 10:00,2016-10-10 10:00\n\
+               Bug,RB-2,Header cut off,Verified - UAT,Fixed,2016-10-03 10:00,2016-10-11 10:00\n\
+               Task,RB-3,Old export path,Aborted,,2016-10-03 10:00,\n\
+               Task,RB-4,Rework the layout,In Progress,Done,2016-10-03 10:00,2016-10-12 10:00\n";
+    let path = write(dir.path(), "export.csv", csv);
+    let found = items_in(dir.path(), &["-s", &format!("jira:{path}")]);
+    let state = |k: &str| item(&found, k)["state"].as_str().map(str::to_string);
+    assert_eq!(state("RB-1").as_deref(), Some("open"));
+    assert_eq!(state("RB-2").as_deref(), Some("done"));
+    assert_eq!(state("RB-3").as_deref(), Some("cancelled"));
+    assert_eq!(state("RB-4").as_deref(), Some("in-progress"));
+}
