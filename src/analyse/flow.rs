@@ -54,6 +54,9 @@ pub struct Flow<'a> {
     /// or more): the weeks' Done undercounts, and net flow would show a backlog growing
     /// while nearly everything is done, so it is not shown.
     pub net_flow_hidden: bool,
+    /// No source says which items are done (no status, resolution or completion
+    /// column): every item reads as open, so "nothing finished" would not be a fact.
+    pub state_unknown: bool,
     /// Epics left out of work in progress, and of finished work over the last
     /// `flow-weeks` weeks (see [`is_work`]).
     pub epics_in_progress: usize,
@@ -333,6 +336,10 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
         done_total,
         items_total: ctx.items.iter().filter(in_scope).count(),
         net_flow_hidden: done_undated > 0 && done_undated * 2 >= done_total,
+        state_unknown: {
+            let sources = ctx.input.snapshot.sources.len();
+            sources > 0 && ctx.stateless_sources().len() == sources
+        },
         epics_in_progress: (ctx.items.iter())
             .filter(|it| it.is_epic() && it.state == State::InProgress)
             .count(),

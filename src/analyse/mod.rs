@@ -417,6 +417,8 @@ fn lost_fields(snapshot: &Snapshot, prior: &[Option<&Prior>]) -> Vec<Lost> {
         Field::Sprint => p.iteration.is_some(),
         Field::Due => p.due.is_some(),
         Field::Estimate => p.estimate.is_some(),
+        // A state is not carried over from last week: an export without one says so.
+        Field::State => false,
     };
     let mut out: Vec<Lost> = Vec::new();
     for s in &snapshot.sources {
@@ -596,6 +598,7 @@ impl<'a> Ctx<'a> {
                     Field::Sprint => it.iteration = p.iteration.clone(),
                     Field::Due => it.due = p.due,
                     Field::Estimate => it.estimate = p.estimate,
+                    Field::State => {}
                 }
             }
         }
@@ -1170,7 +1173,7 @@ impl<'a> Ctx<'a> {
                 if backwards == 1 { "it was" } else { "they were" }
             ));
         }
-        if n(&flow::is_finished_work) == 0 {
+        if n(&flow::is_finished_work) == 0 && self.stateless_sources().is_empty() {
             let done = n(&|i| i.state == State::Done);
             out.push(if done == 0 {
                 // Not "finished with a date": nothing is finished at all.
@@ -1325,6 +1328,20 @@ impl<'a> Ctx<'a> {
             return out;
         }
         out.extend(self.lost_sentences());
+        // Before anything counted as done or not: without a state, nothing is done.
+        let stateless = self.stateless_sources();
+        if let Some(first) = stateless.first() {
+            let all = stateless.len() == self.input.snapshot.sources.len();
+            out.push(format!(
+                "{} no {}: every item counts as open, so nothing can be seen as done, and throughput, cycle time and progress cannot be measured.",
+                if all {
+                    "The export has".to_string()
+                } else {
+                    format!("{} {}", stateless.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join(", "), if stateless.len() == 1 { "has" } else { "have" })
+                },
+                first.1
+            ));
+        }
         let no_milestone_column = (self.input.snapshot.sources.iter())
             .flat_map(|s| &s.lacks)
             .find(|l| l.field == crate::model::Field::Milestone);
@@ -1361,6 +1378,17 @@ impl<'a> Ctx<'a> {
             out.push("No baseline yet: this is the first run, so there are no changes since last week to show.".into());
         }
         out
+    }
+
+    /// The sources with no column that says whether an item is done, with that column's
+    /// name: every item of theirs reads as open.
+    pub(crate) fn stateless_sources(&self) -> Vec<(&String, &'static str)> {
+        (self.input.snapshot.sources.iter())
+            .filter_map(|s| {
+                let lack = s.lacks.iter().find(|l| l.field == crate::model::Field::State)?;
+                Some((&s.spec, lack.column))
+            })
+            .collect()
     }
 
     /// Each field lost this week (see [`Lost`]), in a sentence: what is missing, that the

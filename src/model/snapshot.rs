@@ -70,6 +70,9 @@ pub enum Field {
     Sprint,
     Estimate,
     Due,
+    /// Whether an item is done: a status, resolution or completion column. Without one
+    /// every item reads as open, which the reports say instead of "nothing finished".
+    State,
 }
 
 impl Field {
@@ -81,6 +84,7 @@ impl Field {
             Field::Sprint => "sprints",
             Field::Estimate => "estimates",
             Field::Due => "due dates",
+            Field::State => "statuses",
         }
     }
 }

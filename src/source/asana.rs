@@ -228,8 +228,15 @@ pub(crate) fn import<'t>(table: &'t Table, ctx: &SourceCtx) -> Result<Imported> 
         });
     }
     // Asana's export has no milestones, sprints or estimates: only the due date can go.
-    let lacks =
-        crate::model::Lack::of(&[(crate::model::Field::Due, c.due.is_some(), "Due Date column")]);
+    use crate::model::{Field, Lack};
+    let lacks = Lack::of(&[
+        (Field::Due, c.due.is_some(), "Due Date column"),
+        (
+            Field::State,
+            c.completed.is_some() || c.section.is_some(),
+            "Completed At column (nor Section/Column)",
+        ),
+    ]);
     Ok(Imported { items, lacks, ..Imported::default() })
 }
 

@@ -195,6 +195,7 @@ pub(crate) fn import(table: &Table, ctx: &SourceCtx) -> Result<Imported> {
         (Field::Sprint, iteration.is_some(), "Iteration or Sprint column"),
         (Field::Estimate, estimate.is_some(), "Estimate or Weight column"),
         (Field::Due, due.is_some(), "Target date column"),
+        (Field::State, status_col.is_some(), "Status column"),
     ]);
     Ok(Imported { items, lacks, ..Imported::default() })
 }

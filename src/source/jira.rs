@@ -146,6 +146,11 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
             "Story Points column",
         ),
         (Field::Due, c.due.is_some(), "Due date column"),
+        (
+            Field::State,
+            c.status.is_some() || c.category.is_some() || c.resolution.is_some(),
+            "Status column (nor Resolution or Status Category)",
+        ),
     ]);
     Ok(Some(Imported { items, milestones, lacks, ..Imported::default() }))
 }

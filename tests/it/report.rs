@@ -3149,3 +3149,51 @@ fn roadmap_change_says_items_added_in_words() {
     let row = product.lines().find(|l| l.starts_with("| R1 |")).expect("R1 row");
     assert!(row.ends_with("| 3 items added |"), "{row}");
 }
+
+/// An export with no column that says whether an item is done (a real Jira export of 324
+/// defects had no Status, Resolution or Status Category) is not "No item has been
+/// finished (0 of 324)": what the data lacks names the missing column instead.
+#[test]
+fn an_export_without_a_status_column_says_so_instead_of_nothing_finished() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Issue Type,Issue key,Summary,Created\n\
+               Bug,DA-1,Login fails on Safari,2026-06-01 09:00\n\
+               Bug,DA-2,Export drops the last row,2026-06-02 09:00\n\
+               Task,DA-3,Rotate the API keys,2026-06-03 09:00\n";
+    let report = jira_report(dir.path(), "defects.csv", csv, "2026-06-24", "2026-W26/project.md");
+    let about = section(&report, "## About this report");
+    assert!(
+        about.contains(
+            "The export has no Status column (nor Resolution or Status Category): every item counts as open, so nothing can be seen as done"
+        ),
+        "{about}"
+    );
+    assert!(!report.contains("No item has been finished"), "{report}");
+    assert!(!report.contains("Nothing has been finished yet"), "{report}");
+    assert!(
+        report.contains("The export does not say which items are done (see What the data lacks)"),
+        "{report}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/2026-W26/project.json")).expect("json"),
+    )
+    .expect("JSON");
+    assert!(json["meta"]["missing"][0].as_str().is_some_and(|m| m.contains("no Status column")));
+}
+
+/// A release finished long ago has no days left to count: "—", not "−152"; one past due
+/// with work open counts its days with a minus sign, as net flow writes it.
+#[test]
+fn a_finished_milestone_has_no_days_left() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Issue Type,Issue key,Summary,Status,Created,Resolved,Fix versions,Due date\n\
+               Task,RX-1,Parser fix,Done,2025-03-01 09:00,2025-04-20 09:00,10.0.2503,2025-04-25\n\
+               Task,RX-2,Schema update,Done,2025-03-01 09:00,2025-04-21 09:00,10.0.2503,2025-04-25\n\
+               Task,RX-3,New index,To Do,2025-08-01 09:00,,10.1,2025-09-20\n";
+    let report = jira_report(dir.path(), "rx.csv", csv, "2025-09-24", "2025-W39/project.md");
+    let rows = section(&report, "## Milestones");
+    let row =
+        |title: &str| rows.lines().find(|l| l.starts_with(&format!("| {title} "))).unwrap_or("");
+    assert!(row("10.0.2503").contains("| 2025-04-25 | — |"), "{rows}");
+    assert!(row("10.1").contains("| 2025-09-20 | −4 |"), "{rows}");
+}
