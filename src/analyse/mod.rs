@@ -1281,12 +1281,19 @@ impl<'a> Ctx<'a> {
     /// status map knows: how many, and the most common names ([`most_common`]).
     fn unknown_status_names(&self, of: impl Fn(&Item) -> bool) -> Option<(usize, String)> {
         let config = self.input.config;
+        // A name the export's own status category explained needs no asking, whatever
+        // the week (a rebuilt week reopens done items under their present status).
+        let categorised = |status: &str| {
+            (self.input.snapshot.sources.iter())
+                .any(|s| s.categorised.iter().any(|c| **c == *status))
+        };
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
         for it in self.items.iter().filter(|it| of(it)) {
             let status = it.status.trim();
             if status.is_empty()
                 || crate::source::status::is_known(status)
                 || status_mapped(config, status)
+                || categorised(&it.status)
             {
                 continue;
             }

@@ -167,6 +167,7 @@ mod tests {
             items: 6,
             milestones: 1,
             lacks: Vec::new(),
+            categorised: Vec::new(),
         });
         snap.items = vec![
             item("A-1", State::Done, "2026-10-01", "2026-10-02", "2026-10-10"),

@@ -60,6 +60,10 @@ pub struct SourceInfo {
     /// versions, Sprint, Story Points); known while the run that read it lasts, not stored.
     #[serde(skip)]
     pub lacks: Vec<Lack>,
+    /// Status names the built-in table does not know whose meaning the export gave (Jira's
+    /// `Status Category`): a report does not ask what they mean. Not stored.
+    #[serde(skip)]
+    pub categorised: Vec<crate::model::Str>,
 }
 
 /// A field of items an export can have no column for, which a stored week keeps and

@@ -117,6 +117,7 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
         return Ok(None);
     }
     let milestone_keys = std::mem::take(&mut merged.all.milestones);
+    let categorised = std::mem::take(&mut merged.all.categorised).into_iter().collect();
     let items = reader.finish(merged)?;
 
     // One milestone per project and fix version, in that order, collected as the rows
@@ -152,7 +153,7 @@ fn import_rows(rows: impl RowSource, ctx: &SourceCtx) -> Result<Option<Imported>
             "Status column (nor Resolution or Status Category)",
         ),
     ]);
-    Ok(Some(Imported { items, milestones, lacks, ..Imported::default() }))
+    Ok(Some(Imported { items, milestones, lacks, categorised, ..Imported::default() }))
 }
 
 /// Columns from which an export is Jira's "all fields" one (its "current fields" export
@@ -197,6 +198,10 @@ struct Batch {
     /// Every (project, fix version) of the items, and the last one seen.
     milestones: BTreeSet<(Str, Str)>,
     last_milestone: Option<(Str, Str)>,
+    /// Status names the built-in table does not know whose meaning the row's `Status
+    /// Category` gave, and the last status name looked at (rows of a status come together).
+    categorised: BTreeSet<Str>,
+    last_status: Option<Str>,
 }
 
 /// The batches merged so far, in file order, and their keys: duplicates are looked for
@@ -225,6 +230,8 @@ impl Batch {
             error: None,
             milestones: BTreeSet::new(),
             last_milestone: None,
+            categorised: BTreeSet::new(),
+            last_status: None,
         }
     }
 
@@ -248,6 +255,7 @@ impl Batch {
             self.error = b.error;
         }
         self.milestones.extend(b.milestones);
+        self.categorised.extend(b.categorised);
     }
 }
 
@@ -344,6 +352,17 @@ impl Reader<'_> {
                         b.milestones.insert(pair.clone());
                         b.last_milestone = Some(pair);
                     }
+                }
+                // A status the table does not know, explained by the export's own category:
+                // no reason to ask the team what it means.
+                if value(row, self.c.category).is_some()
+                    && !item.status.is_empty()
+                    && b.last_status.as_deref() != Some(&*item.status)
+                {
+                    if !b.categorised.contains(&*item.status) && !status::is_known(&item.status) {
+                        b.categorised.insert(item.status.clone());
+                    }
+                    b.last_status = Some(item.status.clone());
                 }
                 b.items.push(item);
                 b.lines.push(row.line);

@@ -179,6 +179,9 @@ pub struct Imported {
     pub status_updates: Vec<crate::model::StatusUpdate>,
     /// Fields the export has no column for (see [`crate::model::Lack`]).
     pub lacks: Vec<crate::model::Lack>,
+    /// Status names the built-in table does not know whose meaning the export itself
+    /// gave (Jira's `Status Category`), in name order.
+    pub categorised: Vec<crate::model::Str>,
     /// Cache files to write once every source has loaded ([`load_all`] does).
     pub cache_writes: Vec<github::CacheWrites>,
 }
@@ -294,6 +297,7 @@ fn load_one(spec: &SourceSpec, config: &Config) -> Result<(Vec<SourceInfo>, Impo
         items: imported.items.len(),
         milestones: imported.milestones.len(),
         lacks: std::mem::take(&mut imported.lacks),
+        categorised: std::mem::take(&mut imported.categorised),
     };
     Ok((vec![info], imported))
 }

@@ -50,6 +50,7 @@ impl super::Importer for SnapshotFile {
             iterations: snap.iterations,
             status_updates: snap.status_updates,
             lacks: Vec::new(),
+            categorised: Vec::new(),
             cache_writes: Vec::new(),
         })
     }
