@@ -3222,3 +3222,19 @@ fn statuses_the_export_categorises_are_not_asked_about() {
         assert!(!asked.contains("Implementado") && !asked.contains("Tech Check"), "{asked}");
     }
 }
+
+/// Ranked by comments (no item has votes), Most wanted shows the comments alone: the
+/// Votes and New votes columns were all zeros beside "No item has votes in this data".
+#[test]
+fn most_wanted_by_comments_has_no_vote_columns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Issue Type,Issue key,Summary,Status,Created,Labels,Comment,Comment\n\
+               Story,MW-1,Dark mode for the dashboard,To Do,2026-03-02 09:00,concern:product,02/Mar/26 10:00;u1;Please!,03/Mar/26 10:00;u2;Yes\n\
+               Story,MW-2,Export to PDF,To Do,2026-03-02 09:00,concern:product,02/Mar/26 10:00;u1;Needed,\n";
+    let report = jira_report(dir.path(), "mw.csv", csv, "2026-03-06", "2026-W10/product.md");
+    let wanted = section(&report, "## Most wanted");
+    assert!(wanted.contains("ranked by comments"), "{wanted}");
+    assert!(wanted.contains("| Item | Comments |"), "{wanted}");
+    assert!(!wanted.contains("Votes"), "{wanted}");
+    assert!(wanted.contains("Dark mode for the dashboard | 2 |"), "{wanted}");
+}
