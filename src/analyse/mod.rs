@@ -1165,6 +1165,22 @@ impl<'a> Ctx<'a> {
                 plural_items(done_undated, "item")
             ));
         }
+        // Open by their status, resolved by the tracker: a status category of In Progress
+        // on an issue Jira resolved, a reopened issue that kept its resolution date.
+        let mut resolved_open: BTreeMap<&str, usize> = BTreeMap::new();
+        for it in self.items.iter().filter(|i| i.state.is_active() && i.closed.is_some()) {
+            let status = it.status.trim();
+            *resolved_open
+                .entry(if status.is_empty() { "no status" } else { status })
+                .or_default() += 1;
+        }
+        if let Some((total, shown)) = most_common(resolved_open) {
+            out.push(format!(
+                "{} open or in progress by {} status but with a resolution date: counted as not done, as the status says. If a status means done, say so in [status-map]: {shown}.",
+                plural_items(total, "item"),
+                if total == 1 { "its" } else { "their" },
+            ));
+        }
         let backwards = n(&|i| i.closed.zip(i.created).is_some_and(|(c, o)| c < o));
         if backwards > 0 {
             out.push(format!(

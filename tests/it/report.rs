@@ -3238,3 +3238,20 @@ fn most_wanted_by_comments_has_no_vote_columns() {
     assert!(!wanted.contains("Votes"), "{wanted}");
     assert!(wanted.contains("Dark mode for the dashboard | 2 |"), "{wanted}");
 }
+
+/// Open or in progress by its status, resolved by the tracker (Jira's category In
+/// Progress on a resolved issue; a reopened issue that kept its resolution date): said
+/// under Data quality, with the statuses, instead of only "in progress and untouched".
+#[test]
+fn open_items_with_a_resolution_date_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Issue Type,Issue key,Summary,Status,Status Category,Resolution,Created,Resolved\n\
+               Task,NW-1,Wallet sync,Deploy,In Progress,Done,2023-03-01 09:00,2023-04-03 10:00\n\
+               Task,NW-2,Receive screen,Deploy,In Progress,Done,2023-03-01 09:00,2023-04-03 10:00\n\
+               Task,NW-3,Send screen,Done,Done,Done,2023-03-01 09:00,2023-04-03 10:00\n";
+    let report = jira_report(dir.path(), "nw.csv", csv, "2023-09-19", "2023-W38/project.md");
+    assert!(
+        report.contains("- 2 items open or in progress by their status but with a resolution date: counted as not done, as the status says. If a status means done, say so in \\[status-map\\]: Deploy (2)."),
+        "{report}"
+    );
+}
