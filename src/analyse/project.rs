@@ -88,6 +88,9 @@ pub struct Removal {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SprintScope<'a> {
     pub sprint: String,
+    /// No item was in it at the baseline: the sprint first appears this week (a team's
+    /// new cycle), so its items are its plan, not scope it grew by.
+    pub new: bool,
     /// Items in it at the baseline, and now (cancelled ones not counted).
     pub before: usize,
     pub after: usize,
@@ -155,6 +158,7 @@ fn sprint_scope<'a>(ctx: &'a Ctx<'_>) -> Vec<SprintScope<'a>> {
         }
         out.push(SprintScope {
             sprint: sp.title.clone(),
+            new: then.is_empty(),
             before: then.len(),
             after: now.len(),
             added: added.into_iter().map(|i| ctx.item_ref(i)).collect(),

@@ -1093,8 +1093,19 @@ fn a_cycle_named_by_its_team_when_a_second_team_appears_is_the_same_cycle() {
         "{project}"
     );
     assert!(!project.contains("scope grew from 0 to 3"), "{project}");
+    // Design's cycle first appears this week: a new sprint, not one that grew from 0.
+    assert!(
+        project.contains("**Design Cycle 4**: a new sprint this week, with 1 item.\n"),
+        "{project}"
+    );
+    assert!(!project.contains("scope grew from 0"), "{project}");
     let json: serde_json::Value =
         serde_json::from_str(&read(&tmp.path().join("out/2026-W48/project.json"))).expect("JSON");
+    let design = (json["sprint_scope"].as_array().expect("sprint scope").iter())
+        .find(|s| s["sprint"] == "Design Cycle 4")
+        .expect("Design Cycle 4's scope");
+    assert_eq!((design["new"].as_bool(), design["before"].as_u64()), (Some(true), Some(0)));
+    assert_eq!(eng_new(&json), Some(false));
     let eng4 = (json["sprint_scope"].as_array().expect("sprint scope").iter())
         .find(|s| s["sprint"] == "Engineering Cycle 4")
         .expect("Engineering Cycle 4's scope");
@@ -1102,6 +1113,13 @@ fn a_cycle_named_by_its_team_when_a_second_team_appears_is_the_same_cycle() {
         (eng4["before"].as_u64(), eng4["added"].as_array().map(Vec::len)),
         (Some(4), Some(0))
     );
+}
+
+/// Whether the JSON calls Engineering Cycle 4 new (it is not: its items were in it).
+fn eng_new(json: &serde_json::Value) -> Option<bool> {
+    (json["sprint_scope"].as_array()?.iter())
+        .find(|s| s["sprint"] == "Engineering Cycle 4")
+        .and_then(|s| s["new"].as_bool())
 }
 
 /// A team's own status update (GitHub Projects) is shown beside the data's verdict, and
@@ -1179,6 +1197,47 @@ fn sprints_planned_ahead_are_not_finished_sprints() {
     assert!(unplanned.contains("4 items left open in finished sprints"), "{unplanned}");
 }
 
+/// While nothing in a sprint is done, the sprint table would be all zeros in its Done
+/// columns (herokudeploy-2018: five sprints, 0 done in each): one sentence says what the
+/// sprints hold instead, as the Throughput section does for its chart. Once an item is
+/// done, the table is back.
+#[test]
+fn a_sprint_table_with_nothing_done_is_one_sentence() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = |status: &str, resolved: &str| {
+        format!(
+            "Summary,Issue key,Issue Type,Status,Created,Resolved,Sprint,Sprint\n\
+             Search page,WEB-1,Story,To Do,2026-02-02 09:00,,Sprint 1,\n\
+             Checkout page,WEB-2,Story,{status},2026-02-02 09:00,{resolved},Sprint 1,Sprint 2\n\
+             Profile page,WEB-3,Story,To Do,2026-02-09 09:00,,Sprint 2,\n"
+        )
+    };
+    let none =
+        jira_report(dir.path(), "none.csv", &csv("To Do", ""), "2026-02-15", "2026-W07/project.md");
+    let sprints = section(&none, "## Sprints");
+    assert!(!sprints.contains("| Sprint |"), "{sprints}");
+    assert!(
+        sprints.contains(
+            "No item in a sprint is done yet: Sprint 1 holds 1 open item and \
+             Sprint 2 (current) holds 2 open items (1 carried over).\n"
+        ),
+        "{sprints}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("out/2026-W07/project.json"))).expect("JSON");
+    assert_eq!(json["sprints"]["done"].as_u64(), Some(0));
+    let one = jira_report(
+        dir.path(),
+        "one.csv",
+        &csv("Done", "2026-02-12 10:00"),
+        "2026-02-15",
+        "2026-W07/project.md",
+    );
+    let sprints = section(&one, "## Sprints");
+    assert!(sprints.contains("| Sprint 2 (current) | 2 | 1 | 1 | 1 |"), "{sprints}");
+    assert!(!sprints.contains("No item in a sprint is done yet"), "{sprints}");
+}
+
 /// A sprint's progress is the sprint's in every report: the product headline counted its
 /// product items only ("Sprint 2: 0 of 2 done") beside the project's "0 of 3 done" for
 /// the same sprint; what the product's finished sprints left open says it is product work.
@@ -1206,7 +1265,7 @@ fn every_report_counts_a_sprint_whole() {
         "{project}"
     );
     assert!(program.contains("Sprint 2: 0 of 3 done"), "{program}");
-    assert!(project.contains("| Sprint 2 (current) | 3 | 0 | 3 |"), "{project}");
+    assert!(project.contains("Sprint 2 (current) holds 3 open items."), "{project}");
     for (name, text) in [("product", &product), ("program", &program), ("index", &index)] {
         assert!(!text.contains("0 of 2 done"), "{name}: {text}");
     }
@@ -1655,7 +1714,7 @@ fn sprints_named_by_month_are_one_board_in_date_order() {
     assert_eq!(current, ["April 2022 SPrint"], "one board, one current sprint");
     assert_eq!(json["sprints"]["left_behind"], 3, "October, Jan and March left one each");
     let md = read(&dir.path().join("out/2022-W16/project.md"));
-    assert!(md.contains("| April 2022 SPrint (current) | 4 |"), "{md}");
+    assert!(md.contains("April 2022 SPrint (current) holds 4 open items"), "{md}");
 }
 
 /// Every list cut to `top` says how much more there is: milestones, roadmap, epics,
@@ -2192,7 +2251,7 @@ fn sprints_without_numbers_or_dates_have_one_current() {
     let project = jira_report(dir.path(), "us.csv", s, "2026-02-13", "2026-W07/project.md");
     assert!(project.contains("Current sprint: **Preparing the first epic**."), "{project}");
     assert_eq!(project.matches("(current)").count(), 1, "{project}");
-    assert!(project.contains("| Preparing the first epic (current) | 3 |"), "{project}");
+    assert!(project.contains("Preparing the first epic (current) holds 3 open items"), "{project}");
     assert!(
         project.contains("_3 sprints have neither a number in their name nor dates"),
         "{project}"
