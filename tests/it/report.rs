@@ -71,6 +71,43 @@ fn reports_are_byte_identical_across_runs() {
     assert_eq!(snaps.len(), 1, "one snapshot per week");
 }
 
+/// A burn-up is in the unit of the forecast beside it: the demo's Mobile wallet forecast
+/// "11 points" left under a chart that counted 1 of 3 items done, two measures of one
+/// milestone read as one. Its chart is now in points (1 of 12 done), said in its title;
+/// the others, forecast in items, say they count items.
+#[test]
+fn a_burn_up_is_in_its_forecasts_unit() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (code, _, _) = rolecall(&["report", "--demo", "-o", &tmp.path().display().to_string()]);
+    assert_eq!(code, 0);
+    let md = read(&tmp.path().join("2026-W48/project.md"));
+    let chart = |title: &str| {
+        let at = md.find(&format!("title \"{title}\"")).unwrap_or_else(|| panic!("{title}: {md}"));
+        md[at..at + md[at..].find("```").expect("chart end")].to_string()
+    };
+    let wallet = chart("Burn-up in points: 2027.01 Mobile wallet");
+    assert!(wallet.contains("%% lines: done, scope\n"), "{wallet}");
+    assert!(
+        wallet.ends_with("line [0, 0, 0, 0, 0, 0, 1, 1]\n    line [9, 9, 9, 9, 9, 9, 12, 12]\n"),
+        "{wallet}"
+    );
+    assert!(md.contains("| 2027.01 Mobile wallet | 11 points |"), "{md}");
+    chart("Burn-up in items: 2026.11 Gateway migration");
+    assert!(md.contains("| 2026.11 Gateway migration | 3 items |"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&tmp.path().join("2026-W48/project.json"))).expect("JSON");
+    let units: Vec<&str> = (json["milestones"].as_array().expect("milestones").iter())
+        .map(|m| m["burn_up_unit"].as_str().expect("burn_up_unit"))
+        .collect();
+    assert_eq!(units, ["items", "items", "points"]);
+    let last = &json["milestones"][2]["burn_up"][7];
+    assert_eq!(
+        (last["done_points"].as_f64(), last["scope_points"].as_f64()),
+        (Some(1.0), Some(12.0))
+    );
+    assert!(json["milestones"][0]["burn_up"][7]["done_points"].is_null());
+}
+
 #[test]
 fn each_report_leads_with_its_verdict_and_the_json_has_everything() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -1238,6 +1275,30 @@ fn a_sprint_table_with_nothing_done_is_one_sentence() {
     assert!(!sprints.contains("No item in a sprint is done yet"), "{sprints}");
 }
 
+/// The product and project reports of a week list milestones in one order, the dated
+/// first, soonest first: the product's roadmap followed the export's order, so a director
+/// reading both saw "A1, D2" in one and "D2, A1" in the other (agile-delivery-simulation).
+#[test]
+fn product_and_project_list_milestones_in_one_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Summary,Issue key,Issue Type,Status,Created,Due Date,Labels,Fix Version/s\n\
+        Search page,WEB-1,Story,To Do,2026-02-02 09:00,,concern:product,Alpha\n\
+        Checkout page,WEB-2,Story,To Do,2026-02-02 09:00,2026-03-20,concern:product,Beta\n\
+        Profile page,WEB-3,Story,To Do,2026-02-02 09:00,2026-03-06,concern:product,Gamma\n";
+    let product = jira_report(dir.path(), "web.csv", csv, "2026-02-15", "2026-W07/product.md");
+    let project = read(&dir.path().join("out/2026-W07/project.md"));
+    let order = |md: &str, heading: &str| -> Vec<String> {
+        (section(md, heading).lines())
+            .filter_map(|l| l.strip_prefix("| "))
+            .map(|l| l.split(" |").next().unwrap_or("").to_string())
+            .filter(|t| ["Alpha", "Beta", "Gamma"].contains(&t.as_str()))
+            .collect()
+    };
+    let want = ["Gamma", "Beta", "Alpha"].map(String::from).to_vec();
+    assert_eq!(order(&product, "## Roadmap progress"), want, "{product}");
+    assert_eq!(order(&project, "## Milestones"), want, "{project}");
+}
+
 /// A sprint's progress is the sprint's in every report: the product headline counted its
 /// product items only ("Sprint 2: 0 of 2 done") beside the project's "0 of 3 done" for
 /// the same sprint; what the product's finished sprints left open says it is product work.
@@ -2385,7 +2446,7 @@ fn blocked_work_is_reported_as_blocked_not_as_ageing() {
     s += "As a user I want moving thing,K-12,Story,In Progress,2026-03-13 09:00,,\n";
     let project = jira_report(dir.path(), "blocked.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &project[..project.find("## Milestones").unwrap()];
-    assert!(head.contains("4 of 6 open items are blocked (K-7, K-8, K-9, …): 1 waiting on 1 open bug, 3 in a blocked status"), "{head}");
+    assert!(head.contains("4 of 6 open items are blocked (K-7, K-8, K-9 and 1 more): 1 waiting on 1 open bug (K-11), 3 in a blocked status"), "{head}");
     assert!(head.contains("🔴 Red"), "{head}");
     let flow = &project[project.find("## Flow").unwrap()..];
     assert!(!flow.contains("**Ageing work**"), "{flow}");
@@ -2646,7 +2707,7 @@ fn blocked_work_says_what_it_waits_on() {
     let md = jira_report(dir.path(), "blocked.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &md[..md.find("## Milestones").unwrap()];
     assert!(
-        head.contains("3 waiting on 3 other items (2 bugs, 1 story), 1 in a blocked status"),
+        head.contains("3 waiting on 3 other items (2 bugs, 1 story; W-6, W-8 and W-10), 1 in a blocked status"),
         "{head}"
     );
 }
@@ -2674,12 +2735,14 @@ fn blocked_status_items_waiting_on_bugs_are_described_as_they_are() {
     let md = jira_report(dir.path(), "sprint.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &md[..md.find("## Milestones").unwrap()];
     assert!(
-        head.contains("4 of 7 open work items are blocked (R-11, R-12, R-13, …): all in a blocked status, 3 of them also waiting on 3 open bugs"),
+        head.contains("4 of 7 open work items are blocked (R-11, R-12, R-13 and 1 more): all in a blocked status, 3 of them also waiting on 3 open bugs (R-21, R-22 and R-23);"),
         "{head}"
     );
     assert!(head.contains("8 open including 1 epic"), "{head}");
     assert!(!head.contains("bugs), "), "{head}");
     let program = read(&dir.path().join("out/2026-W11/program.md"));
+    // A lone blocker is named with its title in the Blocked table.
+    assert!(section(&program, "## Blocked").contains(" | R-21 Crash 11 | "), "{program}");
     let asks = &program[program.find("## Leadership asks").unwrap()..];
     let ask = asks.lines().find(|l| l.contains("is red")).expect(asks);
     assert!(
@@ -2722,7 +2785,7 @@ fn localised_and_custom_kinds_read_as_english() {
     let md = jira_report(dir.path(), "de.csv", &s, "2026-03-13", "2026-W11/project.md");
     let head = &md[..md.find("## Milestones").unwrap()];
     assert!(
-        head.contains("(2 bug (external) items, 2 change requests, 2 features, 1 bug, 2 more)"),
+        head.contains("(2 bug (external) items, 2 change requests, 2 features, 1 bug, 2 more; L-20, L-22, L-24 and 6 more)"),
         "{head}"
     );
     let flow = &md[md.find("## Flow").unwrap()..];
@@ -2846,6 +2909,25 @@ fn stalled_work_is_at_least_amber() {
         "{head}"
     );
     assert!(!head.contains("ST-9"), "{head}");
+    // The body lists them too, with title, priority and age: the headline alone named
+    // them, and nothing below said what ST-7 was.
+    let flow = section(&project, "## Flow");
+    assert!(
+        flow.contains(
+            "**Urgent, not started** (at the top of their priority scale, open 14 days or more and not started, oldest first):\n\n\
+             - ST-7 Fix the outage (ST): Urgent, open 7 weeks\n\
+             - ST-8 Fix the other outage (ST): Urgent, open 6 weeks\n"
+        ),
+        "{flow}"
+    );
+    assert!(!flow.contains("ST-9"), "{flow}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("out/2026-W11/project.json"))).unwrap();
+    let urgent = json["urgent_not_started"].as_array().expect("urgent_not_started");
+    assert_eq!(
+        (urgent.len(), &urgent[0]["item"]["key"], &urgent[0]["priority"], &urgent[0]["age_days"]),
+        (2, &serde_json::json!("ST-7"), &serde_json::json!("Urgent"), &serde_json::json!(52))
+    );
 }
 
 /// Most items done with no date they were done: net flow is not shown (a real export of
