@@ -187,16 +187,15 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
                 if both > 0 { " only" } else { "" }
             ),
         };
-        let shown: Vec<&str> = blocked.iter().take(3).map(|&i| &*ctx.items[i].key).collect();
-        let more = if blocked.len() > shown.len() { ", …" } else { "" };
+        // Named as what they wait on is, "and N more" after three.
+        let shown = named_keys(blocked.iter().map(|&i| &*ctx.items[i].key));
         // "Work items" where epics are open too: the count leaves them out.
         let noun = if open_work < open.len() { "open work item" } else { "open item" };
         let reason = format!(
-            "{} of {} {} blocked ({}{more}): {by}",
+            "{} of {} {} blocked ({shown}): {by}",
             blocked.len(),
             plural_items(open_work, noun),
             if blocked.len() == 1 { "is" } else { "are" },
-            shown.join(", ")
         );
         (status, reason)
     });
@@ -234,28 +233,13 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
             None => "no work finished in 3 weeks".to_string(),
         });
     }
-    let waiting = |i: usize| {
-        let it = &ctx.items[i];
-        it.state == crate::model::State::Open
-            && super::flow::is_work(it)
-            && super::one_of(it.priority.as_deref().unwrap_or("").trim(), URGENT)
-            && it.created.is_some_and(|c| (as_of - c).num_days() >= t.stale_days)
-    };
     // Named, oldest first, each with its age, and the threshold said: "1 urgent item not
     // started (the oldest for 7 weeks)" named nothing a reader could act on, and hid that
     // younger urgent items were not counted.
-    let mut urgent: Vec<(usize, i64)> = (open.iter().copied())
-        .filter(|&i| waiting(i))
-        .filter_map(|i| ctx.items[i].created.map(|c| (i, (as_of - c).num_days())))
-        .collect();
-    urgent.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| ctx.items[a.0].key.cmp(&ctx.items[b.0].key)));
+    let urgent = urgent_not_started(ctx, &open);
     if !urgent.is_empty() {
-        let age = |d: i64| match d / 7 {
-            w if w >= 2 => format!("{w} weeks"),
-            _ => format!("{d} days"),
-        };
         let shown: Vec<String> = (urgent.iter().take(3))
-            .map(|&(i, d)| format!("{} for {}", ctx.items[i].key, age(d)))
+            .map(|&(i, d)| format!("{} for {}", ctx.items[i].key, weeks_or_days(d)))
             .collect();
         let more = if urgent.len() > shown.len() { ", …" } else { "" };
         stalled.push(format!(
@@ -396,22 +380,38 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     flow(share_status(share, t), reason)
 }
 
-/// The open items that `blocked` wait on, each counted once, by kind, most first: "5
-/// open bugs" for one kind, "7 other items (5 bugs, 2 stories)" for more, with those not in
-/// the export ("1 not exported"); the first four kinds (bugs always among them), then how
-/// many more items. Empty when none is linked.
+/// The open items that `blocked` wait on, each counted once, by kind, most first, and
+/// the first of them by key: "5 open bugs (RETAIL-69, RETAIL-76, RETAIL-68 and 2 more)" for
+/// one kind, "7 other items (5 bugs, 2 stories; ACME-3, ACME-9, ACME-4 and 4 more)" for
+/// more, with those not in the export ("1 not exported"); the first four kinds (bugs
+/// always among them), then how many more items. Empty when none is linked.
 fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
     const NAMED: usize = 4;
     let mut known = std::collections::BTreeSet::new();
     let mut unknown = std::collections::BTreeSet::new();
+    // How many of the blocked items each blocker holds up, by its key: the keys named
+    // are those holding up the most, so "and 2 more" leaves out the least.
+    let mut holds: Vec<(String, usize)> = Vec::new();
     for &i in blocked {
         for b in ctx.blockers(i) {
+            let key = match &b {
+                super::Blocker::Known(b) => ctx.items[*b].key.to_string(),
+                super::Blocker::Unknown(id) => {
+                    id.split_once(':').map_or(id.as_str(), |(_, k)| k).to_string()
+                }
+            };
+            match holds.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => holds.push((key, 1)),
+            }
             match b {
                 super::Blocker::Known(b) => known.insert(b),
                 super::Blocker::Unknown(key) => unknown.insert(key),
             };
         }
     }
+    holds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| key_order(&a.0).cmp(&key_order(&b.0))));
+    let keys = named_keys(holds.iter().map(|(k, _)| k.as_str()));
     let mut kinds: Vec<(&str, usize)> = Vec::new();
     for &b in &known {
         let kind = &*ctx.items[b].kind;
@@ -441,8 +441,33 @@ fn blocker_kinds(ctx: &Ctx, blocked: &[usize]) -> String {
     let total = known.len() + unknown.len();
     match (kinds.as_slice(), unknown.is_empty()) {
         (_, _) if total == 0 => String::new(),
-        ([(k, n)], true) => format!("{n} open {}", crate::model::kind::plural(k, *n)),
-        _ => format!("{} ({})", plural_items(total, "other item"), parts.join(", ")),
+        ([(k, n)], true) => format!("{n} open {} ({keys})", crate::model::kind::plural(k, *n)),
+        _ => format!("{} ({}; {keys})", plural_items(total, "other item"), parts.join(", ")),
+    }
+}
+
+/// Keys named in a sentence: the first three, then "and N more" ("A-1, A-2 and A-3" when
+/// there are three).
+fn named_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> String {
+    const SHOWN: usize = 3;
+    let n = keys.len();
+    let keys: Vec<&str> = keys.take(SHOWN).collect();
+    match (keys.split_last(), n) {
+        (None, _) => String::new(),
+        (Some((last, [])), 1) => last.to_string(),
+        (Some((last, rest)), n) if n == keys.len() => format!("{} and {last}", rest.join(", ")),
+        _ => format!("{} and {} more", keys.join(", "), n - keys.len()),
+    }
+}
+
+/// Keys in their natural order: `RETAIL-9` before `RETAIL-10`.
+fn key_order(key: &str) -> (&str, u64, &str) {
+    match key.rsplit_once('-') {
+        Some((prefix, n)) => match n.parse() {
+            Ok(n) => (prefix, n, ""),
+            Err(_) => (key, 0, key),
+        },
+        None => (key, 0, key),
     }
 }
 
@@ -455,6 +480,34 @@ fn share_status(share: f64, t: &crate::config::Thresholds) -> Status {
         Status::Amber
     } else {
         Status::Green
+    }
+}
+
+/// The open work in `items` at the top of its priority scale and not started, created
+/// `stale-days` or more before the report's instant: each with its age in days, oldest
+/// first. The flow verdict names them; the project report lists them in its body.
+pub(crate) fn urgent_not_started(ctx: &Ctx, items: &[usize]) -> Vec<(usize, i64)> {
+    let as_of = ctx.input.period.as_of;
+    let stale_days = ctx.thresholds().stale_days;
+    let mut urgent: Vec<(usize, i64)> = (items.iter().copied())
+        .filter(|&i| {
+            let it = &ctx.items[i];
+            it.state == crate::model::State::Open
+                && super::flow::is_work(it)
+                && super::one_of(it.priority.as_deref().unwrap_or("").trim(), URGENT)
+        })
+        .filter_map(|i| ctx.items[i].created.map(|c| (i, (as_of - c).num_days())))
+        .filter(|&(_, days)| days >= stale_days)
+        .collect();
+    urgent.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| ctx.items[a.0].key.cmp(&ctx.items[b.0].key)));
+    urgent
+}
+
+/// An age as a headline says it: "7 weeks", "12 days" under two weeks.
+pub(crate) fn weeks_or_days(days: i64) -> String {
+    match days / 7 {
+        w if w >= 2 => format!("{w} weeks"),
+        _ => format!("{days} days"),
     }
 }
 

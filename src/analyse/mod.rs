@@ -176,6 +176,15 @@ pub struct MilestoneProgress {
     /// Done and total scope at the end of each of the last weeks, oldest first, rebuilt
     /// from the items' dates (items that joined or left it in between are not known).
     pub burn_up: Vec<BurnUp>,
+    /// What the burn-up chart counts: `points` where the forecast beside it is in points
+    /// (every item counted has an estimate), else `items`. A chart of items beside a
+    /// forecast of "11 points" left read as two measures of one milestone.
+    #[serde(default = "items")]
+    pub burn_up_unit: String,
+}
+
+fn items() -> String {
+    "items".to_string()
 }
 
 /// The first week of a status held across weeks that have no stored report (a run was
@@ -223,8 +232,15 @@ pub struct ForecastBaseline {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BurnUp {
     pub week: String,
+    /// Items.
     pub done: usize,
     pub scope: usize,
+    /// The same in points, where every item counted has an estimate (today's: an
+    /// estimate's history is not in an export); else null.
+    #[serde(default)]
+    pub done_points: Option<f64>,
+    #[serde(default)]
+    pub scope_points: Option<f64>,
 }
 
 /// An export older than this, in days, at the report's instant is called stale.
@@ -882,6 +898,11 @@ impl<'a> Ctx<'a> {
             weeks_held,
             held_since,
             burn_up: self.burn_up(&counted),
+            burn_up_unit: match forecast.as_ref().map(|f| f.basis) {
+                Some(forecast::Basis::Points) => "points",
+                _ => "items",
+            }
+            .to_string(),
             forecast,
         }
     }
@@ -909,6 +930,9 @@ impl<'a> Ctx<'a> {
         let weeks = self.thresholds().throughput_weeks.max(1);
         let mut week = self.input.period.week;
         let mut out = Vec::with_capacity(weeks);
+        // The forecast's rule for counting in points.
+        let estimated = !counted.is_empty()
+            && counted.iter().all(|&i| self.items[i].estimate.is_some_and(|e| e > 0.0));
         for k in 0..weeks {
             if k > 0 {
                 week = week.prev();
@@ -920,18 +944,30 @@ impl<'a> Ctx<'a> {
             } else {
                 week.end(self.tz) - chrono::Duration::seconds(1)
             };
-            let scope =
-                counted.iter().filter(|&&i| self.items[i].created.is_none_or(|c| c <= end)).count();
-            let done = counted
-                .iter()
-                .filter(|&&i| {
+            let scope: Vec<usize> = (counted.iter().copied())
+                .filter(|&i| self.items[i].created.is_none_or(|c| c <= end))
+                .collect();
+            let done: Vec<usize> = (counted.iter().copied())
+                .filter(|&i| {
                     // Done with no date it was done (an export without `Resolved`): done
                     // now, so the last point agrees with the progress beside the chart.
                     let it = &self.items[i];
                     it.state == State::Done && it.closed.map_or(k == 0, |c| c <= end)
                 })
-                .count();
-            out.push(BurnUp { week: week.to_string(), done, scope });
+                .collect();
+            let points = |of: &[usize]| {
+                // Folded from 0.0: an empty float sum is −0.0, which the chart prints.
+                estimated.then(|| {
+                    of.iter().fold(0.0, |sum, &i| sum + self.items[i].estimate.unwrap_or(0.0))
+                })
+            };
+            out.push(BurnUp {
+                week: week.to_string(),
+                done: done.len(),
+                scope: scope.len(),
+                done_points: points(&done),
+                scope_points: points(&scope),
+            });
         }
         out.reverse();
         out
@@ -1623,6 +1659,13 @@ pub(crate) fn capitalised(s: &str) -> String {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+/// The one order every report lists milestones in: by due date, soonest first, those
+/// without one last, then by title. A director reading the product and project reports
+/// of a week saw the same milestones in two orders (the roadmap's in the export's order).
+pub(crate) fn milestone_order(a: &MilestoneProgress, b: &MilestoneProgress) -> std::cmp::Ordering {
+    (a.due.is_none(), a.due, &a.title).cmp(&(b.due.is_none(), b.due, &b.title))
 }
 
 pub(crate) fn plural_items(n: usize, noun: &str) -> String {

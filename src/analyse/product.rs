@@ -238,7 +238,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         })
         .collect();
 
-    let roadmap: Vec<MilestoneProgress> = ctx
+    let mut roadmap: Vec<MilestoneProgress> = ctx
         .milestones
         .iter()
         .zip(&ctx.progress)
@@ -249,6 +249,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProductReport<'a> {
         })
         .map(|(_, p)| p.clone())
         .collect();
+    roadmap.sort_by(super::milestone_order);
 
     // Largest first: a capped list showed empty epics and left out the two that held
     // 21 and 14 items.

@@ -289,7 +289,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
 
     let dependencies = dependencies(ctx, &progress);
     // Cross-team: items of several teams, or waiting on another team's work.
-    let cross_team_milestones: Vec<MilestoneProgress> = progress
+    let mut cross_team_milestones: Vec<MilestoneProgress> = progress
         .iter()
         .filter(|m| {
             m.teams.len() > 1
@@ -300,6 +300,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProgramReport<'a> {
         })
         .cloned()
         .collect();
+    cross_team_milestones.sort_by(super::milestone_order);
 
     let risks = risks(ctx);
     let raid = raid(ctx);

@@ -53,6 +53,10 @@ pub struct ProjectReport<'a> {
     pub forecast_weeks: Option<usize>,
     /// Sprints, oldest first per board; what finished ones left open.
     pub sprints: super::sprints::Sprints,
+    /// Open work at the top of its priority scale not started `stale-days` or more after
+    /// it was created, oldest first: what the headline names ("IN-21 for 7 weeks"), listed
+    /// with title, priority and age.
+    pub urgent_not_started: Vec<UrgentWaiting<'a>>,
     pub triage: Vec<ItemRef<'a>>,
     pub notes: Vec<Note>,
 }
@@ -88,6 +92,9 @@ pub struct Removal {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SprintScope<'a> {
     pub sprint: String,
+    /// No item was in it at the baseline: the sprint first appears this week (a team's
+    /// new cycle), so its items are its plan, not scope it grew by.
+    pub new: bool,
     /// Items in it at the baseline, and now (cancelled ones not counted).
     pub before: usize,
     pub after: usize,
@@ -95,6 +102,17 @@ pub struct SprintScope<'a> {
     pub added: Vec<ItemRef<'a>>,
     /// Items in it at the baseline that are not now, and why.
     pub removed: Vec<SprintRemoval>,
+}
+
+/// An urgent item not started: its priority as the tracker names it, and its age.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UrgentWaiting<'a> {
+    pub item: ItemRef<'a>,
+    pub priority: String,
+    /// Days since it was created…
+    pub age_days: i64,
+    /// …as the headline says them: "7 weeks", "12 days" under two weeks.
+    pub age: String,
 }
 
 /// An item that left a sprint since the baseline.
@@ -155,6 +173,7 @@ fn sprint_scope<'a>(ctx: &'a Ctx<'_>) -> Vec<SprintScope<'a>> {
         }
         out.push(SprintScope {
             sprint: sp.title.clone(),
+            new: then.is_empty(),
             before: then.len(),
             after: now.len(),
             added: added.into_iter().map(|i| ctx.item_ref(i)).collect(),
@@ -299,9 +318,7 @@ fn scope_changes<'a>(ctx: &'a Ctx<'_>) -> (Vec<ItemRef<'a>>, Vec<Moved<'a>>, Vec
 pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let t = ctx.thresholds();
     let mut milestones: Vec<MilestoneProgress> = ctx.progress.clone();
-    milestones.sort_by(|a, b| {
-        (a.due.is_none(), a.due, &a.title).cmp(&(b.due.is_none(), b.due, &b.title))
-    });
+    milestones.sort_by(super::milestone_order);
 
     let (scope_added, scope_moved, scope_removals) = scope_changes(ctx);
     let scope_removed = scope_removals.iter().map(|r| r.key.clone()).collect();
@@ -407,9 +424,24 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
         forecast_dates,
         forecast_weeks,
         sprints: ctx.sprints().clone(),
+        urgent_not_started: urgent_not_started(ctx),
         triage: ctx.triage(Concern::Project),
         notes,
     }
+}
+
+/// The urgent work not started, of every item the report counts, as the flow verdict
+/// finds it.
+fn urgent_not_started<'a>(ctx: &'a Ctx<'_>) -> Vec<UrgentWaiting<'a>> {
+    let all: Vec<usize> = (0..ctx.items.len()).collect();
+    (super::evidence::urgent_not_started(ctx, &all).into_iter())
+        .map(|(i, age_days)| UrgentWaiting {
+            item: ctx.item_ref(i),
+            priority: ctx.items[i].priority.as_deref().unwrap_or("").trim().to_string(),
+            age: super::evidence::weeks_or_days(age_days),
+            age_days,
+        })
+        .collect()
 }
 
 /// Items done per ISO week, the report's week last.
@@ -660,6 +692,7 @@ impl ProjectReport<'_> {
                 s.list = super::sprints::latest(s.list, top, s.current.as_deref());
                 s
             },
+            urgent_not_started: c!("urgent_not_started", self.urgent_not_started),
             triage: c!("triage", self.triage),
             notes: self.notes.clone(),
         };

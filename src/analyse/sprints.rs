@@ -74,6 +74,11 @@ pub struct Sprints {
     /// null with one board's current sprint.
     #[serde(default)]
     pub current_chosen_by: Option<String>,
+    /// Items done in the listed sprints, all of them (the table may show fewer): with
+    /// none, the table's Done columns would be all zeros, so the report says it in a
+    /// sentence, as it does for the throughput chart of an export where nothing finished.
+    #[serde(default)]
+    pub done: usize,
 }
 
 /// A sprint with neither a number in its name nor dates: its place among the others is
@@ -537,6 +542,7 @@ pub(crate) fn sprints(ctx: &Ctx, idx: Option<&[usize]>) -> Sprints {
         .map(|s| s.title.clone())
         .collect();
     Sprints {
+        done: list.iter().map(|s| s.done).sum(),
         also_current,
         current,
         current_chosen_by: chosen_by,

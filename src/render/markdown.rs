@@ -700,7 +700,12 @@ fn chart_lines(
     if list.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = fields.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
+    // `field:name` draws `field` under the legend `name` ("done_points:done").
+    let fields: Vec<(&str, &str)> = (fields.split(',').map(str::trim))
+        .filter(|f| !f.is_empty())
+        .map(|f| f.split_once(':').unwrap_or((f, f)))
+        .collect();
+    let names: Vec<&str> = fields.iter().map(|&(_, name)| name).collect();
     let mut s = String::from("```mermaid\nxychart-beta\n");
     s.push_str(&format!("    title \"{}\"\n", mermaid_text(title)));
     s.push_str(&format!("    %% lines: {}\n", names.join(", ")));
@@ -716,7 +721,7 @@ fn chart_lines(
         }
     }
     s.push_str(&format!("    x-axis [{}]\n", axis_labels(list, x)));
-    for f in &names {
+    for (f, _) in &fields {
         s.push_str(&format!("    line [{}]\n", series(list, f)));
     }
     s.push_str("```\n");

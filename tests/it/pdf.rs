@@ -532,9 +532,13 @@ fn the_demos_charts_are_drawn_with_their_titles_axes_and_legends() {
             }
         }
     }
-    for want in
-        ["Itemsdoneperweek", "Burn-up:2026.11Gatewaymigration", "done", "scope", "Netflowperweek"]
-    {
+    for want in [
+        "Itemsdoneperweek",
+        "Burn-upinitems:2026.11Gatewaymigration",
+        "done",
+        "scope",
+        "Netflowperweek",
+    ] {
         assert!(project.contains(want), "{want}");
     }
     // The concern mix: legend entries with the Markdown's numbers.
