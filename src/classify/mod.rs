@@ -381,7 +381,7 @@ impl Classifier {
         let hits = crate::par::map_with(
             &batches,
             4096 / BATCH,
-            || self.rules.scratch(),
+            || self.rules.pooled(),
             |scratch, batch| self.hits(batch, scratch),
         );
         TextHits { per_item: self.rules.rules.len(), flat: hits.concat() }
@@ -858,7 +858,7 @@ impl Classifier {
             let written = crate::par::map_with(
                 &ruled,
                 256,
-                || self.rules.scratch(),
+                || self.rules.pooled(),
                 |scratch, &i| self.score_item(items, i, hits, ctx, true, scratch).1,
             );
             for (&i, mut reasons) in ruled.iter().zip(written) {
@@ -952,7 +952,7 @@ impl Classifier {
         let scored = crate::par::map_with(
             &batches,
             4096 / BATCH,
-            || self.rules.scratch(),
+            || self.rules.pooled(),
             |scratch, &(start, batch)| {
                 let all_given = (start..start + batch.len()).all(|i| given(i).is_some());
                 let scanned = if all_given { Vec::new() } else { self.hits(batch, scratch) };
