@@ -1174,6 +1174,9 @@ impl Classifier {
         let mut reasons = Vec::new();
         // The title and body with their letters beyond ASCII folded, once asked for.
         let (title_folded, body_folded) = Default::default();
+        // The type as built-in rules read it: once an item, not for each rule on types
+        // (it reads the item's source up to its `:`, twenty times an item).
+        let built_in_kind = tracker_kind(item);
         // Evidence is only written out when asked for: formatting it is most of the cost.
         macro_rules! note {
             ($matched:ident, $e:expr) => {
@@ -1206,7 +1209,7 @@ impl Classifier {
                 // it; a rule of the user's matches the type as the reports show it.
                 let kind = match self.user_rule[i] {
                     true => item.kind.as_str(),
-                    false => tracker_kind(item),
+                    false => built_in_kind,
                 };
                 if !rule.kinds.iter().any(|k| *k == kind) {
                     continue;
