@@ -381,7 +381,7 @@ impl Classifier {
         let hits = crate::par::map_with(
             &batches,
             4096 / BATCH,
-            || self.rules.scratch(),
+            || self.rules.pooled(),
             |scratch, batch| self.hits(batch, scratch),
         );
         TextHits { per_item: self.rules.rules.len(), flat: hits.concat() }
@@ -614,7 +614,7 @@ impl Classifier {
         let indexed: Vec<usize> = (0..raw.len()).collect();
         let scored: Vec<(model::Scored, Vec<Reason>)> =
             crate::par::map_with(&indexed, 4096, Default::default, |scratch, &i| {
-                let (kept, names): &mut (Vec<_>, Vec<&str>) = scratch;
+                let (kept, names): &mut (model::Keep, Vec<&str>) = scratch;
                 let fired = &raw[i].2;
                 names.clear();
                 names.extend(self.builtin_fired_iter(fired));
@@ -626,7 +626,7 @@ impl Classifier {
                 kept.clear();
                 let s = m.score_keeping(input, Some(kept));
                 let (first, second) = top_two(&s.probs);
-                (s, model_reasons(m, kept, first, second, Some(input)))
+                (s, model_reasons(m, &kept.kept, &kept.words, first, second))
             });
         let (own, mut own_reasons): (Vec<model::Scored>, Vec<Vec<Reason>>) =
             scored.into_iter().unzip();
@@ -831,10 +831,10 @@ impl Classifier {
                     } else {
                         // The children changed the top two: weigh the features between these.
                         let (names, bs, text) = self.rule_evidence(fired);
-                        let mut kept = Vec::new();
+                        let mut kept = model::Keep::default();
                         let input = self.model_input(item, ctx, &names, &bs, text);
                         m.score_keeping(input, Some(&mut kept));
-                        reasons.extend(model_reasons(m, &kept, first, second, Some(input)));
+                        reasons.extend(model_reasons(m, &kept.kept, &kept.words, first, second));
                     }
                 }
                 (
@@ -858,7 +858,7 @@ impl Classifier {
             let written = crate::par::map_with(
                 &ruled,
                 256,
-                || self.rules.scratch(),
+                || self.rules.pooled(),
                 |scratch, &i| self.score_item(items, i, hits, ctx, true, scratch).1,
             );
             for (&i, mut reasons) in ruled.iter().zip(written) {
@@ -952,7 +952,7 @@ impl Classifier {
         let scored = crate::par::map_with(
             &batches,
             4096 / BATCH,
-            || self.rules.scratch(),
+            || self.rules.pooled(),
             |scratch, &(start, batch)| {
                 let all_given = (start..start + batch.len()).all(|i| given(i).is_some());
                 let scanned = if all_given { Vec::new() } else { self.hits(batch, scratch) };
@@ -1174,6 +1174,9 @@ impl Classifier {
         let mut reasons = Vec::new();
         // The title and body with their letters beyond ASCII folded, once asked for.
         let (title_folded, body_folded) = Default::default();
+        // The type as built-in rules read it: once an item, not for each rule on types
+        // (it reads the item's source up to its `:`, twenty times an item).
+        let built_in_kind = tracker_kind(item);
         // Evidence is only written out when asked for: formatting it is most of the cost.
         macro_rules! note {
             ($matched:ident, $e:expr) => {
@@ -1206,7 +1209,7 @@ impl Classifier {
                 // it; a rule of the user's matches the type as the reports show it.
                 let kind = match self.user_rule[i] {
                     true => item.kind.as_str(),
-                    false => tracker_kind(item),
+                    false => built_in_kind,
                 };
                 if !rule.kinds.iter().any(|k| *k == kind) {
                     continue;
@@ -1344,13 +1347,17 @@ pub(crate) fn top_two(p: &[f32; 3]) -> (Concern, Concern) {
 
 /// The features that weighed most for the winner against the runner-up (six), and
 /// against it (three), strongest first; function words left out. Found in one pass over
-/// the item's features for both, each kept only while it is among the strongest.
+/// the item's features for both, each kept only while it is among the strongest. A
+/// word is quoted as the item wrote it where the feature was first read ([`Kept::spelt`],
+/// its words of [`model::Spelt::Other`] in `words`).
+///
+/// [`Kept::spelt`]: model::Kept::spelt
 fn model_reasons(
     m: &model::Model,
     kept: &[model::Kept],
+    words: &str,
     win: Concern,
     second: Concern,
-    item: Option<model::Input<'_>>,
 ) -> Vec<Reason> {
     let (w, r) = (win.index(), second.index());
     // One pass: what weighs against the winner is what weighs for the runner-up.
@@ -1374,7 +1381,7 @@ fn model_reasons(
             }
             same
         });
-        return model_reasons(m, &merged, win, second, item);
+        return model_reasons(m, &merged, words, win, second);
     }
     let mut out = Vec::with_capacity(for_win.iter().count() + against.iter().count());
     let for_win = for_win.iter().map(|f| (f, win));
@@ -1383,7 +1390,7 @@ fn model_reasons(
             rule: "model".into(),
             concern,
             weight: round2(d as f64),
-            matched: quoted(m, i, item),
+            matched: quoted_as(m, i, kept, words),
             why: Text::default(),
         });
     }
@@ -1460,11 +1467,30 @@ fn shared(m: &model::Model, text: impl Fn(&model::Model) -> &Text) -> Text {
     }
 }
 
-/// A model feature in words as `item` wrote it. A stem the model quotes in another form
-/// (`w:statu` as "status") is looked for in the item: most items wrote that form, but a
-/// German `wir` shares its stem with `wiring`, and an item is quoted as it is written.
-/// Only such features are looked for (a fifth of the words), and only the form or the
-/// stem, each put in words once, or a word in neither form costs an allocation.
+/// A model feature in words as the item wrote it where the feature was first read (the
+/// first of `kept` with it, as scoring recorded it: [`model::Kept::spelt`]). A stem the
+/// model quotes in another form (`w:statu` as "status"): most items wrote that form, but
+/// a German `wir` shares its stem with `wiring`, and an item is quoted as it is written.
+/// Only the form or the stem, each put in words once, or a word in neither form costs an
+/// allocation.
+fn quoted_as(m: &model::Model, feature: u32, kept: &[model::Kept], words: &str) -> Text {
+    if m.form(feature).is_none() {
+        return feature_words(m, feature);
+    }
+    let spelt = kept.iter().find(|k| k.index == feature).map_or(model::Spelt::Form, |k| k.spelt);
+    match spelt {
+        model::Spelt::Form => feature_words(m, feature),
+        model::Spelt::Stem => shared(m, |m| m.stem_described(feature)),
+        model::Spelt::Other(a, b) => {
+            let prefix = m.name(feature).split_once(':').map_or("", |(p, _)| p);
+            model::describe(&format!("{prefix}:{}", &words[a as usize..b as usize])).into()
+        }
+    }
+}
+
+/// [`quoted_as`] from the item's text, read again ([`model::written`]): what scoring
+/// records, to test it against.
+#[cfg(test)]
 fn quoted(m: &model::Model, feature: u32, item: Option<model::Input<'_>>) -> Text {
     let (Some(item), Some(form)) = (item, m.form(feature)) else {
         return feature_words(m, feature);
@@ -1838,7 +1864,7 @@ mod tests {
                     let index = (next() % 30) as u32;
                     let weights = m.weights[names[index as usize].as_str()];
                     let value = if round % 2 == 0 { 1.0 } else { 0.5 };
-                    model::Kept { index, value, weights }
+                    model::Kept { index, value, weights, spelt: model::Spelt::Form }
                 })
                 .collect();
             let (win, second) = (Concern::ALL[round % 3], Concern::ALL[(round + 1) % 3]);
@@ -1875,7 +1901,7 @@ mod tests {
                 .into_iter()
                 .map(|(c, d, i)| (c, d, model::describe(&names[i as usize])))
                 .collect();
-            let got: Vec<(Concern, f64, String)> = model_reasons(&m, &kept, win, second, None)
+            let got: Vec<(Concern, f64, String)> = model_reasons(&m, &kept, "", win, second)
                 .into_iter()
                 .map(|r| (r.concern, r.weight, r.matched.to_string()))
                 .collect();
@@ -1885,6 +1911,58 @@ mod tests {
 
     /// A reason's text reads, compares and serialises as the string it holds, borrowed
     /// or shared.
+    /// The spelling scoring records for each kept feature is what reading the item's
+    /// text again finds ([`model::written`]): on random titles, bodies and parent titles
+    /// of words the built-in model quotes in a form not their stem, written in that form,
+    /// as the stem, in other forms and cases, repeated and next to other scripts.
+    #[test]
+    fn scoring_records_how_each_word_was_written() {
+        let m = model::Model::builtin();
+        let mut forms: Vec<(&str, &str)> = (m.surfaces.iter())
+            .filter_map(|(f, form)| Some((f.split_once(':')?.1, &**form)))
+            .filter(|(stem, _)| !stem.contains('_'))
+            .collect();
+        forms.sort();
+        let mut next = xorshift(0x5851_f42d_4c95_7f2d_u64);
+        let mut pieces: Vec<String> = Vec::new();
+        for (k, (stem, form)) in forms.iter().enumerate().filter(|(k, _)| k % 7 == 0) {
+            pieces.extend([stem.to_string(), form.to_string(), format!("{form}s")]);
+            if k % 3 == 0 {
+                pieces.extend([format!("{form}ing"), format!("{stem}ed"), form.to_uppercase()]);
+            }
+        }
+        pieces.extend(["東京", "Zürich", "x", "42", "https://github.com/a/b"].map(String::from));
+        let mut text = |n: u64| -> String {
+            let len = (next() % n) as usize;
+            let words: Vec<&str> =
+                (0..len).map(|_| pieces[(next() as usize) % pieces.len()].as_str()).collect();
+            words.join(if next().is_multiple_of(4) { ", " } else { " " })
+        };
+        let mut keep = model::Keep::default();
+        let (mut checked, mut other) = (0, 0);
+        for _ in 0..3000 {
+            let (title, body, parent) = (text(12), text(40), text(8));
+            let mut input = model::tests::text_input(&title, &body);
+            input.parent_title = Some(&parent);
+            keep.clear();
+            m.score_keeping(input, Some(&mut keep));
+            for k in &keep.kept {
+                if m.form(k.index).is_none() {
+                    continue;
+                }
+                checked += 1;
+                other += usize::from(matches!(k.spelt, model::Spelt::Other(..)));
+                assert_eq!(
+                    quoted_as(m, k.index, &keep.kept, &keep.words).to_string(),
+                    quoted(m, k.index, Some(input)).to_string(),
+                    "{} in {title:?} / {body:?} / {parent:?}",
+                    m.name(k.index)
+                );
+            }
+        }
+        assert!(checked > 10_000 && other > 1000, "{checked} checked, {other} other");
+    }
+
     #[test]
     fn reason_text_is_its_string() {
         let borrowed: Text = "title word \"deploy\"".into();

@@ -86,11 +86,22 @@ trait Sink {
     fn index_of(&self, _hash: u64) -> Option<u32> {
         Some(0)
     }
-    /// [`Sink::feature`] with the feature's [`Sink::index_of`].
-    fn feature_at(&mut self, g: Group, _index: u32, parts: &[&str], v: f32) {
+    /// [`Sink::feature`] with the feature's [`Sink::index_of`], and how the item wrote
+    /// its word (`written`: the word lower-cased, not stemmed; a pair's two words), for a
+    /// word feature (`w:`, `ww:`, `b:`, `p:`).
+    fn feature_at(&mut self, g: Group, _index: u32, parts: &[&str], v: f32, _written: Written2) {
+        self.feature(g, parts, v);
+    }
+    /// [`Sink::feature`] for a word feature, with how the item wrote it
+    /// ([`Sink::feature_at`]).
+    fn word(&mut self, g: Group, parts: &[&str], v: f32, _written: Written2) {
         self.feature(g, parts, v);
     }
 }
+
+/// A word feature's word as the item wrote it, lower-cased and not stemmed (`["updates",
+/// ""]`); a pair's two words (`["fixed", "status"]`).
+type Written2<'a> = [&'a str; 2];
 
 /// Calls `f(name, value)` for every feature of the item. `name` lives in a buffer reused
 /// from call to call: copy it to keep it.
@@ -126,10 +137,12 @@ pub(crate) fn hash_parts(parts: &[&str]) -> u64 {
 
 fn each_feature(input: Input<'_>, sink: &mut impl Sink) {
     // Title words and word pairs, one buffer for the word and one for the one before.
+    // `prev` is the word before as written (lower-cased), `prev_stem` its stem's length.
     let (mut word, mut prev) = (String::with_capacity(32), String::with_capacity(32));
-    let (mut pad, mut prev_cjk) = (String::new(), false);
-    each_token(input.title, &mut word, &mut |w| {
-        sink.feature(Group::Title, &["w:", w], 1.0);
+    let (mut pad, mut prev_cjk, mut prev_stem) = (String::new(), false, 0);
+    each_word(input.title, &mut word, &mut |full, n| {
+        let w = &full[..n];
+        sink.word(Group::Title, &["w:", w], 1.0, [full, ""]);
         let cjk = !w.is_ascii() && w.chars().any(is_cjk);
         if !cjk {
             title_grams(w, &mut pad, sink);
@@ -138,11 +151,12 @@ fn each_feature(input: Input<'_>, sink: &mut impl Sink) {
         // characters, and a pair of pairs (`接続 続エ`) adds nothing but an unreadable
         // reason (leave-one-tracker-out: 0.672 / 0.628 either way).
         if !prev.is_empty() && !cjk && !prev_cjk {
-            sink.feature(Group::Title, &["ww:", &prev, "_", w], 1.0);
+            sink.word(Group::Title, &["ww:", &prev[..prev_stem], "_", w], 1.0, [&prev, full]);
         }
         prev_cjk = cjk;
         prev.clear();
-        prev.push_str(w);
+        prev.push_str(full);
+        prev_stem = n;
     });
     // Body and parent words: each distinct word once, those the model knows in one arena
     // (buffers kept per thread, so an item allocates nothing here).
@@ -190,11 +204,11 @@ fn title_grams(w: &str, pad: &mut String, sink: &mut impl Sink) {
 /// Buffers for [`distinct_words`].
 #[derive(Default)]
 struct Scratch {
-    /// The words the sink knows, one after another.
+    /// The words the sink knows as written (lower-cased, not stemmed), one after another.
     arena: String,
-    /// Their places in the model ([`Sink::index_of`]) and in `arena`, in the order first
-    /// seen (the same order in training and scoring).
-    keyed: Vec<(u32, (u32, u32))>,
+    /// Their places in the model ([`Sink::index_of`]) and in `arena` (start, end of the
+    /// stem, end), in the order first seen (the same order in training and scoring).
+    keyed: Vec<(u32, [u32; 3])>,
     /// The words seen so far, to count the distinct ones without sorting them all.
     seen: Seen,
 }
@@ -274,21 +288,22 @@ fn distinct_words(
         keyed.clear();
         seen.clear();
         let mut distinct = 0usize;
-        each_token(text, word, &mut |w| {
-            let h = hash_parts(&[prefix, w]);
+        each_word(text, word, &mut |full, n| {
+            let h = hash_parts(&[prefix, &full[..n]]);
             if seen.insert(h) {
                 distinct += 1;
                 if let Some(i) = sink.index_of(h) {
                     let at = arena.len() as u32;
-                    arena.push_str(w);
-                    keyed.push((i, (at, arena.len() as u32)));
+                    arena.push_str(full);
+                    keyed.push((i, [at, at + n as u32, arena.len() as u32]));
                 }
             }
         });
         if distinct > 0 {
             let v = 1.0 / (distinct as f32).sqrt();
-            for &(i, (a, b)) in keyed.iter() {
-                sink.feature_at(group, i, &[prefix, &arena[a as usize..b as usize]], v);
+            for &(i, [a, s, e]) in keyed.iter() {
+                let (a, s, e) = (a as usize, s as usize, e as usize);
+                sink.feature_at(group, i, &[prefix, &arena[a..s]], v, [&arena[a..e], ""]);
             }
         }
     }
@@ -394,6 +409,7 @@ pub(crate) fn tokens(text: &str, out: &mut Vec<String>) {
 }
 
 /// Calls `f` with each word of [`tokens`], lower-cased and stemmed in `word` (reused).
+#[cfg(test)]
 fn each_token(text: &str, word: &mut String, f: &mut impl FnMut(&str)) {
     each_word(text, word, &mut |w, stem| f(&w[..stem]));
 }
@@ -737,8 +753,8 @@ pub(crate) struct Model {
     index: FxHashMap<u64, u32>,
     names: Vec<Box<str>>,
     by_index: Vec<[f32; 3]>,
-    /// Whether each feature (by index) is a function word ([`is_filler`]).
-    filler: Vec<bool>,
+    /// What each feature (by index) is: [`FILLER`], [`HAS_FORM`].
+    kinds: Vec<u8>,
     /// Each feature in words ([`describe`]), written when first asked for.
     words: Box<[std::sync::OnceLock<super::Text>]>,
     /// A word feature's words as items most often write them, where that is not its stem
@@ -828,7 +844,71 @@ pub(crate) struct Kept {
     pub index: u32,
     pub value: f32,
     pub weights: [f32; 3],
+    /// How the item wrote the feature's word, where the model quotes it in a form not
+    /// its stem ([`Model::form`]); [`Spelt::Form`] for any other feature.
+    pub spelt: Spelt,
 }
+
+/// How an item wrote a word feature's word (or pair) where it was read, as [`written`]
+/// finds it: recorded while scoring, so a reason need not read the item's text again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Spelt {
+    /// As the model's form (`status` for `w:statu`), or a feature with no form.
+    Form,
+    /// As the stem itself (`wir` for `w:wir`, quoted `wiring`).
+    Stem,
+    /// Another way, lower-cased (a pair as `a_b`): this range of [`Keep::words`].
+    Other(u32, u32),
+}
+
+/// What [`Model::score_keeping`] keeps of an item: its known features, and the words of
+/// those written in neither the model's form nor the stem ([`Spelt::Other`]).
+#[derive(Debug, Default)]
+pub(crate) struct Keep {
+    pub kept: Vec<Kept>,
+    pub words: String,
+}
+
+impl Keep {
+    pub(crate) fn clear(&mut self) {
+        self.kept.clear();
+        self.words.clear();
+    }
+}
+
+/// How the words `written` of the word feature `parts` (stems) compare with `form`, the
+/// model's form of them ([`written`] from the words the feature was read from).
+fn spell(parts: &[&str], written: Written2, form: &str, words: &mut String) -> Spelt {
+    let (same, stems) = match parts {
+        [_, first, _, second] => match form.split_once('_') {
+            Some((f1, f2)) => (
+                written[0] == f1 && written[1] == f2,
+                written[0].len() == first.len() && written[1].len() == second.len(),
+            ),
+            None => return Spelt::Form,
+        },
+        [_, stem] => (written[0] == form, written[0].len() == stem.len()),
+        _ => return Spelt::Form,
+    };
+    if same {
+        return Spelt::Form;
+    }
+    if stems {
+        return Spelt::Stem;
+    }
+    let at = words.len() as u32;
+    words.push_str(written[0]);
+    if parts.len() == 4 {
+        words.push('_');
+        words.push_str(written[1]);
+    }
+    Spelt::Other(at, words.len() as u32)
+}
+
+/// [`Model::kinds`]: a function word ([`is_filler`])…
+const FILLER: u8 = 1;
+/// …a word feature quoted in a form not its stem ([`Model::form`]).
+const HAS_FORM: u8 = 2;
 
 /// What the model concludes for one item.
 #[derive(Debug, Clone, Copy)]
@@ -847,7 +927,11 @@ impl Model {
         names.sort();
         self.names = names.iter().map(|n| (*n).clone()).collect();
         self.by_index = self.names.iter().map(|n| self.weights[n]).collect();
-        self.filler = self.names.iter().map(|n| is_filler(n)).collect();
+        self.kinds = (self.names.iter())
+            .map(|n| {
+                u8::from(is_filler(n)) * FILLER + u8::from(self.surfaces.contains_key(n)) * HAS_FORM
+            })
+            .collect();
         self.words = self.names.iter().map(|_| Default::default()).collect();
         self.forms = self.names.iter().map(|n| self.surfaces.get(n).cloned()).collect();
         self.stem_words = self.names.iter().map(|_| Default::default()).collect();
@@ -1014,35 +1098,42 @@ impl Model {
     }
 
     /// [`Model::score`], and each known feature that is not a function word into `keep`
-    /// (for `explain`; [`Model::described`] puts it in words).
-    pub(crate) fn score_keeping(
-        &self,
-        input: Input<'_>,
-        mut keep: Option<&mut Vec<Kept>>,
-    ) -> Scored {
+    /// (for `explain`; [`Model::described`] puts it in words), with how the item wrote
+    /// it ([`Kept::spelt`]).
+    pub(crate) fn score_keeping(&self, input: Input<'_>, mut keep: Option<&mut Keep>) -> Scored {
         struct Scoring<'m, 'k> {
             model: &'m Model,
             sum: [f32; 3],
             body: [f32; 3],
             text: bool,
-            keep: Option<&'k mut Vec<Kept>>,
+            keep: Option<&'k mut Keep>,
         }
         impl Sink for Scoring<'_, '_> {
             fn feature(&mut self, g: Group, parts: &[&str], v: f32) {
+                self.word(g, parts, v, ["", ""]);
+            }
+            fn word(&mut self, g: Group, parts: &[&str], v: f32, written: Written2) {
                 if let Some(i) = self.index_of(hash_parts(parts)) {
-                    self.feature_at(g, i, parts, v);
+                    self.feature_at(g, i, parts, v, written);
                 }
             }
             fn index_of(&self, hash: u64) -> Option<u32> {
                 self.model.index.get(&hash).copied()
             }
-            fn feature_at(&mut self, g: Group, i: u32, _: &[&str], v: f32) {
+            fn feature_at(&mut self, g: Group, i: u32, parts: &[&str], v: f32, written: Written2) {
                 let w = self.model.by_index[i as usize];
                 if let Some(keep) = self.keep.as_deref_mut() {
+                    let kind = self.model.kinds[i as usize];
+                    let spelt = match &self.model.forms[i as usize] {
+                        Some(form) if kind & HAS_FORM != 0 => {
+                            spell(parts, written, form, &mut keep.words)
+                        }
+                        _ => Spelt::Form,
+                    };
                     // Kept, then let go if a function word: no branch on which it is (a
                     // known word in eight is, in no order to guess).
-                    keep.push(Kept { index: i, value: v, weights: w });
-                    keep.truncate(keep.len() - usize::from(self.model.filler[i as usize]));
+                    keep.kept.push(Kept { index: i, value: v, weights: w, spelt });
+                    keep.kept.truncate(keep.kept.len() - usize::from(kind & FILLER));
                 }
                 let target = if g == Group::Body { &mut self.body } else { &mut self.sum };
                 for c in 0..3 {
@@ -1158,6 +1249,7 @@ fn check_form(feature: &str, form: &str) -> std::result::Result<(), String> {
 
 /// How an item wrote the word (or pair) of a word feature, against the form the model
 /// quotes it in ([`written`]).
+#[cfg(test)]
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Written {
     /// As the model's form (`status` for `w:statu`).
@@ -1172,7 +1264,9 @@ pub(crate) enum Written {
 
 /// How an item wrote the word of a word feature (`w:`, `ww:`, `b:`, `p:`) that the model
 /// quotes as `form`: the first word (or pair) of the text the feature reads whose stem is
-/// the feature's. Allocates only for a word in neither form.
+/// the feature's. Allocates only for a word in neither form. Scoring records the same as
+/// it reads the item ([`Kept::spelt`]); this reads the text again, to test that.
+#[cfg(test)]
 pub(crate) fn written(feature: &str, form: &str, input: Input<'_>) -> Written {
     let Some((prefix, stem)) = feature.split_once(':') else { return Written::Absent };
     let text = match prefix {
