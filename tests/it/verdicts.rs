@@ -27,6 +27,13 @@ fn headline(report: &str) -> &str {
         .unwrap_or_else(|| panic!("a verdict in {report}"))
 }
 
+/// A section's text, from its heading to the next.
+fn section<'a>(report: &'a str, heading: &str) -> &'a str {
+    let start = report.find(heading).unwrap_or_else(|| panic!("{heading} in {report}"));
+    let rest = &report[start + heading.len()..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+}
+
 /// Open fix versions with no date are open roadmap milestones: "all 5 roadmap milestones
 /// done" (green) stood above four open ones at 26-89% (felipefernandes). They are named
 /// with their progress, and judged by their product items' own evidence.
@@ -51,4 +58,41 @@ fn open_undated_roadmap_milestones_reach_the_product_headline() {
         ),
         "{verdict}"
     );
+}
+
+/// The age of work in progress is counted as its yardstick is: against lead time (from
+/// creation: finished Jira items get no start), from creation. Counted from the start
+/// (`Status Category Changed`), 17 items 12-17 days old read as "none older than 85% of
+/// finished work took (9.1 days)", green (bs-fse).
+#[test]
+fn work_in_progress_age_is_counted_from_creation_against_lead_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = String::from(
+        "Summary,Issue key,Issue Type,Status,Status Category,Status Category Changed,Created,Resolved\n",
+    );
+    for i in 1..=6 {
+        s += &format!(
+            "Done {i},BS-{i},Task,Done,Done,,2026-01-0{} 09:00,2026-01-1{} 09:00\n",
+            i + 2,
+            i
+        );
+    }
+    for i in 7..=9 {
+        s += &format!(
+            "Going {i},BS-{i},Task,In Progress,In Progress,2026-01-19 09:00,2026-01-02 09:00,\n"
+        );
+    }
+    let project = jira_report(dir.path(), "bs.csv", &s, "2026-01-20", "2026-W04/project.md");
+    let verdict = headline(&project);
+    assert!(verdict.starts_with("**🔴"), "{verdict}");
+    assert!(
+        verdict.contains(
+            "by flow, 3 of 3 items in progress are older than 85% of finished work took (8.0 \
+             days), both counted from creation"
+        ),
+        "{verdict}"
+    );
+    let flow = section(&project, "## Flow");
+    assert!(flow.contains("; ages counted, as lead time is, from creation)"), "{flow}");
+    assert!(flow.contains("3 older than 85%"), "{flow}");
 }
