@@ -96,3 +96,28 @@ fn work_in_progress_age_is_counted_from_creation_against_lead_time() {
     assert!(flow.contains("; ages counted, as lead time is, from creation)"), "{flow}");
     assert!(flow.contains("3 older than 85%"), "{flow}");
 }
+
+/// "No scope changes." is not said above a sprint table whose Added column shows items
+/// added to other sprints this week (luxuan): the section names them.
+#[test]
+fn scope_changes_name_sprints_other_than_the_current_that_grew() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = "Summary,Issue key,Issue Type,Status,Created,Resolved,Sprint\n\
+             Login page,AB-1,Task,Done,2026-04-01 09:00,2026-04-05 09:00,Tablero Sprint 1\n\
+             Logout,AB-2,Task,Done,2026-04-01 09:00,2026-04-06 09:00,Tablero Sprint 1\n\
+             Late log,AB-3,Task,Done,2026-04-16 09:00,2026-04-16 10:00,Tablero Sprint 1\n\
+             Late log two,AB-4,Task,Done,2026-04-16 09:00,2026-04-16 10:00,Tablero Sprint 1\n\
+             Reports,AB-5,Task,In Progress,2026-04-01 09:00,,Tablero Sprint 2\n\
+             Exports,AB-6,Task,To Do,2026-04-01 09:00,,Tablero Sprint 2\n";
+    jira_report(dir.path(), "ab.csv", s, "2026-04-12", "2026-W15/project.md");
+    let project = jira_report(dir.path(), "ab.csv", s, "2026-04-19", "2026-W16/project.md");
+    let scope = section(&project, "## Scope changes since last week");
+    assert!(!scope.contains("No scope changes."), "{scope}");
+    assert!(
+        scope.contains(
+            "No change to the milestones or the current sprint; items were added to other \
+             sprints: Tablero Sprint 1 (+2)."
+        ),
+        "{scope}"
+    );
+}
