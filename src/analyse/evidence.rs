@@ -143,11 +143,11 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
     let four_weeks = ctx.last_weeks_start(4);
     let last4 = format!("in the last 4 weeks (since {})", ctx.date_of(four_weeks));
     let closed_since = |i: usize, from| ctx.items[i].closed.is_some_and(|c| c >= from);
-    let age = |i: usize, until| super::flow::age_days(&ctx.items[i], until);
     // What finished work took, measured as the Flow section measures it.
     let done: Vec<usize> =
         (0..ctx.items.len()).filter(|&i| finished(i) && closed_since(i, since)).collect();
     let yard = super::flow::Yardsticks::new(ctx.items, &done);
+    let age = |i: usize, until| super::flow::age_days(&ctx.items[i], until, yard.cycle);
     let mine = |from| items.iter().filter(|&&i| finished(i) && closed_since(i, from)).count();
     let (in_window, recent) = (mine(since), mine(four_weeks));
     // Blocked work waits: it is judged as blocked, not as slow work in progress.
@@ -373,8 +373,11 @@ fn flow(ctx: &Ctx, items: &[usize]) -> Option<Assessment> {
         1 => format!("1 of {} in progress is", plural_items(wip.len(), "item")),
         n => format!("{n} of {} in progress are", plural_items(wip.len(), "item")),
     };
+    // Which clock both were read on: "older than 85% of finished work took" is only a
+    // comparison when the ages and the yardstick start from the same event.
+    let from = if yard.cycle { "the start" } else { "creation" };
     let reason = format!(
-        "{which} older than 85% of finished work took ({days}); {} finished {last4}",
+        "{which} older than 85% of finished work took ({days}), both counted from {from}; {} finished {last4}",
         plural_items(recent, "item")
     );
     flow(share_status(share, t), reason)

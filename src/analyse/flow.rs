@@ -93,9 +93,13 @@ pub struct NetFlow {
     pub net: i64,
 }
 
-/// Days, in fractions of a day, from an item's start (else its creation) to `until`.
-pub(crate) fn age_days(it: &Item, until: DateTime<Utc>) -> Option<f64> {
-    Some(days(until - it.started.or(it.created)?))
+/// Days, in fractions of a day, to `until`, measured as the yardstick it is held to was:
+/// from the start (else the creation) against cycle time, from the creation (else the
+/// start) against lead time. Age from the start held to a lead time from creation made
+/// 17 items 12 to 17 days old read as "none older than 9.1 days".
+pub(crate) fn age_days(it: &Item, until: DateTime<Utc>, cycle: bool) -> Option<f64> {
+    let from = if cycle { it.started.or(it.created) } else { it.created.or(it.started) };
+    Some(days(until - from?))
 }
 
 fn days(d: chrono::Duration) -> f64 {
@@ -240,12 +244,13 @@ pub fn flow<'a>(ctx: &'a Ctx<'_>, throughput: &[super::project::WeekCount]) -> F
     let (cycle, samples, p50, p85) = (yard.cycle, yard.samples, yard.p50, yard.p85);
     let min_samples = super::evidence::MIN_SAMPLES;
 
-    // Work in progress: in progress now; its age from when it started (or was created).
+    // Work in progress: in progress now; its age from when it started against cycle
+    // time, from when it was created against lead time ([`age_days`]).
     // Compared in fractions of a day, as the verdict's reason compares them: in whole
     // days an item 1.8 days old was not older than a P85 of 1.7 here, but was there.
     let wip: Vec<(usize, f64)> = (0..ctx.items.len())
         .filter(|&i| ctx.flowing(i))
-        .map(|i| (i, age_days(&ctx.items[i], as_of).unwrap_or(0.0)))
+        .map(|i| (i, age_days(&ctx.items[i], as_of, cycle).unwrap_or(0.0)))
         .collect();
     // Each item against its own kind's yardstick where there is one, else all kinds'.
     let p50_of = |i: usize| yard.limits(&ctx.items[i].kind).0;

@@ -447,6 +447,28 @@ fn verdict(
     let open: Vec<&MilestoneProgress> = known.iter().copied().filter(|m| m.open > 0).collect();
     let on_track = open.iter().filter(|m| m.status == Status::Green).count();
     let done = known.len() - open.len();
+    // Open milestones with no date are no milestone's status, but they are open work on
+    // the roadmap: "all 5 roadmap milestones done" stood above four open ones at 26-89%.
+    // Said in the headline, and judged on their product items' own evidence (due dates,
+    // sprints, flow) as a roadmap with no date at all is.
+    let undated: Vec<&MilestoneProgress> =
+        (roadmap.iter()).filter(|m| m.status == Status::Unknown && m.open > 0).collect();
+    let undated_part = (!known.is_empty() && !undated.is_empty()).then(|| {
+        let items: Vec<usize> = (product.iter().copied())
+            .filter(|i| {
+                undated.iter().any(|m| {
+                    ctx.by_milestone.get(m.title.as_str()).is_some_and(|idx| idx.contains(i))
+                })
+            })
+            .collect();
+        let a = super::evidence::assess(ctx, &items, "product item");
+        let shown: Vec<String> = (undated.iter().take(3))
+            .map(|m| format!("{} {:.0}% done", m.title, m.pct_done * 100.0))
+            .collect();
+        let more = if undated.len() > shown.len() { ", …" } else { "" };
+        let words = format!("{} open with no date ({}{more})", undated.len(), shown.join(", "));
+        (words, a)
+    });
     // Done items with no date they were done are in no week: "0 shipped this week" of
     // an export without a Resolved column, all of it done, read as nothing delivered.
     let undated = (product.iter())
@@ -463,7 +485,9 @@ fn verdict(
     let fallback = known.is_empty().then(|| super::evidence::assess(ctx, product, "product item"));
     let status = match &fallback {
         Some(a) => a.status,
-        None => known.iter().fold(Status::Green, |s, m| s.worst(m.status)),
+        None => (known.iter())
+            .fold(Status::Green, |s, m| s.worst(m.status))
+            .worst(undated_part.as_ref().map_or(Status::Green, |(_, a)| a.status)),
     };
     let mut headline = match &fallback {
         Some(a) if a.status != Status::Unknown => {
@@ -488,18 +512,40 @@ fn verdict(
                     others.len()
                 ),
             };
-            let all = match known.len() {
-                1 => "the one roadmap milestone".to_string(),
-                n => format!("all {n} roadmap milestones"),
-            };
-            format!("{shipped_line}; {all} done{also}")
+            match &undated_part {
+                // Not "all": the open ones with no date are roadmap milestones too.
+                Some((words, _)) => format!(
+                    "{shipped_line}; {} done, {words}{}",
+                    super::plural_items(known.len(), "roadmap milestone"),
+                    // Not a parenthesis after the list's own.
+                    match also.trim().trim_start_matches('(').trim_end_matches(')') {
+                        "" => String::new(),
+                        other => format!("; {other}"),
+                    }
+                ),
+                None => {
+                    let all = match known.len() {
+                        1 => "the one roadmap milestone".to_string(),
+                        n => format!("all {n} roadmap milestones"),
+                    };
+                    format!("{shipped_line}; {all} done{also}")
+                }
+            }
         }
         None => format!(
-            "{shipped_line}; {on_track} of {} on track{}",
+            "{shipped_line}; {on_track} of {} on track{}{}",
             super::plural_items(open.len(), "open roadmap milestone"),
-            if done > 0 { format!(" ({done} done)") } else { String::new() }
+            if done > 0 { format!(" ({done} done)") } else { String::new() },
+            undated_part.as_ref().map_or(String::new(), |(words, _)| format!("; {words}"))
         ),
     };
+    // What the open milestones with no date were judged by.
+    if let Some((_, a)) = &undated_part {
+        headline.push_str(&match a.status {
+            Status::Unknown => "; nothing to judge those by".to_string(),
+            _ => format!("; by {}, {}", a.basis.words(), a.reason),
+        });
+    }
     if let Some(&top) = wanted.first() {
         let it = &ctx.items[top];
         match it.votes {
@@ -521,6 +567,15 @@ fn verdict(
         .filter(|m| m.status != Status::Green)
         .map(|m| format!("{}: {}", m.title, m.reason))
         .collect();
+    if let Some((_, a)) = undated_part {
+        match a.status {
+            Status::Unknown => {
+                reasons.push(format!("{}.", super::capitalised(&a.reason)));
+                reasons.extend(a.fix);
+            }
+            _ => reasons.push(format!("By {}, {}.", a.basis.words(), a.reason)),
+        }
+    }
     // An empty scope is said in the headline: not twice.
     let empty = ctx.nothing_in_scope().is_some();
     match fallback {

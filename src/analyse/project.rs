@@ -35,6 +35,11 @@ pub struct ProjectReport<'a> {
     /// it, items that left it): where sprints are the schedule, the milestones' scope
     /// changes say nothing. Empty without a baseline that knew sprints.
     pub sprint_scope: Vec<SprintScope<'a>>,
+    /// Sprints that `sprint_scope` does not cover (not current, or new this week) and that
+    /// gained items since the baseline, with how many: "No scope changes." stood above a
+    /// sprint table whose Added column showed 21. Empty without a baseline that knew
+    /// sprints.
+    pub sprints_added_elsewhere: Vec<SprintAdded>,
     pub planned: Planned,
     pub overdue: Vec<ItemRef<'a>>,
     /// Due from today to Sunday of the report's week.
@@ -113,6 +118,25 @@ pub struct UrgentWaiting<'a> {
     pub age_days: i64,
     /// …as the headline says them: "7 weeks", "12 days" under two weeks.
     pub age: String,
+}
+
+/// A sprint other than the current ones that gained items since the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SprintAdded {
+    pub sprint: String,
+    pub added: usize,
+}
+
+/// The sprints [`sprint_scope`] leaves out that gained items since the baseline, in the
+/// sprint table's order.
+fn sprints_added_elsewhere(ctx: &Ctx<'_>, scope: &[SprintScope<'_>]) -> Vec<SprintAdded> {
+    (ctx.sprints().list.iter())
+        .filter(|s| !scope.iter().any(|c| c.sprint == s.title))
+        .filter(|s| !(s.current && s.committed.is_some()))
+        .filter_map(|s| {
+            s.added.filter(|&n| n > 0).map(|added| SprintAdded { sprint: s.title.clone(), added })
+        })
+        .collect()
 }
 
 /// An item that left a sprint since the baseline.
@@ -323,6 +347,7 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
     let (scope_added, scope_moved, scope_removals) = scope_changes(ctx);
     let scope_removed = scope_removals.iter().map(|r| r.key.clone()).collect();
 
+    let sprint_scope = sprint_scope(ctx);
     let planned = match ctx.input.baseline {
         None => Planned {
             has_baseline: false,
@@ -409,7 +434,8 @@ pub fn build<'a>(ctx: &'a Ctx<'_>, notes: Vec<Note>) -> ProjectReport<'a> {
                 (before != after).then(|| ReEstimate { item: ctx.item_ref(i), before, after })
             })
             .collect(),
-        sprint_scope: sprint_scope(ctx),
+        sprints_added_elsewhere: sprints_added_elsewhere(ctx, &sprint_scope),
+        sprint_scope,
         scope_not_compared: (ctx.lost.iter())
             .find(|l| l.field == crate::model::Field::Milestone)
             .map(|l| format!("this week's export has no {}", l.column)),
@@ -670,6 +696,7 @@ impl ProjectReport<'_> {
             scope_not_compared: self.scope_not_compared.clone(),
             re_estimated: c!("re_estimated", self.re_estimated),
             sprint_scope: self.sprint_scope.clone(),
+            sprints_added_elsewhere: self.sprints_added_elsewhere.clone(),
             planned: self.planned.clone(),
             overdue: c!("overdue", self.overdue),
             due_this_week: c!("due_this_week", self.due_this_week),

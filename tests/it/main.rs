@@ -29,4 +29,5 @@ mod real_samples;
 mod report;
 mod soak;
 mod templates;
+mod verdicts;
 mod weeks;
