@@ -244,6 +244,15 @@ pub(crate) fn prefix_chars(s: &str, max: usize) -> &str {
     }
 }
 
+/// Whether `tag` is spelt as a BCP 47 language tag (`en`, `de-CH`, `zh-Hant`): letters,
+/// digits and hyphens, a letter first, parts of 1 to 8 characters.
+pub(crate) fn is_language_tag(tag: &str) -> bool {
+    (2..=35).contains(&tag.len())
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag.split('-').all(|p| (1..=8).contains(&p.len()))
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

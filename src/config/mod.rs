@@ -317,6 +317,16 @@ impl Config {
                 format!("margin-mm = {margin} is out of range (0 to 50 mm)"),
             );
         }
+        let language = &self.report.pdf.language;
+        if !crate::text::is_language_tag(language) {
+            return bad(
+                "report.pdf",
+                "language",
+                format!(
+                    "language = {language:?} is not a language tag such as \"en\" or \"de-CH\""
+                ),
+            );
+        }
         for (i, source) in self.sources.iter().enumerate() {
             // Settings are looked up by spec: a second entry would be silently ignored, and
             // one file read twice is listed twice in every report.
@@ -902,6 +912,11 @@ mod tests {
         assert!(e.contains("red-below = NaN is not a ratio between 0 and 2"), "{e}");
         let e = err("[report.pdf]\nmargin-mm = 500\n", &[]);
         assert!(e.starts_with("rolecall.toml:2:1: margin-mm = 500 is out of range"), "{e}");
+        let e = err("[report.pdf]\nlanguage = \"en GB\"\n", &[]);
+        assert!(
+            e.starts_with("rolecall.toml:2:1: language = \"en GB\" is not a language tag"),
+            "{e}"
+        );
         // Set by a variable: the variable is named, not the file (which has no such key).
         let e = err("timezone = \"UTC\"\n", &[("ROLECALL_GITHUB__CONCURRENCY", "0")]);
         assert_eq!(

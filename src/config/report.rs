@@ -60,6 +60,9 @@ pub struct PdfSettings {
     /// Keep the "owner to fill" placeholders of unfilled notes in the PDF (they are for
     /// the people who write the notes, not for the readers a PDF is sent to).
     pub placeholders: bool,
+    /// The language the reports are written in (a BCP 47 tag), for screen readers: the
+    /// built-in templates are English; a folder of templates in German says `de`.
+    pub language: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -76,6 +79,7 @@ impl Default for PdfSettings {
             margin_mm: 18.0,
             fallback_fonts: Vec::new(),
             placeholders: false,
+            language: "en".into(),
         }
     }
 }

@@ -232,6 +232,7 @@ pub fn render_missing_pdfs(
             },
             margin_mm: p.margin_mm,
             fallback_fonts: p.fallback_fonts.iter().map(PathBuf::from).collect(),
+            lang: p.language.clone(),
         };
         let pdf = crate::render::pdf::render(markdown, &opts)?;
         crate::files::write_inside(&week.dir, &path, |w| w.write_all(&pdf.bytes))

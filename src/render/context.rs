@@ -113,4 +113,7 @@ pub struct IndexRole<'a> {
     pub headline: &'a str,
     pub reasons: &'a [String],
     pub question: &'static str,
+    /// Where the role's report is published (`[publish] report-url`, http(s) only), for
+    /// links that still open when the index is forwarded without the files beside it.
+    pub url: Option<String>,
 }

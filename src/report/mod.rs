@@ -691,6 +691,7 @@ fn pdf_options(
         },
         margin_mm: p.margin_mm,
         fallback_fonts: p.fallback_fonts.iter().map(PathBuf::from).collect(),
+        lang: p.language.clone(),
     }
 }
 
@@ -714,20 +715,27 @@ fn index_data<'a>(
     ext: &str,
 ) -> IndexContext<'a> {
     let meta = ctx.meta("index");
+    let publish = &ctx.input.config.publish;
+    let url = |role: Role| {
+        let url = publish.url_for(&meta.week, role.as_str())?;
+        crate::render::markdown::safe_url(&url)
+    };
+    let roles = rendered
+        .iter()
+        .map(|r| crate::render::context::IndexRole {
+            name: r.role.title(),
+            file: format!("{}.{ext}", r.role),
+            status: r.verdict.status,
+            headline: &r.verdict.headline,
+            reasons: &r.verdict.reasons,
+            question: r.role.question(),
+            url: url(r.role),
+        })
+        .collect();
     IndexContext {
         title: meta.title,
         week: meta.week,
-        roles: rendered
-            .iter()
-            .map(|r| crate::render::context::IndexRole {
-                name: r.role.title(),
-                file: format!("{}.{ext}", r.role),
-                status: r.verdict.status,
-                headline: &r.verdict.headline,
-                reasons: &r.verdict.reasons,
-                question: r.role.question(),
-            })
-            .collect(),
+        roles,
         concern_mix: meta.concern_mix,
         as_of: meta.as_of,
         data_as_of: data_as_of(ctx),

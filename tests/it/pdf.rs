@@ -184,13 +184,96 @@ fn metadata_comes_from_the_options() {
             None => String::from_utf8_lossy(bytes).into_owned(),
         }
     };
-    assert_eq!(text(b"Title"), "Program report");
+    // The header's two halves: three attachments do not all read "Program report".
+    assert_eq!(text(b"Title"), "Program report · Acme Analytics · 2026-W48");
     assert_eq!(text(b"Author"), "rolecall");
     assert_eq!(text(b"Subject"), "Weekly program status");
     assert_eq!(text(b"Keywords"), "program,2026-W48");
     assert!(text(b"CreationDate").starts_with("D:20261127170000"), "{}", text(b"CreationDate"));
     assert!(text(b"ModDate").starts_with("D:20261127170000"));
     assert!(info.get(b"GTS_PDFXVersion").is_err());
+}
+
+/// The catalog of a report: its language, its title shown instead of the file name,
+/// and XMP metadata, for screen readers and mail previews.
+fn catalog_and_xmp(opts: &PdfOptions) -> (Document, String, String) {
+    let doc = load(&render("# Hi\n\nText.\n", opts).expect("well-formed"));
+    let catalog = doc.catalog().expect("well-formed");
+    let lang = String::from_utf8_lossy(
+        catalog.get(b"Lang").expect("well-formed").as_str().expect("well-formed"),
+    )
+    .into_owned();
+    let prefs =
+        catalog.get(b"ViewerPreferences").expect("well-formed").as_dict().expect("well-formed");
+    assert!(prefs.get(b"DisplayDocTitle").expect("well-formed").as_bool().expect("well-formed"));
+    let id = catalog.get(b"Metadata").expect("well-formed").as_reference().expect("well-formed");
+    let stream = doc.get_object(id).expect("well-formed").as_stream().expect("well-formed");
+    assert!(stream.dict.get(b"Filter").is_err(), "XMP is left uncompressed");
+    let xmp = String::from_utf8(stream.content.clone()).expect("well-formed");
+    (doc, lang, xmp)
+}
+
+#[test]
+fn the_language_and_title_are_declared_for_screen_readers() {
+    let (doc, lang, xmp) = catalog_and_xmp(&options());
+    assert_eq!(lang, "en");
+    assert!(doc.version.as_str() >= "1.4", "{}", doc.version);
+    assert!(
+        xmp.contains(
+            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Program report · Acme Analytics · 2026-W48</rdf:li>"
+        ),
+        "{xmp}"
+    );
+    assert!(xmp.contains("<dc:language><rdf:Bag><rdf:li>en</rdf:li>"), "{xmp}");
+    assert!(xmp.contains("<xmp:CreateDate>2026-11-27T17:00:00Z</xmp:CreateDate>"), "{xmp}");
+    // Markup in a title is escaped; a language tag that is not one is not written.
+    let odd = PdfOptions { subtitle: "R&D <Ops>".into(), lang: "de-CH".into(), ..options() };
+    let (_, lang, xmp) = catalog_and_xmp(&odd);
+    assert_eq!(lang, "de-CH");
+    assert!(xmp.contains("Program report · R&amp;D &lt;Ops&gt;</rdf:li>"), "{xmp}");
+    let (_, lang, _) = catalog_and_xmp(&PdfOptions { lang: "en) /JS (x".into(), ..options() });
+    assert_eq!(lang, "en");
+}
+
+/// Web addresses written in text (a title, as the escaper breaks their `://`) and item
+/// keys the document links elsewhere are links, to exactly what they show.
+#[test]
+fn addresses_and_linked_keys_in_text_are_clickable() {
+    let markdown = "# Report\n\n**Red** — most wanted: ACME-30 (31 votes).\n\n\
+                    - [ACME-30](https://acme.atlassian.net/browse/ACME-30) Invoices\n\
+                    - ACME-31 Read https:\u{200B}//developer.mozilla.org/en-US/docs/Arrow\\_functions. · Web\n";
+    let doc = load(&render(markdown, &options()).unwrap());
+    let uris: Vec<String> =
+        links(&doc).into_iter().filter(|(k, _)| k == "URI").map(|(_, t)| t).collect();
+    assert_eq!(
+        uris,
+        [
+            "https://acme.atlassian.net/browse/ACME-30",
+            "https://acme.atlassian.net/browse/ACME-30",
+            "https://developer.mozilla.org/en-US/docs/Arrow_functions"
+        ]
+    );
+    let text = page_texts(&doc).concat();
+    assert!(text.contains("https://developer.mozilla.org/en-US/docs/Arrow_functions."), "{text}");
+}
+
+/// A section that is one short sentence is one line, its heading run in, and keeps its
+/// bookmark: thirty of them fit on a page (with a heading above each they took three).
+#[test]
+fn sections_of_one_short_sentence_are_one_line_each() {
+    let mut markdown = "# Report\n\n".to_string();
+    for i in 0..30 {
+        markdown.push_str(&format!("## Section {i}\n\nNothing this week.\n\n"));
+    }
+    markdown.push_str("## Long\n\n- a list is not one sentence\n");
+    let pdf = render(&markdown, &options()).unwrap();
+    assert_eq!(pdf.pages, 1);
+    let doc = load(&pdf);
+    let outline = outline(&doc);
+    assert_eq!(outline.len(), 32, "{outline:?}");
+    assert_eq!(outline[1], (1, "Section 0".to_string()));
+    let text = page_texts(&doc).concat();
+    assert!(text.contains("Section0—Nothingthisweek.Section1—"), "{text}");
 }
 
 #[test]
@@ -498,7 +581,52 @@ fn pdfs_for_readers_have_no_placeholders_or_machine_paths_and_come_with_a_brief(
     let brief = page_texts(&brief).concat();
     for role in ["Product", "Program", "Project"] {
         assert!(brief.contains(&format!("{role}:")), "{role} in the brief");
+        // Forwarded alone, the brief says which file each link opens.
+        let file = role.to_lowercase();
+        assert!(brief.contains(&format!("Readthe{role}reportin{file}.pdf→")), "{brief}");
     }
+}
+
+/// With `[publish] report-url`, the brief's links open the published reports: they
+/// still work when the brief is forwarded without the files beside it.
+#[test]
+fn the_brief_links_to_the_published_reports_when_they_have_an_address() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("rolecall.toml");
+    std::fs::write(
+        &config,
+        "[publish]\nreport-url = \"https://acme.example/status/{week}/{role}.pdf\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let (code, _, err) = crate::common::run(&[
+        "-c",
+        &config.display().to_string(),
+        "report",
+        "--demo",
+        "--format",
+        "md,pdf",
+        "-o",
+        &out,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let week = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().contains("-W"))
+        .expect("a week folder")
+        .path();
+    let brief = Document::load(week.join("index.pdf")).expect("index.pdf");
+    let uris: Vec<String> = links(&brief).into_iter().map(|(_, t)| t).collect();
+    let name = week.file_name().unwrap().to_string_lossy().into_owned();
+    for role in ["product", "program", "project"] {
+        let url = format!("https://acme.example/status/{name}/{role}.pdf");
+        assert_eq!(uris.iter().filter(|u| **u == url).count(), 2, "{uris:?}");
+    }
+    assert!(page_texts(&brief).concat().contains("ReadtheProductreportonline→"));
+    // The Markdown's index links the Markdown reports beside it, as before.
+    let md = std::fs::read_to_string(week.join("index.md")).unwrap();
+    assert!(md.contains("[Read the Product report →](product.md)"), "{md}");
 }
 
 /// The demo's charts are drawn in its PDFs: each chart's title, axis labels and legend

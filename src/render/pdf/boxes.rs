@@ -79,6 +79,10 @@ pub(super) enum Target {
 }
 
 impl Item {
+    pub(super) fn is_anchor(&self) -> bool {
+        matches!(self, Item::Anchor { .. })
+    }
+
     /// The same item moved down by `dy` and right by `dx`.
     pub(super) fn shifted(mut self, dx: f32, dy: f32) -> Item {
         match &mut self {

@@ -144,6 +144,7 @@ pub(super) fn write(
         add_to_font_resources(&mut lo, own)?;
         outline(&mut lo, &headings)?;
         tidy(&mut lo);
+        accessibility(&mut lo, opts)?;
         let id_bytes =
             [fingerprint.to_be_bytes(), (!fingerprint).rotate_left(17).to_be_bytes()].concat();
         let id = Object::String(id_bytes, StringFormat::Hexadecimal);
@@ -163,13 +164,94 @@ fn metadata(doc: &mut PdfDocument, opts: &PdfOptions) -> Result<(), Error> {
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
-    info.document_title = opts.title.clone();
+    info.document_title = document_title(opts);
     info.author = opts.author.clone();
     info.subject = opts.subject.clone();
     info.keywords = opts.keywords.clone();
     info.creator = "rolecall".into();
     info.producer = concat!("rolecall ", env!("CARGO_PKG_VERSION"), " (printpdf)").into();
     Ok(())
+}
+
+/// The title a viewer, a mail preview or a screen reader shows for the file: the
+/// header's two halves (`Program report · Acme Analytics · 2026-W48`), so that three
+/// attachments do not all read "Program report".
+fn document_title(opts: &PdfOptions) -> String {
+    let subtitle = opts.subtitle.trim();
+    match subtitle.is_empty() {
+        true => opts.title.clone(),
+        false => format!("{} · {subtitle}", opts.title),
+    }
+}
+
+/// What screen readers and previews look for in an untagged file: the language of the
+/// text (`/Lang`), the title shown instead of the file name (`/DisplayDocTitle`), and
+/// the same metadata as XMP (printpdf writes XMP only for PDF/A or PDF/X, and with a
+/// random instance id: ours is a function of the input).
+fn accessibility(doc: &mut lopdf::Document, opts: &PdfOptions) -> Result<(), Error> {
+    let lang = if crate::text::is_language_tag(&opts.lang) { opts.lang.as_str() } else { "en" };
+    let xmp = xmp(opts, lang);
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    let metadata = doc.add_object(Object::Stream(lopdf::Stream::new(dict, xmp.into_bytes())));
+    let catalog = doc.catalog_mut().map_err(|e| Error::Run(format!("PDF catalog: {e}")))?;
+    catalog.set("Lang", Object::String(lang.as_bytes().to_vec(), StringFormat::Literal));
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    catalog.set("Metadata", Object::Reference(metadata));
+    // printpdf says 1.3; `/Lang`, `/Metadata` and `/DisplayDocTitle` are 1.4's.
+    if doc.version.as_str() < "1.4" {
+        doc.version = "1.4".into();
+    }
+    Ok(())
+}
+
+fn xmp(opts: &PdfOptions, lang: &str) -> String {
+    let date = opts.as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let alt =
+        |v: &str| format!("<rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt>", xml(v));
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+         <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+         <dc:format>application/pdf</dc:format>\n\
+         <dc:title>{title}</dc:title>\n\
+         <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n\
+         <dc:description>{subject}</dc:description>\n\
+         <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>\n\
+         <pdf:Keywords>{keywords}</pdf:Keywords>\n\
+         <pdf:Producer>{producer}</pdf:Producer>\n\
+         <xmp:CreatorTool>rolecall</xmp:CreatorTool>\n\
+         <xmp:CreateDate>{date}</xmp:CreateDate>\n\
+         <xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
+         </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>",
+        title = alt(&document_title(opts)),
+        author = xml(&opts.author),
+        subject = alt(&opts.subject),
+        keywords = xml(&opts.keywords.join(",")),
+        producer = xml(concat!("rolecall ", env!("CARGO_PKG_VERSION"), " (printpdf)")),
+    )
+}
+
+/// Text for XML: markup escaped, characters XML 1.0 cannot hold left out.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// printpdf points every page at one shared font dictionary; our own fonts join it.
@@ -201,7 +283,10 @@ fn compress(doc: &mut lopdf::Document) {
     let mut deflater = super::embed::Deflater::new();
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else { continue };
-        if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
+        // XMP stays readable to tools that search a file for it without parsing the PDF.
+        let metadata =
+            stream.dict.get(b"Type").and_then(Object::as_name).is_ok_and(|n| n == b"Metadata");
+        if metadata || stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
             continue;
         }
         if let Some(bytes) = deflater.deflate(&stream.content) {

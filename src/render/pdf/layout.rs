@@ -50,15 +50,78 @@ impl<'f, 'a> Ctx<'f, 'a> {
 
     fn blocks(&mut self, blocks: &[Block], x: f32, width: f32, inh: Inherit) {
         let mut space_after_prev: Option<f32> = None;
-        for block in blocks {
-            let before = space_before(block);
+        let mut prev_run_in = false;
+        let mut i = 0;
+        while i < blocks.len() {
+            let block = &blocks[i];
+            let run_in = short_section(blocks, i).and_then(|(level, heading, body)| {
+                self.run_in(level, heading, body, x, width, inh)
+            });
+            let before = match (&run_in, prev_run_in) {
+                (Some(_), true) => st::RUN_IN_SPACE,
+                _ => space_before(block),
+            };
             if let Some(after) = space_after_prev {
                 let space = after.max(before);
                 self.push(Stripe::spacer(if inh.tight { space.min(4.0) } else { space }));
             }
+            prev_run_in = run_in.is_some();
+            if let Some(stripes) = run_in {
+                self.flow.stripes.extend(stripes);
+                space_after_prev = Some(st::RUN_IN_SPACE);
+                i += 2;
+                continue;
+            }
             self.block(block, x, width, inh);
             space_after_prev = Some(space_after(block));
+            i += 1;
         }
+    }
+
+    /// A section that is one short sentence ("Nothing slipped.", what sparse exports
+    /// have under half the headings) as a line or two with its heading run in:
+    /// "**Slipped** — Nothing slipped." It keeps its outline entry and `#slug`. `None`
+    /// when the sentence alone is longer than a line: the section is laid out as any
+    /// other.
+    fn run_in(
+        &mut self,
+        level: u8,
+        heading: &[Span],
+        body: &[Span],
+        x: f32,
+        width: f32,
+        inh: Inherit,
+    ) -> Option<Vec<Stripe>> {
+        let size = st::BODY_SIZE;
+        let sentence = self.runs(body, size, inh.color, Variant::Regular);
+        if shape(&sentence, self.fonts).max_width() > width {
+            return None;
+        }
+        let mut runs = self.runs(heading, size, st::HEADING, Variant::Bold);
+        runs.extend(self.runs(&[Span::plain(" — ")], size, inh.color, Variant::Regular));
+        runs.extend(sentence);
+        let lines = shape(&runs, self.fonts).wrap(width);
+        if lines.is_empty() || lines.len() > 2 {
+            return None;
+        }
+        let title = plain(heading);
+        let slug = self.slug(&title);
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut anchor = Some(Item::Anchor { y: 0.0, level, title, slug });
+        let n = lines.len();
+        let stripes = lines
+            .into_iter()
+            .map(|line| {
+                let h = line.size.max(size) * st::LEADING;
+                let y = baseline(h, line.size.max(size));
+                let mut items: Vec<Item> = anchor.take().into_iter().collect();
+                line_items(line, x, y, &self.links, &mut items);
+                // Its two lines stay together, as a paragraph's do.
+                let keep_with_next = n == 2 && !items.is_empty() && items[0].is_anchor();
+                Stripe { height: h, items, baseline: Some(y), keep_with_next, ..Stripe::default() }
+            })
+            .collect();
+        Some(stripes)
     }
 
     fn block(&mut self, block: &Block, x: f32, width: f32, inh: Inherit) {
@@ -398,6 +461,27 @@ fn expand_tabs(line: &str) -> String {
 
 /// Whether a paragraph introduces what follows: all of it bold (a run-in title such as
 /// `**Data quality**`), or ending with a colon.
+/// A heading (below the title) whose whole section is one paragraph: the heading, and
+/// the paragraph's spans.
+fn short_section(blocks: &[Block], i: usize) -> Option<(u8, &[Span], &[Span])> {
+    let (Some(Block::Heading { level, spans }), Some(Block::Paragraph(body))) =
+        (blocks.get(i), blocks.get(i + 1))
+    else {
+        return None;
+    };
+    let ends = match blocks.get(i + 2) {
+        None => true,
+        Some(Block::Heading { level: next, .. }) => next <= level,
+        Some(_) => false,
+    };
+    let text = plain(body);
+    (*level >= 2 && ends && !text.trim().is_empty() && !text.contains('\n')).then_some((
+        *level,
+        spans.as_slice(),
+        body.as_slice(),
+    ))
+}
+
 fn leads_in(spans: &[Span]) -> bool {
     let text: String = spans.iter().map(|s| s.text.as_str()).collect();
     let all_bold = spans.iter().all(|s| s.style.bold || s.text.trim().is_empty());

@@ -19,6 +19,13 @@ pub(super) struct Span {
     pub link: Option<usize>,
 }
 
+impl Span {
+    /// Unstyled text, not a link.
+    pub(super) fn plain(text: &str) -> Span {
+        Span { text: text.to_string(), style: Style::default(), link: None }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Align {
     Left,

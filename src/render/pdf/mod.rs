@@ -6,6 +6,7 @@
 //! configured fallbacks (`fonts`). The output is a pure function of the input: the same
 //! Markdown and options give the same bytes on every run and every machine.
 
+mod autolink;
 mod boxes;
 mod chart;
 mod embed;
@@ -69,6 +70,9 @@ pub struct PdfOptions {
     /// TrueType/OpenType fonts (or collections) tried, in order, for characters DejaVu
     /// lacks, e.g. Noto Sans CJK.
     pub fallback_fonts: Vec<PathBuf>,
+    /// The language of the text, for screen readers and text-to-speech: a BCP 47 tag
+    /// (`en`, `de-CH`), the catalog's `/Lang`.
+    pub lang: String,
 }
 
 impl Default for PdfOptions {
@@ -85,6 +89,7 @@ impl Default for PdfOptions {
             page: PageSize::A4,
             margin_mm: 18.0,
             fallback_fonts: Vec::new(),
+            lang: "en".into(),
         }
     }
 }
@@ -107,7 +112,8 @@ pub fn render(markdown: &str, opts: &PdfOptions) -> Result<PdfOutput, Error> {
     let margin = opts.margin_mm.clamp(5.0, 60.0) * MM;
     let (body_width, body_height) = (width - 2.0 * margin, height - 2.0 * margin);
 
-    let doc = markdown::parse(markdown);
+    let mut doc = markdown::parse(markdown);
+    autolink::autolink(&mut doc);
     let mut ctx = layout::Ctx::new(&mut fonts, &doc.links, body_height);
     ctx.layout(&doc.blocks, body_width);
     let flow = std::mem::take(&mut ctx.flow);
@@ -253,5 +259,6 @@ fn fingerprint(markdown: &str, opts: &PdfOptions) -> u64 {
     for f in &opts.fallback_fonts {
         eat(f.to_string_lossy().as_bytes());
     }
+    eat(opts.lang.as_bytes());
     h
 }

@@ -30,6 +30,8 @@ pub(super) const HEADING_SPACE_AFTER: [f32; 6] = [8.0, 6.0, 4.0, 3.0, 2.0, 2.0];
 
 pub(super) const PARAGRAPH_SPACE: f32 = 7.0;
 pub(super) const LIST_ITEM_SPACE: f32 = 2.5;
+/// Between sections of one line, their headings run in ("**Slipped** — Nothing slipped.").
+pub(super) const RUN_IN_SPACE: f32 = 3.0;
 pub(super) const LIST_INDENT: f32 = 16.0;
 pub(super) const QUOTE_INDENT: f32 = 12.0;
 pub(super) const CODE_PADDING: f32 = 6.0;
